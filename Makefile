@@ -1,0 +1,57 @@
+# Every target sets itself up: a fresh machine needs only python3 (3.11+) and make.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+UV_VERSION := 0.13.9
+
+.PHONY: run test migrate lint format typecheck bench lock rbac-docs token clean
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+## Start the whole platform (embedded Postgres unless DATABASE_URL is set). Ctrl-C stops it.
+run: $(VENV)/.installed
+	$(BIN)/halopos run
+
+## Run the test suite against a real Postgres (embedded unless DATABASE_URL is set).
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Apply migrations, roles and grants to the database named by DATABASE_URL (admin connection).
+migrate: $(VENV)/.installed
+	$(BIN)/halopos migrate
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: $(VENV)/.installed
+	$(BIN)/mypy
+
+## Throughput of order writes: gateway vs direct vs raw asyncpg; writes bench/results/.
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench.orders
+
+## Regenerate docs/rbac.md from libs/rbac (a test fails when it is stale).
+rbac-docs: $(VENV)/.installed
+	$(BIN)/python -m libs.rbac.docs > docs/rbac.md
+
+## A short-lived dev token for a demo tenant: make token ROLE=owner TENANT=au
+token: $(VENV)/.installed
+	$(BIN)/halopos dev-token --tenant $(or $(TENANT),au) --role $(or $(ROLE),owner)
+
+## Regenerate requirements.lock from pyproject.toml (pinned, with hashes).
+lock: $(VENV)/.installed
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+		--no-header --quiet -o requirements.lock
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,171 @@
+"""Prepares a database and starts every process of the platform (`make run`)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+
+from deploy import database as db
+from deploy.embedded_postgres import EmbeddedPostgres, ensure_running
+from deploy.seed import DEMO_TENANTS, seed_demo_tenants
+from deploy.state import REPO, SIGNING_KEY_FILE
+from libs.config import SERVICES
+from services.identity.keys.signing import SigningKey
+
+GATEWAY_PORT = int(os.environ.get("HALOPOS_GATEWAY_PORT", "8000"))
+
+
+@dataclass
+class PreparedDatabase:
+    admin_url: str
+    service_urls: dict[str, str]
+    embedded: EmbeddedPostgres | None
+
+
+def prepare_database(database_name: str, *, fresh: bool = False) -> PreparedDatabase:
+    """Embedded Postgres unless DATABASE_URL is set; migrated; service roles given dev
+    passwords unless every HALOPOS_<SERVICE>_DATABASE_URL is already provided.
+
+    `fresh` (tests, bench) drops and recreates `database_name` on the server; otherwise
+    DATABASE_URL itself is migrated, or `database_name` in the embedded server.
+    """
+    admin_url = os.environ.get("DATABASE_URL", "")
+    embedded = None if admin_url else ensure_running()
+    try:
+        if embedded is not None:
+            admin_url = embedded.admin_url()
+        if embedded is not None or fresh:
+            create = db.recreate_database if fresh else db.ensure_database
+            asyncio.run(create(admin_url, database_name))
+            admin_url = db.with_database(admin_url, database_name)
+        db.migrate(admin_url)
+        provided = {
+            spec.name: os.environ.get(f"HALOPOS_{spec.name.upper()}_DATABASE_URL", "")
+            for spec in SERVICES
+        }
+        if all(provided.values()) and not fresh:
+            service_urls = provided
+        else:
+            service_urls = asyncio.run(db.set_dev_role_passwords(admin_url))
+    except BaseException:
+        # Leave no server behind that this call started and nobody would stop.
+        if embedded is not None:
+            embedded.stop()
+        raise
+    return PreparedDatabase(admin_url=admin_url, service_urls=service_urls, embedded=embedded)
+
+
+def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - loopback
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not become healthy in {timeout:.0f}s")
+
+
+def _uvicorn(target: str, port: int) -> list[str]:
+    return [
+        sys.executable, "-m", "uvicorn", "--factory", target,
+        "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--log-level", "warning",
+    ]  # fmt: skip
+
+
+def start_processes(environment: dict[str, str]) -> dict[str, subprocess.Popen[bytes]]:
+    processes: dict[str, subprocess.Popen[bytes]] = {}
+    for spec in SERVICES:
+        processes[spec.name] = subprocess.Popen(
+            _uvicorn(f"services.{spec.name}.app:create_app", spec.default_port),
+            env=environment,
+            cwd=REPO,
+        )
+    for spec in SERVICES:
+        _wait_healthy(f"http://127.0.0.1:{spec.default_port}/healthz", processes[spec.name])
+    processes["gateway"] = subprocess.Popen(
+        _uvicorn("gateway.app:create_app", GATEWAY_PORT), env=environment, cwd=REPO
+    )
+    _wait_healthy(f"http://127.0.0.1:{GATEWAY_PORT}/healthz", processes["gateway"])
+    return processes
+
+
+def stop_processes(processes: dict[str, subprocess.Popen[bytes]]) -> None:
+    for process in processes.values():
+        if process.poll() is None:
+            process.terminate()
+    deadline = time.monotonic() + 10
+    for process in processes.values():
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def run_platform() -> int:
+    prepared = prepare_database("halopos")
+    SigningKey.load_or_create(SIGNING_KEY_FILE)
+    asyncio.run(seed_demo_tenants(prepared.service_urls["identity"]))
+    environment = {
+        **os.environ,
+        **db.service_environment(prepared.service_urls),
+        "HALOPOS_IDENTITY_SIGNING_KEY_FILES": str(SIGNING_KEY_FILE),
+    }
+    stopping = False
+
+    def request_stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    processes: dict[str, subprocess.Popen[bytes]] = {}
+    try:
+        processes = start_processes(environment)
+        _print_banner(prepared)
+        while not stopping:
+            exited = [name for name, p in processes.items() if p.poll() is not None]
+            if exited:
+                print(f"halopos: {', '.join(exited)} exited; stopping", file=sys.stderr)
+                return 1
+            time.sleep(0.5)
+        return 0
+    finally:
+        print("halopos: stopping", file=sys.stderr)
+        stop_processes(processes)
+        if prepared.embedded is not None:
+            prepared.embedded.stop()
+
+
+def _print_banner(prepared: PreparedDatabase) -> None:
+    base = f"http://127.0.0.1:{GATEWAY_PORT}"
+    where = "embedded Postgres (.state/pg)" if prepared.embedded else "DATABASE_URL"
+    lines = [
+        "",
+        "halopos is running",
+        f"  gateway       {base}  (health: {base}/healthz)",
+        f"  OpenAPI       {base}/openapi.json",
+        f"  database      {where}",
+        "  demo tenants",
+    ]
+    for demo in DEMO_TENANTS:
+        lines.append(
+            f"    {demo.key}  {demo.name} ({demo.region}, {demo.currency}, {demo.time_zone})"
+        )
+    lines += [
+        "  sign in (dev tokens until staff sign-in lands; valid 10 minutes):",
+        "    make token TENANT=au ROLE=owner     # roles: owner manager cashier accountant",
+        f'    curl -H "Authorization: Bearer $(make -s token)" {base}/v1/orders',
+        "  Ctrl-C stops everything.",
+        "",
+    ]
+    print("\n".join(lines), flush=True)

@@ -1,0 +1,43 @@
+"""Local state of a development checkout: `.state/` (git-ignored), created on first use.
+
+It holds the embedded Postgres data directory, generated dev secrets (database role passwords,
+the dev token-signing key) and nothing that a production deployment would read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+STATE = Path(os.environ.get("HALOPOS_STATE_DIR", REPO / ".state"))
+SECRETS_FILE = STATE / "secrets.json"
+SIGNING_KEY_FILE = STATE / "keys" / "identity-signing.pem"
+
+
+def dev_secrets() -> dict[str, Any]:
+    """Generated once per checkout, readable by its owner only."""
+    if SECRETS_FILE.exists():
+        loaded: dict[str, Any] = json.loads(SECRETS_FILE.read_text())
+        return loaded
+    STATE.mkdir(parents=True, exist_ok=True)
+    generated = {
+        "superuser_password": secrets.token_urlsafe(24),
+        "role_passwords": {},
+    }
+    descriptor = os.open(SECRETS_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        json.dump(generated, file)
+    return generated
+
+
+def role_password(role: str) -> str:
+    data = dev_secrets()
+    passwords: dict[str, str] = data["role_passwords"]
+    if role not in passwords:
+        passwords[role] = secrets.token_urlsafe(24)
+        SECRETS_FILE.write_text(json.dumps(data))
+    return passwords[role]

@@ -1,0 +1,152 @@
+"""How the gateway talks to services: one long-lived pooled client, chosen by measurement.
+
+Measured on this kind of machine (ARCHITECTURE.md, and `make bench` here): a plain
+`httpx.AsyncClient` forwards ~260-290 req/s, aiohttp ~1,450. aiohttp is the default;
+HALOPOS_GATEWAY_CLIENT=httpx selects httpx so the bench can keep measuring both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Protocol
+
+import aiohttp
+import httpx
+
+# Never forwarded in either direction (RFC 9110 section 7.6.1), plus what the gateway sets.
+HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "host",
+        "content-length",
+    }
+)
+
+
+class UpstreamUnavailable(Exception):
+    """The service could not be reached or did not answer in time."""
+
+
+@dataclass
+class UpstreamResponse:
+    status: int
+    headers: list[tuple[str, str]]
+    body: AsyncIterator[bytes]
+
+
+class Forwarder(Protocol):
+    async def start(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def forward(
+        self,
+        method: str,
+        url: str,
+        headers: list[tuple[str, str]],
+        body: AsyncIterator[bytes] | bytes | None,
+    ) -> UpstreamResponse: ...
+
+
+class AiohttpForwarder:
+    def __init__(self, *, connections: int = 256, timeout_seconds: float = 30.0) -> None:
+        self._connections = connections
+        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds, connect=2.0)
+        self._session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> None:
+        self._session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=self._connections, ttl_dns_cache=300),
+            timeout=self._timeout,
+            auto_decompress=False,
+            skip_auto_headers=("User-Agent", "Accept-Encoding", "Accept", "Content-Type"),
+        )
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    async def forward(
+        self,
+        method: str,
+        url: str,
+        headers: list[tuple[str, str]],
+        body: AsyncIterator[bytes] | bytes | None,
+    ) -> UpstreamResponse:
+        assert self._session is not None, "start() the forwarder first"
+        try:
+            response = await self._session.request(
+                method, url, headers=headers, data=body, allow_redirects=False
+            )
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise UpstreamUnavailable(str(error)) from error
+
+        async def stream() -> AsyncIterator[bytes]:
+            try:
+                async for chunk in response.content.iter_any():
+                    yield chunk
+            finally:
+                response.release()
+
+        return UpstreamResponse(
+            status=response.status,
+            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers],
+            body=stream(),
+        )
+
+
+class HttpxForwarder:
+    def __init__(self, *, connections: int = 256, timeout_seconds: float = 30.0) -> None:
+        self._client = httpx.AsyncClient(
+            limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
+            timeout=httpx.Timeout(timeout_seconds, connect=2.0),
+        )
+
+    async def start(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+    async def forward(
+        self,
+        method: str,
+        url: str,
+        headers: list[tuple[str, str]],
+        body: AsyncIterator[bytes] | bytes | None,
+    ) -> UpstreamResponse:
+        request = self._client.build_request(method, url, headers=headers, content=body)
+        try:
+            response = await self._client.send(request, stream=True)
+        except httpx.TransportError as error:
+            raise UpstreamUnavailable(str(error)) from error
+
+        async def stream() -> AsyncIterator[bytes]:
+            try:
+                async for chunk in response.aiter_raw():
+                    yield chunk
+            finally:
+                await response.aclose()
+
+        return UpstreamResponse(
+            status=response.status_code,
+            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw],
+            body=stream(),
+        )
+
+
+def forwarder_from_name(name: str) -> Forwarder:
+    if name == "aiohttp":
+        return AiohttpForwarder()
+    if name == "httpx":
+        return HttpxForwarder()
+    raise ValueError(f"unknown gateway client {name!r}; use aiohttp or httpx")

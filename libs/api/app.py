@@ -1,0 +1,75 @@
+"""The shape every service app shares: problem responses, request ids, health, auth, database."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from libs.api.logging import configure_logging
+from libs.api.problems import install_problem_handlers, problem_response
+from libs.api.request_context import RequestIdMiddleware
+from libs.auth.keys import RemoteKeySource
+from libs.auth.tokens import TokenVerifier
+from libs.config import platform_settings, service_database_url
+from libs.tenancy.database import TenantDatabase
+
+
+def default_verifier() -> TokenVerifier:
+    settings = platform_settings()
+    return TokenVerifier(
+        keys=RemoteKeySource(settings.jwks_url),
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+    )
+
+
+def create_service_app(
+    name: str,
+    routers: Sequence[APIRouter],
+    *,
+    database: TenantDatabase | None = None,
+    verifier: TokenVerifier | None = None,
+    uses_database: bool = True,
+    configure_logs: bool = False,
+) -> FastAPI:
+    """A service process. With no arguments it reads its settings from the environment
+    (`uvicorn --factory services.<name>.app:create_app`); tests pass their own."""
+    if configure_logs:
+        configure_logging(name, platform_settings().log_level)
+    if uses_database and database is None:
+        database = TenantDatabase(service_database_url(name))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if database is not None:
+            await database.dispose()
+
+    app = FastAPI(title=f"halopos {name}", version="0.1.0", lifespan=lifespan)
+    app.state.service_name = name
+    app.state.database = database
+    app.state.token_verifier = verifier or default_verifier()
+    app.add_middleware(RequestIdMiddleware)
+    install_problem_handlers(app)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": name}
+
+    @app.get("/readyz", include_in_schema=False, response_model=None)
+    async def readyz(request: Request) -> JSONResponse | dict[str, str]:
+        if database is not None:
+            try:
+                async with database.engine.connect() as connection:
+                    await connection.execute(text("SELECT 1"))
+            except Exception:
+                return problem_response(status=503, code="not-ready", title="Database unreachable")
+        return {"status": "ready", "service": name}
+
+    for router in routers:
+        app.include_router(router)
+    return app

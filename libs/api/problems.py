@@ -1,0 +1,150 @@
+"""RFC 9457 problem details: every error leaves every process in this one shape.
+
+Domain code raises a `Problem` subclass that carries its status, a stable `code` and a human
+title; one handler renders it. Validation errors and unhandled exceptions are rendered here too,
+so a client never sees a stack trace or an HTML error page.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+PROBLEM_TYPE_BASE = "https://docs.halopos.example/problems/"
+
+logger = logging.getLogger("halopos.problems")
+
+
+class Problem(Exception):
+    """A domain error with an HTTP status and a stable problem type."""
+
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "bad-request"
+    title: ClassVar[str] = "Bad request"
+
+    def __init__(self, detail: str | None = None, **extensions: Any) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.extensions = extensions
+
+
+class Unauthenticated(Problem):
+    status = 401
+    code = "unauthenticated"
+    title = "A valid access token is required"
+
+
+class PermissionDenied(Problem):
+    status = 403
+    code = "permission-denied"
+    title = "Your role does not allow this action"
+
+
+class NotFound(Problem):
+    status = 404
+    code = "not-found"
+    title = "No such resource"
+
+
+class Conflict(Problem):
+    status = 409
+    code = "conflict"
+    title = "The request conflicts with the current state"
+
+
+def problem_body(
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str | None = None,
+    instance: str | None = None,
+    **extensions: Any,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + code,
+        "title": title,
+        "status": status,
+        "code": code,
+    }
+    if detail:
+        body["detail"] = detail
+    if instance:
+        body["instance"] = instance
+    body.update(extensions)
+    return body
+
+
+def problem_response(
+    *, status: int, code: str, title: str, detail: str | None = None, **extensions: Any
+) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(
+        problem_body(status=status, code=code, title=title, detail=detail, **extensions),
+        status_code=status,
+        media_type=PROBLEM_CONTENT_TYPE,
+        headers=headers,
+    )
+
+
+_HTTP_CODES = {
+    400: ("bad-request", "Bad request"),
+    401: ("unauthenticated", "A valid access token is required"),
+    403: ("permission-denied", "Your role does not allow this action"),
+    404: ("not-found", "No such resource"),
+    405: ("method-not-allowed", "Method not allowed"),
+    409: ("conflict", "The request conflicts with the current state"),
+    413: ("payload-too-large", "Request body too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+    422: ("validation-failed", "The request is not valid"),
+}
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    async def on_problem(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, Problem)
+        return problem_response(
+            status=exc.status, code=exc.code, title=exc.title, detail=exc.detail, **exc.extensions
+        )
+
+    async def on_validation(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        errors = [
+            {"location": list(error["loc"]), "message": error["msg"], "kind": error["type"]}
+            for error in exc.errors()
+        ]
+        return problem_response(
+            status=422,
+            code="validation-failed",
+            title="The request is not valid",
+            detail="One or more fields are missing or malformed; nothing was changed.",
+            errors=errors,
+        )
+
+    async def on_http(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        code, title = _HTTP_CODES.get(exc.status_code, ("http-error", "Request failed"))
+        detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
+        return problem_response(status=exc.status_code, code=code, title=title, detail=detail)
+
+    async def on_unhandled(request: Request, exc: Exception) -> JSONResponse:
+        # Log the cause for operators; tell the client nothing about internals.
+        logger.exception("unhandled error", exc_info=exc)
+        return problem_response(
+            status=500,
+            code="internal-error",
+            title="Internal error",
+            detail="The request was not completed; nothing was changed. Retry with the same "
+            "Idempotency-Key.",
+        )
+
+    app.add_exception_handler(Problem, on_problem)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(Exception, on_unhandled)

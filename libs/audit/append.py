@@ -1,0 +1,116 @@
+"""Append-only access to the audit log, used inside the writer's own transaction.
+
+There is deliberately no update or delete here; the database refuses them too (grants and
+triggers). Appends of one tenant serialise on the tenant's chain head row: the upsert below
+takes its row lock, so concurrent writers get consecutive sequence numbers and each links to
+the hash of the entry before it. Appends of different tenants never wait for each other.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.api.request_context import current_request_id
+from libs.audit.chain import GENESIS_HASH, entry_hash, format_timestamp
+from libs.auth.principal import Principal
+
+# Claims the next sequence number and returns the hash it must link to. The first append of
+# a tenant creates the head (seq 1 links to the genesis hash); later ones bump it under the
+# row lock. RLS binds the head row to the transaction's tenant.
+_ADVANCE_HEAD = text(
+    """
+    INSERT INTO audit.chain_heads (seq, hash) VALUES (1, :genesis)
+    ON CONFLICT (tenant_id) DO UPDATE SET seq = audit.chain_heads.seq + 1
+    RETURNING tenant_id, seq, hash
+    """
+)
+
+_INSERT_EVENT = text(
+    """
+    WITH event AS (
+        INSERT INTO audit.events (seq, id, occurred_at, service, actor_type, actor_id, action,
+                                  resource_type, resource_id, request_id, payload,
+                                  prev_hash, hash)
+        VALUES (:seq, :id, :occurred_at, :service, :actor_type, :actor_id, :action,
+                :resource_type, :resource_id, :request_id, CAST(:payload AS jsonb),
+                :prev_hash, :hash)
+    )
+    UPDATE audit.chain_heads SET hash = :hash WHERE seq = :seq
+    """
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who did it: a principal's role and subject, or an operator acting from the CLI."""
+
+    type: str
+    id: str
+
+    @classmethod
+    def of(cls, principal: Principal) -> Actor:
+        return cls(type=principal.role.value, id=principal.subject)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    seq: int
+    id: uuid.UUID
+    hash: bytes
+
+
+class AuditLog:
+    """Append-only repository over the audit tables, bound to the writer's transaction."""
+
+    def __init__(self, connection: AsyncConnection, *, service: str) -> None:
+        self._connection = connection
+        self._service = service
+
+    @classmethod
+    def from_connection(cls, connection: AsyncConnection, *, service: str) -> AuditLog:
+        return cls(connection, service=service)
+
+    async def append(
+        self,
+        *,
+        actor: Actor,
+        action: str,
+        resource_type: str,
+        resource_id: str,
+        payload: dict[str, Any],
+    ) -> AuditRecord:
+        head = (await self._connection.execute(_ADVANCE_HEAD, {"genesis": GENESIS_HASH})).one()
+        entry: dict[str, Any] = {
+            "tenant_id": str(head.tenant_id),
+            "seq": head.seq,
+            "id": str(uuid.uuid4()),
+            "occurred_at": format_timestamp(datetime.now(UTC)),
+            "service": self._service,
+            "actor_type": actor.type,
+            "actor_id": actor.id,
+            "action": action,
+            "resource_type": resource_type,
+            "resource_id": resource_id,
+            "request_id": current_request_id(),
+            "payload": payload,
+        }
+        digest = entry_hash(head.hash, entry)
+        await self._connection.execute(
+            _INSERT_EVENT,
+            {
+                **entry,
+                "id": uuid.UUID(entry["id"]),
+                "occurred_at": datetime.fromisoformat(entry["occurred_at"]),
+                "payload": json.dumps(payload),
+                "prev_hash": head.hash,
+                "hash": digest,
+            },
+        )
+        return AuditRecord(seq=head.seq, id=uuid.UUID(entry["id"]), hash=digest)

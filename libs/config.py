@@ -1,0 +1,75 @@
+"""Platform settings, read from the environment only (no secrets live in the repository).
+
+Every service is listed once here, with its port and its own Postgres login role, so the
+gateway, the launcher, the migrations and the tests agree on the same names.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceSpec:
+    name: str
+    default_port: int
+    # URL prefixes under /v1 that the gateway routes to this service.
+    prefixes: tuple[str, ...]
+
+    @property
+    def database_role(self) -> str:
+        return f"halopos_{self.name}"
+
+
+SERVICES: tuple[ServiceSpec, ...] = (
+    ServiceSpec("identity", 8001, ("/v1/staff", "/v1/devices", "/v1/sessions", "/v1/tenants")),
+    ServiceSpec("orders", 8002, ("/v1/orders", "/v1/menu", "/v1/tax", "/v1/shifts")),
+    ServiceSpec("audit", 8003, ("/v1/audit",)),
+    ServiceSpec("reports", 8004, ("/v1/reports",)),
+    ServiceSpec("billing", 8005, ("/v1/billing",)),
+    ServiceSpec("bridge", 8006, ("/v1/print-jobs", "/v1/admin/security/bridge-tokens")),
+)
+SERVICES_BY_NAME = {spec.name: spec for spec in SERVICES}
+
+# Owns every table; NOLOGIN; used only by migrations (SET ROLE).
+OWNER_ROLE = "halopos_owner"
+
+
+class PlatformSettings(BaseSettings):
+    """Settings every process shares. Environment variables are prefixed HALOPOS_."""
+
+    model_config = SettingsConfigDict(env_prefix="HALOPOS_", extra="ignore")
+
+    jwt_issuer: str = "halopos-identity"
+    jwt_audience: str = "halopos"
+    # Where the identity service publishes its public keys.
+    jwks_url: str = "http://127.0.0.1:8001/.well-known/jwks.json"
+    log_level: str = "INFO"
+
+
+@lru_cache
+def platform_settings() -> PlatformSettings:
+    return PlatformSettings()
+
+
+class DatabaseNotConfigured(RuntimeError):
+    pass
+
+
+def service_database_url(name: str) -> str:
+    """The service's own DSN (its least-privilege login role): HALOPOS_<NAME>_DATABASE_URL."""
+    variable = f"HALOPOS_{name.upper()}_DATABASE_URL"
+    url = os.environ.get(variable, "")
+    if not url:
+        raise DatabaseNotConfigured(f"{variable} is not set; `halopos run` sets it for you")
+    return url
+
+
+def upstream_url(name: str) -> str:
+    """Where the gateway reaches a service: HALOPOS_<NAME>_URL or loopback on its port."""
+    spec = SERVICES_BY_NAME[name]
+    return os.environ.get(f"HALOPOS_{name.upper()}_URL", f"http://127.0.0.1:{spec.default_port}")

@@ -1,0 +1,32 @@
+"""The service-side RBAC check: `dependencies=[requires(Permission.X)]` on every route."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Depends
+from fastapi.params import Depends as DependsParam
+
+from libs.api.problems import PermissionDenied
+from libs.auth.dependencies import CurrentPrincipal
+from libs.rbac.matrix import Permission, is_allowed
+
+
+def requires(permission: Permission) -> DependsParam:
+    async def check_permission(principal: CurrentPrincipal) -> None:
+        if not is_allowed(principal.role, permission):
+            raise PermissionDenied(f"The {principal.role} role lacks {permission}.")
+
+    # Read by the route inventory (tests, docs) to learn which permission a route declares.
+    check_permission.permission = permission  # type: ignore[attr-defined]
+    dependency: DependsParam = Depends(check_permission)
+    return dependency
+
+
+def declared_permission(route: Any) -> Permission | None:
+    """The permission a FastAPI route declared with `requires`, if any."""
+    for dependency in getattr(route, "dependencies", []):
+        permission = getattr(dependency.dependency, "permission", None)
+        if isinstance(permission, Permission):
+            return permission
+    return None

@@ -1,0 +1,64 @@
+"""The only way a service touches Postgres.
+
+`TenantDatabase.transaction(principal)` opens a transaction, binds it to the principal's tenant
+with `set_config('app.tenant_id', ..., true)` and yields the connection; leaving the block
+commits, an exception rolls back. The setting is transaction-local, so it ends with the
+transaction and never follows a pooled connection into another request (PgBouncer's
+transaction mode is safe for the same reason). Row-level security in Postgres does the
+filtering; repositories never name a tenant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from uuid import UUID
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from libs.auth.principal import Principal
+
+_BIND_TENANT = text("SELECT set_config('app.tenant_id', :tenant_id, true)")
+
+
+def async_dsn(url: str) -> str:
+    """Accept a plain postgresql:// DSN and pick the asyncpg driver."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    return url
+
+
+class TenantDatabase:
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+        self.engine: AsyncEngine = create_async_engine(
+            async_dsn(url),
+            pool_size=pool_size,
+            max_overflow=0,
+            pool_recycle=1800,
+            # On return to the pool an open transaction is rolled back (and with it the
+            # transaction-local tenant setting); a connection that cannot roll back is discarded.
+            pool_reset_on_return="rollback",
+        )
+
+    @asynccontextmanager
+    async def transaction(self, principal: Principal) -> AsyncIterator[AsyncConnection]:
+        async with self._bound(principal.tenant_id) as connection:
+            yield connection
+
+    @asynccontextmanager
+    async def provisioning_transaction(self, tenant_id: UUID) -> AsyncIterator[AsyncConnection]:
+        """For operator tooling only (tenant provisioning, demo seeding), never for requests:
+        binds a transaction to a tenant the operator names on the command line."""
+        async with self._bound(tenant_id) as connection:
+            yield connection
+
+    @asynccontextmanager
+    async def _bound(self, tenant_id: UUID) -> AsyncIterator[AsyncConnection]:
+        async with self.engine.connect() as connection, connection.begin():
+            await connection.execute(_BIND_TENANT, {"tenant_id": str(tenant_id)})
+            yield connection
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,27 @@
+"""FastAPI dependency: a tenant-bound connection that wraps the whole request.
+
+`scope="function"` makes the commit happen when the endpoint returns, before the response is
+sent: a client never receives a 201 for a write that then fails to commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.auth.dependencies import CurrentPrincipal
+from libs.tenancy.database import TenantDatabase
+
+
+async def _tenant_connection(
+    request: Request, principal: CurrentPrincipal
+) -> AsyncIterator[AsyncConnection]:
+    database: TenantDatabase = request.app.state.database
+    async with database.transaction(principal) as connection:
+        yield connection
+
+
+TenantConnection = Annotated[AsyncConnection, Depends(_tenant_connection, scope="function")]

@@ -1,0 +1,17 @@
+"""The bridge service process. Its domain arrives with its own issue; until then it serves health
+only, and the gateway routes none of its paths (see libs/rbac/matrix.py ROUTES)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from libs.api.app import create_service_app
+from libs.auth.tokens import TokenVerifier
+
+NAME = "bridge"
+
+
+def create_app(verifier: TokenVerifier | None = None) -> FastAPI:
+    return create_service_app(
+        NAME, [], verifier=verifier, uses_database=False, configure_logs=verifier is None
+    )

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import JSONResponse
+
+from libs.audit.append import AuditLog
+from libs.auth.dependencies import CurrentPrincipal
+from libs.rbac import Permission
+from libs.rbac.guard import requires
+from libs.tenancy import TenantConnection
+from services.orders.orders import service
+from services.orders.orders.repository import IdempotencyRepository, OrderRepository
+from services.orders.orders.schemas import Order, OrderCreate, OrderPage
+
+router = APIRouter(prefix="/v1/orders", tags=["orders"])
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        description="A replay with the same key and body returns the first response",
+    ),
+]
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=Order,
+    dependencies=[requires(Permission.ORDERS_CREATE)],
+    responses={200: {"model": Order, "description": "The order already existed (same id)"}},
+)
+async def create_order(
+    body: OrderCreate,
+    connection: TenantConnection,
+    principal: CurrentPrincipal,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    result = await service.create_order(
+        orders=OrderRepository.from_connection(connection),
+        idempotency=IdempotencyRepository(connection),
+        audit=AuditLog.from_connection(connection, service="orders"),
+        principal=principal,
+        request=body,
+        idempotency_key=idempotency_key,
+    )
+    return JSONResponse(result.body, status_code=result.status_code)
+
+
+@router.get("", dependencies=[requires(Permission.ORDERS_READ)])
+async def list_orders(
+    connection: TenantConnection,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> OrderPage:
+    return await service.list_orders(
+        orders=OrderRepository.from_connection(connection), limit=limit, cursor=cursor
+    )
+
+
+@router.get("/{order_id}", dependencies=[requires(Permission.ORDERS_READ)])
+async def get_order(order_id: UUID, connection: TenantConnection) -> Order:
+    return await service.get_order(
+        orders=OrderRepository.from_connection(connection), order_id=order_id
+    )

@@ -1,0 +1,157 @@
+"""Order rules. No SQL here and no commit: the request's tenant transaction commits once."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from libs.api.problems import Conflict, NotFound, Problem
+from libs.audit.append import Actor, AuditLog
+from libs.auth.principal import Principal
+from services.orders.orders.repository import IdempotencyRepository, OrderRepository
+from services.orders.orders.schemas import Order, OrderCreate, OrderLine, OrderPage
+
+
+class OrderNotFound(NotFound):
+    code = "order-not-found"
+    title = "No such order"
+
+
+class OrderIdConflict(Conflict):
+    code = "order-id-conflict"
+    title = "An order with this id already exists with different content"
+
+
+class IdempotencyKeyReused(Problem):
+    status = 422
+    code = "idempotency-key-reused"
+    title = "This Idempotency-Key was used for a different request"
+
+
+class IdempotencyKeyInFlight(Conflict):
+    code = "idempotency-key-in-flight"
+    title = "A request with this Idempotency-Key was completed concurrently; retry it"
+
+
+class InvalidCursor(Problem):
+    status = 400
+    code = "invalid-cursor"
+    title = "The cursor is not valid"
+
+
+@dataclass(frozen=True, slots=True)
+class CreateResult:
+    status_code: int
+    body: dict[str, Any]
+
+
+def request_fingerprint(request: OrderCreate) -> bytes:
+    canonical = json.dumps(request.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).digest()
+
+
+def price_lines(request: OrderCreate) -> list[OrderLine]:
+    return [
+        OrderLine(
+            line_number=number,
+            name=line.name,
+            quantity=line.quantity,
+            unit_price_minor=line.unit_price_minor,
+            total_minor=line.quantity * line.unit_price_minor,
+        )
+        for number, line in enumerate(request.lines, start=1)
+    ]
+
+
+def _same_content(order: Order, currency: str, lines: list[OrderLine]) -> bool:
+    return order.currency == currency and order.lines == lines
+
+
+async def create_order(
+    *,
+    orders: OrderRepository,
+    idempotency: IdempotencyRepository,
+    audit: AuditLog,
+    principal: Principal,
+    request: OrderCreate,
+    idempotency_key: str | None,
+) -> CreateResult:
+    fingerprint = request_fingerprint(request)
+    if idempotency_key is not None:
+        stored = await idempotency.find(idempotency_key)
+        if stored is not None:
+            if stored.request_hash != fingerprint:
+                raise IdempotencyKeyReused()
+            return CreateResult(stored.status_code, stored.body)
+
+    order_id = request.id or uuid.uuid4()
+    lines = price_lines(request)
+    total = sum(line.total_minor for line in lines)
+    created = await orders.insert(
+        order_id=order_id,
+        location_id=principal.location_id,
+        currency=request.currency,
+        total_minor=total,
+        created_by=principal.subject,
+        lines=lines,
+    )
+    order = await orders.get(order_id)
+    assert order is not None
+    if not created:
+        # A client retrying an offline-created order: the same content is the same order.
+        if not _same_content(order, request.currency, lines):
+            raise OrderIdConflict(order_id=str(order_id))
+        return CreateResult(200, order.model_dump(mode="json"))
+
+    await audit.append(
+        actor=Actor.of(principal),
+        action="order.created",
+        resource_type="order",
+        resource_id=str(order_id),
+        payload={"currency": order.currency, "total_minor": total, "line_count": len(lines)},
+    )
+    result = CreateResult(201, order.model_dump(mode="json"))
+    if idempotency_key is not None and not await idempotency.remember(
+        key=idempotency_key, request_hash=fingerprint, status_code=201, body=result.body
+    ):
+        raise IdempotencyKeyInFlight()
+    return result
+
+
+async def get_order(*, orders: OrderRepository, order_id: UUID) -> Order:
+    # Another tenant's order is invisible under RLS, so it is "not found", never "forbidden".
+    order = await orders.get(order_id)
+    if order is None:
+        raise OrderNotFound()
+    return order
+
+
+def encode_cursor(order: Order) -> str:
+    raw = json.dumps([order.created_at.isoformat(), str(order.id)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        created_at, order_id = json.loads(raw)
+        moment = datetime.fromisoformat(created_at)
+        if moment.tzinfo is None:
+            raise ValueError("naive timestamp")
+        return moment, UUID(order_id)
+    except (ValueError, TypeError) as error:
+        raise InvalidCursor() from error
+
+
+async def list_orders(*, orders: OrderRepository, limit: int, cursor: str | None) -> OrderPage:
+    after = decode_cursor(cursor) if cursor else None
+    page = await orders.page(limit=limit + 1, after=after)
+    more = len(page) > limit
+    items = page[:limit]
+    return OrderPage(items=items, next_cursor=encode_cursor(items[-1]) if more else None)
