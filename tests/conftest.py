@@ -1,0 +1,222 @@
+"""Test fixtures: one real Postgres per run (embedded unless DATABASE_URL is set), a fresh
+database migrated once, and connections as the services' own roles, never as a superuser
+(a superuser bypasses row-level security, so tests run that way would prove nothing)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+
+import asyncpg
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from deploy.platform import PreparedDatabase, prepare_database
+from libs.auth.keys import RemoteKeySource, StaticKeySource
+from libs.auth.tokens import TokenVerifier
+from libs.config import SERVICES, platform_settings
+from libs.rbac import Role
+from libs.tenancy.database import TenantDatabase
+from services.identity.keys.signing import SigningKey, jwks_document, mint_access_token
+
+TEST_DATABASE = os.environ.get("HALOPOS_TEST_DATABASE", "halopos_test")
+
+
+@pytest.fixture(scope="session")
+def database() -> Iterator[PreparedDatabase]:
+    prepared = prepare_database(TEST_DATABASE, fresh=True)
+    yield prepared
+    if prepared.embedded is not None:
+        prepared.embedded.stop()
+
+
+@pytest.fixture(scope="session")
+def signing_key() -> SigningKey:
+    return SigningKey.generate()
+
+
+@pytest.fixture(scope="session")
+def verifier(signing_key: SigningKey) -> TokenVerifier:
+    settings = platform_settings()
+    return TokenVerifier(
+        keys=StaticKeySource(jwks_document([signing_key])),
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+    )
+
+
+@pytest.fixture(scope="session")
+def tenant_a() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+@pytest.fixture(scope="session")
+def tenant_b() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+TokenFactory = Callable[..., str]
+
+
+@pytest.fixture(scope="session")
+def token(signing_key: SigningKey) -> TokenFactory:
+    settings = platform_settings()
+
+    def mint(
+        tenant_id: uuid.UUID, role: Role | str = Role.OWNER, subject: str | None = None
+    ) -> str:
+        return mint_access_token(
+            signing_key,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            subject=subject or f"test-{role}",
+            tenant_id=tenant_id,
+            role=str(role),
+        )
+
+    return mint
+
+
+def bearer(access_token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {access_token}"}
+
+
+Connect = Callable[[str], Awaitable[asyncpg.Connection]]
+
+
+@pytest.fixture
+async def connect_as(database: PreparedDatabase) -> AsyncIterator[Connect]:
+    """Raw asyncpg connections as a service's own login role (bypassing every repository)."""
+    opened: list[asyncpg.Connection] = []
+
+    async def connect(service: str) -> asyncpg.Connection:
+        connection = await asyncpg.connect(database.service_urls[service])
+        role = await connection.fetchrow(
+            "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
+        )
+        assert role is not None
+        assert not role["rolsuper"], "RLS tests must not run as a superuser"
+        assert not role["rolbypassrls"], "RLS tests must not run as a BYPASSRLS role"
+        opened.append(connection)
+        return connection
+
+    yield connect
+    for connection in opened:
+        await connection.close()
+
+
+@pytest.fixture
+async def admin(database: PreparedDatabase) -> AsyncIterator[asyncpg.Connection]:
+    """The migration (admin) connection: for reading the catalog and arranging data only."""
+    connection = await asyncpg.connect(database.admin_url)
+    yield connection
+    await connection.close()
+
+
+@pytest.fixture(scope="session")
+async def service_databases(
+    database: PreparedDatabase,
+) -> AsyncIterator[dict[str, TenantDatabase]]:
+    databases = {
+        name: TenantDatabase(url, pool_size=10) for name, url in database.service_urls.items()
+    }
+    yield databases
+    for tenant_database in databases.values():
+        await tenant_database.dispose()
+
+
+def _client(app: FastAPI, name: str) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{name}")
+
+
+@pytest.fixture(scope="session")
+async def orders_client(
+    service_databases: dict[str, TenantDatabase], verifier: TokenVerifier
+) -> AsyncIterator[httpx.AsyncClient]:
+    from services.orders.app import create_app
+
+    async with _client(create_app(service_databases["orders"], verifier), "orders") as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+async def audit_client(
+    service_databases: dict[str, TenantDatabase], verifier: TokenVerifier
+) -> AsyncIterator[httpx.AsyncClient]:
+    from services.audit.app import create_app
+
+    async with _client(create_app(service_databases["audit"], verifier), "audit") as client:
+        yield client
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class LiveStack:
+    gateway: str
+    services: dict[str, str]
+
+
+async def _serve(app: FastAPI, port: int) -> tuple[uvicorn.Server, asyncio.Task[None]]:
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.02)
+    return server, task
+
+
+@pytest.fixture(scope="session")
+async def live_stack(
+    service_databases: dict[str, TenantDatabase], signing_key: SigningKey
+) -> AsyncIterator[LiveStack]:
+    """Every service and the gateway on real sockets; verifiers fetch the identity service's
+    JWKS over HTTP, as in production."""
+    from gateway.app import create_app as create_gateway
+    from services.audit.app import create_app as create_audit
+    from services.billing.app import create_app as create_billing
+    from services.bridge.app import create_app as create_bridge
+    from services.identity.app import create_app as create_identity
+    from services.orders.app import create_app as create_orders
+    from services.reports.app import create_app as create_reports
+
+    ports = {spec.name: _free_port() for spec in SERVICES}
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    settings = platform_settings()
+
+    def remote_verifier() -> TokenVerifier:
+        return TokenVerifier(
+            keys=RemoteKeySource(f"{urls['identity']}/.well-known/jwks.json"),
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+        )
+
+    apps = {
+        "identity": create_identity(service_databases["identity"], [signing_key]),
+        "orders": create_orders(service_databases["orders"], remote_verifier()),
+        "audit": create_audit(service_databases["audit"], remote_verifier()),
+        "reports": create_reports(remote_verifier()),
+        "billing": create_billing(remote_verifier()),
+        "bridge": create_bridge(remote_verifier()),
+    }
+    running = [await _serve(app, ports[name]) for name, app in apps.items()]
+    gateway_port = _free_port()
+    gateway = create_gateway(verifier=remote_verifier(), upstreams=urls)
+    running.append(await _serve(gateway, gateway_port))
+    yield LiveStack(gateway=f"http://127.0.0.1:{gateway_port}", services=urls)
+    for server, _ in running:
+        server.should_exit = True
+    await asyncio.gather(*(task for _, task in running))

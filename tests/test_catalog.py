@@ -1,0 +1,173 @@
+"""Invariants read from the Postgres catalog after migration: what holds for every table and
+role today holds for every table and role added later, without a test change."""
+
+from __future__ import annotations
+
+import asyncpg
+import pytest
+
+from libs.config import OWNER_ROLE, SERVICES
+from libs.tenancy.schema import TENANT_PREDICATE
+
+SCHEMAS = ["identity", "orders", "audit", "reports", "billing", "bridge"]
+SERVICE_ROLES = [spec.database_role for spec in SERVICES]
+# TENANT_PREDICATE as Postgres prints it back from pg_policies.
+DEPARSED_TENANT_PREDICATE = (
+    "(tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)"
+)
+assert TENANT_PREDICATE == "tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid"
+
+
+async def tenant_tables(admin: asyncpg.Connection) -> list[asyncpg.Record]:
+    return await admin.fetch(
+        """
+        SELECT c.oid, n.nspname AS schema, c.relname AS name, c.relrowsecurity,
+               c.relforcerowsecurity, pg_get_userbyid(c.relowner) AS owner
+          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[])
+         ORDER BY 2, 3
+        """,
+        SCHEMAS,
+    )
+
+
+async def test_every_table_is_tenant_scoped_with_forced_rls(admin: asyncpg.Connection) -> None:
+    tables = await tenant_tables(admin)
+    assert len(tables) >= 7
+    for table in tables:
+        where = f"{table['schema']}.{table['name']}"
+        column = await admin.fetchrow(
+            "SELECT a.attnotnull, format_type(a.atttypid, a.atttypmod) AS type "
+            "FROM pg_attribute a WHERE a.attrelid = $1 AND a.attname = 'tenant_id'",
+            table["oid"],
+        )
+        assert column is not None, f"{where} has no tenant_id"
+        assert column["type"] == "uuid" and column["attnotnull"], where
+        assert table["relrowsecurity"] and table["relforcerowsecurity"], where
+        policies = await admin.fetch(
+            "SELECT cmd, permissive, qual, with_check FROM pg_policies "
+            "WHERE schemaname = $1 AND tablename = $2",
+            table["schema"],
+            table["name"],
+        )
+        assert len(policies) == 1, f"{where} must have exactly one policy"
+        policy = policies[0]
+        assert policy["cmd"] == "ALL" and policy["permissive"] == "PERMISSIVE", where
+        for clause in (policy["qual"], policy["with_check"]):
+            assert clause is not None, f"{where}: USING and WITH CHECK are both required"
+            assert clause == DEPARSED_TENANT_PREDICATE, f"{where}: {clause}"
+
+
+async def test_every_table_is_owned_by_the_owner_role(admin: asyncpg.Connection) -> None:
+    for table in await tenant_tables(admin):
+        assert table["owner"] == OWNER_ROLE, f"{table['schema']}.{table['name']}"
+    schema_owners = await admin.fetch(
+        "SELECT nspname, pg_get_userbyid(nspowner) AS owner FROM pg_namespace "
+        "WHERE nspname = ANY($1::text[])",
+        SCHEMAS,
+    )
+    assert {row["owner"] for row in schema_owners} == {OWNER_ROLE}
+
+
+async def test_keys_include_tenant_id(admin: asyncpg.Connection) -> None:
+    """Primary, unique and foreign keys start with tenant_id, so no row can reference
+    another tenant's row (and the schema can shard by tenant)."""
+    constraints = await admin.fetch(
+        """
+        SELECT con.conname, con.contype::text, n.nspname, c.relname,
+               (SELECT array_agg(a.attname ORDER BY k.ord)
+                  FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
+                  JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum)
+                 AS columns,
+               (SELECT array_agg(a.attname ORDER BY k.ord)
+                  FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
+                  JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum)
+                 AS referenced
+          FROM pg_constraint con
+          JOIN pg_class c ON c.oid = con.conrelid
+          JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = ANY($1::text[]) AND con.contype IN ('p', 'u', 'f')
+        """,
+        SCHEMAS,
+    )
+    kinds = {row["contype"] for row in constraints}
+    assert {"p", "u", "f"} <= kinds
+    for row in constraints:
+        assert row["columns"][0] == "tenant_id", f"{row['conname']}: {row['columns']}"
+        if row["contype"] == "f":
+            assert row["referenced"][0] == "tenant_id", row["conname"]
+
+
+async def test_service_roles_are_least_privileged(admin: asyncpg.Connection) -> None:
+    roles = await admin.fetch(
+        "SELECT rolname, rolsuper, rolbypassrls, rolcanlogin, rolcreaterole, rolcreatedb "
+        "FROM pg_roles WHERE rolname = ANY($1::text[])",
+        [*SERVICE_ROLES, OWNER_ROLE],
+    )
+    by_name = {row["rolname"]: row for row in roles}
+    assert set(by_name) == {*SERVICE_ROLES, OWNER_ROLE}
+    assert not by_name[OWNER_ROLE]["rolcanlogin"], "the owner role must be NOLOGIN"
+    for name in [*SERVICE_ROLES, OWNER_ROLE]:
+        role = by_name[name]
+        assert not role["rolsuper"] and not role["rolbypassrls"], name
+        assert not role["rolcreaterole"] and not role["rolcreatedb"], name
+    for name in SERVICE_ROLES:
+        assert by_name[name]["rolcanlogin"], name
+        member = await admin.fetchval("SELECT pg_has_role($1, $2, 'MEMBER')", name, OWNER_ROLE)
+        assert not member, f"{name} must not be a member of {OWNER_ROLE}"
+        owned = await admin.fetchval(
+            """
+            SELECT (SELECT count(*) FROM pg_class WHERE relowner = r.oid)
+                 + (SELECT count(*) FROM pg_namespace WHERE nspowner = r.oid)
+                 + (SELECT count(*) FROM pg_proc WHERE proowner = r.oid)
+              FROM pg_roles r WHERE r.rolname = $1
+            """,
+            name,
+        )
+        assert owned == 0, f"{name} owns objects"
+
+
+@pytest.mark.parametrize("privilege", ["UPDATE", "DELETE", "TRUNCATE"])
+async def test_only_the_owner_may_mutate_the_audit_log(
+    admin: asyncpg.Connection, privilege: str
+) -> None:
+    holders = await admin.fetch(
+        # Predefined roles (pg_write_all_data) hold it by design; a member of one would be
+        # listed here itself through inheritance.
+        "SELECT rolname FROM pg_roles WHERE NOT rolsuper AND rolname NOT LIKE 'pg\\_%' "
+        "AND has_table_privilege(oid, 'audit.events', $1)",
+        privilege,
+    )
+    assert {row["rolname"] for row in holders} <= {OWNER_ROLE}
+
+
+async def test_audit_log_triggers_are_enabled(admin: asyncpg.Connection) -> None:
+    triggers = await admin.fetch(
+        "SELECT tgname, tgenabled::text FROM pg_trigger "
+        "WHERE tgrelid = 'audit.events'::regclass AND NOT tgisinternal"
+    )
+    assert {row["tgname"]: row["tgenabled"] for row in triggers} == {
+        "events_append_only": "O",
+        "events_no_truncate": "O",
+        "events_chain_link": "O",
+    }
+
+
+async def test_views_are_security_invoker(admin: asyncpg.Connection) -> None:
+    views = await admin.fetch(
+        "SELECT c.relname, c.reloptions FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relkind = 'v' AND n.nspname = ANY($1::text[])",
+        SCHEMAS,
+    )
+    for view in views:
+        assert "security_invoker=true" in (view["reloptions"] or []), view["relname"]
+
+
+async def test_no_security_definer_functions(admin: asyncpg.Connection) -> None:
+    definers = await admin.fetch(
+        "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "WHERE p.prosecdef AND n.nspname = ANY($1::text[])",
+        SCHEMAS,
+    )
+    assert definers == []

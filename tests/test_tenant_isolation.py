@@ -1,0 +1,222 @@
+"""Cross-tenant isolation by row-level security alone.
+
+Every statement here is raw SQL on a connection bound to tenant A, with no repository and no
+tenant filter of our own, run twice: as the service role that writes the table, and as the
+table's owner (which holds every privilege, so grants cannot be what stops it; RLS is FORCED).
+Tenant A must not read, update, delete, insert into or move rows to tenant B.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import asyncpg
+import pytest
+
+from libs.config import OWNER_ROLE
+from tests.conftest import Connect
+from tests.test_catalog import tenant_tables
+
+Insert = Callable[[asyncpg.Connection, uuid.UUID | None], Awaitable[uuid.UUID | str]]
+
+
+async def _insert(
+    connection: asyncpg.Connection, table: str, values: dict[str, object], tenant: uuid.UUID | None
+) -> object:
+    if tenant is not None:  # name a tenant explicitly (as an attacker would)
+        values = {"tenant_id": tenant, **values}
+    columns = ", ".join(values)
+    placeholders = ", ".join(f"${n}" for n in range(1, len(values) + 1))
+    return await connection.fetchval(
+        f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING tenant_id",
+        *values.values(),
+    )
+
+
+@dataclass(frozen=True)
+class TableCase:
+    service: str  # the service role that writes this table
+    key: str  # a column that identifies the row
+    update: str  # a harmless SET clause
+    insert: Callable[[asyncpg.Connection, uuid.UUID | None], Awaitable[object]]
+    key_value: Callable[[], object]
+
+
+def _row(
+    table: str, **values: object
+) -> Callable[[asyncpg.Connection, uuid.UUID | None], Awaitable[object]]:
+    async def insert(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> object:
+        fresh = {name: value() if callable(value) else value for name, value in values.items()}
+        return await _insert(connection, table, fresh, tenant)
+
+    return insert
+
+
+async def _order_line(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> object:
+    order_id = uuid.uuid4()
+    await _insert(
+        connection,
+        "orders.orders",
+        {"id": order_id, "status": "open", "currency": "AUD", "total_minor": 0, "created_by": "t"},
+        None,
+    )
+    line = {"order_id": order_id, "line_number": 1, "name": "Tea", "quantity": 1}
+    line |= {"unit_price_minor": 400, "total_minor": 400}
+    return await _insert(connection, "orders.order_lines", line, tenant)
+
+
+CASES: dict[str, TableCase] = {
+    "identity.tenants": TableCase(
+        "identity", "tenant_id", "name = name || '!'",
+        _row("identity.tenants", name="Isolation Co", region="ap-southeast-2", currency="AUD"),
+        lambda: None,
+    ),
+    "identity.locations": TableCase(
+        "identity", "name", "name = name || '!'",
+        _row("identity.locations", id=uuid.uuid4, name="Front bar", time_zone="Australia/Sydney",
+             business_day_cutoff_hour=4),
+        lambda: None,
+    ),
+    "orders.orders": TableCase(
+        "orders", "created_by", "total_minor = total_minor + 1",
+        _row("orders.orders", id=uuid.uuid4, status="open", currency="AUD", total_minor=100,
+             created_by="isolation"),
+        lambda: None,
+    ),
+    "orders.order_lines": TableCase(
+        "orders", "name", "quantity = quantity + 1", _order_line, lambda: None
+    ),
+    "orders.idempotency_keys": TableCase(
+        "orders", "key", "status_code = 500",
+        _row("orders.idempotency_keys", key=lambda: uuid.uuid4().hex, request_hash=b"h" * 32,
+             status_code=201, response="{}"),
+        lambda: None,
+    ),
+    "audit.events": TableCase(
+        "orders", "action", "action = 'tampered'",
+        _row("audit.events", seq=1, id=uuid.uuid4, occurred_at=lambda: __import__("datetime")
+             .datetime.now(__import__("datetime").UTC), service="orders", actor_type="cashier",
+             actor_id="t", action="order.created", resource_type="order", resource_id="r",
+             payload="{}", prev_hash=bytes(32), hash=lambda: os.urandom(32)),
+        lambda: None,
+    ),
+    "audit.chain_heads": TableCase(
+        "orders", "seq", "seq = seq + 100",
+        _row("audit.chain_heads", seq=1, hash=bytes(32)),
+        lambda: None,
+    ),
+}  # fmt: skip
+
+
+async def test_every_tenant_table_has_an_isolation_case(admin: asyncpg.Connection) -> None:
+    tables = {f"{row['schema']}.{row['name']}" for row in await tenant_tables(admin)}
+    assert tables == set(CASES), "add a TableCase for every new tenant table"
+
+
+@asynccontextmanager
+async def bound(connection: asyncpg.Connection, tenant: uuid.UUID) -> AsyncIterator[None]:
+    async with connection.transaction():
+        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+        yield
+
+
+async def _acting_connection(
+    acting_as: str, case: TableCase, connect_as: Connect, admin: asyncpg.Connection
+) -> asyncpg.Connection:
+    if acting_as == "service role":
+        return await connect_as(case.service)
+    # The owner: every privilege on its tables, still bound by FORCE ROW LEVEL SECURITY.
+    await admin.execute(f"SET ROLE {OWNER_ROLE}")
+    assert await admin.fetchval("SELECT current_user") == OWNER_ROLE
+    return admin
+
+
+@pytest.mark.parametrize("acting_as", ["service role", "owner"])
+@pytest.mark.parametrize("table", sorted(CASES))
+async def test_tenant_a_cannot_touch_tenant_b(
+    table: str, acting_as: str, connect_as: Connect, admin: asyncpg.Connection
+) -> None:
+    case = CASES[table]
+    writer = await connect_as(case.service)
+    tenant_a, tenant_b = uuid.uuid4(), uuid.uuid4()
+    for tenant in (tenant_a, tenant_b):
+        async with bound(writer, tenant):
+            assert await case.insert(writer, None) == tenant
+    async with bound(writer, tenant_b):
+        b_rows_before = await writer.fetch(f"SELECT * FROM {table}")
+    assert len(b_rows_before) >= 1
+
+    connection = await _acting_connection(acting_as, case, connect_as, admin)
+    granted = acting_as == "owner"
+    async with bound(connection, tenant_a):
+        # Read: B's rows do not exist for A, not even by explicit tenant id.
+        visible = await connection.fetch(f"SELECT DISTINCT tenant_id FROM {table}")
+        assert [row["tenant_id"] for row in visible] == [tenant_a]
+        assert (
+            await connection.fetchval(
+                f"SELECT count(*) FROM {table} WHERE tenant_id = $1", tenant_b
+            )
+            == 0
+        )
+
+    for statement in (
+        f"UPDATE {table} SET {case.update} WHERE tenant_id = $1",
+        f"DELETE FROM {table} WHERE tenant_id = $1",
+    ):
+        try:
+            async with bound(connection, tenant_a):
+                status = await connection.execute(statement, tenant_b)
+            assert status.endswith(" 0"), f"{statement} touched B's rows: {status}"
+        except asyncpg.InsufficientPrivilegeError as error:
+            # Only the service role may lack a privilege; the owner must be stopped by RLS
+            # (had the append-only trigger fired, A would have reached B's rows).
+            assert not granted and "permission denied" in str(error), error
+
+    # Insert a row naming B, and move A's own row to B: WITH CHECK refuses both.
+    with pytest.raises(asyncpg.InsufficientPrivilegeError, match="row-level security"):
+        async with bound(connection, tenant_a):
+            await case.insert(connection, tenant_b)
+    try:
+        async with bound(connection, tenant_a):
+            await connection.execute(f"UPDATE {table} SET tenant_id = $1", tenant_b)
+        pytest.fail("moving a row to another tenant must fail")
+    except asyncpg.InsufficientPrivilegeError as error:
+        message = str(error)
+        assert (
+            "row-level security" in message
+            or (not granted and "permission denied" in message)
+            or (table == "audit.events" and "append-only" in message)
+        ), message
+
+    if acting_as == "owner":
+        await admin.execute("RESET ROLE")
+    async with bound(writer, tenant_b):
+        assert await writer.fetch(f"SELECT * FROM {table}") == b_rows_before
+
+
+@pytest.mark.parametrize(
+    "setting", [None, "", "not-a-uuid", "00000000-0000-0000-0000-000000000000"]
+)
+async def test_unset_empty_or_malformed_tenant_sees_no_rows(
+    setting: str | None, connect_as: Connect
+) -> None:
+    connection = await connect_as("orders")
+    for tenant in (uuid.uuid4(), uuid.uuid4()):
+        async with bound(connection, tenant):
+            await CASES["orders.orders"].insert(connection, None)
+    async with connection.transaction():
+        if setting is not None:
+            await connection.execute("SELECT set_config('app.tenant_id', $1, true)", setting)
+        if setting == "not-a-uuid":
+            with pytest.raises(asyncpg.InvalidTextRepresentationError):
+                await connection.fetchval("SELECT count(*) FROM orders.orders")
+            return
+        assert await connection.fetchval("SELECT count(*) FROM orders.orders") == 0
+        if setting in (None, ""):
+            # Nor can anything be written without a tenant (RLS refuses the NULL tenant_id).
+            with pytest.raises(asyncpg.InsufficientPrivilegeError, match="row-level security"):
+                await CASES["orders.orders"].insert(connection, None)
