@@ -13,6 +13,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import asyncpg
 import pytest
@@ -21,7 +22,7 @@ from libs.config import OWNER_ROLE
 from tests.conftest import Connect
 from tests.test_catalog import tenant_tables
 
-Insert = Callable[[asyncpg.Connection, uuid.UUID | None], Awaitable[uuid.UUID | str]]
+Insert = Callable[[asyncpg.Connection, uuid.UUID | None], Awaitable[object]]
 
 
 async def _insert(
@@ -40,15 +41,11 @@ async def _insert(
 @dataclass(frozen=True)
 class TableCase:
     service: str  # the service role that writes this table
-    key: str  # a column that identifies the row
     update: str  # a harmless SET clause
-    insert: Callable[[asyncpg.Connection, uuid.UUID | None], Awaitable[object]]
-    key_value: Callable[[], object]
+    insert: Insert
 
 
-def _row(
-    table: str, **values: object
-) -> Callable[[asyncpg.Connection, uuid.UUID | None], Awaitable[object]]:
+def _row(table: str, **values: object) -> Insert:
     async def insert(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> object:
         fresh = {name: value() if callable(value) else value for name, value in values.items()}
         return await _insert(connection, table, fresh, tenant)
@@ -71,43 +68,35 @@ async def _order_line(connection: asyncpg.Connection, tenant: uuid.UUID | None) 
 
 CASES: dict[str, TableCase] = {
     "identity.tenants": TableCase(
-        "identity", "tenant_id", "name = name || '!'",
+        "identity", "name = name || '!'",
         _row("identity.tenants", name="Isolation Co", region="ap-southeast-2", currency="AUD"),
-        lambda: None,
     ),
     "identity.locations": TableCase(
-        "identity", "name", "name = name || '!'",
+        "identity", "name = name || '!'",
         _row("identity.locations", id=uuid.uuid4, name="Front bar", time_zone="Australia/Sydney",
              business_day_cutoff_hour=4),
-        lambda: None,
     ),
     "orders.orders": TableCase(
-        "orders", "created_by", "total_minor = total_minor + 1",
+        "orders", "total_minor = total_minor + 1",
         _row("orders.orders", id=uuid.uuid4, status="open", currency="AUD", total_minor=100,
              created_by="isolation"),
-        lambda: None,
     ),
-    "orders.order_lines": TableCase(
-        "orders", "name", "quantity = quantity + 1", _order_line, lambda: None
-    ),
+    "orders.order_lines": TableCase("orders", "quantity = quantity + 1", _order_line),
     "orders.idempotency_keys": TableCase(
-        "orders", "key", "status_code = 500",
+        "orders", "status_code = 500",
         _row("orders.idempotency_keys", key=lambda: uuid.uuid4().hex, request_hash=b"h" * 32,
              status_code=201, response="{}"),
-        lambda: None,
     ),
     "audit.events": TableCase(
-        "orders", "action", "action = 'tampered'",
-        _row("audit.events", seq=1, id=uuid.uuid4, occurred_at=lambda: __import__("datetime")
-             .datetime.now(__import__("datetime").UTC), service="orders", actor_type="cashier",
-             actor_id="t", action="order.created", resource_type="order", resource_id="r",
+        "orders", "action = 'tampered'",
+        _row("audit.events", seq=1, id=uuid.uuid4, occurred_at=lambda: datetime.now(UTC),
+             service="orders", actor_type="cashier", actor_id="t", action="order.created",
+             resource_type="order", resource_id="r",
              payload="{}", prev_hash=bytes(32), hash=lambda: os.urandom(32)),
-        lambda: None,
     ),
     "audit.chain_heads": TableCase(
-        "orders", "seq", "seq = seq + 100",
+        "orders", "seq = seq + 100",
         _row("audit.chain_heads", seq=1, hash=bytes(32)),
-        lambda: None,
     ),
 }  # fmt: skip
 
