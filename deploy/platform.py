@@ -79,6 +79,9 @@ def _uvicorn(target: str, port: int) -> list[str]:
     return [
         sys.executable, "-m", "uvicorn", "--factory", target,
         "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--log-level", "warning",
+        # Client-sent X-Forwarded-* must not rewrite the peer address: the gateway is the edge.
+        # Behind a load balancer, name it with --forwarded-allow-ips instead.
+        "--no-proxy-headers",
     ]  # fmt: skip
 
 

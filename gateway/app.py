@@ -124,7 +124,9 @@ def create_app(
 
     @app.api_route("/{path:path}", methods=METHODS, include_in_schema=False)
     async def forward(request: Request, path: str) -> Response:
-        route = find_route(request.method, request.url.path)
+        # Dot segments could be normalised differently further on; no route contains one.
+        dot_segment = any(part in (".", "..") for part in request.url.path.split("/"))
+        route = None if dot_segment else find_route(request.method, request.url.path)
         if route is None:
             return problem_response(status=404, code="not-found", title="No such resource")
         if route.permission is not None:

@@ -10,6 +10,7 @@ import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import asyncpg
 import httpx
@@ -26,6 +27,7 @@ from libs.tenancy.database import TenantDatabase
 from services.identity.keys.signing import SigningKey, jwks_document, mint_access_token
 
 TEST_DATABASE = os.environ.get("HALOPOS_TEST_DATABASE", "halopos_test")
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
@@ -132,7 +134,9 @@ async def service_databases(
 
 
 def _client(app: FastAPI, name: str) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{name}")
+    # Clients see the 500 problem response; Starlette re-raises only for the server's log.
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    return httpx.AsyncClient(transport=transport, base_url=f"http://{name}")
 
 
 @pytest.fixture(scope="session")
@@ -169,7 +173,9 @@ class LiveStack:
 
 
 async def _serve(app: FastAPI, port: int) -> tuple[uvicorn.Server, asyncio.Task[None]]:
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", proxy_headers=False
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:

@@ -71,6 +71,8 @@ def create_service_app(
                 return problem_response(status=503, code="not-ready", title="Database unreachable")
         return {"status": "ready", "service": name}
 
+    # Kept so the route inventory (tests, docs) can read each route's declared permission.
+    app.state.routers = list(routers)
     for router in routers:
         app.include_router(router)
     return app

@@ -1,0 +1,228 @@
+"""The gateway on its own: in front of a spy upstream that allows everything, so whatever is
+refused here was refused by the gateway itself."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route as StarletteRoute
+
+from gateway.app import create_app
+from gateway.forwarding import AiohttpForwarder
+from libs.auth.tokens import TokenVerifier
+from libs.config import SERVICES
+from libs.rbac import ROUTES, Role, Route, is_allowed
+from tests.conftest import LiveStack, TokenFactory, _free_port, _serve, bearer
+from tests.test_rbac import PROTECTED, concrete_path
+
+
+@dataclass
+class Spy:
+    received: list[dict[str, object]] = field(default_factory=list)
+
+
+@dataclass
+class SpiedGateway:
+    url: str
+    spy: Spy
+
+
+@pytest.fixture(scope="module")
+async def spied_gateway(verifier: TokenVerifier) -> AsyncIterator[SpiedGateway]:
+    spy = Spy()
+
+    async def anything(request: Request) -> JSONResponse:
+        body = await request.body()
+        spy.received.append(
+            {"method": request.method, "path": request.url.path, "query": request.url.query,
+             "headers": dict(request.headers), "body": body}
+        )  # fmt: skip
+        return JSONResponse({"upstream": "spy"}, headers={"x-upstream": "spy", "server": "spy"})
+
+    upstream = Starlette(
+        routes=[StarletteRoute("/{path:path}", anything, methods=["GET", "POST", "PUT", "DELETE"])]
+    )
+    upstream_port, gateway_port = _free_port(), _free_port()
+    upstream_server = await _serve(upstream, upstream_port)  # type: ignore[arg-type]
+    gateway = create_app(
+        verifier=verifier,
+        upstreams={spec.name: f"http://127.0.0.1:{upstream_port}" for spec in SERVICES},
+    )
+    gateway_server = await _serve(gateway, gateway_port)
+    yield SpiedGateway(url=f"http://127.0.0.1:{gateway_port}", spy=spy)
+    for server, task in (gateway_server, upstream_server):
+        server.should_exit = True
+        await task
+
+
+async def request(
+    gateway: SpiedGateway, route: Route, headers: dict[str, str], **kwargs: object
+) -> httpx.Response:
+    async with httpx.AsyncClient(base_url=gateway.url) as client:
+        return await client.request(route.method, concrete_path(route), headers=headers, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("route", PROTECTED, ids=lambda r: f"{r.method} {r.path}")
+async def test_the_gateway_alone_enforces_the_matrix(
+    route: Route, role: Role, spied_gateway: SpiedGateway, token: TokenFactory
+) -> None:
+    assert route.permission is not None
+    before = len(spied_gateway.spy.received)
+    response = await request(spied_gateway, route, bearer(token(uuid.uuid4(), role)))
+    if is_allowed(role, route.permission):
+        assert response.status_code == 200
+        assert response.json() == {"upstream": "spy"}
+        assert len(spied_gateway.spy.received) == before + 1
+    else:
+        assert response.status_code == 403
+        assert response.json()["code"] == "permission-denied"
+        assert len(spied_gateway.spy.received) == before, "a denied call reached the service"
+
+
+async def raw_status(url: str, method: str, target: str, authorization: str) -> int:
+    """Send the request line byte for byte: HTTP clients would normalise dot segments."""
+    host, port = url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(
+        f"{method} {target} HTTP/1.1\r\nHost: {host}\r\nAuthorization: {authorization}\r\n"
+        "Connection: close\r\n\r\n".encode()
+    )
+    await writer.drain()
+    status_line = await reader.readline()
+    writer.close()
+    await writer.wait_closed()
+    return int(status_line.split()[1])
+
+
+@pytest.mark.parametrize(
+    ("method", "target"),
+    [
+        ("GET", "/v1/reports/daily-summary"),
+        ("DELETE", "/v1/orders/123"),
+        ("GET", "/internal/admin"),
+        ("GET", "/v1/orders/.."),
+        ("GET", "/v1/orders/%2e%2e"),
+        ("GET", "/v1/orders/../audit/events"),
+        ("GET", "/v1/orders/%2e%2e/audit/events"),
+        ("GET", "/v1/orders/x%2F..%2F..%2Faudit%2Fevents"),
+    ],
+)
+async def test_unknown_routes_never_reach_a_service(
+    method: str, target: str, spied_gateway: SpiedGateway, token: TokenFactory
+) -> None:
+    before = len(spied_gateway.spy.received)
+    cashier = f"Bearer {token(uuid.uuid4(), Role.CASHIER)}"
+    assert await raw_status(spied_gateway.url, method, target, cashier) == 404
+    assert len(spied_gateway.spy.received) == before
+
+
+async def test_forwarding_strips_hop_by_hop_and_internal_headers(
+    spied_gateway: SpiedGateway, token: TokenFactory
+) -> None:
+    route = next(r for r in ROUTES if r.method == "POST" and r.path == "/v1/orders")
+    body = json.dumps({"currency": "AUD", "lines": []}).encode()
+    sent = bearer(token(uuid.uuid4(), Role.CASHIER)) | {
+        "content-type": "application/json",
+        "x-request-id": "client-chosen-id-0001",
+        "x-halopos-tenant-id": str(uuid.uuid4()),
+        "x-forwarded-for": "203.0.113.9",
+        "forwarded": "for=203.0.113.9",
+        "te": "trailers",
+        "connection": "keep-alive, x-secret",
+        "idempotency-key": "sale-42",
+    }
+    response = await request(spied_gateway, route, sent, content=body)
+    assert response.status_code == 200
+    received = spied_gateway.spy.received[-1]
+    headers = received["headers"]
+    assert isinstance(headers, dict)
+    assert received["body"] == body
+    assert headers["authorization"] == sent["Authorization"]
+    assert headers["idempotency-key"] == "sale-42"
+    assert headers["x-request-id"] == "client-chosen-id-0001"
+    assert headers["x-forwarded-for"] == "127.0.0.1"  # set by the gateway, not the client
+    for stripped in ("x-halopos-tenant-id", "forwarded", "te", "x-secret"):
+        assert stripped not in headers, stripped
+    assert response.headers["x-request-id"] == "client-chosen-id-0001"
+    assert response.headers["x-upstream"] == "spy"
+    assert response.headers.get_list("server") == ["uvicorn"]
+
+
+async def test_query_strings_pass_through(spied_gateway: SpiedGateway, token: TokenFactory) -> None:
+    async with httpx.AsyncClient(base_url=spied_gateway.url) as client:
+        response = await client.get(
+            "/v1/orders",
+            params={"limit": 5, "cursor": "abc"},
+            headers=bearer(token(uuid.uuid4(), Role.CASHIER)),
+        )
+    assert response.status_code == 200
+    assert spied_gateway.spy.received[-1]["query"] == "limit=5&cursor=abc"
+
+
+async def test_an_unreachable_service_is_503_without_internals(
+    verifier: TokenVerifier, token: TokenFactory
+) -> None:
+    closed_port = _free_port()
+    forwarder = AiohttpForwarder()
+    await forwarder.start()
+    gateway = create_app(
+        verifier=verifier,
+        forwarder=forwarder,
+        upstreams={spec.name: f"http://127.0.0.1:{closed_port}" for spec in SERVICES},
+    )
+    transport = httpx.ASGITransport(app=gateway, raise_app_exceptions=False)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+            response = await client.get(
+                "/v1/orders", headers=bearer(token(uuid.uuid4(), Role.CASHIER))
+            )
+    finally:
+        await forwarder.close()
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "service-unavailable"
+    assert str(closed_port) not in response.text
+    assert "127.0.0.1" not in response.text
+
+
+async def test_through_the_whole_stack(live_stack: LiveStack, token: TokenFactory) -> None:
+    tenant = uuid.uuid4()
+    async with httpx.AsyncClient(base_url=live_stack.gateway) as client:
+        for probe in ("/healthz", "/readyz"):
+            assert (await client.get(probe)).status_code == 200, probe
+        spec = (await client.get("/openapi.json")).json()
+        assert spec["paths"]["/v1/orders"]["post"]["x-permission"] == "orders:create"
+        assert "Order" in spec["components"]["schemas"]
+
+        cashier = bearer(token(tenant, Role.CASHIER)) | {"x-request-id": "till-7-sale-000123"}
+        created = await client.post(
+            "/v1/orders",
+            json={"currency": "AUD", "lines": [{"name": "Latte", "quantity": 1,
+                                               "unit_price_minor": 520}]},
+            headers=cashier,
+        )  # fmt: skip
+        assert created.status_code == 201, created.text
+        assert created.headers["x-request-id"] == "till-7-sale-000123"
+        order_id = created.json()["id"]
+        fetched = await client.get(f"/v1/orders/{order_id}", headers=cashier)
+        assert fetched.json() == created.json()
+
+        accountant = bearer(token(tenant, Role.ACCOUNTANT))
+        events = (await client.get("/v1/audit/events", headers=accountant)).json()["items"]
+        assert [(e["action"], e["resource_id"], e["request_id"]) for e in events] == [
+            ("order.created", order_id, "till-7-sale-000123")
+        ]
+    for name, base in live_stack.services.items():
+        async with httpx.AsyncClient(base_url=base) as client:
+            assert (await client.get("/healthz")).status_code == 200, name
+            assert (await client.get("/readyz")).status_code == 200, name

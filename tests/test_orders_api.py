@@ -1,0 +1,230 @@
+"""The orders vertical slice, called directly at the service (the gateway has its own tests)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from libs.audit.append import AuditLog
+from libs.rbac import Role
+from tests.conftest import Connect, TokenFactory, bearer
+
+FLAT_WHITE = {"name": "Flat white", "quantity": 2, "unit_price_minor": 550}
+BANANA_BREAD = {"name": "Banana bread", "quantity": 1, "unit_price_minor": 695}
+
+
+def order_body(**overrides: Any) -> dict[str, Any]:
+    return {"currency": "AUD", "lines": [FLAT_WHITE, BANANA_BREAD], **overrides}
+
+
+async def counts(connect_as: Connect, tenant: uuid.UUID) -> tuple[int, int]:
+    """(orders, audit rows) of one tenant, read as the service roles under RLS."""
+    orders = await connect_as("orders")
+    async with orders.transaction():
+        await orders.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+        order_count = await orders.fetchval("SELECT count(*) FROM orders.orders")
+        audit_count = await orders.fetchval("SELECT count(*) FROM audit.events")
+    return order_count, audit_count
+
+
+async def test_create_then_read_an_order(
+    orders_client: httpx.AsyncClient, token: TokenFactory, connect_as: Connect
+) -> None:
+    tenant = uuid.uuid4()
+    cashier = bearer(token(tenant, Role.CASHIER, subject="staff-17"))
+    created = await orders_client.post("/v1/orders", json=order_body(), headers=cashier)
+    assert created.status_code == 201, created.text
+    order = created.json()
+    assert order["total_minor"] == 2 * 550 + 695
+    assert [line["total_minor"] for line in order["lines"]] == [1100, 695]
+    assert order["created_by"] == "staff-17"
+    assert order["status"] == "open"
+
+    fetched = await orders_client.get(f"/v1/orders/{order['id']}", headers=cashier)
+    assert fetched.status_code == 200
+    assert fetched.json() == order
+
+    # The write and its audit row were committed together, before the response.
+    reader = await connect_as("audit")
+    async with reader.transaction():
+        await reader.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+        audit = await reader.fetch("SELECT * FROM audit.events ORDER BY seq")
+    assert [(row["action"], row["resource_id"]) for row in audit] == [
+        ("order.created", order["id"])
+    ]
+    assert audit[0]["actor_id"] == "staff-17"
+    assert audit[0]["request_id"] == created.headers["x-request-id"]
+
+
+async def test_another_tenants_order_is_not_found(
+    orders_client: httpx.AsyncClient, token: TokenFactory
+) -> None:
+    owner_a = bearer(token(uuid.uuid4(), Role.OWNER))
+    owner_b = bearer(token(uuid.uuid4(), Role.OWNER))
+    created = await orders_client.post("/v1/orders", json=order_body(), headers=owner_a)
+    order_id = created.json()["id"]
+    response = await orders_client.get(f"/v1/orders/{order_id}", headers=owner_b)
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "order-not-found"
+    listed = await orders_client.get("/v1/orders", headers=owner_b)
+    assert listed.json()["items"] == []
+
+
+async def test_list_is_cursor_paginated_newest_first(
+    orders_client: httpx.AsyncClient, token: TokenFactory
+) -> None:
+    cashier = bearer(token(uuid.uuid4(), Role.CASHIER))
+    created = []
+    for _ in range(5):
+        response = await orders_client.post("/v1/orders", json=order_body(), headers=cashier)
+        created.append(response.json()["id"])
+    seen: list[str] = []
+    cursor: str | None = None
+    pages = 0
+    while True:
+        params: dict[str, Any] = {"limit": 2} | ({"cursor": cursor} if cursor else {})
+        page = (await orders_client.get("/v1/orders", params=params, headers=cashier)).json()
+        seen += [item["id"] for item in page["items"]]
+        pages += 1
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert pages == 3
+    assert seen == list(reversed(created))
+
+
+async def test_a_bad_cursor_is_a_problem(
+    orders_client: httpx.AsyncClient, token: TokenFactory
+) -> None:
+    response = await orders_client.get(
+        "/v1/orders", params={"cursor": "not-a-cursor"}, headers=bearer(token(uuid.uuid4()))
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid-cursor"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (order_body(currency="aud"), "currency"),
+        (order_body(lines=[]), "lines"),
+        (order_body(lines=[{**FLAT_WHITE, "quantity": 0}]), "quantity"),
+        (order_body(lines=[{**FLAT_WHITE, "unit_price_minor": 5.5}]), "unit_price_minor"),
+        (order_body(lines=[{**FLAT_WHITE, "unit_price_minor": -1}]), "unit_price_minor"),
+        (order_body(tenant_id=str(uuid.uuid4())), "tenant_id"),
+    ],
+)
+async def test_bad_input_is_refused_and_changes_nothing(
+    body: dict[str, Any],
+    field: str,
+    orders_client: httpx.AsyncClient,
+    token: TokenFactory,
+    connect_as: Connect,
+) -> None:
+    tenant = uuid.uuid4()
+    response = await orders_client.post(
+        "/v1/orders", json=body, headers=bearer(token(tenant, Role.CASHIER))
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["code"] == "validation-failed"
+    assert any(field in map(str, error["location"]) for error in problem["errors"]), problem
+    assert await counts(connect_as, tenant) == (0, 0)
+
+
+async def test_idempotency_key_replays_the_first_response(
+    orders_client: httpx.AsyncClient, token: TokenFactory, connect_as: Connect
+) -> None:
+    tenant = uuid.uuid4()
+    headers = bearer(token(tenant, Role.CASHIER)) | {"Idempotency-Key": "sale-0001"}
+    first = await orders_client.post("/v1/orders", json=order_body(), headers=headers)
+    again = await orders_client.post("/v1/orders", json=order_body(), headers=headers)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    assert await counts(connect_as, tenant) == (1, 1)
+
+    different = await orders_client.post(
+        "/v1/orders", json=order_body(currency="EUR"), headers=headers
+    )
+    assert different.status_code == 422
+    assert different.json()["code"] == "idempotency-key-reused"
+    assert await counts(connect_as, tenant) == (1, 1)
+
+
+async def test_client_generated_id_is_created_once(
+    orders_client: httpx.AsyncClient, token: TokenFactory, connect_as: Connect
+) -> None:
+    tenant = uuid.uuid4()
+    cashier = bearer(token(tenant, Role.CASHIER))
+    order_id = str(uuid.uuid4())
+    first = await orders_client.post("/v1/orders", json=order_body(id=order_id), headers=cashier)
+    retry = await orders_client.post("/v1/orders", json=order_body(id=order_id), headers=cashier)
+    assert (first.status_code, retry.status_code) == (201, 200)
+    assert retry.json() == first.json()
+    clash = await orders_client.post(
+        "/v1/orders", json=order_body(id=order_id, lines=[FLAT_WHITE]), headers=cashier
+    )
+    assert clash.status_code == 409
+    assert clash.json()["code"] == "order-id-conflict"
+    assert await counts(connect_as, tenant) == (1, 1)
+
+
+async def test_the_same_client_id_in_two_tenants_is_two_orders(
+    orders_client: httpx.AsyncClient, token: TokenFactory
+) -> None:
+    order_id = str(uuid.uuid4())
+    for tenant in (uuid.uuid4(), uuid.uuid4()):
+        response = await orders_client.post(
+            "/v1/orders", json=order_body(id=order_id), headers=bearer(token(tenant))
+        )
+        assert response.status_code == 201
+
+
+async def test_an_order_is_not_kept_when_its_audit_row_fails(
+    orders_client: httpx.AsyncClient,
+    token: TokenFactory,
+    connect_as: Connect,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The order and its audit row are one transaction: no audit row, no order."""
+
+    async def failing_append(self: AuditLog, **_: Any) -> None:
+        raise asyncpg.PostgresError("audit append failed")
+
+    monkeypatch.setattr(AuditLog, "append", failing_append)
+    tenant = uuid.uuid4()
+    response = await orders_client.post(
+        "/v1/orders", json=order_body(), headers=bearer(token(tenant, Role.CASHIER))
+    )
+    assert response.status_code == 500
+    assert response.json()["code"] == "internal-error"
+    assert "audit append failed" not in response.text
+    assert await counts(connect_as, tenant) == (0, 0)
+
+
+async def test_tenant_in_query_or_header_is_ignored(
+    orders_client: httpx.AsyncClient, token: TokenFactory
+) -> None:
+    tenant_a, tenant_b = uuid.uuid4(), uuid.uuid4()
+    owner_b = bearer(token(tenant_b))
+    await orders_client.post("/v1/orders", json=order_body(), headers=owner_b)
+    attacker = bearer(token(tenant_a)) | {"X-Tenant-Id": str(tenant_b)}
+    for params in ({"tenant_id": str(tenant_b)}, {"tenant": str(tenant_b)}):
+        listed = await orders_client.get("/v1/orders", params=params, headers=attacker)
+        assert listed.status_code == 200
+        assert listed.json()["items"] == []
+    created = await orders_client.post(
+        "/v1/orders", params={"tenant_id": str(tenant_b)}, json=order_body(), headers=attacker
+    )
+    assert created.status_code == 201
+    assert (await orders_client.get("/v1/orders", headers=owner_b)).json()["items"][0][
+        "id"
+    ] != created.json()["id"]
+    mine = await orders_client.get(f"/v1/orders/{created.json()['id']}", headers=attacker)
+    assert mine.status_code == 200
