@@ -1,0 +1,160 @@
+"""Access-token verification, shared by the gateway and every service."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+import uuid
+from typing import Any
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+
+from libs.auth.keys import RemoteKeySource, StaticKeySource, parse_jwks
+from libs.auth.tokens import InvalidToken, TokenVerifier
+from libs.config import platform_settings
+from libs.rbac import Role
+from services.identity.keys.signing import SigningKey, jwks_document, mint_access_token
+from tests.conftest import LiveStack
+
+SETTINGS = platform_settings()
+
+
+def claims(**overrides: Any) -> dict[str, Any]:
+    now = int(time.time())
+    base = {
+        "iss": SETTINGS.jwt_issuer,
+        "aud": SETTINGS.jwt_audience,
+        "sub": "staff-1",
+        "tid": str(uuid.uuid4()),
+        "role": "cashier",
+        "iat": now,
+        "exp": now + 300,
+    }
+    return {key: value for key, value in (base | overrides).items() if value is not None}
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def hmac_forgery(secret: bytes, header: dict[str, Any]) -> str:
+    """A token an attacker builds by hand (libraries refuse to make it for them)."""
+    signing_input = f"{_b64(json.dumps(header).encode())}.{_b64(json.dumps(claims()).encode())}"
+    signature = hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()
+    return f"{signing_input}.{_b64(signature)}"
+
+
+def sign(key: SigningKey, payload: dict[str, Any], **header: Any) -> str:
+    headers = {"kid": key.kid, "typ": "at+jwt"} | header
+    return jwt.encode(payload, key.private_key, algorithm="ES256", headers=headers)
+
+
+async def test_a_valid_token_becomes_a_principal(
+    verifier: TokenVerifier, signing_key: SigningKey
+) -> None:
+    tenant, location = uuid.uuid4(), uuid.uuid4()
+    token = mint_access_token(
+        signing_key,
+        issuer=SETTINGS.jwt_issuer,
+        audience=SETTINGS.jwt_audience,
+        subject="staff-9",
+        tenant_id=tenant,
+        role="manager",
+        location_id=location,
+    )
+    principal = await verifier.verify(token)
+    assert principal.tenant_id == tenant
+    assert principal.role is Role.MANAGER
+    assert principal.subject == "staff-9"
+    assert principal.location_id == location
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [
+        (claims(exp=int(time.time()) - 120, iat=int(time.time()) - 400), "expired"),
+        (claims(iss="https://evil.example"), "issuer"),
+        (claims(aud="someone-else"), "(?i)audience"),
+        (claims(tid=None), "tid"),
+        (claims(role=None), "role"),
+        (claims(sub=None), "sub"),
+        (claims(exp=None), "exp"),
+        (claims(iat=None), "iat"),
+        (claims(role="superadmin"), "claims"),
+        (claims(tid="tenant-a"), "claims"),
+        (claims(exp=int(time.time()) + 3600), "lifetime"),
+    ],
+)
+async def test_bad_claims_are_refused(
+    payload: dict[str, Any], reason: str, verifier: TokenVerifier, signing_key: SigningKey
+) -> None:
+    with pytest.raises(InvalidToken, match=reason):
+        await verifier.verify(sign(signing_key, payload))
+
+
+async def test_only_es256_access_tokens_with_a_known_kid_are_accepted(
+    verifier: TokenVerifier, signing_key: SigningKey
+) -> None:
+    public_pem = signing_key.private_key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    forged = {
+        # The classic confusion: HMAC keyed with the public key.
+        "hs256": hmac_forgery(
+            public_pem, {"alg": "HS256", "typ": "at+jwt", "kid": signing_key.kid}
+        ),
+        "none": jwt.encode(claims(), None, algorithm="none", headers={"kid": signing_key.kid}),
+        "id token typ": sign(signing_key, claims(), typ="JWT"),
+        "dpop proof typ": sign(signing_key, claims(), typ="dpop+jwt"),
+        "unknown kid": sign(signing_key, claims(), kid="not-a-key"),
+        "other key": sign(SigningKey.generate(), claims(), kid=signing_key.kid),
+        "garbage": "not.a.jwt",
+    }
+    for name, token in forged.items():
+        with pytest.raises(InvalidToken):
+            await verifier.verify(token)
+            pytest.fail(f"accepted: {name}")
+
+
+def test_a_jwks_never_carries_a_private_key(signing_key: SigningKey) -> None:
+    document = jwks_document([signing_key])
+    assert all("d" not in key for key in document["keys"])
+    leaked = {"keys": [{**document["keys"][0], "d": "secret"}]}
+    with pytest.raises(ValueError, match="private key"):
+        parse_jwks(leaked)
+
+
+async def test_verifiers_fetch_the_identity_services_jwks(
+    live_stack: LiveStack, signing_key: SigningKey
+) -> None:
+    keys = RemoteKeySource(f"{live_stack.services['identity']}/.well-known/jwks.json")
+    assert await keys.key(signing_key.kid) is not None
+
+
+async def test_a_new_key_is_picked_up_after_rotation(signing_key: SigningKey) -> None:
+    """A verifier that meets an unknown kid refetches the JWKS (rate-limited)."""
+    rotated = SigningKey.generate()
+    published = {"keys": jwks_document([signing_key])["keys"]}
+
+    class RotatingSource(RemoteKeySource):
+        fetches = 0
+
+        async def _refresh(self) -> None:
+            RotatingSource.fetches += 1
+            self._keys = StaticKeySource(published)._keys
+            self._fetched_at = time.monotonic()
+
+    source = RotatingSource("unused", min_refresh_seconds=0)
+    verifier = TokenVerifier(
+        keys=source, issuer=SETTINGS.jwt_issuer, audience=SETTINGS.jwt_audience
+    )
+    with pytest.raises(InvalidToken, match="unknown signing key"):
+        await verifier.verify(sign(rotated, claims()))
+    published["keys"] = jwks_document([signing_key, rotated])["keys"]
+    assert (await verifier.verify(sign(rotated, claims()))).role is Role.CASHIER
+    assert RotatingSource.fetches == 2
