@@ -144,13 +144,35 @@ def _wait_until_accepting(port: int, timeout: float = 30.0) -> None:
     raise RuntimeError(f"embedded Postgres did not accept connections on port {port}")
 
 
+def _port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _choose_port() -> int:
+    """HALOPOS_EMBEDDED_PG_PORT if set; else the default, or any free port when another
+    checkout's server already holds it (the port is read back from postmaster.pid)."""
+    if "HALOPOS_EMBEDDED_PG_PORT" in os.environ:
+        return int(os.environ["HALOPOS_EMBEDDED_PG_PORT"])
+    if _port_is_free(DEFAULT_PORT):
+        return DEFAULT_PORT
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
 def ensure_running() -> EmbeddedPostgres:
     port = _running_port()
     if port is not None:
         return EmbeddedPostgres(port=port, started_here=False)
     if not (DATA_DIR / "PG_VERSION").exists():
         _initdb()
-    port = int(os.environ.get("HALOPOS_EMBEDDED_PG_PORT", DEFAULT_PORT))
+    port = _choose_port()
     socket_dir = _socket_dir()
     socket_dir.mkdir(parents=True, exist_ok=True)
     _prepare_for_server_user([DATA_DIR, socket_dir])
