@@ -15,6 +15,12 @@ SERVICE_ROLES = [spec.database_role for spec in SERVICES]
 DEPARSED_TENANT_PREDICATE = (
     "(tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)"
 )
+# By OID from the catalog, which every role may read (the migration admin need not be able
+# to resolve the name: on 16+ it holds no privilege on the audit schema).
+AUDIT_EVENTS_OID = (
+    "SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE n.nspname = 'audit' AND c.relname = 'events'"
+)
 assert TENANT_PREDICATE == "tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid"
 
 
@@ -134,8 +140,8 @@ async def test_only_the_owner_may_mutate_the_audit_log(
     holders = await admin.fetch(
         # Predefined roles (pg_write_all_data) hold it by design; a member of one would be
         # listed here itself through inheritance.
-        "SELECT rolname FROM pg_roles WHERE NOT rolsuper AND rolname NOT LIKE 'pg\\_%' "
-        "AND has_table_privilege(oid, 'audit.events', $1)",
+        "SELECT r.rolname FROM pg_roles r WHERE NOT r.rolsuper AND r.rolname NOT LIKE 'pg\\_%' "
+        f"AND has_table_privilege(r.oid, ({AUDIT_EVENTS_OID}), $1)",
         privilege,
     )
     assert {row["rolname"] for row in holders} <= {OWNER_ROLE}
@@ -144,7 +150,7 @@ async def test_only_the_owner_may_mutate_the_audit_log(
 async def test_audit_log_triggers_are_enabled(admin: asyncpg.Connection) -> None:
     triggers = await admin.fetch(
         "SELECT tgname, tgenabled::text FROM pg_trigger "
-        "WHERE tgrelid = 'audit.events'::regclass AND NOT tgisinternal"
+        f"WHERE tgrelid = ({AUDIT_EVENTS_OID}) AND NOT tgisinternal"
     )
     assert {row["tgname"]: row["tgenabled"] for row in triggers} == {
         "events_append_only": "O",

@@ -148,20 +148,56 @@ def _tables() -> list[sa.Table]:
 
 
 def _ensure_roles() -> None:
-    # Roles are cluster-wide: create them once, then pin their attributes every time.
-    for role, login in [(OWNER_ROLE, False)] + [(s.database_role, True) for s in SERVICES]:
+    """Create the roles that do not exist yet, then refuse to go on if any is unsafe.
+
+    Roles are cluster-wide and may predate this database. They are checked rather than
+    altered: a managed Postgres admin (CREATEROLE, not superuser) may not change these
+    attributes, and a service role found with SUPERUSER or BYPASSRLS is for a person to
+    investigate, not for a migration to quietly repair.
+    """
+    service_roles = [spec.database_role for spec in SERVICES]
+    for role, login in [(OWNER_ROLE, False)] + [(name, True) for name in service_roles]:
         op.execute(
             f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') "
-            f"THEN CREATE ROLE {role}; END IF; END $$"
+            f"THEN CREATE ROLE {role} {'LOGIN' if login else 'NOLOGIN'}; END IF; END $$"
         )
-        op.execute(
-            f"ALTER ROLE {role} {'LOGIN' if login else 'NOLOGIN'} NOSUPERUSER NOBYPASSRLS "
-            "NOCREATEDB NOCREATEROLE NOREPLICATION INHERIT"
-        )
-    # The admin running migrations acts as the owner (SET ROLE) so the owner owns every table.
+    listed = ", ".join(f"'{name}'" for name in service_roles)
     op.execute(
-        f"DO $$ BEGIN IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) "
-        f"THEN EXECUTE 'GRANT {OWNER_ROLE} TO ' || quote_ident(current_user); END IF; END $$"
+        f"""
+        DO $$ BEGIN
+            IF EXISTS (SELECT FROM pg_roles WHERE rolname IN ({listed}, '{OWNER_ROLE}')
+                       AND (rolsuper OR rolbypassrls OR rolcreaterole OR rolcreatedb
+                            OR rolreplication)) THEN
+                RAISE EXCEPTION 'a halopos role holds SUPERUSER, BYPASSRLS, CREATEROLE, '
+                    'CREATEDB or REPLICATION; refusing to migrate';
+            END IF;
+            IF EXISTS (SELECT FROM pg_roles WHERE rolname = '{OWNER_ROLE}' AND rolcanlogin)
+               OR EXISTS (SELECT FROM pg_roles WHERE rolname IN ({listed})
+                          AND NOT rolcanlogin) THEN
+                RAISE EXCEPTION 'halopos_owner must be NOLOGIN and service roles LOGIN';
+            END IF;
+            IF EXISTS (SELECT FROM pg_roles WHERE rolname IN ({listed})
+                       AND pg_has_role(rolname, '{OWNER_ROLE}', 'MEMBER')) THEN
+                RAISE EXCEPTION 'a service role is a member of {OWNER_ROLE}; refusing to migrate';
+            END IF;
+        END $$
+        """
+    )
+    # The admin running migrations acts as the owner (SET ROLE) so the owner owns every table.
+    # On 16+ without INHERIT: the admin holds none of the owner's privileges implicitly.
+    op.execute(
+        f"""
+        DO $$ BEGIN
+            IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+                RETURN;
+            ELSIF current_setting('server_version_num')::int >= 160000 THEN
+                EXECUTE 'GRANT {OWNER_ROLE} TO ' || quote_ident(current_user)
+                    || ' WITH INHERIT FALSE, SET TRUE';
+            ELSE
+                EXECUTE 'GRANT {OWNER_ROLE} TO ' || quote_ident(current_user);
+            END IF;
+        END $$
+        """
     )
 
 
