@@ -149,16 +149,6 @@ async def orders_client(
         yield client
 
 
-@pytest.fixture(scope="session")
-async def audit_client(
-    service_databases: dict[str, TenantDatabase], verifier: TokenVerifier
-) -> AsyncIterator[httpx.AsyncClient]:
-    from services.audit.app import create_app
-
-    async with _client(create_app(service_databases["audit"], verifier), "audit") as client:
-        yield client
-
-
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -22,7 +22,7 @@ from libs.auth.tokens import TokenVerifier
 from libs.config import SERVICES
 from libs.rbac import ROUTES, Role, Route, is_allowed
 from tests.conftest import LiveStack, TokenFactory, _free_port, _serve, bearer
-from tests.test_rbac import PROTECTED, concrete_path
+from tests.test_rbac import PROTECTED, call
 
 
 @dataclass
@@ -64,13 +64,6 @@ async def spied_gateway(verifier: TokenVerifier) -> AsyncIterator[SpiedGateway]:
         await task
 
 
-async def request(
-    gateway: SpiedGateway, route: Route, headers: dict[str, str], **kwargs: object
-) -> httpx.Response:
-    async with httpx.AsyncClient(base_url=gateway.url) as client:
-        return await client.request(route.method, concrete_path(route), headers=headers, **kwargs)  # type: ignore[arg-type]
-
-
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize("route", PROTECTED, ids=lambda r: f"{r.method} {r.path}")
 async def test_the_gateway_alone_enforces_the_matrix(
@@ -78,7 +71,7 @@ async def test_the_gateway_alone_enforces_the_matrix(
 ) -> None:
     assert route.permission is not None
     before = len(spied_gateway.spy.received)
-    response = await request(spied_gateway, route, bearer(token(uuid.uuid4(), role)))
+    response = await call(spied_gateway.url, route, bearer(token(uuid.uuid4(), role)))
     if is_allowed(role, route.permission):
         assert response.status_code == 200
         assert response.json() == {"upstream": "spy"}
@@ -141,7 +134,7 @@ async def test_forwarding_strips_hop_by_hop_and_internal_headers(
         "connection": "keep-alive, x-secret",
         "idempotency-key": "sale-42",
     }
-    response = await request(spied_gateway, route, sent, content=body)
+    response = await call(spied_gateway.url, route, sent, content=body)
     assert response.status_code == 200
     received = spied_gateway.spy.received[-1]
     headers = received["headers"]
