@@ -61,7 +61,7 @@ def prepare_database(database_name: str, *, fresh: bool = False) -> PreparedData
     return PreparedDatabase(admin_url=admin_url, service_urls=service_urls, embedded=embedded)
 
 
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -75,7 +75,7 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 3
     raise RuntimeError(f"{url} did not become healthy in {timeout:.0f}s")
 
 
-def _uvicorn(target: str, port: int) -> list[str]:
+def uvicorn_command(target: str, port: int) -> list[str]:
     return [
         sys.executable, "-m", "uvicorn", "--factory", target,
         "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--log-level", "warning",
@@ -89,16 +89,16 @@ def start_processes(environment: dict[str, str]) -> dict[str, subprocess.Popen[b
     processes: dict[str, subprocess.Popen[bytes]] = {}
     for spec in SERVICES:
         processes[spec.name] = subprocess.Popen(
-            _uvicorn(f"services.{spec.name}.app:create_app", spec.default_port),
+            uvicorn_command(f"services.{spec.name}.app:create_app", spec.default_port),
             env=environment,
             cwd=REPO,
         )
     for spec in SERVICES:
-        _wait_healthy(f"http://127.0.0.1:{spec.default_port}/healthz", processes[spec.name])
+        wait_healthy(f"http://127.0.0.1:{spec.default_port}/healthz", processes[spec.name])
     processes["gateway"] = subprocess.Popen(
-        _uvicorn("gateway.app:create_app", GATEWAY_PORT), env=environment, cwd=REPO
+        uvicorn_command("gateway.app:create_app", GATEWAY_PORT), env=environment, cwd=REPO
     )
-    _wait_healthy(f"http://127.0.0.1:{GATEWAY_PORT}/healthz", processes["gateway"])
+    wait_healthy(f"http://127.0.0.1:{GATEWAY_PORT}/healthz", processes["gateway"])
     return processes
 
 

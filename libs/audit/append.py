@@ -24,7 +24,7 @@ from libs.auth.principal import Principal
 # Claims the next sequence number and returns the hash it must link to. The first append of
 # a tenant creates the head (seq 1 links to the genesis hash); later ones bump it under the
 # row lock. RLS binds the head row to the transaction's tenant.
-_ADVANCE_HEAD = text(
+ADVANCE_HEAD = text(
     """
     INSERT INTO audit.chain_heads (seq, hash) VALUES (1, :genesis)
     ON CONFLICT (tenant_id) DO UPDATE SET seq = audit.chain_heads.seq + 1
@@ -32,7 +32,7 @@ _ADVANCE_HEAD = text(
     """
 )
 
-_INSERT_EVENT = text(
+INSERT_EVENT = text(
     """
     WITH event AS (
         INSERT INTO audit.events (seq, id, occurred_at, service, actor_type, actor_id, action,
@@ -86,31 +86,59 @@ class AuditLog:
         resource_id: str,
         payload: dict[str, Any],
     ) -> AuditRecord:
-        head = (await self._connection.execute(_ADVANCE_HEAD, {"genesis": GENESIS_HASH})).one()
-        entry: dict[str, Any] = {
-            "tenant_id": str(head.tenant_id),
-            "seq": head.seq,
-            "id": str(uuid.uuid4()),
-            "occurred_at": format_timestamp(datetime.now(UTC)),
-            "service": self._service,
-            "actor_type": actor.type,
-            "actor_id": actor.id,
-            "action": action,
-            "resource_type": resource_type,
-            "resource_id": resource_id,
-            "request_id": current_request_id(),
-            "payload": payload,
-        }
-        digest = entry_hash(head.hash, entry)
-        await self._connection.execute(
-            _INSERT_EVENT,
-            {
-                **entry,
-                "id": uuid.UUID(entry["id"]),
-                "occurred_at": datetime.fromisoformat(entry["occurred_at"]),
-                "payload": json.dumps(payload),
-                "prev_hash": head.hash,
-                "hash": digest,
-            },
+        head = (await self._connection.execute(ADVANCE_HEAD, {"genesis": GENESIS_HASH})).one()
+        entry = new_entry(
+            tenant_id=head.tenant_id,
+            seq=head.seq,
+            service=self._service,
+            actor=actor,
+            action=action,
+            resource_type=resource_type,
+            resource_id=resource_id,
+            payload=payload,
+            request_id=current_request_id(),
         )
-        return AuditRecord(seq=head.seq, id=uuid.UUID(entry["id"]), hash=digest)
+        parameters = insert_parameters(entry, prev_hash=head.hash)
+        await self._connection.execute(INSERT_EVENT, parameters)
+        return AuditRecord(seq=head.seq, id=parameters["id"], hash=parameters["hash"])
+
+
+def new_entry(
+    *,
+    tenant_id: uuid.UUID,
+    seq: int,
+    service: str,
+    actor: Actor,
+    action: str,
+    resource_type: str,
+    resource_id: str,
+    payload: dict[str, Any],
+    request_id: str | None,
+) -> dict[str, Any]:
+    """The chained fields of a new entry, in the form they are hashed (see chain.py)."""
+    return {
+        "tenant_id": str(tenant_id),
+        "seq": seq,
+        "id": str(uuid.uuid4()),
+        "occurred_at": format_timestamp(datetime.now(UTC)),
+        "service": service,
+        "actor_type": actor.type,
+        "actor_id": actor.id,
+        "action": action,
+        "resource_type": resource_type,
+        "resource_id": resource_id,
+        "request_id": request_id,
+        "payload": payload,
+    }
+
+
+def insert_parameters(entry: dict[str, Any], *, prev_hash: bytes) -> dict[str, Any]:
+    """INSERT_EVENT's parameters for an entry that links to `prev_hash`."""
+    return {
+        **entry,
+        "id": uuid.UUID(entry["id"]),
+        "occurred_at": datetime.fromisoformat(entry["occurred_at"]),
+        "payload": json.dumps(entry["payload"]),
+        "prev_hash": prev_hash,
+        "hash": entry_hash(prev_hash, entry),
+    }

@@ -1,0 +1,274 @@
+"""Orders created per second: through the gateway (aiohttp and httpx forwarding), directly at
+the orders service, and as the same transaction in raw SQL over asyncpg (`make bench`).
+
+    .venv/bin/python -m bench.orders [--quick] [--requests N] [--concurrency N]
+
+Runs on a fresh database `halopos_bench` with its own identity, orders and gateway processes
+on ports 18000-18002, so it never touches `make run` (8000-8006) or the tests' database.
+Writes bench/results/orders.json and orders.md; exits 1 if any scenario had errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from uuid import UUID
+
+import aiohttp
+import asyncpg
+
+from bench import raw_sql
+from bench.load import LoadSettings, Measurement, Operation, measure
+from bench.report import Report, machine_info, postgres_version
+from deploy import database as db
+from deploy.platform import prepare_database, stop_processes, uvicorn_command, wait_healthy
+from deploy.state import REPO
+from libs.config import SERVICES, SERVICES_BY_NAME, platform_settings
+from libs.rbac.matrix import Role
+from services.identity.keys.signing import SigningKey, mint_access_token
+
+DATABASE = "halopos_bench"
+# Every service's usual port plus this: 18000-18006, clear of `make run`.
+PORT_OFFSET = 10_000
+GATEWAY_PORT = 8000 + PORT_OFFSET
+TENANTS = 100
+SUBJECT = "bench-cashier"
+CURRENCY = "AUD"
+LINES = (("Flat white", 2, 450), ("Banana bread", 1, 650), ("Orange juice", 1, 700))
+# TenantDatabase's default pool, so the raw ceiling and the service use as many connections.
+RAW_POOL_SIZE = 10
+TIME_LIMIT_SECONDS = 120.0
+
+GATEWAY_AIOHTTP = "gateway, aiohttp client (default)"
+GATEWAY_HTTPX = "gateway, httpx client"
+DIRECT = "orders service direct"
+RAW_100 = f"raw SQL over asyncpg, {TENANTS} tenants"
+RAW_1 = "raw SQL over asyncpg, 1 tenant"
+GATEWAY_CLIENTS: tuple[tuple[str, dict[str, str]], ...] = (
+    (GATEWAY_AIOHTTP, {}),
+    (GATEWAY_HTTPX, {"HALOPOS_GATEWAY_CLIENT": "httpx"}),
+)
+
+
+def service_port(name: str) -> int:
+    return SERVICES_BY_NAME[name].default_port + PORT_OFFSET
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+class Platform:
+    """The bench's uvicorn processes; leaving the block stops every one still running."""
+
+    def __init__(self, environment: dict[str, str]) -> None:
+        self._environment = environment
+        self._processes: dict[str, subprocess.Popen[bytes]] = {}
+
+    def start(self, name: str, target: str, port: int, **extra: str) -> None:
+        # Otherwise the health check could be answered by whoever holds the port.
+        if _listening(port):
+            raise RuntimeError(f"port {port} is in use (another bench running?)")
+        process = subprocess.Popen(
+            uvicorn_command(target, port), env={**self._environment, **extra}, cwd=REPO
+        )
+        self._processes[name] = process
+        wait_healthy(f"http://127.0.0.1:{port}/healthz", process)
+
+    def stop(self, name: str) -> None:
+        stop_processes({name: self._processes.pop(name)})
+
+    def __enter__(self) -> Platform:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        stop_processes(self._processes)
+        self._processes.clear()
+
+
+def environment(service_urls: dict[str, str], key_file: Path) -> dict[str, str]:
+    inherited = dict(os.environ)
+    # The first gateway scenario measures the default client, whatever this shell sets.
+    inherited.pop("HALOPOS_GATEWAY_CLIENT", None)
+    return {
+        **inherited,
+        **db.service_environment(service_urls),
+        **{
+            f"HALOPOS_{spec.name.upper()}_URL": f"http://127.0.0.1:{service_port(spec.name)}"
+            for spec in SERVICES
+        },
+        "HALOPOS_IDENTITY_SIGNING_KEY_FILES": str(key_file),
+        "HALOPOS_JWKS_URL": f"http://127.0.0.1:{service_port('identity')}/.well-known/jwks.json",
+        "HALOPOS_LOG_LEVEL": "WARNING",
+    }
+
+
+def cashier_tokens(key: SigningKey, tenants: Sequence[UUID]) -> list[str]:
+    settings = platform_settings()
+    return [
+        mint_access_token(
+            key,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            subject=SUBJECT,
+            tenant_id=tenant,
+            role=Role.CASHIER,
+        )
+        for tenant in tenants
+    ]
+
+
+def _order_body() -> bytes:
+    lines = [
+        {"name": name, "quantity": quantity, "unit_price_minor": price}
+        for name, quantity, price in LINES
+    ]
+    return json.dumps({"currency": CURRENCY, "lines": lines}).encode()
+
+
+def _describe(status: int, body: bytes) -> str:
+    try:
+        return f"HTTP {status} {json.loads(body)['code']}"
+    except (ValueError, KeyError, TypeError):
+        return f"HTTP {status} {body[:80]!r}"
+
+
+def post_order(session: aiohttp.ClientSession, url: str, tokens: Sequence[str]) -> Operation:
+    body = _order_body()
+
+    async def operation(number: int) -> str | None:
+        headers = {
+            "Authorization": f"Bearer {tokens[number % len(tokens)]}",
+            "Content-Type": "application/json",
+            "Idempotency-Key": str(uuid.uuid4()),
+        }
+        async with session.post(url, data=body, headers=headers) as response:
+            answer = await response.read()
+            return None if response.status == 201 else _describe(response.status, answer)
+
+    return operation
+
+
+async def measure_http(
+    name: str, base_url: str, tokens: Sequence[str], settings: LoadSettings
+) -> Measurement:
+    connector = aiohttp.TCPConnector(limit=settings.concurrency)
+    timeout = aiohttp.ClientTimeout(total=30)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        return await measure(name, post_order(session, f"{base_url}/v1/orders", tokens), settings)
+
+
+async def measure_raw(
+    name: str, dsn: str, tenants: Sequence[UUID], settings: LoadSettings
+) -> Measurement:
+    async with asyncpg.create_pool(dsn, min_size=RAW_POOL_SIZE, max_size=RAW_POOL_SIZE) as pool:
+        operation = raw_sql.order_operation(
+            pool, tenants, subject=SUBJECT, currency=CURRENCY, lines=LINES
+        )
+        return await measure(name, operation, settings)
+
+
+def _progress(measurement: Measurement) -> Measurement:
+    errors = f", {measurement.errors} errors" if measurement.errors else ""
+    print(f"  {measurement.name}: {measurement.throughput_per_second:,.0f}/s{errors}", flush=True)
+    return measurement
+
+
+def run(settings: LoadSettings) -> Report:
+    tenants = [uuid.uuid4() for _ in range(TENANTS)]
+    measurements: list[Measurement] = []
+    prepared = prepare_database(DATABASE, fresh=True)
+    try:
+        orders_dsn = prepared.service_urls["orders"]
+        with tempfile.TemporaryDirectory(prefix="halopos-bench-") as keys:
+            key_file = Path(keys) / "signing.pem"
+            # Creates the key file owner-readable only (0600), as the identity service expects.
+            key = SigningKey.load_or_create(key_file)
+            with Platform(environment(prepared.service_urls, key_file)) as platform:
+                for name in ("identity", "orders"):
+                    platform.start(name, f"services.{name}.app:create_app", service_port(name))
+
+                def post_orders(name: str, base_url: str) -> None:
+                    # Minted per scenario: tokens live at most 10 minutes, a run may not.
+                    tokens = cashier_tokens(key, tenants)
+                    measurement = asyncio.run(measure_http(name, base_url, tokens, settings))
+                    measurements.append(_progress(measurement))
+
+                for name, client in GATEWAY_CLIENTS:
+                    platform.start("gateway", "gateway.app:create_app", GATEWAY_PORT, **client)
+                    post_orders(name, f"http://127.0.0.1:{GATEWAY_PORT}")
+                    platform.stop("gateway")
+                post_orders(DIRECT, f"http://127.0.0.1:{service_port('orders')}")
+
+        for name, writers in ((RAW_100, tenants), (RAW_1, tenants[:1])):
+            measurement = asyncio.run(measure_raw(name, orders_dsn, writers, settings))
+            measurements.append(_progress(measurement))
+        postgres = asyncio.run(postgres_version(prepared.admin_url))
+    finally:
+        if prepared.embedded is not None:
+            prepared.embedded.stop()  # only if this run started it
+    return Report(
+        machine=machine_info(postgres),
+        parameters={
+            "requests": settings.requests,
+            "warmup": settings.warmup,
+            "concurrency": settings.concurrency,
+            "time_limit_seconds": settings.time_limit_seconds,
+            "tenants": TENANTS,
+            "lines_per_order": len(LINES),
+            "raw_sql_pool_size": RAW_POOL_SIZE,
+            "uvicorn_workers_per_process": 1,
+        },
+        measurements=measurements,
+        ceiling=RAW_100,
+        gateway_pairs={"aiohttp": (GATEWAY_AIOHTTP, DIRECT), "httpx": (GATEWAY_HTTPX, DIRECT)},
+    )
+
+
+def parse_settings(argv: Sequence[str] | None) -> LoadSettings:
+    parser = argparse.ArgumentParser(prog="python -m bench.orders", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smoke run: 300 requests, 50 warm-up")
+    parser.add_argument("--requests", type=int, help="measured per scenario (default 3000)")
+    parser.add_argument("--warmup", type=int, help="not measured, per scenario (default 200)")
+    parser.add_argument("--concurrency", type=int, default=32, help="in flight (default 32)")
+    options = parser.parse_args(argv)
+    return LoadSettings(
+        concurrency=options.concurrency,
+        warmup=options.warmup if options.warmup is not None else (50 if options.quick else 200),
+        requests=options.requests or (300 if options.quick else 3000),
+        time_limit_seconds=TIME_LIMIT_SECONDS,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    settings = parse_settings(argv)
+    print(
+        f"bench: {settings.requests} orders per scenario, concurrency {settings.concurrency}",
+        flush=True,
+    )
+    report = run(settings)
+    report.write()
+    print(report.markdown())
+    for failed in report.failed:
+        print(f"bench: {failed.name} had errors; see bench/results/orders.md", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
