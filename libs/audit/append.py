@@ -14,37 +14,36 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.api.request_context import current_request_id
 from libs.audit.chain import GENESIS_HASH, entry_hash, format_timestamp
 from libs.auth.principal import Principal
+from libs.tenancy.database import driver_connection
 
 # Claims the next sequence number and returns the hash it must link to. The first append of
 # a tenant creates the head (seq 1 links to the genesis hash); later ones bump it under the
 # row lock. RLS binds the head row to the transaction's tenant.
-ADVANCE_HEAD = text(
-    """
-    INSERT INTO audit.chain_heads (seq, hash) VALUES (1, :genesis)
+ADVANCE_HEAD = """
+    INSERT INTO audit.chain_heads (seq, hash) VALUES (1, $1)
     ON CONFLICT (tenant_id) DO UPDATE SET seq = audit.chain_heads.seq + 1
     RETURNING tenant_id, seq, hash
-    """
-)
+"""
 
-INSERT_EVENT = text(
-    """
+INSERT_EVENT = """
     WITH event AS (
         INSERT INTO audit.events (seq, id, occurred_at, service, actor_type, actor_id, action,
                                   resource_type, resource_id, request_id, payload,
                                   prev_hash, hash)
-        VALUES (:seq, :id, :occurred_at, :service, :actor_type, :actor_id, :action,
-                :resource_type, :resource_id, :request_id, CAST(:payload AS jsonb),
-                :prev_hash, :hash)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13)
     )
-    UPDATE audit.chain_heads SET hash = :hash WHERE seq = :seq
-    """
-)
+    UPDATE audit.chain_heads SET hash = $13 WHERE seq = $1
+"""
+# INSERT_EVENT's parameters, in order ($1 ... $13).
+INSERT_EVENT_PARAMETERS = (
+    "seq", "id", "occurred_at", "service", "actor_type", "actor_id", "action",
+    "resource_type", "resource_id", "request_id", "payload", "prev_hash", "hash",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +85,12 @@ class AuditLog:
         resource_id: str,
         payload: dict[str, Any],
     ) -> AuditRecord:
-        head = (await self._connection.execute(ADVANCE_HEAD, {"genesis": GENESIS_HASH})).one()
+        # The append runs on every write of the till: asyncpg directly, same transaction.
+        driver = await driver_connection(self._connection)
+        head = await driver.fetchrow(ADVANCE_HEAD, GENESIS_HASH)
         entry = new_entry(
-            tenant_id=head.tenant_id,
-            seq=head.seq,
+            tenant_id=head["tenant_id"],
+            seq=head["seq"],
             service=self._service,
             actor=actor,
             action=action,
@@ -98,9 +99,9 @@ class AuditLog:
             payload=payload,
             request_id=current_request_id(),
         )
-        parameters = insert_parameters(entry, prev_hash=head.hash)
-        await self._connection.execute(INSERT_EVENT, parameters)
-        return AuditRecord(seq=head.seq, id=parameters["id"], hash=parameters["hash"])
+        parameters = insert_parameters(entry, prev_hash=head["hash"])
+        await driver.execute(INSERT_EVENT, *(parameters[name] for name in INSERT_EVENT_PARAMETERS))
+        return AuditRecord(seq=head["seq"], id=parameters["id"], hash=parameters["hash"])
 
 
 def new_entry(

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from uuid import UUID
 
+import asyncpg
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -62,3 +63,15 @@ class TenantDatabase:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def driver_connection(connection: AsyncConnection) -> asyncpg.Connection:
+    """The asyncpg connection under a tenant-bound SQLAlchemy connection: the same
+    transaction and the same tenant setting, without SQLAlchemy's per-statement cost.
+
+    For the till's hot write paths (measured: about half the CPU per order); everything else
+    uses SQLAlchemy Core. asyncpg keeps its own prepared-statement cache per connection.
+    """
+    raw = await connection.get_raw_connection()
+    driver: asyncpg.Connection = raw.driver_connection
+    return driver

@@ -6,6 +6,7 @@ while `tenant_id` columns default to the transaction's tenant.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,10 +15,10 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.orders.models import idempotency_keys, order_lines, orders
+from libs.tenancy.database import driver_connection
+from services.orders.models import order_lines, orders
 from services.orders.orders.schemas import Order, OrderLine
 
 _ORDER_COLUMNS = (
@@ -39,6 +40,26 @@ class StoredResponse:
     body: dict[str, Any]
 
 
+# The order and its lines in one round trip. Lines are written only if the order was:
+# a client retrying an offline order id gets no new row at all.
+INSERT_ORDER_WITH_LINES = """
+    WITH new_order AS (
+        INSERT INTO orders.orders (id, location_id, status, currency, total_minor, created_by)
+        VALUES ($1, $2, 'open', $3, $4, $5)
+        ON CONFLICT (tenant_id, id) DO NOTHING
+        RETURNING id, created_at, version
+    ), new_lines AS (
+        INSERT INTO orders.order_lines
+            (order_id, line_number, name, quantity, unit_price_minor, total_minor)
+        SELECT new_order.id, line.*
+          FROM new_order,
+               unnest($6::int[], $7::text[], $8::int[], $9::bigint[], $10::bigint[])
+               AS line(line_number, name, quantity, unit_price_minor, total_minor)
+    )
+    SELECT created_at, version FROM new_order
+"""
+
+
 class OrderRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
@@ -56,28 +77,37 @@ class OrderRepository:
         total_minor: int,
         created_by: str,
         lines: list[OrderLine],
-    ) -> bool:
-        """Insert an order and its lines; False when an order with this id already exists."""
-        inserted = await self._connection.execute(
-            insert(orders)
-            .values(
-                id=order_id,
-                location_id=location_id,
-                status="open",
-                currency=currency,
-                total_minor=total_minor,
-                created_by=created_by,
-            )
-            .on_conflict_do_nothing(index_elements=[orders.c.tenant_id, orders.c.id])
-            .returning(orders.c.id)
+    ) -> Order | None:
+        """Insert an order and its lines; None when an order with this id already exists.
+
+        The till's hot path, so asyncpg directly (in the same tenant-bound transaction)."""
+        driver = await driver_connection(self._connection)
+        created = await driver.fetchrow(
+            INSERT_ORDER_WITH_LINES,
+            order_id,
+            location_id,
+            currency,
+            total_minor,
+            created_by,
+            [line.line_number for line in lines],
+            [line.name for line in lines],
+            [line.quantity for line in lines],
+            [line.unit_price_minor for line in lines],
+            [line.total_minor for line in lines],
         )
-        if inserted.first() is None:
-            return False
-        await self._connection.execute(
-            order_lines.insert(),
-            [{"order_id": order_id, **line.model_dump()} for line in lines],
+        if created is None:
+            return None
+        return Order(
+            id=order_id,
+            location_id=location_id,
+            status="open",
+            currency=currency,
+            total_minor=total_minor,
+            created_by=created_by,
+            created_at=created["created_at"],
+            version=created["version"],
+            lines=lines,
         )
-        return True
 
     async def get(self, order_id: UUID) -> Order | None:
         row = (
@@ -120,31 +150,34 @@ class OrderRepository:
 
 
 class IdempotencyRepository:
+    """Stored first responses, by Idempotency-Key (asyncpg directly: every till write)."""
+
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
 
     async def find(self, key: str) -> StoredResponse | None:
-        row = (
-            await self._connection.execute(
-                sa.select(
-                    idempotency_keys.c.request_hash,
-                    idempotency_keys.c.status_code,
-                    idempotency_keys.c.response,
-                ).where(idempotency_keys.c.key == key)
-            )
-        ).first()
-        return StoredResponse(row.request_hash, row.status_code, row.response) if row else None
+        driver = await driver_connection(self._connection)
+        row = await driver.fetchrow(
+            "SELECT request_hash, status_code, response::text FROM orders.idempotency_keys "
+            "WHERE key = $1",
+            key,
+        )
+        if row is None:
+            return None
+        return StoredResponse(row["request_hash"], row["status_code"], json.loads(row["response"]))
 
     async def remember(
         self, *, key: str, request_hash: bytes, status_code: int, body: dict[str, Any]
     ) -> bool:
         """Store the response for a key; False if a concurrent request stored one first."""
-        result = await self._connection.execute(
-            insert(idempotency_keys)
-            .values(key=key, request_hash=request_hash, status_code=status_code, response=body)
-            .on_conflict_do_nothing(
-                index_elements=[idempotency_keys.c.tenant_id, idempotency_keys.c.key]
-            )
-            .returning(idempotency_keys.c.key)
+        driver = await driver_connection(self._connection)
+        stored = await driver.fetchval(
+            "INSERT INTO orders.idempotency_keys (key, request_hash, status_code, response) "
+            "VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT (tenant_id, key) DO NOTHING "
+            "RETURNING true",
+            key,
+            request_hash,
+            status_code,
+            json.dumps(body),
         )
-        return result.first() is not None
+        return bool(stored)

@@ -93,7 +93,7 @@ async def create_order(
     order_id = request.id or uuid.uuid4()
     lines = price_lines(request)
     total = sum(line.total_minor for line in lines)
-    created = await orders.insert(
+    order = await orders.insert(
         order_id=order_id,
         location_id=principal.location_id,
         currency=request.currency,
@@ -101,13 +101,13 @@ async def create_order(
         created_by=principal.subject,
         lines=lines,
     )
-    order = await orders.get(order_id)
-    assert order is not None
-    if not created:
+    if order is None:
         # A client retrying an offline-created order: the same content is the same order.
-        if not _same_content(order, request.currency, lines):
+        existing = await orders.get(order_id)
+        assert existing is not None
+        if not _same_content(existing, request.currency, lines):
             raise OrderIdConflict(order_id=str(order_id))
-        return CreateResult(200, order.model_dump(mode="json"))
+        return CreateResult(200, existing.model_dump(mode="json"))
 
     await audit.append(
         actor=Actor.of(principal),
