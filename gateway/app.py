@@ -8,6 +8,7 @@ back. Services verify and check again, so the gateway is a second lock, not the 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -18,36 +19,38 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import StreamingResponse
 
-from gateway.forwarding import HOP_BY_HOP, Forwarder, UpstreamUnavailable, forwarder_from_name
+from gateway.forwarding import Forwarder, UpstreamUnavailable, forwarder_from_name, hop_by_hop
 from gateway.openapi import MergedOpenApi
 from libs.api.app import default_verifier
 from libs.api.logging import configure_logging
-from libs.api.problems import Unauthenticated, problem_response
+from libs.api.problems import (
+    NotFound,
+    ServiceUnavailable,
+    install_problem_handlers,
+    problem_response,
+)
 from libs.api.request_context import REQUEST_ID_HEADER, RequestIdMiddleware, current_request_id
-from libs.auth.dependencies import bearer_token
-from libs.auth.tokens import InvalidToken, TokenVerifier
+from libs.auth.dependencies import verified_principal
+from libs.auth.tokens import TokenVerifier
 from libs.config import SERVICES, platform_settings, upstream_url
-from libs.rbac.matrix import find_route, is_allowed
+from libs.rbac.guard import ensure_allowed
+from libs.rbac.matrix import find_route
 
 logger = logging.getLogger("halopos.gateway")
 
 # Client-sent headers that could impersonate something the platform sets internally.
 INTERNAL_HEADER_PREFIXES = ("x-halopos-", "x-forwarded-", "x-real-ip", "forwarded")
 
-# The upstream's Content-Length is kept on responses so small answers are not re-chunked.
-# `date` and `server` are set by the gateway's own HTTP server.
-RESPONSE_HEADERS_DROPPED = (HOP_BY_HOP - {"content-length"}) | {REQUEST_ID_HEADER, "date", "server"}
-
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 def upstream_headers(request: Request) -> list[tuple[str, str]]:
+    received = request.headers.items()
+    dropped = hop_by_hop(received) | {REQUEST_ID_HEADER}
     headers = [
         (name, value)
-        for name, value in request.headers.items()
-        if name not in HOP_BY_HOP
-        and name != REQUEST_ID_HEADER
-        and not name.startswith(INTERNAL_HEADER_PREFIXES)
+        for name, value in received
+        if name not in dropped and not name.startswith(INTERNAL_HEADER_PREFIXES)
     ]
     headers.append((REQUEST_ID_HEADER, current_request_id() or ""))
     if request.client:
@@ -55,6 +58,13 @@ def upstream_headers(request: Request) -> list[tuple[str, str]]:
     if "content-length" in request.headers:
         headers.append(("content-length", request.headers["content-length"]))
     return headers
+
+
+def downstream_headers(upstream: list[tuple[str, str]]) -> dict[str, str]:
+    # The upstream's Content-Length is kept so small answers are not re-chunked; `date` and
+    # `server` are the gateway's own server's.
+    dropped = (hop_by_hop(upstream) - {"content-length"}) | {REQUEST_ID_HEADER, "date", "server"}
+    return {name: value for name, value in upstream if name.lower() not in dropped}
 
 
 def create_app(
@@ -94,7 +104,9 @@ def create_app(
     app = FastAPI(
         title="halopos gateway", openapi_url=None, docs_url=None, redoc_url=None, lifespan=lifespan
     )
+    app.state.token_verifier = verifier
     app.add_middleware(RequestIdMiddleware)
+    install_problem_handlers(app)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -102,16 +114,17 @@ def create_app(
 
     @app.get("/readyz")
     async def readyz() -> Response:
-        down = []
-        for name, base in upstreams.items():
+        async def ready(base: str) -> bool:
             try:
                 response = await forwarder.forward("GET", f"{base}/readyz", [], None)
                 async for _ in response.body:
                     pass
-                if response.status != 200:
-                    down.append(name)
             except UpstreamUnavailable:
-                down.append(name)
+                return False
+            return response.status == 200
+
+        answers = await asyncio.gather(*(ready(base) for base in upstreams.values()))
+        down = [name for name, ok in zip(upstreams, answers, strict=True) if not ok]
         if down:
             return problem_response(
                 status=503, code="not-ready", title="Services not ready", services=down
@@ -128,29 +141,9 @@ def create_app(
         dot_segment = any(part in (".", "..") for part in request.url.path.split("/"))
         route = None if dot_segment else find_route(request.method, request.url.path)
         if route is None:
-            return problem_response(status=404, code="not-found", title="No such resource")
+            raise NotFound()
         if route.permission is not None:
-            try:
-                principal = await verifier.verify(bearer_token(request))
-            except Unauthenticated as error:
-                return problem_response(
-                    status=401, code=error.code, title=error.title, detail=error.detail
-                )
-            except InvalidToken as error:
-                logger.info("rejected access token: %s", error)
-                return problem_response(
-                    status=401,
-                    code="unauthenticated",
-                    title="A valid access token is required",
-                    detail="The access token is invalid or expired.",
-                )
-            if not is_allowed(principal.role, route.permission):
-                return problem_response(
-                    status=403,
-                    code="permission-denied",
-                    title="Your role does not allow this action",
-                    detail=f"The {principal.role} role lacks {route.permission}.",
-                )
+            ensure_allowed(await verified_principal(request), route.permission)
 
         url = upstreams[route.service] + request.url.path
         if request.url.query:
@@ -167,18 +160,12 @@ def create_app(
             )
         except UpstreamUnavailable as error:
             logger.warning("upstream %s unavailable: %s", route.service, error)
-            return problem_response(
-                status=503,
-                code="service-unavailable",
-                title="The service is temporarily unavailable",
-                detail="Nothing was changed by this request unless it reached the service; "
-                "retry with the same Idempotency-Key.",
-            )
-        headers = {
-            name: value
-            for name, value in upstream.headers
-            if name.lower() not in RESPONSE_HEADERS_DROPPED
-        }
-        return StreamingResponse(upstream.body, status_code=upstream.status, headers=headers)
+            raise ServiceUnavailable(
+                "Nothing was changed by this request unless it reached the service; "
+                "retry with the same Idempotency-Key."
+            ) from None
+        return StreamingResponse(
+            upstream.body, status_code=upstream.status, headers=downstream_headers(upstream.headers)
+        )
 
     return app

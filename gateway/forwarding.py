@@ -32,6 +32,17 @@ HOP_BY_HOP = frozenset(
 )
 
 
+def hop_by_hop(headers: list[tuple[str, str]]) -> frozenset[str]:
+    """The fixed hop-by-hop set plus every header the message names in `Connection`."""
+    named = {
+        token.strip().lower()
+        for name, value in headers
+        if name.lower() == "connection"
+        for token in value.split(",")
+    }
+    return HOP_BY_HOP | named
+
+
 class UpstreamUnavailable(Exception):
     """The service could not be reached or did not answer in time."""
 

@@ -131,7 +131,8 @@ async def test_forwarding_strips_hop_by_hop_and_internal_headers(
         "x-forwarded-for": "203.0.113.9",
         "forwarded": "for=203.0.113.9",
         "te": "trailers",
-        "connection": "keep-alive, x-secret",
+        "connection": "keep-alive, x-till-secret",
+        "x-till-secret": "meant for the next hop only",
         "idempotency-key": "sale-42",
     }
     response = await call(spied_gateway.url, route, sent, content=body)
@@ -144,7 +145,7 @@ async def test_forwarding_strips_hop_by_hop_and_internal_headers(
     assert headers["idempotency-key"] == "sale-42"
     assert headers["x-request-id"] == "client-chosen-id-0001"
     assert headers["x-forwarded-for"] == "127.0.0.1"  # set by the gateway, not the client
-    for stripped in ("x-halopos-tenant-id", "forwarded", "te", "x-secret"):
+    for stripped in ("x-halopos-tenant-id", "forwarded", "te", "connection", "x-till-secret"):
         assert stripped not in headers, stripped
     assert response.headers["x-request-id"] == "client-chosen-id-0001"
     assert response.headers["x-upstream"] == "spy"

@@ -58,6 +58,12 @@ class Conflict(Problem):
     title = "The request conflicts with the current state"
 
 
+class ServiceUnavailable(Problem):
+    status = 503
+    code = "service-unavailable"
+    title = "The service is temporarily unavailable"
+
+
 def problem_body(
     *,
     status: int,
@@ -103,6 +109,7 @@ _HTTP_CODES = {
     413: ("payload-too-large", "Request body too large"),
     415: ("unsupported-media-type", "Unsupported media type"),
     422: ("validation-failed", "The request is not valid"),
+    503: ("service-unavailable", "The service is temporarily unavailable"),
 }
 
 

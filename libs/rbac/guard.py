@@ -1,4 +1,5 @@
-"""The service-side RBAC check: `dependencies=[requires(Permission.X)]` on every route."""
+"""The RBAC check: `dependencies=[requires(Permission.X)]` on every service route, and
+`ensure_allowed` in the gateway."""
 
 from __future__ import annotations
 
@@ -9,13 +10,19 @@ from fastapi.params import Depends as DependsParam
 
 from libs.api.problems import PermissionDenied
 from libs.auth.dependencies import CurrentPrincipal
+from libs.auth.principal import Principal
 from libs.rbac.matrix import Permission, is_allowed
+
+
+def ensure_allowed(principal: Principal, permission: Permission) -> None:
+    """The one RBAC decision, made by the gateway and by every service."""
+    if not is_allowed(principal.role, permission):
+        raise PermissionDenied(f"The {principal.role} role lacks {permission}.")
 
 
 def requires(permission: Permission) -> DependsParam:
     async def check_permission(principal: CurrentPrincipal) -> None:
-        if not is_allowed(principal.role, permission):
-            raise PermissionDenied(f"The {principal.role} role lacks {permission}.")
+        ensure_allowed(principal, permission)
 
     # Read by the route inventory (tests, docs) to learn which permission a route declares.
     check_permission.permission = permission  # type: ignore[attr-defined]
