@@ -197,6 +197,10 @@ async def test_through_the_whole_stack(live_stack: LiveStack, token: TokenFactor
         spec = (await client.get("/openapi.json")).json()
         assert spec["paths"]["/v1/orders"]["post"]["x-permission"] == "orders:create"
         assert "Order" in spec["components"]["schemas"]
+        # Errors are documented as they are sent: RFC 9457 problems, not FastAPI's default.
+        invalid = spec["paths"]["/v1/orders"]["post"]["responses"]["422"]["content"]
+        assert invalid["application/problem+json"]["schema"]["$ref"].endswith("/ProblemDetails")
+        assert "HTTPValidationError" not in spec["components"]["schemas"]
 
         cashier = bearer(token(tenant, Role.CASHIER)) | {"x-request-id": "till-7-sale-000123"}
         created = await client.post(

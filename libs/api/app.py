@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from libs.api.logging import configure_logging
-from libs.api.problems import install_problem_handlers, problem_response
+from libs.api.problems import PROBLEM_RESPONSES, install_problem_handlers, problem_response
 from libs.api.request_context import RequestIdMiddleware
 from libs.auth.keys import RemoteKeySource
 from libs.auth.tokens import TokenVerifier
@@ -74,5 +74,5 @@ def create_service_app(
     # Kept so the route inventory (tests, docs) can read each route's declared permission.
     app.state.routers = list(routers)
     for router in routers:
-        app.include_router(router)
+        app.include_router(router, responses=PROBLEM_RESPONSES)
     return app

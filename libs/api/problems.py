@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -62,6 +63,41 @@ class ServiceUnavailable(Problem):
     status = 503
     code = "service-unavailable"
     title = "The service is temporarily unavailable"
+
+
+class ProblemDetails(BaseModel):
+    """RFC 9457 problem details, as every error is sent (`application/problem+json`)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    code: str = Field(description="Stable machine-readable code; `type` ends with it")
+    detail: str | None = None
+    errors: list[dict[str, Any]] | None = Field(
+        default=None, description="Per-field errors, on validation-failed"
+    )
+
+
+def problem_doc(description: str) -> dict[str, Any]:
+    return {
+        "model": ProblemDetails,
+        "description": description,
+        # FastAPI puts the model's schema under application/json only; errors are sent as this.
+        "content": {
+            PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}
+        },
+    }
+
+
+# Declared on every service route, so the published spec shows the error shape integrators get.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: problem_doc("No valid access token"),
+    403: problem_doc("The role lacks the route's permission"),
+    422: problem_doc("The request is not valid; nothing was changed"),
+    503: problem_doc("Temporarily unavailable; retry with the same Idempotency-Key"),
+}
 
 
 def problem_body(

@@ -6,6 +6,7 @@ from uuid import UUID
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse
 
+from libs.api.problems import problem_doc
 from libs.audit.append import AuditLog
 from libs.auth.dependencies import CurrentPrincipal
 from libs.rbac import Permission
@@ -16,6 +17,7 @@ from services.orders.orders.repository import IdempotencyRepository, OrderReposi
 from services.orders.orders.schemas import Order, OrderCreate, OrderPage
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
+
 
 IdempotencyKey = Annotated[
     str | None,
@@ -33,7 +35,10 @@ IdempotencyKey = Annotated[
     status_code=201,
     response_model=Order,
     dependencies=[requires(Permission.ORDERS_CREATE)],
-    responses={200: {"model": Order, "description": "The order already existed (same id)"}},
+    responses={
+        200: {"model": Order, "description": "The order already existed (same id)"},
+        409: problem_doc("The id exists with other content, or the key is in flight"),
+    },
 )
 async def create_order(
     body: OrderCreate,
@@ -63,7 +68,11 @@ async def list_orders(
     )
 
 
-@router.get("/{order_id}", dependencies=[requires(Permission.ORDERS_READ)])
+@router.get(
+    "/{order_id}",
+    dependencies=[requires(Permission.ORDERS_READ)],
+    responses={404: problem_doc("No such order for this tenant")},
+)
 async def get_order(order_id: UUID, connection: TenantConnection) -> Order:
     return await service.get_order(
         orders=OrderRepository.from_connection(connection), order_id=order_id
