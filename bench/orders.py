@@ -35,7 +35,9 @@ from deploy.platform import prepare_database, stop_processes, uvicorn_command, w
 from deploy.state import REPO
 from libs.config import SERVICES, SERVICES_BY_NAME, platform_settings
 from libs.rbac.matrix import Role
+from libs.tenancy.database import TenantDatabase
 from services.identity.keys.signing import SigningKey, mint_access_token
+from services.identity.tenants.service import create_tenant
 
 DATABASE = "halopos_bench"
 # Every service's usual port plus this: 18000-18006, clear of `make run`.
@@ -190,11 +192,25 @@ def _progress(measurement: Measurement) -> Measurement:
     return measurement
 
 
+async def provision_tenants(identity_database_url: str, count: int) -> list[UUID]:
+    """Real tenants: every tenant-scoped row references the tenant registry."""
+    database = TenantDatabase(identity_database_url, pool_size=1)
+    try:
+        return [
+            (
+                await create_tenant(database, name=f"Bench venue {n}", region="au", currency="AUD")
+            ).tenant_id
+            for n in range(count)
+        ]
+    finally:
+        await database.dispose()
+
+
 def run(settings: LoadSettings) -> Report:
-    tenants = [uuid.uuid4() for _ in range(TENANTS)]
     measurements: list[Measurement] = []
     prepared = prepare_database(DATABASE, fresh=True)
     try:
+        tenants = asyncio.run(provision_tenants(prepared.service_urls["identity"], TENANTS))
         orders_dsn = prepared.service_urls["orders"]
         with tempfile.TemporaryDirectory(prefix="halopos-bench-") as keys:
             key_file = Path(keys) / "signing.pem"

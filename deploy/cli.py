@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import os
 import sys
 import uuid
+from typing import Any
 
 from deploy.state import SIGNING_KEY_FILE
 
@@ -58,6 +61,80 @@ def _dev_token(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _identity_database_url() -> str:
+    """The identity service's own login; in development, the embedded database's."""
+    url = os.environ.get("HALOPOS_IDENTITY_DATABASE_URL", "")
+    if url:
+        return url
+    from deploy.platform import prepare_database
+
+    return prepare_database("halopos").service_urls["identity"]
+
+
+def _provision(arguments: argparse.Namespace) -> int:
+    """tenants create / tenants show / locations create: JSON on stdout, errors on stderr."""
+    from libs.tenancy.database import TenantDatabase
+    from services.identity.tenants import service
+
+    async def act(database: TenantDatabase) -> dict[str, object] | None:
+        if arguments.command == "tenants" and arguments.action == "create":
+            tenant = await service.create_tenant(
+                database, name=arguments.name, region=arguments.region, currency=arguments.currency
+            )
+            return tenant.as_json()
+        if arguments.command == "tenants":
+            found = await service.find_tenant(database, arguments.tenant)
+            return found.as_json() if found else None
+        location = await service.create_location(
+            database,
+            tenant_id=arguments.tenant,
+            name=arguments.name,
+            time_zone=arguments.time_zone,
+            business_day_cutoff_hour=arguments.cutoff_hour,
+        )
+        return location.as_json()
+
+    async def run() -> dict[str, object] | None:
+        database = TenantDatabase(_identity_database_url(), pool_size=1)
+        try:
+            return await act(database)
+        finally:
+            await database.dispose()
+
+    try:
+        result = asyncio.run(run())
+    except service.InvalidProvisioning as error:
+        print(json.dumps({"error": str(error)}), file=sys.stderr)
+        return 2
+    if result is None:
+        print(json.dumps({"error": f"no tenant {arguments.tenant}"}), file=sys.stderr)
+        return 1
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+def _add_provisioning(commands: Any) -> None:
+    tenants = commands.add_parser("tenants", help="provision tenants (operators)")
+    tenant_actions = tenants.add_subparsers(dest="action", required=True)
+    create = tenant_actions.add_parser("create", help="create a tenant; prints its JSON")
+    create.add_argument("--name", required=True)
+    create.add_argument("--region", required=True, choices=["au", "eu"])
+    create.add_argument("--currency", required=True, help="AUD for au, EUR for eu")
+    show = tenant_actions.add_parser("show", help="a tenant's JSON, with its region")
+    show.add_argument("--tenant", required=True, type=uuid.UUID)
+    locations = commands.add_parser("locations", help="provision locations (operators)")
+    location_actions = locations.add_subparsers(dest="action", required=True)
+    location = location_actions.add_parser("create", help="create a location; prints its JSON")
+    location.add_argument("--tenant", required=True, type=uuid.UUID)
+    location.add_argument("--name", required=True)
+    location.add_argument("--time-zone", required=True, help="IANA, e.g. Australia/Sydney")
+    location.add_argument(
+        "--cutoff-hour", required=True, type=int, help="venue-local hour a business day ends"
+    )
+    for parser in (tenants, locations):
+        parser.set_defaults(handler=_provision)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="halopos")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -72,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     token.add_argument("--subject", default=None)
     token.set_defaults(handler=_dev_token)
+    _add_provisioning(commands)
     arguments = parser.parse_args(argv)
     result: int = arguments.handler(arguments)
     return result

@@ -17,6 +17,7 @@ from deploy.seed import DEMO_TENANTS, seed_demo_tenants
 from deploy.state import REPO, SIGNING_KEY_FILE
 from libs.config import SERVICES
 from services.identity.keys.signing import SigningKey
+from services.identity.tenants.service import REGIONS
 
 GATEWAY_PORT = int(os.environ.get("HALOPOS_GATEWAY_PORT", "8000"))
 
@@ -162,7 +163,8 @@ def _print_banner(prepared: PreparedDatabase) -> None:
     ]
     for demo in DEMO_TENANTS:
         lines.append(
-            f"    {demo.key}  {demo.name} ({demo.region}, {demo.currency}, {demo.time_zone})"
+            f"    {demo.key}  {demo.name} ({REGIONS[demo.region]}, {demo.currency}, "
+            f"{demo.time_zone})"
         )
     lines += [
         "  sign in (dev tokens until staff sign-in lands; valid 10 minutes):",

@@ -5,13 +5,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy.dialects.postgresql import insert
-
-from libs.audit.append import Actor, AuditLog
+from libs.audit.append import Actor
 from libs.tenancy.database import TenantDatabase
-from services.identity.models import locations, tenants
+from services.identity.tenants.service import create_location, create_tenant, find_tenant
 
-OPERATOR = Actor(type="operator", id="halopos-seed")
+SEED = Actor(type="operator", id="halopos-seed")
 
 
 @dataclass(frozen=True)
@@ -34,11 +32,11 @@ def _demo_id(name: str) -> uuid.UUID:
 DEMO_TENANTS = (
     DemoTenant(
         "au", _demo_id("tenant/au"), _demo_id("location/au"), "Harbour Lane Cafe",
-        "ap-southeast-2", "AUD", "Surry Hills", "Australia/Sydney", 4,
+        "au", "AUD", "Surry Hills", "Australia/Sydney", 4,
     ),
     DemoTenant(
         "eu", _demo_id("tenant/eu"), _demo_id("location/eu"), "Spreeblick Bar",
-        "eu-central-1", "EUR", "Kreuzberg", "Europe/Berlin", 5,
+        "eu", "EUR", "Kreuzberg", "Europe/Berlin", 5,
     ),
 )  # fmt: skip
 DEMO_BY_KEY = {demo.key: demo for demo in DEMO_TENANTS}
@@ -48,42 +46,24 @@ async def seed_demo_tenants(identity_database_url: str) -> None:
     database = TenantDatabase(identity_database_url, pool_size=1)
     try:
         for demo in DEMO_TENANTS:
-            async with database.provisioning_transaction(demo.tenant_id) as connection:
-                created = await connection.execute(
-                    insert(tenants)
-                    .values(
-                        tenant_id=demo.tenant_id,
-                        name=demo.name,
-                        region=demo.region,
-                        currency=demo.currency,
-                    )
-                    .on_conflict_do_nothing()
-                    .returning(tenants.c.tenant_id)
-                )
-                if created.first() is None:
-                    continue
-                await connection.execute(
-                    insert(locations).values(
-                        id=demo.location_id,
-                        name=demo.location_name,
-                        time_zone=demo.time_zone,
-                        business_day_cutoff_hour=demo.cutoff_hour,
-                    )
-                )
-                audit = AuditLog.from_connection(connection, service="identity")
-                await audit.append(
-                    actor=OPERATOR,
-                    action="tenant.created",
-                    resource_type="tenant",
-                    resource_id=str(demo.tenant_id),
-                    payload={"name": demo.name, "region": demo.region, "currency": demo.currency},
-                )
-                await audit.append(
-                    actor=OPERATOR,
-                    action="location.created",
-                    resource_type="location",
-                    resource_id=str(demo.location_id),
-                    payload={"name": demo.location_name, "time_zone": demo.time_zone},
-                )
+            if await find_tenant(database, demo.tenant_id) is not None:
+                continue
+            await create_tenant(
+                database,
+                name=demo.name,
+                region=demo.region,
+                currency=demo.currency,
+                tenant_id=demo.tenant_id,
+                actor=SEED,
+            )
+            await create_location(
+                database,
+                tenant_id=demo.tenant_id,
+                name=demo.location_name,
+                time_zone=demo.time_zone,
+                business_day_cutoff_hour=demo.cutoff_hour,
+                location_id=demo.location_id,
+                actor=SEED,
+            )
     finally:
         await database.dispose()

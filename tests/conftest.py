@@ -53,14 +53,24 @@ def verifier(signing_key: SigningKey) -> TokenVerifier:
     )
 
 
-@pytest.fixture(scope="session")
-def tenant_a() -> uuid.UUID:
-    return uuid.uuid4()
+Provision = Callable[..., Awaitable[uuid.UUID]]
 
 
 @pytest.fixture(scope="session")
-def tenant_b() -> uuid.UUID:
-    return uuid.uuid4()
+def provision(service_databases: dict[str, TenantDatabase]) -> Provision:
+    """Creates a real tenant (every tenant-scoped row references the tenant registry)."""
+    from services.identity.tenants.service import create_tenant
+
+    async def new_tenant(region: str = "au") -> uuid.UUID:
+        tenant = await create_tenant(
+            service_databases["identity"],
+            name=f"Test venue {uuid.uuid4().hex[:8]}",
+            region=region,
+            currency="AUD" if region == "au" else "EUR",
+        )
+        return tenant.tenant_id
+
+    return new_tenant
 
 
 TokenFactory = Callable[..., str]

@@ -104,6 +104,24 @@ async def test_keys_include_tenant_id(admin: asyncpg.Connection) -> None:
             assert row["referenced"][0] == "tenant_id", row["conname"]
 
 
+async def test_every_tenant_row_references_the_tenant_registry(admin: asyncpg.Connection) -> None:
+    registry_keys = await admin.fetch(
+        """
+        SELECT n.nspname || '.' || c.relname AS source
+          FROM pg_constraint con
+          JOIN pg_class c ON c.oid = con.conrelid
+          JOIN pg_namespace n ON n.oid = c.relnamespace
+          JOIN pg_class r ON r.oid = con.confrelid
+          JOIN pg_namespace rn ON rn.oid = r.relnamespace
+         WHERE con.contype = 'f' AND rn.nspname = 'identity' AND r.relname = 'tenants'
+           AND con.conkey = ARRAY[(SELECT attnum FROM pg_attribute
+                                    WHERE attrelid = con.conrelid AND attname = 'tenant_id')]
+        """
+    )
+    tables = {f"{row['schema']}.{row['name']}" for row in await tenant_tables(admin)}
+    assert {row["source"] for row in registry_keys} == tables - {"identity.tenants"}
+
+
 async def test_service_roles_are_least_privileged(admin: asyncpg.Connection) -> None:
     roles = await admin.fetch(
         "SELECT rolname, rolsuper, rolbypassrls, rolcanlogin, rolcreaterole, rolcreatedb "

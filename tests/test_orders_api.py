@@ -11,10 +11,12 @@ import pytest
 
 from libs.audit.append import AuditLog
 from libs.rbac import Role
-from tests.conftest import Connect, TokenFactory, bearer
+from tests.conftest import Connect, Provision, TokenFactory, bearer
 
 FLAT_WHITE = {"name": "Flat white", "quantity": 2, "unit_price_minor": 550}
 BANANA_BREAD = {"name": "Banana bread", "quantity": 1, "unit_price_minor": 695}
+# (orders, audit rows) of a freshly provisioned tenant: its tenant.created entry.
+PROVISIONED = (0, 1)
 
 
 def order_body(**overrides: Any) -> dict[str, Any]:
@@ -32,9 +34,9 @@ async def counts(connect_as: Connect, tenant: uuid.UUID) -> tuple[int, int]:
 
 
 async def test_create_then_read_an_order(
-    orders_client: httpx.AsyncClient, token: TokenFactory, connect_as: Connect
+    provision: Provision, orders_client: httpx.AsyncClient, token: TokenFactory, connect_as: Connect
 ) -> None:
-    tenant = uuid.uuid4()
+    tenant = await provision()
     cashier = bearer(token(tenant, Role.CASHIER, subject="staff-17"))
     created = await orders_client.post("/v1/orders", json=order_body(), headers=cashier)
     assert created.status_code == 201, created.text
@@ -53,18 +55,20 @@ async def test_create_then_read_an_order(
     async with reader.transaction():
         await reader.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
         audit = await reader.fetch("SELECT * FROM audit.events ORDER BY seq")
+    # The tenant's chain opens with its provisioning; the order's entry follows.
     assert [(row["action"], row["resource_id"]) for row in audit] == [
-        ("order.created", order["id"])
+        ("tenant.created", str(tenant)),
+        ("order.created", order["id"]),
     ]
-    assert audit[0]["actor_id"] == "staff-17"
-    assert audit[0]["request_id"] == created.headers["x-request-id"]
+    assert audit[-1]["actor_id"] == "staff-17"
+    assert audit[-1]["request_id"] == created.headers["x-request-id"]
 
 
 async def test_another_tenants_order_is_not_found(
-    orders_client: httpx.AsyncClient, token: TokenFactory
+    provision: Provision, orders_client: httpx.AsyncClient, token: TokenFactory
 ) -> None:
-    owner_a = bearer(token(uuid.uuid4(), Role.OWNER))
-    owner_b = bearer(token(uuid.uuid4(), Role.OWNER))
+    owner_a = bearer(token(await provision(), Role.OWNER))
+    owner_b = bearer(token(await provision(), Role.OWNER))
     created = await orders_client.post("/v1/orders", json=order_body(), headers=owner_a)
     order_id = created.json()["id"]
     response = await orders_client.get(f"/v1/orders/{order_id}", headers=owner_b)
@@ -76,9 +80,9 @@ async def test_another_tenants_order_is_not_found(
 
 
 async def test_list_is_cursor_paginated_newest_first(
-    orders_client: httpx.AsyncClient, token: TokenFactory
+    provision: Provision, orders_client: httpx.AsyncClient, token: TokenFactory
 ) -> None:
-    cashier = bearer(token(uuid.uuid4(), Role.CASHIER))
+    cashier = bearer(token(await provision(), Role.CASHIER))
     created = []
     for _ in range(5):
         response = await orders_client.post("/v1/orders", json=order_body(), headers=cashier)
@@ -99,10 +103,10 @@ async def test_list_is_cursor_paginated_newest_first(
 
 
 async def test_a_bad_cursor_is_a_problem(
-    orders_client: httpx.AsyncClient, token: TokenFactory
+    provision: Provision, orders_client: httpx.AsyncClient, token: TokenFactory
 ) -> None:
     response = await orders_client.get(
-        "/v1/orders", params={"cursor": "not-a-cursor"}, headers=bearer(token(uuid.uuid4()))
+        "/v1/orders", params={"cursor": "not-a-cursor"}, headers=bearer(token(await provision()))
     )
     assert response.status_code == 400
     assert response.json()["code"] == "invalid-cursor"
@@ -120,13 +124,14 @@ async def test_a_bad_cursor_is_a_problem(
     ],
 )
 async def test_bad_input_is_refused_and_changes_nothing(
+    provision: Provision,
     body: dict[str, Any],
     field: str,
     orders_client: httpx.AsyncClient,
     token: TokenFactory,
     connect_as: Connect,
 ) -> None:
-    tenant = uuid.uuid4()
+    tenant = await provision()
     response = await orders_client.post(
         "/v1/orders", json=body, headers=bearer(token(tenant, Role.CASHIER))
     )
@@ -135,32 +140,32 @@ async def test_bad_input_is_refused_and_changes_nothing(
     problem = response.json()
     assert problem["code"] == "validation-failed"
     assert any(field in map(str, error["location"]) for error in problem["errors"]), problem
-    assert await counts(connect_as, tenant) == (0, 0)
+    assert await counts(connect_as, tenant) == PROVISIONED
 
 
 async def test_idempotency_key_replays_the_first_response(
-    orders_client: httpx.AsyncClient, token: TokenFactory, connect_as: Connect
+    provision: Provision, orders_client: httpx.AsyncClient, token: TokenFactory, connect_as: Connect
 ) -> None:
-    tenant = uuid.uuid4()
+    tenant = await provision()
     headers = bearer(token(tenant, Role.CASHIER)) | {"Idempotency-Key": "sale-0001"}
     first = await orders_client.post("/v1/orders", json=order_body(), headers=headers)
     again = await orders_client.post("/v1/orders", json=order_body(), headers=headers)
     assert (first.status_code, again.status_code) == (201, 201)
     assert again.json() == first.json()
-    assert await counts(connect_as, tenant) == (1, 1)
+    assert await counts(connect_as, tenant) == (1, PROVISIONED[1] + 1)
 
     different = await orders_client.post(
         "/v1/orders", json=order_body(currency="EUR"), headers=headers
     )
     assert different.status_code == 422
     assert different.json()["code"] == "idempotency-key-reused"
-    assert await counts(connect_as, tenant) == (1, 1)
+    assert await counts(connect_as, tenant) == (1, PROVISIONED[1] + 1)
 
 
 async def test_client_generated_id_is_created_once(
-    orders_client: httpx.AsyncClient, token: TokenFactory, connect_as: Connect
+    provision: Provision, orders_client: httpx.AsyncClient, token: TokenFactory, connect_as: Connect
 ) -> None:
-    tenant = uuid.uuid4()
+    tenant = await provision()
     cashier = bearer(token(tenant, Role.CASHIER))
     order_id = str(uuid.uuid4())
     first = await orders_client.post("/v1/orders", json=order_body(id=order_id), headers=cashier)
@@ -172,14 +177,14 @@ async def test_client_generated_id_is_created_once(
     )
     assert clash.status_code == 409
     assert clash.json()["code"] == "order-id-conflict"
-    assert await counts(connect_as, tenant) == (1, 1)
+    assert await counts(connect_as, tenant) == (1, PROVISIONED[1] + 1)
 
 
 async def test_the_same_client_id_in_two_tenants_is_two_orders(
-    orders_client: httpx.AsyncClient, token: TokenFactory
+    provision: Provision, orders_client: httpx.AsyncClient, token: TokenFactory
 ) -> None:
     order_id = str(uuid.uuid4())
-    for tenant in (uuid.uuid4(), uuid.uuid4()):
+    for tenant in (await provision(), await provision()):
         response = await orders_client.post(
             "/v1/orders", json=order_body(id=order_id), headers=bearer(token(tenant))
         )
@@ -187,6 +192,7 @@ async def test_the_same_client_id_in_two_tenants_is_two_orders(
 
 
 async def test_an_order_is_not_kept_when_its_audit_row_fails(
+    provision: Provision,
     orders_client: httpx.AsyncClient,
     token: TokenFactory,
     connect_as: Connect,
@@ -197,21 +203,21 @@ async def test_an_order_is_not_kept_when_its_audit_row_fails(
     async def failing_append(self: AuditLog, **_: Any) -> None:
         raise asyncpg.PostgresError("audit append failed")
 
+    tenant = await provision()
     monkeypatch.setattr(AuditLog, "append", failing_append)
-    tenant = uuid.uuid4()
     response = await orders_client.post(
         "/v1/orders", json=order_body(), headers=bearer(token(tenant, Role.CASHIER))
     )
     assert response.status_code == 500
     assert response.json()["code"] == "internal-error"
     assert "audit append failed" not in response.text
-    assert await counts(connect_as, tenant) == (0, 0)
+    assert await counts(connect_as, tenant) == PROVISIONED
 
 
 async def test_tenant_in_query_or_header_is_ignored(
-    orders_client: httpx.AsyncClient, token: TokenFactory
+    provision: Provision, orders_client: httpx.AsyncClient, token: TokenFactory
 ) -> None:
-    tenant_a, tenant_b = uuid.uuid4(), uuid.uuid4()
+    tenant_a, tenant_b = await provision(), await provision()
     owner_b = bearer(token(tenant_b))
     await orders_client.post("/v1/orders", json=order_body(), headers=owner_b)
     attacker = bearer(token(tenant_a)) | {"X-Tenant-Id": str(tenant_b)}

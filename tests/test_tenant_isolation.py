@@ -106,6 +106,16 @@ async def test_every_tenant_table_has_an_isolation_case(admin: asyncpg.Connectio
     assert tables == set(CASES), "add a TableCase for every new tenant table"
 
 
+async def register(connect_as: Connect, *tenants: uuid.UUID) -> None:
+    """A bare registry row per tenant (every tenant row references identity.tenants); raw
+    SQL like the rest of this file, so no audit chain is started that the raw rows would
+    collide with."""
+    identity = await connect_as("identity")
+    for tenant in tenants:
+        async with bound(identity, tenant):
+            await CASES["identity.tenants"].insert(identity, None)
+
+
 @asynccontextmanager
 async def bound(connection: asyncpg.Connection, tenant: uuid.UUID) -> AsyncIterator[None]:
     async with connection.transaction():
@@ -132,6 +142,8 @@ async def test_tenant_a_cannot_touch_tenant_b(
     case = CASES[table]
     writer = await connect_as(case.service)
     tenant_a, tenant_b = uuid.uuid4(), uuid.uuid4()
+    if table != "identity.tenants":  # that case creates the registry rows themselves
+        await register(connect_as, tenant_a, tenant_b)
     for tenant in (tenant_a, tenant_b):
         async with bound(writer, tenant):
             assert await case.insert(writer, None) == tenant
@@ -194,7 +206,9 @@ async def test_unset_empty_or_malformed_tenant_sees_no_rows(
     setting: str | None, connect_as: Connect
 ) -> None:
     connection = await connect_as("orders")
-    for tenant in (uuid.uuid4(), uuid.uuid4()):
+    tenants = (uuid.uuid4(), uuid.uuid4())
+    await register(connect_as, *tenants)
+    for tenant in tenants:
         async with bound(connection, tenant):
             await CASES["orders.orders"].insert(connection, None)
     async with connection.transaction():
@@ -209,3 +223,10 @@ async def test_unset_empty_or_malformed_tenant_sees_no_rows(
             # Nor can anything be written without a tenant (RLS refuses the NULL tenant_id).
             with pytest.raises(asyncpg.InsufficientPrivilegeError, match="row-level security"):
                 await CASES["orders.orders"].insert(connection, None)
+
+
+async def test_no_row_for_a_tenant_that_was_never_provisioned(connect_as: Connect) -> None:
+    connection = await connect_as("orders")
+    with pytest.raises(asyncpg.ForeignKeyViolationError, match="tenants"):
+        async with bound(connection, uuid.uuid4()):
+            await CASES["orders.orders"].insert(connection, None)

@@ -3,9 +3,14 @@
 `tenant_table()` is the single helper for a tenant-scoped table. It always produces:
 - `tenant_id uuid NOT NULL`, defaulting to the transaction's tenant (so code never supplies it),
 - a primary key that starts with `tenant_id`,
+- a foreign key from `tenant_id` to the tenant registry (`identity.tenants`),
 and, when created through `create_tenant_table()` in a migration, row-level security ENABLED
 and FORCED with one policy for all commands, USING and WITH CHECK on `TENANT_PREDICATE`.
 Foreign and unique keys are written with `tenant_id` first by the caller (`tenant_fk`).
+
+Migrations call these helpers too, so what they produce is part of every past migration:
+once a release is out, change their output only together with a migration that brings
+existing databases along.
 """
 
 from __future__ import annotations
@@ -31,6 +36,10 @@ def tenant_id_column() -> sa.Column[Any]:
     return sa.Column("tenant_id", sa.Uuid(), nullable=False, server_default=sa.text(CURRENT_TENANT))
 
 
+# The tenant registry every tenant-scoped row references.
+TENANTS_TABLE = "identity.tenants"
+
+
 def tenant_table(
     name: str,
     metadata: sa.MetaData,
@@ -39,13 +48,20 @@ def tenant_table(
     constraints: tuple[sa.Constraint, ...] = (),
     schema: str,
 ) -> sa.Table:
-    """A tenant-scoped table: `tenant_id` first, and first in the primary key."""
+    """A tenant-scoped table: `tenant_id` first, first in the primary key, and a foreign key
+    to the tenant registry, so no row exists for a tenant that was never provisioned.
+    (Postgres checks foreign keys outside row-level security, so the writer needs no access
+    to the identity schema.)"""
+    registry: tuple[sa.Constraint, ...] = ()
+    if f"{schema}.{name}" != TENANTS_TABLE:
+        registry = (sa.ForeignKeyConstraint(["tenant_id"], [f"{TENANTS_TABLE}.tenant_id"]),)
     return sa.Table(
         name,
         metadata,
         tenant_id_column(),
         *columns,
         sa.PrimaryKeyConstraint("tenant_id", *primary_key),
+        *registry,
         *constraints,
         schema=schema,
     )
