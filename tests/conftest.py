@@ -159,6 +159,17 @@ async def orders_client(
         yield client
 
 
+@pytest.fixture(scope="session")
+async def identity_client(
+    service_databases: dict[str, TenantDatabase], signing_key: SigningKey
+) -> AsyncIterator[httpx.AsyncClient]:
+    from services.identity.app import create_app
+
+    app = create_app(service_databases["identity"], [signing_key])
+    async with _client(app, "identity") as client:
+        yield client
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

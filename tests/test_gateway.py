@@ -49,7 +49,11 @@ async def spied_gateway(verifier: TokenVerifier) -> AsyncIterator[SpiedGateway]:
         return JSONResponse({"upstream": "spy"}, headers={"x-upstream": "spy", "server": "spy"})
 
     upstream = Starlette(
-        routes=[StarletteRoute("/{path:path}", anything, methods=["GET", "POST", "PUT", "DELETE"])]
+        routes=[
+            StarletteRoute(
+                "/{path:path}", anything, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]
+            )
+        ]
     )
     upstream_port, gateway_port = _free_port(), _free_port()
     upstream_server = await _serve(upstream, upstream_port)  # type: ignore[arg-type]

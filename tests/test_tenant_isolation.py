@@ -76,6 +76,11 @@ CASES: dict[str, TableCase] = {
         _row("identity.locations", id=uuid.uuid4, name="Front bar", time_zone="Australia/Sydney",
              business_day_cutoff_hour=4),
     ),
+    "identity.staff": TableCase(
+        "identity", "role = 'owner'",
+        _row("identity.staff", id=uuid.uuid4, email=lambda: f"{uuid.uuid4().hex}@example.com",
+             display_name="Sam", role="cashier"),
+    ),
     "orders.orders": TableCase(
         "orders", "total_minor = total_minor + 1",
         _row("orders.orders", id=uuid.uuid4, status="open", currency="AUD", total_minor=100,

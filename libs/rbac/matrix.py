@@ -90,6 +90,10 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/orders", "orders", P.ORDERS_READ),
     Route("GET", "/v1/orders/{order_id}", "orders", P.ORDERS_READ),
     Route("GET", "/v1/audit/events", "audit", P.AUDIT_READ),
+    Route("POST", "/v1/staff", "identity", P.STAFF_WRITE),
+    Route("GET", "/v1/staff", "identity", P.STAFF_READ),
+    Route("GET", "/v1/staff/{staff_id}", "identity", P.STAFF_READ),
+    Route("PATCH", "/v1/staff/{staff_id}", "identity", P.STAFF_WRITE),
 )
 
 

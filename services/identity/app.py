@@ -14,6 +14,7 @@ from libs.config import platform_settings
 from libs.tenancy.database import TenantDatabase
 from services.identity.keys.router import router as keys_router
 from services.identity.keys.signing import SigningKey, jwks_document
+from services.identity.staff.router import router as staff_router
 
 NAME = "identity"
 
@@ -40,7 +41,11 @@ def create_app(
         keys=StaticKeySource(jwks), issuer=settings.jwt_issuer, audience=settings.jwt_audience
     )
     app = create_service_app(
-        NAME, [keys_router], database=database, verifier=verifier, configure_logs=database is None
+        NAME,
+        [keys_router, staff_router],
+        database=database,
+        verifier=verifier,
+        configure_logs=database is None,
     )
     app.state.jwks = jwks
     app.state.signing_keys = keys

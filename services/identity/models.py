@@ -44,3 +44,30 @@ locations = tenant_table(
     ),
     schema="identity",
 )
+
+staff = tenant_table(
+    "staff",
+    metadata,
+    sa.Column("id", sa.Uuid(), nullable=False),
+    sa.Column("email", sa.Text(), nullable=False),
+    sa.Column("display_name", sa.Text(), nullable=False),
+    sa.Column("role", sa.Text(), nullable=False),
+    # argon2id hashes; never returned, logged or audited.
+    sa.Column("password_hash", sa.Text(), nullable=True),
+    sa.Column("pin_hash", sa.Text(), nullable=True),
+    sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true()),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column(
+        "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column("version", sa.Integer(), nullable=False, server_default=sa.text("1")),
+    primary_key=("id",),
+    constraints=(
+        sa.UniqueConstraint("tenant_id", "email"),
+        sa.CheckConstraint("role IN ('owner', 'manager', 'cashier', 'accountant')", name="role"),
+        sa.CheckConstraint("email = lower(email)", name="email_lower_case"),
+    ),
+    schema="identity",
+)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from libs.api.pagination import decode_cursor, encode_cursor
 from libs.api.problems import Conflict, NotFound, Problem
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
@@ -37,12 +36,6 @@ class IdempotencyKeyReused(Problem):
 class IdempotencyKeyInFlight(Conflict):
     code = "idempotency-key-in-flight"
     title = "A request with this Idempotency-Key was completed concurrently; retry it"
-
-
-class InvalidCursor(Problem):
-    status = 400
-    code = "invalid-cursor"
-    title = "The cursor is not valid"
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,26 +125,12 @@ async def get_order(*, orders: OrderRepository, order_id: UUID) -> Order:
     return order
 
 
-def encode_cursor(order: Order) -> str:
-    raw = json.dumps([order.created_at.isoformat(), str(order.id)]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        created_at, order_id = json.loads(raw)
-        moment = datetime.fromisoformat(created_at)
-        if moment.tzinfo is None:
-            raise ValueError("naive timestamp")
-        return moment, UUID(order_id)
-    except (ValueError, TypeError) as error:
-        raise InvalidCursor() from error
-
-
 async def list_orders(*, orders: OrderRepository, limit: int, cursor: str | None) -> OrderPage:
     after = decode_cursor(cursor) if cursor else None
     page = await orders.page(limit=limit + 1, after=after)
     more = len(page) > limit
     items = page[:limit]
-    return OrderPage(items=items, next_cursor=encode_cursor(items[-1]) if more else None)
+    last = items[-1] if more else None
+    return OrderPage(
+        items=items, next_cursor=encode_cursor(last.created_at, last.id) if last else None
+    )

@@ -1,0 +1,33 @@
+"""Cursor pagination, newest first, over (created_at, id): stable under concurrent inserts."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime
+from uuid import UUID
+
+from libs.api.problems import Problem
+
+
+class InvalidCursor(Problem):
+    status = 400
+    code = "invalid-cursor"
+    title = "The cursor is not valid"
+
+
+def encode_cursor(created_at: datetime, item_id: UUID) -> str:
+    raw = json.dumps([created_at.isoformat(), str(item_id)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        created_at, item_id = json.loads(raw)
+        moment = datetime.fromisoformat(created_at)
+        if moment.tzinfo is None:
+            raise ValueError("naive timestamp")
+        return moment, UUID(item_id)
+    except (ValueError, TypeError) as error:
+        raise InvalidCursor() from error
