@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from libs.api.card_guard import CardDataGuard
 from libs.api.logging import configure_logging
 from libs.api.problems import PROBLEM_RESPONSES, install_problem_handlers, problem_response
 from libs.api.request_context import RequestIdMiddleware
@@ -54,6 +55,8 @@ def create_service_app(
     app.state.service_name = name
     app.state.database = database
     app.state.token_verifier = verifier or default_verifier()
+    # The last added runs first: request ids, then the card guard, before anything else.
+    app.add_middleware(CardDataGuard)
     app.add_middleware(RequestIdMiddleware)
     install_problem_handlers(app)
 

@@ -1,0 +1,102 @@
+"""No card data, ever: refused before any handler, log or table sees it."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+import httpx
+import pytest
+
+from libs.api.card_guard import MAX_BODY_BYTES, contains_card_number, luhn_valid
+from libs.rbac import Role
+from tests.conftest import Connect, Provision, TokenFactory, bearer
+
+# Test numbers published by the card networks for testing; none is a real card.
+VISA = "4111111111111111"
+AMEX = "378282246310005"
+MASTERCARD_2_SERIES = "2223003122003222"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        VISA,
+        f"card {VISA} ok",
+        "4111 1111 1111 1111",
+        "4111-1111-1111-1111",
+        AMEX,
+        "3782 822463 10005",
+        MASTERCARD_2_SERIES,
+        f'{{"note": "{VISA}"}}',
+        "6011111111111117",  # Discover, 16
+        "6212345678901265",  # UnionPay, 16
+        "6759649826438453",  # Maestro
+    ],
+)
+def test_card_numbers_are_recognised(text: str) -> None:
+    assert contains_card_number(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "4111111111111112",  # fails Luhn
+        "1732350000000",  # epoch milliseconds
+        "123456789012",  # 12 digits
+        "41111111111111111111",  # 20 digits
+        "11111111-1111-1111-1111-111111111111",  # an all-digit UUID
+        "Table 12, 4 covers, 2 flat whites at 550",
+        str(uuid.UUID(int=4111111111111111)),
+        "+61 4111 111 111",  # a phone number: 12 digits
+    ],
+)
+def test_ordinary_data_is_not_mistaken_for_a_card(text: str) -> None:
+    assert not contains_card_number(text)
+
+
+def test_luhn() -> None:
+    assert luhn_valid(VISA)
+    assert luhn_valid(AMEX)
+    assert not luhn_valid("4111111111111112")
+
+
+async def test_an_order_carrying_a_card_number_is_refused_unstored_and_unlogged(
+    orders_client: httpx.AsyncClient,
+    token: TokenFactory,
+    provision: Provision,
+    connect_as: Connect,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    tenant = await provision()
+    cashier = bearer(token(tenant, Role.CASHIER))
+    line = {"name": "Card 4111 1111 1111 1111", "quantity": 1, "unit_price_minor": 100}
+    caplog.set_level(logging.DEBUG)
+    response = await orders_client.post(
+        "/v1/orders", json={"currency": "AUD", "lines": [line]}, headers=cashier
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "card-data-refused"
+    assert "1111" not in response.text
+    assert response.headers["x-request-id"]
+    assert "1111 1111" not in caplog.text
+    orders = await connect_as("orders")
+    async with orders.transaction():
+        await orders.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+        assert await orders.fetchval("SELECT count(*) FROM orders.orders") == 0
+
+    in_query = await orders_client.get(f"/v1/orders?cursor={VISA}", headers=cashier)
+    assert in_query.json()["code"] == "card-data-refused"
+
+
+async def test_an_oversized_body_is_refused(
+    orders_client: httpx.AsyncClient, token: TokenFactory, provision: Provision
+) -> None:
+    response = await orders_client.post(
+        "/v1/orders",
+        content=b"{" + b" " * MAX_BODY_BYTES + b"}",
+        headers=bearer(token(await provision())) | {"content-type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "payload-too-large"
