@@ -9,8 +9,6 @@ lifetime has passed.
 from __future__ import annotations
 
 import base64
-import hashlib
-import json
 import os
 import time
 import uuid
@@ -23,18 +21,12 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from libs.auth.dpop import jwk_thumbprint
 from libs.auth.tokens import ACCESS_TOKEN_TYPE, ALGORITHM, MAX_LIFETIME_SECONDS
 
 
 def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def jwk_thumbprint(jwk: dict[str, Any]) -> str:
-    """RFC 7638: SHA-256 over the required members, lexicographic order, no whitespace."""
-    required = {name: jwk[name] for name in ("crv", "kty", "x", "y")}
-    digest = hashlib.sha256(json.dumps(required, separators=(",", ":"), sort_keys=True).encode())
-    return _b64url(digest.digest())
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Client-side code for POS devices and integrators; each module stands alone."""
