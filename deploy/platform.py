@@ -20,6 +20,7 @@ from services.identity.keys.signing import SigningKey
 from services.identity.tenants.service import REGIONS
 
 GATEWAY_PORT = int(os.environ.get("HALOPOS_GATEWAY_PORT", "8000"))
+METRICS_PORT_BASE = int(os.environ.get("HALOPOS_METRICS_PORT_BASE", "9100"))
 
 
 @dataclass
@@ -86,18 +87,25 @@ def uvicorn_command(target: str, port: int) -> list[str]:
     ]  # fmt: skip
 
 
+def metrics_port(http_port: int) -> int:
+    """Each process's Prometheus port on loopback: 9100 for the gateway, 9101-9106 services."""
+    return METRICS_PORT_BASE + http_port - GATEWAY_PORT
+
+
 def start_processes(environment: dict[str, str]) -> dict[str, subprocess.Popen[bytes]]:
     processes: dict[str, subprocess.Popen[bytes]] = {}
     for spec in SERVICES:
         processes[spec.name] = subprocess.Popen(
             uvicorn_command(f"services.{spec.name}.app:create_app", spec.default_port),
-            env=environment,
+            env={**environment, "HALOPOS_METRICS_PORT": str(metrics_port(spec.default_port))},
             cwd=REPO,
         )
     for spec in SERVICES:
         wait_healthy(f"http://127.0.0.1:{spec.default_port}/healthz", processes[spec.name])
     processes["gateway"] = subprocess.Popen(
-        uvicorn_command("gateway.app:create_app", GATEWAY_PORT), env=environment, cwd=REPO
+        uvicorn_command("gateway.app:create_app", GATEWAY_PORT),
+        env={**environment, "HALOPOS_METRICS_PORT": str(metrics_port(GATEWAY_PORT))},
+        cwd=REPO,
     )
     wait_healthy(f"http://127.0.0.1:{GATEWAY_PORT}/healthz", processes["gateway"])
     return processes
@@ -159,6 +167,8 @@ def _print_banner(prepared: PreparedDatabase) -> None:
         f"  gateway       {base}  (health: {base}/healthz)",
         f"  OpenAPI       {base}/openapi.json",
         f"  database      {where}",
+        f"  metrics       http://127.0.0.1:{METRICS_PORT_BASE}/metrics (gateway; services on "
+        f"{METRICS_PORT_BASE + 1}-{METRICS_PORT_BASE + len(SERVICES)}, loopback only)",
         "  demo tenants",
     ]
     for demo in DEMO_TENANTS:

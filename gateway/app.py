@@ -23,6 +23,7 @@ from gateway.forwarding import Forwarder, UpstreamUnavailable, forwarder_from_na
 from gateway.openapi import MergedOpenApi
 from libs.api.app import default_verifier
 from libs.api.logging import configure_logging
+from libs.api.observability import AccessLogMiddleware, start_metrics_server
 from libs.api.problems import (
     NotFound,
     ServiceUnavailable,
@@ -76,6 +77,7 @@ def create_app(
     settings = platform_settings()
     if verifier is None:
         configure_logging("gateway", settings.log_level)
+        start_metrics_server()
     verifier = verifier or default_verifier()
     forwarder = forwarder or forwarder_from_name(
         os.environ.get("HALOPOS_GATEWAY_CLIENT", "aiohttp")
@@ -105,6 +107,7 @@ def create_app(
         title="halopos gateway", openapi_url=None, docs_url=None, redoc_url=None, lifespan=lifespan
     )
     app.state.token_verifier = verifier
+    app.add_middleware(AccessLogMiddleware, service="gateway")
     app.add_middleware(RequestIdMiddleware)
     install_problem_handlers(app)
 
@@ -142,6 +145,7 @@ def create_app(
         route = None if dot_segment else find_route(request.method, request.url.path)
         if route is None:
             raise NotFound()
+        request.state.route_template = route.path  # the access log's and metrics' label
         if route.permission is not None:
             ensure_allowed(await verified_principal(request), route.permission)
 

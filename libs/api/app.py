@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from libs.api.card_guard import CardDataGuard
 from libs.api.logging import configure_logging
+from libs.api.observability import AccessLogMiddleware, start_metrics_server
 from libs.api.problems import PROBLEM_RESPONSES, install_problem_handlers, problem_response
 from libs.api.request_context import RequestIdMiddleware
 from libs.auth.keys import RemoteKeySource
@@ -35,12 +36,14 @@ def create_service_app(
     database: TenantDatabase | None = None,
     verifier: TokenVerifier | None = None,
     uses_database: bool = True,
-    configure_logs: bool = False,
+    own_process: bool = False,
 ) -> FastAPI:
     """A service process. With no arguments it reads its settings from the environment
-    (`uvicorn --factory services.<name>.app:create_app`); tests pass their own."""
-    if configure_logs:
+    (`uvicorn --factory services.<name>.app:create_app`); tests pass their own.
+    `own_process`: this app is the whole OS process, so it configures logging and metrics."""
+    if own_process:
         configure_logging(name, platform_settings().log_level)
+        start_metrics_server()
     owns_database = uses_database and database is None
     if owns_database:
         database = TenantDatabase(service_database_url(name))
@@ -55,8 +58,9 @@ def create_service_app(
     app.state.service_name = name
     app.state.database = database
     app.state.token_verifier = verifier or default_verifier()
-    # The last added runs first: request ids, then the card guard, before anything else.
+    # The last added runs first: request ids, the access log, then the card guard.
     app.add_middleware(CardDataGuard)
+    app.add_middleware(AccessLogMiddleware, service=name)
     app.add_middleware(RequestIdMiddleware)
     install_problem_handlers(app)
 

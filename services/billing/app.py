@@ -13,5 +13,5 @@ NAME = "billing"
 
 def create_app(verifier: TokenVerifier | None = None) -> FastAPI:
     return create_service_app(
-        NAME, [], verifier=verifier, uses_database=False, configure_logs=verifier is None
+        NAME, [], verifier=verifier, uses_database=False, own_process=verifier is None
     )

@@ -45,7 +45,7 @@ def create_app(
         [keys_router, staff_router],
         database=database,
         verifier=verifier,
-        configure_logs=database is None,
+        own_process=database is None,
     )
     app.state.jwks = jwks
     app.state.signing_keys = keys

@@ -16,5 +16,5 @@ def create_app(
     database: TenantDatabase | None = None, verifier: TokenVerifier | None = None
 ) -> FastAPI:
     return create_service_app(
-        NAME, [orders_router], database=database, verifier=verifier, configure_logs=database is None
+        NAME, [orders_router], database=database, verifier=verifier, own_process=database is None
     )
