@@ -21,11 +21,13 @@ from fastapi.responses import StreamingResponse
 
 from gateway.forwarding import Forwarder, UpstreamUnavailable, forwarder_from_name, hop_by_hop
 from gateway.openapi import MergedOpenApi
+from gateway.rate_limit import Rate, TokenBucketLimiter, retry_after_header
 from libs.api.app import default_verifier
 from libs.api.logging import configure_logging
 from libs.api.observability import AccessLogMiddleware, start_metrics_server
 from libs.api.problems import (
     NotFound,
+    RateLimited,
     ServiceUnavailable,
     install_problem_handlers,
     problem_response,
@@ -68,14 +70,28 @@ def downstream_headers(upstream: list[tuple[str, str]]) -> dict[str, str]:
     return {name: value for name, value in upstream if name.lower() not in dropped}
 
 
+def limit(limiter: TokenBucketLimiter | None, key: str) -> None:
+    if limiter is not None and (wait := limiter.acquire(key)) is not None:
+        raise RateLimited(retry_after=retry_after_header(wait))
+
+
 def create_app(
     *,
     verifier: TokenVerifier | None = None,
     forwarder: Forwarder | None = None,
     upstreams: dict[str, str] | None = None,
+    rate_per_address: Rate | None = None,
+    rate_per_principal: Rate | None = None,
 ) -> FastAPI:
+    """With no arguments, reads its settings from the environment (`uvicorn --factory`)."""
     settings = platform_settings()
-    if verifier is None:
+    own_process = verifier is None
+    if own_process:
+        rate_per_address = Rate.parse(settings.gateway_rate_per_address)
+        rate_per_principal = Rate.parse(settings.gateway_rate_per_principal)
+    address_limiter = TokenBucketLimiter(rate_per_address) if rate_per_address else None
+    principal_limiter = TokenBucketLimiter(rate_per_principal) if rate_per_principal else None
+    if own_process:
         configure_logging("gateway", settings.log_level)
         start_metrics_server()
     verifier = verifier or default_verifier()
@@ -146,8 +162,12 @@ def create_app(
         if route is None:
             raise NotFound()
         request.state.route_template = route.path  # the access log's and metrics' label
+        address = request.client.host if request.client else "unknown"
+        limit(address_limiter, f"address:{address}")
         if route.permission is not None:
-            ensure_allowed(await verified_principal(request), route.permission)
+            principal = await verified_principal(request)
+            limit(principal_limiter, f"principal:{principal.tenant_id}:{principal.subject}")
+            ensure_allowed(principal, route.permission)
 
         url = upstreams[route.service] + request.url.path
         if request.url.query:

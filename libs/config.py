@@ -49,6 +49,10 @@ class PlatformSettings(BaseSettings):
     # Where the identity service publishes its public keys.
     jwks_url: str = "http://127.0.0.1:8001/.well-known/jwks.json"
     log_level: str = "INFO"
+    # Gateway rate limits, "per_second/burst" ("0": none). Per client address (generous: a
+    # venue's tills share one address) and per signed-in principal.
+    gateway_rate_per_address: str = "200/400"
+    gateway_rate_per_principal: str = "20/40"
 
 
 @lru_cache

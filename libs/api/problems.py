@@ -59,6 +59,12 @@ class Conflict(Problem):
     title = "The request conflicts with the current state"
 
 
+class RateLimited(Problem):
+    status = 429
+    code = "rate-limited"
+    title = "Too many requests; retry after the time in Retry-After"
+
+
 class ServiceUnavailable(Problem):
     status = 503
     code = "service-unavailable"
@@ -126,7 +132,9 @@ def problem_body(
 def problem_response(
     *, status: int, code: str, title: str, detail: str | None = None, **extensions: Any
 ) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    if "retry_after" in extensions:
+        headers["Retry-After"] = str(extensions["retry_after"])
     return JSONResponse(
         problem_body(status=status, code=code, title=title, detail=detail, **extensions),
         status_code=status,
