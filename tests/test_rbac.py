@@ -154,3 +154,35 @@ async def test_no_or_forged_token_is_401_at_both_layers(
             response = await call(base, route, headers)
             assert response.status_code == 401, (base, headers, response.text)
             assert response.json()["code"] == "unauthenticated"
+
+
+@pytest.mark.parametrize("route", PROTECTED, ids=lambda r: f"{r.method} {r.path}")
+async def test_a_device_bound_token_is_not_a_bearer_token(
+    route: Route, live_stack: LiveStack, signing_key: SigningKey
+) -> None:
+    """Until DPoP proofs are verified, a token bound to a device key opens nothing, and a
+    request in the DPoP scheme is refused, at both layers (RFC 9449 section 7.2)."""
+    from clients.dpop import DeviceKey
+    from libs.config import platform_settings
+    from services.identity.keys.signing import mint_access_token
+
+    settings = platform_settings()
+    device = DeviceKey.generate()
+    bound = mint_access_token(
+        signing_key,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        subject="till-7",
+        tenant_id=uuid.uuid4(),
+        role="owner",
+        key_thumbprint=device.thumbprint(),
+    )
+    for base in (live_stack.gateway, live_stack.services[route.service]):
+        url = f"{base}{concrete_path(route)}"
+        for headers in (
+            bearer(bound),
+            {"Authorization": f"DPoP {bound}", "DPoP": device.proof(route.method, url, bound)},
+        ):
+            response = await call(base, route, headers)
+            assert response.status_code == 401, (base, headers["Authorization"][:6])
+            assert response.json()["code"] == "unauthenticated"

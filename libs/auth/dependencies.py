@@ -19,7 +19,11 @@ logger = logging.getLogger("halopos.auth")
 
 def bearer_token(request: Request) -> str:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() not in ("bearer", "dpop") or not token:
+    if scheme.lower() == "dpop":
+        # RFC 9449 proofs are verified once device sessions exist (libs/auth/dpop.py); until
+        # then no token is DPoP-bound, and a DPoP request is refused rather than half-checked.
+        raise Unauthenticated("DPoP-bound access tokens are not accepted yet.")
+    if scheme.lower() != "bearer" or not token:
         raise Unauthenticated("Send an access token in the Authorization header.")
     return token.strip()
 
@@ -34,6 +38,10 @@ async def verified_principal(request: Request) -> Principal:
     except InvalidToken as error:
         logger.info("rejected access token: %s", error)
         raise Unauthenticated("The access token is invalid or expired.") from None
+    if principal.key_thumbprint is not None:
+        # A token bound to a device key (cnf.jkt) is worthless without that key's proof: never
+        # accept it as a plain bearer token (RFC 9449 section 7.2).
+        raise Unauthenticated("This access token is bound to a device key; send a DPoP proof.")
     request.state.principal = principal
     return principal
 

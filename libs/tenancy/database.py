@@ -69,7 +69,7 @@ async def driver_connection(connection: AsyncConnection) -> asyncpg.Connection:
     """The asyncpg connection under a tenant-bound SQLAlchemy connection: the same
     transaction and the same tenant setting, without SQLAlchemy's per-statement cost.
 
-    For the till's hot write paths (measured: about half the CPU per order); everything else
+    For the till's hot write paths (measured: a third of the CPU per order); everything else
     uses SQLAlchemy Core. asyncpg keeps its own prepared-statement cache per connection.
     """
     raw = await connection.get_raw_connection()

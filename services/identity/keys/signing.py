@@ -91,6 +91,7 @@ def mint_access_token(
     lifetime_seconds: int = MAX_LIFETIME_SECONDS,
     location_id: UUID | None = None,
     device_id: UUID | None = None,
+    key_thumbprint: str | None = None,
     now: float | None = None,
 ) -> str:
     issued_at = int(time.time() if now is None else now)
@@ -108,6 +109,8 @@ def mint_access_token(
         claims["loc"] = str(location_id)
     if device_id:
         claims["dev"] = str(device_id)
+    if key_thumbprint:
+        claims["cnf"] = {"jkt": key_thumbprint}
     return jwt.encode(
         claims,
         key.private_key,
