@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -160,6 +161,29 @@ async def test_idempotency_key_replays_the_first_response(
     assert different.status_code == 422
     assert different.json()["code"] == "idempotency-key-reused"
     assert await counts(connect_as, tenant) == (1, PROVISIONED[1] + 1)
+
+
+async def test_concurrent_retries_with_one_key_make_one_order(
+    provision: Provision,
+    orders_client: httpx.AsyncClient,
+    token: TokenFactory,
+    connect_as: Connect,
+) -> None:
+    """A till that retries while its first attempt is still in flight never doubles a sale:
+    one order; every answer is that order or a 409 asking to retry."""
+    tenant = await provision()
+    headers = bearer(token(tenant, Role.CASHIER)) | {"Idempotency-Key": "sale-burst-1"}
+    responses = await asyncio.gather(
+        *(orders_client.post("/v1/orders", json=order_body(), headers=headers) for _ in range(6))
+    )
+    assert {r.status_code for r in responses} <= {201, 409}
+    created = {r.json()["id"] for r in responses if r.status_code == 201}
+    assert len(created) == 1
+    for refused in (r for r in responses if r.status_code == 409):
+        assert refused.json()["code"] == "idempotency-key-in-flight"
+    assert await counts(connect_as, tenant) == (1, PROVISIONED[1] + 1)
+    retried = await orders_client.post("/v1/orders", json=order_body(), headers=headers)
+    assert retried.json()["id"] in created
 
 
 async def test_client_generated_id_is_created_once(
