@@ -17,8 +17,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class ServiceSpec:
     name: str
     default_port: int
-    # URL prefixes under /v1 that the gateway routes to this service.
-    prefixes: tuple[str, ...]
 
     @property
     def database_role(self) -> str:
@@ -26,12 +24,12 @@ class ServiceSpec:
 
 
 SERVICES: tuple[ServiceSpec, ...] = (
-    ServiceSpec("identity", 8001, ("/v1/staff", "/v1/devices", "/v1/sessions", "/v1/tenants")),
-    ServiceSpec("orders", 8002, ("/v1/orders", "/v1/menu", "/v1/tax", "/v1/shifts")),
-    ServiceSpec("audit", 8003, ("/v1/audit",)),
-    ServiceSpec("reports", 8004, ("/v1/reports",)),
-    ServiceSpec("billing", 8005, ("/v1/billing",)),
-    ServiceSpec("bridge", 8006, ("/v1/print-jobs", "/v1/admin/security/bridge-tokens")),
+    ServiceSpec("identity", 8001),
+    ServiceSpec("orders", 8002),
+    ServiceSpec("audit", 8003),
+    ServiceSpec("reports", 8004),
+    ServiceSpec("billing", 8005),
+    ServiceSpec("bridge", 8006),
 )
 SERVICES_BY_NAME = {spec.name: spec for spec in SERVICES}
 

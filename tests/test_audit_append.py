@@ -8,6 +8,7 @@ import uuid
 
 import asyncpg
 import pytest
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.audit.append import Actor, AuditLog
 from libs.audit.chain import GENESIS_HASH, entry_hash, format_timestamp
@@ -88,8 +89,8 @@ async def test_a_rolled_back_write_leaves_no_audit_row_and_no_gap(
     who = Principal(subject="rollback", tenant_id=tenant, role=Role.CASHIER)
     orders = service_databases["orders"]
 
-    async def append(connection: object, resource_id: str) -> None:
-        await AuditLog.from_connection(connection, service="orders").append(  # type: ignore[arg-type]
+    async def append(connection: AsyncConnection, resource_id: str) -> None:
+        await AuditLog.from_connection(connection, service="orders").append(
             actor=Actor.of(who), action="t", resource_type="t", resource_id=resource_id, payload={}
         )
 

@@ -134,7 +134,7 @@ async def test_every_route_and_role_at_both_layers(
 
 @pytest.mark.parametrize("route", PROTECTED, ids=lambda r: f"{r.method} {r.path}")
 async def test_no_or_forged_token_is_401_at_both_layers(
-    route: Route, live_stack: LiveStack, token: TokenFactory
+    route: Route, live_stack: LiveStack
 ) -> None:
     forged_key = SigningKey.generate()
     from libs.config import platform_settings

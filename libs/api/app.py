@@ -55,7 +55,6 @@ def create_service_app(
             await database.dispose()
 
     app = FastAPI(title=f"halopos {name}", version="0.1.0", lifespan=lifespan)
-    app.state.service_name = name
     app.state.database = database
     app.state.token_verifier = verifier or default_verifier()
     # The last added runs first: request ids, the access log, then the card guard.

@@ -155,6 +155,10 @@ class IdempotencyRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
 
+    @classmethod
+    def from_connection(cls, connection: AsyncConnection) -> IdempotencyRepository:
+        return cls(connection)
+
     async def find(self, key: str) -> StoredResponse | None:
         driver = await driver_connection(self._connection)
         row = await driver.fetchrow(

@@ -48,7 +48,7 @@ async def create_order(
 ) -> JSONResponse:
     result = await service.create_order(
         orders=OrderRepository.from_connection(connection),
-        idempotency=IdempotencyRepository(connection),
+        idempotency=IdempotencyRepository.from_connection(connection),
         audit=AuditLog.from_connection(connection, service="orders"),
         principal=principal,
         request=body,
