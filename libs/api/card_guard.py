@@ -18,11 +18,24 @@ from libs.api.problems import problem_response
 
 MAX_BODY_BYTES = 1024 * 1024
 # 13-19 digits, each optionally preceded by one space or dash (how card numbers get typed),
-# not part of a longer run of digits. The first digit is the ISO/IEC 7812 major industry
-# identifier: 2-6 covers the networks a venue takes (Mastercard 2/5, Amex/JCB/Diners 3,
-# Visa 4, Maestro/Discover/UnionPay 6), and leaves out e.g. epoch-millisecond timestamps,
-# which start with 1 and would pass Luhn one time in ten.
-_CANDIDATE = re.compile(r"(?<!\d)(?<!\d[ -])[2-6](?:[ -]?\d){12,18}(?![ -]?\d)")
+# standing on their own. The first digit is the ISO/IEC 7812 major industry identifier: 2-6
+# covers the networks a venue takes (Mastercard 2/5, Amex/JCB/Diners 3, Visa 4,
+# Maestro/Discover/UnionPay 6), and leaves out e.g. epoch-millisecond timestamps, which start
+# with 1 and would pass Luhn one time in ten.
+#
+# "On their own": not part of a longer run of digits, and not joined to a letter or digit,
+# directly or through a dash. That is what makes identifiers immune: a run of digits inside
+# a UUID (`41111111-1111-1111-a…`) or a hex string (`4111111111111111abcd…`, our credentials'
+# tenant part) is always joined to its neighbours, and one in ten such runs would otherwise
+# pass Luhn and make that id unusable everywhere. A card number glued to letters
+# (`ref4111111111111111`) is the price; written any way a person writes one (alone, in
+# quotes, after a colon or a space, grouped by spaces or dashes) it is caught.
+_JOINED = r"[0-9A-Za-z]"
+_CANDIDATE = re.compile(
+    rf"(?<!{_JOINED})(?<!{_JOINED}-)(?<!\d )"
+    r"[2-6](?:[ -]?\d){12,18}"
+    rf"(?!{_JOINED})(?!-{_JOINED})(?! \d)"
+)
 
 
 def luhn_valid(digits: str) -> bool:
