@@ -8,7 +8,7 @@ from alembic.config import Config
 from sqlalchemy.engine import make_url
 
 from deploy.state import REPO, role_password
-from libs.config import SERVICES
+from libs.config import DATABASE_LOGINS
 
 
 def alembic_config(admin_url: str) -> Config:
@@ -53,17 +53,17 @@ async def ensure_database(admin_url: str, name: str) -> None:
 
 
 async def set_dev_role_passwords(admin_url: str) -> dict[str, str]:
-    """Give each service role a generated password (dev and test only) and return the
-    services' DSNs. Production sets role passwords from its secret store instead."""
+    """Give each login role (the services and the gateway) a generated password (dev and test
+    only) and return their DSNs. Production sets role passwords from its secret store instead."""
     connection = await asyncpg.connect(admin_url)
     urls: dict[str, str] = {}
     try:
-        for spec in SERVICES:
-            password = role_password(spec.database_role)
+        for name, role in DATABASE_LOGINS.items():
+            password = role_password(role)
             # ALTER ROLE takes no bind parameters; generated passwords are URL-safe base64.
             assert password.replace("-", "").replace("_", "").isalnum()
-            await connection.execute(f"ALTER ROLE {spec.database_role} PASSWORD '{password}'")
-            urls[spec.name] = with_credentials(admin_url, spec.database_role, password)
+            await connection.execute(f"ALTER ROLE {role} PASSWORD '{password}'")
+            urls[name] = with_credentials(admin_url, role, password)
     finally:
         await connection.close()
     return urls

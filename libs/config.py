@@ -35,6 +35,14 @@ SERVICES_BY_NAME = {spec.name: spec for spec in SERVICES}
 
 # Owns every table; NOLOGIN; used only by migrations (SET ROLE).
 OWNER_ROLE = "halopos_owner"
+# The gateway's own login: it records the DPoP proofs it accepts (auth.spent_tokens) and
+# nothing else.
+GATEWAY_ROLE = "halopos_gateway"
+# Everything that logs in to Postgres: each service, and the gateway.
+DATABASE_LOGINS: dict[str, str] = {
+    **{spec.name: spec.database_role for spec in SERVICES},
+    "gateway": GATEWAY_ROLE,
+}
 
 
 class PlatformSettings(BaseSettings):
@@ -44,6 +52,9 @@ class PlatformSettings(BaseSettings):
 
     jwt_issuer: str = "halopos-identity"
     jwt_audience: str = "halopos"
+    # The public base URL clients address (scheme, host, port): DPoP proofs name it in `htu`,
+    # and the gateway and every service compare against it, never against a Host header.
+    public_url: str = "http://127.0.0.1:8000"
     # Where the identity service publishes its public keys.
     jwks_url: str = "http://127.0.0.1:8001/.well-known/jwks.json"
     log_level: str = "INFO"

@@ -6,11 +6,12 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from libs.config import OWNER_ROLE, SERVICES
+from libs.config import DATABASE_LOGINS, OWNER_ROLE
 from libs.tenancy.schema import TENANT_PREDICATE
 
-SCHEMAS = ["identity", "orders", "audit", "reports", "billing", "bridge"]
-SERVICE_ROLES = [spec.database_role for spec in SERVICES]
+SCHEMAS = ["identity", "orders", "audit", "reports", "billing", "bridge", "auth"]
+# Every login: the services and the gateway.
+SERVICE_ROLES = list(DATABASE_LOGINS.values())
 # TENANT_PREDICATE as Postgres prints it back from pg_policies.
 DEPARSED_TENANT_PREDICATE = (
     "(tenant_id = (NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid)"

@@ -11,12 +11,13 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from deploy.platform import PreparedDatabase
 from libs.audit.models import metadata as audit_metadata
+from libs.auth.models import metadata as auth_metadata
 from libs.tenancy.database import async_dsn
 from services.identity.models import metadata as identity_metadata
 from services.orders.models import metadata as orders_metadata
 
-MODELS = (identity_metadata, orders_metadata, audit_metadata)
-SCHEMAS = {"identity", "orders", "audit", "reports", "billing", "bridge"}
+MODELS = (identity_metadata, orders_metadata, audit_metadata, auth_metadata)
+SCHEMAS = {"identity", "orders", "audit", "reports", "billing", "bridge", "auth"}
 
 
 def _differences(connection: sa.Connection) -> list[Any]:

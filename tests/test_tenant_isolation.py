@@ -66,6 +66,45 @@ async def _order_line(connection: asyncpg.Connection, tenant: uuid.UUID | None) 
     return await _insert(connection, "orders.order_lines", line, tenant)
 
 
+async def _parent(connection: asyncpg.Connection, table: str, **values: object) -> uuid.UUID:
+    """A parent row in the connection's own tenant; returns its id."""
+    row_id = uuid.uuid4()
+    await _insert(connection, table, {"id": row_id, **values}, None)
+    return row_id
+
+
+async def _location(connection: asyncpg.Connection) -> uuid.UUID:
+    return await _parent(
+        connection, "identity.locations", name="Bar", time_zone="Europe/Berlin",
+        business_day_cutoff_hour=5,
+    )  # fmt: skip
+
+
+async def _staff(connection: asyncpg.Connection) -> uuid.UUID:
+    return await _parent(
+        connection, "identity.staff", email=f"{uuid.uuid4().hex}@example.com",
+        display_name="Kim", role="manager",
+    )  # fmt: skip
+
+
+async def _session(connection: asyncpg.Connection) -> uuid.UUID:
+    return await _parent(
+        connection, "identity.sessions", kind="backoffice", staff_id=await _staff(connection),
+        key_thumbprint="k", expires_at=datetime.now(UTC),
+    )  # fmt: skip
+
+
+def _child(
+    table: str, parent: str, make_parent: Callable[..., Awaitable[uuid.UUID]], **values: object
+) -> Insert:
+    async def insert(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> object:
+        fresh = {name: value() if callable(value) else value for name, value in values.items()}
+        fresh[parent] = await make_parent(connection)
+        return await _insert(connection, table, fresh, tenant)
+
+    return insert
+
+
 CASES: dict[str, TableCase] = {
     "identity.tenants": TableCase(
         "identity", "name = name || '!'",
@@ -98,6 +137,47 @@ CASES: dict[str, TableCase] = {
              service="orders", actor_type="cashier", actor_id="t", action="order.created",
              resource_type="order", resource_id="r",
              payload="{}", prev_hash=bytes(32), hash=lambda: os.urandom(32)),
+    ),
+    "identity.devices": TableCase(
+        "identity", "status = 'revoked'",
+        _child("identity.devices", "location_id", _location, id=uuid.uuid4, name="Till",
+               key_thumbprint=lambda: uuid.uuid4().hex, public_jwk="{}", activated_by="t"),
+    ),
+    "identity.activation_codes": TableCase(
+        "identity", "used_at = now()",
+        _child("identity.activation_codes", "location_id", _location, id=uuid.uuid4,
+               code_hash=lambda: os.urandom(32), created_by="t",
+               expires_at=lambda: datetime.now(UTC)),
+    ),
+    "identity.sessions": TableCase(
+        "identity", "revoked_at = now()",
+        _child("identity.sessions", "staff_id", _staff, id=uuid.uuid4, kind="backoffice",
+               key_thumbprint="k", expires_at=lambda: datetime.now(UTC)),
+    ),
+    "identity.refresh_tokens": TableCase(
+        "identity", "revoked_at = now()",
+        _child("identity.refresh_tokens", "session_id", _session, id=uuid.uuid4,
+               token_hash=lambda: os.urandom(32), expires_at=lambda: datetime.now(UTC)),
+    ),
+    "identity.lockouts": TableCase(
+        "identity", "failures = failures + 1",
+        _row("identity.lockouts", subject_type="staff", subject_id=uuid.uuid4, failures=1),
+    ),
+    "identity.sign_in_challenges": TableCase(
+        "identity", "attempts = attempts + 1",
+        _child("identity.sign_in_challenges", "staff_id", _staff, id=uuid.uuid4,
+               token_hash=lambda: os.urandom(32), key_thumbprint="k", purpose="totp",
+               expires_at=lambda: datetime.now(UTC)),
+    ),
+    "identity.recovery_codes": TableCase(
+        "identity", "used_at = now()",
+        _child("identity.recovery_codes", "staff_id", _staff, id=uuid.uuid4,
+               code_hash=lambda: os.urandom(32)),
+    ),
+    "auth.spent_tokens": TableCase(
+        "gateway", "expires_at = now()",
+        _row("auth.spent_tokens", namespace="dpop:gateway", scope="k", jti=lambda: uuid.uuid4().hex,
+             expires_at=lambda: datetime.now(UTC)),
     ),
     "audit.chain_heads": TableCase(
         "orders", "seq = seq + 100",
