@@ -5,6 +5,9 @@ the orders service, and as the same transaction in raw SQL over asyncpg (`make b
 
 Runs on a fresh database `halopos_bench` with its own identity, orders and gateway processes
 on ports 18000-18002, so it never touches `make run` (8000-8006) or the tests' database.
+Every request carries a DPoP-bound access token and a fresh proof signed for it, as a till
+sends them: signing the proof is part of each request's cost, and verifying it (and spending
+its jti in Postgres) is part of each layer's.
 Writes bench/results/orders.json and orders.md; exits 1 if any scenario had errors.
 """
 
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import json
 import os
 import socket
@@ -20,6 +24,7 @@ import sys
 import tempfile
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from uuid import UUID
@@ -30,6 +35,7 @@ import asyncpg
 from bench import raw_sql
 from bench.load import LoadSettings, Measurement, Operation, measure
 from bench.report import Report, machine_info, postgres_version
+from clients.dpop import DeviceKey
 from deploy import database as db
 from deploy.platform import prepare_database, stop_processes, uvicorn_command, wait_healthy
 from deploy.state import REPO
@@ -43,6 +49,12 @@ DATABASE = "halopos_bench"
 # Every service's usual port plus this: 18000-18006, clear of `make run`.
 PORT_OFFSET = 10_000
 GATEWAY_PORT = 8000 + PORT_OFFSET
+# What clients address, so what every proof names and every layer (the orders service called
+# directly included) checks proofs against: the bench's gateway.
+PUBLIC_URL = f"http://127.0.0.1:{GATEWAY_PORT}"
+ORDERS_PATH = "/v1/orders"
+# DeviceKey.generate's default, so what a till uses unless its integrator chooses otherwise.
+DPOP_ALGORITHM = "ES256"
 TENANTS = 100
 SUBJECT = "bench-cashier"
 CURRENCY = "AUD"
@@ -104,18 +116,26 @@ class Platform:
         self._processes.clear()
 
 
-def environment(service_urls: dict[str, str], key_file: Path) -> dict[str, str]:
+def environment(
+    service_urls: dict[str, str], key_file: Path, totp_key_file: Path
+) -> dict[str, str]:
     inherited = dict(os.environ)
     # The first gateway scenario measures the default client, whatever this shell sets.
     inherited.pop("HALOPOS_GATEWAY_CLIENT", None)
+    databases = db.service_environment(service_urls)
+    # The gateway spends the proofs it accepts in the shared ledger, under its own login.
+    if "HALOPOS_GATEWAY_DATABASE_URL" not in databases:
+        raise RuntimeError("prepare_database returned no login for the gateway")
     return {
         **inherited,
-        **db.service_environment(service_urls),
+        **databases,
         **{
             f"HALOPOS_{spec.name.upper()}_URL": f"http://127.0.0.1:{service_port(spec.name)}"
             for spec in SERVICES
         },
         "HALOPOS_IDENTITY_SIGNING_KEY_FILES": str(key_file),
+        "HALOPOS_IDENTITY_TOTP_KEY_FILE": str(totp_key_file),
+        "HALOPOS_PUBLIC_URL": PUBLIC_URL,
         "HALOPOS_JWKS_URL": f"http://127.0.0.1:{service_port('identity')}/.well-known/jwks.json",
         "HALOPOS_LOG_LEVEL": "WARNING",
         # The load comes from one address at hundreds of requests a second: the gateway's
@@ -125,19 +145,33 @@ def environment(service_urls: dict[str, str], key_file: Path) -> dict[str, str]:
     }
 
 
-def cashier_tokens(key: SigningKey, tenants: Sequence[UUID]) -> list[str]:
+@dataclass(frozen=True)
+class Till:
+    """One simulated device: its key and the access token bound to it (cnf.jkt)."""
+
+    key: DeviceKey
+    access_token: str
+    authorization: str  # "DPoP <token>", built once: it is the same on every request
+
+
+def cashier_tills(
+    signing_key: SigningKey, tenants: Sequence[UUID], keys: Sequence[DeviceKey]
+) -> list[Till]:
+    """A cashier's till per tenant, each token bound to that till's key."""
     settings = platform_settings()
-    return [
-        mint_access_token(
-            key,
+    tills = []
+    for tenant, key in zip(tenants, keys, strict=True):
+        access_token = mint_access_token(
+            signing_key,
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,
             subject=SUBJECT,
             tenant_id=tenant,
             role=Role.CASHIER,
+            key_thumbprint=key.thumbprint(),
         )
-        for tenant in tenants
-    ]
+        tills.append(Till(key, access_token, f"DPoP {access_token}"))
+    return tills
 
 
 def _order_body() -> bytes:
@@ -155,12 +189,17 @@ def _describe(status: int, body: bytes) -> str:
         return f"HTTP {status} {body[:80]!r}"
 
 
-def post_order(session: aiohttp.ClientSession, url: str, tokens: Sequence[str]) -> Operation:
+def post_order(session: aiohttp.ClientSession, url: str, tills: Sequence[Till]) -> Operation:
     body = _order_body()
+    # The public URL, whichever address this scenario dials (RFC 9449 htu).
+    htu = PUBLIC_URL + ORDERS_PATH
 
     async def operation(number: int) -> str | None:
+        till = tills[number % len(tills)]
         headers = {
-            "Authorization": f"Bearer {tokens[number % len(tokens)]}",
+            "Authorization": till.authorization,
+            # A proof is single-use: signed here, per request, retries included.
+            "DPoP": till.key.proof("POST", htu, till.access_token),
             "Content-Type": "application/json",
             "Idempotency-Key": str(uuid.uuid4()),
         }
@@ -172,12 +211,13 @@ def post_order(session: aiohttp.ClientSession, url: str, tokens: Sequence[str]) 
 
 
 async def measure_http(
-    name: str, base_url: str, tokens: Sequence[str], settings: LoadSettings
+    name: str, base_url: str, tills: Sequence[Till], settings: LoadSettings
 ) -> Measurement:
     connector = aiohttp.TCPConnector(limit=settings.concurrency)
     timeout = aiohttp.ClientTimeout(total=30)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
-        return await measure(name, post_order(session, f"{base_url}/v1/orders", tokens), settings)
+        operation = post_order(session, base_url + ORDERS_PATH, tills)
+        return await measure(name, operation, settings)
 
 
 async def measure_raw(
@@ -194,6 +234,14 @@ def _progress(measurement: Measurement) -> Measurement:
     errors = f", {measurement.errors} errors" if measurement.errors else ""
     print(f"  {measurement.name}: {measurement.throughput_per_second:,.0f}/s{errors}", flush=True)
     return measurement
+
+
+def write_secret(path: Path, secret: bytes) -> Path:
+    """The identity service's TOTP encryption key: base64, owner-readable only."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(base64.b64encode(secret).decode("ascii"))
+    return path
 
 
 async def provision_tenants(identity_database_url: str, count: int) -> list[UUID]:
@@ -216,18 +264,21 @@ def run(settings: LoadSettings) -> Report:
     try:
         tenants = asyncio.run(provision_tenants(prepared.service_urls["identity"], TENANTS))
         orders_dsn = prepared.service_urls["orders"]
+        device_keys = [DeviceKey.generate(DPOP_ALGORITHM) for _ in tenants]
         with tempfile.TemporaryDirectory(prefix="halopos-bench-") as keys:
             key_file = Path(keys) / "signing.pem"
             # Creates the key file owner-readable only (0600), as the identity service expects.
             key = SigningKey.load_or_create(key_file)
-            with Platform(environment(prepared.service_urls, key_file)) as platform:
+            totp_key_file = write_secret(Path(keys) / "totp.key", os.urandom(32))
+            env = environment(prepared.service_urls, key_file, totp_key_file)
+            with Platform(env) as platform:
                 for name in ("identity", "orders"):
                     platform.start(name, f"services.{name}.app:create_app", service_port(name))
 
                 def post_orders(name: str, base_url: str) -> None:
                     # Minted per scenario: tokens live at most 10 minutes, a run may not.
-                    tokens = cashier_tokens(key, tenants)
-                    measurement = asyncio.run(measure_http(name, base_url, tokens, settings))
+                    tills = cashier_tills(key, tenants, device_keys)
+                    measurement = asyncio.run(measure_http(name, base_url, tills, settings))
                     measurements.append(_progress(measurement))
 
                 for name, client in GATEWAY_CLIENTS:
@@ -254,6 +305,7 @@ def run(settings: LoadSettings) -> Report:
             "lines_per_order": len(LINES),
             "raw_sql_pool_size": RAW_POOL_SIZE,
             "uvicorn_workers_per_process": 1,
+            "dpop_proof_per_request": DPOP_ALGORITHM,
         },
         measurements=measurements,
         ceiling=RAW_100,

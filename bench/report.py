@@ -120,6 +120,15 @@ class Report:
             f"warm-up, concurrency {parameters['concurrency']}, "
             f"{parameters['lines_per_order']} lines per order, "
             f"{parameters['tenants']} tenants round-robin unless stated.",
+            *(
+                [
+                    f"Each HTTP request carries a DPoP-bound token and a fresh {algorithm} "
+                    "proof, signed by the load generator and verified (its jti spent) by the "
+                    "gateway and the service."
+                ]
+                if (algorithm := parameters.get("dpop_proof_per_request"))
+                else []
+            ),
             "",
             *rows,
             "",

@@ -22,7 +22,7 @@ from fastapi.responses import StreamingResponse
 from gateway.forwarding import Forwarder, UpstreamUnavailable, forwarder_from_name, hop_by_hop
 from gateway.openapi import MergedOpenApi
 from gateway.rate_limit import Rate, TokenBucketLimiter, retry_after_header
-from libs.api.app import default_verifier
+from libs.api.app import default_verifier, request_authenticator
 from libs.api.logging import configure_logging
 from libs.api.observability import AccessLogMiddleware, start_metrics_server
 from libs.api.problems import (
@@ -35,9 +35,10 @@ from libs.api.problems import (
 from libs.api.request_context import REQUEST_ID_HEADER, RequestIdMiddleware, current_request_id
 from libs.auth.dependencies import verified_principal
 from libs.auth.tokens import TokenVerifier
-from libs.config import SERVICES, platform_settings, upstream_url
+from libs.config import SERVICES, platform_settings, service_database_url, upstream_url
 from libs.rbac.guard import ensure_allowed
 from libs.rbac.matrix import find_route
+from libs.tenancy.database import TenantDatabase
 
 logger = logging.getLogger("halopos.gateway")
 
@@ -77,15 +78,20 @@ def limit(limiter: TokenBucketLimiter | None, key: str) -> None:
 
 def create_app(
     *,
+    database: TenantDatabase | None = None,
     verifier: TokenVerifier | None = None,
+    public_url: str | None = None,
     forwarder: Forwarder | None = None,
     upstreams: dict[str, str] | None = None,
     rate_per_address: Rate | None = None,
     rate_per_principal: Rate | None = None,
 ) -> FastAPI:
-    """With no arguments, reads its settings from the environment (`uvicorn --factory`)."""
+    """With no arguments, reads its settings from the environment (`uvicorn --factory`).
+
+    The database is the gateway's own login (HALOPOS_GATEWAY_DATABASE_URL), used only to
+    spend the DPoP proofs it accepts in the ledger every gateway instance shares."""
     settings = platform_settings()
-    own_process = verifier is None
+    own_process = database is None
     if own_process:
         rate_per_address = Rate.parse(settings.gateway_rate_per_address)
         rate_per_principal = Rate.parse(settings.gateway_rate_per_principal)
@@ -94,7 +100,11 @@ def create_app(
     if own_process:
         configure_logging("gateway", settings.log_level)
         start_metrics_server()
-    verifier = verifier or default_verifier()
+    owns_database = database is None
+    database = database or TenantDatabase(service_database_url("gateway"))
+    authenticator = request_authenticator(
+        "gateway", database, verifier or default_verifier(), public_url
+    )
     forwarder = forwarder or forwarder_from_name(
         os.environ.get("HALOPOS_GATEWAY_CLIENT", "aiohttp")
     )
@@ -118,11 +128,13 @@ def create_app(
         await forwarder.start()
         yield
         await forwarder.close()
+        if owns_database:
+            await database.dispose()
 
     app = FastAPI(
         title="halopos gateway", openapi_url=None, docs_url=None, redoc_url=None, lifespan=lifespan
     )
-    app.state.token_verifier = verifier
+    app.state.authenticator = authenticator
     app.add_middleware(AccessLogMiddleware, service="gateway")
     app.add_middleware(RequestIdMiddleware)
     install_problem_handlers(app)
@@ -169,7 +181,10 @@ def create_app(
             limit(principal_limiter, f"principal:{principal.tenant_id}:{principal.subject}")
             ensure_allowed(principal, route.permission)
 
-        url = upstreams[route.service] + request.url.path
+        # The path exactly as received: the service checks the same DPoP proof against it.
+        raw_path = request.scope.get("raw_path")
+        path = raw_path.decode("latin-1") if isinstance(raw_path, bytes) else request.url.path
+        url = upstreams[route.service] + path
         if request.url.query:
             url += "?" + request.url.query
         has_body = request.headers.get("content-length", "0") != "0" or (

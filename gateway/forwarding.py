@@ -13,6 +13,7 @@ from typing import Protocol
 
 import aiohttp
 import httpx
+import yarl
 
 # Never forwarded in either direction (RFC 9110 section 7.6.1), plus what the gateway sets.
 HOP_BY_HOP = frozenset(
@@ -95,8 +96,14 @@ class AiohttpForwarder:
     ) -> UpstreamResponse:
         assert self._session is not None, "start() the forwarder first"
         try:
+            # encoded=True: forward the path byte for byte (yarl would otherwise requote it),
+            # since the service checks the client's DPoP proof against that very path.
             response = await self._session.request(
-                method, url, headers=headers, data=body, allow_redirects=False
+                method,
+                yarl.URL(url, encoded=True),
+                headers=headers,
+                data=body,
+                allow_redirects=False,
             )
         except (aiohttp.ClientError, TimeoutError) as error:
             raise UpstreamUnavailable(str(error)) from error

@@ -18,6 +18,8 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from clients.dpop import DeviceKey
+from clients.session import DPoPAuth
 from deploy.platform import PreparedDatabase, prepare_database
 from libs.auth.keys import RemoteKeySource, StaticKeySource
 from libs.auth.tokens import TokenVerifier
@@ -26,6 +28,8 @@ from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.identity.keys.signing import SigningKey, jwks_document, mint_access_token
 
+# Encrypts TOTP secrets at rest in the identity service under test.
+TOTP_KEY = os.urandom(32)
 TEST_DATABASE = os.environ.get("HALOPOS_TEST_DATABASE", "halopos_test")
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,30 +77,43 @@ def provision(service_databases: dict[str, TenantDatabase]) -> Provision:
     return new_tenant
 
 
-TokenFactory = Callable[..., str]
+# Every app under test checks proofs against the configured public URL, whatever socket or
+# in-process transport the test reaches it through.
+PUBLIC_URL = platform_settings().public_url
+
+TokenFactory = Callable[..., DPoPAuth]
 
 
 @pytest.fixture(scope="session")
 def token(signing_key: SigningKey) -> TokenFactory:
+    """An httpx auth for a DPoP-bound access token on a fresh device key, as the identity
+    service would issue it: pass it as `auth=` and every request gets its own proof."""
     settings = platform_settings()
 
     def mint(
-        tenant_id: uuid.UUID, role: Role | str = Role.OWNER, subject: str | None = None
-    ) -> str:
-        return mint_access_token(
+        tenant_id: uuid.UUID,
+        role: Role | str = Role.OWNER,
+        subject: str | None = None,
+        *,
+        key: DeviceKey | None = None,
+        location_id: uuid.UUID | None = None,
+        device_id: uuid.UUID | None = None,
+    ) -> DPoPAuth:
+        key = key or DeviceKey.generate()
+        access_token = mint_access_token(
             signing_key,
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,
             subject=subject or f"test-{role}",
             tenant_id=tenant_id,
             role=str(role),
+            location_id=location_id,
+            device_id=device_id,
+            key_thumbprint=key.thumbprint(),
         )
+        return DPoPAuth(key, access_token, public_url=PUBLIC_URL)
 
     return mint
-
-
-def bearer(access_token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {access_token}"}
 
 
 Connect = Callable[[str], Awaitable[asyncpg.Connection]]
@@ -165,7 +182,7 @@ async def identity_client(
 ) -> AsyncIterator[httpx.AsyncClient]:
     from services.identity.app import create_app
 
-    app = create_app(service_databases["identity"], [signing_key])
+    app = create_app(service_databases["identity"], [signing_key], TOTP_KEY)
     async with _client(app, "identity") as client:
         yield client
 
@@ -222,16 +239,18 @@ async def live_stack(
         )
 
     apps = {
-        "identity": create_identity(service_databases["identity"], [signing_key]),
+        "identity": create_identity(service_databases["identity"], [signing_key], TOTP_KEY),
         "orders": create_orders(service_databases["orders"], remote_verifier()),
         "audit": create_audit(service_databases["audit"], remote_verifier()),
-        "reports": create_reports(remote_verifier()),
-        "billing": create_billing(remote_verifier()),
-        "bridge": create_bridge(remote_verifier()),
+        "reports": create_reports(service_databases["reports"], remote_verifier()),
+        "billing": create_billing(service_databases["billing"], remote_verifier()),
+        "bridge": create_bridge(service_databases["bridge"], remote_verifier()),
     }
     running = [await _serve(app, ports[name]) for name, app in apps.items()]
     gateway_port = _free_port()
-    gateway = create_gateway(verifier=remote_verifier(), upstreams=urls)
+    gateway = create_gateway(
+        database=service_databases["gateway"], verifier=remote_verifier(), upstreams=urls
+    )
     running.append(await _serve(gateway, gateway_port))
     yield LiveStack(gateway=f"http://127.0.0.1:{gateway_port}", services=urls)
     for server, _ in running:

@@ -18,10 +18,12 @@ from starlette.routing import Route as StarletteRoute
 
 from gateway.app import create_app
 from gateway.forwarding import AiohttpForwarder
+from libs.auth.dpop import DPoPVerifier, InMemoryReplayCache
 from libs.auth.tokens import TokenVerifier
 from libs.config import SERVICES
 from libs.rbac import ROUTES, Role, Route, is_allowed
-from tests.conftest import LiveStack, Provision, TokenFactory, _free_port, _serve, bearer
+from libs.tenancy.database import TenantDatabase
+from tests.conftest import PUBLIC_URL, LiveStack, Provision, TokenFactory, _free_port, _serve
 from tests.test_rbac import PROTECTED, call
 
 
@@ -37,14 +39,24 @@ class SpiedGateway:
 
 
 @pytest.fixture(scope="module")
-async def spied_gateway(verifier: TokenVerifier) -> AsyncIterator[SpiedGateway]:
+async def tenant(provision: Provision) -> uuid.UUID:
+    """One real tenant for the module: the proof ledger references the tenant registry."""
+    return await provision()
+
+
+@pytest.fixture(scope="module")
+async def spied_gateway(
+    verifier: TokenVerifier, service_databases: dict[str, TenantDatabase]
+) -> AsyncIterator[SpiedGateway]:
     spy = Spy()
 
     async def anything(request: Request) -> JSONResponse:
         body = await request.body()
         spy.received.append(
             {"method": request.method, "path": request.url.path, "query": request.url.query,
-             "headers": dict(request.headers), "body": body}
+             "raw_path": request.scope["raw_path"].decode("latin-1"),
+             "headers": dict(request.headers), "dpop": request.headers.getlist("dpop"),
+             "body": body}
         )  # fmt: skip
         return JSONResponse({"upstream": "spy"}, headers={"x-upstream": "spy", "server": "spy"})
 
@@ -58,6 +70,7 @@ async def spied_gateway(verifier: TokenVerifier) -> AsyncIterator[SpiedGateway]:
     upstream_port, gateway_port = _free_port(), _free_port()
     upstream_server = await _serve(upstream, upstream_port)  # type: ignore[arg-type]
     gateway = create_app(
+        database=service_databases["gateway"],
         verifier=verifier,
         upstreams={spec.name: f"http://127.0.0.1:{upstream_port}" for spec in SERVICES},
     )
@@ -71,11 +84,11 @@ async def spied_gateway(verifier: TokenVerifier) -> AsyncIterator[SpiedGateway]:
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize("route", PROTECTED, ids=lambda r: f"{r.method} {r.path}")
 async def test_the_gateway_alone_enforces_the_matrix(
-    route: Route, role: Role, spied_gateway: SpiedGateway, token: TokenFactory
+    route: Route, role: Role, spied_gateway: SpiedGateway, token: TokenFactory, tenant: uuid.UUID
 ) -> None:
     assert route.permission is not None
     before = len(spied_gateway.spy.received)
-    response = await call(spied_gateway.url, route, bearer(token(uuid.uuid4(), role)))
+    response = await call(spied_gateway.url, route, auth=token(tenant, role))
     if is_allowed(role, route.permission):
         assert response.status_code == 200
         assert response.json() == {"upstream": "spy"}
@@ -86,13 +99,13 @@ async def test_the_gateway_alone_enforces_the_matrix(
         assert len(spied_gateway.spy.received) == before, "a denied call reached the service"
 
 
-async def raw_status(url: str, method: str, target: str, authorization: str) -> int:
+async def raw_status(url: str, method: str, target: str, headers: dict[str, str]) -> int:
     """Send the request line byte for byte: HTTP clients would normalise dot segments."""
     host, port = url.removeprefix("http://").split(":")
     reader, writer = await asyncio.open_connection(host, int(port))
+    fields = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
     writer.write(
-        f"{method} {target} HTTP/1.1\r\nHost: {host}\r\nAuthorization: {authorization}\r\n"
-        "Connection: close\r\n\r\n".encode()
+        f"{method} {target} HTTP/1.1\r\nHost: {host}\r\n{fields}Connection: close\r\n\r\n".encode()
     )
     await writer.drain()
     status_line = await reader.readline()
@@ -115,20 +128,45 @@ async def raw_status(url: str, method: str, target: str, authorization: str) -> 
     ],
 )
 async def test_unknown_routes_never_reach_a_service(
-    method: str, target: str, spied_gateway: SpiedGateway, token: TokenFactory
+    method: str, target: str, spied_gateway: SpiedGateway, token: TokenFactory, tenant: uuid.UUID
 ) -> None:
     before = len(spied_gateway.spy.received)
-    cashier = f"Bearer {token(uuid.uuid4(), Role.CASHIER)}"
-    assert await raw_status(spied_gateway.url, method, target, cashier) == 404
+    # Credentials that would pass for this exact request line: the 404 is the route's doing.
+    cashier = token(tenant, Role.CASHIER)
+    headers = {
+        "Authorization": f"DPoP {cashier.access_token}",
+        "DPoP": cashier.key.proof(method, PUBLIC_URL + target, cashier.access_token),
+    }
+    assert await raw_status(spied_gateway.url, method, target, headers) == 404
     assert len(spied_gateway.spy.received) == before
 
 
+async def assert_verifiable_by_the_service(
+    received: dict[str, object], key_thumbprint: str
+) -> None:
+    """The service checks the very proof the gateway checked, against the path it receives:
+    so the forwarded copy must still verify there (in a ledger the gateway has not touched)."""
+    headers = received["headers"]
+    proofs = received["dpop"]
+    assert isinstance(headers, dict) and isinstance(proofs, list) and len(proofs) == 1
+    scheme, _, access_token = headers["authorization"].partition(" ")
+    assert scheme == "DPoP"
+    await DPoPVerifier(replay_cache=InMemoryReplayCache()).verify(
+        proofs[0],
+        method=str(received["method"]),
+        url=PUBLIC_URL + str(received["raw_path"]),
+        access_token=access_token,
+        expected_thumbprint=key_thumbprint,
+    )
+
+
 async def test_forwarding_strips_hop_by_hop_and_internal_headers(
-    spied_gateway: SpiedGateway, token: TokenFactory
+    spied_gateway: SpiedGateway, token: TokenFactory, tenant: uuid.UUID
 ) -> None:
     route = next(r for r in ROUTES if r.method == "POST" and r.path == "/v1/orders")
     body = json.dumps({"currency": "AUD", "lines": []}).encode()
-    sent = bearer(token(uuid.uuid4(), Role.CASHIER)) | {
+    cashier = token(tenant, Role.CASHIER)
+    sent = {
         "content-type": "application/json",
         "x-request-id": "client-chosen-id-0001",
         "x-halopos-tenant-id": str(uuid.uuid4()),
@@ -139,13 +177,16 @@ async def test_forwarding_strips_hop_by_hop_and_internal_headers(
         "x-till-secret": "meant for the next hop only",
         "idempotency-key": "sale-42",
     }
-    response = await call(spied_gateway.url, route, sent, content=body)
+    response = await call(spied_gateway.url, route, auth=cashier, headers=sent, content=body)
     assert response.status_code == 200
     received = spied_gateway.spy.received[-1]
     headers = received["headers"]
     assert isinstance(headers, dict)
     assert received["body"] == body
-    assert headers["authorization"] == sent["Authorization"]
+    # The token and its proof go on unchanged: the service verifies the same proof itself.
+    assert headers["authorization"] == f"DPoP {cashier.access_token}"
+    assert received["dpop"] == [response.request.headers["dpop"]]
+    await assert_verifiable_by_the_service(received, cashier.key.thumbprint())
     assert headers["idempotency-key"] == "sale-42"
     assert headers["x-request-id"] == "client-chosen-id-0001"
     assert headers["x-forwarded-for"] == "127.0.0.1"  # set by the gateway, not the client
@@ -156,24 +197,66 @@ async def test_forwarding_strips_hop_by_hop_and_internal_headers(
     assert response.headers.get_list("server") == ["uvicorn"]
 
 
-async def test_query_strings_pass_through(spied_gateway: SpiedGateway, token: TokenFactory) -> None:
+async def test_the_service_receives_the_path_the_proof_was_signed_for(
+    spied_gateway: SpiedGateway, token: TokenFactory, tenant: uuid.UUID
+) -> None:
+    owner = token(tenant, Role.OWNER)
+    target = "/v1/staff/%41bc%e2%82%ac"  # legal, if unusual, escapes a client may send
+    async with httpx.AsyncClient(base_url=spied_gateway.url) as client:
+        response = await client.get(target, auth=owner)
+    assert response.status_code == 200, response.text
+    received = spied_gateway.spy.received[-1]
+    assert received["raw_path"] == target
+    await assert_verifiable_by_the_service(received, owner.key.thumbprint())
+
+
+@pytest.mark.parametrize("attempt", ["bearer", "no proof", "two proofs", "replayed proof"])
+async def test_an_unproven_request_never_reaches_a_service(
+    attempt: str, spied_gateway: SpiedGateway, token: TokenFactory, tenant: uuid.UUID
+) -> None:
+    cashier = token(tenant, Role.CASHIER)
+    url = f"{spied_gateway.url}/v1/orders"
+    proof = cashier.key.proof("GET", f"{PUBLIC_URL}/v1/orders", cashier.access_token)
+    authorization = f"DPoP {cashier.access_token}"
+    async with httpx.AsyncClient() as client:
+        if attempt == "replayed proof":
+            first = await client.get(url, headers={"Authorization": authorization, "DPoP": proof})
+            assert first.status_code == 200, first.text
+        headers: list[tuple[str, str]] = {
+            "bearer": [("Authorization", f"Bearer {cashier.access_token}"), ("DPoP", proof)],
+            "no proof": [("Authorization", authorization)],
+            "two proofs": [("Authorization", authorization), ("DPoP", proof), ("DPoP", proof)],
+            "replayed proof": [("Authorization", authorization), ("DPoP", proof)],
+        }[attempt]
+        before = len(spied_gateway.spy.received)
+        response = await client.get(url, headers=headers)
+    assert response.status_code == 401, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert len(spied_gateway.spy.received) == before, "an unproven call reached the service"
+
+
+async def test_query_strings_pass_through(
+    spied_gateway: SpiedGateway, token: TokenFactory, tenant: uuid.UUID
+) -> None:
     async with httpx.AsyncClient(base_url=spied_gateway.url) as client:
         response = await client.get(
-            "/v1/orders",
-            params={"limit": 5, "cursor": "abc"},
-            headers=bearer(token(uuid.uuid4(), Role.CASHIER)),
+            "/v1/orders", params={"limit": 5, "cursor": "abc"}, auth=token(tenant, Role.CASHIER)
         )
     assert response.status_code == 200
     assert spied_gateway.spy.received[-1]["query"] == "limit=5&cursor=abc"
 
 
 async def test_an_unreachable_service_is_503_without_internals(
-    verifier: TokenVerifier, token: TokenFactory
+    verifier: TokenVerifier,
+    token: TokenFactory,
+    tenant: uuid.UUID,
+    service_databases: dict[str, TenantDatabase],
 ) -> None:
     closed_port = _free_port()
     forwarder = AiohttpForwarder()
     await forwarder.start()
     gateway = create_app(
+        database=service_databases["gateway"],
         verifier=verifier,
         forwarder=forwarder,
         upstreams={spec.name: f"http://127.0.0.1:{closed_port}" for spec in SERVICES},
@@ -181,9 +264,7 @@ async def test_an_unreachable_service_is_503_without_internals(
     transport = httpx.ASGITransport(app=gateway, raise_app_exceptions=False)
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
-            response = await client.get(
-                "/v1/orders", headers=bearer(token(uuid.uuid4(), Role.CASHIER))
-            )
+            response = await client.get("/v1/orders", auth=token(tenant, Role.CASHIER))
     finally:
         await forwarder.close()
     assert response.status_code == 503
@@ -208,21 +289,23 @@ async def test_through_the_whole_stack(
         assert invalid["application/problem+json"]["schema"]["$ref"].endswith("/ProblemDetails")
         assert "HTTPValidationError" not in spec["components"]["schemas"]
 
-        cashier = bearer(token(tenant, Role.CASHIER)) | {"x-request-id": "till-7-sale-000123"}
+        cashier = token(tenant, Role.CASHIER)
+        request_id = {"x-request-id": "till-7-sale-000123"}
         created = await client.post(
             "/v1/orders",
             json={"currency": "AUD", "lines": [{"name": "Latte", "quantity": 1,
                                                "unit_price_minor": 520}]},
-            headers=cashier,
+            headers=request_id,
+            auth=cashier,
         )  # fmt: skip
         assert created.status_code == 201, created.text
         assert created.headers["x-request-id"] == "till-7-sale-000123"
         order_id = created.json()["id"]
-        fetched = await client.get(f"/v1/orders/{order_id}", headers=cashier)
+        fetched = await client.get(f"/v1/orders/{order_id}", headers=request_id, auth=cashier)
         assert fetched.json() == created.json()
 
-        accountant = bearer(token(tenant, Role.ACCOUNTANT))
-        events = (await client.get("/v1/audit/events", headers=accountant)).json()["items"]
+        accountant = token(tenant, Role.ACCOUNTANT)
+        events = (await client.get("/v1/audit/events", auth=accountant)).json()["items"]
         assert [(e["action"], e["resource_id"], e["request_id"]) for e in events][1:] == [
             ("order.created", order_id, "till-7-sale-000123")
         ]

@@ -13,7 +13,7 @@ from prometheus_client import REGISTRY
 
 from libs.api.observability import start_metrics_server
 from libs.rbac import Role
-from tests.conftest import LiveStack, Provision, TokenFactory, bearer
+from tests.conftest import LiveStack, Provision, TokenFactory
 
 
 def requests_seen(service: str, route: str, status: str) -> float:
@@ -34,10 +34,12 @@ async def test_requests_are_logged_and_counted_by_route_template(
         for layer in ("gateway", "orders")
     }
     caplog.set_level(logging.INFO, logger="halopos.access")
+    cashier = token(tenant, Role.CASHIER)
     async with httpx.AsyncClient(base_url=live_stack.gateway) as client:
         response = await client.get(
             f"/v1/orders/{missing}?limit=1",
-            headers=bearer(token(tenant, Role.CASHIER)) | {"x-request-id": "obs-test-000001"},
+            headers={"x-request-id": "obs-test-000001"},
+            auth=cashier,
         )
     assert response.status_code == 404
     for layer in ("gateway", "orders"):
@@ -46,6 +48,9 @@ async def test_requests_are_logged_and_counted_by_route_template(
     assert {line.fields["route"] for line in lines} == {"/v1/orders/{order_id}"}  # type: ignore[attr-defined]
     assert str(missing) not in caplog.text, "ids stay out of access logs"
     assert "limit=1" not in caplog.text
+    # Credentials never reach a log line: not the token, not the single-use proof.
+    assert cashier.access_token not in caplog.text
+    assert response.request.headers["dpop"] not in caplog.text
 
 
 def test_metrics_are_served_on_their_own_loopback_port(monkeypatch: pytest.MonkeyPatch) -> None:

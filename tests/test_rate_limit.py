@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 
 import httpx
@@ -14,7 +13,8 @@ from gateway.rate_limit import Rate, TokenBucketLimiter
 from libs.auth.tokens import TokenVerifier
 from libs.config import SERVICES
 from libs.rbac import Role
-from tests.conftest import TokenFactory, bearer
+from libs.tenancy.database import TenantDatabase
+from tests.conftest import Provision, TokenFactory
 
 
 class Clock:
@@ -53,12 +53,13 @@ def test_rates_parse(text: str, rate: Rate | None) -> None:
 
 @pytest.fixture
 async def limited_gateway(
-    verifier: TokenVerifier,
+    verifier: TokenVerifier, service_databases: dict[str, TenantDatabase]
 ) -> AsyncIterator[httpx.AsyncClient]:
     """A gateway whose upstreams are unreachable: whatever is not limited answers 503."""
     forwarder = AiohttpForwarder()
     await forwarder.start()
     gateway = create_app(
+        database=service_databases["gateway"],
         verifier=verifier,
         forwarder=forwarder,
         upstreams={spec.name: "http://127.0.0.1:9" for spec in SERVICES},
@@ -72,22 +73,22 @@ async def limited_gateway(
 
 
 async def test_a_principal_is_limited_and_told_when_to_retry(
-    limited_gateway: httpx.AsyncClient, token: TokenFactory
+    limited_gateway: httpx.AsyncClient, token: TokenFactory, provision: Provision
 ) -> None:
-    cashier = bearer(token(uuid.uuid4(), Role.CASHIER))
-    statuses = [(await limited_gateway.get("/v1/orders", headers=cashier)) for _ in range(3)]
+    cashier = token(await provision(), Role.CASHIER)
+    statuses = [(await limited_gateway.get("/v1/orders", auth=cashier)) for _ in range(3)]
     assert [r.status_code for r in statuses] == [503, 503, 429]
     refused = statuses[-1]
     assert refused.json()["code"] == "rate-limited"
     assert int(refused.headers["retry-after"]) >= 1
-    other = bearer(token(uuid.uuid4(), Role.CASHIER))
-    assert (await limited_gateway.get("/v1/orders", headers=other)).status_code == 503
+    other = token(await provision(), Role.CASHIER)
+    assert (await limited_gateway.get("/v1/orders", auth=other)).status_code == 503
 
 
 async def test_an_address_is_limited_before_any_token_is_verified(
     limited_gateway: httpx.AsyncClient,
 ) -> None:
-    forged = {"Authorization": "Bearer not.a.token"}
+    forged = {"Authorization": "DPoP not.a.token", "DPoP": "not.a.proof"}
     statuses = [
         (await limited_gateway.get("/v1/orders", headers=forged)).status_code for _ in range(5)
     ]

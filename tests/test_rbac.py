@@ -14,15 +14,25 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
+from clients.dpop import DeviceKey
+from clients.session import DPoPAuth
 from libs.auth.tokens import TokenVerifier
+from libs.config import platform_settings
 from libs.rbac import GRANTS, ROUTES, Permission, Role, Route, is_allowed
 from libs.rbac.docs import render
 from libs.rbac.guard import declared_permission
 from libs.tenancy.database import TenantDatabase
-from services.identity.keys.signing import SigningKey
-from tests.conftest import REPO_ROOT, LiveStack, TokenFactory, bearer
+from services.identity.keys.signing import SigningKey, mint_access_token
+from tests.conftest import PUBLIC_URL, REPO_ROOT, TOTP_KEY, LiveStack, Provision, TokenFactory
 
 PROTECTED = [route for route in ROUTES if route.permission is not None]
+SETTINGS = platform_settings()
+
+
+@pytest.fixture(scope="module")
+async def tenant(provision: Provision) -> uuid.UUID:
+    """One real tenant for the module: the proof ledger references the tenant registry."""
+    return await provision()
 
 
 def service_apps(
@@ -36,12 +46,12 @@ def service_apps(
     from services.reports.app import create_app as reports
 
     return {
-        "identity": identity(databases["identity"], [key]),
+        "identity": identity(databases["identity"], [key], TOTP_KEY),
         "orders": orders(databases["orders"], verifier),
         "audit": audit(databases["audit"], verifier),
-        "reports": reports(verifier),
-        "billing": billing(verifier),
-        "bridge": bridge(verifier),
+        "reports": reports(databases["reports"], verifier),
+        "billing": billing(databases["billing"], verifier),
+        "bridge": bridge(databases["bridge"], verifier),
     }
 
 
@@ -100,30 +110,56 @@ def concrete_path(route: Route) -> str:
 
 
 async def call(
-    base: str, route: Route, headers: dict[str, str], content: bytes | None = None
+    base: str,
+    route: Route,
+    *,
+    auth: httpx.Auth | None = None,
+    headers: dict[str, str] | None = None,
+    content: bytes | None = None,
+    path: str | None = None,
 ) -> httpx.Response:
-    """One request to a route with its path parameters filled in; writes get a body."""
+    """One request to a route with its path parameters filled in; writes get a body. With a
+    DPoPAuth, the request carries its token and a fresh proof signed for exactly it."""
+    headers = dict(headers or {})
     if content is None and route.method in ("POST", "PUT", "PATCH"):
         content = b"{}"
         headers = {"content-type": "application/json"} | headers
     async with httpx.AsyncClient(base_url=base) as client:
         return await client.request(
-            route.method, concrete_path(route), content=content, headers=headers
+            route.method,
+            path or concrete_path(route),
+            content=content,
+            headers=headers,
+            auth=auth,
         )
+
+
+def layers(live_stack: LiveStack, route: Route) -> list[tuple[str, str]]:
+    return [("gateway", live_stack.gateway), ("service", live_stack.services[route.service])]
+
+
+def allowed_role(route: Route) -> Role:
+    assert route.permission is not None
+    return next(role for role in Role if is_allowed(role, route.permission))
+
+
+def assert_unauthenticated(response: httpx.Response, code: str, context: object) -> None:
+    assert response.status_code == 401, (context, response.text)
+    assert response.headers["content-type"] == "application/problem+json", context
+    assert response.json()["code"] == code, (context, response.text)
+    # RFC 9449 section 7.1: the challenge names the DPoP scheme, never Bearer.
+    assert response.headers["www-authenticate"].startswith("DPoP "), context
 
 
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize("route", PROTECTED, ids=lambda r: f"{r.method} {r.path}")
 async def test_every_route_and_role_at_both_layers(
-    route: Route, role: Role, live_stack: LiveStack, token: TokenFactory
+    route: Route, role: Role, live_stack: LiveStack, token: TokenFactory, tenant: uuid.UUID
 ) -> None:
     assert route.permission is not None
-    headers = bearer(token(uuid.uuid4(), role))
-    for layer, base in (
-        ("gateway", live_stack.gateway),
-        ("service", live_stack.services[route.service]),
-    ):
-        response = await call(base, route, headers)
+    auth = token(tenant, role)
+    for layer, base in layers(live_stack, route):
+        response = await call(base, route, auth=auth)
         if is_allowed(role, route.permission):
             assert response.status_code not in (401, 403), (layer, response.text)
         else:
@@ -134,55 +170,65 @@ async def test_every_route_and_role_at_both_layers(
 
 @pytest.mark.parametrize("route", PROTECTED, ids=lambda r: f"{r.method} {r.path}")
 async def test_no_or_forged_token_is_401_at_both_layers(
-    route: Route, live_stack: LiveStack
+    route: Route, live_stack: LiveStack, tenant: uuid.UUID
 ) -> None:
-    forged_key = SigningKey.generate()
-    from libs.config import platform_settings
-    from services.identity.keys.signing import mint_access_token
-
-    settings = platform_settings()
-    forged = mint_access_token(
-        forged_key,
-        issuer=settings.jwt_issuer,
-        audience=settings.jwt_audience,
-        subject="mallory",
-        tenant_id=uuid.uuid4(),
-        role="owner",
-    )
-    for base in (live_stack.gateway, live_stack.services[route.service]):
-        for headers in ({}, bearer(forged), {"Authorization": "Basic b3duZXI6b3duZXI="}):
-            response = await call(base, route, headers)
-            assert response.status_code == 401, (base, headers, response.text)
-            assert response.json()["code"] == "unauthenticated"
-
-
-@pytest.mark.parametrize("route", PROTECTED, ids=lambda r: f"{r.method} {r.path}")
-async def test_a_device_bound_token_is_not_a_bearer_token(
-    route: Route, live_stack: LiveStack, signing_key: SigningKey
-) -> None:
-    """Until DPoP proofs are verified, a token bound to a device key opens nothing, and a
-    request in the DPoP scheme is refused, at both layers (RFC 9449 section 7.2)."""
-    from clients.dpop import DeviceKey
-    from libs.config import platform_settings
-    from services.identity.keys.signing import mint_access_token
-
-    settings = platform_settings()
+    # A perfect proof for a token signed by a key the identity service never published: only
+    # the token's signature is wrong.
     device = DeviceKey.generate()
-    bound = mint_access_token(
-        signing_key,
-        issuer=settings.jwt_issuer,
-        audience=settings.jwt_audience,
-        subject="till-7",
-        tenant_id=uuid.uuid4(),
+    forged = mint_access_token(
+        SigningKey.generate(),
+        issuer=SETTINGS.jwt_issuer,
+        audience=SETTINGS.jwt_audience,
+        subject="mallory",
+        tenant_id=tenant,
         role="owner",
         key_thumbprint=device.thumbprint(),
     )
-    for base in (live_stack.gateway, live_stack.services[route.service]):
-        url = f"{base}{concrete_path(route)}"
-        for headers in (
-            bearer(bound),
-            {"Authorization": f"DPoP {bound}", "DPoP": device.proof(route.method, url, bound)},
-        ):
-            response = await call(base, route, headers)
-            assert response.status_code == 401, (base, headers["Authorization"][:6])
-            assert response.json()["code"] == "unauthenticated"
+    attempts: list[tuple[str, httpx.Auth | None, dict[str, str]]] = [
+        ("nothing", None, {}),
+        ("forged", DPoPAuth(device, forged, public_url=PUBLIC_URL), {}),
+        ("basic", None, {"Authorization": "Basic b3duZXI6b3duZXI="}),
+    ]
+    for layer, base in layers(live_stack, route):
+        for name, auth, headers in attempts:
+            response = await call(base, route, auth=auth, headers=headers)
+            assert_unauthenticated(response, "unauthenticated", (layer, name))
+
+
+@pytest.mark.parametrize("route", PROTECTED, ids=lambda r: f"{r.method} {r.path}")
+async def test_only_a_bound_token_with_its_proof_opens_a_route(
+    route: Route, live_stack: LiveStack, signing_key: SigningKey, tenant: uuid.UUID
+) -> None:
+    """RFC 9449 at both layers: a bound token with a valid proof from its key is accepted;
+    the same token in the Bearer scheme is refused even with a valid proof beside it (a
+    stolen token must not work by dropping the proof), and so is an unbound token."""
+    role = allowed_role(route)
+    device = DeviceKey.generate()
+
+    def access_token(*, bound: bool) -> str:
+        return mint_access_token(
+            signing_key,
+            issuer=SETTINGS.jwt_issuer,
+            audience=SETTINGS.jwt_audience,
+            subject="till-7",
+            tenant_id=tenant,
+            role=str(role),
+            key_thumbprint=device.thumbprint() if bound else None,
+        )
+
+    bound, unbound = access_token(bound=True), access_token(bound=False)
+    for layer, base in layers(live_stack, route):
+        accepted = await call(base, route, auth=DPoPAuth(device, bound, public_url=PUBLIC_URL))
+        assert accepted.status_code not in (401, 403), (layer, accepted.text)
+
+        path = concrete_path(route)
+        proof = device.proof(route.method, PUBLIC_URL + path, access_token=bound)
+        as_bearer = await call(
+            base, route, headers={"Authorization": f"Bearer {bound}", "DPoP": proof}, path=path
+        )
+        assert_unauthenticated(as_bearer, "unauthenticated", (layer, "bound as Bearer"))
+
+        not_bound = await call(base, route, auth=DPoPAuth(device, unbound, public_url=PUBLIC_URL))
+        assert_unauthenticated(not_bound, "unauthenticated", (layer, "unbound, DPoP scheme"))
+        unbound_bearer = await call(base, route, headers={"Authorization": f"Bearer {unbound}"})
+        assert_unauthenticated(unbound_bearer, "unauthenticated", (layer, "unbound as Bearer"))

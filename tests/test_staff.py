@@ -10,10 +10,14 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 
+from clients.session import DPoPAuth
 from libs.rbac import Role
-from tests.conftest import Connect, Provision, TokenFactory, bearer
+from tests.conftest import Connect, Provision, TokenFactory
 
 PASSWORD = "correct horse battery staple"
+# (tenant, owner, manager): the tenant has one active owner on its staff; each auth signs a
+# fresh DPoP proof for every request it is used on.
+Business = tuple[uuid.UUID, DPoPAuth, DPoPAuth]
 
 
 def person(role: str, **overrides: Any) -> dict[str, Any]:
@@ -35,23 +39,23 @@ async def as_service(connect_as: Connect, tenant: uuid.UUID, query: str) -> list
 @pytest.fixture
 async def business(
     provision: Provision, token: TokenFactory, identity_client: httpx.AsyncClient
-) -> tuple[uuid.UUID, dict[str, str], dict[str, str]]:
-    """A tenant with one active owner; returns (tenant, owner headers, manager headers)."""
+) -> Business:
+    """A tenant with one active owner; returns (tenant, owner auth, manager auth)."""
     tenant = await provision()
-    owner = bearer(token(tenant, Role.OWNER))
-    created = await identity_client.post("/v1/staff", json=person("owner"), headers=owner)
+    owner = token(tenant, Role.OWNER)
+    created = await identity_client.post("/v1/staff", json=person("owner"), auth=owner)
     assert created.status_code == 201
-    return tenant, owner, bearer(token(tenant, Role.MANAGER))
+    return tenant, owner, token(tenant, Role.MANAGER)
 
 
 async def test_an_owner_creates_staff_with_hashed_credentials(
-    business: tuple[uuid.UUID, dict[str, str], dict[str, str]],
+    business: Business,
     identity_client: httpx.AsyncClient,
     connect_as: Connect,
 ) -> None:
     tenant, owner, _ = business
     body = person("cashier", email="  Sam.Cook@HarbourLane.example ", password=PASSWORD, pin="4821")
-    response = await identity_client.post("/v1/staff", json=body, headers=owner)
+    response = await identity_client.post("/v1/staff", json=body, auth=owner)
     assert response.status_code == 201, response.text
     member = response.json()
     assert member["email"] == "sam.cook@harbourlane.example"
@@ -89,13 +93,13 @@ async def test_an_owner_creates_staff_with_hashed_credentials(
 async def test_bad_staff_input_is_refused_and_creates_nothing(
     overrides: dict[str, Any],
     field: str,
-    business: tuple[uuid.UUID, dict[str, str], dict[str, str]],
+    business: Business,
     identity_client: httpx.AsyncClient,
     connect_as: Connect,
 ) -> None:
     tenant, owner, _ = business
     response = await identity_client.post(
-        "/v1/staff", json=person("cashier") | overrides, headers=owner
+        "/v1/staff", json=person("cashier") | overrides, auth=owner
     )
     assert response.status_code == 422
     assert any(field in map(str, e["location"]) for e in response.json()["errors"])
@@ -103,71 +107,67 @@ async def test_bad_staff_input_is_refused_and_creates_nothing(
 
 
 async def test_an_email_is_taken_once_per_business(
-    business: tuple[uuid.UUID, dict[str, str], dict[str, str]],
+    business: Business,
     identity_client: httpx.AsyncClient,
     provision: Provision,
     token: TokenFactory,
 ) -> None:
     _, owner, _ = business
     body = person("cashier", email="jo@harbourlane.example")
-    assert (await identity_client.post("/v1/staff", json=body, headers=owner)).status_code == 201
+    assert (await identity_client.post("/v1/staff", json=body, auth=owner)).status_code == 201
     again = await identity_client.post(
-        "/v1/staff", json={**body, "email": "JO@harbourlane.example"}, headers=owner
+        "/v1/staff", json={**body, "email": "JO@harbourlane.example"}, auth=owner
     )
     assert again.status_code == 409
     assert again.json()["code"] == "staff-email-taken"
     # Another business may employ someone with the same address.
-    other_owner = bearer(token(await provision(), Role.OWNER))
-    elsewhere = await identity_client.post("/v1/staff", json=body, headers=other_owner)
+    other_owner = token(await provision(), Role.OWNER)
+    elsewhere = await identity_client.post("/v1/staff", json=body, auth=other_owner)
     assert elsewhere.status_code == 201
 
 
 async def test_a_manager_cannot_create_promote_or_change_an_owner(
-    business: tuple[uuid.UUID, dict[str, str], dict[str, str]],
+    business: Business,
     identity_client: httpx.AsyncClient,
 ) -> None:
     _, owner, manager = business
-    denied = await identity_client.post("/v1/staff", json=person("owner"), headers=manager)
+    denied = await identity_client.post("/v1/staff", json=person("owner"), auth=manager)
     assert denied.status_code == 403
     assert denied.json()["code"] == "owners-only"
 
-    cashier = (
-        await identity_client.post("/v1/staff", json=person("cashier"), headers=manager)
-    ).json()
+    cashier = (await identity_client.post("/v1/staff", json=person("cashier"), auth=manager)).json()
     promote = await identity_client.patch(
-        f"/v1/staff/{cashier['id']}", json={"version": 1, "role": "owner"}, headers=manager
+        f"/v1/staff/{cashier['id']}", json={"version": 1, "role": "owner"}, auth=manager
     )
     assert promote.status_code == 403
 
-    co_owner = (await identity_client.post("/v1/staff", json=person("owner"), headers=owner)).json()
+    co_owner = (await identity_client.post("/v1/staff", json=person("owner"), auth=owner)).json()
     for change in ({"active": False}, {"role": "cashier"}, {"display_name": "Renamed"}):
         response = await identity_client.patch(
-            f"/v1/staff/{co_owner['id']}", json={"version": 1, **change}, headers=manager
+            f"/v1/staff/{co_owner['id']}", json={"version": 1, **change}, auth=manager
         )
         assert response.status_code == 403, change
     # What a manager may do: manage everyone else.
     renamed = await identity_client.patch(
-        f"/v1/staff/{cashier['id']}", json={"version": 1, "display_name": "Sam"}, headers=manager
+        f"/v1/staff/{cashier['id']}", json={"version": 1, "display_name": "Sam"}, auth=manager
     )
     assert renamed.status_code == 200
     assert renamed.json()["version"] == 2
 
 
 async def test_deactivation_keeps_the_person_and_their_history(
-    business: tuple[uuid.UUID, dict[str, str], dict[str, str]],
+    business: Business,
     identity_client: httpx.AsyncClient,
     connect_as: Connect,
 ) -> None:
     tenant, owner, _ = business
-    cashier = (
-        await identity_client.post("/v1/staff", json=person("cashier"), headers=owner)
-    ).json()
+    cashier = (await identity_client.post("/v1/staff", json=person("cashier"), auth=owner)).json()
     url = f"/v1/staff/{cashier['id']}"
-    gone = await identity_client.patch(url, json={"version": 1, "active": False}, headers=owner)
+    gone = await identity_client.patch(url, json={"version": 1, "active": False}, auth=owner)
     assert gone.status_code == 200
     assert gone.json()["active"] is False
-    assert (await identity_client.get(url, headers=owner)).json()["active"] is False
-    back = await identity_client.patch(url, json={"version": 2, "active": True}, headers=owner)
+    assert (await identity_client.get(url, auth=owner)).json()["active"] is False
+    back = await identity_client.patch(url, json={"version": 2, "active": True}, auth=owner)
     assert back.json()["active"] is True
 
     audit = await as_service(
@@ -185,73 +185,67 @@ async def test_deactivation_keeps_the_person_and_their_history(
 
 
 async def test_a_stale_version_is_refused(
-    business: tuple[uuid.UUID, dict[str, str], dict[str, str]],
+    business: Business,
     identity_client: httpx.AsyncClient,
 ) -> None:
     _, owner, _ = business
-    cashier = (
-        await identity_client.post("/v1/staff", json=person("cashier"), headers=owner)
-    ).json()
+    cashier = (await identity_client.post("/v1/staff", json=person("cashier"), auth=owner)).json()
     url = f"/v1/staff/{cashier['id']}"
-    first = await identity_client.patch(
-        url, json={"version": 1, "display_name": "A"}, headers=owner
-    )
-    second = await identity_client.patch(
-        url, json={"version": 1, "display_name": "B"}, headers=owner
-    )
+    first = await identity_client.patch(url, json={"version": 1, "display_name": "A"}, auth=owner)
+    second = await identity_client.patch(url, json={"version": 1, "display_name": "B"}, auth=owner)
     assert first.status_code == 200
     assert second.status_code == 409
     assert second.json()["code"] == "stale-version"
-    assert (await identity_client.get(url, headers=owner)).json()["display_name"] == "A"
+    assert (await identity_client.get(url, auth=owner)).json()["display_name"] == "A"
 
 
 async def test_the_last_active_owner_cannot_be_removed(
-    business: tuple[uuid.UUID, dict[str, str], dict[str, str]],
+    business: Business,
     identity_client: httpx.AsyncClient,
 ) -> None:
     _, owner, _ = business
     [only_owner] = [
         member
-        for member in (await identity_client.get("/v1/staff", headers=owner)).json()["items"]
+        for member in (await identity_client.get("/v1/staff", auth=owner)).json()["items"]
         if member["role"] == "owner"
     ]
     url = f"/v1/staff/{only_owner['id']}"
     for change in ({"active": False}, {"role": "manager"}):
-        response = await identity_client.patch(url, json={"version": 1, **change}, headers=owner)
+        response = await identity_client.patch(url, json={"version": 1, **change}, auth=owner)
         assert response.status_code == 409, change
         assert response.json()["code"] == "last-owner"
-    second = (await identity_client.post("/v1/staff", json=person("owner"), headers=owner)).json()
+    second = (await identity_client.post("/v1/staff", json=person("owner"), auth=owner)).json()
     assert second["role"] == "owner"
     handed_over = await identity_client.patch(
-        url, json={"version": 1, "role": "manager"}, headers=owner
+        url, json={"version": 1, "role": "manager"}, auth=owner
     )
     assert handed_over.status_code == 200
 
 
 async def test_staff_lists_page_and_stay_in_their_business(
-    business: tuple[uuid.UUID, dict[str, str], dict[str, str]],
+    business: Business,
     identity_client: httpx.AsyncClient,
     provision: Provision,
     token: TokenFactory,
 ) -> None:
     _, owner, _ = business
     created = [
-        (await identity_client.post("/v1/staff", json=person("cashier"), headers=owner)).json()
+        (await identity_client.post("/v1/staff", json=person("cashier"), auth=owner)).json()
         for _ in range(3)
     ]
     seen: list[str] = []
     cursor = None
     while True:
         params: dict[str, Any] = {"limit": 2} | ({"cursor": cursor} if cursor else {})
-        page = (await identity_client.get("/v1/staff", params=params, headers=owner)).json()
+        page = (await identity_client.get("/v1/staff", params=params, auth=owner)).json()
         seen += [member["id"] for member in page["items"]]
         if not (cursor := page["next_cursor"]):
             break
     assert len(seen) == 4  # the owner and three cashiers
     assert seen[:3] == [member["id"] for member in reversed(created)]
 
-    stranger = bearer(token(await provision(), Role.OWNER))
-    assert (await identity_client.get("/v1/staff", headers=stranger)).json()["items"] == []
-    response = await identity_client.get(f"/v1/staff/{created[0]['id']}", headers=stranger)
+    stranger = token(await provision(), Role.OWNER)
+    assert (await identity_client.get("/v1/staff", auth=stranger)).json()["items"] == []
+    response = await identity_client.get(f"/v1/staff/{created[0]['id']}", auth=stranger)
     assert response.status_code == 404
     assert response.json()["code"] == "staff-not-found"

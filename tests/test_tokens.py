@@ -14,6 +14,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
+from clients.dpop import DeviceKey
 from libs.auth.keys import RemoteKeySource, StaticKeySource, parse_jwks
 from libs.auth.tokens import InvalidToken, TokenVerifier
 from libs.config import platform_settings
@@ -57,7 +58,8 @@ def sign(key: SigningKey, payload: dict[str, Any], **header: Any) -> str:
 async def test_a_valid_token_becomes_a_principal(
     verifier: TokenVerifier, signing_key: SigningKey
 ) -> None:
-    tenant, location = uuid.uuid4(), uuid.uuid4()
+    tenant, location, session = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    device = DeviceKey.generate()
     token = mint_access_token(
         signing_key,
         issuer=SETTINGS.jwt_issuer,
@@ -66,12 +68,29 @@ async def test_a_valid_token_becomes_a_principal(
         tenant_id=tenant,
         role="manager",
         location_id=location,
+        key_thumbprint=device.thumbprint(),
+        session_id=session,
     )
     principal = await verifier.verify(token)
     assert principal.tenant_id == tenant
     assert principal.role is Role.MANAGER
     assert principal.subject == "staff-9"
     assert principal.location_id == location
+    assert principal.session_id == session
+    # cnf.jkt: the key every request with this token must carry a proof from.
+    assert principal.key_thumbprint == device.thumbprint()
+
+
+async def test_an_unbound_token_has_no_key_thumbprint(
+    verifier: TokenVerifier, signing_key: SigningKey
+) -> None:
+    """Verification itself accepts it; the request authenticator refuses it (test_rbac)."""
+    principal = await verifier.verify(sign(signing_key, claims()))
+    assert principal.key_thumbprint is None
+    # A malformed confirmation claim is refused, never read as "unbound".
+    for cnf in ("not-an-object", {"jkt": 7}):
+        with pytest.raises(InvalidToken, match="cnf"):
+            await verifier.verify(sign(signing_key, claims(cnf=cnf)))
 
 
 @pytest.mark.parametrize(

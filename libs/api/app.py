@@ -14,7 +14,10 @@ from libs.api.logging import configure_logging
 from libs.api.observability import AccessLogMiddleware, start_metrics_server
 from libs.api.problems import PROBLEM_RESPONSES, install_problem_handlers, problem_response
 from libs.api.request_context import RequestIdMiddleware
+from libs.auth.dependencies import RequestAuthenticator
+from libs.auth.dpop import DPoPVerifier
 from libs.auth.keys import RemoteKeySource
+from libs.auth.spent import SpentTokens
 from libs.auth.tokens import TokenVerifier
 from libs.config import platform_settings, service_database_url
 from libs.tenancy.database import TenantDatabase
@@ -29,34 +32,48 @@ def default_verifier() -> TokenVerifier:
     )
 
 
+def request_authenticator(
+    layer: str, database: TenantDatabase, verifier: TokenVerifier, public_url: str | None = None
+) -> RequestAuthenticator:
+    """DPoP-bound access tokens, proofs spent in this layer's namespace of the shared ledger."""
+    return RequestAuthenticator(
+        tokens=verifier,
+        proofs=DPoPVerifier(),
+        spent=SpentTokens(database),
+        public_url=public_url or platform_settings().public_url,
+        layer=layer,
+    )
+
+
 def create_service_app(
     name: str,
     routers: Sequence[APIRouter],
     *,
     database: TenantDatabase | None = None,
     verifier: TokenVerifier | None = None,
-    uses_database: bool = True,
-    own_process: bool = False,
+    public_url: str | None = None,
 ) -> FastAPI:
-    """A service process. With no arguments it reads its settings from the environment
-    (`uvicorn --factory services.<name>.app:create_app`); tests pass their own.
-    `own_process`: this app is the whole OS process, so it configures logging and metrics."""
-    if own_process:
+    """A service process. With no database it is the whole OS process: it reads its settings
+    from the environment (`uvicorn --factory services.<name>.app:create_app`) and configures
+    logging and metrics; tests pass their own database and verifier."""
+    owns_database = database is None
+    if owns_database:
         configure_logging(name, platform_settings().log_level)
         start_metrics_server()
-    owns_database = uses_database and database is None
-    if owns_database:
         database = TenantDatabase(service_database_url(name))
+    assert database is not None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        if owns_database and database is not None:
+        if owns_database:
             await database.dispose()
 
     app = FastAPI(title=f"halopos {name}", version="0.1.0", lifespan=lifespan)
     app.state.database = database
-    app.state.token_verifier = verifier or default_verifier()
+    app.state.authenticator = request_authenticator(
+        name, database, verifier or default_verifier(), public_url
+    )
     # The last added runs first: request ids, the access log, then the card guard.
     app.add_middleware(CardDataGuard)
     app.add_middleware(AccessLogMiddleware, service=name)
@@ -69,12 +86,11 @@ def create_service_app(
 
     @app.get("/readyz", include_in_schema=False, response_model=None)
     async def readyz(request: Request) -> JSONResponse | dict[str, str]:
-        if database is not None:
-            try:
-                async with database.engine.connect() as connection:
-                    await connection.execute(text("SELECT 1"))
-            except Exception:
-                return problem_response(status=503, code="not-ready", title="Database unreachable")
+        try:
+            async with database.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception:
+            return problem_response(status=503, code="not-ready", title="Database unreachable")
         return {"status": "ready", "service": name}
 
     # Kept so the route inventory (tests, docs) can read each route's declared permission.

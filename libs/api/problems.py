@@ -41,6 +41,11 @@ class Unauthenticated(Problem):
     title = "A valid access token is required"
 
 
+class InvalidDPoPProof(Unauthenticated):
+    code = "invalid-dpop-proof"
+    title = "The DPoP proof is missing, invalid or already used"
+
+
 class PermissionDenied(Problem):
     status = 403
     code = "permission-denied"
@@ -132,7 +137,12 @@ def problem_body(
 def problem_response(
     *, status: int, code: str, title: str, detail: str | None = None, **extensions: Any
 ) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    headers: dict[str, str] = {}
+    if status == 401:
+        # Access tokens are DPoP-bound (RFC 9449 section 7.1): say which scheme and algorithms.
+        error = 'error="invalid_dpop_proof", ' if code == InvalidDPoPProof.code else ""
+        headers["WWW-Authenticate"] = f'DPoP {error}algs="ES256 EdDSA"'
+
     if "retry_after" in extensions:
         headers["Retry-After"] = str(extensions["retry_after"])
     return JSONResponse(

@@ -160,7 +160,7 @@ class DPoPVerifier:
     def __init__(
         self,
         *,
-        replay_cache: ReplayCache,
+        replay_cache: ReplayCache | None = None,
         max_age_seconds: float = 60,
         clock_skew_seconds: float = 5,
         algorithms: Sequence[str] = ("ES256", "EdDSA"),
@@ -183,6 +183,7 @@ class DPoPVerifier:
         url: str,
         access_token: str | None,
         expected_thumbprint: str | None,
+        replay_cache: ReplayCache | None = None,
     ) -> str:
         """Checks a proof (RFC 9449 section 4.3) and returns its key's RFC 7638 thumbprint.
 
@@ -191,8 +192,13 @@ class DPoPVerifier:
         its `cnf.jkt`: a token presented with a proof must be bound to that proof's key. At
         the token endpoint pass neither and bind the new token to the returned thumbprint.
         The jti is recorded only once every other check has passed, so a refused proof never
-        uses up its jti.
+        uses up its jti. `replay_cache` overrides the verifier's own (a cache bound to the
+        caller's tenant, say); one of the two must be given.
         """
+        if replay_cache is None:  # not `or`: an empty in-memory cache is falsy
+            replay_cache = self._replay_cache
+        if replay_cache is None:
+            raise ValueError("a DPoP verifier needs a replay cache")
         if len(proof) > MAX_PROOF_BYTES:
             raise InvalidProof(f"proof is larger than {MAX_PROOF_BYTES} bytes")
         if not _COMPACT_JWS.fullmatch(proof):
@@ -220,7 +226,7 @@ class DPoPVerifier:
             claims, thumbprint, access_token=access_token, expected_thumbprint=expected_thumbprint
         )
         expires_at = issued_at + self._max_age + self._skew
-        if not await self._replay_cache.first_use(claims["jti"], thumbprint, expires_at):
+        if not await replay_cache.first_use(claims["jti"], thumbprint, expires_at):
             raise InvalidProof("jti has already been used with this key, or the cache is full")
         return thumbprint
 

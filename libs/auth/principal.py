@@ -16,5 +16,7 @@ class Principal:
     location_id: UUID | None = None
     device_id: UUID | None = None
     token_id: str | None = None
+    # The sign-in session (refresh-token family) the token was issued in.
+    session_id: UUID | None = None
     # RFC 7638 thumbprint of the device key the token is bound to (cnf.jkt), when bound.
     key_thumbprint: str | None = None

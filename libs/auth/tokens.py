@@ -38,6 +38,12 @@ class TokenVerifier:
         self._issuer = issuer
         self._audience = audience
 
+    @property
+    def keys(self) -> KeySource:
+        """The identity service's public keys, as this verifier finds them: other tokens that
+        service signs (manager overrides, libs/auth/overrides.py) are checked against them."""
+        return self._keys
+
     async def verify(self, token: str) -> Principal:
         try:
             header = jwt.get_unverified_header(token)
@@ -68,8 +74,11 @@ class TokenVerifier:
             raise InvalidToken(str(error)) from None
         if claims["exp"] - claims["iat"] > MAX_LIFETIME_SECONDS:
             raise InvalidToken("token lifetime exceeds the maximum")
+        cnf = claims.get("cnf") or {}
+        thumbprint = cnf.get("jkt") if isinstance(cnf, dict) else None
+        if not isinstance(cnf, dict) or not isinstance(thumbprint, str | None):
+            raise InvalidToken("cnf must be an object whose jkt is a string")
         try:
-            cnf = claims.get("cnf") or {}
             return Principal(
                 subject=str(claims["sub"]),
                 tenant_id=UUID(claims["tid"]),
@@ -77,7 +86,8 @@ class TokenVerifier:
                 location_id=_optional_uuid(claims, "loc"),
                 device_id=_optional_uuid(claims, "dev"),
                 token_id=claims.get("jti"),
-                key_thumbprint=cnf.get("jkt") if isinstance(cnf, dict) else None,
+                session_id=_optional_uuid(claims, "sid"),
+                key_thumbprint=thumbprint,
             )
         except (ValueError, TypeError, AttributeError) as error:
             raise InvalidToken(f"malformed claims: {error}") from None

@@ -15,6 +15,4 @@ NAME = "orders"
 def create_app(
     database: TenantDatabase | None = None, verifier: TokenVerifier | None = None
 ) -> FastAPI:
-    return create_service_app(
-        NAME, [orders_router], database=database, verifier=verifier, own_process=database is None
-    )
+    return create_service_app(NAME, [orders_router], database=database, verifier=verifier)

@@ -7,11 +7,12 @@ from fastapi import FastAPI
 
 from libs.api.app import create_service_app
 from libs.auth.tokens import TokenVerifier
+from libs.tenancy.database import TenantDatabase
 
 NAME = "reports"
 
 
-def create_app(verifier: TokenVerifier | None = None) -> FastAPI:
-    return create_service_app(
-        NAME, [], verifier=verifier, uses_database=False, own_process=verifier is None
-    )
+def create_app(
+    database: TenantDatabase | None = None, verifier: TokenVerifier | None = None
+) -> FastAPI:
+    return create_service_app(NAME, [], database=database, verifier=verifier)

@@ -92,6 +92,7 @@ def mint_access_token(
     location_id: UUID | None = None,
     device_id: UUID | None = None,
     key_thumbprint: str | None = None,
+    session_id: UUID | None = None,
     now: float | None = None,
 ) -> str:
     issued_at = int(time.time() if now is None else now)
@@ -111,9 +112,44 @@ def mint_access_token(
         claims["dev"] = str(device_id)
     if key_thumbprint:
         claims["cnf"] = {"jkt": key_thumbprint}
+    if session_id:
+        claims["sid"] = str(session_id)
     return jwt.encode(
         claims,
         key.private_key,
         algorithm=ALGORITHM,
         headers={"kid": key.kid, "typ": ACCESS_TOKEN_TYPE},
     )
+
+
+@dataclass(frozen=True)
+class TokenIssuer:
+    """Mints the platform's access tokens with the current signing key."""
+
+    key: SigningKey
+    issuer: str
+    audience: str
+
+    def access_token(
+        self,
+        *,
+        staff_id: UUID,
+        tenant_id: UUID,
+        role: str,
+        key_thumbprint: str,
+        session_id: UUID,
+        location_id: UUID | None = None,
+        device_id: UUID | None = None,
+    ) -> str:
+        return mint_access_token(
+            self.key,
+            issuer=self.issuer,
+            audience=self.audience,
+            subject=str(staff_id),
+            tenant_id=tenant_id,
+            role=role,
+            location_id=location_id,
+            device_id=device_id,
+            key_thumbprint=key_thumbprint,
+            session_id=session_id,
+        )
