@@ -56,6 +56,16 @@ class TenantDatabase:
             yield connection
 
     @asynccontextmanager
+    async def credential_transaction(self, tenant_id: UUID) -> AsyncIterator[AsyncConnection]:
+        """For the identity service's public sign-in and activation endpoints only, where no
+        session exists yet: binds a transaction to the tenant a presented credential names
+        (services/identity/credentials.py), in which that credential is then verified. A
+        wrong tenant finds nothing to verify; the caller answers exactly as for a wrong
+        secret."""
+        async with self._bound(tenant_id) as connection:
+            yield connection
+
+    @asynccontextmanager
     async def _bound(self, tenant_id: UUID) -> AsyncIterator[AsyncConnection]:
         async with self.engine.connect() as connection, connection.begin():
             await connection.execute(_BIND_TENANT, {"tenant_id": str(tenant_id)})

@@ -1,0 +1,123 @@
+"""Devices: managers create activation codes, list and revoke devices; a new POS device
+activates itself with a code and a DPoP proof from the key it generated (public route)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+
+from libs.api.problems import Problem, problem_doc
+from libs.audit.append import AuditLog
+from libs.auth.dependencies import CurrentPrincipal
+from libs.rbac import Permission
+from libs.rbac.guard import requires
+from libs.tenancy import TenantConnection
+from libs.tenancy.database import TenantDatabase
+from services.identity.credentials import Kind, parse_credential
+from services.identity.devices import service
+from services.identity.devices.repository import DeviceRepository
+from services.identity.devices.schemas import (
+    ActivatedDevice,
+    ActivationCode,
+    ActivationCodeCreate,
+    Device,
+    DeviceActivation,
+    DevicePage,
+)
+from services.identity.sessions.proof import proven_key
+from services.identity.sessions.repository import SessionRepository
+from services.identity.tenants.repository import TenantRepository
+
+router = APIRouter(prefix="/v1/devices", tags=["devices"])
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: problem_doc("No such device in this business")}
+
+
+@router.post(
+    "/activation-codes",
+    status_code=201,
+    dependencies=[requires(Permission.DEVICES_MANAGE)],
+    responses={404: problem_doc("No such location in this business")},
+)
+async def create_activation_code(
+    body: ActivationCodeCreate, connection: TenantConnection, principal: CurrentPrincipal
+) -> ActivationCode:
+    """A single-use code, valid for 10 minutes, that activates one device at the location.
+    It is shown only in this answer."""
+    return await service.create_activation_code(
+        devices=DeviceRepository.from_connection(connection),
+        audit=AuditLog.from_connection(connection, service="identity"),
+        principal=principal,
+        request=body,
+    )
+
+
+@router.post(
+    "/activate",
+    status_code=201,
+    responses={
+        400: problem_doc(
+            "The activation code is invalid, used or expired, or the DPoP proof is not "
+            "signed by the key in public_jwk"
+        ),
+        401: problem_doc("The DPoP proof is missing, invalid or already used"),
+        409: problem_doc("The key is already registered to a device"),
+    },
+)
+async def activate_device(body: DeviceActivation, request: Request) -> ActivatedDevice:
+    """A new device registers its public key. Send a DPoP proof signed by that key (no
+    access token: none exists yet). Keep `device` from the answer to sign staff in."""
+    credential = parse_credential(Kind.ACTIVATION_CODE, body.code)
+    if credential is None:
+        raise service.InvalidActivationCode()
+    database: TenantDatabase = request.app.state.database
+    outcome: ActivatedDevice | Problem
+    async with database.credential_transaction(credential.tenant_id) as connection:
+        if await TenantRepository(connection).get_tenant() is None:
+            # No such business: answered like a wrong code, and nothing is written (every
+            # row, audit and spent proofs included, must reference an existing tenant).
+            outcome = service.InvalidActivationCode()
+        else:
+            outcome = await service.activate_device(
+                devices=DeviceRepository.from_connection(connection),
+                audit=AuditLog.from_connection(connection, service="identity"),
+                credential=credential,
+                request=body,
+                prove=lambda: proven_key(request, connection),
+            )
+    # Returned failures are raised only after the commit: the spent proof and the audit row
+    # of a failed attempt must stay.
+    if isinstance(outcome, Problem):
+        raise outcome
+    return outcome
+
+
+@router.get("", dependencies=[requires(Permission.DEVICES_MANAGE)])
+async def list_devices(
+    connection: TenantConnection,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> DevicePage:
+    """Devices of this business, active and revoked, most recently activated first."""
+    return await service.list_devices(
+        devices=DeviceRepository.from_connection(connection), limit=limit, cursor=cursor
+    )
+
+
+@router.post(
+    "/{device_id}/revoke", dependencies=[requires(Permission.DEVICES_MANAGE)], responses=NOT_FOUND
+)
+async def revoke_device(
+    device_id: UUID, connection: TenantConnection, principal: CurrentPrincipal
+) -> Device:
+    """Revoke a device and end its sessions; it can sign nobody in again. Revoking a revoked
+    device changes nothing and returns it."""
+    return await service.revoke_device(
+        devices=DeviceRepository.from_connection(connection),
+        sessions=SessionRepository.from_connection(connection),
+        audit=AuditLog.from_connection(connection, service="identity"),
+        principal=principal,
+        device_id=device_id,
+    )

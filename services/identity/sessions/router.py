@@ -1,0 +1,92 @@
+"""POS sign-in and token refresh: public routes, each proven by the credential in its body and
+a DPoP proof from the device's key (services/identity/credentials.py, docs/sessions.md)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from libs.api.problems import Problem, problem_doc
+from libs.audit.append import AuditLog
+from libs.tenancy.database import TenantDatabase
+from services.identity.credentials import Credential, Kind, parse_credential
+from services.identity.sessions import service
+from services.identity.sessions.lockout import Lockouts
+from services.identity.sessions.proof import proven_key
+from services.identity.sessions.repository import SessionRepository
+from services.identity.sessions.schemas import PinSignIn, RefreshRequest, TokenResponse
+from services.identity.staff.credentials import verify_secret
+
+router = APIRouter(prefix="/v1/auth", tags=["sign-in"])
+
+
+def _device_handle(text: str) -> Credential | None:
+    credential = parse_credential(Kind.DEVICE, text)
+    if credential is None or len(credential.secret) != 32:
+        return None
+    try:
+        int(credential.secret, 16)
+    except ValueError:
+        return None
+    return credential
+
+
+@router.post(
+    "/pin",
+    responses={
+        401: problem_doc("Unknown device, staff member or PIN, or a bad DPoP proof"),
+        429: problem_doc("Too many failures for this staff member or device; see Retry-After"),
+    },
+)
+async def sign_in_with_pin(body: PinSignIn, request: Request) -> TokenResponse:
+    """A staff member signs in on an activated device. Send a DPoP proof signed by the key
+    the device registered at activation; the session is bound to that key."""
+    device = _device_handle(body.device)
+    if device is None:
+        await verify_secret(None, body.pin)
+        raise service.SignInFailed()
+    database: TenantDatabase = request.app.state.database
+    outcome: TokenResponse | Problem
+    async with database.credential_transaction(device.tenant_id) as connection:
+        key_thumbprint = await proven_key(request, connection)
+        outcome = await service.pin_sign_in(
+            repository=SessionRepository.from_connection(connection),
+            lockouts=Lockouts(connection),
+            audit=AuditLog.from_connection(connection, service="identity"),
+            issuer=request.app.state.token_issuer,
+            device=device,
+            key_thumbprint=key_thumbprint,
+            staff_id=body.staff_id,
+            pin=body.pin,
+        )
+    # Failures are answered after the transaction commits: their lockout counts and audit
+    # rows must stay.
+    if isinstance(outcome, Problem):
+        raise outcome
+    return outcome
+
+
+@router.post(
+    "/token",
+    responses={401: problem_doc("The refresh token is invalid, spent, expired or revoked")},
+)
+async def refresh_tokens(body: RefreshRequest, request: Request) -> TokenResponse:
+    """Exchange a refresh token for new tokens (it is spent; use the new one next time).
+    Needs a DPoP proof from the session's key. If the answer was lost, the same request
+    within 60 seconds gets fresh tokens; any other reuse ends the session."""
+    credential = parse_credential(Kind.REFRESH_TOKEN, body.refresh_token)
+    if credential is None:
+        raise service.InvalidRefreshToken()
+    database: TenantDatabase = request.app.state.database
+    outcome: TokenResponse | Problem
+    async with database.credential_transaction(credential.tenant_id) as connection:
+        key_thumbprint = await proven_key(request, connection)
+        outcome = await service.refresh_session(
+            repository=SessionRepository.from_connection(connection),
+            audit=AuditLog.from_connection(connection, service="identity"),
+            issuer=request.app.state.token_issuer,
+            credential=credential,
+            key_thumbprint=key_thumbprint,
+        )
+    if isinstance(outcome, Problem):
+        raise outcome
+    return outcome

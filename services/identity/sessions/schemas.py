@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.identity.staff.schemas import StaffRole
+
+
+class TokenResponse(BaseModel):
+    """A new or refreshed session. Send the access token as `Authorization: DPoP <token>`
+    with a proof from the same key on every call; exchange the refresh token (once) at
+    `POST /v1/auth/token` before the access token expires."""
+
+    access_token: str
+    token_type: Literal["DPoP"] = "DPoP"  # noqa: S105 - the token scheme, not a secret
+    expires_in: int = Field(description="Seconds the access token is valid")
+    refresh_token: str
+    refresh_expires_in: int = Field(description="Seconds the refresh token is valid")
+    session_id: UUID
+    staff_id: UUID
+    role: StaffRole
+    device_id: UUID | None = None
+    location_id: UUID | None = None
+
+
+class PinSignIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    device: str = Field(max_length=120, description="The handle the device got at activation")
+    staff_id: UUID
+    pin: str = Field(pattern=r"^[0-9]{4,6}$")
+
+
+class RefreshRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    grant_type: Literal["refresh_token"]
+    refresh_token: str = Field(max_length=200)
