@@ -1,0 +1,184 @@
+"""Backoffice sign-in (public: no session exists yet) and the business's security settings.
+
+The sign-in routes open their transaction with `credential_transaction`, bound to the
+business the request names (the password step's `business`, or the business inside a
+challenge); everything found in it is verified there, and a made-up business finds nothing.
+Services return the problem for failures whose bookkeeping must be committed; it is raised
+here, after the transaction has ended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+
+from libs.api.problems import Problem, problem_doc
+from libs.audit.append import AuditLog
+from libs.auth.dependencies import CurrentPrincipal
+from libs.rbac import Permission
+from libs.rbac.guard import requires
+from libs.tenancy import TenantConnection
+from libs.tenancy.database import TenantDatabase
+from services.identity.backoffice import service
+from services.identity.backoffice.proof import caller_key
+from services.identity.backoffice.repository import SignInRepository
+from services.identity.backoffice.schemas import (
+    EnrolmentConfirm,
+    EnrolmentConfirmed,
+    EnrolmentStart,
+    PasswordSignIn,
+    PasswordSignInResult,
+    SecuritySettings,
+    SecuritySettingsUpdate,
+    TotpEnrolment,
+    TotpSignIn,
+)
+from services.identity.credentials import Kind, parse_credential
+from services.identity.sessions.lockout import Lockouts
+from services.identity.sessions.repository import SessionRepository
+from services.identity.sessions.schemas import TokenResponse
+
+router = APIRouter(tags=["sign-in"])
+
+Responses = dict[int | str, dict[str, Any]]
+LOCKED: Responses = {
+    429: problem_doc("Too many failed sign-ins for this staff member: wait for Retry-After")
+}
+CHALLENGE_STEP: Responses = {
+    401: problem_doc(
+        "`invalid-challenge` (expired, used, from another key, or unknown: start again with "
+        "the password), `invalid-totp-code`, `invalid-recovery-code` or `invalid-dpop-proof`"
+    ),
+    **LOCKED,
+}
+
+
+@asynccontextmanager
+async def _signing_in(
+    request: Request, business: UUID
+) -> AsyncIterator[tuple[service.SignInContext, SecuritySettings | None]]:
+    """A transaction bound to `business` and the key the request proves; the settings are
+    None when no such business exists (then nothing may be written)."""
+    database: TenantDatabase = request.app.state.database
+    async with database.credential_transaction(business) as connection:
+        repository = SignInRepository.from_connection(connection)
+        security = await repository.security_settings()
+        key_thumbprint = await caller_key(request, connection, business_exists=security is not None)
+        yield (
+            service.SignInContext(
+                repository=repository,
+                lockouts=Lockouts(connection),
+                audit=AuditLog.from_connection(connection, service="identity"),
+                sessions=SessionRepository.from_connection(connection),
+                issuer=request.app.state.token_issuer,
+                totp_secrets=request.app.state.totp_secrets,
+                tenant_id=business,
+                key_thumbprint=key_thumbprint,
+            ),
+            security,
+        )
+
+
+@router.post(
+    "/v1/auth/password",
+    responses={
+        401: problem_doc(
+            "`sign-in-failed`: one answer for an unknown business, an unknown e-mail and a "
+            "wrong password; or `invalid-dpop-proof`"
+        ),
+        **LOCKED,
+    },
+)
+async def sign_in_with_password(body: PasswordSignIn, request: Request) -> PasswordSignInResult:
+    """Sign in to the backoffice with a `DPoP` proof header (no access token). The answer's
+    `status` says what follows: `signed_in` (tokens bound to the proof's key),
+    `totp_required` (send a code to `POST /v1/auth/totp`) or `totp_enrolment_required` (set
+    up an authenticator app first)."""
+    async with _signing_in(request, body.business) as (context, security):
+        outcome = await service.password_sign_in(context, security=security, request=body)
+    if isinstance(outcome, Problem):
+        raise outcome
+    return outcome
+
+
+@router.post("/v1/auth/totp", responses=CHALLENGE_STEP)
+async def sign_in_with_totp(body: TotpSignIn, request: Request) -> TokenResponse:
+    """The second step: a code from the authenticator app, or a recovery code (each works
+    once), with a proof from the key that started the sign-in."""
+    credential = parse_credential(Kind.CHALLENGE, body.challenge)
+    if credential is None:
+        raise service.InvalidChallenge()
+    async with _signing_in(request, credential.tenant_id) as (context, _):
+        outcome = await service.totp_sign_in(context, credential=credential, request=body)
+    if isinstance(outcome, Problem):
+        raise outcome
+    return outcome
+
+
+@router.post(
+    "/v1/auth/totp/enrolment",
+    responses={**CHALLENGE_STEP, 409: problem_doc("An authenticator is already set up")},
+)
+async def start_totp_enrolment(body: EnrolmentStart, request: Request) -> TotpEnrolment:
+    """A new secret for an authenticator app, for a `totp_enrolment_required` challenge."""
+    credential = parse_credential(Kind.CHALLENGE, body.challenge)
+    if credential is None:
+        raise service.InvalidChallenge()
+    async with _signing_in(request, credential.tenant_id) as (context, _):
+        outcome = await service.start_enrolment(context, credential=credential)
+    if isinstance(outcome, Problem):
+        raise outcome
+    return outcome
+
+
+@router.post(
+    "/v1/auth/totp/enrolment/confirm",
+    responses={
+        **CHALLENGE_STEP,
+        409: problem_doc("No secret was fetched yet, or an authenticator is already set up"),
+    },
+)
+async def confirm_totp_enrolment(body: EnrolmentConfirm, request: Request) -> EnrolmentConfirmed:
+    """Confirm the authenticator with a code from it: signs in, and answers the recovery
+    codes, this once."""
+    credential = parse_credential(Kind.CHALLENGE, body.challenge)
+    if credential is None:
+        raise service.InvalidChallenge()
+    async with _signing_in(request, credential.tenant_id) as (context, _):
+        outcome = await service.confirm_enrolment(context, credential=credential, request=body)
+    if isinstance(outcome, Problem):
+        raise outcome
+    return outcome
+
+
+@router.get(
+    "/v1/admin/security/settings",
+    dependencies=[requires(Permission.SECURITY_MANAGE)],
+    tags=["security"],
+)
+async def get_security_settings(connection: TenantConnection) -> SecuritySettings:
+    return await service.get_security_settings(
+        repository=SignInRepository.from_connection(connection)
+    )
+
+
+@router.patch(
+    "/v1/admin/security/settings",
+    dependencies=[requires(Permission.SECURITY_MANAGE)],
+    tags=["security"],
+)
+async def update_security_settings(
+    body: SecuritySettingsUpdate, connection: TenantConnection, principal: CurrentPrincipal
+) -> SecuritySettings:
+    """`owner_totp_required: true` makes owners sign in with an authenticator code; owners
+    without one are asked to set it up at their next sign-in (nobody is locked out)."""
+    return await service.update_security_settings(
+        repository=SignInRepository.from_connection(connection),
+        audit=AuditLog.from_connection(connection, service="identity"),
+        principal=principal,
+        request=body,
+    )
