@@ -23,6 +23,7 @@ class Role(StrEnum):
 class Permission(StrEnum):
     ORDERS_CREATE = "orders:create"
     ORDERS_READ = "orders:read"
+    ORDERS_VOID = "orders:void"
     MENU_READ = "menu:read"
     MENU_WRITE = "menu:write"
     TAX_READ = "tax:read"
@@ -31,6 +32,8 @@ class Permission(StrEnum):
     STAFF_READ = "staff:read"
     STAFF_WRITE = "staff:write"
     DEVICES_MANAGE = "devices:manage"
+    OVERRIDES_REQUEST = "overrides:request"
+    SECURITY_MANAGE = "security:manage"
     REPORTS_READ = "reports:read"
     AUDIT_READ = "audit:read"
     BILLING_MANAGE = "billing:manage"
@@ -42,13 +45,15 @@ class Permission(StrEnum):
 P = Permission
 
 # What anyone selling at the till does all day.
-_TILL = {P.ORDERS_CREATE, P.ORDERS_READ, P.MENU_READ, P.SHIFTS_OPERATE}
+_TILL = {P.ORDERS_CREATE, P.ORDERS_READ, P.MENU_READ, P.SHIFTS_OPERATE, P.OVERRIDES_REQUEST}
+# Voids also need a manager's override token (libs/auth/overrides.py), checked by the service.
+_TILL |= {P.ORDERS_VOID}
 # Running a venue: menu, tax rates, staff and devices.
 _VENUE = _TILL | {P.MENU_WRITE, P.TAX_READ, P.TAX_WRITE, P.STAFF_READ, P.STAFF_WRITE}
 _VENUE |= {P.DEVICES_MANAGE}
 # The business's books and its account with us.
 _BOOKS = {P.REPORTS_READ, P.AUDIT_READ}
-_ACCOUNT = {P.BILLING_MANAGE, P.BRIDGE_TOKENS_MANAGE}
+_ACCOUNT = {P.BILLING_MANAGE, P.BRIDGE_TOKENS_MANAGE, P.SECURITY_MANAGE}
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(_VENUE | _BOOKS | _ACCOUNT),
@@ -89,11 +94,27 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/v1/orders", "orders", P.ORDERS_CREATE),
     Route("GET", "/v1/orders", "orders", P.ORDERS_READ),
     Route("GET", "/v1/orders/{order_id}", "orders", P.ORDERS_READ),
+    Route("POST", "/v1/orders/{order_id}/void", "orders", P.ORDERS_VOID),
     Route("GET", "/v1/audit/events", "audit", P.AUDIT_READ),
     Route("POST", "/v1/staff", "identity", P.STAFF_WRITE),
     Route("GET", "/v1/staff", "identity", P.STAFF_READ),
     Route("GET", "/v1/staff/{staff_id}", "identity", P.STAFF_READ),
     Route("PATCH", "/v1/staff/{staff_id}", "identity", P.STAFF_WRITE),
+    # Devices: a manager creates a code, the POS activates with it (no session yet).
+    Route("POST", "/v1/devices/activation-codes", "identity", P.DEVICES_MANAGE),
+    Route("POST", "/v1/devices/activate", "identity", None),
+    Route("GET", "/v1/devices", "identity", P.DEVICES_MANAGE),
+    Route("POST", "/v1/devices/{device_id}/revoke", "identity", P.DEVICES_MANAGE),
+    # Sign-in and tokens: public, each proven by the credential it carries and a DPoP proof.
+    Route("POST", "/v1/auth/pin", "identity", None),
+    Route("POST", "/v1/auth/password", "identity", None),
+    Route("POST", "/v1/auth/totp", "identity", None),
+    Route("POST", "/v1/auth/totp/enrolment", "identity", None),
+    Route("POST", "/v1/auth/totp/enrolment/confirm", "identity", None),
+    Route("POST", "/v1/auth/token", "identity", None),
+    Route("POST", "/v1/auth/overrides", "identity", P.OVERRIDES_REQUEST),
+    Route("GET", "/v1/admin/security/settings", "identity", P.SECURITY_MANAGE),
+    Route("PATCH", "/v1/admin/security/settings", "identity", P.SECURITY_MANAGE),
 )
 
 

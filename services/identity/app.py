@@ -12,8 +12,13 @@ from libs.auth.keys import StaticKeySource
 from libs.auth.tokens import TokenVerifier
 from libs.config import platform_settings
 from libs.tenancy.database import TenantDatabase
+from services.identity.backoffice.router import router as backoffice_router
+from services.identity.backoffice.totp_secrets import TotpSecrets, totp_key_from_environment
+from services.identity.devices.router import router as devices_router
 from services.identity.keys.router import router as keys_router
-from services.identity.keys.signing import SigningKey, jwks_document
+from services.identity.keys.signing import SigningKey, TokenIssuer, jwks_document
+from services.identity.overrides.router import router as overrides_router
+from services.identity.sessions.router import router as sessions_router
 from services.identity.staff.router import router as staff_router
 
 NAME = "identity"
@@ -32,8 +37,10 @@ def signing_keys_from_environment() -> list[SigningKey]:
 def create_app(
     database: TenantDatabase | None = None,
     signing_keys: list[SigningKey] | None = None,
+    totp_key: bytes | None = None,
 ) -> FastAPI:
     keys = signing_keys if signing_keys is not None else signing_keys_from_environment()
+    totp_secrets = TotpSecrets(totp_key if totp_key is not None else totp_key_from_environment())
     settings = platform_settings()
     jwks = jwks_document(keys)
     # The identity service verifies its own tokens against its own keys, with no HTTP hop.
@@ -42,11 +49,19 @@ def create_app(
     )
     app = create_service_app(
         NAME,
-        [keys_router, staff_router],
+        [
+            keys_router,
+            staff_router,
+            devices_router,
+            sessions_router,
+            backoffice_router,
+            overrides_router,
+        ],
         database=database,
         verifier=verifier,
-        own_process=database is None,
     )
     app.state.jwks = jwks
     app.state.signing_keys = keys
+    app.state.token_issuer = TokenIssuer(keys[0], settings.jwt_issuer, settings.jwt_audience)
+    app.state.totp_secrets = totp_secrets
     return app

@@ -109,10 +109,23 @@ class OrderRepository:
             lines=lines,
         )
 
-    async def get(self, order_id: UUID) -> Order | None:
+    async def get(self, order_id: UUID, *, for_update: bool = False) -> Order | None:
+        query = sa.select(*_ORDER_COLUMNS).where(orders.c.id == order_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self._connection.execute(query)).first()
+        if row is None:
+            return None
+        return (await self._with_lines([row]))[0]
+
+    async def set_status(self, order_id: UUID, *, status: str, version: int) -> Order | None:
+        """Move the order to `status` if it is still at `version`; None if it changed first."""
         row = (
             await self._connection.execute(
-                sa.select(*_ORDER_COLUMNS).where(orders.c.id == order_id)
+                sa.update(orders)
+                .where(orders.c.id == order_id, orders.c.version == version)
+                .values(status=status, version=orders.c.version + 1)
+                .returning(*_ORDER_COLUMNS)
             )
         ).first()
         if row is None:

@@ -9,12 +9,13 @@ from fastapi.responses import JSONResponse
 from libs.api.problems import problem_doc
 from libs.audit.append import AuditLog
 from libs.auth.dependencies import CurrentPrincipal
+from libs.auth.overrides import ManagerOverride
 from libs.rbac import Permission
 from libs.rbac.guard import requires
 from libs.tenancy import TenantConnection
 from services.orders.orders import service
 from services.orders.orders.repository import IdempotencyRepository, OrderRepository
-from services.orders.orders.schemas import Order, OrderCreate, OrderPage
+from services.orders.orders.schemas import Order, OrderCreate, OrderPage, OrderVoid
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
 
@@ -76,4 +77,33 @@ async def list_orders(
 async def get_order(order_id: UUID, connection: TenantConnection) -> Order:
     return await service.get_order(
         orders=OrderRepository.from_connection(connection), order_id=order_id
+    )
+
+
+@router.post(
+    "/{order_id}/void",
+    dependencies=[requires(Permission.ORDERS_VOID)],
+    responses={
+        403: problem_doc("No valid manager override for voiding this order (X-Override-Token)"),
+        404: problem_doc("No such order for this tenant"),
+        409: problem_doc("The order is not open"),
+    },
+)
+async def void_order(
+    order_id: UUID,
+    body: OrderVoid,
+    connection: TenantConnection,
+    principal: CurrentPrincipal,
+    override: ManagerOverride,
+) -> Order:
+    """Void an open order. Needs a manager's override token for action `void` on this order
+    (`POST /v1/auth/overrides`), sent as `X-Override-Token` from the same device; it is
+    used up by the void."""
+    return await service.void_order(
+        orders=OrderRepository.from_connection(connection),
+        audit=AuditLog.from_connection(connection, service="orders"),
+        override=override,
+        principal=principal,
+        order_id=order_id,
+        request=body,
     )

@@ -25,6 +25,12 @@ class OrderCreate(BaseModel):
     lines: list[OrderLineIn] = Field(min_length=1, max_length=500)
 
 
+class OrderVoid(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=200, description="Why; kept in the audit log")
+
+
 class OrderLine(BaseModel):
     line_number: int
     name: str

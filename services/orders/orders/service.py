@@ -12,9 +12,10 @@ from uuid import UUID
 from libs.api.pagination import decode_cursor, encode_cursor
 from libs.api.problems import Conflict, NotFound, Problem
 from libs.audit.append import Actor, AuditLog
+from libs.auth.overrides import OverrideAction, OverrideGate
 from libs.auth.principal import Principal
 from services.orders.orders.repository import IdempotencyRepository, OrderRepository
-from services.orders.orders.schemas import Order, OrderCreate, OrderLine, OrderPage
+from services.orders.orders.schemas import Order, OrderCreate, OrderLine, OrderPage, OrderVoid
 
 
 class OrderNotFound(NotFound):
@@ -25,6 +26,11 @@ class OrderNotFound(NotFound):
 class OrderIdConflict(Conflict):
     code = "order-id-conflict"
     title = "An order with this id already exists with different content"
+
+
+class OrderNotOpen(Conflict):
+    code = "order-not-open"
+    title = "Only an open order can be voided"
 
 
 class IdempotencyKeyReused(Problem):
@@ -134,3 +140,53 @@ async def list_orders(*, orders: OrderRepository, limit: int, cursor: str | None
     return OrderPage(
         items=items, next_cursor=encode_cursor(last.created_at, last.id) if last else None
     )
+
+
+async def void_order(
+    *,
+    orders: OrderRepository,
+    audit: AuditLog,
+    override: OverrideGate,
+    principal: Principal,
+    order_id: UUID,
+    request: OrderVoid,
+) -> Order:
+    """Void an open order, with a manager's approval.
+
+    For now every void needs a manager's override token (action `void`, resource: the
+    order's id). Per-tenant thresholds, below which a cashier voids alone, arrive with the
+    POS-core work, once orders carry payments and amounts worth comparing.
+
+    Order of answers: another tenant's or an unknown order is 404 before any override is
+    looked at (its existence is not confirmed to anyone); then the override is consumed
+    (403 if missing, invalid or already used); then the order must still be open (409; the
+    transaction rolls back, and the override with it). The override is spent in this
+    request's transaction, so it is used up exactly when the void commits.
+    """
+    # Locked: a concurrent void of the same order waits here, then finds it voided.
+    order = await orders.get(order_id, for_update=True)
+    if order is None:
+        raise OrderNotFound()
+    approval = await override.consume(action=OverrideAction.VOID, resource_id=str(order_id))
+    if order.status != "open":
+        raise OrderNotOpen(f"This order is {order.status}.", order_status=order.status)
+    voided = await orders.set_status(order_id, status="voided", version=order.version)
+    assert voided is not None, "the order is locked by this transaction"
+    await audit.append(
+        actor=Actor.of(principal),
+        action="order.voided",
+        resource_type="order",
+        resource_id=str(order_id),
+        payload={
+            "requested_by": principal.subject,
+            "approved_by": str(approval.approver_id),
+            "approved_by_role": approval.approver_role.value,
+            "reason": request.reason,
+            "override_jti": approval.jti,
+            "device_id": str(approval.device_id),
+            "total_minor": voided.total_minor,
+            "currency": voided.currency,
+            "version": voided.version,
+        },
+    )
+    return voided

@@ -1,0 +1,292 @@
+"""Manager overrides: a single-use token that a manager's PIN buys for one action on one
+resource, at one till.
+
+The till asks the identity service (`POST /v1/auth/overrides`) with the approving manager's
+PIN; the answer is an override token: a JWS signed with the identity service's key (ES256,
+`typ: override+jwt`), living at most 60 seconds, that names the tenant (`tid`), the device
+(`dev`), the staff member who asked (`req`), the approver (`sub`, role `arl`), the action
+(`act`) and the resource (`res`). The guarded endpoint reads it from `X-Override-Token` and
+calls `consume_override` inside its own tenant-bound transaction: every claim must match the
+request, and the token's `jti` is spent in the same transaction as the write it approves. So
+it is used exactly once, and a write that fails and rolls back leaves it usable for the rest
+of its short life.
+
+The token type keeps the two kinds of token apart in both directions: access-token
+verification (tokens.py) demands `at+jwt`, this demands `override+jwt`. An override token
+also carries no `role` and no `cnf`, so it fails access-token verification twice over.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Any
+from uuid import UUID
+
+import jwt
+from fastapi import Depends, Header, Request
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.api.problems import PermissionDenied
+from libs.auth.dependencies import CurrentPrincipal
+from libs.auth.keys import KeySource, UnknownSigningKey
+from libs.auth.principal import Principal
+from libs.auth.spent import spend_in
+from libs.auth.tokens import ALGORITHM
+from libs.config import platform_settings
+from libs.rbac.matrix import Role
+from libs.tenancy import TenantConnection
+
+OVERRIDE_TOKEN_TYPE = "override+jwt"  # noqa: S105 - a media type, not a secret
+OVERRIDE_HEADER = "X-Override-Token"
+MAX_OVERRIDE_LIFETIME_SECONDS = 60
+# Identity signs and another service verifies: allow that much disagreement between their
+# clocks about when a token was issued. Expiry is honoured exactly.
+CLOCK_SKEW_SECONDS = 5
+MAX_OVERRIDE_TOKEN_BYTES = 4096
+MAX_JTI_LENGTH = 128
+REQUIRED_CLAIMS = (
+    "iss", "aud", "iat", "exp", "jti", "sub", "arl", "req", "tid", "dev", "act", "res",
+)  # fmt: skip
+# The spent-token ledger's namespace; the scope is the device the token is bound to.
+SPENT_NAMESPACE = "override"
+APPROVER_ROLES = frozenset({Role.OWNER, Role.MANAGER})
+
+logger = logging.getLogger("halopos.auth")
+
+
+class OverrideAction(StrEnum):
+    REFUND = "refund"
+    VOID = "void"
+    DISCOUNT = "discount"
+    SHIFT_FORCE_CLOSE = "shift_force_close"
+
+
+class OverrideInvalid(PermissionDenied):
+    """One title for every reason; the detail says which (the till shows it, logs keep it)."""
+
+    code = "override-invalid"
+    title = "This needs a valid manager override for this action on this resource"
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    """A consumed override: who approved what, for whom, on which device."""
+
+    approver_id: UUID
+    approver_role: Role
+    requested_by: str
+    device_id: UUID
+    action: OverrideAction
+    resource_id: str
+    jti: str
+    expires_at: int
+
+
+def _uuid_claim(claims: dict[str, Any], name: str) -> UUID:
+    value = claims[name]
+    if not isinstance(value, str):
+        raise OverrideInvalid(f"The override's {name} claim is malformed.")
+    try:
+        return UUID(value)
+    except ValueError:
+        raise OverrideInvalid(f"The override's {name} claim is malformed.") from None
+
+
+def _string_claim(claims: dict[str, Any], name: str, *, max_length: int = 200) -> str:
+    value = claims[name]
+    if not isinstance(value, str) or not value or len(value) > max_length:
+        raise OverrideInvalid(f"The override's {name} claim is malformed.")
+    return value
+
+
+def _bound(claimed: object, expected: object, refusal: str) -> None:
+    """One binding of the token to the verified request (its principal, the guarded action
+    and resource); the token never supplies anything, it only has to agree."""
+    if claimed != expected:
+        raise OverrideInvalid(refusal)
+
+
+async def _signature_checked_claims(
+    token: str, *, keys: KeySource, issuer: str, audience: str
+) -> dict[str, Any]:
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError:
+        raise OverrideInvalid("The override token is malformed.") from None
+    if header.get("alg") != ALGORITHM:
+        raise OverrideInvalid(f"Override algorithm {header.get('alg')!r} is not accepted.")
+    if header.get("typ") != OVERRIDE_TOKEN_TYPE:
+        raise OverrideInvalid(f"Token type {header.get('typ')!r} is not an override token.")
+    kid = header.get("kid")
+    if not isinstance(kid, str):
+        raise OverrideInvalid("The override token names no signing key.")
+    try:
+        key = await keys.key(kid)
+    except UnknownSigningKey:
+        raise OverrideInvalid("The override token is signed by an unknown key.") from None
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            key,
+            algorithms=[ALGORITHM],
+            audience=audience,
+            issuer=issuer,
+            leeway=CLOCK_SKEW_SECONDS,
+            options={"require": list(REQUIRED_CLAIMS), "strict_aud": True},
+        )
+    except jwt.ExpiredSignatureError:
+        raise OverrideInvalid("The override has expired; ask the manager again.") from None
+    except jwt.PyJWTError as error:
+        raise OverrideInvalid(f"The override token is not valid: {error}.") from None
+    issued_at, expires_at = claims["iat"], claims["exp"]
+    if not isinstance(issued_at, int) or not isinstance(expires_at, int):
+        raise OverrideInvalid("The override's iat and exp must be whole seconds.")
+    if expires_at - issued_at > MAX_OVERRIDE_LIFETIME_SECONDS:
+        raise OverrideInvalid("The override's lifetime exceeds the maximum.")
+    if expires_at <= time.time():  # PyJWT's check allows the skew; expiry is exact here
+        raise OverrideInvalid("The override has expired; ask the manager again.")
+    return claims
+
+
+async def verify_override(
+    *,
+    keys: KeySource,
+    principal: Principal,
+    token: str | None,
+    action: OverrideAction,
+    resource_id: str,
+    issuer: str | None = None,
+    audience: str | None = None,
+) -> Override:
+    """Checks an override token against the request it came with, without spending it.
+
+    Raises `OverrideInvalid` unless it is a live `override+jwt` from the identity service for
+    this tenant, this device, this staff member, this action and this resource."""
+    if not token:
+        raise OverrideInvalid(f"Send a manager override token in {OVERRIDE_HEADER}.")
+    if len(token) > MAX_OVERRIDE_TOKEN_BYTES:
+        raise OverrideInvalid("The override token is too large.")
+    if principal.device_id is None:
+        raise OverrideInvalid("Overrides are used only from a registered device.")
+    settings = platform_settings()
+    claims = await _signature_checked_claims(
+        token,
+        keys=keys,
+        issuer=issuer or settings.jwt_issuer,
+        audience=audience or settings.jwt_audience,
+    )
+    device_id, requested_by = _uuid_claim(claims, "dev"), _string_claim(claims, "req")
+    _bound(_uuid_claim(claims, "tid"), principal.tenant_id, "The override is for another business.")
+    _bound(device_id, principal.device_id, "The override was granted to another device.")
+    _bound(requested_by, principal.subject, "The override was granted to another staff member.")
+    _bound(claims["act"], action.value, f"The override is not for this action ({action.value}).")
+    _bound(claims["res"], resource_id, "The override is for another resource.")
+    approver_role = claims["arl"]
+    if not isinstance(approver_role, str) or approver_role not in APPROVER_ROLES:
+        raise OverrideInvalid("The override's approver may not approve overrides.")
+    return Override(
+        approver_id=_uuid_claim(claims, "sub"),
+        approver_role=Role(approver_role),
+        requested_by=requested_by,
+        device_id=device_id,
+        action=action,
+        resource_id=resource_id,
+        jti=_string_claim(claims, "jti", max_length=MAX_JTI_LENGTH),
+        expires_at=claims["exp"],
+    )
+
+
+async def consume_override(
+    connection: AsyncConnection,
+    *,
+    keys: KeySource,
+    principal: Principal,
+    token: str | None,
+    action: OverrideAction,
+    resource_id: str,
+    issuer: str | None = None,
+    audience: str | None = None,
+) -> Override:
+    """Verifies an override token and spends it in `connection`'s transaction, which must be
+    the guarded write's own: if that write rolls back, so does the spend. Of concurrent uses
+    of one token exactly one succeeds (the others wait for its transaction, then find the
+    jti spent). Raises `OverrideInvalid` (403) for any mismatch, expiry or reuse."""
+    try:
+        override = await verify_override(
+            keys=keys,
+            principal=principal,
+            token=token,
+            action=action,
+            resource_id=resource_id,
+            issuer=issuer,
+            audience=audience,
+        )
+        first_use = await spend_in(
+            connection,
+            namespace=SPENT_NAMESPACE,
+            scope=str(override.device_id),
+            jti=override.jti,
+            expires_at=override.expires_at + CLOCK_SKEW_SECONDS,
+        )
+        if not first_use:
+            raise OverrideInvalid("This override has already been used.")
+    except OverrideInvalid as refusal:
+        logger.info(
+            "refused override for %s %s by %s: %s",
+            action.value,
+            resource_id,
+            principal.subject,
+            refusal.detail,
+        )
+        raise
+    return override
+
+
+PresentedOverride = Annotated[
+    str | None,
+    Header(
+        alias=OVERRIDE_HEADER,
+        description="A manager's override token from `POST /v1/auth/overrides`, for this "
+        "action on this resource; single-use, valid for up to 60 seconds",
+    ),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class OverrideGate:
+    """What a guarded endpoint hands its service: the token the request presented, ready to
+    be consumed for one action on one resource in the request's own transaction. The
+    service decides when (after its 404s, before its writes)."""
+
+    connection: AsyncConnection
+    keys: KeySource
+    principal: Principal
+    token: str | None
+
+    async def consume(self, *, action: OverrideAction, resource_id: str) -> Override:
+        return await consume_override(
+            self.connection,
+            keys=self.keys,
+            principal=self.principal,
+            token=self.token,
+            action=action,
+            resource_id=resource_id,
+        )
+
+
+async def _override_gate(
+    request: Request,
+    connection: TenantConnection,
+    principal: CurrentPrincipal,
+    token: PresentedOverride = None,
+) -> OverrideGate:
+    # The header is optional here so that a missing resource is a 404 before a missing
+    # override is a 403: consuming the token is the service's call.
+    keys: KeySource = request.app.state.authenticator.tokens.keys
+    return OverrideGate(connection=connection, keys=keys, principal=principal, token=token)
+
+
+ManagerOverride = Annotated[OverrideGate, Depends(_override_gate)]

@@ -1,0 +1,62 @@
+"""Manager overrides: `POST /v1/auth/overrides` (service.py says what is checked)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from libs.api.problems import Problem, problem_doc
+from libs.audit.append import AuditLog
+from libs.auth.dependencies import CurrentPrincipal
+from libs.config import platform_settings
+from libs.rbac import Permission
+from libs.rbac.guard import requires
+from libs.tenancy.database import TenantDatabase
+from services.identity.overrides import service
+from services.identity.overrides.repository import OverrideRepository
+from services.identity.overrides.schemas import OverrideGranted, OverrideRequest
+from services.identity.overrides.tokens import OverrideSigner
+from services.identity.sessions.lockout import Lockouts
+
+router = APIRouter(prefix="/v1/auth", tags=["overrides"])
+
+
+@router.post(
+    "/overrides",
+    status_code=201,
+    dependencies=[requires(Permission.OVERRIDES_REQUEST)],
+    responses={
+        403: problem_doc(
+            "Not from an active registered device, or the approver or PIN is not right"
+        ),
+        429: problem_doc("Too many failures for this approver; see Retry-After"),
+    },
+)
+async def request_override(
+    body: OverrideRequest, request: Request, principal: CurrentPrincipal
+) -> OverrideGranted:
+    """A manager (or owner) approves one action on one resource at this till with their PIN.
+
+    The answer is a single-use token, valid for up to 60 seconds, for this device, this
+    staff member, this action and this resource: send it as `X-Override-Token` with the
+    guarded request (e.g. `POST /v1/orders/{order_id}/void`). Every grant and every refusal
+    is audited; wrong PINs count towards the approver's sign-in lockout."""
+    settings = platform_settings()
+    signer = OverrideSigner(
+        request.app.state.signing_keys[0], settings.jwt_issuer, settings.jwt_audience
+    )
+    # Not the request's TenantConnection: that commits only when the endpoint returns, and
+    # a refusal's audit row and failure count must be committed before it is raised.
+    database: TenantDatabase = request.app.state.database
+    outcome: OverrideGranted | Problem
+    async with database.transaction(principal) as connection:
+        outcome = await service.request_override(
+            overrides=OverrideRepository.from_connection(connection),
+            lockouts=Lockouts(connection),
+            audit=AuditLog.from_connection(connection, service="identity"),
+            signer=signer,
+            principal=principal,
+            request=body,
+        )
+    if isinstance(outcome, Problem):
+        raise outcome
+    return outcome

@@ -1,0 +1,737 @@
+"""Manager overrides, end to end against the real Postgres: a manager's PIN buys a single-use
+token at the identity service; the orders service's void consumes it.
+
+An override token is bound to its tenant, device, requesting staff member, action and
+resource; it lives at most 60 seconds and is spent in the guarded write's own transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+
+from clients.dpop import DeviceKey
+from clients.session import DPoPAuth
+from libs.auth.overrides import OVERRIDE_TOKEN_TYPE, OverrideAction
+from libs.config import platform_settings
+from libs.rbac import Role
+from services.identity.keys.signing import SigningKey, mint_access_token
+from services.identity.overrides.tokens import mint_override_token
+from tests.conftest import PUBLIC_URL, Connect, LiveStack, Provision, TokenFactory
+
+SETTINGS = platform_settings()
+MANAGER_PIN = "2468"
+CASHIER_PIN = "1357"
+WRONG_PIN = "9999"
+ORDER = {
+    "currency": "AUD",
+    "lines": [{"name": "Flat white", "quantity": 2, "unit_price_minor": 550}],
+}
+
+
+@dataclass
+class Till:
+    """A business with a manager and a cashier (both with PINs), and the cashier signed in on
+    a registered device."""
+
+    tenant: uuid.UUID
+    manager_id: uuid.UUID
+    cashier_id: uuid.UUID
+    location_id: uuid.UUID
+    device_id: uuid.UUID
+    key: DeviceKey
+    cashier: DPoPAuth
+
+
+def person(role: str, pin: str) -> dict[str, Any]:
+    return {
+        "email": f"{role}.{uuid.uuid4().hex[:8]}@harbourlane.example",
+        "display_name": f"A {role}",
+        "role": role,
+        "pin": pin,
+    }
+
+
+async def as_service(
+    connect_as: Connect, service: str, tenant: uuid.UUID, query: str, *args: Any
+) -> list[Any]:
+    connection = await connect_as(service)
+    async with connection.transaction():
+        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+        return list(await connection.fetch(query, *args))
+
+
+async def register_device(
+    connect_as: Connect, tenant: uuid.UUID, key: DeviceKey, *, status: str = "active"
+) -> tuple[uuid.UUID, uuid.UUID]:
+    """A location and an activated device there with `key`: (location id, device id)."""
+    location_id, device_id = uuid.uuid4(), uuid.uuid4()
+    connection = await connect_as("identity")
+    async with connection.transaction():
+        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+        await connection.execute(
+            "INSERT INTO identity.locations (id, name, time_zone, business_day_cutoff_hour) "
+            "VALUES ($1, 'Front bar', 'Australia/Sydney', 3)",
+            location_id,
+        )
+        await connection.execute(
+            "INSERT INTO identity.devices "
+            "(id, location_id, name, key_thumbprint, public_jwk, activated_by, status) "
+            "VALUES ($1, $2, 'Till 1', $3, $4::jsonb, 'test', $5)",
+            device_id,
+            location_id,
+            key.thumbprint(),
+            json.dumps(key.public_jwk()),
+            status,
+        )
+    return location_id, device_id
+
+
+async def new_till(
+    tenant: uuid.UUID,
+    identity_client: httpx.AsyncClient,
+    token: TokenFactory,
+    connect_as: Connect,
+) -> Till:
+    owner = token(tenant, Role.OWNER)
+    staff_ids = []
+    for role, pin in (("manager", MANAGER_PIN), ("cashier", CASHIER_PIN)):
+        created = await identity_client.post("/v1/staff", json=person(role, pin), auth=owner)
+        assert created.status_code == 201, created.text
+        staff_ids.append(uuid.UUID(created.json()["id"]))
+    manager_id, cashier_id = staff_ids
+    key = DeviceKey.generate()
+    location_id, device_id = await register_device(connect_as, tenant, key)
+    cashier = token(
+        tenant, Role.CASHIER, str(cashier_id), key=key, location_id=location_id,
+        device_id=device_id,
+    )  # fmt: skip
+    return Till(tenant, manager_id, cashier_id, location_id, device_id, key, cashier)
+
+
+@pytest.fixture
+async def till(
+    provision: Provision,
+    identity_client: httpx.AsyncClient,
+    token: TokenFactory,
+    connect_as: Connect,
+) -> Till:
+    return await new_till(await provision(), identity_client, token, connect_as)
+
+
+async def open_order(
+    orders_client: httpx.AsyncClient, auth: httpx.Auth, **fields: Any
+) -> dict[str, Any]:
+    created = await orders_client.post("/v1/orders", json={**ORDER, **fields}, auth=auth)
+    assert created.status_code == 201, created.text
+    order: dict[str, Any] = created.json()
+    return order
+
+
+async def ask(
+    identity_client: httpx.AsyncClient,
+    till: Till,
+    resource_id: str,
+    *,
+    action: str = "void",
+    pin: str = MANAGER_PIN,
+    approver: uuid.UUID | None = None,
+    auth: httpx.Auth | None = None,
+) -> httpx.Response:
+    body = {
+        "approver_id": str(approver or till.manager_id),
+        "pin": pin,
+        "action": action,
+        "resource_id": resource_id,
+    }
+    return await identity_client.post("/v1/auth/overrides", json=body, auth=auth or till.cashier)
+
+
+async def approve(
+    identity_client: httpx.AsyncClient, till: Till, resource_id: str, *, action: str = "void"
+) -> str:
+    granted = await ask(identity_client, till, resource_id, action=action)
+    assert granted.status_code == 201, granted.text
+    override_token: str = granted.json()["override_token"]
+    return override_token
+
+
+async def void(
+    orders_client: httpx.AsyncClient,
+    order_id: str,
+    override_token: str | None,
+    auth: httpx.Auth,
+    reason: str = "Customer changed their mind",
+) -> httpx.Response:
+    headers = {"X-Override-Token": override_token} if override_token is not None else {}
+    return await orders_client.post(
+        f"/v1/orders/{order_id}/void", json={"reason": reason}, headers=headers, auth=auth
+    )
+
+
+def assert_refused(response: httpx.Response, detail: str) -> None:
+    assert response.status_code == 403, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["code"] == "override-invalid", problem
+    assert detail in problem["detail"], problem
+
+
+async def order_state(
+    orders_client: httpx.AsyncClient, order_id: str, auth: httpx.Auth
+) -> tuple[str, int]:
+    fetched = await orders_client.get(f"/v1/orders/{order_id}", auth=auth)
+    assert fetched.status_code == 200, fetched.text
+    return fetched.json()["status"], fetched.json()["version"]
+
+
+async def audit_rows(connect_as: Connect, tenant: uuid.UUID, action: str) -> list[dict[str, Any]]:
+    rows = await as_service(
+        connect_as,
+        "identity",
+        tenant,
+        "SELECT actor_type, actor_id, resource_id, payload FROM audit.events "
+        "WHERE action = $1 ORDER BY seq",
+        action,
+    )
+    return [{**dict(row), "payload": json.loads(row["payload"])} for row in rows]
+
+
+def sign(key: SigningKey, claims: dict[str, Any], *, typ: str) -> str:
+    return jwt.encode(
+        claims, key.private_key, algorithm="ES256", headers={"kid": key.kid, "typ": typ}
+    )
+
+
+def override_claims(till: Till, resource_id: str, **changes: Any) -> dict[str, Any]:
+    now = int(time.time())
+    return {
+        "iss": SETTINGS.jwt_issuer,
+        "aud": SETTINGS.jwt_audience,
+        "iat": now,
+        "exp": now + 60,
+        "jti": uuid.uuid4().hex,
+        "sub": str(till.manager_id),
+        "arl": "manager",
+        "req": str(till.cashier_id),
+        "tid": str(till.tenant),
+        "dev": str(till.device_id),
+        "act": "void",
+        "res": resource_id,
+        **changes,
+    }
+
+
+# --- granted and used ----------------------------------------------------------------------
+
+
+async def test_a_manager_approves_a_void_and_the_audit_names_cashier_and_manager(
+    till: Till,
+    identity_client: httpx.AsyncClient,
+    orders_client: httpx.AsyncClient,
+    connect_as: Connect,
+) -> None:
+    order = await open_order(orders_client, till.cashier)
+    granted = await ask(identity_client, till, order["id"])
+    assert granted.status_code == 201, granted.text
+    answer = granted.json()
+    assert answer["action"] == "void"
+    assert answer["resource_id"] == order["id"]
+    assert answer["approved_by"] == str(till.manager_id)
+    assert 0 < answer["expires_in"] <= 60
+
+    override_token = answer["override_token"]
+    assert jwt.get_unverified_header(override_token)["typ"] == OVERRIDE_TOKEN_TYPE
+    claims = jwt.decode(override_token, options={"verify_signature": False})
+    assert claims["exp"] - claims["iat"] <= 60
+    assert (claims["dev"], claims["req"], claims["act"], claims["res"], claims["tid"]) == (
+        str(till.device_id), str(till.cashier_id), "void", order["id"], str(till.tenant),
+    )  # fmt: skip
+    assert (claims["sub"], claims["arl"]) == (str(till.manager_id), "manager")
+
+    voided = await void(orders_client, order["id"], override_token, till.cashier)
+    assert voided.status_code == 200, voided.text
+    assert (voided.json()["status"], voided.json()["version"]) == ("voided", 2)
+    assert await order_state(orders_client, order["id"], till.cashier) == ("voided", 2)
+
+    [grant] = await audit_rows(connect_as, till.tenant, "override.granted")
+    assert (grant["actor_type"], grant["actor_id"]) == ("manager", str(till.manager_id))
+    assert grant["resource_id"] == order["id"]
+    assert grant["payload"]["requested_by"] == str(till.cashier_id)
+    assert grant["payload"]["device_id"] == str(till.device_id)
+    assert grant["payload"]["action"] == "void"
+    assert grant["payload"]["jti"] == claims["jti"]
+    assert MANAGER_PIN not in json.dumps(grant)
+
+    [voided_row] = await audit_rows(connect_as, till.tenant, "order.voided")
+    assert (voided_row["actor_type"], voided_row["actor_id"]) == ("cashier", str(till.cashier_id))
+    assert voided_row["resource_id"] == order["id"]
+    payload = voided_row["payload"]
+    assert payload["requested_by"] == str(till.cashier_id)
+    assert (payload["approved_by"], payload["approved_by_role"]) == (
+        str(till.manager_id),
+        "manager",
+    )
+    assert payload["reason"] == "Customer changed their mind"
+    assert payload["override_jti"] == claims["jti"]
+
+
+async def test_an_override_token_is_single_use(
+    till: Till,
+    identity_client: httpx.AsyncClient,
+    orders_client: httpx.AsyncClient,
+    connect_as: Connect,
+) -> None:
+    order = await open_order(orders_client, till.cashier)
+    override_token = await approve(identity_client, till, order["id"])
+    assert (await void(orders_client, order["id"], override_token, till.cashier)).status_code == 200
+
+    again = await void(orders_client, order["id"], override_token, till.cashier, reason="again")
+    assert_refused(again, "already been used")
+    assert await order_state(orders_client, order["id"], till.cashier) == ("voided", 2)
+    assert len(await audit_rows(connect_as, till.tenant, "order.voided")) == 1
+
+
+async def test_concurrent_uses_of_one_token_let_exactly_one_through(
+    till: Till,
+    identity_client: httpx.AsyncClient,
+    orders_client: httpx.AsyncClient,
+    connect_as: Connect,
+) -> None:
+    order = await open_order(orders_client, till.cashier)
+    override_token = await approve(identity_client, till, order["id"])
+    answers = await asyncio.gather(
+        *(void(orders_client, order["id"], override_token, till.cashier) for _ in range(2))
+    )
+    assert sorted(answer.status_code for answer in answers) == [200, 403], [
+        answer.text for answer in answers
+    ]
+    assert await order_state(orders_client, order["id"], till.cashier) == ("voided", 2)
+    assert len(await audit_rows(connect_as, till.tenant, "order.voided")) == 1
+
+
+async def test_a_void_that_fails_leaves_its_override_usable(
+    till: Till,
+    identity_client: httpx.AsyncClient,
+    orders_client: httpx.AsyncClient,
+    connect_as: Connect,
+) -> None:
+    """The token is spent in the void's own transaction: a void refused after the token was
+    checked (409, the order is not open) rolls the spend back with it."""
+    order = await open_order(orders_client, till.cashier)
+    override_token = await approve(identity_client, till, order["id"])
+    jti = jwt.decode(override_token, options={"verify_signature": False})["jti"]
+    set_status = "UPDATE orders.orders SET status = $2 WHERE id = $1::uuid"
+    await as_service(connect_as, "orders", till.tenant, set_status, order["id"], "closed")
+
+    refused = await void(orders_client, order["id"], override_token, till.cashier)
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["code"] == "order-not-open"
+    spent = "SELECT jti FROM auth.spent_tokens WHERE namespace = 'override' AND jti = $1"
+    assert await as_service(connect_as, "orders", till.tenant, spent, jti) == []
+
+    await as_service(connect_as, "orders", till.tenant, set_status, order["id"], "open")
+    voided = await void(orders_client, order["id"], override_token, till.cashier)
+    assert voided.status_code == 200, voided.text
+    assert len(await as_service(connect_as, "orders", till.tenant, spent, jti)) == 1
+
+
+async def test_voiding_a_voided_order_is_a_conflict(
+    till: Till, identity_client: httpx.AsyncClient, orders_client: httpx.AsyncClient
+) -> None:
+    order = await open_order(orders_client, till.cashier)
+    first = await approve(identity_client, till, order["id"])
+    assert (await void(orders_client, order["id"], first, till.cashier)).status_code == 200
+    second = await approve(identity_client, till, order["id"])
+    again = await void(orders_client, order["id"], second, till.cashier)
+    assert again.status_code == 409, again.text
+    assert again.json()["code"] == "order-not-open"
+    assert again.json()["order_status"] == "voided"
+
+
+# --- bound to resource, action, device, staff member and tenant ----------------------------
+
+
+async def test_an_override_is_bound_to_its_order(
+    till: Till, identity_client: httpx.AsyncClient, orders_client: httpx.AsyncClient
+) -> None:
+    first = await open_order(orders_client, till.cashier)
+    other = await open_order(orders_client, till.cashier)
+    override_token = await approve(identity_client, till, first["id"])
+
+    refused = await void(orders_client, other["id"], override_token, till.cashier)
+    assert_refused(refused, "another resource")
+    assert await order_state(orders_client, other["id"], till.cashier) == ("open", 1)
+    # A refusal spends nothing: the token still works where it belongs.
+    assert (await void(orders_client, first["id"], override_token, till.cashier)).status_code == 200
+
+
+async def test_an_override_is_bound_to_its_action(
+    till: Till, identity_client: httpx.AsyncClient, orders_client: httpx.AsyncClient
+) -> None:
+    order = await open_order(orders_client, till.cashier)
+    refund_token = await approve(identity_client, till, order["id"], action="refund")
+    refused = await void(orders_client, order["id"], refund_token, till.cashier)
+    assert_refused(refused, "not for this action")
+    assert await order_state(orders_client, order["id"], till.cashier) == ("open", 1)
+
+
+async def test_an_override_is_useless_from_another_device_or_for_another_cashier(
+    till: Till,
+    identity_client: httpx.AsyncClient,
+    orders_client: httpx.AsyncClient,
+    token: TokenFactory,
+) -> None:
+    order = await open_order(orders_client, till.cashier)
+    override_token = await approve(identity_client, till, order["id"])
+
+    other_device = token(
+        till.tenant, Role.CASHIER, str(till.cashier_id), location_id=till.location_id,
+        device_id=uuid.uuid4(),
+    )  # fmt: skip
+    assert_refused(
+        await void(orders_client, order["id"], override_token, other_device), "another device"
+    )
+    other_cashier = token(
+        till.tenant, Role.CASHIER, str(uuid.uuid4()), key=till.key,
+        location_id=till.location_id, device_id=till.device_id,
+    )  # fmt: skip
+    assert_refused(
+        await void(orders_client, order["id"], override_token, other_cashier),
+        "another staff member",
+    )
+    assert await order_state(orders_client, order["id"], till.cashier) == ("open", 1)
+
+
+async def test_an_override_is_useless_in_another_business(
+    till: Till,
+    provision: Provision,
+    identity_client: httpx.AsyncClient,
+    orders_client: httpx.AsyncClient,
+    token: TokenFactory,
+) -> None:
+    """Same order id, device id and staff id in another tenant: only `tid` differs."""
+    order = await open_order(orders_client, till.cashier)
+    override_token = await approve(identity_client, till, order["id"])
+    elsewhere = await provision()
+    twin = token(
+        elsewhere, Role.CASHIER, str(till.cashier_id), key=till.key, device_id=till.device_id
+    )
+    await open_order(orders_client, twin, id=order["id"])
+    assert_refused(await void(orders_client, order["id"], override_token, twin), "another business")
+
+
+async def test_an_expired_or_overlong_override_is_refused(
+    till: Till,
+    identity_client: httpx.AsyncClient,
+    orders_client: httpx.AsyncClient,
+    signing_key: SigningKey,
+) -> None:
+    order = await open_order(orders_client, till.cashier)
+    expired = mint_override_token(
+        signing_key,
+        issuer=SETTINGS.jwt_issuer,
+        audience=SETTINGS.jwt_audience,
+        tenant_id=till.tenant,
+        device_id=till.device_id,
+        requested_by=str(till.cashier_id),
+        approver_id=till.manager_id,
+        approver_role="manager",
+        action=OverrideAction.VOID,
+        resource_id=order["id"],
+        now=time.time() - 61,
+    )
+    assert_refused(await void(orders_client, order["id"], expired.token, till.cashier), "expired")
+
+    now = int(time.time())
+    overlong = sign(
+        signing_key, override_claims(till, order["id"], exp=now + 3600), typ=OVERRIDE_TOKEN_TYPE
+    )
+    assert_refused(await void(orders_client, order["id"], overlong, till.cashier), "lifetime")
+    # The same claims with a sane lifetime are accepted: the refusals above were for time.
+    fine = sign(signing_key, override_claims(till, order["id"]), typ=OVERRIDE_TOKEN_TYPE)
+    assert (await void(orders_client, order["id"], fine, till.cashier)).status_code == 200
+
+
+async def test_an_override_signed_by_another_key_or_for_a_cashier_approver_is_refused(
+    till: Till, orders_client: httpx.AsyncClient, signing_key: SigningKey
+) -> None:
+    order = await open_order(orders_client, till.cashier)
+    forged = sign(
+        SigningKey.generate(), override_claims(till, order["id"]), typ=OVERRIDE_TOKEN_TYPE
+    )
+    assert_refused(await void(orders_client, order["id"], forged, till.cashier), "unknown key")
+    by_cashier = sign(
+        signing_key, override_claims(till, order["id"], arl="cashier"), typ=OVERRIDE_TOKEN_TYPE
+    )
+    assert_refused(
+        await void(orders_client, order["id"], by_cashier, till.cashier), "may not approve"
+    )
+    assert await order_state(orders_client, order["id"], till.cashier) == ("open", 1)
+
+
+# --- the two token types never pass for each other -----------------------------------------
+
+
+async def test_an_override_token_is_not_an_access_token(
+    till: Till,
+    identity_client: httpx.AsyncClient,
+    orders_client: httpx.AsyncClient,
+    signing_key: SigningKey,
+) -> None:
+    order = await open_order(orders_client, till.cashier)
+    override_token = await approve(identity_client, till, order["id"])
+    # Even a token of the override type that carries every access-token claim, bound to the
+    # key that signs the proof: the type alone refuses it.
+    with_access_claims = sign(
+        signing_key,
+        {
+            **override_claims(till, order["id"]),
+            "sub": str(till.cashier_id),
+            "role": "owner",
+            "cnf": {"jkt": till.key.thumbprint()},
+        },
+        typ=OVERRIDE_TOKEN_TYPE,
+    )
+    for presented in (override_token, with_access_claims):
+        auth = DPoPAuth(till.key, presented, public_url=PUBLIC_URL)
+        for client, path in (
+            (orders_client, f"/v1/orders/{order['id']}"),
+            (identity_client, "/v1/staff"),
+        ):
+            response = await client.get(path, auth=auth)
+            assert response.status_code == 401, response.text
+            assert response.json()["code"] == "unauthenticated"
+    # Still unspent and usable as what it is.
+    assert (await void(orders_client, order["id"], override_token, till.cashier)).status_code == 200
+
+
+async def test_an_access_token_is_not_an_override_token(
+    till: Till, orders_client: httpx.AsyncClient, signing_key: SigningKey
+) -> None:
+    order = await open_order(orders_client, till.cashier)
+    access_token = till.cashier.access_token
+    assert access_token is not None
+    assert_refused(
+        await void(orders_client, order["id"], access_token, till.cashier), "not an override token"
+    )
+    # An access token (at+jwt) that carries every override claim is still not an override.
+    manager_access = mint_access_token(
+        signing_key,
+        issuer=SETTINGS.jwt_issuer,
+        audience=SETTINGS.jwt_audience,
+        subject=str(till.manager_id),
+        tenant_id=till.tenant,
+        role="manager",
+        device_id=till.device_id,
+    )
+    claims = jwt.decode(manager_access, options={"verify_signature": False})
+    disguised = sign(
+        signing_key, {**override_claims(till, order["id"]), **claims, "exp": claims["iat"] + 60},
+        typ="at+jwt",
+    )  # fmt: skip
+    assert_refused(
+        await void(orders_client, order["id"], disguised, till.cashier), "not an override token"
+    )
+    assert await order_state(orders_client, order["id"], till.cashier) == ("open", 1)
+
+
+# --- 404 before 403 -------------------------------------------------------------------------
+
+
+async def test_an_unknown_order_is_404_before_any_override_is_looked_at(
+    till: Till, orders_client: httpx.AsyncClient
+) -> None:
+    unknown = str(uuid.uuid4())
+    for presented in (None, "not-a-token"):
+        response = await void(orders_client, unknown, presented, till.cashier)
+        assert response.status_code == 404, response.text
+        assert response.json()["code"] == "order-not-found"
+
+
+async def test_another_tenants_order_is_404_and_a_missing_override_is_403(
+    till: Till,
+    provision: Provision,
+    identity_client: httpx.AsyncClient,
+    orders_client: httpx.AsyncClient,
+    token: TokenFactory,
+    connect_as: Connect,
+) -> None:
+    """Another business's order is not confirmed to exist, whatever override comes with it."""
+    theirs = await new_till(await provision(), identity_client, token, connect_as)
+    their_order = await open_order(orders_client, theirs.cashier)
+    their_override = await approve(identity_client, theirs, their_order["id"])
+    mine = await void(orders_client, their_order["id"], their_override, till.cashier)
+    assert mine.status_code == 404, mine.text
+    assert await order_state(orders_client, their_order["id"], theirs.cashier) == ("open", 1)
+
+    my_order = await open_order(orders_client, till.cashier)
+    assert_refused(
+        await void(orders_client, my_order["id"], None, till.cashier), "X-Override-Token"
+    )
+
+
+# --- granting: the device, the approver, the PIN, the lockout -------------------------------
+
+
+async def test_a_wrong_pin_is_refused_audited_and_locks_the_approver_after_five(
+    till: Till, identity_client: httpx.AsyncClient, connect_as: Connect
+) -> None:
+    order_id = str(uuid.uuid4())
+    for _ in range(5):
+        refused = await ask(identity_client, till, order_id, pin=WRONG_PIN)
+        assert refused.status_code == 403, refused.text
+        assert refused.json()["code"] == "override-refused"
+    locked = await ask(identity_client, till, order_id)  # the right PIN, too late
+    assert locked.status_code == 429, locked.text
+    assert int(locked.headers["retry-after"]) > 0
+
+    rows = await audit_rows(connect_as, till.tenant, "override.refused")
+    assert [row["payload"]["reason"] for row in rows] == ["wrong-pin"] * 5 + ["approver-locked"]
+    assert [row["payload"]["failures"] for row in rows[:5]] == [1, 2, 3, 4, 5]
+    assert {row["actor_id"] for row in rows} == {str(till.cashier_id)}
+    assert {row["payload"]["approver_id"] for row in rows} == {str(till.manager_id)}
+    assert all(
+        WRONG_PIN not in json.dumps(row) and MANAGER_PIN not in json.dumps(row) for row in rows
+    )
+    assert await audit_rows(connect_as, till.tenant, "override.granted") == []
+
+
+async def test_parallel_guesses_cannot_outrun_the_lockout(
+    till: Till, identity_client: httpx.AsyncClient
+) -> None:
+    order_id = str(uuid.uuid4())
+    answers = await asyncio.gather(
+        *(ask(identity_client, till, order_id, pin=WRONG_PIN) for _ in range(7))
+    )
+    assert sorted(answer.status_code for answer in answers) == [403] * 5 + [429] * 2
+
+
+async def test_a_right_pin_resets_the_approvers_failures(
+    till: Till, identity_client: httpx.AsyncClient
+) -> None:
+    order_id = str(uuid.uuid4())
+    for _ in range(4):
+        assert (await ask(identity_client, till, order_id, pin=WRONG_PIN)).status_code == 403
+    assert (await ask(identity_client, till, order_id)).status_code == 201
+    for _ in range(4):
+        assert (await ask(identity_client, till, order_id, pin=WRONG_PIN)).status_code == 403
+    assert (await ask(identity_client, till, order_id)).status_code == 201
+
+
+async def test_only_an_active_owner_or_manager_can_approve(
+    till: Till, identity_client: httpx.AsyncClient, connect_as: Connect
+) -> None:
+    order_id = str(uuid.uuid4())
+    # The cashier's own, correct PIN: answered exactly like a wrong one.
+    by_cashier = await ask(
+        identity_client, till, order_id, pin=CASHIER_PIN, approver=till.cashier_id
+    )
+    unknown = await ask(identity_client, till, order_id, approver=uuid.uuid4())
+    wrong = await ask(identity_client, till, order_id, pin=WRONG_PIN)
+    for response in (by_cashier, unknown, wrong):
+        assert response.status_code == 403, response.text
+    assert by_cashier.json() == unknown.json() == wrong.json()
+    assert by_cashier.json()["code"] == "override-refused"
+
+    rows = await audit_rows(connect_as, till.tenant, "override.refused")
+    assert [row["payload"]["reason"] for row in rows] == [
+        "not-an-approver", "unknown-approver", "wrong-pin",
+    ]  # fmt: skip
+
+
+async def test_a_principal_without_a_device_cannot_ask_or_use_an_override(
+    till: Till,
+    identity_client: httpx.AsyncClient,
+    orders_client: httpx.AsyncClient,
+    token: TokenFactory,
+    signing_key: SigningKey,
+    connect_as: Connect,
+) -> None:
+    order = await open_order(orders_client, till.cashier)
+    backoffice = token(till.tenant, Role.CASHIER, str(till.cashier_id))
+    asked = await ask(identity_client, till, order["id"], auth=backoffice)
+    assert asked.status_code == 403, asked.text
+    assert asked.json()["code"] == "override-device-required"
+    [row] = await audit_rows(connect_as, till.tenant, "override.refused")
+    assert row["payload"]["reason"] == "no-device"
+
+    valid_elsewhere = sign(signing_key, override_claims(till, order["id"]), typ=OVERRIDE_TOKEN_TYPE)
+    assert_refused(
+        await void(orders_client, order["id"], valid_elsewhere, backoffice), "registered device"
+    )
+    assert await order_state(orders_client, order["id"], till.cashier) == ("open", 1)
+
+
+async def test_a_revoked_device_or_a_token_bound_to_another_key_cannot_ask(
+    till: Till, identity_client: httpx.AsyncClient, token: TokenFactory, connect_as: Connect
+) -> None:
+    revoked_key = DeviceKey.generate()
+    location_id, revoked_device = await register_device(
+        connect_as, till.tenant, revoked_key, status="revoked"
+    )
+    on_revoked = token(
+        till.tenant, Role.CASHIER, str(till.cashier_id), key=revoked_key,
+        location_id=location_id, device_id=revoked_device,
+    )  # fmt: skip
+    # Names the registered device, but bound to a key that is not the device's.
+    foreign_key = token(
+        till.tenant, Role.CASHIER, str(till.cashier_id), location_id=till.location_id,
+        device_id=till.device_id,
+    )  # fmt: skip
+    for auth in (on_revoked, foreign_key):
+        asked = await ask(identity_client, till, str(uuid.uuid4()), auth=auth)
+        assert asked.status_code == 403, asked.text
+        assert asked.json()["code"] == "override-device-required"
+    rows = await audit_rows(connect_as, till.tenant, "override.refused")
+    assert [row["payload"]["reason"] for row in rows] == [
+        "device-not-active", "device-key-mismatch",
+    ]  # fmt: skip
+
+
+async def test_the_request_is_strict(till: Till, identity_client: httpx.AsyncClient) -> None:
+    base = {"approver_id": str(till.manager_id), "pin": MANAGER_PIN, "action": "void"}
+    for body in (
+        {**base, "resource_id": "x", "tenant_id": str(uuid.uuid4())},
+        {**base, "resource_id": "x", "action": "open_cash_drawer"},
+        {**base, "resource_id": "x", "pin": "12ab"},
+        {**base, "resource_id": "a" * 65},
+        {**base, "resource_id": "../orders"},
+    ):
+        response = await identity_client.post("/v1/auth/overrides", json=body, auth=till.cashier)
+        assert response.status_code == 422, (body, response.text)
+
+
+async def test_an_order_id_is_named_canonically(
+    till: Till, identity_client: httpx.AsyncClient, orders_client: httpx.AsyncClient
+) -> None:
+    order = await open_order(orders_client, till.cashier)
+    granted = await ask(identity_client, till, order["id"].upper())
+    assert granted.status_code == 201, granted.text
+    assert granted.json()["resource_id"] == order["id"]
+    override_token = granted.json()["override_token"]
+    assert (await void(orders_client, order["id"], override_token, till.cashier)).status_code == 200
+
+
+async def test_the_whole_flow_through_the_gateway(
+    till: Till, live_stack: LiveStack, connect_as: Connect
+) -> None:
+    """The gateway forwards X-Override-Token untouched, and the orders service behind it
+    verifies the token with the keys it fetched from the identity service's JWKS."""
+    async with httpx.AsyncClient(base_url=live_stack.gateway) as gateway:
+        order = await open_order(gateway, till.cashier)
+        override_token = await approve(gateway, till, order["id"])
+        voided = await void(gateway, order["id"], override_token, till.cashier)
+        assert voided.status_code == 200, voided.text
+        assert voided.json()["status"] == "voided"
+        assert_refused(await void(gateway, order["id"], override_token, till.cashier), "used")
+    [row] = await audit_rows(connect_as, till.tenant, "order.voided")
+    assert row["payload"]["approved_by"] == str(till.manager_id)
