@@ -198,11 +198,11 @@ def upgrade() -> None:
     op.execute(f"CREATE SCHEMA auth AUTHORIZATION {OWNER_ROLE}")
     op.execute(f"SET LOCAL ROLE {OWNER_ROLE}")
     op.execute("REVOKE ALL ON SCHEMA auth FROM PUBLIC")
-    op.execute("ALTER TABLE identity.tenants ADD COLUMN owner_totp_required boolean")
-    op.execute("UPDATE identity.tenants SET owner_totp_required = false")
+    # One statement, so existing tenants get the default: an UPDATE here would run under the
+    # registry's row-level security and reach no row at all.
     op.execute(
-        "ALTER TABLE identity.tenants ALTER COLUMN owner_totp_required SET NOT NULL, "
-        "ALTER COLUMN owner_totp_required SET DEFAULT false"
+        "ALTER TABLE identity.tenants "
+        "ADD COLUMN owner_totp_required boolean NOT NULL DEFAULT false"
     )
     # TOTP secrets are encrypted by the identity service (AES-GCM, key from the environment):
     # unlike a password they must be readable again, so they cannot be hashed.
