@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 UV_VERSION := 0.13.9
 
-.PHONY: run test migrate lint format typecheck bench lock rbac-docs token clean
+.PHONY: run test migrate lint format typecheck bench lock rbac-docs demo clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,9 +44,9 @@ bench: $(VENV)/.installed
 rbac-docs: $(VENV)/.installed
 	$(BIN)/python -m libs.rbac.docs > docs/rbac.md
 
-## A short-lived dev token for a demo tenant: make token ROLE=owner TENANT=au
-token: $(VENV)/.installed
-	$(BIN)/halopos dev-token --tenant $(or $(TENANT),au) --role $(or $(ROLE),owner)
+## The demo path against a running `make run` (another terminal): make demo TENANT=eu
+demo: $(VENV)/.installed
+	$(BIN)/halopos demo --tenant $(or $(TENANT),au)
 
 ## Regenerate requirements.lock from pyproject.toml (pinned, with hashes).
 lock: $(VENV)/.installed

@@ -10,8 +10,6 @@ import sys
 import uuid
 from typing import Any
 
-from deploy.state import SIGNING_KEY_FILE
-
 
 def _migrate(arguments: argparse.Namespace) -> int:
     from deploy import database as db
@@ -36,26 +34,26 @@ def _run(arguments: argparse.Namespace) -> int:
     return run_platform()
 
 
-def _dev_token(arguments: argparse.Namespace) -> int:
-    from deploy.seed import DEMO_BY_KEY
-    from libs.config import platform_settings
-    from services.identity.keys.signing import SigningKey, mint_access_token
+def _demo(arguments: argparse.Namespace) -> int:
+    """The demo path against a running `make run`, with the demo tenant's credentials."""
+    from clients.demo import run_demo
+    from deploy.seed import DEMO_BY_KEY, demo_staff
 
-    if not SIGNING_KEY_FILE.exists():
-        print("no dev signing key yet: run `make run` once", file=sys.stderr)
-        return 1
-    demo = DEMO_BY_KEY.get(arguments.tenant)
-    tenant_id = demo.tenant_id if demo else uuid.UUID(arguments.tenant)
-    settings = platform_settings()
-    print(
-        mint_access_token(
-            SigningKey.load(SIGNING_KEY_FILE),
-            issuer=settings.jwt_issuer,
-            audience=settings.jwt_audience,
-            subject=arguments.subject or f"demo-{arguments.role}",
-            tenant_id=tenant_id,
-            role=arguments.role,
-            location_id=demo.location_id if demo else None,
+    demo = DEMO_BY_KEY[arguments.tenant]
+    staff = {person.role: person for person in demo_staff(demo)}
+    manager, cashier = staff["manager"], staff["cashier"]
+    assert manager.password is not None
+    assert cashier.pin is not None
+    asyncio.run(
+        run_demo(
+            url=arguments.url,
+            business=str(demo.tenant_id),
+            location=str(demo.location_id),
+            manager_email=manager.email,
+            manager_password=manager.password,
+            cashier=str(cashier.staff_id),
+            pin=cashier.pin,
+            currency=demo.currency,
         )
     )
     return 0
@@ -142,13 +140,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser(
         "migrate", help="apply migrations, roles and grants to DATABASE_URL"
     ).set_defaults(handler=_migrate)
-    token = commands.add_parser("dev-token", help="mint a 10-minute dev access token")
-    token.add_argument("--tenant", default="au", help="au, eu or a tenant UUID")
-    token.add_argument(
-        "--role", default="owner", choices=["owner", "manager", "cashier", "accountant"]
-    )
-    token.add_argument("--subject", default=None)
-    token.set_defaults(handler=_dev_token)
+    demo = commands.add_parser("demo", help="walk the demo path against a running platform")
+    demo.add_argument("--tenant", default="au", choices=["au", "eu"])
+    demo.add_argument("--url", default="http://127.0.0.1:8000")
+    demo.set_defaults(handler=_demo)
     _add_provisioning(commands)
     arguments = parser.parse_args(argv)
     result: int = arguments.handler(arguments)

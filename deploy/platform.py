@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from deploy import database as db
 from deploy.embedded_postgres import EmbeddedPostgres, ensure_running
-from deploy.seed import DEMO_TENANTS, seed_demo_tenants
-from deploy.state import REPO, SIGNING_KEY_FILE
-from libs.config import SERVICES
+from deploy.seed import DEMO_TENANTS, demo_staff, seed_demo_tenants
+from deploy.state import REPO, SIGNING_KEY_FILE, ensure_totp_key
+from libs.config import DATABASE_LOGINS, SERVICES
 from services.identity.keys.signing import SigningKey
 from services.identity.tenants.service import REGIONS
 
@@ -48,8 +48,8 @@ def prepare_database(database_name: str, *, fresh: bool = False) -> PreparedData
             admin_url = db.with_database(admin_url, database_name)
         db.migrate(admin_url)
         provided = {
-            spec.name: os.environ.get(f"HALOPOS_{spec.name.upper()}_DATABASE_URL", "")
-            for spec in SERVICES
+            name: os.environ.get(f"HALOPOS_{name.upper()}_DATABASE_URL", "")
+            for name in DATABASE_LOGINS
         }
         if all(provided.values()) and not fresh:
             service_urls = provided
@@ -131,6 +131,8 @@ def run_platform() -> int:
         **os.environ,
         **db.service_environment(prepared.service_urls),
         "HALOPOS_IDENTITY_SIGNING_KEY_FILES": str(SIGNING_KEY_FILE),
+        "HALOPOS_IDENTITY_TOTP_KEY_FILE": str(ensure_totp_key()),
+        "HALOPOS_PUBLIC_URL": f"http://127.0.0.1:{GATEWAY_PORT}",
     }
     stopping = False
 
@@ -174,12 +176,18 @@ def _print_banner(prepared: PreparedDatabase) -> None:
     for demo in DEMO_TENANTS:
         lines.append(
             f"    {demo.key}  {demo.name} ({REGIONS[demo.region]}, {demo.currency}, "
-            f"{demo.time_zone})"
+            f"{demo.time_zone})  business {demo.tenant_id}  location {demo.location_id}"
         )
+        for person in demo_staff(demo):
+            secrets = [f"password {person.password}"] if person.password else []
+            secrets += [f"PIN {person.pin}"] if person.pin else []
+            lines.append(
+                f"        {person.role:<8} {person.email}  staff {person.staff_id}  "
+                + ", ".join(secrets)
+            )
     lines += [
-        "  sign in (dev tokens until staff sign-in lands; valid 10 minutes):",
-        "    make token TENANT=au ROLE=owner     # roles: owner manager cashier accountant",
-        f'    curl -H "Authorization: Bearer $(make -s token)" {base}/v1/orders',
+        "  demo path (another terminal): activate a till with a code, PIN sign-in, sell with DPoP",
+        "    make demo            # or: make demo TENANT=eu; the steps are in clients/demo.py",
         "  Ctrl-C stops everything.",
         "",
     ]

@@ -1,12 +1,16 @@
-"""Two demo tenants, one per region, created idempotently (a second `make run` reuses them)."""
+"""Two demo tenants, one per region, each with an owner, a manager and a cashier, created
+idempotently (a second `make run` reuses them). Passwords and PINs are generated per checkout
+and kept in `.state/secrets.json`."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 
-from libs.audit.append import Actor
+from libs.audit.append import Actor, AuditLog
 from libs.tenancy.database import TenantDatabase
+from services.identity.staff.credentials import hash_secret
+from services.identity.staff.repository import StaffRepository
 from services.identity.tenants.service import create_location, create_tenant, find_tenant
 
 SEED = Actor(type="operator", id="halopos-seed")
@@ -42,11 +46,66 @@ DEMO_TENANTS = (
 DEMO_BY_KEY = {demo.key: demo for demo in DEMO_TENANTS}
 
 
+@dataclass(frozen=True)
+class DemoStaff:
+    role: str
+    display_name: str
+    staff_id: uuid.UUID
+    email: str
+    password: str | None
+    pin: str | None
+
+
+def demo_staff(demo: DemoTenant) -> list[DemoStaff]:
+    from deploy.state import demo_secret
+
+    domain = f"{demo.key}.demo.halopos.example"
+    people = [("owner", "Olive Owner", True, False), ("manager", "Max Manager", True, True),
+              ("cashier", "Casey Cashier", False, True)]  # fmt: skip
+    return [
+        DemoStaff(
+            role=role,
+            display_name=name,
+            staff_id=_demo_id(f"staff/{demo.key}/{role}"),
+            email=f"{role}@{domain}",
+            password=demo_secret(f"{demo.key}/{role}/password") if password else None,
+            pin=demo_secret(f"{demo.key}/{role}/pin", digits=4) if pin else None,
+        )
+        for role, name, password, pin in people
+    ]
+
+
+async def _seed_staff(database: TenantDatabase, demo: DemoTenant) -> None:
+    async with database.provisioning_transaction(demo.tenant_id) as connection:
+        staff = StaffRepository.from_connection(connection)
+        for person in demo_staff(demo):
+            if await staff.get(person.staff_id) is not None:
+                continue
+            await staff.insert(
+                staff_id=person.staff_id,
+                email=person.email,
+                display_name=person.display_name,
+                role=person.role,
+                password_hash=await hash_secret(person.password) if person.password else None,
+                pin_hash=await hash_secret(person.pin) if person.pin else None,
+            )
+            await AuditLog.from_connection(connection, service="identity").append(
+                actor=SEED,
+                action="staff.created",
+                resource_type="staff",
+                resource_id=str(person.staff_id),
+                payload={"email": person.email, "display_name": person.display_name,
+                         "role": person.role, "password_set": person.password is not None,
+                         "pin_set": person.pin is not None},
+            )  # fmt: skip
+
+
 async def seed_demo_tenants(identity_database_url: str) -> None:
     database = TenantDatabase(identity_database_url, pool_size=1)
     try:
         for demo in DEMO_TENANTS:
             if await find_tenant(database, demo.tenant_id) is not None:
+                await _seed_staff(database, demo)
                 continue
             await create_tenant(
                 database,
@@ -65,5 +124,6 @@ async def seed_demo_tenants(identity_database_url: str) -> None:
                 location_id=demo.location_id,
                 actor=SEED,
             )
+            await _seed_staff(database, demo)
     finally:
         await database.dispose()

@@ -1,11 +1,13 @@
 """Local state of a development checkout: `.state/` (git-ignored), created on first use.
 
 It holds the embedded Postgres data directory, generated dev secrets (database role passwords,
-the dev token-signing key) and nothing that a production deployment would read.
+the dev token-signing key, the TOTP encryption key, demo staff credentials) and nothing that a
+production deployment would read.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
@@ -16,6 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 STATE = Path(os.environ.get("HALOPOS_STATE_DIR", REPO / ".state"))
 SECRETS_FILE = STATE / "secrets.json"
 SIGNING_KEY_FILE = STATE / "keys" / "identity-signing.pem"
+TOTP_KEY_FILE = STATE / "keys" / "identity-totp.key"
 
 
 def dev_secrets() -> dict[str, Any]:
@@ -41,3 +44,26 @@ def role_password(role: str) -> str:
         passwords[role] = secrets.token_urlsafe(24)
         SECRETS_FILE.write_text(json.dumps(data))
     return passwords[role]
+
+
+def demo_secret(name: str, *, digits: int | None = None) -> str:
+    """A generated demo credential (staff passwords and PINs), stable across runs."""
+    data = dev_secrets()
+    demo: dict[str, str] = data.setdefault("demo", {})
+    if name not in demo:
+        if digits is None:
+            demo[name] = secrets.token_urlsafe(12)
+        else:
+            demo[name] = "".join(secrets.choice("0123456789") for _ in range(digits))
+        SECRETS_FILE.write_text(json.dumps(data))
+    return demo[name]
+
+
+def ensure_totp_key() -> Path:
+    """The dev key that encrypts TOTP secrets at rest (production: from its secret store)."""
+    if not TOTP_KEY_FILE.exists():
+        TOTP_KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(TOTP_KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(base64.b64encode(secrets.token_bytes(32)).decode("ascii"))
+    return TOTP_KEY_FILE
