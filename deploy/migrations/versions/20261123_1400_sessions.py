@@ -201,8 +201,7 @@ def upgrade() -> None:
     # One statement, so existing tenants get the default: an UPDATE here would run under the
     # registry's row-level security and reach no row at all.
     op.execute(
-        "ALTER TABLE identity.tenants "
-        "ADD COLUMN owner_totp_required boolean NOT NULL DEFAULT false"
+        "ALTER TABLE identity.tenants ADD COLUMN owner_totp_required boolean NOT NULL DEFAULT false"
     )
     # TOTP secrets are encrypted by the identity service (AES-GCM, key from the environment):
     # unlike a password they must be readable again, so they cannot be hashed.
