@@ -203,6 +203,18 @@ async def test_five_wrong_pins_lock_the_staff_member_out_and_are_audited(
     assert await _audit(connect_as, till.tenant, "sign_in.refused_locked")
 
 
+async def test_parallel_guesses_cannot_outrun_the_lockout(
+    identity_client: httpx.AsyncClient, till: Till, connect_as: Connect
+) -> None:
+    """Guesses sent all at once take turns on the device: each sees the failures recorded
+    before it, so the sixth and seventh are locked out before any PIN is compared."""
+    answers = await asyncio.gather(
+        *(_sign_in(identity_client, till, pin="111111") for _ in range(7))
+    )
+    assert sorted(answer.status_code for answer in answers) == [401] * 5 + [429] * 2
+    assert len(await _audit(connect_as, till.tenant, "sign_in.failed")) == 5
+
+
 async def test_failures_across_staff_lock_the_device(
     identity_client: httpx.AsyncClient, till: Till
 ) -> None:

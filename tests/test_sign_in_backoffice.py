@@ -4,6 +4,7 @@ to the key that started them, and the business's security settings."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 import uuid
@@ -353,6 +354,20 @@ async def test_five_failures_lock_the_staff_member_even_against_the_right_passwo
         uuid.UUID(manager.id),
     )
     assert (lockout["failures"], lockout["locked_until"]) == (0, None)
+
+
+async def test_parallel_password_guesses_cannot_outrun_the_lockout(
+    business: Business, identity_client: httpx.AsyncClient
+) -> None:
+    manager = await add_staff(identity_client, business, "manager")
+    key = DeviceKey.generate()
+    answers = await asyncio.gather(
+        *(
+            sign_in(identity_client, key, business.tenant, manager.email, "guess " * 3)
+            for _ in range(7)
+        )
+    )
+    assert sorted(answer.status_code for answer in answers) == [401] * 5 + [429] * 2
 
 
 # TOTP

@@ -81,9 +81,11 @@ class SignInRepository:
     # Staff.
 
     async def staff_by_email(self, email: str) -> SignInStaff | None:
-        row = (
-            await self._connection.execute(sa.select(*_STAFF).where(staff.c.email == email))
-        ).first()
+        """The staff member, locked (FOR NO KEY UPDATE) for the rest of the sign-in attempt:
+        concurrent guesses at one password take turns, each seeing the failures recorded
+        before it, so parallel guesses cannot outrun the lockout."""
+        query = sa.select(*_STAFF).where(staff.c.email == email).with_for_update(key_share=True)
+        row = (await self._connection.execute(query)).first()
         return SignInStaff(**row._asdict()) if row else None
 
     async def accept_totp_step(self, staff_id: UUID, step: int) -> bool:

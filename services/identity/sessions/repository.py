@@ -140,14 +140,25 @@ class SessionRepository:
             )
         return list(ended)
 
-    async def device(self, device_id: UUID) -> Any:
-        query = sa.select(
-            devices.c.id, devices.c.location_id, devices.c.key_thumbprint, devices.c.status
-        ).where(devices.c.id == device_id)
+    async def device_for_sign_in(self, device_id: UUID) -> Any:
+        """The device, locked (FOR NO KEY UPDATE) for the rest of the sign-in: concurrent PIN
+        attempts on one till take turns, each seeing the failures recorded before it, and a
+        revocation in flight finishes first, so no session starts on a device just revoked."""
+        query = (
+            sa.select(
+                devices.c.id, devices.c.location_id, devices.c.key_thumbprint, devices.c.status
+            )
+            .where(devices.c.id == device_id)
+            .with_for_update(key_share=True)
+        )
         return (await self._connection.execute(query)).first()
 
-    async def staff_credentials(self, staff_id: UUID) -> Any:
-        query = sa.select(staff.c.id, staff.c.role, staff.c.active, staff.c.pin_hash).where(
-            staff.c.id == staff_id
+    async def staff_for_sign_in(self, staff_id: UUID) -> Any:
+        """The staff member, locked like the device (always after it): guesses at one PIN
+        from several tills take turns too, and a deactivation in flight finishes first."""
+        query = (
+            sa.select(staff.c.id, staff.c.role, staff.c.active, staff.c.pin_hash)
+            .where(staff.c.id == staff_id)
+            .with_for_update(key_share=True)
         )
         return (await self._connection.execute(query)).first()

@@ -232,10 +232,11 @@ async def pin_sign_in(
     device and the staff member each earn back-off (lockout.py); failures and lockouts are
     audited against the device."""
     device_id = UUID(hex=device.secret)
-    found = await repository.device(device_id)
+    found = await repository.device_for_sign_in(device_id)
     if found is None or found.status != "active" or found.key_thumbprint != key_thumbprint:
         await verify_secret(None, pin)
         return SignInFailed()
+    member = await repository.staff_for_sign_in(staff_id)
     device_actor = Actor(type="device", id=str(device_id))
     for subject, subject_id in ((Subject.DEVICE, device_id), (Subject.STAFF, staff_id)):
         until = await lockouts.locked_until(subject, subject_id)
@@ -246,7 +247,6 @@ async def pin_sign_in(
                 payload={"method": "pin", "locked": subject.value, "until": until.isoformat()},
             )  # fmt: skip
             return LockedOut(retry_after=retry_after(until))
-    member = await repository.staff_credentials(staff_id)
     matches = await verify_secret(member.pin_hash if member else None, pin)
     if member is None or not member.active or not matches:
         failures = [await lockouts.record_failure(Subject.DEVICE, device_id)]
