@@ -735,3 +735,107 @@ async def test_the_whole_flow_through_the_gateway(
         assert_refused(await void(gateway, order["id"], override_token, till.cashier), "used")
     [row] = await audit_rows(connect_as, till.tenant, "order.voided")
     assert row["payload"]["approved_by"] == str(till.manager_id)
+
+
+# --- per-business limits -------------------------------------------------------------------
+
+LIMITS = "/v1/settings/override-limits"
+
+
+async def test_by_default_every_void_needs_an_override(
+    till: Till, token: TokenFactory, orders_client: httpx.AsyncClient
+) -> None:
+    limits = await orders_client.get(LIMITS, auth=till.cashier)
+    assert limits.status_code == 200, limits.text
+    assert limits.json() == {
+        "void_limit_minor": 0,
+        "refund_limit_minor": 0,
+        "discount_limit_bps": 0,
+    }
+    order = await open_order(orders_client, till.cashier)
+    assert_refused(await void(orders_client, order["id"], None, till.cashier), "X-Override-Token")
+
+
+async def test_below_the_businesss_void_limit_a_cashier_voids_alone(
+    till: Till,
+    token: TokenFactory,
+    provision: Provision,
+    identity_client: httpx.AsyncClient,
+    orders_client: httpx.AsyncClient,
+    connect_as: Connect,
+) -> None:
+    owner = token(till.tenant, Role.OWNER)
+    changed = await orders_client.patch(LIMITS, json={"void_limit_minor": 1100}, auth=owner)
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["void_limit_minor"] == 1100
+
+    at_limit = await open_order(orders_client, till.cashier)  # 2 x 550 = 1100
+    voided = await void(orders_client, at_limit["id"], None, till.cashier)
+    assert voided.status_code == 200, voided.text
+    above = await open_order(
+        orders_client, till.cashier,
+        lines=[{"name": "Flat white", "quantity": 3, "unit_price_minor": 550}],
+    )  # fmt: skip
+    assert_refused(await void(orders_client, above["id"], None, till.cashier), "X-Override-Token")
+    override_token = await approve(identity_client, till, above["id"])
+    assert (await void(orders_client, above["id"], override_token, till.cashier)).status_code == 200
+
+    alone, approved = await audit_rows(connect_as, till.tenant, "order.voided")
+    assert alone["payload"]["approved_by"] is None
+    assert alone["payload"]["override_required"] is False
+    assert alone["payload"]["void_limit_minor"] == 1100
+    assert approved["payload"]["approved_by"] == str(till.manager_id)
+    assert approved["payload"]["override_required"] is True
+    [change] = await audit_rows(connect_as, till.tenant, "override_limits.changed")
+    assert (change["actor_type"], change["payload"]["before"]["void_limit_minor"]) == ("owner", 0)
+    assert change["payload"]["after"]["void_limit_minor"] == 1100
+
+    # Another business's limits are its own.
+    other = await new_till(await provision(), identity_client, token, connect_as)
+    assert (await orders_client.get(LIMITS, auth=other.cashier)).json()["void_limit_minor"] == 0
+    elsewhere = await open_order(orders_client, other.cashier)
+    assert_refused(
+        await void(orders_client, elsewhere["id"], None, other.cashier), "X-Override-Token"
+    )
+
+
+async def test_an_override_presented_below_the_limit_is_still_checked_and_spent(
+    till: Till,
+    token: TokenFactory,
+    identity_client: httpx.AsyncClient,
+    orders_client: httpx.AsyncClient,
+    connect_as: Connect,
+) -> None:
+    owner = token(till.tenant, Role.OWNER)
+    await orders_client.patch(LIMITS, json={"void_limit_minor": 5000}, auth=owner)
+    order = await open_order(orders_client, till.cashier)
+    other_order = await open_order(orders_client, till.cashier)
+    wrong = await approve(identity_client, till, other_order["id"])
+    assert_refused(await void(orders_client, order["id"], wrong, till.cashier), "another resource")
+    right = await approve(identity_client, till, order["id"])
+    assert (await void(orders_client, order["id"], right, till.cashier)).status_code == 200
+    [row] = await audit_rows(connect_as, till.tenant, "order.voided")
+    assert row["payload"]["approved_by"] == str(till.manager_id)
+
+
+async def test_only_owners_change_limits_and_nonsense_changes_nothing(
+    till: Till, token: TokenFactory, orders_client: httpx.AsyncClient
+) -> None:
+    for role in (Role.MANAGER, Role.CASHIER, Role.ACCOUNTANT):
+        refused = await orders_client.patch(
+            LIMITS, json={"void_limit_minor": 10**6}, auth=token(till.tenant, role)
+        )
+        assert refused.status_code == 403, (role, refused.text)
+    owner = token(till.tenant, Role.OWNER)
+    for body in (
+        {},
+        {"void_limit_minor": -1},
+        {"void_limit_minor": None},
+        {"discount_limit_bps": 10_001},
+        {"void_limit_minor": 1.5},
+        {"tenant_id": str(uuid.uuid4()), "void_limit_minor": 5},
+    ):
+        answer = await orders_client.patch(LIMITS, json=body, auth=owner)
+        assert answer.status_code == 422, (body, answer.text)
+        assert answer.headers["content-type"] == "application/problem+json"
+    assert (await orders_client.get(LIMITS, auth=owner)).json()["void_limit_minor"] == 0

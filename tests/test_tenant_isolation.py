@@ -131,6 +131,9 @@ CASES: dict[str, TableCase] = {
         _row("orders.idempotency_keys", key=lambda: uuid.uuid4().hex, request_hash=b"h" * 32,
              status_code=201, response="{}"),
     ),
+    "orders.override_limits": TableCase(
+        "orders", "void_limit_minor = 1", _row("orders.override_limits", void_limit_minor=500)
+    ),
     "audit.events": TableCase(
         "orders", "action = 'tampered'",
         _row("audit.events", seq=1, id=uuid.uuid4, occurred_at=lambda: datetime.now(UTC),

@@ -33,6 +33,8 @@ class Permission(StrEnum):
     STAFF_WRITE = "staff:write"
     DEVICES_MANAGE = "devices:manage"
     OVERRIDES_REQUEST = "overrides:request"
+    OVERRIDE_LIMITS_READ = "override-limits:read"
+    OVERRIDE_LIMITS_WRITE = "override-limits:write"
     SECURITY_MANAGE = "security:manage"
     REPORTS_READ = "reports:read"
     AUDIT_READ = "audit:read"
@@ -46,14 +48,16 @@ P = Permission
 
 # What anyone selling at the till does all day.
 _TILL = {P.ORDERS_CREATE, P.ORDERS_READ, P.MENU_READ, P.SHIFTS_OPERATE, P.OVERRIDES_REQUEST}
-# Voids also need a manager's override token (libs/auth/overrides.py), checked by the service.
-_TILL |= {P.ORDERS_VOID}
+# Voids above the business's limit also need a manager's override token
+# (libs/auth/overrides.py), checked by the service; the till reads the limits to know when.
+_TILL |= {P.ORDERS_VOID, P.OVERRIDE_LIMITS_READ}
 # Running a venue: menu, tax rates, staff and devices.
 _VENUE = _TILL | {P.MENU_WRITE, P.TAX_READ, P.TAX_WRITE, P.STAFF_READ, P.STAFF_WRITE}
 _VENUE |= {P.DEVICES_MANAGE}
 # The business's books and its account with us.
 _BOOKS = {P.REPORTS_READ, P.AUDIT_READ}
 _ACCOUNT = {P.BILLING_MANAGE, P.BRIDGE_TOKENS_MANAGE, P.SECURITY_MANAGE}
+_ACCOUNT |= {P.OVERRIDE_LIMITS_WRITE}
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(_VENUE | _BOOKS | _ACCOUNT),
@@ -95,6 +99,8 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/orders", "orders", P.ORDERS_READ),
     Route("GET", "/v1/orders/{order_id}", "orders", P.ORDERS_READ),
     Route("POST", "/v1/orders/{order_id}/void", "orders", P.ORDERS_VOID),
+    Route("GET", "/v1/settings/override-limits", "orders", P.OVERRIDE_LIMITS_READ),
+    Route("PATCH", "/v1/settings/override-limits", "orders", P.OVERRIDE_LIMITS_WRITE),
     Route("GET", "/v1/audit/events", "audit", P.AUDIT_READ),
     Route("POST", "/v1/staff", "identity", P.STAFF_WRITE),
     Route("GET", "/v1/staff", "identity", P.STAFF_READ),

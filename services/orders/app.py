@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from libs.api.app import create_service_app
 from libs.auth.tokens import TokenVerifier
 from libs.tenancy.database import TenantDatabase
+from services.orders.limits.router import router as limits_router
 from services.orders.orders.router import router as orders_router
 
 NAME = "orders"
@@ -15,4 +16,6 @@ NAME = "orders"
 def create_app(
     database: TenantDatabase | None = None, verifier: TokenVerifier | None = None
 ) -> FastAPI:
-    return create_service_app(NAME, [orders_router], database=database, verifier=verifier)
+    return create_service_app(
+        NAME, [orders_router, limits_router], database=database, verifier=verifier
+    )

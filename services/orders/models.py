@@ -63,3 +63,24 @@ idempotency_keys = tenant_table(
     primary_key=("key",),
     schema="orders",
 )
+
+# Where a manager's override starts, per business (services/orders/limits/). No row: the
+# defaults, 0 everywhere: every void, refund and discount needs an override.
+override_limits = tenant_table(
+    "override_limits",
+    metadata,
+    sa.Column("void_limit_minor", sa.BigInteger(), nullable=False, server_default=sa.text("0")),
+    sa.Column("refund_limit_minor", sa.BigInteger(), nullable=False, server_default=sa.text("0")),
+    sa.Column("discount_limit_bps", sa.Integer(), nullable=False, server_default=sa.text("0")),
+    sa.Column("updated_by", sa.Text(), nullable=True),
+    sa.Column(
+        "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    primary_key=(),
+    constraints=(
+        sa.CheckConstraint("void_limit_minor >= 0", name="void_limit_minor"),
+        sa.CheckConstraint("refund_limit_minor >= 0", name="refund_limit_minor"),
+        sa.CheckConstraint("discount_limit_bps BETWEEN 0 AND 10000", name="discount_limit_bps"),
+    ),
+    schema="orders",
+)

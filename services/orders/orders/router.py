@@ -13,6 +13,7 @@ from libs.auth.overrides import ManagerOverride
 from libs.rbac import Permission
 from libs.rbac.guard import requires
 from libs.tenancy import TenantConnection
+from services.orders.limits.repository import LimitsRepository
 from services.orders.orders import service
 from services.orders.orders.repository import IdempotencyRepository, OrderRepository
 from services.orders.orders.schemas import Order, OrderCreate, OrderPage, OrderVoid
@@ -96,12 +97,14 @@ async def void_order(
     principal: CurrentPrincipal,
     override: ManagerOverride,
 ) -> Order:
-    """Void an open order. Needs a manager's override token for action `void` on this order
-    (`POST /v1/auth/overrides`), sent as `X-Override-Token` from the same device; it is
-    used up by the void."""
+    """Void an open order. Above the business's void limit (`GET
+    /v1/settings/override-limits`; by default every order) it needs a manager's override
+    token for action `void` on this order (`POST /v1/auth/overrides`), sent as
+    `X-Override-Token` from the same device; it is used up by the void."""
     return await service.void_order(
         orders=OrderRepository.from_connection(connection),
         audit=AuditLog.from_connection(connection, service="orders"),
+        limits=LimitsRepository.from_connection(connection),
         override=override,
         principal=principal,
         order_id=order_id,

@@ -12,8 +12,9 @@ from uuid import UUID
 from libs.api.pagination import decode_cursor, encode_cursor
 from libs.api.problems import Conflict, NotFound, Problem
 from libs.audit.append import Actor, AuditLog
-from libs.auth.overrides import OverrideAction, OverrideGate
+from libs.auth.overrides import Override, OverrideAction, OverrideGate
 from libs.auth.principal import Principal
+from services.orders.limits.repository import LimitsRepository
 from services.orders.orders.repository import IdempotencyRepository, OrderRepository
 from services.orders.orders.schemas import Order, OrderCreate, OrderLine, OrderPage, OrderVoid
 
@@ -146,28 +147,34 @@ async def void_order(
     *,
     orders: OrderRepository,
     audit: AuditLog,
+    limits: LimitsRepository,
     override: OverrideGate,
     principal: Principal,
     order_id: UUID,
     request: OrderVoid,
 ) -> Order:
-    """Void an open order, with a manager's approval.
+    """Void an open order; above the business's void limit, with a manager's approval.
 
-    For now every void needs a manager's override token (action `void`, resource: the
-    order's id). Per-tenant thresholds, below which a cashier voids alone, arrive with the
-    POS-core work, once orders carry payments and amounts worth comparing.
+    An order whose total is above the limit (services/orders/limits/; 0 by default, so
+    every void) needs a manager's override token for action `void` on this order; one at or
+    below it is voided by the cashier alone, or with an override if one is presented (it is
+    then checked and spent like any other, and the audit names the approver).
 
     Order of answers: another tenant's or an unknown order is 404 before any override is
     looked at (its existence is not confirmed to anyone); then the override is consumed
-    (403 if missing, invalid or already used); then the order must still be open (409; the
-    transaction rolls back, and the override with it). The override is spent in this
-    request's transaction, so it is used up exactly when the void commits.
+    (403 if needed and missing, or invalid, or already used); then the order must still be
+    open (409; the transaction rolls back, and the override with it). The override is spent
+    in this request's transaction, so it is used up exactly when the void commits.
     """
     # Locked: a concurrent void of the same order waits here, then finds it voided.
     order = await orders.get(order_id, for_update=True)
     if order is None:
         raise OrderNotFound()
-    approval = await override.consume(action=OverrideAction.VOID, resource_id=str(order_id))
+    void_limit_minor = (await limits.current()).void_limit_minor
+    needs_approval = order.total_minor > void_limit_minor
+    approval: Override | None = None
+    if needs_approval or override.token is not None:
+        approval = await override.consume(action=OverrideAction.VOID, resource_id=str(order_id))
     if order.status != "open":
         raise OrderNotOpen(f"This order is {order.status}.", order_status=order.status)
     voided = await orders.set_status(order_id, status="voided", version=order.version)
@@ -179,11 +186,13 @@ async def void_order(
         resource_id=str(order_id),
         payload={
             "requested_by": principal.subject,
-            "approved_by": str(approval.approver_id),
-            "approved_by_role": approval.approver_role.value,
+            "approved_by": str(approval.approver_id) if approval else None,
+            "approved_by_role": approval.approver_role.value if approval else None,
+            "override_required": needs_approval,
+            "void_limit_minor": void_limit_minor,
             "reason": request.reason,
-            "override_jti": approval.jti,
-            "device_id": str(approval.device_id),
+            "override_jti": approval.jti if approval else None,
+            "device_id": str(principal.device_id) if principal.device_id else None,
             "total_minor": voided.total_minor,
             "currency": voided.currency,
             "version": voided.version,

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+# Far above any sale, far below where integer minor units could overflow.
+MAX_LIMIT_MINOR = 100_000_000_00
+_AMOUNT = "Up to this amount (minor units of the business's currency) a cashier acts alone; "
+_ZERO = "0 (the default): every one needs a manager's override"
+
+
+class OverrideLimits(BaseModel):
+    """Where a manager's override starts, per business. An action at or below its limit
+    needs no approval; above it, the guarded endpoint requires `X-Override-Token`."""
+
+    void_limit_minor: int = Field(description=_AMOUNT + "voiding an order. " + _ZERO)
+    refund_limit_minor: int = Field(description=_AMOUNT + "refunding. " + _ZERO)
+    discount_limit_bps: int = Field(
+        description="Up to this discount (basis points: 1000 = 10%) a cashier discounts alone. "
+        + _ZERO
+    )
+
+
+class OverrideLimitsUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    void_limit_minor: int | None = Field(default=None, ge=0, le=MAX_LIMIT_MINOR)
+    refund_limit_minor: int | None = Field(default=None, ge=0, le=MAX_LIMIT_MINOR)
+    discount_limit_bps: int | None = Field(default=None, ge=0, le=10_000)
+
+    @model_validator(mode="after")
+    def _something(self) -> Self:
+        if not self.model_fields_set:
+            raise ValueError("name at least one limit to change")
+        if any(getattr(self, name) is None for name in self.model_fields_set):
+            raise ValueError("a limit is a number; 0 means every action needs an override")
+        return self
