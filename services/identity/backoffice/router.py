@@ -24,7 +24,6 @@ from libs.rbac.guard import requires
 from libs.tenancy import TenantConnection
 from libs.tenancy.database import TenantDatabase
 from services.identity.backoffice import service
-from services.identity.backoffice.proof import caller_key
 from services.identity.backoffice.repository import SignInRepository
 from services.identity.backoffice.schemas import (
     EnrolmentConfirm,
@@ -39,6 +38,7 @@ from services.identity.backoffice.schemas import (
 )
 from services.identity.credentials import Kind, parse_credential
 from services.identity.sessions.lockout import Lockouts
+from services.identity.sessions.proof import proven_key
 from services.identity.sessions.repository import SessionRepository
 from services.identity.sessions.schemas import TokenResponse
 
@@ -67,7 +67,8 @@ async def _signing_in(
     async with database.credential_transaction(business) as connection:
         repository = SignInRepository.from_connection(connection)
         security = await repository.security_settings()
-        key_thumbprint = await caller_key(request, connection, business_exists=security is not None)
+        # Checked the same whether the business exists or not (sessions/proof.py).
+        key_thumbprint = await proven_key(request, connection)
         yield (
             service.SignInContext(
                 repository=repository,
