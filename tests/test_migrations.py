@@ -64,7 +64,7 @@ async def test_each_migration_applies_over_a_database_with_data(
     admin_url = with_database(database.admin_url, scratch)
     config = alembic_config(admin_url)
     revisions = [script.revision for script in ScriptDirectory.from_config(config).walk_revisions()]
-    tenant = uuid.uuid4()
+    tenant, order_id = uuid.uuid4(), uuid.uuid4()
     connection = await asyncpg.connect(admin_url)
     try:
         for index, revision in enumerate(reversed(revisions)):
@@ -75,10 +75,48 @@ async def test_each_migration_applies_over_a_database_with_data(
                     "VALUES ($1, 'Harbour Lane Cafe', 'ap-southeast-2', 'AUD')",
                     tenant,
                 )
+                await connection.execute(
+                    "INSERT INTO orders.orders (tenant_id, id, status, currency, total_minor, "
+                    "created_by) VALUES ($1, $2, 'open', 'AUD', 900, 'till')",
+                    tenant,
+                    order_id,
+                )
+                await connection.execute(
+                    "INSERT INTO orders.order_lines (tenant_id, order_id, line_number, name, "
+                    "quantity, unit_price_minor, total_minor) "
+                    "VALUES ($1, $2, 1, 'Flat white', 2, 450, 900)",
+                    tenant,
+                    order_id,
+                )
         row = await connection.fetchrow(
             "SELECT name, owner_totp_required FROM identity.tenants WHERE tenant_id = $1", tenant
         )
         assert dict(row) == {"name": "Harbour Lane Cafe", "owner_totp_required": False}
+        # The POS core gave the existing business its settings and its region's tax categories,
+        # and the existing order kept its total.
+        settings = await connection.fetchrow(
+            "SELECT currency, prices_include_tax, cash_rounding_minor FROM orders.settings "
+            "WHERE tenant_id = $1",
+            tenant,
+        )
+        assert dict(settings) == {
+            "currency": "AUD", "prices_include_tax": True, "cash_rounding_minor": 5,
+        }  # fmt: skip
+        rates = await connection.fetch(
+            "SELECT c.code, r.rate_percent::text AS rate FROM orders.tax_categories c "
+            "JOIN orders.tax_rates r ON r.tax_category_id = c.id AND r.tenant_id = c.tenant_id "
+            "WHERE c.tenant_id = $1 ORDER BY c.code",
+            tenant,
+        )
+        assert [tuple(rate) for rate in rates] == [("gst", "10.000"), ("gst-free", "0.000")]
+        order = await connection.fetchrow(
+            "SELECT o.total_minor, o.subtotal_minor, l.gross_minor, l.status FROM orders.orders o "
+            "JOIN orders.order_lines l ON l.order_id = o.id WHERE o.id = $1",
+            order_id,
+        )
+        assert dict(order) == {
+            "total_minor": 900, "subtotal_minor": 900, "gross_minor": 900, "status": "active",
+        }  # fmt: skip
         await asyncio.to_thread(command.downgrade, config, revisions[-1])
         assert await connection.fetchval("SELECT count(*) FROM identity.tenants") == 1
     finally:

@@ -23,12 +23,16 @@ class Role(StrEnum):
 class Permission(StrEnum):
     ORDERS_CREATE = "orders:create"
     ORDERS_READ = "orders:read"
+    ORDERS_UPDATE = "orders:update"
     ORDERS_VOID = "orders:void"
+    PAYMENTS_TAKE = "payments:take"
+    REFUNDS_CREATE = "refunds:create"
     MENU_READ = "menu:read"
     MENU_WRITE = "menu:write"
     TAX_READ = "tax:read"
     TAX_WRITE = "tax:write"
     SHIFTS_OPERATE = "shifts:operate"
+    SHIFTS_READ = "shifts:read"
     STAFF_READ = "staff:read"
     STAFF_WRITE = "staff:write"
     DEVICES_MANAGE = "devices:manage"
@@ -47,10 +51,12 @@ class Permission(StrEnum):
 P = Permission
 
 # What anyone selling at the till does all day.
-_TILL = {P.ORDERS_CREATE, P.ORDERS_READ, P.MENU_READ, P.SHIFTS_OPERATE, P.OVERRIDES_REQUEST}
-# Voids above the business's limit also need a manager's override token
-# (libs/auth/overrides.py), checked by the service; the till reads the limits to know when.
-_TILL |= {P.ORDERS_VOID, P.OVERRIDE_LIMITS_READ}
+_TILL = {P.ORDERS_CREATE, P.ORDERS_READ, P.ORDERS_UPDATE, P.MENU_READ, P.PAYMENTS_TAKE}
+_TILL |= {P.SHIFTS_OPERATE, P.SHIFTS_READ, P.OVERRIDES_REQUEST}
+# Voids, refunds and discounts above the business's limits also need a manager's override
+# token (libs/auth/overrides.py), checked by the service; the till reads the limits to know
+# when to ask.
+_TILL |= {P.ORDERS_VOID, P.REFUNDS_CREATE, P.OVERRIDE_LIMITS_READ}
 # Running a venue: menu, tax rates, staff and devices.
 _VENUE = _TILL | {P.MENU_WRITE, P.TAX_READ, P.TAX_WRITE, P.STAFF_READ, P.STAFF_WRITE}
 _VENUE |= {P.DEVICES_MANAGE}
@@ -63,7 +69,9 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(_VENUE | _BOOKS | _ACCOUNT),
     Role.MANAGER: frozenset(_VENUE),
     Role.CASHIER: frozenset(_TILL),
-    Role.ACCOUNTANT: frozenset(_BOOKS | {P.ORDERS_READ, P.MENU_READ, P.TAX_READ}),
+    Role.ACCOUNTANT: frozenset(
+        _BOOKS | {P.ORDERS_READ, P.MENU_READ, P.TAX_READ, P.SHIFTS_READ, P.OVERRIDE_LIMITS_READ}
+    ),
     Role.BRIDGE: frozenset({P.PRINT_JOBS_POLL, P.PRINT_JOBS_ACK}),
 }
 
@@ -98,7 +106,50 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/v1/orders", "orders", P.ORDERS_CREATE),
     Route("GET", "/v1/orders", "orders", P.ORDERS_READ),
     Route("GET", "/v1/orders/{order_id}", "orders", P.ORDERS_READ),
+    Route("PATCH", "/v1/orders/{order_id}", "orders", P.ORDERS_UPDATE),
+    Route("POST", "/v1/orders/{order_id}/lines", "orders", P.ORDERS_UPDATE),
+    Route("PATCH", "/v1/orders/{order_id}/lines/{line_number}", "orders", P.ORDERS_UPDATE),
+    Route("POST", "/v1/orders/{order_id}/lines/{line_number}/void", "orders", P.ORDERS_VOID),
     Route("POST", "/v1/orders/{order_id}/void", "orders", P.ORDERS_VOID),
+    Route("POST", "/v1/orders/{order_id}/payments", "orders", P.PAYMENTS_TAKE),
+    Route("POST", "/v1/orders/{order_id}/close", "orders", P.PAYMENTS_TAKE),
+    Route("POST", "/v1/orders/{order_id}/refunds", "orders", P.REFUNDS_CREATE),
+    Route("GET", "/v1/receipts", "orders", P.ORDERS_READ),
+    Route("GET", "/v1/receipts/{receipt_id}", "orders", P.ORDERS_READ),
+    # Shifts: cash sessions per register (the device the session is bound to).
+    Route("POST", "/v1/shifts", "orders", P.SHIFTS_OPERATE),
+    Route("GET", "/v1/shifts", "orders", P.SHIFTS_READ),
+    Route("GET", "/v1/shifts/current", "orders", P.SHIFTS_OPERATE),
+    Route("GET", "/v1/shifts/{shift_id}", "orders", P.SHIFTS_READ),
+    Route("POST", "/v1/shifts/{shift_id}/cash-movements", "orders", P.SHIFTS_OPERATE),
+    Route("GET", "/v1/shifts/{shift_id}/x-report", "orders", P.SHIFTS_READ),
+    Route("POST", "/v1/shifts/{shift_id}/close", "orders", P.SHIFTS_OPERATE),
+    Route("GET", "/v1/shifts/{shift_id}/z-report", "orders", P.SHIFTS_READ),
+    # Menu: the till reads it; owners and managers change it. Archived, never deleted.
+    Route("GET", "/v1/menu", "orders", P.MENU_READ),
+    Route("GET", "/v1/menu/categories", "orders", P.MENU_READ),
+    Route("POST", "/v1/menu/categories", "orders", P.MENU_WRITE),
+    Route("PATCH", "/v1/menu/categories/{category_id}", "orders", P.MENU_WRITE),
+    Route("GET", "/v1/menu/items", "orders", P.MENU_READ),
+    Route("POST", "/v1/menu/items", "orders", P.MENU_WRITE),
+    Route("GET", "/v1/menu/items/{item_id}", "orders", P.MENU_READ),
+    Route("PATCH", "/v1/menu/items/{item_id}", "orders", P.MENU_WRITE),
+    Route("PUT", "/v1/menu/items/{item_id}/location-prices/{location_id}", "orders", P.MENU_WRITE),
+    Route(
+        "DELETE", "/v1/menu/items/{item_id}/location-prices/{location_id}", "orders", P.MENU_WRITE
+    ),
+    Route("GET", "/v1/menu/modifier-groups", "orders", P.MENU_READ),
+    Route("POST", "/v1/menu/modifier-groups", "orders", P.MENU_WRITE),
+    Route("PATCH", "/v1/menu/modifier-groups/{group_id}", "orders", P.MENU_WRITE),
+    Route("POST", "/v1/menu/modifier-groups/{group_id}/modifiers", "orders", P.MENU_WRITE),
+    Route("PATCH", "/v1/menu/modifiers/{modifier_id}", "orders", P.MENU_WRITE),
+    # Tax configuration (the VAT-config endpoint): rates by effective date, never retroactive.
+    Route("GET", "/v1/tax/settings", "orders", P.TAX_READ),
+    Route("PATCH", "/v1/tax/settings", "orders", P.TAX_WRITE),
+    Route("GET", "/v1/tax/categories", "orders", P.TAX_READ),
+    Route("POST", "/v1/tax/categories", "orders", P.TAX_WRITE),
+    Route("PATCH", "/v1/tax/categories/{category_id}", "orders", P.TAX_WRITE),
+    Route("POST", "/v1/tax/categories/{category_id}/rates", "orders", P.TAX_WRITE),
     Route("GET", "/v1/settings/override-limits", "orders", P.OVERRIDE_LIMITS_READ),
     Route("PATCH", "/v1/settings/override-limits", "orders", P.OVERRIDE_LIMITS_WRITE),
     Route("GET", "/v1/audit/events", "audit", P.AUDIT_READ),

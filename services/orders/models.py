@@ -1,4 +1,9 @@
-"""Tables of the orders service (schema `orders`). Money is integer minor units."""
+"""Tables of the orders service (schema `orders`).
+
+Money is integer minor units in the business's currency; tax rates are exact decimals
+(percent). Menu and tax rows are archived or superseded, never deleted; receipts are never
+changed (INSERT and SELECT only, and a trigger refuses UPDATE and DELETE).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,280 @@ from sqlalchemy.dialects.postgresql import JSONB
 from libs.tenancy.schema import NAMING_CONVENTION, tenant_fk, tenant_table
 
 metadata = sa.MetaData(schema="orders", naming_convention=NAMING_CONVENTION)
+_TS = sa.DateTime(timezone=True)
+_MONEY = sa.BigInteger()
+# Percent with three decimals: 10.000 (GST), 19.000 and 7.000 (German VAT), 5.500 (French).
+TAX_RATE = sa.Numeric(6, 3)
+
+
+def _created_at() -> sa.Column[object]:
+    return sa.Column("created_at", _TS, nullable=False, server_default=sa.func.now())
+
+
+def _updated_at() -> sa.Column[object]:
+    return sa.Column("updated_at", _TS, nullable=False, server_default=sa.func.now())
+
+
+def _version() -> sa.Column[object]:
+    return sa.Column("version", sa.Integer(), nullable=False, server_default=sa.text("1"))
+
+
+def _archived_at() -> sa.Column[object]:
+    return sa.Column("archived_at", _TS, nullable=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Business settings and tax (services/orders/tax/)
+
+# One row per business, written at provisioning: its currency, whether menu prices include
+# tax, and the cash rounding step (5 for AUD: there are no 1c or 2c coins).
+settings = tenant_table(
+    "settings",
+    metadata,
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("prices_include_tax", sa.Boolean(), nullable=False, server_default=sa.true()),
+    sa.Column(
+        "cash_rounding_minor", sa.SmallInteger(), nullable=False, server_default=sa.text("1")
+    ),
+    _version(),
+    sa.Column("updated_by", sa.Text(), nullable=True),
+    _updated_at(),
+    primary_key=(),
+    constraints=(
+        sa.CheckConstraint("currency ~ '^[A-Z]{3}$'", name="currency"),
+        sa.CheckConstraint("cash_rounding_minor IN (1, 5, 10)", name="cash_rounding_minor"),
+    ),
+    schema="orders",
+)
+
+# What a menu item is taxed as: "GST" and "GST-free" in Australia, "standard" and "reduced"
+# VAT in Germany. The rate itself lives in tax_rates, by the date it takes effect.
+tax_categories = tenant_table(
+    "tax_categories",
+    metadata,
+    sa.Column("id", sa.Uuid(), nullable=False),
+    sa.Column("code", sa.Text(), nullable=False),
+    sa.Column("name", sa.Text(), nullable=False),
+    _created_at(),
+    _archived_at(),
+    primary_key=("id",),
+    constraints=(
+        sa.UniqueConstraint("tenant_id", "code"),
+        sa.CheckConstraint("code ~ '^[a-z0-9][a-z0-9-]{0,39}$'", name="code"),
+    ),
+    schema="orders",
+)
+
+# Rates by effective date, insert-only: a change is a new row effective from a future moment,
+# so a sale is always taxed at the rate in force when it was made, never retroactively.
+tax_rates = tenant_table(
+    "tax_rates",
+    metadata,
+    sa.Column("id", sa.Uuid(), nullable=False),
+    sa.Column("tax_category_id", sa.Uuid(), nullable=False),
+    sa.Column("rate_percent", TAX_RATE, nullable=False),
+    sa.Column("effective_from", _TS, nullable=False),
+    sa.Column("created_by", sa.Text(), nullable=False),
+    _created_at(),
+    primary_key=("id",),
+    constraints=(
+        tenant_fk(("tax_category_id",), "orders.tax_categories", ("id",)),
+        sa.UniqueConstraint("tenant_id", "tax_category_id", "effective_from"),
+        sa.CheckConstraint("rate_percent >= 0 AND rate_percent < 100", name="rate_percent"),
+    ),
+    schema="orders",
+)
+
+# ---------------------------------------------------------------------------------------------
+# Menu (services/orders/menu/)
+
+menu_categories = tenant_table(
+    "menu_categories",
+    metadata,
+    sa.Column("id", sa.Uuid(), nullable=False),
+    sa.Column("name", sa.Text(), nullable=False),
+    sa.Column("position", sa.Integer(), nullable=False, server_default=sa.text("0")),
+    _version(),
+    _created_at(),
+    _updated_at(),
+    _archived_at(),
+    primary_key=("id",),
+    schema="orders",
+)
+
+menu_items = tenant_table(
+    "menu_items",
+    metadata,
+    sa.Column("id", sa.Uuid(), nullable=False),
+    sa.Column("category_id", sa.Uuid(), nullable=False),
+    sa.Column("tax_category_id", sa.Uuid(), nullable=False),
+    sa.Column("name", sa.Text(), nullable=False),
+    # In the business's pricing basis: tax-inclusive or tax-exclusive (settings).
+    sa.Column("price_minor", _MONEY, nullable=False),
+    sa.Column("position", sa.Integer(), nullable=False, server_default=sa.text("0")),
+    _version(),
+    _created_at(),
+    _updated_at(),
+    _archived_at(),
+    primary_key=("id",),
+    constraints=(
+        tenant_fk(("category_id",), "orders.menu_categories", ("id",)),
+        tenant_fk(("tax_category_id",), "orders.tax_categories", ("id",)),
+        sa.CheckConstraint("price_minor >= 0", name="price_minor"),
+    ),
+    schema="orders",
+)
+
+# A venue that charges differently (an airport bar) overrides an item's price.
+menu_item_location_prices = tenant_table(
+    "menu_item_location_prices",
+    metadata,
+    sa.Column("item_id", sa.Uuid(), nullable=False),
+    sa.Column("location_id", sa.Uuid(), nullable=False),
+    sa.Column("price_minor", _MONEY, nullable=False),
+    primary_key=("item_id", "location_id"),
+    constraints=(
+        tenant_fk(("item_id",), "orders.menu_items", ("id",)),
+        tenant_fk(("location_id",), "identity.locations", ("id",)),
+        sa.CheckConstraint("price_minor >= 0", name="price_minor"),
+    ),
+    schema="orders",
+)
+
+modifier_groups = tenant_table(
+    "modifier_groups",
+    metadata,
+    sa.Column("id", sa.Uuid(), nullable=False),
+    sa.Column("name", sa.Text(), nullable=False),
+    sa.Column("min_choices", sa.SmallInteger(), nullable=False, server_default=sa.text("0")),
+    sa.Column("max_choices", sa.SmallInteger(), nullable=False, server_default=sa.text("1")),
+    _version(),
+    _created_at(),
+    _updated_at(),
+    _archived_at(),
+    primary_key=("id",),
+    constraints=(
+        sa.CheckConstraint(
+            "min_choices >= 0 AND max_choices >= 1 AND min_choices <= max_choices",
+            name="choices",
+        ),
+    ),
+    schema="orders",
+)
+
+# A modifier is taxed with the item it modifies.
+modifiers = tenant_table(
+    "modifiers",
+    metadata,
+    sa.Column("id", sa.Uuid(), nullable=False),
+    sa.Column("group_id", sa.Uuid(), nullable=False),
+    sa.Column("name", sa.Text(), nullable=False),
+    sa.Column("price_minor", _MONEY, nullable=False, server_default=sa.text("0")),
+    sa.Column("position", sa.Integer(), nullable=False, server_default=sa.text("0")),
+    _version(),
+    _created_at(),
+    _updated_at(),
+    _archived_at(),
+    primary_key=("id",),
+    constraints=(
+        tenant_fk(("group_id",), "orders.modifier_groups", ("id",)),
+        sa.CheckConstraint("price_minor >= 0", name="price_minor"),
+    ),
+    schema="orders",
+)
+
+menu_item_modifier_groups = tenant_table(
+    "menu_item_modifier_groups",
+    metadata,
+    sa.Column("item_id", sa.Uuid(), nullable=False),
+    sa.Column("group_id", sa.Uuid(), nullable=False),
+    sa.Column("position", sa.Integer(), nullable=False, server_default=sa.text("0")),
+    primary_key=("item_id", "group_id"),
+    constraints=(
+        tenant_fk(("item_id",), "orders.menu_items", ("id",)),
+        tenant_fk(("group_id",), "orders.modifier_groups", ("id",)),
+    ),
+    schema="orders",
+)
+
+# ---------------------------------------------------------------------------------------------
+# Registers and shifts (services/orders/shifts/)
+
+# A POS device selling at a location, numbered per business (R1, R2, ...) on its first shift.
+# `last_receipt_number` is taken with the row locked, in the receipt's own transaction, so the
+# numbers of one register have no gaps and no repeats.
+registers = tenant_table(
+    "registers",
+    metadata,
+    sa.Column("device_id", sa.Uuid(), nullable=False),
+    sa.Column("location_id", sa.Uuid(), nullable=False),
+    sa.Column("number", sa.Integer(), nullable=False),
+    sa.Column("last_receipt_number", sa.BigInteger(), nullable=False, server_default=sa.text("0")),
+    _created_at(),
+    primary_key=("device_id",),
+    constraints=(
+        tenant_fk(("device_id",), "identity.devices", ("id",)),
+        sa.UniqueConstraint("tenant_id", "number"),
+        sa.CheckConstraint("number > 0", name="number"),
+    ),
+    schema="orders",
+)
+
+shifts = tenant_table(
+    "shifts",
+    metadata,
+    sa.Column("id", sa.Uuid(), nullable=False),
+    sa.Column("register_id", sa.Uuid(), nullable=False),
+    sa.Column("location_id", sa.Uuid(), nullable=False),
+    sa.Column("status", sa.Text(), nullable=False, server_default="open"),
+    sa.Column("opening_float_minor", _MONEY, nullable=False),
+    sa.Column("opened_by", sa.Text(), nullable=False),
+    sa.Column("opened_at", _TS, nullable=False, server_default=sa.func.now()),
+    sa.Column("closed_by", sa.Text(), nullable=True),
+    sa.Column("closed_at", _TS, nullable=True),
+    # The manager who approved closing someone else's shift.
+    sa.Column("force_closed_by", sa.Text(), nullable=True),
+    # The Z report as issued at close (services/orders/shifts/reports.py).
+    sa.Column("z_report", JSONB(), nullable=True),
+    _version(),
+    primary_key=("id",),
+    constraints=(
+        tenant_fk(("register_id",), "orders.registers", ("device_id",)),
+        sa.CheckConstraint("status IN ('open', 'closed')", name="status"),
+        sa.CheckConstraint("opening_float_minor >= 0", name="opening_float_minor"),
+    ),
+    schema="orders",
+)
+# One open shift per register.
+sa.Index(
+    "ix_shifts_open_register",
+    shifts.c.tenant_id,
+    shifts.c.register_id,
+    unique=True,
+    postgresql_where=shifts.c.status == "open",
+)
+
+cash_movements = tenant_table(
+    "cash_movements",
+    metadata,
+    sa.Column("id", sa.Uuid(), nullable=False),
+    sa.Column("shift_id", sa.Uuid(), nullable=False),
+    sa.Column("kind", sa.Text(), nullable=False),
+    sa.Column("amount_minor", _MONEY, nullable=False),
+    sa.Column("reason", sa.Text(), nullable=False),
+    sa.Column("created_by", sa.Text(), nullable=False),
+    _created_at(),
+    primary_key=("id",),
+    constraints=(
+        tenant_fk(("shift_id",), "orders.shifts", ("id",)),
+        sa.CheckConstraint("kind IN ('paid_in', 'paid_out')", name="kind"),
+        sa.CheckConstraint("amount_minor > 0", name="amount_minor"),
+    ),
+    schema="orders",
+)
+
+# ---------------------------------------------------------------------------------------------
+# Orders, payments, receipts, refunds (services/orders/orders/, payments/, refunds/)
 
 orders = tenant_table(
     "orders",
@@ -16,20 +295,46 @@ orders = tenant_table(
     sa.Column("location_id", sa.Uuid(), nullable=True),
     sa.Column("status", sa.Text(), nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),
-    sa.Column("total_minor", sa.BigInteger(), nullable=False),
+    # What the customer owes: goods after discounts, service charge, tax if exclusive, tip.
+    sa.Column("total_minor", _MONEY, nullable=False),
     sa.Column("created_by", sa.Text(), nullable=False),
-    sa.Column(
-        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    ),
-    sa.Column("version", sa.Integer(), nullable=False, server_default=sa.text("1")),
+    sa.Column("created_at", _TS, nullable=False, server_default=sa.func.now()),
+    _version(),
+    # Orders from before the POS core (20261124) have no shift or register.
+    sa.Column("shift_id", sa.Uuid(), nullable=True),
+    sa.Column("register_id", sa.Uuid(), nullable=True),
+    sa.Column("table_name", sa.Text(), nullable=True),
+    sa.Column("covers", sa.SmallInteger(), nullable=True),
+    sa.Column("prices_include_tax", sa.Boolean(), nullable=False, server_default=sa.true()),
+    sa.Column("discount_kind", sa.Text(), nullable=True),
+    sa.Column("discount_value", _MONEY, nullable=True),
+    sa.Column("service_charge_bps", sa.Integer(), nullable=False, server_default=sa.text("0")),
+    sa.Column("subtotal_minor", _MONEY, nullable=False, server_default=sa.text("0")),
+    sa.Column("discount_minor", _MONEY, nullable=False, server_default=sa.text("0")),
+    sa.Column("service_charge_minor", _MONEY, nullable=False, server_default=sa.text("0")),
+    sa.Column("tax_minor", _MONEY, nullable=False, server_default=sa.text("0")),
+    # Tax per rate: [{"rate": "10.000", "net_minor", "tax_minor", "gross_minor"}, ...]
+    sa.Column("tax", JSONB(), nullable=False, server_default=sa.text("'[]'::jsonb")),
+    sa.Column("tip_minor", _MONEY, nullable=False, server_default=sa.text("0")),
+    # Cash rounding (AUD to 5c): an explicit adjustment, never a change of price or tax.
+    sa.Column("rounding_minor", _MONEY, nullable=False, server_default=sa.text("0")),
+    sa.Column("paid_minor", _MONEY, nullable=False, server_default=sa.text("0")),
+    sa.Column("refunded_minor", _MONEY, nullable=False, server_default=sa.text("0")),
+    sa.Column("closed_at", _TS, nullable=True),
+    sa.Column("updated_at", _TS, nullable=False, server_default=sa.func.now()),
     primary_key=("id",),
     constraints=(
+        tenant_fk(("shift_id",), "orders.shifts", ("id",)),
         sa.CheckConstraint("status IN ('open', 'closed', 'voided')", name="status"),
         sa.CheckConstraint("currency ~ '^[A-Z]{3}$'", name="currency"),
+        sa.CheckConstraint("discount_kind IN ('percent', 'amount')", name="discount_kind"),
+        sa.CheckConstraint("covers > 0", name="covers"),
+        sa.CheckConstraint("refunded_minor <= paid_minor", name="refunded_minor"),
     ),
     schema="orders",
 )
 sa.Index("ix_orders_created", orders.c.tenant_id, orders.c.created_at.desc(), orders.c.id.desc())
+sa.Index("ix_orders_shift", orders.c.tenant_id, orders.c.shift_id)
 
 order_lines = tenant_table(
     "order_lines",
@@ -38,16 +343,166 @@ order_lines = tenant_table(
     sa.Column("line_number", sa.Integer(), nullable=False),
     sa.Column("name", sa.Text(), nullable=False),
     sa.Column("quantity", sa.Integer(), nullable=False),
-    sa.Column("unit_price_minor", sa.BigInteger(), nullable=False),
-    sa.Column("total_minor", sa.BigInteger(), nullable=False),
+    # Item plus chosen modifiers, per unit, as the menu priced them when the line was added.
+    sa.Column("unit_price_minor", _MONEY, nullable=False),
+    # After line and order discounts (services/orders/pricing.py).
+    sa.Column("total_minor", _MONEY, nullable=False),
+    sa.Column("item_id", sa.Uuid(), nullable=True),
+    # [{"id", "name", "price_minor"}]: what was chosen, as it was named and priced then.
+    sa.Column("modifiers", JSONB(), nullable=False, server_default=sa.text("'[]'::jsonb")),
+    sa.Column("tax_category_id", sa.Uuid(), nullable=True),
+    sa.Column("tax_rate", TAX_RATE, nullable=False, server_default=sa.text("0")),
+    sa.Column("discount_kind", sa.Text(), nullable=True),
+    sa.Column("discount_value", _MONEY, nullable=True),
+    sa.Column("gross_minor", _MONEY, nullable=False, server_default=sa.text("0")),
+    sa.Column("discount_minor", _MONEY, nullable=False, server_default=sa.text("0")),
+    sa.Column("service_charge_minor", _MONEY, nullable=False, server_default=sa.text("0")),
+    sa.Column("status", sa.Text(), nullable=False, server_default="active"),
+    sa.Column("void_reason", sa.Text(), nullable=True),
+    sa.Column("refunded_quantity", sa.Integer(), nullable=False, server_default=sa.text("0")),
+    sa.Column("refunded_minor", _MONEY, nullable=False, server_default=sa.text("0")),
+    sa.Column("added_by", sa.Text(), nullable=True),
+    sa.Column("added_at", _TS, nullable=False, server_default=sa.func.now()),
     primary_key=("order_id", "line_number"),
     constraints=(
         tenant_fk(("order_id",), "orders.orders", ("id",)),
+        tenant_fk(("item_id",), "orders.menu_items", ("id",)),
         sa.CheckConstraint("quantity > 0", name="quantity"),
         sa.CheckConstraint("unit_price_minor >= 0", name="unit_price_minor"),
+        sa.CheckConstraint("status IN ('active', 'voided')", name="status"),
+        sa.CheckConstraint("discount_kind IN ('percent', 'amount')", name="discount_kind"),
+        sa.CheckConstraint("refunded_quantity BETWEEN 0 AND quantity", name="refunded_quantity"),
+        sa.CheckConstraint("refunded_minor >= 0", name="refunded_minor"),
     ),
     schema="orders",
 )
+
+# Approved, declined and timed-out attempts alike: a card declined is a fact of the sale.
+# Only approved payments count towards the order. Never a card number: scheme, last 4, auth
+# code and the terminal's reference are all a terminal reports.
+payments = tenant_table(
+    "payments",
+    metadata,
+    sa.Column("id", sa.Uuid(), nullable=False),
+    sa.Column("order_id", sa.Uuid(), nullable=False),
+    sa.Column("shift_id", sa.Uuid(), nullable=False),
+    sa.Column("tender", sa.Text(), nullable=False),
+    sa.Column("status", sa.Text(), nullable=False),
+    # Applied to the order (cash: after rounding; never more than was owed).
+    sa.Column("amount_minor", _MONEY, nullable=False),
+    sa.Column("tendered_minor", _MONEY, nullable=True),
+    sa.Column("change_minor", _MONEY, nullable=True),
+    sa.Column("rounding_minor", _MONEY, nullable=False, server_default=sa.text("0")),
+    sa.Column("scheme", sa.Text(), nullable=True),
+    sa.Column("last4", sa.String(4), nullable=True),
+    sa.Column("auth_code", sa.Text(), nullable=True),
+    sa.Column("terminal_reference", sa.Text(), nullable=True),
+    sa.Column("refunded_minor", _MONEY, nullable=False, server_default=sa.text("0")),
+    sa.Column("created_by", sa.Text(), nullable=False),
+    _created_at(),
+    primary_key=("id",),
+    constraints=(
+        tenant_fk(("order_id",), "orders.orders", ("id",)),
+        tenant_fk(("shift_id",), "orders.shifts", ("id",)),
+        sa.CheckConstraint("tender IN ('cash', 'card')", name="tender"),
+        sa.CheckConstraint("status IN ('approved', 'declined', 'timed_out')", name="status"),
+        sa.CheckConstraint("amount_minor > 0", name="amount_minor"),
+        sa.CheckConstraint("last4 ~ '^[0-9]{4}$'", name="last4"),
+        sa.CheckConstraint("refunded_minor BETWEEN 0 AND amount_minor", name="refunded_minor"),
+    ),
+    schema="orders",
+)
+sa.Index("ix_payments_order", payments.c.tenant_id, payments.c.order_id)
+sa.Index("ix_payments_shift", payments.c.tenant_id, payments.c.shift_id)
+
+refunds = tenant_table(
+    "refunds",
+    metadata,
+    sa.Column("id", sa.Uuid(), nullable=False),
+    sa.Column("order_id", sa.Uuid(), nullable=False),
+    # The shift whose drawer the cash came out of (not necessarily the sale's).
+    sa.Column("shift_id", sa.Uuid(), nullable=False),
+    sa.Column("reason_code", sa.Text(), nullable=False),
+    sa.Column("note", sa.Text(), nullable=True),
+    sa.Column("amount_minor", _MONEY, nullable=False),
+    sa.Column("tax_minor", _MONEY, nullable=False),
+    # [{"line_number", "quantity", "amount_minor"}] for a refund by line; [] by amount.
+    sa.Column("lines", JSONB(), nullable=False),
+    sa.Column("tax", JSONB(), nullable=False),
+    sa.Column("created_by", sa.Text(), nullable=False),
+    sa.Column("approved_by", sa.Text(), nullable=True),
+    _created_at(),
+    primary_key=("id",),
+    constraints=(
+        tenant_fk(("order_id",), "orders.orders", ("id",)),
+        tenant_fk(("shift_id",), "orders.shifts", ("id",)),
+        sa.CheckConstraint("amount_minor > 0", name="amount_minor"),
+    ),
+    schema="orders",
+)
+
+# Where each refunded amount went back to: the tender it was paid with.
+refund_tenders = tenant_table(
+    "refund_tenders",
+    metadata,
+    sa.Column("refund_id", sa.Uuid(), nullable=False),
+    sa.Column("payment_id", sa.Uuid(), nullable=False),
+    sa.Column("shift_id", sa.Uuid(), nullable=False),
+    sa.Column("tender", sa.Text(), nullable=False),
+    sa.Column("amount_minor", _MONEY, nullable=False),
+    sa.Column("terminal_reference", sa.Text(), nullable=True),
+    sa.Column("auth_code", sa.Text(), nullable=True),
+    primary_key=("refund_id", "payment_id"),
+    constraints=(
+        tenant_fk(("refund_id",), "orders.refunds", ("id",)),
+        tenant_fk(("payment_id",), "orders.payments", ("id",)),
+        tenant_fk(("shift_id",), "orders.shifts", ("id",)),
+        sa.CheckConstraint("tender IN ('cash', 'card')", name="tender"),
+        sa.CheckConstraint("amount_minor > 0", name="amount_minor"),
+    ),
+    schema="orders",
+)
+sa.Index("ix_refund_tenders_shift", refund_tenders.c.tenant_id, refund_tenders.c.shift_id)
+
+# Immutable: INSERT and SELECT grants only, and a trigger refuses UPDATE and DELETE. A refund
+# is a new receipt that names the original.
+receipts = tenant_table(
+    "receipts",
+    metadata,
+    sa.Column("id", sa.Uuid(), nullable=False),
+    sa.Column("register_id", sa.Uuid(), nullable=False),
+    sa.Column("sequence", sa.BigInteger(), nullable=False),
+    # "R1-000123": the register's number and its gapless sequence.
+    sa.Column("number", sa.Text(), nullable=False),
+    sa.Column("kind", sa.Text(), nullable=False),
+    sa.Column("order_id", sa.Uuid(), nullable=False),
+    sa.Column("shift_id", sa.Uuid(), nullable=False),
+    sa.Column("refund_id", sa.Uuid(), nullable=True),
+    sa.Column("original_receipt_id", sa.Uuid(), nullable=True),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("total_minor", _MONEY, nullable=False),
+    # Lines, taxes per rate, payments and totals as they were at issue.
+    sa.Column("snapshot", JSONB(), nullable=False),
+    sa.Column("issued_by", sa.Text(), nullable=False),
+    sa.Column("issued_at", _TS, nullable=False, server_default=sa.func.now()),
+    primary_key=("id",),
+    constraints=(
+        tenant_fk(("register_id",), "orders.registers", ("device_id",)),
+        tenant_fk(("order_id",), "orders.orders", ("id",)),
+        tenant_fk(("shift_id",), "orders.shifts", ("id",)),
+        tenant_fk(("refund_id",), "orders.refunds", ("id",)),
+        tenant_fk(("original_receipt_id",), "orders.receipts", ("id",)),
+        sa.UniqueConstraint("tenant_id", "register_id", "sequence"),
+        sa.UniqueConstraint("tenant_id", "number"),
+        sa.CheckConstraint("kind IN ('sale', 'refund')", name="kind"),
+        sa.CheckConstraint(
+            "(kind = 'sale') = (refund_id IS NULL AND original_receipt_id IS NULL)",
+            name="refund_references_original",
+        ),
+    ),
+    schema="orders",
+)
+sa.Index("ix_receipts_order", receipts.c.tenant_id, receipts.c.order_id)
 
 # Idempotency-Key replays: the first response to a key is returned again for the same request.
 idempotency_keys = tenant_table(
