@@ -59,26 +59,37 @@ def _demo(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def _identity_database_url() -> str:
-    """The identity service's own login; in development, the embedded database's."""
-    url = os.environ.get("HALOPOS_IDENTITY_DATABASE_URL", "")
+def _service_database_url(service: str) -> str:
+    """A service's own login; in development, the embedded database's."""
+    url = os.environ.get(f"HALOPOS_{service.upper()}_DATABASE_URL", "")
     if url:
         return url
     from deploy.platform import prepare_database
 
-    return prepare_database("halopos").service_urls["identity"]
+    return prepare_database("halopos").service_urls[service]
 
 
 def _provision(arguments: argparse.Namespace) -> int:
     """tenants create / tenants show / locations create: JSON on stdout, errors on stderr."""
     from libs.tenancy.database import TenantDatabase
     from services.identity.tenants import service
+    from services.orders.provisioning import provision_orders
 
     async def act(database: TenantDatabase) -> dict[str, object] | None:
         if arguments.command == "tenants" and arguments.action == "create":
             tenant = await service.create_tenant(
                 database, name=arguments.name, region=arguments.region, currency=arguments.currency
             )
+            # The orders service's settings and the region's tax categories, through its own
+            # login: a new business can sell as soon as it has a menu.
+            orders = TenantDatabase(_service_database_url("orders"), pool_size=1)
+            try:
+                await provision_orders(
+                    orders, tenant_id=tenant.tenant_id, region=tenant.region,
+                    currency=tenant.currency, actor=service.OPERATOR,
+                )  # fmt: skip
+            finally:
+                await orders.dispose()
             return tenant.as_json()
         if arguments.command == "tenants":
             found = await service.find_tenant(database, arguments.tenant)
@@ -93,7 +104,7 @@ def _provision(arguments: argparse.Namespace) -> int:
         return location.as_json()
 
     async def run() -> dict[str, object] | None:
-        database = TenantDatabase(_identity_database_url(), pool_size=1)
+        database = TenantDatabase(_service_database_url("identity"), pool_size=1)
         try:
             return await act(database)
         finally:

@@ -126,7 +126,9 @@ def stop_processes(processes: dict[str, subprocess.Popen[bytes]]) -> None:
 def run_platform() -> int:
     prepared = prepare_database("halopos")
     SigningKey.load_or_create(SIGNING_KEY_FILE)
-    asyncio.run(seed_demo_tenants(prepared.service_urls["identity"]))
+    asyncio.run(
+        seed_demo_tenants(prepared.service_urls["identity"], prepared.service_urls["orders"])
+    )
     environment = {
         **os.environ,
         **db.service_environment(prepared.service_urls),

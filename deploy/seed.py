@@ -11,7 +11,13 @@ from libs.audit.append import Actor, AuditLog
 from libs.tenancy.database import TenantDatabase
 from services.identity.staff.credentials import hash_secret
 from services.identity.staff.repository import StaffRepository
-from services.identity.tenants.service import create_location, create_tenant, find_tenant
+from services.identity.tenants.service import (
+    REGIONS,
+    create_location,
+    create_tenant,
+    find_tenant,
+)
+from services.orders.provisioning import provision_orders, seed_demo_menu
 
 SEED = Actor(type="operator", id="halopos-seed")
 
@@ -100,30 +106,41 @@ async def _seed_staff(database: TenantDatabase, demo: DemoTenant) -> None:
             )  # fmt: skip
 
 
-async def seed_demo_tenants(identity_database_url: str) -> None:
+async def seed_demo_tenants(identity_database_url: str, orders_database_url: str) -> None:
     database = TenantDatabase(identity_database_url, pool_size=1)
+    orders = TenantDatabase(orders_database_url, pool_size=1)
     try:
         for demo in DEMO_TENANTS:
-            if await find_tenant(database, demo.tenant_id) is not None:
-                await _seed_staff(database, demo)
-                continue
-            await create_tenant(
-                database,
-                name=demo.name,
-                region=demo.region,
-                currency=demo.currency,
-                tenant_id=demo.tenant_id,
-                actor=SEED,
-            )
-            await create_location(
-                database,
-                tenant_id=demo.tenant_id,
-                name=demo.location_name,
-                time_zone=demo.time_zone,
-                business_day_cutoff_hour=demo.cutoff_hour,
-                location_id=demo.location_id,
-                actor=SEED,
-            )
+            found = await find_tenant(database, demo.tenant_id) is not None
+            if not found:
+                await _create_demo(database, demo)
             await _seed_staff(database, demo)
+            region = REGIONS[demo.region]
+            await provision_orders(
+                orders, tenant_id=demo.tenant_id, region=region, currency=demo.currency,
+                actor=SEED,
+            )  # fmt: skip
+            await seed_demo_menu(orders, tenant_id=demo.tenant_id, region=region, actor=SEED)
     finally:
         await database.dispose()
+        await orders.dispose()
+
+
+async def _create_demo(database: TenantDatabase, demo: DemoTenant) -> None:
+    await create_tenant(
+        database,
+        name=demo.name,
+        region=demo.region,
+        currency=demo.currency,
+        tenant_id=demo.tenant_id,
+        actor=SEED,
+    )
+    await create_location(
+        database,
+        tenant_id=demo.tenant_id,
+        name=demo.location_name,
+        time_zone=demo.time_zone,
+        business_day_cutoff_hour=demo.cutoff_hour,
+        location_id=demo.location_id,
+        actor=SEED,
+    )

@@ -63,7 +63,8 @@ Provision = Callable[..., Awaitable[uuid.UUID]]
 @pytest.fixture(scope="session")
 def provision(service_databases: dict[str, TenantDatabase]) -> Provision:
     """Creates a real tenant (every tenant-scoped row references the tenant registry)."""
-    from services.identity.tenants.service import create_tenant
+    from services.identity.tenants.service import OPERATOR, create_tenant
+    from services.orders.provisioning import provision_orders
 
     async def new_tenant(region: str = "au") -> uuid.UUID:
         tenant = await create_tenant(
@@ -71,6 +72,13 @@ def provision(service_databases: dict[str, TenantDatabase]) -> Provision:
             name=f"Test venue {uuid.uuid4().hex[:8]}",
             region=region,
             currency="AUD" if region == "au" else "EUR",
+        )
+        await provision_orders(
+            service_databases["orders"],
+            tenant_id=tenant.tenant_id,
+            region=tenant.region,
+            currency=tenant.currency,
+            actor=OPERATOR,
         )
         return tenant.tenant_id
 

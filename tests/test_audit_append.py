@@ -79,7 +79,8 @@ async def test_concurrent_writers_of_one_tenant_keep_one_unbroken_chain(
     assert_valid_chain(await read_chain(reader, other_tenant))
     written = {row["resource_id"] for row in rows if row["action"] == "test.appended"}
     assert len(written) == WRITERS * APPENDS_PER_WRITER, "no append may be lost"
-    assert len(rows) == WRITERS * APPENDS_PER_WRITER + 1  # after the tenant.created entry
+    # After provisioning's entries: tenant.created and orders.provisioned.
+    assert len(rows) == WRITERS * APPENDS_PER_WRITER + 2
 
 
 async def test_a_rolled_back_write_leaves_no_audit_row_and_no_gap(

@@ -16,6 +16,7 @@ from tests.conftest import Connect
 @pytest.fixture
 def cli_environment(database: PreparedDatabase, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HALOPOS_IDENTITY_DATABASE_URL", database.service_urls["identity"])
+    monkeypatch.setenv("HALOPOS_ORDERS_DATABASE_URL", database.service_urls["orders"])
 
 
 async def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, object]]:
@@ -55,8 +56,10 @@ async def test_a_tenant_and_its_location_are_provisioned_and_audited(
 
     status, shown = await run_cli(capsys, "tenants", "show", "--tenant", tenant_id)
     assert (status, shown) == (0, tenant)
+    # The orders service got the business's settings and its region's tax categories.
     assert await audit_actions(connect_as, tenant_id) == [
         ("tenant.created", "halopos-cli"),
+        ("orders.provisioned", "halopos-cli"),
         ("location.created", "halopos-cli"),
     ]
 
@@ -93,4 +96,7 @@ async def test_a_location_needs_a_real_time_zone_and_cutoff(
         "--time-zone", zone, "--cutoff-hour", hour,
     )  # fmt: skip
     assert status == 2, error
-    assert await audit_actions(connect_as, tenant_id) == [("tenant.created", "halopos-cli")]
+    assert await audit_actions(connect_as, tenant_id) == [
+        ("tenant.created", "halopos-cli"),
+        ("orders.provisioned", "halopos-cli"),
+    ]

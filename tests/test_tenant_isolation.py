@@ -94,6 +94,148 @@ async def _session(connection: asyncpg.Connection) -> uuid.UUID:
     )  # fmt: skip
 
 
+# POS core parents. A register is an activated device of the identity service, which the
+# orders role cannot create: `arrange_device` makes one per tenant beforehand, with an id
+# derived from the tenant, and the inserts below find it from the connection's tenant.
+async def _device(connection: asyncpg.Connection) -> uuid.UUID:
+    tenant = await connection.fetchval("SELECT current_setting('app.tenant_id')::uuid")
+    return uuid.uuid5(tenant, "isolation-device")
+
+
+async def _venue(connection: asyncpg.Connection) -> uuid.UUID:
+    tenant = await connection.fetchval("SELECT current_setting('app.tenant_id')::uuid")
+    return uuid.uuid5(tenant, "isolation-location")
+
+
+async def arrange_device(connect_as: Connect, tenant: uuid.UUID) -> None:
+    identity = await connect_as("identity")
+    async with bound(identity, tenant):
+        location = uuid.uuid5(tenant, "isolation-location")
+        await _insert(
+            identity, "identity.locations",
+            {"id": location, "name": "Bar", "time_zone": "Europe/Berlin",
+             "business_day_cutoff_hour": 5},
+            None,
+        )  # fmt: skip
+        await identity.execute(
+            "INSERT INTO identity.devices (id, location_id, name, key_thumbprint, public_jwk, "
+            "activated_by) VALUES ($1, $2, 'Till', $3, '{}', 't')",
+            uuid.uuid5(tenant, "isolation-device"), location, uuid.uuid4().hex,
+        )  # fmt: skip
+
+
+async def _register(connection: asyncpg.Connection) -> uuid.UUID:
+    device = await _device(connection)
+    await connection.execute(
+        "INSERT INTO orders.registers (device_id, location_id, number) VALUES ($1, $1, 1) "
+        "ON CONFLICT DO NOTHING",
+        device,
+    )
+    return device
+
+
+async def _shift(connection: asyncpg.Connection) -> uuid.UUID:
+    register = await _register(connection)
+    return await _parent(
+        connection, "orders.shifts", register_id=register, location_id=register,
+        status="closed", opening_float_minor=0, opened_by="t",
+    )  # fmt: skip
+
+
+async def _order(connection: asyncpg.Connection) -> uuid.UUID:
+    return await _parent(
+        connection, "orders.orders", status="closed", currency="AUD", total_minor=100,
+        paid_minor=100, created_by="t",
+    )  # fmt: skip
+
+
+async def _tax_category(connection: asyncpg.Connection) -> uuid.UUID:
+    return await _parent(
+        connection, "orders.tax_categories", code=f"c{uuid.uuid4().hex[:8]}", name="GST"
+    )
+
+
+async def _menu_category(connection: asyncpg.Connection) -> uuid.UUID:
+    return await _parent(connection, "orders.menu_categories", name="Coffee")
+
+
+async def _menu_item(connection: asyncpg.Connection) -> uuid.UUID:
+    return await _parent(
+        connection, "orders.menu_items", category_id=await _menu_category(connection),
+        tax_category_id=await _tax_category(connection), name="Tea", price_minor=400,
+    )  # fmt: skip
+
+
+async def _modifier_group(connection: asyncpg.Connection) -> uuid.UUID:
+    return await _parent(connection, "orders.modifier_groups", name="Milk")
+
+
+async def _payment(connection: asyncpg.Connection) -> uuid.UUID:
+    return await _parent(
+        connection, "orders.payments", order_id=await _order(connection),
+        shift_id=await _shift(connection), tender="cash", status="approved",
+        amount_minor=100, created_by="t",
+    )  # fmt: skip
+
+
+async def _refund(connection: asyncpg.Connection) -> uuid.UUID:
+    return await _parent(
+        connection, "orders.refunds", order_id=await _order(connection),
+        shift_id=await _shift(connection), reason_code="other", amount_minor=1, tax_minor=0,
+        lines="[]", tax="[]", created_by="t",
+    )  # fmt: skip
+
+
+def _made(table: str, **parents: Callable[[asyncpg.Connection], Awaitable[uuid.UUID]]) -> Insert:
+    """A row whose parents are made first, in the connection's own tenant."""
+
+    async def insert(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> object:
+        values: dict[str, object] = {}
+        for column, make in parents.items():
+            values[column] = await make(connection)
+        return await _insert(connection, table, values | POS_VALUES.get(table, {}), tenant)
+
+    return insert
+
+
+POS_VALUES: dict[str, dict[str, object]] = {
+    "orders.tax_rates": {"rate_percent": 10, "effective_from": datetime(2000, 1, 1, tzinfo=UTC),
+                         "created_by": "t"},
+    "orders.menu_item_location_prices": {"price_minor": 500},
+    "orders.modifiers": {"name": "Oat", "price_minor": 50},
+    "orders.registers": {"number": 7},
+    "orders.cash_movements": {"kind": "paid_in", "amount_minor": 100, "reason": "float",
+                               "created_by": "t"},
+    "orders.menu_items": {"name": "Tea", "price_minor": 400},
+    "orders.payments": {"tender": "cash", "status": "approved", "amount_minor": 100,
+                        "created_by": "t"},
+    "orders.refunds": {"reason_code": "other", "amount_minor": 1, "tax_minor": 0, "lines": "[]",
+                       "tax": "[]", "created_by": "t"},
+}  # fmt: skip
+
+
+async def _uuid(connection: asyncpg.Connection) -> uuid.UUID:
+    return uuid.uuid4()
+
+
+async def _receipt(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> object:
+    values = {
+        "id": uuid.uuid4(), "register_id": await _register(connection),
+        "sequence": int.from_bytes(os.urandom(4)), "number": f"R1-{uuid.uuid4().hex}",
+        "kind": "sale", "order_id": await _order(connection), "shift_id": await _shift(connection),
+        "currency": "AUD", "total_minor": 100, "snapshot": "{}", "issued_by": "t",
+    }  # fmt: skip
+    return await _insert(connection, "orders.receipts", values, tenant)
+
+
+async def _refund_tender(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> object:
+    values = {
+        "refund_id": await _refund(connection), "payment_id": await _payment(connection),
+        "shift_id": await _shift(connection), "tender": "cash", "amount_minor": 1,
+    }  # fmt: skip
+    return await _insert(connection, "orders.refund_tenders", values, tenant)
+
+
 def _child(
     table: str, parent: str, make_parent: Callable[..., Awaitable[uuid.UUID]], **values: object
 ) -> Insert:
@@ -182,6 +324,63 @@ CASES: dict[str, TableCase] = {
         _row("auth.spent_tokens", namespace="dpop:gateway", scope="k", jti=lambda: uuid.uuid4().hex,
              expires_at=lambda: datetime.now(UTC)),
     ),
+    "orders.settings": TableCase(
+        "orders", "cash_rounding_minor = 10", _row("orders.settings", currency="AUD")
+    ),
+    "orders.tax_categories": TableCase(
+        "orders", "name = name || '!'",
+        _row("orders.tax_categories", id=uuid.uuid4, code=lambda: f"c{uuid.uuid4().hex[:8]}",
+             name="GST"),
+    ),
+    "orders.tax_rates": TableCase(
+        "orders", "rate_percent = 99",
+        _made("orders.tax_rates", id=_uuid, tax_category_id=_tax_category),
+    ),
+    "orders.menu_categories": TableCase(
+        "orders", "name = name || '!'", _row("orders.menu_categories", id=uuid.uuid4, name="Tea")
+    ),
+    "orders.menu_items": TableCase(
+        "orders", "price_minor = 0",
+        _made("orders.menu_items", id=_uuid, category_id=_menu_category,
+              tax_category_id=_tax_category),
+    ),
+    "orders.menu_item_location_prices": TableCase(
+        "orders", "price_minor = 0",
+        _made("orders.menu_item_location_prices", item_id=_menu_item, location_id=_venue),
+    ),
+    "orders.modifier_groups": TableCase(
+        "orders", "name = name || '!'", _row("orders.modifier_groups", id=uuid.uuid4, name="Milk")
+    ),
+    "orders.modifiers": TableCase(
+        "orders", "price_minor = 0", _made("orders.modifiers", id=_uuid, group_id=_modifier_group)
+    ),
+    "orders.menu_item_modifier_groups": TableCase(
+        "orders", "position = 9",
+        _made("orders.menu_item_modifier_groups", item_id=_menu_item, group_id=_modifier_group),
+    ),
+    "orders.registers": TableCase(
+        "orders", "last_receipt_number = 99",
+        _made("orders.registers", device_id=_device, location_id=_device),
+    ),
+    "orders.shifts": TableCase(
+        "orders", "opening_float_minor = 1",
+        _child("orders.shifts", "register_id", _register, id=uuid.uuid4, location_id=uuid.uuid4,
+               status="closed", opening_float_minor=0, opened_by="t"),
+    ),
+    "orders.cash_movements": TableCase(
+        "orders", "reason = 'tampered'",
+        _made("orders.cash_movements", id=_uuid, shift_id=_shift),
+    ),
+    "orders.payments": TableCase(
+        "orders", "refunded_minor = 0",
+        _made("orders.payments", id=_uuid, order_id=_order, shift_id=_shift),
+    ),
+    "orders.refunds": TableCase(
+        "orders", "note = 'tampered'",
+        _made("orders.refunds", id=_uuid, order_id=_order, shift_id=_shift),
+    ),
+    "orders.refund_tenders": TableCase("orders", "amount_minor = 2", _refund_tender),
+    "orders.receipts": TableCase("orders", "total_minor = 0", _receipt),
     "audit.chain_heads": TableCase(
         "orders", "seq = seq + 100",
         _row("audit.chain_heads", seq=1, hash=bytes(32)),
@@ -232,6 +431,9 @@ async def test_tenant_a_cannot_touch_tenant_b(
     tenant_a, tenant_b = uuid.uuid4(), uuid.uuid4()
     if table != "identity.tenants":  # that case creates the registry rows themselves
         await register(connect_as, tenant_a, tenant_b)
+    if table.startswith("orders."):
+        for tenant in (tenant_a, tenant_b):
+            await arrange_device(connect_as, tenant)
     for tenant in (tenant_a, tenant_b):
         async with bound(writer, tenant):
             assert await case.insert(writer, None) == tenant
@@ -279,6 +481,7 @@ async def test_tenant_a_cannot_touch_tenant_b(
             "row-level security" in message
             or (not granted and "permission denied" in message)
             or (table == "audit.events" and "append-only" in message)
+            or (table == "orders.receipts" and "never changed" in message)
         ), message
 
     if acting_as == "owner":

@@ -8,14 +8,28 @@ from libs.api.app import create_service_app
 from libs.auth.tokens import TokenVerifier
 from libs.tenancy.database import TenantDatabase
 from services.orders.limits.router import router as limits_router
+from services.orders.menu.router import router as menu_router
 from services.orders.orders.router import router as orders_router
+from services.orders.payments.router import router as payments_router
+from services.orders.payments.terminal import PaymentTerminal, SimulatedTerminal
+from services.orders.receipts.router import router as receipts_router
+from services.orders.refunds.router import router as refunds_router
+from services.orders.shifts.router import router as shifts_router
+from services.orders.tax.router import router as tax_router
 
 NAME = "orders"
 
 
 def create_app(
-    database: TenantDatabase | None = None, verifier: TokenVerifier | None = None
+    database: TenantDatabase | None = None,
+    verifier: TokenVerifier | None = None,
+    terminal: PaymentTerminal | None = None,
 ) -> FastAPI:
-    return create_service_app(
-        NAME, [orders_router, limits_router], database=database, verifier=verifier
-    )
+    routers = [orders_router, payments_router, refunds_router, receipts_router, limits_router]
+    routers += [shifts_router]
+    routers += [menu_router, tax_router]
+    app = create_service_app(NAME, routers, database=database, verifier=verifier)
+    # Card payments go through the venue's EFTPOS terminal. No production adapter ships yet:
+    # the simulated terminal (approves, declines ...51, times out ...52) serves development.
+    app.state.terminal = terminal or SimulatedTerminal()
+    return app

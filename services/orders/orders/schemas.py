@@ -1,54 +1,182 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+MAX_MINOR = 100_000_000
 
 
-class OrderLineIn(BaseModel):
+class ReasonCode(StrEnum):
+    """Why a sale was voided or refunded; reports group by it."""
+
+    CUSTOMER_REQUEST = "customer_request"
+    ENTERED_IN_ERROR = "entered_in_error"
+    ITEM_UNAVAILABLE = "item_unavailable"
+    QUALITY_ISSUE = "quality_issue"
+    PRICING_ERROR = "pricing_error"
+    WALKOUT = "walkout"
+    OTHER = "other"
+
+
+class Strict(BaseModel):
+    # Unknown fields are refused, so a client cannot slip in a tenant_id, a total or a price.
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
-    quantity: int = Field(ge=1, le=10_000)
-    unit_price_minor: int = Field(ge=0, le=100_000_000, description="Unit price in minor units")
+
+class DiscountIn(Strict):
+    kind: Literal["percent", "amount"]
+    value: int = Field(
+        ge=0, le=MAX_MINOR, description="percent: basis points (1000 = 10%); amount: minor units"
+    )
+
+    @model_validator(mode="after")
+    def _percent_at_most_all(self) -> DiscountIn:
+        if self.kind == "percent" and self.value > 10_000:
+            raise ValueError("a percent discount is at most 10000 basis points (100%)")
+        return self
 
 
-class OrderCreate(BaseModel):
-    # Unknown fields are refused, so a client cannot slip in a tenant_id (or anything else).
-    model_config = ConfigDict(extra="forbid")
+class LineIn(Strict):
+    item_id: UUID
+    quantity: int = Field(default=1, ge=1, le=1_000)
+    modifier_ids: list[UUID] = Field(default_factory=list, max_length=50)
+    discount: DiscountIn | None = None
 
+
+class OrderOpen(Strict):
     id: UUID | None = Field(
         default=None, description="Client-generated id, for orders created offline"
     )
-    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")
-    lines: list[OrderLineIn] = Field(min_length=1, max_length=500)
+    table_name: str | None = Field(default=None, min_length=1, max_length=40)
+    covers: int | None = Field(default=None, ge=1, le=1_000)
+    lines: list[LineIn] = Field(default_factory=list, max_length=200)
+    discount: DiscountIn | None = None
+    service_charge_bps: int = Field(default=0, ge=0, le=5_000)
 
 
-class OrderVoid(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Versioned(Strict):
+    version: int | None = Field(
+        default=None, ge=1, description="The version you are changing (or send If-Match)"
+    )
 
-    reason: str = Field(min_length=1, max_length=200, description="Why; kept in the audit log")
+
+class OrderChange(Versioned):
+    """Only the fields sent change; `null` clears a discount, a table or covers."""
+
+    table_name: str | None = Field(default=None, min_length=1, max_length=40)
+    covers: int | None = Field(default=None, ge=1, le=1_000)
+    discount: DiscountIn | None = None
+    service_charge_bps: int | None = Field(default=None, ge=0, le=5_000)
+    tip_minor: int | None = Field(default=None, ge=0, le=MAX_MINOR)
+
+
+class LineAdd(LineIn, Versioned):
+    pass
+
+
+class LineChange(Versioned):
+    quantity: int | None = Field(default=None, ge=1, le=1_000)
+    discount: DiscountIn | None = None
+    reason_code: ReasonCode | None = Field(
+        default=None, description="Required when the quantity goes down (that part is voided)"
+    )
+
+
+class VoidRequest(Versioned):
+    reason_code: ReasonCode
+    note: str | None = Field(default=None, max_length=200)
+
+
+class ModifierChosen(BaseModel):
+    id: UUID
+    name: str
+    price_minor: int
+
+
+class Discount(BaseModel):
+    kind: Literal["percent", "amount"]
+    value: int
+
+
+class TaxLine(BaseModel):
+    rate: Decimal
+    net_minor: int
+    tax_minor: int
+    gross_minor: int
 
 
 class OrderLine(BaseModel):
     line_number: int
+    item_id: UUID | None
     name: str
     quantity: int
     unit_price_minor: int
+    modifiers: list[ModifierChosen]
+    tax_category_id: UUID | None
+    tax_rate: Decimal
+    discount: Discount | None
+    gross_minor: int
+    discount_minor: int
+    service_charge_minor: int
     total_minor: int
+    status: Literal["active", "voided"]
+    void_reason: str | None
+    refunded_quantity: int
+    refunded_minor: int
+
+
+class Payment(BaseModel):
+    id: UUID
+    tender: Literal["cash", "card"]
+    status: Literal["approved", "declined", "timed_out"]
+    amount_minor: int
+    tendered_minor: int | None
+    change_minor: int | None
+    rounding_minor: int
+    scheme: str | None
+    last4: str | None
+    auth_code: str | None
+    terminal_reference: str | None
+    refunded_minor: int
+    shift_id: UUID
+    created_by: str
+    created_at: datetime
 
 
 class Order(BaseModel):
     id: UUID
-    location_id: UUID | None
-    status: str
+    status: Literal["open", "closed", "voided"]
     currency: str
-    total_minor: int
+    location_id: UUID | None
+    register_id: UUID | None
+    shift_id: UUID | None
+    table_name: str | None
+    covers: int | None
+    prices_include_tax: bool
+    discount: Discount | None
+    service_charge_bps: int
+    subtotal_minor: int
+    discount_minor: int
+    service_charge_minor: int
+    tax_minor: int
+    tax: list[TaxLine]
+    tip_minor: int
+    total_minor: int = Field(description="What the customer owes, before cash rounding")
+    rounding_minor: int = Field(description="Cash rounding (AUD to 5c), an explicit adjustment")
+    paid_minor: int
+    refunded_minor: int
+    balance_minor: int = Field(description="Still to pay: total + rounding - paid")
     created_by: str
     created_at: datetime
+    closed_at: datetime | None
     version: int
     lines: list[OrderLine]
+    payments: list[Payment]
 
 
 class OrderPage(BaseModel):

@@ -1,0 +1,404 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Response
+
+from libs.api.problems import problem_doc
+from libs.audit.append import AuditLog
+from libs.auth.dependencies import CurrentPrincipal
+from libs.rbac import Permission
+from libs.rbac.guard import requires
+from libs.tenancy import TenantConnection
+from services.orders.concurrency import IfMatch, etag, expected_version
+from services.orders.menu import service
+from services.orders.menu.repository import MenuRepository
+from services.orders.menu.schemas import (
+    LocationPrice,
+    LocationPriceSet,
+    MenuCategory,
+    MenuCategoryCreate,
+    MenuCategoryPage,
+    MenuCategoryUpdate,
+    MenuItem,
+    MenuItemCreate,
+    MenuItemPage,
+    MenuItemUpdate,
+    Modifier,
+    ModifierCreate,
+    ModifierGroup,
+    ModifierGroupCreate,
+    ModifierGroupPage,
+    ModifierGroupUpdate,
+    ModifierUpdate,
+    TillMenu,
+)
+
+router = APIRouter(prefix="/v1/menu", tags=["menu"])
+
+READ = [requires(Permission.MENU_READ)]
+WRITE = [requires(Permission.MENU_WRITE)]
+
+Limit = Annotated[int, Query(ge=1, le=100)]
+Cursor = Annotated[str | None, Query(max_length=200)]
+IncludeArchived = Annotated[bool, Query(description="List archived records too")]
+
+_EDIT_ERRORS: dict[int | str, dict[str, Any]] = {
+    409: problem_doc("Changed by someone else since you read it (`version-conflict`)"),
+    428: problem_doc("No version sent (`version-required`)"),
+}
+_CREATE_ERRORS: dict[int | str, dict[str, Any]] = {
+    409: problem_doc("The client id exists with other content (`menu-id-conflict`)"),
+}
+
+
+def _menu(connection: TenantConnection) -> MenuRepository:
+    return MenuRepository.from_connection(connection)
+
+
+def _audit(connection: TenantConnection) -> AuditLog:
+    return AuditLog.from_connection(connection, service="orders")
+
+
+def _created(response: Response, created: bool, version: int) -> None:
+    # A replayed offline create answers 200 with the record as it is.
+    response.status_code = 201 if created else 200
+    response.headers["ETag"] = etag(version)
+
+
+@router.get(
+    "",
+    dependencies=READ,
+    responses={404: problem_doc("The business was not provisioned")},
+)
+async def get_till_menu(connection: TenantConnection, principal: CurrentPrincipal) -> TillMenu:
+    """What the till sells: categories in display order, each with its items at this
+    venue's price (the session's location; the item's price where the venue has none), their
+    tax category and their modifier groups and modifiers. Archived records are left out."""
+    return await service.till_menu(menu=_menu(connection), principal=principal)
+
+
+# -- categories --------------------------------------------------------------------------------
+
+
+@router.get("/categories", dependencies=READ)
+async def list_menu_categories(
+    connection: TenantConnection,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    include_archived: IncludeArchived = False,
+) -> MenuCategoryPage:
+    """Newest first; `GET /v1/menu` has the till's display order."""
+    return await service.list_categories(
+        menu=_menu(connection), limit=limit, cursor=cursor, include_archived=include_archived
+    )
+
+
+@router.post(
+    "/categories",
+    status_code=201,
+    dependencies=WRITE,
+    responses={**_CREATE_ERRORS, 200: {"model": MenuCategory, "description": "Sent again"}},
+)
+async def create_menu_category(
+    body: MenuCategoryCreate,
+    connection: TenantConnection,
+    principal: CurrentPrincipal,
+    response: Response,
+) -> MenuCategory:
+    category, created = await service.create_category(
+        menu=_menu(connection), audit=_audit(connection), principal=principal, request=body
+    )
+    _created(response, created, category.version)
+    return category
+
+
+@router.patch(
+    "/categories/{category_id}",
+    dependencies=WRITE,
+    responses={**_EDIT_ERRORS, 404: problem_doc("No such menu category")},
+)
+async def update_menu_category(
+    category_id: UUID,
+    body: MenuCategoryUpdate,
+    connection: TenantConnection,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
+) -> MenuCategory:
+    """Rename, reorder, archive (`{"archived": true}`: it and its items leave the till's
+    menu) or restore. Send the version you read."""
+    version = expected_version(body.version, if_match)
+    category = await service.update_category(
+        menu=_menu(connection),
+        audit=_audit(connection),
+        principal=principal,
+        category_id=category_id,
+        request=body,
+        expected_version=version,
+    )
+    response.headers["ETag"] = etag(category.version)
+    return category
+
+
+# -- items -------------------------------------------------------------------------------------
+
+
+@router.get("/items", dependencies=READ)
+async def list_menu_items(
+    connection: TenantConnection,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    include_archived: IncludeArchived = False,
+    category_id: Annotated[UUID | None, Query(description="Only this category's")] = None,
+) -> MenuItemPage:
+    """Newest first, each with its modifier groups and venue prices."""
+    return await service.list_items(
+        menu=_menu(connection),
+        limit=limit,
+        cursor=cursor,
+        include_archived=include_archived,
+        category_id=category_id,
+    )
+
+
+@router.post(
+    "/items",
+    status_code=201,
+    dependencies=WRITE,
+    responses={
+        200: {"model": MenuItem, "description": "Sent again (same id)"},
+        409: problem_doc(
+            "The category, tax category or a modifier group is archived, or the client id "
+            "exists with other content"
+        ),
+        422: problem_doc("Not valid, or names a category or group that does not exist"),
+    },
+)
+async def create_menu_item(
+    body: MenuItemCreate,
+    connection: TenantConnection,
+    principal: CurrentPrincipal,
+    response: Response,
+) -> MenuItem:
+    """A new item in an active category and tax category, with its modifier groups in the
+    order the till offers them."""
+    item, created = await service.create_item(
+        menu=_menu(connection), audit=_audit(connection), principal=principal, request=body
+    )
+    _created(response, created, item.version)
+    return item
+
+
+@router.get(
+    "/items/{item_id}",
+    dependencies=READ,
+    responses={404: problem_doc("No such menu item")},
+)
+async def get_menu_item(
+    item_id: UUID, connection: TenantConnection, response: Response
+) -> MenuItem:
+    item = await service.get_item(menu=_menu(connection), item_id=item_id)
+    response.headers["ETag"] = etag(item.version)
+    return item
+
+
+@router.patch(
+    "/items/{item_id}",
+    dependencies=WRITE,
+    responses={
+        404: problem_doc("No such menu item"),
+        409: problem_doc(
+            "Changed by someone else since you read it (`version-conflict`), or moved to "
+            "an archived category, tax category or modifier group"
+        ),
+        422: problem_doc("Not valid, or names a category or group that does not exist"),
+        428: problem_doc("No version sent (`version-required`)"),
+    },
+)
+async def update_menu_item(
+    item_id: UUID,
+    body: MenuItemUpdate,
+    connection: TenantConnection,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
+) -> MenuItem:
+    """Change any of the item's fields; `modifier_group_ids` replaces its groups. Archive
+    with `{"archived": true}`: it leaves the till's menu and cannot be sold again, while past
+    orders keep it as sold. Send the version you read."""
+    version = expected_version(body.version, if_match)
+    item = await service.update_item(
+        menu=_menu(connection),
+        audit=_audit(connection),
+        principal=principal,
+        item_id=item_id,
+        request=body,
+        expected_version=version,
+    )
+    response.headers["ETag"] = etag(item.version)
+    return item
+
+
+@router.put(
+    "/items/{item_id}/location-prices/{location_id}",
+    dependencies=WRITE,
+    responses={404: problem_doc("No such menu item, or no such location")},
+)
+async def set_menu_item_location_price(
+    item_id: UUID,
+    location_id: UUID,
+    body: LocationPriceSet,
+    connection: TenantConnection,
+    principal: CurrentPrincipal,
+) -> LocationPrice:
+    """The item's price at one venue, instead of its own price there."""
+    return await service.set_location_price(
+        menu=_menu(connection),
+        audit=_audit(connection),
+        principal=principal,
+        item_id=item_id,
+        location_id=location_id,
+        request=body,
+    )
+
+
+@router.delete(
+    "/items/{item_id}/location-prices/{location_id}",
+    status_code=204,
+    dependencies=WRITE,
+    responses={404: problem_doc("No such menu item")},
+)
+async def remove_menu_item_location_price(
+    item_id: UUID, location_id: UUID, connection: TenantConnection, principal: CurrentPrincipal
+) -> None:
+    """The venue goes back to the item's own price (idempotent)."""
+    await service.remove_location_price(
+        menu=_menu(connection),
+        audit=_audit(connection),
+        principal=principal,
+        item_id=item_id,
+        location_id=location_id,
+    )
+
+
+# -- modifier groups and modifiers -------------------------------------------------------------
+
+
+@router.get("/modifier-groups", dependencies=READ)
+async def list_modifier_groups(
+    connection: TenantConnection,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    include_archived: IncludeArchived = False,
+) -> ModifierGroupPage:
+    """Newest first, each with its modifiers by position (archived ones only with
+    `include_archived`)."""
+    return await service.list_groups(
+        menu=_menu(connection), limit=limit, cursor=cursor, include_archived=include_archived
+    )
+
+
+@router.post(
+    "/modifier-groups",
+    status_code=201,
+    dependencies=WRITE,
+    responses={**_CREATE_ERRORS, 200: {"model": ModifierGroup, "description": "Sent again"}},
+)
+async def create_modifier_group(
+    body: ModifierGroupCreate,
+    connection: TenantConnection,
+    principal: CurrentPrincipal,
+    response: Response,
+) -> ModifierGroup:
+    """A choice offered with items ("Milk", "Size"): the customer picks between
+    `min_choices` and `max_choices` of its modifiers."""
+    group, created = await service.create_group(
+        menu=_menu(connection), audit=_audit(connection), principal=principal, request=body
+    )
+    _created(response, created, group.version)
+    return group
+
+
+@router.patch(
+    "/modifier-groups/{group_id}",
+    dependencies=WRITE,
+    responses={**_EDIT_ERRORS, 404: problem_doc("No such modifier group")},
+)
+async def update_modifier_group(
+    group_id: UUID,
+    body: ModifierGroupUpdate,
+    connection: TenantConnection,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ModifierGroup:
+    """Rename, change the choices, archive or restore. Send the version you read."""
+    version = expected_version(body.version, if_match)
+    group = await service.update_group(
+        menu=_menu(connection),
+        audit=_audit(connection),
+        principal=principal,
+        group_id=group_id,
+        request=body,
+        expected_version=version,
+    )
+    response.headers["ETag"] = etag(group.version)
+    return group
+
+
+@router.post(
+    "/modifier-groups/{group_id}/modifiers",
+    status_code=201,
+    dependencies=WRITE,
+    responses={
+        200: {"model": Modifier, "description": "Sent again (same id)"},
+        404: problem_doc("No such modifier group"),
+        409: problem_doc("The group is archived, or the client id exists with other content"),
+    },
+)
+async def create_modifier(
+    group_id: UUID,
+    body: ModifierCreate,
+    connection: TenantConnection,
+    principal: CurrentPrincipal,
+    response: Response,
+) -> Modifier:
+    """A choice in the group ("Oat milk", +60c); taxed with the item it modifies."""
+    modifier, created = await service.create_modifier(
+        menu=_menu(connection),
+        audit=_audit(connection),
+        principal=principal,
+        group_id=group_id,
+        request=body,
+    )
+    _created(response, created, modifier.version)
+    return modifier
+
+
+@router.patch(
+    "/modifiers/{modifier_id}",
+    dependencies=WRITE,
+    responses={**_EDIT_ERRORS, 404: problem_doc("No such modifier")},
+)
+async def update_modifier(
+    modifier_id: UUID,
+    body: ModifierUpdate,
+    connection: TenantConnection,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
+) -> Modifier:
+    """Rename, reprice, reorder, archive or restore. Send the version you read."""
+    version = expected_version(body.version, if_match)
+    modifier = await service.update_modifier(
+        menu=_menu(connection),
+        audit=_audit(connection),
+        principal=principal,
+        modifier_id=modifier_id,
+        request=body,
+        expected_version=version,
+    )
+    response.headers["ETag"] = etag(modifier.version)
+    return modifier

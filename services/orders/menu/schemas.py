@@ -1,0 +1,266 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Self
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+# Far above any menu price, far below where integer minor units could overflow.
+MAX_PRICE_MINOR = 100_000_000
+Name = Annotated[str, Field(min_length=1, max_length=100)]
+Price = Annotated[
+    int, Field(ge=0, le=MAX_PRICE_MINOR, description="Minor units of the business's currency")
+]
+Position = Annotated[int, Field(ge=0, le=1_000_000, description="Ascending display order")]
+MinChoices = Annotated[int, Field(ge=0, le=50)]
+MaxChoices = Annotated[int, Field(ge=1, le=50)]
+ClientId = Field(
+    default=None,
+    description="Client-generated id, for records created offline: sending the same id and "
+    "content again returns the existing record (200); other content is refused (409)",
+)
+Version = Field(default=None, ge=1, description="The version you read (or send If-Match)")
+Archived = Field(
+    default=None,
+    description="true archives (hidden from the till, never sold again); false restores",
+)
+
+
+class _Update(BaseModel):
+    """A PATCH: at least one field besides `version`, and none of them null."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int | None = Version
+
+    @model_validator(mode="after")
+    def _something(self) -> Self:
+        changed = self.model_fields_set - {"version"}
+        if not changed:
+            raise ValueError("name at least one field to change")
+        if any(getattr(self, name) is None for name in changed):
+            raise ValueError("a field cannot be null")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(exclude_unset=True, exclude={"version"})
+
+
+# -- categories --------------------------------------------------------------------------------
+
+
+class MenuCategory(BaseModel):
+    id: UUID
+    name: str
+    position: int
+    archived: bool
+    archived_at: datetime | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class MenuCategoryCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: UUID | None = ClientId
+    name: Name
+    position: Position = 0
+
+
+class MenuCategoryUpdate(_Update):
+    name: Name | None = None
+    position: Position | None = None
+    archived: bool | None = Archived
+
+
+class MenuCategoryPage(BaseModel):
+    items: list[MenuCategory]
+    next_cursor: str | None = Field(description="Pass as `cursor` to get the next page")
+
+
+# -- items -------------------------------------------------------------------------------------
+
+
+class LocationPrice(BaseModel):
+    item_id: UUID
+    location_id: UUID
+    price_minor: int
+
+
+class LocationPriceSet(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    price_minor: Price
+
+
+class MenuItem(BaseModel):
+    id: UUID
+    category_id: UUID
+    tax_category_id: UUID
+    name: str
+    price_minor: int = Field(description="In the business's pricing basis (tax settings)")
+    position: int
+    modifier_group_ids: list[UUID] = Field(description="In the order the till offers them")
+    location_prices: list[LocationPrice] = Field(description="Per-venue price overrides")
+    archived: bool
+    archived_at: datetime | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+def _distinct(ids: list[UUID] | None) -> list[UUID] | None:
+    if ids is not None and len(set(ids)) != len(ids):
+        raise ValueError("a modifier group is listed twice")
+    return ids
+
+
+class MenuItemCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: UUID | None = ClientId
+    category_id: UUID
+    tax_category_id: UUID
+    name: Name
+    price_minor: Price
+    position: Position = 0
+    modifier_group_ids: list[UUID] = Field(default_factory=list, max_length=20)
+
+    @model_validator(mode="after")
+    def _distinct_groups(self) -> Self:
+        _distinct(self.modifier_group_ids)
+        return self
+
+
+class MenuItemUpdate(_Update):
+    category_id: UUID | None = None
+    tax_category_id: UUID | None = None
+    name: Name | None = None
+    price_minor: Price | None = None
+    position: Position | None = None
+    modifier_group_ids: list[UUID] | None = Field(
+        default=None, max_length=20, description="Replaces the item's modifier groups"
+    )
+    archived: bool | None = Archived
+
+    @model_validator(mode="after")
+    def _distinct_groups(self) -> Self:
+        _distinct(self.modifier_group_ids)
+        return self
+
+
+class MenuItemPage(BaseModel):
+    items: list[MenuItem]
+    next_cursor: str | None = Field(description="Pass as `cursor` to get the next page")
+
+
+# -- modifier groups and modifiers -------------------------------------------------------------
+
+
+class Modifier(BaseModel):
+    id: UUID
+    group_id: UUID
+    name: str
+    price_minor: int = Field(description="Added to the item's price; taxed with the item")
+    position: int
+    archived: bool
+    archived_at: datetime | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ModifierCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: UUID | None = ClientId
+    name: Name
+    price_minor: Price = 0
+    position: Position = 0
+
+
+class ModifierUpdate(_Update):
+    name: Name | None = None
+    price_minor: Price | None = None
+    position: Position | None = None
+    archived: bool | None = Archived
+
+
+class ModifierGroup(BaseModel):
+    id: UUID
+    name: str
+    min_choices: int
+    max_choices: int
+    modifiers: list[Modifier] = Field(description="By position")
+    archived: bool
+    archived_at: datetime | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ModifierGroupCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: UUID | None = ClientId
+    name: Name
+    min_choices: MinChoices = 0
+    max_choices: MaxChoices = 1
+
+    @model_validator(mode="after")
+    def _choices(self) -> Self:
+        if self.min_choices > self.max_choices:
+            raise ValueError("min_choices cannot exceed max_choices")
+        return self
+
+
+class ModifierGroupUpdate(_Update):
+    name: Name | None = None
+    min_choices: MinChoices | None = None
+    max_choices: MaxChoices | None = None
+    archived: bool | None = Archived
+
+
+class ModifierGroupPage(BaseModel):
+    items: list[ModifierGroup]
+    next_cursor: str | None = Field(description="Pass as `cursor` to get the next page")
+
+
+# -- the till's menu ---------------------------------------------------------------------------
+
+
+class TillModifier(BaseModel):
+    id: UUID
+    name: str
+    price_minor: int
+
+
+class TillModifierGroup(BaseModel):
+    id: UUID
+    name: str
+    min_choices: int
+    max_choices: int
+    modifiers: list[TillModifier]
+
+
+class TillItem(BaseModel):
+    id: UUID
+    name: str
+    price_minor: int = Field(description="The price at the caller's venue")
+    tax_category_id: UUID
+    modifier_groups: list[TillModifierGroup]
+
+
+class TillCategory(BaseModel):
+    id: UUID
+    name: str
+    items: list[TillItem]
+
+
+class TillMenu(BaseModel):
+    currency: str
+    prices_include_tax: bool
+    location_id: UUID | None = Field(description="Whose venue prices apply (the session's)")
+    categories: list[TillCategory]

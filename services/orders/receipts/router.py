@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+
+from libs.api.problems import problem_doc
+from libs.rbac import Permission
+from libs.rbac.guard import requires
+from libs.tenancy import TenantConnection
+from services.orders.receipts import service
+from services.orders.receipts.repository import ReceiptRepository
+from services.orders.receipts.schemas import Receipt, ReceiptPage
+
+router = APIRouter(prefix="/v1/receipts", tags=["receipts"])
+
+
+@router.get("", dependencies=[requires(Permission.ORDERS_READ)])
+async def list_receipts(
+    connection: TenantConnection,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> ReceiptPage:
+    """Newest first. Receipts are issued by closing an order or refunding one."""
+    return await service.list_receipts(
+        receipts=ReceiptRepository.from_connection(connection), limit=limit, cursor=cursor
+    )
+
+
+@router.get(
+    "/{receipt_id}",
+    dependencies=[requires(Permission.ORDERS_READ)],
+    responses={404: problem_doc("No such receipt for this tenant")},
+)
+async def get_receipt(receipt_id: UUID, connection: TenantConnection) -> Receipt:
+    return await service.get_receipt(
+        receipts=ReceiptRepository.from_connection(connection), receipt_id=receipt_id
+    )

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+
+class Receipt(BaseModel):
+    id: UUID
+    number: str = Field(description="Register and gapless sequence, e.g. R1-000123")
+    register_id: UUID
+    sequence: int
+    kind: Literal["sale", "refund"]
+    order_id: UUID
+    shift_id: UUID
+    refund_id: UUID | None
+    original_receipt_id: UUID | None = Field(description="For a refund: the sale's receipt")
+    currency: str
+    total_minor: int
+    snapshot: dict[str, Any] = Field(
+        description="Lines, taxes per rate, payments and totals as they were at issue"
+    )
+    issued_by: str
+    issued_at: datetime
+
+
+class ReceiptPage(BaseModel):
+    items: list[Receipt]
+    next_cursor: str | None

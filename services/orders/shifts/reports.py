@@ -1,0 +1,367 @@
+"""X and Z reports of a shift, as pure functions: facts in, numbers out, no I/O.
+
+The repository gathers the facts of one shift (its orders, voided lines, payments, refunds,
+cash movements); `shift_report` turns them into the report the API returns as the X report,
+and `z_report` adds the counted cash and card at close. Reports and exports (issue 8) call the
+same functions, so the till, the back office and an export cannot disagree.
+
+Every amount is integer minor units of the business's currency. What counts where:
+- sales figures (gross, discounts, tax...) are the shift's *closed* orders: an open order has
+  not been sold yet, a voided one never was;
+- money figures (payments, refunds, paid in/out) are what happened *at this shift's drawer*,
+  whichever shift the order was taken in: a refund of yesterday's sale comes out of today's
+  drawer.
+
+Expected in the drawer at close, per tender:
+    cash = opening float + cash payments - cash refunded + paid in - paid out
+    card = card payments - card refunded
+Cash payments are recorded as applied to the order after cash rounding, change excluded, so
+they are exactly what stayed in the drawer.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+TENDERS = ("cash", "card")
+CashMovementKind = Literal["paid_in", "paid_out"]
+# Tax rates are percent with three decimals, as stored: 10.000, 7.000, 0.000.
+RATE_PLACES = Decimal("0.001")
+
+# ---------------------------------------------------------------------------------------------
+# Facts: what the repository reads, already typed. No totals here: the report adds them up.
+
+
+@dataclass(frozen=True, slots=True)
+class TaxGroupFact:
+    rate: Decimal
+    net_minor: int
+    tax_minor: int
+    gross_minor: int
+
+    @classmethod
+    def parse(cls, groups: Iterable[dict[str, Any]]) -> tuple[TaxGroupFact, ...]:
+        """From the `tax` JSON of an order or a refund:
+        [{"rate": "10.000", "net_minor", "tax_minor", "gross_minor"}, ...]."""
+        return tuple(
+            cls(
+                rate=Decimal(str(group["rate"])).quantize(RATE_PLACES),
+                net_minor=int(group["net_minor"]),
+                tax_minor=int(group["tax_minor"]),
+                gross_minor=int(group["gross_minor"]),
+            )
+            for group in groups
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFact:
+    """An order taken in the shift: 'open', 'closed' (paid) or 'voided'."""
+
+    status: str
+    total_minor: int
+    subtotal_minor: int = 0
+    discount_minor: int = 0
+    service_charge_minor: int = 0
+    tip_minor: int = 0
+    tax_minor: int = 0
+    rounding_minor: int = 0
+    covers: int | None = None
+    tax: tuple[TaxGroupFact, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentFact:
+    """A payment attempt at this shift's drawer; only 'approved' ones moved money."""
+
+    tender: str
+    status: str
+    amount_minor: int
+
+
+@dataclass(frozen=True, slots=True)
+class RefundFact:
+    amount_minor: int
+    tax_minor: int
+
+
+@dataclass(frozen=True, slots=True)
+class RefundTenderFact:
+    """Money given back at this shift's drawer, per tender it was paid with."""
+
+    tender: str
+    amount_minor: int
+
+
+@dataclass(frozen=True, slots=True)
+class CashMovementFact:
+    kind: CashMovementKind
+    amount_minor: int
+    reason: str
+    created_by: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftHeader:
+    id: UUID
+    register_id: UUID
+    register_number: int
+    location_id: UUID
+    status: str
+    opened_by: str
+    opened_at: datetime
+    opening_float_minor: int
+    currency: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftFacts:
+    shift: ShiftHeader
+    # The moment the facts were read (the database's transaction time).
+    as_of: datetime
+    orders: Sequence[OrderFact] = ()
+    # Lines voided from orders that were not voided as a whole (a voided order's lines are
+    # counted with the order, not twice); each fact is the line's amount.
+    voided_line_amounts: Sequence[int] = ()
+    payments: Sequence[PaymentFact] = ()
+    refunds: Sequence[RefundFact] = ()
+    refund_tenders: Sequence[RefundTenderFact] = ()
+    cash_movements: Sequence[CashMovementFact] = field(default_factory=tuple)
+
+
+# ---------------------------------------------------------------------------------------------
+# The report, as the API returns it (and as the Z report is stored at close).
+
+
+class TenderAmounts(BaseModel):
+    cash: int = Field(description="Minor units")
+    card: int = Field(description="Minor units")
+
+
+class CountAmount(BaseModel):
+    count: int
+    amount_minor: int
+
+
+class TenderTotals(BaseModel):
+    cash: CountAmount
+    card: CountAmount
+
+
+class TaxRateTotal(BaseModel):
+    rate: Decimal = Field(description="Percent, e.g. 10.000")
+    net_minor: int
+    tax_minor: int
+    gross_minor: int
+
+
+class RefundTotals(BaseModel):
+    count: int
+    amount_minor: int
+    tax_minor: int
+    by_tender: TenderAmounts = Field(description="Given back at this drawer, per tender")
+
+
+class VoidTotals(BaseModel):
+    orders: CountAmount = Field(description="Orders voided as a whole (their totals)")
+    lines: CountAmount = Field(description="Lines voided from orders that went on")
+
+
+class CashMovementEntry(BaseModel):
+    kind: CashMovementKind
+    amount_minor: int
+    reason: str
+    created_by: str
+    created_at: datetime
+
+
+class ShiftReport(BaseModel):
+    """The X report: a shift's numbers so far (read live, never stored)."""
+
+    kind: Literal["X", "Z"] = "X"
+    shift_id: UUID
+    register_id: UUID
+    register_number: int
+    location_id: UUID
+    status: str
+    currency: str | None
+    opened_by: str
+    opened_at: datetime
+    as_of: datetime = Field(description="When these numbers were read")
+    opening_float_minor: int
+    order_count: int = Field(description="Closed (paid) orders taken in this shift")
+    open_order_count: int = Field(description="Orders of this shift not yet paid or voided")
+    covers: int
+    gross_sales_minor: int = Field(description="Closed orders' line amounts before discounts")
+    discounts_minor: int
+    service_charges_minor: int
+    tips_minor: int
+    rounding_minor: int = Field(description="Cash rounding adjustments (AUD: to 5c)")
+    net_sales_minor: int = Field(description="Closed orders' totals, before cash rounding")
+    tax: list[TaxRateTotal] = Field(description="Closed orders' tax per rate, highest first")
+    tax_total_minor: int
+    refunds: RefundTotals
+    voids: VoidTotals
+    payments: TenderTotals = Field(description="Approved payments taken at this drawer")
+    declined_card_attempts: int
+    timed_out_card_attempts: int
+    paid_in_minor: int
+    paid_out_minor: int
+    cash_movements: list[CashMovementEntry]
+    expected: TenderAmounts = Field(
+        description="cash: float + cash payments - cash refunded + paid in - paid out; "
+        "card: card payments - card refunded"
+    )
+
+
+class ZReport(ShiftReport):
+    """The report issued at close: the X report plus what was counted, and the difference
+    (counted - expected: positive is over, negative is short)."""
+
+    kind: Literal["X", "Z"] = "Z"
+    counted: TenderAmounts
+    difference: TenderAmounts = Field(description="counted - expected: + over, - short")
+    closed_by: str
+    closed_at: datetime
+    force_closed_by: str | None = Field(
+        description="The manager who approved closing someone else's shift"
+    )
+    note: str | None
+
+
+# ---------------------------------------------------------------------------------------------
+# The arithmetic.
+
+
+def _tax_by_rate(groups: Iterable[TaxGroupFact]) -> list[TaxRateTotal]:
+    totals: dict[Decimal, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for group in groups:
+        total = totals[group.rate]
+        total[0] += group.net_minor
+        total[1] += group.tax_minor
+        total[2] += group.gross_minor
+    return [
+        TaxRateTotal(rate=rate, net_minor=net, tax_minor=tax, gross_minor=gross)
+        for rate, (net, tax, gross) in sorted(totals.items(), reverse=True)
+    ]
+
+
+def _by_tender(amounts: Iterable[tuple[str, int]]) -> dict[str, int]:
+    totals = dict.fromkeys(TENDERS, 0)
+    for tender, amount in amounts:
+        totals[tender] += amount
+    return totals
+
+
+def shift_report(facts: ShiftFacts) -> ShiftReport:
+    """The X report of a shift from its facts."""
+    closed = [order for order in facts.orders if order.status == "closed"]
+    voided = [order for order in facts.orders if order.status == "voided"]
+    tax = _tax_by_rate(group for order in closed for group in order.tax)
+
+    approved = [payment for payment in facts.payments if payment.status == "approved"]
+    payment_counts = _by_tender((payment.tender, 1) for payment in approved)
+    paid = _by_tender((payment.tender, payment.amount_minor) for payment in approved)
+    refunded = _by_tender((back.tender, back.amount_minor) for back in facts.refund_tenders)
+    card_attempts = [payment for payment in facts.payments if payment.tender == "card"]
+
+    movements = sorted(facts.cash_movements, key=lambda movement: movement.created_at)
+    paid_in = sum(m.amount_minor for m in movements if m.kind == "paid_in")
+    paid_out = sum(m.amount_minor for m in movements if m.kind == "paid_out")
+
+    header = facts.shift
+    return ShiftReport(
+        shift_id=header.id,
+        register_id=header.register_id,
+        register_number=header.register_number,
+        location_id=header.location_id,
+        status=header.status,
+        currency=header.currency,
+        opened_by=header.opened_by,
+        opened_at=header.opened_at,
+        as_of=facts.as_of,
+        opening_float_minor=header.opening_float_minor,
+        order_count=len(closed),
+        open_order_count=sum(1 for order in facts.orders if order.status == "open"),
+        covers=sum(order.covers or 0 for order in closed),
+        gross_sales_minor=sum(order.subtotal_minor for order in closed),
+        discounts_minor=sum(order.discount_minor for order in closed),
+        service_charges_minor=sum(order.service_charge_minor for order in closed),
+        tips_minor=sum(order.tip_minor for order in closed),
+        rounding_minor=sum(order.rounding_minor for order in closed),
+        net_sales_minor=sum(order.total_minor for order in closed),
+        tax=tax,
+        tax_total_minor=sum(group.tax_minor for group in tax),
+        refunds=RefundTotals(
+            count=len(facts.refunds),
+            amount_minor=sum(refund.amount_minor for refund in facts.refunds),
+            tax_minor=sum(refund.tax_minor for refund in facts.refunds),
+            by_tender=TenderAmounts(**refunded),
+        ),
+        voids=VoidTotals(
+            orders=CountAmount(
+                count=len(voided), amount_minor=sum(order.total_minor for order in voided)
+            ),
+            lines=CountAmount(
+                count=len(facts.voided_line_amounts),
+                amount_minor=sum(facts.voided_line_amounts),
+            ),
+        ),
+        payments=TenderTotals(
+            **{
+                tender: CountAmount(count=payment_counts[tender], amount_minor=paid[tender])
+                for tender in TENDERS
+            }
+        ),
+        declined_card_attempts=sum(1 for p in card_attempts if p.status == "declined"),
+        timed_out_card_attempts=sum(1 for p in card_attempts if p.status == "timed_out"),
+        paid_in_minor=paid_in,
+        paid_out_minor=paid_out,
+        cash_movements=[
+            CashMovementEntry(
+                kind=movement.kind,
+                amount_minor=movement.amount_minor,
+                reason=movement.reason,
+                created_by=movement.created_by,
+                created_at=movement.created_at,
+            )
+            for movement in movements
+        ],
+        expected=TenderAmounts(
+            cash=header.opening_float_minor + paid["cash"] - refunded["cash"] + paid_in - paid_out,
+            card=paid["card"] - refunded["card"],
+        ),
+    )
+
+
+def z_report(
+    report: ShiftReport,
+    *,
+    counted: TenderAmounts,
+    closed_by: str,
+    closed_at: datetime,
+    force_closed_by: str | None = None,
+    note: str | None = None,
+) -> ZReport:
+    """The Z report: the shift's report at close, with what was counted and the difference."""
+    expected = report.expected
+    return ZReport(
+        **{**report.model_dump(), "kind": "Z", "status": "closed"},
+        counted=counted,
+        difference=TenderAmounts(
+            cash=counted.cash - expected.cash, card=counted.card - expected.card
+        ),
+        closed_by=closed_by,
+        closed_at=closed_at,
+        force_closed_by=force_closed_by,
+        note=note,
+    )

@@ -1,0 +1,443 @@
+"""SQL for registers, shifts and cash movements, and the facts a shift's reports are made of.
+
+Nothing here names a tenant: the connection is tenant-bound and row-level security filters,
+while `tenant_id` columns default to the transaction's tenant. (Joins match `tenant_id` as
+well as the id, which is what the composite keys and indexes are built on.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.orders.models import (
+    cash_movements,
+    order_lines,
+    orders,
+    payments,
+    refund_tenders,
+    refunds,
+    registers,
+    settings,
+    shifts,
+)
+from services.orders.shifts.reports import (
+    CashMovementFact,
+    CashMovementKind,
+    OrderFact,
+    PaymentFact,
+    RefundFact,
+    RefundTenderFact,
+    ShiftFacts,
+    ShiftHeader,
+    TaxGroupFact,
+)
+from services.orders.shifts.schemas import CashMovement, Shift
+
+
+@dataclass(frozen=True, slots=True)
+class OpenShift:
+    """The open shift of a register, as an order written at that register needs it."""
+
+    id: UUID
+    register_id: UUID
+    register_number: int
+    location_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class Register:
+    device_id: UUID
+    location_id: UUID
+    number: int
+
+
+_REGISTER_JOIN = shifts.join(
+    registers,
+    sa.and_(
+        registers.c.tenant_id == shifts.c.tenant_id,
+        registers.c.device_id == shifts.c.register_id,
+    ),
+)
+_SHIFT_COLUMNS = (
+    shifts.c.id,
+    shifts.c.register_id,
+    registers.c.number.label("register_number"),
+    shifts.c.location_id,
+    shifts.c.status,
+    shifts.c.opening_float_minor,
+    shifts.c.opened_by,
+    shifts.c.opened_at,
+    shifts.c.closed_by,
+    shifts.c.closed_at,
+    shifts.c.force_closed_by,
+    shifts.c.version,
+)
+
+
+def _shift(row: sa.Row[*tuple[Any, ...]]) -> Shift:
+    return Shift.model_validate(row._asdict())
+
+
+class ShiftRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    @classmethod
+    def from_connection(cls, connection: AsyncConnection) -> ShiftRepository:
+        return cls(connection)
+
+    # --- registers ---------------------------------------------------------------------------
+
+    async def register(self, device_id: UUID) -> Register | None:
+        row = (
+            await self._connection.execute(
+                sa.select(registers.c.device_id, registers.c.location_id, registers.c.number).where(
+                    registers.c.device_id == device_id
+                )
+            )
+        ).first()
+        return Register(**row._asdict()) if row else None
+
+    async def create_register(self, *, device_id: UUID, location_id: UUID) -> Register | None:
+        """Number a device's register: the business's next free number (1, 2, ...).
+
+        The business's settings row is locked first, so two new devices numbering themselves
+        at once take turns (the second reads the first's number after it commits) instead of
+        both taking max + 1. None if the device was registered concurrently."""
+        await self._connection.execute(sa.select(settings.c.version).with_for_update())
+        next_number = sa.select(sa.func.coalesce(sa.func.max(registers.c.number), 0) + 1)
+        row = (
+            await self._connection.execute(
+                insert(registers)
+                .values(
+                    device_id=device_id,
+                    location_id=location_id,
+                    number=next_number.scalar_subquery(),
+                )
+                .on_conflict_do_nothing()
+                .returning(registers.c.device_id, registers.c.location_id, registers.c.number)
+            )
+        ).first()
+        return Register(**row._asdict()) if row else None
+
+    # --- shifts ------------------------------------------------------------------------------
+
+    async def insert_shift(
+        self,
+        *,
+        shift_id: UUID,
+        register: Register,
+        location_id: UUID,
+        opening_float_minor: int,
+        opened_by: str,
+    ) -> Shift | None:
+        """A new open shift; None if it conflicts: the register already has an open shift
+        (ix_shifts_open_register), or a shift with this id exists. A conflicting insert of a
+        concurrent transaction is waited for, so the caller can then read the winner."""
+        row = (
+            await self._connection.execute(
+                insert(shifts)
+                .values(
+                    id=shift_id,
+                    register_id=register.device_id,
+                    location_id=location_id,
+                    opening_float_minor=opening_float_minor,
+                    opened_by=opened_by,
+                )
+                .on_conflict_do_nothing()
+                .returning(
+                    shifts.c.id,
+                    shifts.c.register_id,
+                    sa.literal(register.number).label("register_number"),
+                    shifts.c.location_id,
+                    shifts.c.status,
+                    shifts.c.opening_float_minor,
+                    shifts.c.opened_by,
+                    shifts.c.opened_at,
+                    shifts.c.closed_by,
+                    shifts.c.closed_at,
+                    shifts.c.force_closed_by,
+                    shifts.c.version,
+                )
+            )
+        ).first()
+        return _shift(row) if row else None
+
+    async def get(self, shift_id: UUID, *, for_update: bool = False) -> Shift | None:
+        """A shift; `for_update` locks its row until the transaction ends (a close and a
+        cash movement of one shift take turns, and orders being written in it finish first:
+        they hold it FOR SHARE, see `open_shift_for_register`)."""
+        query = sa.select(*_SHIFT_COLUMNS).select_from(_REGISTER_JOIN)
+        query = query.where(shifts.c.id == shift_id)
+        if for_update:
+            query = query.with_for_update(of=shifts)
+        row = (await self._connection.execute(query)).first()
+        return _shift(row) if row else None
+
+    async def current(self, register_id: UUID) -> Shift | None:
+        row = (
+            await self._connection.execute(
+                sa.select(*_SHIFT_COLUMNS)
+                .select_from(_REGISTER_JOIN)
+                .where(shifts.c.register_id == register_id, shifts.c.status == "open")
+            )
+        ).first()
+        return _shift(row) if row else None
+
+    async def open_shift_for_register(
+        self, register_id: UUID, *, lock: bool = False
+    ) -> OpenShift | None:
+        """The register's open shift, for an order (or payment, or refund) written there.
+
+        `lock=True` holds the shift row FOR SHARE until the transaction ends: a close (which
+        takes it FOR UPDATE) waits for the order being written, then sees it; an order
+        written after a close finds no open shift."""
+        query = (
+            sa.select(shifts.c.id, shifts.c.register_id, registers.c.number, shifts.c.location_id)
+            .select_from(_REGISTER_JOIN)
+            .where(shifts.c.register_id == register_id, shifts.c.status == "open")
+        )
+        if lock:
+            query = query.with_for_update(read=True, of=shifts)
+        row = (await self._connection.execute(query)).first()
+        if row is None:
+            return None
+        return OpenShift(
+            id=row.id,
+            register_id=row.register_id,
+            register_number=row.number,
+            location_id=row.location_id,
+        )
+
+    async def page(
+        self, *, limit: int, after: tuple[datetime, UUID] | None, status: str | None
+    ) -> list[Shift]:
+        """Newest first; `after` is the (opened_at, id) of the last shift already seen."""
+        query = (
+            sa.select(*_SHIFT_COLUMNS)
+            .select_from(_REGISTER_JOIN)
+            .order_by(shifts.c.opened_at.desc(), shifts.c.id.desc())
+        )
+        if status is not None:
+            query = query.where(shifts.c.status == status)
+        if after is not None:
+            query = query.where(sa.tuple_(shifts.c.opened_at, shifts.c.id) < sa.tuple_(*after))
+        rows = (await self._connection.execute(query.limit(limit))).all()
+        return [_shift(row) for row in rows]
+
+    async def open_order_ids(self, shift_id: UUID) -> list[UUID]:
+        rows = await self._connection.execute(
+            sa.select(orders.c.id)
+            .where(orders.c.shift_id == shift_id, orders.c.status == "open")
+            .order_by(orders.c.created_at, orders.c.id)
+        )
+        return [row.id for row in rows]
+
+    async def close(
+        self,
+        shift_id: UUID,
+        *,
+        version: int,
+        closed_by: str,
+        closed_at: datetime,
+        force_closed_by: str | None,
+        z_report: dict[str, Any],
+    ) -> Shift | None:
+        """Close the shift if it is still open at `version`; None if it changed first."""
+        updated = (
+            await self._connection.execute(
+                sa.update(shifts)
+                .where(
+                    shifts.c.id == shift_id,
+                    shifts.c.version == version,
+                    shifts.c.status == "open",
+                )
+                .values(
+                    status="closed",
+                    closed_by=closed_by,
+                    closed_at=closed_at,
+                    force_closed_by=force_closed_by,
+                    z_report=z_report,
+                    version=shifts.c.version + 1,
+                )
+                .returning(shifts.c.id)
+            )
+        ).first()
+        if updated is None:
+            return None
+        return await self.get(shift_id)
+
+    async def stored_z_report(self, shift_id: UUID) -> dict[str, Any] | None:
+        report = (
+            await self._connection.execute(
+                sa.select(shifts.c.z_report).where(shifts.c.id == shift_id)
+            )
+        ).scalar_one_or_none()
+        return cast(dict[str, Any] | None, report)
+
+    # --- cash movements ----------------------------------------------------------------------
+
+    async def add_cash_movement(
+        self,
+        *,
+        movement_id: UUID,
+        shift_id: UUID,
+        kind: CashMovementKind,
+        amount_minor: int,
+        reason: str,
+        created_by: str,
+    ) -> CashMovement:
+        """Record a paid in or out and bump the shift's version, so a close made against the
+        numbers read before it is refused as stale."""
+        created_at = (
+            await self._connection.execute(
+                sa.insert(cash_movements)
+                .values(
+                    id=movement_id,
+                    shift_id=shift_id,
+                    kind=kind,
+                    amount_minor=amount_minor,
+                    reason=reason,
+                    created_by=created_by,
+                )
+                .returning(cash_movements.c.created_at)
+            )
+        ).scalar_one()
+        version = (
+            await self._connection.execute(
+                sa.update(shifts)
+                .where(shifts.c.id == shift_id)
+                .values(version=shifts.c.version + 1)
+                .returning(shifts.c.version)
+            )
+        ).scalar_one()
+        return CashMovement(
+            id=movement_id,
+            shift_id=shift_id,
+            kind=kind,
+            amount_minor=amount_minor,
+            reason=reason,
+            created_by=created_by,
+            created_at=created_at,
+            shift_version=version,
+        )
+
+    # --- report facts ------------------------------------------------------------------------
+
+    async def facts(self, shift: Shift) -> ShiftFacts:
+        """Everything a shift's X or Z report is made of, read in this transaction."""
+        connection = self._connection
+        now, currency = (
+            await connection.execute(
+                sa.select(sa.func.now(), sa.select(settings.c.currency).scalar_subquery())
+            )
+        ).one()
+        order_rows = await connection.execute(
+            sa.select(
+                orders.c.status,
+                orders.c.total_minor,
+                orders.c.subtotal_minor,
+                orders.c.discount_minor,
+                orders.c.service_charge_minor,
+                orders.c.tip_minor,
+                orders.c.tax_minor,
+                orders.c.rounding_minor,
+                orders.c.covers,
+                orders.c.tax,
+            ).where(orders.c.shift_id == shift.id)
+        )
+        voided_lines = await connection.execute(
+            sa.select(order_lines.c.total_minor)
+            .select_from(
+                order_lines.join(
+                    orders,
+                    sa.and_(
+                        orders.c.tenant_id == order_lines.c.tenant_id,
+                        orders.c.id == order_lines.c.order_id,
+                    ),
+                )
+            )
+            .where(
+                orders.c.shift_id == shift.id,
+                orders.c.status != "voided",
+                order_lines.c.status == "voided",
+            )
+        )
+        payment_rows = await connection.execute(
+            sa.select(payments.c.tender, payments.c.status, payments.c.amount_minor).where(
+                payments.c.shift_id == shift.id
+            )
+        )
+        refund_rows = await connection.execute(
+            sa.select(refunds.c.amount_minor, refunds.c.tax_minor).where(
+                refunds.c.shift_id == shift.id
+            )
+        )
+        given_back = await connection.execute(
+            sa.select(refund_tenders.c.tender, refund_tenders.c.amount_minor).where(
+                refund_tenders.c.shift_id == shift.id
+            )
+        )
+        movement_rows = await connection.execute(
+            sa.select(
+                cash_movements.c.kind,
+                cash_movements.c.amount_minor,
+                cash_movements.c.reason,
+                cash_movements.c.created_by,
+                cash_movements.c.created_at,
+            )
+            .where(cash_movements.c.shift_id == shift.id)
+            .order_by(cash_movements.c.created_at, cash_movements.c.id)
+        )
+        return ShiftFacts(
+            shift=ShiftHeader(
+                id=shift.id,
+                register_id=shift.register_id,
+                register_number=shift.register_number,
+                location_id=shift.location_id,
+                status=shift.status,
+                opened_by=shift.opened_by,
+                opened_at=shift.opened_at,
+                opening_float_minor=shift.opening_float_minor,
+                currency=currency,
+            ),
+            as_of=now,
+            orders=[
+                OrderFact(
+                    status=row.status,
+                    total_minor=row.total_minor,
+                    subtotal_minor=row.subtotal_minor,
+                    discount_minor=row.discount_minor,
+                    service_charge_minor=row.service_charge_minor,
+                    tip_minor=row.tip_minor,
+                    tax_minor=row.tax_minor,
+                    rounding_minor=row.rounding_minor,
+                    covers=row.covers,
+                    tax=TaxGroupFact.parse(row.tax or ()),
+                )
+                for row in order_rows
+            ],
+            voided_line_amounts=[row.total_minor for row in voided_lines],
+            payments=[
+                PaymentFact(row.tender, row.status, row.amount_minor) for row in payment_rows
+            ],
+            refunds=[RefundFact(row.amount_minor, row.tax_minor) for row in refund_rows],
+            refund_tenders=[RefundTenderFact(row.tender, row.amount_minor) for row in given_back],
+            cash_movements=[
+                CashMovementFact(
+                    kind=row.kind,
+                    amount_minor=row.amount_minor,
+                    reason=row.reason,
+                    created_by=row.created_by,
+                    created_at=row.created_at,
+                )
+                for row in movement_rows
+            ],
+        )

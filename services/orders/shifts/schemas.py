@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.orders.shifts.reports import CashMovementKind, ZReport
+
+# Far above any till's float or count, far below where integer minor units could overflow.
+MAX_CASH_MINOR = 100_000_000_00
+
+
+class ShiftOpen(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: UUID | None = Field(
+        default=None, description="Client-generated id, for shifts opened offline"
+    )
+    opening_float_minor: int = Field(
+        ge=0, le=MAX_CASH_MINOR, description="Cash in the drawer at opening (minor units)"
+    )
+
+
+class CashMovementCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: CashMovementKind = Field(
+        description="paid_in: cash put into the drawer (more change); "
+        "paid_out: cash taken out (a delivery paid from the till)"
+    )
+    amount_minor: int = Field(gt=0, le=MAX_CASH_MINOR)
+    reason: str = Field(min_length=1, max_length=200, description="Why; on the X and Z reports")
+
+
+class CountedAmounts(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cash: int = Field(ge=0, le=MAX_CASH_MINOR, description="Cash counted in the drawer")
+    card: int = Field(ge=0, le=MAX_CASH_MINOR, description="Card total of the terminal's batch")
+
+
+class ShiftClose(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int | None = Field(
+        default=None, ge=1, description="The shift's version you read (or send If-Match)"
+    )
+    counted: CountedAmounts
+    note: str | None = Field(default=None, max_length=500)
+
+
+class Shift(BaseModel):
+    id: UUID
+    register_id: UUID = Field(description="The device the shift is open on")
+    register_number: int = Field(description="R1, R2, ... in receipt numbers")
+    location_id: UUID
+    status: Literal["open", "closed"]
+    opening_float_minor: int
+    opened_by: str
+    opened_at: datetime
+    closed_by: str | None
+    closed_at: datetime | None
+    force_closed_by: str | None = Field(
+        description="The manager who approved closing someone else's shift"
+    )
+    version: int
+
+
+class ClosedShift(Shift):
+    z_report: ZReport
+
+
+class ShiftPage(BaseModel):
+    items: list[Shift]
+    next_cursor: str | None = Field(description="Pass as `cursor` to get the next page")
+
+
+class CashMovement(BaseModel):
+    id: UUID
+    shift_id: UUID
+    kind: CashMovementKind
+    amount_minor: int
+    reason: str
+    created_by: str
+    created_at: datetime
+    shift_version: int = Field(description="The shift's version after this movement")

@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, Response
+
+from libs.api.problems import problem_doc
+from libs.audit.append import AuditLog
+from libs.auth.dependencies import CurrentPrincipal
+from libs.rbac import Permission
+from libs.rbac.guard import requires
+from libs.tenancy import TenantConnection
+from services.orders.concurrency import IfMatch, etag, expected_version
+from services.orders.tax import service
+from services.orders.tax.repository import TaxRepository
+from services.orders.tax.schemas import (
+    TaxCategory,
+    TaxCategoryCreate,
+    TaxCategoryList,
+    TaxCategoryUpdate,
+    TaxRateSchedule,
+    TaxSettings,
+    TaxSettingsUpdate,
+)
+
+router = APIRouter(prefix="/v1/tax", tags=["tax"])
+
+
+def _audit(connection: TenantConnection) -> AuditLog:
+    return AuditLog.from_connection(connection, service="orders")
+
+
+@router.get(
+    "/settings",
+    dependencies=[requires(Permission.TAX_READ)],
+    responses={404: problem_doc("The business was not provisioned")},
+)
+async def get_tax_settings(connection: TenantConnection, response: Response) -> TaxSettings:
+    """The business's currency, whether its menu prices include tax, and its cash rounding
+    step. The ETag is the version to send back when changing them."""
+    settings = await service.get_settings(tax=TaxRepository.from_connection(connection))
+    response.headers["ETag"] = etag(settings.version)
+    return settings
+
+
+@router.patch(
+    "/settings",
+    dependencies=[requires(Permission.TAX_WRITE)],
+    responses={
+        409: problem_doc("Changed by someone else since you read it (`version-conflict`)"),
+        428: problem_doc("No version sent (`version-required`)"),
+    },
+)
+async def update_tax_settings(
+    body: TaxSettingsUpdate,
+    connection: TenantConnection,
+    principal: CurrentPrincipal,
+    response: Response,
+    if_match: IfMatch = None,
+) -> TaxSettings:
+    """Switch between tax-inclusive and tax-exclusive prices, or change the cash rounding
+    step (1, 5 or 10 minor units). The currency is fixed at provisioning. Open orders keep
+    the basis they were opened with."""
+    version = expected_version(body.version, if_match)
+    settings = await service.update_settings(
+        tax=TaxRepository.from_connection(connection),
+        audit=_audit(connection),
+        principal=principal,
+        request=body,
+        expected_version=version,
+    )
+    response.headers["ETag"] = etag(settings.version)
+    return settings
+
+
+@router.get("/categories", dependencies=[requires(Permission.TAX_READ)])
+async def list_tax_categories(connection: TenantConnection) -> TaxCategoryList:
+    """Every tax category (archived ones too, flagged), by code, each with the rate in force
+    now and its full rate history, scheduled changes included. Not paginated: a business has
+    a handful."""
+    return await service.list_categories(tax=TaxRepository.from_connection(connection))
+
+
+@router.post(
+    "/categories",
+    status_code=201,
+    dependencies=[requires(Permission.TAX_WRITE)],
+    responses={409: problem_doc("The code is taken (`tax-category-code-taken`)")},
+)
+async def create_tax_category(
+    body: TaxCategoryCreate, connection: TenantConnection, principal: CurrentPrincipal
+) -> TaxCategory:
+    """A new tax category; its first rate is in force immediately."""
+    return await service.create_category(
+        tax=TaxRepository.from_connection(connection),
+        audit=_audit(connection),
+        principal=principal,
+        request=body,
+    )
+
+
+@router.patch(
+    "/categories/{category_id}",
+    dependencies=[requires(Permission.TAX_WRITE)],
+    responses={
+        404: problem_doc("No such tax category"),
+        409: problem_doc("Archiving a category menu items still use (`tax-category-in-use`)"),
+    },
+)
+async def update_tax_category(
+    category_id: UUID,
+    body: TaxCategoryUpdate,
+    connection: TenantConnection,
+    principal: CurrentPrincipal,
+) -> TaxCategory:
+    """Rename, archive (`{"archived": true}`) or restore a tax category. No version: only its
+    name and archive flag change, and rates are never edited (schedule a new one)."""
+    return await service.update_category(
+        tax=TaxRepository.from_connection(connection),
+        audit=_audit(connection),
+        principal=principal,
+        category_id=category_id,
+        request=body,
+    )
+
+
+@router.post(
+    "/categories/{category_id}/rates",
+    status_code=201,
+    dependencies=[requires(Permission.TAX_WRITE)],
+    responses={
+        404: problem_doc("No such tax category"),
+        409: problem_doc(
+            "A rate from this moment exists (`tax-rate-duplicate`), or the category is "
+            "archived (`tax-category-archived`)"
+        ),
+        422: problem_doc(
+            "Not valid (naive datetime, rate out of range), or not in the future "
+            "(`tax-rate-retroactive`)"
+        ),
+    },
+)
+async def schedule_tax_rate(
+    category_id: UUID,
+    body: TaxRateSchedule,
+    connection: TenantConnection,
+    principal: CurrentPrincipal,
+) -> TaxCategory:
+    """Schedule a rate change: from `effective_from` (strictly in the future, by the
+    database's clock) sales in this category are taxed at the new rate. Sales before it
+    keep the old rate; rates are never edited or deleted. Returns the category with its
+    updated history."""
+    return await service.schedule_rate(
+        tax=TaxRepository.from_connection(connection),
+        audit=_audit(connection),
+        principal=principal,
+        category_id=category_id,
+        request=body,
+    )

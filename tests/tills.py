@@ -1,0 +1,157 @@
+"""Arranging tills for tests: a location with an activated device, written through the
+identity service's own role (tests read and arrange data as the services do, never as a
+superuser)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from clients.dpop import DeviceKey
+from clients.session import DPoPAuth
+from libs.rbac import Role
+from tests.conftest import Connect, TokenFactory
+
+
+async def as_service(
+    connect_as: Connect, service: str, tenant: uuid.UUID, query: str, *args: Any
+) -> list[Any]:
+    connection = await connect_as(service)
+    async with connection.transaction():
+        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+        return list(await connection.fetch(query, *args))
+
+
+async def register_device(
+    connect_as: Connect, tenant: uuid.UUID, key: DeviceKey, *, status: str = "active"
+) -> tuple[uuid.UUID, uuid.UUID]:
+    """A location and an activated device there with `key`: (location id, device id)."""
+    location_id, device_id = uuid.uuid4(), uuid.uuid4()
+    connection = await connect_as("identity")
+    async with connection.transaction():
+        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+        await connection.execute(
+            "INSERT INTO identity.locations (id, name, time_zone, business_day_cutoff_hour) "
+            "VALUES ($1, 'Front bar', 'Australia/Sydney', 3)",
+            location_id,
+        )
+        await connection.execute(
+            "INSERT INTO identity.devices "
+            "(id, location_id, name, key_thumbprint, public_jwk, activated_by, status) "
+            "VALUES ($1, $2, 'Till 1', $3, $4::jsonb, 'test', $5)",
+            device_id,
+            location_id,
+            key.thumbprint(),
+            json.dumps(key.public_jwk()),
+            status,
+        )
+    return location_id, device_id
+
+
+@dataclass(frozen=True)
+class Menu:
+    """A café's menu: coffee (GST, with an optional milk choice) and a GST-free bread roll
+    in Australia; the same shape with standard and reduced VAT in Germany."""
+
+    category_id: uuid.UUID
+    coffee_id: uuid.UUID  # 450, taxed at the standard rate (GST 10% / VAT 19%)
+    bread_id: uuid.UUID  # 300, GST-free / reduced VAT 7%
+    milk_group_id: uuid.UUID  # choose 0 or 1
+    oat_milk_id: uuid.UUID  # +50
+
+
+@dataclass(frozen=True)
+class OpenTill:
+    """A staff member signed in on an activated device whose register has an open shift."""
+
+    tenant: uuid.UUID
+    location_id: uuid.UUID
+    device_id: uuid.UUID
+    key: DeviceKey
+    staff: DPoPAuth
+    subject: str
+    shift_id: uuid.UUID
+    menu: Menu
+
+
+TAX_CODES = {"au": ("gst", "gst-free"), "eu": ("standard", "reduced")}
+
+
+async def stock_menu(connect_as: Connect, tenant: uuid.UUID, region: str = "au") -> Menu:
+    standard, reduced = TAX_CODES[region]
+    menu = Menu(*(uuid.uuid4() for _ in range(5)))
+    await as_service(
+        connect_as, "orders", tenant,
+        """
+        WITH tax AS (SELECT code, id FROM orders.tax_categories),
+        category AS (INSERT INTO orders.menu_categories (id, name) VALUES ($1, 'Cafe')),
+        items AS (
+            INSERT INTO orders.menu_items (id, category_id, tax_category_id, name, price_minor)
+            SELECT $2::uuid, $1::uuid, id, 'Flat white', 450 FROM tax WHERE code = $6
+            UNION ALL
+            SELECT $3::uuid, $1::uuid, id, 'Bread roll', 300 FROM tax WHERE code = $7
+        ),
+        grp AS (INSERT INTO orders.modifier_groups (id, name, min_choices, max_choices)
+                VALUES ($4, 'Milk', 0, 1)),
+        modifier AS (INSERT INTO orders.modifiers (id, group_id, name, price_minor)
+                     VALUES ($5, $4, 'Oat milk', 50))
+        INSERT INTO orders.menu_item_modifier_groups (item_id, group_id) VALUES ($2, $4)
+        """,
+        menu.category_id, menu.coffee_id, menu.bread_id, menu.milk_group_id, menu.oat_milk_id,
+        standard, reduced,
+    )  # fmt: skip
+    return menu
+
+
+async def open_shift(
+    connect_as: Connect, tenant: uuid.UUID, device_id: uuid.UUID, location_id: uuid.UUID,
+    opened_by: str, float_minor: int = 20_000,
+) -> uuid.UUID:  # fmt: skip
+    """Register the device as the business's next register and open a shift on it."""
+    shift_id = uuid.uuid4()
+    await as_service(
+        connect_as, "orders", tenant,
+        """
+        WITH register AS (
+            INSERT INTO orders.registers (device_id, location_id, number)
+            SELECT $1, $2, coalesce(max(number), 0) + 1 FROM orders.registers
+            RETURNING device_id
+        )
+        INSERT INTO orders.shifts (id, register_id, location_id, opening_float_minor, opened_by)
+        SELECT $3, device_id, $2, $4, $5 FROM register
+        """,
+        device_id, location_id, shift_id, float_minor, opened_by,
+    )  # fmt: skip
+    return shift_id
+
+
+async def open_till(
+    connect_as: Connect,
+    token: TokenFactory,
+    tenant: uuid.UUID,
+    *,
+    region: str = "au",
+    role: Role = Role.CASHIER,
+    subject: str | None = None,
+    menu: Menu | None = None,
+) -> OpenTill:
+    """A device with an open shift and a menu, and `role` signed in on it."""
+    key = DeviceKey.generate()
+    location_id, device_id = await register_device(connect_as, tenant, key)
+    subject = subject or str(uuid.uuid4())
+    staff = token(tenant, role, subject, key=key, location_id=location_id, device_id=device_id)
+    shift_id = await open_shift(connect_as, tenant, device_id, location_id, subject)
+    menu = menu or await stock_menu(connect_as, tenant, region)
+    return OpenTill(tenant, location_id, device_id, key, staff, subject, shift_id, menu)
+
+
+def coffee_order(till: OpenTill, **fields: Any) -> dict[str, Any]:
+    """Two flat whites (one with oat milk) and a bread roll: 450 + 500 + 300 = 1250."""
+    lines = [
+        {"item_id": str(till.menu.coffee_id), "quantity": 1},
+        {"item_id": str(till.menu.coffee_id), "modifier_ids": [str(till.menu.oat_milk_id)]},
+        {"item_id": str(till.menu.bread_id)},
+    ]
+    return {"lines": lines, **fields}
