@@ -26,6 +26,7 @@ from libs.rbac import Role
 from services.identity.keys.signing import SigningKey, mint_access_token
 from services.identity.overrides.tokens import mint_override_token
 from tests.conftest import PUBLIC_URL, Connect, LiveStack, Provision, TokenFactory
+from tests.tills import as_service, register_device
 
 SETTINGS = platform_settings()
 MANAGER_PIN = "2468"
@@ -58,41 +59,6 @@ def person(role: str, pin: str) -> dict[str, Any]:
         "role": role,
         "pin": pin,
     }
-
-
-async def as_service(
-    connect_as: Connect, service: str, tenant: uuid.UUID, query: str, *args: Any
-) -> list[Any]:
-    connection = await connect_as(service)
-    async with connection.transaction():
-        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
-        return list(await connection.fetch(query, *args))
-
-
-async def register_device(
-    connect_as: Connect, tenant: uuid.UUID, key: DeviceKey, *, status: str = "active"
-) -> tuple[uuid.UUID, uuid.UUID]:
-    """A location and an activated device there with `key`: (location id, device id)."""
-    location_id, device_id = uuid.uuid4(), uuid.uuid4()
-    connection = await connect_as("identity")
-    async with connection.transaction():
-        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
-        await connection.execute(
-            "INSERT INTO identity.locations (id, name, time_zone, business_day_cutoff_hour) "
-            "VALUES ($1, 'Front bar', 'Australia/Sydney', 3)",
-            location_id,
-        )
-        await connection.execute(
-            "INSERT INTO identity.devices "
-            "(id, location_id, name, key_thumbprint, public_jwk, activated_by, status) "
-            "VALUES ($1, $2, 'Till 1', $3, $4::jsonb, 'test', $5)",
-            device_id,
-            location_id,
-            key.thumbprint(),
-            json.dumps(key.public_jwk()),
-            status,
-        )
-    return location_id, device_id
 
 
 async def new_till(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -21,6 +21,7 @@ import pytest
 
 from clients.dpop import DeviceKey
 from clients.session import DPoPAuth
+from libs.auth.principal import Principal
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.orders.shifts.reports import (
@@ -37,6 +38,7 @@ from services.orders.shifts.reports import (
     z_report,
 )
 from services.orders.shifts.repository import OpenShift, ShiftRepository
+from services.orders.shifts.service import OpenShiftRequired, RegisterRequired, require_open_shift
 from tests.conftest import Connect, Provision, TokenFactory
 from tests.tills import as_service, register_device
 
@@ -935,6 +937,23 @@ async def test_the_open_shift_of_a_register_for_orders(
             register.device_id, lock=True
         )
     assert after is None
+
+    # The service's guard for order writes says why in a problem.
+    cashier = Principal(
+        subject="alice", tenant_id=tenant, role=Role.CASHIER,
+        location_id=register.location_id, device_id=register.device_id,
+    )  # fmt: skip
+    async with database.provisioning_transaction(tenant) as connection:
+        shifts = ShiftRepository.from_connection(connection)
+        with pytest.raises(OpenShiftRequired):
+            await require_open_shift(shifts=shifts, principal=cashier)
+        with pytest.raises(RegisterRequired):
+            await require_open_shift(
+                shifts=shifts, principal=replace(cashier, device_id=None, location_id=None)
+            )
+        reopened = await open_shift(orders_client, alice)
+        found = await require_open_shift(shifts=shifts, principal=cashier)
+        assert found.id == uuid.UUID(reopened["id"])
 
 
 # --- the report as a pure function -----------------------------------------------------------

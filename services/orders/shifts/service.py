@@ -26,7 +26,7 @@ from services.orders.shifts.reports import (
     shift_report,
     z_report,
 )
-from services.orders.shifts.repository import Register, ShiftRepository
+from services.orders.shifts.repository import OpenShift, Register, ShiftRepository
 from services.orders.shifts.schemas import (
     CashMovement,
     CashMovementCreate,
@@ -55,6 +55,11 @@ class NoOpenShift(NotFound):
 class RegisterRequired(Conflict):
     code = "register-required"
     title = "Shifts are opened at a register: sign in on an activated device"
+
+
+class OpenShiftRequired(Conflict):
+    code = "open-shift-required"
+    title = "Open a shift at this register first"
 
 
 class ShiftAlreadyOpen(Conflict):
@@ -201,6 +206,20 @@ async def current_shift(*, shifts: ShiftRepository, principal: Principal) -> Shi
     shift = await shifts.current(device_id)
     if shift is None:
         raise NoOpenShift()
+    return shift
+
+
+async def require_open_shift(
+    *, shifts: ShiftRepository, principal: Principal, lock: bool = True
+) -> OpenShift:
+    """The open shift of the caller's register, for a sale, payment or refund written there
+    (409 `register-required` without a device, 409 `open-shift-required` without an open
+    shift). With `lock` (the default) the shift row is held FOR SHARE until the transaction
+    ends, so the shift cannot close under the write."""
+    device_id, _ = _device(principal)
+    shift = await shifts.open_shift_for_register(device_id, lock=lock)
+    if shift is None:
+        raise OpenShiftRequired()
     return shift
 
 
