@@ -8,6 +8,10 @@ on ports 18000-18002, so it never touches `make run` (8000-8006) or the tests' d
 Every request carries a DPoP-bound access token and a fresh proof signed for it, as a till
 sends them: signing the proof is part of each request's cost, and verifying it (and spending
 its jti in Postgres) is part of each layer's.
+Each tenant is provisioned as the operator does (tenant registry, then the orders settings and
+tax categories) and gets a till: an activated device at a location, registered with an open
+shift, and a menu. Orders name menu items; the service prices them from its own menu and the
+tax rates in force, as it does for every sale.
 Writes bench/results/orders.json and orders.md; exits 1 if any scenario had errors.
 """
 
@@ -43,7 +47,8 @@ from libs.config import SERVICES, SERVICES_BY_NAME, platform_settings
 from libs.rbac.matrix import Role
 from libs.tenancy.database import TenantDatabase
 from services.identity.keys.signing import SigningKey, mint_access_token
-from services.identity.tenants.service import create_tenant
+from services.identity.tenants.service import OPERATOR, create_tenant
+from services.orders.provisioning import provision_orders
 
 DATABASE = "halopos_bench"
 # Every service's usual port plus this: 18000-18006, clear of `make run`.
@@ -58,7 +63,10 @@ DPOP_ALGORITHM = "ES256"
 TENANTS = 100
 SUBJECT = "bench-cashier"
 CURRENCY = "AUD"
+# Each tenant's menu, and every order: (item, quantity, menu price), all taxed at GST.
 LINES = (("Flat white", 2, 450), ("Banana bread", 1, 650), ("Orange juice", 1, 700))
+TAX_CODE = "gst"
+OPENING_FLOAT_MINOR = 20_000
 # TenantDatabase's default pool, so the raw ceiling and the service use as many connections.
 RAW_POOL_SIZE = 10
 TIME_LIMIT_SECONDS = 120.0
@@ -146,40 +154,56 @@ def environment(
 
 
 @dataclass(frozen=True)
+class Register:
+    """A tenant's till as the database knows it: an activated device at a location, with an
+    open shift, and the ids of the menu items in LINES."""
+
+    tenant_id: UUID
+    location_id: UUID
+    device_id: UUID
+    key: DeviceKey
+    item_ids: tuple[UUID, ...]
+
+
+@dataclass(frozen=True)
 class Till:
-    """One simulated device: its key and the access token bound to it (cnf.jkt)."""
+    """One simulated device: its key, the access token bound to it (cnf.jkt), and the sale
+    it rings up, over and over."""
 
     key: DeviceKey
     access_token: str
     authorization: str  # "DPoP <token>", built once: it is the same on every request
+    order_body: bytes
 
 
-def cashier_tills(
-    signing_key: SigningKey, tenants: Sequence[UUID], keys: Sequence[DeviceKey]
-) -> list[Till]:
-    """A cashier's till per tenant, each token bound to that till's key."""
+def cashier_tills(signing_key: SigningKey, registers: Sequence[Register]) -> list[Till]:
+    """A cashier signed in at each tenant's till, each token bound to that till's key."""
     settings = platform_settings()
     tills = []
-    for tenant, key in zip(tenants, keys, strict=True):
+    for register in registers:
         access_token = mint_access_token(
             signing_key,
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,
             subject=SUBJECT,
-            tenant_id=tenant,
+            tenant_id=register.tenant_id,
             role=Role.CASHIER,
-            key_thumbprint=key.thumbprint(),
+            location_id=register.location_id,
+            device_id=register.device_id,
+            key_thumbprint=register.key.thumbprint(),
         )
-        tills.append(Till(key, access_token, f"DPoP {access_token}"))
+        tills.append(
+            Till(register.key, access_token, f"DPoP {access_token}", _order_body(register))
+        )
     return tills
 
 
-def _order_body() -> bytes:
+def _order_body(register: Register) -> bytes:
     lines = [
-        {"name": name, "quantity": quantity, "unit_price_minor": price}
-        for name, quantity, price in LINES
+        {"item_id": str(item_id), "quantity": quantity}
+        for item_id, (_, quantity, _) in zip(register.item_ids, LINES, strict=True)
     ]
-    return json.dumps({"currency": CURRENCY, "lines": lines}).encode()
+    return json.dumps({"lines": lines}).encode()
 
 
 def _describe(status: int, body: bytes) -> str:
@@ -190,7 +214,6 @@ def _describe(status: int, body: bytes) -> str:
 
 
 def post_order(session: aiohttp.ClientSession, url: str, tills: Sequence[Till]) -> Operation:
-    body = _order_body()
     # The public URL, whichever address this scenario dials (RFC 9449 htu).
     htu = PUBLIC_URL + ORDERS_PATH
 
@@ -203,7 +226,7 @@ def post_order(session: aiohttp.ClientSession, url: str, tills: Sequence[Till]) 
             "Content-Type": "application/json",
             "Idempotency-Key": str(uuid.uuid4()),
         }
-        async with session.post(url, data=body, headers=headers) as response:
+        async with session.post(url, data=till.order_body, headers=headers) as response:
             answer = await response.read()
             return None if response.status == 201 else _describe(response.status, answer)
 
@@ -244,27 +267,102 @@ def write_secret(path: Path, secret: bytes) -> Path:
     return path
 
 
-async def provision_tenants(identity_database_url: str, count: int) -> list[UUID]:
-    """Real tenants: every tenant-scoped row references the tenant registry."""
-    database = TenantDatabase(identity_database_url, pool_size=1)
+async def provision_tenants(service_urls: dict[str, str], count: int) -> list[UUID]:
+    """Real tenants, provisioned as the operator does: the tenant registry (every
+    tenant-scoped row references it), then the orders settings and tax categories."""
+    identity = TenantDatabase(service_urls["identity"], pool_size=1)
+    orders = TenantDatabase(service_urls["orders"], pool_size=1)
+    tenants = []
     try:
-        return [
-            (
-                await create_tenant(database, name=f"Bench venue {n}", region="au", currency="AUD")
-            ).tenant_id
-            for n in range(count)
-        ]
+        for n in range(count):
+            tenant = await create_tenant(
+                identity, name=f"Bench venue {n}", region="au", currency=CURRENCY
+            )
+            await provision_orders(
+                orders, tenant_id=tenant.tenant_id, region=tenant.region,
+                currency=tenant.currency, actor=OPERATOR,
+            )  # fmt: skip
+            tenants.append(tenant.tenant_id)
     finally:
-        await database.dispose()
+        await identity.dispose()
+        await orders.dispose()
+    return tenants
+
+
+_BIND_TENANT = "SELECT set_config('app.tenant_id', $1, true)"
+_INSERT_LOCATION = (
+    "INSERT INTO identity.locations (id, name, time_zone, business_day_cutoff_hour) "
+    "VALUES ($1, 'Bench bar', 'Australia/Sydney', 3)"
+)
+_INSERT_DEVICE = (
+    "INSERT INTO identity.devices (id, location_id, name, key_thumbprint, public_jwk, "
+    "activated_by) VALUES ($1, $2, 'Bench till', $3, $4::jsonb, 'bench')"
+)
+# The device becomes the business's first register, with a shift open on it.
+_OPEN_SHIFT = """
+    WITH register AS (
+        INSERT INTO orders.registers (device_id, location_id, number) VALUES ($1, $2, 1)
+        RETURNING device_id
+    )
+    INSERT INTO orders.shifts (id, register_id, location_id, opening_float_minor, opened_by)
+    SELECT $3, device_id, $2, $4, $5 FROM register
+"""
+_INSERT_CATEGORY = "INSERT INTO orders.menu_categories (id, name) VALUES ($1, 'Cafe')"
+_INSERT_ITEMS = """
+    INSERT INTO orders.menu_items (id, category_id, tax_category_id, name, price_minor)
+    SELECT item.id, $2, tax.id, item.name, item.price_minor
+    FROM unnest($3::uuid[], $4::text[], $5::bigint[]) AS item (id, name, price_minor),
+         orders.tax_categories AS tax
+    WHERE tax.code = $1
+"""
+
+
+async def open_tills(
+    service_urls: dict[str, str], tenants: Sequence[UUID], keys: Sequence[DeviceKey]
+) -> list[Register]:
+    """A till per tenant, arranged in SQL through the identity and orders services' own
+    logins (as the device activation, the menu API and `POST /v1/shifts` would leave it)."""
+    identity = await asyncpg.connect(service_urls["identity"])
+    orders = await asyncpg.connect(service_urls["orders"])
+    registers = []
+    try:
+        for tenant, key in zip(tenants, keys, strict=True):
+            location_id, device_id = uuid.uuid4(), uuid.uuid4()
+            async with identity.transaction():
+                await identity.execute(_BIND_TENANT, str(tenant))
+                await identity.execute(_INSERT_LOCATION, location_id)
+                await identity.execute(
+                    _INSERT_DEVICE, device_id, location_id, key.thumbprint(),
+                    json.dumps(key.public_jwk()),
+                )  # fmt: skip
+            category_id = uuid.uuid4()
+            item_ids = tuple(uuid.uuid4() for _ in LINES)
+            async with orders.transaction():
+                await orders.execute(_BIND_TENANT, str(tenant))
+                await orders.execute(
+                    _OPEN_SHIFT, device_id, location_id, uuid.uuid4(), OPENING_FLOAT_MINOR,
+                    SUBJECT,
+                )  # fmt: skip
+                await orders.execute(_INSERT_CATEGORY, category_id)
+                await orders.execute(
+                    _INSERT_ITEMS, TAX_CODE, category_id, item_ids,
+                    [name for name, _, _ in LINES], [price for _, _, price in LINES],
+                )  # fmt: skip
+            registers.append(Register(tenant, location_id, device_id, key, item_ids))
+    finally:
+        await identity.close()
+        await orders.close()
+    return registers
 
 
 def run(settings: LoadSettings) -> Report:
     measurements: list[Measurement] = []
     prepared = prepare_database(DATABASE, fresh=True)
     try:
-        tenants = asyncio.run(provision_tenants(prepared.service_urls["identity"], TENANTS))
+        tenants = asyncio.run(provision_tenants(prepared.service_urls, TENANTS))
         orders_dsn = prepared.service_urls["orders"]
         device_keys = [DeviceKey.generate(DPOP_ALGORITHM) for _ in tenants]
+        registers = asyncio.run(open_tills(prepared.service_urls, tenants, device_keys))
         with tempfile.TemporaryDirectory(prefix="halopos-bench-") as keys:
             key_file = Path(keys) / "signing.pem"
             # Creates the key file owner-readable only (0600), as the identity service expects.
@@ -277,7 +375,7 @@ def run(settings: LoadSettings) -> Report:
 
                 def post_orders(name: str, base_url: str) -> None:
                     # Minted per scenario: tokens live at most 10 minutes, a run may not.
-                    tills = cashier_tills(key, tenants, device_keys)
+                    tills = cashier_tills(key, registers)
                     measurement = asyncio.run(measure_http(name, base_url, tills, settings))
                     measurements.append(_progress(measurement))
 

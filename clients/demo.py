@@ -4,8 +4,11 @@
 2. the manager creates a single-use activation code for the venue;
 3. the till generates its own key and activates with the code (the private key stays here);
 4. the cashier signs in on the till with a PIN;
-5. the till sells something (`POST /v1/orders`), every call signed with a fresh DPoP proof;
-6. the till refreshes its session and reads the order back with the new access token.
+5. the cashier opens a shift on the till's register with a cash float (`POST /v1/shifts`);
+6. the till reads its menu (`GET /v1/menu`) and sells the first item of the first category
+   (`POST /v1/orders`: items, not prices; the service prices the order from its menu), every
+   call signed with a fresh DPoP proof;
+7. the till refreshes its session and reads the order back with the new access token.
 
     python -m clients.demo --url http://127.0.0.1:8000 --business <tenant id> \\
         --location <location id> --manager-email ... --manager-password ... \\
@@ -28,10 +31,47 @@ import httpx
 from clients.dpop import DeviceKey
 from clients.session import DPoPAuth, activate, pin_sign_in, refresh
 
+OPENING_FLOAT_MINOR = 20_000
+
 
 def _show(step: str, detail: Any) -> None:
     print(f"\n== {step}")
     print(json.dumps(detail, indent=2, default=str) if not isinstance(detail, str) else detail)
+
+
+def _idempotent() -> dict[str, str]:
+    # A retry of the same request with the same key would get the first answer, not a twin.
+    return {"Idempotency-Key": f"demo-{uuid.uuid4()}"}
+
+
+async def open_shift(client: httpx.AsyncClient, auth: httpx.Auth) -> dict[str, Any]:
+    """The open shift of this till's register: opened with a float, or the one already open."""
+    opened = await client.post(
+        "/v1/shifts",
+        json={"opening_float_minor": OPENING_FLOAT_MINOR},
+        headers=_idempotent(),
+        auth=auth,
+    )
+    if opened.status_code == 409 and opened.json().get("code") == "shift-already-open":
+        opened = await client.get("/v1/shifts/current", auth=auth)
+    opened.raise_for_status()
+    shift: dict[str, Any] = opened.json()
+    return shift
+
+
+def first_sale(menu: dict[str, Any]) -> dict[str, Any]:
+    """One of the first item of the first category, with the fewest modifiers its groups
+    require (the first ones offered)."""
+    category = menu["categories"][0] if menu["categories"] else None
+    if category is None or not category["items"]:
+        raise SystemExit("The menu's first category has no items: seed the demo menu first.")
+    item = category["items"][0]
+    modifier_ids = [
+        modifier["id"]
+        for group in item["modifier_groups"]
+        for modifier in group["modifiers"][: group["min_choices"]]
+    ]
+    return {"item_id": item["id"], "quantity": 1, "modifier_ids": modifier_ids}
 
 
 async def run_demo(
@@ -45,6 +85,7 @@ async def run_demo(
     pin: str,
     currency: str = "AUD",
 ) -> None:
+    """`currency` is the business's; the menu and the order must be priced in it."""
     async with httpx.AsyncClient(base_url=url, timeout=10) as client:
         browser = DeviceKey.generate()
         signed_in = await client.post(
@@ -72,22 +113,27 @@ async def run_demo(
         session = await pin_sign_in(client, device=device, key=till_key, staff_id=cashier, pin=pin)
         _show("4. cashier signed in with a PIN", {"expires_at": session.expires_at})
 
-        order = await client.post(
-            "/v1/orders",
-            json={
-                "currency": currency,
-                "lines": [{"name": "Flat white", "quantity": 2, "unit_price_minor": 550}],
-            },
-            headers={"Idempotency-Key": f"demo-{uuid.uuid4()}"},
-            auth=session.auth,
+        shift = await open_shift(client, session.auth)
+        _show(
+            "5. shift open on the till's register",
+            {key: shift[key] for key in ("id", "register_number", "opening_float_minor")},
         )
+
+        menu = await client.get("/v1/menu", auth=session.auth)
+        menu.raise_for_status()
+        if menu.json()["currency"] != currency:
+            raise SystemExit(f"The menu is priced in {menu.json()['currency']}, not {currency}.")
+        order = await client.post(
+            "/v1/orders", json={"lines": [first_sale(menu.json())]}, headers=_idempotent(),
+            auth=session.auth,
+        )  # fmt: skip
         order.raise_for_status()
-        _show("5. order created through the gateway", order.json())
+        _show("6. order created through the gateway, priced from the menu", order.json())
 
         session = await refresh(client, session)
         again = await client.get(f"/v1/orders/{order.json()['id']}", auth=session.auth)
         again.raise_for_status()
-        _show("6. refreshed; the order read back with the new token", again.json()["status"])
+        _show("7. refreshed; the order read back with the new token", again.json()["status"])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,8 +23,17 @@ from libs.auth.tokens import TokenVerifier
 from libs.config import SERVICES
 from libs.rbac import ROUTES, Role, Route, is_allowed
 from libs.tenancy.database import TenantDatabase
-from tests.conftest import PUBLIC_URL, LiveStack, Provision, TokenFactory, _free_port, _serve
+from tests.conftest import (
+    PUBLIC_URL,
+    Connect,
+    LiveStack,
+    Provision,
+    TokenFactory,
+    _free_port,
+    _serve,
+)
 from tests.test_rbac import PROTECTED, call
+from tests.tills import coffee_order, open_till
 
 
 @dataclass
@@ -164,7 +173,7 @@ async def test_forwarding_strips_hop_by_hop_and_internal_headers(
     spied_gateway: SpiedGateway, token: TokenFactory, tenant: uuid.UUID
 ) -> None:
     route = next(r for r in ROUTES if r.method == "POST" and r.path == "/v1/orders")
-    body = json.dumps({"currency": "AUD", "lines": []}).encode()
+    body = json.dumps({"lines": [{"item_id": str(uuid.uuid4()), "quantity": 1}]}).encode()
     cashier = token(tenant, Role.CASHIER)
     sent = {
         "content-type": "application/json",
@@ -275,9 +284,10 @@ async def test_an_unreachable_service_is_503_without_internals(
 
 
 async def test_through_the_whole_stack(
-    live_stack: LiveStack, token: TokenFactory, provision: Provision
+    live_stack: LiveStack, token: TokenFactory, provision: Provision, connect_as: Connect
 ) -> None:
     tenant = await provision()
+    till = await open_till(connect_as, token, tenant)
     async with httpx.AsyncClient(base_url=live_stack.gateway) as client:
         for probe in ("/healthz", "/readyz"):
             assert (await client.get(probe)).status_code == 200, probe
@@ -289,16 +299,13 @@ async def test_through_the_whole_stack(
         assert invalid["application/problem+json"]["schema"]["$ref"].endswith("/ProblemDetails")
         assert "HTTPValidationError" not in spec["components"]["schemas"]
 
-        cashier = token(tenant, Role.CASHIER)
+        cashier = till.staff
         request_id = {"x-request-id": "till-7-sale-000123"}
         created = await client.post(
-            "/v1/orders",
-            json={"currency": "AUD", "lines": [{"name": "Latte", "quantity": 1,
-                                               "unit_price_minor": 520}]},
-            headers=request_id,
-            auth=cashier,
-        )  # fmt: skip
+            "/v1/orders", json=coffee_order(till), headers=request_id, auth=cashier
+        )
         assert created.status_code == 201, created.text
+        assert created.json()["total_minor"] == 1250
         assert created.headers["x-request-id"] == "till-7-sale-000123"
         order_id = created.json()["id"]
         fetched = await client.get(f"/v1/orders/{order_id}", headers=request_id, auth=cashier)
@@ -306,8 +313,9 @@ async def test_through_the_whole_stack(
 
         accountant = token(tenant, Role.ACCOUNTANT)
         events = (await client.get("/v1/audit/events", auth=accountant)).json()["items"]
-        assert [(e["action"], e["resource_id"], e["request_id"]) for e in events][1:] == [
-            ("order.created", order_id, "till-7-sale-000123")
+        assert [e["action"] for e in events[:2]] == ["tenant.created", "orders.provisioned"]
+        assert [(e["action"], e["resource_id"], e["request_id"]) for e in events][2:] == [
+            ("order.opened", order_id, "till-7-sale-000123")
         ]
     for name, base in live_stack.services.items():
         async with httpx.AsyncClient(base_url=base) as client:

@@ -26,22 +26,19 @@ from libs.rbac import Role
 from services.identity.keys.signing import SigningKey, mint_access_token
 from services.identity.overrides.tokens import mint_override_token
 from tests.conftest import PUBLIC_URL, Connect, LiveStack, Provision, TokenFactory
-from tests.tills import as_service, register_device
+from tests.tills import Menu, as_service, open_shift, open_till, register_device, stock_menu
 
 SETTINGS = platform_settings()
 MANAGER_PIN = "2468"
 CASHIER_PIN = "1357"
 WRONG_PIN = "9999"
-ORDER = {
-    "currency": "AUD",
-    "lines": [{"name": "Flat white", "quantity": 2, "unit_price_minor": 550}],
-}
+REASON = {"reason_code": "customer_request", "note": "Customer changed their mind"}
 
 
 @dataclass
 class Till:
     """A business with a manager and a cashier (both with PINs), and the cashier signed in on
-    a registered device."""
+    a registered device with an open shift and a menu."""
 
     tenant: uuid.UUID
     manager_id: uuid.UUID
@@ -50,6 +47,7 @@ class Till:
     device_id: uuid.UUID
     key: DeviceKey
     cashier: DPoPAuth
+    menu: Menu
 
 
 def person(role: str, pin: str) -> dict[str, Any]:
@@ -74,13 +72,11 @@ async def new_till(
         assert created.status_code == 201, created.text
         staff_ids.append(uuid.UUID(created.json()["id"]))
     manager_id, cashier_id = staff_ids
-    key = DeviceKey.generate()
-    location_id, device_id = await register_device(connect_as, tenant, key)
-    cashier = token(
-        tenant, Role.CASHIER, str(cashier_id), key=key, location_id=location_id,
-        device_id=device_id,
+    till = await open_till(connect_as, token, tenant, subject=str(cashier_id))
+    return Till(
+        tenant, manager_id, cashier_id, till.location_id, till.device_id, till.key, till.staff,
+        till.menu,
     )  # fmt: skip
-    return Till(tenant, manager_id, cashier_id, location_id, device_id, key, cashier)
 
 
 @pytest.fixture
@@ -93,10 +89,16 @@ async def till(
     return await new_till(await provision(), identity_client, token, connect_as)
 
 
+def flat_whites(menu: Menu, quantity: int = 2) -> list[dict[str, Any]]:
+    """`quantity` flat whites at 450: 900 for the usual two."""
+    return [{"item_id": str(menu.coffee_id), "quantity": quantity}]
+
+
 async def open_order(
-    orders_client: httpx.AsyncClient, auth: httpx.Auth, **fields: Any
+    orders_client: httpx.AsyncClient, till: Till, auth: httpx.Auth | None = None, **fields: Any
 ) -> dict[str, Any]:
-    created = await orders_client.post("/v1/orders", json={**ORDER, **fields}, auth=auth)
+    body = {"lines": flat_whites(till.menu), **fields}
+    created = await orders_client.post("/v1/orders", json=body, auth=auth or till.cashier)
     assert created.status_code == 201, created.text
     order: dict[str, Any] = created.json()
     return order
@@ -132,14 +134,16 @@ async def approve(
 
 async def void(
     orders_client: httpx.AsyncClient,
-    order_id: str,
+    order: dict[str, Any],
     override_token: str | None,
     auth: httpx.Auth,
-    reason: str = "Customer changed their mind",
+    note: str = REASON["note"],
 ) -> httpx.Response:
+    """Void `order` at the version it was read at."""
     headers = {"X-Override-Token": override_token} if override_token is not None else {}
+    body = {"version": order["version"], **REASON, "note": note}
     return await orders_client.post(
-        f"/v1/orders/{order_id}/void", json={"reason": reason}, headers=headers, auth=auth
+        f"/v1/orders/{order['id']}/void", json=body, headers=headers, auth=auth
     )
 
 
@@ -205,7 +209,7 @@ async def test_a_manager_approves_a_void_and_the_audit_names_cashier_and_manager
     orders_client: httpx.AsyncClient,
     connect_as: Connect,
 ) -> None:
-    order = await open_order(orders_client, till.cashier)
+    order = await open_order(orders_client, till)
     granted = await ask(identity_client, till, order["id"])
     assert granted.status_code == 201, granted.text
     answer = granted.json()
@@ -223,10 +227,13 @@ async def test_a_manager_approves_a_void_and_the_audit_names_cashier_and_manager
     )  # fmt: skip
     assert (claims["sub"], claims["arl"]) == (str(till.manager_id), "manager")
 
-    voided = await void(orders_client, order["id"], override_token, till.cashier)
+    voided = await void(orders_client, order, override_token, till.cashier)
     assert voided.status_code == 200, voided.text
-    assert (voided.json()["status"], voided.json()["version"]) == ("voided", 2)
-    assert await order_state(orders_client, order["id"], till.cashier) == ("voided", 2)
+    assert (voided.json()["status"], voided.json()["version"]) == ("voided", order["version"] + 1)
+    assert await order_state(orders_client, order["id"], till.cashier) == (
+        "voided",
+        order["version"] + 1,
+    )
 
     [grant] = await audit_rows(connect_as, till.tenant, "override.granted")
     assert (grant["actor_type"], grant["actor_id"]) == ("manager", str(till.manager_id))
@@ -246,7 +253,11 @@ async def test_a_manager_approves_a_void_and_the_audit_names_cashier_and_manager
         str(till.manager_id),
         "manager",
     )
-    assert payload["reason"] == "Customer changed their mind"
+    assert payload["device_id"] == str(till.device_id)
+    assert (payload["reason_code"], payload["note"]) == (
+        "customer_request",
+        "Customer changed their mind",
+    )
     assert payload["override_jti"] == claims["jti"]
 
 
@@ -256,13 +267,16 @@ async def test_an_override_token_is_single_use(
     orders_client: httpx.AsyncClient,
     connect_as: Connect,
 ) -> None:
-    order = await open_order(orders_client, till.cashier)
+    order = await open_order(orders_client, till)
     override_token = await approve(identity_client, till, order["id"])
-    assert (await void(orders_client, order["id"], override_token, till.cashier)).status_code == 200
+    assert (await void(orders_client, order, override_token, till.cashier)).status_code == 200
 
-    again = await void(orders_client, order["id"], override_token, till.cashier, reason="again")
+    again = await void(orders_client, order, override_token, till.cashier, note="again")
     assert_refused(again, "already been used")
-    assert await order_state(orders_client, order["id"], till.cashier) == ("voided", 2)
+    assert await order_state(orders_client, order["id"], till.cashier) == (
+        "voided",
+        order["version"] + 1,
+    )
     assert len(await audit_rows(connect_as, till.tenant, "order.voided")) == 1
 
 
@@ -272,15 +286,18 @@ async def test_concurrent_uses_of_one_token_let_exactly_one_through(
     orders_client: httpx.AsyncClient,
     connect_as: Connect,
 ) -> None:
-    order = await open_order(orders_client, till.cashier)
+    order = await open_order(orders_client, till)
     override_token = await approve(identity_client, till, order["id"])
     answers = await asyncio.gather(
-        *(void(orders_client, order["id"], override_token, till.cashier) for _ in range(2))
+        *(void(orders_client, order, override_token, till.cashier) for _ in range(2))
     )
     assert sorted(answer.status_code for answer in answers) == [200, 403], [
         answer.text for answer in answers
     ]
-    assert await order_state(orders_client, order["id"], till.cashier) == ("voided", 2)
+    assert await order_state(orders_client, order["id"], till.cashier) == (
+        "voided",
+        order["version"] + 1,
+    )
     assert len(await audit_rows(connect_as, till.tenant, "order.voided")) == 1
 
 
@@ -292,20 +309,20 @@ async def test_a_void_that_fails_leaves_its_override_usable(
 ) -> None:
     """The token is spent in the void's own transaction: a void refused after the token was
     checked (409, the order is not open) rolls the spend back with it."""
-    order = await open_order(orders_client, till.cashier)
+    order = await open_order(orders_client, till)
     override_token = await approve(identity_client, till, order["id"])
     jti = jwt.decode(override_token, options={"verify_signature": False})["jti"]
     set_status = "UPDATE orders.orders SET status = $2 WHERE id = $1::uuid"
     await as_service(connect_as, "orders", till.tenant, set_status, order["id"], "closed")
 
-    refused = await void(orders_client, order["id"], override_token, till.cashier)
+    refused = await void(orders_client, order, override_token, till.cashier)
     assert refused.status_code == 409, refused.text
     assert refused.json()["code"] == "order-not-open"
     spent = "SELECT jti FROM auth.spent_tokens WHERE namespace = 'override' AND jti = $1"
     assert await as_service(connect_as, "orders", till.tenant, spent, jti) == []
 
     await as_service(connect_as, "orders", till.tenant, set_status, order["id"], "open")
-    voided = await void(orders_client, order["id"], override_token, till.cashier)
+    voided = await void(orders_client, order, override_token, till.cashier)
     assert voided.status_code == 200, voided.text
     assert len(await as_service(connect_as, "orders", till.tenant, spent, jti)) == 1
 
@@ -313,11 +330,13 @@ async def test_a_void_that_fails_leaves_its_override_usable(
 async def test_voiding_a_voided_order_is_a_conflict(
     till: Till, identity_client: httpx.AsyncClient, orders_client: httpx.AsyncClient
 ) -> None:
-    order = await open_order(orders_client, till.cashier)
+    order = await open_order(orders_client, till)
     first = await approve(identity_client, till, order["id"])
-    assert (await void(orders_client, order["id"], first, till.cashier)).status_code == 200
+    voided = await void(orders_client, order, first, till.cashier)
+    assert voided.status_code == 200, voided.text
     second = await approve(identity_client, till, order["id"])
-    again = await void(orders_client, order["id"], second, till.cashier)
+    # At the current version: refused for the order's state, not for a stale read.
+    again = await void(orders_client, voided.json(), second, till.cashier)
     assert again.status_code == 409, again.text
     assert again.json()["code"] == "order-not-open"
     assert again.json()["order_status"] == "voided"
@@ -329,25 +348,25 @@ async def test_voiding_a_voided_order_is_a_conflict(
 async def test_an_override_is_bound_to_its_order(
     till: Till, identity_client: httpx.AsyncClient, orders_client: httpx.AsyncClient
 ) -> None:
-    first = await open_order(orders_client, till.cashier)
-    other = await open_order(orders_client, till.cashier)
+    first = await open_order(orders_client, till)
+    other = await open_order(orders_client, till)
     override_token = await approve(identity_client, till, first["id"])
 
-    refused = await void(orders_client, other["id"], override_token, till.cashier)
+    refused = await void(orders_client, other, override_token, till.cashier)
     assert_refused(refused, "another resource")
-    assert await order_state(orders_client, other["id"], till.cashier) == ("open", 1)
+    assert await order_state(orders_client, other["id"], till.cashier) == ("open", other["version"])
     # A refusal spends nothing: the token still works where it belongs.
-    assert (await void(orders_client, first["id"], override_token, till.cashier)).status_code == 200
+    assert (await void(orders_client, first, override_token, till.cashier)).status_code == 200
 
 
 async def test_an_override_is_bound_to_its_action(
     till: Till, identity_client: httpx.AsyncClient, orders_client: httpx.AsyncClient
 ) -> None:
-    order = await open_order(orders_client, till.cashier)
+    order = await open_order(orders_client, till)
     refund_token = await approve(identity_client, till, order["id"], action="refund")
-    refused = await void(orders_client, order["id"], refund_token, till.cashier)
+    refused = await void(orders_client, order, refund_token, till.cashier)
     assert_refused(refused, "not for this action")
-    assert await order_state(orders_client, order["id"], till.cashier) == ("open", 1)
+    assert await order_state(orders_client, order["id"], till.cashier) == ("open", order["version"])
 
 
 async def test_an_override_is_useless_from_another_device_or_for_another_cashier(
@@ -356,25 +375,53 @@ async def test_an_override_is_useless_from_another_device_or_for_another_cashier
     orders_client: httpx.AsyncClient,
     token: TokenFactory,
 ) -> None:
-    order = await open_order(orders_client, till.cashier)
+    order = await open_order(orders_client, till)
     override_token = await approve(identity_client, till, order["id"])
 
     other_device = token(
         till.tenant, Role.CASHIER, str(till.cashier_id), location_id=till.location_id,
         device_id=uuid.uuid4(),
     )  # fmt: skip
-    assert_refused(
-        await void(orders_client, order["id"], override_token, other_device), "another device"
-    )
+    assert_refused(await void(orders_client, order, override_token, other_device), "another device")
     other_cashier = token(
         till.tenant, Role.CASHIER, str(uuid.uuid4()), key=till.key,
         location_id=till.location_id, device_id=till.device_id,
     )  # fmt: skip
     assert_refused(
-        await void(orders_client, order["id"], override_token, other_cashier),
+        await void(orders_client, order, override_token, other_cashier),
         "another staff member",
     )
-    assert await order_state(orders_client, order["id"], till.cashier) == ("open", 1)
+    assert await order_state(orders_client, order["id"], till.cashier) == ("open", order["version"])
+
+
+async def twin_till(
+    elsewhere: uuid.UUID, till: Till, token: TokenFactory, connect_as: Connect
+) -> Till:
+    """`till` copied into another business: the same device id, key and staff ids, with a
+    register, an open shift and a menu of its own there."""
+    location_id = uuid.uuid4()
+    await as_service(
+        connect_as, "identity", elsewhere,
+        "INSERT INTO identity.locations (id, name, time_zone, business_day_cutoff_hour) "
+        "VALUES ($1, 'Front bar', 'Australia/Sydney', 3)",
+        location_id,
+    )  # fmt: skip
+    await as_service(
+        connect_as, "identity", elsewhere,
+        "INSERT INTO identity.devices "
+        "(id, location_id, name, key_thumbprint, public_jwk, activated_by) "
+        "VALUES ($1, $2, 'Till 1', $3, $4::jsonb, 'test')",
+        till.device_id, location_id, till.key.thumbprint(), json.dumps(till.key.public_jwk()),
+    )  # fmt: skip
+    await open_shift(connect_as, elsewhere, till.device_id, location_id, str(till.cashier_id))
+    cashier = token(
+        elsewhere, Role.CASHIER, str(till.cashier_id), key=till.key, location_id=location_id,
+        device_id=till.device_id,
+    )  # fmt: skip
+    return Till(
+        elsewhere, till.manager_id, till.cashier_id, location_id, till.device_id, till.key,
+        cashier, await stock_menu(connect_as, elsewhere),
+    )  # fmt: skip
 
 
 async def test_an_override_is_useless_in_another_business(
@@ -383,16 +430,16 @@ async def test_an_override_is_useless_in_another_business(
     identity_client: httpx.AsyncClient,
     orders_client: httpx.AsyncClient,
     token: TokenFactory,
+    connect_as: Connect,
 ) -> None:
     """Same order id, device id and staff id in another tenant: only `tid` differs."""
-    order = await open_order(orders_client, till.cashier)
+    order = await open_order(orders_client, till)
     override_token = await approve(identity_client, till, order["id"])
-    elsewhere = await provision()
-    twin = token(
-        elsewhere, Role.CASHIER, str(till.cashier_id), key=till.key, device_id=till.device_id
+    twin = await twin_till(await provision(), till, token, connect_as)
+    twin_order = await open_order(orders_client, twin, id=order["id"])
+    assert_refused(
+        await void(orders_client, twin_order, override_token, twin.cashier), "another business"
     )
-    await open_order(orders_client, twin, id=order["id"])
-    assert_refused(await void(orders_client, order["id"], override_token, twin), "another business")
 
 
 async def test_an_expired_or_overlong_override_is_refused(
@@ -401,7 +448,7 @@ async def test_an_expired_or_overlong_override_is_refused(
     orders_client: httpx.AsyncClient,
     signing_key: SigningKey,
 ) -> None:
-    order = await open_order(orders_client, till.cashier)
+    order = await open_order(orders_client, till)
     expired = mint_override_token(
         signing_key,
         issuer=SETTINGS.jwt_issuer,
@@ -415,33 +462,31 @@ async def test_an_expired_or_overlong_override_is_refused(
         resource_id=order["id"],
         now=time.time() - 61,
     )
-    assert_refused(await void(orders_client, order["id"], expired.token, till.cashier), "expired")
+    assert_refused(await void(orders_client, order, expired.token, till.cashier), "expired")
 
     now = int(time.time())
     overlong = sign(
         signing_key, override_claims(till, order["id"], exp=now + 3600), typ=OVERRIDE_TOKEN_TYPE
     )
-    assert_refused(await void(orders_client, order["id"], overlong, till.cashier), "lifetime")
+    assert_refused(await void(orders_client, order, overlong, till.cashier), "lifetime")
     # The same claims with a sane lifetime are accepted: the refusals above were for time.
     fine = sign(signing_key, override_claims(till, order["id"]), typ=OVERRIDE_TOKEN_TYPE)
-    assert (await void(orders_client, order["id"], fine, till.cashier)).status_code == 200
+    assert (await void(orders_client, order, fine, till.cashier)).status_code == 200
 
 
 async def test_an_override_signed_by_another_key_or_for_a_cashier_approver_is_refused(
     till: Till, orders_client: httpx.AsyncClient, signing_key: SigningKey
 ) -> None:
-    order = await open_order(orders_client, till.cashier)
+    order = await open_order(orders_client, till)
     forged = sign(
         SigningKey.generate(), override_claims(till, order["id"]), typ=OVERRIDE_TOKEN_TYPE
     )
-    assert_refused(await void(orders_client, order["id"], forged, till.cashier), "unknown key")
+    assert_refused(await void(orders_client, order, forged, till.cashier), "unknown key")
     by_cashier = sign(
         signing_key, override_claims(till, order["id"], arl="cashier"), typ=OVERRIDE_TOKEN_TYPE
     )
-    assert_refused(
-        await void(orders_client, order["id"], by_cashier, till.cashier), "may not approve"
-    )
-    assert await order_state(orders_client, order["id"], till.cashier) == ("open", 1)
+    assert_refused(await void(orders_client, order, by_cashier, till.cashier), "may not approve")
+    assert await order_state(orders_client, order["id"], till.cashier) == ("open", order["version"])
 
 
 # --- the two token types never pass for each other -----------------------------------------
@@ -453,7 +498,7 @@ async def test_an_override_token_is_not_an_access_token(
     orders_client: httpx.AsyncClient,
     signing_key: SigningKey,
 ) -> None:
-    order = await open_order(orders_client, till.cashier)
+    order = await open_order(orders_client, till)
     override_token = await approve(identity_client, till, order["id"])
     # Even a token of the override type that carries every access-token claim, bound to the
     # key that signs the proof: the type alone refuses it.
@@ -477,17 +522,17 @@ async def test_an_override_token_is_not_an_access_token(
             assert response.status_code == 401, response.text
             assert response.json()["code"] == "unauthenticated"
     # Still unspent and usable as what it is.
-    assert (await void(orders_client, order["id"], override_token, till.cashier)).status_code == 200
+    assert (await void(orders_client, order, override_token, till.cashier)).status_code == 200
 
 
 async def test_an_access_token_is_not_an_override_token(
     till: Till, orders_client: httpx.AsyncClient, signing_key: SigningKey
 ) -> None:
-    order = await open_order(orders_client, till.cashier)
+    order = await open_order(orders_client, till)
     access_token = till.cashier.access_token
     assert access_token is not None
     assert_refused(
-        await void(orders_client, order["id"], access_token, till.cashier), "not an override token"
+        await void(orders_client, order, access_token, till.cashier), "not an override token"
     )
     # An access token (at+jwt) that carries every override claim is still not an override.
     manager_access = mint_access_token(
@@ -505,9 +550,9 @@ async def test_an_access_token_is_not_an_override_token(
         typ="at+jwt",
     )  # fmt: skip
     assert_refused(
-        await void(orders_client, order["id"], disguised, till.cashier), "not an override token"
+        await void(orders_client, order, disguised, till.cashier), "not an override token"
     )
-    assert await order_state(orders_client, order["id"], till.cashier) == ("open", 1)
+    assert await order_state(orders_client, order["id"], till.cashier) == ("open", order["version"])
 
 
 # --- 404 before 403 -------------------------------------------------------------------------
@@ -518,7 +563,7 @@ async def test_an_unknown_order_is_404_before_any_override_is_looked_at(
 ) -> None:
     unknown = str(uuid.uuid4())
     for presented in (None, "not-a-token"):
-        response = await void(orders_client, unknown, presented, till.cashier)
+        response = await void(orders_client, {"id": unknown, "version": 1}, presented, till.cashier)
         assert response.status_code == 404, response.text
         assert response.json()["code"] == "order-not-found"
 
@@ -533,16 +578,17 @@ async def test_another_tenants_order_is_404_and_a_missing_override_is_403(
 ) -> None:
     """Another business's order is not confirmed to exist, whatever override comes with it."""
     theirs = await new_till(await provision(), identity_client, token, connect_as)
-    their_order = await open_order(orders_client, theirs.cashier)
+    their_order = await open_order(orders_client, theirs)
     their_override = await approve(identity_client, theirs, their_order["id"])
-    mine = await void(orders_client, their_order["id"], their_override, till.cashier)
+    mine = await void(orders_client, their_order, their_override, till.cashier)
     assert mine.status_code == 404, mine.text
-    assert await order_state(orders_client, their_order["id"], theirs.cashier) == ("open", 1)
-
-    my_order = await open_order(orders_client, till.cashier)
-    assert_refused(
-        await void(orders_client, my_order["id"], None, till.cashier), "X-Override-Token"
+    assert await order_state(orders_client, their_order["id"], theirs.cashier) == (
+        "open",
+        their_order["version"],
     )
+
+    my_order = await open_order(orders_client, till)
+    assert_refused(await void(orders_client, my_order, None, till.cashier), "X-Override-Token")
 
 
 # --- granting: the device, the approver, the PIN, the lockout -------------------------------
@@ -622,7 +668,7 @@ async def test_a_principal_without_a_device_cannot_ask_or_use_an_override(
     signing_key: SigningKey,
     connect_as: Connect,
 ) -> None:
-    order = await open_order(orders_client, till.cashier)
+    order = await open_order(orders_client, till)
     backoffice = token(till.tenant, Role.CASHIER, str(till.cashier_id))
     asked = await ask(identity_client, till, order["id"], auth=backoffice)
     assert asked.status_code == 403, asked.text
@@ -632,9 +678,9 @@ async def test_a_principal_without_a_device_cannot_ask_or_use_an_override(
 
     valid_elsewhere = sign(signing_key, override_claims(till, order["id"]), typ=OVERRIDE_TOKEN_TYPE)
     assert_refused(
-        await void(orders_client, order["id"], valid_elsewhere, backoffice), "registered device"
+        await void(orders_client, order, valid_elsewhere, backoffice), "registered device"
     )
-    assert await order_state(orders_client, order["id"], till.cashier) == ("open", 1)
+    assert await order_state(orders_client, order["id"], till.cashier) == ("open", order["version"])
 
 
 async def test_a_revoked_device_or_a_token_bound_to_another_key_cannot_ask(
@@ -679,12 +725,12 @@ async def test_the_request_is_strict(till: Till, identity_client: httpx.AsyncCli
 async def test_an_order_id_is_named_canonically(
     till: Till, identity_client: httpx.AsyncClient, orders_client: httpx.AsyncClient
 ) -> None:
-    order = await open_order(orders_client, till.cashier)
+    order = await open_order(orders_client, till)
     granted = await ask(identity_client, till, order["id"].upper())
     assert granted.status_code == 201, granted.text
     assert granted.json()["resource_id"] == order["id"]
     override_token = granted.json()["override_token"]
-    assert (await void(orders_client, order["id"], override_token, till.cashier)).status_code == 200
+    assert (await void(orders_client, order, override_token, till.cashier)).status_code == 200
 
 
 async def test_the_whole_flow_through_the_gateway(
@@ -693,12 +739,12 @@ async def test_the_whole_flow_through_the_gateway(
     """The gateway forwards X-Override-Token untouched, and the orders service behind it
     verifies the token with the keys it fetched from the identity service's JWKS."""
     async with httpx.AsyncClient(base_url=live_stack.gateway) as gateway:
-        order = await open_order(gateway, till.cashier)
+        order = await open_order(gateway, till)
         override_token = await approve(gateway, till, order["id"])
-        voided = await void(gateway, order["id"], override_token, till.cashier)
+        voided = await void(gateway, order, override_token, till.cashier)
         assert voided.status_code == 200, voided.text
         assert voided.json()["status"] == "voided"
-        assert_refused(await void(gateway, order["id"], override_token, till.cashier), "used")
+        assert_refused(await void(gateway, order, override_token, till.cashier), "used")
     [row] = await audit_rows(connect_as, till.tenant, "order.voided")
     assert row["payload"]["approved_by"] == str(till.manager_id)
 
@@ -718,8 +764,8 @@ async def test_by_default_every_void_needs_an_override(
         "refund_limit_minor": 0,
         "discount_limit_bps": 0,
     }
-    order = await open_order(orders_client, till.cashier)
-    assert_refused(await void(orders_client, order["id"], None, till.cashier), "X-Override-Token")
+    order = await open_order(orders_client, till)
+    assert_refused(await void(orders_client, order, None, till.cashier), "X-Override-Token")
 
 
 async def test_below_the_businesss_void_limit_a_cashier_voids_alone(
@@ -731,38 +777,33 @@ async def test_below_the_businesss_void_limit_a_cashier_voids_alone(
     connect_as: Connect,
 ) -> None:
     owner = token(till.tenant, Role.OWNER)
-    changed = await orders_client.patch(LIMITS, json={"void_limit_minor": 1100}, auth=owner)
+    changed = await orders_client.patch(LIMITS, json={"void_limit_minor": 900}, auth=owner)
     assert changed.status_code == 200, changed.text
-    assert changed.json()["void_limit_minor"] == 1100
+    assert changed.json()["void_limit_minor"] == 900
 
-    at_limit = await open_order(orders_client, till.cashier)  # 2 x 550 = 1100
-    voided = await void(orders_client, at_limit["id"], None, till.cashier)
+    at_limit = await open_order(orders_client, till)  # 2 x 450 = 900
+    voided = await void(orders_client, at_limit, None, till.cashier)
     assert voided.status_code == 200, voided.text
-    above = await open_order(
-        orders_client, till.cashier,
-        lines=[{"name": "Flat white", "quantity": 3, "unit_price_minor": 550}],
-    )  # fmt: skip
-    assert_refused(await void(orders_client, above["id"], None, till.cashier), "X-Override-Token")
+    above = await open_order(orders_client, till, lines=flat_whites(till.menu, quantity=3))
+    assert_refused(await void(orders_client, above, None, till.cashier), "X-Override-Token")
     override_token = await approve(identity_client, till, above["id"])
-    assert (await void(orders_client, above["id"], override_token, till.cashier)).status_code == 200
+    assert (await void(orders_client, above, override_token, till.cashier)).status_code == 200
 
     alone, approved = await audit_rows(connect_as, till.tenant, "order.voided")
     assert alone["payload"]["approved_by"] is None
     assert alone["payload"]["override_required"] is False
-    assert alone["payload"]["void_limit_minor"] == 1100
+    assert alone["payload"]["void_limit_minor"] == 900
     assert approved["payload"]["approved_by"] == str(till.manager_id)
     assert approved["payload"]["override_required"] is True
     [change] = await audit_rows(connect_as, till.tenant, "override_limits.changed")
     assert (change["actor_type"], change["payload"]["before"]["void_limit_minor"]) == ("owner", 0)
-    assert change["payload"]["after"]["void_limit_minor"] == 1100
+    assert change["payload"]["after"]["void_limit_minor"] == 900
 
     # Another business's limits are its own.
     other = await new_till(await provision(), identity_client, token, connect_as)
     assert (await orders_client.get(LIMITS, auth=other.cashier)).json()["void_limit_minor"] == 0
-    elsewhere = await open_order(orders_client, other.cashier)
-    assert_refused(
-        await void(orders_client, elsewhere["id"], None, other.cashier), "X-Override-Token"
-    )
+    elsewhere = await open_order(orders_client, other)
+    assert_refused(await void(orders_client, elsewhere, None, other.cashier), "X-Override-Token")
 
 
 async def test_an_override_presented_below_the_limit_is_still_checked_and_spent(
@@ -774,12 +815,12 @@ async def test_an_override_presented_below_the_limit_is_still_checked_and_spent(
 ) -> None:
     owner = token(till.tenant, Role.OWNER)
     await orders_client.patch(LIMITS, json={"void_limit_minor": 5000}, auth=owner)
-    order = await open_order(orders_client, till.cashier)
-    other_order = await open_order(orders_client, till.cashier)
+    order = await open_order(orders_client, till)
+    other_order = await open_order(orders_client, till)
     wrong = await approve(identity_client, till, other_order["id"])
-    assert_refused(await void(orders_client, order["id"], wrong, till.cashier), "another resource")
+    assert_refused(await void(orders_client, order, wrong, till.cashier), "another resource")
     right = await approve(identity_client, till, order["id"])
-    assert (await void(orders_client, order["id"], right, till.cashier)).status_code == 200
+    assert (await void(orders_client, order, right, till.cashier)).status_code == 200
     [row] = await audit_rows(connect_as, till.tenant, "order.voided")
     assert row["payload"]["approved_by"] == str(till.manager_id)
 

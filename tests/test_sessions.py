@@ -19,6 +19,7 @@ from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.identity.tenants.service import create_location
 from tests.conftest import PUBLIC_URL, Connect, Provision, TokenFactory
+from tests.tills import open_shift, stock_menu
 
 PIN = "482916"
 
@@ -129,16 +130,18 @@ async def test_a_pin_sign_in_gives_a_device_bound_session_that_sells(
     assert claims["exp"] - claims["iat"] <= 600
     assert session.refresh_token.startswith(f"hpr_{till.tenant.hex}_")
 
+    # The till's register opens a shift and sells from the menu with the session alone.
+    device_id, location_id = uuid.UUID(till.device.device_id), uuid.UUID(till.device.location_id)
+    shift_id = await open_shift(connect_as, till.tenant, device_id, location_id, till.cashier)
+    menu = await stock_menu(connect_as, till.tenant)
     sale = await orders_client.post(
         "/v1/orders",
-        json={
-            "currency": "AUD",
-            "lines": [{"name": "Tea", "quantity": 1, "unit_price_minor": 400}],
-        },
+        json={"lines": [{"item_id": str(menu.bread_id), "quantity": 1}]},
         auth=session.auth,
     )
     assert sale.status_code == 201, sale.text
     assert sale.json()["created_by"] == till.cashier
+    assert (sale.json()["register_id"], sale.json()["shift_id"]) == (str(device_id), str(shift_id))
     # The same token signed by any other key opens nothing.
     stolen = DPoPAuth(DeviceKey.generate(), session.access_token, public_url=PUBLIC_URL)
     assert (await orders_client.get("/v1/orders", auth=stolen)).status_code == 401
