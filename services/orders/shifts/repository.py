@@ -58,13 +58,8 @@ class Register:
     number: int
 
 
-_REGISTER_JOIN = shifts.join(
-    registers,
-    sa.and_(
-        registers.c.tenant_id == shifts.c.tenant_id,
-        registers.c.device_id == shifts.c.register_id,
-    ),
-)
+# Row-level security keeps both sides to the transaction's tenant: the join names no tenant.
+_REGISTER_JOIN = shifts.join(registers, registers.c.device_id == shifts.c.register_id)
 _SHIFT_COLUMNS = (
     shifts.c.id,
     shifts.c.register_id,
@@ -355,15 +350,7 @@ class ShiftRepository:
         )
         voided_lines = await connection.execute(
             sa.select(order_lines.c.total_minor)
-            .select_from(
-                order_lines.join(
-                    orders,
-                    sa.and_(
-                        orders.c.tenant_id == order_lines.c.tenant_id,
-                        orders.c.id == order_lines.c.order_id,
-                    ),
-                )
-            )
+            .select_from(order_lines.join(orders, orders.c.id == order_lines.c.order_id))
             .where(
                 orders.c.shift_id == shift.id,
                 orders.c.status != "voided",
