@@ -16,7 +16,7 @@ import hashlib
 import json
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -70,9 +70,12 @@ class Idempotency:
             return None
         if stored.request_hash != self._fingerprint:
             raise IdempotencyKeyReused()
-        return JSONResponse(
-            stored.body, status_code=stored.status_code, headers={REPLAY_HEADER: "true"}
-        )
+        headers = {REPLAY_HEADER: "true"}
+        # Every ETag of this service is its resource's version, so a replay carries it again.
+        version = stored.body.get("version") if isinstance(stored.body, dict) else None
+        if isinstance(version, int):
+            headers["ETag"] = f'"{version}"'
+        return JSONResponse(stored.body, status_code=stored.status_code, headers=headers)
 
     async def respond(
         self, body: BaseModel | dict[str, Any], *, status_code: int = 201,
@@ -84,6 +87,16 @@ class Idempotency:
         ):
             raise IdempotencyKeyInFlight()
         return JSONResponse(content, status_code=status_code, headers=headers)
+
+    async def respond_as(
+        self, body: BaseModel | dict[str, Any], response: Response, *, status_code: int
+    ) -> JSONResponse:
+        """`respond`, with the status and the ETag or Location a handler set on FastAPI's
+        injected `response`."""
+        kept = {k: v for k, v in response.headers.items() if k.lower() in ("etag", "location")}
+        return await self.respond(
+            body, status_code=response.status_code or status_code, headers=kept
+        )
 
 
 async def _idempotency(

@@ -4,6 +4,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
 
 from libs.api.problems import problem_doc
 from libs.audit.append import AuditLog
@@ -12,6 +13,7 @@ from libs.rbac import Permission
 from libs.rbac.guard import requires
 from libs.tenancy import TenantConnection
 from services.orders.concurrency import IfMatch, etag, expected_version
+from services.orders.idempotency import Idempotent
 from services.orders.menu import service
 from services.orders.menu.repository import MenuRepository
 from services.orders.menu.schemas import (
@@ -97,6 +99,7 @@ async def list_menu_categories(
 
 @router.post(
     "/categories",
+    response_model=MenuCategory,
     status_code=201,
     dependencies=WRITE,
     responses={**_CREATE_ERRORS, 200: {"model": MenuCategory, "description": "Sent again"}},
@@ -106,12 +109,16 @@ async def create_menu_category(
     connection: TenantConnection,
     principal: CurrentPrincipal,
     response: Response,
-) -> MenuCategory:
+    idempotency: Idempotent,
+) -> JSONResponse:
+    if (replay := await idempotency.replay()) is not None:
+        return replay
     category, created = await service.create_category(
         menu=_menu(connection), audit=_audit(connection), principal=principal, request=body
     )
     _created(response, created, category.version)
-    return category
+    answer = category
+    return await idempotency.respond_as(answer, response, status_code=201)
 
 
 @router.patch(
@@ -165,6 +172,7 @@ async def list_menu_items(
 
 @router.post(
     "/items",
+    response_model=MenuItem,
     status_code=201,
     dependencies=WRITE,
     responses={
@@ -181,14 +189,18 @@ async def create_menu_item(
     connection: TenantConnection,
     principal: CurrentPrincipal,
     response: Response,
-) -> MenuItem:
+    idempotency: Idempotent,
+) -> JSONResponse:
     """A new item in an active category and tax category, with its modifier groups in the
     order the till offers them."""
+    if (replay := await idempotency.replay()) is not None:
+        return replay
     item, created = await service.create_item(
         menu=_menu(connection), audit=_audit(connection), principal=principal, request=body
     )
     _created(response, created, item.version)
-    return item
+    answer = item
+    return await idempotency.respond_as(answer, response, status_code=201)
 
 
 @router.get(
@@ -302,6 +314,7 @@ async def list_modifier_groups(
 
 @router.post(
     "/modifier-groups",
+    response_model=ModifierGroup,
     status_code=201,
     dependencies=WRITE,
     responses={**_CREATE_ERRORS, 200: {"model": ModifierGroup, "description": "Sent again"}},
@@ -311,14 +324,18 @@ async def create_modifier_group(
     connection: TenantConnection,
     principal: CurrentPrincipal,
     response: Response,
-) -> ModifierGroup:
+    idempotency: Idempotent,
+) -> JSONResponse:
     """A choice offered with items ("Milk", "Size"): the customer picks between
     `min_choices` and `max_choices` of its modifiers."""
+    if (replay := await idempotency.replay()) is not None:
+        return replay
     group, created = await service.create_group(
         menu=_menu(connection), audit=_audit(connection), principal=principal, request=body
     )
     _created(response, created, group.version)
-    return group
+    answer = group
+    return await idempotency.respond_as(answer, response, status_code=201)
 
 
 @router.patch(
@@ -350,6 +367,7 @@ async def update_modifier_group(
 
 @router.post(
     "/modifier-groups/{group_id}/modifiers",
+    response_model=Modifier,
     status_code=201,
     dependencies=WRITE,
     responses={
@@ -364,8 +382,11 @@ async def create_modifier(
     connection: TenantConnection,
     principal: CurrentPrincipal,
     response: Response,
-) -> Modifier:
+    idempotency: Idempotent,
+) -> JSONResponse:
     """A choice in the group ("Oat milk", +60c); taxed with the item it modifies."""
+    if (replay := await idempotency.replay()) is not None:
+        return replay
     modifier, created = await service.create_modifier(
         menu=_menu(connection),
         audit=_audit(connection),
@@ -374,7 +395,8 @@ async def create_modifier(
         request=body,
     )
     _created(response, created, modifier.version)
-    return modifier
+    answer = modifier
+    return await idempotency.respond_as(answer, response, status_code=201)
 
 
 @router.patch(

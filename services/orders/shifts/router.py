@@ -4,6 +4,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
 
 from libs.api.problems import problem_doc
 from libs.audit.append import AuditLog
@@ -13,6 +14,7 @@ from libs.rbac import Permission
 from libs.rbac.guard import requires
 from libs.tenancy import TenantConnection
 from services.orders.concurrency import IfMatch, etag
+from services.orders.idempotency import Idempotent
 from services.orders.shifts import service
 from services.orders.shifts.reports import ShiftReport, ZReport
 from services.orders.shifts.repository import ShiftRepository
@@ -38,6 +40,7 @@ def _audit(connection: TenantConnection) -> AuditLog:
 
 @router.post(
     "",
+    response_model=Shift,
     status_code=201,
     dependencies=[requires(Permission.SHIFTS_OPERATE)],
     responses={
@@ -49,10 +52,16 @@ def _audit(connection: TenantConnection) -> AuditLog:
     },
 )
 async def open_shift(
-    body: ShiftOpen, connection: TenantConnection, principal: CurrentPrincipal, response: Response
-) -> Shift:
+    body: ShiftOpen,
+    connection: TenantConnection,
+    principal: CurrentPrincipal,
+    response: Response,
+    idempotency: Idempotent,
+) -> JSONResponse:
     """Open a shift with a float at the caller's register: the device this session is
     bound to. The register is numbered (R1, R2, ...) on its first shift."""
+    if (replay := await idempotency.replay()) is not None:
+        return replay
     result = await service.open_shift(
         shifts=ShiftRepository.from_connection(connection),
         audit=_audit(connection),
@@ -62,7 +71,8 @@ async def open_shift(
     if not result.created:
         response.status_code = 200
     response.headers["ETag"] = etag(result.shift.version)
-    return result.shift
+    answer = result.shift
+    return await idempotency.respond_as(answer, response, status_code=201)
 
 
 @router.get("", dependencies=[requires(Permission.SHIFTS_READ)])
@@ -116,6 +126,7 @@ async def get_shift(shift_id: UUID, connection: TenantConnection, response: Resp
 
 @router.post(
     "/{shift_id}/cash-movements",
+    response_model=CashMovement,
     status_code=201,
     dependencies=[requires(Permission.SHIFTS_OPERATE)],
     responses={
@@ -131,16 +142,21 @@ async def add_cash_movement(
     body: CashMovementCreate,
     connection: TenantConnection,
     principal: CurrentPrincipal,
-) -> CashMovement:
+    idempotency: Idempotent,
+    response: Response,
+) -> JSONResponse:
     """Paid in (cash put into the drawer) or paid out (cash taken out), with a reason, at
     the shift's own register. Bumps the shift's version."""
-    return await service.add_cash_movement(
+    if (replay := await idempotency.replay()) is not None:
+        return replay
+    answer = await service.add_cash_movement(
         shifts=ShiftRepository.from_connection(connection),
         audit=_audit(connection),
         principal=principal,
         shift_id=shift_id,
         request=body,
     )
+    return await idempotency.respond_as(answer, response, status_code=201)
 
 
 @router.get(
@@ -158,6 +174,7 @@ async def x_report(shift_id: UUID, connection: TenantConnection) -> ShiftReport:
 
 @router.post(
     "/{shift_id}/close",
+    response_model=ClosedShift,
     dependencies=[requires(Permission.SHIFTS_OPERATE)],
     responses={
         403: problem_doc(
@@ -179,14 +196,18 @@ async def close_shift(
     connection: TenantConnection,
     principal: CurrentPrincipal,
     override: ManagerOverride,
+    idempotency: Idempotent,
+    response: Response,
     if_match: IfMatch = None,
-) -> ClosedShift:
+) -> JSONResponse:
     """Close the shift with the cash counted in the drawer and the card batch total; the
     answer carries the Z report (expected, counted and difference per tender), which is
     stored and can be read again at `/z-report`. The opener closes their own shift; anyone
     else needs a manager's override (`POST /v1/auth/overrides`, action
     `shift_force_close`, resource the shift's id)."""
-    return await service.close_shift(
+    if (replay := await idempotency.replay()) is not None:
+        return replay
+    answer = await service.close_shift(
         shifts=ShiftRepository.from_connection(connection),
         audit=_audit(connection),
         override=override,
@@ -195,6 +216,7 @@ async def close_shift(
         request=body,
         if_match=if_match,
     )
+    return await idempotency.respond_as(answer, response, status_code=200)
 
 
 @router.get(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
 
 from libs.api.problems import problem_doc
 from libs.audit.append import AuditLog
@@ -11,6 +12,7 @@ from libs.rbac import Permission
 from libs.rbac.guard import requires
 from libs.tenancy import TenantConnection
 from services.orders.concurrency import IfMatch, etag, expected_version
+from services.orders.idempotency import Idempotent
 from services.orders.tax import service
 from services.orders.tax.repository import TaxRepository
 from services.orders.tax.schemas import (
@@ -83,20 +85,28 @@ async def list_tax_categories(connection: TenantConnection) -> TaxCategoryList:
 
 @router.post(
     "/categories",
+    response_model=TaxCategory,
     status_code=201,
     dependencies=[requires(Permission.TAX_WRITE)],
     responses={409: problem_doc("The code is taken (`tax-category-code-taken`)")},
 )
 async def create_tax_category(
-    body: TaxCategoryCreate, connection: TenantConnection, principal: CurrentPrincipal
-) -> TaxCategory:
+    body: TaxCategoryCreate,
+    connection: TenantConnection,
+    principal: CurrentPrincipal,
+    idempotency: Idempotent,
+    response: Response,
+) -> JSONResponse:
     """A new tax category; its first rate is in force immediately."""
-    return await service.create_category(
+    if (replay := await idempotency.replay()) is not None:
+        return replay
+    answer = await service.create_category(
         tax=TaxRepository.from_connection(connection),
         audit=_audit(connection),
         principal=principal,
         request=body,
     )
+    return await idempotency.respond_as(answer, response, status_code=201)
 
 
 @router.patch(
@@ -126,6 +136,7 @@ async def update_tax_category(
 
 @router.post(
     "/categories/{category_id}/rates",
+    response_model=TaxCategory,
     status_code=201,
     dependencies=[requires(Permission.TAX_WRITE)],
     responses={
@@ -145,15 +156,20 @@ async def schedule_tax_rate(
     body: TaxRateSchedule,
     connection: TenantConnection,
     principal: CurrentPrincipal,
-) -> TaxCategory:
+    idempotency: Idempotent,
+    response: Response,
+) -> JSONResponse:
     """Schedule a rate change: from `effective_from` (strictly in the future, by the
     database's clock) sales in this category are taxed at the new rate. Sales before it
     keep the old rate; rates are never edited or deleted. Returns the category with its
     updated history."""
-    return await service.schedule_rate(
+    if (replay := await idempotency.replay()) is not None:
+        return replay
+    answer = await service.schedule_rate(
         tax=TaxRepository.from_connection(connection),
         audit=_audit(connection),
         principal=principal,
         category_id=category_id,
         request=body,
     )
+    return await idempotency.respond_as(answer, response, status_code=201)
