@@ -24,6 +24,7 @@ from services.orders.concurrency import check_version
 from services.orders.limits.repository import LimitsRepository
 from services.orders.orders.repository import OrderRepository, tax_json
 from services.orders.orders.schemas import (
+    Discount,
     DiscountIn,
     LineAdd,
     LineChange,
@@ -33,9 +34,11 @@ from services.orders.orders.schemas import (
     OrderLine,
     OrderOpen,
     OrderPage,
+    TaxLine,
     VoidRequest,
 )
-from services.orders.shifts.repository import OpenShift, ShiftRepository
+from services.orders.shifts.repository import ShiftRepository
+from services.orders.shifts.service import require_open_shift
 from services.orders.tax.repository import TaxRepository
 
 
@@ -67,16 +70,6 @@ class OrderHasPayments(Conflict):
 class LineVoided(Conflict):
     code = "order-line-voided"
     title = "This line is voided already"
-
-
-class RegisterRequired(Conflict):
-    code = "register-required"
-    title = "Sales are made at a register: sign in on an activated device"
-
-
-class NoOpenShift(Conflict):
-    code = "no-open-shift"
-    title = "This register has no open shift: open one first"
 
 
 class ItemNotSellable(Problem):
@@ -116,16 +109,6 @@ def actor_payload(principal: Principal, approval: Override | None = None) -> dic
         "approved_by_role": approval.approver_role.value if approval else None,
         "override_jti": approval.jti if approval else None,
     }
-
-
-async def current_shift(shifts: ShiftRepository, principal: Principal) -> OpenShift:
-    """The open shift of the caller's register, locked against closing while we write."""
-    if principal.device_id is None:
-        raise RegisterRequired()
-    shift = await shifts.open_shift_for_register(principal.device_id, lock=True)
-    if shift is None:
-        raise NoOpenShift()
-    return shift
 
 
 async def _new_lines(
@@ -262,27 +245,41 @@ async def _reprice(
     discount_before: int,
     changes: dict[str, Any] | None = None,
 ) -> tuple[Order, Override | None]:
-    """Recompute and store an order's totals after a change; a discount that grows past the
-    business's limit needs a manager's override for this order."""
-    if changes:
-        await orders.update(order_id, changes)
-    order = await orders.get(order_id)
-    assert order is not None, "locked by this transaction"
-    totals, lines = price(order)
-    await orders.update_priced_lines(order_id, lines)
-    await orders.update(order_id, totals)
+    """Apply `changes` (order columns) and store the recomputed totals in one write, which
+    bumps the version once; a discount that grows past the business's limit needs a
+    manager's override for this order. Reads the order once, after the caller's line writes."""
+    stored = await orders.get(order_id)
+    assert stored is not None, "locked by this transaction"
+    changes = changes or {}
+    view = stored.model_copy(
+        update={name: value for name, value in changes.items() if name in Order.model_fields}
+    )
+    if "discount_kind" in changes:
+        kind, value = changes["discount_kind"], changes["discount_value"]
+        view.discount = Discount(kind=kind, value=value) if kind is not None else None
+    totals, priced_lines = price(view)
+    await orders.update_priced_lines(order_id, priced_lines)
+    await orders.update(order_id, {**changes, **totals})
     approval = None
     discount = totals["discount_minor"]
     limit_bps = (await limits.current()).discount_limit_bps
     over_limit = discount * 10_000 > limit_bps * totals["subtotal_minor"]
     if discount > discount_before and over_limit:
         approval = await override.consume(action=OverrideAction.DISCOUNT, resource_id=str(order_id))
-    repriced = await orders.get(order_id)
-    assert repriced is not None
+    priced = {line.line_number: line for line in priced_lines}
+    repriced = view.model_copy(
+        update={
+            **totals,
+            "tax": [TaxLine.model_validate(group) for group in totals["tax"]],
+            "lines": [priced.get(line.line_number, line) for line in view.lines],
+            "version": stored.version + 1,
+            "balance_minor": totals["total_minor"] + view.rounding_minor - view.paid_minor,
+        }
+    )
     return repriced, approval
 
 
-async def _locked_open_order(orders: OrderRepository, order_id: UUID, version: int) -> Order:
+async def locked_open_order(orders: OrderRepository, order_id: UUID, version: int) -> Order:
     order = await orders.get(order_id, for_update=True)
     if order is None:
         raise OrderNotFound()
@@ -329,7 +326,7 @@ async def open_order(
 
     (201, order); or (200, order) when a client retries an order it created offline with
     the same id and content."""
-    shift = await current_shift(shifts, principal)
+    shift = await require_open_shift(shifts=shifts, principal=principal)
     business = await orders.settings()
     order_id = request.id or uuid.uuid4()
     created = await orders.insert(
@@ -404,7 +401,7 @@ async def change_order(
     request: OrderChange,
 ) -> Order:
     """Table, covers, order discount, service charge, tip: only the fields sent change."""
-    order = await _locked_open_order(orders, order_id, version)
+    order = await locked_open_order(orders, order_id, version)
     sent = request.model_fields_set - {"version"}
     changes: dict[str, Any] = {}
     for field in sent & {"table_name", "covers", "service_charge_bps", "tip_minor"}:
@@ -447,7 +444,7 @@ async def add_line(
     version: int,
     request: LineAdd,
 ) -> Order:
-    order = await _locked_open_order(orders, order_id, version)
+    order = await locked_open_order(orders, order_id, version)
     first = max((line.line_number for line in order.lines), default=0) + 1
     rows = await _new_lines(
         orders, taxes, [request], first_number=first, location_id=order.location_id,
@@ -519,7 +516,7 @@ async def change_line(
 ) -> Order:
     """Quantity up or down, or the line's discount. Fewer than before voids the difference:
     it needs a reason, and above the void limit a manager's override for this line."""
-    order = await _locked_open_order(orders, order_id, version)
+    order = await locked_open_order(orders, order_id, version)
     line = _line(order, line_number)
     sent = request.model_fields_set - {"version", "reason_code"}
     changes: dict[str, Any] = {}

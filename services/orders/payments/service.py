@@ -21,20 +21,18 @@ from libs.api.problems import Conflict
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
 from services.orders import pricing
-from services.orders.concurrency import check_version
 from services.orders.orders.repository import OrderRepository
 from services.orders.orders.schemas import Order
 from services.orders.orders.service import (
-    OrderNotFound,
-    OrderNotOpen,
     actor_payload,
-    current_shift,
+    locked_open_order,
 )
 from services.orders.payments.schemas import ClosedOrder, PaymentRequest, PaymentResult
 from services.orders.payments.terminal import PaymentTerminal, TerminalOutcome
 from services.orders.receipts.repository import ReceiptRepository
 from services.orders.receipts.service import issue_receipt
 from services.orders.shifts.repository import ShiftRepository
+from services.orders.shifts.service import require_open_shift
 
 
 class NothingToPay(Conflict):
@@ -52,16 +50,6 @@ class PaymentsDoNotMatchTotal(Conflict):
     title = "An order closes only when its payments equal its total"
 
 
-async def _locked_open_order(orders: OrderRepository, order_id: UUID, version: int) -> Order:
-    order = await orders.get(order_id, for_update=True)
-    if order is None:
-        raise OrderNotFound()
-    check_version(order.version, version)
-    if order.status != "open":
-        raise OrderNotOpen(f"This order is {order.status}.", order_status=order.status)
-    return order
-
-
 async def take_payment(
     *,
     orders: OrderRepository,
@@ -73,8 +61,8 @@ async def take_payment(
     version: int,
     request: PaymentRequest,
 ) -> PaymentResult:
-    order = await _locked_open_order(orders, order_id, version)
-    shift = await current_shift(shifts, principal)
+    order = await locked_open_order(orders, order_id, version)
+    shift = await require_open_shift(shifts=shifts, principal=principal)
     balance = order.balance_minor
     if balance <= 0:
         raise NothingToPay(balance_minor=balance)
@@ -218,8 +206,8 @@ async def close_order(
     version: int,
 ) -> ClosedOrder:
     """Close a fully paid order and issue its receipt at the caller's register."""
-    order = await _locked_open_order(orders, order_id, version)
-    shift = await current_shift(shifts, principal)
+    order = await locked_open_order(orders, order_id, version)
+    shift = await require_open_shift(shifts=shifts, principal=principal)
     if order.balance_minor != 0:
         raise PaymentsDoNotMatchTotal(
             f"Due {order.total_minor + order.rounding_minor}, paid {order.paid_minor}.",

@@ -29,7 +29,6 @@ from services.orders.orders.service import (
     LineNotFound,
     OrderNotFound,
     actor_payload,
-    current_shift,
 )
 from services.orders.payments.terminal import PaymentTerminal, TerminalOutcome
 from services.orders.receipts.repository import ReceiptRepository
@@ -37,6 +36,7 @@ from services.orders.receipts.service import issue_receipt
 from services.orders.refunds.repository import RefundRepository
 from services.orders.refunds.schemas import Refund, RefundRequest, RefundResult, RefundTender
 from services.orders.shifts.repository import ShiftRepository
+from services.orders.shifts.service import require_open_shift
 
 
 class OrderNotClosed(Conflict):
@@ -104,7 +104,7 @@ async def refund_order(
     if order.status != "closed":
         raise OrderNotClosed(order_status=order.status)
     check_version(order.version, version)
-    shift = await current_shift(shifts, principal)
+    shift = await require_open_shift(shifts=shifts, principal=principal)
     refundable = order.paid_minor - order.refunded_minor
     groups = {Decimal(group.rate): group for group in order.tax}
     earlier = await refunds.refunded_by_rate(order_id)
