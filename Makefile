@@ -36,9 +36,10 @@ format: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
-## Throughput of order writes: gateway vs direct vs raw asyncpg; writes bench/results/.
+## Order writes (gateway vs direct vs raw asyncpg), audit append cost; writes bench/results/.
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.orders
+	$(BIN)/python -m bench.audit
 
 ## Regenerate docs/rbac.md from libs/rbac (a test fails when it is stale).
 rbac-docs: $(VENV)/.installed
