@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from deploy import database as db
 from deploy.embedded_postgres import EmbeddedPostgres, ensure_running
 from deploy.seed import DEMO_TENANTS, demo_staff, seed_demo_tenants
-from deploy.state import REPO, SIGNING_KEY_FILE, ensure_totp_key
+from deploy.state import AUDIT_KEY_FILE, REPO, SIGNING_KEY_FILE, ensure_totp_key
+from libs.audit.checkpoints import CheckpointSigner
 from libs.config import DATABASE_LOGINS, SERVICES
 from services.identity.keys.signing import SigningKey
 from services.identity.tenants.service import REGIONS
@@ -126,6 +127,7 @@ def stop_processes(processes: dict[str, subprocess.Popen[bytes]]) -> None:
 def run_platform() -> int:
     prepared = prepare_database("halopos")
     SigningKey.load_or_create(SIGNING_KEY_FILE)
+    CheckpointSigner.load_or_create(AUDIT_KEY_FILE)
     asyncio.run(
         seed_demo_tenants(prepared.service_urls["identity"], prepared.service_urls["orders"])
     )
@@ -134,6 +136,7 @@ def run_platform() -> int:
         **db.service_environment(prepared.service_urls),
         "HALOPOS_IDENTITY_SIGNING_KEY_FILES": str(SIGNING_KEY_FILE),
         "HALOPOS_IDENTITY_TOTP_KEY_FILE": str(ensure_totp_key()),
+        "HALOPOS_AUDIT_SIGNING_KEY_FILE": str(AUDIT_KEY_FILE),
         "HALOPOS_PUBLIC_URL": f"http://127.0.0.1:{GATEWAY_PORT}",
     }
     stopping = False

@@ -1,8 +1,8 @@
 """Local state of a development checkout: `.state/` (git-ignored), created on first use.
 
 It holds the embedded Postgres data directory, generated dev secrets (database role passwords,
-the dev token-signing key, the TOTP encryption key, demo staff credentials) and nothing that a
-production deployment would read.
+the dev token-signing key, the TOTP encryption key, the audit checkpoint key, demo staff
+credentials) and nothing that a production deployment would read.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ STATE = Path(os.environ.get("HALOPOS_STATE_DIR", REPO / ".state"))
 SECRETS_FILE = STATE / "secrets.json"
 SIGNING_KEY_FILE = STATE / "keys" / "identity-signing.pem"
 TOTP_KEY_FILE = STATE / "keys" / "identity-totp.key"
+AUDIT_KEY_FILE = STATE / "keys" / "audit-checkpoints.pem"
 
 
 def dev_secrets() -> dict[str, Any]:

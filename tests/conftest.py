@@ -21,15 +21,20 @@ from fastapi import FastAPI
 from clients.dpop import DeviceKey
 from clients.session import DPoPAuth
 from deploy.platform import PreparedDatabase, prepare_database
+from libs.audit.checkpoints import CheckpointSigner
 from libs.auth.keys import RemoteKeySource, StaticKeySource
 from libs.auth.tokens import TokenVerifier
 from libs.config import SERVICES, platform_settings
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
+from services.audit.settings import AuditSettings
 from services.identity.keys.signing import SigningKey, jwks_document, mint_access_token
 
 # Encrypts TOTP secrets at rest in the identity service under test.
 TOTP_KEY = os.urandom(32)
+# Signs the audit service's checkpoints under test; periodic signing is driven by the tests.
+AUDIT_SIGNER = CheckpointSigner.generate()
+AUDIT_SETTINGS = AuditSettings(checkpoint_interval=0)
 TEST_DATABASE = os.environ.get("HALOPOS_TEST_DATABASE", "halopos_test")
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -195,6 +200,17 @@ async def identity_client(
         yield client
 
 
+@pytest.fixture(scope="session")
+async def audit_client(
+    service_databases: dict[str, TenantDatabase], verifier: TokenVerifier
+) -> AsyncIterator[httpx.AsyncClient]:
+    from services.audit.app import create_app
+
+    app = create_app(service_databases["audit"], verifier, AUDIT_SIGNER, AUDIT_SETTINGS)
+    async with _client(app, "audit") as client:
+        yield client
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -249,7 +265,9 @@ async def live_stack(
     apps = {
         "identity": create_identity(service_databases["identity"], [signing_key], TOTP_KEY),
         "orders": create_orders(service_databases["orders"], remote_verifier()),
-        "audit": create_audit(service_databases["audit"], remote_verifier()),
+        "audit": create_audit(
+            service_databases["audit"], remote_verifier(), AUDIT_SIGNER, AUDIT_SETTINGS
+        ),
         "reports": create_reports(service_databases["reports"], remote_verifier()),
         "billing": create_billing(service_databases["billing"], remote_verifier()),
         "bridge": create_bridge(service_databases["bridge"], remote_verifier()),

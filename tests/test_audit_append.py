@@ -13,12 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from libs.audit.append import Actor, AuditLog
 from libs.audit.chain import GENESIS_HASH, entry_hash, format_timestamp
 from libs.auth.principal import Principal
+from libs.config import DATABASE_LOGINS
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
-from tests.conftest import Connect, Provision
+from services.audit.checkpoints.service import CheckpointService
+from tests.conftest import AUDIT_SIGNER, Connect, Provision
 
 WRITERS = 8
-APPENDS_PER_WRITER = 25
+APPENDS_PER_WRITER = 200
 
 
 async def read_chain(connection: asyncpg.Connection, tenant: uuid.UUID) -> list[asyncpg.Record]:
@@ -115,10 +117,16 @@ async def test_a_rolled_back_write_leaves_no_audit_row_and_no_gap(
         "DELETE FROM audit.events",
         "TRUNCATE audit.events",
         "ALTER TABLE audit.events DISABLE TRIGGER events_append_only",
+        "ALTER TABLE audit.events DISABLE TRIGGER ALL",
+        "DROP TRIGGER events_no_truncate ON audit.events",
+        "UPDATE audit.checkpoints SET size = 0",
+        "DELETE FROM audit.checkpoints",
+        "TRUNCATE audit.checkpoints",
+        "ALTER TABLE audit.checkpoints DISABLE TRIGGER checkpoints_append_only",
         "SET session_replication_role = replica",
     ],
 )
-@pytest.mark.parametrize("service", ["orders", "identity", "audit"])
+@pytest.mark.parametrize("service", sorted(DATABASE_LOGINS))
 async def test_service_roles_cannot_alter_the_log(
     statement: str, service: str, connect_as: Connect
 ) -> None:
@@ -136,11 +144,18 @@ async def test_even_the_owner_is_refused_by_the_triggers(
         await AuditLog.from_connection(connection, service="orders").append(
             actor=Actor.of(who), action="t", resource_type="t", resource_id="x", payload={}
         )
+    async with service_databases["audit"].transaction(who) as connection:
+        await CheckpointService(AUDIT_SIGNER, "test").sign(
+            connection, tenant_id=tenant, requested_by="test"
+        )
     await admin.execute("SET ROLE halopos_owner")
     for statement in (
         "UPDATE audit.events SET action = 'tampered'",
         "DELETE FROM audit.events",
         "TRUNCATE audit.events",
+        "UPDATE audit.checkpoints SET requested_by = 'tampered'",
+        "DELETE FROM audit.checkpoints",
+        "TRUNCATE audit.checkpoints",
     ):
         async with admin.transaction():
             await admin.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))

@@ -23,7 +23,16 @@ from libs.rbac.docs import render
 from libs.rbac.guard import declared_permission
 from libs.tenancy.database import TenantDatabase
 from services.identity.keys.signing import SigningKey, mint_access_token
-from tests.conftest import PUBLIC_URL, REPO_ROOT, TOTP_KEY, LiveStack, Provision, TokenFactory
+from tests.conftest import (
+    AUDIT_SETTINGS,
+    AUDIT_SIGNER,
+    PUBLIC_URL,
+    REPO_ROOT,
+    TOTP_KEY,
+    LiveStack,
+    Provision,
+    TokenFactory,
+)
 
 PROTECTED = [route for route in ROUTES if route.permission is not None]
 SETTINGS = platform_settings()
@@ -48,7 +57,7 @@ def service_apps(
     return {
         "identity": identity(databases["identity"], [key], TOTP_KEY),
         "orders": orders(databases["orders"], verifier),
-        "audit": audit(databases["audit"], verifier),
+        "audit": audit(databases["audit"], verifier, AUDIT_SIGNER, AUDIT_SETTINGS),
         "reports": reports(databases["reports"], verifier),
         "billing": billing(databases["billing"], verifier),
         "bridge": bridge(databases["bridge"], verifier),
@@ -97,8 +106,9 @@ def test_a_cashier_holds_nothing_in_the_back_office_domains(domain: str) -> None
 
 
 def test_the_audit_log_is_for_owners_and_accountants_only() -> None:
-    readers = {role for role in Role if is_allowed(role, Permission.AUDIT_READ)}
-    assert readers == {Role.OWNER, Role.ACCOUNTANT}
+    for permission in (Permission.AUDIT_READ, Permission.AUDIT_CHECKPOINT):
+        holders = {role for role in Role if is_allowed(role, permission)}
+        assert holders == {Role.OWNER, Role.ACCOUNTANT}, permission
 
 
 def test_the_bridge_can_only_print() -> None:

@@ -385,6 +385,11 @@ CASES: dict[str, TableCase] = {
         "orders", "seq = seq + 100",
         _row("audit.chain_heads", seq=1, hash=bytes(32)),
     ),
+    "audit.checkpoints": TableCase(
+        "audit", "size = size + 1",
+        _row("audit.checkpoints", size=1, hash=bytes(32), origin="o", key_id=bytes(4), note="n",
+             requested_by="t"),
+    ),
 }  # fmt: skip
 
 
@@ -480,7 +485,7 @@ async def test_tenant_a_cannot_touch_tenant_b(
         assert (
             "row-level security" in message
             or (not granted and "permission denied" in message)
-            or (table == "audit.events" and "append-only" in message)
+            or (table in ("audit.events", "audit.checkpoints") and "append-only" in message)
             or (table == "orders.receipts" and "never changed" in message)
         ), message
 

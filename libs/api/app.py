@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -52,10 +55,12 @@ def create_service_app(
     database: TenantDatabase | None = None,
     verifier: TokenVerifier | None = None,
     public_url: str | None = None,
+    background: Sequence[Callable[[FastAPI], Coroutine[Any, Any, None]]] = (),
 ) -> FastAPI:
     """A service process. With no database it is the whole OS process: it reads its settings
     from the environment (`uvicorn --factory services.<name>.app:create_app`) and configures
-    logging and metrics; tests pass their own database and verifier."""
+    logging and metrics; tests pass their own database and verifier. `background` jobs (given
+    the app) run while it is up and are cancelled when it stops."""
     owns_database = database is None
     if owns_database:
         configure_logging(name, platform_settings().log_level)
@@ -65,7 +70,12 @@ def create_service_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        jobs = [asyncio.create_task(job(app)) for job in background]
         yield
+        for task in jobs:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         if owns_database:
             await database.dispose()
 

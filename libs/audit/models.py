@@ -51,3 +51,28 @@ chain_heads = tenant_table(
     primary_key=(),
     schema="audit",
 )
+
+# Signed statements of a tenant's chain at a size (docs/audit-chain.md); append-only.
+checkpoints = tenant_table(
+    "checkpoints",
+    metadata,
+    sa.Column("size", sa.BigInteger(), nullable=False),
+    sa.Column("hash", sa.LargeBinary(), nullable=False),
+    sa.Column("origin", sa.Text(), nullable=False),
+    sa.Column("key_id", sa.LargeBinary(), nullable=False),
+    sa.Column("note", sa.Text(), nullable=False),
+    sa.Column("requested_by", sa.Text(), nullable=False),
+    sa.Column(
+        "signed_at",
+        sa.DateTime(timezone=True),
+        nullable=False,
+        server_default=sa.text("clock_timestamp()"),
+    ),
+    primary_key=("size",),
+    constraints=(
+        sa.CheckConstraint("size >= 0", name="size"),
+        sa.CheckConstraint("octet_length(hash) = 32", name="hash"),
+        sa.CheckConstraint("octet_length(key_id) = 4", name="key_id"),
+    ),
+    schema="audit",
+)

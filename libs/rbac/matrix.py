@@ -42,6 +42,7 @@ class Permission(StrEnum):
     SECURITY_MANAGE = "security:manage"
     REPORTS_READ = "reports:read"
     AUDIT_READ = "audit:read"
+    AUDIT_CHECKPOINT = "audit:checkpoint"
     BILLING_MANAGE = "billing:manage"
     BRIDGE_TOKENS_MANAGE = "bridge_tokens:manage"
     PRINT_JOBS_POLL = "print_jobs:poll"
@@ -61,7 +62,7 @@ _TILL |= {P.ORDERS_VOID, P.REFUNDS_CREATE, P.OVERRIDE_LIMITS_READ}
 _VENUE = _TILL | {P.MENU_WRITE, P.TAX_READ, P.TAX_WRITE, P.STAFF_READ, P.STAFF_WRITE}
 _VENUE |= {P.DEVICES_MANAGE}
 # The business's books and its account with us.
-_BOOKS = {P.REPORTS_READ, P.AUDIT_READ}
+_BOOKS = {P.REPORTS_READ, P.AUDIT_READ, P.AUDIT_CHECKPOINT}
 _ACCOUNT = {P.BILLING_MANAGE, P.BRIDGE_TOKENS_MANAGE, P.SECURITY_MANAGE}
 _ACCOUNT |= {P.OVERRIDE_LIMITS_WRITE}
 
@@ -152,7 +153,15 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/v1/tax/categories/{category_id}/rates", "orders", P.TAX_WRITE),
     Route("GET", "/v1/settings/override-limits", "orders", P.OVERRIDE_LIMITS_READ),
     Route("PATCH", "/v1/settings/override-limits", "orders", P.OVERRIDE_LIMITS_WRITE),
+    # The audit log: read, verify, export, checkpoints, and what a reviewer needs.
     Route("GET", "/v1/audit/events", "audit", P.AUDIT_READ),
+    Route("GET", "/v1/audit/verify", "audit", P.AUDIT_READ),
+    Route("GET", "/v1/audit/export", "audit", P.AUDIT_READ),
+    Route("GET", "/v1/audit/checkpoints", "audit", P.AUDIT_READ),
+    Route("POST", "/v1/audit/checkpoints", "audit", P.AUDIT_CHECKPOINT),
+    Route("GET", "/v1/audit/public-key", "audit", P.AUDIT_READ),
+    Route("GET", "/v1/audit/verifier", "audit", P.AUDIT_READ),
+    Route("GET", "/v1/audit/verifier/script", "audit", P.AUDIT_READ),
     Route("POST", "/v1/staff", "identity", P.STAFF_WRITE),
     Route("GET", "/v1/staff", "identity", P.STAFF_READ),
     Route("GET", "/v1/staff/{staff_id}", "identity", P.STAFF_READ),

@@ -49,6 +49,22 @@ class TenantDatabase:
             yield connection
 
     @asynccontextmanager
+    async def snapshot(self, principal: Principal) -> AsyncIterator[AsyncConnection]:
+        """A read-only REPEATABLE READ transaction: every statement sees the database as of
+        the first one. For reads that must agree with themselves across many statements (the
+        audit export and verification)."""
+        async with self._bound(principal.tenant_id, snapshot=True) as connection:
+            yield connection
+
+    @asynccontextmanager
+    async def scheduled_transaction(self, tenant_id: UUID) -> AsyncIterator[AsyncConnection]:
+        """For a service's own background jobs only (the audit service's periodic
+        checkpoints), never for requests: binds a transaction to a tenant that the database
+        itself named to the job (`audit.tenants_awaiting_checkpoint()`)."""
+        async with self._bound(tenant_id) as connection:
+            yield connection
+
+    @asynccontextmanager
     async def provisioning_transaction(self, tenant_id: UUID) -> AsyncIterator[AsyncConnection]:
         """For operator tooling only (tenant provisioning, demo seeding), never for requests:
         binds a transaction to a tenant the operator names on the command line."""
@@ -66,10 +82,18 @@ class TenantDatabase:
             yield connection
 
     @asynccontextmanager
-    async def _bound(self, tenant_id: UUID) -> AsyncIterator[AsyncConnection]:
-        async with self.engine.connect() as connection, connection.begin():
-            await connection.execute(_BIND_TENANT, {"tenant_id": str(tenant_id)})
-            yield connection
+    async def _bound(
+        self, tenant_id: UUID, *, snapshot: bool = False
+    ) -> AsyncIterator[AsyncConnection]:
+        async with self.engine.connect() as connection:
+            if snapshot:
+                # Connection characteristics: SQLAlchemy resets both on return to the pool.
+                await connection.execution_options(
+                    isolation_level="REPEATABLE READ", postgresql_readonly=True
+                )
+            async with connection.begin():
+                await connection.execute(_BIND_TENANT, {"tenant_id": str(tenant_id)})
+                yield connection
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
 from libs.rbac import Permission
 from libs.rbac.guard import requires
 from libs.tenancy import TenantConnection
-from services.audit.events.repository import AuditEventRepository
-from services.audit.events.schemas import AuditEvent, AuditEventPage
+from services.audit.events.schemas import AuditEvent, AuditEventPage, NaiveTimestamp
+from services.audit.log import AuditLogReader, EventFilters
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
@@ -16,15 +17,35 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"])
 @router.get("/events", dependencies=[requires(Permission.AUDIT_READ)])
 async def list_events(
     connection: TenantConnection,
+    occurred_from: Annotated[datetime | None, Query(description="Inclusive, with offset")] = None,
+    occurred_before: Annotated[datetime | None, Query(description="Exclusive")] = None,
+    actor_type: Annotated[str | None, Query(max_length=64)] = None,
+    actor_id: Annotated[str | None, Query(max_length=200)] = None,
+    action: Annotated[
+        str | None, Query(max_length=200, description='Exact, or a family: "order.*"')
+    ] = None,
+    resource_type: Annotated[str | None, Query(max_length=64)] = None,
+    resource_id: Annotated[str | None, Query(max_length=200)] = None,
+    order: Literal["asc", "desc"] = "asc",
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    cursor: Annotated[int, Query(ge=0, description="The last seq already seen")] = 0,
+    cursor: Annotated[int | None, Query(ge=0, description="The last seq already seen")] = None,
 ) -> AuditEventPage:
-    rows = await AuditEventRepository.from_connection(connection).page(
-        after_seq=cursor, limit=limit + 1
+    """The tenant's audit entries in seq order (`order=desc`: newest first), filtered."""
+    for moment in (occurred_from, occurred_before):
+        if moment is not None and moment.tzinfo is None:
+            raise NaiveTimestamp()
+    filters = EventFilters(
+        occurred_from=occurred_from,
+        occurred_before=occurred_before,
+        actor_type=actor_type,
+        actor_id=actor_id,
+        action=action,
+        resource_type=resource_type,
+        resource_id=resource_id,
     )
-    items = [
-        AuditEvent(**{**row._asdict(), "prev_hash": row.prev_hash.hex(), "hash": row.hash.hex()})
-        for row in rows[:limit]
-    ]
+    rows = await AuditLogReader.from_connection(connection).page(
+        filters=filters, after_seq=cursor, newest_first=order == "desc", limit=limit + 1
+    )
+    items = [AuditEvent.of(row) for row in rows[:limit]]
     more = len(rows) > limit
     return AuditEventPage(items=items, next_cursor=str(items[-1].seq) if more else None)

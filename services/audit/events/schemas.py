@@ -4,7 +4,16 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+import sqlalchemy as sa
 from pydantic import BaseModel
+
+from libs.api.problems import Problem
+
+
+class NaiveTimestamp(Problem):
+    status = 422
+    code = "timestamp-needs-offset"
+    title = "Time filters need a UTC offset (2026-11-23T09:00:00+11:00)"
 
 
 class AuditEvent(BaseModel):
@@ -22,6 +31,12 @@ class AuditEvent(BaseModel):
     payload: dict[str, Any]
     prev_hash: str
     hash: str
+
+    @classmethod
+    def of(cls, row: sa.Row[Any]) -> AuditEvent:
+        values = {**row._asdict(), "prev_hash": row.prev_hash.hex(), "hash": row.hash.hex()}
+        values.pop("tenant_id", None)
+        return cls(**values)
 
 
 class AuditEventPage(BaseModel):

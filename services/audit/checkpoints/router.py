@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import base64
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from libs.audit.append import Actor, AuditLog
+from libs.auth.dependencies import CurrentPrincipal
+from libs.rbac import Permission
+from libs.rbac.guard import requires
+from libs.tenancy import TenantConnection
+from services.audit.checkpoints.repository import CheckpointRepository
+from services.audit.checkpoints.schemas import CheckpointOut, CheckpointPage, PublicKeyOut
+from services.audit.checkpoints.service import CheckpointService
+
+router = APIRouter(prefix="/v1/audit", tags=["audit"])
+
+
+def _service(request: Request) -> CheckpointService:
+    service: CheckpointService = request.app.state.checkpoints
+    return service
+
+
+@router.get("/checkpoints", dependencies=[requires(Permission.AUDIT_READ)])
+async def list_checkpoints(
+    connection: TenantConnection,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Annotated[int | None, Query(ge=0, description="List sizes below this")] = None,
+) -> CheckpointPage:
+    """Signed checkpoints of the tenant's log, newest first. Keep copies: a checkpoint you
+    hold is what proves later that no entry up to its size was removed or rewritten."""
+    rows = await CheckpointRepository.from_connection(connection).page(
+        before_size=cursor, limit=limit + 1
+    )
+    items = [CheckpointOut.of(row) for row in rows[:limit]]
+    more = len(rows) > limit
+    return CheckpointPage(items=items, next_cursor=str(items[-1].size) if more else None)
+
+
+@router.post(
+    "/checkpoints",
+    dependencies=[requires(Permission.AUDIT_CHECKPOINT)],
+    status_code=201,
+    responses={200: {"description": "The latest checkpoint already covers the whole log"}},
+)
+async def sign_checkpoint(
+    request: Request, response: Response, connection: TenantConnection, principal: CurrentPrincipal
+) -> CheckpointOut:
+    """Sign the log's current size and head now (409 `audit-chain-broken` if the chain since
+    the latest checkpoint does not verify: nothing is signed then). The request itself is
+    audited, after the signed size, so the next checkpoint covers it."""
+    signed = await _service(request).sign(
+        connection, tenant_id=principal.tenant_id, requested_by=principal.subject
+    )
+    if not signed.new:
+        response.status_code = 200
+        return CheckpointOut.of(signed.checkpoint)
+    await AuditLog.from_connection(connection, service="audit").append(
+        actor=Actor.of(principal),
+        action="audit.checkpoint_signed",
+        resource_type="audit_checkpoint",
+        resource_id=str(signed.checkpoint.size),
+        payload={"size": signed.checkpoint.size, "hash": signed.checkpoint.hash.hex()},
+    )
+    return CheckpointOut.of(signed.checkpoint)
+
+
+@router.get("/public-key", dependencies=[requires(Permission.AUDIT_READ)])
+async def public_key(request: Request, principal: CurrentPrincipal) -> PublicKeyOut:
+    """The key that signs this tenant's checkpoints. Compare it with the one halopos
+    publishes elsewhere before trusting it."""
+    service = _service(request)
+    origin = service.origin(principal.tenant_id)
+    return PublicKeyOut(
+        origin=origin,
+        key_name=origin,
+        key_id=service.signer.key_id(origin).hex(),
+        public_key=base64.b64encode(service.signer.public_key).decode("ascii"),
+        verifier_key=service.verifier_key(principal.tenant_id),
+    )
