@@ -22,6 +22,11 @@ AUDIT_EVENTS_OID = (
     "SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
     "WHERE n.nspname = 'audit' AND c.relname = 'events'"
 )
+# The one deliberate exception to "one policy, the tenant predicate" and "no SECURITY DEFINER"
+# (deploy/migrations/versions/20261125_0900_audit_checkpoints.py): the periodic checkpoint
+# signer learns which tenants have unsigned entries, and nothing else about them.
+CHECKPOINT_SCAN_TABLES = {"audit.chain_heads", "audit.checkpoints"}
+DEPARSED_CHECKPOINT_SCAN = "(current_setting('halopos.checkpoint_scan'::text, true) = 'on'::text)"
 assert TENANT_PREDICATE == "tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid"
 
 
@@ -52,11 +57,16 @@ async def test_every_table_is_tenant_scoped_with_forced_rls(admin: asyncpg.Conne
         assert column["type"] == "uuid" and column["attnotnull"], where
         assert table["relrowsecurity"] and table["relforcerowsecurity"], where
         policies = await admin.fetch(
-            "SELECT cmd, permissive, qual, with_check FROM pg_policies "
-            "WHERE schemaname = $1 AND tablename = $2",
+            "SELECT policyname, cmd, permissive, roles, qual, with_check FROM pg_policies "
+            "WHERE schemaname = $1 AND tablename = $2 ORDER BY policyname",
             table["schema"],
             table["name"],
         )
+        if where in CHECKPOINT_SCAN_TABLES:
+            scan = policies.pop(0)
+            assert scan["policyname"] == "checkpoint_scan", where
+            assert (scan["cmd"], list(scan["roles"])) == ("SELECT", [OWNER_ROLE]), where
+            assert scan["qual"] == DEPARSED_CHECKPOINT_SCAN, where
         assert len(policies) == 1, f"{where} must have exactly one policy"
         policy = policies[0]
         assert policy["cmd"] == "ALL" and policy["permissive"] == "PERMISSIVE", where
@@ -189,10 +199,27 @@ async def test_views_are_security_invoker(admin: asyncpg.Connection) -> None:
         assert "security_invoker=true" in (view["reloptions"] or []), view["relname"]
 
 
-async def test_no_security_definer_functions(admin: asyncpg.Connection) -> None:
+async def test_the_only_security_definer_function_reveals_tenant_ids_only(
+    admin: asyncpg.Connection,
+) -> None:
     definers = await admin.fetch(
-        "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-        "WHERE p.prosecdef AND n.nspname = ANY($1::text[])",
+        "SELECT n.nspname || '.' || p.proname AS name, p.proretset,"
+        " format_type(p.prorettype, NULL) AS returns, p.pronargs, p.proconfig,"
+        " pg_get_userbyid(p.proowner) AS owner,"
+        " ARRAY(SELECT grantee::regrole::text FROM aclexplode(p.proacl)"
+        "       WHERE privilege_type = 'EXECUTE' AND grantee <> p.proowner) AS executors"
+        " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+        " WHERE p.prosecdef AND n.nspname = ANY($1::text[])",
         SCHEMAS,
     )
-    assert definers == []
+    assert [dict(row) for row in definers] == [
+        {
+            "name": "audit.tenants_awaiting_checkpoint",
+            "proretset": True,
+            "returns": "uuid",
+            "pronargs": 0,
+            "proconfig": ["search_path=pg_catalog, pg_temp"],
+            "owner": OWNER_ROLE,
+            "executors": ["halopos_audit"],
+        }
+    ]

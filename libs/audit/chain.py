@@ -99,8 +99,8 @@ class ChainWalk:
     """Checks a tenant's entries one at a time, in seq order, from genesis or from a trusted
     point (a checkpoint's size and hash). `step` returns the first break and stops there."""
 
-    def __init__(self, tenant_id: str, *, size: int = 0, head: bytes = GENESIS_HASH) -> None:
-        self.tenant_id = tenant_id
+    def __init__(self, tenant: str, *, size: int = 0, head: bytes = GENESIS_HASH) -> None:
+        self.tenant = tenant
         self.size = size
         self.head = head
         self.broken: ChainBreak | None = None
@@ -122,7 +122,7 @@ class ChainWalk:
             if isinstance(seq, int) and seq > expected:
                 return ChainBreak(expected, f"entry {expected} is missing (the next is {seq})")
             return ChainBreak(expected, f"entry {expected} is out of order (found seq {seq})")
-        if entry.get("tenant_id") != self.tenant_id:
+        if entry.get("tenant_id") != self.tenant:
             return ChainBreak(expected, "the entry belongs to another tenant")
         if prev_hash != self.head:
             return ChainBreak(expected, f"prev_hash does not link to entry {self.size}")
