@@ -26,6 +26,7 @@ import pytest
 
 from libs.audit.append import Actor, AuditLog
 from libs.audit.chain import entry_hash, format_timestamp
+from libs.audit.checkpoints import CheckpointSigner
 from libs.auth.principal import Principal
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
@@ -432,6 +433,31 @@ async def rewrite_history_and_cover_tracks(admin: asyncpg.Connection, tenant: uu
     await admin.execute("DELETE FROM audit.checkpoints WHERE tenant_id = $1", tenant)
 
 
+async def rewrite_history_and_forge_checkpoints(
+    admin: asyncpg.Connection, tenant: uuid.UUID
+) -> None:
+    """The rewrite, with our checkpoints re-signed to match by a key that is not ours."""
+    await rewrite_from(admin, tenant, 5)
+    forger = CheckpointSigner.generate()
+    for checkpoint in await admin.fetch(
+        "SELECT size, origin FROM audit.checkpoints WHERE tenant_id = $1", tenant
+    ):
+        head = bytes(
+            await admin.fetchval(
+                "SELECT hash FROM audit.events WHERE tenant_id = $1 AND seq = $2",
+                tenant,
+                checkpoint["size"],
+            )
+        )
+        await admin.execute(
+            "UPDATE audit.checkpoints SET hash = $3, note = $4 WHERE tenant_id = $1 AND size = $2",
+            tenant,
+            checkpoint["size"],
+            head,
+            forger.sign(checkpoint["origin"], checkpoint["size"], head),
+        )
+
+
 async def change_field(admin: asyncpg.Connection, tenant: uuid.UUID) -> None:
     await change_payload(admin, tenant, seq=5)
 
@@ -469,6 +495,9 @@ TAMPER_MATRIX = {
         drop_last_and_cover_tracks, None, "checkpoint size 12"
     ),
     "rewrite history with recomputed hashes": Case(rewrite_history, 12, "checkpoint size 12"),
+    "rewrite history and forge our checkpoints": Case(
+        rewrite_history_and_forge_checkpoints, 12, "checkpoint size 12"
+    ),
     "rewrite history and delete checkpoints": Case(
         rewrite_history_and_cover_tracks, None, "checkpoint size 12"
     ),
@@ -495,6 +524,8 @@ async def test_tampering_is_detected(
     else:
         assert not result["valid"]
         assert result["first_break"]["seq"] == case.service_break, result["first_break"]
+        if "forge" in name:
+            assert "not our signature" in result["first_break"]["reason"]
     outcome = verify_audit.verify(await export_lines(audit_client, tenant.owner), key, kept)
     assert outcome.failure is not None
     assert outcome.failure.where.startswith(case.verifier_names), str(outcome.failure)

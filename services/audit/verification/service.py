@@ -42,11 +42,13 @@ async def verify_log(
         if walk.size in wanted:
             hashes_at[walk.size] = walk.head
     first_break = walk.broken or await _compare_head(reader, walk)
+    checked = 0
     for checkpoint in checkpoints:
         if first_break is not None:
             break
         first_break = _compare_checkpoint(checkpoint, walk, hashes_at, signer, origin)
-    return Verification(walk.size, walk.head, len(checkpoints), first_break)
+        checked += 1
+    return Verification(walk.size, walk.head, checked, first_break)
 
 
 async def _compare_head(reader: AuditLogReader, walk: ChainWalk) -> ChainBreak | None:
