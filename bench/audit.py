@@ -21,9 +21,11 @@ concurrency 8 (every writer queues on one head), 1 tenant at concurrency 1 (no c
 the append's own work). Each side is measured in two halves, without-with-with-without, so a
 drift in the machine's speed (a shared Postgres, a noisy neighbour) falls on both sides alike.
 
-Afterwards every tenant's chain is read back under the audit service's login and verified:
-gapless, every entry linked to and hashed over the one before it, the head at the last entry,
-and exactly as many benchmark entries as appends committed. A broken chain fails the run.
+Afterwards every tenant's chain is verified by the audit service's own code (what
+`GET /v1/audit/verify` runs) under its login: gapless, every entry linked to and hashed over
+the one before it, the head at the last entry, and exactly as many benchmark entries as
+appends committed. A broken chain fails the run. The verification is timed too: entries per
+second is what a reviewer's `verify` of a long log costs.
 
 Runs on its own fresh database `halopos_bench_audit`. Writes bench/results/audit.json and
 audit.md; exits 1 if any transaction failed or any chain does not verify.
@@ -35,6 +37,7 @@ import argparse
 import asyncio
 import json
 import sys
+import time
 import uuid
 from collections import Counter
 from collections.abc import Sequence
@@ -52,10 +55,12 @@ from bench.report import RESULTS, machine_info, postgres_version
 from clients.dpop import DeviceKey
 from deploy.platform import prepare_database
 from libs.audit.append import Actor, AuditLog
-from libs.audit.chain import GENESIS_HASH, entry_hash, format_timestamp
+from libs.audit.checkpoints import CheckpointSigner
+from libs.audit.models import events
 from libs.auth.principal import Principal
 from libs.rbac.matrix import Role
 from libs.tenancy.database import TenantDatabase
+from services.audit.verification.service import verify_log
 from services.orders.models import cash_movements
 
 DATABASE = "halopos_bench_audit"
@@ -118,6 +123,10 @@ class ChainCheck:
     tenants: int = 0
     entries: int = 0
     benchmark_entries: int = 0
+    # Time spent verifying, all tenants and the longest chain (entries/s for a reviewer).
+    seconds: float = 0.0
+    largest_entries: int = 0
+    largest_seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
 
 
@@ -228,58 +237,40 @@ async def open_shifts(orders_url: str, tills: Sequence[tuple[UUID, UUID, UUID]])
 async def check_chains(
     audit_url: str, tenants: Sequence[UUID], appended: Counter[UUID]
 ) -> ChainCheck:
-    """Every tenant's chain as an outside verifier sees it (the audit service's read-only
-    login): what tests/test_audit_append.py asserts, reported instead of asserted."""
+    """Every tenant's chain verified as `GET /v1/audit/verify` verifies it (the audit
+    service's login, one snapshot, gapless, linked, recomputed, head at the last entry),
+    timed, and with exactly as many benchmark entries as appends were committed."""
     check = ChainCheck()
-    connection = await asyncpg.connect(audit_url)
+    database = TenantDatabase(audit_url, pool_size=1)
+    signer = CheckpointSigner.generate()  # no checkpoints are signed here; none to check
     try:
         for tenant in tenants:
-            async with connection.transaction():
-                await connection.execute(_BIND_TENANT, str(tenant))
-                rows = await connection.fetch("SELECT * FROM audit.events ORDER BY seq")
-                head = await connection.fetchrow("SELECT seq, hash FROM audit.chain_heads")
+            reader = Principal(subject="bench", tenant_id=tenant, role=Role.ACCOUNTANT)
+            async with database.snapshot(reader) as connection:
+                started = time.perf_counter()
+                result = await verify_log(
+                    connection, tenant_id=tenant, signer=signer, origin=f"bench/{tenant}"
+                )
+                elapsed = time.perf_counter() - started
+                written = await connection.scalar(
+                    sa.select(sa.func.count()).where(events.c.action == ACTION)
+                )
             check.tenants += 1
-            check.entries += len(rows)
-            problems = _chain_problems(rows, head)
-            written = sum(1 for row in rows if row["action"] == ACTION)
-            check.benchmark_entries += written
+            check.entries += result.entries
+            check.seconds += elapsed
+            check.benchmark_entries += written or 0
+            if result.entries > check.largest_entries:
+                check.largest_entries, check.largest_seconds = result.entries, elapsed
+            if result.first_break is not None:
+                broken = result.first_break
+                check.problems.append(f"tenant {tenant}: entry {broken.seq}: {broken.reason}")
             if written != appended[tenant]:
-                problems.append(f"{written} benchmark entries, {appended[tenant]} committed")
-            check.problems += [f"tenant {tenant}: {problem}" for problem in problems]
+                check.problems.append(
+                    f"tenant {tenant}: {written} benchmark entries, {appended[tenant]} committed"
+                )
     finally:
-        await connection.close()
+        await database.dispose()
     return check
-
-
-def _chain_problems(rows: Sequence[asyncpg.Record], head: asyncpg.Record | None) -> list[str]:
-    previous = GENESIS_HASH
-    for expected_seq, row in enumerate(rows, start=1):
-        if row["seq"] != expected_seq:
-            return [f"entry {row['seq']} where {expected_seq} was expected (a gap)"]
-        if bytes(row["prev_hash"]) != previous:
-            return [f"entry {row['seq']} does not link to entry {expected_seq - 1}"]
-        entry = {
-            "tenant_id": str(row["tenant_id"]),
-            "seq": row["seq"],
-            "id": str(row["id"]),
-            "occurred_at": format_timestamp(row["occurred_at"]),
-            "service": row["service"],
-            "actor_type": row["actor_type"],
-            "actor_id": row["actor_id"],
-            "action": row["action"],
-            "resource_type": row["resource_type"],
-            "resource_id": row["resource_id"],
-            "request_id": row["request_id"],
-            "payload": json.loads(row["payload"]),
-        }
-        if bytes(row["hash"]) != entry_hash(previous, entry):
-            return [f"entry {row['seq']}'s hash is not the hash of its contents"]
-        previous = bytes(row["hash"])
-    if not rows:
-        return ["no entries (provisioning writes some)"]
-    if head is None or head["seq"] != len(rows) or bytes(head["hash"]) != previous:
-        return ["the chain head is not at the last entry"]
-    return []
 
 
 @dataclass
@@ -313,6 +304,9 @@ class AuditReport:
                 "tenants_verified": self.chains.tenants,
                 "entries_verified": self.chains.entries,
                 "benchmark_entries": self.chains.benchmark_entries,
+                "verify_seconds": round(self.chains.seconds, 3),
+                "largest_chain_entries": self.chains.largest_entries,
+                "largest_chain_verify_seconds": round(self.chains.largest_seconds, 3),
                 "problems": self.chains.problems,
             },
         }
@@ -357,6 +351,12 @@ class AuditReport:
             f"Chains verified afterwards: {chains.tenants} tenants, {chains.entries:,} entries "
             f"({chains.benchmark_entries:,} from this run): "
             + ("gapless and unbroken." if not chains.problems else "**BROKEN.**"),
+            "",
+            "Verifying (`GET /v1/audit/verify`'s code, under the audit login): "
+            f"{chains.entries:,} entries in {chains.seconds:.2f} s "
+            f"({chains.entries / max(chains.seconds, 1e-9):,.0f} entries/s); the longest "
+            f"chain, {chains.largest_entries:,} entries, in {chains.largest_seconds:.2f} s "
+            f"({chains.largest_entries / max(chains.largest_seconds, 1e-9):,.0f} entries/s).",
         ]
         lines += [f"**{problem}**" for problem in chains.problems[:10]]
         for result in self.results:
