@@ -368,7 +368,8 @@ class Result:
             held = "0 checkpoints verified (without one a cut-off tail goes unnoticed)"
         else:
             held = (
-                f"{self.checkpoints_verified} checkpoints verified"
+                f"{self.checkpoints_verified} checkpoint"
+                f"{'' if self.checkpoints_verified == 1 else 's'} verified"
                 f" (largest size {self.largest_checkpoint})"
             )
         return f"OK: {self.entries} entries, chain head {self.head.hex()}, {held}"
