@@ -25,7 +25,7 @@ import httpx
 import pytest
 
 from libs.audit.append import Actor, AuditLog
-from libs.audit.chain import entry_hash, format_timestamp
+from libs.audit.chain import entry_hash
 from libs.audit.checkpoints import CheckpointSigner
 from libs.auth.principal import Principal
 from libs.rbac import Role
@@ -41,6 +41,7 @@ from tests.conftest import (
     Provision,
     TokenFactory,
 )
+from tests.test_audit_append import chained
 from tools import verify_audit
 
 WRITTEN = 10
@@ -312,24 +313,6 @@ async def change_payload(admin: asyncpg.Connection, tenant: uuid.UUID, *, seq: i
 
 async def rows(admin: asyncpg.Connection, tenant: uuid.UUID) -> list[asyncpg.Record]:
     return await admin.fetch("SELECT * FROM audit.events WHERE tenant_id = $1 ORDER BY seq", tenant)
-
-
-def chained(row: asyncpg.Record, **changes: Any) -> dict[str, Any]:
-    entry = {
-        "tenant_id": str(row["tenant_id"]),
-        "seq": row["seq"],
-        "id": str(row["id"]),
-        "occurred_at": format_timestamp(row["occurred_at"]),
-        "service": row["service"],
-        "actor_type": row["actor_type"],
-        "actor_id": row["actor_id"],
-        "action": row["action"],
-        "resource_type": row["resource_type"],
-        "resource_id": row["resource_id"],
-        "request_id": row["request_id"],
-        "payload": json.loads(row["payload"]),
-    }
-    return {**entry, **changes}
 
 
 async def set_head(admin: asyncpg.Connection, tenant: uuid.UUID) -> None:
