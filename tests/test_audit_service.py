@@ -23,7 +23,9 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+import sqlalchemy as sa
 
+from deploy.platform import PreparedDatabase
 from libs.audit.append import Actor, AuditLog
 from libs.audit.chain import entry_hash
 from libs.audit.checkpoints import CheckpointSigner
@@ -614,3 +616,20 @@ async def test_an_owner_downloads_what_a_reviewer_needs_through_the_gateway(
             for method, path in (("GET", "/v1/audit/export"), ("POST", "/v1/audit/checkpoints")):
                 refused = await gateway.request(method, path, auth=token(tenant.id, role))
                 assert refused.status_code == 403, (role, path)
+
+
+async def test_a_snapshot_is_read_only_repeatable_read_and_leaves_the_pool_as_it_was(
+    tenant: Tenant, database: PreparedDatabase
+) -> None:
+    one_connection = TenantDatabase(database.service_urls["audit"], pool_size=1)
+    reader = Principal(subject="reader", tenant_id=tenant.id, role=Role.ACCOUNTANT)
+    show = (
+        "SELECT current_setting('transaction_isolation'), current_setting('transaction_read_only')"
+    )
+    try:
+        async with one_connection.snapshot(reader) as connection:
+            assert (await connection.execute(sa.text(show))).one() == ("repeatable read", "on")
+        async with one_connection.transaction(reader) as connection:
+            assert (await connection.execute(sa.text(show))).one() == ("read committed", "off")
+    finally:
+        await one_connection.dispose()
