@@ -33,9 +33,8 @@ class CheckpointRepository:
         return cls(connection)
 
     async def latest(self) -> Row | None:
-        query = sa.select(*_COLUMNS).order_by(checkpoints.c.size.desc()).limit(1)
-        row = (await self._connection.execute(query)).one_or_none()
-        return self.Row(**row._asdict()) if row is not None else None
+        newest = await self.page(before_size=None, limit=1)
+        return newest[0] if newest else None
 
     async def all(self) -> list[Row]:
         query = sa.select(*_COLUMNS).order_by(checkpoints.c.size)
