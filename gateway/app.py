@@ -35,6 +35,7 @@ from libs.api.problems import (
 from libs.api.request_context import REQUEST_ID_HEADER, RequestIdMiddleware, current_request_id
 from libs.auth.dependencies import verified_principal
 from libs.auth.tokens import TokenVerifier
+from libs.bridge.tokens import BridgeTokenVerifier
 from libs.config import SERVICES, platform_settings, service_database_url, upstream_url
 from libs.rbac.guard import ensure_allowed
 from libs.rbac.matrix import find_route
@@ -89,7 +90,8 @@ def create_app(
     """With no arguments, reads its settings from the environment (`uvicorn --factory`).
 
     The database is the gateway's own login (HALOPOS_GATEWAY_DATABASE_URL), used only to
-    spend the DPoP proofs it accepts in the ledger every gateway instance shares."""
+    spend the DPoP proofs it accepts in the ledger every gateway instance shares and to read
+    Bridge tokens' digests."""
     settings = platform_settings()
     own_process = database is None
     if own_process:
@@ -102,8 +104,14 @@ def create_app(
         start_metrics_server()
     owns_database = database is None
     database = database or TenantDatabase(service_database_url("gateway"))
+    # A Bridge's token is checked here too (read-only), so a rotated or revoked one stops at
+    # the door and a valid one reaches the print-job routes and nothing else.
     authenticator = request_authenticator(
-        "gateway", database, verifier or default_verifier(), public_url
+        "gateway",
+        database,
+        verifier or default_verifier(),
+        public_url,
+        BridgeTokenVerifier(database),
     )
     forwarder = forwarder or forwarder_from_name(
         os.environ.get("HALOPOS_GATEWAY_CLIENT", "aiohttp")

@@ -18,11 +18,12 @@ from deploy.database import alembic_config, recreate_database, with_database
 from deploy.platform import PreparedDatabase
 from libs.audit.models import metadata as audit_metadata
 from libs.auth.models import metadata as auth_metadata
+from libs.bridge.models import metadata as bridge_metadata
 from libs.tenancy.database import async_dsn
 from services.identity.models import metadata as identity_metadata
 from services.orders.models import metadata as orders_metadata
 
-MODELS = (identity_metadata, orders_metadata, audit_metadata, auth_metadata)
+MODELS = (identity_metadata, orders_metadata, audit_metadata, auth_metadata, bridge_metadata)
 SCHEMAS = {"identity", "orders", "audit", "reports", "billing", "bridge", "auth"}
 
 

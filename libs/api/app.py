@@ -17,7 +17,7 @@ from libs.api.logging import configure_logging
 from libs.api.observability import AccessLogMiddleware, start_metrics_server
 from libs.api.problems import PROBLEM_RESPONSES, install_problem_handlers, problem_response
 from libs.api.request_context import RequestIdMiddleware
-from libs.auth.dependencies import RequestAuthenticator
+from libs.auth.dependencies import BridgeTokens, RequestAuthenticator
 from libs.auth.dpop import DPoPVerifier
 from libs.auth.keys import RemoteKeySource
 from libs.auth.spent import SpentTokens
@@ -36,15 +36,21 @@ def default_verifier() -> TokenVerifier:
 
 
 def request_authenticator(
-    layer: str, database: TenantDatabase, verifier: TokenVerifier, public_url: str | None = None
+    layer: str,
+    database: TenantDatabase,
+    verifier: TokenVerifier,
+    public_url: str | None = None,
+    bridges: BridgeTokens | None = None,
 ) -> RequestAuthenticator:
-    """DPoP-bound access tokens, proofs spent in this layer's namespace of the shared ledger."""
+    """DPoP-bound access tokens, proofs spent in this layer's namespace of the shared ledger;
+    Bridge tokens too where `bridges` verifies them (the gateway and the bridge service)."""
     return RequestAuthenticator(
         tokens=verifier,
         proofs=DPoPVerifier(),
         spent=SpentTokens(database),
         public_url=public_url or platform_settings().public_url,
         layer=layer,
+        bridges=bridges,
     )
 
 
@@ -56,11 +62,13 @@ def create_service_app(
     verifier: TokenVerifier | None = None,
     public_url: str | None = None,
     background: Sequence[Callable[[FastAPI], Coroutine[Any, Any, None]]] = (),
+    bridges: Callable[[TenantDatabase], BridgeTokens] | None = None,
 ) -> FastAPI:
     """A service process. With no database it is the whole OS process: it reads its settings
     from the environment (`uvicorn --factory services.<name>.app:create_app`) and configures
     logging and metrics; tests pass their own database and verifier. `background` jobs (given
-    the app) run while it is up and are cancelled when it stops."""
+    the app) run while it is up and are cancelled when it stops. `bridges` makes the Bridge
+    token verifier, for the one service that accepts Bridge tokens."""
     owns_database = database is None
     if owns_database:
         configure_logging(name, platform_settings().log_level)
@@ -82,7 +90,11 @@ def create_service_app(
     app = FastAPI(title=f"halopos {name}", version="0.1.0", lifespan=lifespan)
     app.state.database = database
     app.state.authenticator = request_authenticator(
-        name, database, verifier or default_verifier(), public_url
+        name,
+        database,
+        verifier or default_verifier(),
+        public_url,
+        bridges(database) if bridges else None,
     )
     # The last added runs first: request ids, the access log, then the card guard.
     app.add_middleware(CardDataGuard)

@@ -46,6 +46,11 @@ class InvalidDPoPProof(Unauthenticated):
     title = "The DPoP proof is missing, invalid or already used"
 
 
+class InvalidBridgeToken(Unauthenticated):
+    code = "invalid-bridge-token"
+    title = "The bridge token is invalid, rotated out or revoked"
+
+
 class PermissionDenied(Problem):
     status = 403
     code = "permission-denied"
@@ -138,7 +143,10 @@ def problem_response(
     *, status: int, code: str, title: str, detail: str | None = None, **extensions: Any
 ) -> JSONResponse:
     headers: dict[str, str] = {}
-    if status == 401:
+    if status == 401 and code == InvalidBridgeToken.code:
+        # A Bridge's token is an opaque bearer token (RFC 6750 section 3).
+        headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+    elif status == 401:
         # Access tokens are DPoP-bound (RFC 9449 section 7.1): say which scheme and algorithms.
         error = 'error="invalid_dpop_proof", ' if code == InvalidDPoPProof.code else ""
         headers["WWW-Authenticate"] = f'DPoP {error}algs="ES256 EdDSA"'

@@ -1,16 +1,18 @@
 """FastAPI dependency: the verified principal of the current request.
 
 Every app (the gateway and each service) keeps one `RequestAuthenticator` on
-`app.state.authenticator`. A request is authenticated only by a DPoP-bound access token
-(RFC 9449) and a fresh proof signed by the key the token is bound to: a stolen token alone
-opens nothing, at either layer.
+`app.state.authenticator`. A person's or a till's request is authenticated only by a
+DPoP-bound access token (RFC 9449) and a fresh proof signed by the key the token is bound to:
+a stolen token alone opens nothing, at either layer. The one exception is the venue's print
+Bridge: an opaque bearer token (`Bearer hpb_…`) that only the gateway and the bridge service
+accept, whose principal has the `bridge` role and so reaches the print-job routes only.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from fastapi import Depends, Request
 
@@ -21,6 +23,30 @@ from libs.auth.spent import SpentTokens, TenantReplayCache
 from libs.auth.tokens import InvalidToken, TokenVerifier
 
 logger = logging.getLogger("halopos.auth")
+
+
+BRIDGE_TOKEN_PREFIX = "hpb_"  # noqa: S105 - the recognisable prefix, not a secret
+
+
+class BridgeTokens(Protocol):
+    """Verifies a Bridge's opaque token (libs/bridge/tokens.py)."""
+
+    async def verify(self, token: str, *, address: str | None) -> Principal: ...
+
+
+def bridge_token(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token.startswith(BRIDGE_TOKEN_PREFIX) else None
+
+
+def client_address(request: Request) -> str | None:
+    """The caller's address: as the gateway saw it (it replaces any client-sent
+    X-Forwarded-For), or the peer's when called directly."""
+    forwarded = request.headers.get("x-forwarded-for")
+    if forwarded:
+        return forwarded.split(",")[-1].strip()
+    return request.client.host if request.client else None
 
 
 def dpop_access_token(request: Request) -> str:
@@ -59,8 +85,14 @@ class RequestAuthenticator:
     # Which layer spends the proof: "gateway" or the service's name. Each layer checks every
     # proof once, so a proof replayed to any layer is refused there.
     layer: str
+    # Only the gateway and the bridge service accept Bridge tokens; elsewhere they are 401.
+    bridges: BridgeTokens | None = None
 
     async def authenticate(self, request: Request) -> Principal:
+        if (bridge := bridge_token(request)) is not None:
+            if self.bridges is None:
+                raise Unauthenticated("A bridge token opens the print-job routes only.")
+            return await self.bridges.verify(bridge, address=client_address(request))
         token = dpop_access_token(request)
         try:
             principal = await self.tokens.verify(token)

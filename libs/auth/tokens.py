@@ -78,6 +78,9 @@ class TokenVerifier:
         thumbprint = cnf.get("jkt") if isinstance(cnf, dict) else None
         if not isinstance(cnf, dict) or not isinstance(thumbprint, str | None):
             raise InvalidToken("cnf must be an object whose jkt is a string")
+        if claims["role"] == Role.BRIDGE:
+            # A Bridge is only ever authenticated by its bridge token (libs/bridge/tokens.py).
+            raise InvalidToken("access tokens are never issued to a Bridge")
         try:
             return Principal(
                 subject=str(claims["sub"]),

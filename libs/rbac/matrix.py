@@ -47,6 +47,9 @@ class Permission(StrEnum):
     BRIDGE_TOKENS_MANAGE = "bridge_tokens:manage"
     PRINT_JOBS_POLL = "print_jobs:poll"
     PRINT_JOBS_ACK = "print_jobs:ack"
+    PRINT_JOBS_READ = "print_jobs:read"
+    PRINT_JOBS_RETRY = "print_jobs:retry"
+    RECEIPTS_REPRINT = "receipts:reprint"
 
 
 P = Permission
@@ -61,6 +64,8 @@ _TILL |= {P.ORDERS_VOID, P.REFUNDS_CREATE, P.OVERRIDE_LIMITS_READ}
 # Running a venue: menu, tax rates, staff and devices.
 _VENUE = _TILL | {P.MENU_WRITE, P.TAX_READ, P.TAX_WRITE, P.STAFF_READ, P.STAFF_WRITE}
 _VENUE |= {P.DEVICES_MANAGE}
+# The venue's printers: what failed to print, sending it again, and reprinting a receipt.
+_VENUE |= {P.PRINT_JOBS_READ, P.PRINT_JOBS_RETRY, P.RECEIPTS_REPRINT}
 # The business's books and its account with us.
 _BOOKS = {P.REPORTS_READ, P.AUDIT_READ, P.AUDIT_CHECKPOINT}
 _ACCOUNT = {P.BILLING_MANAGE, P.BRIDGE_TOKENS_MANAGE, P.SECURITY_MANAGE}
@@ -117,6 +122,9 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/v1/orders/{order_id}/refunds", "orders", P.REFUNDS_CREATE),
     Route("GET", "/v1/receipts", "orders", P.ORDERS_READ),
     Route("GET", "/v1/receipts/{receipt_id}", "orders", P.ORDERS_READ),
+    # Printing: the kitchen and bar get an order's new lines; a manager reprints a receipt.
+    Route("POST", "/v1/orders/{order_id}/fire", "orders", P.ORDERS_UPDATE),
+    Route("POST", "/v1/receipts/{receipt_id}/reprint", "orders", P.RECEIPTS_REPRINT),
     # Shifts: cash sessions per register (the device the session is bound to).
     Route("POST", "/v1/shifts", "orders", P.SHIFTS_OPERATE),
     Route("GET", "/v1/shifts", "orders", P.SHIFTS_READ),
@@ -181,6 +189,28 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/v1/auth/overrides", "identity", P.OVERRIDES_REQUEST),
     Route("GET", "/v1/admin/security/settings", "identity", P.SECURITY_MANAGE),
     Route("PATCH", "/v1/admin/security/settings", "identity", P.SECURITY_MANAGE),
+    # Bridge tokens: owners create, list, rotate and revoke them (the secret is shown once).
+    Route("POST", "/v1/admin/security/bridge-tokens", "bridge", P.BRIDGE_TOKENS_MANAGE),
+    Route("GET", "/v1/admin/security/bridge-tokens", "bridge", P.BRIDGE_TOKENS_MANAGE),
+    Route("GET", "/v1/admin/security/bridge-tokens/{token_id}", "bridge", P.BRIDGE_TOKENS_MANAGE),
+    Route(
+        "POST",
+        "/v1/admin/security/bridge-tokens/{token_id}/rotate",
+        "bridge",
+        P.BRIDGE_TOKENS_MANAGE,
+    ),
+    Route(
+        "POST",
+        "/v1/admin/security/bridge-tokens/{token_id}/revoke",
+        "bridge",
+        P.BRIDGE_TOKENS_MANAGE,
+    ),
+    # The Bridge's two routes: lease the location's next jobs (long-poll), acknowledge one.
+    Route("GET", "/v1/print-jobs", "bridge", P.PRINT_JOBS_POLL),
+    Route("POST", "/v1/print-jobs/{job_id}/ack", "bridge", P.PRINT_JOBS_ACK),
+    # The backoffice's view of the queue: failed (parked) jobs, and sending one again.
+    Route("GET", "/v1/admin/print-jobs", "bridge", P.PRINT_JOBS_READ),
+    Route("POST", "/v1/admin/print-jobs/{job_id}/retry", "bridge", P.PRINT_JOBS_RETRY),
 )
 
 

@@ -73,11 +73,11 @@ class TenantDatabase:
 
     @asynccontextmanager
     async def credential_transaction(self, tenant_id: UUID) -> AsyncIterator[AsyncConnection]:
-        """For the identity service's public sign-in and activation endpoints only, where no
-        session exists yet: binds a transaction to the tenant a presented credential names
-        (services/identity/credentials.py), in which that credential is then verified. A
-        wrong tenant finds nothing to verify; the caller answers exactly as for a wrong
-        secret."""
+        """For verifying an opaque credential only, where no session exists yet (the identity
+        service's sign-in and activation endpoints, and Bridge tokens at the gateway and the
+        bridge service): binds a transaction to the tenant a presented credential names
+        (libs/auth/credentials.py), in which that credential is then verified. A wrong tenant
+        finds nothing to verify; the caller answers exactly as for a wrong secret."""
         async with self._bound(tenant_id) as connection:
             yield connection
 

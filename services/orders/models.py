@@ -106,11 +106,15 @@ menu_categories = tenant_table(
     sa.Column("id", sa.Uuid(), nullable=False),
     sa.Column("name", sa.Text(), nullable=False),
     sa.Column("position", sa.Integer(), nullable=False, server_default=sa.text("0")),
+    # Where the category's items are made: its lines print there when the order is fired
+    # (None: nothing to prepare, e.g. retail items).
+    sa.Column("printer_role", sa.Text(), nullable=True),
     _version(),
     _created_at(),
     _updated_at(),
     _archived_at(),
     primary_key=("id",),
+    constraints=(sa.CheckConstraint("printer_role IN ('kitchen', 'bar')", name="printer_role"),),
     schema="orders",
 )
 
@@ -363,6 +367,8 @@ order_lines = tenant_table(
     sa.Column("refunded_minor", _MONEY, nullable=False, server_default=sa.text("0")),
     sa.Column("added_by", sa.Text(), nullable=True),
     sa.Column("added_at", _TS, nullable=False, server_default=sa.func.now()),
+    # When the line was sent to its kitchen or bar printer (None: not yet, or nowhere to go).
+    sa.Column("fired_at", _TS, nullable=True),
     primary_key=("order_id", "line_number"),
     constraints=(
         tenant_fk(("order_id",), "orders.orders", ("id",)),

@@ -18,7 +18,7 @@ from uuid import UUID
 import pyotp
 from pyotp.exceptions import OTPVerificationError
 
-from services.identity.credentials import digest_of
+from libs.auth.credentials import digest_of
 
 ISSUER = "halopos"
 RECOVERY_CODE_COUNT = 10

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Request
 
 from libs.api.problems import Problem, problem_doc
 from libs.audit.append import AuditLog
+from libs.auth.credentials import Kind, parse_credential
 from libs.auth.dependencies import CurrentPrincipal
 from libs.rbac import Permission
 from libs.rbac.guard import requires
@@ -36,7 +37,6 @@ from services.identity.backoffice.schemas import (
     TotpEnrolment,
     TotpSignIn,
 )
-from services.identity.credentials import Kind, parse_credential
 from services.identity.sessions.lockout import Lockouts
 from services.identity.sessions.proof import proven_key
 from services.identity.sessions.repository import SessionRepository

@@ -28,6 +28,7 @@ from uuid import UUID
 
 from libs.api.problems import Conflict, NotFound, Problem, Unauthenticated
 from libs.audit.append import Actor, AuditLog
+from libs.auth.credentials import Credential, Kind, new_credential
 from libs.auth.principal import Principal
 from services.identity.backoffice import factors
 from services.identity.backoffice.repository import Challenge, SignInRepository, SignInStaff
@@ -45,7 +46,6 @@ from services.identity.backoffice.schemas import (
     TotpSignIn,
 )
 from services.identity.backoffice.totp_secrets import TotpSecrets
-from services.identity.credentials import Credential, Kind, new_credential
 from services.identity.keys.signing import TokenIssuer
 from services.identity.sessions.lockout import LockedOut, Lockouts, Subject, retry_after
 from services.identity.sessions.repository import SessionRepository

@@ -10,12 +10,12 @@ from fastapi import APIRouter, Query, Request
 
 from libs.api.problems import Problem, problem_doc
 from libs.audit.append import AuditLog
+from libs.auth.credentials import Kind, parse_credential
 from libs.auth.dependencies import CurrentPrincipal
 from libs.rbac import Permission
 from libs.rbac.guard import requires
 from libs.tenancy import TenantConnection
 from libs.tenancy.database import TenantDatabase
-from services.identity.credentials import Kind, parse_credential
 from services.identity.devices import service
 from services.identity.devices.repository import DeviceRepository
 from services.identity.devices.schemas import (

@@ -1,5 +1,5 @@
 """POS sign-in and token refresh: public routes, each proven by the credential in its body and
-a DPoP proof from the device's key (services/identity/credentials.py, docs/sessions.md)."""
+a DPoP proof from the device's key (libs/auth/credentials.py, docs/sessions.md)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from fastapi import APIRouter, Request
 
 from libs.api.problems import Problem, problem_doc
 from libs.audit.append import AuditLog
+from libs.auth.credentials import Credential, Kind, parse_credential
 from libs.tenancy.database import TenantDatabase
-from services.identity.credentials import Credential, Kind, parse_credential
 from services.identity.sessions import service
 from services.identity.sessions.lockout import Lockouts
 from services.identity.sessions.proof import proven_key

@@ -26,8 +26,8 @@ from uuid import UUID
 
 from libs.api.problems import Problem, Unauthenticated
 from libs.audit.append import Actor, AuditLog
+from libs.auth.credentials import Credential, Kind, new_credential
 from libs.auth.tokens import MAX_LIFETIME_SECONDS
-from services.identity.credentials import Credential, Kind, new_credential
 from services.identity.keys.signing import TokenIssuer
 from services.identity.sessions.lockout import LockedOut, Lockouts, Subject, retry_after
 from services.identity.sessions.repository import SessionRepository

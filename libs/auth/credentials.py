@@ -1,5 +1,5 @@
-"""Opaque credentials the identity service hands out: activation codes, refresh tokens,
-sign-in challenges and device handles.
+"""Opaque credentials: the identity service's activation codes, refresh tokens, sign-in
+challenges and device handles, and the bridge service's Bridge tokens.
 
 Shape: `hp<kind>_<tenant>_<secret>`, e.g. `hpr_0b7c…_Jx3…`. The recognisable prefix lets
 secret scanners find a leaked token. The tenant part answers the one question a public
@@ -27,6 +27,7 @@ class Kind(StrEnum):
     REFRESH_TOKEN = "hpr"  # noqa: S105 - a credential kind, not a secret
     CHALLENGE = "hpc"
     DEVICE = "hpd"
+    BRIDGE_TOKEN = "hpb"  # noqa: S105 - a credential kind, not a secret
 
 
 # Crockford's base32 without the letters people misread (I, L, O, U): for codes a person types.
