@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route as StarletteRoute
 
+from deploy.platform import PreparedDatabase
 from gateway.app import create_app
 from gateway.forwarding import AiohttpForwarder
 from libs.auth.dpop import DPoPVerifier, InMemoryReplayCache
@@ -23,6 +24,7 @@ from libs.auth.tokens import TokenVerifier
 from libs.config import SERVICES
 from libs.rbac import ROUTES, Role, Route, is_allowed
 from libs.tenancy.database import TenantDatabase
+from tests.bridges import bridge_token_at_new_location
 from tests.conftest import (
     PUBLIC_URL,
     Connect,
@@ -32,7 +34,7 @@ from tests.conftest import (
     _free_port,
     _serve,
 )
-from tests.test_rbac import PROTECTED, call
+from tests.test_rbac import BRIDGE_ROUTES, PROTECTED, STAFF_ROLES, call
 from tests.tills import coffee_order, open_till
 
 
@@ -90,7 +92,7 @@ async def spied_gateway(
         await task
 
 
-@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("role", STAFF_ROLES)
 @pytest.mark.parametrize("route", PROTECTED, ids=lambda r: f"{r.method} {r.path}")
 async def test_the_gateway_alone_enforces_the_matrix(
     route: Route, role: Role, spied_gateway: SpiedGateway, token: TokenFactory, tenant: uuid.UUID
@@ -101,6 +103,28 @@ async def test_the_gateway_alone_enforces_the_matrix(
     if is_allowed(role, route.permission):
         assert response.status_code == 200
         assert response.json() == {"upstream": "spy"}
+        assert len(spied_gateway.spy.received) == before + 1
+    else:
+        assert response.status_code == 403
+        assert response.json()["code"] == "permission-denied"
+        assert len(spied_gateway.spy.received) == before, "a denied call reached the service"
+
+
+@pytest.fixture(scope="module")
+async def bridge_token(tenant: uuid.UUID, database: PreparedDatabase) -> str:
+    return await bridge_token_at_new_location(database, tenant)
+
+
+@pytest.mark.parametrize("route", PROTECTED, ids=lambda r: f"{r.method} {r.path}")
+async def test_the_gateway_alone_keeps_a_bridge_to_its_routes(
+    route: Route, spied_gateway: SpiedGateway, bridge_token: str
+) -> None:
+    before = len(spied_gateway.spy.received)
+    response = await call(
+        spied_gateway.url, route, headers={"Authorization": f"Bearer {bridge_token}"}
+    )
+    if (route.method, route.path) in BRIDGE_ROUTES:
+        assert response.status_code == 200
         assert len(spied_gateway.spy.received) == before + 1
     else:
         assert response.status_code == 403

@@ -16,6 +16,8 @@ from fastapi.routing import APIRoute
 
 from clients.dpop import DeviceKey
 from clients.session import DPoPAuth
+from deploy.platform import PreparedDatabase
+from libs.auth.credentials import Credential, Kind, new_credential
 from libs.auth.tokens import TokenVerifier
 from libs.config import platform_settings
 from libs.rbac import GRANTS, ROUTES, Permission, Role, Route, is_allowed
@@ -23,6 +25,7 @@ from libs.rbac.docs import render
 from libs.rbac.guard import declared_permission
 from libs.tenancy.database import TenantDatabase
 from services.identity.keys.signing import SigningKey, mint_access_token
+from tests.bridges import bridge_token_at_new_location
 from tests.conftest import (
     AUDIT_SETTINGS,
     AUDIT_SIGNER,
@@ -148,9 +151,10 @@ def layers(live_stack: LiveStack, route: Route) -> list[tuple[str, str]]:
     return [("gateway", live_stack.gateway), ("service", live_stack.services[route.service])]
 
 
-def allowed_role(route: Route) -> Role:
+def allowed_role(route: Route) -> Role | None:
+    """A role of staff that holds the route's permission (None: only a Bridge does)."""
     assert route.permission is not None
-    return next(role for role in Role if is_allowed(role, route.permission))
+    return next((role for role in STAFF_ROLES if is_allowed(role, route.permission)), None)
 
 
 def assert_unauthenticated(response: httpx.Response, code: str, context: object) -> None:
@@ -161,7 +165,11 @@ def assert_unauthenticated(response: httpx.Response, code: str, context: object)
     assert response.headers["www-authenticate"].startswith("DPoP "), context
 
 
-@pytest.mark.parametrize("role", list(Role))
+# People and tills hold access tokens; a Bridge holds only its opaque token (tested below).
+STAFF_ROLES = [role for role in Role if role is not Role.BRIDGE]
+
+
+@pytest.mark.parametrize("role", STAFF_ROLES)
 @pytest.mark.parametrize("route", PROTECTED, ids=lambda r: f"{r.method} {r.path}")
 async def test_every_route_and_role_at_both_layers(
     route: Route, role: Role, live_stack: LiveStack, token: TokenFactory, tenant: uuid.UUID
@@ -212,7 +220,8 @@ async def test_only_a_bound_token_with_its_proof_opens_a_route(
     """RFC 9449 at both layers: a bound token with a valid proof from its key is accepted;
     the same token in the Bearer scheme is refused even with a valid proof beside it (a
     stolen token must not work by dropping the proof), and so is an unbound token."""
-    role = allowed_role(route)
+    role = allowed_role(route) or Role.BRIDGE
+    opens = role is not Role.BRIDGE  # access tokens are never issued to a Bridge
     device = DeviceKey.generate()
 
     def access_token(*, bound: bool) -> str:
@@ -229,7 +238,10 @@ async def test_only_a_bound_token_with_its_proof_opens_a_route(
     bound, unbound = access_token(bound=True), access_token(bound=False)
     for layer, base in layers(live_stack, route):
         accepted = await call(base, route, auth=DPoPAuth(device, bound, public_url=PUBLIC_URL))
-        assert accepted.status_code not in (401, 403), (layer, accepted.text)
+        if opens:
+            assert accepted.status_code not in (401, 403), (layer, accepted.text)
+        else:
+            assert_unauthenticated(accepted, "unauthenticated", (layer, "bridge access token"))
 
         path = concrete_path(route)
         proof = device.proof(route.method, PUBLIC_URL + path, access_token=bound)
@@ -242,3 +254,68 @@ async def test_only_a_bound_token_with_its_proof_opens_a_route(
         assert_unauthenticated(not_bound, "unauthenticated", (layer, "unbound, DPoP scheme"))
         unbound_bearer = await call(base, route, headers={"Authorization": f"Bearer {unbound}"})
         assert_unauthenticated(unbound_bearer, "unauthenticated", (layer, "unbound as Bearer"))
+
+
+# --- The Bridge: an opaque token that reaches the two print-job routes and nothing else. ---
+
+BRIDGE_ROUTES = {
+    (route.method, route.path) for route in ROUTES if route.permission in GRANTS[Role.BRIDGE]
+}
+
+
+def test_the_bridge_routes_are_exactly_poll_and_ack() -> None:
+    assert {("GET", "/v1/print-jobs"), ("POST", "/v1/print-jobs/{job_id}/ack")} == BRIDGE_ROUTES
+
+
+@pytest.fixture(scope="module")
+async def bridge_token(tenant: uuid.UUID, database: PreparedDatabase) -> str:
+    """A valid Bridge token of the module's tenant, for a location of its own."""
+    return await bridge_token_at_new_location(database, tenant)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")
+async def test_a_bridge_token_reaches_nothing_but_its_routes_at_both_layers(
+    route: Route, live_stack: LiveStack, bridge_token: str
+) -> None:
+    """The table of every route: the gateway verifies the token and refuses it (403) outside
+    the print-job routes; the bridge service does the same; every other service does not
+    accept Bridge tokens at all (401). Public routes stay public: the token adds nothing."""
+    auth = {"Authorization": f"Bearer {bridge_token}"}
+    for layer, base in layers(live_stack, route):
+        response = await call(base, route, headers=auth)
+        context = (layer, response.text)
+        if (route.method, route.path) in BRIDGE_ROUTES:
+            assert response.status_code not in (401, 403), context
+        elif route.permission is None:
+            continue
+        elif layer == "gateway" or route.service == "bridge":
+            assert response.status_code == 403, context
+            assert response.json()["code"] == "permission-denied", context
+        else:
+            assert response.status_code == 401, context
+            assert response.json()["code"] == "unauthenticated", context
+
+
+@pytest.mark.parametrize(
+    "route",
+    [route for route in PROTECTED if (route.method, route.path) in BRIDGE_ROUTES],
+    ids=lambda r: f"{r.method} {r.path}",
+)
+async def test_a_forged_bridge_token_is_401_at_both_layers(
+    route: Route, live_stack: LiveStack, tenant: uuid.UUID, bridge_token: str
+) -> None:
+    """A token of the right shape and tenant with a secret nobody issued, a real token's
+    secret under another tenant, and a real token sent as DPoP: none gets in."""
+    _, _, secret = bridge_token.split("_", 2)
+    forgeries = {
+        "unknown secret": f"Bearer {new_credential(Kind.BRIDGE_TOKEN, tenant)}",
+        "other tenant": f"Bearer {Credential(Kind.BRIDGE_TOKEN, uuid.uuid4(), secret)}",
+    }
+    for layer, base in layers(live_stack, route):
+        for name, header in forgeries.items():
+            response = await call(base, route, headers={"Authorization": header})
+            assert response.status_code == 401, (layer, name, response.text)
+            assert response.json()["code"] == "invalid-bridge-token", (layer, name)
+            assert response.headers["www-authenticate"] == 'Bearer error="invalid_token"'
+        as_dpop = await call(base, route, headers={"Authorization": f"DPoP {bridge_token}"})
+        assert_unauthenticated(as_dpop, "unauthenticated", (layer, "as DPoP"))

@@ -43,6 +43,9 @@ class TableCase:
     service: str  # the service role that writes this table
     update: str  # a harmless SET clause
     insert: Insert
+    # The role that inserts the rows when it is not `service` (print jobs: the orders service
+    # queues them, the bridge service reads and leases them). It may lack SELECT.
+    inserter: str | None = None
 
 
 def _row(table: str, **values: object) -> Insert:
@@ -228,6 +231,29 @@ async def _receipt(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> 
     return await _insert(connection, "orders.receipts", values, tenant)
 
 
+async def _bridge_token(connection: asyncpg.Connection) -> uuid.UUID:
+    return await _parent(
+        connection, "bridge.tokens", location_id=await _venue(connection), name="Bridge",
+        hint="abcd", created_by="t",
+    )  # fmt: skip
+
+
+async def _print_job(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> object:
+    """Queued as the orders service queues them: INSERT only, it cannot read them back."""
+    values: dict[str, object] = {
+        "id": uuid.uuid4(), "location_id": await _venue(connection), "printer_role": "receipt",
+        "kind": "receipt", "summary": "Receipt", "body": b"\x1b@", "created_by": "t",
+        "expires_at": datetime.now(UTC),
+    }  # fmt: skip
+    if tenant is not None:
+        values = {"tenant_id": tenant, **values}
+    columns, placeholders = ", ".join(values), ", ".join(f"${n + 1}" for n in range(len(values)))
+    await connection.execute(
+        f"INSERT INTO bridge.print_jobs ({columns}) VALUES ({placeholders})", *values.values()
+    )
+    return await connection.fetchval("SELECT current_setting('app.tenant_id')::uuid")
+
+
 async def _refund_tender(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> object:
     values = {
         "refund_id": await _refund(connection), "payment_id": await _payment(connection),
@@ -390,6 +416,16 @@ CASES: dict[str, TableCase] = {
         _row("audit.checkpoints", size=1, hash=bytes(32), origin="o", key_id=bytes(4), note="n",
              requested_by="t"),
     ),
+    "bridge.tokens": TableCase(
+        "bridge", "revoked_at = now()",
+        _child("bridge.tokens", "location_id", _venue, id=uuid.uuid4, name="Bridge", hint="abcd",
+               created_by="t"),
+    ),
+    "bridge.token_secrets": TableCase(
+        "bridge", "expires_at = now()",
+        _child("bridge.token_secrets", "token_id", _bridge_token, digest=lambda: os.urandom(32)),
+    ),
+    "bridge.print_jobs": TableCase("bridge", "status = 'printed'", _print_job, inserter="orders"),
 }  # fmt: skip
 
 
@@ -433,15 +469,16 @@ async def test_tenant_a_cannot_touch_tenant_b(
 ) -> None:
     case = CASES[table]
     writer = await connect_as(case.service)
+    inserter = await connect_as(case.inserter) if case.inserter else writer
     tenant_a, tenant_b = uuid.uuid4(), uuid.uuid4()
     if table != "identity.tenants":  # that case creates the registry rows themselves
         await register(connect_as, tenant_a, tenant_b)
-    if table.startswith("orders."):
+    if table.startswith(("orders.", "bridge.")):
         for tenant in (tenant_a, tenant_b):
             await arrange_device(connect_as, tenant)
     for tenant in (tenant_a, tenant_b):
-        async with bound(writer, tenant):
-            assert await case.insert(writer, None) == tenant
+        async with bound(inserter, tenant):
+            assert await case.insert(inserter, None) == tenant
     async with bound(writer, tenant_b):
         b_rows_before = await writer.fetch(f"SELECT * FROM {table}")
     assert len(b_rows_before) >= 1
@@ -473,9 +510,10 @@ async def test_tenant_a_cannot_touch_tenant_b(
             assert not granted and "permission denied" in str(error), error
 
     # Insert a row naming B, and move A's own row to B: WITH CHECK refuses both.
+    inserting = inserter if case.inserter and not granted else connection
     with pytest.raises(asyncpg.InsufficientPrivilegeError, match="row-level security"):
-        async with bound(connection, tenant_a):
-            await case.insert(connection, tenant_b)
+        async with bound(inserting, tenant_a):
+            await case.insert(inserting, tenant_b)
     try:
         async with bound(connection, tenant_a):
             await connection.execute(f"UPDATE {table} SET tenant_id = $1", tenant_b)

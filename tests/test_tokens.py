@@ -107,6 +107,8 @@ async def test_an_unbound_token_has_no_key_thumbprint(
         (claims(role="superadmin"), "claims"),
         (claims(tid="tenant-a"), "claims"),
         (claims(exp=int(time.time()) + 3600), "lifetime"),
+        # A Bridge holds only its opaque token: an access token for one is never genuine.
+        (claims(role="bridge"), "never issued to a Bridge"),
     ],
 )
 async def test_bad_claims_are_refused(

@@ -46,8 +46,12 @@ class PrintQueue:
 
     async def enqueue(self, job: PrintJob, *, actor: Actor) -> UUID:
         job_id = uuid.uuid4()
+        # `inline()`: no RETURNING of the defaulted tenant_id; the orders role may queue jobs
+        # but not read them.
         await self._connection.execute(
-            print_jobs.insert().values(
+            print_jobs.insert()
+            .inline()
+            .values(
                 id=job_id,
                 location_id=job.location_id,
                 printer_role=job.printer_role,

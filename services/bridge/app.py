@@ -11,9 +11,19 @@ from libs.auth.tokens import TokenVerifier
 from libs.bridge.settings import PrintSettings
 from libs.bridge.tokens import BridgeTokenVerifier
 from libs.tenancy.database import TenantDatabase
+from services.bridge.print_jobs.router import admin_router as print_jobs_admin_router
+from services.bridge.print_jobs.router import router as print_jobs_router
+from services.bridge.print_jobs.wakeups import PrintJobWakeups, listener_dsn
 from services.bridge.tokens.router import router as tokens_router
 
 NAME = "bridge"
+
+
+async def listen_for_print_jobs(app: FastAPI) -> None:
+    """Wake waiting polls when a job is queued at their location (print_jobs/wakeups.py)."""
+    database: TenantDatabase = app.state.database
+    wakeups: PrintJobWakeups = app.state.print_wakeups
+    await wakeups.run(listener_dsn(database.engine.url))
 
 
 def create_app(
@@ -24,10 +34,12 @@ def create_app(
     settings = settings or PrintSettings()
     app = create_service_app(
         NAME,
-        [tokens_router],
+        [tokens_router, print_jobs_router, print_jobs_admin_router],
         database=database,
         verifier=verifier,
+        background=[listen_for_print_jobs],
         bridges=lambda database: BridgeTokenVerifier(database, record_use=True),
     )
     app.state.print_settings = settings
+    app.state.print_wakeups = PrintJobWakeups()
     return app
