@@ -155,3 +155,73 @@ def coffee_order(till: OpenTill, **fields: Any) -> dict[str, Any]:
         {"item_id": str(till.menu.bread_id)},
     ]
     return {"lines": lines, **fields}
+
+
+# -- printing (tests/test_printing.py) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stations:
+    """Where the menu is made: the café category's items (coffee, bread) in the kitchen, a
+    beer at the bar, and coffee beans off the shelf (a category with no printer)."""
+
+    beer_id: uuid.UUID  # Pale ale 900, taxed at the standard rate
+    beans_id: uuid.UUID  # Coffee beans 1800, standard rate, prints nowhere
+
+
+async def stock_stations(
+    connect_as: Connect, tenant: uuid.UUID, menu: Menu, region: str = "au"
+) -> Stations:
+    stations = Stations(uuid.uuid4(), uuid.uuid4())
+    bar, shelf = uuid.uuid4(), uuid.uuid4()
+    connection = await connect_as("orders")
+    async with connection.transaction():
+        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+        await connection.execute(
+            "UPDATE orders.menu_categories SET printer_role = 'kitchen' WHERE id = $1",
+            menu.category_id,
+        )
+        await connection.execute(
+            "INSERT INTO orders.menu_categories (id, name, printer_role) "
+            "VALUES ($1, 'Drinks', 'bar'), ($2, 'Retail', NULL)",
+            bar, shelf,
+        )  # fmt: skip
+        await connection.execute(
+            """
+            INSERT INTO orders.menu_items (id, category_id, tax_category_id, name, price_minor)
+            SELECT $1::uuid, $2::uuid, id, 'Pale ale', 900 FROM orders.tax_categories
+             WHERE code = $5
+            UNION ALL
+            SELECT $3::uuid, $4::uuid, id, 'Coffee beans', 1800 FROM orders.tax_categories
+             WHERE code = $5
+            """,
+            stations.beer_id, bar, stations.beans_id, shelf, TAX_CODES[region][0],
+        )  # fmt: skip
+    return stations
+
+
+async def name_venue(
+    connect_as: Connect, tenant: uuid.UUID, location_id: uuid.UUID, *,
+    business: str, venue: str, time_zone: str,
+) -> None:  # fmt: skip
+    """Rename the business and the till's location, and move it to `time_zone`."""
+    connection = await connect_as("identity")
+    async with connection.transaction():
+        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+        await connection.execute("UPDATE identity.tenants SET name = $1", business)
+        await connection.execute(
+            "UPDATE identity.locations SET name = $2, time_zone = $3 WHERE id = $1",
+            location_id, venue, time_zone,
+        )  # fmt: skip
+
+
+async def print_jobs(connect_as: Connect, tenant: uuid.UUID) -> list[dict[str, Any]]:
+    """The business's print jobs, read as the bridge service reads them (the orders service
+    may only insert them)."""
+    rows = await as_service(
+        connect_as, "bridge", tenant,
+        "SELECT id, location_id, printer_role, kind, summary, order_id, receipt_id, "
+        "register_number, body, status, created_by FROM bridge.print_jobs "
+        "ORDER BY created_at, printer_role, id",
+    )  # fmt: skip
+    return [dict(row) for row in rows]

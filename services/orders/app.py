@@ -6,12 +6,14 @@ from fastapi import FastAPI
 
 from libs.api.app import create_service_app
 from libs.auth.tokens import TokenVerifier
+from libs.bridge.settings import PrintSettings
 from libs.tenancy.database import TenantDatabase
 from services.orders.limits.router import router as limits_router
 from services.orders.menu.router import router as menu_router
 from services.orders.orders.router import router as orders_router
 from services.orders.payments.router import router as payments_router
 from services.orders.payments.terminal import PaymentTerminal, SimulatedTerminal
+from services.orders.printing.router import router as printing_router
 from services.orders.receipts.router import router as receipts_router
 from services.orders.refunds.router import router as refunds_router
 from services.orders.shifts.router import router as shifts_router
@@ -24,12 +26,15 @@ def create_app(
     database: TenantDatabase | None = None,
     verifier: TokenVerifier | None = None,
     terminal: PaymentTerminal | None = None,
+    print_settings: PrintSettings | None = None,
 ) -> FastAPI:
     routers = [orders_router, payments_router, refunds_router, receipts_router, limits_router]
-    routers += [shifts_router]
+    routers += [shifts_router, printing_router]
     routers += [menu_router, tax_router]
     app = create_service_app(NAME, routers, database=database, verifier=verifier)
     # Card payments go through the venue's EFTPOS terminal. No production adapter ships yet:
     # the simulated terminal (approves, declines ...51, times out ...52) serves development.
     app.state.terminal = terminal or SimulatedTerminal()
+    # Read once per process (HALOPOS_PRINT_*): how long a queued job is worth printing.
+    app.state.print_settings = print_settings or PrintSettings()
     return app

@@ -46,7 +46,9 @@ from services.orders.models import (
 LOCATION_FOREIGN_KEY = "fk_menu_item_location_prices_tenant_id_location_id_locations"
 
 _EDITED = ("archived_at", "version", "created_at", "updated_at")
-_CATEGORY = tuple(menu_categories.c[name] for name in ("id", "name", "position", *_EDITED))
+_CATEGORY = tuple(
+    menu_categories.c[name] for name in ("id", "name", "position", "printer_role", *_EDITED)
+)
 _ITEM = tuple(
     menu_items.c[name]
     for name in ("id", "category_id", "tax_category_id", "name", "price_minor", "position")
@@ -173,10 +175,12 @@ class MenuRepository:
     # -- categories ----------------------------------------------------------------------------
 
     async def insert_category(
-        self, *, category_id: UUID, name: str, position: int
+        self, *, category_id: UUID, name: str, position: int, printer_role: str | None
     ) -> MenuCategory | None:
         row = await self._insert(
-            menu_categories, _CATEGORY, {"id": category_id, "name": name, "position": position}
+            menu_categories,
+            _CATEGORY,
+            {"id": category_id, "name": name, "position": position, "printer_role": printer_role},
         )
         return MenuCategory.model_validate(row) if row else None
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -21,6 +21,11 @@ ClientId = Field(
     "content again returns the existing record (200); other content is refused (409)",
 )
 Version = Field(default=None, ge=1, description="The version you read (or send If-Match)")
+PrinterRole = Literal["kitchen", "bar"]
+PRINTER_ROLE_HELP = (
+    "Where the category's items are made: its lines print there when the order is fired "
+    "(null: nothing to prepare, e.g. retail)"
+)
 Archived = Field(
     default=None,
     description="true archives (hidden from the till, never sold again); false restores",
@@ -33,13 +38,15 @@ class _Update(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     version: int | None = Version
+    # Fields that null clears (every other one refuses null).
+    nullable: ClassVar[frozenset[str]] = frozenset()
 
     @model_validator(mode="after")
     def _something(self) -> Self:
         changed = self.model_fields_set - {"version"}
         if not changed:
             raise ValueError("name at least one field to change")
-        if any(getattr(self, name) is None for name in changed):
+        if any(getattr(self, name) is None for name in changed - self.nullable):
             raise ValueError("a field cannot be null")
         return self
 
@@ -54,6 +61,7 @@ class MenuCategory(BaseModel):
     id: UUID
     name: str
     position: int
+    printer_role: PrinterRole | None = Field(description=PRINTER_ROLE_HELP)
     archived: bool
     archived_at: datetime | None
     version: int
@@ -67,11 +75,16 @@ class MenuCategoryCreate(BaseModel):
     id: UUID | None = ClientId
     name: Name
     position: Position = 0
+    printer_role: PrinterRole | None = Field(default=None, description=PRINTER_ROLE_HELP)
 
 
 class MenuCategoryUpdate(_Update):
+    # printer_role may be null: the category stops printing.
+    nullable: ClassVar[frozenset[str]] = frozenset({"printer_role"})
+
     name: Name | None = None
     position: Position | None = None
+    printer_role: PrinterRole | None = Field(default=None, description=PRINTER_ROLE_HELP)
     archived: bool | None = Archived
 
 

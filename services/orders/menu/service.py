@@ -218,7 +218,10 @@ async def create_category(
     """(the category, whether it was created now) — False for an offline record sent again."""
     category_id = request.id or uuid.uuid4()
     created = await menu.insert_category(
-        category_id=category_id, name=request.name, position=request.position
+        category_id=category_id,
+        name=request.name,
+        position=request.position,
+        printer_role=request.printer_role,
     )
     if created is None:
         existing = await menu.category(category_id)

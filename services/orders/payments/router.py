@@ -22,6 +22,8 @@ from services.orders.payments.schemas import (
     PaymentResult,
 )
 from services.orders.payments.terminal import PaymentTerminal
+from services.orders.printing.repository import PrintingRepository
+from services.orders.printing.router import Printer
 from services.orders.receipts.repository import ReceiptRepository
 from services.orders.shifts.repository import ShiftRepository
 
@@ -83,20 +85,26 @@ async def close_order(
     body: CloseRequest,
     connection: TenantConnection,
     principal: CurrentPrincipal,
+    queue: Printer,
     idempotency: Idempotent,
     if_match: IfMatch = None,
 ) -> JSONResponse:
     """Close a fully paid order: its receipt is issued with the next number of the
-    caller's register and never changes."""
+    caller's register and never changes. Lines not yet sent to the kitchen or bar are sent,
+    and the receipt is queued for the venue's receipt printer (`"print_receipt": false`: the
+    customer wants no paper)."""
     if (replay := await idempotency.replay()) is not None:
         return replay
     closed = await service.close_order(
         orders=OrderRepository.from_connection(connection),
         shifts=ShiftRepository.from_connection(connection),
         receipts=ReceiptRepository.from_connection(connection),
+        printing=PrintingRepository.from_connection(connection),
+        queue=queue,
         audit=AuditLog.from_connection(connection, service="orders"),
         principal=principal,
         order_id=order_id,
         version=expected_version(body.version, if_match),
+        print_receipt=body.print_receipt,
     )
     return await idempotency.respond(closed, status_code=200)

@@ -33,7 +33,12 @@ class PaymentResult(BaseModel):
 
 
 class CloseRequest(Versioned):
-    pass
+    """Closing an order (`POST /v1/orders/{id}/close`)."""
+
+    print_receipt: bool = Field(
+        default=True,
+        description="false: the customer wants no paper; the receipt is issued, not printed",
+    )
 
 
 class ClosedOrder(BaseModel):

@@ -20,6 +20,7 @@ from uuid import UUID
 from libs.api.problems import Conflict
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
+from libs.bridge.queue import PrintQueue
 from services.orders import pricing
 from services.orders.orders.repository import OrderRepository
 from services.orders.orders.schemas import Order
@@ -29,6 +30,8 @@ from services.orders.orders.service import (
 )
 from services.orders.payments.schemas import ClosedOrder, PaymentRequest, PaymentResult
 from services.orders.payments.terminal import PaymentTerminal, TerminalOutcome
+from services.orders.printing import service as printing_service
+from services.orders.printing.repository import PrintingRepository, RegisterPlace
 from services.orders.receipts.repository import ReceiptRepository
 from services.orders.receipts.service import issue_receipt
 from services.orders.shifts.repository import ShiftRepository
@@ -200,12 +203,17 @@ async def close_order(
     orders: OrderRepository,
     shifts: ShiftRepository,
     receipts: ReceiptRepository,
+    printing: PrintingRepository,
+    queue: PrintQueue,
     audit: AuditLog,
     principal: Principal,
     order_id: UUID,
     version: int,
+    print_receipt: bool = True,
 ) -> ClosedOrder:
-    """Close a fully paid order and issue its receipt at the caller's register."""
+    """Close a fully paid order and issue its receipt at the caller's register. Lines not yet
+    sent to the kitchen or bar go now (counter service: pay, then it is made), and the
+    receipt prints at the register's venue unless the customer wants no paper."""
     order = await locked_open_order(orders, order_id, version)
     shift = await require_open_shift(shifts=shifts, principal=principal)
     if order.balance_minor != 0:
@@ -214,6 +222,10 @@ async def close_order(
             due_minor=order.total_minor + order.rounding_minor,
             paid_minor=order.paid_minor,
         )
+    await printing_service.fire_lines(
+        order=order, printing=printing, queue=queue, audit=audit, principal=principal,
+        version=order.version + 1, closing=True,
+    )  # fmt: skip
     await orders.update(order_id, {"status": "closed", "closed_at": datetime.now(UTC)})
     closed = await orders.get(order_id)
     assert closed is not None
@@ -227,6 +239,12 @@ async def close_order(
         snapshot=sale_snapshot(closed),
         issued_by=principal.subject,
     )
+    printed = None
+    if print_receipt:
+        printed = await printing_service.print_receipt(
+            printing=printing, queue=queue, principal=principal, receipt=receipt,
+            register=RegisterPlace(number=shift.register_number, location_id=shift.location_id),
+        )  # fmt: skip
     await audit.append(
         actor=Actor.of(principal),
         action="order.closed",
@@ -243,6 +261,7 @@ async def close_order(
             "paid_minor": closed.paid_minor,
             "currency": closed.currency,
             "version": closed.version,
+            "receipt_print_job_id": str(printed.print_job_id) if printed else None,
         },
     )
     return ClosedOrder(order=closed, receipt=receipt)

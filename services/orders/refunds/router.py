@@ -16,6 +16,8 @@ from services.orders.concurrency import IfMatch, expected_version
 from services.orders.idempotency import Idempotent
 from services.orders.limits.repository import LimitsRepository
 from services.orders.orders.repository import OrderRepository
+from services.orders.printing.repository import PrintingRepository
+from services.orders.printing.router import Printer
 from services.orders.receipts.repository import ReceiptRepository
 from services.orders.refunds import service
 from services.orders.refunds.repository import RefundRepository
@@ -46,11 +48,13 @@ async def refund_order(
     connection: TenantConnection,
     principal: CurrentPrincipal,
     override: ManagerOverride,
+    queue: Printer,
     idempotency: Idempotent,
     if_match: IfMatch = None,
 ) -> JSONResponse:
     """Refund lines (`lines`: line number and quantity) or an amount of a closed order, with
-    a reason code. The refund gets its own receipt naming the original."""
+    a reason code. The refund gets its own receipt naming the original, queued for the
+    venue's receipt printer."""
     if (replay := await idempotency.replay()) is not None:
         return replay
     result = await service.refund_order(
@@ -59,6 +63,8 @@ async def refund_order(
         receipts=ReceiptRepository.from_connection(connection),
         shifts=ShiftRepository.from_connection(connection),
         limits=LimitsRepository.from_connection(connection),
+        printing=PrintingRepository.from_connection(connection),
+        queue=queue,
         override=override,
         terminal=request.app.state.terminal,
         audit=AuditLog.from_connection(connection, service="orders"),

@@ -20,6 +20,7 @@ from libs.api.problems import Conflict, Problem
 from libs.audit.append import Actor, AuditLog
 from libs.auth.overrides import Override, OverrideAction, OverrideGate
 from libs.auth.principal import Principal
+from libs.bridge.queue import PrintQueue
 from services.orders import pricing
 from services.orders.concurrency import check_version
 from services.orders.limits.repository import LimitsRepository
@@ -31,6 +32,8 @@ from services.orders.orders.service import (
     actor_payload,
 )
 from services.orders.payments.terminal import PaymentTerminal, TerminalOutcome
+from services.orders.printing import service as printing_service
+from services.orders.printing.repository import PrintingRepository, RegisterPlace
 from services.orders.receipts.repository import ReceiptRepository
 from services.orders.receipts.service import issue_receipt
 from services.orders.refunds.repository import RefundRepository
@@ -90,6 +93,8 @@ async def refund_order(
     receipts: ReceiptRepository,
     shifts: ShiftRepository,
     limits: LimitsRepository,
+    printing: PrintingRepository,
+    queue: PrintQueue,
     override: OverrideGate,
     terminal: PaymentTerminal,
     audit: AuditLog,
@@ -242,6 +247,11 @@ async def refund_order(
         refund_id=refund_id,
         original_receipt_id=original.id if original else None,
     )
+    # The customer takes the refund receipt with the money.
+    printed = await printing_service.print_receipt(
+        printing=printing, queue=queue, principal=principal, receipt=receipt,
+        register=RegisterPlace(number=shift.register_number, location_id=shift.location_id),
+    )  # fmt: skip
     await audit.append(
         actor=Actor.of(principal),
         action="order.refunded",
@@ -263,6 +273,7 @@ async def refund_order(
             "override_required": needed,
             "refund_limit_minor": refund_limit_minor,
             "version": refunded.version,
+            "receipt_print_job_id": str(printed.print_job_id),
         },
     )
     return RefundResult(refund=refund, order=refunded, receipt=receipt)

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from services.orders.orders.schemas import Order, Strict, Versioned
+
+
+class FireRequest(Versioned):
+    pass
+
+
+class ReprintRequest(Strict):
+    reason: str | None = Field(default=None, max_length=200, description="Why, for the audit")
+
+
+class FiredTicket(BaseModel):
+    printer_role: Literal["kitchen", "bar"]
+    line_numbers: list[int]
+    print_job_id: UUID
+
+
+class FireResult(BaseModel):
+    order: Order
+    tickets: list[FiredTicket] = Field(
+        description="One per printer role with new lines; empty when nothing was left to send"
+    )
+
+
+class PrintQueued(BaseModel):
+    print_job_id: UUID
+    location_id: UUID
+    printer_role: Literal["receipt", "kitchen", "bar"]
+    kind: Literal["receipt", "kitchen_ticket", "reprint"]
+    summary: str
+    receipt_id: UUID | None = None
