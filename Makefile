@@ -36,10 +36,12 @@ format: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
-## Order writes (gateway vs direct vs raw asyncpg), audit append cost; writes bench/results/.
+## Order writes (gateway vs direct vs raw asyncpg), audit append cost, close-to-printed receipt
+## latency through the Bridge agent; writes bench/results/.
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.orders
 	$(BIN)/python -m bench.audit
+	$(BIN)/python -m bench.printing
 
 ## Regenerate docs/rbac.md from libs/rbac (a test fails when it is stale).
 rbac-docs: $(VENV)/.installed

@@ -42,7 +42,6 @@ import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -51,7 +50,7 @@ import sqlalchemy as sa
 
 from bench.load import LoadSettings, Measurement, Operation, measure
 from bench.orders import DPOP_ALGORITHM, open_tills, provision_tenants
-from bench.report import RESULTS, machine_info, postgres_version
+from bench.report import RESULTS, machine_info, postgres_version, write_result
 from clients.dpop import DeviceKey
 from deploy.platform import prepare_database
 from libs.audit.append import Actor, AuditLog
@@ -377,16 +376,8 @@ class AuditReport:
         return "\n".join(lines)
 
     def write(self) -> None:
-        _write(RESULTS / "audit.json", json.dumps(self.as_json(), indent=2) + "\n")
-        _write(RESULTS / "audit.md", self.markdown())
-
-
-def _write(path: Path, text: str) -> None:
-    # Through a temporary file, so an interrupted run never leaves half a result behind.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text)
-    temporary.replace(path)
+        write_result(RESULTS / "audit.json", json.dumps(self.as_json(), indent=2) + "\n")
+        write_result(RESULTS / "audit.md", self.markdown())
 
 
 def _progress(result: Result) -> Result:

@@ -151,11 +151,11 @@ class Report:
         return "\n".join(lines)
 
     def write(self) -> None:
-        _write(RESULTS / "orders.json", json.dumps(self.as_json(), indent=2) + "\n")
-        _write(RESULTS / "orders.md", self.markdown())
+        write_result(RESULTS / "orders.json", json.dumps(self.as_json(), indent=2) + "\n")
+        write_result(RESULTS / "orders.md", self.markdown())
 
 
-def _write(path: Path, text: str) -> None:
+def write_result(path: Path, text: str) -> None:
     # Through a temporary file, so an interrupted run never leaves half a result behind.
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
