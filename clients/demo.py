@@ -8,7 +8,9 @@
 6. the till reads its menu (`GET /v1/menu`) and sells the first item of the first category
    (`POST /v1/orders`: items, not prices; the service prices the order from its menu), every
    call signed with a fresh DPoP proof;
-7. the till refreshes its session and reads the order back with the new access token.
+7. the till refreshes its session and reads the order back with the new access token;
+8. the customer pays cash and the till closes the order: the receipt is issued and its print
+   job queued for the venue's Bridge (run the reference agent to print it, docs/bridge.md).
 
     python -m clients.demo --url http://127.0.0.1:8000 --business <tenant id> \\
         --location <location id> --manager-email ... --manager-password ... \\
@@ -134,6 +136,26 @@ async def run_demo(
         again = await client.get(f"/v1/orders/{order.json()['id']}", auth=session.auth)
         again.raise_for_status()
         _show("7. refreshed; the order read back with the new token", again.json()["status"])
+
+        sold = again.json()
+        due = sold["total_minor"] + sold["rounding_minor"]
+        paid = await client.post(
+            f"/v1/orders/{sold['id']}/payments",
+            json={"version": sold["version"], "tender": "cash", "tendered_minor": due},
+            headers=_idempotent(), auth=session.auth,
+        )  # fmt: skip
+        paid.raise_for_status()
+        closed = await client.post(
+            f"/v1/orders/{sold['id']}/close",
+            json={"version": paid.json()["order"]["version"]},
+            headers=_idempotent(), auth=session.auth,
+        )  # fmt: skip
+        closed.raise_for_status()
+        receipt = closed.json()["receipt"]
+        _show(
+            "8. paid in cash and closed; receipt issued and queued for the Bridge's printer",
+            {key: receipt[key] for key in ("number", "total_minor", "currency")},
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -130,7 +130,8 @@ async def seed_demo_menu(
         )
         category_id, group_id = uuid.uuid4(), uuid.uuid4()
         await connection.execute(
-            menu_categories.insert().values(id=category_id, name=category_name)
+            # Made at the counter or the bar: a demo sale prints a bar ticket and a receipt.
+            menu_categories.insert().values(id=category_id, name=category_name, printer_role="bar")
         )
         await connection.execute(
             modifier_groups.insert().values(id=group_id, name="Milk", min_choices=0, max_choices=1)
@@ -157,5 +158,8 @@ async def seed_demo_menu(
             action="menu.seeded",
             resource_type="menu_category",
             resource_id=str(category_id),
-            payload={"items": [{"name": n, "price_minor": p, "tax": t} for n, p, t, _ in items]},
+            payload={
+                "printer_role": "bar",
+                "items": [{"name": n, "price_minor": p, "tax": t} for n, p, t, _ in items],
+            },
         )
