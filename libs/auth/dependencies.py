@@ -17,6 +17,7 @@ from typing import Annotated, Protocol
 from fastapi import Depends, Request
 
 from libs.api.problems import InvalidDPoPProof, Unauthenticated
+from libs.auth.credentials import Kind
 from libs.auth.dpop import DPoPVerifier, InvalidProof
 from libs.auth.principal import Principal
 from libs.auth.spent import SpentTokens, TenantReplayCache
@@ -25,7 +26,7 @@ from libs.auth.tokens import InvalidToken, TokenVerifier
 logger = logging.getLogger("halopos.auth")
 
 
-BRIDGE_TOKEN_PREFIX = "hpb_"  # noqa: S105 - the recognisable prefix, not a secret
+BRIDGE_TOKEN_PREFIX = f"{Kind.BRIDGE_TOKEN.value}_"
 
 
 class BridgeTokens(Protocol):
