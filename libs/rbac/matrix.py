@@ -50,6 +50,9 @@ class Permission(StrEnum):
     PRINT_JOBS_READ = "print_jobs:read"
     PRINT_JOBS_RETRY = "print_jobs:retry"
     RECEIPTS_REPRINT = "receipts:reprint"
+    SYNC_UPLOAD = "sync:upload"
+    SYNC_REVIEW = "sync:review"
+    SYNC_RESOLVE = "sync:resolve"
 
 
 P = Permission
@@ -61,11 +64,16 @@ _TILL |= {P.SHIFTS_OPERATE, P.SHIFTS_READ, P.OVERRIDES_REQUEST}
 # token (libs/auth/overrides.py), checked by the service; the till reads the limits to know
 # when to ask.
 _TILL |= {P.ORDERS_VOID, P.REFUNDS_CREATE, P.OVERRIDE_LIMITS_READ}
+# Offline-first: the till uploads what it sold while the network was down.
+_TILL |= {P.SYNC_UPLOAD}
 # Running a venue: menu, tax rates, staff and devices.
 _VENUE = _TILL | {P.MENU_WRITE, P.TAX_READ, P.TAX_WRITE, P.STAFF_READ, P.STAFF_WRITE}
 _VENUE |= {P.DEVICES_MANAGE}
 # The venue's printers: what failed to print, sending it again, and reprinting a receipt.
 _VENUE |= {P.PRINT_JOBS_READ, P.PRINT_JOBS_RETRY, P.RECEIPTS_REPRINT}
+# What an offline sync flagged (a disputed total, a receipt gap, a late card payment):
+# reviewed and resolved by a manager; read by the accountant too.
+_VENUE |= {P.SYNC_REVIEW, P.SYNC_RESOLVE}
 # The business's books and its account with us.
 _BOOKS = {P.REPORTS_READ, P.AUDIT_READ, P.AUDIT_CHECKPOINT}
 _ACCOUNT = {P.BILLING_MANAGE, P.BRIDGE_TOKENS_MANAGE, P.SECURITY_MANAGE}
@@ -77,6 +85,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.CASHIER: frozenset(_TILL),
     Role.ACCOUNTANT: frozenset(
         _BOOKS | {P.ORDERS_READ, P.MENU_READ, P.TAX_READ, P.SHIFTS_READ, P.OVERRIDE_LIMITS_READ}
+        | {P.SYNC_REVIEW}
     ),
     Role.BRIDGE: frozenset({P.PRINT_JOBS_POLL, P.PRINT_JOBS_ACK}),
 }
@@ -134,6 +143,14 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/shifts/{shift_id}/x-report", "orders", P.SHIFTS_READ),
     Route("POST", "/v1/shifts/{shift_id}/close", "orders", P.SHIFTS_OPERATE),
     Route("GET", "/v1/shifts/{shift_id}/z-report", "orders", P.SHIFTS_READ),
+    Route("GET", "/v1/shifts/{shift_id}/z-reports", "orders", P.SHIFTS_READ),
+    # Offline sync: the till's queue of what it did without a network, and what it flagged.
+    Route("POST", "/v1/sync/register", "orders", P.SYNC_UPLOAD),
+    Route("POST", "/v1/sync/batches", "orders", P.SYNC_UPLOAD),
+    Route("GET", "/v1/sync/status", "orders", P.SYNC_UPLOAD),
+    Route("GET", "/v1/sync/operations", "orders", P.SYNC_REVIEW),
+    Route("GET", "/v1/sync/flags", "orders", P.SYNC_REVIEW),
+    Route("POST", "/v1/sync/flags/{flag_id}/resolve", "orders", P.SYNC_RESOLVE),
     # Menu: the till reads it; owners and managers change it. Archived, never deleted.
     Route("GET", "/v1/menu", "orders", P.MENU_READ),
     Route("GET", "/v1/menu/categories", "orders", P.MENU_READ),

@@ -65,6 +65,9 @@ staff = tenant_table(
     sa.Column("password_hash", sa.Text(), nullable=True),
     sa.Column("pin_hash", sa.Text(), nullable=True),
     sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true()),
+    # When they left the roster (None while active): offline operations are checked against
+    # the roster as it was when they happened.
+    sa.Column("deactivated_at", _TS, nullable=True),
     sa.Column(
         "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
     ),

@@ -477,8 +477,12 @@ receipts = tenant_table(
     metadata,
     sa.Column("id", sa.Uuid(), nullable=False),
     sa.Column("register_id", sa.Uuid(), nullable=False),
+    # '' for the numbers the server takes at close; 'O' for the register's offline series,
+    # which the till numbers itself while it has no network (services/orders/sync/).
+    sa.Column("series", sa.Text(), nullable=False, server_default=sa.text("''")),
     sa.Column("sequence", sa.BigInteger(), nullable=False),
-    # "R1-000123": the register's number and its gapless sequence.
+    # "R1-000123" (or "R1-O-000045" offline): the register, its series and the gapless
+    # sequence within that series.
     sa.Column("number", sa.Text(), nullable=False),
     sa.Column("kind", sa.Text(), nullable=False),
     sa.Column("order_id", sa.Uuid(), nullable=False),
@@ -498,9 +502,10 @@ receipts = tenant_table(
         tenant_fk(("shift_id",), "orders.shifts", ("id",)),
         tenant_fk(("refund_id",), "orders.refunds", ("id",)),
         tenant_fk(("original_receipt_id",), "orders.receipts", ("id",)),
-        sa.UniqueConstraint("tenant_id", "register_id", "sequence"),
+        sa.UniqueConstraint("tenant_id", "register_id", "series", "sequence"),
         sa.UniqueConstraint("tenant_id", "number"),
         sa.CheckConstraint("kind IN ('sale', 'refund')", name="kind"),
+        sa.CheckConstraint("series IN ('', 'O')", name="series"),
         sa.CheckConstraint(
             "(kind = 'sale') = (refund_id IS NULL AND original_receipt_id IS NULL)",
             name="refund_references_original",
@@ -545,3 +550,108 @@ override_limits = tenant_table(
     ),
     schema="orders",
 )
+
+# ---------------------------------------------------------------------------------------------
+# Z report issues (services/orders/shifts/): the first at close, a new version whenever a sale
+# that happened in the shift arrives after it closed (offline sync). Insert-only, like receipts.
+
+z_reports = tenant_table(
+    "z_reports",
+    metadata,
+    sa.Column("shift_id", sa.Uuid(), nullable=False),
+    sa.Column("version", sa.Integer(), nullable=False),
+    sa.Column("report", JSONB(), nullable=False),
+    # "close", or "late-arrival" for a re-issue.
+    sa.Column("reason", sa.Text(), nullable=False),
+    sa.Column("issued_by", sa.Text(), nullable=False),
+    sa.Column("issued_at", _TS, nullable=False, server_default=sa.func.now()),
+    primary_key=("shift_id", "version"),
+    constraints=(
+        tenant_fk(("shift_id",), "orders.shifts", ("id",)),
+        sa.CheckConstraint("version > 0", name="version"),
+    ),
+    schema="orders",
+)
+
+# ---------------------------------------------------------------------------------------------
+# Offline sync (services/orders/sync/)
+
+# Every operation a device uploads, stored once by its client-generated id. `status` is
+# `pending` until the device's earlier operations have arrived (they are applied in the
+# device's sequence order), then `applied` or `rejected`, with `result` (what the operation
+# made, or the problem).
+sync_operations = tenant_table(
+    "sync_operations",
+    metadata,
+    sa.Column("id", sa.Uuid(), nullable=False),
+    sa.Column("device_id", sa.Uuid(), nullable=False),
+    sa.Column("sequence", sa.BigInteger(), nullable=False),
+    sa.Column("kind", sa.Text(), nullable=False),
+    sa.Column("staff_id", sa.Uuid(), nullable=True),
+    # The device's clock when it happened, and ours when it arrived.
+    sa.Column("occurred_at", _TS, nullable=True),
+    sa.Column("received_at", _TS, nullable=False, server_default=sa.func.now()),
+    sa.Column("uploaded_by", sa.Text(), nullable=False),
+    # SHA-256 of the operation's canonical JSON: a replay must say the same thing.
+    sa.Column("content_hash", sa.LargeBinary(), nullable=False),
+    sa.Column("content", JSONB(), nullable=False),
+    sa.Column("status", sa.Text(), nullable=False),
+    sa.Column("result", JSONB(), nullable=True),
+    sa.Column("settled_at", _TS, nullable=True),
+    primary_key=("id",),
+    constraints=(
+        tenant_fk(("device_id",), "identity.devices", ("id",)),
+        sa.UniqueConstraint("tenant_id", "device_id", "sequence"),
+        sa.CheckConstraint("status IN ('pending', 'applied', 'rejected')", name="status"),
+        sa.CheckConstraint("sequence > 0", name="sequence"),
+        sa.CheckConstraint("octet_length(content_hash) = 32", name="content_hash"),
+    ),
+    schema="orders",
+)
+
+# How far each device's operations have been applied: every sequence up to
+# `applied_through` is settled (applied or rejected).
+sync_devices = tenant_table(
+    "sync_devices",
+    metadata,
+    sa.Column("device_id", sa.Uuid(), nullable=False),
+    sa.Column("applied_through", sa.BigInteger(), nullable=False, server_default=sa.text("0")),
+    sa.Column("last_received_at", _TS, nullable=False, server_default=sa.func.now()),
+    primary_key=("device_id",),
+    constraints=(tenant_fk(("device_id",), "identity.devices", ("id",)),),
+    schema="orders",
+)
+
+# What a manager or an auditor must look at after a sync. Resolved, never deleted.
+sync_flags = tenant_table(
+    "sync_flags",
+    metadata,
+    sa.Column("id", sa.Uuid(), nullable=False),
+    sa.Column("kind", sa.Text(), nullable=False),
+    sa.Column("device_id", sa.Uuid(), nullable=False),
+    sa.Column("operation_id", sa.Uuid(), nullable=True),
+    sa.Column("resource_type", sa.Text(), nullable=False),
+    sa.Column("resource_id", sa.Text(), nullable=False),
+    sa.Column("details", JSONB(), nullable=False),
+    sa.Column("raised_at", _TS, nullable=False, server_default=sa.func.now()),
+    sa.Column("resolved_at", _TS, nullable=True),
+    sa.Column("resolved_by", sa.Text(), nullable=True),
+    sa.Column("resolution", sa.Text(), nullable=True),
+    primary_key=("id",),
+    constraints=(
+        tenant_fk(("device_id",), "identity.devices", ("id",)),
+        tenant_fk(("operation_id",), "orders.sync_operations", ("id",)),
+    ),
+    schema="orders",
+)
+sa.Index(
+    "ix_sync_flags_open",
+    sync_flags.c.tenant_id,
+    sync_flags.c.raised_at.desc(),
+    sync_flags.c.id.desc(),
+    postgresql_where=sync_flags.c.resolved_at.is_(None),
+)
+sa.Index(
+    "ix_sync_flags_raised", sync_flags.c.tenant_id, sync_flags.c.raised_at.desc(),
+    sync_flags.c.id.desc(),
+)  # fmt: skip

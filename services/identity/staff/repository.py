@@ -88,12 +88,19 @@ class StaffRepository:
     async def update(
         self, staff_id: UUID, *, version: int, changes: dict[str, Any]
     ) -> StaffMember | None:
-        """Apply changes if the row is still at `version`; None if someone changed it first."""
+        """Apply changes if the row is still at `version`; None if someone changed it first.
+        Leaving the roster (or rejoining it) is dated, for operations a till recorded
+        offline (services/orders/sync/)."""
+        roster: dict[str, Any] = {}
+        if "active" in changes:
+            roster["deactivated_at"] = None if changes["active"] else sa.func.now()
         row = (
             await self._connection.execute(
                 sa.update(staff)
                 .where(staff.c.id == staff_id, staff.c.version == version)
-                .values(**changes, version=staff.c.version + 1, updated_at=sa.func.now())
+                .values(
+                    **changes, **roster, version=staff.c.version + 1, updated_at=sa.func.now()
+                )
                 .returning(*_MEMBER)
             )
         ).first()

@@ -111,7 +111,7 @@ def actor_payload(principal: Principal, approval: Override | None = None) -> dic
     }
 
 
-async def _new_lines(
+async def new_lines(
     orders: OrderRepository,
     taxes: TaxRepository,
     requested: list[LineIn],
@@ -119,9 +119,12 @@ async def _new_lines(
     first_number: int,
     location_id: UUID | None,
     added_by: str,
+    at: datetime | None = None,
+    offline: bool = False,
 ) -> list[dict[str, Any]]:
     """Line rows priced from the menu: item (at this venue's price) plus modifiers, taxed at
-    the item's tax category's rate in force now."""
+    the item's tax category's rate in force `at` (now, unless the sale happened offline
+    earlier). An `offline` sale already happened: an item archived since still sold."""
     items = await orders.sellable_items(
         {line.item_id for line in requested}, location_id=location_id
     )
@@ -135,17 +138,17 @@ async def _new_lines(
         )
     }
     rates = await taxes.rates_in_force(
-        {item.tax_category_id for item in items.values()}, datetime.now(UTC)
+        {item.tax_category_id for item in items.values()}, at or datetime.now(UTC)
     )
     rows = []
     for number, line in enumerate(requested, start=first_number):
         item = items.get(line.item_id)
-        if item is None or item.archived:
+        if item is None or (item.archived and not offline):
             raise ItemNotSellable(item_id=str(line.item_id))
         picked = []
         for modifier_id in line.modifier_ids:
             modifier = chosen.get(modifier_id)
-            if modifier is None or modifier.archived:
+            if modifier is None or (modifier.archived and not offline):
                 raise ItemNotSellable(modifier_id=str(modifier_id))
             if modifier.group_id not in item.modifier_group_ids:
                 raise ModifiersInvalid(f"{modifier.name} is not offered with {item.name}.")
@@ -177,6 +180,7 @@ async def _new_lines(
                 "discount_value": line.discount.value if line.discount else None,
                 "total_minor": 0,
                 "added_by": added_by,
+                **({"added_at": at} if at is not None else {}),
             }
         )
     return rows
@@ -353,7 +357,7 @@ async def open_order(
         if not _same_request(existing, request):
             raise OrderIdConflict(order_id=str(order_id))
         return 200, existing
-    rows = await _new_lines(
+    rows = await new_lines(
         orders, taxes, request.lines, first_number=1, location_id=shift.location_id,
         added_by=principal.subject,
     )  # fmt: skip
@@ -446,7 +450,7 @@ async def add_line(
 ) -> Order:
     order = await locked_open_order(orders, order_id, version)
     first = max((line.line_number for line in order.lines), default=0) + 1
-    rows = await _new_lines(
+    rows = await new_lines(
         orders, taxes, [request], first_number=first, location_id=order.location_id,
         added_by=principal.subject,
     )  # fmt: skip

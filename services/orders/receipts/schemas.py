@@ -9,8 +9,12 @@ from pydantic import BaseModel, Field
 
 class Receipt(BaseModel):
     id: UUID
-    number: str = Field(description="Register and gapless sequence, e.g. R1-000123")
+    number: str = Field(
+        description="Register, series and gapless sequence: R1-000123 (numbered by the "
+        "server at close) or R1-O-000045 (the register's offline series, numbered by the till)"
+    )
     register_id: UUID
+    series: Literal["", "O"] = Field(description="'' numbered by the server; 'O' offline")
     sequence: int
     kind: Literal["sale", "refund"]
     order_id: UUID

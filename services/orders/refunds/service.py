@@ -25,7 +25,7 @@ from services.orders import pricing
 from services.orders.concurrency import check_version
 from services.orders.limits.repository import LimitsRepository
 from services.orders.orders.repository import OrderRepository, tax_json
-from services.orders.orders.schemas import Order, TaxLine
+from services.orders.orders.schemas import Order, Payment, TaxLine
 from services.orders.orders.service import (
     LineNotFound,
     OrderNotFound,
@@ -86,33 +86,14 @@ def _units(amount_minor: int, quantity: int, upto: int) -> int:
     return amount_minor * upto // quantity
 
 
-async def refund_order(
-    *,
-    orders: OrderRepository,
-    refunds: RefundRepository,
-    receipts: ReceiptRepository,
-    shifts: ShiftRepository,
-    limits: LimitsRepository,
-    printing: PrintingRepository,
-    queue: PrintQueue,
-    override: OverrideGate,
-    terminal: PaymentTerminal,
-    audit: AuditLog,
-    principal: Principal,
-    order_id: UUID,
-    version: int,
-    request: RefundRequest,
-) -> RefundResult:
-    order = await orders.get(order_id, for_update=True)
-    if order is None:
-        raise OrderNotFound()
-    if order.status != "closed":
-        raise OrderNotClosed(order_status=order.status)
-    check_version(order.version, version)
-    shift = await require_open_shift(shifts=shifts, principal=principal)
+def refund_amounts(
+    order: Order, request: RefundRequest, earlier: dict[Decimal, tuple[int, int]]
+) -> tuple[int, list[dict[str, Any]], list[TaxLine]]:
+    """What a refund gives back (pure): its amount, the refunded lines, and tax per rate,
+    given what earlier refunds of the order gave back per rate (gross, tax). Never more
+    than was paid, per line or in all."""
     refundable = order.paid_minor - order.refunded_minor
     groups = {Decimal(group.rate): group for group in order.tax}
-    earlier = await refunds.refunded_by_rate(order_id)
 
     by_rate: dict[Decimal, int] = {rate: 0 for rate in groups}
     refunded_lines: list[dict[str, Any]] = []
@@ -177,6 +158,36 @@ async def refund_order(
                 rate=rate, net_minor=amount - tax_minor, tax_minor=tax_minor, gross_minor=amount
             )
         )
+
+    return amount_minor, refunded_lines, tax_lines
+
+
+async def refund_order(
+    *,
+    orders: OrderRepository,
+    refunds: RefundRepository,
+    receipts: ReceiptRepository,
+    shifts: ShiftRepository,
+    limits: LimitsRepository,
+    printing: PrintingRepository,
+    queue: PrintQueue,
+    override: OverrideGate,
+    terminal: PaymentTerminal,
+    audit: AuditLog,
+    principal: Principal,
+    order_id: UUID,
+    version: int,
+    request: RefundRequest,
+) -> RefundResult:
+    order = await orders.get(order_id, for_update=True)
+    if order is None:
+        raise OrderNotFound()
+    if order.status != "closed":
+        raise OrderNotClosed(order_status=order.status)
+    check_version(order.version, version)
+    shift = await require_open_shift(shifts=shifts, principal=principal)
+    earlier = await refunds.refunded_by_rate(order_id)
+    amount_minor, refunded_lines, tax_lines = refund_amounts(order, request, earlier)
 
     refund_limit_minor = (await limits.current()).refund_limit_minor
     needed = amount_minor > refund_limit_minor
@@ -289,6 +300,29 @@ async def _pay_back(
 ) -> list[RefundTender]:
     """Which payments the money goes back to (as asked, or the latest first), each never
     more than is left of it; card amounts go back through the terminal."""
+    plan = plan_tenders(order, request, amount_minor=amount_minor)
+    tenders = []
+    for payment, amount in plan:
+        reference = auth_code = None
+        if payment.tender == "card":
+            result = await terminal.refund(
+                amount_minor=amount, currency=order.currency, reference=f"{refund_id}/{payment.id}"
+            )
+            if result.outcome is not TerminalOutcome.APPROVED:
+                raise TerminalRefundFailed(outcome=result.outcome.value)
+            reference, auth_code = result.terminal_reference, result.auth_code
+        tenders.append(
+            RefundTender(payment_id=payment.id, tender=payment.tender, amount_minor=amount,
+                         terminal_reference=reference, auth_code=auth_code)
+        )  # fmt: skip
+    return tenders
+
+
+def plan_tenders(
+    order: Order, request: RefundRequest, *, amount_minor: int
+) -> list[tuple[Payment, int]]:
+    """Which payments a refund goes back to (pure): as asked, or the latest first, each
+    never more than is left of it."""
     approved = {p.id: p for p in order.payments if p.status == "approved"}
     if request.tenders is not None:
         plan = []
@@ -311,18 +345,4 @@ async def _pay_back(
                 left -= take
         if left:
             raise OverRefund(refundable_minor=amount_minor - left)
-    tenders = []
-    for payment, amount in plan:
-        reference = auth_code = None
-        if payment.tender == "card":
-            result = await terminal.refund(
-                amount_minor=amount, currency=order.currency, reference=f"{refund_id}/{payment.id}"
-            )
-            if result.outcome is not TerminalOutcome.APPROVED:
-                raise TerminalRefundFailed(outcome=result.outcome.value)
-            reference, auth_code = result.terminal_reference, result.auth_code
-        tenders.append(
-            RefundTender(payment_id=payment.id, tender=payment.tender, amount_minor=amount,
-                         terminal_reference=reference, auth_code=auth_code)
-        )  # fmt: skip
-    return tenders
+    return plan

@@ -236,6 +236,12 @@ class ZReport(ShiftReport):
         description="The manager who approved closing someone else's shift"
     )
     note: str | None
+    version: int = Field(
+        default=1,
+        description="1 as issued at close; a sale recorded offline that reaches the server "
+        "after the close is added to the shift and the report is issued again as the next "
+        "version (every version is kept: GET /v1/shifts/{id}/z-reports)",
+    )
 
 
 # ---------------------------------------------------------------------------------------------

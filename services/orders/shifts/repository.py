@@ -26,6 +26,7 @@ from services.orders.models import (
     registers,
     settings,
     shifts,
+    z_reports,
 )
 from services.orders.shifts.reports import (
     CashMovementFact,
@@ -132,6 +133,7 @@ class ShiftRepository:
         location_id: UUID,
         opening_float_minor: int,
         opened_by: str,
+        opened_at: datetime | None = None,
     ) -> Shift | None:
         """A new open shift; None if it conflicts: the register already has an open shift
         (ix_shifts_open_register), or a shift with this id exists. A conflicting insert of a
@@ -145,6 +147,7 @@ class ShiftRepository:
                     location_id=location_id,
                     opening_float_minor=opening_float_minor,
                     opened_by=opened_by,
+                    opened_at=opened_at if opened_at is not None else sa.func.now(),
                 )
                 .on_conflict_do_nothing()
                 .returning(
@@ -267,7 +270,39 @@ class ShiftRepository:
         ).first()
         if updated is None:
             return None
+        await self._connection.execute(
+            sa.insert(z_reports).values(
+                shift_id=shift_id, version=1, report=z_report, reason="close",
+                issued_by=closed_by, issued_at=closed_at,
+            )
+        )  # fmt: skip
         return await self.get(shift_id)
+
+    async def reissue_z_report(
+        self, shift_id: UUID, *, report: dict[str, Any], reason: str, issued_by: str
+    ) -> None:
+        """Store `report` (already carrying its next version) as the shift's Z report, and
+        keep it beside the earlier versions."""
+        await self._connection.execute(
+            sa.insert(z_reports).values(
+                shift_id=shift_id, version=report["version"], report=report, reason=reason,
+                issued_by=issued_by,
+            )
+        )  # fmt: skip
+        await self._connection.execute(
+            sa.update(shifts).where(shifts.c.id == shift_id).values(z_report=report)
+        )
+
+    async def z_report_versions(self, shift_id: UUID) -> list[dict[str, Any]]:
+        rows = await self._connection.execute(
+            sa.select(
+                z_reports.c.version, z_reports.c.reason, z_reports.c.issued_by,
+                z_reports.c.issued_at, z_reports.c.report,
+            )
+            .where(z_reports.c.shift_id == shift_id)
+            .order_by(z_reports.c.version)
+        )  # fmt: skip
+        return [row._asdict() for row in rows]
 
     async def stored_z_report(self, shift_id: UUID) -> dict[str, Any] | None:
         report = (
@@ -288,6 +323,7 @@ class ShiftRepository:
         amount_minor: int,
         reason: str,
         created_by: str,
+        created_at: datetime | None = None,
     ) -> CashMovement:
         """Record a paid in or out and bump the shift's version, so a close made against the
         numbers read before it is refused as stale."""
@@ -301,6 +337,7 @@ class ShiftRepository:
                     amount_minor=amount_minor,
                     reason=reason,
                     created_by=created_by,
+                    created_at=created_at if created_at is not None else sa.func.now(),
                 )
                 .returning(cash_movements.c.created_at)
             )

@@ -26,6 +26,7 @@ from services.orders.shifts.schemas import (
     ShiftClose,
     ShiftOpen,
     ShiftPage,
+    ZReportIssue,
 )
 
 router = APIRouter(prefix="/v1/shifts", tags=["shifts"])
@@ -228,7 +229,24 @@ async def close_shift(
     },
 )
 async def z_report(shift_id: UUID, connection: TenantConnection) -> ZReport:
-    """The Z report as issued when the shift closed."""
+    """The shift's Z report: as issued when it closed, or its latest re-issue (`version`)
+    when sales recorded offline in the shift arrived after the close."""
     return await service.stored_z_report(
+        shifts=ShiftRepository.from_connection(connection), shift_id=shift_id
+    )
+
+
+@router.get(
+    "/{shift_id}/z-reports",
+    dependencies=[requires(Permission.SHIFTS_READ)],
+    responses={
+        404: _NOT_FOUND,
+        409: problem_doc("The shift is still open (`shift-open`): read its X report"),
+    },
+)
+async def z_report_versions(shift_id: UUID, connection: TenantConnection) -> list[ZReportIssue]:
+    """Every issue of the shift's Z report, oldest first: version 1 at close, then one per
+    re-issue. Nothing issued is ever changed."""
+    return await service.z_report_versions(
         shifts=ShiftRepository.from_connection(connection), shift_id=shift_id
     )

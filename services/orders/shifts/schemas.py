@@ -86,3 +86,14 @@ class CashMovement(BaseModel):
     created_by: str
     created_at: datetime
     shift_version: int = Field(description="The shift's version after this movement")
+
+
+class ZReportIssue(BaseModel):
+    """One issue of a shift's Z report: version 1 at close, the next ones when sales that
+    happened in the shift arrived after it closed."""
+
+    version: int
+    reason: Literal["close", "late-arrival"]
+    issued_by: str
+    issued_at: datetime
+    report: ZReport

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from libs.api.pagination import decode_cursor, encode_cursor
@@ -35,6 +36,7 @@ from services.orders.shifts.schemas import (
     ShiftClose,
     ShiftOpen,
     ShiftPage,
+    ZReportIssue,
 )
 
 # Conflicting opens are resolved by the database; an attempt that lost to a shift which was
@@ -117,7 +119,7 @@ def _is_retry(shift: Shift, *, register_id: UUID, principal: Principal, request:
     )
 
 
-async def _register(
+async def ensure_register(
     shifts: ShiftRepository,
     audit: AuditLog,
     principal: Principal,
@@ -162,7 +164,7 @@ async def open_shift(
                 raise ShiftIdConflict(shift_id=str(shift_id))
             return OpenResult(existing, created=False)
 
-    register = await _register(shifts, audit, principal, device_id, location_id)
+    register = await ensure_register(shifts, audit, principal, device_id, location_id)
     for _ in range(OPEN_ATTEMPTS):
         shift = await shifts.insert_shift(
             shift_id=shift_id,
@@ -391,3 +393,55 @@ async def close_shift(
         },
     )
     return ClosedShift(**closed.model_dump(), z_report=report)
+
+
+async def reissue_z_report(
+    *, shifts: ShiftRepository, audit: AuditLog, actor: Actor, shift_id: UUID, reason: str,
+    details: dict[str, Any],
+) -> ZReport:  # fmt: skip
+    """Issue a closed shift's Z report again, as its next version, after something that
+    happened in the shift was recorded late (an offline sale uploaded after the close). What
+    was counted, who closed it and when stay as they were; the expected amounts and the
+    differences are recomputed. Every version is kept (orders.z_reports)."""
+    shift = await shifts.get(shift_id, for_update=True)
+    assert shift is not None, "the caller found the shift"
+    assert shift.status == "closed", "only a closed shift's Z report is re-issued"
+    stored = await shifts.stored_z_report(shift_id)
+    assert stored is not None, "a closed shift has its Z report"
+    previous = ZReport.model_validate(stored)
+    report = z_report(
+        shift_report(await shifts.facts(shift)),
+        counted=previous.counted,
+        closed_by=previous.closed_by,
+        closed_at=previous.closed_at,
+        force_closed_by=previous.force_closed_by,
+        note=previous.note,
+    ).model_copy(update={"version": previous.version + 1})
+    await shifts.reissue_z_report(
+        shift_id, report=report.model_dump(mode="json"), reason=reason, issued_by=actor.id
+    )
+    await audit.append(
+        actor=actor,
+        action="shift.z_reissued",
+        resource_type="shift",
+        resource_id=str(shift_id),
+        payload={
+            **details,
+            "reason": reason,
+            "version": report.version,
+            "previous_version": previous.version,
+            "expected": report.expected.model_dump(),
+            "expected_before": previous.expected.model_dump(),
+            "difference": report.difference.model_dump(),
+            "net_sales_minor": report.net_sales_minor,
+            "net_sales_before_minor": previous.net_sales_minor,
+        },
+    )
+    return report
+
+
+async def z_report_versions(*, shifts: ShiftRepository, shift_id: UUID) -> list[ZReportIssue]:
+    shift = await get_shift(shifts=shifts, shift_id=shift_id)
+    if shift.status == "open":
+        raise ShiftStillOpen(shift_id=str(shift_id))
+    return [ZReportIssue.model_validate(row) for row in await shifts.z_report_versions(shift_id)]

@@ -1,0 +1,124 @@
+"""Offline sync: `POST /v1/sync/batches` takes the till's queue; managers review what it
+flagged. See docs/sync.md."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+
+from libs.api.problems import problem_doc
+from libs.audit.append import AuditLog
+from libs.auth.dependencies import CurrentPrincipal
+from libs.rbac import Permission
+from libs.rbac.guard import requires
+from libs.tenancy import TenantConnection
+from services.orders.sync import service
+from services.orders.sync.repository import SyncRepository
+from services.orders.sync.schemas import (
+    Batch,
+    BatchResult,
+    Flag,
+    FlagPage,
+    FlagResolve,
+    OperationPage,
+    SyncRegister,
+    SyncStatus,
+)
+from services.orders.sync.settings import SyncSettings
+
+router = APIRouter(prefix="/v1/sync", tags=["sync"])
+
+_TILL_ONLY = problem_doc("The session is not on an activated device (`register-required`)")
+
+
+@router.post(
+    "/batches",
+    dependencies=[requires(Permission.SYNC_UPLOAD)],
+    responses={
+        409: _TILL_ONLY,
+        422: problem_doc("Not a batch at all (no `operations`, or more than 500)"),
+        503: problem_doc("Temporarily unavailable: nothing of the batch was kept; send it again"),
+    },
+)
+async def upload_batch(
+    body: Batch, request: Request, connection: TenantConnection, principal: CurrentPrincipal
+) -> BatchResult:
+    """Upload operations the till did offline. The answer is per operation, in the order
+    sent: `accepted` (with `state` applied, pending or rejected), `duplicate` (the original
+    outcome) or `rejected`. One bad operation never holds up the others; the whole batch
+    fails only on a transient error (5xx), and is then safe to send again as it was."""
+    settings: SyncSettings = request.app.state.sync_settings
+    return await service.receive_batch(
+        connection=connection, principal=principal, request=body, settings=settings
+    )
+
+
+@router.post(
+    "/register",
+    dependencies=[requires(Permission.SYNC_UPLOAD)],
+    responses={409: _TILL_ONLY},
+)
+async def register(connection: TenantConnection, principal: CurrentPrincipal) -> SyncRegister:
+    """The till's register, numbered now if it has none, and its offline receipt series
+    (`R1-O-000001`, ...): call after activation, and whenever the till is back online."""
+    return await service.register(connection=connection, principal=principal)
+
+
+@router.get(
+    "/status",
+    dependencies=[requires(Permission.SYNC_UPLOAD)],
+    responses={404: problem_doc("No register yet"), 409: _TILL_ONLY},
+)
+async def status(connection: TenantConnection, principal: CurrentPrincipal) -> SyncStatus:
+    """How far this till's operations are applied, and which wait for an earlier one."""
+    return await service.status(connection=connection, principal=principal)
+
+
+@router.get("/operations", dependencies=[requires(Permission.SYNC_REVIEW)])
+async def list_operations(
+    connection: TenantConnection,
+    device_id: UUID | None = None,
+    status: Literal["pending", "applied", "rejected"] | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> OperationPage:
+    """The operation log, newest first: what each till uploaded and what came of it."""
+    return await service.list_operations(
+        sync=SyncRepository.from_connection(connection), limit=limit, cursor=cursor,
+        device_id=device_id, status=status,
+    )  # fmt: skip
+
+
+@router.get("/flags", dependencies=[requires(Permission.SYNC_REVIEW)])
+async def list_flags(
+    connection: TenantConnection,
+    unresolved: bool = True,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> FlagPage:
+    """What offline sync flagged for review, newest first (unresolved only, by default)."""
+    return await service.list_flags(
+        sync=SyncRepository.from_connection(connection), limit=limit, cursor=cursor,
+        unresolved=unresolved,
+    )  # fmt: skip
+
+
+@router.post(
+    "/flags/{flag_id}/resolve",
+    dependencies=[requires(Permission.SYNC_RESOLVE)],
+    responses={
+        404: problem_doc("No such flag for this tenant"),
+        409: problem_doc("Resolved already"),
+    },
+)
+async def resolve_flag(
+    flag_id: UUID, body: FlagResolve, connection: TenantConnection, principal: CurrentPrincipal
+) -> Flag:
+    """Mark a flag as reviewed, saying what was found and done (audited)."""
+    return await service.resolve_flag(
+        sync=SyncRepository.from_connection(connection),
+        audit=AuditLog.from_connection(connection, service="orders"),
+        principal=principal, flag_id=flag_id, request=body,
+    )  # fmt: skip

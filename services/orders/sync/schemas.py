@@ -1,0 +1,294 @@
+"""What a till uploads when the network comes back, and what it gets back per operation.
+
+An operation is something the till already did offline: it carries the till's own id for it
+(a UUID), the device's sequence number (1, 2, 3... without gaps, in the order the till did
+things), the device-local time it happened (with its UTC offset), the staff member who did
+it, and the kind-specific `data`. Prices, taxes and totals are never taken from the till: the
+server recomputes them, and a total the till printed that disagrees is kept and flagged.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
+
+from services.orders.orders.schemas import MAX_MINOR, DiscountIn, LineIn, ReasonCode, Strict
+from services.orders.refunds.schemas import RefundLineIn, RefundTenderIn
+from services.orders.shifts.reports import CashMovementKind
+
+MAX_BATCH = 500
+ReceiptSequence = Annotated[
+    int,
+    Field(ge=1, le=999_999, description="The receipt's number in the register's offline series"),
+]
+ClientTotal = Annotated[
+    int | None,
+    Field(default=None, ge=-MAX_MINOR, le=MAX_MINOR, description="What the till printed"),
+]
+
+
+class ShiftOpenData(Strict):
+    shift_id: UUID
+    opening_float_minor: int = Field(ge=0, le=MAX_MINOR)
+
+
+class OrderCreateData(Strict):
+    """An order as the till rang it up: its lines, and what applies to the whole order."""
+
+    order_id: UUID
+    shift_id: UUID
+    lines: list[LineIn] = Field(min_length=1, max_length=200)
+    table_name: str | None = Field(default=None, min_length=1, max_length=40)
+    covers: int | None = Field(default=None, ge=1, le=1_000)
+    discount: DiscountIn | None = None
+    service_charge_bps: int = Field(default=0, ge=0, le=5_000)
+    tip_minor: int = Field(default=0, ge=0, le=MAX_MINOR)
+    approved_by: UUID | None = Field(
+        default=None, description="The manager who approved a discount above the limit"
+    )
+    client_total_minor: ClientTotal
+
+
+class CardDetails(Strict):
+    """What the terminal reported for a card approved offline (store and forward)."""
+
+    scheme: str = Field(min_length=1, max_length=20, pattern=r"^[a-z_]+$")
+    last4: str = Field(pattern=r"^[0-9]{4}$")
+    auth_code: str | None = Field(default=None, max_length=20, pattern=r"^[A-Za-z0-9]+$")
+    terminal_reference: str | None = Field(default=None, max_length=64)
+
+
+class PaymentData(Strict):
+    payment_id: UUID
+    order_id: UUID
+    shift_id: UUID
+    tender: Literal["cash", "card"]
+    tendered_minor: int | None = Field(default=None, gt=0, le=MAX_MINOR)
+    amount_minor: int | None = Field(default=None, gt=0, le=MAX_MINOR)
+    card: CardDetails | None = None
+
+    @model_validator(mode="after")
+    def _tender_fields(self) -> PaymentData:
+        if self.tender == "cash" and (self.tendered_minor is None or self.card is not None):
+            raise ValueError("cash takes tendered_minor (and no card)")
+        if self.tender == "card" and (self.amount_minor is None or self.card is None):
+            raise ValueError("card takes amount_minor and card")
+        return self
+
+
+class OrderCloseData(Strict):
+    order_id: UUID
+    shift_id: UUID
+    receipt_sequence: ReceiptSequence
+    client_total_minor: ClientTotal
+
+
+class RefundData(Strict):
+    refund_id: UUID
+    order_id: UUID
+    shift_id: UUID
+    reason_code: ReasonCode
+    note: str | None = Field(default=None, max_length=200)
+    lines: list[RefundLineIn] | None = Field(default=None, min_length=1, max_length=200)
+    amount_minor: int | None = Field(default=None, gt=0, le=MAX_MINOR)
+    tenders: list[RefundTenderIn] | None = Field(default=None, min_length=1, max_length=20)
+    receipt_sequence: ReceiptSequence
+    approved_by: UUID | None = None
+    client_total_minor: ClientTotal
+
+    @model_validator(mode="after")
+    def _lines_or_amount(self) -> RefundData:
+        if (self.lines is None) == (self.amount_minor is None):
+            raise ValueError("refund either lines or an amount_minor")
+        return self
+
+
+class OrderVoidData(Strict):
+    order_id: UUID
+    reason_code: ReasonCode
+    note: str | None = Field(default=None, max_length=200)
+    approved_by: UUID | None = None
+
+
+class CashMovementData(Strict):
+    movement_id: UUID
+    shift_id: UUID
+    kind: CashMovementKind
+    amount_minor: int = Field(gt=0, le=MAX_MINOR)
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class Counted(Strict):
+    cash: int = Field(ge=0, le=MAX_MINOR)
+    card: int = Field(ge=0, le=MAX_MINOR)
+
+
+class ShiftCloseData(Strict):
+    shift_id: UUID
+    counted: Counted
+    note: str | None = Field(default=None, max_length=500)
+    approved_by: UUID | None = Field(
+        default=None, description="For closing someone else's shift: the approving manager"
+    )
+
+
+class _Operation(Strict):
+    id: UUID = Field(description="The till's id for this operation; a replay sends it again")
+    sequence: int = Field(ge=1, le=2**53, description="The device's counter: 1, 2, 3...")
+    occurred_at: AwareDatetime = Field(description="Device-local time, with its UTC offset")
+    staff_id: UUID = Field(description="Who did it: a staff member on the roster at the time")
+
+
+class ShiftOpenOperation(_Operation):
+    kind: Literal["shift.open"]
+    data: ShiftOpenData
+
+
+class OrderCreateOperation(_Operation):
+    kind: Literal["order.create"]
+    data: OrderCreateData
+
+
+class PaymentOperation(_Operation):
+    kind: Literal["payment"]
+    data: PaymentData
+
+
+class OrderCloseOperation(_Operation):
+    kind: Literal["order.close"]
+    data: OrderCloseData
+
+
+class RefundOperation(_Operation):
+    kind: Literal["refund"]
+    data: RefundData
+
+
+class OrderVoidOperation(_Operation):
+    kind: Literal["order.void"]
+    data: OrderVoidData
+
+
+class CashMovementOperation(_Operation):
+    kind: Literal["cash.movement"]
+    data: CashMovementData
+
+
+class ShiftCloseOperation(_Operation):
+    kind: Literal["shift.close"]
+    data: ShiftCloseData
+
+
+Operation = Annotated[
+    ShiftOpenOperation
+    | OrderCreateOperation
+    | PaymentOperation
+    | OrderCloseOperation
+    | RefundOperation
+    | OrderVoidOperation
+    | CashMovementOperation
+    | ShiftCloseOperation,
+    Field(discriminator="kind"),
+]
+KINDS = (
+    "shift.open", "order.create", "payment", "order.close", "refund", "order.void",
+    "cash.movement", "shift.close",
+)  # fmt: skip
+
+
+class Batch(BaseModel):
+    """Up to 500 operations, in any order. Each one is validated on its own: one that is
+    malformed is rejected alone, and the rest go ahead."""
+
+    operations: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class ItemResult(BaseModel):
+    """What came of one uploaded operation.
+
+    - `accepted`: stored for the first time. `state` is `applied` (it is in the books),
+      `pending` (it waits for the device's earlier operations: `waiting_for`), or `rejected`
+      (stored, and refused by a rule: `problem`).
+    - `duplicate`: this id was uploaded before with the same content; the original outcome.
+    - `rejected`: not stored (an id reused with other content, or not an operation at all).
+    Drop an operation from the queue on anything but `pending`.
+    """
+
+    id: UUID | None
+    sequence: int | None
+    status: Literal["accepted", "duplicate", "rejected"]
+    state: Literal["applied", "pending", "rejected"] | None = None
+    result: dict[str, Any] | None = None
+    problem: dict[str, Any] | None = None
+    waiting_for: int | None = Field(
+        default=None, description="The device's next sequence the server has not received"
+    )
+    flags: list[str] = Field(default_factory=list)
+
+
+class BatchResult(BaseModel):
+    device_id: UUID
+    applied_through: int = Field(description="Every sequence up to this one is settled")
+    received_at: datetime
+    items: list[ItemResult]
+
+
+class SyncRegister(BaseModel):
+    """The till's register and its offline receipt series."""
+
+    register_id: UUID
+    register_number: int
+    receipt_prefix: str = Field(description="Offline receipts are numbered <prefix>-000001...")
+    last_offline_receipt_sequence: int
+    applied_through: int
+
+
+class SyncStatus(SyncRegister):
+    pending: list[int] = Field(description="Sequences received and waiting for earlier ones")
+    waiting_for: int | None
+
+
+class Flag(BaseModel):
+    id: UUID
+    kind: str
+    device_id: UUID
+    operation_id: UUID | None
+    resource_type: str
+    resource_id: str
+    details: dict[str, Any]
+    raised_at: datetime
+    resolved_at: datetime | None
+    resolved_by: str | None
+    resolution: str | None
+
+
+class FlagPage(BaseModel):
+    items: list[Flag]
+    next_cursor: str | None
+
+
+class FlagResolve(Strict):
+    resolution: str = Field(min_length=1, max_length=500, description="What was found and done")
+
+
+class StoredOperation(BaseModel):
+    id: UUID
+    device_id: UUID
+    sequence: int
+    kind: str
+    staff_id: UUID | None
+    occurred_at: datetime | None
+    received_at: datetime
+    uploaded_by: str
+    status: Literal["pending", "applied", "rejected"]
+    content: dict[str, Any]
+    result: dict[str, Any] | None
+    settled_at: datetime | None
+
+
+class OperationPage(BaseModel):
+    items: list[StoredOperation]
+    next_cursor: str | None
