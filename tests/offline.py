@@ -168,7 +168,9 @@ class Log:
 async def upload(
     client: httpx.AsyncClient, till: OfflineTill, operations: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    response = await client.post("/v1/sync/batches", json={"operations": operations}, auth=till.auth)
+    response = await client.post(
+        "/v1/sync/batches", json={"operations": operations}, auth=till.auth
+    )
     assert response.status_code == 200, response.text
     answer: dict[str, Any] = response.json()
     return answer

@@ -214,6 +214,8 @@ POS_VALUES: dict[str, dict[str, object]] = {
                         "created_by": "t"},
     "orders.refunds": {"reason_code": "other", "amount_minor": 1, "tax_minor": 0, "lines": "[]",
                        "tax": "[]", "created_by": "t"},
+    "orders.sync_flags": {"kind": "total-mismatch", "resource_type": "order", "resource_id": "o",
+                          "details": "{}"},
 }  # fmt: skip
 
 
@@ -229,6 +231,35 @@ async def _receipt(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> 
         "currency": "AUD", "total_minor": 100, "snapshot": "{}", "issued_by": "t",
     }  # fmt: skip
     return await _insert(connection, "orders.receipts", values, tenant)
+
+
+async def _sync_operation_row(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> object:
+    values = {
+        "id": uuid.uuid4(), "device_id": await _device(connection),
+        "sequence": int.from_bytes(os.urandom(4)), "kind": "shift.open", "uploaded_by": "t",
+        "content_hash": os.urandom(32), "content": "{}", "status": "pending",
+    }  # fmt: skip
+    return await _insert(connection, "orders.sync_operations", values, tenant)
+
+
+async def _sync_operation(connection: asyncpg.Connection) -> uuid.UUID:
+    operation_id = uuid.uuid4()
+    await _insert(
+        connection, "orders.sync_operations",
+        {"id": operation_id, "device_id": await _device(connection),
+         "sequence": int.from_bytes(os.urandom(4)), "kind": "shift.open", "uploaded_by": "t",
+         "content_hash": os.urandom(32), "content": "{}", "status": "pending"},
+        None,
+    )  # fmt: skip
+    return operation_id
+
+
+async def _z_report(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> object:
+    values = {
+        "shift_id": await _shift(connection), "version": 1, "report": "{}", "reason": "close",
+        "issued_by": "t",
+    }  # fmt: skip
+    return await _insert(connection, "orders.z_reports", values, tenant)
 
 
 async def _bridge_token(connection: asyncpg.Connection) -> uuid.UUID:
@@ -426,6 +457,16 @@ CASES: dict[str, TableCase] = {
         _child("bridge.token_secrets", "token_id", _bridge_token, digest=lambda: os.urandom(32)),
     ),
     "bridge.print_jobs": TableCase("bridge", "status = 'printed'", _print_job, inserter="orders"),
+    "orders.sync_operations": TableCase("orders", "status = 'rejected'", _sync_operation_row),
+    "orders.sync_devices": TableCase(
+        "orders", "applied_through = applied_through + 1",
+        _made("orders.sync_devices", device_id=_device),
+    ),
+    "orders.sync_flags": TableCase(
+        "orders", "resolved_at = now()",
+        _made("orders.sync_flags", id=_uuid, device_id=_device, operation_id=_sync_operation),
+    ),
+    "orders.z_reports": TableCase("orders", "reason = 'close'", _z_report),
 }  # fmt: skip
 
 
@@ -524,7 +565,7 @@ async def test_tenant_a_cannot_touch_tenant_b(
             "row-level security" in message
             or (not granted and "permission denied" in message)
             or (table in ("audit.events", "audit.checkpoints") and "append-only" in message)
-            or (table == "orders.receipts" and "never changed" in message)
+            or (table in ("orders.receipts", "orders.z_reports") and "never changed" in message)
         ), message
 
     if acting_as == "owner":

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
 
 from libs.api.problems import problem_doc
 from libs.audit.append import AuditLog
@@ -14,6 +15,7 @@ from libs.auth.dependencies import CurrentPrincipal
 from libs.rbac import Permission
 from libs.rbac.guard import requires
 from libs.tenancy import TenantConnection
+from services.orders.idempotency import Idempotent
 from services.orders.sync import service
 from services.orders.sync.repository import SyncRepository
 from services.orders.sync.schemas import (
@@ -35,6 +37,7 @@ _TILL_ONLY = problem_doc("The session is not on an activated device (`register-r
 
 @router.post(
     "/batches",
+    response_model=BatchResult,
     dependencies=[requires(Permission.SYNC_UPLOAD)],
     responses={
         409: _TILL_ONLY,
@@ -43,27 +46,46 @@ _TILL_ONLY = problem_doc("The session is not on an activated device (`register-r
     },
 )
 async def upload_batch(
-    body: Batch, request: Request, connection: TenantConnection, principal: CurrentPrincipal
-) -> BatchResult:
+    body: Batch,
+    request: Request,
+    response: Response,
+    connection: TenantConnection,
+    principal: CurrentPrincipal,
+    idempotency: Idempotent,
+) -> JSONResponse:
     """Upload operations the till did offline. The answer is per operation, in the order
     sent: `accepted` (with `state` applied, pending or rejected), `duplicate` (the original
     outcome) or `rejected`. One bad operation never holds up the others; the whole batch
-    fails only on a transient error (5xx), and is then safe to send again as it was."""
+    fails only on a transient error (5xx), and is then safe to send again as it was.
+    Exactly-once holds per operation, by its id; an Idempotency-Key is accepted as on every
+    POST, and replays the first answer."""
+    if (replay := await idempotency.replay()) is not None:
+        return replay
     settings: SyncSettings = request.app.state.sync_settings
-    return await service.receive_batch(
+    answer = await service.receive_batch(
         connection=connection, principal=principal, request=body, settings=settings
     )
+    return await idempotency.respond_as(answer, response, status_code=200)
 
 
 @router.post(
     "/register",
+    response_model=SyncRegister,
     dependencies=[requires(Permission.SYNC_UPLOAD)],
     responses={409: _TILL_ONLY},
 )
-async def register(connection: TenantConnection, principal: CurrentPrincipal) -> SyncRegister:
+async def register(
+    response: Response,
+    connection: TenantConnection,
+    principal: CurrentPrincipal,
+    idempotency: Idempotent,
+) -> JSONResponse:
     """The till's register, numbered now if it has none, and its offline receipt series
     (`R1-O-000001`, ...): call after activation, and whenever the till is back online."""
-    return await service.register(connection=connection, principal=principal)
+    if (replay := await idempotency.replay()) is not None:
+        return replay
+    answer = await service.register(connection=connection, principal=principal)
+    return await idempotency.respond_as(answer, response, status_code=200)
 
 
 @router.get(
@@ -107,6 +129,7 @@ async def list_flags(
 
 @router.post(
     "/flags/{flag_id}/resolve",
+    response_model=Flag,
     dependencies=[requires(Permission.SYNC_RESOLVE)],
     responses={
         404: problem_doc("No such flag for this tenant"),
@@ -114,11 +137,19 @@ async def list_flags(
     },
 )
 async def resolve_flag(
-    flag_id: UUID, body: FlagResolve, connection: TenantConnection, principal: CurrentPrincipal
-) -> Flag:
+    flag_id: UUID,
+    body: FlagResolve,
+    response: Response,
+    connection: TenantConnection,
+    principal: CurrentPrincipal,
+    idempotency: Idempotent,
+) -> JSONResponse:
     """Mark a flag as reviewed, saying what was found and done (audited)."""
-    return await service.resolve_flag(
+    if (replay := await idempotency.replay()) is not None:
+        return replay
+    answer = await service.resolve_flag(
         sync=SyncRepository.from_connection(connection),
         audit=AuditLog.from_connection(connection, service="orders"),
         principal=principal, flag_id=flag_id, request=body,
     )  # fmt: skip
+    return await idempotency.respond_as(answer, response, status_code=200)
