@@ -42,7 +42,7 @@ async def add_staff(
 @dataclass
 class OfflineTill:
     """An activated device whose register is numbered, with a cashier and a manager on the
-    roster (created a day ago, so operations from the last day are within their time)."""
+    roster (since a week ago, so operations from the last week are within their time)."""
 
     tenant: uuid.UUID
     location_id: uuid.UUID
@@ -61,9 +61,9 @@ async def offline_till(
 ) -> OfflineTill:  # fmt: skip
     key = DeviceKey.generate()
     location_id, device_id = await register_device(connect_as, tenant, key)
-    day_ago = datetime.now(UTC) - timedelta(days=1)
-    cashier = await add_staff(connect_as, tenant, "cashier", created_at=day_ago)
-    manager = await add_staff(connect_as, tenant, "manager", created_at=day_ago)
+    week_ago = datetime.now(UTC) - timedelta(days=7)
+    cashier = await add_staff(connect_as, tenant, "cashier", created_at=week_ago)
+    manager = await add_staff(connect_as, tenant, "manager", created_at=week_ago)
     auth = token(
         tenant, Role.CASHIER, str(cashier), key=key, location_id=location_id, device_id=device_id
     )
