@@ -91,7 +91,12 @@ async def register(
 @router.get(
     "/status",
     dependencies=[requires(Permission.SYNC_UPLOAD)],
-    responses={404: problem_doc("No register yet"), 409: _TILL_ONLY},
+    responses={
+        409: problem_doc(
+            "Not at a device (`register-required`), or no register yet "
+            "(`register-not-numbered`: POST /v1/sync/register)"
+        ),
+    },
 )
 async def status(connection: TenantConnection, principal: CurrentPrincipal) -> SyncStatus:
     """How far this till's operations are applied, and which wait for an earlier one."""

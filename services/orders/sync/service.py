@@ -41,7 +41,14 @@ from services.orders.receipts.repository import ReceiptRepository
 from services.orders.refunds.repository import RefundRepository
 from services.orders.shifts.repository import ShiftRepository
 from services.orders.shifts.service import RegisterRequired, ensure_register, reissue_z_report
-from services.orders.sync.apply import OFFLINE_SERIES, Applier, Batch, Till, problem_of
+from services.orders.sync.apply import (
+    OFFLINE_SERIES,
+    Applier,
+    Batch,
+    RegisterNotNumbered,
+    Till,
+    problem_of,
+)
 from services.orders.sync.repository import SyncRepository
 from services.orders.sync.schemas import (
     Batch as BatchRequest,
@@ -362,7 +369,7 @@ async def status(*, connection: Any, principal: Principal) -> SyncStatus:
     sync = SyncRepository.from_connection(connection)
     found = await shifts.register(till.device_id)
     if found is None:
-        raise NotFound("This device has no register yet: POST /v1/sync/register.")
+        raise RegisterNotNumbered()
     applied_through = await sync.applied_through(till.device_id)
     pending = [
         operation.sequence
