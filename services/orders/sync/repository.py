@@ -144,17 +144,18 @@ class SyncRepository:
         if operations:
             await self._connection.execute(sync_operations.insert(), list(operations))
 
-    async def unsettled_after(self, device_id: UUID, *, after: int) -> list[StoredOperation]:
-        """The device's operations received beyond its applied cursor, in sequence order:
-        pending ones, and malformed ones rejected on arrival that the cursor has not passed."""
-        rows = await self._connection.execute(
-            sa.select(*_OPERATION_COLUMNS)
-            .where(
-                sync_operations.c.device_id == device_id,
-                sync_operations.c.sequence > after,
-            )
-            .order_by(sync_operations.c.sequence)
+    async def unsettled_after(
+        self, device_id: UUID, *, after: int, through: int | None = None
+    ) -> list[StoredOperation]:
+        """The device's operations received beyond its applied cursor (up to `through`), in
+        sequence order: pending ones, and malformed ones rejected on arrival that the cursor
+        has not passed."""
+        query = sa.select(*_OPERATION_COLUMNS).where(
+            sync_operations.c.device_id == device_id, sync_operations.c.sequence > after
         )
+        if through is not None:
+            query = query.where(sync_operations.c.sequence <= through)
+        rows = await self._connection.execute(query.order_by(sync_operations.c.sequence))
         return [StoredOperation.model_validate(row._asdict()) for row in rows]
 
     async def settle(self, outcomes: Sequence[tuple[UUID, str, dict[str, Any]]]) -> None:

@@ -48,24 +48,23 @@ _TILL_ONLY = problem_doc("The session is not on an activated device (`register-r
 async def upload_batch(
     body: Batch,
     request: Request,
-    response: Response,
-    connection: TenantConnection,
     principal: CurrentPrincipal,
-    idempotency: Idempotent,
-) -> JSONResponse:
+) -> BatchResult:
     """Upload operations the till did offline. The answer is per operation, in the order
     sent: `accepted` (with `state` applied, pending or rejected), `duplicate` (the original
     outcome) or `rejected`. One bad operation never holds up the others; the whole batch
     fails only on a transient error (5xx), and is then safe to send again as it was.
-    Exactly-once holds per operation, by its id; an Idempotency-Key is accepted as on every
-    POST, and replays the first answer."""
-    if (replay := await idempotency.replay()) is not None:
-        return replay
+
+    Unlike the other POSTs this takes no Idempotency-Key: every operation is exactly-once by
+    its own id, and the request holds no transaction of its own (a key would need one, held
+    open beside the batch's, for nothing)."""
     settings: SyncSettings = request.app.state.sync_settings
-    answer = await service.receive_batch(
-        connection=connection, principal=principal, request=body, settings=settings
-    )
-    return await idempotency.respond_as(answer, response, status_code=200)
+    # Not the request's own transaction: the batch is taken in, then applied in chunks, each
+    # committed on its own (services/orders/sync/service.py).
+    return await service.receive_batch(
+        database=request.app.state.database, principal=principal, request=body,
+        settings=settings,
+    )  # fmt: skip
 
 
 @router.post(

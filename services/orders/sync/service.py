@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -35,6 +36,7 @@ from libs.api.pagination import decode_cursor, encode_cursor
 from libs.api.problems import Conflict, NotFound, Problem, problem_body
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
+from libs.tenancy.database import TenantDatabase
 from services.orders.limits.repository import LimitsRepository
 from services.orders.orders.repository import OrderRepository
 from services.orders.receipts.repository import ReceiptRepository
@@ -68,6 +70,10 @@ from services.orders.sync.settings import SyncSettings
 from services.orders.tax.repository import TaxRepository
 
 OPERATION: TypeAdapter[Any] = TypeAdapter(Operation)
+# Operations applied per transaction: the audit chain head and the savepoints of one
+# transaction stay few (Postgres tracks up to 64 subtransactions per backend cheaply), and a
+# sale at another till of the business waits for the chain lock one chunk at most.
+CHUNK = 50
 
 
 class FlagNotFound(NotFound):
@@ -176,20 +182,63 @@ def _refused(upload: Upload, error: Problem) -> ItemResult:
 
 async def receive_batch(
     *,
-    connection: Any,
+    database: TenantDatabase,
     principal: Principal,
     request: BatchRequest,
     settings: SyncSettings,
 ) -> BatchResult:
+    """Take a batch in (one transaction: everything new is stored before anything is
+    applied, so nothing received is lost), then apply the device's operations in chunks of
+    `CHUNK`, each its own transaction."""
     till = _till(principal)
-    sync = SyncRepository.from_connection(connection)
-    orders = OrderRepository.from_connection(connection)
-    audit = AuditLog.from_connection(connection, service="orders")
-    applied_through = await sync.lock_device(till.device_id)
-    received_at = await sync.now()
     actor = Actor.of(principal)
+    async with database.transaction(principal) as connection:
+        answers, fresh, repeats, received_at = await _take_in(
+            connection, till=till, actor=actor, request=request
+        )
+    flagged: dict[UUID, list[str]] = {}
+    progressed = True
+    while progressed:
+        async with database.transaction(principal) as connection:
+            progressed, settled = await _apply_chunk(
+                connection, till=till, actor=actor, received_at=received_at, settings=settings
+            )
+        flagged |= settled
 
-    # 1. Validate each operation on its own.
+    # One answer per uploaded operation, in the order they were sent.
+    async with database.transaction(principal) as connection:
+        sync = SyncRepository.from_connection(connection)
+        stored = await sync.known({upload.id for upload in [*fresh.values(), *repeats]})
+        applied_through = await sync.applied_through(till.device_id)
+    for upload, status in [*((u, "accepted") for u in fresh.values()),
+                           *((u, "duplicate") for u in repeats)]:  # fmt: skip
+        outcome = stored[upload.id]
+        state = outcome.status
+        answers[upload.index] = ItemResult(
+            id=upload.id, sequence=outcome.sequence, status=status, state=state,
+            result=outcome.result if state == "applied" else None,
+            problem=outcome.result if state == "rejected" else None,
+            waiting_for=applied_through + 1 if state == "pending" else None,
+            flags=flagged.get(upload.id, []),
+        )  # fmt: skip
+    return BatchResult(
+        device_id=till.device_id,
+        applied_through=applied_through,
+        received_at=received_at,
+        items=[answers[index] for index in sorted(answers)],
+    )
+
+
+async def _take_in(
+    connection: Any, *, till: Till, actor: Actor, request: BatchRequest
+) -> tuple[dict[int, ItemResult], dict[UUID, Upload], list[Upload], datetime]:
+    """Validate, sort out replays and clashes, and store what is new."""
+    sync = SyncRepository.from_connection(connection)
+    audit = AuditLog.from_connection(connection, service="orders")
+    await sync.lock_device(till.device_id)
+    received_at = await sync.now()
+
+    # Each operation is validated on its own.
     answers: dict[int, ItemResult] = {}
     uploads: list[Upload] = []
     for index, raw in enumerate(request.operations):
@@ -199,7 +248,7 @@ async def receive_batch(
         else:
             uploads.append(parsed)
 
-    # 2. Replays and clashes, against what is stored and within the batch.
+    # Replays and clashes, against what is stored and within the batch.
     known = await sync.known({upload.id for upload in uploads})
     taken = await sync.sequences_taken(till.device_id, {upload.sequence for upload in uploads})
     fresh: dict[UUID, Upload] = {}
@@ -225,7 +274,7 @@ async def receive_batch(
             continue
         fresh[upload.id] = upload
 
-    # 3. Store what is new; a malformed one is settled as rejected on arrival.
+    # Store what is new; a malformed one is settled as rejected on arrival.
     await sync.store(
         [
             {
@@ -255,8 +304,23 @@ async def receive_batch(
                          "received_at": received_at.isoformat(), "problem": upload.problem},
             )  # fmt: skip
 
-    # 4. Apply in the device's order, as far as its sequence has no gap.
-    waiting = await sync.unsettled_after(till.device_id, after=applied_through)
+    return answers, fresh, repeats, received_at
+
+
+async def _apply_chunk(
+    connection: Any, *, till: Till, actor: Actor, received_at: datetime, settings: SyncSettings
+) -> tuple[bool, dict[UUID, list[str]]]:
+    """Apply the device's next operations in sequence order, up to `CHUNK` of them and as
+    far as its sequence has no gap: (whether the cursor moved, the flags raised per
+    operation settled now). The device row is locked, so two batches of one device take
+    turns."""
+    sync = SyncRepository.from_connection(connection)
+    orders = OrderRepository.from_connection(connection)
+    audit = AuditLog.from_connection(connection, service="orders")
+    applied_through = start = await sync.lock_device(till.device_id)
+    waiting = await sync.unsettled_after(
+        till.device_id, after=applied_through, through=applied_through + CHUNK
+    )
     staff_ids = {operation.staff_id for operation in waiting if operation.staff_id}
     staff_ids |= {
         UUID(approver)
@@ -316,34 +380,7 @@ async def receive_batch(
             reason="late-arrival",
             details={"device_id": str(till.device_id), "operation_ids": operation_ids},
         )  # fmt: skip
-
-    # 5. One answer per uploaded operation, in the order they were sent.
-    def answer(upload: Upload, status: str, stored_status: str, result: Any) -> ItemResult:
-        kinds: list[str] = []
-        if upload.id in settled:
-            stored_status, result, kinds = settled[upload.id]
-        state = {"rejected": "rejected", "applied": "applied"}.get(stored_status, "pending")
-        return ItemResult(
-            id=upload.id, sequence=upload.sequence, status=status, state=state,
-            result=result if state == "applied" else None,
-            problem=result if state == "rejected" else None,
-            waiting_for=applied_through + 1 if state == "pending" else None, flags=kinds,
-        )  # fmt: skip
-
-    for upload in fresh.values():
-        answers[upload.index] = answer(
-            upload, "accepted", "rejected" if upload.problem else "pending", upload.problem
-        )
-    replayed = await sync.known({upload.id for upload in repeats})
-    for upload in repeats:
-        stored = replayed[upload.id]
-        answers[upload.index] = answer(upload, "duplicate", stored.status, stored.result)
-    return BatchResult(
-        device_id=till.device_id,
-        applied_through=applied_through,
-        received_at=received_at,
-        items=[answers[index] for index in sorted(answers)],
-    )
+    return applied_through > start, {key: kinds for key, (_, _, kinds) in settled.items()}
 
 
 async def register(*, connection: Any, principal: Principal) -> SyncRegister:
