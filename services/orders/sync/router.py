@@ -42,7 +42,10 @@ _TILL_ONLY = problem_doc("The session is not on an activated device (`register-r
     responses={
         409: _TILL_ONLY,
         422: problem_doc("Not a batch at all (no `operations`, or more than 500)"),
-        503: problem_doc("Temporarily unavailable: nothing of the batch was kept; send it again"),
+        503: problem_doc(
+            "Temporarily unavailable (or the gateway stopped waiting): what was committed "
+            "stays; send the batch again as it was, and those operations answer `duplicate`"
+        ),
     },
 )
 async def upload_batch(

@@ -71,8 +71,9 @@ from services.orders.tax.repository import TaxRepository
 
 OPERATION: TypeAdapter[Any] = TypeAdapter(Operation)
 # Operations applied per transaction: the audit chain head and the savepoints of one
-# transaction stay few (Postgres tracks up to 64 subtransactions per backend cheaply), and a
-# sale at another till of the business waits for the chain lock one chunk at most.
+# transaction stay few (Postgres tracks up to 64 subtransactions per backend cheaply), and the
+# business's other tills wait for the chain lock one chunk at a time, not one batch (with
+# several tills syncing, a live sale can still queue behind a chunk of each).
 CHUNK = 50
 
 
