@@ -158,6 +158,9 @@ async def test_a_total_the_till_computed_differently_is_kept_and_flagged(
     log.close(order_id, client_total_minor=1_300)  # the till's stale price list
     answer = await upload(orders_client, till, log.operations)
     assert answer["items"][-1]["flags"] == ["total-mismatch"]
+    replayed = await upload(orders_client, till, log.operations[-1:])
+    assert replayed["items"][0]["status"] == "duplicate"
+    assert replayed["items"][0]["flags"] == ["total-mismatch"]  # the original outcome
     order = (await orders_client.get(f"/v1/orders/{order_id}", auth=till.auth)).json()
     assert (order["status"], order["total_minor"], order["paid_minor"]) == ("closed", 1_250, 1_250)
     manager = manager_at(token, till)

@@ -6,18 +6,18 @@
 2. An id seen before is a replay: with the same content (SHA-256 of its canonical JSON) it
    gets its original outcome (`duplicate`); with other content it is refused and the stored
    operation is untouched. A sequence already used by another id is refused too.
-3. New operations are stored, then applied strictly in the device's sequence order, from
-   the device's `applied_through` on: one that arrives before an earlier one waits
-   (`pending`) and is applied when the gap fills, in this batch or a later one. So any
-   interleaving, duplication or reordering of a device's log ends in the same books as one
-   upload in order.
-4. Each operation is applied in its own savepoint: a rule that refuses it (a problem) rolls
-   back only that operation, which is stored as rejected with its problem; the rest go on.
-   Anything else (the database going away) fails the whole batch with a 5xx, nothing of it
-   is kept, and the till sends it again.
-
-The device's progress row is locked for the batch, so a retry racing its original waits and
-then finds everything it sent already there.
+3. New operations are stored first, all in one transaction (nothing received is lost),
+   then applied strictly in the device's sequence order, from the device's
+   `applied_through` on: one that arrives before an earlier one waits (`pending`) and is
+   applied when the gap fills, in this batch or a later one. So any interleaving,
+   duplication or reordering of a device's log ends in the same books as one upload in
+   order.
+4. Operations are applied in chunks of `CHUNK`, each chunk one transaction that locks the
+   device's progress row (a retry racing its original takes turns with it), each operation
+   in its own savepoint: a rule that refuses it (a problem) rolls back only that operation,
+   which is stored as rejected with its problem; the rest go on. Anything else (the
+   database going away) fails the request with a 5xx; the chunks committed before stay, and
+   the till's resend answers them `duplicate` and applies the rest.
 """
 
 from __future__ import annotations
@@ -197,14 +197,12 @@ async def receive_batch(
         answers, fresh, repeats, received_at = await _take_in(
             connection, till=till, actor=actor, request=request
         )
-    flagged: dict[UUID, list[str]] = {}
     progressed = True
     while progressed:
         async with database.transaction(principal) as connection:
-            progressed, settled = await _apply_chunk(
+            progressed = await _apply_chunk(
                 connection, till=till, actor=actor, received_at=received_at, settings=settings
             )
-        flagged |= settled
 
     # One answer per uploaded operation, in the order they were sent.
     async with database.transaction(principal) as connection:
@@ -220,7 +218,7 @@ async def receive_batch(
             result=outcome.result if state == "applied" else None,
             problem=outcome.result if state == "rejected" else None,
             waiting_for=applied_through + 1 if state == "pending" else None,
-            flags=flagged.get(upload.id, []),
+            flags=outcome.result.get("flags", []) if state == "applied" and outcome.result else [],
         )  # fmt: skip
     return BatchResult(
         device_id=till.device_id,
@@ -310,11 +308,10 @@ async def _take_in(
 
 async def _apply_chunk(
     connection: Any, *, till: Till, actor: Actor, received_at: datetime, settings: SyncSettings
-) -> tuple[bool, dict[UUID, list[str]]]:
+) -> bool:
     """Apply the device's next operations in sequence order, up to `CHUNK` of them and as
-    far as its sequence has no gap: (whether the cursor moved, the flags raised per
-    operation settled now). The device row is locked, so two batches of one device take
-    turns."""
+    far as its sequence has no gap; whether the cursor moved. The device row is locked, so
+    two batches of one device take turns."""
     sync = SyncRepository.from_connection(connection)
     orders = OrderRepository.from_connection(connection)
     audit = AuditLog.from_connection(connection, service="orders")
@@ -343,7 +340,7 @@ async def _apply_chunk(
         audit=audit,
         taxes=TaxRepository.from_connection(connection),
     )  # fmt: skip
-    settled: dict[UUID, tuple[str, dict[str, Any], list[str]]] = {}
+    settled: dict[UUID, tuple[str, dict[str, Any]]] = {}
     flags: list[dict[str, Any]] = []
     late_shifts: dict[UUID, list[str]] = {}
     by_sequence = {operation.sequence: operation for operation in waiting}
@@ -357,7 +354,7 @@ async def _apply_chunk(
                 applied = await applier.apply(operation)
         except (Problem, IntegrityError) as error:
             problem = problem_of(error if isinstance(error, Problem) else RecordsConflict())
-            settled[operation.id] = ("rejected", problem, [])
+            settled[operation.id] = ("rejected", problem)
             await audit.append(
                 actor=actor, action="sync.operation_rejected", resource_type="sync_operation",
                 resource_id=str(operation.id),
@@ -367,12 +364,14 @@ async def _apply_chunk(
                          "received_at": received_at.isoformat(), "problem": problem},
             )  # fmt: skip
         else:
-            settled[operation.id] = ("applied", applied.result, [f["kind"] for f in applied.flags])
+            kinds = [flag["kind"] for flag in applied.flags]
+            # Kept with the result, so a duplicate answers with the flags too.
+            settled[operation.id] = ("applied", {**applied.result, "flags": kinds})
             flags.extend(applied.flags)
             for shift_id in applied.late_shifts:
                 late_shifts.setdefault(shift_id, []).append(str(operation.id))
 
-    await sync.settle([(key, status, result) for key, (status, result, _) in settled.items()])
+    await sync.settle([(key, status, result) for key, (status, result) in settled.items()])
     await sync.raise_flags(flags)
     await sync.advance(till.device_id, applied_through)
     for shift_id, operation_ids in late_shifts.items():
@@ -381,7 +380,7 @@ async def _apply_chunk(
             reason="late-arrival",
             details={"device_id": str(till.device_id), "operation_ids": operation_ids},
         )  # fmt: skip
-    return applied_through > start, {key: kinds for key, (_, _, kinds) in settled.items()}
+    return applied_through > start
 
 
 async def register(*, connection: Any, principal: Principal) -> SyncRegister:
