@@ -67,6 +67,7 @@ from services.orders.sync.schemas import (
     ShiftOpenOperation,
 )
 from services.orders.sync.settings import SyncSettings
+from services.orders.tax.repository import TaxRepository
 
 OFFLINE_SERIES = "O"
 # A till's clock this far ahead of ours is flagged (its times are still used).
@@ -156,7 +157,7 @@ class Applier:
         limits: LimitsRepository,
         sync: SyncRepository,
         audit: AuditLog,
-        taxes: Any,
+        taxes: TaxRepository,
     ) -> None:
         self.batch = batch
         self.orders = orders
