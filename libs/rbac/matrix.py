@@ -84,7 +84,8 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.MANAGER: frozenset(_VENUE),
     Role.CASHIER: frozenset(_TILL),
     Role.ACCOUNTANT: frozenset(
-        _BOOKS | {P.ORDERS_READ, P.MENU_READ, P.TAX_READ, P.SHIFTS_READ, P.OVERRIDE_LIMITS_READ}
+        _BOOKS
+        | {P.ORDERS_READ, P.MENU_READ, P.TAX_READ, P.SHIFTS_READ, P.OVERRIDE_LIMITS_READ}
         | {P.SYNC_REVIEW}
     ),
     Role.BRIDGE: frozenset({P.PRINT_JOBS_POLL, P.PRINT_JOBS_ACK}),

@@ -98,9 +98,7 @@ class StaffRepository:
             await self._connection.execute(
                 sa.update(staff)
                 .where(staff.c.id == staff_id, staff.c.version == version)
-                .values(
-                    **changes, **roster, version=staff.c.version + 1, updated_at=sa.func.now()
-                )
+                .values(**changes, **roster, version=staff.c.version + 1, updated_at=sa.func.now())
                 .returning(*_MEMBER)
             )
         ).first()
