@@ -8,6 +8,7 @@ import hmac
 import json
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import jwt
@@ -93,29 +94,32 @@ async def test_an_unbound_token_has_no_key_thumbprint(
             await verifier.verify(sign(signing_key, claims(cnf=cnf)))
 
 
+# Built when the test runs, not when it is collected: a suite that runs for a while must not
+# see its claims expire before it gets to them.
 @pytest.mark.parametrize(
     ("payload", "reason"),
     [
-        (claims(exp=int(time.time()) - 120, iat=int(time.time()) - 400), "expired"),
-        (claims(iss="https://evil.example"), "issuer"),
-        (claims(aud="someone-else"), "(?i)audience"),
-        (claims(tid=None), "tid"),
-        (claims(role=None), "role"),
-        (claims(sub=None), "sub"),
-        (claims(exp=None), "exp"),
-        (claims(iat=None), "iat"),
-        (claims(role="superadmin"), "claims"),
-        (claims(tid="tenant-a"), "claims"),
-        (claims(exp=int(time.time()) + 3600), "lifetime"),
+        (lambda: claims(exp=int(time.time()) - 120, iat=int(time.time()) - 400), "expired"),
+        (lambda: claims(iss="https://evil.example"), "issuer"),
+        (lambda: claims(aud="someone-else"), "(?i)audience"),
+        (lambda: claims(tid=None), "tid"),
+        (lambda: claims(role=None), "role"),
+        (lambda: claims(sub=None), "sub"),
+        (lambda: claims(exp=None), "exp"),
+        (lambda: claims(iat=None), "iat"),
+        (lambda: claims(role="superadmin"), "claims"),
+        (lambda: claims(tid="tenant-a"), "claims"),
+        (lambda: claims(exp=int(time.time()) + 3600), "lifetime"),
         # A Bridge holds only its opaque token: an access token for one is never genuine.
-        (claims(role="bridge"), "never issued to a Bridge"),
+        (lambda: claims(role="bridge"), "never issued to a Bridge"),
     ],
 )
 async def test_bad_claims_are_refused(
-    payload: dict[str, Any], reason: str, verifier: TokenVerifier, signing_key: SigningKey
-) -> None:
+    payload: Callable[[], dict[str, Any]], reason: str, verifier: TokenVerifier,
+    signing_key: SigningKey,
+) -> None:  # fmt: skip
     with pytest.raises(InvalidToken, match=reason):
-        await verifier.verify(sign(signing_key, payload))
+        await verifier.verify(sign(signing_key, payload()))
 
 
 async def test_only_es256_access_tokens_with_a_known_kid_are_accepted(
