@@ -233,24 +233,23 @@ async def _receipt(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> 
     return await _insert(connection, "orders.receipts", values, tenant)
 
 
-async def _sync_operation_row(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> object:
-    values = {
-        "id": uuid.uuid4(), "device_id": await _device(connection),
-        "sequence": int.from_bytes(os.urandom(4)), "kind": "shift.open", "uploaded_by": "t",
-        "content_hash": os.urandom(32), "content": "{}", "status": "pending",
+def _sync_operation_values(device_id: uuid.UUID, operation_id: uuid.UUID) -> dict[str, object]:
+    return {
+        "id": operation_id, "device_id": device_id, "sequence": int.from_bytes(os.urandom(4)),
+        "kind": "shift.open", "uploaded_by": "t", "content_hash": os.urandom(32),
+        "content": "{}", "status": "pending",
     }  # fmt: skip
+
+
+async def _sync_operation_row(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> object:
+    values = _sync_operation_values(await _device(connection), uuid.uuid4())
     return await _insert(connection, "orders.sync_operations", values, tenant)
 
 
 async def _sync_operation(connection: asyncpg.Connection) -> uuid.UUID:
     operation_id = uuid.uuid4()
-    await _insert(
-        connection, "orders.sync_operations",
-        {"id": operation_id, "device_id": await _device(connection),
-         "sequence": int.from_bytes(os.urandom(4)), "kind": "shift.open", "uploaded_by": "t",
-         "content_hash": os.urandom(32), "content": "{}", "status": "pending"},
-        None,
-    )  # fmt: skip
+    values = _sync_operation_values(await _device(connection), operation_id)
+    await _insert(connection, "orders.sync_operations", values, None)
     return operation_id
 
 

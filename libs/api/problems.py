@@ -8,6 +8,7 @@ so a client never sees a stack trace or an HTML error page.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
@@ -33,6 +34,13 @@ class Problem(Exception):
         super().__init__(detail or self.title)
         self.detail = detail
         self.extensions = extensions
+
+    def body(self) -> dict[str, Any]:
+        """The problem document, for answers that carry problems per item (offline sync)."""
+        return problem_body(
+            status=self.status, code=self.code, title=self.title, detail=self.detail,
+            **self.extensions,
+        )  # fmt: skip
 
 
 class Unauthenticated(Problem):
@@ -175,6 +183,14 @@ _HTTP_CODES = {
 }
 
 
+def validation_errors(errors: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Pydantic's errors as problem documents list them: where, what, which kind."""
+    return [
+        {"location": list(error["loc"]), "message": error["msg"], "kind": error["type"]}
+        for error in errors
+    ]
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     async def on_problem(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, Problem)
@@ -184,10 +200,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
-        errors = [
-            {"location": list(error["loc"]), "message": error["msg"], "kind": error["type"]}
-            for error in exc.errors()
-        ]
+        errors = validation_errors(exc.errors())
         return problem_response(
             status=422,
             code="validation-failed",

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from libs.api.problems import Conflict, PermissionDenied, Problem, problem_body
+from libs.api.problems import Conflict, PermissionDenied
 from libs.audit.append import Actor, AuditLog
 from libs.auth.overrides import APPROVER_ROLES
 from libs.auth.principal import Principal
@@ -831,10 +831,3 @@ class Applier:
         }
         applied: Applied = await handlers[operation.kind](operation)
         return applied
-
-
-def problem_of(error: Problem) -> dict[str, Any]:
-    return problem_body(
-        status=error.status, code=error.code, title=error.title, detail=error.detail,
-        **error.extensions,
-    )  # fmt: skip

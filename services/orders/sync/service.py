@@ -33,7 +33,7 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from libs.api.pagination import decode_cursor, encode_cursor
-from libs.api.problems import Conflict, NotFound, Problem, problem_body
+from libs.api.problems import Conflict, NotFound, Problem, validation_errors
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
 from libs.tenancy.database import TenantDatabase
@@ -49,7 +49,6 @@ from services.orders.sync.apply import (
     Batch,
     RegisterNotNumbered,
     Till,
-    problem_of,
 )
 from services.orders.sync.repository import SyncRepository
 from services.orders.sync.schemas import (
@@ -125,14 +124,10 @@ def _till(principal: Principal) -> Till:
 
 
 def _validation_problem(error: ValidationError) -> dict[str, Any]:
-    return problem_body(
-        status=InvalidOperation.status, code=InvalidOperation.code, title=InvalidOperation.title,
-        detail="The operation is missing fields or has malformed ones; it was not applied.",
-        errors=[
-            {"location": list(item["loc"]), "message": item["msg"], "kind": item["type"]}
-            for item in error.errors(include_url=False, include_input=False)
-        ],
-    )  # fmt: skip
+    return InvalidOperation(
+        "The operation is missing fields or has malformed ones; it was not applied.",
+        errors=validation_errors(error.errors(include_url=False, include_input=False)),
+    ).body()
 
 
 def _identity(raw: dict[str, Any]) -> tuple[UUID | None, int | None]:
@@ -177,7 +172,7 @@ def _parse(index: int, raw: dict[str, Any]) -> Upload | ItemResult:
 
 def _refused(upload: Upload, error: Problem) -> ItemResult:
     return ItemResult(
-        id=upload.id, sequence=upload.sequence, status="rejected", problem=problem_of(error)
+        id=upload.id, sequence=upload.sequence, status="rejected", problem=error.body()
     )
 
 
@@ -353,7 +348,7 @@ async def _apply_chunk(
             async with connection.begin_nested():
                 applied = await applier.apply(operation)
         except (Problem, IntegrityError) as error:
-            problem = problem_of(error if isinstance(error, Problem) else RecordsConflict())
+            problem = (error if isinstance(error, Problem) else RecordsConflict()).body()
             settled[operation.id] = ("rejected", problem)
             await audit.append(
                 actor=actor, action="sync.operation_rejected", resource_type="sync_operation",
