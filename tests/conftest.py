@@ -211,6 +211,16 @@ async def audit_client(
         yield client
 
 
+@pytest.fixture(scope="session")
+async def reports_client(
+    service_databases: dict[str, TenantDatabase], verifier: TokenVerifier
+) -> AsyncIterator[httpx.AsyncClient]:
+    from services.reports.app import create_app
+
+    async with _client(create_app(service_databases["reports"], verifier), "reports") as client:
+        yield client
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

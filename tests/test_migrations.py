@@ -22,8 +22,12 @@ from libs.bridge.models import metadata as bridge_metadata
 from libs.tenancy.database import async_dsn
 from services.identity.models import metadata as identity_metadata
 from services.orders.models import metadata as orders_metadata
+from services.reports.models import metadata as reports_metadata
 
-MODELS = (identity_metadata, orders_metadata, audit_metadata, auth_metadata, bridge_metadata)
+MODELS = (
+    identity_metadata, orders_metadata, audit_metadata, auth_metadata, bridge_metadata,
+    reports_metadata,
+)  # fmt: skip
 SCHEMAS = {"identity", "orders", "audit", "reports", "billing", "bridge", "auth"}
 
 

@@ -41,6 +41,7 @@ class Permission(StrEnum):
     OVERRIDE_LIMITS_WRITE = "override-limits:write"
     SECURITY_MANAGE = "security:manage"
     REPORTS_READ = "reports:read"
+    REPORTS_CLOSE = "reports:close"
     AUDIT_READ = "audit:read"
     AUDIT_CHECKPOINT = "audit:checkpoint"
     BILLING_MANAGE = "billing:manage"
@@ -75,7 +76,8 @@ _VENUE |= {P.PRINT_JOBS_READ, P.PRINT_JOBS_RETRY, P.RECEIPTS_REPRINT}
 # reviewed and resolved by a manager; read by the accountant too.
 _VENUE |= {P.SYNC_REVIEW, P.SYNC_RESOLVE}
 # The business's books and its account with us.
-_BOOKS = {P.REPORTS_READ, P.AUDIT_READ, P.AUDIT_CHECKPOINT}
+# Closing a day, month or year fixes its totals in the audit chain: the books' owners do it.
+_BOOKS = {P.REPORTS_READ, P.REPORTS_CLOSE, P.AUDIT_READ, P.AUDIT_CHECKPOINT}
 _ACCOUNT = {P.BILLING_MANAGE, P.BRIDGE_TOKENS_MANAGE, P.SECURITY_MANAGE}
 _ACCOUNT |= {P.OVERRIDE_LIMITS_WRITE}
 
@@ -226,6 +228,15 @@ ROUTES: tuple[Route, ...] = (
     # The Bridge's two routes: lease the location's next jobs (long-poll), acknowledge one.
     Route("GET", "/v1/print-jobs", "bridge", P.PRINT_JOBS_POLL),
     Route("POST", "/v1/print-jobs/{job_id}/ack", "bridge", P.PRINT_JOBS_ACK),
+    # Reports and their exports (JSON, CSV, ZIP bundle): the business's books, never the till.
+    *(
+        Route("GET", f"/v1/reports/{report}{suffix}", "reports", P.REPORTS_READ)
+        for report in ("daily-summary", "item-mix", "reconciliation", "bas", "vat-summary")
+        for suffix in ("", "/export")
+    ),
+    Route("GET", "/v1/reports/shifts/{shift_id}", "reports", P.REPORTS_READ),
+    Route("GET", "/v1/reports/closures", "reports", P.REPORTS_READ),
+    Route("POST", "/v1/reports/closures", "reports", P.REPORTS_CLOSE),
     # The backoffice's view of the queue: failed (parked) jobs, and sending one again.
     Route("GET", "/v1/admin/print-jobs", "bridge", P.PRINT_JOBS_READ),
     Route("POST", "/v1/admin/print-jobs/{job_id}/retry", "bridge", P.PRINT_JOBS_RETRY),

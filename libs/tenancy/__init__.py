@@ -1,4 +1,4 @@
 from libs.tenancy.database import TenantDatabase
-from libs.tenancy.dependencies import TenantConnection
+from libs.tenancy.dependencies import TenantConnection, TenantSnapshot
 
-__all__ = ["TenantConnection", "TenantDatabase"]
+__all__ = ["TenantConnection", "TenantDatabase", "TenantSnapshot"]

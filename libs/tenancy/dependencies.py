@@ -25,3 +25,16 @@ async def _tenant_connection(
 
 
 TenantConnection = Annotated[AsyncConnection, Depends(_tenant_connection, scope="function")]
+
+
+async def _tenant_snapshot(
+    request: Request, principal: CurrentPrincipal
+) -> AsyncIterator[AsyncConnection]:
+    database: TenantDatabase = request.app.state.database
+    async with database.snapshot(principal) as connection:
+        yield connection
+
+
+# A read-only REPEATABLE READ transaction for the whole request: reports whose many queries
+# must agree with each other and with the audit position they quote.
+TenantSnapshot = Annotated[AsyncConnection, Depends(_tenant_snapshot, scope="function")]

@@ -269,6 +269,7 @@ sa.Index(
     unique=True,
     postgresql_where=shifts.c.status == "open",
 )
+sa.Index("ix_shifts_location_closed", shifts.c.tenant_id, shifts.c.location_id, shifts.c.closed_at)
 
 cash_movements = tenant_table(
     "cash_movements",
@@ -339,6 +340,8 @@ orders = tenant_table(
 )
 sa.Index("ix_orders_created", orders.c.tenant_id, orders.c.created_at.desc(), orders.c.id.desc())
 sa.Index("ix_orders_shift", orders.c.tenant_id, orders.c.shift_id)
+# Business days of a location (services/reports): sales and voids by when they were settled.
+sa.Index("ix_orders_location_closed", orders.c.tenant_id, orders.c.location_id, orders.c.closed_at)
 
 order_lines = tenant_table(
     "order_lines",
@@ -420,6 +423,7 @@ payments = tenant_table(
 )
 sa.Index("ix_payments_order", payments.c.tenant_id, payments.c.order_id)
 sa.Index("ix_payments_shift", payments.c.tenant_id, payments.c.shift_id)
+sa.Index("ix_payments_created", payments.c.tenant_id, payments.c.created_at)
 
 refunds = tenant_table(
     "refunds",
@@ -446,6 +450,8 @@ refunds = tenant_table(
     ),
     schema="orders",
 )
+
+sa.Index("ix_refunds_created", refunds.c.tenant_id, refunds.c.created_at)
 
 # Where each refunded amount went back to: the tender it was paid with.
 refund_tenders = tenant_table(

@@ -1,5 +1,7 @@
-"""The reports service process. Its domain arrives with its own issue; until then it serves health
-only, and the gateway routes none of its paths (see libs/rbac/matrix.py ROUTES)."""
+"""The reports service process: daily summary, item mix, payment reconciliation, X/Z per
+shift, period closures, BAS (AU) and VAT summary (EU), as JSON, CSV and export bundles
+(docs/reports.md). It reads the orders schema under row-level security and writes only its
+period closures and their audit entries."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from fastapi import FastAPI
 from libs.api.app import create_service_app
 from libs.auth.tokens import TokenVerifier
 from libs.tenancy.database import TenantDatabase
+from services.reports.router import router
 
 NAME = "reports"
 
@@ -15,4 +18,4 @@ NAME = "reports"
 def create_app(
     database: TenantDatabase | None = None, verifier: TokenVerifier | None = None
 ) -> FastAPI:
-    return create_service_app(NAME, [], database=database, verifier=verifier)
+    return create_service_app(NAME, [router], database=database, verifier=verifier)

@@ -1,0 +1,527 @@
+"""The report arithmetic, as pure functions: facts in, report values out, no I/O.
+
+The API, the CSV and JSON exports and the closures all call these, so they cannot disagree.
+Facts are additive: one fact may be one order, or a whole day's orders already summed by
+Postgres (the repository's rollups). The functions only add facts up and derive what is
+derived (net, averages, differences, the BAS worksheet), so a report over per-order facts and
+the same report over rolled-up facts are equal (tests/test_report_aggregate.py proves it).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from uuid import UUID
+
+from services.reports.schemas import (
+    BasAdjustment,
+    BasLabel,
+    CategoryMixRow,
+    CountAmount,
+    DaySummary,
+    ItemMixRow,
+    ModifierMixRow,
+    RefundTotals,
+    ShiftReconciliation,
+    TaxRateTotal,
+    TenderReconciliation,
+    TenderTotal,
+    Totals,
+    VatRate,
+    VoidTotals,
+)
+
+TENDERS = ("cash", "card")
+RATE_PLACES = Decimal("0.001")
+# Australian GST: a tenth of the price before GST, so 1/11 of a price that includes it.
+GST_RATE = Decimal("10.000")
+ZERO_RATE = Decimal("0.000")
+
+
+def rate(value: object) -> Decimal:
+    return Decimal(str(value)).quantize(RATE_PLACES)
+
+
+def round_half_up(numerator: int, denominator: int) -> int:
+    """numerator / denominator to the nearest whole number, halves away from zero."""
+    return int((Decimal(numerator) / Decimal(denominator)).to_integral_value(ROUND_HALF_UP))
+
+
+# ---------------------------------------------------------------------------------------------
+# Facts. `day` is the venue-local business day (services/reports/days.py).
+
+
+@dataclass(frozen=True, slots=True)
+class SalesFact:
+    """Orders paid (closed) in a day: their order-level amounts."""
+
+    day: date
+    orders: int = 1
+    covers: int = 0
+    gross_minor: int = 0  # Σ subtotal: lines before discounts
+    discounts_minor: int = 0
+    service_charges_minor: int = 0
+    tips_minor: int = 0
+    rounding_minor: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TaxFact:
+    """Tax per rate of orders paid in a day (`refund=False`) or of refunds given in it."""
+
+    day: date
+    rate: Decimal
+    net_minor: int
+    tax_minor: int
+    gross_minor: int
+    refund: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RefundFact:
+    day: date
+    count: int
+    amount_minor: int
+    tax_minor: int
+
+
+@dataclass(frozen=True, slots=True)
+class VoidFact:
+    """Orders voided in a day (`orders`), and lines voided from orders paid in it."""
+
+    day: date
+    orders: int = 0
+    orders_minor: int = 0
+    lines: int = 0
+    lines_minor: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TenderFact:
+    """Approved payments taken (`payments`, `paid_minor`) and money given back
+    (`refunded_minor`) through one tender in a day."""
+
+    day: date
+    tender: str
+    payments: int = 0
+    paid_minor: int = 0
+    refunded_minor: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DayFacts:
+    """Everything a summary adds up, for a run of days."""
+
+    sales: Sequence[SalesFact] = ()
+    tax: Sequence[TaxFact] = ()
+    refunds: Sequence[RefundFact] = ()
+    voids: Sequence[VoidFact] = ()
+    tenders: Sequence[TenderFact] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LineFact:
+    """Active lines of orders paid in the period (one line, or a rollup per item)."""
+
+    item_id: UUID | None
+    name: str
+    category: str | None
+    quantity: int
+    gross_minor: int
+    sales_minor: int  # after line and order discounts
+
+
+@dataclass(frozen=True, slots=True)
+class ModifierFact:
+    modifier_id: UUID | None
+    name: str
+    quantity: int
+    gross_minor: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftCloseFact:
+    """A closed shift's latest Z report: what was expected and counted per tender."""
+
+    shift_id: UUID
+    register_number: int
+    opened_by: str
+    opened_at: datetime
+    closed_by: str
+    closed_at: datetime
+    z_version: int
+    expected: dict[str, int] = field(default_factory=dict)
+    counted: dict[str, int] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------
+# Daily summary.
+
+
+def tax_by_rate(facts: Iterable[TaxFact]) -> list[TaxRateTotal]:
+    totals: dict[Decimal, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for fact in facts:
+        total = totals[rate(fact.rate)]
+        total[0] += fact.net_minor
+        total[1] += fact.tax_minor
+        total[2] += fact.gross_minor
+    return [
+        TaxRateTotal(rate=key, net_minor=net, tax_minor=tax, gross_minor=gross)
+        for key, (net, tax, gross) in sorted(totals.items(), reverse=True)
+    ]
+
+
+def totals(facts: DayFacts) -> Totals:
+    """Add a run of days' facts up."""
+    sales = [fact for fact in facts.tax if not fact.refund]
+    refunded = [fact for fact in facts.tax if fact.refund]
+    tax = tax_by_rate(sales)
+    orders = sum(fact.orders for fact in facts.sales)
+    gross = sum(fact.gross_minor for fact in facts.sales)
+    discounts = sum(fact.discounts_minor for fact in facts.sales)
+    service_charges = sum(fact.service_charges_minor for fact in facts.sales)
+    including_tax = sum(group.gross_minor for group in tax)
+
+    tenders: dict[str, list[int]] = {tender: [0, 0, 0] for tender in TENDERS}
+    for fact in facts.tenders:
+        tender = tenders.setdefault(fact.tender, [0, 0, 0])
+        tender[0] += fact.payments
+        tender[1] += fact.paid_minor
+        tender[2] += fact.refunded_minor
+
+    return Totals(
+        orders=orders,
+        covers=sum(fact.covers for fact in facts.sales),
+        gross_sales_minor=gross,
+        discounts_minor=discounts,
+        service_charges_minor=service_charges,
+        net_sales_minor=gross - discounts + service_charges,
+        sales_excluding_tax_minor=sum(group.net_minor for group in tax),
+        tax_minor=sum(group.tax_minor for group in tax),
+        sales_including_tax_minor=including_tax,
+        tax=tax,
+        tips_minor=sum(fact.tips_minor for fact in facts.sales),
+        rounding_minor=sum(fact.rounding_minor for fact in facts.sales),
+        average_ticket_minor=round_half_up(including_tax, orders) if orders else 0,
+        refunds=RefundTotals(
+            count=sum(fact.count for fact in facts.refunds),
+            amount_minor=sum(fact.amount_minor for fact in facts.refunds),
+            tax_minor=sum(fact.tax_minor for fact in facts.refunds),
+            tax=tax_by_rate(refunded),
+        ),
+        voids=VoidTotals(
+            orders=CountAmount(
+                count=sum(fact.orders for fact in facts.voids),
+                amount_minor=sum(fact.orders_minor for fact in facts.voids),
+            ),
+            lines=CountAmount(
+                count=sum(fact.lines for fact in facts.voids),
+                amount_minor=sum(fact.lines_minor for fact in facts.voids),
+            ),
+        ),
+        payments=[
+            TenderTotal(
+                tender=name,
+                count=count,
+                paid_minor=paid,
+                refunded_minor=refunded_minor,
+                net_minor=paid - refunded_minor,
+            )
+            for name, (count, paid, refunded_minor) in tenders.items()
+        ],
+    )
+
+
+DAY_FACT_KINDS = ("sales", "tax", "refunds", "voids", "tenders")
+
+
+def daily_summaries(facts: DayFacts, days: Sequence[tuple[date, float]]) -> list[DaySummary]:
+    """One summary per business day, in order, days without sales included; `days` pairs
+    each day with its length in hours."""
+    grouped: dict[date, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
+    for kind in DAY_FACT_KINDS:
+        for fact in getattr(facts, kind):
+            grouped[fact.day][kind].append(fact)
+    return [
+        DaySummary(
+            day=day,
+            hours=hours,
+            **totals(DayFacts(**grouped.get(day, {}))).model_dump(),  # type: ignore[arg-type]
+        )
+        for day, hours in days
+    ]
+
+
+def add_totals(first: Totals, second: Totals) -> Totals:
+    """Two runs of days added together (a closure's running totals)."""
+
+    def tax(a: list[TaxRateTotal], b: list[TaxRateTotal]) -> list[TaxRateTotal]:
+        return tax_by_rate(
+            TaxFact(date.min, group.rate, group.net_minor, group.tax_minor, group.gross_minor)
+            for group in (*a, *b)
+        )
+
+    paid = {t.tender: t for t in first.payments}
+    orders = first.orders + second.orders
+    including_tax = first.sales_including_tax_minor + second.sales_including_tax_minor
+    return Totals(
+        orders=orders,
+        covers=first.covers + second.covers,
+        gross_sales_minor=first.gross_sales_minor + second.gross_sales_minor,
+        discounts_minor=first.discounts_minor + second.discounts_minor,
+        service_charges_minor=first.service_charges_minor + second.service_charges_minor,
+        net_sales_minor=first.net_sales_minor + second.net_sales_minor,
+        sales_excluding_tax_minor=first.sales_excluding_tax_minor
+        + second.sales_excluding_tax_minor,
+        tax_minor=first.tax_minor + second.tax_minor,
+        sales_including_tax_minor=including_tax,
+        tax=tax(first.tax, second.tax),
+        tips_minor=first.tips_minor + second.tips_minor,
+        rounding_minor=first.rounding_minor + second.rounding_minor,
+        average_ticket_minor=round_half_up(including_tax, orders) if orders else 0,
+        refunds=RefundTotals(
+            count=first.refunds.count + second.refunds.count,
+            amount_minor=first.refunds.amount_minor + second.refunds.amount_minor,
+            tax_minor=first.refunds.tax_minor + second.refunds.tax_minor,
+            tax=tax(first.refunds.tax, second.refunds.tax),
+        ),
+        voids=VoidTotals(
+            orders=CountAmount(
+                count=first.voids.orders.count + second.voids.orders.count,
+                amount_minor=first.voids.orders.amount_minor + second.voids.orders.amount_minor,
+            ),
+            lines=CountAmount(
+                count=first.voids.lines.count + second.voids.lines.count,
+                amount_minor=first.voids.lines.amount_minor + second.voids.lines.amount_minor,
+            ),
+        ),
+        payments=[
+            TenderTotal(
+                tender=t.tender,
+                count=t.count + paid[t.tender].count,
+                paid_minor=t.paid_minor + paid[t.tender].paid_minor,
+                refunded_minor=t.refunded_minor + paid[t.tender].refunded_minor,
+                net_minor=t.net_minor + paid[t.tender].net_minor,
+            )
+            for t in second.payments
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Item mix.
+
+
+def item_mix(
+    lines: Iterable[LineFact], modifiers: Iterable[ModifierFact]
+) -> tuple[list[ItemMixRow], list[CategoryMixRow], list[ModifierMixRow], CategoryMixRow]:
+    """Per item (best sellers by sales first), per category, per modifier, and in total."""
+    items: dict[tuple[UUID | None, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    category_of: dict[tuple[UUID | None, str], str | None] = {}
+    for line in lines:
+        key = (line.item_id, line.name)
+        total = items[key]
+        total[0] += line.quantity
+        total[1] += line.gross_minor
+        total[2] += line.sales_minor
+        category_of.setdefault(key, line.category)
+    item_rows = sorted(
+        (
+            ItemMixRow(
+                item_id=item_id,
+                name=name,
+                category=category_of[(item_id, name)],
+                quantity=quantity,
+                gross_minor=gross,
+                discounts_minor=gross - sales,
+                sales_minor=sales,
+            )
+            for (item_id, name), (quantity, gross, sales) in items.items()
+        ),
+        key=lambda row: (-row.sales_minor, -row.quantity, row.name),
+    )
+
+    categories: dict[str | None, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for row in item_rows:
+        total = categories[row.category]
+        total[0] += row.quantity
+        total[1] += row.gross_minor
+        total[2] += row.sales_minor
+    category_rows = sorted(
+        (
+            CategoryMixRow(
+                category=category,
+                quantity=quantity,
+                gross_minor=gross,
+                discounts_minor=gross - sales,
+                sales_minor=sales,
+            )
+            for category, (quantity, gross, sales) in categories.items()
+        ),
+        key=lambda row: (-row.sales_minor, row.category or ""),
+    )
+
+    chosen: dict[tuple[UUID | None, str], list[int]] = defaultdict(lambda: [0, 0])
+    for modifier in modifiers:
+        total = chosen[(modifier.modifier_id, modifier.name)]
+        total[0] += modifier.quantity
+        total[1] += modifier.gross_minor
+    modifier_rows = sorted(
+        (
+            ModifierMixRow(modifier_id=modifier_id, name=name, quantity=quantity, gross_minor=gross)
+            for (modifier_id, name), (quantity, gross) in chosen.items()
+        ),
+        key=lambda row: (-row.quantity, row.name),
+    )
+
+    quantity = sum(row.quantity for row in item_rows)
+    gross = sum(row.gross_minor for row in item_rows)
+    sales = sum(row.sales_minor for row in item_rows)
+    overall = CategoryMixRow(
+        category=None,
+        quantity=quantity,
+        gross_minor=gross,
+        discounts_minor=gross - sales,
+        sales_minor=sales,
+    )
+    return item_rows, category_rows, modifier_rows, overall
+
+
+# ---------------------------------------------------------------------------------------------
+# Payment reconciliation.
+
+
+def reconcile(
+    shifts: Iterable[ShiftCloseFact],
+) -> tuple[list[ShiftReconciliation], list[TenderReconciliation]]:
+    """Per shift and tender, expected against counted (cash in the drawer; card against the
+    terminal's settlement total), and the same added up per tender."""
+
+    def tender_rows(
+        expected: dict[str, int], counted: dict[str, int]
+    ) -> list[TenderReconciliation]:
+        return [
+            TenderReconciliation(
+                tender=tender,
+                expected_minor=expected.get(tender, 0),
+                counted_minor=counted.get(tender, 0),
+                difference_minor=counted.get(tender, 0) - expected.get(tender, 0),
+            )
+            for tender in TENDERS
+        ]
+
+    rows = [
+        ShiftReconciliation(
+            shift_id=shift.shift_id,
+            register_number=shift.register_number,
+            opened_by=shift.opened_by,
+            opened_at=shift.opened_at,
+            closed_by=shift.closed_by,
+            closed_at=shift.closed_at,
+            z_version=shift.z_version,
+            tenders=tender_rows(shift.expected, shift.counted),
+        )
+        for shift in sorted(shifts, key=lambda shift: (shift.closed_at, shift.register_number))
+    ]
+    expected = {t: sum(r.expected_minor for s in rows for r in s.tenders if r.tender == t)
+                for t in TENDERS}  # fmt: skip
+    counted = {t: sum(r.counted_minor for s in rows for r in s.tenders if r.tender == t)
+               for t in TENDERS}  # fmt: skip
+    return rows, tender_rows(expected, counted)
+
+
+# ---------------------------------------------------------------------------------------------
+# BAS (Australia) and VAT summary (EU).
+
+
+@dataclass(frozen=True, slots=True)
+class BasFigures:
+    labels: list[BasLabel]
+    decreasing_adjustments: BasAdjustment
+    gst_free_refunds_minor: int
+    worksheet_gst_minor: int
+    invoice_gst_minor: int
+
+
+def _label(label: str, description: str, amount: int) -> BasLabel:
+    # The form takes whole dollars: the cents are dropped, not rounded (ATO instructions).
+    dollars = abs(amount) // 100 * (1 if amount >= 0 else -1)
+    return BasLabel(
+        label=label, description=description, amount_minor=amount, whole_dollars=dollars
+    )
+
+
+def bas(tax: Iterable[TaxFact]) -> BasFigures:
+    """The GST calculation worksheet's sales side (G1-G9) and 1A, from the period's tax facts.
+
+    G1 is every sale including GST (GST-free ones too; tips are not sales), G3 the GST-free
+    part. No exports (G2) or input-taxed sales (G4) are made at a till, and a till makes no
+    increasing adjustments (G7). 1A is the GST on the tax invoices themselves, each rounded
+    once (docs/money.md); G9 = G8 / 11 is the worksheet's own figure and may differ from it
+    by cents of per-invoice rounding. Refunds are decreasing adjustments, reported apart for
+    the purchases side of the worksheet (G18), never netted off G1.
+    """
+    facts = list(tax)
+    sales = [fact for fact in facts if not fact.refund]
+    refunds = [fact for fact in facts if fact.refund]
+    g1 = sum(fact.gross_minor for fact in sales)
+    g2 = 0
+    g3 = sum(fact.gross_minor for fact in sales if rate(fact.rate) == ZERO_RATE)
+    g4 = 0
+    g5 = g2 + g3 + g4
+    g6 = g1 - g5
+    g7 = 0
+    g8 = g6 + g7
+    g9 = round_half_up(g8, 11)
+    invoice_gst = sum(fact.tax_minor for fact in sales)
+    labels = [
+        _label("G1", "Total sales (including any GST)", g1),
+        _label("G2", "Export sales", g2),
+        _label("G3", "Other GST-free sales", g3),
+        _label("G4", "Input taxed sales", g4),
+        _label("G5", "G2 + G3 + G4", g5),
+        _label("G6", "Total sales subject to GST (G1 minus G5)", g6),
+        _label("G7", "Adjustments (if applicable)", g7),
+        _label("G8", "Total sales subject to GST after adjustments (G6 + G7)", g8),
+        _label("G9", "GST on sales (G8 divided by eleven)", g9),
+        _label("1A", "GST on sales (from the tax invoices)", invoice_gst),
+    ]
+    taxable_refunds = [fact for fact in refunds if rate(fact.rate) != ZERO_RATE]
+    return BasFigures(
+        labels=labels,
+        decreasing_adjustments=BasAdjustment(
+            description="Refunds of taxable sales (decreasing adjustments, G18)",
+            amount_minor=sum(fact.gross_minor for fact in taxable_refunds),
+            gst_minor=sum(fact.tax_minor for fact in taxable_refunds),
+        ),
+        gst_free_refunds_minor=sum(
+            fact.gross_minor for fact in refunds if rate(fact.rate) == ZERO_RATE
+        ),
+        worksheet_gst_minor=g9,
+        invoice_gst_minor=invoice_gst,
+    )
+
+
+def vat_summary(tax: Iterable[TaxFact]) -> list[VatRate]:
+    """Net and tax per rate: sales, less refunds (a reduction of the taxable amount is
+    reported in the period it happens, not in the sale's)."""
+    facts = list(tax)
+    sales = {group.rate: group for group in tax_by_rate(f for f in facts if not f.refund)}
+    refunds = {group.rate: group for group in tax_by_rate(f for f in facts if f.refund)}
+    rows = []
+    for key in sorted(sales.keys() | refunds.keys(), reverse=True):
+        empty = TaxRateTotal(rate=key, net_minor=0, tax_minor=0, gross_minor=0)
+        sold, refunded = sales.get(key, empty), refunds.get(key, empty)
+        rows.append(
+            VatRate(
+                rate=key,
+                sales=sold,
+                refunds=refunded,
+                net_minor=sold.net_minor - refunded.net_minor,
+                tax_minor=sold.tax_minor - refunded.tax_minor,
+            )
+        )
+    return rows

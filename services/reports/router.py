@@ -1,0 +1,296 @@
+"""Reports for owners and accountants: JSON, CSV (`format=csv`), and the export bundle
+(`/export`: JSON + CSV + manifest in a ZIP). Each report is read in one snapshot."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal, TypeVar
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from libs.api.problems import problem_doc
+from libs.audit.append import AuditLog
+from libs.auth.dependencies import CurrentPrincipal
+from libs.rbac import Permission
+from libs.rbac.guard import requires
+from libs.tenancy import TenantConnection, TenantSnapshot
+from services.orders.shifts import service as shifts
+from services.orders.shifts.reports import ShiftReport, ZReport
+from services.orders.shifts.repository import ShiftRepository
+from services.reports import exports, service
+from services.reports.days import Period
+from services.reports.repository import ReportsRepository
+from services.reports.schemas import (
+    Bas,
+    ClosureRequest,
+    DailySummary,
+    ItemMix,
+    PeriodClosure,
+    PeriodClosures,
+    Reconciliation,
+    VatSummary,
+)
+
+router = APIRouter(prefix="/v1/reports", tags=["reports"])
+
+Report = TypeVar("Report", bound=BaseModel)
+CSV = "text/csv"
+ZIP = "application/zip"
+
+PeriodText = Annotated[
+    str | None,
+    Query(
+        max_length=10,
+        description="A business day (2026-11-21), month (2026-11), calendar quarter "
+        "(2026-Q3) or year (2026); or give `from` and `to`",
+    ),
+]
+From = Annotated[date | None, Query(alias="from", description="First business day")]
+To = Annotated[date | None, Query(description="Last business day (included)")]
+LocationId = Annotated[UUID, Query(description="The location (venue)")]
+Format = Annotated[Literal["json", "csv"], Query(description="json (default) or csv")]
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: problem_doc("No such location for this business (`location-not-found`)"),
+    409: problem_doc("The report is not for this business's tax system (`report-not-applicable`)"),
+    422: problem_doc("The period cannot be read (`invalid-period`), or a parameter is invalid"),
+}
+_FILES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/json": {}, CSV: {}}, "description": "The report"}
+}
+_BUNDLE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {ZIP: {}}, "description": "<report>.json, <report>.csv, manifest.json"}
+}
+
+
+def _answer(report: BaseModel, name: str, output: Literal["json", "csv"]) -> Response:
+    if output == "csv":
+        return Response(
+            exports.to_csv(report),
+            media_type=f"{CSV}; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    return JSONResponse(report.model_dump(mode="json"))
+
+
+def _bundle(
+    report: BaseModel, name: str, principal: CurrentPrincipal, parameters: dict[str, Any]
+) -> Response:
+    label = parameters.get("period") or f"{parameters.get('from')}..{parameters.get('to')}"
+    content = exports.bundle(name, report, parameters=parameters, generated_by=principal.subject)
+    return Response(
+        content,
+        media_type=ZIP,
+        headers={"Content-Disposition": f'attachment; filename="{name}-{label}.zip"'},
+    )
+
+
+def _parameters(**values: Any) -> dict[str, Any]:
+    return {key: str(value) for key, value in values.items() if value is not None}
+
+
+async def _read(
+    connection: TenantSnapshot,
+    build: Callable[[service.Context], Awaitable[Report]],
+) -> Report:
+    context = await service.context(ReportsRepository.from_connection(connection))
+    return await build(context)
+
+
+def _location_report(
+    name: str,
+    path: str,
+    model: type[Report],
+    build: Callable[..., Awaitable[Report]],
+    summary: str,
+) -> None:
+    """A location's report over a period: `GET path` (JSON or CSV) and `GET path/export`."""
+
+    async def read(connection: TenantSnapshot, location_id: UUID, period: Period) -> Report:
+        return await _read(
+            connection, lambda context: build(context, location_id=location_id, period=period)
+        )
+
+    @router.get(
+        path,
+        response_model=model,
+        summary=summary,
+        dependencies=[requires(Permission.REPORTS_READ)],
+        responses={**_FILES, **_ERRORS},
+        name=name,
+    )
+    async def report(
+        connection: TenantSnapshot,
+        location_id: LocationId,
+        period: PeriodText = None,
+        first: From = None,
+        to: To = None,
+        format: Format = "json",
+    ) -> Response:
+        resolved = service.resolve_period(period, first, to)
+        return _answer(await read(connection, location_id, resolved), name, format)
+
+    @router.get(
+        f"{path}/export",
+        summary=f"{summary}: export bundle",
+        dependencies=[requires(Permission.REPORTS_READ)],
+        response_class=Response,
+        responses={**_BUNDLE, **_ERRORS},
+        name=f"{name}-export",
+    )
+    async def export(
+        connection: TenantSnapshot,
+        principal: CurrentPrincipal,
+        location_id: LocationId,
+        period: PeriodText = None,
+        first: From = None,
+        to: To = None,
+    ) -> Response:
+        resolved = service.resolve_period(period, first, to)
+        parameters = _parameters(location_id=location_id, period=period, **{"from": first}, to=to)
+        return _bundle(await read(connection, location_id, resolved), name, principal, parameters)
+
+
+_location_report(
+    "daily-summary", "/daily-summary", DailySummary, service.daily_summary,
+    "Daily summary: per business day and in total",
+)  # fmt: skip
+_location_report(
+    "item-mix", "/item-mix", ItemMix, service.item_mix,
+    "Item mix: quantity and sales per item, category and modifier",
+)  # fmt: skip
+_location_report(
+    "reconciliation", "/reconciliation", Reconciliation, service.reconciliation,
+    "Payment reconciliation: per shift and tender, expected against counted",
+)  # fmt: skip
+
+
+def _tenant_report(
+    name: str,
+    path: str,
+    model: type[Report],
+    build: Callable[..., Awaitable[Report]],
+    summary: str,
+) -> None:
+    """A business's tax report over a period, all locations: `GET path` and `path/export`."""
+
+    @router.get(
+        path,
+        response_model=model,
+        summary=summary,
+        dependencies=[requires(Permission.REPORTS_READ)],
+        responses={**_FILES, **_ERRORS},
+        name=name,
+    )
+    async def report(
+        connection: TenantSnapshot,
+        period: PeriodText = None,
+        first: From = None,
+        to: To = None,
+        format: Format = "json",
+    ) -> Response:
+        resolved = service.resolve_period(period, first, to)
+        answer = await _read(connection, lambda context: build(context, period=resolved))
+        return _answer(answer, name, format)
+
+    @router.get(
+        f"{path}/export",
+        summary=f"{summary}: export bundle",
+        dependencies=[requires(Permission.REPORTS_READ)],
+        response_class=Response,
+        responses={**_BUNDLE, **_ERRORS},
+        name=f"{name}-export",
+    )
+    async def export(
+        connection: TenantSnapshot,
+        principal: CurrentPrincipal,
+        period: PeriodText = None,
+        first: From = None,
+        to: To = None,
+    ) -> Response:
+        resolved = service.resolve_period(period, first, to)
+        answer = await _read(connection, lambda context: build(context, period=resolved))
+        parameters = _parameters(period=period, **{"from": first}, to=to)
+        return _bundle(answer, name, principal, parameters)
+
+
+_tenant_report(
+    "bas", "/bas", Bas, service.bas,
+    "BAS (Australia): GST worksheet G1-G9 and 1A for a month, quarter or year",
+)  # fmt: skip
+_tenant_report(
+    "vat-summary", "/vat-summary", VatSummary, service.vat_summary,
+    "VAT summary (EU): net and tax per rate, sales less refunds",
+)  # fmt: skip
+
+
+@router.get(
+    "/shifts/{shift_id}",
+    dependencies=[requires(Permission.REPORTS_READ)],
+    response_model=ShiftReport | ZReport,
+    responses={404: problem_doc("No such shift for this business")},
+)
+async def shift_report(shift_id: UUID, connection: TenantSnapshot) -> ShiftReport | ZReport:
+    """A shift's X report while it is open (read live), its Z report (the latest version
+    issued) once closed: the same functions the till's X and Z come from."""
+    repository = ShiftRepository.from_connection(connection)
+    shift = await shifts.get_shift(shifts=repository, shift_id=shift_id)
+    if shift.status == "open":
+        return await shifts.x_report(shifts=repository, shift_id=shift_id)
+    return await shifts.stored_z_report(shifts=repository, shift_id=shift_id)
+
+
+@router.get("/closures", dependencies=[requires(Permission.REPORTS_READ)])
+async def list_closures(
+    connection: TenantSnapshot,
+    location_id: Annotated[UUID | None, Query()] = None,
+    kind: Literal["day", "month", "year"] | None = None,
+    limit: Annotated[int, Query(ge=1, le=400)] = 100,
+) -> PeriodClosures:
+    """Period closures, latest period first; every version of a re-closed period."""
+    rows = await ReportsRepository.from_connection(connection).closures(location_id, kind, limit)
+    return PeriodClosures(items=[service.closure_out(row) for row in rows])
+
+
+@router.post(
+    "/closures",
+    status_code=201,
+    response_model=PeriodClosure,
+    dependencies=[requires(Permission.REPORTS_CLOSE)],
+    responses={
+        200: {"model": PeriodClosure, "description": "Already closed with these figures"},
+        404: _ERRORS[404],
+        409: problem_doc(
+            "The period has not ended (`period-not-ended`), or is being closed by another "
+            "request (`closure-in-progress`)"
+        ),
+        422: _ERRORS[422],
+    },
+)
+async def close_period(
+    body: ClosureRequest,
+    connection: TenantConnection,
+    principal: CurrentPrincipal,
+    response: Response,
+) -> PeriodClosure:
+    """Close a location's business day, month or year: its totals and running totals are
+    stored, hashed, and the digests appended to the audit chain. Safe to repeat: the same
+    figures answer the closure already made (200); changed figures (a late offline sale)
+    issue its next version (201, `late-arrival`)."""
+    context = await service.context(ReportsRepository.from_connection(connection))
+    closed = await service.close_period(
+        context,
+        audit=AuditLog.from_connection(connection, service="reports"),
+        principal=principal,
+        location_id=body.location_id,
+        kind=body.kind,
+        period=service.closable(body.kind, body.period),
+        now=datetime.now(UTC),
+    )
+    if not closed.created:
+        response.status_code = 200
+    return closed.closure

@@ -1,0 +1,381 @@
+"""Reports: read the facts of a location's business days (repository), add them up (the pure
+aggregator), and say which part of the audit log they come from. No SQL here, no commit.
+
+Reads run in one REPEATABLE READ snapshot (the router's), so a report's figures and its audit
+position agree: every write appends its audit entry in its own transaction, so the snapshot
+holds exactly the writes up to the chain head it reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal
+from uuid import UUID
+
+import rfc8785
+
+from libs.api.problems import Conflict, NotFound, Problem
+from libs.audit.append import Actor, AuditLog
+from libs.auth.principal import Principal
+from services.reports import aggregate
+from services.reports.days import BusinessCalendar, Period, PeriodError
+from services.reports.repository import Business, Days, Location, ReportsRepository
+from services.reports.schemas import (
+    AuditRange,
+    Bas,
+    DailySummary,
+    ItemMix,
+    LocationOut,
+    PeriodClosure,
+    PeriodOut,
+    Reconciliation,
+    Totals,
+    VatSummary,
+)
+
+# Where GST is reported on a BAS, and where VAT is.
+AU_REGION = "ap-southeast-2"
+EU_REGION = "eu-central-1"
+# Running totals of a location's first closure start from its first sale: any day before
+# halopos existed.
+BEGINNING = date(2000, 1, 1)
+
+
+class LocationNotFound(NotFound):
+    code = "location-not-found"
+    title = "No such location for this business"
+
+
+class InvalidPeriod(Problem):
+    status = 422
+    code = "invalid-period"
+    title = "The period cannot be read"
+
+
+class ReportNotApplicable(Conflict):
+    code = "report-not-applicable"
+    title = "This report is not for this business's tax system"
+
+
+class PeriodNotEnded(Conflict):
+    code = "period-not-ended"
+    title = "The period's last business day has not ended yet"
+
+
+class ClosureInProgress(Conflict):
+    code = "closure-in-progress"
+    title = "This period is being closed by another request; read the closures again"
+
+
+def resolve_period(text: str | None, first: date | None, last: date | None) -> Period:
+    """`period` (2026-11-21, 2026-11, 2026-Q3, 2026), or `from` and `to` (both days
+    included)."""
+    try:
+        if text is not None and first is None and last is None:
+            return Period.parse(text)
+        if text is None and first is not None and last is not None:
+            return Period.between(first, last)
+    except PeriodError as error:
+        raise InvalidPeriod(str(error)) from None
+    raise InvalidPeriod("Give either `period`, or both `from` and `to`.")
+
+
+def _period_out(period: Period) -> PeriodOut:
+    return PeriodOut(
+        kind=period.kind, label=period.label, first_day=period.first, last_day=period.last
+    )
+
+
+def _location_out(location: Location) -> LocationOut:
+    return LocationOut(
+        id=location.id,
+        name=location.name,
+        time_zone=location.time_zone,
+        business_day_cutoff_hour=location.business_day_cutoff_hour,
+    )
+
+
+def _calendar(location: Location) -> BusinessCalendar:
+    return BusinessCalendar.of(location.time_zone, location.business_day_cutoff_hour)
+
+
+def business_days(location: Location, first: date, last: date) -> Days:
+    return Days(days=[first + timedelta(n) for n in range((last - first).days + 1)],
+                bounds=_calendar(location).boundaries(first, last))  # fmt: skip
+
+
+def _whole(location: Location, first: date, last: date) -> Days:
+    """The same range as one bucket (for totals only), labelled with its first day."""
+    calendar = _calendar(location)
+    bounds = [calendar.start_of(first), calendar.start_of(last + timedelta(days=1))]
+    return Days(days=[first], bounds=bounds)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    repository: ReportsRepository
+    business: Business
+
+
+async def context(repository: ReportsRepository) -> Context:
+    business = await repository.business()
+    if business is None:  # a tenant provisioned without the orders service's settings
+        raise ReportNotApplicable("This business has no sales settings yet.")
+    return Context(repository, business)
+
+
+async def _location(repository: ReportsRepository, location_id: UUID) -> Location:
+    location = await repository.location(location_id)
+    if location is None:
+        raise LocationNotFound()
+    return location
+
+
+async def audit_range(repository: ReportsRepository, since: datetime) -> AuditRange:
+    seq, head = await repository.audit_head()
+    first = await repository.first_audit_seq_since(since)
+    return AuditRange(from_seq=first, through_seq=seq, through_hash=head.hex())
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports.
+
+
+async def daily_summary(context: Context, *, location_id: UUID, period: Period) -> DailySummary:
+    location = await _location(context.repository, location_id)
+    days = business_days(location, period.first, period.last)
+    facts = await context.repository.day_facts(location.id, days)
+    calendar = _calendar(location)
+    summaries = aggregate.daily_summaries(facts, [(day, calendar.hours(day)) for day in days.days])
+    return DailySummary(
+        location=_location_out(location),
+        period=_period_out(period),
+        currency=context.business.currency,
+        prices_include_tax=context.business.prices_include_tax,
+        days=summaries,
+        totals=aggregate.totals(facts),
+        audit=await audit_range(context.repository, days.bounds[0]),
+    )
+
+
+async def item_mix(context: Context, *, location_id: UUID, period: Period) -> ItemMix:
+    location = await _location(context.repository, location_id)
+    days = _whole(location, period.first, period.last)
+    lines, modifiers = await context.repository.line_facts(location.id, days)
+    items, categories, chosen, overall = aggregate.item_mix(lines, modifiers)
+    return ItemMix(
+        location=_location_out(location),
+        period=_period_out(period),
+        currency=context.business.currency,
+        prices_include_tax=context.business.prices_include_tax,
+        items=items,
+        categories=categories,
+        modifiers=chosen,
+        totals=overall,
+        audit=await audit_range(context.repository, days.bounds[0]),
+    )
+
+
+async def reconciliation(context: Context, *, location_id: UUID, period: Period) -> Reconciliation:
+    location = await _location(context.repository, location_id)
+    days = _whole(location, period.first, period.last)
+    shifts, totals = aggregate.reconcile(await context.repository.closed_shifts(location.id, days))
+    return Reconciliation(
+        location=_location_out(location),
+        period=_period_out(period),
+        currency=context.business.currency,
+        shifts=shifts,
+        totals=totals,
+        open_shifts=await context.repository.open_shift_count(location.id),
+        audit=await audit_range(context.repository, days.bounds[0]),
+    )
+
+
+async def _tenant_tax(
+    context: Context, period: Period
+) -> tuple[list[Location], list[aggregate.TaxFact], datetime]:
+    """Every location's tax facts over the period, each in its own business days."""
+    locations = await context.repository.locations()
+    facts: list[aggregate.TaxFact] = []
+    starts = []
+    for location in locations:
+        days = _whole(location, period.first, period.last)
+        starts.append(days.bounds[0])
+        facts += await context.repository.tax_facts(location.id, days)
+    since = min(starts, default=datetime.combine(period.first, datetime.min.time(), UTC))
+    return locations, facts, since
+
+
+async def bas(context: Context, *, period: Period) -> Bas:
+    if context.business.region != AU_REGION:
+        raise ReportNotApplicable("The BAS is for Australian businesses; use the VAT summary.")
+    locations, facts, since = await _tenant_tax(context, period)
+    figures = aggregate.bas(facts)
+    return Bas(
+        period=_period_out(period),
+        currency=context.business.currency,
+        labels=figures.labels,
+        decreasing_adjustments=figures.decreasing_adjustments,
+        gst_free_refunds_minor=figures.gst_free_refunds_minor,
+        worksheet_gst_minor=figures.worksheet_gst_minor,
+        invoice_gst_minor=figures.invoice_gst_minor,
+        locations=[_location_out(location) for location in locations],
+        audit=await audit_range(context.repository, since),
+    )
+
+
+async def vat_summary(context: Context, *, period: Period) -> VatSummary:
+    if context.business.region != EU_REGION:
+        raise ReportNotApplicable("The VAT summary is for EU businesses; use the BAS.")
+    locations, facts, since = await _tenant_tax(context, period)
+    rates = aggregate.vat_summary(facts)
+    return VatSummary(
+        period=_period_out(period),
+        currency=context.business.currency,
+        rates=rates,
+        net_minor=sum(row.net_minor for row in rates),
+        tax_minor=sum(row.tax_minor for row in rates),
+        locations=[_location_out(location) for location in locations],
+        audit=await audit_range(context.repository, since),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Period closures.
+
+
+def digest(value: Totals) -> bytes:
+    """SHA-256 over the totals' RFC 8785 canonical JSON (amounts are integers; rates are
+    strings, so no number is ever rounded by a reader)."""
+    return hashlib.sha256(rfc8785.dumps(json.loads(value.model_dump_json()))).digest()
+
+
+def closure_out(row: dict[str, Any]) -> PeriodClosure:
+    kind = row["kind"]
+    period = Period(kind, row["first_day"], row["last_day"])
+    return PeriodClosure(
+        id=row["id"],
+        location_id=row["location_id"],
+        kind=kind,
+        period=_period_out(period),
+        version=row["version"],
+        reason=row["reason"],
+        totals=Totals.model_validate(row["totals"]),
+        cumulative=Totals.model_validate(row["cumulative"]),
+        totals_sha256=bytes(row["totals_sha256"]).hex(),
+        cumulative_sha256=bytes(row["cumulative_sha256"]).hex(),
+        previous_id=row["previous_id"],
+        audit_through_seq=row["audit_through_seq"],
+        closed_by=row["closed_by"],
+        closed_at=row["closed_at"],
+    )
+
+
+def closable(kind: Literal["day", "month", "year"], text: str) -> Period:
+    try:
+        period = Period.parse(text)
+    except PeriodError as error:
+        raise InvalidPeriod(str(error)) from None
+    if period.kind != kind:
+        raise InvalidPeriod(f"{text!r} is not a {kind}: use 2026-11-21, 2026-11 or 2026.")
+    return period
+
+
+@dataclass(frozen=True, slots=True)
+class Closed:
+    closure: PeriodClosure
+    created: bool
+
+
+async def close_period(
+    context: Context,
+    *,
+    audit: AuditLog,
+    principal: Principal,
+    location_id: UUID,
+    kind: Literal["day", "month", "year"],
+    period: Period,
+    now: datetime,
+) -> Closed:
+    """Close a location's day, month or year: its totals, and the running totals continued
+    from the last closure of this kind before it, each hashed, the digests in an audit entry.
+
+    The tenant's audit chain head is locked first: no write of the tenant can commit while the
+    figures are read, and all those before the head have, so the closure is exactly the books
+    through `audit_through_seq`. Closing again with the same figures answers the closure
+    already made; with other figures (a sale recorded offline reached the server after the
+    close) it issues the next version, `late-arrival`."""
+    repository = context.repository
+    location = await _location(repository, location_id)
+    calendar = _calendar(location)
+    ends = calendar.start_of(period.last + timedelta(days=1))
+    if now < ends:
+        raise PeriodNotEnded(f"{period.label} ends at {ends.isoformat()}.")
+    through_seq, _ = await repository.audit_head(lock=True)
+
+    totals = aggregate.totals(
+        await repository.day_facts(location.id, _whole(location, period.first, period.last))
+    )
+    totals_digest = digest(totals)
+    latest = await repository.latest_closure(location.id, kind, period.first)
+    if latest is not None and bytes(latest["totals_sha256"]) == totals_digest:
+        return Closed(closure_out(latest), created=False)
+
+    previous = await repository.closure_before(location.id, kind, period.first)
+    if previous is None:
+        cumulative = aggregate.totals(
+            await repository.day_facts(location.id, _whole(location, BEGINNING, period.last))
+        )
+    else:
+        gap_first = previous["last_day"] + timedelta(days=1)
+        gap = aggregate.totals(
+            await repository.day_facts(location.id, _whole(location, gap_first, period.last))
+        )
+        cumulative = aggregate.add_totals(Totals.model_validate(previous["cumulative"]), gap)
+    cumulative_digest = digest(cumulative)
+
+    closure_id = uuid.uuid4()
+    version = 1 if latest is None else latest["version"] + 1
+    reason = "close" if latest is None else "late-arrival"
+    await audit.append(
+        actor=Actor.of(principal),
+        action="period.closed",
+        resource_type="period_closure",
+        resource_id=str(closure_id),
+        payload={
+            "location_id": str(location.id),
+            "kind": kind,
+            "period": period.label,
+            "version": version,
+            "reason": reason,
+            "totals_sha256": totals_digest.hex(),
+            "cumulative_sha256": cumulative_digest.hex(),
+            "previous_id": str(previous["id"]) if previous else None,
+            "audit_through_seq": through_seq,
+        },
+    )
+    row = await repository.insert_closure(
+        {
+            "id": closure_id,
+            "location_id": location.id,
+            "kind": kind,
+            "first_day": period.first,
+            "last_day": period.last,
+            "version": version,
+            "totals": json.loads(totals.model_dump_json()),
+            "cumulative": json.loads(cumulative.model_dump_json()),
+            "totals_sha256": totals_digest,
+            "cumulative_sha256": cumulative_digest,
+            "previous_id": previous["id"] if previous else None,
+            "audit_through_seq": through_seq,
+            "reason": reason,
+            "closed_by": principal.subject,
+        }
+    )
+    if row is None:
+        raise ClosureInProgress()
+    return Closed(closure_out(row), created=True)
