@@ -13,7 +13,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import asyncpg
 import pytest
@@ -253,6 +253,18 @@ async def _sync_operation(connection: asyncpg.Connection) -> uuid.UUID:
     return operation_id
 
 
+async def _period_closure(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> object:
+    # The reports role cannot write locations: the location `arrange_device` made.
+    values = {
+        "id": uuid.uuid4(), "location_id": await _venue(connection), "kind": "day",
+        "first_day": date(2026, 11, 21), "last_day": date(2026, 11, 21), "version": 1,
+        "totals": "{}", "cumulative": "{}", "totals_sha256": bytes(32),
+        "cumulative_sha256": bytes(32), "audit_through_seq": 0, "reason": "close",
+        "closed_by": "t",
+    }  # fmt: skip
+    return await _insert(connection, "reports.period_closures", values, tenant)
+
+
 async def _z_report(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> object:
     values = {
         "shift_id": await _shift(connection), "version": 1, "report": "{}", "reason": "close",
@@ -466,6 +478,7 @@ CASES: dict[str, TableCase] = {
         _made("orders.sync_flags", id=_uuid, device_id=_device, operation_id=_sync_operation),
     ),
     "orders.z_reports": TableCase("orders", "reason = 'close'", _z_report),
+    "reports.period_closures": TableCase("reports", "reason = 'close'", _period_closure),
 }  # fmt: skip
 
 
@@ -513,7 +526,7 @@ async def test_tenant_a_cannot_touch_tenant_b(
     tenant_a, tenant_b = uuid.uuid4(), uuid.uuid4()
     if table != "identity.tenants":  # that case creates the registry rows themselves
         await register(connect_as, tenant_a, tenant_b)
-    if table.startswith(("orders.", "bridge.")):
+    if table.startswith(("orders.", "bridge.", "reports.")):
         for tenant in (tenant_a, tenant_b):
             await arrange_device(connect_as, tenant)
     for tenant in (tenant_a, tenant_b):
@@ -564,7 +577,10 @@ async def test_tenant_a_cannot_touch_tenant_b(
             "row-level security" in message
             or (not granted and "permission denied" in message)
             or (table in ("audit.events", "audit.checkpoints") and "append-only" in message)
-            or (table in ("orders.receipts", "orders.z_reports") and "never changed" in message)
+            or (
+                table in ("orders.receipts", "orders.z_reports", "reports.period_closures")
+                and "never changed" in message
+            )
         ), message
 
     if acting_as == "owner":
