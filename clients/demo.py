@@ -10,7 +10,9 @@
    call signed with a fresh DPoP proof;
 7. the till refreshes its session and reads the order back with the new access token;
 8. the customer pays cash and the till closes the order: the receipt is issued and its print
-   job queued for the venue's Bridge (run the reference agent to print it, docs/bridge.md).
+   job queued for the venue's Bridge (run the reference agent to print it, docs/bridge.md);
+9. (`make demo`) the accountant signs in and reads the daily summary of the last days;
+10. and downloads this quarter's BAS (AU) or VAT summary (EU) bundle: JSON, CSV, manifest.
 
     python -m clients.demo --url http://127.0.0.1:8000 --business <tenant id> \\
         --location <location id> --manager-email ... --manager-password ... \\
@@ -23,9 +25,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import sys
 import uuid
+import zipfile
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -86,8 +91,11 @@ async def run_demo(
     cashier: str,
     pin: str,
     currency: str = "AUD",
+    accountant_email: str | None = None,
+    accountant_password: str | None = None,
 ) -> None:
-    """`currency` is the business's; the menu and the order must be priced in it."""
+    """`currency` is the business's; the menu and the order must be priced in it. With an
+    accountant's credentials, the books are read last."""
     async with httpx.AsyncClient(base_url=url, timeout=10) as client:
         browser = DeviceKey.generate()
         signed_in = await client.post(
@@ -156,6 +164,47 @@ async def run_demo(
             "8. paid in cash and closed; receipt issued and queued for the Bridge's printer",
             {key: receipt[key] for key in ("number", "total_minor", "currency")},
         )
+        if accountant_email and accountant_password:
+            await read_the_books(
+                client, business=business, location=location, email=accountant_email,
+                password=accountant_password, currency=currency,
+            )  # fmt: skip
+
+
+async def read_the_books(
+    client: httpx.AsyncClient, *, business: str, location: str, email: str, password: str,
+    currency: str,
+) -> None:  # fmt: skip
+    """The accountant signs in to the back office, reads the sales of the last days and
+    downloads this quarter's BAS (Australia) or VAT summary (EU) as a filing bundle."""
+    browser = DeviceKey.generate()
+    signed_in = await client.post(
+        "/v1/auth/password",
+        json={"business": business, "email": email, "password": password},
+        auth=DPoPAuth(browser),
+    )
+    signed_in.raise_for_status()
+    accountant = DPoPAuth(browser, signed_in.json()["access_token"])
+    today = date.today()
+    days = {"from": str(today - timedelta(days=1)), "to": str(today + timedelta(days=1))}
+    summary = await client.get(
+        "/v1/reports/daily-summary", params={"location_id": location, **days}, auth=accountant
+    )
+    summary.raise_for_status()
+    totals = summary.json()["totals"]
+    _show(
+        "9. accountant signed in; the daily summary of the last days",
+        {key: totals[key] for key in ("orders", "sales_including_tax_minor", "tax_minor")},
+    )
+    report = "bas" if currency == "AUD" else "vat-summary"
+    quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    bundle = await client.get(
+        f"/v1/reports/{report}/export", params={"period": quarter}, auth=accountant
+    )
+    bundle.raise_for_status()
+    with zipfile.ZipFile(io.BytesIO(bundle.content)) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    _show(f"10. this quarter's {report} bundle: its manifest", manifest)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -41,8 +41,9 @@ def _demo(arguments: argparse.Namespace) -> int:
 
     demo = DEMO_BY_KEY[arguments.tenant]
     staff = {person.role: person for person in demo_staff(demo)}
-    manager, cashier = staff["manager"], staff["cashier"]
+    manager, cashier, accountant = staff["manager"], staff["cashier"], staff["accountant"]
     assert manager.password is not None
+    assert accountant.password is not None
     assert cashier.pin is not None
     asyncio.run(
         run_demo(
@@ -54,6 +55,8 @@ def _demo(arguments: argparse.Namespace) -> int:
             cashier=str(cashier.staff_id),
             pin=cashier.pin,
             currency=demo.currency,
+            accountant_email=accountant.email,
+            accountant_password=accountant.password,
         )
     )
     return 0

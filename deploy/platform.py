@@ -187,7 +187,7 @@ def _print_banner(prepared: PreparedDatabase) -> None:
             secrets = [f"password {person.password}"] if person.password else []
             secrets += [f"PIN {person.pin}"] if person.pin else []
             lines.append(
-                f"        {person.role:<8} {person.email}  staff {person.staff_id}  "
+                f"        {person.role:<10} {person.email}  staff {person.staff_id}  "
                 + ", ".join(secrets)
             )
     lines += [

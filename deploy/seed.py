@@ -67,7 +67,8 @@ def demo_staff(demo: DemoTenant) -> list[DemoStaff]:
 
     domain = f"{demo.key}.demo.halopos.example"
     people = [("owner", "Olive Owner", True, False), ("manager", "Max Manager", True, True),
-              ("cashier", "Casey Cashier", False, True)]  # fmt: skip
+              ("cashier", "Casey Cashier", False, True),
+              ("accountant", "Ada Accountant", True, False)]  # fmt: skip
     return [
         DemoStaff(
             role=role,

@@ -123,8 +123,8 @@ def upgrade() -> None:
     op.execute(f"SET LOCAL ROLE {OWNER_ROLE}")
     for table in _tables():
         create_tenant_table(table)
-    for name, table, columns in INDEXES:
-        op.create_index(name, table, columns, schema="orders")
+    for name, indexed, columns in INDEXES:
+        op.create_index(name, indexed, columns, schema="orders")
     for statement in (*CLOSURES_IMMUTABLE, *GRANTS):
         op.execute(statement)
     op.execute("RESET ROLE")
@@ -136,8 +136,8 @@ def downgrade() -> None:
         op.execute(f"REVOKE SELECT ON {tables} FROM halopos_reports")
     op.execute("REVOKE ALL ON audit.events, audit.chain_heads FROM halopos_reports")
     op.execute("REVOKE USAGE ON SCHEMA identity, orders, audit FROM halopos_reports")
-    for name, table, _ in reversed(INDEXES):
-        op.drop_index(name, table, schema="orders")
+    for name, indexed, _ in reversed(INDEXES):
+        op.drop_index(name, indexed, schema="orders")
     op.execute("DROP TABLE reports.period_closures")
     op.execute("DROP FUNCTION reports.refuse_closure_change()")
     op.execute("RESET ROLE")
