@@ -24,6 +24,9 @@ PeriodKind = Literal["day", "month", "quarter", "year", "range"]
 # The longest range a report covers: a year and a day (a financial year that starts on a
 # business day, plus the day a 366-day year adds).
 MAX_DAYS = 367
+# Years a period may fall in. Outside them a day's boundary may not exist at all (the day
+# after 31 December 9999, or a day of year 1 starting in year 0 in UTC), and no sale does.
+YEARS = range(2000, 3000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +78,11 @@ class PeriodError(ValueError):
     """A period that cannot be read, or one longer than a report covers."""
 
 
-_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
-_QUARTER = re.compile(r"(\d{4})-Q([1-4])")
-_YEAR = re.compile(r"(\d{4})")
+# ASCII digits only: a period is echoed into an export's manifest as it was read.
+_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+_QUARTER = re.compile(r"([0-9]{4})-Q([1-4])")
+_YEAR = re.compile(r"([0-9]{4})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +113,16 @@ class Period:
     def parse(cls, text: str) -> Period:
         """`2026-11-21` (a day), `2026-11` (a month), `2026-Q3` (a calendar quarter),
         `2026` (a year)."""
+        period = cls._read(text)
+        period._check_years()
+        return period
+
+    def _check_years(self) -> None:
+        if self.first.year not in YEARS or self.last.year not in YEARS:
+            raise PeriodError(f"Periods run from {YEARS.start} to {YEARS.stop - 1}.")
+
+    @classmethod
+    def _read(cls, text: str) -> Period:
         try:
             if match := _DAY.fullmatch(text):
                 day = date(*(int(part) for part in match.groups()))
@@ -139,4 +153,6 @@ class Period:
             raise PeriodError("The period ends before it starts.")
         if (last - first).days + 1 > MAX_DAYS:
             raise PeriodError(f"A report covers at most {MAX_DAYS} days.")
-        return cls("range", first, last)
+        period = cls("range", first, last)
+        period._check_years()
+        return period
