@@ -43,6 +43,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m bench.audit
 	$(BIN)/python -m bench.printing
 	$(BIN)/python -m bench.sync
+	$(BIN)/python -m bench.reports
 
 ## Regenerate docs/rbac.md from libs/rbac (a test fails when it is stale).
 rbac-docs: $(VENV)/.installed
