@@ -386,6 +386,12 @@ order_lines = tenant_table(
     schema="orders",
 )
 
+# The few voided lines, for the reports' void totals (services/reports).
+sa.Index(
+    "ix_order_lines_voided", order_lines.c.tenant_id, order_lines.c.order_id,
+    postgresql_where=order_lines.c.status == "voided",
+)  # fmt: skip
+
 # Approved, declined and timed-out attempts alike: a card declined is a fact of the sale.
 # Only approved payments count towards the order. Never a card number: scheme, last 4, auth
 # code and the terminal's reference are all a terminal reports.

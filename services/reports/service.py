@@ -122,6 +122,7 @@ class Context:
 
 
 async def context(repository: ReportsRepository) -> Context:
+    await repository.plan_each_range()
     business = await repository.business()
     if business is None:  # a tenant provisioned without the orders service's settings
         raise ReportNotApplicable("This business has no sales settings yet.")
