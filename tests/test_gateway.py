@@ -150,7 +150,7 @@ async def raw_status(url: str, method: str, target: str, headers: dict[str, str]
 @pytest.mark.parametrize(
     ("method", "target"),
     [
-        ("GET", "/v1/reports/daily-summary"),
+        ("GET", "/v1/reports/no-such-report"),
         ("DELETE", "/v1/orders/123"),
         ("GET", "/internal/admin"),
         ("GET", "/v1/orders/.."),

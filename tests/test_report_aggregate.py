@@ -48,12 +48,12 @@ from services.reports.schemas import (
     CountAmount,
     ItemMixRow,
     ModifierMixRow,
-    RefundTotals,
+    RefundsSummary,
     TaxRateTotal,
     TenderReconciliation,
     TenderTotal,
     Totals,
-    VoidTotals,
+    VoidsSummary,
 )
 
 FRIDAY, SATURDAY, SUNDAY = date(2026, 10, 2), date(2026, 10, 3), date(2026, 10, 4)
@@ -154,13 +154,13 @@ SATURDAY_TOTALS = Totals(
     tips_minor=300,  # B's tip: paid, not a sale, not taxed
     rounding_minor=-2,
     average_ticket_minor=976,  # 2927 / 3 = 975.67 -> 976
-    refunds=RefundTotals(
+    refunds=RefundsSummary(
         count=2,
         amount_minor=795,  # 300 + 495
         tax_minor=45,
         tax=[rate_total(GST, 450, 45, 495), rate_total(GST_FREE, 300, 0, 300)],
     ),
-    voids=VoidTotals(
+    voids=VoidsSummary(
         orders=CountAmount(count=1, amount_minor=450),
         lines=CountAmount(count=1, amount_minor=500),
     ),

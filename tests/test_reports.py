@@ -285,6 +285,9 @@ async def test_an_accountant_gets_every_report_through_the_gateway_as_json_csv_a
     saturday = _location(au_till, period="2026-11-21")
 
     async with httpx.AsyncClient(base_url=live_stack.gateway) as gateway:
+        # Integrators find the reports in the merged OpenAPI document.
+        spec = (await gateway.get("/openapi.json")).json()
+        assert spec["paths"]["/v1/reports/bas"]["get"]["x-permission"] == "reports:read"
         for path, params, auth in (
             ("daily-summary", saturday, au_accountant),
             ("item-mix", saturday, au_accountant),

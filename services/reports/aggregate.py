@@ -24,14 +24,14 @@ from services.reports.schemas import (
     DaySummary,
     ItemMixRow,
     ModifierMixRow,
-    RefundTotals,
+    RefundsSummary,
     ShiftReconciliation,
     TaxRateTotal,
     TenderReconciliation,
     TenderTotal,
     Totals,
     VatRate,
-    VoidTotals,
+    VoidsSummary,
 )
 
 TENDERS = ("cash", "card")
@@ -206,13 +206,13 @@ def totals(facts: DayFacts) -> Totals:
         tips_minor=sum(fact.tips_minor for fact in facts.sales),
         rounding_minor=sum(fact.rounding_minor for fact in facts.sales),
         average_ticket_minor=round_half_up(including_tax, orders) if orders else 0,
-        refunds=RefundTotals(
+        refunds=RefundsSummary(
             count=sum(fact.count for fact in facts.refunds),
             amount_minor=sum(fact.amount_minor for fact in facts.refunds),
             tax_minor=sum(fact.tax_minor for fact in facts.refunds),
             tax=tax_by_rate(refunded),
         ),
-        voids=VoidTotals(
+        voids=VoidsSummary(
             orders=CountAmount(
                 count=sum(fact.orders for fact in facts.voids),
                 amount_minor=sum(fact.orders_minor for fact in facts.voids),
@@ -282,13 +282,13 @@ def add_totals(first: Totals, second: Totals) -> Totals:
         tips_minor=first.tips_minor + second.tips_minor,
         rounding_minor=first.rounding_minor + second.rounding_minor,
         average_ticket_minor=round_half_up(including_tax, orders) if orders else 0,
-        refunds=RefundTotals(
+        refunds=RefundsSummary(
             count=first.refunds.count + second.refunds.count,
             amount_minor=first.refunds.amount_minor + second.refunds.amount_minor,
             tax_minor=first.refunds.tax_minor + second.refunds.tax_minor,
             tax=tax(first.refunds.tax, second.refunds.tax),
         ),
-        voids=VoidTotals(
+        voids=VoidsSummary(
             orders=CountAmount(
                 count=first.voids.orders.count + second.voids.orders.count,
                 amount_minor=first.voids.orders.amount_minor + second.voids.orders.amount_minor,

@@ -11,6 +11,11 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# The till's X and Z reports' own: one schema of each in the published API (schemas of one
+# name must be the same in every service, or the gateway's merged OpenAPI refuses them).
+from services.orders.shifts.reports import CountAmount as CountAmount
+from services.orders.shifts.reports import TaxRateTotal as TaxRateTotal
+
 Tender = Literal["cash", "card"]
 
 
@@ -38,26 +43,14 @@ class LocationOut(BaseModel):
     business_day_cutoff_hour: int = Field(description="Local hour a business day starts")
 
 
-class CountAmount(BaseModel):
-    count: int
-    amount_minor: int
-
-
-class TaxRateTotal(BaseModel):
-    rate: Decimal = Field(description="Percent, e.g. 10.000")
-    net_minor: int
-    tax_minor: int
-    gross_minor: int
-
-
-class RefundTotals(BaseModel):
+class RefundsSummary(BaseModel):
     count: int
     amount_minor: int = Field(description="Given back, tax included")
     tax_minor: int
     tax: list[TaxRateTotal] = Field(description="Refunded per rate, highest first")
 
 
-class VoidTotals(BaseModel):
+class VoidsSummary(BaseModel):
     orders: CountAmount = Field(description="Orders voided as a whole (their totals)")
     lines: CountAmount = Field(description="Lines voided from orders that were paid")
 
@@ -92,8 +85,8 @@ class Totals(BaseModel):
     average_ticket_minor: int = Field(
         description="sales including tax / orders, rounded half up (0 without orders)"
     )
-    refunds: RefundTotals
-    voids: VoidTotals
+    refunds: RefundsSummary
+    voids: VoidsSummary
     payments: list[TenderTotal]
 
 
