@@ -13,9 +13,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from uuid import UUID
 
+from services.orders.pricing import round_half_up
 from services.reports.schemas import (
     BasAdjustment,
     BasLabel,
@@ -36,18 +38,11 @@ from services.reports.schemas import (
 
 TENDERS = ("cash", "card")
 RATE_PLACES = Decimal("0.001")
-# Australian GST: a tenth of the price before GST, so 1/11 of a price that includes it.
-GST_RATE = Decimal("10.000")
 ZERO_RATE = Decimal("0.000")
 
 
 def rate(value: object) -> Decimal:
     return Decimal(str(value)).quantize(RATE_PLACES)
-
-
-def round_half_up(numerator: int, denominator: int) -> int:
-    """numerator / denominator to the nearest whole number, halves away from zero."""
-    return int((Decimal(numerator) / Decimal(denominator)).to_integral_value(ROUND_HALF_UP))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,7 +200,7 @@ def totals(facts: DayFacts) -> Totals:
         tax=tax,
         tips_minor=sum(fact.tips_minor for fact in facts.sales),
         rounding_minor=sum(fact.rounding_minor for fact in facts.sales),
-        average_ticket_minor=round_half_up(including_tax, orders) if orders else 0,
+        average_ticket_minor=round_half_up(Fraction(including_tax, orders)) if orders else 0,
         refunds=RefundsSummary(
             count=sum(fact.count for fact in facts.refunds),
             amount_minor=sum(fact.amount_minor for fact in facts.refunds),
@@ -255,59 +250,53 @@ def daily_summaries(facts: DayFacts, days: Sequence[tuple[date, float]]) -> list
     ]
 
 
+def facts_of(summary: Totals) -> DayFacts:
+    """A run of days' totals as the facts they add up from (all on one day): totals can be
+    added to more facts, or to each other, by the same arithmetic as everything else."""
+    day = date.min
+    taxes = [(group, False) for group in summary.tax]
+    taxes += [(group, True) for group in summary.refunds.tax]
+    return DayFacts(
+        sales=[
+            SalesFact(
+                day=day, orders=summary.orders, covers=summary.covers,
+                gross_minor=summary.gross_sales_minor, discounts_minor=summary.discounts_minor,
+                service_charges_minor=summary.service_charges_minor,
+                tips_minor=summary.tips_minor, rounding_minor=summary.rounding_minor,
+            )
+        ],
+        tax=[
+            TaxFact(day, group.rate, group.net_minor, group.tax_minor, group.gross_minor, refund)
+            for group, refund in taxes
+        ],
+        refunds=[
+            RefundFact(day, summary.refunds.count, summary.refunds.amount_minor,
+                       summary.refunds.tax_minor)
+        ],
+        voids=[
+            VoidFact(
+                day, summary.voids.orders.count, summary.voids.orders.amount_minor,
+                summary.voids.lines.count, summary.voids.lines.amount_minor,
+            )
+        ],
+        tenders=[
+            TenderFact(day, tender.tender, tender.count, tender.paid_minor, tender.refunded_minor)
+            for tender in summary.payments
+        ],
+    )  # fmt: skip
+
+
 def add_totals(first: Totals, second: Totals) -> Totals:
     """Two runs of days added together (a closure's running totals)."""
-
-    def tax(a: list[TaxRateTotal], b: list[TaxRateTotal]) -> list[TaxRateTotal]:
-        return tax_by_rate(
-            TaxFact(date.min, group.rate, group.net_minor, group.tax_minor, group.gross_minor)
-            for group in (*a, *b)
+    one, other = facts_of(first), facts_of(second)
+    return totals(
+        DayFacts(
+            sales=[*one.sales, *other.sales],
+            tax=[*one.tax, *other.tax],
+            refunds=[*one.refunds, *other.refunds],
+            voids=[*one.voids, *other.voids],
+            tenders=[*one.tenders, *other.tenders],
         )
-
-    paid = {t.tender: t for t in first.payments}
-    orders = first.orders + second.orders
-    including_tax = first.sales_including_tax_minor + second.sales_including_tax_minor
-    return Totals(
-        orders=orders,
-        covers=first.covers + second.covers,
-        gross_sales_minor=first.gross_sales_minor + second.gross_sales_minor,
-        discounts_minor=first.discounts_minor + second.discounts_minor,
-        service_charges_minor=first.service_charges_minor + second.service_charges_minor,
-        net_sales_minor=first.net_sales_minor + second.net_sales_minor,
-        sales_excluding_tax_minor=first.sales_excluding_tax_minor
-        + second.sales_excluding_tax_minor,
-        tax_minor=first.tax_minor + second.tax_minor,
-        sales_including_tax_minor=including_tax,
-        tax=tax(first.tax, second.tax),
-        tips_minor=first.tips_minor + second.tips_minor,
-        rounding_minor=first.rounding_minor + second.rounding_minor,
-        average_ticket_minor=round_half_up(including_tax, orders) if orders else 0,
-        refunds=RefundsSummary(
-            count=first.refunds.count + second.refunds.count,
-            amount_minor=first.refunds.amount_minor + second.refunds.amount_minor,
-            tax_minor=first.refunds.tax_minor + second.refunds.tax_minor,
-            tax=tax(first.refunds.tax, second.refunds.tax),
-        ),
-        voids=VoidsSummary(
-            orders=CountAmount(
-                count=first.voids.orders.count + second.voids.orders.count,
-                amount_minor=first.voids.orders.amount_minor + second.voids.orders.amount_minor,
-            ),
-            lines=CountAmount(
-                count=first.voids.lines.count + second.voids.lines.count,
-                amount_minor=first.voids.lines.amount_minor + second.voids.lines.amount_minor,
-            ),
-        ),
-        payments=[
-            TenderTotal(
-                tender=t.tender,
-                count=t.count + paid[t.tender].count,
-                paid_minor=t.paid_minor + paid[t.tender].paid_minor,
-                refunded_minor=t.refunded_minor + paid[t.tender].refunded_minor,
-                net_minor=t.net_minor + paid[t.tender].net_minor,
-            )
-            for t in second.payments
-        ],
     )
 
 
@@ -475,7 +464,7 @@ def bas(tax: Iterable[TaxFact]) -> BasFigures:
     g6 = g1 - g5
     g7 = 0
     g8 = g6 + g7
-    g9 = round_half_up(g8, 11)
+    g9 = round_half_up(Fraction(g8, 11))
     invoice_gst = sum(fact.tax_minor for fact in sales)
     labels = [
         _label("G1", "Total sales (including any GST)", g1),

@@ -423,14 +423,6 @@ class ReportsRepository:
 
     # --- period closures --------------------------------------------------------------------
 
-    async def closure(self, closure_id: UUID) -> dict[str, Any] | None:
-        row = (
-            await self._connection.execute(
-                sa.select(period_closures).where(period_closures.c.id == closure_id)
-            )
-        ).first()
-        return row._asdict() if row else None
-
     async def latest_closure(
         self, location_id: UUID, kind: str, first_day: date
     ) -> dict[str, Any] | None:

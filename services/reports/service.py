@@ -22,7 +22,7 @@ from libs.api.problems import Conflict, NotFound, Problem
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
 from services.reports import aggregate
-from services.reports.days import BusinessCalendar, Period, PeriodError
+from services.reports.days import YEARS, BusinessCalendar, Period, PeriodError
 from services.reports.repository import Business, Days, Location, ReportsRepository
 from services.reports.schemas import (
     AuditRange,
@@ -40,9 +40,9 @@ from services.reports.schemas import (
 # Where GST is reported on a BAS, and where VAT is.
 AU_REGION = "ap-southeast-2"
 EU_REGION = "eu-central-1"
-# Running totals of a location's first closure start from its first sale: any day before
-# halopos existed.
-BEGINNING = date(2000, 1, 1)
+# Running totals of a location's first closure start from its first sale: no sale is
+# earlier than the first year a period may fall in.
+BEGINNING = date(YEARS.start, 1, 1)
 
 
 class LocationNotFound(NotFound):
