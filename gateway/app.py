@@ -34,7 +34,9 @@ from libs.api.problems import (
 )
 from libs.api.request_context import REQUEST_ID_HEADER, RequestIdMiddleware, current_request_id
 from libs.auth.dependencies import verified_principal
+from libs.auth.principal import Principal
 from libs.auth.tokens import TokenVerifier
+from libs.billing.entitlement import Entitlement, EntitlementCache, enforce, read_entitlement
 from libs.bridge.tokens import BridgeTokenVerifier
 from libs.config import SERVICES, platform_settings, service_database_url, upstream_url
 from libs.rbac.guard import ensure_allowed
@@ -90,8 +92,8 @@ def create_app(
     """With no arguments, reads its settings from the environment (`uvicorn --factory`).
 
     The database is the gateway's own login (HALOPOS_GATEWAY_DATABASE_URL), used only to
-    spend the DPoP proofs it accepts in the ledger every gateway instance shares and to read
-    Bridge tokens' digests."""
+    spend the DPoP proofs it accepts in the ledger every gateway instance shares, to read
+    Bridge tokens' digests, and to read the tenant's subscription status (entitlement)."""
     settings = platform_settings()
     own_process = database is None
     if own_process:
@@ -113,6 +115,13 @@ def create_app(
         public_url,
         BridgeTokenVerifier(database),
     )
+
+    async def read_entitlement_of(principal: Principal) -> Entitlement:
+        async with database.transaction(principal) as connection:
+            return await read_entitlement(connection)
+
+    # The tenant's subscription: a read-only one stops new sales here, and again at the service.
+    entitlements = EntitlementCache(read_entitlement_of)
     forwarder = forwarder or forwarder_from_name(
         os.environ.get("HALOPOS_GATEWAY_CLIENT", "aiohttp")
     )
@@ -188,6 +197,8 @@ def create_app(
             principal = await verified_principal(request)
             limit(principal_limiter, f"principal:{principal.tenant_id}:{principal.subject}")
             ensure_allowed(principal, route.permission)
+            if not route.served_read_only:
+                enforce(await entitlements.of(principal), request.scope)
 
         # The path exactly as received: the service checks the same DPoP proof against it.
         raw_path = request.scope.get("raw_path")

@@ -22,11 +22,17 @@ AUDIT_EVENTS_OID = (
     "SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
     "WHERE n.nspname = 'audit' AND c.relname = 'events'"
 )
-# The one deliberate exception to "one policy, the tenant predicate" and "no SECURITY DEFINER"
-# (deploy/migrations/versions/20261125_0900_audit_checkpoints.py): the periodic checkpoint
-# signer learns which tenants have unsigned entries, and nothing else about them.
-CHECKPOINT_SCAN_TABLES = {"audit.chain_heads", "audit.checkpoints"}
-DEPARSED_CHECKPOINT_SCAN = "(current_setting('halopos.checkpoint_scan'::text, true) = 'on'::text)"
+# The deliberate exceptions to "one policy, the tenant predicate" and "no SECURITY DEFINER":
+# a background job learns which tenants have work waiting, and nothing else about them. The
+# periodic checkpoint signer (20261125_0900_audit_checkpoints.py) learns which tenants have
+# unsigned entries; the billing worker (20261129_0900_billing.py), which have Stripe events
+# not yet applied. Each is a SELECT policy for the NOLOGIN owner alone, on a setting only the
+# function turns on.
+SCAN_POLICIES = {
+    "audit.chain_heads": ("checkpoint_scan", "halopos.checkpoint_scan"),
+    "audit.checkpoints": ("checkpoint_scan", "halopos.checkpoint_scan"),
+    "billing.stripe_events": ("pending_scan", "halopos.billing_event_scan"),
+}
 assert TENANT_PREDICATE == "tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid"
 
 
@@ -62,11 +68,12 @@ async def test_every_table_is_tenant_scoped_with_forced_rls(admin: asyncpg.Conne
             table["schema"],
             table["name"],
         )
-        if where in CHECKPOINT_SCAN_TABLES:
-            scan = policies.pop(0)
-            assert scan["policyname"] == "checkpoint_scan", where
+        if where in SCAN_POLICIES:
+            name, setting = SCAN_POLICIES[where]
+            scan = next(policy for policy in policies if policy["policyname"] == name)
+            policies.remove(scan)
             assert (scan["cmd"], list(scan["roles"])) == ("SELECT", [OWNER_ROLE]), where
-            assert scan["qual"] == DEPARSED_CHECKPOINT_SCAN, where
+            assert scan["qual"] == f"(current_setting('{setting}'::text, true) = 'on'::text)"
         assert len(policies) == 1, f"{where} must have exactly one policy"
         policy = policies[0]
         assert policy["cmd"] == "ALL" and policy["permissive"] == "PERMISSIVE", where
@@ -199,7 +206,7 @@ async def test_views_are_security_invoker(admin: asyncpg.Connection) -> None:
         assert "security_invoker=true" in (view["reloptions"] or []), view["relname"]
 
 
-async def test_the_only_security_definer_function_reveals_tenant_ids_only(
+async def test_the_only_security_definer_functions_reveal_tenant_ids_only(
     admin: asyncpg.Connection,
 ) -> None:
     definers = await admin.fetch(
@@ -209,17 +216,21 @@ async def test_the_only_security_definer_function_reveals_tenant_ids_only(
         " ARRAY(SELECT grantee::regrole::text FROM aclexplode(p.proacl)"
         "       WHERE privilege_type = 'EXECUTE' AND grantee <> p.proowner) AS executors"
         " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
-        " WHERE p.prosecdef AND n.nspname = ANY($1::text[])",
+        " WHERE p.prosecdef AND n.nspname = ANY($1::text[]) ORDER BY 1",
         SCHEMAS,
     )
     assert [dict(row) for row in definers] == [
         {
-            "name": "audit.tenants_awaiting_checkpoint",
+            "name": name,
             "proretset": True,
             "returns": "uuid",
             "pronargs": 0,
             "proconfig": ["search_path=pg_catalog, pg_temp"],
             "owner": OWNER_ROLE,
-            "executors": ["halopos_audit"],
+            "executors": [executor],
         }
+        for name, executor in (
+            ("audit.tenants_awaiting_checkpoint", "halopos_audit"),
+            ("billing.tenants_with_pending_events", "halopos_billing"),
+        )
     ]

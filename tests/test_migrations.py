@@ -20,13 +20,14 @@ from libs.audit.models import metadata as audit_metadata
 from libs.auth.models import metadata as auth_metadata
 from libs.bridge.models import metadata as bridge_metadata
 from libs.tenancy.database import async_dsn
+from services.billing.models import metadata as billing_metadata
 from services.identity.models import metadata as identity_metadata
 from services.orders.models import metadata as orders_metadata
 from services.reports.models import metadata as reports_metadata
 
 MODELS = (
     identity_metadata, orders_metadata, audit_metadata, auth_metadata, bridge_metadata,
-    reports_metadata,
+    reports_metadata, billing_metadata,
 )  # fmt: skip
 SCHEMAS = {"identity", "orders", "audit", "reports", "billing", "bridge", "auth"}
 

@@ -479,6 +479,16 @@ CASES: dict[str, TableCase] = {
     ),
     "orders.z_reports": TableCase("orders", "reason = 'close'", _z_report),
     "reports.period_closures": TableCase("reports", "reason = 'close'", _period_closure),
+    "billing.accounts": TableCase(
+        "billing", "stripe_customer_id = 'cus_moved'",
+        _row("billing.accounts", stripe_customer_id=lambda: f"cus_{uuid.uuid4().hex[:14]}"),
+    ),
+    "billing.stripe_events": TableCase(
+        "billing", "outcome = 'applied', processed_at = now()",
+        _row("billing.stripe_events", id=lambda: f"evt_{uuid.uuid4().hex}",
+             type="customer.subscription.updated", object_id="sub_1",
+             stripe_created=lambda: datetime.now(UTC), livemode=False, payload="{}"),
+    ),
 }  # fmt: skip
 
 

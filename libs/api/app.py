@@ -22,6 +22,7 @@ from libs.auth.dpop import DPoPVerifier
 from libs.auth.keys import RemoteKeySource
 from libs.auth.spent import SpentTokens
 from libs.auth.tokens import TokenVerifier
+from libs.billing.entitlement import GraceHeaderMiddleware
 from libs.config import platform_settings, service_database_url
 from libs.tenancy.database import TenantDatabase
 
@@ -96,7 +97,9 @@ def create_service_app(
         public_url,
         bridges(database) if bridges else None,
     )
-    # The last added runs first: request ids, the access log, then the card guard.
+    # The last added runs first: request ids, the access log, the card guard, then the
+    # billing grace warning (set by the entitlement check: libs/billing/entitlement.py).
+    app.add_middleware(GraceHeaderMiddleware)
     app.add_middleware(CardDataGuard)
     app.add_middleware(AccessLogMiddleware, service=name)
     app.add_middleware(RequestIdMiddleware)

@@ -25,12 +25,19 @@ def render() -> str:
         "",
         "## Routes",
         "",
-        "| method | path | service | permission |",
-        "| --- | --- | --- | --- |",
+        "*Read-only subscription*: whether the route is still served while the business's",
+        "subscription is canceled or unpaid (docs/billing.md); a refused one answers 403",
+        "`subscription-read-only`.",
+        "",
+        "| method | path | service | permission | read-only subscription |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for route in ROUTES:
         needs = f"`{route.permission.value}`" if route.permission else "public"
-        lines.append(f"| {route.method} | `{route.path}` | {route.service} | {needs} |")
+        served = "served" if route.served_read_only else "refused"
+        lines.append(
+            f"| {route.method} | `{route.path}` | {route.service} | {needs} | {served} |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -103,17 +103,29 @@ class Route:
     """One public route: the service that serves it and the permission it needs.
 
     `permission=None` marks a public route (health, key discovery, sign-in).
+
+    `read_only_ok`: whether the route is still served while the tenant's subscription is
+    read-only (libs/billing/entitlement.py). Reads and public routes are; a write is only
+    when marked here: closing the books, security, billing itself, and what only finishes
+    work already recorded. New sales, shifts, menu and tax changes are not.
     """
 
     method: str
     path: str
     service: str
     permission: Permission | None
+    read_only_ok: bool | None = field(default=None, compare=False)
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         regex = re.sub(r"\\\{[a-z_]+\\\}", "[^/]+", re.escape(self.path))
         object.__setattr__(self, "pattern", re.compile(f"^{regex}$"))
+
+    @property
+    def served_read_only(self) -> bool:
+        if self.read_only_ok is not None:
+            return self.read_only_ok
+        return self.method in ("GET", "HEAD") or self.permission is None
 
     def matches(self, method: str, path: str) -> bool:
         return self.method == method and self.pattern.match(path) is not None
@@ -136,7 +148,9 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/receipts/{receipt_id}", "orders", P.ORDERS_READ),
     # Printing: the kitchen and bar get an order's new lines; a manager reprints a receipt.
     Route("POST", "/v1/orders/{order_id}/fire", "orders", P.ORDERS_UPDATE),
-    Route("POST", "/v1/receipts/{receipt_id}/reprint", "orders", P.RECEIPTS_REPRINT),
+    Route(
+        "POST", "/v1/receipts/{receipt_id}/reprint", "orders", P.RECEIPTS_REPRINT, read_only_ok=True
+    ),
     # Shifts: cash sessions per register (the device the session is bound to).
     Route("POST", "/v1/shifts", "orders", P.SHIFTS_OPERATE),
     Route("GET", "/v1/shifts", "orders", P.SHIFTS_READ),
@@ -144,16 +158,16 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/shifts/{shift_id}", "orders", P.SHIFTS_READ),
     Route("POST", "/v1/shifts/{shift_id}/cash-movements", "orders", P.SHIFTS_OPERATE),
     Route("GET", "/v1/shifts/{shift_id}/x-report", "orders", P.SHIFTS_READ),
-    Route("POST", "/v1/shifts/{shift_id}/close", "orders", P.SHIFTS_OPERATE),
+    Route("POST", "/v1/shifts/{shift_id}/close", "orders", P.SHIFTS_OPERATE, read_only_ok=True),
     Route("GET", "/v1/shifts/{shift_id}/z-report", "orders", P.SHIFTS_READ),
     Route("GET", "/v1/shifts/{shift_id}/z-reports", "orders", P.SHIFTS_READ),
     # Offline sync: the till's queue of what it did without a network, and what it flagged.
     Route("POST", "/v1/sync/register", "orders", P.SYNC_UPLOAD),
-    Route("POST", "/v1/sync/batches", "orders", P.SYNC_UPLOAD),
+    Route("POST", "/v1/sync/batches", "orders", P.SYNC_UPLOAD, read_only_ok=True),
     Route("GET", "/v1/sync/status", "orders", P.SYNC_UPLOAD),
     Route("GET", "/v1/sync/operations", "orders", P.SYNC_REVIEW),
     Route("GET", "/v1/sync/flags", "orders", P.SYNC_REVIEW),
-    Route("POST", "/v1/sync/flags/{flag_id}/resolve", "orders", P.SYNC_RESOLVE),
+    Route("POST", "/v1/sync/flags/{flag_id}/resolve", "orders", P.SYNC_RESOLVE, read_only_ok=True),
     # Menu: the till reads it; owners and managers change it. Archived, never deleted.
     Route("GET", "/v1/menu", "orders", P.MENU_READ),
     Route("GET", "/v1/menu/categories", "orders", P.MENU_READ),
@@ -186,19 +200,21 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/audit/verify", "audit", P.AUDIT_READ),
     Route("GET", "/v1/audit/export", "audit", P.AUDIT_READ),
     Route("GET", "/v1/audit/checkpoints", "audit", P.AUDIT_READ),
-    Route("POST", "/v1/audit/checkpoints", "audit", P.AUDIT_CHECKPOINT),
+    Route("POST", "/v1/audit/checkpoints", "audit", P.AUDIT_CHECKPOINT, read_only_ok=True),
     Route("GET", "/v1/audit/public-key", "audit", P.AUDIT_READ),
     Route("GET", "/v1/audit/verifier", "audit", P.AUDIT_READ),
     Route("GET", "/v1/audit/verifier/script", "audit", P.AUDIT_READ),
     Route("POST", "/v1/staff", "identity", P.STAFF_WRITE),
     Route("GET", "/v1/staff", "identity", P.STAFF_READ),
     Route("GET", "/v1/staff/{staff_id}", "identity", P.STAFF_READ),
-    Route("PATCH", "/v1/staff/{staff_id}", "identity", P.STAFF_WRITE),
+    Route("PATCH", "/v1/staff/{staff_id}", "identity", P.STAFF_WRITE, read_only_ok=True),
     # Devices: a manager creates a code, the POS activates with it (no session yet).
     Route("POST", "/v1/devices/activation-codes", "identity", P.DEVICES_MANAGE),
     Route("POST", "/v1/devices/activate", "identity", None),
     Route("GET", "/v1/devices", "identity", P.DEVICES_MANAGE),
-    Route("POST", "/v1/devices/{device_id}/revoke", "identity", P.DEVICES_MANAGE),
+    Route(
+        "POST", "/v1/devices/{device_id}/revoke", "identity", P.DEVICES_MANAGE, read_only_ok=True
+    ),
     # Sign-in and tokens: public, each proven by the credential it carries and a DPoP proof.
     Route("POST", "/v1/auth/pin", "identity", None),
     Route("POST", "/v1/auth/password", "identity", None),
@@ -208,26 +224,30 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/v1/auth/token", "identity", None),
     Route("POST", "/v1/auth/overrides", "identity", P.OVERRIDES_REQUEST),
     Route("GET", "/v1/admin/security/settings", "identity", P.SECURITY_MANAGE),
-    Route("PATCH", "/v1/admin/security/settings", "identity", P.SECURITY_MANAGE),
+    Route("PATCH", "/v1/admin/security/settings", "identity", P.SECURITY_MANAGE, read_only_ok=True),
     # Bridge tokens: owners create, list, rotate and revoke them (the secret is shown once).
-    Route("POST", "/v1/admin/security/bridge-tokens", "bridge", P.BRIDGE_TOKENS_MANAGE),
+    Route(
+        "POST",
+        "/v1/admin/security/bridge-tokens",
+        "bridge",
+        P.BRIDGE_TOKENS_MANAGE,
+        read_only_ok=True,
+    ),
     Route("GET", "/v1/admin/security/bridge-tokens", "bridge", P.BRIDGE_TOKENS_MANAGE),
     Route("GET", "/v1/admin/security/bridge-tokens/{token_id}", "bridge", P.BRIDGE_TOKENS_MANAGE),
-    Route(
-        "POST",
-        "/v1/admin/security/bridge-tokens/{token_id}/rotate",
-        "bridge",
-        P.BRIDGE_TOKENS_MANAGE,
-    ),
-    Route(
-        "POST",
-        "/v1/admin/security/bridge-tokens/{token_id}/revoke",
-        "bridge",
-        P.BRIDGE_TOKENS_MANAGE,
+    *(
+        Route(
+            "POST",
+            f"/v1/admin/security/bridge-tokens/{{token_id}}/{action}",
+            "bridge",
+            P.BRIDGE_TOKENS_MANAGE,
+            read_only_ok=True,
+        )
+        for action in ("rotate", "revoke")
     ),
     # The Bridge's two routes: lease the location's next jobs (long-poll), acknowledge one.
     Route("GET", "/v1/print-jobs", "bridge", P.PRINT_JOBS_POLL),
-    Route("POST", "/v1/print-jobs/{job_id}/ack", "bridge", P.PRINT_JOBS_ACK),
+    Route("POST", "/v1/print-jobs/{job_id}/ack", "bridge", P.PRINT_JOBS_ACK, read_only_ok=True),
     # Reports and their exports (JSON, CSV, ZIP bundle): the business's books, never the till.
     *(
         Route("GET", f"/v1/reports/{report}{suffix}", "reports", P.REPORTS_READ)
@@ -236,11 +256,34 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route("GET", "/v1/reports/shifts/{shift_id}", "reports", P.REPORTS_READ),
     Route("GET", "/v1/reports/closures", "reports", P.REPORTS_READ),
-    Route("POST", "/v1/reports/closures", "reports", P.REPORTS_CLOSE),
+    Route("POST", "/v1/reports/closures", "reports", P.REPORTS_CLOSE, read_only_ok=True),
     # The backoffice's view of the queue: failed (parked) jobs, and sending one again.
     Route("GET", "/v1/admin/print-jobs", "bridge", P.PRINT_JOBS_READ),
-    Route("POST", "/v1/admin/print-jobs/{job_id}/retry", "bridge", P.PRINT_JOBS_RETRY),
+    Route(
+        "POST",
+        "/v1/admin/print-jobs/{job_id}/retry",
+        "bridge",
+        P.PRINT_JOBS_RETRY,
+        read_only_ok=True,
+    ),
+    # The business's halopos subscription: Stripe-hosted Checkout and Customer Portal (card
+    # details are entered on Stripe's pages only), and Stripe's signed webhook, which carries
+    # no token: the billing service verifies its Stripe-Signature.
+    Route("POST", "/v1/billing/checkout-sessions", "billing", P.BILLING_MANAGE, read_only_ok=True),
+    Route("POST", "/v1/billing/portal-sessions", "billing", P.BILLING_MANAGE, read_only_ok=True),
+    Route("GET", "/v1/billing/subscription", "billing", P.BILLING_MANAGE),
+    Route("POST", "/v1/billing/webhooks/stripe", "billing", None),
 )
+
+
+ROUTES_BY_TEMPLATE: dict[tuple[str, str], Route] = {
+    (route.method, route.path): route for route in ROUTES
+}
+
+
+def route_of_template(method: str, template: str) -> Route | None:
+    """The route a service matched (FastAPI's path template, e.g. `/v1/orders/{order_id}`)."""
+    return ROUTES_BY_TEMPLATE.get(("GET" if method == "HEAD" else method, template))
 
 
 def find_route(method: str, path: str) -> Route | None:

@@ -82,6 +82,16 @@ class TenantDatabase:
             yield connection
 
     @asynccontextmanager
+    async def event_transaction(self, tenant_id: UUID) -> AsyncIterator[AsyncConnection]:
+        """For a third party's signed event only (Stripe's webhooks to the billing service,
+        after their signature was verified): binds a transaction to the tenant the event
+        names, which is the tenant id we gave Stripe when we created the object. Nothing in
+        the event can reach another tenant: the binding is row-level security's, and an id
+        that names no tenant finds nothing (the tenant foreign key refuses the row)."""
+        async with self._bound(tenant_id) as connection:
+            yield connection
+
+    @asynccontextmanager
     async def _bound(
         self, tenant_id: UUID, *, snapshot: bool = False
     ) -> AsyncIterator[AsyncConnection]:

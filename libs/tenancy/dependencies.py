@@ -13,7 +13,24 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.auth.dependencies import CurrentPrincipal
+from libs.billing.entitlement import enforce, read_entitlement
+from libs.rbac.matrix import route_of_template
 from libs.tenancy.database import TenantDatabase
+
+
+def refused_when_read_only(request: Request) -> bool:
+    """Whether the matched route is one a read-only subscription does not serve."""
+    route = request.scope.get("route")
+    template = getattr(route, "path", None)
+    matched = route_of_template(request.method, template) if template else None
+    return matched is not None and not matched.served_read_only
+
+
+async def ensure_entitled(connection: AsyncConnection, request: Request) -> None:
+    """The service's own check of the tenant's subscription (the gateway checked too), in
+    the transaction of the write it guards."""
+    if refused_when_read_only(request):
+        enforce(await read_entitlement(connection), request.scope)
 
 
 async def _tenant_connection(
@@ -21,6 +38,7 @@ async def _tenant_connection(
 ) -> AsyncIterator[AsyncConnection]:
     database: TenantDatabase = request.app.state.database
     async with database.transaction(principal) as connection:
+        await ensure_entitled(connection, request)
         yield connection
 
 
