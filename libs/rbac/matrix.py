@@ -222,7 +222,9 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/v1/auth/totp/enrolment", "identity", None),
     Route("POST", "/v1/auth/totp/enrolment/confirm", "identity", None),
     Route("POST", "/v1/auth/token", "identity", None),
-    Route("POST", "/v1/auth/overrides", "identity", P.OVERRIDES_REQUEST),
+    # Served read-only: an override only authorises a void, refund or discount, and those
+    # are refused then.
+    Route("POST", "/v1/auth/overrides", "identity", P.OVERRIDES_REQUEST, read_only_ok=True),
     Route("GET", "/v1/admin/security/settings", "identity", P.SECURITY_MANAGE),
     Route("PATCH", "/v1/admin/security/settings", "identity", P.SECURITY_MANAGE, read_only_ok=True),
     # Bridge tokens: owners create, list, rotate and revoke them (the secret is shown once).

@@ -233,6 +233,12 @@ class BatchResult(BaseModel):
     device_id: UUID
     applied_through: int = Field(description="Every sequence up to this one is settled")
     received_at: datetime
+    held: str | None = Field(
+        default=None,
+        description="`subscription-read-only`: the business's subscription has ended; the "
+        "batch was stored and waits (`pending`) until it is renewed, then the next upload "
+        "applies it",
+    )
     items: list[ItemResult]
 
 

@@ -36,6 +36,7 @@ from libs.api.pagination import decode_cursor, encode_cursor
 from libs.api.problems import Conflict, NotFound, Problem, validation_errors
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
+from libs.billing.entitlement import Mode, SubscriptionReadOnly, read_entitlement
 from libs.tenancy.database import TenantDatabase
 from services.orders.limits.repository import LimitsRepository
 from services.orders.orders.repository import OrderRepository
@@ -185,14 +186,20 @@ async def receive_batch(
 ) -> BatchResult:
     """Take a batch in (one transaction: everything new is stored before anything is
     applied, so nothing received is lost), then apply the device's operations in chunks of
-    `CHUNK`, each its own transaction."""
+    `CHUNK`, each its own transaction.
+
+    While the business's subscription is read-only (libs/billing/entitlement.py) the batch
+    is still taken in, but nothing is applied: the operations wait, `pending`, and the
+    till's first upload after the subscription is renewed applies them in order."""
     till = _till(principal)
     actor = Actor.of(principal)
     async with database.transaction(principal) as connection:
         answers, fresh, repeats, received_at = await _take_in(
             connection, till=till, actor=actor, request=request
         )
-    progressed = True
+        entitlement = await read_entitlement(connection)
+    held = entitlement.mode() is Mode.READ_ONLY
+    progressed = not held
     while progressed:
         async with database.transaction(principal) as connection:
             progressed = await _apply_chunk(
@@ -219,6 +226,7 @@ async def receive_batch(
         device_id=till.device_id,
         applied_through=applied_through,
         received_at=received_at,
+        held=SubscriptionReadOnly.code if held else None,
         items=[answers[index] for index in sorted(answers)],
     )
 
