@@ -35,9 +35,7 @@ def render() -> str:
     for route in ROUTES:
         needs = f"`{route.permission.value}`" if route.permission else "public"
         served = "served" if route.served_read_only else "refused"
-        lines.append(
-            f"| {route.method} | `{route.path}` | {route.service} | {needs} | {served} |"
-        )
+        lines.append(f"| {route.method} | `{route.path}` | {route.service} | {needs} | {served} |")
     return "\n".join(lines) + "\n"
 
 

@@ -32,6 +32,13 @@ class StripeUnavailable(Problem):
     title = "Stripe could not be reached or refused the request; nothing was changed"
 
 
+def _product_name(product: object) -> str | None:
+    if isinstance(product, Mapping):  # expanded
+        name = product.get("name")
+        return str(name) if name else None
+    return str(product) if product else None
+
+
 def _time(value: object) -> datetime | None:
     return datetime.fromtimestamp(value, UTC) if isinstance(value, int) else None
 
@@ -70,7 +77,7 @@ class SubscriptionFacts:
             tenant_id=(subscription.get("metadata") or {}).get("tenant_id"),
             created=created or datetime.fromtimestamp(0, UTC),
             price_id=price.get("id"),
-            plan_name=price.get("nickname") or (product if isinstance(product, str) else None),
+            plan_name=price.get("nickname") or _product_name(product),
             amount_minor=price.get("unit_amount"),
             currency=currency.upper() if isinstance(currency, str) else None,
             interval=recurring.get("interval"),
@@ -151,20 +158,24 @@ class StripeApi:
         return HostedSession(str(session.id), str(session.url), None)
 
     async def subscription(self, subscription_id: str) -> SubscriptionFacts:
-        found = await self._call(self._client.v1.subscriptions.retrieve_async(subscription_id))
-        return SubscriptionFacts.of(found)
+        found = await self._call(
+            self._client.v1.subscriptions.retrieve_async(
+                subscription_id, {"expand": ["items.data.price.product"]}
+            )
+        )
+        return SubscriptionFacts.of(found.to_dict())
 
     async def checkout_subscription(self, session_id: str) -> str | None:
         """The subscription a checkout session made (None: not completed, or not ours)."""
         session = await self._call(self._client.v1.checkout.sessions.retrieve_async(session_id))
-        subscription = session.get("subscription")
+        subscription = session.to_dict().get("subscription")
         if isinstance(subscription, Mapping):
             subscription = subscription.get("id")
         return str(subscription) if subscription else None
 
     async def invoice_subscription(self, invoice_id: str) -> str | None:
         invoice = await self._call(self._client.v1.invoices.retrieve_async(invoice_id))
-        return subscription_of_invoice(invoice)
+        return subscription_of_invoice(invoice.to_dict())
 
     @staticmethod
     async def _call(request: Any) -> Any:
