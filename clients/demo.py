@@ -12,7 +12,17 @@
 8. the customer pays cash and the till closes the order: the receipt is issued and its print
    job queued for the venue's Bridge (run the reference agent to print it, docs/bridge.md);
 9. (`make demo`) the accountant signs in and reads the daily summary of the last days;
-10. and downloads this quarter's BAS (AU) or VAT summary (EU) bundle: JSON, CSV, manifest.
+10. and downloads this quarter's BAS (AU) or VAT summary (EU) bundle: JSON, CSV, manifest;
+11. (`make demo`) the owner opens the Customer Portal and cancels the subscription there:
+    Stripe's `customer.subscription.deleted` makes the business read-only;
+12. the till's next sale is refused (`subscription-read-only`), the accountant's report is
+    still served, and nothing recorded is gone;
+13. the owner subscribes again: a Stripe Checkout URL, paid on Stripe's page (the local fake
+    Stripe when no key is configured), and Stripe's signed webhooks, applied by the billing
+    worker, make the subscription active: full use is back.
+
+Before step 1 (`make demo`), the owner subscribes the same way if the business has no live
+subscription yet (step 0).
 
     python -m clients.demo --url http://127.0.0.1:8000 --business <tenant id> \\
         --location <location id> --manager-email ... --manager-password ... \\
@@ -93,10 +103,17 @@ async def run_demo(
     currency: str = "AUD",
     accountant_email: str | None = None,
     accountant_password: str | None = None,
+    owner_email: str | None = None,
+    owner_password: str | None = None,
 ) -> None:
     """`currency` is the business's; the menu and the order must be priced in it. With an
-    accountant's credentials, the books are read last."""
+    accountant's credentials, the books are read; with the owner's too, the subscription is
+    taken out, cancelled and renewed."""
     async with httpx.AsyncClient(base_url=url, timeout=10) as client:
+        owner = None
+        if owner_email and owner_password:
+            owner = await backoffice_sign_in(client, business, owner_email, owner_password)
+            await ensure_subscribed(client, owner)
         browser = DeviceKey.generate()
         signed_in = await client.post(
             "/v1/auth/password",
@@ -165,26 +182,24 @@ async def run_demo(
             {key: receipt[key] for key in ("number", "total_minor", "currency")},
         )
         if accountant_email and accountant_password:
-            await read_the_books(
+            accountant = await read_the_books(
                 client, business=business, location=location, email=accountant_email,
                 password=accountant_password, currency=currency,
             )  # fmt: skip
+            if owner is not None:
+                await cancel_and_renew(
+                    client, owner=owner, till=session.auth, accountant=accountant,
+                    location=location, menu=menu.json(),
+                )  # fmt: skip
 
 
 async def read_the_books(
     client: httpx.AsyncClient, *, business: str, location: str, email: str, password: str,
     currency: str,
-) -> None:  # fmt: skip
+) -> DPoPAuth:  # fmt: skip
     """The accountant signs in to the back office, reads the sales of the last days and
     downloads this quarter's BAS (Australia) or VAT summary (EU) as a filing bundle."""
-    browser = DeviceKey.generate()
-    signed_in = await client.post(
-        "/v1/auth/password",
-        json={"business": business, "email": email, "password": password},
-        auth=DPoPAuth(browser),
-    )
-    signed_in.raise_for_status()
-    accountant = DPoPAuth(browser, signed_in.json()["access_token"])
+    accountant = await backoffice_sign_in(client, business, email, password)
     today = date.today()
     days = {"from": str(today - timedelta(days=1)), "to": str(today + timedelta(days=1))}
     summary = await client.get(
@@ -205,6 +220,99 @@ async def read_the_books(
     with zipfile.ZipFile(io.BytesIO(bundle.content)) as archive:
         manifest = json.loads(archive.read("manifest.json"))
     _show(f"10. this quarter's {report} bundle: its manifest", manifest)
+    return accountant
+
+
+async def backoffice_sign_in(
+    client: httpx.AsyncClient, business: str, email: str, password: str
+) -> DPoPAuth:
+    browser = DeviceKey.generate()
+    signed_in = await client.post(
+        "/v1/auth/password",
+        json={"business": business, "email": email, "password": password},
+        auth=DPoPAuth(browser),
+    )
+    signed_in.raise_for_status()
+    if "access_token" not in signed_in.json():
+        raise SystemExit(f"{email} needs a second factor: {signed_in.json()}")
+    return DPoPAuth(browser, signed_in.json()["access_token"])
+
+
+async def _subscription_until(
+    client: httpx.AsyncClient, owner: DPoPAuth, status: str
+) -> dict[str, Any]:
+    """Stripe's webhooks arrive and the billing worker applies them in the background: wait
+    (a few seconds at most) for the subscription to reach `status`."""
+    for _ in range(100):
+        answer = await client.get("/v1/billing/subscription", auth=owner)
+        answer.raise_for_status()
+        if answer.json()["status"] == status:
+            subscription: dict[str, Any] = answer.json()
+            return subscription
+        await asyncio.sleep(0.1)
+    raise SystemExit(f"the subscription did not become {status}: {answer.json()}")
+
+
+async def _browser_submits(url: str) -> None:
+    """A form on Stripe's page; Stripe answers with a redirect back to the backoffice."""
+    async with httpx.AsyncClient() as browser:
+        answer = await browser.post(url)
+    if answer.status_code != 303:
+        raise SystemExit(f"{url}: {answer.status_code} {answer.text}")
+
+
+async def _subscribe(client: httpx.AsyncClient, owner: DPoPAuth, step: str) -> None:
+    checkout = await client.post("/v1/billing/checkout-sessions", headers=_idempotent(), auth=owner)
+    checkout.raise_for_status()
+    _show(f"{step}. owner starts a subscription: Stripe's hosted Checkout page", checkout.json())
+    # The owner's browser on Stripe's page (no card field reaches halopos, ever).
+    await _browser_submits(checkout.json()["url"])
+    active = await _subscription_until(client, owner, "active")
+    _show(
+        f"{step}. paid on Stripe's page; Stripe's signed webhooks made it active",
+        {key: active[key] for key in ("status", "plan", "current_period_end", "entitlement")},
+    )
+
+
+async def ensure_subscribed(client: httpx.AsyncClient, owner: DPoPAuth) -> None:
+    current = await client.get("/v1/billing/subscription", auth=owner)
+    current.raise_for_status()
+    if current.json()["status"] in ("active", "trialing", "past_due"):
+        _show("0. the owner's subscription", {"status": current.json()["status"]})
+    else:
+        await _subscribe(client, owner, "0")
+
+
+async def cancel_and_renew(
+    client: httpx.AsyncClient, *, owner: DPoPAuth, till: DPoPAuth, accountant: DPoPAuth,
+    location: str, menu: dict[str, Any],
+) -> None:  # fmt: skip
+    """The owner cancels in the portal (the business turns read-only: the till's next sale
+    is refused, the accountant's reports are still served) and subscribes again."""
+    portal = await client.post("/v1/billing/portal-sessions", auth=owner)
+    portal.raise_for_status()
+    _show("11. the Customer Portal (card, invoices, cancelling)", portal.json())
+    await _browser_submits(f"{portal.json()['url']}/cancel")
+    ended = await _subscription_until(client, owner, "canceled")
+    _show("11. cancelled in the portal: the business is now", ended["entitlement"])
+    refused = await client.post(
+        "/v1/orders", json={"lines": [first_sale(menu)]}, headers=_idempotent(), auth=till
+    )
+    if refused.status_code != 403:
+        raise SystemExit(f"a read-only business sold: {refused.status_code} {refused.text}")
+    _show("12. the till's next sale is refused", refused.json())
+    today = date.today()
+    days = {"from": str(today - timedelta(days=1)), "to": str(today + timedelta(days=1))}
+    summary = await client.get(
+        "/v1/reports/daily-summary", params={"location_id": location, **days}, auth=accountant
+    )
+    summary.raise_for_status()
+    totals = summary.json()["totals"]
+    _show(
+        "12. the accountant's daily summary is still served, every sale in it",
+        {key: totals[key] for key in ("orders", "sales_including_tax_minor", "tax_minor")},
+    )
+    await _subscribe(client, owner, "13")
 
 
 def main(argv: list[str] | None = None) -> int:

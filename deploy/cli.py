@@ -42,8 +42,10 @@ def _demo(arguments: argparse.Namespace) -> int:
     demo = DEMO_BY_KEY[arguments.tenant]
     staff = {person.role: person for person in demo_staff(demo)}
     manager, cashier, accountant = staff["manager"], staff["cashier"], staff["accountant"]
+    owner = staff["owner"]
     assert manager.password is not None
     assert accountant.password is not None
+    assert owner.password is not None
     assert cashier.pin is not None
     asyncio.run(
         run_demo(
@@ -57,6 +59,8 @@ def _demo(arguments: argparse.Namespace) -> int:
             currency=demo.currency,
             accountant_email=accountant.email,
             accountant_password=accountant.password,
+            owner_email=owner.email,
+            owner_password=owner.password,
         )
     )
     return 0

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from deploy import database as db
 from deploy.embedded_postgres import EmbeddedPostgres, ensure_running
 from deploy.seed import DEMO_TENANTS, demo_staff, seed_demo_tenants
-from deploy.state import AUDIT_KEY_FILE, REPO, SIGNING_KEY_FILE, ensure_totp_key
+from deploy.state import AUDIT_KEY_FILE, REPO, SIGNING_KEY_FILE, STATE, demo_secret, ensure_totp_key
 from libs.audit.checkpoints import CheckpointSigner
 from libs.config import DATABASE_LOGINS, SERVICES
 from services.identity.keys.signing import SigningKey
 from services.identity.tenants.service import REGIONS
 
 GATEWAY_PORT = int(os.environ.get("HALOPOS_GATEWAY_PORT", "8000"))
+FAKE_STRIPE_PORT = int(os.environ.get("HALOPOS_FAKE_STRIPE_PORT", "8010"))
 METRICS_PORT_BASE = int(os.environ.get("HALOPOS_METRICS_PORT_BASE", "9100"))
 
 
@@ -93,8 +94,39 @@ def metrics_port(http_port: int) -> int:
     return METRICS_PORT_BASE + http_port - GATEWAY_PORT
 
 
+def stripe_environment() -> dict[str, str]:
+    """Billing's Stripe settings. With HALOPOS_STRIPE_API_KEY set they are the operator's own
+    (also HALOPOS_STRIPE_WEBHOOK_SECRET and HALOPOS_STRIPE_PRICE_AUD/_EUR); without it, the
+    local fake Stripe's (deploy/fake_stripe), with a key and a webhook secret generated on
+    first run and kept in .state/, so the demo subscribes and cancels offline."""
+    if os.environ.get("HALOPOS_STRIPE_API_KEY"):
+        return {}
+    from deploy.fake_stripe import PRICE_AUD, PRICE_EUR
+
+    fake = f"http://127.0.0.1:{FAKE_STRIPE_PORT}"
+    return {
+        "HALOPOS_STRIPE_API_KEY": f"sk_test_{demo_secret('fake-stripe-api-key')}",
+        "HALOPOS_STRIPE_WEBHOOK_SECRET": f"whsec_{demo_secret('fake-stripe-webhook-secret')}",
+        "HALOPOS_STRIPE_API_BASE": fake,
+        "HALOPOS_STRIPE_PRICE_AUD": PRICE_AUD,
+        "HALOPOS_STRIPE_PRICE_EUR": PRICE_EUR,
+        "HALOPOS_FAKE_STRIPE_PUBLIC_URL": fake,
+        # Stripe reaches the webhook through the gateway, as it would in production.
+        "HALOPOS_FAKE_STRIPE_WEBHOOK_URL": (
+            f"http://127.0.0.1:{GATEWAY_PORT}/v1/billing/webhooks/stripe"
+        ),
+        "HALOPOS_FAKE_STRIPE_STATE_FILE": str(STATE / "fake-stripe.json"),
+    }
+
+
 def start_processes(environment: dict[str, str]) -> dict[str, subprocess.Popen[bytes]]:
     processes: dict[str, subprocess.Popen[bytes]] = {}
+    if "HALOPOS_FAKE_STRIPE_PUBLIC_URL" in environment:
+        processes["fake-stripe"] = subprocess.Popen(
+            uvicorn_command("deploy.fake_stripe.app:create_app", FAKE_STRIPE_PORT), env=environment,
+            cwd=REPO,
+        )  # fmt: skip
+        wait_healthy(f"http://127.0.0.1:{FAKE_STRIPE_PORT}/healthz", processes["fake-stripe"])
     for spec in SERVICES:
         processes[spec.name] = subprocess.Popen(
             uvicorn_command(f"services.{spec.name}.app:create_app", spec.default_port),
@@ -138,6 +170,8 @@ def run_platform() -> int:
         "HALOPOS_IDENTITY_TOTP_KEY_FILE": str(ensure_totp_key()),
         "HALOPOS_AUDIT_SIGNING_KEY_FILE": str(AUDIT_KEY_FILE),
         "HALOPOS_PUBLIC_URL": f"http://127.0.0.1:{GATEWAY_PORT}",
+        "HALOPOS_BILLING_RETURN_URL": f"http://127.0.0.1:{GATEWAY_PORT}/backoffice/billing",
+        **stripe_environment(),
     }
     stopping = False
 
@@ -150,7 +184,7 @@ def run_platform() -> int:
     processes: dict[str, subprocess.Popen[bytes]] = {}
     try:
         processes = start_processes(environment)
-        _print_banner(prepared)
+        _print_banner(prepared, fake_stripe="HALOPOS_FAKE_STRIPE_PUBLIC_URL" in environment)
         while not stopping:
             exited = [name for name, p in processes.items() if p.poll() is not None]
             if exited:
@@ -165,7 +199,7 @@ def run_platform() -> int:
             prepared.embedded.stop()
 
 
-def _print_banner(prepared: PreparedDatabase) -> None:
+def _print_banner(prepared: PreparedDatabase, *, fake_stripe: bool) -> None:
     base = f"http://127.0.0.1:{GATEWAY_PORT}"
     where = "embedded Postgres (.state/pg)" if prepared.embedded else "DATABASE_URL"
     lines = [
@@ -174,6 +208,12 @@ def _print_banner(prepared: PreparedDatabase) -> None:
         f"  gateway       {base}  (health: {base}/healthz)",
         f"  OpenAPI       {base}/openapi.json",
         f"  database      {where}",
+        "  Stripe        "
+        + (
+            f"local fake at http://127.0.0.1:{FAKE_STRIPE_PORT} (HALOPOS_STRIPE_API_KEY not set)"
+            if fake_stripe
+            else "Stripe's API (HALOPOS_STRIPE_API_KEY)"
+        ),
         f"  metrics       http://127.0.0.1:{METRICS_PORT_BASE}/metrics (gateway; services on "
         f"{METRICS_PORT_BASE + 1}-{METRICS_PORT_BASE + len(SERVICES)}, loopback only)",
         "  demo tenants",

@@ -623,3 +623,64 @@ async def test_without_stripe_settings_billing_says_so(
         webhook = await client.post(WEBHOOK, content=b"{}")
     for response in (checkout, webhook):
         assert (response.status_code, response.json()["code"]) == (503, "billing-not-configured")
+
+
+def _facts(subscription_id: str, status: str, created: datetime, **fields: Any) -> Any:
+    from services.billing.stripe_api import SubscriptionFacts
+
+    values: dict[str, Any] = {
+        "id": subscription_id, "customer": "cus_1", "status": status, "tenant_id": TENANT,
+        "created": created, "price_id": PRICE_AUD, "plan_name": "halopos Standard",
+        "amount_minor": 4900, "currency": "AUD", "interval": "month",
+        "current_period_end": created + timedelta(days=30), "cancel_at_period_end": False,
+    }  # fmt: skip
+    return SubscriptionFacts(**(values | fields))
+
+
+TENANT = "5a9c3295-78b2-5134-955b-c13205197b82"
+
+
+def test_the_rule_for_stripe_s_latest_word() -> None:
+    """`decide`, case by case: which subscription the business has, whatever arrives."""
+    from services.billing.repository import Account, SubscriptionState
+    from services.billing.service import decide
+
+    tenant = uuid.UUID(TENANT)
+    at = datetime(2026, 11, 23, 12, tzinfo=UTC)
+    grace = timedelta(days=GRACE_DAYS)
+
+    def account(facts: Any, *, past_due_since: datetime | None = None) -> Account:
+        until = past_due_since + grace if past_due_since else None
+        state = SubscriptionState.of(facts, past_due_since=past_due_since, grace_until=until)
+        return Account("cus_1", state, 1, at)
+
+    def outcome(current: Account | None, facts: Any) -> str:
+        return decide(current, facts, tenant_id=tenant, seen_at=at, grace=grace)[0]
+
+    active = _facts("sub_1", "active", at)
+    assert outcome(None, active) == "applied"
+    assert outcome(account(active), active) == "unchanged"
+    assert outcome(None, _facts("sub_1", "active", at, tenant_id=str(uuid.uuid4()))) == (
+        "tenant-mismatch"
+    )
+    assert outcome(account(active), _facts("sub_1", "active", at, customer="cus_2")) == (
+        "customer-mismatch"
+    )
+    # A renewal in the same second as the cancellation replaces it; the cancelled one's
+    # late word never replaces a live one, nor an ended one that is newer.
+    ended = account(_facts("sub_1", "canceled", at))
+    assert outcome(ended, _facts("sub_2", "active", at)) == "applied"
+    assert outcome(account(_facts("sub_2", "active", at)), _facts("sub_1", "canceled", at)) == (
+        "other-subscription"
+    )
+    newer_ended = account(_facts("sub_2", "canceled", at + timedelta(seconds=5)))
+    assert outcome(newer_ended, _facts("sub_1", "canceled", at)) == "other-subscription"
+    # Past due: the grace period starts when it is first seen, and a second failure keeps it.
+    state = decide(account(active), _facts("sub_1", "past_due", at), tenant_id=tenant,
+                   seen_at=at, grace=grace)[1]  # fmt: skip
+    assert state is not None and state.grace_until == at + grace
+    first_seen = at - timedelta(days=2)
+    overdue = account(_facts("sub_1", "past_due", at), past_due_since=first_seen)
+    later = decide(overdue, _facts("sub_1", "past_due", at, amount_minor=5000),
+                   tenant_id=tenant, seen_at=at, grace=grace)[1]  # fmt: skip
+    assert later is not None and later.grace_until == first_seen + grace

@@ -54,6 +54,11 @@ def create_app(config: FakeStripeConfig | None = None) -> FastAPI:
             return error_response(request, error)
         return pages.error_page(error)
 
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        """For `halopos run`, which waits for it before starting the platform."""
+        return {"status": "ok", "service": "fake-stripe"}
+
     app.include_router(helpers.router)
     app.include_router(pages.router)
     # Last: its catch-all answers every /v1 path the others do not.

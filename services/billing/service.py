@@ -199,9 +199,12 @@ def decide(
     current = account.subscription if account else None
     if current is not None and current.subscription_id != facts.id:
         # Another subscription of the business replaces the one we keep only when that one
-        # has ended and the other is newer: a late event about a cancelled subscription
-        # never ends the one that replaced it.
-        if current.status not in ENDED or facts.created <= current.subscription_created:
+        # has ended, and the other is live or newer: a late event about a cancelled
+        # subscription never ends the one that replaced it. (`created` is in whole seconds:
+        # a renewal can share its second with the cancellation.)
+        if current.status not in ENDED:
+            return "other-subscription", None
+        if facts.status in ENDED and facts.created <= current.subscription_created:
             return "other-subscription", None
         current = None
     past_due_since = grace_until = None
