@@ -173,10 +173,6 @@ class StripeApi:
             subscription = subscription.get("id")
         return str(subscription) if subscription else None
 
-    async def invoice_subscription(self, invoice_id: str) -> str | None:
-        invoice = await self._call(self._client.v1.invoices.retrieve_async(invoice_id))
-        return subscription_of_invoice(invoice.to_dict())
-
     @staticmethod
     async def _call(request: Any) -> Any:
         try:
