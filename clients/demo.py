@@ -200,17 +200,10 @@ async def read_the_books(
     """The accountant signs in to the back office, reads the sales of the last days and
     downloads this quarter's BAS (Australia) or VAT summary (EU) as a filing bundle."""
     accountant = await backoffice_sign_in(client, business, email, password)
+    await show_recent_sales(
+        client, accountant, location, "9. accountant signed in; the daily summary of the last days"
+    )
     today = date.today()
-    days = {"from": str(today - timedelta(days=1)), "to": str(today + timedelta(days=1))}
-    summary = await client.get(
-        "/v1/reports/daily-summary", params={"location_id": location, **days}, auth=accountant
-    )
-    summary.raise_for_status()
-    totals = summary.json()["totals"]
-    _show(
-        "9. accountant signed in; the daily summary of the last days",
-        {key: totals[key] for key in ("orders", "sales_including_tax_minor", "tax_minor")},
-    )
     report = "bas" if currency == "AUD" else "vat-summary"
     quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
     bundle = await client.get(
@@ -221,6 +214,20 @@ async def read_the_books(
         manifest = json.loads(archive.read("manifest.json"))
     _show(f"10. this quarter's {report} bundle: its manifest", manifest)
     return accountant
+
+
+async def show_recent_sales(
+    client: httpx.AsyncClient, accountant: DPoPAuth, location: str, step: str
+) -> None:
+    """The daily summary of yesterday to tomorrow (the venue's business days)."""
+    today = date.today()
+    days = {"from": str(today - timedelta(days=1)), "to": str(today + timedelta(days=1))}
+    summary = await client.get(
+        "/v1/reports/daily-summary", params={"location_id": location, **days}, auth=accountant
+    )
+    summary.raise_for_status()
+    totals = summary.json()["totals"]
+    _show(step, {key: totals[key] for key in ("orders", "sales_including_tax_minor", "tax_minor")})
 
 
 async def backoffice_sign_in(
@@ -301,17 +308,10 @@ async def cancel_and_renew(
     if refused.status_code != 403:
         raise SystemExit(f"a read-only business sold: {refused.status_code} {refused.text}")
     _show("12. the till's next sale is refused", refused.json())
-    today = date.today()
-    days = {"from": str(today - timedelta(days=1)), "to": str(today + timedelta(days=1))}
-    summary = await client.get(
-        "/v1/reports/daily-summary", params={"location_id": location, **days}, auth=accountant
-    )
-    summary.raise_for_status()
-    totals = summary.json()["totals"]
-    _show(
+    await show_recent_sales(
+        client, accountant, location,
         "12. the accountant's daily summary is still served, every sale in it",
-        {key: totals[key] for key in ("orders", "sales_including_tax_minor", "tax_minor")},
-    )
+    )  # fmt: skip
     await _subscribe(client, owner, "13")
 
 
