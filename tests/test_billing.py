@@ -629,7 +629,7 @@ def _facts(subscription_id: str, status: str, created: datetime, **fields: Any) 
     from services.billing.stripe_api import SubscriptionFacts
 
     values: dict[str, Any] = {
-        "id": subscription_id, "customer": "cus_1", "status": status, "tenant_id": TENANT,
+        "id": subscription_id, "customer": "cus_1", "status": status, "metadata_tenant": TENANT,
         "created": created, "price_id": PRICE_AUD, "plan_name": "halopos Standard",
         "amount_minor": 4900, "currency": "AUD", "interval": "month",
         "current_period_end": created + timedelta(days=30), "cancel_at_period_end": False,
@@ -660,7 +660,7 @@ def test_the_rule_for_stripe_s_latest_word() -> None:
     active = _facts("sub_1", "active", at)
     assert outcome(None, active) == "applied"
     assert outcome(account(active), active) == "unchanged"
-    assert outcome(None, _facts("sub_1", "active", at, tenant_id=str(uuid.uuid4()))) == (
+    assert outcome(None, _facts("sub_1", "active", at, metadata_tenant=str(uuid.uuid4()))) == (
         "tenant-mismatch"
     )
     assert outcome(account(active), _facts("sub_1", "active", at, customer="cus_2")) == (

@@ -197,6 +197,6 @@ async def stripe_webhook(request: Request, event: VerifiedStripeEvent) -> Webhoo
     event types are acknowledged and ignored."""
     receipt = await service.receive(request.app.state.database, event)
     worker: EventWorker | None = request.app.state.billing_worker
-    if receipt.stored and receipt.tenant_id is not None and worker is not None:
-        worker.wake(receipt.tenant_id)
+    if receipt.stored and receipt.tenant and worker is not None:
+        worker.wake(receipt.tenant)
     return WebhookReceipt(stored=receipt.stored, ignored=receipt.ignored)

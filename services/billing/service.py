@@ -143,7 +143,7 @@ async def open_portal(
 @dataclass(frozen=True, slots=True)
 class Receipt:
     stored: bool
-    tenant_id: UUID | None = None
+    tenant: UUID | None = None  # the tenant the verified event named, when stored
     ignored: str | None = None
 
 
@@ -179,7 +179,7 @@ async def receive(database: TenantDatabase, event: VerifiedEvent) -> Receipt:
         # account, or the tenant never existed. The registry's foreign key refused the row.
         logger.info("stripe event %s names no tenant of this cell", event.id)
         return Receipt(stored=False, ignored="unknown-tenant")
-    return Receipt(stored=stored, tenant_id=tenant)
+    return Receipt(stored=stored, tenant=tenant)
 
 
 def decide(
@@ -192,7 +192,7 @@ def decide(
 ) -> tuple[str, SubscriptionState | None]:
     """What Stripe's latest word about a subscription does to the tenant's account: an
     outcome, and the new state (None: nothing to write)."""
-    if facts.tenant_id != str(tenant_id):
+    if facts.metadata_tenant != str(tenant_id):
         return "tenant-mismatch", None
     if account is not None and facts.customer != account.stripe_customer_id:
         return "customer-mismatch", None

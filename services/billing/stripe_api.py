@@ -51,7 +51,9 @@ class SubscriptionFacts:
     id: str
     customer: str
     status: str
-    tenant_id: str | None  # metadata.tenant_id, set by our checkout session
+    # The tenant Stripe's metadata names (set by our checkout session): checked against the
+    # tenant the event was stored under, never used to choose one.
+    metadata_tenant: str | None
     created: datetime
     price_id: str | None
     plan_name: str | None
@@ -74,7 +76,7 @@ class SubscriptionFacts:
             id=str(subscription["id"]),
             customer=str(subscription.get("customer")),
             status=str(subscription["status"]),
-            tenant_id=(subscription.get("metadata") or {}).get("tenant_id"),
+            metadata_tenant=(subscription.get("metadata") or {}).get("tenant_id"),
             created=created or datetime.fromtimestamp(0, UTC),
             price_id=price.get("id"),
             plan_name=price.get("nickname") or _product_name(product),
