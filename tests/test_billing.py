@@ -29,7 +29,10 @@ from libs.auth.tokens import TokenVerifier
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.billing.app import create_app
+from services.billing.repository import Account, SubscriptionState
+from services.billing.service import decide
 from services.billing.settings import BillingSettings
+from services.billing.stripe_api import SubscriptionFacts
 from tests.conftest import Connect, Provision, TokenFactory, _free_port
 from tests.tills import as_service, coffee_order, open_till
 
@@ -625,9 +628,9 @@ async def test_without_stripe_settings_billing_says_so(
         assert (response.status_code, response.json()["code"]) == (503, "billing-not-configured")
 
 
-def _facts(subscription_id: str, status: str, created: datetime, **fields: Any) -> Any:
-    from services.billing.stripe_api import SubscriptionFacts
-
+def _facts(
+    subscription_id: str, status: str, created: datetime, **fields: Any
+) -> SubscriptionFacts:
     values: dict[str, Any] = {
         "id": subscription_id, "customer": "cus_1", "status": status, "metadata_tenant": TENANT,
         "created": created, "price_id": PRICE_AUD, "plan_name": "halopos Standard",
@@ -642,19 +645,16 @@ TENANT = "5a9c3295-78b2-5134-955b-c13205197b82"
 
 def test_the_rule_for_stripe_s_latest_word() -> None:
     """`decide`, case by case: which subscription the business has, whatever arrives."""
-    from services.billing.repository import Account, SubscriptionState
-    from services.billing.service import decide
-
     tenant = uuid.UUID(TENANT)
     at = datetime(2026, 11, 23, 12, tzinfo=UTC)
     grace = timedelta(days=GRACE_DAYS)
 
-    def account(facts: Any, *, past_due_since: datetime | None = None) -> Account:
+    def account(facts: SubscriptionFacts, *, past_due_since: datetime | None = None) -> Account:
         until = past_due_since + grace if past_due_since else None
         state = SubscriptionState.of(facts, past_due_since=past_due_since, grace_until=until)
         return Account("cus_1", state, 1, at)
 
-    def outcome(current: Account | None, facts: Any) -> str:
+    def outcome(current: Account | None, facts: SubscriptionFacts) -> str:
         return decide(current, facts, tenant_id=tenant, seen_at=at, grace=grace)[0]
 
     active = _facts("sub_1", "active", at)

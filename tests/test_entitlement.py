@@ -10,14 +10,13 @@ refused for the subscription. A route added later is covered without a test chan
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
-import asyncpg
 import httpx
 import pytest
+import sqlalchemy as sa
 
-from deploy.platform import PreparedDatabase
 from gateway.app import create_app as create_gateway
 from gateway.forwarding import AiohttpForwarder
 from libs.auth.tokens import TokenVerifier
@@ -35,48 +34,42 @@ REFUSED = [r for r in ROUTES if r.permission is not None and not r.served_read_o
 SERVED = [r for r in ROUTES if r.permission is not None and r.served_read_only]
 
 
-async def set_subscription(
-    connect_as: Connect,
-    tenant: uuid.UUID,
-    status: str | None,
-    *,
-    grace_until: datetime | None = None,
-) -> None:
-    """The account as the billing worker leaves it after Stripe's word."""
-    await as_service(
-        connect_as, "billing", tenant,
-        """
-        INSERT INTO billing.accounts (stripe_customer_id, subscription_id, status, grace_until,
-                                      subscription_created)
-        VALUES ('cus_test', $1, $2, $3, now())
-        ON CONFLICT (tenant_id) DO UPDATE
-           SET subscription_id = excluded.subscription_id, status = excluded.status,
-               grace_until = excluded.grace_until
-        """,
-        None if status is None else "sub_test", status, grace_until,
-    )  # fmt: skip
+SetSubscription = Callable[..., Awaitable[None]]
+_UPSERT = sa.text(
+    """
+    INSERT INTO billing.accounts (stripe_customer_id, subscription_id, status, grace_until,
+                                  subscription_created)
+    VALUES ('cus_test', :subscription, :status, :grace_until, now())
+    ON CONFLICT (tenant_id) DO UPDATE
+       SET subscription_id = excluded.subscription_id, status = excluded.status,
+           grace_until = excluded.grace_until
+    """
+)
+
+
+@pytest.fixture(scope="session")
+def set_subscription(
+    service_databases: dict[str, TenantDatabase],
+) -> SetSubscription:
+    """The account as the billing worker leaves it after Stripe's word: written as the
+    billing role (never a superuser), in a transaction bound to the tenant."""
+
+    async def write(
+        tenant: uuid.UUID, status: str | None, *, grace_until: datetime | None = None
+    ) -> None:
+        subscription = None if status is None else "sub_test"
+        params = {"subscription": subscription, "status": status, "grace_until": grace_until}
+        async with service_databases["billing"].provisioning_transaction(tenant) as connection:
+            await connection.execute(_UPSERT, params)
+
+    return write
 
 
 @pytest.fixture(scope="module")
-async def read_only_tenant(provision: Provision, connect_as_module: Connect) -> uuid.UUID:
+async def read_only_tenant(provision: Provision, set_subscription: SetSubscription) -> uuid.UUID:
     tenant = await provision()
-    await set_subscription(connect_as_module, tenant, "canceled")
+    await set_subscription(tenant, "canceled")
     return tenant
-
-
-@pytest.fixture(scope="module")
-async def connect_as_module(database: PreparedDatabase) -> AsyncIterator[Connect]:
-    """`connect_as` for the module's fixtures (service roles, never a superuser)."""
-    opened: list[asyncpg.Connection] = []
-
-    async def connect(service: str) -> asyncpg.Connection:
-        connection = await asyncpg.connect(database.service_urls[service])
-        opened.append(connection)
-        return connection
-
-    yield connect
-    for connection in opened:
-        await connection.close()
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +161,11 @@ def test_the_entitlement_of_each_status() -> None:
 
 
 async def test_transitions_reach_the_till_at_once(
-    provision: Provision, connect_as: Connect, token: TokenFactory, orders_client: httpx.AsyncClient
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
+    orders_client: httpx.AsyncClient,
+    set_subscription: SetSubscription,
 ) -> None:
     """The service reads the entitlement in the transaction of the sale: every change is seen
     by the next request (the gateway may lag by its cache, seconds)."""
@@ -179,37 +176,39 @@ async def test_transitions_reach_the_till_at_once(
         return await orders_client.post("/v1/orders", json=coffee_order(till), auth=till.staff)
 
     assert (await sell()).status_code == 201  # never subscribed: full use
-    await set_subscription(connect_as, tenant, "active")
+    await set_subscription(tenant, "active")
     assert (await sell()).status_code == 201
     grace_until = datetime.now(UTC) + timedelta(days=14)
-    await set_subscription(connect_as, tenant, "past_due", grace_until=grace_until)
+    await set_subscription(tenant, "past_due", grace_until=grace_until)
     warned = await sell()
     assert warned.status_code == 201
     assert datetime.fromisoformat(warned.headers["halopos-billing-grace-until"]) == grace_until
-    await set_subscription(
-        connect_as, tenant, "past_due", grace_until=datetime.now(UTC) - timedelta(seconds=1)
-    )
+    await set_subscription(tenant, "past_due", grace_until=datetime.now(UTC) - timedelta(seconds=1))
     expired = await sell()
     assert (expired.status_code, expired.json()["code"]) == (403, READ_ONLY)
-    await set_subscription(connect_as, tenant, "unpaid")
+    await set_subscription(tenant, "unpaid")
     assert (await sell()).status_code == 403
     # Nothing recorded is lost or hidden: the till still reads its orders.
     listed = await orders_client.get("/v1/orders", auth=till.staff)
     assert listed.status_code == 200 and len(listed.json()["items"]) == 3
-    await set_subscription(connect_as, tenant, "active")  # paid: full use again
+    await set_subscription(tenant, "active")  # paid: full use again
     renewed = await sell()
     assert renewed.status_code == 201
     assert "halopos-billing-grace-until" not in renewed.headers
 
 
 async def test_a_read_only_business_s_offline_sales_are_kept_and_applied_after_renewal(
-    provision: Provision, connect_as: Connect, token: TokenFactory, orders_client: httpx.AsyncClient
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
+    orders_client: httpx.AsyncClient,
+    set_subscription: SetSubscription,
 ) -> None:
     """What a till sold offline is never refused or lost: while the subscription is
     read-only the batch is stored and waits; the first upload after renewal applies it."""
     tenant = await provision()
     till = await offline_till(connect_as, token, orders_client, tenant)
-    await set_subscription(connect_as, tenant, "canceled")
+    await set_subscription(tenant, "canceled")
     log = Log(till)
     log.open_shift()
     order_id = log.sale()
@@ -224,7 +223,7 @@ async def test_a_read_only_business_s_offline_sales_are_kept_and_applied_after_r
     assert [row["status"] for row in stored] == ["pending"] * len(log.operations)
     assert await as_service(connect_as, "orders", tenant, "SELECT id FROM orders.orders") == []
 
-    await set_subscription(connect_as, tenant, "active")
+    await set_subscription(tenant, "active")
     first = len(log.operations)
     log.sale()
     applied = await upload(orders_client, till, log.operations[first:])

@@ -23,7 +23,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
 from uuid import UUID
 
 from sqlalchemy import text
@@ -136,11 +135,3 @@ class EntitlementCache:
             self._cached.clear()
         self._cached[tenant_id] = (now + self._ttl, entitlement)
         return entitlement
-
-
-def describe(entitlement: Entitlement) -> dict[str, Any]:
-    """The entitlement as the billing API shows it."""
-    return {
-        "mode": entitlement.mode().value,
-        "grace_until": entitlement.grace_until,
-    }

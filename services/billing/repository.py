@@ -243,12 +243,6 @@ class BillingRepository:
             .values(attempts=stripe_events.c.attempts + 1, last_error=error[:500])
         )
 
-    async def event_outcomes(self) -> dict[str, str | None]:
-        rows = await self._connection.execute(
-            sa.select(stripe_events.c.id, stripe_events.c.outcome)
-        )
-        return {row.id: row.outcome for row in rows}
-
 
 async def tenants_with_pending_events(connection: AsyncConnection) -> list[UUID]:
     return list((await connection.execute(_PENDING_TENANTS)).scalars())
