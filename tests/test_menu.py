@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -18,8 +19,12 @@ from sqlalchemy import event
 from clients.dpop import DeviceKey
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
+from services.orders.menu.snapshot import MenuSnapshot, load_snapshot
 from tests.conftest import Connect, Provision, TokenFactory
 from tests.tills import as_service, register_device
+
+# Far enough ahead for any test to still be before it.
+LATER = (datetime.now(UTC) + timedelta(days=30)).isoformat()
 
 
 @dataclass
@@ -499,6 +504,7 @@ async def test_a_cashier_and_an_accountant_read_the_menu_but_cannot_change_it(
         ("POST", "/v1/menu/modifier-groups", {"name": "Extras"}),
         ("PATCH", f"/v1/menu/modifier-groups/{group['id']}", {"name": "x", "version": 1}),
         ("POST", f"/v1/menu/modifier-groups/{group['id']}/modifiers", {"name": "Free"}),
+        ("POST", f"/v1/menu/items/{pie['id']}/prices", {"price_minor": 1, "effective_from": LATER}),
     ]
     for auth in (cashier, accountant):
         for path in reads:
@@ -513,6 +519,7 @@ async def test_a_cashier_and_an_accountant_read_the_menu_but_cannot_change_it(
         1,
         [],
     )
+    assert unchanged["scheduled_prices"] == []
     assert await audit_rows(connect_as, venue.tenant, "menu_item.changed") == []
 
 
@@ -567,6 +574,14 @@ async def test_another_businesss_menu_is_not_found(
         f"/v1/menu/modifier-groups/{group['id']}/modifiers", json={"name": "x"}, auth=intruder
     )
     assert added.status_code == 404
+    for path, code in (
+        (f"/v1/menu/items/{pie['id']}/prices", "menu-item-not-found"),
+        (f"/v1/menu/modifiers/{modifier['id']}/prices", "modifier-not-found"),
+    ):
+        scheduled = await orders_client.post(
+            path, json={"price_minor": 1, "effective_from": LATER}, auth=intruder
+        )
+        assert (scheduled.status_code, scheduled.json()["code"]) == (404, code)
     # Their ids are unknown here: an item cannot be filed under our category or tax category.
     their_tax = (await orders_client.get("/v1/tax/categories", auth=intruder)).json()["items"]
     borrowed = await orders_client.post(
@@ -592,6 +607,14 @@ async def test_another_businesss_menu_is_not_found(
     assert cross.json()["code"] == "location-not-found"
     mine = (await orders_client.get(f"/v1/menu/items/{pie['id']}", auth=venue.owner)).json()
     assert (mine["price_minor"], mine["version"], mine["location_prices"]) == (550, 1, [])
+    assert mine["scheduled_prices"] == []
+    # Nor schedule a price there.
+    cross = await orders_client.post(
+        f"/v1/menu/items/{pie['id']}/prices",
+        json={"price_minor": 1, "effective_from": LATER, "location_id": str(their_location)},
+        auth=venue.owner,
+    )
+    assert (cross.status_code, cross.json()["code"]) == (404, "location-not-found")
     assert our_location != their_location
 
 
@@ -862,3 +885,278 @@ async def test_the_till_menu_costs_the_same_few_queries_however_big(
     assert sum(len(c["items"]) for c in menu["categories"]) == 10
     assert await statements_for_menu() == small
     assert small <= 8, small
+
+
+# -- prices by the moment they take effect -----------------------------------------------------
+
+
+async def snapshot_of(
+    database: TenantDatabase, tenant: uuid.UUID, location_id: uuid.UUID | None
+) -> MenuSnapshot:
+    """What a sale at the venue is priced with (services/orders/menu/snapshot.py)."""
+    async with database.provisioning_transaction(tenant) as connection:
+        return await load_snapshot(connection, location_id=location_id)
+
+
+async def test_a_price_change_made_now_is_in_force_at_once_and_sales_before_keep_theirs(
+    venue: Venue,
+    orders_client: httpx.AsyncClient,
+    connect_as: Connect,
+    service_databases: dict[str, TenantDatabase],
+) -> None:
+    food = await category(orders_client, venue, "Food")
+    pie = await item(orders_client, venue, food["id"], "Pie", price_minor=650)
+    before_the_change = datetime.now(UTC)
+    changed = await orders_client.patch(
+        f"/v1/menu/items/{pie['id']}", json={"price_minor": 700, "version": 1}, auth=venue.owner
+    )
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["price_minor"], changed.json()["scheduled_prices"]) == (700, [])
+    assert items_of(await till_menu(orders_client, venue.owner))["Pie"]["price_minor"] == 700
+    snapshot = await snapshot_of(service_databases["orders"], venue.tenant, None)
+    pie_id = uuid.UUID(pie["id"])
+    # A sale made before the change (uploaded from an offline till now) keeps the old price.
+    assert snapshot.unit_price(pie_id, before_the_change) == 650
+    assert snapshot.unit_price(pie_id, datetime.now(UTC)) == 700
+
+
+async def test_a_scheduled_price_applies_from_its_moment_on_never_before(
+    venue: Venue,
+    orders_client: httpx.AsyncClient,
+    token: TokenFactory,
+    connect_as: Connect,
+    service_databases: dict[str, TenantDatabase],
+) -> None:
+    food = await category(orders_client, venue, "Food")
+    pie = await item(orders_client, venue, food["id"], "Pie", price_minor=650)
+    manager = token(venue.tenant, Role.MANAGER, subject="staff-manager")
+    moment = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
+    path = f"/v1/menu/items/{pie['id']}/prices"
+    scheduled = await orders_client.post(
+        # In Sydney's offset: the same instant, however it is written.
+        path,
+        json={"price_minor": 720, "effective_from": moment.astimezone().isoformat()},
+        auth=manager,
+    )
+    assert scheduled.status_code == 201, scheduled.text
+    answer = scheduled.json()
+    assert (answer["price_minor"], answer["version"]) == (650, 1)  # no edit of the item
+    (coming,) = answer["scheduled_prices"]
+    assert coming["location_id"] is None
+    assert (coming["price_minor"], coming["created_by"]) == (720, "staff-manager")
+    assert datetime.fromisoformat(coming["effective_from"]) == moment
+    fetched = await orders_client.get(f"/v1/menu/items/{pie['id']}", auth=venue.owner)
+    assert fetched.json()["scheduled_prices"] == answer["scheduled_prices"]
+    assert items_of(await till_menu(orders_client, venue.owner))["Pie"]["price_minor"] == 650
+
+    snapshot = await snapshot_of(service_databases["orders"], venue.tenant, None)
+    pie_id = uuid.UUID(pie["id"])
+    assert snapshot.unit_price(pie_id, moment - timedelta(microseconds=1)) == 650
+    assert snapshot.unit_price(pie_id, moment) == 720
+    assert snapshot.unit_price(pie_id, moment + timedelta(days=365)) == 720
+
+    (row,) = await audit_rows(connect_as, venue.tenant, "menu_item.price_scheduled")
+    assert (row["actor_id"], row["resource_id"]) == ("staff-manager", pie["id"])
+    assert row["payload"]["price_minor"] == 720
+    assert row["payload"]["replaces_price_minor"] == 650
+    assert row["payload"]["location_id"] is None
+    assert datetime.fromisoformat(row["payload"]["effective_from"]) == moment
+
+    again = await orders_client.post(
+        path, json={"price_minor": 730, "effective_from": moment.isoformat()}, auth=manager
+    )
+    assert (again.status_code, again.json()["code"]) == (409, "price-change-duplicate")
+
+    # Once a scheduled change's moment has come (a row from just now stands in for one
+    # scheduled earlier), the menu answers with it, and the later one is still to come.
+    await as_service(
+        connect_as, "orders", venue.tenant,
+        "INSERT INTO orders.menu_prices (id, item_id, price_minor, effective_from, created_by) "
+        "VALUES ($1, $2, 690, clock_timestamp(), 'staff-manager')", uuid.uuid4(), pie_id,
+    )  # fmt: skip
+    now_in_force = (await orders_client.get(f"/v1/menu/items/{pie['id']}", auth=venue.owner)).json()
+    assert now_in_force["price_minor"] == 690
+    assert [p["price_minor"] for p in now_in_force["scheduled_prices"]] == [720]
+    assert items_of(await till_menu(orders_client, venue.owner))["Pie"]["price_minor"] == 690
+
+
+async def test_a_venue_price_over_the_items_price_both_with_histories(
+    venue: Venue,
+    orders_client: httpx.AsyncClient,
+    token: TokenFactory,
+    connect_as: Connect,
+    service_databases: dict[str, TenantDatabase],
+) -> None:
+    food = await category(orders_client, venue, "Food")
+    pie = await item(orders_client, venue, food["id"], "Pie", price_minor=650)
+    cashier, location_id = await a_cashier_at_a_venue(connect_as, token, venue.tenant)
+    path = f"/v1/menu/items/{pie['id']}"
+    put = await orders_client.put(
+        f"{path}/location-prices/{location_id}", json={"price_minor": 800}, auth=venue.owner
+    )
+    assert put.status_code == 200, put.text
+    now = datetime.now(UTC)
+    item_change, venue_change = now + timedelta(days=1), now + timedelta(days=2)
+    for body in (
+        {"price_minor": 700, "effective_from": item_change.isoformat()},
+        {
+            "price_minor": 850,
+            "effective_from": venue_change.isoformat(),
+            "location_id": str(location_id),
+        },
+    ):
+        response = await orders_client.post(f"{path}/prices", json=body, auth=venue.owner)
+        assert response.status_code == 201, response.text
+    answer = response.json()
+    assert answer["price_minor"] == 650
+    assert answer["location_prices"] == [
+        {"item_id": pie["id"], "location_id": str(location_id), "price_minor": 800}
+    ]
+    assert [(p["location_id"], p["price_minor"]) for p in answer["scheduled_prices"]] == [
+        (None, 700),
+        (str(location_id), 850),
+    ]
+    assert items_of(await till_menu(orders_client, cashier))["Pie"]["price_minor"] == 800
+    (venue_row,) = [
+        row
+        for row in await audit_rows(connect_as, venue.tenant, "menu_item.price_scheduled")
+        if row["payload"]["location_id"] == str(location_id)
+    ]
+    # What the venue would have charged then without it: its own price, still in force.
+    assert venue_row["payload"]["replaces_price_minor"] == 800
+
+    pie_id = uuid.UUID(pie["id"])
+    there = await snapshot_of(service_databases["orders"], venue.tenant, location_id)
+    elsewhere = await snapshot_of(service_databases["orders"], venue.tenant, None)
+    for moment, at_the_venue, anywhere_else in (
+        (now, 800, 650),
+        (item_change, 800, 700),  # the venue's own price stands over the item's change
+        (venue_change, 850, 700),
+    ):
+        assert there.unit_price(pie_id, moment) == at_the_venue
+        assert elsewhere.unit_price(pie_id, moment) == anywhere_else
+
+    # Removing the venue's price now puts it on the item's price, until its scheduled one.
+    removed = await orders_client.delete(f"{path}/location-prices/{location_id}", auth=venue.owner)
+    assert removed.status_code == 204
+    fetched = (await orders_client.get(path, auth=venue.owner)).json()
+    assert fetched["location_prices"] == []
+    assert items_of(await till_menu(orders_client, cashier))["Pie"]["price_minor"] == 650
+    there = await snapshot_of(service_databases["orders"], venue.tenant, location_id)
+    assert there.unit_price(pie_id, now) == 800  # what a sale before the removal paid
+    assert there.unit_price(pie_id, datetime.now(UTC)) == 650
+    assert there.unit_price(pie_id, item_change) == 700
+    assert there.unit_price(pie_id, venue_change) == 850
+
+    unknown = await orders_client.post(
+        f"{path}/prices",
+        json={"price_minor": 1, "effective_from": LATER, "location_id": str(uuid.uuid4())},
+        auth=venue.owner,
+    )
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "location-not-found")
+
+
+async def test_a_modifiers_price_is_scheduled_the_same_way(
+    venue: Venue,
+    orders_client: httpx.AsyncClient,
+    connect_as: Connect,
+    service_databases: dict[str, TenantDatabase],
+) -> None:
+    group = await created(orders_client, "/v1/menu/modifier-groups", {"name": "Milk"}, venue.owner)
+    oat = await created(
+        orders_client,
+        f"/v1/menu/modifier-groups/{group['id']}/modifiers",
+        {"name": "Oat", "price_minor": 60},
+        venue.owner,
+    )
+    moment = datetime.now(UTC) + timedelta(days=1)
+    path = f"/v1/menu/modifiers/{oat['id']}/prices"
+    scheduled = await orders_client.post(
+        path, json={"price_minor": 80, "effective_from": moment.isoformat()}, auth=venue.owner
+    )
+    assert scheduled.status_code == 201, scheduled.text
+    assert scheduled.json()["price_minor"] == 60
+    assert [p["price_minor"] for p in scheduled.json()["scheduled_prices"]] == [80]
+    groups = (await orders_client.get("/v1/menu/modifier-groups", auth=venue.owner)).json()
+    (listed,) = groups["items"][0]["modifiers"]
+    assert (listed["price_minor"], len(listed["scheduled_prices"])) == (60, 1)
+    venue_price = await orders_client.post(
+        path,
+        json={"price_minor": 1, "effective_from": LATER, "location_id": str(uuid.uuid4())},
+        auth=venue.owner,
+    )
+    assert venue_price.status_code == 422  # a modifier costs the same at every venue
+
+    snapshot = await snapshot_of(service_databases["orders"], venue.tenant, None)
+    oat_id = uuid.UUID(oat["id"])
+    assert snapshot.modifier_price(oat_id, moment - timedelta(seconds=1)) == 60
+    assert snapshot.modifier_price(oat_id, moment) == 80
+    (row,) = await audit_rows(connect_as, venue.tenant, "modifier.price_scheduled")
+    assert (row["resource_id"], row["payload"]["replaces_price_minor"]) == (oat["id"], 60)
+    assert row["payload"]["group_id"] == group["id"]
+
+    archived = await orders_client.patch(
+        f"/v1/menu/modifiers/{oat['id']}", json={"archived": True, "version": 1}, auth=venue.owner
+    )
+    assert archived.status_code == 200
+    refused = await orders_client.post(
+        path, json={"price_minor": 90, "effective_from": LATER}, auth=venue.owner
+    )
+    assert (refused.status_code, refused.json()["code"]) == (409, "modifier-archived")
+
+
+@pytest.mark.parametrize(
+    "effective_from",
+    [
+        "2020-01-01T00:00:00+00:00",
+        (datetime.now(UTC) - timedelta(minutes=1)).isoformat(),
+        "2000-01-01T00:00:00Z",
+    ],
+)
+async def test_a_price_change_is_never_retroactive(
+    effective_from: str, venue: Venue, orders_client: httpx.AsyncClient, connect_as: Connect
+) -> None:
+    food = await category(orders_client, venue, "Food")
+    pie = await item(orders_client, venue, food["id"], "Pie")
+    response = await orders_client.post(
+        f"/v1/menu/items/{pie['id']}/prices",
+        json={"price_minor": 1, "effective_from": effective_from},
+        auth=venue.owner,
+    )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["code"] == "price-change-retroactive"
+    assert "never retroactively" in problem["title"]
+    assert "database_now" in problem
+    history = await as_service(
+        connect_as, "orders", venue.tenant, "SELECT count(*) FROM orders.menu_prices"
+    )
+    assert history[0][0] == 1  # the item's first price only
+    assert await audit_rows(connect_as, venue.tenant, "menu_item.price_scheduled") == []
+
+
+async def test_a_bad_price_schedule_is_refused(
+    venue: Venue, orders_client: httpx.AsyncClient
+) -> None:
+    food = await category(orders_client, venue, "Food")
+    pie = await item(orders_client, venue, food["id"], "Pie")
+    path = f"/v1/menu/items/{pie['id']}/prices"
+    for body in (
+        {"price_minor": 1, "effective_from": "2030-01-01T00:00:00"},  # no offset
+        {"price_minor": 1, "effective_from": "2030-01-01"},
+        {"price_minor": -1, "effective_from": LATER},
+        {"price_minor": "7.20", "effective_from": LATER},
+        {"effective_from": LATER},
+        {"price_minor": 1, "effective_from": LATER, "version": 1},
+    ):
+        response = await orders_client.post(path, json=body, auth=venue.owner)
+        assert response.status_code == 422, body
+    archived = await orders_client.patch(
+        f"/v1/menu/items/{pie['id']}", json={"archived": True, "version": 1}, auth=venue.owner
+    )
+    assert archived.status_code == 200
+    refused = await orders_client.post(
+        path, json={"price_minor": 1, "effective_from": LATER}, auth=venue.owner
+    )
+    assert (refused.status_code, refused.json()["code"]) == (409, "menu-item-archived")

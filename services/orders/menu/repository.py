@@ -3,10 +3,15 @@ security filters, while `tenant_id` columns default to the transaction's tenant.
 
 Edits are optimistic: an UPDATE matches only the version the client read (`... AND version =
 :expected`), so of two concurrent edits exactly one wins; the loser's UPDATE matches no row.
+
+Prices are read from their history (`orders.menu_prices`), as in force at the database's
+clock; the price columns are what a change made now is written to (triggers record it in the
+history, 20261207_0900_menu_prices.py).
 """
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,38 +31,56 @@ from services.orders.menu.schemas import (
     MenuItem,
     Modifier,
     ModifierGroup,
-    TillCategory,
-    TillItem,
-    TillModifier,
-    TillModifierGroup,
+    ScheduledItemPrice,
+    ScheduledPrice,
+)
+from services.orders.menu.snapshot import (
+    MenuSnapshot,
+    PriceChange,
+    business_price,
+    item_price,
+    snapshots,
+    venue_price,
 )
 from services.orders.models import (
     menu_categories,
     menu_item_location_prices,
     menu_item_modifier_groups,
     menu_items,
+    menu_prices,
     modifier_groups,
     modifiers,
     settings,
     tax_categories,
 )
 
-# The foreign key that refuses a venue price for a location the business does not have.
-LOCATION_FOREIGN_KEY = "fk_menu_item_location_prices_tenant_id_location_id_locations"
+# The foreign keys that refuse a venue price for a location the business does not have.
+LOCATION_FOREIGN_KEYS = frozenset(
+    {
+        "fk_menu_item_location_prices_tenant_id_location_id_locations",
+        "fk_menu_prices_tenant_id_location_id_locations",
+    }
+)
 
 _EDITED = ("archived_at", "version", "created_at", "updated_at")
 _CATEGORY = tuple(
     menu_categories.c[name] for name in ("id", "name", "position", "printer_role", *_EDITED)
 )
+# Without price_minor: what an item or modifier costs is read from its price history.
 _ITEM = tuple(
-    menu_items.c[name]
-    for name in ("id", "category_id", "tax_category_id", "name", "price_minor", "position")
+    menu_items.c[name] for name in ("id", "category_id", "tax_category_id", "name", "position")
 ) + tuple(menu_items.c[name] for name in _EDITED)
 _GROUP = tuple(
     modifier_groups.c[name] for name in ("id", "name", "min_choices", "max_choices", *_EDITED)
 )
-_MODIFIER = tuple(
-    modifiers.c[name] for name in ("id", "group_id", "name", "price_minor", "position", *_EDITED)
+_MODIFIER = tuple(modifiers.c[name] for name in ("id", "group_id", "name", "position", *_EDITED))
+_PRICE = (
+    menu_prices.c.item_id,
+    menu_prices.c.modifier_id,
+    menu_prices.c.location_id,
+    menu_prices.c.price_minor,
+    menu_prices.c.effective_from,
+    menu_prices.c.created_by,
 )
 
 Cursor = tuple[datetime, UUID]
@@ -80,6 +103,85 @@ class Reference:
 
 class UnknownLocation(Exception):
     """The business has no location with this id."""
+
+
+@dataclass(frozen=True, slots=True)
+class PriceRow:
+    """One row of a price history."""
+
+    location_id: UUID | None
+    price_minor: int | None
+    effective_from: datetime
+    created_by: str
+
+
+def _changes(rows: Sequence[PriceRow]) -> list[PriceChange]:
+    return [PriceChange(row.effective_from, row.price_minor) for row in rows]
+
+
+def _scheduled(rows: Sequence[PriceRow], now: datetime) -> list[PriceRow]:
+    """Changes still to come, soonest first (the item's own before a venue's at one moment)."""
+    coming = [row for row in rows if row.effective_from > now and row.price_minor is not None]
+    return sorted(coming, key=lambda row: (row.effective_from, str(row.location_id or "")))
+
+
+def _priced_item(
+    row: Mapping[str, Any], history: Sequence[PriceRow], now: datetime
+) -> dict[str, Any]:
+    """An item's row with its prices as they are `now`, from its history (oldest first)."""
+    venues: dict[UUID, list[PriceRow]] = defaultdict(list)
+    for price in history:
+        if price.location_id is not None:
+            venues[price.location_id].append(price)
+    own = business_price(_changes([p for p in history if p.location_id is None]), now)
+    assert own is not None, "every item's first price is recorded when it is made"
+    location_prices = []
+    for location_id in sorted(venues, key=str):
+        venue = venue_price(_changes(venues[location_id]), now)
+        if venue is not None:
+            location_prices.append(
+                LocationPrice(item_id=row["id"], location_id=location_id, price_minor=venue)
+            )
+    return {
+        **row,
+        "price_minor": own,
+        "location_prices": location_prices,
+        "scheduled_prices": [
+            ScheduledItemPrice(
+                location_id=price.location_id,
+                price_minor=price.price_minor,
+                effective_from=price.effective_from,
+                created_by=price.created_by,
+            )
+            for price in _scheduled(history, now)
+        ],
+    }
+
+
+def _priced_modifier(
+    row: Mapping[str, Any], history: Sequence[PriceRow], now: datetime
+) -> Modifier:
+    price = business_price(_changes(history), now)
+    assert price is not None, "every modifier's first price is recorded when it is made"
+    return Modifier.model_validate(
+        {
+            **row,
+            "price_minor": price,
+            "scheduled_prices": [
+                ScheduledPrice(
+                    price_minor=scheduled.price_minor,
+                    effective_from=scheduled.effective_from,
+                    created_by=scheduled.created_by,
+                )
+                for scheduled in _scheduled(history, now)
+            ],
+        }
+    )
+
+
+def _unknown_location(error: IntegrityError) -> bool:
+    cause = error.orig.__cause__ if error.orig is not None else None
+    return getattr(cause, "constraint_name", None) in LOCATION_FOREIGN_KEYS
 
 
 def _locked(query: sa.Select[Any], lock: Lock | None) -> sa.Select[Any]:
@@ -120,6 +222,37 @@ class MenuRepository:
     @classmethod
     def from_connection(cls, connection: AsyncConnection) -> MenuRepository:
         return cls(connection)
+
+    async def database_now(self) -> datetime:
+        """The database's clock as it is now (`clock_timestamp()`, the clock a change made now
+        is recorded at), so a price changed earlier in this transaction is in force."""
+        moment: datetime = (
+            await self._connection.execute(sa.select(sa.func.clock_timestamp()))
+        ).scalar_one()
+        return moment
+
+    async def attribute_prices_to(self, subject: str) -> None:
+        """Name who changes prices in this transaction: the price history's `created_by` for
+        the changes the triggers record (transaction-local, like the tenant)."""
+        await self._connection.execute(
+            sa.select(sa.func.set_config("halopos.actor", subject, True))
+        )
+
+    async def _price_history(
+        self, column: sa.Column[Any], ids: Collection[UUID]
+    ) -> dict[UUID, list[PriceRow]]:
+        """The price histories of these items or modifiers, each oldest first: one query."""
+        history: dict[UUID, list[PriceRow]] = defaultdict(list)
+        if not ids:
+            return history
+        rows = await self._connection.execute(
+            sa.select(*_PRICE).where(column.in_(list(ids))).order_by(menu_prices.c.effective_from)
+        )
+        for row in rows:
+            history[row.item_id or row.modifier_id].append(
+                PriceRow(row.location_id, row.price_minor, row.effective_from, row.created_by)
+            )
+        return history
 
     async def _insert(
         self, table: sa.Table, columns: Sequence[sa.Column[Any]], values: dict[str, Any]
@@ -302,7 +435,7 @@ class MenuRepository:
             )
 
     async def _items_with_links(self, rows: list[dict[str, Any]]) -> list[MenuItem]:
-        """Items with their modifier groups and venue prices: two queries for any number."""
+        """Items with their modifier groups and prices now: three queries for any number."""
         if not rows:
             return []
         ids = [row["id"] for row in rows]
@@ -318,22 +451,12 @@ class MenuRepository:
         )
         for link in links:
             groups[link.item_id].append(link.group_id)
-        prices: dict[UUID, list[LocationPrice]] = defaultdict(list)
-        venue_prices = await self._connection.execute(
-            sa.select(
-                menu_item_location_prices.c.item_id,
-                menu_item_location_prices.c.location_id,
-                menu_item_location_prices.c.price_minor,
-            )
-            .where(menu_item_location_prices.c.item_id.in_(ids))
-            .order_by(menu_item_location_prices.c.item_id, menu_item_location_prices.c.location_id)
-        )
-        for price in venue_prices:
-            prices[price.item_id].append(LocationPrice.model_validate(price._asdict()))
+        history = await self._price_history(menu_prices.c.item_id, ids)
+        now = await self.database_now()
         return [
             MenuItem.model_validate(
-                row
-                | {"modifier_group_ids": groups[row["id"]], "location_prices": prices[row["id"]]}
+                _priced_item(row, history[row["id"]], now)
+                | {"modifier_group_ids": groups[row["id"]]}
             )
             for row in rows
         ]
@@ -341,15 +464,10 @@ class MenuRepository:
     # -- venue prices --------------------------------------------------------------------------
 
     async def location_price(self, item_id: UUID, location_id: UUID) -> int | None:
-        price: int | None = (
-            await self._connection.execute(
-                sa.select(menu_item_location_prices.c.price_minor).where(
-                    menu_item_location_prices.c.item_id == item_id,
-                    menu_item_location_prices.c.location_id == location_id,
-                )
-            )
-        ).scalar_one_or_none()
-        return price
+        """The venue's own price for the item in force now; None if it has none."""
+        history = (await self._price_history(menu_prices.c.item_id, [item_id]))[item_id]
+        venue = [row for row in history if row.location_id == location_id]
+        return venue_price(_changes(venue), await self.database_now())
 
     async def set_location_price(
         self, item_id: UUID, location_id: UUID, price_minor: int
@@ -374,11 +492,61 @@ class MenuRepository:
             async with self._connection.begin_nested():
                 await self._connection.execute(statement)
         except IntegrityError as error:
-            cause = error.orig.__cause__ if error.orig is not None else None
-            if getattr(cause, "constraint_name", None) == LOCATION_FOREIGN_KEY:
+            if _unknown_location(error):
                 raise UnknownLocation(str(location_id)) from None
             raise
         return LocationPrice(item_id=item_id, location_id=location_id, price_minor=price_minor)
+
+    async def price_at(self, item_id: UUID, location_id: UUID | None, at: datetime) -> int | None:
+        """What one of the item costs at `at`, at the venue if one is named."""
+        history = (await self._price_history(menu_prices.c.item_id, [item_id]))[item_id]
+        return item_price(
+            _changes([row for row in history if row.location_id is None]),
+            _changes([row for row in history if row.location_id == location_id])
+            if location_id is not None
+            else [],
+            at,
+        )
+
+    async def modifier_price_at(self, modifier_id: UUID, at: datetime) -> int | None:
+        history = await self._price_history(menu_prices.c.modifier_id, [modifier_id])
+        return business_price(_changes(history[modifier_id]), at)
+
+    async def insert_scheduled_price(
+        self,
+        *,
+        item_id: UUID | None = None,
+        modifier_id: UUID | None = None,
+        location_id: UUID | None = None,
+        price_minor: int,
+        effective_from: datetime,
+        created_by: str,
+    ) -> bool:
+        """A price from a later moment on (an item's, a venue's for an item, or a
+        modifier's); False if that one already has a price from that exact moment. Raises
+        UnknownLocation for a venue the business does not have (in a savepoint, as above)."""
+        statement = (
+            insert(menu_prices)
+            .values(
+                id=uuid.uuid4(),
+                item_id=item_id,
+                modifier_id=modifier_id,
+                location_id=location_id,
+                price_minor=price_minor,
+                effective_from=effective_from,
+                created_by=created_by,
+            )
+            .on_conflict_do_nothing()
+            .returning(menu_prices.c.id)
+        )
+        try:
+            async with self._connection.begin_nested():
+                inserted = (await self._connection.execute(statement)).first()
+        except IntegrityError as error:
+            if _unknown_location(error):
+                raise UnknownLocation(str(location_id)) from None
+            raise
+        return inserted is not None
 
     async def delete_location_price(self, item_id: UUID, location_id: UUID) -> int | None:
         """The removed price, or None if there was none."""
@@ -444,16 +612,27 @@ class MenuRepository:
         query = sa.select(*_MODIFIER).where(modifiers.c.group_id.in_([row["id"] for row in rows]))
         if not include_archived:
             query = query.where(modifiers.c.archived_at.is_(None))
-        by_group: dict[UUID, list[Modifier]] = defaultdict(list)
-        for row in await self._connection.execute(
+        found = await self._connection.execute(
             query.order_by(
                 modifiers.c.group_id, modifiers.c.position, modifiers.c.name, modifiers.c.id
             )
+        )
+        by_group: dict[UUID, list[Modifier]] = defaultdict(list)
+        for modifier in await self._modifiers_with_prices(
+            [_archived(row._mapping) for row in found]
         ):
-            by_group[row.group_id].append(Modifier.model_validate(_archived(row._mapping)))
+            by_group[modifier.group_id].append(modifier)
         return [
             ModifierGroup.model_validate(row | {"modifiers": by_group[row["id"]]}) for row in rows
         ]
+
+    async def _modifiers_with_prices(self, rows: list[dict[str, Any]]) -> list[Modifier]:
+        """Modifiers with their prices now: two queries for any number."""
+        if not rows:
+            return []
+        history = await self._price_history(menu_prices.c.modifier_id, [row["id"] for row in rows])
+        now = await self.database_now()
+        return [_priced_modifier(row, history[row["id"]], now) for row in rows]
 
     async def insert_modifier(
         self, *, modifier_id: UUID, group_id: UUID, name: str, price_minor: int, position: int
@@ -469,11 +648,11 @@ class MenuRepository:
                 "position": position,
             },
         )
-        return Modifier.model_validate(row) if row else None
+        return (await self._modifiers_with_prices([row]))[0] if row else None
 
     async def modifier(self, modifier_id: UUID) -> Modifier | None:
         row = await self._one(modifiers, _MODIFIER, modifier_id, None)
-        return Modifier.model_validate(row) if row else None
+        return (await self._modifiers_with_prices([row]))[0] if row else None
 
     async def update_modifier(
         self, modifier_id: UUID, *, expected_version: int, changes: Mapping[str, Any]
@@ -481,128 +660,25 @@ class MenuRepository:
         row = await self._update(
             modifiers, _MODIFIER, modifier_id, expected_version=expected_version, changes=changes
         )
-        return Modifier.model_validate(row) if row else None
+        return (await self._modifiers_with_prices([row]))[0] if row else None
 
     # -- the till's menu -----------------------------------------------------------------------
 
-    async def pricing_basis(self) -> tuple[str, bool] | None:
-        """(currency, prices_include_tax), or None if the business was never provisioned."""
+    async def snapshot(
+        self, *, tenant_id: UUID, location_id: UUID | None
+    ) -> tuple[MenuSnapshot, datetime] | None:
+        """The venue's menu snapshot (from the process's cache when the catalog version has
+        not moved: then a single query) and the database's clock; None if the business was
+        never provisioned."""
         row = (
             await self._connection.execute(
-                sa.select(settings.c.currency, settings.c.prices_include_tax)
+                sa.select(settings.c.catalog_version, sa.func.clock_timestamp())
             )
         ).first()
-        return (row.currency, row.prices_include_tax) if row else None
-
-    async def till_menu(self, location_id: UUID | None) -> list[TillCategory]:
-        """Everything sellable now, in display order, priced for the venue: four queries
-        whatever the size of the menu."""
-        categories = await self._connection.execute(
-            sa.select(menu_categories.c.id, menu_categories.c.name)
-            .where(menu_categories.c.archived_at.is_(None))
-            .order_by(menu_categories.c.position, menu_categories.c.name, menu_categories.c.id)
+        if row is None:
+            return None
+        version, now = row
+        snapshot = await snapshots.get(
+            self._connection, tenant_id=tenant_id, location_id=location_id, version=version
         )
-        menu = [TillCategory(id=row.id, name=row.name, items=[]) for row in categories]
-        if not menu:
-            return []
-
-        price: sa.ColumnElement[Any] = menu_items.c.price_minor
-        sellable = menu_items.join(
-            menu_categories,
-            sa.and_(
-                menu_categories.c.id == menu_items.c.category_id,
-                menu_categories.c.archived_at.is_(None),
-            ),
-        )
-        if location_id is not None:
-            sellable = sellable.outerjoin(
-                menu_item_location_prices,
-                sa.and_(
-                    menu_item_location_prices.c.item_id == menu_items.c.id,
-                    menu_item_location_prices.c.location_id == location_id,
-                ),
-            )
-            price = sa.func.coalesce(menu_item_location_prices.c.price_minor, price)
-        item_rows = await self._connection.execute(
-            sa.select(
-                menu_items.c.id,
-                menu_items.c.category_id,
-                menu_items.c.tax_category_id,
-                menu_items.c.name,
-                price.label("price_minor"),
-            )
-            .select_from(sellable)
-            .where(menu_items.c.archived_at.is_(None))
-            .order_by(menu_items.c.position, menu_items.c.name, menu_items.c.id)
-        )
-        items: dict[UUID, TillItem] = {}
-        by_category: dict[UUID, list[TillItem]] = defaultdict(list)
-        for sold in item_rows:
-            item = TillItem(
-                id=sold.id,
-                name=sold.name,
-                price_minor=sold.price_minor,
-                tax_category_id=sold.tax_category_id,
-                modifier_groups=[],
-            )
-            items[sold.id] = item
-            by_category[sold.category_id].append(item)
-        for category in menu:
-            category.items = by_category[category.id]
-        if not items:
-            return menu
-
-        modifier_rows = await self._connection.execute(
-            sa.select(
-                modifiers.c.id, modifiers.c.group_id, modifiers.c.name, modifiers.c.price_minor
-            )
-            .select_from(
-                modifiers.join(
-                    modifier_groups,
-                    sa.and_(
-                        modifier_groups.c.id == modifiers.c.group_id,
-                        modifier_groups.c.archived_at.is_(None),
-                    ),
-                )
-            )
-            .where(modifiers.c.archived_at.is_(None))
-            .order_by(modifiers.c.group_id, modifiers.c.position, modifiers.c.name, modifiers.c.id)
-        )
-        choices: dict[UUID, list[TillModifier]] = defaultdict(list)
-        for choice in modifier_rows:
-            choices[choice.group_id].append(
-                TillModifier(id=choice.id, name=choice.name, price_minor=choice.price_minor)
-            )
-
-        link_rows = await self._connection.execute(
-            sa.select(
-                menu_item_modifier_groups.c.item_id,
-                modifier_groups.c.id,
-                modifier_groups.c.name,
-                modifier_groups.c.min_choices,
-                modifier_groups.c.max_choices,
-            )
-            .select_from(
-                menu_item_modifier_groups.join(
-                    modifier_groups,
-                    sa.and_(
-                        modifier_groups.c.id == menu_item_modifier_groups.c.group_id,
-                        modifier_groups.c.archived_at.is_(None),
-                    ),
-                )
-            )
-            .order_by(menu_item_modifier_groups.c.item_id, menu_item_modifier_groups.c.position)
-        )
-        for link in link_rows:
-            linked = items.get(link.item_id)
-            if linked is not None:
-                linked.modifier_groups.append(
-                    TillModifierGroup(
-                        id=link.id,
-                        name=link.name,
-                        min_choices=link.min_choices,
-                        max_choices=link.max_choices,
-                        modifiers=choices[link.id],
-                    )
-                )
-        return menu
+        return snapshot, now

@@ -17,6 +17,7 @@ from services.orders.idempotency import Idempotent
 from services.orders.menu import service
 from services.orders.menu.repository import MenuRepository
 from services.orders.menu.schemas import (
+    ItemPriceSchedule,
     LocationPrice,
     LocationPriceSet,
     MenuCategory,
@@ -34,6 +35,7 @@ from services.orders.menu.schemas import (
     ModifierGroupPage,
     ModifierGroupUpdate,
     ModifierUpdate,
+    PriceSchedule,
     TillMenu,
 )
 
@@ -53,6 +55,10 @@ _EDIT_ERRORS: dict[int | str, dict[str, Any]] = {
 _CREATE_ERRORS: dict[int | str, dict[str, Any]] = {
     409: problem_doc("The client id exists with other content (`menu-id-conflict`)"),
 }
+_SCHEDULE_ERROR = problem_doc(
+    "Not valid (naive datetime, price out of range), or not in the future "
+    "(`price-change-retroactive`)"
+)
 
 
 def _menu(connection: TenantConnection) -> MenuRepository:
@@ -265,7 +271,8 @@ async def set_menu_item_location_price(
     connection: TenantConnection,
     principal: CurrentPrincipal,
 ) -> LocationPrice:
-    """The item's price at one venue, instead of its own price there."""
+    """The item's price at one venue, instead of its own price there, from now on (a price
+    for later: `POST /v1/menu/items/{item_id}/prices` with `location_id`)."""
     return await service.set_location_price(
         menu=_menu(connection),
         audit=_audit(connection),
@@ -285,7 +292,7 @@ async def set_menu_item_location_price(
 async def remove_menu_item_location_price(
     item_id: UUID, location_id: UUID, connection: TenantConnection, principal: CurrentPrincipal
 ) -> None:
-    """The venue goes back to the item's own price (idempotent)."""
+    """The venue goes back to the item's own price from now on (idempotent)."""
     await service.remove_location_price(
         menu=_menu(connection),
         audit=_audit(connection),
@@ -293,6 +300,44 @@ async def remove_menu_item_location_price(
         item_id=item_id,
         location_id=location_id,
     )
+
+
+@router.post(
+    "/items/{item_id}/prices",
+    response_model=MenuItem,
+    status_code=201,
+    dependencies=WRITE,
+    responses={
+        404: problem_doc("No such menu item, or no such location"),
+        409: problem_doc(
+            "The price already changes at this moment (`price-change-duplicate`), or the item "
+            "is archived (`menu-item-archived`)"
+        ),
+        422: _SCHEDULE_ERROR,
+    },
+)
+async def schedule_menu_item_price(
+    item_id: UUID,
+    body: ItemPriceSchedule,
+    connection: TenantConnection,
+    principal: CurrentPrincipal,
+    idempotency: Idempotent,
+    response: Response,
+) -> JSONResponse:
+    """Schedule a price change: from `effective_from` (strictly in the future, by the
+    database's clock) the item costs `price_minor`, at the venue `location_id` if one is
+    named (its own price there), else wherever no venue price applies. Sales before it keep
+    the price they had; prices are never edited. Returns the item with `scheduled_prices`."""
+    if (replay := await idempotency.replay()) is not None:
+        return replay
+    answer = await service.schedule_item_price(
+        menu=_menu(connection),
+        audit=_audit(connection),
+        principal=principal,
+        item_id=item_id,
+        request=body,
+    )
+    return await idempotency.respond_as(answer, response, status_code=201)
 
 
 # -- modifier groups and modifiers -------------------------------------------------------------
@@ -424,3 +469,39 @@ async def update_modifier(
     )
     response.headers["ETag"] = etag(modifier.version)
     return modifier
+
+
+@router.post(
+    "/modifiers/{modifier_id}/prices",
+    response_model=Modifier,
+    status_code=201,
+    dependencies=WRITE,
+    responses={
+        404: problem_doc("No such modifier"),
+        409: problem_doc(
+            "The price already changes at this moment (`price-change-duplicate`), or the "
+            "modifier is archived (`modifier-archived`)"
+        ),
+        422: _SCHEDULE_ERROR,
+    },
+)
+async def schedule_modifier_price(
+    modifier_id: UUID,
+    body: PriceSchedule,
+    connection: TenantConnection,
+    principal: CurrentPrincipal,
+    idempotency: Idempotent,
+    response: Response,
+) -> JSONResponse:
+    """Schedule a price change: from `effective_from` (strictly in the future) the modifier
+    adds `price_minor`. Sales before it keep the price they had."""
+    if (replay := await idempotency.replay()) is not None:
+        return replay
+    answer = await service.schedule_modifier_price(
+        menu=_menu(connection),
+        audit=_audit(connection),
+        principal=principal,
+        modifier_id=modifier_id,
+        request=body,
+    )
+    return await idempotency.respond_as(answer, response, status_code=201)

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated, Any, ClassVar, Literal, Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 # Far above any menu price, far below where integer minor units could overflow.
 MAX_PRICE_MINOR = 100_000_000
@@ -29,6 +29,10 @@ PRINTER_ROLE_HELP = (
 Archived = Field(
     default=None,
     description="true archives (hidden from the till, never sold again); false restores",
+)
+EffectiveFrom = Field(
+    description="ISO 8601 with an offset (`2027-01-01T00:00:00+11:00`); strictly in the "
+    "future: a price applies to sales after it, never retroactively"
 )
 
 
@@ -99,7 +103,7 @@ class MenuCategoryPage(BaseModel):
 class LocationPrice(BaseModel):
     item_id: UUID
     location_id: UUID
-    price_minor: int
+    price_minor: int = Field(description="The venue's own price, in force now")
 
 
 class LocationPriceSet(BaseModel):
@@ -108,15 +112,48 @@ class LocationPriceSet(BaseModel):
     price_minor: Price
 
 
+class ScheduledPrice(BaseModel):
+    """A price change still to come. Prices are never edited: a change is a new price from a
+    moment on, and a sale is priced as it was when it happened."""
+
+    price_minor: int
+    effective_from: datetime
+    created_by: str
+
+
+class ScheduledItemPrice(ScheduledPrice):
+    location_id: UUID | None = Field(description="The venue it is for (null: the item's price)")
+
+
+class PriceSchedule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    price_minor: Price
+    effective_from: AwareDatetime = EffectiveFrom
+
+
+class ItemPriceSchedule(PriceSchedule):
+    location_id: UUID | None = Field(
+        default=None, description="A venue's own price from then on (null: the item's price)"
+    )
+
+
 class MenuItem(BaseModel):
     id: UUID
     category_id: UUID
     tax_category_id: UUID
     name: str
-    price_minor: int = Field(description="In the business's pricing basis (tax settings)")
+    price_minor: int = Field(
+        description="In force now, in the business's pricing basis (tax settings)"
+    )
     position: int
     modifier_group_ids: list[UUID] = Field(description="In the order the till offers them")
-    location_prices: list[LocationPrice] = Field(description="Per-venue price overrides")
+    location_prices: list[LocationPrice] = Field(
+        description="Venues with their own price in force now"
+    )
+    scheduled_prices: list[ScheduledItemPrice] = Field(
+        description="Changes still to come, the item's and its venues', soonest first"
+    )
     archived: bool
     archived_at: datetime | None
     version: int
@@ -176,8 +213,11 @@ class Modifier(BaseModel):
     id: UUID
     group_id: UUID
     name: str
-    price_minor: int = Field(description="Added to the item's price; taxed with the item")
+    price_minor: int = Field(
+        description="In force now; added to the item's price and taxed with the item"
+    )
     position: int
+    scheduled_prices: list[ScheduledPrice] = Field(description="Changes still to come")
     archived: bool
     archived_at: datetime | None
     version: int

@@ -3,12 +3,18 @@
 Nothing on a menu is deleted: it is archived (`{"archived": true}`), which hides it from the
 till and stops new sales of it, while past orders keep the names and prices they were sold
 at. Every edit names the version it was made against; a stale one is refused (409).
+
+Prices are never edited either: a price change (an item's, a venue's, a modifier's) is a new
+price from a moment on, now or scheduled for later, never earlier, so a sale is priced as it
+was when it happened (`services/orders/menu/snapshot.py`).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from collections.abc import Collection, Mapping
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -21,6 +27,7 @@ from libs.auth.principal import Principal
 from services.orders.concurrency import VersionConflict, check_version
 from services.orders.menu.repository import Lock, MenuRepository, UnknownLocation
 from services.orders.menu.schemas import (
+    ItemPriceSchedule,
     LocationPrice,
     LocationPriceSet,
     MenuCategory,
@@ -38,8 +45,14 @@ from services.orders.menu.schemas import (
     ModifierGroupPage,
     ModifierGroupUpdate,
     ModifierUpdate,
+    PriceSchedule,
+    TillCategory,
+    TillItem,
     TillMenu,
+    TillModifier,
+    TillModifierGroup,
 )
+from services.orders.menu.snapshot import MenuSnapshot, SnapshotGroup
 from services.orders.tax.service import TaxCategoryArchived, TaxSettingsNotFound
 
 
@@ -93,6 +106,27 @@ class ModifierChoicesInvalid(Problem):
     status = 422
     code = "modifier-choices-invalid"
     title = "min_choices cannot exceed max_choices"
+
+
+class MenuItemArchived(Conflict):
+    code = "menu-item-archived"
+    title = "The menu item is archived; restore it first"
+
+
+class ModifierArchived(Conflict):
+    code = "modifier-archived"
+    title = "The modifier is archived; restore it first"
+
+
+class PriceChangeRetroactive(Problem):
+    status = 422
+    code = "price-change-retroactive"
+    title = "A price change applies to sales after it, never retroactively"
+
+
+class PriceChangeDuplicate(Conflict):
+    code = "price-change-duplicate"
+    title = "This price already changes at this exact moment"
 
 
 # Every editable menu resource: an id, a version, archivable.
@@ -154,8 +188,11 @@ async def _audit_created(
     audit: AuditLog, principal: Principal, *, resource: str, created: BaseModel
 ) -> None:
     payload = created.model_dump(
-        mode="json", exclude={"created_at", "updated_at", "archived_at", "archived", "version"}
-    )
+        mode="json",
+        exclude={
+            "created_at", "updated_at", "archived_at", "archived", "version", "scheduled_prices"
+        },
+    )  # fmt: skip
     await audit.append(
         actor=Actor.of(principal),
         action=f"{resource}.created",
@@ -187,16 +224,56 @@ def _next_cursor(page: list[Any], limit: int) -> str | None:
 # -- the till's menu ---------------------------------------------------------------------------
 
 
+def till_categories(snapshot: MenuSnapshot, at: datetime) -> list[TillCategory]:
+    """What the till offers at `at`, from the venue's snapshot: categories, items, groups and
+    modifiers on sale then, in display order, at the prices in force then (the venue's own
+    where it has one). Pure: the same snapshot prices the sale."""
+
+    def offered(group: SnapshotGroup) -> TillModifierGroup:
+        choices = []
+        for modifier in snapshot.modifiers_of(group.id):
+            price = snapshot.modifier_price(modifier.id, at)
+            if modifier.sellable_at(at) and price is not None:
+                choices.append(TillModifier(id=modifier.id, name=modifier.name, price_minor=price))
+        return TillModifierGroup(
+            id=group.id,
+            name=group.name,
+            min_choices=group.min_choices,
+            max_choices=group.max_choices,
+            modifiers=choices,
+        )
+
+    by_category: dict[UUID, list[TillItem]] = defaultdict(list)
+    for item in snapshot.items:
+        price = snapshot.unit_price(item.id, at)
+        if not item.sellable_at(at) or price is None:
+            continue
+        by_category[item.category_id].append(
+            TillItem(
+                id=item.id,
+                name=item.name,
+                price_minor=price,
+                tax_category_id=item.tax_category_id,
+                modifier_groups=[offered(group) for group in snapshot.offered_groups(item, at)],
+            )
+        )
+    return [
+        TillCategory(id=category.id, name=category.name, items=by_category[category.id])
+        for category in snapshot.categories
+        if category.sellable_at(at)
+    ]
+
+
 async def till_menu(*, menu: MenuRepository, principal: Principal) -> TillMenu:
-    basis = await menu.pricing_basis()
-    if basis is None:
+    found = await menu.snapshot(tenant_id=principal.tenant_id, location_id=principal.location_id)
+    if found is None:
         raise TaxSettingsNotFound()
-    currency, prices_include_tax = basis
+    snapshot, now = found
     return TillMenu(
-        currency=currency,
-        prices_include_tax=prices_include_tax,
+        currency=snapshot.currency,
+        prices_include_tax=snapshot.prices_include_tax,
         location_id=principal.location_id,
-        categories=await menu.till_menu(principal.location_id),
+        categories=till_categories(snapshot, now),
     )
 
 
@@ -335,6 +412,7 @@ async def create_item(
         new_group_ids=request.modifier_group_ids,
     )
     item_id = request.id or uuid.uuid4()
+    await menu.attribute_prices_to(principal.subject)
     created = await menu.insert_item(
         item_id=item_id,
         category_id=request.category_id,
@@ -382,6 +460,8 @@ async def update_item(
         ),
         new_group_ids=[g for g in group_ids or [] if g not in before.modifier_group_ids],
     )
+    if "price_minor" in changes:
+        await menu.attribute_prices_to(principal.subject)
     after = await menu.update_item(item_id, expected_version=expected_version, changes=changes)
     if after is None:
         raise _lost_race(await menu.item(item_id), MenuItemNotFound())
@@ -414,6 +494,7 @@ async def set_location_price(
     if await menu.item_reference(item_id, lock=None) is None:
         raise MenuItemNotFound()
     before = await menu.location_price(item_id, location_id)
+    await menu.attribute_prices_to(principal.subject)
     try:
         price = await menu.set_location_price(item_id, location_id, request.price_minor)
     except UnknownLocation:
@@ -439,6 +520,7 @@ async def remove_location_price(
     """Idempotent: removing a price that is not there changes (and audits) nothing."""
     if await menu.item_reference(item_id, lock=None) is None:
         raise MenuItemNotFound()
+    await menu.attribute_prices_to(principal.subject)
     removed = await menu.delete_location_price(item_id, location_id)
     if removed is None:
         return
@@ -534,6 +616,7 @@ async def create_modifier(
     if group.archived:
         raise ModifierGroupArchived(modifier_group_ids=[str(group_id)])
     modifier_id = request.id or uuid.uuid4()
+    await menu.attribute_prices_to(principal.subject)
     created = await menu.insert_modifier(
         modifier_id=modifier_id,
         group_id=group_id,
@@ -565,6 +648,8 @@ async def update_modifier(
         raise ModifierNotFound()
     check_version(before.version, expected_version)
     changes = request.changes()
+    if "price_minor" in changes:
+        await menu.attribute_prices_to(principal.subject)
     after = await menu.update_modifier(
         modifier_id, expected_version=expected_version, changes=changes
     )
@@ -580,3 +665,107 @@ async def update_modifier(
         extra={"group_id": str(after.group_id)},
     )
     return after
+
+
+# -- price changes scheduled for later ---------------------------------------------------------
+
+
+async def _check_future(menu: MenuRepository, effective_from: datetime) -> None:
+    # The database's clock, the one a change made now is recorded at.
+    now = await menu.database_now()
+    if effective_from <= now:
+        raise PriceChangeRetroactive(
+            f"effective_from must be after {now.isoformat()}.", database_now=now.isoformat()
+        )
+
+
+async def schedule_item_price(
+    *,
+    menu: MenuRepository,
+    audit: AuditLog,
+    principal: Principal,
+    item_id: UUID,
+    request: ItemPriceSchedule,
+) -> MenuItem:
+    """From `effective_from` (strictly in the future) the item costs `price_minor`, at one
+    venue (`location_id`) or wherever no venue price applies. Sales before keep the price
+    they had."""
+    item = await menu.item(item_id)
+    if item is None:
+        raise MenuItemNotFound()
+    if item.archived:
+        raise MenuItemArchived()
+    await _check_future(menu, request.effective_from)
+    # What it would have cost then without this change (a venue without its own price then
+    # charges the item's).
+    replaces = await menu.price_at(item_id, request.location_id, request.effective_from)
+    try:
+        inserted = await menu.insert_scheduled_price(
+            item_id=item_id,
+            location_id=request.location_id,
+            price_minor=request.price_minor,
+            effective_from=request.effective_from,
+            created_by=principal.subject,
+        )
+    except UnknownLocation:
+        raise LocationNotFound(location_id=str(request.location_id)) from None
+    if not inserted:
+        raise PriceChangeDuplicate(effective_from=request.effective_from.isoformat())
+    await audit.append(
+        actor=Actor.of(principal),
+        action="menu_item.price_scheduled",
+        resource_type="menu_item",
+        resource_id=str(item_id),
+        payload={
+            "location_id": str(request.location_id) if request.location_id else None,
+            "price_minor": request.price_minor,
+            "effective_from": request.effective_from.isoformat(),
+            "replaces_price_minor": replaces,
+            "device_id": _device(principal),
+        },
+    )
+    updated = await menu.item(item_id)
+    assert updated is not None, "read in this transaction"
+    return updated
+
+
+async def schedule_modifier_price(
+    *,
+    menu: MenuRepository,
+    audit: AuditLog,
+    principal: Principal,
+    modifier_id: UUID,
+    request: PriceSchedule,
+) -> Modifier:
+    """From `effective_from` (strictly in the future) the modifier adds `price_minor`."""
+    modifier = await menu.modifier(modifier_id)
+    if modifier is None:
+        raise ModifierNotFound()
+    if modifier.archived:
+        raise ModifierArchived()
+    await _check_future(menu, request.effective_from)
+    replaces = await menu.modifier_price_at(modifier_id, request.effective_from)
+    inserted = await menu.insert_scheduled_price(
+        modifier_id=modifier_id,
+        price_minor=request.price_minor,
+        effective_from=request.effective_from,
+        created_by=principal.subject,
+    )
+    if not inserted:
+        raise PriceChangeDuplicate(effective_from=request.effective_from.isoformat())
+    await audit.append(
+        actor=Actor.of(principal),
+        action="modifier.price_scheduled",
+        resource_type="modifier",
+        resource_id=str(modifier_id),
+        payload={
+            "group_id": str(modifier.group_id),
+            "price_minor": request.price_minor,
+            "effective_from": request.effective_from.isoformat(),
+            "replaces_price_minor": replaces,
+            "device_id": _device(principal),
+        },
+    )
+    updated = await menu.modifier(modifier_id)
+    assert updated is not None, "read in this transaction"
+    return updated
