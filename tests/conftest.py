@@ -111,6 +111,7 @@ def token(signing_key: SigningKey) -> TokenFactory:
         key: DeviceKey | None = None,
         location_id: uuid.UUID | None = None,
         device_id: uuid.UUID | None = None,
+        venues: frozenset[uuid.UUID] | None = None,
     ) -> DPoPAuth:
         key = key or DeviceKey.generate()
         access_token = mint_access_token(
@@ -123,6 +124,7 @@ def token(signing_key: SigningKey) -> TokenFactory:
             location_id=location_id,
             device_id=device_id,
             key_thumbprint=key.thumbprint(),
+            venues=venues,
         )
         return DPoPAuth(key, access_token, public_url=PUBLIC_URL)
 

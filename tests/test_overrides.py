@@ -23,8 +23,10 @@ from clients.session import DPoPAuth
 from libs.auth.overrides import OVERRIDE_TOKEN_TYPE, OverrideAction
 from libs.config import platform_settings
 from libs.rbac import Role
+from libs.tenancy.database import TenantDatabase
 from services.identity.keys.signing import SigningKey, mint_access_token
 from services.identity.overrides.tokens import mint_override_token
+from services.identity.tenants.service import create_location
 from tests.conftest import PUBLIC_URL, Connect, LiveStack, Provision, TokenFactory
 from tests.tills import Menu, as_service, open_shift, open_till, register_device, stock_menu
 
@@ -660,6 +662,44 @@ async def test_only_an_active_owner_or_manager_can_approve(
     ]  # fmt: skip
 
 
+async def test_an_approver_approves_only_at_tills_of_their_own_locations(
+    till: Till,
+    identity_client: httpx.AsyncClient,
+    token: TokenFactory,
+    service_databases: dict[str, TenantDatabase],
+    connect_as: Connect,
+) -> None:
+    """A manager of another venue of the business is refused like a wrong PIN (and it
+    counts like one), so the till learns nothing about their PIN."""
+    elsewhere = await create_location(
+        service_databases["identity"], tenant_id=till.tenant, name="Beer garden",
+        time_zone="Australia/Sydney", business_day_cutoff_hour=4,
+    )  # fmt: skip
+    owner = token(till.tenant, Role.OWNER)
+    manager_url = f"/v1/staff/{till.manager_id}"
+    moved = await identity_client.patch(
+        manager_url, json={"version": 1, "location_ids": [str(elsewhere.location_id)]},
+        auth=owner,
+    )  # fmt: skip
+    assert moved.status_code == 200, moved.text
+    order_id = str(uuid.uuid4())
+    not_here = await ask(identity_client, till, order_id)
+    wrong = await ask(identity_client, till, order_id, pin=WRONG_PIN)
+    assert not_here.status_code == 403, not_here.text
+    assert not_here.json() == wrong.json()
+    rows = await audit_rows(connect_as, till.tenant, "override.refused")
+    assert [(row["payload"]["reason"], row["payload"]["failures"]) for row in rows] == [
+        ("approver-not-at-this-location", 1), ("wrong-pin", 2),
+    ]  # fmt: skip
+
+    both = [str(elsewhere.location_id), str(till.location_id)]
+    back = await identity_client.patch(
+        manager_url, json={"version": 2, "location_ids": both}, auth=owner
+    )
+    assert back.status_code == 200, back.text
+    assert (await ask(identity_client, till, order_id)).status_code == 201
+
+
 async def test_a_principal_without_a_device_cannot_ask_or_use_an_override(
     till: Till,
     identity_client: httpx.AsyncClient,
@@ -710,16 +750,103 @@ async def test_a_revoked_device_or_a_token_bound_to_another_key_cannot_ask(
 
 
 async def test_the_request_is_strict(till: Till, identity_client: httpx.AsyncClient) -> None:
-    base = {"approver_id": str(till.manager_id), "pin": MANAGER_PIN, "action": "void"}
+    base = {
+        "approver_id": str(till.manager_id), "pin": MANAGER_PIN, "action": "void",
+        "resource_id": str(uuid.uuid4()),
+    }  # fmt: skip
     for body in (
-        {**base, "resource_id": "x", "tenant_id": str(uuid.uuid4())},
-        {**base, "resource_id": "x", "action": "open_cash_drawer"},
-        {**base, "resource_id": "x", "pin": "12ab"},
+        {**base, "tenant_id": str(uuid.uuid4())},
+        {**base, "action": "open_cash_drawer"},
+        {**base, "pin": "12ab"},
+        {**base, "resource_id": "x"},
         {**base, "resource_id": "a" * 65},
         {**base, "resource_id": "../orders"},
     ):
         response = await identity_client.post("/v1/auth/overrides", json=body, auth=till.cashier)
         assert response.status_code == 422, (body, response.text)
+    # The same body with none of those faults is granted.
+    granted = await identity_client.post("/v1/auth/overrides", json=base, auth=till.cashier)
+    assert granted.status_code == 201, granted.text
+
+
+async def test_a_manager_approves_voiding_one_line(
+    till: Till,
+    identity_client: httpx.AsyncClient,
+    orders_client: httpx.AsyncClient,
+    connect_as: Connect,
+) -> None:
+    """`POST /v1/orders/{id}/lines/{n}/void` asks for an override on `<order id>/lines/<n>`
+    (docs/pos.md): the identity service grants exactly that resource."""
+    lines = [*flat_whites(till.menu, 1), {"item_id": str(till.menu.bread_id), "quantity": 1}]
+    order = await open_order(orders_client, till, lines=lines)
+    line_one = f"{order['id']}/lines/1"
+    # The order's id in any case is named canonically, as a whole-order void's is.
+    granted = await ask(identity_client, till, f"{order['id'].upper()}/lines/1")
+    assert granted.status_code == 201, granted.text
+    assert granted.json()["resource_id"] == line_one
+    override_token = granted.json()["override_token"]
+    claims = jwt.decode(override_token, options={"verify_signature": False})
+    assert (claims["act"], claims["res"]) == ("void", line_one)
+    [grant] = await audit_rows(connect_as, till.tenant, "override.granted")
+    assert grant["resource_id"] == line_one
+
+    def void_line(number: int, presented: str) -> Any:
+        return orders_client.post(
+            f"/v1/orders/{order['id']}/lines/{number}/void",
+            json={"version": order["version"], **REASON},
+            headers={"X-Override-Token": presented},
+            auth=till.cashier,
+        )
+
+    # Not for the other line, nor for the whole order.
+    assert_refused(await void_line(2, override_token), "another resource")
+    assert_refused(await void(orders_client, order, override_token, till.cashier), "resource")
+    voided = await void_line(1, override_token)
+    assert voided.status_code == 200, voided.text
+    statuses = {line["line_number"]: line["status"] for line in voided.json()["lines"]}
+    assert statuses[1] == "voided" and statuses[2] != "voided"
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "{order}/lines/0",
+        "{order}/lines/01",
+        "{order}/lines/-1",
+        "{order}/lines/+1",
+        "{order}/lines/1.0",
+        "{order}/lines/ 1",
+        "{order}/lines/",
+        "{order}/lines/1/",
+        "{order}/lines/1/lines/2",
+        "{order}/line/1",
+        "{order}/LINES/1",
+        "{order}//lines/1",
+        "{order}/lines/1234567890",
+        "{order}\n",
+        "lines/1",
+        "/lines/1",
+        "{hex}/lines/1",  # the id without its hyphens
+        "urn:uuid:{order}",
+        "{{{order}}}",
+        "{order}/payments/1",
+    ],
+)
+async def test_a_resource_is_an_id_or_one_line_exactly(
+    resource: str, till: Till, identity_client: httpx.AsyncClient, connect_as: Connect
+) -> None:
+    order = uuid.uuid4()
+    asked = await ask(identity_client, till, resource.format(order=order, hex=order.hex))
+    assert asked.status_code == 422, asked.text
+    assert await audit_rows(connect_as, till.tenant, "override.granted") == []
+
+
+async def test_only_a_void_names_a_line(till: Till, identity_client: httpx.AsyncClient) -> None:
+    line = f"{uuid.uuid4()}/lines/1"
+    for action in ("refund", "discount", "shift_force_close"):
+        asked = await ask(identity_client, till, line, action=action)
+        assert asked.status_code == 422, asked.text
+    assert (await ask(identity_client, till, line, action="void")).status_code == 201
 
 
 async def test_an_order_id_is_named_canonically(
@@ -763,6 +890,7 @@ async def test_by_default_every_void_needs_an_override(
         "void_limit_minor": 0,
         "refund_limit_minor": 0,
         "discount_limit_bps": 0,
+        "offline_approval_limit_minor": 0,
     }
     order = await open_order(orders_client, till)
     assert_refused(await void(orders_client, order, None, till.cashier), "X-Override-Token")

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives import serialization
 
 from clients.dpop import DeviceKey
 from libs.auth.keys import RemoteKeySource, StaticKeySource, parse_jwks
+from libs.auth.principal import Principal
 from libs.auth.tokens import InvalidToken, TokenVerifier
 from libs.config import platform_settings
 from libs.rbac import Role
@@ -92,6 +93,78 @@ async def test_an_unbound_token_has_no_key_thumbprint(
     for cnf in ("not-an-object", {"jkt": 7}):
         with pytest.raises(InvalidToken, match="cnf"):
             await verifier.verify(sign(signing_key, claims(cnf=cnf)))
+
+
+async def test_a_tokens_venues_become_the_principals_scope(
+    verifier: TokenVerifier, signing_key: SigningKey
+) -> None:
+    front, garden, elsewhere = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+
+    def minted(**scope: Any) -> str:
+        return mint_access_token(
+            signing_key, issuer=SETTINGS.jwt_issuer, audience=SETTINGS.jwt_audience,
+            subject="staff-9", tenant_id=uuid.uuid4(), role="manager", **scope,
+        )  # fmt: skip
+
+    # A backoffice session of someone who works at two locations: `locs`, sorted.
+    listed = minted(venues=[garden, front])
+    assert jwt.decode(listed, options={"verify_signature": False})["locs"] == sorted(
+        [str(front), str(garden)]
+    )
+    principal = await verifier.verify(listed)
+    assert principal.venues == {front, garden}
+    assert principal.reaches(front) and not principal.reaches(elsewhere)
+    # A till's session: its own location alone (`loc`), with no list.
+    at_till = await verifier.verify(minted(location_id=front, device_id=uuid.uuid4()))
+    assert at_till.venues == {front}
+    assert not at_till.reaches(garden)
+    # Neither: every location, as every backoffice token minted before venues existed.
+    everywhere = await verifier.verify(minted())
+    assert everywhere.venues is None and everywhere.reaches(elsewhere)
+    # An empty list reaches nothing (never everything).
+    nowhere = await verifier.verify(sign(signing_key, claims(locs=[])))
+    assert nowhere.venues == frozenset() and not nowhere.reaches(front)
+
+
+@pytest.mark.parametrize(
+    "locs",
+    [
+        "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f",  # a string, not a list
+        {"id": "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f"},
+        [7],
+        [None],
+        ["front-bar"],
+        ["6F1C2D9E-3B4A-4C5D-8E7F-0A1B2C3D4E5F"],  # not canonical
+        ["6f1c2d9e3b4a4c5d8e7f0a1b2c3d4e5f"],
+        ["urn:uuid:6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f"],
+        [str(uuid.UUID(int=n)) for n in range(51)],  # more than MAX_VENUES
+    ],
+)
+async def test_a_malformed_location_list_makes_the_token_invalid(
+    locs: object, verifier: TokenVerifier, signing_key: SigningKey
+) -> None:
+    with pytest.raises(InvalidToken, match="locs"):
+        await verifier.verify(sign(signing_key, claims(locs=locs)))
+
+
+async def test_a_token_at_a_location_cannot_list_others(
+    verifier: TokenVerifier, signing_key: SigningKey
+) -> None:
+    front, garden = str(uuid.uuid4()), str(uuid.uuid4())
+    for locs in ([garden], [front], []):
+        with pytest.raises(InvalidToken, match="locs"):
+            await verifier.verify(sign(signing_key, claims(loc=front, locs=locs)))
+    with pytest.raises(ValueError, match="venues"):
+        mint_access_token(
+            signing_key, issuer=SETTINGS.jwt_issuer, audience=SETTINGS.jwt_audience,
+            subject="staff-9", tenant_id=uuid.uuid4(), role="cashier",
+            location_id=uuid.UUID(front), venues=[uuid.UUID(garden)],
+        )  # fmt: skip
+    with pytest.raises(ValueError, match="location alone"):
+        Principal(
+            subject="staff-9", tenant_id=uuid.uuid4(), role=Role.CASHIER,
+            location_id=uuid.UUID(front), venues=frozenset({uuid.UUID(garden)}),
+        )  # fmt: skip
 
 
 # Built when the test runs, not when it is collected: a suite that runs for a while must not

@@ -3,6 +3,11 @@
 Pinned to ES256 with a `kid` found in the identity service's JWKS; `iss` and `aud` must match
 exactly; `exp`, `iat`, `sub`, `tid` (tenant) and `role` are required; `typ` must be `at+jwt`
 (RFC 9068) so an ID token or a DPoP proof can never be replayed as an access token.
+
+Venue scope: a till's token names its one location (`loc`); a backoffice token of a staff
+member assigned to some locations lists them (`locs`, canonical UUID strings, at most
+`MAX_VENUES`); a token with neither reaches every location of the business (how every
+backoffice token minted before venues existed reads). `Principal.venues` carries the result.
 """
 
 from __future__ import annotations
@@ -21,6 +26,9 @@ ACCESS_TOKEN_TYPE = "at+jwt"  # noqa: S105 - a media type, not a secret
 MAX_LIFETIME_SECONDS = 600
 REQUIRED_CLAIMS = ("iss", "aud", "exp", "iat", "sub", "tid", "role")
 CLOCK_SKEW_SECONDS = 30
+# The most locations a staff member can be assigned to by name (more: every location), so
+# that an access token stays a header's size.
+MAX_VENUES = 50
 
 
 class InvalidToken(Exception):
@@ -30,6 +38,27 @@ class InvalidToken(Exception):
 def _optional_uuid(claims: dict[str, Any], name: str) -> UUID | None:
     value = claims.get(name)
     return UUID(value) if value is not None else None
+
+
+def _venues(claims: dict[str, Any]) -> frozenset[UUID] | None:
+    """The `locs` claim: None when absent, else a list of canonical UUID strings."""
+    listed = claims.get("locs")
+    if listed is None:
+        return None
+    if claims.get("loc") is not None:
+        raise InvalidToken("a token at a location (loc) cannot list other locations (locs)")
+    if not isinstance(listed, list) or len(listed) > MAX_VENUES:
+        raise InvalidToken(f"locs must be a list of at most {MAX_VENUES} location ids")
+    venues: set[UUID] = set()
+    for value in listed:
+        try:
+            venue = UUID(value) if isinstance(value, str) else None
+        except ValueError:
+            venue = None
+        if venue is None or str(venue) != value:
+            raise InvalidToken("locs must list location ids as canonical UUIDs")
+        venues.add(venue)
+    return frozenset(venues)
 
 
 class TokenVerifier:
@@ -91,6 +120,7 @@ class TokenVerifier:
                 token_id=claims.get("jti"),
                 session_id=_optional_uuid(claims, "sid"),
                 key_thumbprint=thumbprint,
+                venues=_venues(claims),
             )
         except (ValueError, TypeError, AttributeError) as error:
             raise InvalidToken(f"malformed claims: {error}") from None

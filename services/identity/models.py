@@ -80,11 +80,30 @@ staff = tenant_table(
     sa.Column("totp_secret", sa.LargeBinary(), nullable=True),
     sa.Column("totp_enabled_at", _TS, nullable=True),
     sa.Column("totp_last_step", sa.BigInteger(), nullable=True),
+    # Works at every location of the business, or only at those in `staff_locations`.
+    sa.Column("all_locations", sa.Boolean(), nullable=False, server_default=sa.true()),
     primary_key=("id",),
     constraints=(
         sa.UniqueConstraint("tenant_id", "email"),
         sa.CheckConstraint("role IN ('owner', 'manager', 'cashier', 'accountant')", name="role"),
         sa.CheckConstraint("email = lower(email)", name="email_lower_case"),
+    ),
+    schema="identity",
+)
+
+# The locations a staff member works at, when not every one (`staff.all_locations` false).
+# Both keys include tenant_id: nobody can be assigned to another business's location. Not
+# all_locations and no row means no venue at all: a half-made change narrows, never widens.
+staff_locations = tenant_table(
+    "staff_locations",
+    metadata,
+    sa.Column("staff_id", sa.Uuid(), nullable=False),
+    sa.Column("location_id", sa.Uuid(), nullable=False),
+    _now(),
+    primary_key=("staff_id", "location_id"),
+    constraints=(
+        tenant_fk(("staff_id",), "identity.staff", ("id",)),
+        tenant_fk(("location_id",), "identity.locations", ("id",)),
     ),
     schema="identity",
 )

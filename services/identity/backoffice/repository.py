@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.identity.backoffice.schemas import SecuritySettings
 from services.identity.models import recovery_codes, sign_in_challenges, staff, tenants
+from services.identity.staff.repository import assigned_locations
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,8 @@ class SignInStaff:
     totp_secret: bytes | None
     totp_enabled_at: datetime | None
     totp_last_step: int | None
+    # The locations they work at (None: every one); their session reaches these.
+    location_ids: list[UUID] | None
 
     @property
     def totp_enabled(self) -> bool:
@@ -50,6 +53,7 @@ _STAFF = (
     staff.c.totp_secret,
     staff.c.totp_enabled_at,
     staff.c.totp_last_step,
+    assigned_locations(),
 )
 
 

@@ -181,6 +181,7 @@ async def _signed_in(
             staff_id=member.id,
             role=StaffRole(member.role),
             key_thumbprint=context.key_thumbprint,
+            location_ids=member.location_ids,
         ),
     )
     await context.record(

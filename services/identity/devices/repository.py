@@ -136,8 +136,17 @@ class DeviceRepository:
         ).first()
         return Device.model_validate(row._asdict()) if row else None
 
-    async def page(self, *, limit: int, after: tuple[datetime, UUID] | None) -> list[Device]:
+    async def page(
+        self,
+        *,
+        limit: int,
+        after: tuple[datetime, UUID] | None,
+        locations: frozenset[UUID] | None = None,
+    ) -> list[Device]:
+        """`locations`: only devices there (None: every location)."""
         query = sa.select(*_DEVICE).order_by(devices.c.activated_at.desc(), devices.c.id.desc())
+        if locations is not None:
+            query = query.where(devices.c.location_id.in_(locations))
         if after is not None:
             query = query.where(sa.tuple_(devices.c.activated_at, devices.c.id) < sa.tuple_(*after))
         rows = (await self._connection.execute(query.limit(limit))).all()

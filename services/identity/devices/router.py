@@ -97,12 +97,17 @@ async def activate_device(body: DeviceActivation, request: Request) -> Activated
 @router.get("", dependencies=[requires(Permission.DEVICES_MANAGE)])
 async def list_devices(
     connection: TenantConnection,
+    principal: CurrentPrincipal,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> DevicePage:
-    """Devices of this business, active and revoked, most recently activated first."""
+    """Devices of this business at the locations you work at, active and revoked, most
+    recently activated first."""
     return await service.list_devices(
-        devices=DeviceRepository.from_connection(connection), limit=limit, cursor=cursor
+        devices=DeviceRepository.from_connection(connection),
+        principal=principal,
+        limit=limit,
+        cursor=cursor,
     )
 
 

@@ -9,6 +9,10 @@ is spent in the same transaction that registers the device. A revoked device sta
 Activation is public (no session exists yet), so it reads and writes only in the tenant the
 code names, and a code that names a tenant that does not exist, or that is unknown, used,
 expired or malformed, gets one and the same answer.
+
+A manager whose sessions reach only some locations (libs/auth/principal.py) registers, lists
+and revokes devices at those alone; another location's devices are answered as unknown
+(404), as another business's are.
 """
 
 from __future__ import annotations
@@ -82,7 +86,8 @@ async def create_activation_code(
     principal: Principal,
     request: ActivationCodeCreate,
 ) -> ActivationCode:
-    if not await devices.location_exists(request.location_id):
+    reached = principal.reaches(request.location_id)
+    if not reached or not await devices.location_exists(request.location_id):
         raise LocationNotFound()
     code = new_credential(
         Kind.ACTIVATION_CODE, principal.tenant_id, typable_length=ACTIVATION_CODE_LENGTH
@@ -204,8 +209,14 @@ async def _audit_failure(
     )
 
 
-async def list_devices(*, devices: DeviceRepository, limit: int, cursor: str | None) -> DevicePage:
-    page = await devices.page(limit=limit + 1, after=decode_cursor(cursor) if cursor else None)
+async def list_devices(
+    *, devices: DeviceRepository, principal: Principal, limit: int, cursor: str | None
+) -> DevicePage:
+    page = await devices.page(
+        limit=limit + 1,
+        after=decode_cursor(cursor) if cursor else None,
+        locations=principal.venues,
+    )
     items, more = page[:limit], len(page) > limit
     next_cursor = encode_cursor(items[-1].activated_at, items[-1].id) if more else None
     return DevicePage(items=items, next_cursor=next_cursor)
@@ -222,12 +233,17 @@ async def revoke_device(
     """Revokes a device and ends its sessions. Revoking a revoked device returns it as it is.
     Access tokens already issued to it stay valid until they expire (minutes); its refresh
     tokens and PIN sign-ins are refused from now on."""
+    found = await devices.get(device_id)
+    if found is None or not principal.reaches(found.location_id):
+        raise DeviceNotFound()
     revoked = await devices.revoke(device_id, revoked_by=principal.subject)
     if revoked is None:
+        # Revoked already (a device never moves to another location): no second revocation,
+        # no second audit row.
         current = await devices.get(device_id)
         if current is None:
             raise DeviceNotFound()
-        return current  # revoked already: no second revocation, no second audit row
+        return current
     ended = await sessions.revoke_device_sessions(device_id, reason="device-revoked")
     await audit.append(
         actor=Actor.of(principal),

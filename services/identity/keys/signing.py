@@ -12,6 +12,7 @@ import base64
 import os
 import time
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from libs.auth.dpop import jwk_thumbprint
-from libs.auth.tokens import ACCESS_TOKEN_TYPE, ALGORITHM, MAX_LIFETIME_SECONDS
+from libs.auth.tokens import ACCESS_TOKEN_TYPE, ALGORITHM, MAX_LIFETIME_SECONDS, MAX_VENUES
 
 
 def _b64url(data: bytes) -> str:
@@ -93,8 +94,14 @@ def mint_access_token(
     device_id: UUID | None = None,
     key_thumbprint: str | None = None,
     session_id: UUID | None = None,
+    venues: Collection[UUID] | None = None,
     now: float | None = None,
 ) -> str:
+    """An access token (libs/auth/tokens.py reads it). `venues`: the locations a backoffice
+    session reaches (`locs`), None for every location; a till's session is scoped by its
+    `location_id` (`loc`) instead, so the two are never given together."""
+    if venues is not None and (location_id is not None or len(venues) > MAX_VENUES):
+        raise ValueError(f"venues are for sessions not at a location, at most {MAX_VENUES}")
     issued_at = int(time.time() if now is None else now)
     claims: dict[str, Any] = {
         "iss": issuer,
@@ -114,6 +121,8 @@ def mint_access_token(
         claims["cnf"] = {"jkt": key_thumbprint}
     if session_id:
         claims["sid"] = str(session_id)
+    if venues is not None:
+        claims["locs"] = sorted(str(venue) for venue in venues)
     return jwt.encode(
         claims,
         key.private_key,
@@ -140,6 +149,7 @@ class TokenIssuer:
         session_id: UUID,
         location_id: UUID | None = None,
         device_id: UUID | None = None,
+        venues: Collection[UUID] | None = None,
     ) -> str:
         return mint_access_token(
             self.key,
@@ -152,4 +162,5 @@ class TokenIssuer:
             device_id=device_id,
             key_thumbprint=key_thumbprint,
             session_id=session_id,
+            venues=venues,
         )

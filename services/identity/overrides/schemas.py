@@ -1,19 +1,29 @@
 from __future__ import annotations
 
+import re
+from typing import Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from libs.auth.overrides import OverrideAction
 
+# What an override can be for, named as the guarded endpoints name it (docs/pos.md): an id
+# (an order, a shift), or, for a void, one line of an order. The id is a UUID in its usual
+# 8-4-4-4-12 form (either case); a line number is a positive integer without leading zeros.
+_UUID = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
+_RESOURCE = re.compile(rf"(?P<id>{_UUID})(?:/lines/(?P<line>[1-9][0-9]{{0,8}}))?")
+LINE_ACTIONS = frozenset({OverrideAction.VOID})
+
 
 def _canonical_resource_id(value: str) -> str:
-    """An id that is a UUID is named in its canonical form, the one guarded endpoints compare
-    against (`str(order_id)`); anything else is kept exactly as sent."""
-    try:
-        return str(UUID(value))
-    except ValueError:
-        return value
+    """The resource in the canonical form the guarded endpoints compare the token's `res`
+    against exactly: `str(order_id)`, or `f"{order_id}/lines/{line_number}"`."""
+    matched = _RESOURCE.fullmatch(value)
+    if matched is None:
+        raise ValueError("an id (a UUID), or <order id>/lines/<line number> for a void")
+    canonical = str(UUID(matched["id"]))
+    return f"{canonical}/lines/{matched['line']}" if matched["line"] else canonical
 
 
 class OverrideRequest(BaseModel):
@@ -23,12 +33,19 @@ class OverrideRequest(BaseModel):
     pin: str = Field(pattern=r"^[0-9]{4,6}$", repr=False, description="The approver's POS PIN")
     action: OverrideAction
     resource_id: str = Field(
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$",
         max_length=64,
-        description="What the action is on, as the guarded endpoint names it (an order's id)",
+        description="What the action is on, as the guarded endpoint names it: an order's or "
+        "shift's id, or `<order id>/lines/<line number>` for voiding or reducing one line",
+        examples=["6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f/lines/2"],
     )
 
     _resource_id = field_validator("resource_id")(_canonical_resource_id)
+
+    @model_validator(mode="after")
+    def _lines_are_voided_only(self) -> Self:
+        if "/lines/" in self.resource_id and self.action not in LINE_ACTIONS:
+            raise ValueError(f"a line is named only for {', '.join(sorted(LINE_ACTIONS))}")
+        return self
 
 
 class OverrideGranted(BaseModel):

@@ -2,6 +2,9 @@
 is a single-use token for one action on one resource from this device (libs/auth/overrides.py
 verifies and spends it in the service that guards the action).
 
+The approver must work at the till's location: a manager of another venue of the business
+cannot approve here, and is refused like a wrong PIN.
+
 Every decision is audited: `override.granted` with the approver as the actor, and
 `override.refused` with the requesting staff member as the actor and the reason. Wrong PINs
 count towards the approver's sign-in lockout (sessions/lockout.py), which is checked before
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 from libs.api.problems import PermissionDenied, Problem
 from libs.audit.append import Actor, AuditLog
@@ -23,6 +27,7 @@ from services.identity.overrides.schemas import OverrideGranted, OverrideRequest
 from services.identity.overrides.tokens import OverrideSigner
 from services.identity.sessions.lockout import LockedOut, Lockouts, Subject, retry_after
 from services.identity.staff.credentials import verify_secret
+from services.identity.staff.service import works_at
 
 
 class OverrideNeedsDevice(PermissionDenied):
@@ -36,7 +41,7 @@ class OverrideRefused(PermissionDenied):
     title = "The approver or PIN is not right, or the approver cannot approve overrides"
 
 
-def _refusal_reason(approver: Approver | None, pin_matches: bool) -> str | None:
+def _refusal_reason(approver: Approver | None, pin_matches: bool, location_id: UUID) -> str | None:
     if approver is None:
         return "unknown-approver"
     if not approver.active:
@@ -47,6 +52,8 @@ def _refusal_reason(approver: Approver | None, pin_matches: bool) -> str | None:
         return "approver-has-no-pin"
     if not pin_matches:
         return "wrong-pin"
+    if not works_at(approver.location_ids, location_id):
+        return "approver-not-at-this-location"
     return None
 
 
@@ -102,7 +109,7 @@ async def request_override(
         return LockedOut(retry_after=retry_after(until))
     # Always one argon2 verification, whoever the approver is (or is not).
     pin_matches = await verify_secret(approver.pin_hash if approver else None, request.pin)
-    reason = _refusal_reason(approver, pin_matches)
+    reason = _refusal_reason(approver, pin_matches, device.location_id)
     if reason is not None:
         failures: int | None = None
         locked_until: datetime | None = None

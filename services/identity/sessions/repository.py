@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.identity.models import devices, refresh_tokens, sessions, staff
+from services.identity.staff.repository import assigned_locations
 
 
 class SessionRepository:
@@ -76,6 +77,7 @@ class SessionRepository:
                 sessions.c.revoked_at.label("session_revoked_at"),
                 staff.c.role,
                 staff.c.active.label("staff_active"),
+                assigned_locations(),
                 devices.c.status.label("device_status"),
             )
             .select_from(
@@ -157,7 +159,9 @@ class SessionRepository:
         """The staff member, locked like the device (always after it): guesses at one PIN
         from several tills take turns too, and a deactivation in flight finishes first."""
         query = (
-            sa.select(staff.c.id, staff.c.role, staff.c.active, staff.c.pin_hash)
+            sa.select(
+                staff.c.id, staff.c.role, staff.c.active, staff.c.pin_hash, assigned_locations()
+            )
             .where(staff.c.id == staff_id)
             .with_for_update(key_share=True)
         )

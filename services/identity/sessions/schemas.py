@@ -23,6 +23,12 @@ class TokenResponse(BaseModel):
     role: StaffRole
     device_id: UUID | None = None
     location_id: UUID | None = None
+    location_ids: list[UUID] | None = Field(
+        default=None,
+        description="The locations this session reaches: a till's session its own location "
+        "alone; a backoffice session those its staff member works at (null: every location "
+        "of the business). Read again at every refresh.",
+    )
 
 
 class PinSignIn(BaseModel):

@@ -8,6 +8,9 @@ Refresh rules (docs/sessions.md):
 - a refresh needs a DPoP proof from the session's key: that is the device re-attesting;
 - the token is spent and replaced; the session's staff member must still be active and its
   device not revoked, and the role in the new access token is the staff member's current one;
+- the locations are read again too: a backoffice token lists the staff member's current
+  ones (`locs`), and a till's session ends once its staff member no longer works at the
+  till's location;
 - a lost answer: the same token presented again within `RETRY_GRACE` of its first use, with
   a proof from the same key, while the token that replaced it is still unused, gets a fresh
   replacement and the unused one is revoked. The same rule makes two concurrent refreshes of
@@ -34,6 +37,7 @@ from services.identity.sessions.repository import SessionRepository
 from services.identity.sessions.schemas import TokenResponse
 from services.identity.staff.credentials import verify_secret
 from services.identity.staff.schemas import StaffRole
+from services.identity.staff.service import works_at
 
 REFRESH_TOKEN_LIFETIME = timedelta(hours=12)
 SESSION_LIFETIME = {"pos": timedelta(hours=24), "backoffice": timedelta(hours=12)}
@@ -55,10 +59,20 @@ class SessionOwner:
     key_thumbprint: str
     device_id: UUID | None = None
     location_id: UUID | None = None
+    # The staff member's locations (None: every one). A till's session reaches its own
+    # location alone whatever they are; a backoffice session reaches these.
+    location_ids: list[UUID] | None = None
 
     @property
     def kind(self) -> str:
         return "pos" if self.device_id is not None else "backoffice"
+
+    @property
+    def venues(self) -> list[UUID] | None:
+        """What the session reaches: the till's location, or the staff member's locations."""
+        if self.location_id is not None:
+            return [self.location_id]
+        return self.location_ids
 
 
 async def _issue(
@@ -88,6 +102,7 @@ async def _issue(
         session_id=session_id,
         location_id=owner.location_id,
         device_id=owner.device_id,
+        venues=owner.location_ids if owner.location_id is None else None,
     )
     response = TokenResponse(
         access_token=access_token,
@@ -99,6 +114,7 @@ async def _issue(
         role=owner.role,
         device_id=owner.device_id,
         location_id=owner.location_id,
+        location_ids=owner.venues,
     )
     return response, token_id
 
@@ -190,6 +206,10 @@ async def refresh_session(
         return await _end(repository=repository, audit=audit, row=row, reason="staff-deactivated")
     if row.device_id is not None and row.device_status != "active":
         return await _end(repository=repository, audit=audit, row=row, reason="device-revoked")
+    if row.location_id is not None and not works_at(row.location_ids, row.location_id):
+        return await _end(
+            repository=repository, audit=audit, row=row, reason="staff-not-at-location"
+        )
     owner = SessionOwner(
         tenant_id=credential.tenant_id,
         staff_id=row.staff_id,
@@ -197,6 +217,7 @@ async def refresh_session(
         key_thumbprint=row.key_thumbprint,
         device_id=row.device_id,
         location_id=row.location_id,
+        location_ids=row.location_ids,
     )
     response, successor_id = await _issue(
         repository=repository,
@@ -230,7 +251,11 @@ async def pin_sign_in(
     Every failure gives the same answer after the same work (one argon2 verification), so
     the answer does not say whether the device, the staff member or the PIN was wrong. The
     device and the staff member each earn back-off (lockout.py); failures and lockouts are
-    audited against the device."""
+    audited against the device.
+
+    A staff member who does not work at the device's location gets that same answer, and
+    it counts as a failure like a wrong PIN: a different answer would tell whoever holds
+    the till that the PIN they tried is right."""
     device_id = UUID(hex=device.secret)
     found = await repository.device_for_sign_in(device_id)
     if found is None or found.status != "active" or found.key_thumbprint != key_thumbprint:
@@ -248,7 +273,14 @@ async def pin_sign_in(
             )  # fmt: skip
             return LockedOut(retry_after=retry_after(until))
     matches = await verify_secret(member.pin_hash if member else None, pin)
-    if member is None or not member.active or not matches:
+    refusal = (
+        "unknown-staff" if member is None
+        else "inactive-staff" if not member.active
+        else "wrong-pin" if not matches
+        else None if works_at(member.location_ids, found.location_id)
+        else "not-at-this-location"
+    )  # fmt: skip
+    if refusal is not None:
         failures = [await lockouts.record_failure(Subject.DEVICE, device_id)]
         if member is not None:
             failures.append(await lockouts.record_failure(Subject.STAFF, staff_id))
@@ -257,8 +289,7 @@ async def pin_sign_in(
             resource_id=str(staff_id),
             payload={
                 "method": "pin",
-                "reason": "unknown-staff" if member is None
-                else "inactive-staff" if not member.active else "wrong-pin",
+                "reason": refusal,
                 "failures": {f.subject.value: f.failures for f in failures},
                 "locked_until": {
                     f.subject.value: f.locked_until.isoformat()
@@ -279,6 +310,7 @@ async def pin_sign_in(
             key_thumbprint=key_thumbprint,
             device_id=device_id,
             location_id=found.location_id,
+            location_ids=member.location_ids,
         ),
     )
     await audit.append(

@@ -6,6 +6,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from libs.auth.tokens import MAX_VENUES
+
 
 class StaffRole(StrEnum):
     OWNER = "owner"
@@ -16,6 +18,16 @@ class StaffRole(StrEnum):
 
 def _normalise_email(value: str) -> str:
     return value.strip().lower()
+
+
+def _distinct_locations(value: list[UUID] | None) -> list[UUID] | None:
+    return sorted(set(value)) if value is not None else None
+
+
+LOCATION_IDS = (
+    "The locations this person works at: their backoffice sessions see only these, and "
+    "they sign in only at tills there. null (the default): every location of the business."
+)
 
 
 class StaffCreate(BaseModel):
@@ -30,8 +42,12 @@ class StaffCreate(BaseModel):
     pin: str | None = Field(
         default=None, pattern=r"^[0-9]{4,6}$", description="POS sign-in: 4 to 6 digits"
     )
+    location_ids: list[UUID] | None = Field(
+        default=None, min_length=1, max_length=MAX_VENUES, description=LOCATION_IDS
+    )
 
     _email = field_validator("email")(_normalise_email)
+    _location_ids = field_validator("location_ids")(_distinct_locations)
 
 
 class StaffUpdate(BaseModel):
@@ -43,6 +59,15 @@ class StaffUpdate(BaseModel):
     display_name: str | None = Field(default=None, min_length=1, max_length=100)
     role: StaffRole | None = None
     active: bool | None = Field(default=None, description="false deactivates; nothing is deleted")
+    location_ids: list[UUID] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_VENUES,
+        description=f"{LOCATION_IDS} Send null to give back every location; leave it out to "
+        "keep it as it is.",
+    )
+
+    _location_ids = field_validator("location_ids")(_distinct_locations)
 
 
 class StaffMember(BaseModel):
@@ -53,6 +78,7 @@ class StaffMember(BaseModel):
     active: bool
     has_password: bool
     has_pin: bool
+    location_ids: list[UUID] | None = Field(description=LOCATION_IDS)
     created_at: datetime
     updated_at: datetime
     version: int

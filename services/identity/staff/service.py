@@ -1,5 +1,16 @@
 """Staff rules. Owners manage everyone; managers manage everyone but owners; nobody can leave
-a business without an active owner. Every change is audited; secrets never are."""
+a business without an active owner. Every change is audited; secrets never are.
+
+Locations (`location_ids`, None: every location of the business) decide what a staff
+member's sessions reach: their backoffice tokens list them, and they sign in only at tills
+there. Owners assign anyone (owners included: an owner's list scopes their sessions, it
+does not bound an owner's authority, since owners manage all staff, themselves too).
+Managers assign cashiers only, and never beyond their own reach: a manager whose sessions
+are limited to some locations creates and changes only staff who, before and after the
+change, work at none but those (so not staff of every location), and cannot give a cashier
+a location they do not work at themselves. An unknown location and another business's are
+refused alike (404); the database's composite foreign keys refuse the latter again.
+"""
 
 from __future__ import annotations
 
@@ -48,15 +59,76 @@ class LastOwner(Conflict):
     title = "The business must keep at least one active owner"
 
 
+class LocationNotFound(NotFound):
+    code = "location-not-found"
+    title = "No such location"
+
+
+class LocationsOwnersOnly(PermissionDenied):
+    code = "locations-owners-only"
+    title = "Only an owner can assign locations to owners, managers and accountants"
+
+
+class OutsideYourLocations(PermissionDenied):
+    code = "outside-your-locations"
+    title = "This staff member would work at locations you do not work at yourself"
+
+
 def _guard_owner_changes(principal: Principal, *roles: StaffRole | None) -> None:
     if principal.role is not Role.OWNER and StaffRole.OWNER in roles:
         raise OwnersOnly()
+
+
+def works_at(location_ids: list[UUID] | None, location_id: UUID) -> bool:
+    """Whether a staff member with these locations (None: every one) works at this one."""
+    return location_ids is None or location_id in location_ids
+
+
+def _reach(location_ids: list[UUID] | None) -> frozenset[UUID] | None:
+    return frozenset(location_ids) if location_ids is not None else None
+
+
+def _guard_locations(
+    principal: Principal,
+    *,
+    roles: tuple[StaffRole, ...],
+    assigning: bool,
+    reaches: tuple[list[UUID] | None, ...],
+) -> None:
+    """Managers assign cashiers only, and never beyond their own reach (the module says
+    why). `roles` and `reaches`: the staff member's, before and after the change."""
+    if principal.role is Role.OWNER:
+        return
+    if assigning and any(role is not StaffRole.CASHIER for role in roles):
+        raise LocationsOwnersOnly()
+    if principal.venues is None:
+        return
+    for reach in map(_reach, reaches):
+        if reach is None or not reach <= principal.venues:
+            raise OutsideYourLocations()
+
+
+async def _check_locations(staff: StaffRepository, location_ids: list[UUID] | None) -> None:
+    if location_ids and await staff.existing_locations(location_ids) != set(location_ids):
+        raise LocationNotFound()
+
+
+def _listed(location_ids: list[UUID] | None) -> list[str] | None:
+    """Locations as the audit log records them: ids, or null for every location."""
+    return [str(location) for location in location_ids] if location_ids is not None else None
 
 
 async def create_staff(
     *, staff: StaffRepository, audit: AuditLog, principal: Principal, request: StaffCreate
 ) -> StaffMember:
     _guard_owner_changes(principal, request.role)
+    _guard_locations(
+        principal,
+        roles=(request.role,),
+        assigning=request.location_ids is not None,
+        reaches=(request.location_ids,),
+    )
+    await _check_locations(staff, request.location_ids)
     member = await staff.insert(
         staff_id=uuid.uuid4(),
         email=request.email,
@@ -64,6 +136,7 @@ async def create_staff(
         role=request.role.value,
         password_hash=await hash_secret(request.password) if request.password else None,
         pin_hash=await hash_secret(request.pin) if request.pin else None,
+        location_ids=request.location_ids,
     )
     if member is None:
         raise EmailTaken()
@@ -78,6 +151,7 @@ async def create_staff(
             "role": member.role.value,
             "password_set": member.has_password,
             "pin_set": member.has_pin,
+            "location_ids": _listed(member.location_ids),
         },
     )
     return member
@@ -110,13 +184,26 @@ async def update_staff(
     if current is None:
         raise StaffNotFound()
     _guard_owner_changes(principal, current.role, request.role)
+    assigning = "location_ids" in request.model_fields_set
+    location_ids = request.location_ids if assigning else current.location_ids
+    _guard_locations(
+        principal,
+        roles=(current.role, request.role or current.role),
+        assigning=assigning,
+        reaches=(current.location_ids, location_ids),
+    )
     if current.version != request.version:
         raise StaleVersion(current_version=current.version)
     changes: dict[str, Any] = {
         field: value
-        for field, value in request.model_dump(exclude={"version"}, exclude_none=True).items()
+        for field, value in request.model_dump(
+            exclude={"version", "location_ids"}, exclude_none=True
+        ).items()
         if value != getattr(current, field)
     }
+    if _reach(location_ids) != _reach(current.location_ids):
+        await _check_locations(staff, location_ids)
+        changes["location_ids"] = location_ids
     if not changes:
         return current
     leaves_owners = current.role is StaffRole.OWNER and current.active
@@ -135,7 +222,9 @@ async def update_staff(
         resource_id=str(staff_id),
         payload={
             "changes": {
-                field: [str(getattr(current, field)), str(value)]
+                field: [_listed(getattr(current, field)), _listed(value)]
+                if field == "location_ids"
+                else [str(getattr(current, field)), str(value)]
                 for field, value in changes.items()
             },
             "version": updated.version,
