@@ -22,7 +22,7 @@ from fastapi.responses import StreamingResponse
 from gateway.forwarding import Forwarder, UpstreamUnavailable, forwarder_from_name, hop_by_hop
 from gateway.openapi import MergedOpenApi
 from gateway.rate_limit import Rate, TokenBucketLimiter, retry_after_header
-from libs.api.app import default_verifier, request_authenticator
+from libs.api.app import default_verifier
 from libs.api.logging import configure_logging
 from libs.api.observability import AccessLogMiddleware, start_metrics_server
 from libs.api.problems import (
@@ -33,7 +33,8 @@ from libs.api.problems import (
     problem_response,
 )
 from libs.api.request_context import REQUEST_ID_HEADER, RequestIdMiddleware, current_request_id
-from libs.auth.dependencies import verified_principal
+from libs.auth.dependencies import RequestAuthenticator
+from libs.auth.dpop import DPoPVerifier, InMemoryReplayCache
 from libs.auth.principal import Principal
 from libs.auth.tokens import TokenVerifier
 from libs.billing.entitlement import Entitlement, EntitlementCache, enforce, read_entitlement
@@ -49,6 +50,11 @@ logger = logging.getLogger("halopos.gateway")
 INTERNAL_HEADER_PREFIXES = ("x-halopos-", "x-forwarded-", "x-real-ip", "forwarded")
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+# Proofs remembered at once: a proof is remembered for its 65 s of validity, so this covers
+# about 3,000 requests/s per gateway process. Past it, proofs are passed on unremembered and
+# the service behind, which spends every proof in Postgres, refuses any replay among them.
+RECENT_PROOFS = 200_000
 
 
 def upstream_headers(request: Request) -> list[tuple[str, str]]:
@@ -91,9 +97,10 @@ def create_app(
 ) -> FastAPI:
     """With no arguments, reads its settings from the environment (`uvicorn --factory`).
 
-    The database is the gateway's own login (HALOPOS_GATEWAY_DATABASE_URL), used only to
-    spend the DPoP proofs it accepts in the ledger every gateway instance shares, to read
-    Bridge tokens' digests, and to read the tenant's subscription status (entitlement)."""
+    The database is the gateway's own login (HALOPOS_GATEWAY_DATABASE_URL), used only to read
+    Bridge tokens' digests and the tenant's subscription status (entitlement). DPoP proofs
+    cost it no database work: it refuses the replays it has seen itself, from memory, and
+    the service behind it spends every proof in the ledger all instances share."""
     settings = platform_settings()
     own_process = database is None
     if own_process:
@@ -108,12 +115,13 @@ def create_app(
     database = database or TenantDatabase(service_database_url("gateway"))
     # A Bridge's token is checked here too (read-only), so a rotated or revoked one stops at
     # the door and a valid one reaches the print-job routes and nothing else.
-    authenticator = request_authenticator(
-        "gateway",
-        database,
-        verifier or default_verifier(),
-        public_url,
-        BridgeTokenVerifier(database),
+    authenticator = RequestAuthenticator(
+        tokens=verifier or default_verifier(),
+        proofs=DPoPVerifier(),
+        public_url=public_url or settings.public_url,
+        layer="gateway",
+        recent=InMemoryReplayCache(max_entries=RECENT_PROOFS, admit_when_full=True),
+        bridges=BridgeTokenVerifier(database),
     )
 
     async def read_entitlement_of(principal: Principal) -> Entitlement:
@@ -194,10 +202,13 @@ def create_app(
         address = request.client.host if request.client else "unknown"
         limit(address_limiter, f"address:{address}")
         if route.permission is not None:
-            principal = await verified_principal(request)
+            principal = await authenticator.authenticate(request)
             limit(principal_limiter, f"principal:{principal.tenant_id}:{principal.subject}")
             ensure_allowed(principal, route.permission)
-            if not route.served_read_only:
+            # A retry with an Idempotency-Key may be of a request answered before the
+            # subscription lapsed: the service replays its first answer, or refuses it as this
+            # would (libs/tenancy/dependencies.py).
+            if not route.served_read_only and "idempotency-key" not in request.headers:
                 enforce(await entitlements.of(principal), request.scope)
 
         # The path exactly as received: the service checks the same DPoP proof against it.

@@ -35,9 +35,9 @@ SERVICES_BY_NAME = {spec.name: spec for spec in SERVICES}
 
 # Owns every table; NOLOGIN; used only by migrations (SET ROLE).
 OWNER_ROLE = "halopos_owner"
-# The gateway's own login: it records the DPoP proofs it accepts (auth.spent_tokens), reads
-# Bridge token digests (bridge.tokens, bridge.token_secrets) and the tenant's subscription
-# status (billing.accounts: status and grace period only); nothing else.
+# The gateway's own login: it reads Bridge token digests (bridge.tokens, bridge.token_secrets)
+# and the tenant's subscription status (billing.accounts: status and grace period only);
+# nothing else. (The DPoP proofs it passes on are spent durably by the service behind it.)
 GATEWAY_ROLE = "halopos_gateway"
 # Everything that logs in to Postgres: each service, and the gateway.
 DATABASE_LOGINS: dict[str, str] = {

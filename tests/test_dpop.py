@@ -27,7 +27,7 @@ from libs.auth.dpop import (
     normalise_htu,
 )
 from libs.auth.principal import Principal
-from libs.auth.spent import SpentTokens
+from libs.auth.spent import DPOP, SpentTokens
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.identity.keys import signing
@@ -410,11 +410,11 @@ def test_device_keys_round_trip_through_pem(tmp_path: Path) -> None:
             key.save(path)
 
 
-async def test_the_shared_ledger_spends_a_jti_once_per_layer_key_and_tenant(
+async def test_the_shared_ledger_spends_a_jti_once_per_namespace_key_and_tenant(
     service_databases: dict[str, TenantDatabase], provision: Provision
 ) -> None:
-    """The Postgres ledger every instance of every layer shares (auth.spent_tokens)."""
-    ledger = SpentTokens(service_databases["gateway"])
+    """The Postgres ledger every instance of every service shares (auth.spent_tokens)."""
+    ledger = SpentTokens(service_databases["orders"])
     tenant_a, tenant_b = await provision(), await provision()
     alice = Principal(subject="staff-1", tenant_id=tenant_a, role=Role.CASHIER)
     expires_at = time.time() + 65
@@ -425,28 +425,28 @@ async def test_the_shared_ledger_spends_a_jti_once_per_layer_key_and_tenant(
             principal, namespace=namespace, scope=scope, jti=jti, expires_at=expires_at
         )
 
-    assert await spend(alice, "dpop:gateway", "key-1")
-    assert not await spend(alice, "dpop:gateway", "key-1"), "a replay is refused"
-    # The service behind the gateway checks the same proof once in its own namespace.
-    assert await spend(alice, "dpop:orders", "key-1")
-    assert not await spend(alice, "dpop:orders", "key-1")
+    assert await spend(alice, DPOP, "key-1")
+    assert not await spend(alice, DPOP, "key-1"), "a replay is refused"
+    # Another kind of single-use token with the same id is another row.
+    assert await spend(alice, "override", "key-1")
+    assert not await spend(alice, "override", "key-1")
     # Scoped by key: nobody burns another device's jti without its key.
-    assert await spend(alice, "dpop:gateway", "key-2")
+    assert await spend(alice, DPOP, "key-2")
     # Another business's rows are invisible under row-level security, so no collision either.
     bob = Principal(subject="staff-1", tenant_id=tenant_b, role=Role.CASHIER)
-    assert await spend(bob, "dpop:gateway", "key-1")
+    assert await spend(bob, DPOP, "key-1")
 
 
 async def test_the_ledger_purges_a_keys_expired_rows(
     service_databases: dict[str, TenantDatabase], provision: Provision, connect_as: Connect
 ) -> None:
-    ledger = SpentTokens(service_databases["gateway"])
+    ledger = SpentTokens(service_databases["orders"])
     tenant = await provision()
     principal = Principal(subject="till-1", tenant_id=tenant, role=Role.CASHIER)
-    spend = partial(ledger.spend, principal, namespace="dpop:gateway", scope="key-1")
+    spend = partial(ledger.spend, principal, namespace=DPOP, scope="key-1")
     assert await spend(jti="old", expires_at=time.time() - 1)
     assert await spend(jti="new", expires_at=time.time() + 65)
-    reader = await connect_as("gateway")
+    reader = await connect_as("orders")
     async with reader.transaction():
         await reader.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
         left = await reader.fetch("SELECT jti FROM auth.spent_tokens")

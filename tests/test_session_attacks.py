@@ -462,7 +462,7 @@ async def test_a_proof_used_through_the_gateway_is_spent_at_the_service_too(
     device: DeviceKey,
     auth_log: pytest.LogCaptureFixture,
 ) -> None:
-    """The gateway forwards the proof, and the service spends it in its own namespace: a
+    """The gateway forwards the proof, and the service spends it in the shared ledger: a
     copy captured on the way in cannot be replayed straight to the service."""
     access_token = sign_token(signing_key, token_claims(tenant, device))
     signed = proof(device, access_token)

@@ -43,8 +43,9 @@ def request_authenticator(
     public_url: str | None = None,
     bridges: BridgeTokens | None = None,
 ) -> RequestAuthenticator:
-    """DPoP-bound access tokens, proofs spent in this layer's namespace of the shared ledger;
-    Bridge tokens too where `bridges` verifies them (the gateway and the bridge service)."""
+    """DPoP-bound access tokens, each proof spent once in the shared ledger (namespace
+    `dpop`: in the request's own transaction where it has one, libs/auth/dependencies.py);
+    Bridge tokens too where `bridges` verifies them (the bridge service)."""
     return RequestAuthenticator(
         tokens=verifier,
         proofs=DPoPVerifier(),

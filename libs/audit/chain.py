@@ -81,6 +81,23 @@ def canonical_entry(entry: Mapping[str, Any]) -> bytes:
     return bytes(rfc8785.dumps(document))
 
 
+def canonical_around_seq(entry: Mapping[str, Any]) -> tuple[bytes, bytes]:
+    """`canonical_entry` split where `seq` goes: for every seq n,
+
+        canonical_entry(entry with seq n) == before + ASCII decimal digits of n + after
+
+    so that whoever learns the seq last (the append, under the chain head's lock: see
+    append.py) can finish the hash without canonicalising again. JCS sorts the members by
+    name, so `seq` is followed by exactly the chained fields that sort after it."""
+    document = canonical_entry({**entry, "seq": 0})
+    following = {name: entry[name] for name in CHAINED_FIELDS if name > "seq"}
+    after = b"," + bytes(rfc8785.dumps(following))[1:]
+    marker = b'"seq":0' + after
+    if not document.endswith(marker):
+        raise ValueError("seq is not where JCS puts it")  # cannot happen with these names
+    return document[: -len(after) - 1], after
+
+
 def entry_hash(prev_hash: bytes, entry: Mapping[str, Any]) -> bytes:
     if len(prev_hash) != 32:
         raise ValueError("prev_hash must be 32 bytes")

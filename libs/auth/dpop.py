@@ -18,9 +18,11 @@ import hashlib
 import heapq
 import hmac
 import json
+import logging
 import re
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -45,10 +47,25 @@ _COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 # Our own instance, so nothing registered on PyJWT's global object can widen what we accept.
 _JWS = PyJWS()
+# Why a spent proof is refused, as every layer logs it.
+REPLAYED = "jti has already been used with this key"
+
+logger = logging.getLogger("halopos.auth")
 
 
 class InvalidProof(Exception):
     """The DPoP proof is not acceptable; the message says why (for logs, not for clients)."""
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedProof:
+    """A proof that passed every check but the replay check: what the replay check needs."""
+
+    key_thumbprint: str
+    jti: str
+    # Unix seconds after which the proof is refused by its age anyway: it need not be
+    # remembered longer.
+    expires_at: float
 
 
 def _b64url(data: bytes) -> str:
@@ -123,18 +140,26 @@ class ReplayCache(Protocol):
 
 
 class InMemoryReplayCache:
-    """For tests and a single process. Check-and-set has no await in it, so it is atomic on
-    one event loop. Bounded: expired entries are purged on every call, and when
-    `max_entries` live entries remain it refuses new ones (fails closed) rather than
-    forgetting a jti that could then be replayed."""
+    """One process's memory of the proofs it has seen. Check-and-set has no await in it, so
+    it is atomic on one event loop. Bounded: expired entries are purged on every call, and
+    when `max_entries` live entries remain it never forgets one to make room (that jti could
+    then be replayed). Full, it refuses new proofs (fails closed), unless `admit_when_full`:
+    for a layer with a durable ledger behind it (the gateway, whose services spend every
+    proof in Postgres), which then passes the proof on without remembering it."""
 
     def __init__(
-        self, *, max_entries: int = 100_000, clock: Callable[[], float] = time.time
+        self,
+        *,
+        max_entries: int = 100_000,
+        admit_when_full: bool = False,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self._max_entries = max_entries
+        self._admit_when_full = admit_when_full
         self._clock = clock
         self._seen: dict[tuple[str, str], float] = {}
         self._expiries: list[tuple[float, tuple[str, str]]] = []  # a heap, soonest first
+        self._full = False
 
     def __len__(self) -> int:
         return len(self._seen)
@@ -145,8 +170,18 @@ class InMemoryReplayCache:
             _, expired = heapq.heappop(self._expiries)
             del self._seen[expired]
         entry = (key_thumbprint, jti)
-        if entry in self._seen or len(self._seen) >= self._max_entries:
+        if entry in self._seen:
             return False
+        if len(self._seen) >= self._max_entries:
+            if not self._full:
+                logger.warning(
+                    "replay cache full (%d proofs): %s new proofs until some expire",
+                    len(self._seen),
+                    "passing on" if self._admit_when_full else "refusing",
+                )
+            self._full = True
+            return self._admit_when_full
+        self._full = False
         self._seen[entry] = expires_at
         heapq.heappush(self._expiries, (expires_at, entry))
         return True
@@ -185,20 +220,49 @@ class DPoPVerifier:
         expected_thumbprint: str | None,
         replay_cache: ReplayCache | None = None,
     ) -> str:
-        """Checks a proof (RFC 9449 section 4.3) and returns its key's RFC 7638 thumbprint.
+        """Checks a proof (RFC 9449 section 4.3), spends its jti and returns its key's RFC
+        7638 thumbprint.
 
-        `url` must be the URL as the client addressed it (the public scheme and host, not a
-        Host header or an internal address). At a resource server pass the access token and
-        its `cnf.jkt`: a token presented with a proof must be bound to that proof's key. At
-        the token endpoint pass neither and bind the new token to the returned thumbprint.
-        The jti is recorded only once every other check has passed, so a refused proof never
-        uses up its jti. `replay_cache` overrides the verifier's own (a cache bound to the
-        caller's tenant, say); one of the two must be given.
+        The checks are `check`'s. The jti is recorded only once every other check has
+        passed, so a refused proof never uses up its jti. `replay_cache` overrides the
+        verifier's own (a cache on the caller's open transaction, say); one of the two must
+        be given.
         """
         if replay_cache is None:  # not `or`: an empty in-memory cache is falsy
             replay_cache = self._replay_cache
         if replay_cache is None:
             raise ValueError("a DPoP verifier needs a replay cache")
+        verified = self.check(
+            proof,
+            method=method,
+            url=url,
+            access_token=access_token,
+            expected_thumbprint=expected_thumbprint,
+        )
+        if not await replay_cache.first_use(
+            verified.jti, verified.key_thumbprint, verified.expires_at
+        ):
+            raise InvalidProof(f"{REPLAYED}, or the cache is full")
+        return verified.key_thumbprint
+
+    def check(
+        self,
+        proof: str,
+        *,
+        method: str,
+        url: str,
+        access_token: str | None,
+        expected_thumbprint: str | None,
+    ) -> VerifiedProof:
+        """Checks a proof (RFC 9449 section 4.3) except whether its jti was used before: the
+        caller spends it (`verify` does, with a replay cache; a service spends it in its
+        request's transaction, libs/auth/dependencies.py).
+
+        `url` must be the URL as the client addressed it (the public scheme and host, not a
+        Host header or an internal address). At a resource server pass the access token and
+        its `cnf.jkt`: a token presented with a proof must be bound to that proof's key. At
+        the token endpoint pass neither and bind the new token to the returned thumbprint.
+        """
         if len(proof) > MAX_PROOF_BYTES:
             raise InvalidProof(f"proof is larger than {MAX_PROOF_BYTES} bytes")
         if not _COMPACT_JWS.fullmatch(proof):
@@ -225,10 +289,11 @@ class DPoPVerifier:
         self._check_binding(
             claims, thumbprint, access_token=access_token, expected_thumbprint=expected_thumbprint
         )
-        expires_at = issued_at + self._max_age + self._skew
-        if not await replay_cache.first_use(claims["jti"], thumbprint, expires_at):
-            raise InvalidProof("jti has already been used with this key, or the cache is full")
-        return thumbprint
+        return VerifiedProof(
+            key_thumbprint=thumbprint,
+            jti=claims["jti"],
+            expires_at=issued_at + self._max_age + self._skew,
+        )
 
     @staticmethod
     def _public_key(jwk: Any, algorithm: str) -> tuple[jwt.PyJWK, str]:
@@ -330,6 +395,7 @@ __all__ = [
     "InMemoryReplayCache",
     "InvalidProof",
     "ReplayCache",
+    "VerifiedProof",
     "access_token_hash",
     "jwk_thumbprint",
     "normalise_htu",

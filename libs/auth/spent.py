@@ -1,21 +1,32 @@
-"""The ledger of spent single-use tokens, in Postgres so every instance of every layer shares
-it: DPoP proof ids (RFC 9449 section 11.1) and manager override tokens.
+"""The ledger of spent single-use tokens, in Postgres so every instance of every service
+shares it: DPoP proof ids (RFC 9449 section 11.1) and manager override tokens.
 
-A row is (namespace, scope, jti) in the caller's tenant. The namespace separates the layers
-that each check the same token (the gateway, then the service behind it, each spends a proof
-once in its own namespace); the scope is the key or device the token belongs to, so nobody
-can spend another device's ids. Each spend first removes this scope's expired rows, so the
-table holds about one validity window of tokens per active key.
+A row is (namespace, scope, jti) in the caller's tenant. The namespace says what was spent:
+`dpop` for the proofs the services accept (one namespace: a proof names one URL, so one
+service), `dpop:identity-sign-in` for the identity service's token endpoints, `override` for
+override tokens. The scope is the key or device the token belongs to, so nobody can spend
+another device's ids.
+
+Rows are kept only while the token could still be accepted, and no statement is ever sent just
+to remove them: each spend, in the same statement, removes its own scope's expired rows, so
+the table holds about one validity window of tokens per active key; and one spend in
+`SWEEP_ONE_IN` also removes up to `SWEEP_LIMIT` rows of the whole tenant that expired more than
+`SWEEP_AFTER` ago (keys no longer used, which no spend of their own will clean up). A spend can
+run inside a request's transaction; its deletes then hold their rows until that commits, so a
+device's second concurrent request waits for its first at this statement, never longer (only
+this key's rows, and the sweep only rows of keys idle for minutes).
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import IntegrityError
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.auth.dpop import VerifiedProof
 from libs.auth.principal import Principal
 
 if TYPE_CHECKING:
@@ -23,17 +34,41 @@ if TYPE_CHECKING:
     # libs.auth.dependencies, which imports this module (a cycle when a process starts here).
     from libs.tenancy.database import TenantDatabase
 
-# First use exactly when a row comes back. The delete only touches rows past their expiry,
-# which the token's own age check refuses anyway.
-SPEND = """
-    WITH expired AS (
-        DELETE FROM auth.spent_tokens
-         WHERE namespace = $1 AND scope = $2 AND expires_at < now()
-    )
+# The namespace of every DPoP proof a service accepts with an access token.
+DPOP = "dpop"
+SWEEP_ONE_IN = 64
+SWEEP_LIMIT = 500
+SWEEP_AFTER = "5 minutes"
+
+_INSERT = """
     INSERT INTO auth.spent_tokens (namespace, scope, jti, expires_at)
     VALUES ($1, $2, $3, to_timestamp($4))
     ON CONFLICT DO NOTHING
     RETURNING true
+"""
+# First use exactly when a row comes back. The deletes only touch rows past their expiry,
+# which the token's own age check refuses anyway.
+SPEND = f"""
+    WITH expired AS (
+        DELETE FROM auth.spent_tokens
+         WHERE namespace = $1 AND scope = $2 AND expires_at < now()
+    )
+    {_INSERT}
+"""
+SPEND_AND_SWEEP = f"""
+    WITH expired AS (
+        DELETE FROM auth.spent_tokens
+         WHERE namespace = $1 AND scope = $2 AND expires_at < now()
+    ),
+    idle AS (
+        DELETE FROM auth.spent_tokens
+         WHERE (namespace, scope, jti) IN (
+                SELECT namespace, scope, jti FROM auth.spent_tokens
+                 WHERE expires_at < now() - interval '{SWEEP_AFTER}'
+                   AND (namespace, scope) <> ($1, $2)
+                 LIMIT {SWEEP_LIMIT})
+    )
+    {_INSERT}
 """
 
 
@@ -42,20 +77,27 @@ async def spend_in(
 ) -> bool:
     """Spend a token inside an open tenant-bound transaction; True the first time only.
 
-    Use this where the spend must stand or fall with the request's own writes (override
-    tokens). A concurrent spend of the same token waits for this transaction and then finds
-    the row, so exactly one of them succeeds.
+    Use this where the spend must stand or fall with the request's own writes. A concurrent
+    spend of the same token waits for this transaction and then finds the row, so exactly
+    one of them succeeds. False also for a tenant that is not in the registry (the ledger's
+    foreign key): the transaction is then aborted, and the caller must refuse.
     """
     from libs.tenancy.database import driver_connection  # see the TYPE_CHECKING import
 
     driver = await driver_connection(connection)
-    spent = await driver.fetchval(SPEND, namespace, scope, jti, expires_at)
+    # Sampling, not security: which spend also sweeps the tenant's expired rows.
+    statement = SPEND_AND_SWEEP if random.randrange(SWEEP_ONE_IN) == 0 else SPEND  # noqa: S311
+    try:
+        spent = await driver.fetchval(statement, namespace, scope, jti, expires_at)
+    except asyncpg.ForeignKeyViolationError:
+        return False
     return spent is True
 
 
 class SpentTokens:
-    """Spends tokens in short transactions of their own, committed before the request goes
-    on: a proof is used up even if the request it came with fails later."""
+    """Spends tokens in short transactions of their own, committed before the caller goes
+    on: for a request with no transaction of its own to spend in, and for one whose
+    transaction rolled back."""
 
     def __init__(self, database: TenantDatabase) -> None:
         self._database = database
@@ -63,35 +105,55 @@ class SpentTokens:
     async def spend(
         self, principal: Principal, *, namespace: str, scope: str, jti: str, expires_at: float
     ) -> bool:
-        """False also for a tenant that is not in the registry (the ledger's foreign key):
-        such a token is refused like a replayed one, not answered with a 500."""
-        try:
-            async with self._database.transaction(principal) as connection:
-                return await spend_in(
-                    connection, namespace=namespace, scope=scope, jti=jti, expires_at=expires_at
-                )
-        except IntegrityError as error:
-            if isinstance(error.orig, Exception) and "foreign key" in str(error.orig):
-                return False
-            raise
+        """False also for a tenant that is not in the registry: such a token is refused like
+        a replayed one, not answered with a 500."""
+        # After a foreign key violation the COMMIT is a rollback (Postgres), not an error.
+        async with self._database.transaction(principal) as connection:
+            return await spend_in(
+                connection, namespace=namespace, scope=scope, jti=jti, expires_at=expires_at
+            )
 
 
-@dataclass(frozen=True, slots=True)
-class TenantReplayCache:
-    """The DPoP verifier's replay cache for one request: the caller's tenant, one layer."""
+@dataclass(eq=False)
+class ProofSpend:
+    """A DPoP proof a service has accepted, to be spent exactly once in the ledger (namespace
+    `dpop`): in the request's own transaction (`spend_in`, then `committed`), or alone.
+    `settled` once it is spent for good, or found already spent by another request."""
 
-    spent: SpentTokens
+    ledger: SpentTokens
     principal: Principal
-    namespace: str
+    proof: VerifiedProof
+    settled: bool = False
+    # Written in a transaction of the request's own (which may have rolled back since).
+    written: bool = False
 
-    async def first_use(self, jti: str, key_thumbprint: str, expires_at: float) -> bool:
-        return await self.spent.spend(
-            self.principal,
-            namespace=self.namespace,
-            scope=key_thumbprint,
-            jti=jti,
-            expires_at=expires_at,
+    async def spend_in(self, connection: AsyncConnection) -> bool:
+        """In the request's open transaction: True the first time. It stays unsettled until
+        `committed`: if the transaction rolls back instead, spend it alone."""
+        first = await spend_in(
+            connection,
+            namespace=DPOP,
+            scope=self.proof.key_thumbprint,
+            jti=self.proof.jti,
+            expires_at=self.proof.expires_at,
         )
+        self.settled, self.written = not first, first
+        return first
+
+    def committed(self) -> None:
+        self.settled = True
+
+    async def spend_alone(self) -> bool:
+        """In a transaction of its own: True the first time."""
+        first = await self.ledger.spend(
+            self.principal,
+            namespace=DPOP,
+            scope=self.proof.key_thumbprint,
+            jti=self.proof.jti,
+            expires_at=self.proof.expires_at,
+        )
+        self.settled = True
+        return first
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,21 +6,103 @@ commits, an exception rolls back. The setting is transaction-local, so it ends w
 transaction and never follows a pooled connection into another request (PgBouncer's
 transaction mode is safe for the same reason). Row-level security in Postgres does the
 filtering; repositories never name a tenant.
+
+Work that takes a lock other writers queue for (the tenant's audit chain head) can be held
+back until just before COMMIT with `before_commit(connection)`: then the lock is held from that
+last statement to the commit, not for the whole transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 from uuid import UUID
+from weakref import WeakKeyDictionary
 
 import asyncpg
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from libs.auth.principal import Principal
 
 _BIND_TENANT = text("SELECT set_config('app.tenant_id', :tenant_id, true)")
+
+
+# Writes one kind of held-back work: given the transaction's connection, its tenant and every
+# item added (in the order added), as the transaction's last statements.
+Flush = Callable[[AsyncConnection, UUID, list[Any]], Awaitable[None]]
+
+
+class BeforeCommit:
+    """The work an open transaction holds back until just before its COMMIT.
+
+    Each kind of work is a `Flush` function, called once with all of its items; kinds run in
+    the order their first item was added. An item added inside a savepoint
+    (`connection.begin_nested()`) that rolls back is dropped with it, as its rows would be.
+    Savepoints taken on the asyncpg connection underneath (`driver_connection`) are invisible
+    here: take them through SQLAlchemy.
+    """
+
+    def __init__(self, tenant_id: UUID) -> None:
+        self.tenant_id = tenant_id
+        self._items: dict[Flush, list[Any]] = {}
+        # How many items every kind had when each open savepoint began, innermost last.
+        # Savepoints nest strictly (SQLAlchemy closes the inner before the outer, and warns
+        # otherwise), so each release or rollback closes the innermost. (SQLAlchemy names a
+        # savepoint only after announcing it, so the name cannot pair them.)
+        self._savepoints: list[dict[Flush, int]] = []
+
+    def add(self, flush: Flush, item: Any) -> None:
+        self._items.setdefault(flush, []).append(item)
+
+    def savepoint_began(self) -> None:
+        self._savepoints.append({flush: len(items) for flush, items in self._items.items()})
+
+    def savepoint_released(self) -> None:
+        if self._savepoints:
+            self._savepoints.pop()
+
+    def savepoint_rolled_back(self) -> None:
+        if not self._savepoints:
+            return
+        counts = self._savepoints.pop()
+        for flush, items in self._items.items():
+            del items[counts.get(flush, 0) :]
+
+    async def run(self, connection: AsyncConnection) -> None:
+        while self._items:
+            flush, items = next(iter(self._items.items()))
+            del self._items[flush]
+            if items:
+                await flush(connection, self.tenant_id, items)
+
+
+# The held-back work of every transaction `TenantDatabase` has open, by its connection.
+_OPEN: WeakKeyDictionary[Connection, BeforeCommit] = WeakKeyDictionary()
+
+
+def before_commit(connection: AsyncConnection) -> BeforeCommit | None:
+    """The open transaction's held-back work, or None for a connection `TenantDatabase` did
+    not open its transaction on: the caller must then write at once, never drop the work."""
+    sync_connection = connection.sync_connection
+    return _OPEN.get(sync_connection) if sync_connection is not None else None
+
+
+def _savepoint_began(connection: Connection, _name: str | None) -> None:
+    if (work := _OPEN.get(connection)) is not None:
+        work.savepoint_began()
+
+
+def _savepoint_released(connection: Connection, _name: str, _context: Any) -> None:
+    if (work := _OPEN.get(connection)) is not None:
+        work.savepoint_released()
+
+
+def _savepoint_rolled_back(connection: Connection, _name: str, _context: Any) -> None:
+    if (work := _OPEN.get(connection)) is not None:
+        work.savepoint_rolled_back()
 
 
 def async_dsn(url: str) -> str:
@@ -42,6 +124,13 @@ class TenantDatabase:
             # transaction-local tenant setting); a connection that cannot roll back is discarded.
             pool_reset_on_return="rollback",
         )
+        # Held-back work follows the transaction's savepoints (BeforeCommit).
+        for name, listener in (
+            ("savepoint", _savepoint_began),
+            ("release_savepoint", _savepoint_released),
+            ("rollback_savepoint", _savepoint_rolled_back),
+        ):
+            event.listen(self.engine.sync_engine, name, listener)
 
     @asynccontextmanager
     async def transaction(self, principal: Principal) -> AsyncIterator[AsyncConnection]:
@@ -103,7 +192,15 @@ class TenantDatabase:
                 )
             async with connection.begin():
                 await connection.execute(_BIND_TENANT, {"tenant_id": str(tenant_id)})
-                yield connection
+                sync_connection = connection.sync_connection
+                assert sync_connection is not None  # begun above
+                work = _OPEN[sync_connection] = BeforeCommit(tenant_id)
+                try:
+                    yield connection
+                    # Only when the block succeeded: its last statements, then the COMMIT.
+                    await work.run(connection)
+                finally:
+                    del _OPEN[sync_connection]
 
     async def dispose(self) -> None:
         await self.engine.dispose()
