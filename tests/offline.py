@@ -57,10 +57,11 @@ class OfflineTill:
 
 async def offline_till(
     connect_as: Connect, token: TokenFactory, client: httpx.AsyncClient, tenant: uuid.UUID,
-    *, region: str = "au", menu: Menu | None = None,
+    *, region: str = "au", menu: Menu | None = None, location_id: uuid.UUID | None = None,
 ) -> OfflineTill:  # fmt: skip
+    """A till at a new venue (or at `location_id`), registered for offline sales."""
     key = DeviceKey.generate()
-    location_id, device_id = await register_device(connect_as, tenant, key)
+    location_id, device_id = await register_device(connect_as, tenant, key, location_id=location_id)
     week_ago = datetime.now(UTC) - timedelta(days=7)
     cashier = await add_staff(connect_as, tenant, "cashier", created_at=week_ago)
     manager = await add_staff(connect_as, tenant, "manager", created_at=week_ago)
@@ -108,7 +109,10 @@ class Log:
         )
         return self.shift_id
 
-    def order(self, lines: list[dict[str, Any]] | None = None, **fields: Any) -> uuid.UUID:
+    def order(
+        self, lines: list[dict[str, Any]] | None = None, *, at: datetime | None = None,
+        **fields: Any,
+    ) -> uuid.UUID:  # fmt: skip
         order_id = uuid.uuid4()
         menu = self.till.menu
         lines = lines or [
@@ -119,6 +123,7 @@ class Log:
         self.record(
             "order.create",
             {"order_id": str(order_id), "shift_id": str(self.shift_id), "lines": lines, **fields},
+            at=at,
         )
         return order_id
 
@@ -132,12 +137,15 @@ class Log:
         return payment_id
 
     def pay_card(self, order_id: uuid.UUID, amount_minor: int, **fields: Any) -> uuid.UUID:
+        """A card the terminal approved offline, with its evidence (store and forward)."""
         payment_id = uuid.uuid4()
+        at = fields.get("at") or self.start + self.step * len(self.operations)
         self.record(
             "payment",
             {"payment_id": str(payment_id), "order_id": str(order_id),
              "shift_id": str(self.shift_id), "tender": "card", "amount_minor": amount_minor,
-             "card": {"scheme": "visa", "last4": "4242", "auth_code": "A1B2C3"}},
+             "card": {"scheme": "visa", "last4": "4242", "auth_code": "A1B2C3",
+                      "terminal_id": "T-0001", "authorised_at": at.isoformat()}},
             **fields,
         )  # fmt: skip
         return payment_id
@@ -174,3 +182,15 @@ async def upload(
     assert response.status_code == 200, response.text
     answer: dict[str, Any] = response.json()
     return answer
+
+
+async def allow_offline_approvals(
+    client: httpx.AsyncClient, token: TokenFactory, till: OfflineTill, limit_minor: int = 100_000
+) -> None:
+    """The owner lets a till act on a manager's word offline, up to `limit_minor` (the
+    default is 0: never)."""
+    changed = await client.patch(
+        "/v1/settings/override-limits", json={"offline_approval_limit_minor": limit_minor},
+        auth=token(till.tenant, Role.OWNER, "owner"),
+    )  # fmt: skip
+    assert changed.status_code == 200, changed.text

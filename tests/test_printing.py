@@ -1,5 +1,8 @@
-"""What the orders service prints: receipts at close and refund, kitchen and bar tickets when
-an order is fired (or closed), copies of receipts; and the ESC/POS rendering itself (pure).
+"""What the orders service prints, as paper: the ESC/POS rendering itself (pure: layout, money,
+code pages), a manager's copy of a receipt, and the menu category that names its printer. The
+paper of a sale's commands (tickets when an order is fired, the receipt at the close, refund
+receipts, VOID tickets) is tested with each command, in tests/sale/; they read it with
+`printed_lines` and `printed_text` from here.
 
 Jobs are read back as the bridge service reads them: the orders service may only insert them.
 """
@@ -7,13 +10,11 @@ Jobs are read back as the bridge service reads them: the orders service may only
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -39,15 +40,8 @@ from libs.bridge.escpos import (
 )
 from libs.rbac import Role
 from tests.conftest import Connect, Provision, TokenFactory
-from tests.tills import (
-    OpenTill,
-    as_service,
-    coffee_order,
-    name_venue,
-    open_till,
-    print_jobs,
-    stock_stations,
-)
+from tests.sale.steps import audit_rows, close, pay, sell
+from tests.tills import OpenTill, coffee_order, name_venue, open_till, print_jobs
 
 # -- reading paper -----------------------------------------------------------------------------
 
@@ -240,7 +234,7 @@ def test_the_bytes_reset_the_printer_choose_a_euro_code_page_and_cut() -> None:
     assert "Bäckerei Größe" in printed_lines(body)
 
 
-# -- what the till prints ----------------------------------------------------------------------
+# -- reprints ----------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -251,330 +245,6 @@ async def till(provision: Provision, connect_as: Connect, token: TokenFactory) -
         business="Harbour Café Group", venue="Front bar", time_zone="Australia/Sydney",
     )  # fmt: skip
     return till
-
-
-async def audit_rows(connect_as: Connect, tenant: uuid.UUID, action: str) -> list[dict[str, Any]]:
-    rows = await as_service(
-        connect_as, "orders", tenant,
-        "SELECT actor_id, resource_id, payload FROM audit.events WHERE action = $1 ORDER BY seq",
-        action,
-    )  # fmt: skip
-    return [{**dict(row), "payload": json.loads(row["payload"])} for row in rows]
-
-
-async def sell(client: httpx.AsyncClient, till: OpenTill, body: dict[str, Any]) -> dict[str, Any]:
-    created = await client.post("/v1/orders", json=body, auth=till.staff)
-    assert created.status_code == 201, created.text
-    order: dict[str, Any] = created.json()
-    return order
-
-
-async def pay(
-    client: httpx.AsyncClient, till: OpenTill, order: dict[str, Any], **body: Any
-) -> dict[str, Any]:
-    paid = await client.post(
-        f"/v1/orders/{order['id']}/payments",
-        json={"version": order["version"], **body},
-        auth=till.staff,
-    )
-    assert paid.status_code == 201, paid.text
-    result: dict[str, Any] = paid.json()
-    return result
-
-
-async def close(
-    client: httpx.AsyncClient, till: OpenTill, order: dict[str, Any], **body: Any
-) -> httpx.Response:
-    return await client.post(
-        f"/v1/orders/{order['id']}/close",
-        json={"version": order["version"], **body},
-        auth=till.staff,
-    )
-
-
-async def test_closing_a_card_sale_queues_one_receipt_at_the_registers_venue(
-    orders_client: httpx.AsyncClient, till: OpenTill, connect_as: Connect
-) -> None:
-    order = await sell(orders_client, till, coffee_order(till))
-    paid = await pay(orders_client, till, order, tender="card")
-    card = paid["payment"]
-    assert card["auth_code"] and card["last4"] and card["scheme"]
-    closed = await close(orders_client, till, paid["order"])
-    assert closed.status_code == 200, closed.text
-    receipt = closed.json()["receipt"]
-
-    jobs = await print_jobs(connect_as, till.tenant)
-    assert len(jobs) == 1
-    job = jobs[0]
-    assert job["printer_role"] == "receipt" and job["kind"] == "receipt"
-    assert job["location_id"] == till.location_id
-    assert job["register_number"] == 1
-    assert job["receipt_id"] == uuid.UUID(receipt["id"])
-    assert job["order_id"] == uuid.UUID(order["id"])
-    assert job["summary"] == "Receipt R1-000001"
-    assert job["status"] == "queued"
-    assert job["created_by"] == till.subject
-
-    text = printed_text(job["body"])
-    assert "Harbour Café Group" in text
-    assert "RECEIPT R1-000001" in text
-    assert "$12.50" in text
-    assert f"Card {card['scheme']} •••• {card['last4']}" in text
-    assert card["auth_code"] not in text
-    assert card["terminal_reference"] not in text
-    local = datetime.fromisoformat(receipt["issued_at"]).astimezone(ZoneInfo("Australia/Sydney"))
-    assert local.strftime("%Y-%m-%d %H:%M") in text
-
-    queued = await audit_rows(connect_as, till.tenant, "print_job.queued")
-    assert [row["resource_id"] for row in queued] == [str(job["id"])]
-    assert queued[0]["payload"]["summary"] == "Receipt R1-000001"
-    closed_row = (await audit_rows(connect_as, till.tenant, "order.closed"))[0]
-    assert closed_row["payload"]["receipt_print_job_id"] == str(job["id"])
-
-
-async def test_a_close_that_fails_prints_nothing(
-    orders_client: httpx.AsyncClient, till: OpenTill, connect_as: Connect
-) -> None:
-    order = await sell(orders_client, till, coffee_order(till))
-    refused = await close(orders_client, till, order)
-    assert refused.status_code == 409
-    assert refused.json()["code"] == "payments-do-not-match-total"
-    assert await print_jobs(connect_as, till.tenant) == []
-    assert await audit_rows(connect_as, till.tenant, "print_job.queued") == []
-
-
-async def test_a_berlin_receipt_prints_euros_umlauts_and_berlin_time(
-    orders_client: httpx.AsyncClient, provision: Provision, connect_as: Connect, token: TokenFactory
-) -> None:
-    till = await open_till(connect_as, token, await provision("eu"), region="eu")
-    await name_venue(
-        connect_as, till.tenant, till.location_id,
-        business="Bäckerei Größe GmbH", venue="Café am Müggelsee", time_zone="Europe/Berlin",
-    )  # fmt: skip
-    order = await sell(orders_client, till, coffee_order(till))
-    paid = await pay(orders_client, till, order, tender="cash", tendered_minor=2000)
-    closed = await close(orders_client, till, paid["order"])
-    assert closed.status_code == 200, closed.text
-    receipt = closed.json()["receipt"]
-    [job] = await print_jobs(connect_as, till.tenant)
-    body = job["body"]
-    lines = printed_lines(body)
-    assert "Bäckerei Größe GmbH" in lines
-    assert "Café am Müggelsee" in lines
-    # € and umlauts in PC858, the code page the document starts in.
-    assert b"\x1bt\x13" in body
-    assert b"M\x81ggelsee" in body
-    assert b"12,50 \xd5" in body
-    text = printed_text(body)
-    assert "12,50 €" in text
-    # Cash 20,00, change 7,50; VAT included: 19% of 950 and 7% of 300.
-    assert re.search(r"\nCash +20,00\n", "\n".join(lines))
-    assert re.search(r"\n  Change +7,50\n", "\n".join(lines))
-    assert "VAT included in prices" in lines
-    assert any(line.startswith("19%") for line in lines)
-    assert any(line.startswith("7%") for line in lines)
-    local = datetime.fromisoformat(receipt["issued_at"]).astimezone(ZoneInfo("Europe/Berlin"))
-    assert f"{local:%Y-%m-%d %H:%M} {local.tzname()}" in lines
-    assert local.tzname() in ("CET", "CEST")
-
-
-async def test_firing_sends_each_new_line_once_to_its_station(
-    orders_client: httpx.AsyncClient, till: OpenTill, connect_as: Connect
-) -> None:
-    stations = await stock_stations(connect_as, till.tenant, till.menu)
-    order = await sell(
-        orders_client,
-        till,
-        coffee_order(till, table_name="4", covers=2)
-        | {
-            "lines": [
-                *coffee_order(till)["lines"],
-                {"item_id": str(stations.beer_id), "quantity": 2},
-                {"item_id": str(stations.beans_id)},
-            ]
-        },
-    )
-    url = f"/v1/orders/{order['id']}/fire"
-    fired = await orders_client.post(url, json={"version": order["version"]}, auth=till.staff)
-    assert fired.status_code == 200, fired.text
-    result = fired.json()
-    assert result["order"]["version"] == order["version"] + 1
-    assert fired.headers["etag"] == f'"{order["version"] + 1}"'
-    tickets = {ticket["printer_role"]: ticket for ticket in result["tickets"]}
-    assert {role: t["line_numbers"] for role, t in tickets.items()} == {
-        "kitchen": [1, 2, 3],
-        "bar": [4],
-    }
-
-    jobs = {job["printer_role"]: job for job in await print_jobs(connect_as, till.tenant)}
-    assert set(jobs) == {"kitchen", "bar"}
-    for role, job in jobs.items():
-        assert job["kind"] == "kitchen_ticket"
-        assert job["id"] == uuid.UUID(tickets[role]["print_job_id"])
-        assert job["location_id"] == till.location_id
-        assert job["order_id"] == uuid.UUID(order["id"])
-        assert job["receipt_id"] is None
-    assert jobs["kitchen"]["summary"] == "Kitchen: table 4"
-    assert jobs["bar"]["summary"] == "Bar: table 4"
-    kitchen = printed_lines(jobs["kitchen"]["body"])
-    bar = printed_lines(jobs["bar"]["body"])
-    assert kitchen[0] == "KITCHEN" and bar[0] == "BAR"
-    assert kitchen[1].startswith("Table 4") and kitchen[1].endswith("Covers 2")
-    assert [line for line in kitchen if line.startswith(("1 x", "2 x", "    +"))] == [
-        "1 x Flat white",
-        "1 x Flat white",
-        "    + Oat milk",
-        "1 x Bread roll",
-    ]
-    assert "2 x Pale ale" in bar and "Pale ale" not in " ".join(kitchen)
-    for text in (" ".join(kitchen), " ".join(bar)):
-        assert "Coffee beans" not in text
-        assert not re.search(r"\d\.\d\d", text), "no prices on a ticket"
-
-    [audit] = await audit_rows(connect_as, till.tenant, "order.fired")
-    assert audit["resource_id"] == order["id"]
-    assert audit["payload"]["lines"] == {"kitchen": [1, 2, 3], "bar": [4]}
-    assert audit["payload"]["closing"] is False
-
-    # Nothing new: nothing sent, nothing changed.
-    version = result["order"]["version"]
-    again = await orders_client.post(url, json={"version": version}, auth=till.staff)
-    assert again.status_code == 200, again.text
-    assert again.json()["tickets"] == []
-    assert again.json()["order"]["version"] == version
-    assert len(await print_jobs(connect_as, till.tenant)) == 2
-    assert len(await audit_rows(connect_as, till.tenant, "order.fired")) == 1
-
-    # Another round of beer: only that goes, to the bar.
-    added = await orders_client.post(
-        f"/v1/orders/{order['id']}/lines",
-        json={"version": version, "item_id": str(stations.beer_id)},
-        auth=till.staff,
-    )
-    assert added.status_code == 201, added.text
-    third = await orders_client.post(
-        url, json={"version": added.json()["version"]}, auth=till.staff
-    )
-    assert [t["line_numbers"] for t in third.json()["tickets"]] == [[6]]
-    jobs_now = await print_jobs(connect_as, till.tenant)
-    assert len(jobs_now) == 3
-    newest = next(job for job in jobs_now if job["id"] not in {j["id"] for j in jobs.values()})
-    assert newest["printer_role"] == "bar"
-    assert [line for line in printed_lines(newest["body"]) if " x " in line] == ["1 x Pale ale"]
-
-    # The shelf item was never sent anywhere.
-    rows = await as_service(
-        connect_as, "orders", till.tenant,
-        "SELECT line_number FROM orders.order_lines WHERE order_id = $1 AND fired_at IS NULL",
-        uuid.UUID(order["id"]),
-    )  # fmt: skip
-    assert [row["line_number"] for row in rows] == [5]
-
-
-async def test_firing_a_stale_version_is_a_conflict_and_sends_nothing(
-    orders_client: httpx.AsyncClient, till: OpenTill, connect_as: Connect
-) -> None:
-    await stock_stations(connect_as, till.tenant, till.menu)
-    order = await sell(orders_client, till, coffee_order(till))
-    url = f"/v1/orders/{order['id']}/fire"
-    stale = await orders_client.post(url, json={"version": order["version"] - 1}, auth=till.staff)
-    assert stale.status_code == 409
-    assert stale.json()["code"] == "version-conflict"
-    missing = await orders_client.post(url, json={}, auth=till.staff)
-    assert missing.status_code == 428
-    unknown = await orders_client.post(
-        f"/v1/orders/{uuid.uuid4()}/fire", json={"version": 1}, auth=till.staff
-    )
-    assert unknown.status_code == 404
-    assert await print_jobs(connect_as, till.tenant) == []
-
-
-async def test_firing_replays_by_idempotency_key(
-    orders_client: httpx.AsyncClient, till: OpenTill, connect_as: Connect
-) -> None:
-    await stock_stations(connect_as, till.tenant, till.menu)
-    order = await sell(orders_client, till, coffee_order(till))
-    url = f"/v1/orders/{order['id']}/fire"
-    headers = {"Idempotency-Key": f"fire-{uuid.uuid4()}"}
-    body = {"version": order["version"]}
-    first = await orders_client.post(url, json=body, headers=headers, auth=till.staff)
-    again = await orders_client.post(url, json=body, headers=headers, auth=till.staff)
-    assert first.status_code == again.status_code == 200
-    assert again.headers["idempotent-replayed"] == "true"
-    assert again.json() == first.json()
-    assert len(await print_jobs(connect_as, till.tenant)) == 1
-
-
-async def test_closing_fires_what_is_left_and_can_skip_the_paper(
-    orders_client: httpx.AsyncClient, till: OpenTill, connect_as: Connect
-) -> None:
-    stations = await stock_stations(connect_as, till.tenant, till.menu)
-    # Counter service: order, pay, close; the kitchen and bar get it at the close.
-    order = await sell(
-        orders_client, till, {"lines": [{"item_id": str(till.menu.coffee_id)},
-                                        {"item_id": str(stations.beer_id)}]},
-    )  # fmt: skip
-    paid = await pay(orders_client, till, order, tender="cash", tendered_minor=2000)
-    closed = await close(orders_client, till, paid["order"], print_receipt=False)
-    assert closed.status_code == 200, closed.text
-    assert closed.json()["order"]["version"] == paid["order"]["version"] + 1
-    jobs = await print_jobs(connect_as, till.tenant)
-    assert sorted(job["printer_role"] for job in jobs) == ["bar", "kitchen"]
-    assert all(job["kind"] == "kitchen_ticket" for job in jobs)
-    [fired] = await audit_rows(connect_as, till.tenant, "order.fired")
-    assert fired["payload"]["closing"] is True
-    assert fired["payload"]["lines"] == {"kitchen": [1], "bar": [2]}
-    [closed_row] = await audit_rows(connect_as, till.tenant, "order.closed")
-    assert closed_row["payload"]["receipt_print_job_id"] is None
-
-    # An order fired before it is paid is not sent again at the close; the receipt prints.
-    second = await sell(orders_client, till, {"lines": [{"item_id": str(stations.beer_id)}]})
-    fired_now = await orders_client.post(
-        f"/v1/orders/{second['id']}/fire", json={"version": second["version"]}, auth=till.staff
-    )
-    paid = await pay(orders_client, till, fired_now.json()["order"], tender="card")
-    assert (await close(orders_client, till, paid["order"])).status_code == 200
-    jobs = await print_jobs(connect_as, till.tenant)
-    for_second = [job for job in jobs if job["order_id"] == uuid.UUID(second["id"])]
-    assert sorted(job["kind"] for job in for_second) == ["kitchen_ticket", "receipt"]
-
-
-async def test_a_refund_prints_a_refund_receipt(
-    orders_client: httpx.AsyncClient, till: OpenTill, connect_as: Connect, token: TokenFactory
-) -> None:
-    owner = token(till.tenant, Role.OWNER)
-    limits = await orders_client.patch(
-        "/v1/settings/override-limits", json={"refund_limit_minor": 100_000}, auth=owner
-    )
-    assert limits.status_code == 200, limits.text
-    order = await sell(orders_client, till, coffee_order(till))
-    paid = await pay(orders_client, till, order, tender="card")
-    closed = (await close(orders_client, till, paid["order"])).json()
-    refunded = await orders_client.post(
-        f"/v1/orders/{order['id']}/refunds",
-        json={"version": closed["order"]["version"], "reason_code": "quality_issue",
-              "lines": [{"line_number": 3, "quantity": 1}]},
-        auth=till.staff,
-    )  # fmt: skip
-    assert refunded.status_code == 201, refunded.text
-    receipt = refunded.json()["receipt"]
-    jobs = await print_jobs(connect_as, till.tenant)
-    [job] = [job for job in jobs if job["receipt_id"] == uuid.UUID(receipt["id"])]
-    assert job["summary"] == "Refund receipt R1-000002"
-    assert job["kind"] == "receipt" and job["printer_role"] == "receipt"
-    lines = printed_lines(job["body"])
-    text = "\n".join(lines)
-    assert "REFUND R1-000002" in text
-    assert "Refund of receipt R1-000001" in text
-    assert "Reason: quality issue" in text
-    assert re.search(r"\n1 x Bread roll +-3\.00\n", text)
-    assert re.search(r"\nTOTAL REFUNDED +-\$3\.00\n", text)
-    tender = refunded.json()["refund"]["tenders"][0]
-    assert tender["auth_code"] and tender["auth_code"] not in text
-    assert tender["terminal_reference"] not in text
-
-
-# -- reprints ----------------------------------------------------------------------------------
 
 
 async def a_closed_sale(client: httpx.AsyncClient, till: OpenTill) -> dict[str, Any]:
@@ -652,7 +322,7 @@ async def test_a_cashier_cannot_reprint_and_unknown_receipts_are_not_found(
     assert await audit_rows(connect_as, till.tenant, "receipt.reprinted") == []
 
 
-# -- the menu says where things are made --------------------------------------------------------
+# -- the menu says where things are made -------------------------------------------------------
 
 
 async def test_a_menu_category_names_its_printer(

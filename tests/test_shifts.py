@@ -22,8 +22,13 @@ import pytest
 from clients.dpop import DeviceKey
 from clients.session import DPoPAuth
 from libs.auth.principal import Principal
+from libs.bridge.settings import PrintSettings
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
+from services.orders.menu.snapshot import SnapshotCache
+from services.orders.sale.policy import OnlinePolicy
+from services.orders.sale.repository import SaleRepository, ShiftRef
+from services.orders.sale.unit_of_work import UnitOfWork
 from services.orders.shifts.reports import (
     CashMovementFact,
     OrderFact,
@@ -37,8 +42,7 @@ from services.orders.shifts.reports import (
     shift_report,
     z_report,
 )
-from services.orders.shifts.repository import OpenShift, ShiftRepository
-from services.orders.shifts.service import OpenShiftRequired, RegisterRequired, require_open_shift
+from services.orders.shifts.service import OpenShiftRequired, RegisterRequired
 from tests.conftest import Connect, Provision, TokenFactory
 from tests.tills import as_service, register_device
 
@@ -55,9 +59,12 @@ class Register:
     key: DeviceKey
 
 
-async def new_register(connect_as: Connect, tenant: uuid.UUID) -> Register:
+async def new_register(
+    connect_as: Connect, tenant: uuid.UUID, *, location_id: uuid.UUID | None = None
+) -> Register:
+    """A device at a new venue (or at `location_id`)."""
     key = DeviceKey.generate()
-    location_id, device_id = await register_device(connect_as, tenant, key)
+    location_id, device_id = await register_device(connect_as, tenant, key, location_id=location_id)
     return Register(location_id, device_id, key)
 
 
@@ -322,10 +329,8 @@ async def test_paid_in_and_out_at_the_shifts_own_register(
     connect_as: Connect,
 ) -> None:
     tenant = await provision()
-    till, other_till = (
-        await new_register(connect_as, tenant),
-        await new_register(connect_as, tenant),
-    )
+    till = await new_register(connect_as, tenant)
+    other_till = await new_register(connect_as, tenant, location_id=till.location_id)
     alice = at(token, tenant, till, "alice")
     shift = await open_shift(orders_client, alice)
 
@@ -905,26 +910,24 @@ async def test_the_open_shift_of_a_register_for_orders(
     connect_as: Connect,
     service_databases: dict[str, TenantDatabase],
 ) -> None:
+    """What a sale reads of its register's shift (services/orders/sale/repository.py:
+    CONTEXT), and the online policy's refusals without one."""
     tenant = await provision()
     register = await new_register(connect_as, tenant)
     alice = at(token, tenant, register, "alice")
     database = service_databases["orders"]
     async with database.provisioning_transaction(tenant) as connection:
-        found = await ShiftRepository.from_connection(connection).open_shift_for_register(
-            register.device_id
-        )
-    assert found is None
+        context = await SaleRepository.from_connection(connection).context(register.device_id)
+    assert context.shift is None
     shift = await open_shift(orders_client, alice)
 
     async with database.provisioning_transaction(tenant) as connection:
-        found = await ShiftRepository.from_connection(connection).open_shift_for_register(
-            register.device_id, lock=True
-        )
-        assert found == OpenShift(
+        context = await SaleRepository.from_connection(connection).context(register.device_id)
+        assert context.shift == ShiftRef(
             id=uuid.UUID(shift["id"]), register_id=register.device_id, register_number=1,
-            location_id=register.location_id,
+            location_id=register.location_id, status="open", closed_at=None,
         )  # fmt: skip
-        # While an order is being written in the shift (its row held FOR SHARE), a close
+        # While a sale is being written in the shift (its row held FOR SHARE), a close
         # waits; it then goes on once that transaction ends.
         closing = asyncio.create_task(close(orders_client, alice, shift["id"], 1, cash=FLOAT))
         await asyncio.sleep(0.3)
@@ -933,27 +936,33 @@ async def test_the_open_shift_of_a_register_for_orders(
     assert closed.status_code == 200, closed.text
 
     async with database.provisioning_transaction(tenant) as connection:
-        after = await ShiftRepository.from_connection(connection).open_shift_for_register(
-            register.device_id, lock=True
-        )
-    assert after is None
+        context = await SaleRepository.from_connection(connection).context(register.device_id)
+    assert context.shift is None
 
-    # The service's guard for order writes says why in a problem.
+    # Online, a sale without a register, or at one with no open shift, is refused with a
+    # problem that says why.
     cashier = Principal(
         subject="alice", tenant_id=tenant, role=Role.CASHIER,
         location_id=register.location_id, device_id=register.device_id,
     )  # fmt: skip
+    policy = OnlinePolicy()
+
+    def ledger(connection: Any, principal: Principal) -> UnitOfWork:
+        return UnitOfWork(
+            connection, principal=principal, snapshots=SnapshotCache(),
+            print_settings=PrintSettings(),
+        )  # fmt: skip
+
     async with database.provisioning_transaction(tenant) as connection:
-        shifts = ShiftRepository.from_connection(connection)
         with pytest.raises(OpenShiftRequired):
-            await require_open_shift(shifts=shifts, principal=cashier)
+            await policy.shift(ledger(connection, cashier), cashier)
+        away = replace(cashier, device_id=None, location_id=None)
         with pytest.raises(RegisterRequired):
-            await require_open_shift(
-                shifts=shifts, principal=replace(cashier, device_id=None, location_id=None)
-            )
-        reopened = await open_shift(orders_client, alice)
-        found = await require_open_shift(shifts=shifts, principal=cashier)
-        assert found.id == uuid.UUID(reopened["id"])
+            await policy.shift(ledger(connection, away), away)
+    reopened = await open_shift(orders_client, alice)
+    async with database.provisioning_transaction(tenant) as connection:
+        found = await policy.shift(ledger(connection, cashier), cashier)
+    assert found.id == uuid.UUID(reopened["id"])
 
 
 # --- the report as a pure function -----------------------------------------------------------
@@ -1072,3 +1081,26 @@ def test_an_empty_shift_expects_its_float() -> None:
     report = shift_report(ShiftFacts(shift=header, as_of=now))
     assert report.expected == TenderAmounts(cash=15_000, card=0)
     assert (report.order_count, report.net_sales_minor, report.tax) == (0, 0, [])
+
+
+@pytest.mark.parametrize(
+    "table", ["refunds", "cash_movements", "refund_tenders", "payments", "orders"]
+)
+async def test_a_shifts_facts_are_indexed_by_shift(connect_as: Connect, table: str) -> None:
+    """X and Z reports read each of these tables by shift: an index on (tenant_id,
+    shift_id), not a scan of the business's every refund or movement ever."""
+    connection = await connect_as("orders")
+    indexed = await connection.fetch(
+        """
+        SELECT index.indexrelid::regclass::text AS name
+          FROM pg_index AS index
+          JOIN pg_attribute AS first
+            ON first.attrelid = index.indrelid AND first.attnum = index.indkey[0]
+          JOIN pg_attribute AS second
+            ON second.attrelid = index.indrelid AND second.attnum = index.indkey[1]
+         WHERE index.indrelid = $1::regclass
+           AND first.attname = 'tenant_id' AND second.attname = 'shift_id'
+        """,
+        f"orders.{table}",
+    )
+    assert indexed, f"orders.{table} has no (tenant_id, shift_id) index"

@@ -18,7 +18,14 @@ from libs.config import platform_settings
 from libs.rbac import Role
 from services.identity.keys.signing import SigningKey, mint_access_token
 from tests.conftest import PUBLIC_URL, Connect, Provision, TokenFactory
-from tests.offline import Log, OfflineTill, add_staff, offline_till, upload
+from tests.offline import (
+    Log,
+    OfflineTill,
+    add_staff,
+    allow_offline_approvals,
+    offline_till,
+    upload,
+)
 from tests.tills import as_service
 
 
@@ -298,11 +305,22 @@ async def test_a_card_payment_uploaded_after_the_age_limit_is_flagged(
 async def test_refunds_voids_and_cash_movements_offline_with_and_without_approval(
     till: OfflineTill, orders_client: httpx.AsyncClient, token: TokenFactory
 ) -> None:
+    """A void and a refund need a manager online (the business's limits are 0): offline
+    they need the manager the till names, within the offline approval limit; a void that
+    names nobody is refused and changes nothing (tests/sale/test_offline_rules.py has the
+    rest of the offline policy)."""
+    await allow_offline_approvals(orders_client, token, till, 2_000)
     log = Log(till)
     shift_id = log.open_shift()
     sold = log.sale()
     unpaid = log.order()
     log.record("order.void", {"order_id": str(unpaid), "reason_code": "entered_in_error"})
+    approved = log.order()
+    log.record(
+        "order.void",
+        {"order_id": str(approved), "reason_code": "entered_in_error",
+         "approved_by": str(till.manager)},
+    )  # fmt: skip
     log.receipt_sequence += 1
     log.record(
         "refund",
@@ -316,17 +334,27 @@ async def test_refunds_voids_and_cash_movements_offline_with_and_without_approva
         {"movement_id": str(uuid.uuid4()), "shift_id": str(shift_id), "kind": "paid_out",
          "amount_minor": 500, "reason": "Milk"},
     )  # fmt: skip
+    # The unpaid order the void could not void stays open: the till closes with it flagged.
     log.close_shift(cash=20_000 + 1_250 - 300 - 500)
     answer = await upload(orders_client, till, log.operations)
-    assert {item["state"] for item in answer["items"]} == {"applied"}, answer
-    by_kind = {op["kind"]: item for op, item in zip(log.operations, answer["items"], strict=True)}
-    assert by_kind["order.void"]["flags"] == ["approval-missing"]
+    by_sequence = {item["sequence"]: item for item in answer["items"]}
+    states = [by_sequence[op["sequence"]]["state"] for op in log.operations]
+    kinds = [op["kind"] for op in log.operations]
+    refused = kinds.index("order.void")
+    assert states[refused] == "rejected"
+    assert by_sequence[refused + 1]["problem"]["code"] == "offline-approval-required"
+    assert [s for i, s in enumerate(states) if i != refused] == ["applied"] * (len(states) - 1)
+    by_kind = {op["kind"]: by_sequence[op["sequence"]] for op in log.operations}
     assert by_kind["refund"]["flags"] == ["offline-approval"]
     assert by_kind["refund"]["result"]["receipt_number"] == f"R{till.register_number}-O-000002"
+    assert by_kind["shift.close"]["flags"] == ["open-orders-at-close"]
     z = (await orders_client.get(f"/v1/shifts/{shift_id}/z-report", auth=till.auth)).json()
     assert z["difference"] == {"cash": 0, "card": 0}
     assert z["refunds"]["amount_minor"] == 300
-    voided = (await orders_client.get(f"/v1/orders/{unpaid}", auth=till.auth)).json()
+    assert (await orders_client.get(f"/v1/orders/{unpaid}", auth=till.auth)).json()[
+        "status"
+    ] == "open"
+    voided = (await orders_client.get(f"/v1/orders/{approved}", auth=till.auth)).json()
     assert voided["status"] == "voided"
 
 
@@ -382,12 +410,15 @@ async def test_operations_are_checked_against_the_roster_when_they_happened(
     assert answer["items"][3]["problem"]["code"] == "staff-role-refused"
     rows = await as_service(
         connect_as, "audit", till.tenant,
-        "SELECT actor_id, payload->'offline' AS offline FROM audit.events"
-        " WHERE action = 'order.opened'",
+        "SELECT actor_id, payload->'offline' AS offline, payload->'claims' AS claims"
+        " FROM audit.events WHERE action = 'order.opened'",
     )  # fmt: skip
     [row] = rows
     offline = json.loads(row["offline"])
-    assert row["actor_id"] == str(left)
+    # The actor is who uploaded it, signed in at the device; who the till says rang it up
+    # (on the roster then) is the till's claim.
+    assert row["actor_id"] == str(till.manager)
+    assert json.loads(row["claims"])["staff_id"] == str(left)
     assert offline["uploaded_by"] == str(till.manager)
     assert datetime.fromisoformat(offline["occurred_at"]) < datetime.fromisoformat(
         offline["received_at"]

@@ -25,7 +25,7 @@ from clients.dpop import DeviceKey
 from libs.rbac import Role
 from services.orders.sync import service as sync_service
 from tests.conftest import Connect, Provision, TokenFactory
-from tests.offline import Log, OfflineTill, add_staff, offline_till, upload
+from tests.offline import Log, OfflineTill, add_staff, allow_offline_approvals, offline_till, upload
 from tests.tills import as_service
 
 FLOAT = 20_000
@@ -222,6 +222,9 @@ async def test_any_interleaving_of_a_tills_queue_ends_in_the_same_books(
     monkeypatch.setattr(sync_service, "CHUNK", data.draw(st.integers(1, 8), label="chunk"))
     in_order = await offline_till(connect, token, orders_client, await provision())
     shuffled = await offline_till(connect, token, orders_client, await provision())
+    # The void and the refund were approved by the manager at the till, offline.
+    for till in (in_order, shuffled):
+        await allow_offline_approvals(orders_client, token, till)
     log = shift_log(in_order, sales)
     count = len(log.operations)
 

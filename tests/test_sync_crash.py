@@ -12,9 +12,11 @@ off is. Sent again to a fresh process, every operation is applied exactly once, 
 time every one is a duplicate.
 
 The kill is placed by what Postgres says, never by a sleep: once two chunks have committed
-(the device's `applied_through`) and the third chunk's transaction has applied a few dozen
-operations, the process is frozen (SIGSTOP), so it sends no more statements and no COMMIT;
-the transaction is seen still open, and only then is the process killed.
+(the device's `applied_through`) and the third chunk's transaction is open (it has locked the
+device's progress row, so it holds a transaction id), the process is frozen (SIGSTOP), so it
+sends no more statements and no COMMIT; the transaction is seen still open, and only then is
+the process killed. A chunk is applied in memory and written with a statement per table, so
+the kill lands before, between or after its writes, and none of them may survive it.
 """
 
 from __future__ import annotations
@@ -58,11 +60,9 @@ SALES_IN_TWO_BATCHES = 90
 # Each sale is three operations (order.create, payment, order.close).
 PER_SALE = 3
 ORDERS_ROLE = SERVICES_BY_NAME["orders"].database_role
-# The batch counts as under way once this many chunks have committed and the running chunk's
-# transaction holds UNDER_WAY committed savepoints (one per applied operation; see
-# BATCH_TRANSACTIONS): part of a chunk, so the kill lands inside one.
+# The batch counts as under way once this many chunks have committed and the next chunk's
+# transaction is open (BATCH_TRANSACTIONS): the kill lands inside a chunk.
 CHUNKS_BEFORE_KILL = 2
-UNDER_WAY = 20
 
 
 # --- the orders service as an OS process ---------------------------------------------------
@@ -159,16 +159,11 @@ async def ready(orders: OrdersProcess) -> None:
 
 # --- watching the batch's transaction from the admin connection ----------------------------
 
-# The orders role's writing transactions in this database, with how many committed
-# subtransactions each holds. The batch applies each operation in a savepoint; a released
-# savepoint that wrote keeps its xid in the backend's subtransaction cache until the
-# top-level transaction ends (pg_stat_get_backend_subxact, Postgres 16+), so the count grows
-# with the operations applied, up to the cache's 64.
+# The orders role's writing transactions in this database: a chunk's transaction holds a
+# transaction id from its first statement on (it locks the device's progress row).
 BATCH_TRANSACTIONS = """
-    SELECT activity.pid, activity.state, subxact.subxact_count, subxact.subxact_overflowed
-      FROM pg_stat_get_backend_idset() AS backend(id)
-      JOIN pg_stat_activity AS activity ON activity.pid = pg_stat_get_backend_pid(backend.id)
-     CROSS JOIN LATERAL pg_stat_get_backend_subxact(backend.id) AS subxact
+    SELECT activity.pid, activity.state
+      FROM pg_stat_activity AS activity
      WHERE activity.datname = current_database()
        AND activity.usename = $1
        AND activity.backend_xid IS NOT NULL
@@ -178,10 +173,9 @@ BATCH_TRANSACTIONS = """
 async def batch_under_way(
     admin: asyncpg.Connection, uploading: asyncio.Task[Any], till: OfflineTill, before: int
 ) -> int:
-    """The backend pid of a chunk's transaction, once CHUNKS_BEFORE_KILL chunks have
-    committed and it has applied UNDER_WAY operations. Nothing else writes as the orders
-    role meanwhile (the test only waits for its upload). The admin connection only
-    observes."""
+    """The backend pid of a chunk's open transaction, once CHUNKS_BEFORE_KILL chunks have
+    committed. Nothing else writes as the orders role meanwhile (the test only waits for its
+    upload). The admin connection only observes."""
     deadline = asyncio.get_running_loop().time() + GIVE_UP
     chunks_done = before + CHUNK * CHUNKS_BEFORE_KILL
     while True:
@@ -190,12 +184,12 @@ async def batch_under_way(
             till.device_id,
         )
         for row in await admin.fetch(BATCH_TRANSACTIONS, ORDERS_ROLE):
-            if (applied or 0) >= chunks_done and row["subxact_count"] >= UNDER_WAY:
+            if (applied or 0) >= chunks_done:
                 pid: int = row["pid"]
                 return pid
         assert not uploading.done(), "the batch finished before it was seen under way"
         assert asyncio.get_running_loop().time() < deadline, "the batch never got under way"
-        await asyncio.sleep(0.005)
+        await asyncio.sleep(0.001)
 
 
 async def backend_state(admin: asyncpg.Connection, pid: int) -> str | None:

@@ -253,6 +253,23 @@ async def _sync_operation(connection: asyncpg.Connection) -> uuid.UUID:
     return operation_id
 
 
+async def _staff_location(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> object:
+    values = {"staff_id": await _staff(connection), "location_id": await _location(connection)}
+    return await _insert(connection, "identity.staff_locations", values, tenant)
+
+
+async def _offline_approval(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> object:
+    values = {
+        "id": uuid.uuid4(), "operation_id": await _sync_operation(connection),
+        "device_id": await _device(connection), "location_id": await _venue(connection),
+        "action": "refund", "resource_type": "order", "resource_id": str(uuid.uuid4()),
+        "amount_minor": 100, "limit_minor": 500, "claimed_staff_id": uuid.uuid4(),
+        "claimed_approver_id": uuid.uuid4(), "uploaded_by": "cashier",
+        "occurred_at": datetime.now(UTC),
+    }  # fmt: skip
+    return await _insert(connection, "orders.offline_approvals", values, tenant)
+
+
 async def _period_closure(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> object:
     # The reports role cannot write locations: the location `arrange_device` made.
     values = {
@@ -388,8 +405,8 @@ CASES: dict[str, TableCase] = {
                code_hash=lambda: os.urandom(32)),
     ),
     "auth.spent_tokens": TableCase(
-        "gateway", "expires_at = now()",
-        _row("auth.spent_tokens", namespace="dpop:gateway", scope="k", jti=lambda: uuid.uuid4().hex,
+        "orders", "expires_at = now()",
+        _row("auth.spent_tokens", namespace="dpop", scope="k", jti=lambda: uuid.uuid4().hex,
              expires_at=lambda: datetime.now(UTC)),
     ),
     "orders.settings": TableCase(
@@ -415,6 +432,11 @@ CASES: dict[str, TableCase] = {
     "orders.menu_item_location_prices": TableCase(
         "orders", "price_minor = 0",
         _made("orders.menu_item_location_prices", item_id=_menu_item, location_id=_venue),
+    ),
+    "orders.menu_prices": TableCase(
+        "orders", "price_minor = 0",
+        _child("orders.menu_prices", "item_id", _menu_item, id=uuid.uuid4, price_minor=500,
+               effective_from=datetime(2030, 1, 1, tzinfo=UTC), created_by="t"),
     ),
     "orders.modifier_groups": TableCase(
         "orders", "name = name || '!'", _row("orders.modifier_groups", id=uuid.uuid4, name="Milk")
@@ -478,6 +500,10 @@ CASES: dict[str, TableCase] = {
         _made("orders.sync_flags", id=_uuid, device_id=_device, operation_id=_sync_operation),
     ),
     "orders.z_reports": TableCase("orders", "reason = 'close'", _z_report),
+    "orders.offline_approvals": TableCase(
+        "orders", "status = 'confirmed', reviewed_at = now()", _offline_approval
+    ),
+    "identity.staff_locations": TableCase("identity", "created_at = now()", _staff_location),
     "reports.period_closures": TableCase("reports", "reason = 'close'", _period_closure),
     "billing.accounts": TableCase(
         "billing", "stripe_customer_id = 'cus_moved'",

@@ -25,18 +25,26 @@ async def as_service(
 
 
 async def register_device(
-    connect_as: Connect, tenant: uuid.UUID, key: DeviceKey, *, status: str = "active"
+    connect_as: Connect,
+    tenant: uuid.UUID,
+    key: DeviceKey,
+    *,
+    status: str = "active",
+    location_id: uuid.UUID | None = None,
 ) -> tuple[uuid.UUID, uuid.UUID]:
-    """A location and an activated device there with `key`: (location id, device id)."""
-    location_id, device_id = uuid.uuid4(), uuid.uuid4()
+    """An activated device with `key` at a new location (or at `location_id`): (location
+    id, device id)."""
+    new_location = location_id is None
+    location_id, device_id = location_id or uuid.uuid4(), uuid.uuid4()
     connection = await connect_as("identity")
     async with connection.transaction():
         await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
-        await connection.execute(
-            "INSERT INTO identity.locations (id, name, time_zone, business_day_cutoff_hour) "
-            "VALUES ($1, 'Front bar', 'Australia/Sydney', 3)",
-            location_id,
-        )
+        if new_location:
+            await connection.execute(
+                "INSERT INTO identity.locations (id, name, time_zone, business_day_cutoff_hour) "
+                "VALUES ($1, 'Front bar', 'Australia/Sydney', 3)",
+                location_id,
+            )
         await connection.execute(
             "INSERT INTO identity.devices "
             "(id, location_id, name, key_thumbprint, public_jwk, activated_by, status) "
@@ -136,10 +144,12 @@ async def open_till(
     role: Role = Role.CASHIER,
     subject: str | None = None,
     menu: Menu | None = None,
+    location_id: uuid.UUID | None = None,
 ) -> OpenTill:
-    """A device with an open shift and a menu, and `role` signed in on it."""
+    """A device (at a new venue, or at `location_id`) with an open shift and a menu, and
+    `role` signed in on it."""
     key = DeviceKey.generate()
-    location_id, device_id = await register_device(connect_as, tenant, key)
+    location_id, device_id = await register_device(connect_as, tenant, key, location_id=location_id)
     subject = subject or str(uuid.uuid4())
     staff = token(tenant, role, subject, key=key, location_id=location_id, device_id=device_id)
     shift_id = await open_shift(connect_as, tenant, device_id, location_id, subject)

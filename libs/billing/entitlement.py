@@ -25,7 +25,6 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from uuid import UUID
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -35,7 +34,7 @@ from libs.auth.principal import Principal
 GRACE_HEADER = "Halopos-Billing-Grace-Until"
 FULL_STATUSES = frozenset({"active", "trialing", "incomplete"})
 
-_READ = text("SELECT status, grace_until FROM billing.accounts")
+_READ = "SELECT status, grace_until FROM billing.accounts"
 
 
 class Mode(StrEnum):
@@ -67,9 +66,13 @@ class SubscriptionReadOnly(Problem):
 
 
 async def read_entitlement(connection: AsyncConnection) -> Entitlement:
-    """The bound tenant's entitlement (row-level security leaves at most its own row)."""
-    row = (await connection.execute(_READ)).first()
-    return NO_SUBSCRIPTION if row is None else Entitlement(row.status, row.grace_until)
+    """The bound tenant's entitlement (row-level security leaves at most its own row). On
+    the asyncpg connection under the transaction (it runs in every write request), after the
+    transaction's first statement."""
+    driver = (await connection.get_raw_connection()).driver_connection
+    assert driver is not None, "a connection in a transaction has its driver's"
+    row = await driver.fetchrow(_READ)
+    return NO_SUBSCRIPTION if row is None else Entitlement(row["status"], row["grace_until"])
 
 
 def enforce(entitlement: Entitlement, scope: Scope) -> None:

@@ -173,6 +173,8 @@ class KitchenTicket:
     table_name: str | None = None
     covers: int | None = None
     register_number: int | None = None
+    # Lines taken off an order after they were sent: the station stops making them.
+    void: bool = False
 
 
 # -- layout ------------------------------------------------------------------------------------
@@ -305,7 +307,8 @@ def receipt_layout(
     if receipt.rounding_minor:
         page.pair("Cash rounding", amount(receipt.rounding_minor))
         due = receipt.total_minor + receipt.rounding_minor
-        page.pair("Amount due", format_money(due, money, symbol=True), bold=True)
+        due_label = "Handed back" if receipt.kind == "refund" else "Amount due"
+        page.pair(due_label, format_money(due, money, symbol=True), bold=True)
 
     if receipt.tax:
         page.rule()
@@ -354,6 +357,8 @@ def kitchen_ticket_layout(
     page = _Page(columns)
     _copy_banner(page, reprinted_at, venue.time_zone)
     page.centred(ticket.station.upper(), bold=True, tall=True)
+    if ticket.void:
+        page.centred("*** VOID ***", bold=True, tall=True)
     table = f"Table {ticket.table_name}" if ticket.table_name else "No table"
     covers = f"Covers {ticket.covers}" if ticket.covers else ""
     page.pair(table, covers, bold=True, tall=True)
@@ -362,7 +367,8 @@ def kitchen_ticket_layout(
     page.add(local_time(ticket.fired_at, venue.time_zone))
     page.rule()
     for item in ticket.items:
-        page.pair(f"{item.quantity} x {item.name}", bold=True, tall=True)
+        quantity = f"VOID {item.quantity}" if ticket.void else str(item.quantity)
+        page.pair(f"{quantity} x {item.name}", bold=True, tall=True)
         for modifier in item.modifiers:
             page.pair(f"+ {modifier}", indent=4, tall=True)
     page.rule()

@@ -141,8 +141,17 @@ ROUTES: tuple[Route, ...] = (
     Route("PATCH", "/v1/orders/{order_id}/lines/{line_number}", "orders", P.ORDERS_UPDATE),
     Route("POST", "/v1/orders/{order_id}/lines/{line_number}/void", "orders", P.ORDERS_VOID),
     Route("POST", "/v1/orders/{order_id}/void", "orders", P.ORDERS_VOID),
-    Route("POST", "/v1/orders/{order_id}/payments", "orders", P.PAYMENTS_TAKE),
-    Route("POST", "/v1/orders/{order_id}/close", "orders", P.PAYMENTS_TAKE),
+    # A sale already open when the subscription lapses can still be paid and closed (new
+    # ones cannot be opened).
+    Route("POST", "/v1/orders/{order_id}/payments", "orders", P.PAYMENTS_TAKE, read_only_ok=True),
+    Route(
+        "POST",
+        "/v1/orders/{order_id}/payments/{payment_id}/resolve",
+        "orders",
+        P.PAYMENTS_TAKE,
+        read_only_ok=True,
+    ),
+    Route("POST", "/v1/orders/{order_id}/close", "orders", P.PAYMENTS_TAKE, read_only_ok=True),
     Route("POST", "/v1/orders/{order_id}/refunds", "orders", P.REFUNDS_CREATE),
     Route("GET", "/v1/receipts", "orders", P.ORDERS_READ),
     Route("GET", "/v1/receipts/{receipt_id}", "orders", P.ORDERS_READ),
@@ -168,6 +177,21 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/sync/operations", "orders", P.SYNC_REVIEW),
     Route("GET", "/v1/sync/flags", "orders", P.SYNC_REVIEW),
     Route("POST", "/v1/sync/flags/{flag_id}/resolve", "orders", P.SYNC_RESOLVE, read_only_ok=True),
+    Route("GET", "/v1/sync/approvals", "orders", P.SYNC_REVIEW),
+    Route(
+        "POST",
+        "/v1/sync/approvals/{approval_id}/confirm",
+        "orders",
+        P.SYNC_RESOLVE,
+        read_only_ok=True,
+    ),
+    Route(
+        "POST",
+        "/v1/sync/approvals/{approval_id}/dispute",
+        "orders",
+        P.SYNC_RESOLVE,
+        read_only_ok=True,
+    ),
     # Menu: the till reads it; owners and managers change it. Archived, never deleted.
     Route("GET", "/v1/menu", "orders", P.MENU_READ),
     Route("GET", "/v1/menu/categories", "orders", P.MENU_READ),
@@ -186,6 +210,8 @@ ROUTES: tuple[Route, ...] = (
     Route("PATCH", "/v1/menu/modifier-groups/{group_id}", "orders", P.MENU_WRITE),
     Route("POST", "/v1/menu/modifier-groups/{group_id}/modifiers", "orders", P.MENU_WRITE),
     Route("PATCH", "/v1/menu/modifiers/{modifier_id}", "orders", P.MENU_WRITE),
+    Route("POST", "/v1/menu/items/{item_id}/prices", "orders", P.MENU_WRITE),
+    Route("POST", "/v1/menu/modifiers/{modifier_id}/prices", "orders", P.MENU_WRITE),
     # Tax configuration (the VAT-config endpoint): rates by effective date, never retroactive.
     Route("GET", "/v1/tax/settings", "orders", P.TAX_READ),
     Route("PATCH", "/v1/tax/settings", "orders", P.TAX_WRITE),

@@ -17,6 +17,8 @@ _TS = sa.DateTime(timezone=True)
 _MONEY = sa.BigInteger()
 # Percent with three decimals: 10.000 (GST), 19.000 and 7.000 (German VAT), 5.500 (French).
 TAX_RATE = sa.Numeric(6, 3)
+# The sequence every catalog version is taken from (settings.catalog_version).
+CATALOG_VERSIONS = "orders.catalog_versions"
 
 
 def _created_at() -> sa.Column[object]:
@@ -49,6 +51,17 @@ settings = tenant_table(
         "cash_rounding_minor", sa.SmallInteger(), nullable=False, server_default=sa.text("1")
     ),
     _version(),
+    # Changes, in the same transaction, with every write to what a sale is priced or taxed
+    # with (triggers on the menu and tax tables and on this row's pricing columns take the
+    # next value of one sequence): the key of the cached menu snapshot
+    # (services/orders/menu/snapshot.py). A sequence never hands out a value twice, so a
+    # version that was rolled back is never seen again.
+    sa.Column(
+        "catalog_version",
+        sa.BigInteger(),
+        nullable=False,
+        server_default=sa.text(f"nextval('{CATALOG_VERSIONS}'::regclass)"),
+    ),
     sa.Column("updated_by", sa.Text(), nullable=True),
     _updated_at(),
     primary_key=(),
@@ -152,6 +165,47 @@ menu_item_location_prices = tenant_table(
     constraints=(
         tenant_fk(("item_id",), "orders.menu_items", ("id",)),
         tenant_fk(("location_id",), "identity.locations", ("id",)),
+        sa.CheckConstraint("price_minor >= 0", name="price_minor"),
+    ),
+    schema="orders",
+)
+
+# Prices by the moment they take effect, insert-only like tax_rates: an item's price
+# (location_id null) or a venue's own price for it, or a modifier's price. A sale is priced as
+# it was when it happened, also when it is uploaded from an offline till after a change. A
+# change made now is recorded by triggers from the price columns above (menu_items,
+# modifiers, menu_item_location_prices), whoever writes them; one scheduled for later is
+# inserted here directly. A venue row without a price ends the venue's own price: from then
+# on the item's price applies there again.
+menu_prices = tenant_table(
+    "menu_prices",
+    metadata,
+    sa.Column("id", sa.Uuid(), nullable=False),
+    sa.Column("item_id", sa.Uuid(), nullable=True),
+    sa.Column("modifier_id", sa.Uuid(), nullable=True),
+    sa.Column("location_id", sa.Uuid(), nullable=True),
+    sa.Column("price_minor", _MONEY, nullable=True),
+    sa.Column("effective_from", _TS, nullable=False),
+    sa.Column("created_by", sa.Text(), nullable=False),
+    _created_at(),
+    primary_key=("id",),
+    constraints=(
+        tenant_fk(("item_id",), "orders.menu_items", ("id",)),
+        tenant_fk(("modifier_id",), "orders.modifiers", ("id",)),
+        tenant_fk(("location_id",), "identity.locations", ("id",)),
+        # One price per thing, venue and moment (a null is a value here: the business-wide
+        # price of an item is one thing).
+        sa.UniqueConstraint(
+            "tenant_id",
+            "item_id",
+            "modifier_id",
+            "location_id",
+            "effective_from",
+            postgresql_nulls_not_distinct=True,
+        ),
+        sa.CheckConstraint("num_nonnulls(item_id, modifier_id) = 1", name="priced"),
+        sa.CheckConstraint("modifier_id IS NULL OR location_id IS NULL", name="modifier_venue"),
+        sa.CheckConstraint("price_minor IS NOT NULL OR location_id IS NOT NULL", name="removal"),
         sa.CheckConstraint("price_minor >= 0", name="price_minor"),
     ),
     schema="orders",
@@ -289,6 +343,7 @@ cash_movements = tenant_table(
     ),
     schema="orders",
 )
+sa.Index("ix_cash_movements_shift", cash_movements.c.tenant_id, cash_movements.c.shift_id)
 
 # ---------------------------------------------------------------------------------------------
 # Orders, payments, receipts, refunds (services/orders/orders/, payments/, refunds/)
@@ -327,6 +382,8 @@ orders = tenant_table(
     sa.Column("refunded_minor", _MONEY, nullable=False, server_default=sa.text("0")),
     sa.Column("closed_at", _TS, nullable=True),
     sa.Column("updated_at", _TS, nullable=False, server_default=sa.func.now()),
+    # A card refund started and waiting for the terminal (services/orders/sale/commands.py).
+    sa.Column("pending_refund", JSONB(), nullable=True),
     primary_key=("id",),
     constraints=(
         tenant_fk(("shift_id",), "orders.shifts", ("id",)),
@@ -415,12 +472,32 @@ payments = tenant_table(
     sa.Column("refunded_minor", _MONEY, nullable=False, server_default=sa.text("0")),
     sa.Column("created_by", sa.Text(), nullable=False),
     _created_at(),
+    # Card only. 'terminal': the server took it through the terminal itself; 'unverified': a
+    # till recorded it offline (store and forward) with the terminal's evidence, and no
+    # settlement has confirmed it yet; 'settlement': its shift's card settlement matched.
+    sa.Column("card_verification", sa.Text(), nullable=True),
+    # The terminal's evidence of an offline card payment: which terminal, and when it
+    # authorised (the till's record of the terminal's time).
+    sa.Column("terminal_id", sa.Text(), nullable=True),
+    sa.Column("authorised_at", _TS, nullable=True),
+    # The Idempotency-Key of the request that started a card payment: a retry of that request
+    # resumes the payment (a pending one is resolved through the terminal) instead of
+    # charging again.
+    sa.Column("request_key", sa.Text(), nullable=True),
     primary_key=("id",),
     constraints=(
         tenant_fk(("order_id",), "orders.orders", ("id",)),
         tenant_fk(("shift_id",), "orders.shifts", ("id",)),
         sa.CheckConstraint("tender IN ('cash', 'card')", name="tender"),
-        sa.CheckConstraint("status IN ('approved', 'declined', 'timed_out')", name="status"),
+        # 'pending': a card payment recorded before the terminal was asked; it is resolved to
+        # one of the others, never left behind (services/orders/sale/commands.py).
+        sa.CheckConstraint(
+            "status IN ('pending', 'approved', 'declined', 'timed_out')", name="status"
+        ),
+        sa.CheckConstraint(
+            "card_verification IN ('terminal', 'unverified', 'settlement')",
+            name="card_verification",
+        ),
         sa.CheckConstraint("amount_minor > 0", name="amount_minor"),
         sa.CheckConstraint("last4 ~ '^[0-9]{4}$'", name="last4"),
         sa.CheckConstraint("refunded_minor BETWEEN 0 AND amount_minor", name="refunded_minor"),
@@ -448,6 +525,9 @@ refunds = tenant_table(
     sa.Column("created_by", sa.Text(), nullable=False),
     sa.Column("approved_by", sa.Text(), nullable=True),
     _created_at(),
+    # Cash handed back is rounded like cash taken (AUD to 5c, the mirror image of the sale's
+    # rounding): money out = amount + rounding, which is what the refund's tenders add up to.
+    sa.Column("rounding_minor", _MONEY, nullable=False, server_default=sa.text("0")),
     primary_key=("id",),
     constraints=(
         tenant_fk(("order_id",), "orders.orders", ("id",)),
@@ -458,6 +538,8 @@ refunds = tenant_table(
 )
 
 sa.Index("ix_refunds_created", refunds.c.tenant_id, refunds.c.created_at)
+# A shift's X and Z reports read what came out of its drawer.
+sa.Index("ix_refunds_shift", refunds.c.tenant_id, refunds.c.shift_id)
 
 # Where each refunded amount went back to: the tender it was paid with.
 refund_tenders = tenant_table(
@@ -550,6 +632,14 @@ override_limits = tenant_table(
     sa.Column("void_limit_minor", sa.BigInteger(), nullable=False, server_default=sa.text("0")),
     sa.Column("refund_limit_minor", sa.BigInteger(), nullable=False, server_default=sa.text("0")),
     sa.Column("discount_limit_bps", sa.Integer(), nullable=False, server_default=sa.text("0")),
+    # Up to this amount, an action that needs a manager's override online may be done offline
+    # on a manager's word at the till, for review (0: never offline).
+    sa.Column(
+        "offline_approval_limit_minor",
+        sa.BigInteger(),
+        nullable=False,
+        server_default=sa.text("0"),
+    ),
     sa.Column("updated_by", sa.Text(), nullable=True),
     sa.Column(
         "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
@@ -559,6 +649,9 @@ override_limits = tenant_table(
         sa.CheckConstraint("void_limit_minor >= 0", name="void_limit_minor"),
         sa.CheckConstraint("refund_limit_minor >= 0", name="refund_limit_minor"),
         sa.CheckConstraint("discount_limit_bps BETWEEN 0 AND 10000", name="discount_limit_bps"),
+        sa.CheckConstraint(
+            "offline_approval_limit_minor >= 0", name="offline_approval_limit_minor"
+        ),
     ),
     schema="orders",
 )
@@ -610,16 +703,27 @@ sync_operations = tenant_table(
     sa.Column("status", sa.Text(), nullable=False),
     sa.Column("result", JSONB(), nullable=True),
     sa.Column("settled_at", _TS, nullable=True),
+    # `waiting`: the device's cursor has passed it, and it waits for a sale another till has
+    # not uploaded yet (a refund of it); applied when that order arrives.
+    sa.Column("waiting_for", sa.Uuid(), nullable=True),
     primary_key=("id",),
     constraints=(
         tenant_fk(("device_id",), "identity.devices", ("id",)),
         sa.UniqueConstraint("tenant_id", "device_id", "sequence"),
-        sa.CheckConstraint("status IN ('pending', 'applied', 'rejected')", name="status"),
+        sa.CheckConstraint(
+            "status IN ('pending', 'waiting', 'applied', 'rejected')", name="status"
+        ),
+        sa.CheckConstraint("(status = 'waiting') = (waiting_for IS NOT NULL)", name="waiting"),
         sa.CheckConstraint("sequence > 0", name="sequence"),
         sa.CheckConstraint("octet_length(content_hash) = 32", name="content_hash"),
     ),
     schema="orders",
 )
+
+sa.Index(
+    "ix_sync_operations_waiting", sync_operations.c.tenant_id, sync_operations.c.waiting_for,
+    postgresql_where=sync_operations.c.status == "waiting",
+)  # fmt: skip
 
 # How far each device's operations have been applied: every sequence up to
 # `applied_through` is settled (applied or rejected).
@@ -666,4 +770,53 @@ sa.Index(
 sa.Index(
     "ix_sync_flags_raised", sync_flags.c.tenant_id, sync_flags.c.raised_at.desc(),
     sync_flags.c.id.desc(),
+)  # fmt: skip
+
+# Actions a till did offline on a manager's word (a void, refund, discount or force-close that
+# needs an override online), accepted up to the business's offline approval limit: a manager
+# confirms or disputes each one online. Reviewed, never deleted.
+offline_approvals = tenant_table(
+    "offline_approvals",
+    metadata,
+    sa.Column("id", sa.Uuid(), nullable=False),
+    sa.Column("operation_id", sa.Uuid(), nullable=False),
+    sa.Column("device_id", sa.Uuid(), nullable=False),
+    sa.Column("location_id", sa.Uuid(), nullable=False),
+    # void, refund, discount, shift_force_close (libs/auth/overrides.py: OverrideAction)
+    sa.Column("action", sa.Text(), nullable=False),
+    sa.Column("resource_type", sa.Text(), nullable=False),
+    sa.Column("resource_id", sa.Text(), nullable=False),
+    sa.Column("amount_minor", _MONEY, nullable=False),
+    sa.Column("limit_minor", _MONEY, nullable=False),
+    # What the till claims: who did it and which manager approved. Claims, never the actor.
+    sa.Column("claimed_staff_id", sa.Uuid(), nullable=False),
+    sa.Column("claimed_approver_id", sa.Uuid(), nullable=False),
+    sa.Column("uploaded_by", sa.Text(), nullable=False),
+    sa.Column("occurred_at", _TS, nullable=False),
+    sa.Column("raised_at", _TS, nullable=False, server_default=sa.func.now()),
+    sa.Column("status", sa.Text(), nullable=False, server_default="pending"),
+    sa.Column("reviewed_by", sa.Text(), nullable=True),
+    sa.Column("reviewed_at", _TS, nullable=True),
+    sa.Column("note", sa.Text(), nullable=True),
+    primary_key=("id",),
+    constraints=(
+        tenant_fk(("operation_id",), "orders.sync_operations", ("id",)),
+        tenant_fk(("device_id",), "identity.devices", ("id",)),
+        sa.CheckConstraint(
+            "action IN ('void', 'refund', 'discount', 'shift_force_close')", name="action"
+        ),
+        sa.CheckConstraint("status IN ('pending', 'confirmed', 'disputed')", name="status"),
+        sa.CheckConstraint("amount_minor >= 0", name="amount_minor"),
+        sa.CheckConstraint("(status = 'pending') = (reviewed_at IS NULL)", name="reviewed"),
+    ),
+    schema="orders",
+)
+sa.Index(
+    "ix_offline_approvals_pending", offline_approvals.c.tenant_id,
+    offline_approvals.c.raised_at.desc(), offline_approvals.c.id.desc(),
+    postgresql_where=offline_approvals.c.status == "pending",
+)  # fmt: skip
+sa.Index(
+    "ix_offline_approvals_raised", offline_approvals.c.tenant_id,
+    offline_approvals.c.raised_at.desc(), offline_approvals.c.id.desc(),
 )  # fmt: skip

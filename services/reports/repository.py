@@ -14,7 +14,7 @@ none names a tenant.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -460,11 +460,18 @@ class ReportsRepository:
         return row._asdict() if row else None
 
     async def closures(
-        self, location_id: UUID | None, kind: str | None, limit: int
+        self,
+        location_id: UUID | None,
+        kind: str | None,
+        limit: int,
+        venues: Collection[UUID] | None = None,
     ) -> list[dict[str, Any]]:
+        """Latest period first; `venues`: only these locations' (None: every location)."""
         query = sa.select(period_closures)
         if location_id is not None:
             query = query.where(period_closures.c.location_id == location_id)
+        if venues is not None:
+            query = query.where(period_closures.c.location_id.in_(list(venues)))
         if kind is not None:
             query = query.where(period_closures.c.kind == kind)
         query = query.order_by(

@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal, TypeVar
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from libs.api.problems import problem_doc
+from libs.api.problems import PermissionDenied, problem_doc
 from libs.audit.append import AuditLog
 from libs.auth.dependencies import CurrentPrincipal
 from libs.rbac import Permission
@@ -51,7 +51,30 @@ PeriodText = Annotated[
 ]
 From = Annotated[date | None, Query(alias="from", description="First business day")]
 To = Annotated[date | None, Query(description="Last business day (included)")]
-LocationId = Annotated[UUID, Query(description="The location (venue)")]
+
+
+async def _reached(
+    principal: CurrentPrincipal,
+    location_id: Annotated[UUID, Query(description="The location (venue)")],
+) -> UUID:
+    """A venue the caller reaches: another one is "not found", as another business's."""
+    if not principal.reaches(location_id):
+        raise service.LocationNotFound()
+    return location_id
+
+
+def _every_venue(principal: CurrentPrincipal) -> None:
+    """A business-wide report adds up every venue: only for a session that reaches them all."""
+    if principal.venues is not None:
+        raise EveryVenueRequired()
+
+
+class EveryVenueRequired(PermissionDenied):
+    code = "every-venue-required"
+    title = "This report is of the whole business; your session reaches some venues only"
+
+
+LocationId = Annotated[UUID, Depends(_reached)]
 Format = Annotated[Literal["json", "csv"], Query(description="json (default) or csv")]
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -182,8 +205,8 @@ def _tenant_report(
         path,
         response_model=model,
         summary=summary,
-        dependencies=[requires(Permission.REPORTS_READ)],
-        responses={**_FILES, **_ERRORS},
+        dependencies=[requires(Permission.REPORTS_READ), Depends(_every_venue)],
+        responses={**_FILES, **_ERRORS, 403: problem_doc(EveryVenueRequired.title)},
         name=name,
     )
     async def report(
@@ -200,9 +223,9 @@ def _tenant_report(
     @router.get(
         f"{path}/export",
         summary=f"{summary}: export bundle",
-        dependencies=[requires(Permission.REPORTS_READ)],
+        dependencies=[requires(Permission.REPORTS_READ), Depends(_every_venue)],
         response_class=Response,
-        responses={**_BUNDLE, **_ERRORS},
+        responses={**_BUNDLE, **_ERRORS, 403: problem_doc(EveryVenueRequired.title)},
         name=f"{name}-export",
     )
     async def export(
@@ -234,25 +257,34 @@ _tenant_report(
     response_model=ShiftReport | ZReport,
     responses={404: problem_doc("No such shift for this business")},
 )
-async def shift_report(shift_id: UUID, connection: TenantSnapshot) -> ShiftReport | ZReport:
+async def shift_report(
+    shift_id: UUID, connection: TenantSnapshot, principal: CurrentPrincipal
+) -> ShiftReport | ZReport:
     """A shift's X report while it is open (read live), its Z report (the latest version
-    issued) once closed: the same functions the till's X and Z come from."""
+    issued) once closed: the same functions the till's X and Z come from. Another venue's
+    shift is not found."""
     repository = ShiftRepository.from_connection(connection)
-    shift = await shifts.get_shift(shifts=repository, shift_id=shift_id)
+    shift = await shifts.get_shift(shifts=repository, principal=principal, shift_id=shift_id)
     if shift.status == "open":
-        return await shifts.x_report(shifts=repository, shift_id=shift_id)
-    return await shifts.stored_z_report(shifts=repository, shift_id=shift_id)
+        return await shifts.x_report(shifts=repository, principal=principal, shift_id=shift_id)
+    return await shifts.stored_z_report(shifts=repository, principal=principal, shift_id=shift_id)
 
 
 @router.get("/closures", dependencies=[requires(Permission.REPORTS_READ)])
 async def list_closures(
     connection: TenantSnapshot,
+    principal: CurrentPrincipal,
     location_id: Annotated[UUID | None, Query()] = None,
     kind: Literal["day", "month", "year"] | None = None,
     limit: Annotated[int, Query(ge=1, le=400)] = 100,
 ) -> PeriodClosures:
-    """Period closures, latest period first; every version of a re-closed period."""
-    rows = await ReportsRepository.from_connection(connection).closures(location_id, kind, limit)
+    """Period closures of the venues you reach, latest period first; every version of a
+    re-closed period."""
+    if location_id is not None and not principal.reaches(location_id):
+        raise service.LocationNotFound()
+    rows = await ReportsRepository.from_connection(connection).closures(
+        location_id, kind, limit, venues=principal.venues
+    )
     return PeriodClosures(items=[service.closure_out(row) for row in rows])
 
 
@@ -281,6 +313,8 @@ async def close_period(
     stored, hashed, and the digests appended to the audit chain. Safe to repeat: the same
     figures answer the closure already made (200); changed figures (a late offline sale)
     issue its next version (201, `late-arrival`)."""
+    if not principal.reaches(body.location_id):
+        raise service.LocationNotFound()
     context = await service.context(ReportsRepository.from_connection(connection))
     closed = await service.close_period(
         context,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -204,12 +204,16 @@ class PrintJobRepository:
         location_id: UUID | None,
         limit: int,
         after: tuple[datetime, UUID] | None,
+        venues: Collection[UUID] | None = None,
     ) -> list[PrintJobView]:
+        """Newest first; `venues`: only these locations' jobs (None: every location)."""
         query = sa.select(*_VIEW).order_by(print_jobs.c.created_at.desc(), print_jobs.c.id.desc())
         if status is not None:
             query = query.where(print_jobs.c.status == status)
         if location_id is not None:
             query = query.where(print_jobs.c.location_id == location_id)
+        if venues is not None:
+            query = query.where(print_jobs.c.location_id.in_(list(venues)))
         if after is not None:
             query = query.where(
                 sa.tuple_(print_jobs.c.created_at, print_jobs.c.id) < sa.tuple_(*after)

@@ -117,14 +117,17 @@ async def acknowledge_print_job(
 @admin_router.get("", dependencies=[requires(Permission.PRINT_JOBS_READ)])
 async def list_print_jobs(
     connection: TenantConnection,
+    principal: CurrentPrincipal,
     status: PrintJobStatus | None = None,
     location_id: UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> PrintJobPage:
-    """The business's print jobs, newest first; `status=failed` lists what needs a person."""
+    """The print jobs of the venues you reach (at a till: its own), newest first;
+    `status=failed` lists what needs a person."""
     return await service.list_print_jobs(
         jobs=PrintJobRepository.from_connection(connection),
+        principal=principal,
         status=status,
         location_id=location_id,
         limit=limit,

@@ -223,6 +223,7 @@ async def acknowledge(
 async def list_print_jobs(
     *,
     jobs: PrintJobRepository,
+    principal: Principal,
     status: PrintJobStatus | None,
     location_id: UUID | None,
     limit: int,
@@ -231,6 +232,7 @@ async def list_print_jobs(
     page = await jobs.page(
         status=status.value if status else None,
         location_id=location_id,
+        venues=principal.venues,
         limit=limit + 1,
         after=decode_cursor(cursor) if cursor else None,
     )
@@ -249,7 +251,8 @@ async def retry_print_job(
 ) -> PrintJobView:
     """Queue a parked or expired job again, as if new: full attempts and a fresh age limit."""
     job = await jobs.get_for_update(job_id)
-    if job is None:
+    # Another venue's job is "not found", as another business's.
+    if job is None or not principal.reaches(job.location_id):
         raise PrintJobNotFound()
     if job.status not in (PrintJobStatus.FAILED, PrintJobStatus.EXPIRED):
         raise PrintJobNotRetryable(job_status=job.status.value)

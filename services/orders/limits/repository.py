@@ -16,8 +16,11 @@ _LIMITS = (
     override_limits.c.void_limit_minor,
     override_limits.c.refund_limit_minor,
     override_limits.c.discount_limit_bps,
+    override_limits.c.offline_approval_limit_minor,
 )
-DEFAULT_LIMITS = OverrideLimits(void_limit_minor=0, refund_limit_minor=0, discount_limit_bps=0)
+DEFAULT_LIMITS = OverrideLimits(
+    void_limit_minor=0, refund_limit_minor=0, discount_limit_bps=0, offline_approval_limit_minor=0
+)
 
 
 class LimitsRepository:

@@ -20,6 +20,13 @@ class OverrideLimits(BaseModel):
         description="Up to this discount (basis points: 1000 = 10%) a cashier discounts alone. "
         + _ZERO
     )
+    offline_approval_limit_minor: int = Field(
+        description="Up to this amount (minor units) an action that needs a manager's override "
+        "online (a void, refund, discount or force-close) may be done while the till is "
+        "offline, on the word of a manager the till names; it is then queued for a manager to "
+        "confirm or dispute (GET /v1/sync/approvals). Above it, an uploaded action is refused, "
+        "and the till should refuse it itself. 0 (the default): never offline."
+    )
 
 
 class OverrideLimitsUpdate(BaseModel):
@@ -28,6 +35,7 @@ class OverrideLimitsUpdate(BaseModel):
     void_limit_minor: int | None = Field(default=None, ge=0, le=MAX_LIMIT_MINOR)
     refund_limit_minor: int | None = Field(default=None, ge=0, le=MAX_LIMIT_MINOR)
     discount_limit_bps: int | None = Field(default=None, ge=0, le=10_000)
+    offline_approval_limit_minor: int | None = Field(default=None, ge=0, le=MAX_LIMIT_MINOR)
 
     @model_validator(mode="after")
     def _something(self) -> Self:

@@ -1,24 +1,24 @@
+"""Orders over HTTP: each write runs one command of the sale (services/orders/sale/commands.py)
+in the request's transaction; reads see only the venues the caller reaches."""
+
 from __future__ import annotations
 
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
+from libs.api.pagination import decode_cursor, encode_cursor
 from libs.api.problems import problem_doc
-from libs.audit.append import AuditLog
 from libs.auth.dependencies import CurrentPrincipal
-from libs.auth.overrides import ManagerOverride
 from libs.rbac import Permission
 from libs.rbac.guard import requires
 from libs.tenancy import TenantConnection
-from services.orders.concurrency import IfMatch, etag, expected_version
+from services.orders.concurrency import IfMatch, expected_version
 from services.orders.idempotency import Idempotent
-from services.orders.limits.repository import LimitsRepository
-from services.orders.orders import service
-from services.orders.orders.repository import OrderRepository
 from services.orders.orders.schemas import (
+    DiscountIn,
     LineAdd,
     LineChange,
     Order,
@@ -27,28 +27,21 @@ from services.orders.orders.schemas import (
     OrderPage,
     VoidRequest,
 )
-from services.orders.shifts.repository import ShiftRepository
-from services.orders.tax.repository import TaxRepository
+from services.orders.sale import commands
+from services.orders.sale.model import order_json
+from services.orders.sale.online import ApprovedSale, order_answer
+from services.orders.sale.repository import SaleRepository
+from services.orders.sale.rules import OrderNotFound
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
 
 CHANGE_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: problem_doc("A discount or void above the business's limit needs X-Override-Token"),
-    404: problem_doc("No such order (or line) for this tenant"),
-    409: problem_doc("Stale version, or the order is not open"),
+    404: problem_doc("No such order (or line) at a venue you reach"),
+    409: problem_doc("Stale version, the order is not open, or a card payment is in progress"),
     422: problem_doc("Unknown or archived item, invalid modifiers, or a refused discount"),
     428: problem_doc("No version sent (body `version` or If-Match)"),
 }
-
-
-def _audit(connection: TenantConnection) -> AuditLog:
-    return AuditLog.from_connection(connection, service="orders")
-
-
-async def _answer(idempotency: Idempotent, order: Order, status_code: int = 200) -> JSONResponse:
-    return await idempotency.respond(
-        order, status_code=status_code, headers={"ETag": etag(order.version)}
-    )
 
 
 @router.post(
@@ -58,57 +51,65 @@ async def _answer(idempotency: Idempotent, order: Order, status_code: int = 200)
     dependencies=[requires(Permission.ORDERS_CREATE)],
     responses={
         200: {"model": Order, "description": "The order already existed (same id and content)"},
+        403: problem_doc("A discount above the business's limit needs X-Override-Token"),
         409: problem_doc("No open shift at this register, or the id exists with other content"),
         422: problem_doc("Unknown or archived item, or invalid modifiers"),
     },
 )
-async def open_order(
-    body: OrderOpen,
-    connection: TenantConnection,
-    principal: CurrentPrincipal,
-    override: ManagerOverride,
-    idempotency: Idempotent,
-) -> JSONResponse:
+async def open_order(body: OrderOpen, sale: ApprovedSale, idempotency: Idempotent) -> JSONResponse:
     """Open an order at the caller's register, in its open shift, optionally with lines.
     Prices, taxes and totals come from the menu and the tax rates in force; a client
     never sends a price or a total."""
     if (replay := await idempotency.replay()) is not None:
         return replay
-    status_code, order = await service.open_order(
-        orders=OrderRepository.from_connection(connection),
-        shifts=ShiftRepository.from_connection(connection),
-        taxes=TaxRepository.from_connection(connection),
-        limits=LimitsRepository.from_connection(connection),
-        override=override,
-        audit=_audit(connection),
-        principal=principal,
-        request=body,
-    )
-    return await _answer(idempotency, order, status_code)
+    status_code, order = await commands.open_order(
+        sale.uow, sale.till, order_id=body.id, wanted=[line.wanted() for line in body.lines],
+        table_name=body.table_name, covers=body.covers, discount=DiscountIn.priced(body.discount),
+        service_charge_bps=body.service_charge_bps,
+    )  # fmt: skip
+    await sale.uow.flush()
+    content, headers = order_answer(order)
+    return await idempotency.respond_json(content, status_code=status_code, headers=headers)
 
 
 @router.get("", dependencies=[requires(Permission.ORDERS_READ)])
 async def list_orders(
     connection: TenantConnection,
+    principal: CurrentPrincipal,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> OrderPage:
-    return await service.list_orders(
-        orders=OrderRepository.from_connection(connection), limit=limit, cursor=cursor
+    """Newest first, of the venues you reach (a till: its own)."""
+    after = decode_cursor(cursor) if cursor else None
+    page = await SaleRepository.from_connection(connection).page(
+        limit=limit + 1, after=after, venues=principal.venues
+    )
+    items = page[:limit]
+    last = items[-1] if len(page) > limit else None
+    return OrderPage.model_validate(
+        {
+            "items": [order_json(order) for order in items],
+            "next_cursor": encode_cursor(last.created_at, last.id) if last else None,
+        }
     )
 
 
 @router.get(
     "/{order_id}",
+    response_model=Order,
     dependencies=[requires(Permission.ORDERS_READ)],
-    responses={404: problem_doc("No such order for this tenant")},
+    responses={404: problem_doc("No such order at a venue you reach")},
 )
-async def get_order(order_id: UUID, connection: TenantConnection, response: Response) -> Order:
-    order = await service.get_order(
-        orders=OrderRepository.from_connection(connection), order_id=order_id
-    )
-    response.headers["ETag"] = etag(order.version)
-    return order
+async def get_order(
+    order_id: UUID, connection: TenantConnection, principal: CurrentPrincipal
+) -> JSONResponse:
+    # Another venue's or another business's order is "not found", never "forbidden".
+    sales = await SaleRepository.from_connection(connection).sales([order_id], lock=False)
+    found = sales[0] if sales else None
+    if found is None or found.location_id is None or not principal.reaches(found.location_id):
+        raise OrderNotFound()
+    content, headers = order_answer(found)
+    return JSONResponse(content, headers=headers)
 
 
 @router.patch(
@@ -118,26 +119,24 @@ async def get_order(order_id: UUID, connection: TenantConnection, response: Resp
     responses=CHANGE_RESPONSES,
 )
 async def change_order(
-    order_id: UUID,
-    body: OrderChange,
-    connection: TenantConnection,
-    principal: CurrentPrincipal,
-    override: ManagerOverride,
-    if_match: IfMatch = None,
+    order_id: UUID, body: OrderChange, sale: ApprovedSale, if_match: IfMatch = None
 ) -> JSONResponse:
     """Table, covers, order discount (above the discount limit: X-Override-Token for
     action `discount` on this order), service charge, tip."""
-    order = await service.change_order(
-        orders=OrderRepository.from_connection(connection),
-        limits=LimitsRepository.from_connection(connection),
-        override=override,
-        audit=_audit(connection),
-        principal=principal,
-        order_id=order_id,
-        version=expected_version(body.version, if_match),
-        request=body,
-    )
-    return JSONResponse(order.model_dump(mode="json"), headers={"ETag": etag(order.version)})
+    sent = body.model_fields_set - {"version"}
+    changes: dict[str, Any] = {
+        name: getattr(body, name)
+        for name in sent & {"table_name", "covers", "service_charge_bps", "tip_minor"}
+    }
+    if "discount" in sent:
+        changes["discount"] = DiscountIn.priced(body.discount)
+    order = await commands.change_order(
+        sale.uow, sale.till, order_id=order_id, version=expected_version(body.version, if_match),
+        changes=changes, sent=body.model_dump(mode="json", include=sent),
+    )  # fmt: skip
+    await sale.uow.flush()
+    content, headers = order_answer(order)
+    return JSONResponse(content, headers=headers)
 
 
 @router.post(
@@ -150,26 +149,19 @@ async def change_order(
 async def add_line(
     order_id: UUID,
     body: LineAdd,
-    connection: TenantConnection,
-    principal: CurrentPrincipal,
-    override: ManagerOverride,
+    sale: ApprovedSale,
     idempotency: Idempotent,
     if_match: IfMatch = None,
 ) -> JSONResponse:
     if (replay := await idempotency.replay()) is not None:
         return replay
-    order = await service.add_line(
-        orders=OrderRepository.from_connection(connection),
-        taxes=TaxRepository.from_connection(connection),
-        limits=LimitsRepository.from_connection(connection),
-        override=override,
-        audit=_audit(connection),
-        principal=principal,
-        order_id=order_id,
-        version=expected_version(body.version, if_match),
-        request=body,
-    )
-    return await _answer(idempotency, order, 201)
+    order = await commands.add_line(
+        sale.uow, sale.till, order_id=order_id, version=expected_version(body.version, if_match),
+        wanted=body.wanted(),
+    )  # fmt: skip
+    await sale.uow.flush()
+    content, headers = order_answer(order)
+    return await idempotency.respond_json(content, status_code=201, headers=headers)
 
 
 @router.patch(
@@ -179,29 +171,24 @@ async def add_line(
     responses=CHANGE_RESPONSES,
 )
 async def change_line(
-    order_id: UUID,
-    line_number: int,
-    body: LineChange,
-    connection: TenantConnection,
-    principal: CurrentPrincipal,
-    override: ManagerOverride,
-    if_match: IfMatch = None,
+    order_id: UUID, line_number: int, body: LineChange, sale: ApprovedSale, if_match: IfMatch = None
 ) -> JSONResponse:
     """Quantity or the line's discount. Fewer than before voids the difference: send a
     reason_code, and above the void limit X-Override-Token for action `void` on resource
-    `<order id>/lines/<line number>`."""
-    order = await service.change_line(
-        orders=OrderRepository.from_connection(connection),
-        limits=LimitsRepository.from_connection(connection),
-        override=override,
-        audit=_audit(connection),
-        principal=principal,
-        order_id=order_id,
-        line_number=line_number,
+    `<order id>/lines/<line number>`; what was sent to the kitchen or bar is cancelled there
+    with a VOID ticket."""
+    sent = body.model_fields_set - {"version", "reason_code"}
+    order = await commands.change_line(
+        sale.uow, sale.till, order_id=order_id, line_number=line_number,
         version=expected_version(body.version, if_match),
-        request=body,
-    )
-    return JSONResponse(order.model_dump(mode="json"), headers={"ETag": etag(order.version)})
+        quantity=body.quantity if "quantity" in sent else None,
+        discount=DiscountIn.priced(body.discount) if "discount" in sent else commands.UNCHANGED,
+        reason_code=body.reason_code.value if body.reason_code else None,
+        sent=body.model_dump(mode="json", include=sent),
+    )  # fmt: skip
+    await sale.uow.flush()
+    content, headers = order_answer(order)
+    return JSONResponse(content, headers=headers)
 
 
 @router.post(
@@ -214,28 +201,23 @@ async def void_line(
     order_id: UUID,
     line_number: int,
     body: VoidRequest,
-    connection: TenantConnection,
-    principal: CurrentPrincipal,
-    override: ManagerOverride,
+    sale: ApprovedSale,
     idempotency: Idempotent,
     if_match: IfMatch = None,
 ) -> JSONResponse:
     """Remove a line from an unpaid order (it stays, voided, with its reason). Above the
-    void limit: X-Override-Token for action `void` on `<order id>/lines/<line number>`."""
+    void limit: X-Override-Token for action `void` on `<order id>/lines/<line number>`. A
+    line already sent to the kitchen or bar is cancelled there with a VOID ticket."""
     if (replay := await idempotency.replay()) is not None:
         return replay
-    order = await service.void_line(
-        orders=OrderRepository.from_connection(connection),
-        limits=LimitsRepository.from_connection(connection),
-        override=override,
-        audit=_audit(connection),
-        principal=principal,
-        order_id=order_id,
-        line_number=line_number,
-        version=expected_version(body.version, if_match),
-        request=body,
-    )
-    return await _answer(idempotency, order)
+    order = await commands.void_line(
+        sale.uow, sale.till, order_id=order_id, line_number=line_number,
+        version=expected_version(body.version, if_match), reason_code=body.reason_code.value,
+        note=body.note,
+    )  # fmt: skip
+    await sale.uow.flush()
+    content, headers = order_answer(order)
+    return await idempotency.respond_json(content, status_code=200, headers=headers)
 
 
 @router.post(
@@ -251,9 +233,7 @@ async def void_line(
 async def void_order(
     order_id: UUID,
     body: VoidRequest,
-    connection: TenantConnection,
-    principal: CurrentPrincipal,
-    override: ManagerOverride,
+    sale: ApprovedSale,
     idempotency: Idempotent,
     if_match: IfMatch = None,
 ) -> JSONResponse:
@@ -263,14 +243,10 @@ async def void_order(
     `X-Override-Token` from the same device; it is used up by the void."""
     if (replay := await idempotency.replay()) is not None:
         return replay
-    order = await service.void_order(
-        orders=OrderRepository.from_connection(connection),
-        audit=_audit(connection),
-        limits=LimitsRepository.from_connection(connection),
-        override=override,
-        principal=principal,
-        order_id=order_id,
-        version=expected_version(body.version, if_match),
-        request=body,
-    )
-    return await _answer(idempotency, order)
+    order = await commands.void_order(
+        sale.uow, sale.till, order_id=order_id, version=expected_version(body.version, if_match),
+        reason_code=body.reason_code.value, note=body.note,
+    )  # fmt: skip
+    await sale.uow.flush()
+    content, headers = order_answer(order)
+    return await idempotency.respond_json(content, status_code=200, headers=headers)

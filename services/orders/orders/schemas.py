@@ -8,6 +8,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from services.orders import pricing
+from services.orders.sale.rules import Wanted
+
 MAX_MINOR = 100_000_000
 
 
@@ -40,12 +43,24 @@ class DiscountIn(Strict):
             raise ValueError("a percent discount is at most 10000 basis points (100%)")
         return self
 
+    @staticmethod
+    def priced(discount: DiscountIn | None) -> pricing.Discount | None:
+        """As the money engine takes it."""
+        return pricing.Discount(discount.kind, discount.value) if discount else None
+
 
 class LineIn(Strict):
     item_id: UUID
     quantity: int = Field(default=1, ge=1, le=1_000)
     modifier_ids: list[UUID] = Field(default_factory=list, max_length=50)
     discount: DiscountIn | None = None
+
+    def wanted(self) -> Wanted:
+        """The line as the sale's rules take it."""
+        return Wanted(
+            self.item_id, self.quantity, tuple(self.modifier_ids),
+            DiscountIn.priced(self.discount),
+        )  # fmt: skip
 
 
 class OrderOpen(Strict):
@@ -133,7 +148,10 @@ class OrderLine(BaseModel):
 class Payment(BaseModel):
     id: UUID
     tender: Literal["cash", "card"]
-    status: Literal["approved", "declined", "timed_out"]
+    status: Literal["pending", "approved", "declined", "timed_out"] = Field(
+        description="`pending`: a card payment the terminal is still deciding (resume it by "
+        "retrying the request with its Idempotency-Key, or `POST .../payments/{id}/resolve`)"
+    )
     amount_minor: int
     tendered_minor: int | None
     change_minor: int | None
@@ -146,6 +164,12 @@ class Payment(BaseModel):
     shift_id: UUID
     created_by: str
     created_at: datetime
+    card_verification: Literal["terminal", "unverified", "settlement"] | None = Field(
+        default=None,
+        description="Card: `terminal` (taken through the terminal by the server), "
+        "`unverified` (recorded by a till offline with the terminal's evidence; not yet "
+        "matched by a card settlement), `settlement` (its shift's card settlement matched)",
+    )
 
 
 class Order(BaseModel):

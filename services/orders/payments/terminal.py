@@ -68,7 +68,15 @@ class TerminalResult:
             raise ValueError("An authorisation code is six letters or digits.")
 
 
+class TerminalUnreachable(Exception):
+    """The terminal could not be asked, or its answer was lost: whether the card was charged
+    is unknown until `lookup` says."""
+
+
 class PaymentTerminal(Protocol):
+    """A venue's EFTPOS terminal. Each transaction names a `reference` (the payment's or
+    refund's id); asking again about it never charges again."""
+
     async def purchase(
         self, *, amount_minor: int, currency: str, reference: str
     ) -> TerminalResult: ...
@@ -76,6 +84,11 @@ class PaymentTerminal(Protocol):
     async def refund(
         self, *, amount_minor: int, currency: str, reference: str
     ) -> TerminalResult: ...
+
+    async def lookup(self, *, reference: str) -> TerminalResult | None:
+        """What became of the transaction with this reference; None if the terminal never
+        took it (nothing was charged)."""
+        ...
 
 
 class SimulatedTerminal:
@@ -86,16 +99,25 @@ class SimulatedTerminal:
         if timeout_seconds < 0:
             raise ValueError("timeout_seconds cannot be negative.")
         self.timeout_seconds = timeout_seconds
+        # What the terminal answered, by reference, as a real terminal keeps its journal.
+        self._journal: dict[str, TerminalResult] = {}
+
+    async def lookup(self, *, reference: str) -> TerminalResult | None:
+        return self._journal.get(reference)
 
     async def purchase(self, *, amount_minor: int, currency: str, reference: str) -> TerminalResult:
-        return await self._transact(
+        result = await self._transact(
             "purchase", amount_minor=amount_minor, currency=currency, reference=reference
         )
+        self._journal[reference] = result
+        return result
 
     async def refund(self, *, amount_minor: int, currency: str, reference: str) -> TerminalResult:
-        return await self._transact(
+        result = await self._transact(
             "refund", amount_minor=amount_minor, currency=currency, reference=reference
         )
+        self._journal[reference] = result
+        return result
 
     async def _transact(
         self,

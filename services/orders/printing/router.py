@@ -14,13 +14,14 @@ from libs.bridge.settings import PrintSettings
 from libs.rbac import Permission
 from libs.rbac.guard import requires
 from libs.tenancy import TenantConnection
-from services.orders.concurrency import IfMatch, etag, expected_version
+from services.orders.concurrency import IfMatch, expected_version
 from services.orders.idempotency import Idempotent
-from services.orders.orders.repository import OrderRepository
 from services.orders.printing import service
 from services.orders.printing.repository import PrintingRepository
 from services.orders.printing.schemas import FireRequest, FireResult, PrintQueued, ReprintRequest
 from services.orders.receipts.repository import ReceiptRepository
+from services.orders.sale import commands
+from services.orders.sale.online import SaleAtTill, order_answer
 
 router = APIRouter(tags=["printing"])
 
@@ -40,7 +41,7 @@ Printer = Annotated[PrintQueue, Depends(_print_queue)]
     response_model=FireResult,
     dependencies=[requires(Permission.ORDERS_UPDATE)],
     responses={
-        404: problem_doc("No such order for this tenant"),
+        404: problem_doc("No such order at a venue you reach"),
         409: problem_doc("Stale version, or the order is not open"),
         428: problem_doc("No version sent (body `version` or If-Match)"),
     },
@@ -48,9 +49,7 @@ Printer = Annotated[PrintQueue, Depends(_print_queue)]
 async def fire_order(
     order_id: UUID,
     body: FireRequest,
-    connection: TenantConnection,
-    principal: CurrentPrincipal,
-    queue: Printer,
+    sale: SaleAtTill,
     idempotency: Idempotent,
     if_match: IfMatch = None,
 ) -> JSONResponse:
@@ -61,18 +60,20 @@ async def fire_order(
     as it was. Closing an order sends what is left, too."""
     if (replay := await idempotency.replay()) is not None:
         return replay
-    result = await service.fire_order(
-        orders=OrderRepository.from_connection(connection),
-        printing=PrintingRepository.from_connection(connection),
-        queue=queue,
-        audit=AuditLog.from_connection(connection, service="orders"),
-        principal=principal,
-        order_id=order_id,
-        version=expected_version(body.version, if_match),
+    order, tickets = await commands.fire(
+        sale.uow, sale.till, order_id=order_id, version=expected_version(body.version, if_match)
     )
-    return await idempotency.respond(
-        result, status_code=200, headers={"ETag": etag(result.order.version)}
-    )
+    await sale.uow.flush()
+    content, headers = order_answer(order)
+    answer = {
+        "order": content,
+        "tickets": [
+            {"printer_role": ticket.printer_role, "line_numbers": ticket.line_numbers,
+             "print_job_id": str(ticket.print_job_id)}
+            for ticket in tickets
+        ],
+    }  # fmt: skip
+    return await idempotency.respond_json(answer, status_code=200, headers=headers)
 
 
 @router.post(

@@ -1,7 +1,9 @@
-"""Receipts: insert and read only (the grants allow nothing else, a trigger refuses the rest)."""
+"""Receipts: read only here (the sale's unit of work writes them: services/orders/sale/).
+The grants allow nothing but INSERT and SELECT, and a trigger refuses the rest."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -13,6 +15,15 @@ from services.orders.models import receipts, registers
 from services.orders.receipts.schemas import Receipt
 
 _COLUMNS = [column for column in receipts.c if column.name != "tenant_id"]
+# A receipt belongs to the venue of the register that issued it.
+# RLS keeps both tables to the session's business, so the join names only the register.
+_AT_REGISTER = receipts.join(registers, registers.c.device_id == receipts.c.register_id)
+
+
+def _reached(query: sa.Select[Any], venues: Collection[UUID] | None) -> sa.Select[Any]:
+    if venues is None:
+        return query
+    return query.select_from(_AT_REGISTER).where(registers.c.location_id.in_(list(venues)))
 
 
 class ReceiptRepository:
@@ -23,43 +34,25 @@ class ReceiptRepository:
     def from_connection(cls, connection: AsyncConnection) -> ReceiptRepository:
         return cls(connection)
 
-    async def take_number(self, register_id: UUID) -> tuple[int, int]:
-        """(register number, next receipt sequence). The register row stays locked until the
-        transaction ends, and a rollback gives the number back: no gaps, no repeats."""
-        row = (
-            await self._connection.execute(
-                sa.update(registers)
-                .where(registers.c.device_id == register_id)
-                .values(last_receipt_number=registers.c.last_receipt_number + 1)
-                .returning(registers.c.number, registers.c.last_receipt_number)
-            )
-        ).one()
-        return row[0], row[1]
-
-    async def insert(self, values: dict[str, Any]) -> Receipt:
-        row = (
-            await self._connection.execute(receipts.insert().values(**values).returning(*_COLUMNS))
-        ).one()
-        return Receipt.model_validate(row._asdict())
-
-    async def get(self, receipt_id: UUID) -> Receipt | None:
-        row = (
-            await self._connection.execute(sa.select(*_COLUMNS).where(receipts.c.id == receipt_id))
-        ).first()
+    async def get(
+        self, receipt_id: UUID, *, venues: Collection[UUID] | None = None
+    ) -> Receipt | None:
+        """A receipt issued at one of `venues` (None: any venue of the business)."""
+        query = _reached(sa.select(*_COLUMNS).where(receipts.c.id == receipt_id), venues)
+        row = (await self._connection.execute(query)).first()
         return Receipt.model_validate(row._asdict()) if row else None
 
-    async def sale_receipt(self, order_id: UUID) -> Receipt | None:
-        row = (
-            await self._connection.execute(
-                sa.select(*_COLUMNS).where(
-                    receipts.c.order_id == order_id, receipts.c.kind == "sale"
-                )
-            )
-        ).first()
-        return Receipt.model_validate(row._asdict()) if row else None
-
-    async def page(self, *, limit: int, after: tuple[datetime, UUID] | None) -> list[Receipt]:
-        query = sa.select(*_COLUMNS).order_by(receipts.c.issued_at.desc(), receipts.c.id.desc())
+    async def page(
+        self,
+        *,
+        limit: int,
+        after: tuple[datetime, UUID] | None,
+        venues: Collection[UUID] | None = None,
+    ) -> list[Receipt]:
+        query = _reached(
+            sa.select(*_COLUMNS).order_by(receipts.c.issued_at.desc(), receipts.c.id.desc()),
+            venues,
+        )
         if after is not None:
             query = query.where(sa.tuple_(receipts.c.issued_at, receipts.c.id) < sa.tuple_(*after))
         rows = await self._connection.execute(query.limit(limit))

@@ -6,6 +6,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from libs.api.problems import problem_doc
+from libs.auth.dependencies import CurrentPrincipal
 from libs.rbac import Permission
 from libs.rbac.guard import requires
 from libs.tenancy import TenantConnection
@@ -19,21 +20,27 @@ router = APIRouter(prefix="/v1/receipts", tags=["receipts"])
 @router.get("", dependencies=[requires(Permission.ORDERS_READ)])
 async def list_receipts(
     connection: TenantConnection,
+    principal: CurrentPrincipal,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> ReceiptPage:
-    """Newest first. Receipts are issued by closing an order or refunding one."""
+    """Newest first, of the venues you reach (a till: its own). Receipts are issued by
+    closing an order or refunding one."""
     return await service.list_receipts(
-        receipts=ReceiptRepository.from_connection(connection), limit=limit, cursor=cursor
-    )
+        receipts=ReceiptRepository.from_connection(connection), principal=principal,
+        limit=limit, cursor=cursor,
+    )  # fmt: skip
 
 
 @router.get(
     "/{receipt_id}",
     dependencies=[requires(Permission.ORDERS_READ)],
-    responses={404: problem_doc("No such receipt for this tenant")},
+    responses={404: problem_doc("No such receipt at a venue you reach")},
 )
-async def get_receipt(receipt_id: UUID, connection: TenantConnection) -> Receipt:
+async def get_receipt(
+    receipt_id: UUID, connection: TenantConnection, principal: CurrentPrincipal
+) -> Receipt:
     return await service.get_receipt(
-        receipts=ReceiptRepository.from_connection(connection), receipt_id=receipt_id
-    )
+        receipts=ReceiptRepository.from_connection(connection), principal=principal,
+        receipt_id=receipt_id,
+    )  # fmt: skip

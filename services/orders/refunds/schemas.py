@@ -58,7 +58,12 @@ class Refund(BaseModel):
     shift_id: UUID
     reason_code: ReasonCode
     note: str | None
-    amount_minor: int
+    amount_minor: int = Field(description="The goods given back, tax included")
+    rounding_minor: int = Field(
+        default=0,
+        description="Cash handed back is rounded like cash taken (AUD: to 5c): the money "
+        "given back is amount_minor + rounding_minor, what the tenders add up to",
+    )
     tax_minor: int
     tax: list[TaxLine]
     lines: list[dict[str, Any]]

@@ -85,6 +85,8 @@ class PaymentFact:
     tender: str
     status: str
     amount_minor: int
+    # Card: 'terminal', 'unverified' (recorded offline, no settlement yet) or 'settlement'.
+    card_verification: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +216,11 @@ class ShiftReport(BaseModel):
     payments: TenderTotals = Field(description="Approved payments taken at this drawer")
     declined_card_attempts: int
     timed_out_card_attempts: int
+    unverified_card: CountAmount = Field(
+        default_factory=lambda: CountAmount(count=0, amount_minor=0),
+        description="Card payments a till recorded offline (the terminal's evidence, store "
+        "and forward) that no card settlement has confirmed yet",
+    )
     paid_in_minor: int
     paid_out_minor: int
     cash_movements: list[CashMovementEntry]
@@ -236,6 +243,11 @@ class ZReport(ShiftReport):
         description="The manager who approved closing someone else's shift"
     )
     note: str | None
+    card_settlement_confirmed: CountAmount = Field(
+        default_factory=lambda: CountAmount(count=0, amount_minor=0),
+        description="Offline card payments this close confirmed: the card total counted "
+        "(the terminal's batch) matched what the shift expected",
+    )
     version: int = Field(
         default=1,
         description="1 as issued at close; a sale recorded offline that reaches the server "
@@ -279,6 +291,7 @@ def shift_report(facts: ShiftFacts) -> ShiftReport:
     paid = _by_tender((payment.tender, payment.amount_minor) for payment in approved)
     refunded = _by_tender((back.tender, back.amount_minor) for back in facts.refund_tenders)
     card_attempts = [payment for payment in facts.payments if payment.tender == "card"]
+    unverified = [p for p in approved if p.tender == "card" and p.card_verification == "unverified"]
 
     movements = sorted(facts.cash_movements, key=lambda movement: movement.created_at)
     paid_in = sum(m.amount_minor for m in movements if m.kind == "paid_in")
@@ -330,6 +343,9 @@ def shift_report(facts: ShiftFacts) -> ShiftReport:
         ),
         declined_card_attempts=sum(1 for p in card_attempts if p.status == "declined"),
         timed_out_card_attempts=sum(1 for p in card_attempts if p.status == "timed_out"),
+        unverified_card=CountAmount(
+            count=len(unverified), amount_minor=sum(p.amount_minor for p in unverified)
+        ),
         paid_in_minor=paid_in,
         paid_out_minor=paid_out,
         cash_movements=[

@@ -7,6 +7,7 @@ well as the id, which is what the composite keys and indexes are built on.)
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -31,6 +32,7 @@ from services.orders.models import (
 from services.orders.shifts.reports import (
     CashMovementFact,
     CashMovementKind,
+    CountAmount,
     OrderFact,
     PaymentFact,
     RefundFact,
@@ -40,16 +42,6 @@ from services.orders.shifts.reports import (
     TaxGroupFact,
 )
 from services.orders.shifts.schemas import CashMovement, Shift
-
-
-@dataclass(frozen=True, slots=True)
-class OpenShift:
-    """The open shift of a register, as an order written at that register needs it."""
-
-    id: UUID
-    register_id: UUID
-    register_number: int
-    location_id: UUID
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +163,7 @@ class ShiftRepository:
     async def get(self, shift_id: UUID, *, for_update: bool = False) -> Shift | None:
         """A shift; `for_update` locks its row until the transaction ends (a close and a
         cash movement of one shift take turns, and orders being written in it finish first:
-        they hold it FOR SHARE, see `open_shift_for_register`)."""
+        they hold it FOR SHARE: services/orders/sale/repository.py, CONTEXT)."""
         query = sa.select(*_SHIFT_COLUMNS).select_from(_REGISTER_JOIN)
         query = query.where(shifts.c.id == shift_id)
         if for_update:
@@ -189,35 +181,16 @@ class ShiftRepository:
         ).first()
         return _shift(row) if row else None
 
-    async def open_shift_for_register(
-        self, register_id: UUID, *, lock: bool = False
-    ) -> OpenShift | None:
-        """The register's open shift, for an order (or payment, or refund) written there.
-
-        `lock=True` holds the shift row FOR SHARE until the transaction ends: a close (which
-        takes it FOR UPDATE) waits for the order being written, then sees it; an order
-        written after a close finds no open shift."""
-        query = (
-            sa.select(shifts.c.id, shifts.c.register_id, registers.c.number, shifts.c.location_id)
-            .select_from(_REGISTER_JOIN)
-            .where(shifts.c.register_id == register_id, shifts.c.status == "open")
-        )
-        if lock:
-            query = query.with_for_update(read=True, of=shifts)
-        row = (await self._connection.execute(query)).first()
-        if row is None:
-            return None
-        return OpenShift(
-            id=row.id,
-            register_id=row.register_id,
-            register_number=row.number,
-            location_id=row.location_id,
-        )
-
     async def page(
-        self, *, limit: int, after: tuple[datetime, UUID] | None, status: str | None
+        self,
+        *,
+        limit: int,
+        after: tuple[datetime, UUID] | None,
+        status: str | None,
+        venues: Collection[UUID] | None = None,
     ) -> list[Shift]:
-        """Newest first; `after` is the (opened_at, id) of the last shift already seen."""
+        """Newest first; `after` is the (opened_at, id) of the last shift already seen;
+        `venues`: only these locations' shifts (None: every location)."""
         query = (
             sa.select(*_SHIFT_COLUMNS)
             .select_from(_REGISTER_JOIN)
@@ -225,6 +198,8 @@ class ShiftRepository:
         )
         if status is not None:
             query = query.where(shifts.c.status == status)
+        if venues is not None:
+            query = query.where(shifts.c.location_id.in_(list(venues)))
         if after is not None:
             query = query.where(sa.tuple_(shifts.c.opened_at, shifts.c.id) < sa.tuple_(*after))
         rows = (await self._connection.execute(query.limit(limit))).all()
@@ -361,6 +336,23 @@ class ShiftRepository:
             shift_version=version,
         )
 
+    async def confirm_card_settlement(self, shift_id: UUID) -> CountAmount:
+        """The shift's card settlement matched: the card payments recorded offline at its
+        drawer are confirmed by it. What was confirmed."""
+        rows = (
+            await self._connection.execute(
+                sa.update(payments)
+                .where(
+                    payments.c.shift_id == shift_id,
+                    payments.c.status == "approved",
+                    payments.c.card_verification == "unverified",
+                )
+                .values(card_verification="settlement")
+                .returning(payments.c.amount_minor)
+            )
+        ).all()
+        return CountAmount(count=len(rows), amount_minor=sum(row.amount_minor for row in rows))
+
     # --- report facts ------------------------------------------------------------------------
 
     async def facts(self, shift: Shift) -> ShiftFacts:
@@ -395,10 +387,11 @@ class ShiftRepository:
             )
         )
         payment_rows = await connection.execute(
-            sa.select(payments.c.tender, payments.c.status, payments.c.amount_minor).where(
-                payments.c.shift_id == shift.id
-            )
-        )
+            sa.select(
+                payments.c.tender, payments.c.status, payments.c.amount_minor,
+                payments.c.card_verification,
+            ).where(payments.c.shift_id == shift.id)
+        )  # fmt: skip
         refund_rows = await connection.execute(
             sa.select(refunds.c.amount_minor, refunds.c.tax_minor).where(
                 refunds.c.shift_id == shift.id
@@ -450,7 +443,8 @@ class ShiftRepository:
             ],
             voided_line_amounts=[row.total_minor for row in voided_lines],
             payments=[
-                PaymentFact(row.tender, row.status, row.amount_minor) for row in payment_rows
+                PaymentFact(row.tender, row.status, row.amount_minor, row.card_verification)
+                for row in payment_rows
             ],
             refunds=[RefundFact(row.amount_minor, row.tax_minor) for row in refund_rows],
             refund_tenders=[RefundTenderFact(row.tender, row.amount_minor) for row in given_back],

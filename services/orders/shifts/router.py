@@ -9,14 +9,15 @@ from fastapi.responses import JSONResponse
 from libs.api.problems import problem_doc
 from libs.audit.append import AuditLog
 from libs.auth.dependencies import CurrentPrincipal
-from libs.auth.overrides import ManagerOverride
 from libs.rbac import Permission
 from libs.rbac.guard import requires
 from libs.tenancy import TenantConnection
-from services.orders.concurrency import IfMatch, etag
+from services.orders.concurrency import IfMatch, etag, expected_version
 from services.orders.idempotency import Idempotent
+from services.orders.sale import commands
+from services.orders.sale.online import ApprovedSale, SaleAtTill
 from services.orders.shifts import service
-from services.orders.shifts.reports import ShiftReport, ZReport
+from services.orders.shifts.reports import ShiftReport, TenderAmounts, ZReport
 from services.orders.shifts.repository import ShiftRepository
 from services.orders.shifts.schemas import (
     CashMovement,
@@ -54,8 +55,7 @@ def _audit(connection: TenantConnection) -> AuditLog:
 )
 async def open_shift(
     body: ShiftOpen,
-    connection: TenantConnection,
-    principal: CurrentPrincipal,
+    sale: SaleAtTill,
     response: Response,
     idempotency: Idempotent,
 ) -> JSONResponse:
@@ -63,29 +63,28 @@ async def open_shift(
     bound to. The register is numbered (R1, R2, ...) on its first shift."""
     if (replay := await idempotency.replay()) is not None:
         return replay
-    result = await service.open_shift(
-        shifts=ShiftRepository.from_connection(connection),
-        audit=_audit(connection),
-        principal=principal,
-        request=body,
+    shift, created = await commands.open_shift(
+        sale.uow, sale.till, shift_id=body.id, opening_float_minor=body.opening_float_minor
     )
-    if not result.created:
+    await sale.uow.flush()
+    if not created:
         response.status_code = 200
-    response.headers["ETag"] = etag(result.shift.version)
-    answer = result.shift
-    return await idempotency.respond_as(answer, response, status_code=201)
+    response.headers["ETag"] = etag(shift.version)
+    return await idempotency.respond_as(shift, response, status_code=201)
 
 
 @router.get("", dependencies=[requires(Permission.SHIFTS_READ)])
 async def list_shifts(
     connection: TenantConnection,
+    principal: CurrentPrincipal,
     status: Literal["open", "closed"] | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> ShiftPage:
-    """Shifts of the business, newest first."""
+    """Shifts of the venues you reach (a till: its own), newest first."""
     return await service.list_shifts(
         shifts=ShiftRepository.from_connection(connection),
+        principal=principal,
         limit=limit,
         cursor=cursor,
         status=status,
@@ -117,9 +116,11 @@ async def current_shift(
     dependencies=[requires(Permission.SHIFTS_READ)],
     responses={404: _NOT_FOUND},
 )
-async def get_shift(shift_id: UUID, connection: TenantConnection, response: Response) -> Shift:
+async def get_shift(
+    shift_id: UUID, connection: TenantConnection, principal: CurrentPrincipal, response: Response
+) -> Shift:
     shift = await service.get_shift(
-        shifts=ShiftRepository.from_connection(connection), shift_id=shift_id
+        shifts=ShiftRepository.from_connection(connection), principal=principal, shift_id=shift_id
     )
     response.headers["ETag"] = etag(shift.version)
     return shift
@@ -141,8 +142,7 @@ async def get_shift(shift_id: UUID, connection: TenantConnection, response: Resp
 async def add_cash_movement(
     shift_id: UUID,
     body: CashMovementCreate,
-    connection: TenantConnection,
-    principal: CurrentPrincipal,
+    sale: SaleAtTill,
     idempotency: Idempotent,
     response: Response,
 ) -> JSONResponse:
@@ -150,13 +150,11 @@ async def add_cash_movement(
     the shift's own register. Bumps the shift's version."""
     if (replay := await idempotency.replay()) is not None:
         return replay
-    answer = await service.add_cash_movement(
-        shifts=ShiftRepository.from_connection(connection),
-        audit=_audit(connection),
-        principal=principal,
-        shift_id=shift_id,
-        request=body,
-    )
+    answer = await commands.move_cash(
+        sale.uow, sale.till, shift_id=shift_id, kind=body.kind, amount_minor=body.amount_minor,
+        reason=body.reason,
+    )  # fmt: skip
+    await sale.uow.flush()
     return await idempotency.respond_as(answer, response, status_code=201)
 
 
@@ -165,11 +163,13 @@ async def add_cash_movement(
     dependencies=[requires(Permission.SHIFTS_READ)],
     responses={404: _NOT_FOUND},
 )
-async def x_report(shift_id: UUID, connection: TenantConnection) -> ShiftReport:
+async def x_report(
+    shift_id: UUID, connection: TenantConnection, principal: CurrentPrincipal
+) -> ShiftReport:
     """The shift's numbers so far: sales, tax per rate, refunds, voids, payments per
     tender, paid in/out and the cash and card expected at close. Computed live."""
     return await service.x_report(
-        shifts=ShiftRepository.from_connection(connection), shift_id=shift_id
+        shifts=ShiftRepository.from_connection(connection), principal=principal, shift_id=shift_id
     )
 
 
@@ -194,9 +194,7 @@ async def x_report(shift_id: UUID, connection: TenantConnection) -> ShiftReport:
 async def close_shift(
     shift_id: UUID,
     body: ShiftClose,
-    connection: TenantConnection,
-    principal: CurrentPrincipal,
-    override: ManagerOverride,
+    sale: ApprovedSale,
     idempotency: Idempotent,
     response: Response,
     if_match: IfMatch = None,
@@ -205,18 +203,19 @@ async def close_shift(
     answer carries the Z report (expected, counted and difference per tender), which is
     stored and can be read again at `/z-report`. The opener closes their own shift; anyone
     else needs a manager's override (`POST /v1/auth/overrides`, action
-    `shift_force_close`, resource the shift's id)."""
+    `shift_force_close`, resource the shift's id). A card total that matches what the shift
+    expects settles the card payments a till recorded offline (`card_settlement_confirmed`);
+    any still unconfirmed are shown as `unverified_card`."""
     if (replay := await idempotency.replay()) is not None:
         return replay
-    answer = await service.close_shift(
-        shifts=ShiftRepository.from_connection(connection),
-        audit=_audit(connection),
-        override=override,
-        principal=principal,
-        shift_id=shift_id,
-        request=body,
-        if_match=if_match,
-    )
+    closing = await commands.close_shift(
+        sale.uow, sale.till, shift_id=shift_id,
+        version=expected_version(body.version, if_match),
+        counted=TenderAmounts(cash=body.counted.cash, card=body.counted.card), note=body.note,
+    )  # fmt: skip
+    await sale.uow.flush()
+    assert closing.z_report is not None, "online, a closed shift is refused before this"
+    answer = ClosedShift(**closing.shift.model_dump(), z_report=closing.z_report)
     return await idempotency.respond_as(answer, response, status_code=200)
 
 
@@ -228,11 +227,13 @@ async def close_shift(
         409: problem_doc("The shift is still open (`shift-open`): read its X report"),
     },
 )
-async def z_report(shift_id: UUID, connection: TenantConnection) -> ZReport:
+async def z_report(
+    shift_id: UUID, connection: TenantConnection, principal: CurrentPrincipal
+) -> ZReport:
     """The shift's Z report: as issued when it closed, or its latest re-issue (`version`)
     when sales recorded offline in the shift arrived after the close."""
     return await service.stored_z_report(
-        shifts=ShiftRepository.from_connection(connection), shift_id=shift_id
+        shifts=ShiftRepository.from_connection(connection), principal=principal, shift_id=shift_id
     )
 
 
@@ -244,9 +245,11 @@ async def z_report(shift_id: UUID, connection: TenantConnection) -> ZReport:
         409: problem_doc("The shift is still open (`shift-open`): read its X report"),
     },
 )
-async def z_report_versions(shift_id: UUID, connection: TenantConnection) -> list[ZReportIssue]:
+async def z_report_versions(
+    shift_id: UUID, connection: TenantConnection, principal: CurrentPrincipal
+) -> list[ZReportIssue]:
     """Every issue of the shift's Z report, oldest first: version 1 at close, then one per
     re-issue. Nothing issued is ever changed."""
     return await service.z_report_versions(
-        shifts=ShiftRepository.from_connection(connection), shift_id=shift_id
+        shifts=ShiftRepository.from_connection(connection), principal=principal, shift_id=shift_id
     )

@@ -3,7 +3,7 @@ flagged. See docs/sync.md."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response
@@ -19,11 +19,15 @@ from services.orders.idempotency import Idempotent
 from services.orders.sync import service
 from services.orders.sync.repository import SyncRepository
 from services.orders.sync.schemas import (
+    ApprovalDispute,
+    ApprovalReview,
     Batch,
     BatchResult,
     Flag,
     FlagPage,
     FlagResolve,
+    OfflineApproval,
+    OfflineApprovalPage,
     OperationPage,
     SyncRegister,
     SyncStatus,
@@ -108,29 +112,33 @@ async def status(connection: TenantConnection, principal: CurrentPrincipal) -> S
 @router.get("/operations", dependencies=[requires(Permission.SYNC_REVIEW)])
 async def list_operations(
     connection: TenantConnection,
+    principal: CurrentPrincipal,
     device_id: UUID | None = None,
-    status: Literal["pending", "applied", "rejected"] | None = None,
+    status: Literal["pending", "waiting", "applied", "rejected"] | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> OperationPage:
-    """The operation log, newest first: what each till uploaded and what came of it."""
+    """The operation log, newest first: what each till at the venues you reach uploaded and
+    what came of it."""
     return await service.list_operations(
-        sync=SyncRepository.from_connection(connection), limit=limit, cursor=cursor,
-        device_id=device_id, status=status,
+        sync=SyncRepository.from_connection(connection), principal=principal, limit=limit,
+        cursor=cursor, device_id=device_id, status=status,
     )  # fmt: skip
 
 
 @router.get("/flags", dependencies=[requires(Permission.SYNC_REVIEW)])
 async def list_flags(
     connection: TenantConnection,
+    principal: CurrentPrincipal,
     unresolved: bool = True,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> FlagPage:
-    """What offline sync flagged for review, newest first (unresolved only, by default)."""
+    """What offline sync flagged for review at the venues you reach, newest first
+    (unresolved only, by default)."""
     return await service.list_flags(
-        sync=SyncRepository.from_connection(connection), limit=limit, cursor=cursor,
-        unresolved=unresolved,
+        sync=SyncRepository.from_connection(connection), principal=principal, limit=limit,
+        cursor=cursor, unresolved=unresolved,
     )  # fmt: skip
 
 
@@ -139,7 +147,7 @@ async def list_flags(
     response_model=Flag,
     dependencies=[requires(Permission.SYNC_RESOLVE)],
     responses={
-        404: problem_doc("No such flag for this tenant"),
+        404: problem_doc("No such flag at a venue you reach"),
         409: problem_doc("Resolved already"),
     },
 )
@@ -158,5 +166,78 @@ async def resolve_flag(
         sync=SyncRepository.from_connection(connection),
         audit=AuditLog.from_connection(connection, service="orders"),
         principal=principal, flag_id=flag_id, request=body,
+    )  # fmt: skip
+    return await idempotency.respond_as(answer, response, status_code=200)
+
+
+@router.get("/approvals", dependencies=[requires(Permission.SYNC_REVIEW)])
+async def list_approvals(
+    connection: TenantConnection,
+    principal: CurrentPrincipal,
+    status: Literal["pending", "confirmed", "disputed"] | None = "pending",
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> OfflineApprovalPage:
+    """Actions tills did offline on a manager's word (up to the business's offline approval
+    limit), newest first: pending review by default."""
+    return await service.list_approvals(
+        sync=SyncRepository.from_connection(connection), principal=principal, limit=limit,
+        cursor=cursor, status=status,
+    )  # fmt: skip
+
+
+_REVIEW_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: problem_doc("No such offline approval at a venue you reach"),
+    409: problem_doc("Confirmed or disputed already"),
+}
+
+
+@router.post(
+    "/approvals/{approval_id}/confirm",
+    response_model=OfflineApproval,
+    dependencies=[requires(Permission.SYNC_RESOLVE)],
+    responses=_REVIEW_RESPONSES,
+)
+async def confirm_approval(
+    approval_id: UUID,
+    body: ApprovalReview,
+    response: Response,
+    connection: TenantConnection,
+    principal: CurrentPrincipal,
+    idempotency: Idempotent,
+) -> JSONResponse:
+    """The manager named did approve it (audited)."""
+    if (replay := await idempotency.replay()) is not None:
+        return replay
+    answer = await service.review_approval(
+        sync=SyncRepository.from_connection(connection),
+        audit=AuditLog.from_connection(connection, service="orders"), principal=principal,
+        approval_id=approval_id, confirmed=True, note=body.note,
+    )  # fmt: skip
+    return await idempotency.respond_as(answer, response, status_code=200)
+
+
+@router.post(
+    "/approvals/{approval_id}/dispute",
+    response_model=OfflineApproval,
+    dependencies=[requires(Permission.SYNC_RESOLVE)],
+    responses=_REVIEW_RESPONSES,
+)
+async def dispute_approval(
+    approval_id: UUID,
+    body: ApprovalDispute,
+    response: Response,
+    connection: TenantConnection,
+    principal: CurrentPrincipal,
+    idempotency: Idempotent,
+) -> JSONResponse:
+    """It was not approved, or not like that: say what was wrong (audited). The books keep
+    what happened at the counter; the dispute is for the business to follow up."""
+    if (replay := await idempotency.replay()) is not None:
+        return replay
+    answer = await service.review_approval(
+        sync=SyncRepository.from_connection(connection),
+        audit=AuditLog.from_connection(connection, service="orders"), principal=principal,
+        approval_id=approval_id, confirmed=False, note=body.note,
     )  # fmt: skip
     return await idempotency.respond_as(answer, response, status_code=200)

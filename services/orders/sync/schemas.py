@@ -53,11 +53,21 @@ class OrderCreateData(Strict):
 
 
 class CardDetails(Strict):
-    """What the terminal reported for a card approved offline (store and forward)."""
+    """The terminal's evidence of a card it approved while the till was offline (store and
+    forward): without it, a card payment cannot be recorded offline, as it cannot be taken
+    online without the terminal. It stays unverified until the shift's card settlement
+    matches it (the Z report says so)."""
 
     scheme: str = Field(min_length=1, max_length=20, pattern=r"^[a-z_]+$")
     last4: str = Field(pattern=r"^[0-9]{4}$")
-    auth_code: str | None = Field(default=None, max_length=20, pattern=r"^[A-Za-z0-9]+$")
+    auth_code: str = Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9]+$")
+    terminal_id: str = Field(
+        min_length=1,
+        max_length=40,
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="The terminal that approved it",
+    )
+    authorised_at: AwareDatetime = Field(description="When the terminal approved it")
     terminal_reference: str | None = Field(default=None, max_length=64)
 
 
@@ -211,7 +221,8 @@ class ItemResult(BaseModel):
 
     - `accepted`: stored for the first time. `state` is `applied` (it is in the books),
       `pending` (it waits for the device's earlier operations: `waiting_for`), or `rejected`
-      (stored, and refused by a rule: `problem`).
+      (stored, and refused by a rule: `problem`), or `waiting` (a refund of a sale another
+      till has not uploaded yet: `waiting_for_order`).
     - `duplicate`: this id was uploaded before with the same content; the original outcome.
     - `rejected`: not stored (an id reused with other content, or not an operation at all).
     Drop an operation from the queue on anything but `pending`.
@@ -220,11 +231,16 @@ class ItemResult(BaseModel):
     id: UUID | None
     sequence: int | None
     status: Literal["accepted", "duplicate", "rejected"]
-    state: Literal["applied", "pending", "rejected"] | None = None
+    state: Literal["applied", "pending", "waiting", "rejected"] | None = None
     result: dict[str, Any] | None = None
     problem: dict[str, Any] | None = None
     waiting_for: int | None = Field(
         default=None, description="The device's next sequence the server has not received"
+    )
+    waiting_for_order: UUID | None = Field(
+        default=None,
+        description="`waiting`: a refund of a sale another till has not uploaded yet; it is "
+        "applied when that order arrives (the device's later operations do not wait for it)",
     )
     flags: list[str] = Field(default_factory=list)
 
@@ -289,12 +305,50 @@ class StoredOperation(BaseModel):
     occurred_at: datetime | None
     received_at: datetime
     uploaded_by: str
-    status: Literal["pending", "applied", "rejected"]
+    status: Literal["pending", "waiting", "applied", "rejected"]
     content: dict[str, Any]
     result: dict[str, Any] | None
     settled_at: datetime | None
+    waiting_for: UUID | None = None
 
 
 class OperationPage(BaseModel):
     items: list[StoredOperation]
     next_cursor: str | None
+
+
+class OfflineApproval(BaseModel):
+    """An action a till did offline on a manager's word (a void, refund, discount or
+    force-close that needs an override online), for a manager to confirm or dispute."""
+
+    id: UUID
+    operation_id: UUID
+    device_id: UUID
+    location_id: UUID
+    action: Literal["void", "refund", "discount", "shift_force_close"]
+    resource_type: str
+    resource_id: str
+    amount_minor: int
+    limit_minor: int = Field(description="The business's offline approval limit then")
+    claimed_staff_id: UUID = Field(description="Who the till says did it (a claim)")
+    claimed_approver_id: UUID = Field(description="Who the till says approved it (a claim)")
+    uploaded_by: str = Field(description="Who was signed in at the till when it was uploaded")
+    occurred_at: datetime
+    raised_at: datetime
+    status: Literal["pending", "confirmed", "disputed"]
+    reviewed_by: str | None
+    reviewed_at: datetime | None
+    note: str | None
+
+
+class OfflineApprovalPage(BaseModel):
+    items: list[OfflineApproval]
+    next_cursor: str | None
+
+
+class ApprovalReview(Strict):
+    note: str | None = Field(default=None, min_length=1, max_length=500)
+
+
+class ApprovalDispute(Strict):
+    note: str = Field(min_length=1, max_length=500, description="What was wrong, for the record")

@@ -13,22 +13,27 @@
    duplication or reordering of a device's log ends in the same books as one upload in
    order.
 4. Operations are applied in chunks of `CHUNK`, each chunk one transaction that locks the
-   device's progress row (a retry racing its original takes turns with it), each operation
-   in its own savepoint: a rule that refuses it (a problem) rolls back only that operation,
-   which is stored as rejected with its problem; the rest go on. Anything else (the
-   database going away) fails the request with a 5xx; the chunks committed before stay, and
-   the till's resend answers them `duplicate` and applies the rest.
+   device's progress row (a retry racing its original takes turns with it). Each operation
+   is the sale's own command (sync/apply.py) under the offline policy; the commands run in
+   memory and the chunk is written with a statement per table. A command refuses (a
+   problem) before it changes anything, so a refused operation is stored as rejected with
+   its problem and the rest go on. A write the database refuses (an id a till reused for
+   something else) fails the chunk, which is then applied again one operation per
+   savepoint, so that operation alone is rejected. Anything else (the database going away)
+   fails the request with a 5xx; the chunks committed before stay, and the till's resend
+   answers them `duplicate` and applies the rest.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+import asyncpg
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import IntegrityError
 
@@ -37,20 +42,17 @@ from libs.api.problems import Conflict, NotFound, Problem, validation_errors
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
 from libs.billing.entitlement import Mode, SubscriptionReadOnly, read_entitlement
+from libs.bridge.settings import PrintSettings
+from libs.rbac.matrix import Role
 from libs.tenancy.database import TenantDatabase
-from services.orders.limits.repository import LimitsRepository
-from services.orders.orders.repository import OrderRepository
-from services.orders.receipts.repository import ReceiptRepository
-from services.orders.refunds.repository import RefundRepository
+from services.orders.menu.snapshot import snapshots
+from services.orders.sale.policy import OFFLINE_SERIES
+from services.orders.sale.policy import Upload as PolicyUpload
+from services.orders.sale.repository import ShiftRef
+from services.orders.sale.unit_of_work import UnitOfWork
 from services.orders.shifts.repository import ShiftRepository
 from services.orders.shifts.service import RegisterRequired, ensure_register, reissue_z_report
-from services.orders.sync.apply import (
-    OFFLINE_SERIES,
-    Applier,
-    Batch,
-    RegisterNotNumbered,
-    Till,
-)
+from services.orders.sync.apply import Applied, Applier, Waiting, referenced
 from services.orders.sync.repository import SyncRepository
 from services.orders.sync.schemas import (
     Batch as BatchRequest,
@@ -61,15 +63,19 @@ from services.orders.sync.schemas import (
     FlagPage,
     FlagResolve,
     ItemResult,
+    OfflineApproval,
+    OfflineApprovalPage,
     Operation,
     OperationPage,
     SyncRegister,
     SyncStatus,
 )
 from services.orders.sync.settings import SyncSettings
-from services.orders.tax.repository import TaxRepository
 
 OPERATION: TypeAdapter[Any] = TypeAdapter(Operation)
+# Offline operations queue no print jobs (the till printed its own paper): the settings are
+# the unit of work's, unused.
+PRINT_SETTINGS = PrintSettings()
 # Operations applied per transaction: the audit chain head and the savepoints of one
 # transaction stay few (Postgres tracks up to 64 subtransactions per backend cheaply), and the
 # business's other tills wait for the chain lock one chunk at a time, not one batch (with
@@ -103,6 +109,11 @@ class InvalidOperation(Problem):
     title = "This operation is malformed"
 
 
+class RegisterNotNumbered(Conflict):
+    code = "register-not-numbered"
+    title = "This device has no register yet: open a shift or POST /v1/sync/register first"
+
+
 class RecordsConflict(Conflict):
     code = "operation-conflicts-with-records"
     title = "This operation conflicts with what is already recorded"
@@ -113,6 +124,16 @@ def content_hash(content: dict[str, Any]) -> bytes:
     says the same thing in another key order or spacing is the same operation."""
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).digest()
+
+
+@dataclass(frozen=True, slots=True)
+class Till:
+    """The device that uploads: where its operations were done."""
+
+    tenant_id: UUID
+    device_id: UUID
+    location_id: UUID
+    uploaded_by: str
 
 
 def _till(principal: Principal) -> Till:
@@ -143,7 +164,7 @@ def _identity(raw: dict[str, Any]) -> tuple[UUID | None, int | None]:
 
 
 @dataclass(slots=True)
-class Upload:
+class Received:
     """One uploaded operation on its way in: where it was in the batch, and what it says."""
 
     index: int
@@ -155,7 +176,7 @@ class Upload:
     problem: dict[str, Any] | None  # why a malformed one is rejected
 
 
-def _parse(index: int, raw: dict[str, Any]) -> Upload | ItemResult:
+def _parse(index: int, raw: dict[str, Any]) -> Received | ItemResult:
     try:
         operation = OPERATION.validate_python(raw)
     except ValidationError as error:
@@ -165,13 +186,13 @@ def _parse(index: int, raw: dict[str, Any]) -> Upload | ItemResult:
             return ItemResult(
                 id=operation_id, sequence=sequence, status="rejected", problem=problem
             )
-        return Upload(index, operation_id, sequence, content_hash(raw), raw, None, problem)
+        return Received(index, operation_id, sequence, content_hash(raw), raw, None, problem)
     content = operation.model_dump(mode="json")
-    return Upload(index, operation.id, operation.sequence, content_hash(content), content,
+    return Received(index, operation.id, operation.sequence, content_hash(content), content,
                   operation, None)  # fmt: skip
 
 
-def _refused(upload: Upload, error: Problem) -> ItemResult:
+def _refused(upload: Received, error: Problem) -> ItemResult:
     return ItemResult(
         id=upload.id, sequence=upload.sequence, status="rejected", problem=error.body()
     )
@@ -201,10 +222,17 @@ async def receive_batch(
     held = entitlement.mode() is Mode.READ_ONLY
     progressed = not held
     while progressed:
-        async with database.transaction(principal) as connection:
-            progressed = await _apply_chunk(
-                connection, till=till, actor=actor, received_at=received_at, settings=settings
-            )
+        try:
+            async with database.transaction(principal) as connection:
+                progressed = await _apply_chunk(
+                    connection, principal=principal, received_at=received_at, settings=settings
+                )
+        except RECORD_CONFLICTS:
+            async with database.transaction(principal) as connection:
+                progressed = await _apply_chunk(
+                    connection, principal=principal, received_at=received_at,
+                    settings=settings, one_at_a_time=True,
+                )  # fmt: skip
 
     # One answer per uploaded operation, in the order they were sent.
     async with database.transaction(principal) as connection:
@@ -220,6 +248,10 @@ async def receive_batch(
             result=outcome.result if state == "applied" else None,
             problem=outcome.result if state == "rejected" else None,
             waiting_for=applied_through + 1 if state == "pending" else None,
+            waiting_for_order=(
+                UUID(outcome.result["waiting_for"]["order_id"])
+                if state == "waiting" and outcome.result else None
+            ),
             flags=outcome.result.get("flags", []) if state == "applied" and outcome.result else [],
         )  # fmt: skip
     return BatchResult(
@@ -233,7 +265,7 @@ async def receive_batch(
 
 async def _take_in(
     connection: Any, *, till: Till, actor: Actor, request: BatchRequest
-) -> tuple[dict[int, ItemResult], dict[UUID, Upload], list[Upload], datetime]:
+) -> tuple[dict[int, ItemResult], dict[UUID, Received], list[Received], datetime]:
     """Validate, sort out replays and clashes, and store what is new."""
     sync = SyncRepository.from_connection(connection)
     audit = AuditLog.from_connection(connection, service="orders")
@@ -242,7 +274,7 @@ async def _take_in(
 
     # Each operation is validated on its own.
     answers: dict[int, ItemResult] = {}
-    uploads: list[Upload] = []
+    uploads: list[Received] = []
     for index, raw in enumerate(request.operations):
         parsed = _parse(index, raw)
         if isinstance(parsed, ItemResult):
@@ -253,8 +285,8 @@ async def _take_in(
     # Replays and clashes, against what is stored and within the batch.
     known = await sync.known({upload.id for upload in uploads})
     taken = await sync.sequences_taken(till.device_id, {upload.sequence for upload in uploads})
-    fresh: dict[UUID, Upload] = {}
-    repeats: list[Upload] = []
+    fresh: dict[UUID, Received] = {}
+    repeats: list[Received] = []
     for upload in uploads:
         stored, earlier = known.get(upload.id), fresh.get(upload.id)
         if stored is not None or earlier is not None:
@@ -309,81 +341,226 @@ async def _take_in(
     return answers, fresh, repeats, received_at
 
 
+@dataclass(slots=True)
+class _Chunk:
+    """What applying a chunk of a device's queue came to, written when it is done."""
+
+    settled: dict[UUID, tuple[str, dict[str, Any], UUID | None]] = field(default_factory=dict)
+    flags: list[dict[str, Any]] = field(default_factory=list)
+    reviews: list[dict[str, Any]] = field(default_factory=list)
+    late_shifts: dict[UUID, list[str]] = field(default_factory=dict)
+    backfilled: list[tuple[ShiftRef, int, UUID]] = field(default_factory=list)
+    created_orders: set[UUID] = field(default_factory=set)
+
+    def applied(self, operation: Any, applied: Applied) -> None:
+        policy = applied.policy
+        # Kept with the result, so a duplicate answers with the flags too.
+        kinds = [flag["kind"] for flag in policy.flags]
+        self.settled[operation.id] = ("applied", {**applied.result, "flags": kinds}, None)
+        self.flags.extend(policy.flags)
+        self.reviews.extend(policy.reviews)
+        for shift_id in policy.late_shifts:
+            self.late_shifts.setdefault(shift_id, []).append(str(operation.id))
+        if policy.backfilled is not None:
+            self.backfilled.append((*policy.backfilled, operation.id))
+        if operation.kind == "order.create":
+            self.created_orders.add(operation.data.order_id)
+
+    def waiting(self, operation: Any, principal: Principal, order_id: UUID) -> None:
+        """Parked: the cursor moves on, and the operation waits for the order. Who uploaded
+        it is kept (a verified session's subject, role, device and venue), so it can be
+        applied as theirs when the sale arrives, in whichever upload brings it."""
+        uploader = {
+            "subject": principal.subject, "role": principal.role.value,
+            "device_id": str(principal.device_id), "location_id": str(principal.location_id),
+        }  # fmt: skip
+        self.settled[operation.id] = (
+            "waiting",
+            {"waiting_for": {"order_id": str(order_id)}, "uploader": uploader},
+            order_id,
+        )
+
+    def rejected(
+        self, uow: UnitOfWork, operation: Any, error: Exception, received_at: datetime
+    ) -> None:
+        problem = (error if isinstance(error, Problem) else RecordsConflict()).body()
+        self.settled[operation.id] = ("rejected", problem, None)
+        uow.audit(
+            "sync.operation_rejected", "sync_operation", operation.id,
+            {"device_id": str(uow.principal.device_id), "sequence": operation.sequence,
+             "kind": operation.kind, "staff_id": str(operation.staff_id),
+             "occurred_at": operation.occurred_at.isoformat(),
+             "received_at": received_at.isoformat(), "problem": problem},
+        )  # fmt: skip
+
+
+# What a write may refuse that the rules did not foresee (an id a till reused for something
+# else): that operation alone is refused, as `operation-conflicts-with-records`.
+RECORD_CONFLICTS = (
+    IntegrityError,
+    asyncpg.IntegrityConstraintViolationError,
+    asyncpg.CardinalityViolationError,
+)
+
+
+def _unit_of_work(connection: Any, principal: Principal) -> UnitOfWork:
+    return UnitOfWork(
+        connection, principal=principal, snapshots=snapshots, print_settings=PRINT_SETTINGS
+    )
+
+
+async def _one_at_a_time(
+    connection: Any, applier: Applier, chunk: _Chunk, operation: Any, *, received_at: datetime
+) -> None:
+    """Apply one operation in a savepoint of its own, writing it at once: a write the
+    database refuses rolls back this operation alone."""
+    uow = _unit_of_work(connection, applier.principal)
+    try:
+        async with connection.begin_nested():
+            outcome = await applier.apply(uow, operation)
+            if isinstance(outcome, Applied):
+                await uow.flush()
+    except (Problem, *RECORD_CONFLICTS) as error:
+        rejection = _unit_of_work(connection, applier.principal)
+        chunk.rejected(rejection, operation, error, received_at)
+        await rejection.flush()
+        return
+    if isinstance(outcome, Waiting):
+        chunk.waiting(operation, applier.principal, outcome.order_id)
+    else:
+        chunk.applied(operation, outcome)
+
+
 async def _apply_chunk(
-    connection: Any, *, till: Till, actor: Actor, received_at: datetime, settings: SyncSettings
-) -> bool:
+    connection: Any, *, principal: Principal, received_at: datetime, settings: SyncSettings,
+    one_at_a_time: bool = False,
+) -> bool:  # fmt: skip
     """Apply the device's next operations in sequence order, up to `CHUNK` of them and as
     far as its sequence has no gap; whether the cursor moved. The device row is locked, so
-    two batches of one device take turns."""
+    two batches of one device take turns.
+
+    Set-based: the orders, shifts and receipt numbers the chunk names are read in one query
+    each, the commands run in memory, and what they made is written with a statement per
+    table. A write the database refuses (an id a till reused) fails the chunk; it is then
+    applied again `one_at_a_time`, each operation in a savepoint of its own."""
+    till = _till(principal)
     sync = SyncRepository.from_connection(connection)
-    orders = OrderRepository.from_connection(connection)
-    audit = AuditLog.from_connection(connection, service="orders")
     applied_through = start = await sync.lock_device(till.device_id)
-    waiting = await sync.unsettled_after(
+    stored = await sync.unsettled_after(
         till.device_id, after=applied_through, through=applied_through + CHUNK
     )
-    staff_ids = {operation.staff_id for operation in waiting if operation.staff_id}
-    staff_ids |= {
-        UUID(approver)
-        for operation in waiting
-        if isinstance(data := operation.content.get("data"), dict)
-        and isinstance(approver := data.get("approved_by"), str)
-    }
-    applier = Applier(
-        batch=Batch(
-            till=till, received_at=received_at, settings=settings,
-            business=await orders.settings(), roster=await sync.roster(staff_ids),
-        ),
-        orders=orders,
-        shifts=ShiftRepository.from_connection(connection),
-        receipts=ReceiptRepository.from_connection(connection),
-        refunds=RefundRepository.from_connection(connection),
-        limits=LimitsRepository.from_connection(connection),
-        sync=sync,
-        audit=audit,
-        taxes=TaxRepository.from_connection(connection),
-    )  # fmt: skip
-    settled: dict[UUID, tuple[str, dict[str, Any]]] = {}
-    flags: list[dict[str, Any]] = []
-    late_shifts: dict[UUID, list[str]] = {}
-    by_sequence = {operation.sequence: operation for operation in waiting}
+    by_sequence = {operation.sequence: operation for operation in stored}
+    operations = []
     while (stored_operation := by_sequence.get(applied_through + 1)) is not None:
         applied_through = stored_operation.sequence
-        if stored_operation.status == "rejected":
-            continue  # malformed on arrival: settled already, it only moves the cursor
-        operation = OPERATION.validate_python(stored_operation.content)
-        try:
-            async with connection.begin_nested():
-                applied = await applier.apply(operation)
-        except (Problem, IntegrityError) as error:
-            problem = (error if isinstance(error, Problem) else RecordsConflict()).body()
-            settled[operation.id] = ("rejected", problem)
-            await audit.append(
-                actor=actor, action="sync.operation_rejected", resource_type="sync_operation",
-                resource_id=str(operation.id),
-                payload={"device_id": str(till.device_id), "sequence": operation.sequence,
-                         "kind": operation.kind, "staff_id": str(operation.staff_id),
-                         "occurred_at": operation.occurred_at.isoformat(),
-                         "received_at": received_at.isoformat(), "problem": problem},
-            )  # fmt: skip
-        else:
-            kinds = [flag["kind"] for flag in applied.flags]
-            # Kept with the result, so a duplicate answers with the flags too.
-            settled[operation.id] = ("applied", {**applied.result, "flags": kinds})
-            flags.extend(applied.flags)
-            for shift_id in applied.late_shifts:
-                late_shifts.setdefault(shift_id, []).append(str(operation.id))
+        if stored_operation.status != "rejected":  # malformed on arrival: settled already
+            operations.append(OPERATION.validate_python(stored_operation.content))
+    applier = Applier(
+        upload=PolicyUpload(
+            principal=principal, received_at=received_at,
+            roster=await sync.roster(_named_staff(operations)),
+            offline_card_max_age=settings.offline_card_max_age,
+        ),
+        settings=settings, principal=principal,
+    )  # fmt: skip
+    chunk = _Chunk()
+    if one_at_a_time:
+        for operation in operations:
+            await _one_at_a_time(connection, applier, chunk, operation, received_at=received_at)
+    else:
+        uow = _unit_of_work(connection, principal)
+        orders, shifts, numbers = referenced(operations)
+        await uow.prefetch(orders)
+        await uow.prefetch_shifts(shifts)
+        if numbers:
+            await uow.prefetch_offline_numbers(till.device_id, numbers)
+        for operation in operations:
+            try:
+                outcome = await applier.apply(uow, operation)
+            except Problem as error:
+                chunk.rejected(uow, operation, error, received_at)
+                continue
+            if isinstance(outcome, Waiting):
+                chunk.waiting(operation, principal, outcome.order_id)
+            else:
+                chunk.applied(operation, outcome)
+        await uow.flush()
+    await _apply_waiting(
+        connection, chunk, tenant_id=principal.tenant_id, received_at=received_at,
+        settings=settings,
+    )  # fmt: skip
 
-    await sync.settle([(key, status, result) for key, (status, result) in settled.items()])
-    await sync.raise_flags(flags)
+    await sync.settle(
+        [(key, status, result, waiting_for)
+         for key, (status, result, waiting_for) in chunk.settled.items()]
+    )  # fmt: skip
+    await sync.raise_flags(chunk.flags)
+    await sync.raise_reviews(chunk.reviews)
     await sync.advance(till.device_id, applied_through)
-    for shift_id, operation_ids in late_shifts.items():
+    for shift, sequence, operation_id in chunk.backfilled:
+        await _fill_gap(connection, shift, sequence, operation_id)
+    shift_repository = ShiftRepository.from_connection(connection)
+    audit = AuditLog.from_connection(connection, service="orders")
+    for shift_id, operation_ids in chunk.late_shifts.items():
         await reissue_z_report(
-            shifts=applier.shifts, audit=audit, actor=actor, shift_id=shift_id,
+            shifts=shift_repository, audit=audit, actor=Actor.of(principal), shift_id=shift_id,
             reason="late-arrival",
             details={"device_id": str(till.device_id), "operation_ids": operation_ids},
         )  # fmt: skip
     return applied_through > start
+
+
+def _named_staff(operations: list[Any]) -> set[UUID]:
+    """Everyone the operations name: who did them, and who approved."""
+    named = {operation.staff_id for operation in operations}
+    named |= {
+        approver
+        for operation in operations
+        if (approver := getattr(operation.data, "approved_by", None)) is not None
+    }
+    return named
+
+
+async def _apply_waiting(
+    connection: Any, chunk: _Chunk, *, tenant_id: UUID, received_at: datetime,
+    settings: SyncSettings,
+) -> None:  # fmt: skip
+    """Refunds other tills recorded of the sales this chunk brought: applied now, each as
+    its own uploader's, one at a time (they are few)."""
+    if not chunk.created_orders:
+        return
+    sync = SyncRepository.from_connection(connection)
+    for stored in await sync.waiting_for(chunk.created_orders):
+        uploader = (stored.result or {}).get("uploader", {})
+        principal = Principal(
+            subject=uploader["subject"], tenant_id=tenant_id, role=Role(uploader["role"]),
+            location_id=UUID(uploader["location_id"]), device_id=UUID(uploader["device_id"]),
+        )  # fmt: skip
+        operation = OPERATION.validate_python(stored.content)
+        applier = Applier(
+            upload=PolicyUpload(
+                principal=principal, received_at=stored.received_at,
+                roster=await sync.roster(_named_staff([operation])),
+                offline_card_max_age=settings.offline_card_max_age,
+            ),
+            settings=settings, principal=principal,
+        )  # fmt: skip
+        await _one_at_a_time(connection, applier, chunk, operation, received_at=stored.received_at)
+
+
+async def _fill_gap(connection: Any, shift: ShiftRef, sequence: int, operation_id: UUID) -> None:
+    """A receipt number that arrived late may complete a gap flagged before: the flag is
+    resolved once every number of it has arrived."""
+    sync = SyncRepository.from_connection(connection)
+    for gap in await sync.open_gap_flags(shift.register_id):
+        first, last = gap.details["first_sequence"], gap.details["last_sequence"]
+        if first <= sequence <= last:
+            count = await sync.offline_sequences_between(shift.register_id, first, last)
+            if count == last - first + 1:
+                await sync.resolve(
+                    gap.id, resolved_by="sync",
+                    resolution=f"Every number arrived (the last with operation {operation_id}).",
+                )  # fmt: skip
 
 
 async def register(*, connection: Any, principal: Principal) -> SyncRegister:
@@ -428,10 +605,14 @@ async def status(*, connection: Any, principal: Principal) -> SyncStatus:
 
 
 async def list_flags(
-    *, sync: SyncRepository, limit: int, cursor: str | None, unresolved: bool
-) -> FlagPage:
+    *, sync: SyncRepository, principal: Principal, limit: int, cursor: str | None,
+    unresolved: bool,
+) -> FlagPage:  # fmt: skip
+    """Of the tills at the venues the caller reaches."""
     after = decode_cursor(cursor) if cursor else None
-    page = await sync.flags(limit=limit + 1, after=after, unresolved=unresolved)
+    page = await sync.flags(
+        limit=limit + 1, after=after, unresolved=unresolved, venues=principal.venues
+    )
     items = page[:limit]
     last = items[-1] if len(page) > limit else None
     return FlagPage(
@@ -443,7 +624,8 @@ async def resolve_flag(
     *, sync: SyncRepository, audit: AuditLog, principal: Principal, flag_id: UUID,
     request: FlagResolve,
 ) -> Flag:  # fmt: skip
-    flag = await sync.flag(flag_id, for_update=True)
+    # Another venue's flag is "not found", as another business's.
+    flag = await sync.flag(flag_id, for_update=True, venues=principal.venues)
     if flag is None:
         raise FlagNotFound()
     if flag.resolved_at is not None:
@@ -461,13 +643,68 @@ async def resolve_flag(
 
 
 async def list_operations(
-    *, sync: SyncRepository, limit: int, cursor: str | None, device_id: UUID | None,
-    status: str | None,
+    *, sync: SyncRepository, principal: Principal, limit: int, cursor: str | None,
+    device_id: UUID | None, status: str | None,
 ) -> OperationPage:  # fmt: skip
+    """Of the tills at the venues the caller reaches."""
     after = decode_cursor(cursor) if cursor else None
-    page = await sync.page(limit=limit + 1, after=after, device_id=device_id, status=status)
+    page = await sync.page(
+        limit=limit + 1, after=after, device_id=device_id, status=status, venues=principal.venues
+    )
     items = page[:limit]
     last = items[-1] if len(page) > limit else None
     return OperationPage(
         items=items, next_cursor=encode_cursor(last.received_at, last.id) if last else None
     )
+
+
+class ApprovalNotFound(NotFound):
+    code = "offline-approval-not-found"
+    title = "No such offline approval at a venue you reach"
+
+
+class ApprovalAlreadyReviewed(Conflict):
+    code = "offline-approval-reviewed"
+    title = "This offline approval was confirmed or disputed already"
+
+
+async def list_approvals(
+    *, sync: SyncRepository, principal: Principal, limit: int, cursor: str | None,
+    status: str | None,
+) -> OfflineApprovalPage:  # fmt: skip
+    after = decode_cursor(cursor) if cursor else None
+    page = await sync.approvals(
+        limit=limit + 1, after=after, status=status, venues=principal.venues
+    )
+    items = page[:limit]
+    last = items[-1] if len(page) > limit else None
+    return OfflineApprovalPage(
+        items=items, next_cursor=encode_cursor(last.raised_at, last.id) if last else None
+    )
+
+
+async def review_approval(
+    *, sync: SyncRepository, audit: AuditLog, principal: Principal, approval_id: UUID,
+    confirmed: bool, note: str | None,
+) -> OfflineApproval:  # fmt: skip
+    """A manager confirms an action done offline on a manager's word, or disputes it (with
+    what was wrong). Either way it is audited, and nothing else changes: a disputed refund
+    or void stands in the books, for the business to follow up."""
+    approval = await sync.approval(approval_id)
+    if approval is None or not principal.reaches(approval.location_id):
+        raise ApprovalNotFound()
+    if approval.status != "pending":
+        raise ApprovalAlreadyReviewed(review=approval.status, reviewed_by=approval.reviewed_by)
+    status = "confirmed" if confirmed else "disputed"
+    reviewed = await sync.review(
+        approval_id, status=status, reviewed_by=principal.subject, note=note
+    )
+    await audit.append(
+        actor=Actor.of(principal), action=f"sync.approval_{status}",
+        resource_type="offline_approval", resource_id=str(approval_id),
+        payload={"action": approval.action, "resource_type": approval.resource_type,
+                 "resource_id": approval.resource_id, "amount_minor": approval.amount_minor,
+                 "claimed_approver_id": str(approval.claimed_approver_id),
+                 "operation_id": str(approval.operation_id), "note": note},
+    )  # fmt: skip
+    return reviewed

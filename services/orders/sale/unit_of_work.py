@@ -1,0 +1,263 @@
+"""The unit of work of the sale: what one request (or one chunk of an offline queue) reads,
+changes and writes, in its tenant-bound transaction.
+
+Sales are read once (one query for any number of them, locked FOR UPDATE) and kept by id, so
+a chunk of a till's queue that opens, pays and closes an order reads it never and writes it
+once. Commands change sales in memory and record what else they made (receipts, refunds,
+print jobs, audit entries); `flush` writes it all with a statement per table. Nothing here
+commits: the transaction's owner does, once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from libs.audit.append import Actor, AuditLog
+from libs.auth.principal import Principal
+from libs.bridge.queue import QUEUED, PrintJob, PrintQueue, queued_payload
+from libs.bridge.settings import PrintSettings
+from services.orders.menu.snapshot import MenuSnapshot, SnapshotCache
+from services.orders.sale.model import Sale
+from services.orders.sale.policy import ReceiptNumberTaken, receipt_number
+from services.orders.sale.repository import (
+    Context,
+    Limits,
+    ReceiptRow,
+    RefundRow,
+    RefundTenderRow,
+    SaleRepository,
+    Series,
+    ShiftRef,
+)
+from services.orders.sale.rules import OrderNotFound
+
+SERVICE = "orders"
+
+
+@dataclass(slots=True)
+class _OfflineSeries:
+    """A register's offline receipt series as far as this unit of work knows it."""
+
+    last: int
+    taken: set[int] = field(default_factory=set)
+    checked: set[int] = field(default_factory=set)
+
+
+class UnitOfWork:
+    def __init__(
+        self,
+        connection: AsyncConnection,
+        *,
+        principal: Principal,
+        snapshots: SnapshotCache,
+        print_settings: PrintSettings,
+    ) -> None:
+        self.connection = connection
+        self.principal = principal
+        self.repository = SaleRepository.from_connection(connection)
+        self.audit_log = AuditLog.from_connection(connection, service=SERVICE)
+        self.print_queue = PrintQueue.from_connection(
+            connection, audit=self.audit_log, settings=print_settings
+        )
+        self._snapshots = snapshots
+        self._context: Context | None = None
+        self._sales: dict[UUID, Sale] = {}
+        self._missing: set[UUID] = set()
+        self._shifts: dict[UUID, ShiftRef | None] = {}
+        self._register_numbers: dict[UUID, int | None] = {}
+        self._earlier_refunds: dict[UUID, dict[Decimal, tuple[int, int]]] = {}
+        self._sale_receipts: dict[UUID, tuple[UUID, str]] = {}
+        self._offline_series: dict[UUID, _OfflineSeries] = {}
+        self._refunds: list[RefundRow] = []
+        self._refund_tenders: list[RefundTenderRow] = []
+        self._receipts: list[ReceiptRow] = []
+        self._print_jobs: list[tuple[UUID, PrintJob]] = []
+        self._audit: list[dict[str, Any]] = []
+
+    # -- what every command reads ----------------------------------------------------------
+
+    async def context(self) -> Context:
+        """Settings, limits, the catalog version and (at a register) its open shift, read
+        once. The shift is held FOR SHARE: it cannot close under the sale being written."""
+        if self._context is None:
+            self._context = await self.repository.context(self.principal.device_id)
+            if self._context.shift is not None:
+                self._shifts[self._context.shift.id] = self._context.shift
+        return self._context
+
+    async def limits(self) -> Limits:
+        return (await self.context()).limits
+
+    async def menu(self, location_id: UUID | None) -> MenuSnapshot:
+        """The venue's menu and tax rates at the catalog version this transaction read
+        (from the process's cache unless the menu changed)."""
+        version = (await self.context()).catalog_version
+        return await self._snapshots.get(
+            self.connection, tenant_id=self.principal.tenant_id, location_id=location_id,
+            version=version,
+        )  # fmt: skip
+
+    async def register_shift(self, register_id: UUID) -> ShiftRef | None:
+        shift = (await self.context()).shift
+        return shift if shift is not None and shift.register_id == register_id else None
+
+    async def shift(self, shift_id: UUID) -> ShiftRef | None:
+        if shift_id not in self._shifts:
+            await self.prefetch_shifts([shift_id])
+        return self._shifts[shift_id]
+
+    async def prefetch_shifts(self, shift_ids: Collection[UUID]) -> None:
+        wanted = [shift_id for shift_id in shift_ids if shift_id not in self._shifts]
+        found = await self.repository.shifts(wanted)
+        for shift_id in wanted:
+            self._shifts[shift_id] = found.get(shift_id)
+
+    async def register_number(self, register_id: UUID | None) -> int | None:
+        """The number (R1, R2...) of a register, for the paper."""
+        if register_id is None:
+            return None
+        shift = (await self.context()).shift
+        if shift is not None and shift.register_id == register_id:
+            return shift.register_number
+        if register_id not in self._register_numbers:
+            self._register_numbers[register_id] = await self.repository.register_number(register_id)
+        return self._register_numbers[register_id]
+
+    def forget_shift(self, shift_id: UUID) -> None:
+        """A shift opened or closed by a command: read it again when next asked."""
+        self._shifts.pop(shift_id, None)
+
+    # -- sales -----------------------------------------------------------------------------
+
+    async def prefetch(self, order_ids: Collection[UUID]) -> None:
+        """Read (and lock) these orders in one query, before the commands that need them."""
+        wanted = [i for i in order_ids if i not in self._sales and i not in self._missing]
+        for sale in await self.repository.sales(wanted, lock=True):
+            self._sales[sale.id] = sale
+        self._missing.update(order_id for order_id in wanted if order_id not in self._sales)
+
+    async def find(self, order_id: UUID) -> Sale | None:
+        """The order, wherever it was sold (for an id a till generated: does it exist?)."""
+        await self.prefetch([order_id])
+        return self._sales.get(order_id)
+
+    async def sale(self, order_id: UUID) -> Sale:
+        """The order, locked; 404 unless it belongs to a venue the caller reaches (so the
+        existence of another venue's or another business's order is never confirmed)."""
+        sale = await self.find(order_id)
+        if sale is None or sale.location_id is None or not self.principal.reaches(sale.location_id):
+            raise OrderNotFound()
+        return sale
+
+    def add(self, sale: Sale) -> None:
+        self._sales[sale.id] = sale
+        self._missing.discard(sale.id)
+
+    async def earlier_refunds(self, order_id: UUID) -> dict[Decimal, tuple[int, int]]:
+        """What earlier refunds of the order gave back, per tax rate: (gross, tax)."""
+        if order_id not in self._earlier_refunds:
+            found = await self.repository.earlier_refunds([order_id])
+            self._earlier_refunds[order_id] = found.get(order_id, {})
+        return self._earlier_refunds[order_id]
+
+    async def sale_receipt(self, order_id: UUID) -> tuple[UUID, str] | None:
+        """The order's sale receipt (id, number), if it has one."""
+        if order_id not in self._sale_receipts:
+            found = await self.repository.sale_receipts([order_id])
+            if order_id in found:
+                self._sale_receipts[order_id] = found[order_id]
+        return self._sale_receipts.get(order_id)
+
+    # -- receipt numbers -------------------------------------------------------------------
+
+    async def next_receipt_number(self, shift: ShiftRef) -> tuple[Series, int, str]:
+        register_number, sequence = await self.repository.take_receipt_numbers(shift.register_id, 1)
+        return "", sequence, receipt_number(register_number, sequence)
+
+    async def prefetch_offline_numbers(self, register_id: UUID, sequences: Collection[int]) -> None:
+        last, taken = await self.repository.offline_numbers(register_id, sequences)
+        series = self._offline_series.setdefault(register_id, _OfflineSeries(last))
+        series.last = max(series.last, last)
+        series.taken |= taken
+        series.checked |= set(sequences)
+
+    async def offline_receipt_number(self, shift: ShiftRef, sequence: int) -> int:
+        """The last number of the register's offline series so far; refuses a number that
+        is already used."""
+        series = self._offline_series.get(shift.register_id)
+        if series is None or sequence not in series.checked:
+            await self.prefetch_offline_numbers(shift.register_id, [sequence])
+            series = self._offline_series[shift.register_id]
+        if sequence in series.taken:
+            raise ReceiptNumberTaken(receipt_sequence=sequence)
+        return series.last
+
+    async def offline_numbers_between(self, register_id: UUID, first: int, last: int) -> int:
+        """How many of the register's offline numbers first..last exist (written or not)."""
+        await self.write_pending()
+        return await self.repository.offline_numbers_between(register_id, first, last)
+
+    # -- what commands make ----------------------------------------------------------------
+
+    def record_receipt(self, receipt: ReceiptRow) -> None:
+        self._receipts.append(receipt)
+        if receipt.kind == "sale":
+            self._sale_receipts[receipt.order_id] = (receipt.id, receipt.number)
+        if receipt.series == "O":
+            series = self._offline_series.setdefault(receipt.register_id, _OfflineSeries(0))
+            series.taken.add(receipt.sequence)
+            series.last = max(series.last, receipt.sequence)
+
+    def record_refund(self, refund: RefundRow, tenders: list[RefundTenderRow]) -> None:
+        self._refunds.append(refund)
+        self._refund_tenders.extend(tenders)
+        earlier = self._earlier_refunds.setdefault(refund.order_id, {})
+        for group in refund.tax:
+            rate = Decimal(group["rate"])
+            gross, tax = earlier.get(rate, (0, 0))
+            earlier[rate] = (gross + group["gross_minor"], tax + group["tax_minor"])
+
+    def queue_print(self, job: PrintJob) -> UUID:
+        """A print job for the venue's Bridge, queued with the rest (and audited in turn)."""
+        job_id = uuid.uuid4()
+        self._print_jobs.append((job_id, job))
+        self.audit(QUEUED, "print_job", job_id, queued_payload(job))
+        return job_id
+
+    def audit(
+        self, action: str, resource_type: str, resource_id: Any, payload: dict[str, Any]
+    ) -> None:
+        """An audit entry of the sale, appended when the unit of work is flushed, in order,
+        in the same transaction as what it records."""
+        self._audit.append(
+            {"action": action, "resource_type": resource_type, "resource_id": str(resource_id),
+             "payload": payload}
+        )  # fmt: skip
+
+    # -- writing ---------------------------------------------------------------------------
+
+    async def write_pending(self) -> None:
+        """Write the sales, refunds and receipts made so far (before a read that must see
+        them: a shift's facts at its close). Audit entries and print jobs wait for `flush`."""
+        await self.repository.write_sales(list(self._sales.values()))
+        await self.repository.insert_refunds(self._refunds, self._refund_tenders)
+        await self.repository.insert_receipts(self._receipts)
+        self._refunds, self._refund_tenders, self._receipts = [], [], []
+
+    async def flush(self) -> None:
+        """Write everything changed or made, a statement per table, then the audit entries."""
+        await self.write_pending()
+        actor = Actor.of(self.principal)
+        if self._print_jobs:
+            await self.print_queue.enqueue_all(self._print_jobs, actor=actor, audited=True)
+            self._print_jobs = []
+        for entry in self._audit:
+            await self.audit_log.append(actor=actor, **entry)
+        self._audit = []
