@@ -36,13 +36,17 @@ format: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
-## Order writes (gateway vs direct vs raw asyncpg), audit append cost, close-to-printed receipt
-## latency through the Bridge agent; writes bench/results/.
+## Order writes (gateway vs direct vs raw asyncpg, one business vs 100), audit append cost,
+## close-to-printed receipt latency through the Bridge agent, offline sync, reports; writes
+## bench/results/. The order benches also count statements and profile (py-spy), and keep each
+## run under a label (LABEL, default after) beside the others; the "before" run measures another
+## checkout: python -m bench.orders --profile --code <checkout> --label before (same for sync).
+BENCH_RUN := --profile $(if $(LABEL),--label $(LABEL))
 bench: $(VENV)/.installed
-	$(BIN)/python -m bench.orders
+	$(BIN)/python -m bench.orders $(BENCH_RUN)
 	$(BIN)/python -m bench.audit
 	$(BIN)/python -m bench.printing
-	$(BIN)/python -m bench.sync
+	$(BIN)/python -m bench.sync $(BENCH_RUN)
 	$(BIN)/python -m bench.reports
 
 ## Regenerate docs/rbac.md from libs/rbac (a test fails when it is stale).

@@ -14,9 +14,20 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
+
+from bench.cpu import per_unit_ms
 
 Operation = Callable[[int], Awaitable[str | None]]
+
+
+class Instrument(Protocol):
+    """Watches the measured part of a scenario only (CPU meters, counters, profilers): begun
+    after the warm-up, ended when the last measured operation has been answered."""
+
+    async def begin(self) -> None: ...
+
+    async def end(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -37,6 +48,8 @@ class Measurement:
     warmup_errors: int = 0
     latencies_ms: list[float] = field(default_factory=list, repr=False)
     error_kinds: Counter[str] = field(default_factory=Counter)
+    # CPU seconds each process used during the measured part (bench/cpu.py), where metered.
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def throughput_per_second(self) -> float:
@@ -50,6 +63,7 @@ class Measurement:
         return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[percent - 1]
 
     def as_dict(self) -> dict[str, Any]:
+        succeeded = self.requests - self.errors
         return {
             "name": self.name,
             "requests": self.requests,
@@ -63,6 +77,14 @@ class Measurement:
                 for p in (50, 95, 99)
             },
             "error_kinds": dict(self.error_kinds.most_common(5)),
+            **(
+                {
+                    "cpu_seconds": {k: round(v, 3) for k, v in self.cpu_seconds.items()},
+                    "cpu_ms_per_request": per_unit_ms(self.cpu_seconds, succeeded),
+                }
+                if self.cpu_seconds
+                else {}
+            ),
         }
 
 
@@ -96,7 +118,13 @@ async def _drive(
     into.aborted = into.aborted or into.requests < count
 
 
-async def measure(name: str, operation: Operation, settings: LoadSettings) -> Measurement:
+async def measure(
+    name: str,
+    operation: Operation,
+    settings: LoadSettings,
+    *,
+    instruments: tuple[Instrument, ...] = (),
+) -> Measurement:
     """Warm up (connections, JWKS caches, prepared statements), then measure."""
     warmup = Measurement(f"{name} (warm-up)")
     await _drive(
@@ -107,6 +135,8 @@ async def measure(name: str, operation: Operation, settings: LoadSettings) -> Me
         into=warmup,
     )
     measured = Measurement(name)
+    for instrument in instruments:
+        await instrument.begin()
     # Numbering continues after the warm-up so round-robin and keys never repeat.
     await _drive(
         lambda number: operation(settings.warmup + number),
@@ -115,6 +145,8 @@ async def measure(name: str, operation: Operation, settings: LoadSettings) -> Me
         time_limit=settings.time_limit_seconds,
         into=measured,
     )
+    for instrument in reversed(instruments):
+        await instrument.end()
     measured.warmup_errors = warmup.errors
     measured.error_kinds.update({f"warm-up: {k}": n for k, n in warmup.error_kinds.items()})
     return measured

@@ -2,6 +2,7 @@
 without a network, through the gateway, as a deployment runs it (`make bench`).
 
     .venv/bin/python -m bench.sync [--quick] [--tills N] [--sales N] [--profile]
+        [--label NAME] [--code CHECKOUT]
 
 The platform runs as bench/orders.py runs it (its own database `halopos_bench_sync`; identity,
 orders and gateway as separate uvicorn processes on ports 18000-18002). Each scenario gets a
@@ -27,16 +28,19 @@ operation applied, one closed order and one offline receipt per sale, each regis
 receipts numbered 1..N without a gap, the server's totals equal to the tills', every shift
 closed with its count matching, and no sync flags. A scenario that fails any of it fails the
 run. Where the time went: CPU seconds of each process and of the Postgres backends of this
-database during each scenario (/proc), and what those backends were doing (pg_stat_activity
-sampled every 50 ms: running a statement, waiting for a lock, or idle in their transaction
-while the service works).
+database during each scenario (bench/cpu.py, the same meter as bench/orders.py), and what
+those backends were doing (pg_stat_activity sampled every 50 ms: running a statement, waiting
+for a lock, or idle in their transaction while the service works).
 
-`--profile` runs the orders service under a statistical CPU profiler and a statement timer
-(serve_sampled below: py-spy is not installed, cProfile misattributes asyncio code and
-pg_stat_statements is not loaded in the embedded server) and prints, per scenario, where its
-CPU went and which statements it sent and awaited, instead of writing results.
+Then, each on a fresh venue of its own, the headline scenario again as passes whose wall time
+is not reported: a counting pass with a statement-counting proxy between the services and
+Postgres (bench/statements.py: statements per offline operation, by process and kind), and
+with `--profile` a profiled pass with py-spy on the gateway and the orders service
+(bench/profiling.py). Their books are checked too.
 
-Writes bench/results/sync.json and sync.md; exits 1 if any upload or check failed.
+Writes bench/results/sync.json and sync.md under `--label` (default "after"), beside the other
+labels' runs; `--code /work/baseline --label before` measures another checkout's servers
+(bench/checkout.py). Exits 1 if any upload or check failed.
 """
 
 from __future__ import annotations
@@ -47,14 +51,12 @@ import contextlib
 import json
 import os
 import random
-import signal
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -65,24 +67,50 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import httpx
 
-from bench.load import Measurement
+from bench.checkout import CODE_ENV, rerun_with_code, strip_code
+from bench.cpu import (
+    LOAD_GENERATOR,
+    MAINTENANCE_DATABASE,
+    POSTGRES,
+    CpuMeter,
+    bench_connection,
+    per_unit_ms,
+)
+from bench.load import Instrument, Measurement
 from bench.orders import (
     CURRENCY,
     DPOP_ALGORITHM,
     GATEWAY_PORT,
+    PROCESS_OF_LOGIN,
     PUBLIC_URL,
     TAX_CODE,
     Platform,
-    _listening,
     environment,
     provision_tenants,
+    proxied,
     service_port,
     write_secret,
 )
-from bench.report import RESULTS, machine_info, postgres_version, write_result
+from bench.profiling import ESCAPED_PIPE, Profiler
+from bench.report import (
+    AFTER,
+    BEFORE,
+    RESULTS,
+    cpu_table,
+    machine_info,
+    merge_run,
+    number,
+    postgres_version,
+    profile_section,
+    ratio,
+    runs_table,
+    statements_section,
+    write_runs,
+)
+from bench.statements import PostgresCounters, StatementCount, StatementTap
 from clients.dpop import DeviceKey
 from clients.session import DPoPAuth
-from deploy.platform import prepare_database, uvicorn_command, wait_healthy
+from deploy.platform import prepare_database
 from deploy.state import REPO
 from libs.config import platform_settings
 from libs.rbac.matrix import Role
@@ -282,8 +310,10 @@ def till_log(till: SyncTill, menu: Sequence[MenuItem], *, sales: int, start: dat
             record("payment", {**payment, "tender": "cash", "tendered_minor": tendered})
             log.cash_minor += total
         else:
+            # The terminal's evidence of a card it approved offline (store and forward).
             card = {"scheme": "visa", "last4": f"{rng.randint(0, 9999):04d}",
-                    "auth_code": f"A{rng.randint(0, 99999):05d}"}  # fmt: skip
+                    "auth_code": f"A{rng.randint(0, 99999):05d}", "terminal_id": "T-1",
+                    "authorised_at": (start + STEP * len(log.operations)).isoformat()}  # fmt: skip
             record("payment", {**payment, "tender": "card", "amount_minor": total, "card": card})
             log.card_minor += total
         record(
@@ -317,8 +347,6 @@ class Scenario:
     till_seconds: list[float] = field(default_factory=list)
     cpu_seconds: dict[str, float] = field(default_factory=dict)
     backend_seconds: dict[str, float] = field(default_factory=dict)
-    # --profile: the orders service's CPU samples and statements while this scenario ran.
-    profile: Profile | None = field(default=None, repr=False)
     checks: dict[str, Any] = field(default_factory=dict)
     check_failures: list[str] = field(default_factory=list)
 
@@ -347,6 +375,7 @@ class Scenario:
         latencies = self.batches.latencies_ms
         return {
             "name": self.name,
+            "measured": self.measured,
             "path": self.path,
             "tills": self.tills,
             "sales_per_till": self.sales,
@@ -366,6 +395,7 @@ class Scenario:
             },
             "till_seconds": [round(seconds, 3) for seconds in self.till_seconds],
             "cpu_seconds": {name: round(value, 2) for name, value in self.cpu_seconds.items()},
+            "cpu_ms_per_operation": per_unit_ms(self.cpu_seconds, self.operations),
             # The largest dozen: the rest are single samples of one statement or another.
             "postgres_backend_seconds_sampled": dict(list(self.backend_seconds.items())[:12]),
             "checks": self.checks,
@@ -419,20 +449,7 @@ async def upload_log(
     return time.perf_counter() - started
 
 
-# -- where the time went: CPU seconds per process ------------------------------------------------
-
-_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
-def _cpu(pid: int) -> float | None:
-    """User + system CPU seconds of a process so far (Linux /proc); None where unreadable."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    # After the command name: state is field 3, utime 14 and stime 15 (1-based, proc(5)).
-    return (int(fields[11]) + int(fields[12])) / _TICKS
-
+# -- where the time went: what the Postgres backends were doing ----------------------------
 
 # Backends of this database in a transaction, and what each is doing: running a statement,
 # waiting (for a lock, for I/O), or idle in its transaction while the service works in Python
@@ -442,13 +459,14 @@ _ACTIVITY = """
            left(btrim(regexp_replace(query, '\\s+', ' ', 'g')), 70) AS query
     FROM pg_stat_activity
     WHERE datname = $1 AND pid <> pg_backend_pid() AND state <> 'idle'
+      AND application_name <> 'halopos-bench'
 """
 SAMPLE_INTERVAL = 0.05
 
 
 class WaitSampler:
-    """pg_stat_activity every 50 ms while a scenario runs (pg_stat_statements is not loaded in
-    the embedded server): backend-seconds per state, wait and statement."""
+    """pg_stat_activity every 50 ms while a scenario runs: backend-seconds per state, wait and
+    statement."""
 
     def __init__(self, admin_url: str) -> None:
         self._admin_url = admin_url
@@ -468,7 +486,8 @@ class WaitSampler:
             await asyncio.sleep(SAMPLE_INTERVAL)
 
     async def start(self) -> None:
-        connection = await asyncpg.connect(self._admin_url)
+        # Not in the bench's database: its polling must not count among its transactions.
+        connection = await bench_connection(self._admin_url, database=MAINTENANCE_DATABASE)
 
         async def sample() -> None:
             try:
@@ -486,50 +505,6 @@ class WaitSampler:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         return {key: round(count * SAMPLE_INTERVAL, 2) for key, count in self.samples.most_common()}
-
-
-class CpuMeter:
-    """CPU seconds of the bench's processes and of the Postgres backends serving this
-    database, between `start` and `stop`."""
-
-    def __init__(self, pids: dict[str, int], admin_url: str) -> None:
-        self._pids = pids
-        self._admin_url = admin_url
-        self._before: dict[str, float] = {}
-        self._backends: dict[int, float] = {}
-
-    async def _backend_pids(self) -> list[int]:
-        connection = await asyncpg.connect(self._admin_url)
-        try:
-            rows = await connection.fetch(
-                "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
-                DATABASE,
-            )
-        finally:
-            await connection.close()
-        return [row["pid"] for row in rows]
-
-    def _processes(self) -> dict[str, float]:
-        seconds = {name: _cpu(pid) for name, pid in self._pids.items()}
-        seconds["bench (till simulator)"] = time.process_time()
-        return {name: value for name, value in seconds.items() if value is not None}
-
-    async def start(self) -> None:
-        self._backends = {
-            pid: cpu for pid in await self._backend_pids() if (cpu := _cpu(pid)) is not None
-        }
-        self._before = self._processes()
-
-    async def stop(self) -> dict[str, float]:
-        after = self._processes()
-        used = {name: after[name] - before for name, before in self._before.items()}
-        # Backends opened during the run count from their start.
-        backends = 0.0
-        for pid in await self._backend_pids():
-            if (cpu := _cpu(pid)) is not None:
-                backends += cpu - self._backends.get(pid, 0.0)
-        used["postgres backends"] = backends
-        return used
 
 
 # -- checking the books ----------------------------------------------------------------------
@@ -615,282 +590,30 @@ async def check_books(
     scenario.check_failures = failures
 
 
-# -- where the orders service spends its CPU: a statistical profiler ------------------------
-#
-# py-spy is not installed, and cProfile misleads on asyncio code (a coroutine's suspensions are
-# charged to frames that merely await, and imports dominate a short run); a sampler thread
-# only gets the GIL when the event loop lets go of it, so it sees the loop idle. So the
-# service runs with a CPU-time timer (ITIMER_PROF): every few milliseconds of CPU the process
-# uses, the main thread records the stack it was running. A sample whose innermost Python
-# frame is asyncio's runner is work in C under the loop (uvloop, asyncpg's and httptools'
-# protocol parsing, the kernel's socket calls).
-
-SAMPLES_ENV = "HALOPOS_BENCH_STACK_SAMPLES"
-STACK_INTERVAL = 0.002
-Frame = tuple[str, int, str]
-
-
-def serve_sampled() -> None:
-    """`python -c 'from bench.sync import serve_sampled; serve_sampled()' <uvicorn args>`:
-    uvicorn, with the profiler. Each SIGUSR1 switches sampling on, or off and writes the stacks
-    sampled since it was switched on to $HALOPOS_BENCH_STACK_SAMPLES (JSON)."""
-    from types import FrameType
-
-    import uvicorn
-
-    out = Path(os.environ[SAMPLES_ENV])
-    stacks: Counter[tuple[Frame, ...]] = Counter()
-    statements: dict[str, list[float]] = {}
-    sampling = False
-
-    def sample(signum: int, frame: FrameType | None) -> None:
-        stack: list[Frame] = []
-        while frame is not None:
-            stack.append((frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name))
-            frame = frame.f_back
-        stacks[tuple(stack)] += 1
-
-    def switch(signum: int, frame: object) -> None:
-        nonlocal sampling
-        sampling = not sampling
-        if sampling:
-            stacks.clear()
-            statements.clear()
-            signal.setitimer(signal.ITIMER_PROF, STACK_INTERVAL, STACK_INTERVAL)
-            return
-        signal.setitimer(signal.ITIMER_PROF, 0)
-        taken = {
-            "stacks": [[count, [list(f) for f in stack]] for stack, count in stacks.items()],
-            "statements": statements,
-        }
-        temporary = out.with_name(out.name + ".tmp")
-        temporary.write_text(json.dumps(taken))
-        temporary.replace(out)
-
-    signal.signal(signal.SIGPROF, sample)
-    signal.signal(signal.SIGUSR1, switch)
-    _time_statements(statements, lambda: sampling)
-    uvicorn.main.main(args=sys.argv[1:], prog_name="uvicorn")
-
-
-def _time_statements(into: dict[str, list[float]], on: Callable[[], bool]) -> None:
-    """Counts every statement the process sends through asyncpg (SQLAlchemy's and the raw
-    driver's alike) and the time its caller awaited it (the round trip, lock waits included),
-    by statement: wrappers around asyncpg's three ways in, this process only."""
-    from asyncpg.connection import Connection
-    from asyncpg.prepared_stmt import PreparedStatement
-
-    def record(query: str, seconds: float) -> None:
-        key = " ".join(query.split())[:90]
-        counted = into.setdefault(key, [0, 0.0])
-        counted[0] += 1
-        counted[1] += seconds
-
-    do_execute = Connection._do_execute
-    prepared_execute = PreparedStatement._PreparedStatement__do_execute
-    simple_execute = Connection.execute
-
-    async def timed_do_execute(self: Any, query: str, *args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return await do_execute(self, query, *args, **kwargs)
-        finally:
-            if on():
-                record(query, time.perf_counter() - started)
-
-    async def timed_prepared(self: Any, executor: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return await prepared_execute(self, executor)
-        finally:
-            if on():
-                record(self._query, time.perf_counter() - started)
-
-    async def timed_simple(self: Any, query: str, *args: Any, **kwargs: Any) -> Any:
-        if args:  # goes on to _do_execute, timed there
-            return await simple_execute(self, query, *args, **kwargs)
-        started = time.perf_counter()
-        try:
-            return await simple_execute(self, query, *args, **kwargs)
-        finally:
-            if on():
-                record(query, time.perf_counter() - started)
-
-    Connection._do_execute = timed_do_execute
-    PreparedStatement._PreparedStatement__do_execute = timed_prepared
-    Connection.execute = timed_simple
-
-
-@dataclass
-class Profile:
-    """What serve_sampled took while switched on: CPU samples, and statements (count,
-    seconds awaited) by text."""
-
-    stacks: list[tuple[int, list[Frame]]] = field(default_factory=list)
-    statements: dict[str, tuple[int, float]] = field(default_factory=dict)
-
-
-class StackSampler:
-    """The bench's side of serve_sampled: switch on, switch off, read what was sampled."""
-
-    def __init__(self, pid: int, samples: Path) -> None:
-        self._pid = pid
-        self._samples = samples
-
-    def start(self) -> None:
-        self._samples.unlink(missing_ok=True)
-        os.kill(self._pid, signal.SIGUSR1)
-
-    async def stop(self) -> Profile:
-        os.kill(self._pid, signal.SIGUSR1)
-        # Written by the other process: polled, for up to 30 s.
-        for _ in range(600):
-            if self._samples.exists():
-                break
-            await asyncio.sleep(0.05)
-        else:
-            raise TimeoutError(f"the orders service wrote no stack samples to {self._samples}")
-        taken = json.loads(self._samples.read_text())
-        return Profile(
-            stacks=[
-                (count, [(file, line, name) for file, line, name in stack])
-                for count, stack in taken["stacks"]
-            ],
-            statements={
-                key: (int(n), seconds) for key, (n, seconds) in taken["statements"].items()
-            },
-        )
-
-
-def _ours(frame: Frame) -> bool:
-    file = frame[0]
-    return file.startswith(str(REPO)) and "/.venv/" not in file and "/bench/" not in file
-
-
-def _where(frame: Frame) -> str:
-    file, line, name = frame
-    path = Path(file)
-    shown = str(path.relative_to(REPO)) if path.is_relative_to(REPO) else path.name
-    return f"{shown}:{line} ({name})"
-
-
-def _package(frame: Frame) -> str:
-    file = frame[0]
-    if "/bench/" in file:
-        return "bench (the profiler's statement timer)"
-    if "site-packages/" in file:
-        return file.split("site-packages/", 1)[1].split("/", 1)[0]
-    if _ours(frame):
-        return str(Path(file).relative_to(REPO).parent)
-    return "stdlib: " + Path(file).stem
-
-
-def stack_report(samples: Sequence[tuple[int, Sequence[Frame]]], top: int = 25) -> str:
-    """Where the service's CPU went: under the event loop in C, or in which code."""
-    total = sum(count for count, _ in samples)
-    if not total:
-        return "no samples"
-    loop: Counter[str] = Counter()
-    own_line: Counter[str] = Counter()
-    own_function: Counter[str] = Counter()
-    package: Counter[str] = Counter()
-    function: Counter[str] = Counter()
-    for count, stack in samples:
-        innermost = stack[0]
-        if Path(innermost[0]).name in ("runners.py", "selectors.py", "base_events.py"):
-            # No Python frame of a task: C code under the loop (uvloop's I/O, asyncpg's and
-            # httptools' protocol parsing, system calls).
-            loop[innermost[2]] += count
-            continue
-        package[_package(innermost)] += count
-        function[f"{_package(innermost)}: {Path(innermost[0]).name}:{innermost[2]}"] += count
-        ours = [f for f in stack if _ours(f)]
-        own_line[
-            _where(ours[0])
-            if ours
-            else "(none of services/ or libs/ on the stack: SQLAlchemy in its greenlet, mostly)"
-        ] += count
-        for name in {f"{Path(f[0]).relative_to(REPO)}:{f[2]}" for f in ours}:
-            own_function[name] += count
-
-    def table(title: str, counter: Counter[str]) -> list[str]:
-        lines = [f"\n{title}", f"  {'share':>6}  {'s':>6}  where"]
-        for key, count in counter.most_common(top):
-            lines.append(f"  {count / total:6.1%}  {count * STACK_INTERVAL:6.2f}  {key}")
-        return lines
-
-    in_loop = sum(loop.values())
-    lines = [
-        f"{total:,} samples, one per {STACK_INTERVAL * 1000:.0f} ms of CPU "
-        f"(~{total * STACK_INTERVAL:.1f} CPU s): under the event loop in C "
-        f"{in_loop / total:.1%}, Python frames of tasks {1 - in_loop / total:.1%}",
-        *table("Running, by innermost line of services/ or libs/ on the stack:", own_line),
-        *table("Running, by function of services/ or libs/ anywhere on the stack:", own_function),
-        *table("Running, by package of the innermost frame:", package),
-        *table("Running, by innermost function:", function),
-    ]
-    return "\n".join(lines)
-
-
-def statement_report(statements: dict[str, tuple[int, float]], operations: int) -> str:
-    count = sum(n for n, _ in statements.values())
-    awaited = sum(seconds for _, seconds in statements.values())
-    lines = [
-        f"\nStatements sent through asyncpg: {count:,} ({count / operations:.1f} per "
-        f"operation), {awaited:.2f} s awaited in all (round trips and lock waits, summed "
-        "over concurrent requests)",
-        f"  {'count':>6}  {'per op':>6}  {'s':>7}  {'ms each':>7}  statement",
-    ]
-    for order in ("seconds", "count"):
-        lines.append(f"  -- by {order}:")
-        ranked = sorted(
-            statements.items(), key=lambda item: -item[1][1 if order == "seconds" else 0]
-        )
-        for key, (n, seconds) in ranked[:20]:
-            lines.append(
-                f"  {n:6,}  {n / operations:6.2f}  {seconds:7.2f}  {seconds / n * 1000:7.2f}  {key}"
-            )
-    return "\n".join(lines)
-
-
 # -- running -----------------------------------------------------------------------------------
 
 
-class SyncPlatform(Platform):
-    """bench/orders.py's processes, and their process ids for the CPU meter; the orders
-    service can run under cProfile."""
+@dataclass(frozen=True)
+class Setting:
+    """What every scenario of a run shares: the service logins, the key tokens are signed
+    with, and the admin connection the instruments read Postgres through."""
 
-    def __enter__(self) -> SyncPlatform:
-        return self
-
-    def pids(self) -> dict[str, int]:
-        return {name: process.pid for name, process in self._processes.items()}
-
-    def start_sampled(self, name: str, target: str, port: int, samples: Path) -> StackSampler:
-        """The service under a stack sampler (serve_sampled), which bench/sync.py switches
-        on and off around each measured scenario."""
-        if _listening(port):
-            raise RuntimeError(f"port {port} is in use (another bench running?)")
-        command = uvicorn_command(target, port)
-        command[1:3] = ["-c", "from bench.sync import serve_sampled; serve_sampled()"]
-        process = subprocess.Popen(
-            command, env={**self._environment, SAMPLES_ENV: str(samples)}, cwd=REPO
-        )
-        self._processes[name] = process
-        wait_healthy(f"http://127.0.0.1:{port}/healthz", process)
-        return StackSampler(process.pid, samples)
+    service_urls: dict[str, str]
+    signing_key: SigningKey
+    admin_url: str
 
 
 async def run_scenario(
     scenario: Scenario,
-    service_urls: dict[str, str],
-    signing_key: SigningKey,
-    meter: CpuMeter,
-    sampler: WaitSampler,
-    stacks: StackSampler | None = None,
+    setting: Setting,
+    pids: Mapping[str, int],
+    instruments: tuple[Instrument, ...] = (),
 ) -> Scenario:
-    venue = await open_venue(service_urls, scenario.tills)
-    auths = [till_auth(signing_key, venue, till) for till in venue.tills]
+    """A fresh venue, its tills registered, their logs uploaded at once (timed, metered and
+    watched by `instruments`), then its books checked."""
+    urls = setting.service_urls
+    venue = await open_venue(urls, scenario.tills)
+    auths = [till_auth(setting.signing_key, venue, till) for till in venue.tills]
     await register_tills(auths)
     rng = random.Random(SEED)
     start = datetime.now(UTC) - LOG_STARTS_AGO
@@ -900,10 +623,12 @@ async def run_scenario(
     base_url = PUBLIC_URL if scenario.path == GATEWAY else (
         f"http://127.0.0.1:{service_port('orders')}"
     )  # fmt: skip
-    await meter.start()
+    meter = CpuMeter(setting.admin_url, DATABASE, pids)
+    sampler = WaitSampler(setting.admin_url)
+    for instrument in instruments:
+        await instrument.begin()
+    await meter.begin()
     await sampler.start()
-    if stacks is not None and scenario.measured:
-        stacks.start()
     started = time.perf_counter()
     scenario.till_seconds = list(
         await asyncio.gather(
@@ -915,10 +640,11 @@ async def run_scenario(
     )
     scenario.batches.elapsed_seconds = time.perf_counter() - started
     scenario.backend_seconds = await sampler.stop()
-    if stacks is not None and scenario.measured:
-        scenario.profile = await stacks.stop()
-    scenario.cpu_seconds = await meter.stop()
-    await check_books(service_urls["orders"], venue, scenario, logs)
+    await meter.end()
+    scenario.cpu_seconds = meter.used
+    for instrument in reversed(instruments):
+        await instrument.end()
+    await check_books(urls["orders"], venue, scenario, logs)
     _progress(scenario)
     return scenario
 
@@ -948,167 +674,89 @@ def scenarios(tills: int, sales: int) -> list[Scenario]:
     ]
 
 
-@dataclass
-class SyncReport:
-    machine: dict[str, Any]
-    parameters: dict[str, Any]
-    scenarios: Sequence[Scenario]
-
-    @property
-    def measured(self) -> list[Scenario]:
-        return [scenario for scenario in self.scenarios if scenario.measured]
-
-    @property
-    def failed(self) -> list[Scenario]:
-        return [scenario for scenario in self.scenarios if scenario.failed]
-
-    @property
-    def headline(self) -> Scenario:
-        return self.measured[0]
-
-    def gateway_over_direct(self) -> float | None:
-        if len(self.measured) < 2:
-            return None
-        gateway, direct = self.measured[0], self.measured[1]
-        return gateway.wall_seconds / direct.wall_seconds if direct.wall_seconds else None
-
-    def as_json(self) -> dict[str, Any]:
-        ratio = self.gateway_over_direct()
-        return {
-            "machine": self.machine,
-            "parameters": self.parameters,
-            "command": COMMAND,
-            "goal_seconds": GOAL_SECONDS,
-            "goal_met": not self.headline.failed and self.headline.wall_seconds <= GOAL_SECONDS,
-            "gateway_wall_over_direct": None if ratio is None else round(ratio, 3),
-            "scenarios": [scenario.as_dict() for scenario in self.scenarios],
-        }
-
-    def markdown(self) -> str:
-        def number(value: float | None, digits: int = 1) -> str:
-            return "n/a" if value is None else f"{value:,.{digits}f}"
-
-        rows = [
-            "| scenario | operations | orders | batches | errors | wall s | ops/s | orders/s "
-            "| batch p50 ms | p90 ms | max ms | books |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
-        ]
-        for s in self.measured:
-            m = s.batches
-            errors = f"**{m.errors}**" if m.errors else "0"
-            rows.append(
-                f"| {s.name} | {s.operations:,} | {s.orders:,} | {len(m.latencies_ms)} "
-                f"| {errors} | {s.wall_seconds:.2f} | {number(s.per_second(s.operations), 0)} "
-                f"| {number(s.per_second(s.orders), 0)} | {number(m.percentile_ms(50), 0)} "
-                f"| {number(m.percentile_ms(90), 0)} "
-                f"| {number(max(m.latencies_ms, default=None), 0)} "
-                f"| {'**failed**' if s.check_failures else 'ok'} |"
-            )
-        names = sorted({name for s in self.measured for name in s.cpu_seconds})
-        cpu_rows = [
-            "| scenario | wall s | " + " | ".join(names) + " |",
-            "| --- | ---: | " + " | ".join("---:" for _ in names) + " |",
-        ]
-        for s in self.measured:
-            cpu_rows.append(
-                f"| {s.name} | {s.wall_seconds:.2f} | "
-                + " | ".join(number(s.cpu_seconds.get(name), 2) for name in names)
-                + " |"
-            )
-        headline, machine, p = self.headline, self.machine, self.parameters
-        met = not headline.failed and headline.wall_seconds <= GOAL_SECONDS
-        lines = [
-            "# Offline sync: a venue's tills uploading their day",
-            "",
-            f"{machine['date']}, commit {machine['git_commit'] or 'unknown'}, "
-            f"{machine['nproc']} CPUs, Python {machine['python']}, "
-            f"Postgres {machine['postgres']}.",
-            f"Each till's log: open shift, {p['sales_per_till']} sales (order.create with 2-3 "
-            "lines, a cash or card payment, order.close with the till's offline receipt "
-            "number), close shift; uploaded in batches (the next sent when the last is "
-            "answered), a fresh DPoP proof per request. Each scenario on its own fresh venue.",
-            "",
-            f"**{headline.orders:,} orders from {headline.tills} tills: "
-            f"{headline.wall_seconds:.2f} s** (goal ≤ {GOAL_SECONDS:g} s: "
-            f"{'met' if met else '**missed**'}).",
-            "",
-            *rows,
-            "",
-            f"Gateway ÷ direct (wall time, {headline.tills} tills): "
-            f"{number(self.gateway_over_direct(), 2)}.",
-            "Books checked after each scenario under the orders service's login: every "
-            "operation applied, one closed order, one payment and one offline receipt per sale, "
-            "each register's receipts numbered 1..N without a gap, server totals equal to the "
-            "tills', every shift closed with its count matching, no sync flags.",
-            "",
-            "CPU seconds used during each scenario (user + system, from /proc): the uvicorn "
-            "processes, the Postgres backends of this database, and this process (the tills).",
-            "",
-            *cpu_rows,
-            "",
-            f"What the Postgres backends of this database were doing, sampled every "
-            f"{SAMPLE_INTERVAL * 1000:.0f} ms from pg_stat_activity (backend-seconds; the "
-            "largest six per scenario):",
-            "",
-            "| scenario | backend activity | backend-s |",
-            "| --- | --- | ---: |",
-            *(
-                f"| {s.name} | {activity.replace('|', '/')} | {seconds:.2f} |"
-                for s in self.measured
-                for activity, seconds in list(s.backend_seconds.items())[:6]
-            ),
-            "",
-        ]
-        for s in self.failed:
-            kinds = "; ".join(f"{k} ×{n}" for k, n in s.batches.error_kinds.most_common(5))
-            lines.append(
-                f"**{s.name}: {s.batches.errors} batch errors. {kinds} "
-                f"{'; '.join(s.check_failures)}**"
-            )
-        lines += [
-            f"Reproduce: `{COMMAND}` (or `make bench`). Tills, servers and Postgres share the "
-            f"{machine['nproc']}-core machine.",
-            "",
-        ]
-        return "\n".join(lines)
-
-    def write(self) -> None:
-        write_result(RESULTS / "sync.json", json.dumps(self.as_json(), indent=2) + "\n")
-        write_result(RESULTS / "sync.md", self.markdown())
+def _pass(kind: str, headline: Scenario) -> Scenario:
+    """The headline scenario again, on a venue of its own, as an unreported pass."""
+    return Scenario(
+        f"{kind}: {headline.name}", headline.path, headline.tills, headline.sales,
+        headline.batch, measured=False,
+    )  # fmt: skip
 
 
-def run(planned: Sequence[Scenario], *, profile: Path | None = None) -> SyncReport:
+def run(planned: Sequence[Scenario], *, label: str, profile: bool) -> dict[str, Any]:
+    """Every scenario, the counting pass and (with `profile`) the profiled pass: one run's
+    results, as sync.json keeps them under its label."""
+    headline = next(scenario for scenario in planned if scenario.measured)
+    passes: list[Scenario] = []
+    # Passes that could not run (a server that would not start, say): the run fails, but what
+    # was measured is still written.
+    broken: list[str] = []
+    statements: dict[str, Any] | None = None
+    profiled: dict[str, Any] | None = None
     prepared = prepare_database(DATABASE, fresh=True)
     try:
         urls = prepared.service_urls
         with tempfile.TemporaryDirectory(prefix="halopos-bench-") as keys:
             key_file = Path(keys) / "signing.pem"
-            signing_key = SigningKey.load_or_create(key_file)
+            setting = Setting(urls, SigningKey.load_or_create(key_file), prepared.admin_url)
             totp_key_file = write_secret(Path(keys) / "totp.key", os.urandom(32))
-            with SyncPlatform(environment(urls, key_file, totp_key_file)) as platform:
-                stacks = None
+            env = environment(urls, key_file, totp_key_file)
+
+            def start(platform: Platform) -> None:
                 for name in SERVICES:
-                    target, port = f"services.{name}.app:create_app", service_port(name)
-                    if name == "orders" and profile is not None:
-                        stacks = platform.start_sampled(name, target, port, profile)
-                    else:
-                        platform.start(name, target, port)
+                    platform.start(name, f"services.{name}.app:create_app", service_port(name))
                 platform.start("gateway", "gateway.app:create_app", GATEWAY_PORT)
-                meter = CpuMeter(platform.pids(), prepared.admin_url)
+
+            with Platform(env) as platform:
+                start(platform)
                 for scenario in planned:
-                    sampler = WaitSampler(prepared.admin_url)
-                    asyncio.run(run_scenario(scenario, urls, signing_key, meter, sampler, stacks))
+                    asyncio.run(run_scenario(scenario, setting, platform.pids()))
+                if profile:
+                    try:
+                        pids = platform.pids()
+                        profiled_pass = _pass("profiled pass", headline)
+                        with tempfile.TemporaryDirectory(prefix="halopos-bench-profile-") as out:
+                            profiler = Profiler(
+                                {"gateway": pids["gateway"], "orders service": pids["orders"]},
+                                Path(out),
+                            )
+                            asyncio.run(run_scenario(profiled_pass, setting, pids, (profiler,)))
+                        passes.append(profiled_pass)
+                        profiled = {
+                            "scenario": headline.name,
+                            "pass": profiled_pass.as_dict(),
+                            "processes": profiler.profiles,
+                        }
+                    except Exception as error:
+                        # Recorded as a failure of the run; the figures measured still count.
+                        broken.append(f"profiled pass: {type(error).__name__}: {error}"[:300])
+            # The counting pass: the same processes restarted with their logins through the tap.
+            try:
+                with StatementTap(urls["orders"]) as tap, Platform(proxied(env, tap)) as platform:
+                    start(platform)
+                    counting_pass = _pass("counting pass", headline)
+                    count = StatementCount(tap, PostgresCounters(prepared.admin_url, DATABASE))
+                    asyncio.run(run_scenario(counting_pass, setting, platform.pids(), (count,)))
+                    passes.append(counting_pass)
+                    statements = {
+                        "scenario": headline.name,
+                        "pass": counting_pass.as_dict(),
+                        **count.summary(counting_pass.operations, PROCESS_OF_LOGIN),
+                    }
+            except Exception as error:
+                broken.append(f"counting pass: {type(error).__name__}: {error}"[:300])
         postgres = asyncio.run(postgres_version(prepared.admin_url))
     finally:
         if prepared.embedded is not None:
             prepared.embedded.stop()  # only if this run started it
-    first = next(scenario for scenario in planned if scenario.measured)
-    return SyncReport(
-        machine=machine_info(postgres),
-        parameters={
-            "tills": first.tills,
-            "sales_per_till": first.sales,
-            "operations_per_till": 2 + 3 * first.sales,
+    measured = [scenario for scenario in planned if scenario.measured]
+    direct = next((s for s in measured if s.path == DIRECT), None)
+    return {
+        "label": label,
+        "machine": machine_info(postgres),
+        "parameters": {
+            "tills": headline.tills,
+            "sales_per_till": headline.sales,
+            "operations_per_till": 2 + 3 * headline.sales,
             "batch_size": BATCH,
             "largest_batch": LARGEST_BATCH,
             "menu_items": len(MENU),
@@ -1116,11 +764,215 @@ def run(planned: Sequence[Scenario], *, profile: Path | None = None) -> SyncRepo
             "uvicorn_workers_per_process": 1,
             "dpop_proof_per_request": DPOP_ALGORITHM,
         },
-        scenarios=planned,
+        "command": COMMAND,
+        "goal_seconds": GOAL_SECONDS,
+        "goal_met": not headline.failed and headline.wall_seconds <= GOAL_SECONDS,
+        "gateway_wall_over_direct": (
+            None if direct is None else ratio(headline.wall_seconds, direct.wall_seconds)
+        ),
+        "scenarios": [scenario.as_dict() for scenario in planned],
+        "statements": statements,
+        "profile": profiled,
+        "failed": [s.name for s in (*planned, *passes) if s.failed] + broken,
+    }
+
+
+# -- the results file --------------------------------------------------------------------------
+
+
+def _load(parameters: Mapping[str, Any]) -> str:
+    return (
+        f"{parameters['tills']} tills × {parameters['sales_per_till']} sales "
+        f"({parameters['operations_per_till']} operations each), batches of "
+        f"{parameters['batch_size']}"
     )
 
 
+def _measured(run: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [s for s in run["scenarios"] if s.get("measured", True)]
+
+
+def figures(run: Mapping[str, Any]) -> dict[str, str]:
+    """Issue 20's figures for one run, as table cells."""
+    measured = _measured(run)
+    headline = measured[0]
+    direct = next((s for s in measured if s["path"] == DIRECT), None)
+    failed = "; books **failed**" if headline["check_failures"] or headline["errors"] else ""
+    cells = {
+        "offline orders from one business's tills, uploaded through the gateway": (
+            f"**{headline['wall_seconds']:.2f} s** ({headline['orders']:,} orders, "
+            f"{headline['tills']} tills{failed})"
+        ),
+        "the same, straight at the orders service": (
+            "n/a" if direct is None else f"{direct['wall_seconds']:.2f} s"
+        ),
+    }
+    counted = run.get("statements") or {}
+    per_operation = counted.get("per_unit", {})
+    every = per_operation.get("all processes", {})
+    cells["statements per offline operation, all processes (amortised)"] = (
+        f"**{number(every.get('statements'), 2)}** (orders "
+        f"{number(per_operation.get('orders', {}).get('statements', 0.0), 2)}, gateway "
+        f"{number(per_operation.get('gateway', {}).get('statements', 0.0), 2)})"
+        if every
+        else "n/a"
+    )
+    cells["round trips per offline operation"] = number(every.get("round trips"), 2)
+    cells["transactions per operation (COMMITs sent, all processes)"] = number(
+        every.get("commits"), 3
+    )
+    cpu = headline.get("cpu_ms_per_operation", {})
+    cells["CPU ms per operation, headline: gateway / orders / Postgres / tills"] = " / ".join(
+        number(cpu.get(name), 2) for name in ("gateway", "orders", POSTGRES, LOAD_GENERATOR)
+    )
+    return cells
+
+
+GOALS = {
+    "offline orders from one business's tills, uploaded through the gateway": (
+        f"≤ {GOAL_SECONDS:g} s for 1,000"
+    ),
+    "statements per offline operation, all processes (amortised)": "≤ 2",
+}
+
+METHOD = f"""\
+- **Wall time**: from the first batch sent to the last answer of the last till; a till sends
+  its next batch when the answer to its last has arrived. Every operation must come back
+  accepted and applied, and the books must check (above), or the scenario fails.
+- **CPU ms per operation** per process: user + system CPU from /proc/<pid>/stat while the
+  tills upload (bench/cpu.py, the meter bench/orders.py uses), divided by the operations
+  uploaded. Postgres is every client backend connected to `{DATABASE}` (by login in
+  sync.json); "load generator" is this process, the tills.
+- **Statements per offline operation**: a separate counting pass of the headline scenario on a
+  fresh venue, the processes restarted with their database logins pointed at a TCP proxy that
+  reads the PostgreSQL protocol they send (bench/statements.py): each simple Query or
+  extended-protocol Execute is a statement, each Query or Sync a round trip, each Parse a
+  statement prepared; the login tells the processes apart; kinds come from the text (see
+  orders.md). Counted while the tills upload, divided by the operations uploaded (about 3 per
+  order). pg_stat_statements would need a server restart; Postgres's own counters from the same
+  pass (transactions committed, rows written per table) check the proxy's.
+- **Profiles** (`--profile`): another pass of the headline scenario with py-spy attached to
+  the gateway and the orders service (bench/profiling.py), 200 samples/s of their Python
+  stacks while they hold the GIL: own = innermost function, cumulative = anywhere on the stack,
+  libraries and our own code apart (see orders.md).
+- **Before and after**: `{COMMAND} --code <checkout> --label before` runs this bench against
+  another checkout's servers, migrations and provisioning (bench/checkout.py).
+"""
+
+
+def markdown(runs: Mapping[str, Mapping[str, Any]]) -> str:
+    labels = list(runs)
+    cells = {label: figures(run) for label, run in runs.items()}
+    names = list(next(iter(cells.values())))
+    lines = [
+        "# Offline sync: a venue's tills uploading their day",
+        "",
+        *runs_table(runs, _load),
+        "",
+        "Each till's log: open shift, its sales (order.create with 2-3 lines, a cash or card "
+        "payment, order.close with the till's offline receipt number), close shift; uploaded in "
+        "batches (the next sent when the last is answered), a fresh DPoP proof per request. "
+        "Each scenario on its own fresh venue.",
+        "",
+        "## Issue 20's figures",
+        "",
+        f"| figure | {' | '.join(labels)} | goal |",
+        "| --- | " + " | ".join("---:" for _ in labels) + " | --- |",
+        *(
+            f"| {name} | {' | '.join(cells[label].get(name, 'n/a') for label in labels)} "
+            f"| {GOALS.get(name, '')} |"
+            for name in names
+        ),
+        "",
+        "## Scenarios",
+        "",
+        "| scenario | run | operations | orders | batches | errors | wall s | ops/s | orders/s "
+        "| batch p50 ms | p90 ms | max ms | books |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    names_in_order: list[str] = []
+    for run in runs.values():
+        names_in_order += [s["name"] for s in _measured(run) if s["name"] not in names_in_order]
+    for name in names_in_order:
+        for label, run in runs.items():
+            s = next((s for s in _measured(run) if s["name"] == name), None)
+            if s is None:
+                continue
+            errors = f"**{s['errors']}**" if s["errors"] else "0"
+            batch = s["batch_ms"]
+            lines.append(
+                f"| {name} | {label} | {s['operations']:,} | {s['orders']:,} | {s['batches']} "
+                f"| {errors} | {s['wall_seconds']:.2f} | {number(s['operations_per_second'], 0)} "
+                f"| {number(s['orders_per_second'], 0)} | {number(batch['p50'], 0)} "
+                f"| {number(batch['p90'], 0)} | {number(batch['max'], 0)} "
+                f"| {'**failed**' if s['check_failures'] else 'ok'} |"
+            )
+    for label, run in runs.items():
+        lines.append(
+            f"\nGateway ÷ direct (wall time, headline), {label}: "
+            f"{number(run.get('gateway_wall_over_direct'), 2)}."
+        )
+    lines += [
+        "",
+        "Books checked after each scenario under the orders service's login: every "
+        "operation applied, one closed order, one payment and one offline receipt per sale, "
+        "each register's receipts numbered 1..N without a gap, server totals equal to the "
+        "tills', every shift closed with its count matching, no sync flags.",
+        "",
+        "## CPU ms per offline operation, by process",
+        "",
+        *cpu_table(
+            [
+                (name, label, s.get("cpu_ms_per_operation", {}))
+                for name in names_in_order
+                for label, run in runs.items()
+                for s in _measured(run)
+                if s["name"] == name
+            ],
+            "operation",
+        ),
+        "",
+        f"What the Postgres backends of this database were doing, sampled every "
+        f"{SAMPLE_INTERVAL * 1000:.0f} ms from pg_stat_activity (backend-seconds; the largest "
+        "four per scenario):",
+        "",
+        "| scenario | run | backend activity | backend-s |",
+        "| --- | --- | --- | ---: |",
+        *(
+            f"| {name} | {label} | {activity.replace('|', ESCAPED_PIPE)} | {seconds:.2f} |"
+            for name in names_in_order
+            for label, run in runs.items()
+            for s in _measured(run)
+            if s["name"] == name
+            for activity, seconds in list(s["postgres_backend_seconds_sampled"].items())[:4]
+        ),
+        "",
+        "## Statements per offline operation (counting pass: the headline scenario)",
+        "",
+        *statements_section(runs, "operation"),
+        "",
+        "## Where the CPU goes: top costs by profile",
+        "",
+        *profile_section(runs),
+        "",
+        "## How each figure is measured",
+        "",
+        METHOD,
+    ]
+    for label, run in runs.items():
+        for name in run.get("failed", []):
+            lines.append(f"**{label}: {name} failed; see sync.json.**")
+    lines += [
+        "",
+        f"Reproduce: `{COMMAND} [--profile]` (or `make bench`). Tills, servers and Postgres "
+        "share one machine.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(
         prog="python -m bench.sync",
         description=__doc__,
@@ -1131,32 +983,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sales", type=int, help=f"per till (default {SALES_PER_TILL})")
     parser.add_argument(
         "--profile", action="store_true",
-        help="sample the orders service's stacks in each scenario; print them, write nothing",
+        help="add a pass with py-spy on the gateway and the orders service",
     )  # fmt: skip
-    options = parser.parse_args(argv)
+    parser.add_argument("--label", help=f"the run's name in the results file (default {AFTER!r})")
+    parser.add_argument(
+        "--code", type=Path,
+        help=f"run the servers from this checkout (needs --label, e.g. {BEFORE})",
+    )  # fmt: skip
+    options = parser.parse_args(arguments)
+    if options.code is not None:
+        if not options.label:
+            parser.error(f"--code needs --label (for instance --label {BEFORE})")
+        return rerun_with_code(options.code, "bench.sync", strip_code(arguments))
     sales = options.sales or (50 if options.quick else SALES_PER_TILL)
     planned = scenarios(options.tills, sales)
+    label = options.label or AFTER
     print(
         f"bench: {options.tills} tills × {sales} sales ({2 + 3 * sales} operations each), "
-        f"batches of {BATCH}",
+        f"batches of {BATCH}; servers from {os.environ.get(CODE_ENV, REPO)}; recording as "
+        f"{label!r}",
         flush=True,
     )
-    if options.profile:
-        with tempfile.TemporaryDirectory(prefix="halopos-bench-stacks-") as directory:
-            report = run(planned, profile=Path(directory) / "orders-stacks.json")
-        for scenario in report.measured:
-            print(f"\n=== orders service during: {scenario.name} "
-                  f"({scenario.wall_seconds:.2f} s) ===")  # fmt: skip
-            if scenario.profile is not None:
-                print(stack_report(scenario.profile.stacks))
-                print(statement_report(scenario.profile.statements, scenario.operations))
-        return 1 if report.failed else 0
-    report = run(planned)
-    report.write()
-    print(report.markdown())
-    for failed in report.failed:
-        print(f"bench: {failed.name} failed; see bench/results/sync.md", file=sys.stderr)
-    return 1 if report.failed else 0
+    result = run(planned, label=label, profile=options.profile)
+    runs = merge_run(RESULTS / "sync.json", label, result)
+    text = markdown(runs)
+    write_runs("sync", runs, text)
+    print(text)
+    for name in result["failed"]:
+        print(f"bench: {name} failed; see bench/results/sync.md", file=sys.stderr)
+    return 1 if result["failed"] else 0
 
 
 if __name__ == "__main__":

@@ -84,8 +84,8 @@ from deploy import database as db
 from libs.tenancy.database import TenantDatabase
 from services.identity.tenants.service import OPERATOR, create_tenant
 from services.orders import pricing
-from services.orders.orders.repository import tax_json
 from services.orders.provisioning import provision_orders
+from services.orders.sale.rules import tax_json
 from services.orders.shifts.reports import (
     OrderFact,
     PaymentFact,
