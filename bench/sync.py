@@ -115,6 +115,7 @@ from deploy.state import REPO
 from libs.config import platform_settings
 from libs.rbac.matrix import Role
 from services.identity.keys.signing import SigningKey, mint_access_token
+from services.orders.sync.schemas import CardDetails
 
 DATABASE = "halopos_bench_sync"
 COMMAND = ".venv/bin/python -m bench.sync"
@@ -135,6 +136,8 @@ VENUE_ZONE = ZoneInfo("Australia/Sydney")
 STEP = timedelta(seconds=10)
 LOG_STARTS_AGO = timedelta(hours=3)
 SEED = 7
+# What a till reports of an offline card payment, as the orders service under test reads it.
+CARD_FIELDS = frozenset(CardDetails.model_fields)
 GATEWAY: Literal["gateway"] = "gateway"
 DIRECT: Literal["direct"] = "direct"
 
@@ -310,10 +313,13 @@ def till_log(till: SyncTill, menu: Sequence[MenuItem], *, sales: int, start: dat
             record("payment", {**payment, "tender": "cash", "tendered_minor": tendered})
             log.cash_minor += total
         else:
-            # The terminal's evidence of a card it approved offline (store and forward).
-            card = {"scheme": "visa", "last4": f"{rng.randint(0, 9999):04d}",
-                    "auth_code": f"A{rng.randint(0, 99999):05d}", "terminal_id": "T-1",
-                    "authorised_at": (start + STEP * len(log.operations)).isoformat()}  # fmt: skip
+            # The terminal's evidence of a card it approved offline (store and forward), as
+            # far as the API under test takes it (an older checkout, --code, takes less).
+            authorised_at = start + STEP * len(log.operations)
+            evidence = {"scheme": "visa", "last4": f"{rng.randint(0, 9999):04d}",
+                        "auth_code": f"A{rng.randint(0, 99999):05d}", "terminal_id": "T-1",
+                        "authorised_at": authorised_at.isoformat()}  # fmt: skip
+            card = {name: value for name, value in evidence.items() if name in CARD_FIELDS}
             record("payment", {**payment, "tender": "card", "amount_minor": total, "card": card})
             log.card_minor += total
         record(
