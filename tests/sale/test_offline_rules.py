@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
 import pytest
 
+from libs.auth.principal import Principal
 from libs.rbac import Role
+from services.orders.sale.policy import Upload
+from services.orders.sync.apply import PERMISSION, Applier, UploaderRoleRefused
+from services.orders.sync.settings import SyncSettings
 from tests.conftest import Connect, Provision, TokenFactory
 from tests.offline import Log, OfflineTill, add_staff, offline_till, upload
 from tests.tills import as_service
@@ -361,3 +367,23 @@ async def test_the_staff_named_must_work_at_the_tills_venue(
     answer = await upload(orders_client, till, log.operations)
     assert states(answer) == ["rejected"]
     assert problem(answer, 0) == "staff-not-at-this-venue"
+
+
+@pytest.mark.parametrize("kind", sorted(PERMISSION))
+def test_an_uploader_whose_role_may_not_do_it_online_may_not_upload_it(kind: str) -> None:
+    """Every role that may upload (`sync:upload`, checked at the route) may do every kind of
+    operation today, so no request reaches this guard; the applier checks each operation's
+    own permission too, so a matrix that ever separates them cannot open the offline path
+    wider than the online one. An accountant's session at a till, say: refused every kind,
+    before the roster is even read."""
+    principal = Principal(
+        subject="accountant", tenant_id=uuid.uuid4(), role=Role.ACCOUNTANT,
+        location_id=uuid.uuid4(), device_id=uuid.uuid4(),
+    )  # fmt: skip
+    applier = Applier(
+        upload=Upload(principal, datetime.now(UTC), roster={}, offline_card_max_age=timedelta(1)),
+        settings=SyncSettings(), principal=principal,
+    )  # fmt: skip
+    operation = SimpleNamespace(kind=kind, staff_id=uuid.uuid4(), data=None)
+    with pytest.raises(UploaderRoleRefused):
+        applier.policy(operation)
