@@ -80,10 +80,10 @@ from libs.auth.principal import Principal
 from libs.auth.tokens import TokenVerifier
 from libs.config import platform_settings
 from libs.rbac.matrix import Role
+from libs.shifts.reports import shift_report
 from libs.tenancy.database import TenantDatabase
 from services.identity.keys.signing import SigningKey, jwks_document, mint_access_token
 from services.orders import pricing
-from services.orders.shifts.reports import shift_report
 from services.orders.shifts.repository import ShiftRepository
 
 COMMAND = ".venv/bin/python -m bench.reports"

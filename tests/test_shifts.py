@@ -24,12 +24,7 @@ from clients.session import DPoPAuth
 from libs.auth.principal import Principal
 from libs.bridge.settings import PrintSettings
 from libs.rbac import Role
-from libs.tenancy.database import TenantDatabase
-from services.orders.menu.snapshot import SnapshotCache
-from services.orders.sale.policy import OnlinePolicy
-from services.orders.sale.repository import SaleRepository, ShiftRef
-from services.orders.sale.unit_of_work import UnitOfWork
-from services.orders.shifts.reports import (
+from libs.shifts.reports import (
     CashMovementFact,
     OrderFact,
     PaymentFact,
@@ -42,6 +37,11 @@ from services.orders.shifts.reports import (
     shift_report,
     z_report,
 )
+from libs.tenancy.database import TenantDatabase
+from services.orders.menu.snapshot import SnapshotCache
+from services.orders.sale.policy import OnlinePolicy
+from services.orders.sale.repository import SaleRepository, ShiftRef
+from services.orders.sale.unit_of_work import UnitOfWork
 from services.orders.shifts.service import OpenShiftRequired, RegisterRequired
 from tests.conftest import Connect, Provision, TokenFactory
 from tests.tills import as_service, register_device

@@ -21,6 +21,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
+from libs.money import round_half_up
+
 # Basis points in a whole: 10000 bps = 100 %.
 BASIS_POINTS = 10000
 
@@ -81,13 +83,6 @@ class OrderPrice:
     tax_minor: int  # sum of group tax
     tip_minor: int
     total_minor: int  # what the customer owes: sum(group gross) + tip
-
-
-def round_half_up(value: Fraction) -> int:
-    """The nearest whole cent; half a cent goes away from zero (ROUND_HALF_UP)."""
-    magnitude = abs(value)
-    rounded = (2 * magnitude.numerator + magnitude.denominator) // (2 * magnitude.denominator)
-    return -rounded if value < 0 else rounded
 
 
 def price_order(order: OrderInput) -> OrderPrice:

@@ -27,6 +27,14 @@ from libs.auth.overrides import OverrideAction
 from libs.auth.principal import Principal
 from libs.bridge.escpos import KitchenTicket, TicketItem, render_kitchen_ticket, render_receipt
 from libs.bridge.queue import PrintJob
+from libs.shifts.reports import (
+    CashMovementKind,
+    CountAmount,
+    TenderAmounts,
+    ZReport,
+    shift_report,
+    z_report,
+)
 from services.orders import pricing
 from services.orders.concurrency import check_version
 from services.orders.payments.terminal import TerminalOutcome, TerminalResult
@@ -70,14 +78,6 @@ from services.orders.sale.rules import (
     voided_part,
 )
 from services.orders.sale.unit_of_work import UnitOfWork
-from services.orders.shifts.reports import (
-    CashMovementKind,
-    CountAmount,
-    TenderAmounts,
-    ZReport,
-    shift_report,
-    z_report,
-)
 from services.orders.shifts.repository import ShiftRepository
 from services.orders.shifts.schemas import CashMovement, Shift
 from services.orders.shifts.service import (

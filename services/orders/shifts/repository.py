@@ -17,29 +17,20 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.shifts.facts import read_facts
+from libs.shifts.reports import (
+    CashMovementKind,
+    CountAmount,
+    ShiftFacts,
+)
 from services.orders.models import (
     cash_movements,
-    order_lines,
     orders,
     payments,
-    refund_tenders,
-    refunds,
     registers,
     settings,
     shifts,
     z_reports,
-)
-from services.orders.shifts.reports import (
-    CashMovementFact,
-    CashMovementKind,
-    CountAmount,
-    OrderFact,
-    PaymentFact,
-    RefundFact,
-    RefundTenderFact,
-    ShiftFacts,
-    ShiftHeader,
-    TaxGroupFact,
 )
 from services.orders.shifts.schemas import CashMovement, Shift
 
@@ -356,106 +347,6 @@ class ShiftRepository:
     # --- report facts ------------------------------------------------------------------------
 
     async def facts(self, shift: Shift) -> ShiftFacts:
-        """Everything a shift's X or Z report is made of, read in this transaction."""
-        connection = self._connection
-        now, currency = (
-            await connection.execute(
-                sa.select(sa.func.now(), sa.select(settings.c.currency).scalar_subquery())
-            )
-        ).one()
-        order_rows = await connection.execute(
-            sa.select(
-                orders.c.status,
-                orders.c.total_minor,
-                orders.c.subtotal_minor,
-                orders.c.discount_minor,
-                orders.c.service_charge_minor,
-                orders.c.tip_minor,
-                orders.c.tax_minor,
-                orders.c.rounding_minor,
-                orders.c.covers,
-                orders.c.tax,
-            ).where(orders.c.shift_id == shift.id)
-        )
-        voided_lines = await connection.execute(
-            sa.select(order_lines.c.total_minor)
-            .select_from(order_lines.join(orders, orders.c.id == order_lines.c.order_id))
-            .where(
-                orders.c.shift_id == shift.id,
-                orders.c.status != "voided",
-                order_lines.c.status == "voided",
-            )
-        )
-        payment_rows = await connection.execute(
-            sa.select(
-                payments.c.tender, payments.c.status, payments.c.amount_minor,
-                payments.c.card_verification,
-            ).where(payments.c.shift_id == shift.id)
-        )  # fmt: skip
-        refund_rows = await connection.execute(
-            sa.select(refunds.c.amount_minor, refunds.c.tax_minor).where(
-                refunds.c.shift_id == shift.id
-            )
-        )
-        given_back = await connection.execute(
-            sa.select(refund_tenders.c.tender, refund_tenders.c.amount_minor).where(
-                refund_tenders.c.shift_id == shift.id
-            )
-        )
-        movement_rows = await connection.execute(
-            sa.select(
-                cash_movements.c.kind,
-                cash_movements.c.amount_minor,
-                cash_movements.c.reason,
-                cash_movements.c.created_by,
-                cash_movements.c.created_at,
-            )
-            .where(cash_movements.c.shift_id == shift.id)
-            .order_by(cash_movements.c.created_at, cash_movements.c.id)
-        )
-        return ShiftFacts(
-            shift=ShiftHeader(
-                id=shift.id,
-                register_id=shift.register_id,
-                register_number=shift.register_number,
-                location_id=shift.location_id,
-                status=shift.status,
-                opened_by=shift.opened_by,
-                opened_at=shift.opened_at,
-                opening_float_minor=shift.opening_float_minor,
-                currency=currency,
-            ),
-            as_of=now,
-            orders=[
-                OrderFact(
-                    status=row.status,
-                    total_minor=row.total_minor,
-                    subtotal_minor=row.subtotal_minor,
-                    discount_minor=row.discount_minor,
-                    service_charge_minor=row.service_charge_minor,
-                    tip_minor=row.tip_minor,
-                    tax_minor=row.tax_minor,
-                    rounding_minor=row.rounding_minor,
-                    covers=row.covers,
-                    tax=TaxGroupFact.parse(row.tax or ()),
-                )
-                for row in order_rows
-            ],
-            voided_line_amounts=[row.total_minor for row in voided_lines],
-            payments=[
-                PaymentFact(row.tender, row.status, row.amount_minor, row.card_verification)
-                for row in payment_rows
-            ],
-            refunds=[RefundFact(row.amount_minor, row.tax_minor) for row in refund_rows],
-            refund_tenders=[RefundTenderFact(row.tender, row.amount_minor) for row in given_back],
-            cash_movements=[
-                CashMovementFact(
-                    kind=row.kind,
-                    amount_minor=row.amount_minor,
-                    reason=row.reason,
-                    created_by=row.created_by,
-                    created_at=row.created_at,
-                )
-                for row in movement_rows
-            ],
-        )
+        """Everything a shift's X or Z report is made of, read in this transaction (the SQL
+        the reports service reads it with too: libs/shifts/facts.py)."""
+        return await read_facts(self._connection, shift)

@@ -11,13 +11,13 @@ from libs.audit.append import AuditLog
 from libs.auth.dependencies import CurrentPrincipal
 from libs.rbac import Permission
 from libs.rbac.guard import requires
+from libs.shifts.reports import ShiftReport, TenderAmounts, ZReport
 from libs.tenancy import TenantConnection
 from services.orders.concurrency import IfMatch, etag, expected_version
 from services.orders.idempotency import Idempotent
 from services.orders.sale import commands
 from services.orders.sale.online import ApprovedSale, SaleAtTill
 from services.orders.shifts import service
-from services.orders.shifts.reports import ShiftReport, TenderAmounts, ZReport
 from services.orders.shifts.repository import ShiftRepository
 from services.orders.shifts.schemas import (
     CashMovement,

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.orders.shifts.reports import CashMovementKind, ZReport
+from libs.shifts.reports import CashMovementKind, ZReport
 
 # Far above any till's float or count, far below where integer minor units could overflow.
 MAX_CASH_MINOR = 100_000_000_00

@@ -18,7 +18,8 @@ from libs.api.pagination import decode_cursor, encode_cursor
 from libs.api.problems import Conflict, NotFound
 from libs.audit.append import Actor
 from libs.auth.principal import Principal
-from services.orders.shifts.reports import (
+from libs.shifts.facts import ShiftNotFound as ShiftNotFound
+from libs.shifts.reports import (
     ShiftReport,
     ZReport,
     shift_report,
@@ -34,11 +35,6 @@ from services.orders.shifts.schemas import (
 # Conflicting opens are resolved by the database; an attempt that lost to a shift which was
 # closed again before it could be read simply tries again, this many times.
 OPEN_ATTEMPTS = 3
-
-
-class ShiftNotFound(NotFound):
-    code = "shift-not-found"
-    title = "No such shift"
 
 
 class NoOpenShift(NotFound):

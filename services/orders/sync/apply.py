@@ -22,13 +22,13 @@ from uuid import UUID
 from libs.api.problems import PermissionDenied
 from libs.auth.principal import Principal
 from libs.rbac.matrix import Permission, Role, is_allowed
+from libs.shifts.reports import TenderAmounts
 from services.orders.orders.schemas import DiscountIn
 from services.orders.sale import commands
 from services.orders.sale.commands import CardEvidence, Till
 from services.orders.sale.policy import OfflinePolicy, Upload
 from services.orders.sale.rules import RefundAsked
 from services.orders.sale.unit_of_work import UnitOfWork
-from services.orders.shifts.reports import TenderAmounts
 from services.orders.sync.schemas import (
     CashMovementOperation,
     OrderCloseOperation,

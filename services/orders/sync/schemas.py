@@ -15,9 +15,9 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
+from libs.shifts.reports import CashMovementKind
 from services.orders.orders.schemas import MAX_MINOR, DiscountIn, LineIn, ReasonCode, Strict
 from services.orders.refunds.schemas import RefundLineIn, RefundTenderIn
-from services.orders.shifts.reports import CashMovementKind
 
 MAX_BATCH = 500
 ReceiptSequence = Annotated[
