@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
 from typing import Any
 
 import httpx
@@ -41,27 +42,28 @@ class GatedTerminal(SimulatedTerminal):
         self.unreachable = False
 
     async def purchase(self, *, amount_minor: int, currency: str, reference: str) -> TerminalResult:
-        if self.unreachable:
-            raise TerminalUnreachable("no route to the terminal")
-        self.asked.set()
-        await self.release.wait()
-        self.purchases.append(reference)
-        result = await super().purchase(
-            amount_minor=amount_minor, currency=currency, reference=reference
+        answer = partial(
+            super().purchase, amount_minor=amount_minor, currency=currency, reference=reference
         )
-        if self.lose_answer:
-            raise TerminalUnreachable("the answer was lost on the way back")
-        return result
+        return await self._at_counter(self.purchases, reference, answer)
 
     async def refund(self, *, amount_minor: int, currency: str, reference: str) -> TerminalResult:
+        answer = partial(
+            super().refund, amount_minor=amount_minor, currency=currency, reference=reference
+        )
+        return await self._at_counter(self.refunds, reference, answer)
+
+    async def _at_counter(
+        self, done: list[str], reference: str, answer: Callable[[], Awaitable[TerminalResult]]
+    ) -> TerminalResult:
+        """Unreachable, or held until released; then the simulated terminal's answer, which
+        may be lost on the way back."""
         if self.unreachable:
             raise TerminalUnreachable("no route to the terminal")
         self.asked.set()
         await self.release.wait()
-        self.refunds.append(reference)
-        result = await super().refund(
-            amount_minor=amount_minor, currency=currency, reference=reference
-        )
+        done.append(reference)
+        result = await answer()
         if self.lose_answer:
             raise TerminalUnreachable("the answer was lost on the way back")
         return result

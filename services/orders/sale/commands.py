@@ -38,13 +38,11 @@ from libs.shifts.reports import (
 from services.orders import pricing
 from services.orders.concurrency import check_version
 from services.orders.payments.terminal import TerminalOutcome, TerminalResult
-from services.orders.printing.repository import PrintingRepository
 from services.orders.printing.service import (
     PRINTER_ROLES,
     STATIONS,
     order_reference,
     receipt_facts,
-    venue_of,
 )
 from services.orders.receipts.schemas import Receipt
 from services.orders.sale.model import Sale, SaleLine, SalePayment, iso
@@ -574,7 +572,7 @@ async def _tickets(
     if not till.policy.prints or not lines or sale.location_id is None:
         return []
     roles = await _printer_roles(uow, sale)
-    venue = await venue_of(PrintingRepository.from_connection(uow.connection), sale.location_id)
+    venue = await uow.venue(sale.location_id)
     register = await uow.register_number(sale.register_id)
     reference = order_reference(sale.id)
     tickets = []
@@ -958,7 +956,7 @@ def receipt_view(receipt: ReceiptRow) -> Receipt:
 
 async def _print_receipt(uow: UnitOfWork, receipt: ReceiptRow, shift: ShiftRef) -> UUID:
     """Queue a receipt just issued for the receipt printer of its register's venue."""
-    venue = await venue_of(PrintingRepository.from_connection(uow.connection), shift.location_id)
+    venue = await uow.venue(shift.location_id)
     facts = receipt_facts(receipt_view(receipt), register_number=shift.register_number)
     name = f"{'refund receipt' if receipt.kind == 'refund' else 'receipt'} {receipt.number}"
     return uow.queue_print(

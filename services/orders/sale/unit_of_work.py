@@ -21,9 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
+from libs.bridge.escpos import Venue
 from libs.bridge.queue import QUEUED, PrintJob, PrintQueue, queued_payload
 from libs.bridge.settings import PrintSettings
 from services.orders.menu.snapshot import MenuSnapshot, SnapshotCache
+from services.orders.printing.repository import PrintingRepository
+from services.orders.printing.service import venue_of
 from services.orders.sale.model import Sale
 from services.orders.sale.policy import ReceiptNumberTaken, receipt_number
 from services.orders.sale.repository import (
@@ -72,6 +75,7 @@ class UnitOfWork:
         self._missing: set[UUID] = set()
         self._shifts: dict[UUID, ShiftRef | None] = {}
         self._register_numbers: dict[UUID, int | None] = {}
+        self._venues: dict[UUID, Venue] = {}
         self._earlier_refunds: dict[UUID, dict[Decimal, tuple[int, int]]] = {}
         self._sale_receipts: dict[UUID, tuple[UUID, str]] = {}
         self._offline_series: dict[UUID, _OfflineSeries] = {}
@@ -129,6 +133,14 @@ class UnitOfWork:
         if register_id not in self._register_numbers:
             self._register_numbers[register_id] = await self.repository.register_number(register_id)
         return self._register_numbers[register_id]
+
+    async def venue(self, location_id: UUID) -> Venue:
+        """The venue's name and address for the paper, read once per unit of work (a close
+        prints its kitchen tickets and its receipt with the same header)."""
+        if location_id not in self._venues:
+            printing = PrintingRepository.from_connection(self.connection)
+            self._venues[location_id] = await venue_of(printing, location_id)
+        return self._venues[location_id]
 
     def forget_shift(self, shift_id: UUID) -> None:
         """A shift opened or closed by a command: read it again when next asked."""
