@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.auth.dependencies import CurrentPrincipal
@@ -71,9 +70,3 @@ ApprovedSale = Annotated[OnlineSale, Depends(_sale_with_override)]
 def order_answer(sale: Sale) -> tuple[dict[str, Any], dict[str, str]]:
     """The order as the API answers it, and its ETag."""
     return order_json(sale), {"ETag": etag(sale.version)}
-
-
-def json_answer(
-    content: dict[str, Any], *, status_code: int = 200, headers: dict[str, str] | None = None
-) -> JSONResponse:
-    return JSONResponse(content, status_code=status_code, headers=headers)

@@ -238,10 +238,6 @@ OFFLINE_NUMBERS = """
            coalesce(array_agg(sequence) FILTER (WHERE sequence = ANY($2::int8[])), '{}') AS taken
       FROM orders.receipts WHERE register_id = $1 AND series = 'O'
 """
-OFFLINE_NUMBERS_BETWEEN = """
-    SELECT count(*) FROM orders.receipts
-     WHERE register_id = $1 AND series = 'O' AND sequence BETWEEN $2 AND $3
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -576,11 +572,6 @@ class SaleRepository:
         row = await driver.fetchrow(OFFLINE_NUMBERS, register_id, list(sequences))
         assert row is not None
         return row["last"], set(row["taken"])
-
-    async def offline_numbers_between(self, register_id: UUID, first: int, last: int) -> int:
-        driver = await self.driver()
-        count: int = await driver.fetchval(OFFLINE_NUMBERS_BETWEEN, register_id, first, last)
-        return count
 
     # -- writes ---------------------------------------------------------------------------
 

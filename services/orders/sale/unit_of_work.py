@@ -211,11 +211,6 @@ class UnitOfWork:
             raise ReceiptNumberTaken(receipt_sequence=sequence)
         return series.last
 
-    async def offline_numbers_between(self, register_id: UUID, first: int, last: int) -> int:
-        """How many of the register's offline numbers first..last exist (written or not)."""
-        await self.write_pending()
-        return await self.repository.offline_numbers_between(register_id, first, last)
-
     # -- what commands make ----------------------------------------------------------------
 
     def record_receipt(self, receipt: ReceiptRow) -> None:

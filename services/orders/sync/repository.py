@@ -332,18 +332,6 @@ class SyncRepository:
         ).scalar_one()
         return count
 
-    async def offline_number_taken(self, register_id: UUID, sequence: int) -> bool:
-        found = (
-            await self._connection.execute(
-                sa.select(receipts.c.id).where(
-                    receipts.c.register_id == register_id,
-                    receipts.c.series == "O",
-                    receipts.c.sequence == sequence,
-                )
-            )
-        ).first()
-        return found is not None
-
     # -- the roster -----------------------------------------------------------------------
 
     async def roster(self, staff_ids: Collection[UUID]) -> dict[UUID, RosterEntry]:
