@@ -12,6 +12,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from deploy.database import alembic_config, recreate_database, with_database
@@ -65,7 +66,8 @@ async def test_each_migration_applies_over_a_database_with_data(
     """Upgrades run on databases that hold tenants, not only on empty ones: migrate a scratch
     database to each revision in turn, with a tenant in it from the first, and check the
     rows survive with the new columns' defaults (and the downgrades run back)."""
-    scratch = "halopos_test_upgrade"
+    # Named after this run's database, so concurrent runs (each with its own) do not collide.
+    scratch = f"{make_url(database.admin_url).database}_upgrade"
     await recreate_database(database.admin_url, scratch)
     admin_url = with_database(database.admin_url, scratch)
     config = alembic_config(admin_url)
