@@ -85,9 +85,11 @@ def test_identifiers_are_never_mistaken_for_a_card() -> None:
     assert contains_card_number(f'"{luhn_completed("4" + "1" * 14)}"')  # the run on its own
 
 
-def test_a_card_number_glued_to_letters_is_the_documented_miss() -> None:
-    assert not contains_card_number(f"ref{VISA}")
-    assert not contains_card_number(f"{VISA}-abc")
+def test_a_card_number_glued_to_letters_is_caught() -> None:
+    # Identifiers are immune by their shape (above), not by letters around digits.
+    assert contains_card_number(f"ref{VISA}")
+    assert contains_card_number(f"{VISA}-abc")
+    assert contains_card_number(f"visa{VISA}exp")
 
 
 def test_luhn() -> None:
