@@ -12,6 +12,12 @@ the • of a masked card is one exception. Layout is 48 columns (80 mm paper, fo
 height is the only enlargement used, because double width would halve the columns.
 
 Money is integer minor units throughout, formatted with divmod: never a float.
+
+Only the renderer's own commands reach the printer. Every piece of text (names, table names,
+the venue's name) goes through `printable` on its way onto the page and again on its way into
+bytes: a control character in a name (ESC p opens the cash drawer, ESC @ resets the printer) is
+dropped, a line break or tab becomes a space. The API refuses such text (libs/api/text.py);
+this catches what was stored before that rule or arrives another way.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from escpos.printer import Dummy
+
+from libs.api.text import printable
 
 COLUMNS = 48
 PROFILE = "TM-T88V"
@@ -201,13 +209,14 @@ class _Page:
     def add(
         self, text: str = "", *, align: Align = "left", bold: bool = False, tall: bool = False
     ) -> None:
+        text = printable(text)
         # Too long is wrapped, never cut: a truncated amount would be worse than an ugly line.
         chunks = [text[i : i + self.columns] for i in range(0, len(text), self.columns)]
         for chunk in chunks or [""]:
             self.lines.append(PrintLine(chunk, align=align, bold=bold, tall=tall))
 
     def centred(self, text: str, *, bold: bool = False, tall: bool = False) -> None:
-        for part in textwrap.wrap(text, self.columns) or [""]:
+        for part in textwrap.wrap(printable(text), self.columns) or [""]:
             self.add(part, align="center", bold=bold, tall=tall)
 
     def rule(self) -> None:
@@ -218,6 +227,7 @@ class _Page:
         tall: bool = False,
     ) -> None:  # fmt: skip
         """`left` wrapped on the left, `right` flush right on its first line."""
+        left, right = printable(left), printable(right)
         room = self.columns - indent - (len(right) + 1 if right else 0)
         parts = textwrap.wrap(left, max(room, 8), subsequent_indent="  ") or [""]
         first = " " * indent + parts[0]
@@ -229,6 +239,7 @@ class _Page:
 
     def table(self, cells: Sequence[str], *, bold: bool = False) -> None:
         """A tax row: the rate on the left, then net, tax and gross right-aligned."""
+        cells = [printable(text) for text in cells]
         # Narrower paper narrows the amounts, keeping 8 columns for the rate.
         cell = min(TABLE_CELL, (self.columns - 8) // (len(cells) - 1))
         first = self.columns - (len(cells) - 1) * cell
@@ -392,7 +403,8 @@ def to_escpos(lines: Sequence[PrintLine]) -> bytes:
             printer.set(
                 align=line.align, bold=line.bold, normal_textsize=True, double_height=line.tall
             )
-        printer.textln(line.text)
+        # Again here, for lines laid out by anything but `_Page`: text never carries a command.
+        printer.textln(printable(line.text))
     printer.set(align="left", bold=False, normal_textsize=True)
     printer.cut()
     return bytes(printer.output)

@@ -10,7 +10,6 @@ against the business's audit export and checkpoints.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -22,6 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from libs.api.csv_cells import write_csv
 from services.reports.schemas import (
     Bas,
     DailySummary,
@@ -178,13 +178,10 @@ def table(report: BaseModel) -> Table:
 
 
 def to_csv(report: BaseModel) -> bytes:
-    """RFC 4180: comma-separated, CRLF line ends, UTF-8, a header row."""
+    """RFC 4180 (libs/api/csv_cells.py): text quoted, and escaped where a spreadsheet would
+    run it as a formula; numbers bare, so a refund's -450 is still a number."""
     header, rows = table(report)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode()
+    return write_csv(header, rows)
 
 
 def to_json(report: BaseModel) -> bytes:

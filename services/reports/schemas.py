@@ -237,7 +237,9 @@ class ClosureRequest(BaseModel):
 
     location_id: UUID
     kind: Literal["day", "month", "year"]
-    period: str = Field(description="2026-11-21 (day), 2026-11 (month) or 2026 (year)")
+    period: str = Field(
+        max_length=10, description="2026-11-21 (day), 2026-11 (month) or 2026 (year)"
+    )
 
 
 class PeriodClosure(BaseModel):

@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
+from libs.api.text import FilterType, FilterValue
 from libs.rbac import Permission
 from libs.rbac.guard import requires
 from libs.tenancy import TenantConnection
@@ -19,13 +20,13 @@ async def list_events(
     connection: TenantConnection,
     occurred_from: Annotated[datetime | None, Query(description="Inclusive, with offset")] = None,
     occurred_before: Annotated[datetime | None, Query(description="Exclusive")] = None,
-    actor_type: Annotated[str | None, Query(max_length=64)] = None,
-    actor_id: Annotated[str | None, Query(max_length=200)] = None,
+    actor_type: Annotated[FilterType | None, Query()] = None,
+    actor_id: Annotated[FilterValue | None, Query()] = None,
     action: Annotated[
-        str | None, Query(max_length=200, description='Exact, or a family: "order.*"')
+        FilterValue | None, Query(description='Exact, or a family: "order.*"')
     ] = None,
-    resource_type: Annotated[str | None, Query(max_length=64)] = None,
-    resource_id: Annotated[str | None, Query(max_length=200)] = None,
+    resource_type: Annotated[FilterType | None, Query()] = None,
+    resource_id: Annotated[FilterValue | None, Query()] = None,
     order: Literal["asc", "desc"] = "asc",
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     cursor: Annotated[int | None, Query(ge=0, description="The last seq already seen")] = None,

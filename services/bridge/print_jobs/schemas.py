@@ -6,6 +6,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from libs.api.text import Note
+
 
 class PrinterRole(StrEnum):
     RECEIPT = "receipt"
@@ -50,8 +52,8 @@ class Acknowledgement(BaseModel):
 
     attempt: int = Field(ge=1, description="The `attempt` of the delivery being acknowledged")
     status: AckStatus
-    reason: str | None = Field(
-        default=None, max_length=500, description="Why printing failed, in the printer's words"
+    reason: Note | None = Field(
+        default=None, description="Why printing failed, in the printer's words"
     )
 
 

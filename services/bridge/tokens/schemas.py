@@ -5,6 +5,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from libs.api.text import Name
+
 # A week: long enough to reach a Bridge that is switched off over a long weekend.
 MAX_GRACE_PERIOD_SECONDS = 7 * 24 * 60 * 60
 
@@ -13,9 +15,7 @@ class BridgeTokenCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     location_id: UUID = Field(description="The venue whose print jobs the Bridge will receive")
-    name: str = Field(
-        min_length=1,
-        max_length=100,
+    name: Name = Field(
         description="What the owner calls this Bridge, e.g. 'Mac mini behind the bar'",
     )
 

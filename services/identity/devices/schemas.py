@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from libs.api.text import Name
 from libs.auth.dpop import jwk_thumbprint
 
 # A public JWK has at most a handful of members; anything larger is not one of our keys.
@@ -24,10 +25,8 @@ class ActivationCodeCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     location_id: UUID
-    device_name: str | None = Field(
+    device_name: Name | None = Field(
         default=None,
-        min_length=1,
-        max_length=100,
         description="The name the device gets; if omitted, the device may name itself",
     )
 
@@ -51,10 +50,8 @@ class DeviceActivation(BaseModel):
         description="The device's public key (EC P-256 or Ed25519 JWK, public members only); "
         "the request's DPoP proof must be signed by this key"
     )
-    name: str | None = Field(
+    name: Name | None = Field(
         default=None,
-        min_length=1,
-        max_length=100,
         description="Used if the manager gave the code no device name",
     )
 

@@ -6,9 +6,10 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from libs.api.text import Name
+
 # Far above any menu price, far below where integer minor units could overflow.
 MAX_PRICE_MINOR = 100_000_000
-Name = Annotated[str, Field(min_length=1, max_length=100)]
 Price = Annotated[
     int, Field(ge=0, le=MAX_PRICE_MINOR, description="Minor units of the business's currency")
 ]

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from libs.api.text import Reason, TableName
 from services.orders import pricing
 from services.orders.sale.rules import Wanted
 
@@ -67,7 +68,7 @@ class OrderOpen(Strict):
     id: UUID | None = Field(
         default=None, description="Client-generated id, for orders created offline"
     )
-    table_name: str | None = Field(default=None, min_length=1, max_length=40)
+    table_name: TableName | None = None
     covers: int | None = Field(default=None, ge=1, le=1_000)
     lines: list[LineIn] = Field(default_factory=list, max_length=200)
     discount: DiscountIn | None = None
@@ -83,7 +84,7 @@ class Versioned(Strict):
 class OrderChange(Versioned):
     """Only the fields sent change; `null` clears a discount, a table or covers."""
 
-    table_name: str | None = Field(default=None, min_length=1, max_length=40)
+    table_name: TableName | None = None
     covers: int | None = Field(default=None, ge=1, le=1_000)
     discount: DiscountIn | None = None
     service_charge_bps: int | None = Field(default=None, ge=0, le=5_000)
@@ -104,7 +105,7 @@ class LineChange(Versioned):
 
 class VoidRequest(Versioned):
     reason_code: ReasonCode
-    note: str | None = Field(default=None, max_length=200)
+    note: Reason | None = None
 
 
 class ModifierChosen(BaseModel):

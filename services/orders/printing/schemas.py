@@ -5,6 +5,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from libs.api.text import Reason
 from services.orders.orders.schemas import Order, Strict, Versioned
 
 
@@ -13,7 +14,7 @@ class FireRequest(Versioned):
 
 
 class ReprintRequest(Strict):
-    reason: str | None = Field(default=None, max_length=200, description="Why, for the audit")
+    reason: Reason | None = Field(default=None, description="Why, for the audit")
 
 
 class FiredTicket(BaseModel):

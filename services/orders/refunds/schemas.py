@@ -6,6 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field, model_validator
 
+from libs.api.text import Reason
 from services.orders.orders.schemas import (
     MAX_MINOR,
     Order,
@@ -32,7 +33,7 @@ class RefundRequest(Versioned):
     payments the money goes back to; by default the latest payments first."""
 
     reason_code: ReasonCode
-    note: str | None = Field(default=None, max_length=200)
+    note: Reason | None = None
     lines: list[RefundLineIn] | None = Field(default=None, min_length=1, max_length=200)
     amount_minor: int | None = Field(default=None, gt=0, le=MAX_MINOR)
     tenders: list[RefundTenderIn] | None = Field(default=None, min_length=1, max_length=20)

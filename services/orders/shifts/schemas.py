@@ -6,6 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from libs.api.text import Note, Reason
 from libs.shifts.reports import CashMovementKind, ZReport
 
 # Far above any till's float or count, far below where integer minor units could overflow.
@@ -31,7 +32,7 @@ class CashMovementCreate(BaseModel):
         "paid_out: cash taken out (a delivery paid from the till)"
     )
     amount_minor: int = Field(gt=0, le=MAX_CASH_MINOR)
-    reason: str = Field(min_length=1, max_length=200, description="Why; on the X and Z reports")
+    reason: Reason = Field(description="Why; on the X and Z reports")
 
 
 class CountedAmounts(BaseModel):
@@ -48,7 +49,7 @@ class ShiftClose(BaseModel):
         default=None, ge=1, description="The shift's version you read (or send If-Match)"
     )
     counted: CountedAmounts
-    note: str | None = Field(default=None, max_length=500)
+    note: Note | None = None
 
 
 class Shift(BaseModel):

@@ -7,6 +7,8 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from libs.api.text import Name
+
 # Percent, exact: 10, 5.5, 7.7; never a float. Stored as numeric(6, 3).
 RatePercent = Annotated[
     Decimal,
@@ -85,7 +87,7 @@ class TaxCategoryCreate(BaseModel):
         pattern=r"^[a-z0-9][a-z0-9-]{0,39}$",
         description="Stable short code, unique in the business: `gst`, `gst-free`, `standard`",
     )
-    name: str = Field(min_length=1, max_length=100)
+    name: Name
     rate_percent: RatePercent = Field(description="In force from now on")
 
 
@@ -95,7 +97,7 @@ class TaxCategoryUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, min_length=1, max_length=100)
+    name: Name | None = None
     archived: bool | None = None
 
     @model_validator(mode="after")
