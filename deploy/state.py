@@ -1,8 +1,8 @@
 """Local state of a development checkout: `.state/` (git-ignored), created on first use.
 
 It holds the embedded Postgres data directory, generated dev secrets (database role passwords,
-the dev token-signing key, the TOTP encryption key, the audit checkpoint key, demo staff
-credentials) and nothing that a production deployment would read.
+the dev token-signing key, the TOTP encryption key, the audit checkpoint key, the gateway's
+shared secret, demo staff credentials) and nothing that a production deployment would read.
 """
 
 from __future__ import annotations
@@ -45,6 +45,19 @@ def role_password(role: str) -> str:
         passwords[role] = secrets.token_urlsafe(24)
         SECRETS_FILE.write_text(json.dumps(data))
     return passwords[role]
+
+
+def gateway_secret() -> str:
+    """The dev secret the gateway sends with every forwarded request (X-Halopos-Gateway), by
+    which the services know its forwarding headers are the gateway's (libs/api/
+    request_context.py). Stable across runs; production reads HALOPOS_GATEWAY_SECRET from its
+    secret store."""
+    data = dev_secrets()
+    if "gateway_secret" not in data:
+        data["gateway_secret"] = secrets.token_urlsafe(32)
+        SECRETS_FILE.write_text(json.dumps(data))
+    secret: str = data["gateway_secret"]
+    return secret
 
 
 def demo_secret(name: str, *, digits: int | None = None) -> str:

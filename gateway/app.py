@@ -2,8 +2,13 @@
 
 For each request: find the route in the RBAC route table (unknown routes are 404 here and never
 reach a service), verify the access token and check the role's permission, strip hop-by-hop
-and internal headers, add a request id, and stream the request to the service and its answer
-back. Services verify and check again, so the gateway is a second lock, not the only one.
+and internal headers, add a request id of ours and the gateway's secret, and stream the
+request to the service and its answer back. Services verify and check again, so the gateway is
+a second lock, not the only one.
+
+Each caller has a bounded share of the upstream connections (gateway/admission.py), and
+long-polls have a pool of their own; a long-poll whose client goes away is cancelled upstream,
+so the service stops waiting for it too.
 """
 
 from __future__ import annotations
@@ -18,11 +23,32 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import StreamingResponse
+from starlette.types import Receive, Scope, Send
 
-from gateway.forwarding import Forwarder, UpstreamUnavailable, forwarder_from_name, hop_by_hop
+from gateway.admission import (
+    CONCURRENCY_RETRY_AFTER,
+    LONG_POLL_RETRY_AFTER,
+    Admission,
+    GatewayLimits,
+    InFlight,
+    Limit,
+    LongPollInProgress,
+    LongPollsUnavailable,
+    TooManyConcurrentRequests,
+    TooManyLongPolls,
+)
+from gateway.forwarding import (
+    LONG_POLL_TIMEOUT_SECONDS,
+    Forwarder,
+    UpstreamResponse,
+    UpstreamUnavailable,
+    forwarder_from_name,
+    hop_by_hop,
+)
 from gateway.openapi import MergedOpenApi
 from gateway.rate_limit import Rate, TokenBucketLimiter, retry_after_header
 from libs.api.app import default_verifier
+from libs.api.card_guard import refusal_for
 from libs.api.logging import configure_logging
 from libs.api.observability import AccessLogMiddleware, start_metrics_server
 from libs.api.problems import (
@@ -32,7 +58,16 @@ from libs.api.problems import (
     install_problem_handlers,
     problem_response,
 )
-from libs.api.request_context import REQUEST_ID_HEADER, RequestIdMiddleware, current_request_id
+from libs.api.request_context import (
+    CLIENT_REQUEST_ID_HEADER,
+    FORWARDING_HEADER_PREFIXES,
+    GATEWAY_HEADER,
+    REQUEST_ID_HEADER,
+    RequestIdMiddleware,
+    current_client_request_id,
+    current_request_id,
+    until_disconnected,
+)
 from libs.auth.dependencies import RequestAuthenticator
 from libs.auth.dpop import DPoPVerifier, InMemoryReplayCache
 from libs.auth.principal import Principal
@@ -41,13 +76,20 @@ from libs.billing.entitlement import Entitlement, EntitlementCache, enforce, rea
 from libs.bridge.tokens import BridgeTokenVerifier
 from libs.config import SERVICES, platform_settings, service_database_url, upstream_url
 from libs.rbac.guard import ensure_allowed
-from libs.rbac.matrix import find_route
+from libs.rbac.matrix import Route, find_route
 from libs.tenancy.database import TenantDatabase
 
 logger = logging.getLogger("halopos.gateway")
 
-# Client-sent headers that could impersonate something the platform sets internally.
-INTERNAL_HEADER_PREFIXES = ("x-halopos-", "x-forwarded-", "x-real-ip", "forwarded")
+# Client-sent headers that could impersonate something the platform sets internally (the
+# gateway's secret, forwarded addresses, the client request id): never passed on.
+INTERNAL_HEADER_PREFIXES = FORWARDING_HEADER_PREFIXES
+# Routes whose requests may wait at the service (`?wait=` seconds) before answering: forwarded
+# through the long-poll pool, so that they never hold the connections of ordinary requests.
+LONG_POLL_ROUTES = frozenset({("GET", "/v1/print-jobs")})
+# The status an access log records for a long-poll whose client went away (nginx's "client
+# closed request"); nobody receives it.
+CLIENT_CLOSED_REQUEST = 499
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
@@ -57,7 +99,10 @@ METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 RECENT_PROOFS = 200_000
 
 
-def upstream_headers(request: Request) -> list[tuple[str, str]]:
+def upstream_headers(request: Request, *, gateway_secret: str) -> list[tuple[str, str]]:
+    """The client's headers, less hop-by-hop and internal ones, plus what only the gateway
+    says: our request id, the client's own (if it sent a plain one), the client's address,
+    and the secret by which the service knows these came from the gateway."""
     received = request.headers.items()
     dropped = hop_by_hop(received) | {REQUEST_ID_HEADER}
     headers = [
@@ -66,8 +111,12 @@ def upstream_headers(request: Request) -> list[tuple[str, str]]:
         if name not in dropped and not name.startswith(INTERNAL_HEADER_PREFIXES)
     ]
     headers.append((REQUEST_ID_HEADER, current_request_id() or ""))
+    if (client_request_id := current_client_request_id()) is not None:
+        headers.append((CLIENT_REQUEST_ID_HEADER, client_request_id))
     if request.client:
         headers.append(("x-forwarded-for", request.client.host))
+    if gateway_secret:
+        headers.append((GATEWAY_HEADER, gateway_secret))
     if "content-length" in request.headers:
         headers.append(("content-length", request.headers["content-length"]))
     return headers
@@ -75,9 +124,66 @@ def upstream_headers(request: Request) -> list[tuple[str, str]]:
 
 def downstream_headers(upstream: list[tuple[str, str]]) -> dict[str, str]:
     # The upstream's Content-Length is kept so small answers are not re-chunked; `date` and
-    # `server` are the gateway's own server's.
-    dropped = (hop_by_hop(upstream) - {"content-length"}) | {REQUEST_ID_HEADER, "date", "server"}
+    # `server` are the gateway's own server's; the request ids, the gateway's own.
+    dropped = (hop_by_hop(upstream) - {"content-length"}) | {
+        REQUEST_ID_HEADER,
+        CLIENT_REQUEST_ID_HEADER,
+        "date",
+        "server",
+    }
     return {name: value for name, value in upstream if name.lower() not in dropped}
+
+
+def is_long_poll(request: Request, route: Route) -> bool:
+    """A poll that may wait: any `wait` but a plain 0 (the service reads the same query)."""
+    if (route.method, route.path) not in LONG_POLL_ROUTES:
+        return False
+    return any(value.strip() not in ("", "0") for value in request.query_params.getlist("wait"))
+
+
+class ForwardedResponse(StreamingResponse):
+    """The service's answer, streamed; when it is done (sent, failed or cancelled), the
+    upstream connection goes back and the caller's place is given up."""
+
+    def __init__(self, upstream: UpstreamResponse, admission: Admission) -> None:
+        super().__init__(
+            upstream.body, status_code=upstream.status, headers=downstream_headers(upstream.headers)
+        )
+        self._upstream = upstream
+        self._admission = admission
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._admission.release()
+            await self._upstream.close()
+
+
+async def unless_client_leaves(
+    request: Request, forwarding: asyncio.Future[UpstreamResponse]
+) -> UpstreamResponse | None:
+    """The upstream's answer, or None if the client went away first: the upstream request is
+    then cancelled (its connection closed), so the service sees its client go too."""
+    gone = asyncio.ensure_future(until_disconnected(request.receive))
+    try:
+        waiting: list[asyncio.Future[Any]] = [forwarding, gone]
+        await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+    except BaseException:
+        # This request itself is being cancelled: an answer that arrived meanwhile is let go.
+        gone.cancel()
+        forwarding.cancel()
+        await asyncio.gather(forwarding, gone, return_exceptions=True)
+        if not forwarding.cancelled() and forwarding.exception() is None:
+            await forwarding.result().close()
+        raise
+    gone.cancel()
+    if not forwarding.done():
+        forwarding.cancel()
+    await asyncio.gather(forwarding, gone, return_exceptions=True)
+    if forwarding.cancelled():
+        return None
+    return forwarding.result()
 
 
 def limit(limiter: TokenBucketLimiter | None, key: str) -> None:
@@ -94,13 +200,19 @@ def create_app(
     upstreams: dict[str, str] | None = None,
     rate_per_address: Rate | None = None,
     rate_per_principal: Rate | None = None,
+    long_poll_forwarder: Forwarder | None = None,
+    limits: GatewayLimits | None = None,
+    gateway_secret: str | None = None,
 ) -> FastAPI:
     """With no arguments, reads its settings from the environment (`uvicorn --factory`).
 
     The database is the gateway's own login (HALOPOS_GATEWAY_DATABASE_URL), used only to read
     Bridge tokens' digests and the tenant's subscription status (entitlement). DPoP proofs
     cost it no database work: it refuses the replays it has seen itself, from memory, and
-    the service behind it spends every proof in the ledger all instances share."""
+    the service behind it spends every proof in the ledger all instances share.
+
+    `limits` bound each caller's requests in flight (gateway/admission.py); `gateway_secret`
+    (by default HALOPOS_GATEWAY_SECRET, read per request) goes with every forwarded request."""
     settings = platform_settings()
     own_process = database is None
     if own_process:
@@ -130,9 +242,70 @@ def create_app(
 
     # The tenant's subscription: a read-only one stops new sales here, and again at the service.
     entitlements = EntitlementCache(read_entitlement_of)
-    forwarder = forwarder or forwarder_from_name(
-        os.environ.get("HALOPOS_GATEWAY_CLIENT", "aiohttp")
+    limits = limits or GatewayLimits.from_settings(settings)
+    client = os.environ.get("HALOPOS_GATEWAY_CLIENT", "aiohttp")
+    forwarder = forwarder or forwarder_from_name(client, connections=limits.upstream_connections)
+    # Long-polls wait on their own connections: a venue's Bridges holding theirs all day
+    # never leave ordinary requests without one.
+    long_poll_forwarder = long_poll_forwarder or forwarder_from_name(
+        client,
+        connections=limits.long_poll_connections,
+        timeout_seconds=LONG_POLL_TIMEOUT_SECONDS,
     )
+    in_flight = InFlight()
+    if not (gateway_secret if gateway_secret is not None else settings.gateway_secret):
+        logger.warning(
+            "HALOPOS_GATEWAY_SECRET is not set: services will take no forwarded address or "
+            "request id from this gateway"
+        )
+
+    def secret() -> str:
+        return gateway_secret if gateway_secret is not None else platform_settings().gateway_secret
+
+    def admit_long_poll(principal: Principal) -> Admission:
+        tenant = principal.tenant_id
+        return in_flight.admit(
+            [
+                Limit(
+                    f"long-poll:principal:{tenant}:{principal.subject}",
+                    1,
+                    LongPollInProgress,
+                    LONG_POLL_RETRY_AFTER,
+                ),
+                Limit(
+                    f"long-poll:location:{tenant}:{principal.location_id}",
+                    limits.long_polls_per_location,
+                    TooManyLongPolls,
+                    LONG_POLL_RETRY_AFTER,
+                ),
+                Limit(
+                    f"long-poll:tenant:{tenant}",
+                    limits.long_polls_per_tenant,
+                    TooManyLongPolls,
+                    LONG_POLL_RETRY_AFTER,
+                ),
+                Limit(
+                    "long-poll",
+                    limits.long_poll_connections,
+                    LongPollsUnavailable,
+                    LONG_POLL_RETRY_AFTER,
+                ),
+            ]
+        )
+
+    def admit_ordinary(principal: Principal | None, address: str) -> Admission:
+        caller = f"tenant:{principal.tenant_id}" if principal else f"address:{address}"
+        return in_flight.admit(
+            [
+                Limit(
+                    f"ordinary:{caller}",
+                    limits.concurrency_per_tenant,
+                    TooManyConcurrentRequests,
+                    CONCURRENCY_RETRY_AFTER,
+                )
+            ]
+        )
+
     upstreams = upstreams or {spec.name: upstream_url(spec.name) for spec in SERVICES}
 
     async def fetch_openapi(service: str) -> dict[str, Any] | None:
@@ -151,7 +324,9 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await forwarder.start()
+        await long_poll_forwarder.start()
         yield
+        await long_poll_forwarder.close()
         await forwarder.close()
         if owns_database:
             await database.dispose()
@@ -160,8 +335,10 @@ def create_app(
         title="halopos gateway", openapi_url=None, docs_url=None, redoc_url=None, lifespan=lifespan
     )
     app.state.authenticator = authenticator
+    app.state.in_flight = in_flight
     app.add_middleware(AccessLogMiddleware, service="gateway")
-    app.add_middleware(RequestIdMiddleware)
+    # The edge: every request id is ours; a client's own is kept apart.
+    app.add_middleware(RequestIdMiddleware, edge=True)
     install_problem_handlers(app)
 
     @app.get("/healthz")
@@ -193,6 +370,19 @@ def create_app(
 
     @app.api_route("/{path:path}", methods=METHODS, include_in_schema=False)
     async def forward(request: Request, path: str) -> Response:
+        # The services refuse card data and U+0000 anywhere in a request before any handler;
+        # the gateway cannot read a body it streams, but it spends proofs and logs before any
+        # service sees the request, so it asks the same of the headers, query and path first.
+        refusal = refusal_for(
+            headers=request.scope["headers"],
+            query_string=request.scope.get("query_string", b""),
+            path=request.url.path,
+            body=b"",
+        )
+        if refusal is not None:
+            return problem_response(
+                status=422, code=refusal.code, title=refusal.title, detail=refusal.detail
+            )
         # Dot segments could be normalised differently further on; no route contains one.
         dot_segment = any(part in (".", "..") for part in request.url.path.split("/"))
         route = None if dot_segment else find_route(request.method, request.url.path)
@@ -201,6 +391,7 @@ def create_app(
         request.state.route_template = route.path  # the access log's and metrics' label
         address = request.client.host if request.client else "unknown"
         limit(address_limiter, f"address:{address}")
+        principal: Principal | None = None
         if route.permission is not None:
             principal = await authenticator.authenticate(request)
             limit(principal_limiter, f"principal:{principal.tenant_id}:{principal.subject}")
@@ -220,21 +411,36 @@ def create_app(
         has_body = request.headers.get("content-length", "0") != "0" or (
             "transfer-encoding" in request.headers
         )
+        long_poll = principal is not None and is_long_poll(request, route)
+        if long_poll:
+            assert principal is not None
+            admission = admit_long_poll(principal)
+        else:
+            admission = admit_ordinary(principal, address)
+        handed_over = False
         try:
-            upstream = await forwarder.forward(
+            forwarding = (long_poll_forwarder if long_poll else forwarder).forward(
                 request.method,
                 url,
-                upstream_headers(request),
+                upstream_headers(request, gateway_secret=secret()),
                 request.stream() if has_body else None,
             )
+            if long_poll:
+                upstream = await unless_client_leaves(request, asyncio.ensure_future(forwarding))
+                if upstream is None:
+                    return Response(status_code=CLIENT_CLOSED_REQUEST)
+            else:
+                upstream = await forwarding
+            handed_over = True
+            return ForwardedResponse(upstream, admission)
         except UpstreamUnavailable as error:
             logger.warning("upstream %s unavailable: %s", route.service, error)
             raise ServiceUnavailable(
                 "Nothing was changed by this request unless it reached the service; "
                 "retry with the same Idempotency-Key."
             ) from None
-        return StreamingResponse(
-            upstream.body, status_code=upstream.status, headers=downstream_headers(upstream.headers)
-        )
+        finally:
+            if not handed_over:
+                admission.release()
 
     return app

@@ -1,13 +1,17 @@
-"""How the gateway talks to services: one long-lived pooled client, chosen by measurement.
+"""How the gateway talks to services: long-lived pooled clients, chosen by measurement.
 
 Measured on this kind of machine (ARCHITECTURE.md, and `make bench` here): a plain
 `httpx.AsyncClient` forwards ~260-290 req/s, aiohttp ~1,450. aiohttp is the default;
 HALOPOS_GATEWAY_CLIENT=httpx selects httpx so the bench can keep measuring both.
+
+The gateway keeps two of them (gateway/app.py): one for ordinary requests and one for
+long-polls, each with its own bounded pool, so that waiting polls never hold a connection an
+ordinary request needs.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -53,6 +57,9 @@ class UpstreamResponse:
     status: int
     headers: list[tuple[str, str]]
     body: AsyncIterator[bytes]
+    # Gives the connection back (or closes it, if the body was not read to its end); safe to
+    # call more than once, and whether or not the body was read.
+    close: Callable[[], Awaitable[None]]
 
 
 class Forwarder(Protocol):
@@ -69,10 +76,18 @@ class Forwarder(Protocol):
     ) -> UpstreamResponse: ...
 
 
+# Seconds to wait for a connection (from the pool or a new one): past it, 503.
+CONNECT_SECONDS = 2.0
+# An ordinary request's whole exchange; a long-poll's (the service answers one within its
+# HALOPOS_PRINT_MAX_WAIT, 25 s, and a few seconds of leasing).
+TIMEOUT_SECONDS = 30.0
+LONG_POLL_TIMEOUT_SECONDS = 45.0
+
+
 class AiohttpForwarder:
-    def __init__(self, *, connections: int = 256, timeout_seconds: float = 30.0) -> None:
+    def __init__(self, *, connections: int = 256, timeout_seconds: float = TIMEOUT_SECONDS) -> None:
         self._connections = connections
-        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds, connect=2.0)
+        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds, connect=CONNECT_SECONDS)
         self._session: aiohttp.ClientSession | None = None
 
     async def start(self) -> None:
@@ -115,18 +130,23 @@ class AiohttpForwarder:
             finally:
                 response.release()
 
+        async def close() -> None:
+            # A body not read to its end closes the connection instead of pooling it.
+            response.release()
+
         return UpstreamResponse(
             status=response.status,
             headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers],
             body=stream(),
+            close=close,
         )
 
 
 class HttpxForwarder:
-    def __init__(self, *, connections: int = 256, timeout_seconds: float = 30.0) -> None:
+    def __init__(self, *, connections: int = 256, timeout_seconds: float = TIMEOUT_SECONDS) -> None:
         self._client = httpx.AsyncClient(
             limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
-            timeout=httpx.Timeout(timeout_seconds, connect=2.0),
+            timeout=httpx.Timeout(timeout_seconds, connect=CONNECT_SECONDS, pool=CONNECT_SECONDS),
         )
 
     async def start(self) -> None:
@@ -159,12 +179,15 @@ class HttpxForwarder:
             status=response.status_code,
             headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw],
             body=stream(),
+            close=response.aclose,
         )
 
 
-def forwarder_from_name(name: str) -> Forwarder:
+def forwarder_from_name(
+    name: str, *, connections: int = 256, timeout_seconds: float = TIMEOUT_SECONDS
+) -> Forwarder:
     if name == "aiohttp":
-        return AiohttpForwarder()
+        return AiohttpForwarder(connections=connections, timeout_seconds=timeout_seconds)
     if name == "httpx":
-        return HttpxForwarder()
+        return HttpxForwarder(connections=connections, timeout_seconds=timeout_seconds)
     raise ValueError(f"unknown gateway client {name!r}; use aiohttp or httpx")

@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -44,6 +45,8 @@ DATABASE_LOGINS: dict[str, str] = {
     **{spec.name: spec.database_role for spec in SERVICES},
     "gateway": GATEWAY_ROLE,
 }
+# A generated gateway secret is 43 characters (32 random bytes, URL-safe base64).
+MIN_GATEWAY_SECRET_LENGTH = 32
 
 
 class PlatformSettings(BaseSettings):
@@ -63,6 +66,34 @@ class PlatformSettings(BaseSettings):
     # venue's tills share one address) and per signed-in principal.
     gateway_rate_per_address: str = "200/400"
     gateway_rate_per_principal: str = "20/40"
+    # The secret the gateway adds to every request it forwards (X-Halopos-Gateway): a service
+    # takes forwarding headers (X-Forwarded-For, X-Request-Id, X-Client-Request-Id, X-Halopos-*)
+    # only from a request that carries it, and a direct caller's are ignored. The same value
+    # for the gateway and every service; empty: the gateway sends none and services trust no
+    # forwarding header (each request is then taken as a direct call). `halopos run` generates
+    # one per checkout (deploy/state.py); production reads it from its secret store.
+    gateway_secret: str = Field(default="", repr=False)
+    # The gateway's pool of upstream connections for ordinary requests, and the share of it
+    # one business (or, before sign-in, one client address) may hold at once: past it, that
+    # business's requests are answered 429 at once and nobody else's wait.
+    gateway_upstream_connections: int = Field(default=256, ge=1)
+    gateway_concurrency_per_tenant: int = Field(default=64, ge=1)
+    # Long-polls (`GET /v1/print-jobs?wait=...`) have a pool of their own, so that waiting
+    # polls never hold the connections ordinary requests need. One poll per Bridge token at a
+    # time; at most this many per location and per business; past the pool, 503 at once.
+    gateway_long_poll_connections: int = Field(default=1024, ge=1)
+    gateway_long_polls_per_location: int = Field(default=4, ge=1)
+    gateway_long_polls_per_tenant: int = Field(default=256, ge=1)
+
+    @field_validator("gateway_secret")
+    @classmethod
+    def _long_enough(cls, secret: str) -> str:
+        # Guessable secrets would let anybody who can reach a service forge its headers.
+        if secret and len(secret) < MIN_GATEWAY_SECRET_LENGTH:
+            raise ValueError(
+                f"HALOPOS_GATEWAY_SECRET must be at least {MIN_GATEWAY_SECRET_LENGTH} characters"
+            )
+        return secret
 
 
 @lru_cache

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -30,6 +31,9 @@ from libs.tenancy.database import TenantDatabase
 from services.audit.settings import AuditSettings
 from services.identity.keys.signing import SigningKey, jwks_document, mint_access_token
 
+# The gateway and the services under test share a secret, as in every run: a service believes
+# forwarding headers only from requests that carry it (libs/api/request_context.py).
+os.environ.setdefault("HALOPOS_GATEWAY_SECRET", secrets.token_urlsafe(32))
 # Encrypts TOTP secrets at rest in the identity service under test.
 TOTP_KEY = os.urandom(32)
 # Signs the audit service's checkpoints under test; periodic signing is driven by the tests.

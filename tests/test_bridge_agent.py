@@ -408,6 +408,28 @@ async def test_too_many_requests_waits_at_least_what_retry_after_says(
         assert await printer.next_print() == b"after the pause"
 
 
+async def test_a_poll_already_waiting_with_the_token_is_waited_out_not_hammered(
+    cloud: FakeCloud, printer: FakePrinter, events: AgentEvents
+) -> None:
+    """The gateway holds one poll per token (docs/bridge.md): another is answered 429
+    `long-poll-in-progress` at once. The agent waits what Retry-After says each time, and
+    without the outage backoff growing: the cloud is not down."""
+    await cloud.start()
+    busy = [problem(429, "long-poll-in-progress", **{"Retry-After": "1"}) for _ in range(2)]
+    cloud.answers = [*busy, problem(429, "long-poll-in-progress", **{"Retry-After": "0"})]
+    job = delivered_job(b"after the other poll")
+    cloud.offer(job)
+    async with running(agent_for(cloud.url, f"receipt={printer.address}")):
+        for _ in range(3):
+            waited = await events.next("another poll with this token is waiting")
+            # Never at once: a Retry-After of 0 still pauses a second.
+            assert waited.__dict__["retry_in_seconds"] == 1.0
+        assert await printer.next_print() == b"after the other poll"
+        assert await cloud.next_ack() == (job["id"], {"attempt": 1, "status": "printed"})
+    # One poll per answer: refused three times, then the one that printed.
+    assert len(cloud.polls) in (4, 5)
+
+
 async def test_an_acknowledgement_that_fails_is_sent_again_and_the_job_printed_once(
     cloud: FakeCloud, printer: FakePrinter, events: AgentEvents
 ) -> None:

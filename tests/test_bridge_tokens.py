@@ -207,6 +207,44 @@ async def test_the_token_is_shown_once_and_only_its_digest_is_stored(
     assert used["last_used_address"] == BRIDGE_ADDRESS
 
 
+async def test_a_direct_caller_cannot_choose_the_address_stamped_on_the_token(
+    service_databases: dict[str, TenantDatabase],
+    verifier: TokenVerifier,
+    business: Business,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`last_used_address` is the gateway's word only when the gateway's secret proves it
+    said it (libs/api/request_context.py); from anyone else, the peer's address is taken."""
+    from services.bridge.app import create_app
+    from tests.test_trusted_headers import trust_the_gateway
+
+    secret = trust_the_gateway(monkeypatch)
+    peer, forged = "198.51.100.20", "203.0.113.66"
+    app = create_app(service_databases["bridge"], verifier)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=(peer, 4000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://bridge") as direct:
+        bridge_token = (await create(direct, business))["token"]
+
+        async def poll_and_read_address(headers: dict[str, str]) -> str:
+            polled = await direct.get(
+                "/v1/print-jobs",
+                params={"wait": 0},
+                headers={"Authorization": f"Bearer {bridge_token}", **headers},
+            )
+            assert polled.status_code == 200, polled.text
+            [listed] = (await direct.get(TOKENS, auth=business.owner)).json()["items"]
+            address: str = listed["last_used_address"]
+            return address
+
+        assert await poll_and_read_address({"X-Forwarded-For": forged}) == peer
+        wrong = {"X-Forwarded-For": forged, "X-Halopos-Gateway": secret[::-1]}
+        assert await poll_and_read_address(wrong) == peer
+        # As the gateway sends it: its secret and the address it saw.
+        gateway = {"X-Forwarded-For": forged, "X-Halopos-Gateway": secret}
+        assert await poll_and_read_address(gateway) == forged
+        assert await poll_and_read_address({"X-Real-IP": forged, "Forwarded": "for=x"}) == peer
+
+
 async def test_the_list_is_newest_first_in_pages_and_filters_by_location(
     client: httpx.AsyncClient, business: Business, connect_as: Connect
 ) -> None:

@@ -35,6 +35,7 @@ from tests.conftest import (
     _serve,
 )
 from tests.test_rbac import BRIDGE_ROUTES, PROTECTED, STAFF_ROLES, call
+from tests.test_trusted_headers import trust_the_gateway
 from tests.tills import coffee_order, open_till
 
 
@@ -194,14 +195,20 @@ async def assert_verifiable_by_the_service(
 
 
 async def test_forwarding_strips_hop_by_hop_and_internal_headers(
-    spied_gateway: SpiedGateway, token: TokenFactory, tenant: uuid.UUID
+    spied_gateway: SpiedGateway,
+    token: TokenFactory,
+    tenant: uuid.UUID,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    secret = trust_the_gateway(monkeypatch)
     route = next(r for r in ROUTES if r.method == "POST" and r.path == "/v1/orders")
     body = json.dumps({"lines": [{"item_id": str(uuid.uuid4()), "quantity": 1}]}).encode()
     cashier = token(tenant, Role.CASHIER)
     sent = {
         "content-type": "application/json",
         "x-request-id": "client-chosen-id-0001",
+        "x-client-request-id": "forged-client-id-0001",
+        "x-halopos-gateway": "forged-" + secret,
         "x-halopos-tenant-id": str(uuid.uuid4()),
         "x-forwarded-for": "203.0.113.9",
         "forwarded": "for=203.0.113.9",
@@ -221,11 +228,14 @@ async def test_forwarding_strips_hop_by_hop_and_internal_headers(
     assert received["dpop"] == [response.request.headers["dpop"]]
     await assert_verifiable_by_the_service(received, cashier.key.thumbprint())
     assert headers["idempotency-key"] == "sale-42"
-    assert headers["x-request-id"] == "client-chosen-id-0001"
+    # The request id is the gateway's own; the client's is passed on apart from it.
+    assert headers["x-request-id"] == response.headers["x-request-id"] != "client-chosen-id-0001"
+    assert headers["x-client-request-id"] == "client-chosen-id-0001"
     assert headers["x-forwarded-for"] == "127.0.0.1"  # set by the gateway, not the client
+    assert headers["x-halopos-gateway"] == secret  # the gateway's, not the client's
     for stripped in ("x-halopos-tenant-id", "forwarded", "te", "connection", "x-till-secret"):
         assert stripped not in headers, stripped
-    assert response.headers["x-request-id"] == "client-chosen-id-0001"
+    assert response.headers["x-client-request-id"] == "client-chosen-id-0001"
     assert response.headers["x-upstream"] == "spy"
     assert response.headers.get_list("server") == ["uvicorn"]
 
@@ -308,8 +318,13 @@ async def test_an_unreachable_service_is_503_without_internals(
 
 
 async def test_through_the_whole_stack(
-    live_stack: LiveStack, token: TokenFactory, provision: Provision, connect_as: Connect
+    live_stack: LiveStack,
+    token: TokenFactory,
+    provision: Provision,
+    connect_as: Connect,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    trust_the_gateway(monkeypatch)
     tenant = await provision()
     till = await open_till(connect_as, token, tenant)
     async with httpx.AsyncClient(base_url=live_stack.gateway) as client:
@@ -324,22 +339,30 @@ async def test_through_the_whole_stack(
         assert "HTTPValidationError" not in spec["components"]["schemas"]
 
         cashier = till.staff
-        request_id = {"x-request-id": "till-7-sale-000123"}
         created = await client.post(
-            "/v1/orders", json=coffee_order(till), headers=request_id, auth=cashier
+            "/v1/orders",
+            json=coffee_order(till),
+            headers={"x-request-id": "till-7-sale-000123"},
+            auth=cashier,
         )
         assert created.status_code == 201, created.text
         assert created.json()["total_minor"] == 1250
-        assert created.headers["x-request-id"] == "till-7-sale-000123"
+        request_id = created.headers["x-request-id"]
+        assert request_id != "till-7-sale-000123"
+        assert created.headers["x-client-request-id"] == "till-7-sale-000123"
         order_id = created.json()["id"]
-        fetched = await client.get(f"/v1/orders/{order_id}", headers=request_id, auth=cashier)
+        fetched = await client.get(
+            f"/v1/orders/{order_id}", headers={"x-request-id": "till-7-read"}, auth=cashier
+        )
         assert fetched.json() == created.json()
 
         accountant = token(tenant, Role.ACCOUNTANT)
         events = (await client.get("/v1/audit/events", auth=accountant)).json()["items"]
         assert [e["action"] for e in events[:2]] == ["tenant.created", "orders.provisioned"]
+        # The audit row carries our request id (the gateway's, which the service took from
+        # it), never the one the client chose.
         assert [(e["action"], e["resource_id"], e["request_id"]) for e in events][2:] == [
-            ("order.opened", order_id, "till-7-sale-000123")
+            ("order.opened", order_id, request_id)
         ]
     for name, base in live_stack.services.items():
         async with httpx.AsyncClient(base_url=base) as client:

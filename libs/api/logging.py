@@ -1,4 +1,5 @@
-"""Structured JSON logs, one object per line, carrying the request id."""
+"""Structured JSON logs, one object per line, carrying the request id (ours) and, when the
+client named its request, the client's id for it (libs/api/request_context.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import logging
 import sys
 from datetime import UTC, datetime
 
-from libs.api.request_context import current_request_id
+from libs.api.request_context import current_client_request_id, current_request_id
 
 
 class JsonFormatter(logging.Formatter):
@@ -26,6 +27,9 @@ class JsonFormatter(logging.Formatter):
         request_id = current_request_id()
         if request_id:
             entry["request_id"] = request_id
+        client_request_id = current_client_request_id()
+        if client_request_id:
+            entry["client_request_id"] = client_request_id
         fields = getattr(record, "fields", None)
         if isinstance(fields, dict):
             entry.update(fields)

@@ -36,6 +36,7 @@ from fastapi.dependencies.models import Dependant
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.api.problems import InvalidDPoPProof, Unauthenticated
+from libs.api.request_context import from_gateway
 from libs.auth.credentials import Kind
 from libs.auth.dpop import REPLAYED, DPoPVerifier, InvalidProof, ReplayCache, VerifiedProof
 from libs.auth.principal import Principal
@@ -61,11 +62,13 @@ def bridge_token(request: Request) -> str | None:
 
 
 def client_address(request: Request) -> str | None:
-    """The caller's address: as the gateway saw it (it replaces any client-sent
-    X-Forwarded-For), or the peer's when called directly."""
-    forwarded = request.headers.get("x-forwarded-for")
-    if forwarded:
-        return forwarded.split(",")[-1].strip()
+    """The caller's address: as the gateway saw it, when the request proved it came from the
+    gateway (its shared secret: libs/api/request_context.py; the gateway replaces any
+    client-sent X-Forwarded-For), else the peer's. A direct caller cannot choose it."""
+    if from_gateway(request.scope):
+        forwarded = request.headers.get("x-forwarded-for")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
     return request.client.host if request.client else None
 
 

@@ -19,6 +19,6 @@ class PrintSettings(BaseSettings):
     # Deliveries before a job that keeps failing (or is never acknowledged) is parked as
     # failed for a person to look at.
     max_attempts: int = Field(5, gt=0)
-    # The longest a poll may wait for a job (`?wait=`); below the gateway's 30 s forwarding
-    # timeout, so a waiting poll is answered, never cut off.
+    # The longest a poll may wait for a job (`?wait=`); below the gateway's 45 s long-poll
+    # timeout (gateway/forwarding.py), so a waiting poll is answered, never cut off.
     max_wait: int = Field(25, gt=0)

@@ -15,7 +15,10 @@ must get right is the failure behaviour:
 - the printer is off or out of paper: acknowledge `failed` with the reason; the cloud offers
   the job again later and shows it to the manager if it keeps failing;
 - the token is refused (401): it was revoked or rotated out and will never work again, so
-  stop instead of hammering the cloud with it.
+  stop instead of hammering the cloud with it;
+- another poll with this token is still waiting (429 `long-poll-in-progress`: this agent's
+  previous poll, cut off on the way and not yet noticed, or a second agent given the same
+  token): not an outage, so poll again after Retry-After, without backing off further.
 """
 
 from __future__ import annotations
@@ -45,6 +48,10 @@ USER_AGENT = "halopos-bridge-agent/1"
 REASON_LIMIT = 500
 # A Retry-After beyond this is more likely a broken header than a plan.
 RETRY_AFTER_LIMIT = 600.0
+# The cloud holds one waiting poll per token; another is answered with this problem code.
+LONG_POLL_IN_PROGRESS = "long-poll-in-progress"
+# Seconds before polling again after that answer, if it says no Retry-After.
+LONG_POLL_IN_PROGRESS_PAUSE = 5.0
 
 
 @dataclass(frozen=True)
@@ -95,11 +102,17 @@ class CloudError(Exception):
     for an answer that asking again will not change (a 404 for a job, a 422)."""
 
     def __init__(
-        self, reason: str, *, retry_after: float | None = None, retryable: bool = True
+        self,
+        reason: str,
+        *,
+        retry_after: float | None = None,
+        retryable: bool = True,
+        code: str | None = None,
     ) -> None:
         super().__init__(reason)
         self.retry_after = retry_after
         self.retryable = retryable
+        self.code = code
 
 
 class Backoff:
@@ -154,6 +167,16 @@ class BridgeAgent:
             try:
                 jobs = await _unless_stopped(self._poll(client), stop)
             except CloudError as error:
+                if error.code == LONG_POLL_IN_PROGRESS:
+                    # Never at once: asking again straight away would only be refused again.
+                    told = error.retry_after
+                    delay = max(LONG_POLL_IN_PROGRESS_PAUSE if told is None else told, 1.0)
+                    logger.warning(
+                        "another poll with this token is waiting",
+                        extra={"retry_in_seconds": round(delay, 1)},
+                    )
+                    await _sleep(delay, stop)
+                    continue
                 delay = backoff.next_delay(error.retry_after)
                 logger.warning(
                     "cloud unavailable",
@@ -252,6 +275,7 @@ async def _request(
         f"HTTP {response.status_code}" + (f" {code}" if code else ""),
         retry_after=_retry_after(response.headers.get("retry-after")),
         retryable=retryable,
+        code=code,
     )
 
 

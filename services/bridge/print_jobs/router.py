@@ -3,12 +3,15 @@ only); managers and owners see and retry them in the backoffice (`/v1/admin/prin
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 
 from libs.api.problems import problem_doc
+from libs.api.request_context import until_disconnected
 from libs.audit.append import AuditLog
 from libs.auth.dependencies import CurrentPrincipal
 from libs.bridge.settings import PrintSettings
@@ -44,7 +47,17 @@ def _settings(request: Request) -> PrintSettings:
     return settings
 
 
-@router.get("", dependencies=[requires(Permission.PRINT_JOBS_POLL)])
+@router.get(
+    "",
+    dependencies=[requires(Permission.PRINT_JOBS_POLL)],
+    responses={
+        429: problem_doc(
+            "`long-poll-in-progress`: a poll with this token is already waiting (the gateway "
+            "holds one per token); `too-many-long-polls`: the venue's or business's share is "
+            "taken. Poll again after `Retry-After` seconds"
+        )
+    },
+)
 async def poll_print_jobs(
     request: Request,
     principal: CurrentPrincipal,
@@ -59,7 +72,8 @@ async def poll_print_jobs(
 ) -> PollResponse:
     """Lease the location's oldest queued jobs, and answer as soon as there is one or `wait`
     has passed (empty list). Print each and acknowledge it with its `attempt`; a job not
-    acknowledged within `lease_seconds` is delivered again."""
+    acknowledged within `lease_seconds` is delivered again. One waiting poll per token at a
+    time: another is answered 429 `long-poll-in-progress` at once."""
     settings = _settings(request)
     database: TenantDatabase = request.app.state.database
     wakeups: PrintJobWakeups = request.app.state.print_wakeups
@@ -77,16 +91,27 @@ async def poll_print_jobs(
                 settings=settings,
             )
 
-    async def still_waiting() -> bool:
-        return not await request.is_disconnected()
+    # The Bridge (or the gateway, cancelling for a Bridge that went away) may leave while
+    # the poll waits: then it stops waiting at once instead of holding on for nobody.
+    client_gone = asyncio.Event()
 
-    jobs = await service.poll(
-        lease=lease,
-        wakeups=wakeups,
-        principal=principal,
-        wait=min(wait, settings.max_wait),
-        still_waiting=still_waiting,
-    )
+    async def watch_client() -> None:
+        await until_disconnected(request.receive)
+        client_gone.set()
+
+    watcher = asyncio.create_task(watch_client())
+    try:
+        jobs = await service.poll(
+            lease=lease,
+            wakeups=wakeups,
+            principal=principal,
+            wait=min(wait, settings.max_wait),
+            client_gone=client_gone,
+        )
+    finally:
+        watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watcher
     return PollResponse(jobs=jobs, lease_seconds=settings.lease_seconds)
 
 

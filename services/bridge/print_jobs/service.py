@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from uuid import UUID
 
@@ -143,10 +142,12 @@ async def poll(
     wakeups: PrintJobWakeups,
     principal: Principal,
     wait: float,
-    still_waiting: Callable[[], Awaitable[bool]],
+    client_gone: asyncio.Event,
 ) -> list[DeliveredJob]:
-    """Lease jobs; if there are none, wait up to `wait` seconds for one. `lease` runs one
-    short transaction: nothing is held open while the poll waits."""
+    """Lease jobs; if there are none, wait up to `wait` seconds for one, or until the Bridge
+    goes away (`client_gone`, set by the router). `lease` runs one short transaction and is
+    never cut short: nothing is held open while the poll waits, and nothing is left half
+    done when it stops."""
     if principal.location_id is None:
         return []
     loop = asyncio.get_running_loop()
@@ -156,15 +157,25 @@ async def poll(
     with wakeups.subscribe(principal.tenant_id, principal.location_id) as woken:
         while True:
             woken.clear()
+            # A Bridge that gave up waiting would never see what is leased for it now.
+            if client_gone.is_set():
+                return []
             delivered = await lease()
             remaining = deadline - loop.time()
             if delivered or remaining <= 0:
                 return delivered
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(woken.wait(), min(remaining, RECHECK_SECONDS))
-            # A Bridge that gave up waiting would never see what is leased for it now.
-            if not await still_waiting():
-                return []
+            await _first_of(woken, client_gone, seconds=min(remaining, RECHECK_SECONDS))
+
+
+async def _first_of(*events: asyncio.Event, seconds: float) -> None:
+    """Returns when any of `events` is set, or after `seconds`."""
+    waiters = [asyncio.ensure_future(event.wait()) for event in events]
+    try:
+        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+        await asyncio.gather(*waiters, return_exceptions=True)
 
 
 def _result(job: StoredPrintJob) -> AckResult:

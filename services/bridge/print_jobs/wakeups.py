@@ -66,6 +66,10 @@ class PrintJobWakeups:
                 if not waiting:
                     del self._waiting[key]
 
+    def waiting(self, tenant_id: UUID, location_id: UUID) -> int:
+        """How many polls wait for the location's jobs right now."""
+        return len(self._waiting.get(f"{tenant_id}:{location_id}", ()))
+
     def notify(self, key: str) -> None:
         for event in self._waiting.get(key, ()):
             event.set()
