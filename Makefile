@@ -13,9 +13,10 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 
-## Start the whole platform (embedded Postgres unless DATABASE_URL is set). Ctrl-C stops it.
+## Start the whole platform for development (embedded Postgres unless DATABASE_URL is set, demo
+## tenants, the fake Stripe). Ctrl-C stops it. Production runs `halopos run` without the flag.
 run: $(VENV)/.installed
-	$(BIN)/halopos run
+	$(BIN)/halopos run --development
 
 ## Run the test suite against a real Postgres (embedded unless DATABASE_URL is set).
 test: $(VENV)/.installed

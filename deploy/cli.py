@@ -31,7 +31,7 @@ def _migrate(arguments: argparse.Namespace) -> int:
 def _run(arguments: argparse.Namespace) -> int:
     from deploy.platform import run_platform
 
-    return run_platform()
+    return run_platform(development=arguments.development)
 
 
 def _demo(arguments: argparse.Namespace) -> int:
@@ -154,7 +154,15 @@ def _add_provisioning(commands: Any) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="halopos")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="start the whole platform").set_defaults(handler=_run)
+    run = commands.add_parser("run", help="start the whole platform")
+    run.add_argument(
+        "--development",
+        action="store_true",
+        help="a local platform (what `make run` does): embedded Postgres unless DATABASE_URL "
+        "is set, generated keys and secrets, demo tenants and the fake Stripe. Without it "
+        "every setting must come from the environment.",
+    )
+    run.set_defaults(handler=_run)
     commands.add_parser(
         "migrate", help="apply migrations, roles and grants to DATABASE_URL"
     ).set_defaults(handler=_migrate)

@@ -9,12 +9,21 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from deploy import database as db
 from deploy.embedded_postgres import EmbeddedPostgres, ensure_running
 from deploy.seed import DEMO_TENANTS, demo_staff, seed_demo_tenants
-from deploy.state import AUDIT_KEY_FILE, REPO, SIGNING_KEY_FILE, STATE, demo_secret, ensure_totp_key
+from deploy.state import (
+    AUDIT_KEY_FILE,
+    REPO,
+    SIGNING_KEY_FILE,
+    STATE,
+    demo_secret,
+    ensure_totp_key,
+    gateway_secret,
+)
 from libs.audit.checkpoints import CheckpointSigner
 from libs.config import DATABASE_LOGINS, SERVICES
 from services.identity.keys.signing import SigningKey
@@ -119,9 +128,11 @@ def stripe_environment() -> dict[str, str]:
     }
 
 
-def start_processes(environment: dict[str, str]) -> dict[str, subprocess.Popen[bytes]]:
+def start_processes(
+    environment: dict[str, str], *, development: bool
+) -> dict[str, subprocess.Popen[bytes]]:
     processes: dict[str, subprocess.Popen[bytes]] = {}
-    if "HALOPOS_FAKE_STRIPE_PUBLIC_URL" in environment:
+    if development and "HALOPOS_FAKE_STRIPE_PUBLIC_URL" in environment:
         processes["fake-stripe"] = subprocess.Popen(
             uvicorn_command("deploy.fake_stripe.app:create_app", FAKE_STRIPE_PORT), env=environment,
             cwd=REPO,
@@ -156,14 +167,36 @@ def stop_processes(processes: dict[str, subprocess.Popen[bytes]]) -> None:
             process.kill()
 
 
-def run_platform() -> int:
-    prepared = prepare_database("halopos")
+# What a production run must be given: without --development, `halopos run` makes up nothing
+# (no demo tenants, no fake Stripe, no generated keys, secrets or role passwords).
+PRODUCTION_SETTINGS = (
+    "DATABASE_URL",
+    *(f"HALOPOS_{name.upper()}_DATABASE_URL" for name in DATABASE_LOGINS),
+    "HALOPOS_IDENTITY_SIGNING_KEY_FILES",
+    "HALOPOS_IDENTITY_TOTP_KEY_FILE",
+    "HALOPOS_AUDIT_SIGNING_KEY_FILE",
+    "HALOPOS_PUBLIC_URL",
+    "HALOPOS_BILLING_RETURN_URL",
+    "HALOPOS_GATEWAY_SECRET",
+    "HALOPOS_STRIPE_API_KEY",
+    "HALOPOS_STRIPE_WEBHOOK_SECRET",
+    "HALOPOS_STRIPE_PRICE_AUD",
+    "HALOPOS_STRIPE_PRICE_EUR",
+)
+
+
+def missing_production_settings(environ: Mapping[str, str]) -> list[str]:
+    return [name for name in PRODUCTION_SETTINGS if not environ.get(name)]
+
+
+def development_environment(prepared: PreparedDatabase) -> dict[str, str]:
+    """`make run`: generated keys and secrets in .state/, the demo tenants, the fake Stripe."""
     SigningKey.load_or_create(SIGNING_KEY_FILE)
     CheckpointSigner.load_or_create(AUDIT_KEY_FILE)
     asyncio.run(
         seed_demo_tenants(prepared.service_urls["identity"], prepared.service_urls["orders"])
     )
-    environment = {
+    return {
         **os.environ,
         **db.service_environment(prepared.service_urls),
         "HALOPOS_IDENTITY_SIGNING_KEY_FILES": str(SIGNING_KEY_FILE),
@@ -171,8 +204,31 @@ def run_platform() -> int:
         "HALOPOS_AUDIT_SIGNING_KEY_FILE": str(AUDIT_KEY_FILE),
         "HALOPOS_PUBLIC_URL": f"http://127.0.0.1:{GATEWAY_PORT}",
         "HALOPOS_BILLING_RETURN_URL": f"http://127.0.0.1:{GATEWAY_PORT}/backoffice/billing",
+        # The gateway and every service share it: services believe forwarded addresses and
+        # request ids only from requests that carry it (libs/api/request_context.py).
+        "HALOPOS_GATEWAY_SECRET": os.environ.get("HALOPOS_GATEWAY_SECRET") or gateway_secret(),
         **stripe_environment(),
     }
+
+
+def run_platform(*, development: bool) -> int:
+    """Every process of the platform. `development` (what `make run` passes): an embedded
+    Postgres unless DATABASE_URL is set, and everything a checkout needs made up for it.
+    Otherwise every setting comes from the environment, and a missing one is a refusal."""
+    if not development:
+        missing = missing_production_settings(os.environ)
+        if missing:
+            print(
+                "halopos run: refusing to start without "
+                + ", ".join(missing)
+                + ". A production run makes up no database, keys, secrets, demo tenants or "
+                "Stripe; for a local development platform use `make run` "
+                "(halopos run --development).",
+                file=sys.stderr,
+            )
+            return 2
+    prepared = prepare_database("halopos")
+    environment = development_environment(prepared) if development else dict(os.environ)
     stopping = False
 
     def request_stop(signum: int, frame: object) -> None:
@@ -183,8 +239,9 @@ def run_platform() -> int:
     signal.signal(signal.SIGTERM, request_stop)
     processes: dict[str, subprocess.Popen[bytes]] = {}
     try:
-        processes = start_processes(environment)
-        _print_banner(prepared, fake_stripe="HALOPOS_FAKE_STRIPE_PUBLIC_URL" in environment)
+        processes = start_processes(environment, development=development)
+        if development:
+            _print_banner(prepared, fake_stripe="HALOPOS_FAKE_STRIPE_PUBLIC_URL" in environment)
         while not stopping:
             exited = [name for name, p in processes.items() if p.poll() is not None]
             if exited:
