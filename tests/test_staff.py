@@ -130,16 +130,18 @@ async def test_a_manager_cannot_create_promote_or_change_an_owner(
     business: Business,
     identity_client: httpx.AsyncClient,
 ) -> None:
+    """The grant rule (libs/rbac/grants.py; every pair in tests/test_role_grants.py)."""
     _, owner, manager = business
     denied = await identity_client.post("/v1/staff", json=person("owner"), auth=manager)
     assert denied.status_code == 403
-    assert denied.json()["code"] == "owners-only"
+    assert denied.json()["code"] == "role-grant-refused"
 
     cashier = (await identity_client.post("/v1/staff", json=person("cashier"), auth=manager)).json()
     promote = await identity_client.patch(
         f"/v1/staff/{cashier['id']}", json={"version": 1, "role": "owner"}, auth=manager
     )
     assert promote.status_code == 403
+    assert promote.json()["code"] == "role-grant-refused"
 
     co_owner = (await identity_client.post("/v1/staff", json=person("owner"), auth=owner)).json()
     for change in ({"active": False}, {"role": "cashier"}, {"display_name": "Renamed"}):
@@ -147,7 +149,8 @@ async def test_a_manager_cannot_create_promote_or_change_an_owner(
             f"/v1/staff/{co_owner['id']}", json={"version": 1, **change}, auth=manager
         )
         assert response.status_code == 403, change
-    # What a manager may do: manage everyone else.
+        assert response.json()["code"] == "staff-role-above-yours"
+    # What a manager may do: manage managers and cashiers.
     renamed = await identity_client.patch(
         f"/v1/staff/{cashier['id']}", json={"version": 1, "display_name": "Sam"}, auth=manager
     )

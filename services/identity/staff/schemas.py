@@ -6,6 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from libs.api.text import Email, Name
 from libs.auth.tokens import MAX_VENUES
 
 
@@ -33,8 +34,8 @@ LOCATION_IDS = (
 class StaffCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: str = Field(pattern=r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$", max_length=254)
-    display_name: str = Field(min_length=1, max_length=100)
+    email: Email
+    display_name: Name
     role: StaffRole
     password: str | None = Field(
         default=None, min_length=12, max_length=256, description="Backoffice sign-in"
@@ -56,7 +57,7 @@ class StaffUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     version: int = Field(ge=1)
-    display_name: str | None = Field(default=None, min_length=1, max_length=100)
+    display_name: Name | None = None
     role: StaffRole | None = None
     active: bool | None = Field(default=None, description="false deactivates; nothing is deleted")
     location_ids: list[UUID] | None = Field(

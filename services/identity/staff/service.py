@@ -1,5 +1,9 @@
-"""Staff rules. Owners manage everyone; managers manage everyone but owners; nobody can leave
-a business without an active owner. Every change is audited; secrets never are.
+"""Staff rules. Who may create and change whom is the grant rule in libs/rbac/grants.py:
+a caller gives only roles whose permissions they hold themselves, and changes only staff
+whose role they could give (so owners manage everyone, managers manage managers and
+cashiers, never owners or accountants); nobody changes their own role but an owner stepping
+down, and nobody can leave a business without an active owner. Every change is audited;
+secrets never are, and a refused change writes nothing.
 
 Locations (`location_ids`, None: every location of the business) decide what a staff
 member's sessions reach: their backoffice tokens list them, and they sign in only at tills
@@ -23,6 +27,7 @@ from libs.api.problems import Conflict, NotFound, PermissionDenied
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
 from libs.rbac import Role
+from libs.rbac.grants import GrantRefusal, change_refusal, role_refusal
 from services.identity.staff.credentials import hash_secret
 from services.identity.staff.repository import StaffRepository
 from services.identity.staff.schemas import (
@@ -39,9 +44,26 @@ class StaffNotFound(NotFound):
     title = "No such staff member"
 
 
-class OwnersOnly(PermissionDenied):
-    code = "owners-only"
-    title = "Only an owner can create, promote or change an owner"
+class RoleGrantRefused(PermissionDenied):
+    code = GrantRefusal.ROLE.value
+    title = "You cannot give a role with permissions you do not hold yourself"
+
+
+class StaffRoleAboveYours(PermissionDenied):
+    code = GrantRefusal.MEMBER.value
+    title = "This staff member holds a role you cannot give, so you cannot change them"
+
+
+class OwnRoleChangeRefused(PermissionDenied):
+    code = GrantRefusal.OWN_ROLE.value
+    title = "You cannot change your own role; only an owner may step down"
+
+
+REFUSALS: dict[GrantRefusal, type[PermissionDenied]] = {
+    GrantRefusal.ROLE: RoleGrantRefused,
+    GrantRefusal.MEMBER: StaffRoleAboveYours,
+    GrantRefusal.OWN_ROLE: OwnRoleChangeRefused,
+}
 
 
 class EmailTaken(Conflict):
@@ -74,9 +96,28 @@ class OutsideYourLocations(PermissionDenied):
     title = "This staff member would work at locations you do not work at yourself"
 
 
-def _guard_owner_changes(principal: Principal, *roles: StaffRole | None) -> None:
-    if principal.role is not Role.OWNER and StaffRole.OWNER in roles:
-        raise OwnersOnly()
+def _refuse(
+    refusal: GrantRefusal | None,
+    principal: Principal,
+    *,
+    member: StaffRole | None = None,
+    requested: StaffRole | None = None,
+) -> None:
+    """Raise the 403 for a refused grant (before anything is written)."""
+    if refusal is None:
+        return
+    yours = f"Your role ({principal.role.value})"
+    detail = {
+        GrantRefusal.ROLE: f"{yours} cannot give the {requested} role.",
+        GrantRefusal.MEMBER: f"{yours} cannot change staff whose role is {member}.",
+        GrantRefusal.OWN_ROLE: f"You cannot change your own role ({member}) to {requested}.",
+    }[refusal]
+    raise REFUSALS[refusal](detail)
+
+
+def _is_caller(principal: Principal, staff_id: UUID) -> bool:
+    """Whether the staff member is the caller (a staff session's subject is their id)."""
+    return principal.subject == str(staff_id)
 
 
 def works_at(location_ids: list[UUID] | None, location_id: UUID) -> bool:
@@ -121,7 +162,12 @@ def _listed(location_ids: list[UUID] | None) -> list[str] | None:
 async def create_staff(
     *, staff: StaffRepository, audit: AuditLog, principal: Principal, request: StaffCreate
 ) -> StaffMember:
-    _guard_owner_changes(principal, request.role)
+    # The password and PIN are set with the role: both are the grant's to refuse.
+    _refuse(
+        role_refusal(granter=principal.role, role=Role(request.role.value)),
+        principal,
+        requested=request.role,
+    )
     _guard_locations(
         principal,
         roles=(request.role,),
@@ -183,7 +229,17 @@ async def update_staff(
     current = await staff.get(staff_id, for_update=True)
     if current is None:
         raise StaffNotFound()
-    _guard_owner_changes(principal, current.role, request.role)
+    _refuse(
+        change_refusal(
+            granter=principal.role,
+            current=Role(current.role.value),
+            requested=Role(request.role.value) if request.role is not None else None,
+            own=_is_caller(principal, staff_id),
+        ),
+        principal,
+        member=current.role,
+        requested=request.role,
+    )
     assigning = "location_ids" in request.model_fields_set
     location_ids = request.location_ids if assigning else current.location_ids
     _guard_locations(
