@@ -77,7 +77,8 @@ def _service_database_url(service: str) -> str:
 
 
 def _provision(arguments: argparse.Namespace) -> int:
-    """tenants create / tenants show / locations create: JSON on stdout, errors on stderr."""
+    """tenants create / tenants show / locations create / staff totp-enrolment-code: JSON on
+    stdout, errors on stderr."""
     from libs.tenancy.database import TenantDatabase
     from services.identity.tenants import service
     from services.orders.provisioning import provision_orders
@@ -98,6 +99,11 @@ def _provision(arguments: argparse.Namespace) -> int:
             finally:
                 await orders.dispose()
             return tenant.as_json()
+        if arguments.command == "staff":
+            code = await service.issue_totp_enrolment_code(
+                database, tenant_id=arguments.tenant, staff_id=arguments.staff
+            )
+            return code.model_dump(mode="json")
         if arguments.command == "tenants":
             found = await service.find_tenant(database, arguments.tenant)
             return found.as_json() if found else None
@@ -147,7 +153,16 @@ def _add_provisioning(commands: Any) -> None:
     location.add_argument(
         "--cutoff-hour", required=True, type=int, help="venue-local hour a business day ends"
     )
-    for parser in (tenants, locations):
+    staff = commands.add_parser("staff", help="staff members' sign-in (operators)")
+    staff_actions = staff.add_subparsers(dest="action", required=True)
+    enrolment = staff_actions.add_parser(
+        "totp-enrolment-code",
+        help="a one-time code that enrols a staff member's authenticator app, for when no "
+        "owner of the business can issue one (hand it over only after checking who asks)",
+    )
+    enrolment.add_argument("--tenant", required=True, type=uuid.UUID)
+    enrolment.add_argument("--staff", required=True, type=uuid.UUID)
+    for parser in (tenants, locations, staff):
         parser.set_defaults(handler=_provision)
 
 

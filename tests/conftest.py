@@ -298,3 +298,10 @@ async def live_stack(
     for server, _ in running:
         server.should_exit = True
     await asyncio.gather(*(task for _, task in running))
+
+
+@pytest.fixture
+def cli_environment(database: PreparedDatabase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The `halopos` CLI's service logins, for operator commands run by a test."""
+    monkeypatch.setenv("HALOPOS_IDENTITY_DATABASE_URL", database.service_urls["identity"])
+    monkeypatch.setenv("HALOPOS_ORDERS_DATABASE_URL", database.service_urls["orders"])

@@ -9,14 +9,7 @@ import uuid
 import pytest
 
 from deploy.cli import main
-from deploy.platform import PreparedDatabase
 from tests.conftest import Connect
-
-
-@pytest.fixture
-def cli_environment(database: PreparedDatabase, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HALOPOS_IDENTITY_DATABASE_URL", database.service_urls["identity"])
-    monkeypatch.setenv("HALOPOS_ORDERS_DATABASE_URL", database.service_urls["orders"])
 
 
 async def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, object]]:

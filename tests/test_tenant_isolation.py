@@ -391,7 +391,7 @@ CASES: dict[str, TableCase] = {
     ),
     "identity.lockouts": TableCase(
         "identity", "failures = failures + 1",
-        _row("identity.lockouts", subject_type="staff", subject_id=uuid.uuid4, failures=1),
+        _row("identity.lockouts", subject_type="pin", subject_id=uuid.uuid4, failures=1),
     ),
     "identity.sign_in_challenges": TableCase(
         "identity", "attempts = attempts + 1",
@@ -403,6 +403,12 @@ CASES: dict[str, TableCase] = {
         "identity", "used_at = now()",
         _child("identity.recovery_codes", "staff_id", _staff, id=uuid.uuid4,
                code_hash=lambda: os.urandom(32)),
+    ),
+    "identity.totp_enrolment_codes": TableCase(
+        "identity", "used_at = now()",
+        _child("identity.totp_enrolment_codes", "staff_id", _staff, id=uuid.uuid4,
+               code_hash=lambda: os.urandom(32), issued_by="owner:test",
+               expires_at=lambda: datetime.now(UTC)),
     ),
     "auth.spent_tokens": TableCase(
         "orders", "expires_at = now()",

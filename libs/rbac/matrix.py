@@ -253,6 +253,14 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/v1/auth/overrides", "identity", P.OVERRIDES_REQUEST, read_only_ok=True),
     Route("GET", "/v1/admin/security/settings", "identity", P.SECURITY_MANAGE),
     Route("PATCH", "/v1/admin/security/settings", "identity", P.SECURITY_MANAGE, read_only_ok=True),
+    # An owner gives a colleague the code that enrols their authenticator app (docs/sessions.md).
+    Route(
+        "POST",
+        "/v1/admin/security/totp-enrolment-codes",
+        "identity",
+        P.SECURITY_MANAGE,
+        read_only_ok=True,
+    ),
     # Bridge tokens: owners create, list, rotate and revoke them (the secret is shown once).
     Route(
         "POST",

@@ -199,17 +199,51 @@ refresh_tokens = tenant_table(
     schema="identity",
 )
 
-# Failed sign-ins per staff member and per device, and the back-off they earned.
+# Failed sign-ins and the back-off they earned (services/identity/sessions/lockout.py), per
+# subject: a staff member's PIN, a device, an account's password from one source address
+# (`source`), an account's password from anywhere, a staff member's second factor. Password
+# subjects are keyed by a digest of the e-mail address, known to the business or not, so a
+# lockout answers alike for both.
 lockouts = tenant_table(
     "lockouts",
     metadata,
     sa.Column("subject_type", sa.Text(), nullable=False),
     sa.Column("subject_id", sa.Uuid(), nullable=False),
+    sa.Column("source", sa.Text(), nullable=False, server_default=""),
     sa.Column("failures", sa.Integer(), nullable=False, server_default=sa.text("0")),
     sa.Column("locked_until", _TS, nullable=True),
     sa.Column("last_failure_at", _TS, nullable=True),
-    primary_key=("subject_type", "subject_id"),
-    constraints=(sa.CheckConstraint("subject_type IN ('staff', 'device')", name="subject_type"),),
+    # Subjects whose failures decay by time: when their counting window began.
+    sa.Column("window_started_at", _TS, nullable=True),
+    primary_key=("subject_type", "subject_id", "source"),
+    constraints=(
+        sa.CheckConstraint(
+            "subject_type IN ('pin', 'device', 'password', 'password_account', 'second_factor')",
+            name="subject_type",
+        ),
+    ),
+    schema="identity",
+)
+
+# Codes an owner (or an operator) issues so that a staff member can set up, or replace, their
+# authenticator app: the password alone never does for someone who must have one. Single-use,
+# short-lived, stored as a salted SHA-256 only.
+totp_enrolment_codes = tenant_table(
+    "totp_enrolment_codes",
+    metadata,
+    sa.Column("id", sa.Uuid(), nullable=False),
+    sa.Column("staff_id", sa.Uuid(), nullable=False),
+    sa.Column("code_hash", sa.LargeBinary(), nullable=False),
+    sa.Column("issued_by", sa.Text(), nullable=False),
+    _now(),
+    sa.Column("expires_at", _TS, nullable=False),
+    sa.Column("used_at", _TS, nullable=True),
+    sa.Column("revoked_at", _TS, nullable=True),
+    primary_key=("id",),
+    constraints=(
+        tenant_fk(("staff_id",), "identity.staff", ("id",)),
+        sa.UniqueConstraint("tenant_id", "staff_id", "code_hash"),
+    ),
     schema="identity",
 )
 
@@ -227,9 +261,12 @@ sign_in_challenges = tenant_table(
     _now(),
     sa.Column("expires_at", _TS, nullable=False),
     sa.Column("used_at", _TS, nullable=True),
+    # The enrolment code this (re-)enrolment was opened with; spent when it is confirmed.
+    sa.Column("enrolment_code_id", sa.Uuid(), nullable=True),
     primary_key=("id",),
     constraints=(
         tenant_fk(("staff_id",), "identity.staff", ("id",)),
+        tenant_fk(("enrolment_code_id",), "identity.totp_enrolment_codes", ("id",)),
         sa.UniqueConstraint("tenant_id", "token_hash"),
         sa.CheckConstraint("purpose IN ('totp', 'totp_enrolment')", name="purpose"),
     ),

@@ -8,6 +8,10 @@ Recovery codes are 10 characters of Crockford's base32 (50 bits), shown as `XXXX
 They are typed by people, so case, spaces, dashes and the letters Crockford reads as digits
 (O as 0, I and L as 1) do not matter. Only a SHA-256 of the normalised code, salted with the
 staff member's id, is stored; a code is useless without the password step before it.
+
+Enrolment codes (to set up or replace an authenticator) are the same alphabet, 20
+characters (100 bits) shown as `XXXXX-XXXXX-XXXXX-XXXXX`, stored the same way; one works
+once, for one staff member, with their password, within a day.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from libs.auth.credentials import digest_of
 ISSUER = "halopos"
 RECOVERY_CODE_COUNT = 10
 RECOVERY_CODE_LENGTH = 10
+ENROLMENT_CODE_LENGTH = 20
 _TYPABLE = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1", "-": None, " ": None})
 
@@ -44,11 +49,17 @@ def matching_step(secret: str, code: str, *, at: float | None = None) -> int | N
         return None
 
 
+def _typable_code(length: int) -> str:
+    code = "".join(secrets.choice(_TYPABLE) for _ in range(length))
+    return "-".join(code[start : start + 5] for start in range(0, length, 5))
+
+
 def new_recovery_codes(count: int = RECOVERY_CODE_COUNT) -> list[str]:
-    codes = (
-        "".join(secrets.choice(_TYPABLE) for _ in range(RECOVERY_CODE_LENGTH)) for _ in range(count)
-    )
-    return [f"{code[:5]}-{code[5:]}" for code in codes]
+    return [_typable_code(RECOVERY_CODE_LENGTH) for _ in range(count)]
+
+
+def new_enrolment_code() -> str:
+    return _typable_code(ENROLMENT_CODE_LENGTH)
 
 
 def normalise_recovery_code(text: str) -> str:
@@ -57,3 +68,7 @@ def normalise_recovery_code(text: str) -> str:
 
 def recovery_code_digest(staff_id: UUID, code: str) -> bytes:
     return digest_of(f"recovery-code:{staff_id}:{normalise_recovery_code(code)}")
+
+
+def enrolment_code_digest(staff_id: UUID, code: str) -> bytes:
+    return digest_of(f"totp-enrolment-code:{staff_id}:{normalise_recovery_code(code)}")

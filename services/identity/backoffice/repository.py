@@ -8,7 +8,13 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.identity.backoffice.schemas import SecuritySettings
-from services.identity.models import recovery_codes, sign_in_challenges, staff, tenants
+from services.identity.models import (
+    recovery_codes,
+    sign_in_challenges,
+    staff,
+    tenants,
+    totp_enrolment_codes,
+)
 from services.identity.staff.repository import assigned_locations
 
 
@@ -41,6 +47,7 @@ class Challenge:
     attempts: int
     expires_at: datetime
     used_at: datetime | None
+    enrolment_code_id: UUID | None
     staff: SignInStaff
 
 
@@ -124,6 +131,7 @@ class SignInRepository:
         key_thumbprint: str,
         purpose: str,
         expires_at: datetime,
+        enrolment_code_id: UUID | None = None,
     ) -> None:
         await self._connection.execute(
             sa.insert(sign_in_challenges).values(
@@ -133,6 +141,7 @@ class SignInRepository:
                 key_thumbprint=key_thumbprint,
                 purpose=purpose,
                 expires_at=expires_at,
+                enrolment_code_id=enrolment_code_id,
             )
         )
 
@@ -148,6 +157,7 @@ class SignInRepository:
                 sign_in_challenges.c.attempts,
                 sign_in_challenges.c.expires_at,
                 sign_in_challenges.c.used_at,
+                sign_in_challenges.c.enrolment_code_id,
                 *(column.label(f"staff_{column.name}") for column in _STAFF),
             )
             .select_from(
@@ -249,3 +259,73 @@ class SignInRepository:
             ],
         )
         return len(revoked)
+
+    # Enrolment codes.
+
+    async def active_staff_exists(self, staff_id: UUID) -> bool:
+        found = await self._connection.scalar(
+            sa.select(staff.c.id).where(staff.c.id == staff_id, staff.c.active)
+        )
+        return found is not None
+
+    async def replace_enrolment_code(
+        self,
+        staff_id: UUID,
+        *,
+        code_id: UUID,
+        code_hash: bytes,
+        issued_by: str,
+        expires_at: datetime,
+    ) -> int:
+        """Revoke the staff member's live enrolment codes and store this one (its hash).
+        Returns how many were revoked."""
+        revoked = (
+            await self._connection.scalars(
+                sa.update(totp_enrolment_codes)
+                .where(
+                    totp_enrolment_codes.c.staff_id == staff_id,
+                    totp_enrolment_codes.c.used_at.is_(None),
+                    totp_enrolment_codes.c.revoked_at.is_(None),
+                )
+                .values(revoked_at=sa.func.now())
+                .returning(totp_enrolment_codes.c.id)
+            )
+        ).all()
+        await self._connection.execute(
+            sa.insert(totp_enrolment_codes).values(
+                id=code_id,
+                staff_id=staff_id,
+                code_hash=code_hash,
+                issued_by=issued_by,
+                expires_at=expires_at,
+            )
+        )
+        return len(revoked)
+
+    async def live_enrolment_code(self, staff_id: UUID, code_hash: bytes) -> UUID | None:
+        """The id of the staff member's live enrolment code with this hash, if there is one."""
+        code_id: UUID | None = await self._connection.scalar(
+            sa.select(totp_enrolment_codes.c.id).where(
+                totp_enrolment_codes.c.staff_id == staff_id,
+                totp_enrolment_codes.c.code_hash == code_hash,
+                totp_enrolment_codes.c.used_at.is_(None),
+                totp_enrolment_codes.c.revoked_at.is_(None),
+                totp_enrolment_codes.c.expires_at > sa.func.now(),
+            )
+        )
+        return code_id
+
+    async def use_enrolment_code(self, code_id: UUID) -> bool:
+        """Spend a live enrolment code (compare-and-set: one enrolment per code)."""
+        used = await self._connection.scalar(
+            sa.update(totp_enrolment_codes)
+            .where(
+                totp_enrolment_codes.c.id == code_id,
+                totp_enrolment_codes.c.used_at.is_(None),
+                totp_enrolment_codes.c.revoked_at.is_(None),
+                totp_enrolment_codes.c.expires_at > sa.func.now(),
+            )
+            .values(used_at=sa.func.now())
+            .returning(totp_enrolment_codes.c.id)
+        )
+        return used is not None

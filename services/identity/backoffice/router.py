@@ -17,9 +17,9 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 
 from libs.api.problems import Problem, problem_doc
-from libs.audit.append import AuditLog
+from libs.audit.append import Actor, AuditLog
 from libs.auth.credentials import Kind, parse_credential
-from libs.auth.dependencies import CurrentPrincipal
+from libs.auth.dependencies import CurrentPrincipal, client_address
 from libs.rbac import Permission
 from libs.rbac.guard import requires
 from libs.tenancy import TenantConnection
@@ -27,6 +27,8 @@ from libs.tenancy.database import TenantDatabase
 from services.identity.backoffice import service
 from services.identity.backoffice.repository import SignInRepository
 from services.identity.backoffice.schemas import (
+    EnrolmentCode,
+    EnrolmentCodeRequest,
     EnrolmentConfirm,
     EnrolmentConfirmed,
     EnrolmentStart,
@@ -37,7 +39,8 @@ from services.identity.backoffice.schemas import (
     TotpEnrolment,
     TotpSignIn,
 )
-from services.identity.sessions.lockout import Lockouts
+from services.identity.sessions.budget import sign_in_budget
+from services.identity.sessions.lockout import Lockouts, source_of
 from services.identity.sessions.proof import proven_key
 from services.identity.sessions.repository import SessionRepository
 from services.identity.sessions.schemas import TokenResponse
@@ -46,7 +49,12 @@ router = APIRouter(tags=["sign-in"])
 
 Responses = dict[int | str, dict[str, Any]]
 LOCKED: Responses = {
-    429: problem_doc("Too many failed sign-ins for this staff member: wait for Retry-After")
+    429: problem_doc(
+        "`sign-in-locked`: too many failed sign-ins for this e-mail address from here (or "
+        "from anywhere), or second factors for this staff member; `sign-in-busy`: too many "
+        "password checks from this address or for this business, or at once. Wait for "
+        "Retry-After"
+    )
 }
 CHALLENGE_STEP: Responses = {
     401: problem_doc(
@@ -79,6 +87,8 @@ async def _signing_in(
                 totp_secrets=request.app.state.totp_secrets,
                 tenant_id=business,
                 key_thumbprint=key_thumbprint,
+                budget=sign_in_budget(request),
+                source=source_of(client_address(request)),
             ),
             security,
         )
@@ -89,7 +99,12 @@ async def _signing_in(
     responses={
         401: problem_doc(
             "`sign-in-failed`: one answer for an unknown business, an unknown e-mail and a "
-            "wrong password; or `invalid-dpop-proof`"
+            "wrong password; `invalid-enrolment-code` (right password, wrong, used or expired "
+            "`enrolment_code`); or `invalid-dpop-proof`"
+        ),
+        403: problem_doc(
+            "`totp-enrolment-code-required`: right password, but this owner must have an "
+            "authenticator app and has none; the detail says how to get an enrolment code"
         ),
         **LOCKED,
     },
@@ -98,7 +113,8 @@ async def sign_in_with_password(body: PasswordSignIn, request: Request) -> Passw
     """Sign in to the backoffice with a `DPoP` proof header (no access token). The answer's
     `status` says what follows: `signed_in` (tokens bound to the proof's key),
     `totp_required` (send a code to `POST /v1/auth/totp`) or `totp_enrolment_required` (set
-    up an authenticator app first)."""
+    up an authenticator app first: with `enrolment_code`, or `enrol_totp` where nothing
+    requires one)."""
     async with _signing_in(request, body.business) as (context, security):
         outcome = await service.password_sign_in(context, security=security, request=body)
     if isinstance(outcome, Problem):
@@ -182,4 +198,26 @@ async def update_security_settings(
         audit=AuditLog.from_connection(connection, service="identity"),
         principal=principal,
         request=body,
+    )
+
+
+@router.post(
+    "/v1/admin/security/totp-enrolment-codes",
+    status_code=201,
+    dependencies=[requires(Permission.SECURITY_MANAGE)],
+    tags=["security"],
+    responses={404: problem_doc("No active staff member with this id in the business")},
+)
+async def issue_totp_enrolment_code(
+    body: EnrolmentCodeRequest, connection: TenantConnection, principal: CurrentPrincipal
+) -> EnrolmentCode:
+    """An enrolment code for a staff member (an owner of a business that requires TOTP, or
+    anyone who lost their authenticator): with it and their password, they set up a new
+    authenticator app at sign-in. Shown once; hand it over in person or by phone. Issuing
+    another revokes it; it works once, within 24 hours. Audited."""
+    return await service.issue_enrolment_code(
+        repository=SignInRepository.from_connection(connection),
+        audit=AuditLog.from_connection(connection, service="identity"),
+        actor=Actor.of(principal),
+        staff_id=body.staff_id,
     )

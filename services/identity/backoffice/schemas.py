@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal, Self
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from libs.api.text import Email
 from services.identity.sessions.schemas import TokenResponse
 
 _CHALLENGE = "The `challenge` the password step answered with"
@@ -17,12 +19,21 @@ class PasswordSignIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     business: UUID = Field(description="The business to sign in to, as in its sign-in link")
-    email: str = Field(min_length=3, max_length=254)
+    email: Email
     password: str = Field(min_length=1, max_length=256)
     enrol_totp: bool = Field(
         default=False,
         description="Set up an authenticator app during this sign-in; ignored for staff who "
-        "have one (they are asked for a code)",
+        "have one (they are asked for a code), and refused to owners whose business requires "
+        "one (they need an `enrolment_code`)",
+    )
+    enrolment_code: str | None = Field(
+        default=None,
+        min_length=20,
+        max_length=40,
+        description="An enrolment code another owner issued to you "
+        "(`POST /v1/admin/security/totp-enrolment-codes`): sets up, or replaces, your "
+        "authenticator app during this sign-in",
     )
 
     @field_validator("email")
@@ -111,8 +122,8 @@ class EnrolmentConfirmed(BaseModel):
 
 class SecuritySettings(BaseModel):
     owner_totp_required: bool = Field(
-        description="Owners must sign in with an authenticator code; an owner without one is "
-        "asked to set one up at their next sign-in"
+        description="Owners must sign in with an authenticator code; an owner without one "
+        "needs an enrolment code from another owner to set one up"
     )
 
 
@@ -120,3 +131,19 @@ class SecuritySettingsUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     owner_totp_required: bool
+
+
+class EnrolmentCodeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    staff_id: UUID = Field(description="Who will set up (or replace) their authenticator app")
+
+
+class EnrolmentCode(BaseModel):
+    """Give the code to the staff member through a channel you trust (in person, by phone):
+    with their password it sets up an authenticator app, once, before `expires_at`. It is
+    shown this once; issuing another revokes it."""
+
+    staff_id: UUID
+    enrolment_code: str
+    expires_at: datetime

@@ -3,12 +3,23 @@ authenticator app (or must set one up), a TOTP code or a recovery code.
 
 - Every step proves a DPoP key; the session is bound to it, and a challenge handed out by
   the password step only works with proofs from the key that started it.
-- Nothing tells an outsider who exists: an unknown business, an unknown e-mail, a wrong
-  password, a deactivated staff member or one without a password all get one answer after
-  one argon2 verification.
-- Failures of either step count towards one lockout per staff member, and only a complete
-  sign-in resets it: a correct password alone does not, or knowing it would buy unlimited
-  guesses at the code, five per challenge.
+- Cheap checks come first: a business that does not exist, or a bad DPoP proof, is refused
+  without any argon2 work (business ids are not secrets: every credential carries one).
+  Past them, nothing tells an outsider who exists: an unknown e-mail, a wrong password, a
+  deactivated staff member or one without a password all get one answer after one argon2
+  verification, within the sign-in budget (sessions/budget.py).
+- Password failures are counted per (e-mail address, source address), and per e-mail
+  address from anywhere at a much higher threshold (sessions/lockout.py), for addresses
+  nobody has exactly as for real ones: the lockout answers alike, and failures from one
+  address never lock the account for another. They never touch the staff member's PIN.
+- Second-factor failures (codes, recovery codes, enrolment codes) count towards the staff
+  member's `second_factor` lockout, which only a complete sign-in resets: a known password
+  does not buy unlimited guesses at the code, five per challenge.
+- An authenticator is set up with something the staff member already has besides the
+  password: an enrolment code another owner (or an operator) issued, shown once. Only staff
+  whom nothing requires to have one may set one up with the password alone (`enrol_totp`);
+  an owner whose business requires TOTP and who has none is refused with the way to get a
+  code, since whoever holds the password could otherwise enrol their own authenticator.
 - Failure bookkeeping (the lockout counter, the audit row) must be committed although the
   answer is an error, so the problem is returned, not raised; the router raises it after the
   transaction has committed.
@@ -26,13 +37,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from libs.api.problems import Conflict, NotFound, Problem, Unauthenticated
+from libs.api.problems import Conflict, NotFound, PermissionDenied, Problem, Unauthenticated
 from libs.audit.append import Actor, AuditLog
 from libs.auth.credentials import Credential, Kind, new_credential
 from libs.auth.principal import Principal
 from services.identity.backoffice import factors
 from services.identity.backoffice.repository import Challenge, SignInRepository, SignInStaff
 from services.identity.backoffice.schemas import (
+    EnrolmentCode,
     EnrolmentConfirm,
     EnrolmentConfirmed,
     PasswordSignedIn,
@@ -47,7 +59,15 @@ from services.identity.backoffice.schemas import (
 )
 from services.identity.backoffice.totp_secrets import TotpSecrets
 from services.identity.keys.signing import TokenIssuer
-from services.identity.sessions.lockout import LockedOut, Lockouts, Subject, retry_after
+from services.identity.sessions.budget import SignInBudget
+from services.identity.sessions.lockout import (
+    Key,
+    LockedOut,
+    Lockouts,
+    Subject,
+    password_keys,
+    retry_after,
+)
 from services.identity.sessions.repository import SessionRepository
 from services.identity.sessions.schemas import TokenResponse
 from services.identity.sessions.service import SessionOwner, start_session
@@ -55,6 +75,7 @@ from services.identity.staff.credentials import verify_secret
 from services.identity.staff.schemas import StaffRole
 
 CHALLENGE_LIFETIME = timedelta(minutes=5)
+ENROLMENT_CODE_LIFETIME = timedelta(hours=24)
 CHALLENGE_ATTEMPTS = 5
 TOTP = "totp"
 TOTP_ENROLMENT = "totp_enrolment"
@@ -94,6 +115,29 @@ class TotpAlreadyEnrolled(Conflict):
     title = "An authenticator app is already set up; sign in again with your password"
 
 
+class InvalidEnrolmentCode(Unauthenticated):
+    code = "invalid-enrolment-code"
+    title = "The enrolment code is not right, has expired or was used already"
+
+
+class TotpEnrolmentCodeRequired(PermissionDenied):
+    code = "totp-enrolment-code-required"
+    title = "Set up an authenticator app with an enrolment code first"
+
+
+ENROLMENT_CODE_NEEDED_DETAIL = (
+    "This business requires owners to sign in with an authenticator app, and yours is not set "
+    "up. Ask another owner of the business for an enrolment code (Security settings, "
+    "`POST /v1/admin/security/totp-enrolment-codes`; if there is none, ask halopos support), "
+    "then sign in again with your password and `enrolment_code`."
+)
+
+
+class StaffNotFound(NotFound):
+    code = "staff-not-found"
+    title = "No such staff member"
+
+
 class BusinessNotFound(NotFound):
     code = "business-not-found"
     title = "No such business"
@@ -111,6 +155,8 @@ class SignInContext:
     totp_secrets: TotpSecrets
     tenant_id: UUID  # the business the transaction is bound to
     key_thumbprint: str
+    budget: SignInBudget
+    source: str  # the caller's address as lockouts count it (lockout.source_of)
 
     @property
     def attempt(self) -> Actor:
@@ -132,10 +178,10 @@ def _staff_actor(member: SignInStaff) -> Actor:
 
 
 async def _locked(
-    context: SignInContext, member: SignInStaff, *, action: str, method: str
+    context: SignInContext, member: SignInStaff, *keys: Key, action: str, method: str
 ) -> LockedOut | None:
-    until = await context.lockouts.locked_until(Subject.STAFF, member.id)
-    if until is None:
+    lock = await context.lockouts.locked(*keys)
+    if lock is None:
         return None
     await context.record(
         context.attempt,
@@ -143,15 +189,17 @@ async def _locked(
         member,
         method=method,
         reason="locked",
-        locked_until=until.isoformat(),
+        locked=lock.key.subject.value,
+        locked_until=lock.until.isoformat(),
     )
-    return LockedOut(retry_after=retry_after(until))
+    return LockedOut(retry_after=retry_after(lock.until))
 
 
 async def _count_failure(
     context: SignInContext, member: SignInStaff, *, action: str, **payload: Any
 ) -> None:
-    failure = await context.lockouts.record_failure(Subject.STAFF, member.id)
+    """A failed second factor: counted towards the staff member's `second_factor` lockout."""
+    failure = await context.lockouts.record_failure(Key(Subject.SECOND_FACTOR, member.id))
     locked_until = failure.locked_until.isoformat() if failure.locked_until else None
     await context.record(
         context.attempt,
@@ -172,7 +220,7 @@ async def _signed_in(
 ) -> TokenResponse:
     if challenge is not None:
         await context.repository.use_challenge(challenge.id)
-    await context.lockouts.reset(Subject.STAFF, member.id)
+    await context.lockouts.reset(Key(Subject.SECOND_FACTOR, member.id))
     session = await start_session(
         repository=context.sessions,
         issuer=context.issuer,
@@ -196,7 +244,11 @@ async def _signed_in(
 
 
 async def _challenge(
-    context: SignInContext, member: SignInStaff, *, purpose: str
+    context: SignInContext,
+    member: SignInStaff,
+    *,
+    purpose: str,
+    enrolment_code_id: UUID | None = None,
 ) -> tuple[str, int]:
     credential = new_credential(Kind.CHALLENGE, context.tenant_id)
     challenge_id = uuid.uuid4()
@@ -207,6 +259,7 @@ async def _challenge(
         key_thumbprint=context.key_thumbprint,
         purpose=purpose,
         expires_at=datetime.now(UTC) + CHALLENGE_LIFETIME,
+        enrolment_code_id=enrolment_code_id,
     )
     await context.record(
         context.attempt,
@@ -215,6 +268,7 @@ async def _challenge(
         next_step=purpose,
         challenge_id=str(challenge_id),
         key_thumbprint=context.key_thumbprint,
+        **({"enrolment_code_id": str(enrolment_code_id)} if enrolment_code_id else {}),
     )
     return str(credential), int(CHALLENGE_LIFETIME.total_seconds())
 
@@ -233,36 +287,76 @@ def _refusal(member: SignInStaff, *, verified: bool) -> str | None:
 async def password_sign_in(
     context: SignInContext, *, security: SecuritySettings | None, request: PasswordSignIn
 ) -> PasswordSignInResult | Problem:
-    """`security` is None when the business named does not exist: then nothing is read or
-    written for it, and the answer is the one a wrong password gets."""
-    member = (
-        await context.repository.staff_by_email(request.email) if security is not None else None
-    )
-    if member is not None:
-        locked = await _locked(context, member, action="sign_in.failed", method="password")
-        if locked is not None:
-            return locked
+    """`security` is None when the business named does not exist: that is refused at once,
+    with the answer a wrong password gets, and nothing is read or written for it."""
+    if security is None:
+        return SignInFailed(SIGN_IN_FAILED_DETAIL)
+    by_source, by_account = password_keys(request.email, context.source)
+    # Attempts at one e-mail address take turns, whether anyone has it or not.
+    await context.lockouts.serialise(by_account)
+    member = await context.repository.staff_by_email(request.email)
+    lock = await context.lockouts.locked(by_source, by_account)
+    if lock is not None:
+        if member is not None:
+            await context.record(
+                context.attempt, "sign_in.failed", member, method="password", reason="locked",
+                locked=lock.key.subject.value, locked_until=lock.until.isoformat(),
+            )  # fmt: skip
+        return LockedOut(retry_after=retry_after(lock.until))
+    busy = context.budget.spend(source=context.source, tenant_id=context.tenant_id)
+    if busy is not None:
+        return busy
     # Exactly one argon2 verification on every path from here, against a dummy hash when
-    # there is nobody to check (unknown business or e-mail, no password set): the time an
-    # answer takes must not tell which of the inputs was wrong. The remaining difference
-    # (the failure bookkeeping for staff who exist) is a few milliseconds of writes against
-    # tens of milliseconds of argon2 whose own duration varies more than that.
+    # there is nobody to check (unknown e-mail, no password set): the time an answer takes
+    # must not tell which of the inputs was wrong, and failures are counted alike.
     stored = member.password_hash if member is not None else None
     verified = await verify_secret(stored, request.password)
-    if member is None:
-        return SignInFailed(SIGN_IN_FAILED_DETAIL)
-    reason = _refusal(member, verified=verified)
+    reason = "unknown-email" if member is None else _refusal(member, verified=verified)
     if reason is not None:
-        await _count_failure(
-            context, member, action="sign_in.failed", method="password", reason=reason
-        )
+        failures = [await context.lockouts.record_failure(key) for key in (by_source, by_account)]
+        if member is not None:
+            await context.record(
+                context.attempt, "sign_in.failed", member, method="password", reason=reason,
+                failures=failures[0].failures,
+                locked_until=failures[0].locked_until.isoformat()
+                if failures[0].locked_until else None,
+            )  # fmt: skip
         return SignInFailed(SIGN_IN_FAILED_DETAIL)
-    assert security is not None  # a staff member was found in it
+    assert member is not None  # a password was verified
+    # The password is right: from here the answers may say so.
+    await context.lockouts.reset(by_source)
+    locked = await _locked(
+        context, member, Key(Subject.SECOND_FACTOR, member.id),
+        action="sign_in.failed", method="password",
+    )  # fmt: skip
+    if locked is not None:
+        return locked
+    if request.enrolment_code is not None:
+        code_id = await context.repository.live_enrolment_code(
+            member.id, factors.enrolment_code_digest(member.id, request.enrolment_code)
+        )
+        if code_id is None:
+            await _count_failure(
+                context, member, action="sign_in.failed", method="enrolment_code",
+                reason="wrong-enrolment-code",
+            )  # fmt: skip
+            return InvalidEnrolmentCode()
+        challenge, expires_in = await _challenge(
+            context, member, purpose=TOTP_ENROLMENT, enrolment_code_id=code_id
+        )
+        return TotpEnrolmentRequired(challenge=challenge, expires_in=expires_in)
     if member.totp_enabled:
         challenge, expires_in = await _challenge(context, member, purpose=TOTP)
         return TotpRequired(challenge=challenge, expires_in=expires_in)
-    owner_must_enrol = security.owner_totp_required and member.role == StaffRole.OWNER
-    if owner_must_enrol or request.enrol_totp:
+    if security.owner_totp_required and member.role == StaffRole.OWNER:
+        # Trust on first use would let whoever holds the password enrol their own
+        # authenticator: the owner needs an enrolment code, from another owner or support.
+        await context.record(
+            context.attempt, "sign_in.failed", member, method="password",
+            reason="totp-enrolment-code-required",
+        )  # fmt: skip
+        return TotpEnrolmentCodeRequired(ENROLMENT_CODE_NEEDED_DETAIL)
+    if request.enrol_totp:
         challenge, expires_in = await _challenge(context, member, purpose=TOTP_ENROLMENT)
         return TotpEnrolmentRequired(challenge=challenge, expires_in=expires_in)
     session = await _signed_in(context, member, method="password")
@@ -299,7 +393,10 @@ async def _open_challenge(
     if not member.active:
         await context.repository.use_challenge(challenge.id)
         return InvalidChallenge()
-    locked = await _locked(context, member, action="sign_in.totp_failed", method=purpose)
+    locked = await _locked(
+        context, member, Key(Subject.SECOND_FACTOR, member.id),
+        action="sign_in.totp_failed", method=purpose,
+    )  # fmt: skip
     if locked is not None:
         return locked
     return challenge
@@ -375,8 +472,13 @@ async def _open_enrolment(
     context: SignInContext, credential: Credential | None
 ) -> Challenge | Problem:
     challenge = await _open_challenge(context, credential, purpose=TOTP_ENROLMENT)
-    if isinstance(challenge, Challenge) and challenge.staff.totp_enabled:
-        # Set up meanwhile through another sign-in: replacing it needs that authenticator.
+    if (
+        isinstance(challenge, Challenge)
+        and challenge.staff.totp_enabled
+        and challenge.enrolment_code_id is None
+    ):
+        # Set up meanwhile through another sign-in: replacing it needs that authenticator,
+        # or an enrolment code.
         await context.repository.use_challenge(challenge.id)
         return TotpAlreadyEnrolled()
     return challenge
@@ -416,6 +518,12 @@ async def confirm_enrolment(
         return await _second_factor_failed(
             context, challenge, InvalidTotpCode, method=TOTP_ENROLMENT, reason="wrong-code"
         )
+    if challenge.enrolment_code_id is not None and not await context.repository.use_enrolment_code(
+        challenge.enrolment_code_id
+    ):
+        # Revoked (a newer code was issued) or used by another enrolment meanwhile.
+        await context.repository.use_challenge(challenge.id)
+        return InvalidChallenge()
     # Sealed for this staff member already (their id is the associated data): moved as is.
     await context.repository.enable_totp(
         member.id, sealed_secret=challenge.pending_totp_secret, step=step
@@ -431,6 +539,8 @@ async def confirm_enrolment(
         challenge_id=str(challenge.id),
         recovery_codes_issued=len(codes),
         recovery_codes_revoked=revoked,
+        replaced=challenge.staff.totp_enabled,
+        enrolment_code_id=str(challenge.enrolment_code_id) if challenge.enrolment_code_id else None,
     )
     session = await _signed_in(context, member, method="password+totp", challenge=challenge)
     return EnrolmentConfirmed(recovery_codes=codes, session=session)
@@ -450,8 +560,10 @@ async def update_security_settings(
     principal: Principal,
     request: SecuritySettingsUpdate,
 ) -> SecuritySettings:
-    """Requiring TOTP for owners locks nobody out: an owner without an authenticator is
-    asked to set one up at their next sign-in, after their password."""
+    """Requiring TOTP for owners: from their next sign-in, owners without an authenticator
+    need an enrolment code (`issue_enrolment_code`) to set one up; the password alone no
+    longer signs them in. An owner who turns it on without one should issue themselves a
+    code first, while signed in."""
     current = await repository.security_settings(for_update=True)
     if current is None:
         raise BusinessNotFound()
@@ -473,3 +585,36 @@ async def update_security_settings(
         },
     )
     return updated
+
+
+async def issue_enrolment_code(
+    *, repository: SignInRepository, audit: AuditLog, actor: Actor, staff_id: UUID
+) -> EnrolmentCode:
+    """A single-use code with which the staff member, with their password, sets up or
+    replaces their authenticator app. Issued by an owner (or an operator), shown once and
+    handed over outside halopos: that is what an attacker holding only the password lacks.
+    Any earlier live code of theirs stops working."""
+    if not await repository.active_staff_exists(staff_id):
+        raise StaffNotFound()
+    code = factors.new_enrolment_code()
+    code_id = uuid.uuid4()
+    expires_at = datetime.now(UTC) + ENROLMENT_CODE_LIFETIME
+    revoked = await repository.replace_enrolment_code(
+        staff_id,
+        code_id=code_id,
+        code_hash=factors.enrolment_code_digest(staff_id, code),
+        issued_by=f"{actor.type}:{actor.id}",
+        expires_at=expires_at,
+    )
+    await audit.append(
+        actor=actor,
+        action="staff.totp_enrolment_code_issued",
+        resource_type="staff",
+        resource_id=str(staff_id),
+        payload={
+            "enrolment_code_id": str(code_id),
+            "expires_at": expires_at.isoformat(),
+            "codes_revoked": revoked,
+        },
+    )
+    return EnrolmentCode(staff_id=staff_id, enrolment_code=code, expires_at=expires_at)

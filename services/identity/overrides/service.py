@@ -7,9 +7,10 @@ cannot approve here, and is refused like a wrong PIN.
 
 Every decision is audited: `override.granted` with the approver as the actor, and
 `override.refused` with the requesting staff member as the actor and the reason. Wrong PINs
-count towards the approver's sign-in lockout (sessions/lockout.py), which is checked before
-any PIN is compared. Refusals are returned rather than raised: their audit rows and failure
-counts must be committed although the answer is an error.
+count towards the approver's PIN lockout and the device's, the subjects a PIN sign-in counts
+against (sessions/lockout.py), checked before any PIN is compared; a grant resets the
+approver's own PIN count, never the device's. Refusals are returned rather than raised: their
+audit rows and failure counts must be committed although the answer is an error.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from libs.auth.principal import Principal
 from services.identity.overrides.repository import Approver, OverrideRepository
 from services.identity.overrides.schemas import OverrideGranted, OverrideRequest
 from services.identity.overrides.tokens import OverrideSigner
-from services.identity.sessions.lockout import LockedOut, Lockouts, Subject, retry_after
+from services.identity.sessions.lockout import Key, LockedOut, Lockouts, Subject, retry_after
 from services.identity.staff.credentials import verify_secret
 from services.identity.staff.service import works_at
 
@@ -74,6 +75,8 @@ async def _refuse(
             "approver_id": str(request.approver_id),
             "action": request.action.value,
             "resource_id": request.resource_id,
+            "amount_minor": request.amount_minor,
+            "percent_bps": request.percent_bps,
             "device_id": str(principal.device_id) if principal.device_id else None,
             **details,
         },
@@ -103,10 +106,13 @@ async def request_override(
         return OverrideNeedsDevice("The access token is not bound to this device's key.")
 
     approver = await overrides.approver_for_update(request.approver_id)
-    until = await lockouts.locked_until(Subject.STAFF, request.approver_id)
-    if until is not None:
-        await _refuse(audit, principal, request, "approver-locked", until=until.isoformat())
-        return LockedOut(retry_after=retry_after(until))
+    pin_key = Key(Subject.PIN, request.approver_id)
+    device_key = Key(Subject.DEVICE, principal.device_id)
+    lock = await lockouts.locked(pin_key, device_key)
+    if lock is not None:
+        locked = "approver-locked" if lock.key == pin_key else "device-locked"
+        await _refuse(audit, principal, request, locked, until=lock.until.isoformat())
+        return LockedOut(retry_after=retry_after(lock.until))
     # Always one argon2 verification, whoever the approver is (or is not).
     pin_matches = await verify_secret(approver.pin_hash if approver else None, request.pin)
     reason = _refusal_reason(approver, pin_matches, device.location_id)
@@ -116,8 +122,9 @@ async def request_override(
         if approver is not None:
             # Everything but a grant counts: a correct PIN of someone who may not approve
             # must not be told apart from a wrong one, not even by when the lockout starts.
-            failure = await lockouts.record_failure(Subject.STAFF, request.approver_id)
+            failure = await lockouts.record_failure(pin_key)
             failures, locked_until = failure.failures, failure.locked_until
+        await lockouts.record_failure(device_key)
         await _refuse(
             audit, principal, request, reason, failures=failures,
             locked_until=locked_until.isoformat() if locked_until else None,
@@ -125,7 +132,7 @@ async def request_override(
         return OverrideRefused()
     assert approver is not None
 
-    await lockouts.reset(Subject.STAFF, request.approver_id)
+    await lockouts.reset(pin_key)
     minted = signer.mint(
         tenant_id=principal.tenant_id,
         device_id=principal.device_id,
@@ -134,6 +141,8 @@ async def request_override(
         approver_role=approver.role,
         action=request.action,
         resource_id=request.resource_id,
+        amount_minor=request.amount_minor,
+        percent_bps=request.percent_bps,
     )
     await audit.append(
         actor=Actor(type=approver.role, id=str(request.approver_id)),
@@ -146,6 +155,8 @@ async def request_override(
             "device_id": str(principal.device_id),
             "action": request.action.value,
             "resource_id": request.resource_id,
+            "amount_minor": request.amount_minor,
+            "percent_bps": request.percent_bps,
             "jti": minted.jti,
             "expires_at": datetime.fromtimestamp(minted.expires_at, UTC).isoformat(),
         },
@@ -156,4 +167,6 @@ async def request_override(
         action=request.action,
         resource_id=request.resource_id,
         approved_by=request.approver_id,
+        amount_minor=request.amount_minor,
+        percent_bps=request.percent_bps,
     )

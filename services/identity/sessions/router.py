@@ -8,13 +8,14 @@ from fastapi import APIRouter, Request
 from libs.api.problems import Problem, problem_doc
 from libs.audit.append import AuditLog
 from libs.auth.credentials import Credential, Kind, parse_credential
+from libs.auth.dependencies import client_address
 from libs.tenancy.database import TenantDatabase
 from services.identity.sessions import service
-from services.identity.sessions.lockout import Lockouts
+from services.identity.sessions.budget import sign_in_budget
+from services.identity.sessions.lockout import Lockouts, source_of
 from services.identity.sessions.proof import proven_key
 from services.identity.sessions.repository import SessionRepository
 from services.identity.sessions.schemas import PinSignIn, RefreshRequest, TokenResponse
-from services.identity.staff.credentials import verify_secret
 
 router = APIRouter(prefix="/v1/auth", tags=["sign-in"])
 
@@ -34,15 +35,22 @@ def _device_handle(text: str) -> Credential | None:
     "/pin",
     responses={
         401: problem_doc("Unknown device, staff member or PIN, or a bad DPoP proof"),
-        429: problem_doc("Too many failures for this staff member or device; see Retry-After"),
+        429: problem_doc(
+            "`sign-in-locked`: too many failures for this staff member or device; "
+            "`sign-in-busy`: too many PIN checks from this address or for this business, or "
+            "at once; see Retry-After"
+        ),
     },
 )
 async def sign_in_with_pin(body: PinSignIn, request: Request) -> TokenResponse:
     """A staff member signs in on an activated device. Send a DPoP proof signed by the key
-    the device registered at activation; the session is bound to that key."""
+    the device registered at activation; the session is bound to that key.
+
+    The cheap questions come first and a request that fails one is refused without any PIN
+    check: the handle's shape, the business, the DPoP proof, the device, its status and its
+    key. Only a caller holding an active device's key reaches argon2, within its budget."""
     device = _device_handle(body.device)
     if device is None:
-        await verify_secret(None, body.pin)
         raise service.SignInFailed()
     database: TenantDatabase = request.app.state.database
     outcome: TokenResponse | Problem
@@ -53,6 +61,8 @@ async def sign_in_with_pin(body: PinSignIn, request: Request) -> TokenResponse:
             lockouts=Lockouts(connection),
             audit=AuditLog.from_connection(connection, service="identity"),
             issuer=request.app.state.token_issuer,
+            budget=sign_in_budget(request),
+            source=source_of(client_address(request)),
             device=device,
             key_thumbprint=key_thumbprint,
             staff_id=body.staff_id,

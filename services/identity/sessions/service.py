@@ -32,7 +32,8 @@ from libs.audit.append import Actor, AuditLog
 from libs.auth.credentials import Credential, Kind, new_credential
 from libs.auth.tokens import MAX_LIFETIME_SECONDS
 from services.identity.keys.signing import TokenIssuer
-from services.identity.sessions.lockout import LockedOut, Lockouts, Subject, retry_after
+from services.identity.sessions.budget import SignInBudget
+from services.identity.sessions.lockout import Key, LockedOut, Lockouts, Subject, retry_after
 from services.identity.sessions.repository import SessionRepository
 from services.identity.sessions.schemas import TokenResponse
 from services.identity.staff.credentials import verify_secret
@@ -235,12 +236,19 @@ class SignInFailed(Unauthenticated):
     title = "The device, staff member or PIN is not right"
 
 
+# How PIN sign-in audit rows name the lockout subjects (stable since before PINs and
+# passwords were counted apart).
+_AUDITED_AS = {Subject.DEVICE: "device", Subject.PIN: "staff"}
+
+
 async def pin_sign_in(
     *,
     repository: SessionRepository,
     lockouts: Lockouts,
     audit: AuditLog,
     issuer: TokenIssuer,
+    budget: SignInBudget,
+    source: str,
     device: Credential,
     key_thumbprint: str,
     staff_id: UUID,
@@ -248,10 +256,13 @@ async def pin_sign_in(
 ) -> TokenResponse | Problem:
     """A staff member signs in on an activated device with their PIN.
 
-    Every failure gives the same answer after the same work (one argon2 verification), so
-    the answer does not say whether the device, the staff member or the PIN was wrong. The
-    device and the staff member each earn back-off (lockout.py); failures and lockouts are
-    audited against the device.
+    A device that is unknown, revoked or held under another key is refused before any PIN is
+    compared: that costs nothing, and says nothing an outsider could not learn from the DPoP
+    check. Past it, every failure gives the same answer after the same work (one argon2
+    verification, within the budget), so the answer does not say whether the staff member or
+    the PIN was wrong. The staff member's PIN and the device each earn back-off
+    (lockout.py): a success resets the signed-in staff member's own PIN count only, never the
+    device's, nor anyone else's. Failures and lockouts are audited against the device.
 
     A staff member who does not work at the device's location gets that same answer, and
     it counts as a failure like a wrong PIN: a different answer would tell whoever holds
@@ -259,19 +270,22 @@ async def pin_sign_in(
     device_id = UUID(hex=device.secret)
     found = await repository.device_for_sign_in(device_id)
     if found is None or found.status != "active" or found.key_thumbprint != key_thumbprint:
-        await verify_secret(None, pin)
         return SignInFailed()
     member = await repository.staff_for_sign_in(staff_id)
     device_actor = Actor(type="device", id=str(device_id))
-    for subject, subject_id in ((Subject.DEVICE, device_id), (Subject.STAFF, staff_id)):
-        until = await lockouts.locked_until(subject, subject_id)
-        if until is not None:
-            await audit.append(
-                actor=device_actor, action="sign_in.refused_locked", resource_type="staff",
-                resource_id=str(staff_id),
-                payload={"method": "pin", "locked": subject.value, "until": until.isoformat()},
-            )  # fmt: skip
-            return LockedOut(retry_after=retry_after(until))
+    device_key, pin_key = Key(Subject.DEVICE, device_id), Key(Subject.PIN, staff_id)
+    lock = await lockouts.locked(device_key, pin_key)
+    if lock is not None:
+        await audit.append(
+            actor=device_actor, action="sign_in.refused_locked", resource_type="staff",
+            resource_id=str(staff_id),
+            payload={"method": "pin", "locked": _AUDITED_AS[lock.key.subject],
+                     "until": lock.until.isoformat()},
+        )  # fmt: skip
+        return LockedOut(retry_after=retry_after(lock.until))
+    busy = budget.spend(source=source, tenant_id=device.tenant_id)
+    if busy is not None:
+        return busy
     matches = await verify_secret(member.pin_hash if member else None, pin)
     refusal = (
         "unknown-staff" if member is None
@@ -281,25 +295,26 @@ async def pin_sign_in(
         else "not-at-this-location"
     )  # fmt: skip
     if refusal is not None:
-        failures = [await lockouts.record_failure(Subject.DEVICE, device_id)]
+        failures = [await lockouts.record_failure(device_key)]
         if member is not None:
-            failures.append(await lockouts.record_failure(Subject.STAFF, staff_id))
+            failures.append(await lockouts.record_failure(pin_key))
         await audit.append(
             actor=device_actor, action="sign_in.failed", resource_type="staff",
             resource_id=str(staff_id),
             payload={
                 "method": "pin",
                 "reason": refusal,
-                "failures": {f.subject.value: f.failures for f in failures},
+                "failures": {_AUDITED_AS[f.subject]: f.failures for f in failures},
                 "locked_until": {
-                    f.subject.value: f.locked_until.isoformat()
+                    _AUDITED_AS[f.subject]: f.locked_until.isoformat()
                     for f in failures if f.locked_until is not None
                 },
             },
         )  # fmt: skip
         return SignInFailed()
-    await lockouts.reset(Subject.DEVICE, device_id)
-    await lockouts.reset(Subject.STAFF, staff_id)
+    # The device's count is not reset: it decays by time only, or an insider could clear it
+    # with their own PIN between guesses at colleagues'.
+    await lockouts.reset(pin_key)
     response = await start_session(
         repository=repository,
         issuer=issuer,
