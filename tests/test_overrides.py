@@ -8,6 +8,7 @@ resource; it lives at most 60 seconds and is spent in the guarded write's own tr
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import time
 import uuid
@@ -20,7 +21,7 @@ import pytest
 
 from clients.dpop import DeviceKey
 from clients.session import DPoPAuth
-from libs.auth.overrides import OVERRIDE_TOKEN_TYPE, OverrideAction
+from libs.auth.overrides import OVERRIDE_TOKEN_TYPE, Approved, Extent, OverrideAction
 from libs.config import platform_settings
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
@@ -35,6 +36,15 @@ MANAGER_PIN = "2468"
 CASHIER_PIN = "1357"
 WRONG_PIN = "9999"
 REASON = {"reason_code": "customer_request", "note": "Customer changed their mind"}
+# What the tests' usual order (two flat whites) costs: what a void of it, or of its line,
+# or a refund of it, is approved for unless a test says otherwise.
+TWO_FLAT_WHITES = 900
+
+
+def approving(action: str) -> dict[str, int]:
+    """The amount a till asks a manager to approve by default: the order's total for a void
+    or a refund (and as the discount's amount), none for a force-close."""
+    return {} if action == "shift_force_close" else {"amount_minor": TWO_FLAT_WHITES}
 
 
 @dataclass
@@ -115,20 +125,25 @@ async def ask(
     pin: str = MANAGER_PIN,
     approver: uuid.UUID | None = None,
     auth: httpx.Auth | None = None,
+    amount: dict[str, int] | None = None,
 ) -> httpx.Response:
+    """Ask for an override, for `amount` (`{"amount_minor": ...}` or `{"percent_bps": ...}`;
+    default: `approving(action)`)."""
     body = {
         "approver_id": str(approver or till.manager_id),
         "pin": pin,
         "action": action,
         "resource_id": resource_id,
+        **(approving(action) if amount is None else amount),
     }
     return await identity_client.post("/v1/auth/overrides", json=body, auth=auth or till.cashier)
 
 
 async def approve(
-    identity_client: httpx.AsyncClient, till: Till, resource_id: str, *, action: str = "void"
-) -> str:
-    granted = await ask(identity_client, till, resource_id, action=action)
+    identity_client: httpx.AsyncClient, till: Till, resource_id: str, *, action: str = "void",
+    amount: dict[str, int] | None = None,
+) -> str:  # fmt: skip
+    granted = await ask(identity_client, till, resource_id, action=action, amount=amount)
     assert granted.status_code == 201, granted.text
     override_token: str = granted.json()["override_token"]
     return override_token
@@ -198,6 +213,7 @@ def override_claims(till: Till, resource_id: str, **changes: Any) -> dict[str, A
         "dev": str(till.device_id),
         "act": "void",
         "res": resource_id,
+        "amt": TWO_FLAT_WHITES,
         **changes,
     }
 
@@ -462,6 +478,7 @@ async def test_an_expired_or_overlong_override_is_refused(
         approver_role="manager",
         action=OverrideAction.VOID,
         resource_id=order["id"],
+        amount_minor=TWO_FLAT_WHITES,
         now=time.time() - 61,
     )
     assert_refused(await void(orders_client, order, expired.token, till.cashier), "expired")
@@ -752,9 +769,22 @@ async def test_a_revoked_device_or_a_token_bound_to_another_key_cannot_ask(
 async def test_the_request_is_strict(till: Till, identity_client: httpx.AsyncClient) -> None:
     base = {
         "approver_id": str(till.manager_id), "pin": MANAGER_PIN, "action": "void",
-        "resource_id": str(uuid.uuid4()),
+        "resource_id": str(uuid.uuid4()), "amount_minor": 450,
     }  # fmt: skip
+    no_amount = {key: value for key, value in base.items() if key != "amount_minor"}
     for body in (
+        # How much is approved: an amount for a void or a refund, an amount or a percentage
+        # for a discount, nothing for a force-close; whole, non-negative numbers.
+        no_amount,
+        {**no_amount, "action": "refund"},
+        {**no_amount, "action": "discount"},
+        {**no_amount, "percent_bps": 2000},
+        {**no_amount, "action": "refund", "percent_bps": 2000},
+        {**base, "action": "discount", "percent_bps": 2000},
+        {**no_amount, "action": "discount", "percent_bps": 10_001},
+        {**base, "action": "shift_force_close"},
+        {**base, "amount_minor": -1},
+        {**base, "amount_minor": 4.5},
         {**base, "tenant_id": str(uuid.uuid4())},
         {**base, "action": "open_cash_drawer"},
         {**base, "pin": "12ab"},
@@ -914,7 +944,9 @@ async def test_below_the_businesss_void_limit_a_cashier_voids_alone(
     assert voided.status_code == 200, voided.text
     above = await open_order(orders_client, till, lines=flat_whites(till.menu, quantity=3))
     assert_refused(await void(orders_client, above, None, till.cashier), "X-Override-Token")
-    override_token = await approve(identity_client, till, above["id"])
+    override_token = await approve(
+        identity_client, till, above["id"], amount={"amount_minor": 3 * 450}
+    )
     assert (await void(orders_client, above, override_token, till.cashier)).status_code == 200
 
     alone, approved = await audit_rows(connect_as, till.tenant, "order.voided")
@@ -974,3 +1006,189 @@ async def test_only_owners_change_limits_and_nonsense_changes_nothing(
         assert answer.status_code == 422, (body, answer.text)
         assert answer.headers["content-type"] == "application/problem+json"
     assert (await orders_client.get(LIMITS, auth=owner)).json()["void_limit_minor"] == 0
+
+
+# --- an override approves an amount, and no more (finding 11) ------------------------------
+
+
+def assert_exceeded(response: httpx.Response) -> dict[str, Any]:
+    assert response.status_code == 403, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem: dict[str, Any] = response.json()
+    assert problem["code"] == "override-amount-exceeded", problem
+    return problem
+
+
+async def discount(
+    orders_client: httpx.AsyncClient, till: Till, order: dict[str, Any], percent_bps: int,
+    override_token: str | None,
+) -> httpx.Response:  # fmt: skip
+    headers = {"X-Override-Token": override_token} if override_token else {}
+    return await orders_client.patch(
+        f"/v1/orders/{order['id']}",
+        json={"version": order["version"], "discount": {"kind": "percent", "value": percent_bps}},
+        headers=headers, auth=till.cashier,
+    )  # fmt: skip
+
+
+async def test_a_discount_override_for_20_percent_cannot_give_100_percent(
+    till: Till,
+    token: TokenFactory,
+    identity_client: httpx.AsyncClient,
+    orders_client: httpx.AsyncClient,
+    connect_as: Connect,
+) -> None:
+    """The manager approves "20 % off" (the token's `pct`): 100 % with it is refused and
+    spends nothing; the same token then gives the 20 % it was for."""
+    owner = token(till.tenant, Role.OWNER)
+    await orders_client.patch(LIMITS, json={"discount_limit_bps": 1000}, auth=owner)
+    order = await open_order(orders_client, till)  # 900
+    granted = await ask(
+        identity_client, till, order["id"], action="discount", amount={"percent_bps": 2000}
+    )
+    assert granted.status_code == 201, granted.text
+    assert (granted.json()["percent_bps"], granted.json()["amount_minor"]) == (2000, None)
+    twenty = granted.json()["override_token"]
+    claims = jwt.decode(twenty, options={"verify_signature": False})
+    assert (claims["pct"], claims.get("amt")) == (2000, None)
+    [grant] = await audit_rows(connect_as, till.tenant, "override.granted")
+    assert (grant["payload"]["percent_bps"], grant["payload"]["amount_minor"]) == (2000, None)
+
+    for percent in (10_000, 2100):
+        problem = assert_exceeded(await discount(orders_client, till, order, percent, twenty))
+        assert (problem["approved_percent_bps"], problem["amount_minor"]) == (
+            2000, round(900 * percent / 10_000),
+        )  # fmt: skip
+    fetched = (await orders_client.get(f"/v1/orders/{order['id']}", auth=till.cashier)).json()
+    assert (fetched["discount_minor"], fetched["version"]) == (0, order["version"])
+    assert await audit_rows(connect_as, till.tenant, "order.changed") == []
+
+    given = await discount(orders_client, till, order, 2000, twenty)
+    assert given.status_code == 200, given.text
+    assert given.json()["discount_minor"] == 180
+    [changed] = await audit_rows(connect_as, till.tenant, "order.changed")
+    assert changed["payload"]["approved_by"] == str(till.manager_id)
+    assert changed["payload"]["approved_percent_bps"] == 2000
+    assert changed["payload"]["override_jti"] == claims["jti"]
+    # Spent now, as ever.
+    again = await discount(orders_client, till, given.json(), 1500, twenty)
+    assert_refused(again, "already been used")
+
+
+async def test_an_amount_approved_for_a_discount_binds_the_orders_whole_discount(
+    till: Till, token: TokenFactory, identity_client: httpx.AsyncClient,
+    orders_client: httpx.AsyncClient,
+) -> None:  # fmt: skip
+    """A discount approved as an amount (`amt`) covers the order's discount up to that
+    amount, whichever way it is asked: less is fine, a cent more is not."""
+    owner = token(till.tenant, Role.OWNER)
+    await orders_client.patch(LIMITS, json={"discount_limit_bps": 1000}, auth=owner)
+    order = await open_order(orders_client, till)  # 900
+    override_token = await approve(
+        identity_client, till, order["id"], action="discount", amount={"amount_minor": 150}
+    )
+    assert_exceeded(await discount(orders_client, till, order, 2000, override_token))  # 180
+    given = await discount(orders_client, till, order, 1500, override_token)  # 135 <= 150
+    assert given.status_code == 200, given.text
+    assert given.json()["discount_minor"] == 135
+
+
+async def test_a_refund_override_for_an_amount_cannot_refund_more(
+    till: Till,
+    identity_client: httpx.AsyncClient,
+    orders_client: httpx.AsyncClient,
+    connect_as: Connect,
+) -> None:
+    order = await open_order(orders_client, till)  # 900
+    paid = await orders_client.post(
+        f"/v1/orders/{order['id']}/payments",
+        json={"version": order["version"], "tender": "cash", "tendered_minor": 1000},
+        headers={"Idempotency-Key": str(uuid.uuid4())}, auth=till.cashier,
+    )  # fmt: skip
+    assert paid.status_code == 201, paid.text
+    closed = await orders_client.post(
+        f"/v1/orders/{order['id']}/close",
+        json={"version": paid.json()["order"]["version"]}, auth=till.cashier,
+    )  # fmt: skip
+    assert closed.status_code == 200, closed.text
+    version = closed.json()["order"]["version"]
+    override_token = await approve(
+        identity_client, till, order["id"], action="refund", amount={"amount_minor": 450}
+    )
+
+    def refund(amount_minor: int) -> Any:
+        return orders_client.post(
+            f"/v1/orders/{order['id']}/refunds",
+            json={"version": version, "reason_code": "quality_issue", "amount_minor": amount_minor},
+            headers={"X-Override-Token": override_token}, auth=till.cashier,
+        )  # fmt: skip
+
+    problem = assert_exceeded(await refund(900))
+    assert (problem["approved_amount_minor"], problem["amount_minor"]) == (450, 900)
+    refunds = await as_service(
+        connect_as, "orders", till.tenant, "SELECT count(*) AS n FROM orders.refunds"
+    )
+    assert refunds[0]["n"] == 0
+    refunded = await refund(450)
+    assert refunded.status_code == 201, refunded.text
+    assert refunded.json()["refund"]["amount_minor"] == 450
+    [row] = await audit_rows(connect_as, till.tenant, "order.refunded")
+    assert row["payload"]["approved_amount_minor"] == 450
+
+
+async def test_a_void_override_covers_the_value_it_was_asked_for(
+    till: Till, identity_client: httpx.AsyncClient, orders_client: httpx.AsyncClient
+) -> None:
+    order = await open_order(orders_client, till)  # 900
+    half = await approve(identity_client, till, order["id"], amount={"amount_minor": 450})
+    assert_exceeded(await void(orders_client, order, half, till.cashier))
+    assert await order_state(orders_client, order["id"], till.cashier) == ("open", order["version"])
+    # The same order with a token for what it is worth: voided.
+    whole = await approve(identity_client, till, order["id"], amount={"amount_minor": 900})
+    assert (await void(orders_client, order, whole, till.cashier)).status_code == 200
+
+
+async def test_an_override_that_names_no_amount_or_a_tampered_one_is_refused(
+    till: Till, identity_client: httpx.AsyncClient, orders_client: httpx.AsyncClient,
+    signing_key: SigningKey,
+) -> None:  # fmt: skip
+    """The amount is a signed claim: a token that names none approves nothing, and one
+    whose amount is changed after signing is not the identity service's."""
+    order = await open_order(orders_client, till)
+    claims = override_claims(till, order["id"])
+    del claims["amt"]
+    unbounded = sign(signing_key, claims, typ=OVERRIDE_TOKEN_TYPE)
+    assert_refused(await void(orders_client, order, unbounded, till.cashier), "approves")
+    as_percent = sign(
+        signing_key, {**claims, "pct": 10_000}, typ=OVERRIDE_TOKEN_TYPE
+    )  # a void is approved as an amount
+    assert_refused(await void(orders_client, order, as_percent, till.cashier), "approves")
+    for malformed in (True, -1, 4.5, "900"):
+        token = sign(signing_key, {**claims, "amt": malformed}, typ=OVERRIDE_TOKEN_TYPE)
+        assert_refused(await void(orders_client, order, token, till.cashier), "amt")
+
+    small = await approve(identity_client, till, order["id"], amount={"amount_minor": 1})
+    header, payload, signature = small.split(".")
+    body = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    body["amt"] = 900
+    forged = base64.urlsafe_b64encode(json.dumps(body).encode()).rstrip(b"=").decode()
+    tampered = ".".join((header, forged, signature))
+    assert_refused(await void(orders_client, order, tampered, till.cashier), "not valid")
+    assert await order_state(orders_client, order["id"], till.cashier) == ("open", order["version"])
+
+
+def test_a_percentage_approval_allows_for_rounding_to_the_cent_and_no_more() -> None:
+    """15 % off 22.50 is 3.375, charged as 3.38 (half up): a 15 % approval covers that one
+    rounding, half a cent per rounded amount, and not a cent beyond it."""
+    fifteen = Approved(percent_bps=1500)
+    assert fifteen.covers(Extent(338, 2250, roundings=1))
+    assert not fifteen.covers(Extent(339, 2250, roundings=1))
+    assert not fifteen.covers(Extent(338, 2250))
+    # Two lines each 15 % off, each rounded up: 1.58 + 1.58 off 10.50 + 10.50.
+    assert fifteen.covers(Extent(316, 2100, roundings=2))
+    assert not fifteen.covers(Extent(317, 2100, roundings=2))
+    # An amount is exact.
+    assert Approved(amount_minor=450).covers(Extent(450))
+    assert not Approved(amount_minor=450).covers(Extent(451, roundings=5))
+    # A percentage with nothing to be a share of approves nothing.
+    assert not fifteen.covers(Extent(0))

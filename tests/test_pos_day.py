@@ -103,7 +103,7 @@ async def test_a_cashiers_day_through_the_gateway(
         assert refused.status_code == 403, refused.text
         granted = await call(
             "POST", "/v1/auth/overrides", cashier, approver_id=manager["id"], pin=MANAGER_PIN,
-            action="refund", resource_id=order["id"],
+            action="refund", resource_id=order["id"], amount_minor=270,
         )  # fmt: skip
         refund = await gateway.post(
             f"/v1/orders/{order['id']}/refunds", json=refund_body, auth=cashier,

@@ -755,7 +755,7 @@ async def test_closing_someone_elses_shift_needs_a_managers_override(
     wrong = await identity_client.post(
         "/v1/auth/overrides",
         json={"approver_id": str(staff["manager"]), "pin": MANAGER_PIN, "action": "void",
-              "resource_id": shift["id"]},
+              "resource_id": shift["id"], "amount_minor": 0},
         auth=bob,
     )  # fmt: skip
     assert wrong.status_code == 201, wrong.text

@@ -5,11 +5,15 @@ The till asks the identity service (`POST /v1/auth/overrides`) with the approvin
 PIN; the answer is an override token: a JWS signed with the identity service's key (ES256,
 `typ: override+jwt`), living at most 60 seconds, that names the tenant (`tid`), the device
 (`dev`), the staff member who asked (`req`), the approver (`sub`, role `arl`), the action
-(`act`) and the resource (`res`). The guarded endpoint reads it from `X-Override-Token` and
-calls `consume_override` inside its own tenant-bound transaction: every claim must match the
-request, and the token's `jti` is spent in the same transaction as the write it approves. So
-it is used exactly once, and a write that fails and rolls back leaves it usable for the rest
-of its short life.
+(`act`), the resource (`res`) and, for an action that moves money, how much the manager
+approved: `amt` (minor units) or, for a discount, `pct` (basis points of the order's
+subtotal). The guarded endpoint reads it from `X-Override-Token` and calls
+`consume_override` inside its own tenant-bound transaction with what the write actually does
+(`Extent`): every claim must match the request, the write may do at most what was approved
+(`override-amount-exceeded` otherwise: approving 20 % off is not approving 100 %), and the
+token's `jti` is spent in the same transaction as the write it approves. So it is used
+exactly once, and a write that fails or is refused and rolls back leaves it usable for the
+rest of its short life.
 
 The token type keeps the two kinds of token apart in both directions: access-token
 verification (tokens.py) demands `at+jwt`, this demands `override+jwt`. An override token
@@ -20,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any
 from uuid import UUID
@@ -53,6 +57,11 @@ REQUIRED_CLAIMS = (
 # The spent-token ledger's namespace; the scope is the device the token is bound to.
 SPENT_NAMESPACE = "override"
 APPROVER_ROLES = frozenset({Role.OWNER, Role.MANAGER})
+# How much an override approves, for the actions that move money (docs/pos.md).
+AMOUNT_CLAIM = "amt"  # minor units
+PERCENT_CLAIM = "pct"  # basis points of what the amount is a share of (a discount's subtotal)
+BASIS_POINTS = 10_000
+MAX_APPROVED_MINOR = 100_000_000_000
 
 logger = logging.getLogger("halopos.auth")
 
@@ -64,6 +73,12 @@ class OverrideAction(StrEnum):
     SHIFT_FORCE_CLOSE = "shift_force_close"
 
 
+# The actions an override approves an amount for (the others approve no amount), and those
+# whose approval may be a percentage instead: a discount, as the till asked for it.
+AMOUNT_ACTIONS = frozenset({OverrideAction.REFUND, OverrideAction.VOID, OverrideAction.DISCOUNT})
+PERCENT_ACTIONS = frozenset({OverrideAction.DISCOUNT})
+
+
 class OverrideInvalid(PermissionDenied):
     """One title for every reason; the detail says which (the till shows it, logs keep it)."""
 
@@ -71,9 +86,93 @@ class OverrideInvalid(PermissionDenied):
     title = "This needs a valid manager override for this action on this resource"
 
 
+class OverrideAmountExceeded(PermissionDenied):
+    """The write does more than the manager approved: refused, and the override not spent."""
+
+    code = "override-amount-exceeded"
+    title = "This is more than the manager approved"
+
+
+@dataclass(frozen=True, slots=True)
+class Extent:
+    """What a guarded write actually does: an amount in minor units (the refund, the voided
+    value, the order's whole discount) and, for a discount, the subtotal it is a share of,
+    so that an approval in basis points can be compared exactly; and how many rounded
+    amounts (each to the nearest minor unit, so by at most half of one) make up the amount:
+    "15 % off 22.50" is 3.38, and a 15 % approval covers it."""
+
+    amount_minor: int
+    of_minor: int | None = None
+    roundings: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Approved:
+    """How much a manager approved: an amount, a percentage (a discount only), or nothing
+    (an action that moves no money). Online from the token's `amt`/`pct`, offline from what
+    the till recorded with the manager's name."""
+
+    amount_minor: int | None = None
+    percent_bps: int | None = None
+
+    def covers(self, extent: Extent) -> bool:
+        """At most what was approved: less is allowed (a manager who approves 20 % off also
+        lets the cashier give 15 %), more never is."""
+        if self.amount_minor is not None:
+            return extent.amount_minor <= self.amount_minor
+        if self.percent_bps is not None and extent.of_minor is not None:
+            # amount <= percent x subtotal + half a minor unit per rounding, in integers.
+            return 2 * extent.amount_minor * BASIS_POINTS <= (
+                2 * self.percent_bps * extent.of_minor + extent.roundings * BASIS_POINTS
+            )
+        return False
+
+    def problem(self, action: OverrideAction, extent: Extent) -> OverrideAmountExceeded:
+        if self.percent_bps is not None:
+            approved = f"{self.percent_bps / 100:g} %"
+        else:
+            approved = f"{self.amount_minor} (minor units)"
+        return OverrideAmountExceeded(
+            f"The manager approved a {action.value} of up to {approved}; this one is "
+            f"{extent.amount_minor} (minor units)"
+            + (f" of {extent.of_minor}." if extent.of_minor is not None else ".")
+            + " Ask the manager to approve this amount.",
+            action=action.value, approved_amount_minor=self.amount_minor,
+            approved_percent_bps=self.percent_bps, amount_minor=extent.amount_minor,
+            of_minor=extent.of_minor,
+        )  # fmt: skip
+
+    def check(self, action: OverrideAction, extent: Extent | None) -> None:
+        """Raises `OverrideAmountExceeded` unless the write is within what was approved."""
+        if action not in AMOUNT_ACTIONS:
+            return
+        if extent is None:
+            raise AssertionError(f"a {action.value} states how much it does")
+        if not self.covers(extent):
+            raise self.problem(action, extent)
+
+
+def approved_shape_error(
+    action: OverrideAction, *, amount_minor: int | None, percent_bps: int | None
+) -> str | None:
+    """Why an approval's amount does not fit its action (None: it fits). A refund or a void
+    approves an amount; a discount an amount or a percentage; a force-close nothing."""
+    if action not in AMOUNT_ACTIONS:
+        if amount_minor is not None or percent_bps is not None:
+            return f"a {action.value} approves no amount"
+        return None
+    if percent_bps is not None and action not in PERCENT_ACTIONS:
+        return f"a {action.value} is approved as an amount_minor, not a percentage"
+    if (amount_minor is None) == (percent_bps is None):
+        if action in PERCENT_ACTIONS:
+            return f"a {action.value} approves either an amount_minor or a percent_bps"
+        return f"a {action.value} approves an amount_minor"
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Override:
-    """A consumed override: who approved what, for whom, on which device."""
+    """A consumed override: who approved what, for whom, on which device, up to how much."""
 
     approver_id: UUID
     approver_role: Role
@@ -83,6 +182,7 @@ class Override:
     resource_id: str
     jti: str
     expires_at: int
+    approved: Approved = field(default_factory=Approved)
 
 
 def _uuid_claim(claims: dict[str, Any], name: str) -> UUID:
@@ -100,6 +200,30 @@ def _string_claim(claims: dict[str, Any], name: str, *, max_length: int = 200) -
     if not isinstance(value, str) or not value or len(value) > max_length:
         raise OverrideInvalid(f"The override's {name} claim is malformed.")
     return value
+
+
+def _count_claim(claims: dict[str, Any], name: str, *, maximum: int) -> int | None:
+    value = claims.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= maximum:
+        raise OverrideInvalid(f"The override's {name} claim is malformed.")
+    return value
+
+
+def _approved(claims: dict[str, Any], action: OverrideAction) -> Approved:
+    """The amount the token approves, which must fit its action: a token for a refund, a
+    void or a discount that names no amount approves nothing (a till asks for the amount)."""
+    approved = Approved(
+        amount_minor=_count_claim(claims, AMOUNT_CLAIM, maximum=MAX_APPROVED_MINOR),
+        percent_bps=_count_claim(claims, PERCENT_CLAIM, maximum=BASIS_POINTS),
+    )
+    error = approved_shape_error(
+        action, amount_minor=approved.amount_minor, percent_bps=approved.percent_bps
+    )
+    if error is not None:
+        raise OverrideInvalid(f"The override does not say what it approves ({error}).")
+    return approved
 
 
 def _bound(claimed: object, expected: object, refusal: str) -> None:
@@ -158,13 +282,16 @@ async def verify_override(
     token: str | None,
     action: OverrideAction,
     resource_id: str,
+    extent: Extent | None = None,
     issuer: str | None = None,
     audience: str | None = None,
 ) -> Override:
     """Checks an override token against the request it came with, without spending it.
 
     Raises `OverrideInvalid` unless it is a live `override+jwt` from the identity service for
-    this tenant, this device, this staff member, this action and this resource."""
+    this tenant, this device, this staff member, this action and this resource; then
+    `OverrideAmountExceeded` unless `extent` (what the write does; None for an action that
+    moves no money) is within the amount it approves."""
     if not token:
         raise OverrideInvalid(f"Send a manager override token in {OVERRIDE_HEADER}.")
     if len(token) > MAX_OVERRIDE_TOKEN_BYTES:
@@ -187,6 +314,8 @@ async def verify_override(
     approver_role = claims["arl"]
     if not isinstance(approver_role, str) or approver_role not in APPROVER_ROLES:
         raise OverrideInvalid("The override's approver may not approve overrides.")
+    approved = _approved(claims, action)
+    approved.check(action, extent)
     return Override(
         approver_id=_uuid_claim(claims, "sub"),
         approver_role=Role(approver_role),
@@ -196,6 +325,7 @@ async def verify_override(
         resource_id=resource_id,
         jti=_string_claim(claims, "jti", max_length=MAX_JTI_LENGTH),
         expires_at=claims["exp"],
+        approved=approved,
     )
 
 
@@ -207,13 +337,16 @@ async def consume_override(
     token: str | None,
     action: OverrideAction,
     resource_id: str,
+    extent: Extent | None = None,
     issuer: str | None = None,
     audience: str | None = None,
 ) -> Override:
     """Verifies an override token and spends it in `connection`'s transaction, which must be
     the guarded write's own: if that write rolls back, so does the spend. Of concurrent uses
     of one token exactly one succeeds (the others wait for its transaction, then find the
-    jti spent). Raises `OverrideInvalid` (403) for any mismatch, expiry or reuse."""
+    jti spent). Raises `OverrideInvalid` (403) for any mismatch, expiry or reuse, and
+    `OverrideAmountExceeded` (403) for a write beyond the approved amount: both before
+    anything is spent."""
     try:
         override = await verify_override(
             keys=keys,
@@ -221,6 +354,7 @@ async def consume_override(
             token=token,
             action=action,
             resource_id=resource_id,
+            extent=extent,
             issuer=issuer,
             audience=audience,
         )
@@ -233,7 +367,7 @@ async def consume_override(
         )
         if not first_use:
             raise OverrideInvalid("This override has already been used.")
-    except OverrideInvalid as refusal:
+    except (OverrideInvalid, OverrideAmountExceeded) as refusal:
         logger.info(
             "refused override for %s %s by %s: %s",
             action.value,
@@ -266,7 +400,9 @@ class OverrideGate:
     principal: Principal
     token: str | None
 
-    async def consume(self, *, action: OverrideAction, resource_id: str) -> Override:
+    async def consume(
+        self, *, action: OverrideAction, resource_id: str, extent: Extent | None = None
+    ) -> Override:
         return await consume_override(
             self.connection,
             keys=self.keys,
@@ -274,6 +410,7 @@ class OverrideGate:
             token=self.token,
             action=action,
             resource_id=resource_id,
+            extent=extent,
         )
 
 

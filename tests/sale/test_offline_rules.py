@@ -257,6 +257,54 @@ async def test_a_discount_and_a_force_close_offline_follow_the_same_limit(
     assert order["discount_minor"] == 125
 
 
+async def test_offline_a_managers_word_covers_at_most_the_amount_the_till_recorded(
+    till: OfflineTill, connect_as: Connect, token: TokenFactory,
+    orders_client: httpx.AsyncClient,
+) -> None:  # fmt: skip
+    """The same check as an override token's amount: a till that recorded "20 % approved"
+    cannot upload 100 % off, nor a refund of more than it recorded as approved; the amount
+    approved is kept with the approval (the flag and the audit)."""
+    await limits(
+        orders_client, token, till, discount_limit_bps=500, offline_approval_limit_minor=100_000
+    )
+    manager_id = str(till.manager)
+    log = Log(till)
+    log.open_shift()
+    everything = log.order(
+        discount={"kind": "percent", "value": 10_000}, approved_by=manager_id,
+        approved_percent_bps=2000,
+    )  # fmt: skip
+    twenty = log.order(
+        discount={"kind": "percent", "value": 2000}, approved_by=manager_id,
+        approved_percent_bps=2000,
+    )  # fmt: skip
+    sold = log.sale()
+    refund(log, sold, approved_by=manager_id, approved_amount_minor=500)  # 1250 > 500
+    within = refund(log, sold, amount_minor=500, approved_by=manager_id, approved_amount_minor=500)
+    answer = await upload(orders_client, till, log.operations)
+    assert states(answer) == [
+        "applied", "rejected", "applied", "applied", "applied", "applied", "rejected", "applied",
+    ], answer  # fmt: skip
+    assert problem(answer, 1) == "override-amount-exceeded"
+    assert problem(answer, 6) == "override-amount-exceeded"
+    assert answer["items"][1]["problem"]["approved_percent_bps"] == 2000
+    assert [row["id"] for row in await refunds_of(connect_as, till)] == [within]
+    assert (await orders_client.get(f"/v1/orders/{everything}", auth=till.auth)).status_code == 404
+    order = (await orders_client.get(f"/v1/orders/{twenty}", auth=till.auth)).json()
+    assert order["discount_minor"] == 250
+
+    rows = await as_service(
+        connect_as, "orders", till.tenant,
+        "SELECT action, payload FROM audit.events WHERE action IN ('order.opened', "
+        "'order.refunded') AND payload->>'approved_by' IS NOT NULL ORDER BY seq",
+    )  # fmt: skip
+    payloads = [(row["action"], json.loads(row["payload"])) for row in rows]
+    assert [(action, payload["approved_percent_bps"], payload["approved_amount_minor"])
+            for action, payload in payloads] == [
+        ("order.opened", 2000, None), ("order.refunded", None, 500),
+    ]  # fmt: skip
+
+
 # -- cards -------------------------------------------------------------------------------------
 
 

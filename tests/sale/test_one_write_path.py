@@ -66,12 +66,17 @@ async def sell_online(
     headers: dict[str, str] = {}
     if sale["discount_bps"]:
         body["discount"] = {"kind": "percent", "value": sale["discount_bps"]}
-        headers["X-Override-Token"] = await approve(identity, till, order_id, action="discount")
+        headers["X-Override-Token"] = await approve(
+            identity, till, order_id, action="discount",
+            amount={"percent_bps": sale["discount_bps"]},
+        )  # fmt: skip
     opened = await orders.post("/v1/orders", json=body, headers=headers, auth=till.cashier)
     assert opened.status_code == 201, opened.text
     order = opened.json()
     if sale["fate"] == "void":
-        token = await approve(identity, till, order_id, action="void")
+        token = await approve(
+            identity, till, order_id, action="void", amount={"amount_minor": order["total_minor"]}
+        )
         voided = await orders.post(
             f"/v1/orders/{order_id}/void",
             json={"version": order["version"], "reason_code": "entered_in_error"},
@@ -94,7 +99,11 @@ async def sell_online(
     assert closed.status_code == 200, closed.text
     order = closed.json()["order"]
     if sale["fate"].startswith("refund"):
-        token = await approve(identity, till, order_id, action="refund")
+        # The till asks for what it refunds: at most what the order took.
+        token = await approve(
+            identity, till, order_id, action="refund",
+            amount={"amount_minor": order["total_minor"]},
+        )  # fmt: skip
         refunded = await orders.post(
             f"/v1/orders/{order_id}/refunds",
             json={"version": order["version"], **refund_body(sale)},
@@ -128,7 +137,7 @@ def sell_offline(log: Log, sale: dict[str, Any], balance: int) -> None:
     fields: dict[str, Any] = {}
     if sale["discount_bps"]:
         fields = {"discount": {"kind": "percent", "value": sale["discount_bps"]},
-                  "approved_by": manager}  # fmt: skip
+                  "approved_by": manager, "approved_percent_bps": sale["discount_bps"]}  # fmt: skip
     order_id = log.order(lines(till.menu, sale["lines"]), **fields)
     if sale["fate"] == "void":
         log.record(

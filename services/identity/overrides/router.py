@@ -28,18 +28,23 @@ router = APIRouter(prefix="/v1/auth", tags=["overrides"])
         403: problem_doc(
             "Not from an active registered device, or the approver or PIN is not right"
         ),
+        422: problem_doc("No amount for a refund, void or discount, or one for a force-close"),
         429: problem_doc("Too many failures for this approver; see Retry-After"),
     },
 )
 async def request_override(
     body: OverrideRequest, request: Request, principal: CurrentPrincipal
 ) -> OverrideGranted:
-    """A manager (or owner) approves one action on one resource at this till with their PIN.
+    """A manager (or owner) approves one action on one resource at this till with their PIN,
+    for a stated amount: `amount_minor` for a refund or a void, `amount_minor` or
+    `percent_bps` for a discount (the order's whole discount), none for a force-close.
 
     The answer is a single-use token, valid for up to 60 seconds, for this device, this
-    staff member, this action and this resource: send it as `X-Override-Token` with the
-    guarded request (e.g. `POST /v1/orders/{order_id}/void`). Every grant and every refusal
-    is audited; wrong PINs count towards the approver's sign-in lockout."""
+    staff member, this action, this resource and at most this amount: send it as
+    `X-Override-Token` with the guarded request (e.g. `POST /v1/orders/{order_id}/void`); a
+    request for more is refused (403 `override-amount-exceeded`) and spends nothing. Every
+    grant and every refusal is audited with the amount; wrong PINs count towards the
+    approver's sign-in lockout."""
     settings = platform_settings()
     signer = OverrideSigner(
         request.app.state.signing_keys[0], settings.jwt_issuer, settings.jwt_audience

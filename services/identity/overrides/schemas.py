@@ -6,7 +6,12 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from libs.auth.overrides import OverrideAction
+from libs.auth.overrides import (
+    BASIS_POINTS,
+    MAX_APPROVED_MINOR,
+    OverrideAction,
+    approved_shape_error,
+)
 
 # What an override can be for, named as the guarded endpoints name it (docs/pos.md): an id
 # (an order, a shift), or, for a void, one line of an order. The id is a UUID in its usual
@@ -38,6 +43,17 @@ class OverrideRequest(BaseModel):
         "shift's id, or `<order id>/lines/<line number>` for voiding or reducing one line",
         examples=["6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f/lines/2"],
     )
+    amount_minor: int | None = Field(
+        default=None, ge=0, le=MAX_APPROVED_MINOR,
+        description="How much the manager approves, in minor units: the refund, the voided "
+        "value (the order's or line's total, or the units taken off), or the order's whole "
+        "discount. Required for refund and void; for discount this or percent_bps",
+    )  # fmt: skip
+    percent_bps: int | None = Field(
+        default=None, ge=0, le=BASIS_POINTS,
+        description="For a discount asked as a percentage: the order's whole discount as a "
+        "share of its subtotal, in basis points (2000 = 20 %)",
+    )  # fmt: skip
 
     _resource_id = field_validator("resource_id")(_canonical_resource_id)
 
@@ -45,6 +61,15 @@ class OverrideRequest(BaseModel):
     def _lines_are_voided_only(self) -> Self:
         if "/lines/" in self.resource_id and self.action not in LINE_ACTIONS:
             raise ValueError(f"a line is named only for {', '.join(sorted(LINE_ACTIONS))}")
+        return self
+
+    @model_validator(mode="after")
+    def _approves_an_amount(self) -> Self:
+        error = approved_shape_error(
+            self.action, amount_minor=self.amount_minor, percent_bps=self.percent_bps
+        )
+        if error is not None:
+            raise ValueError(error)
         return self
 
 
@@ -56,3 +81,5 @@ class OverrideGranted(BaseModel):
     action: OverrideAction
     resource_id: str
     approved_by: UUID
+    amount_minor: int | None = Field(default=None, description="The amount approved, if one")
+    percent_bps: int | None = Field(default=None, description="The percentage approved, if one")

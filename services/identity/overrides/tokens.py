@@ -11,7 +11,13 @@ from uuid import UUID
 
 import jwt
 
-from libs.auth.overrides import MAX_OVERRIDE_LIFETIME_SECONDS, OVERRIDE_TOKEN_TYPE, OverrideAction
+from libs.auth.overrides import (
+    AMOUNT_CLAIM,
+    MAX_OVERRIDE_LIFETIME_SECONDS,
+    OVERRIDE_TOKEN_TYPE,
+    PERCENT_CLAIM,
+    OverrideAction,
+)
 from libs.auth.tokens import ALGORITHM
 from services.identity.keys.signing import SigningKey
 
@@ -36,13 +42,15 @@ def mint_override_token(
     approver_role: str,
     action: OverrideAction,
     resource_id: str,
+    amount_minor: int | None = None,
+    percent_bps: int | None = None,
     lifetime_seconds: int = MAX_OVERRIDE_LIFETIME_SECONDS,
     now: float | None = None,
 ) -> MintedOverride:
     issued_at = int(time.time() if now is None else now)
     expires_at = issued_at + min(lifetime_seconds, MAX_OVERRIDE_LIFETIME_SECONDS)
     jti = uuid.uuid4().hex
-    claims = {
+    claims: dict[str, object] = {
         "iss": issuer,
         "aud": audience,
         "iat": issued_at,
@@ -56,6 +64,11 @@ def mint_override_token(
         "act": action.value,
         "res": resource_id,
     }
+    # How much is approved is signed with the rest: the guarded write may do no more.
+    if amount_minor is not None:
+        claims[AMOUNT_CLAIM] = amount_minor
+    if percent_bps is not None:
+        claims[PERCENT_CLAIM] = percent_bps
     token = jwt.encode(
         claims, key.private_key, algorithm=ALGORITHM,
         headers={"kid": key.kid, "typ": OVERRIDE_TOKEN_TYPE},
@@ -81,6 +94,8 @@ class OverrideSigner:
         approver_role: str,
         action: OverrideAction,
         resource_id: str,
+        amount_minor: int | None = None,
+        percent_bps: int | None = None,
     ) -> MintedOverride:
         return mint_override_token(
             self.key,
@@ -93,4 +108,6 @@ class OverrideSigner:
             approver_role=approver_role,
             action=action,
             resource_id=resource_id,
+            amount_minor=amount_minor,
+            percent_bps=percent_bps,
         )

@@ -23,7 +23,7 @@ from uuid import UUID
 
 from libs.api.problems import Conflict, Problem
 from libs.audit.append import Actor
-from libs.auth.overrides import OverrideAction
+from libs.auth.overrides import Approved, OverrideAction
 from libs.auth.principal import Principal
 from libs.bridge.escpos import KitchenTicket, TicketItem, render_kitchen_ticket, render_receipt
 from libs.bridge.queue import PrintJob
@@ -49,6 +49,7 @@ from services.orders.sale.model import Sale, SaleLine, SalePayment, iso
 from services.orders.sale.policy import Approval, Policy
 from services.orders.sale.repository import ReceiptRow, RefundRow, RefundTenderRow, ShiftRef
 from services.orders.sale.rules import (
+    DiscountChangeFirst,
     LineNotFound,
     LineVoided,
     NothingToPay,
@@ -67,7 +68,8 @@ from services.orders.sale.rules import (
     Wanted,
     apply_price,
     cash_taken,
-    discount_over_limit,
+    discount_needs_approval,
+    discount_roundings,
     price,
     priced_lines,
     refund_plan,
@@ -183,18 +185,38 @@ def _expected_total(till: Till, sale: Sale, expected_minor: int | None, server_m
         )  # fmt: skip
 
 
+async def _discount_needed(
+    uow: UnitOfWork, sale: Sale, priced: pricing.OrderPrice, *, taking_items_off: bool = False
+) -> bool:
+    """Whether going from the sale as it is to `priced` needs a manager for the discount
+    (rules.discount_needs_approval: the same rule up and down)."""
+    limits = await uow.limits()
+    return discount_needs_approval(
+        priced, before_minor=sale.discount_minor, before_subtotal_minor=sale.subtotal_minor,
+        limit_bps=limits.discount_limit_bps, taking_items_off=taking_items_off,
+    )  # fmt: skip
+
+
 async def _discount_approval(
     uow: UnitOfWork, till: Till, sale: Sale, priced: pricing.OrderPrice
 ) -> Approval | None:
-    """A discount that grows past the business's limit needs a manager for this order."""
+    """A change of the discount that crosses the business's limit, either way, or that
+    changes a discount over it, needs a manager for this order, for the resulting discount
+    (the order's whole discount, as an amount or as a share of its subtotal)."""
     limits = await uow.limits()
-    needed = discount_over_limit(
-        priced, before_minor=sale.discount_minor, limit_bps=limits.discount_limit_bps
-    )
+    needed = await _discount_needed(uow, sale, priced)
     return await till.policy.approve(
         action=OverrideAction.DISCOUNT, resource_type="order", resource_id=str(sale.id),
         needed=needed, amount_minor=priced.discount_minor, limits=limits,
+        share_of_minor=priced.subtotal_minor, roundings=discount_roundings(priced),
     )  # fmt: skip
+
+
+def _discount_change_first(reason: str) -> DiscountChangeFirst:
+    return DiscountChangeFirst(
+        f"{reason} Each needs its own manager's approval: change the discount on its own "
+        "first, then take the items off."
+    )
 
 
 async def _void_approval(
@@ -358,7 +380,11 @@ async def change_line(
 ) -> Sale:
     """Quantity up or down, or the line's discount. Fewer than before voids the difference:
     it needs a reason, and above the void limit a manager's approval for this line; a
-    part already sent to the kitchen or bar is cancelled there with a VOID ticket."""
+    part already sent to the kitchen or bar is cancelled there with a VOID ticket.
+
+    One approval per request: fewer units with a discount change that needs a manager, or
+    fewer units that would push the order's discount over the limit, is refused (409
+    `discount-change-first`): the discount is changed on its own first."""
     sale = await _open_sale(uow, till, order_id, version)
     line = _line(sale, line_number)
     changes: dict[str, Any] = {}
@@ -369,14 +395,23 @@ async def change_line(
             if reason_code is None:
                 raise ReasonRequired()
             voided_minor, reduced_by = voided_part(line, quantity), line.quantity - quantity
-            approval, _, _ = await _void_approval(
-                uow, till, amount_minor=voided_minor, resource_id=f"{order_id}/lines/{line_number}"
-            )
         changes["quantity"] = quantity
     if discount is not UNCHANGED:
         changes["discount"] = discount
     priced = price(sale, sale.lines, Terms.of(sale), changes={line_number: changes})
-    discount_approval = await _discount_approval(uow, till, sale, priced)
+    if reduced_by:
+        if await _discount_needed(
+            uow, sale, priced, taking_items_off=discount is UNCHANGED
+        ):  # fmt: skip
+            raise _discount_change_first(
+                "Taking these units off changes a discount that needs a manager's approval."
+            )
+        approval, _, _ = await _void_approval(
+            uow, till, amount_minor=voided_minor, resource_id=f"{order_id}/lines/{line_number}"
+        )
+        discount_approval = None
+    else:
+        discount_approval = await _discount_approval(uow, till, sale, priced)
     tickets = await _void_tickets(uow, till, sale, [(line, reduced_by)]) if reduced_by else []
 
     quantity_before = line.quantity
@@ -432,6 +467,10 @@ async def void_line(
     if sale.paid_minor > 0:
         raise OrderHasPayments()
     priced = price(sale, [other for other in sale.lines if other is not line], Terms.of(sale))
+    if await _discount_needed(uow, sale, priced, taking_items_off=True):
+        raise _discount_change_first(
+            "Voiding this line would leave the order's discount over the business's limit."
+        )
     tickets = await _void_tickets(uow, till, sale, [(line, line.quantity)])
 
     line.status, line.void_reason, line.dirty = "voided", reason_code, True
@@ -1178,7 +1217,12 @@ async def finish_refund(
     assert plan.amount_minor == pending["amount_minor"], "nothing refunds a started order"
     stored = pending["approval"]
     approval = (
-        Approval(UUID(stored["approved_by"]), stored["approved_by_role"], stored["override_jti"])
+        Approval(
+            UUID(stored["approved_by"]), stored["approved_by_role"], stored["override_jti"],
+            approved=Approved(
+                stored.get("approved_amount_minor"), stored.get("approved_percent_bps")
+            ),
+        )
         if stored else None
     )  # fmt: skip
     cards = {payment_id: result for payment_id, result in results.items() if result}

@@ -9,6 +9,8 @@ check at the moment it runs:
   register's; a closed one takes the operation late, and its Z report is issued again).
 - **A manager's approval**: online an override token, spent now; offline the manager the
   till names, up to the business's offline approval limit, for review; above it, refused.
+  Either way the approval covers at most the amount approved (the token's, or the one the
+  till recorded with the manager's name): more is refused (`override-amount-exceeded`).
 - **A card**: online the terminal, asked by the server; offline the terminal's evidence,
   unverified until the shift's card settlement matches it.
 - **Receipt numbers**: online the register's next; offline the till's own, from the
@@ -33,7 +35,15 @@ from uuid import UUID
 
 from libs.api.problems import Conflict, PermissionDenied, Problem
 from libs.audit.append import Actor
-from libs.auth.overrides import APPROVER_ROLES, OverrideAction, OverrideGate, OverrideInvalid
+from libs.auth.overrides import (
+    AMOUNT_ACTIONS,
+    APPROVER_ROLES,
+    Approved,
+    Extent,
+    OverrideAction,
+    OverrideGate,
+    OverrideInvalid,
+)
 from libs.auth.principal import Principal
 from libs.rbac.matrix import Role
 from services.orders.sale.repository import Limits, Series, ShiftRef
@@ -77,15 +87,30 @@ class Approval:
     approver_role: str | None
     override_jti: str | None = None
     review_id: UUID | None = None
+    # How much was approved (None: no amount was stated, e.g. a force-close).
+    approved: Approved = field(default_factory=Approved)
 
     def payload(self) -> dict[str, Any]:
         return {
             "approved_by": str(self.approver_id),
             "approved_by_role": self.approver_role,
             "override_jti": self.override_jti,
+            "approved_amount_minor": self.approved.amount_minor,
+            "approved_percent_bps": self.approved.percent_bps,
             "approval": "offline" if self.review_id else "override",
             "offline_approval_id": str(self.review_id) if self.review_id else None,
         }
+
+
+def extent(
+    action: OverrideAction, amount_minor: int, share_of_minor: int | None, roundings: int = 0
+) -> Extent | None:
+    """What a write does, for the approval to cover: the amount (and for a discount the
+    subtotal it is a share of, and how many rounded amounts make it up); None for an action
+    that moves no money."""
+    if action not in AMOUNT_ACTIONS:
+        return None
+    return Extent(amount_minor, share_of_minor, roundings)
 
 
 def receipt_number(register_number: int, sequence: int, series: str = "") -> str:
@@ -114,7 +139,8 @@ class Policy(Protocol):
 
     async def approve(
         self, *, action: OverrideAction, resource_type: str, resource_id: str, needed: bool,
-        amount_minor: int, limits: Limits,
+        amount_minor: int, limits: Limits, share_of_minor: int | None = None,
+        roundings: int = 0,
     ) -> Approval | None: ...  # fmt: skip
 
     async def receipt_number(self, ledger: Ledger, shift: ShiftRef) -> tuple[Series, int, str]: ...
@@ -157,17 +183,25 @@ class OnlinePolicy:
 
     async def approve(
         self, *, action: OverrideAction, resource_type: str, resource_id: str, needed: bool,
-        amount_minor: int, limits: Limits,
+        amount_minor: int, limits: Limits, share_of_minor: int | None = None,
+        roundings: int = 0,
     ) -> Approval | None:  # fmt: skip
-        """Above the limit a manager's override for this action on this resource is spent;
-        one presented below it is still checked and spent, so the audit names the approver."""
+        """Above the limit a manager's override for this action on this resource, and for
+        at least this amount, is spent; one presented below it is still checked (amount
+        included) and spent, so the audit names the approver."""
         presented = self.override is not None and self.override.token is not None
         if not needed and not presented:
             return None
         if self.override is None:
             raise OverrideInvalid("Send a manager override token in X-Override-Token.")
-        override = await self.override.consume(action=action, resource_id=resource_id)
-        return Approval(override.approver_id, override.approver_role.value, override.jti)
+        override = await self.override.consume(
+            action=action, resource_id=resource_id,
+            extent=extent(action, amount_minor, share_of_minor, roundings),
+        )  # fmt: skip
+        return Approval(
+            override.approver_id, override.approver_role.value, override.jti,
+            approved=override.approved,
+        )  # fmt: skip
 
     async def receipt_number(self, ledger: Ledger, shift: ShiftRef) -> tuple[Series, int, str]:
         return await ledger.next_receipt_number(shift)
@@ -190,6 +224,8 @@ class OnlinePolicy:
             "approved_by": str(approval.approver_id) if approval else None,
             "approved_by_role": approval.approver_role if approval else None,
             "override_jti": approval.override_jti if approval else None,
+            "approved_amount_minor": approval.approved.amount_minor if approval else None,
+            "approved_percent_bps": approval.approved.percent_bps if approval else None,
         }
 
 
@@ -241,6 +277,8 @@ class OfflinePolicy:
     shift_id: UUID | None = None
     receipt_sequence: int | None = None
     approved_by: UUID | None = None
+    # What the till recorded as approved with the manager's name (None: not stated).
+    approved: Approved = field(default_factory=Approved)
     offline = True
     prints = False
     flags: list[dict[str, Any]] = field(default_factory=list)
@@ -285,17 +323,23 @@ class OfflinePolicy:
 
     async def approve(
         self, *, action: OverrideAction, resource_type: str, resource_id: str, needed: bool,
-        amount_minor: int, limits: Limits,
+        amount_minor: int, limits: Limits, share_of_minor: int | None = None,
+        roundings: int = 0,
     ) -> Approval | None:  # fmt: skip
         """The till could not ask the server for an override. Up to the business's offline
         approval limit, the manager it names (an owner or manager on the roster then) is
         taken at their word, for review; above it, or with no manager named, the operation
-        is refused: the till knows the limit and should not have done it."""
+        is refused: the till knows the limit and should not have done it. An amount the till
+        recorded as approved is checked as a token's is: the operation may do no more."""
         if not needed:
             return None
         limit = limits.offline_approval_limit_minor
         if self.approved_by is None:
             raise OfflineApprovalRequired(action=action.value, amount_minor=amount_minor)
+        done = extent(action, amount_minor, share_of_minor, roundings)
+        stated = self.approved.amount_minor is not None or self.approved.percent_bps is not None
+        if stated:
+            self.approved.check(action, done)
         if limit == 0 or amount_minor > limit:
             raise OfflineApprovalOverLimit(
                 f"{action.value} of {amount_minor} offline; the business allows {limit}.",
@@ -332,9 +376,11 @@ class OfflinePolicy:
         self.flag(
             "offline-approval", resource_type, resource_id, action=action.value,
             approved_by=str(self.approved_by), amount_minor=amount_minor,
+            approved_amount_minor=self.approved.amount_minor,
+            approved_percent_bps=self.approved.percent_bps,
             offline_approval_id=str(review_id),
         )  # fmt: skip
-        return Approval(self.approved_by, entry.role, review_id=review_id)
+        return Approval(self.approved_by, entry.role, review_id=review_id, approved=self.approved)
 
     async def receipt_number(self, ledger: Ledger, shift: ShiftRef) -> tuple[Series, int, str]:
         """The number the till printed, in its register's offline series. A number beyond

@@ -120,6 +120,11 @@ class TendersDoNotMatch(Problem):
     title = "The tenders must be this order's approved payments and add up to the refund"
 
 
+class DiscountChangeFirst(Conflict):
+    code = "discount-change-first"
+    title = "Change the discount on its own first, then take the items off"
+
+
 # -- pricing from the menu -------------------------------------------------------------------
 
 
@@ -289,11 +294,47 @@ def apply_price(sale: Sale, priced: pricing.OrderPrice) -> None:
     sale.total_minor = priced.total_minor
 
 
-def discount_over_limit(priced: pricing.OrderPrice, *, before_minor: int, limit_bps: int) -> bool:
-    """A discount that grows past the business's limit (a share of the subtotal) needs a
-    manager; one that shrinks or stays never does."""
-    over = priced.discount_minor * pricing.BASIS_POINTS > limit_bps * priced.subtotal_minor
-    return priced.discount_minor > before_minor and over
+def discount_over_limit(discount_minor: int, subtotal_minor: int, *, limit_bps: int) -> bool:
+    """Whether an order's whole discount (line and order discounts) is above the business's
+    limit, a share of its subtotal (compared exactly, without rounding)."""
+    return discount_minor * pricing.BASIS_POINTS > limit_bps * subtotal_minor
+
+
+def discount_roundings(priced: pricing.OrderPrice) -> int:
+    """How many rounded amounts the order's discount can be made of: one per line with a
+    line discount, and one for the order discount (an amount off is exact, so this is an
+    upper bound; percentages each round to the nearest minor unit)."""
+    lines = sum(1 for line in priced.lines if line.line_discount_minor)
+    return lines + (1 if any(line.order_discount_minor for line in priced.lines) else 0)
+
+
+def discount_needs_approval(
+    priced: pricing.OrderPrice, *, before_minor: int, before_subtotal_minor: int,
+    limit_bps: int, taking_items_off: bool = False,
+) -> bool:  # fmt: skip
+    """Whether a change of an order needs a manager's approval for its resulting discount
+    (docs/pos.md has the table). The rule is the same both ways: a change that stays
+    within the limit needs none; one that crosses the limit, up or down, or that changes a
+    discount that is over the limit before or after (its amount, or its share of the
+    subtotal), needs an approval of the resulting discount. An approval of one discount is
+    never stretched to another.
+
+    Taking items off (a void, fewer units) changes the bill, not the discount: it needs
+    its own void approval, and a discount approval only when it pushes a discount within the
+    limit over it (an amount off a smaller bill)."""
+    was_over = discount_over_limit(before_minor, before_subtotal_minor, limit_bps=limit_bps)
+    is_over = discount_over_limit(priced.discount_minor, priced.subtotal_minor, limit_bps=limit_bps)
+    if taking_items_off:
+        return is_over and not was_over
+    if not was_over and not is_over:
+        return False
+    if was_over != is_over:
+        return True
+    amount_changed = priced.discount_minor != before_minor
+    share_changed = priced.discount_minor * before_subtotal_minor != (
+        before_minor * priced.subtotal_minor
+    )
+    return amount_changed or share_changed
 
 
 def voided_part(line: SaleLine, quantity: int) -> int:

@@ -20,6 +20,7 @@ from typing import Any
 from uuid import UUID
 
 from libs.api.problems import PermissionDenied
+from libs.auth.overrides import Approved
 from libs.auth.principal import Principal
 from libs.rbac.matrix import Permission, Role, is_allowed
 from libs.shifts.reports import TenderAmounts
@@ -119,6 +120,10 @@ class Applier:
             shift_id=getattr(data, "shift_id", None),
             receipt_sequence=getattr(data, "receipt_sequence", None),
             approved_by=getattr(data, "approved_by", None),
+            approved=Approved(
+                getattr(data, "approved_amount_minor", None),
+                getattr(data, "approved_percent_bps", None),
+            ),
         )
 
     async def apply(self, uow: UnitOfWork, operation: Any) -> Applied | Waiting:

@@ -15,6 +15,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
+from libs.api.text import Note, Reason, Reference, TableName
 from libs.shifts.reports import CashMovementKind
 from services.orders.orders.schemas import MAX_MINOR, DiscountIn, LineIn, ReasonCode, Strict
 from services.orders.refunds.schemas import RefundLineIn, RefundTenderIn
@@ -27,6 +28,12 @@ ReceiptSequence = Annotated[
 ClientTotal = Annotated[
     int | None,
     Field(default=None, ge=-MAX_MINOR, le=MAX_MINOR, description="What the till printed"),
+]
+# What the manager named in `approved_by` approved, as the till recorded it: the operation
+# may do no more (checked like an override token's amount; docs/sync.md).
+ApprovedAmount = Annotated[
+    int | None,
+    Field(default=None, ge=0, le=MAX_MINOR, description="The amount the manager approved"),
 ]
 
 
@@ -41,7 +48,7 @@ class OrderCreateData(Strict):
     order_id: UUID
     shift_id: UUID
     lines: list[LineIn] = Field(min_length=1, max_length=200)
-    table_name: str | None = Field(default=None, min_length=1, max_length=40)
+    table_name: TableName | None = None
     covers: int | None = Field(default=None, ge=1, le=1_000)
     discount: DiscountIn | None = None
     service_charge_bps: int = Field(default=0, ge=0, le=5_000)
@@ -49,7 +56,18 @@ class OrderCreateData(Strict):
     approved_by: UUID | None = Field(
         default=None, description="The manager who approved a discount above the limit"
     )
+    approved_amount_minor: ApprovedAmount
+    approved_percent_bps: int | None = Field(
+        default=None, ge=0, le=10_000,
+        description="Or the discount the manager approved as a share of the subtotal",
+    )  # fmt: skip
     client_total_minor: ClientTotal
+
+    @model_validator(mode="after")
+    def _one_approved_amount(self) -> OrderCreateData:
+        if self.approved_amount_minor is not None and self.approved_percent_bps is not None:
+            raise ValueError("approve the discount as an amount or a percentage, not both")
+        return self
 
 
 class CardDetails(Strict):
@@ -68,7 +86,7 @@ class CardDetails(Strict):
         description="The terminal that approved it",
     )
     authorised_at: AwareDatetime = Field(description="When the terminal approved it")
-    terminal_reference: str | None = Field(default=None, max_length=64)
+    terminal_reference: Reference | None = None
 
 
 class PaymentData(Strict):
@@ -101,12 +119,13 @@ class RefundData(Strict):
     order_id: UUID
     shift_id: UUID
     reason_code: ReasonCode
-    note: str | None = Field(default=None, max_length=200)
+    note: Reason | None = None
     lines: list[RefundLineIn] | None = Field(default=None, min_length=1, max_length=200)
     amount_minor: int | None = Field(default=None, gt=0, le=MAX_MINOR)
     tenders: list[RefundTenderIn] | None = Field(default=None, min_length=1, max_length=20)
     receipt_sequence: ReceiptSequence
     approved_by: UUID | None = None
+    approved_amount_minor: ApprovedAmount
     client_total_minor: ClientTotal
 
     @model_validator(mode="after")
@@ -119,8 +138,9 @@ class RefundData(Strict):
 class OrderVoidData(Strict):
     order_id: UUID
     reason_code: ReasonCode
-    note: str | None = Field(default=None, max_length=200)
+    note: Reason | None = None
     approved_by: UUID | None = None
+    approved_amount_minor: ApprovedAmount
 
 
 class CashMovementData(Strict):
@@ -128,7 +148,7 @@ class CashMovementData(Strict):
     shift_id: UUID
     kind: CashMovementKind
     amount_minor: int = Field(gt=0, le=MAX_MINOR)
-    reason: str = Field(min_length=1, max_length=200)
+    reason: Reason
 
 
 class Counted(Strict):
@@ -139,7 +159,7 @@ class Counted(Strict):
 class ShiftCloseData(Strict):
     shift_id: UUID
     counted: Counted
-    note: str | None = Field(default=None, max_length=500)
+    note: Note | None = None
     approved_by: UUID | None = Field(
         default=None, description="For closing someone else's shift: the approving manager"
     )
@@ -293,7 +313,7 @@ class FlagPage(BaseModel):
 
 
 class FlagResolve(Strict):
-    resolution: str = Field(min_length=1, max_length=500, description="What was found and done")
+    resolution: Note = Field(description="What was found and done")
 
 
 class StoredOperation(BaseModel):
@@ -347,8 +367,8 @@ class OfflineApprovalPage(BaseModel):
 
 
 class ApprovalReview(Strict):
-    note: str | None = Field(default=None, min_length=1, max_length=500)
+    note: Note | None = None
 
 
 class ApprovalDispute(Strict):
-    note: str = Field(min_length=1, max_length=500, description="What was wrong, for the record")
+    note: Note = Field(description="What was wrong, for the record")
