@@ -11,10 +11,14 @@ Rows are kept only while the token could still be accepted, and no statement is 
 to remove them: each spend, in the same statement, removes its own scope's expired rows, so
 the table holds about one validity window of tokens per active key; and one spend in
 `SWEEP_ONE_IN` also removes up to `SWEEP_LIMIT` rows of the whole tenant that expired more than
-`SWEEP_AFTER` ago (keys no longer used, which no spend of their own will clean up). A spend can
-run inside a request's transaction; its deletes then hold their rows until that commits, so a
-device's second concurrent request waits for its first at this statement, never longer (only
-this key's rows, and the sweep only rows of keys idle for minutes).
+`SWEEP_AFTER` ago (keys no longer used, which no spend of their own will clean up).
+
+A spend never waits for another transaction's row locks, except on the one thing it must: the
+same token id spent concurrently (the unique key, so exactly one of them wins). Its deletes
+take only rows nobody else holds (`FOR UPDATE SKIP LOCKED`): a spend runs inside a request's
+transaction and holds what it deleted until that commits, and deletes that waited for one
+another, taking rows in different orders (two requests of one key; a sweep across keys), could
+deadlock. A row skipped now is past its expiry either way and goes with a later spend.
 """
 
 from __future__ import annotations
@@ -51,14 +55,20 @@ _INSERT = """
 SPEND = f"""
     WITH expired AS (
         DELETE FROM auth.spent_tokens
-         WHERE namespace = $1 AND scope = $2 AND expires_at < now()
+         WHERE (namespace, scope, jti) IN (
+                SELECT namespace, scope, jti FROM auth.spent_tokens
+                 WHERE namespace = $1 AND scope = $2 AND expires_at < now()
+                   FOR UPDATE SKIP LOCKED)
     )
     {_INSERT}
 """
 SPEND_AND_SWEEP = f"""
     WITH expired AS (
         DELETE FROM auth.spent_tokens
-         WHERE namespace = $1 AND scope = $2 AND expires_at < now()
+         WHERE (namespace, scope, jti) IN (
+                SELECT namespace, scope, jti FROM auth.spent_tokens
+                 WHERE namespace = $1 AND scope = $2 AND expires_at < now()
+                   FOR UPDATE SKIP LOCKED)
     ),
     idle AS (
         DELETE FROM auth.spent_tokens
@@ -66,11 +76,11 @@ SPEND_AND_SWEEP = f"""
                 SELECT namespace, scope, jti FROM auth.spent_tokens
                  WHERE expires_at < now() - interval '{SWEEP_AFTER}'
                    AND (namespace, scope) <> ($1, $2)
-                 LIMIT {SWEEP_LIMIT})
+                 LIMIT {SWEEP_LIMIT}
+                   FOR UPDATE SKIP LOCKED)
     )
     {_INSERT}
 """
-
 
 async def spend_in(
     connection: AsyncConnection, *, namespace: str, scope: str, jti: str, expires_at: float
