@@ -33,6 +33,15 @@ SCAN_POLICIES = {
     "audit.checkpoints": ("checkpoint_scan", "halopos.checkpoint_scan"),
     "billing.stripe_events": ("pending_scan", "halopos.billing_event_scan"),
 }
+# Restrictive policies only ever narrow the tenant policy (Postgres ANDs them with it): the
+# spent-token ledger's rows are updated or deleted only once they have expired
+# (20261207_1200_spent_tokens_skip_locked.py).
+RESTRICTIVE_POLICIES = {
+    "auth.spent_tokens": {
+        "spent_tokens_delete_expired": "DELETE",
+        "spent_tokens_update_expired": "UPDATE",
+    },
+}
 assert TENANT_PREDICATE == "tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid"
 
 
@@ -74,6 +83,11 @@ async def test_every_table_is_tenant_scoped_with_forced_rls(admin: asyncpg.Conne
             policies.remove(scan)
             assert (scan["cmd"], list(scan["roles"])) == ("SELECT", [OWNER_ROLE]), where
             assert scan["qual"] == f"(current_setting('{setting}'::text, true) = 'on'::text)"
+        for name, command in RESTRICTIVE_POLICIES.get(where, {}).items():
+            narrowing = next(policy for policy in policies if policy["policyname"] == name)
+            policies.remove(narrowing)
+            assert (narrowing["cmd"], narrowing["permissive"]) == (command, "RESTRICTIVE"), where
+            assert narrowing["qual"] == "(expires_at < now())", where
         assert len(policies) == 1, f"{where} must have exactly one policy"
         policy = policies[0]
         assert policy["cmd"] == "ALL" and policy["permissive"] == "PERMISSIVE", where
