@@ -8,7 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from libs.rbac.matrix import ROUTES
+from libs.rbac.matrix import ROUTES, Role, is_allowed
 
 Fetch = Callable[[str], Awaitable[dict[str, Any] | None]]
 
@@ -29,7 +29,10 @@ def merge_documents(documents: dict[str, dict[str, Any]]) -> dict[str, Any]:
         operation = dict(operation)
         operation["x-permission"] = route.permission.value if route.permission else None
         if route.permission:
-            operation["security"] = [{"bearerAuth": []}]
+            # The Bridge's routes take its opaque token; every other protected route a
+            # DPoP-bound access token, which a client sends as `DPoP`, never as `Bearer`.
+            bridge = is_allowed(Role.BRIDGE, route.permission)
+            operation["security"] = [{"bridgeToken": []} if bridge else {"dpop": []}]
         paths.setdefault(route.path, {})[route.method.lower()] = operation
     for name, document in documents.items():
         for schema_name, schema in document.get("components", {}).get("schemas", {}).items():
@@ -47,7 +50,19 @@ def merge_documents(documents: dict[str, dict[str, Any]]) -> dict[str, Any]:
         "components": {
             "schemas": schemas,
             "securitySchemes": {
-                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+                "dpop": {
+                    "type": "http",
+                    "scheme": "DPoP",
+                    "bearerFormat": "JWT",
+                    "description": "`Authorization: DPoP <access token>` and a `DPoP` header "
+                    "with a fresh proof of the key the token is bound to (RFC 9449): "
+                    "docs/sessions.md.",
+                },
+                "bridgeToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A print Bridge's opaque token (docs/bridge.md).",
+                },
             },
         },
     }

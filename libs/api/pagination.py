@@ -9,6 +9,11 @@ from uuid import UUID
 
 from libs.api.problems import Problem
 
+# The largest cursor that counts rows (an audit entry's seq, a log's size): a Postgres bigint.
+# Declared as the query parameter's maximum, so a larger one is a 422 and never reaches SQL
+# (where the driver cannot send it, and the request would fail as a 500).
+MAX_SEQ_CURSOR = 2**63 - 1
+
 
 class InvalidCursor(Problem):
     status = 400

@@ -115,11 +115,18 @@ def problem_doc(description: str) -> dict[str, Any]:
     }
 
 
-# Declared on every service route, so the published spec shows the error shape integrators get.
+# Declared on every service route, so the published spec shows the error shape integrators get:
+# what any route can answer, whatever it does (a route declares its own 404, 409, ... itself).
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    # A body that is not JSON, a cursor or an If-Match that is not one of ours.
+    400: problem_doc("The request could not be read (malformed body, cursor or header)"),
     401: problem_doc("No valid access token"),
     403: problem_doc("The role lacks the route's permission"),
+    # The card-data guard reads at most its limit of any request's body (libs/api/card_guard.py).
+    413: problem_doc("The request body is too large; nothing was read"),
     422: problem_doc("The request is not valid; nothing was changed"),
+    # The gateway's rate limits and its caps on requests in flight (docs/gateway.md).
+    429: problem_doc("Too many requests; retry after the seconds in Retry-After"),
     503: problem_doc("Temporarily unavailable; retry with the same Idempotency-Key"),
 }
 

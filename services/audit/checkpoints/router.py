@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
+from libs.api.pagination import MAX_SEQ_CURSOR
 from libs.audit.append import Actor, AuditLog
 from libs.auth.dependencies import CurrentPrincipal
 from libs.rbac import Permission
@@ -26,7 +27,9 @@ def _service(request: Request) -> CheckpointService:
 async def list_checkpoints(
     connection: TenantConnection,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    cursor: Annotated[int | None, Query(ge=0, description="List sizes below this")] = None,
+    cursor: Annotated[
+        int | None, Query(ge=0, le=MAX_SEQ_CURSOR, description="List sizes below this")
+    ] = None,
 ) -> CheckpointPage:
     """Signed checkpoints of the tenant's log, newest first. Keep copies: a checkpoint you
     hold is what proves later that no entry up to its size was removed or rewritten."""

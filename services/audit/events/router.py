@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
+from libs.api.pagination import MAX_SEQ_CURSOR
 from libs.api.text import FilterType, FilterValue
 from libs.rbac import Permission
 from libs.rbac.guard import requires
@@ -29,7 +30,9 @@ async def list_events(
     resource_id: Annotated[FilterValue | None, Query()] = None,
     order: Literal["asc", "desc"] = "asc",
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    cursor: Annotated[int | None, Query(ge=0, description="The last seq already seen")] = None,
+    cursor: Annotated[
+        int | None, Query(ge=0, le=MAX_SEQ_CURSOR, description="The last seq already seen")
+    ] = None,
 ) -> AuditEventPage:
     """The tenant's audit entries in seq order (`order=desc`: newest first), filtered."""
     for moment in (occurred_from, occurred_before):

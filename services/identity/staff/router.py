@@ -26,7 +26,10 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
     "",
     status_code=201,
     dependencies=[requires(Permission.STAFF_WRITE)],
-    responses={409: problem_doc("The e-mail is taken in this business")},
+    responses={
+        404: problem_doc("A location in `location_ids` is not this business's"),
+        409: problem_doc("The e-mail is taken in this business"),
+    },
 )
 async def create_staff(
     body: StaffCreate, connection: TenantConnection, principal: CurrentPrincipal
