@@ -82,6 +82,7 @@ SPEND_AND_SWEEP = f"""
     {_INSERT}
 """
 
+
 async def spend_in(
     connection: AsyncConnection, *, namespace: str, scope: str, jti: str, expires_at: float
 ) -> bool:
