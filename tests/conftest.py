@@ -12,6 +12,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
@@ -305,3 +306,39 @@ def cli_environment(database: PreparedDatabase, monkeypatch: pytest.MonkeyPatch)
     """The `halopos` CLI's service logins, for operator commands run by a test."""
     monkeypatch.setenv("HALOPOS_IDENTITY_DATABASE_URL", database.service_urls["identity"])
     monkeypatch.setenv("HALOPOS_ORDERS_DATABASE_URL", database.service_urls["orders"])
+
+
+def identity_app(client: httpx.AsyncClient) -> FastAPI:
+    """The identity service app behind `identity_client`."""
+    app: FastAPI = client._transport.app  # type: ignore[attr-defined]
+    return app
+
+
+@pytest.fixture
+def fresh_sign_in_budget(identity_client: httpx.AsyncClient) -> Iterator[None]:
+    """The default argon2 budget, unspent, for one test (the identity app outlives tests,
+    and its budget with it: services/identity/sessions/budget.py)."""
+    from services.identity.sessions.budget import SignInBudget
+
+    app = identity_app(identity_client)
+    before = getattr(app.state, "sign_in_budget", None)
+    app.state.sign_in_budget = SignInBudget.from_environment()
+    yield
+    app.state.sign_in_budget = before
+
+
+@pytest.fixture
+def argon2_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every argon2 verification the test makes (the hash each was against): work is
+    counted, never timed."""
+    from argon2 import PasswordHasher
+
+    calls: list[str] = []
+    verify = PasswordHasher.verify
+
+    def counted(self: PasswordHasher, stored: str | bytes, secret: str | bytes) -> Any:
+        calls.append(str(stored))
+        return verify(self, stored, secret)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counted)
+    return calls

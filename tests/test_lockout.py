@@ -7,47 +7,24 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-from argon2 import PasswordHasher
 
 from clients.dpop import DeviceKey
 from clients.session import DPoPAuth, pin_sign_in
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
-from services.identity.sessions.budget import SignInBudget
 from services.identity.sessions.lockout import account_id
-from tests.conftest import PUBLIC_URL, Connect, Provision, TokenFactory
+from tests.conftest import PUBLIC_URL, Connect, Provision, TokenFactory, identity_app
 from tests.test_sessions import PIN, Till, _activate_at, _staff
-from tests.test_sign_in_cost import client_from, identity_app
+from tests.test_sign_in_cost import client_from
+
+pytestmark = pytest.mark.usefixtures("fresh_sign_in_budget")
 
 PASSWORD = "correct horse battery staple"
 MANAGER_PIN = "736251"
-
-
-@pytest.fixture(autouse=True)
-async def _fresh_budget(identity_client: httpx.AsyncClient) -> AsyncIterator[None]:
-    app = identity_app(identity_client)
-    before = getattr(app.state, "sign_in_budget", None)
-    app.state.sign_in_budget = SignInBudget.from_environment()
-    yield
-    app.state.sign_in_budget = before
-
-
-@pytest.fixture
-def argon2_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    calls: list[str] = []
-    verify = PasswordHasher.verify
-
-    def counted(self: PasswordHasher, stored: str | bytes, secret: str | bytes) -> Any:
-        calls.append(str(stored))
-        return verify(self, stored, secret)
-
-    monkeypatch.setattr(PasswordHasher, "verify", counted)
-    return calls
 
 
 @pytest.fixture

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import httpx
 import pytest
-from argon2 import PasswordHasher
 from fastapi import FastAPI
 
 from clients.dpop import DeviceKey
@@ -20,15 +18,12 @@ from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.identity.sessions.budget import Rate, SignInBudget, TokenBuckets
 from services.identity.staff import credentials
-from tests.conftest import PUBLIC_URL, Provision, TokenFactory
+from tests.conftest import PUBLIC_URL, Provision, TokenFactory, identity_app
 from tests.test_sessions import PIN, Till, _activate_at, _staff
 
+pytestmark = pytest.mark.usefixtures("fresh_sign_in_budget")
+
 PASSWORD = "correct horse battery staple"
-
-
-def identity_app(client: httpx.AsyncClient) -> FastAPI:
-    app: FastAPI = client._transport.app  # type: ignore[attr-defined]
-    return app
 
 
 def client_from(app: FastAPI, address: str) -> httpx.AsyncClient:
@@ -46,20 +41,6 @@ def budget(identity_client: httpx.AsyncClient) -> Iterator[SignInBudget]:
     app.state.sign_in_budget = tight
     yield tight
     app.state.sign_in_budget = before
-
-
-@pytest.fixture
-def argon2_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every argon2 verification this test makes (the hash each was against)."""
-    calls: list[str] = []
-    verify = PasswordHasher.verify
-
-    def counted(self: PasswordHasher, stored: str | bytes, secret: str | bytes) -> Any:
-        calls.append(str(stored))
-        return verify(self, stored, secret)
-
-    monkeypatch.setattr(PasswordHasher, "verify", counted)
-    return calls
 
 
 @pytest.fixture
@@ -201,13 +182,3 @@ async def test_a_flood_of_verifications_is_refused_not_queued_for_ever(
     assert len(refused) == 3
     assert [result for result in results if not isinstance(result, Exception)] == [False] * 3
     assert await credentials.verify_secret(None, "guess") is False  # the pool is free again
-
-
-@pytest.fixture(autouse=True)
-async def _fresh_budget(identity_client: httpx.AsyncClient) -> AsyncIterator[None]:
-    """Every test here starts with the default budget, unspent (unless it asks for `budget`)."""
-    app = identity_app(identity_client)
-    before = getattr(app.state, "sign_in_budget", None)
-    app.state.sign_in_budget = SignInBudget.from_environment()
-    yield
-    app.state.sign_in_budget = before

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import AsyncIterator
 
 import httpx
 import pyotp
@@ -14,7 +13,6 @@ import pytest
 
 from clients.dpop import DeviceKey
 from libs.rbac import Role
-from services.identity.sessions.budget import SignInBudget
 from tests.conftest import Connect, Provision, TokenFactory
 from tests.test_provisioning import run_cli
 from tests.test_sign_in_backoffice import (
@@ -30,16 +28,8 @@ from tests.test_sign_in_backoffice import (
     signer,
     wrong_code,
 )
-from tests.test_sign_in_cost import identity_app
 
-
-@pytest.fixture(autouse=True)
-async def _fresh_budget(identity_client: httpx.AsyncClient) -> AsyncIterator[None]:
-    app = identity_app(identity_client)
-    before = getattr(app.state, "sign_in_budget", None)
-    app.state.sign_in_budget = SignInBudget.from_environment()
-    yield
-    app.state.sign_in_budget = before
+pytestmark = pytest.mark.usefixtures("fresh_sign_in_budget")
 
 
 @pytest.fixture
