@@ -37,6 +37,7 @@ import asyncio
 import base64
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -194,6 +195,9 @@ def environment(
         # rate limits would refuse most of it. The bench measures forwarding, not limiting.
         "HALOPOS_GATEWAY_RATE_PER_ADDRESS": "0",
         "HALOPOS_GATEWAY_RATE_PER_PRINCIPAL": "0",
+        # As in every run: services take the gateway's request ids and addresses on its word.
+        "HALOPOS_GATEWAY_SECRET": os.environ.get("HALOPOS_GATEWAY_SECRET")
+        or secrets.token_urlsafe(32),
     }
 
 
