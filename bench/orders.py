@@ -600,7 +600,7 @@ def _cpu(run: Mapping[str, Any], scenario: str) -> Mapping[str, float]:
 
 
 def figures(run: Mapping[str, Any]) -> dict[str, str]:
-    """Issue 20's figures for one run, as table cells."""
+    """The headline figures (set by issue 20) for one run, as table cells."""
     rate = _throughputs(run)
 
     def over(numerator: str, denominator: str) -> str:
@@ -699,7 +699,7 @@ def markdown(runs: Mapping[str, Mapping[str, Any]]) -> str:
         "",
         *runs_table(runs, _load),
         "",
-        "## Issue 20's figures",
+        "## The figures: before and after",
         "",
         f"| figure | {' | '.join(labels)} | goal |",
         "| --- | " + " | ".join("---:" for _ in labels) + " | --- |",

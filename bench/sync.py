@@ -799,7 +799,7 @@ def _measured(run: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def figures(run: Mapping[str, Any]) -> dict[str, str]:
-    """Issue 20's figures for one run, as table cells."""
+    """The headline figures (set by issue 20) for one run, as table cells."""
     measured = _measured(run)
     headline = measured[0]
     direct = next((s for s in measured if s["path"] == DIRECT), None)
@@ -880,7 +880,7 @@ def markdown(runs: Mapping[str, Mapping[str, Any]]) -> str:
         "batches (the next sent when the last is answered), a fresh DPoP proof per request. "
         "Each scenario on its own fresh venue.",
         "",
-        "## Issue 20's figures",
+        "## The figures: before and after",
         "",
         f"| figure | {' | '.join(labels)} | goal |",
         "| --- | " + " | ".join("---:" for _ in labels) + " | --- |",
