@@ -26,9 +26,11 @@ test: $(VENV)/.installed
 migrate: $(VENV)/.installed
 	$(BIN)/halopos migrate
 
+## Ruff, and the import contracts in pyproject.toml (services apart, libs in layers, no cycles).
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache --no-logo
 
 format: $(VENV)/.installed
 	$(BIN)/ruff format .

@@ -25,7 +25,7 @@ from deploy.fake_stripe import (
     serve_fake_stripe,
     sign_payload,
 )
-from libs.auth.tokens import TokenVerifier
+from libs.auth.access_tokens import TokenVerifier
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.billing.app import create_app

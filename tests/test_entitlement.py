@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from gateway.app import create_app as create_gateway
 from gateway.forwarding import AiohttpForwarder
-from libs.auth.tokens import TokenVerifier
+from libs.auth.access_tokens import TokenVerifier
 from libs.billing.entitlement import Entitlement, Mode
 from libs.config import SERVICES
 from libs.rbac import ROUTES, Role, Route

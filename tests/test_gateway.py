@@ -19,8 +19,8 @@ from starlette.routing import Route as StarletteRoute
 from deploy.platform import PreparedDatabase
 from gateway.app import create_app
 from gateway.forwarding import AiohttpForwarder
+from libs.auth.access_tokens import TokenVerifier
 from libs.auth.dpop import DPoPVerifier, InMemoryReplayCache
-from libs.auth.tokens import TokenVerifier
 from libs.config import SERVICES
 from libs.rbac import ROUTES, Role, Route, is_allowed
 from libs.tenancy.database import TenantDatabase

@@ -28,7 +28,7 @@ from starlette.routing import Route as StarletteRoute
 
 from gateway.admission import GatewayLimits, InFlight, Limit, LongPollInProgress
 from gateway.app import create_app as create_gateway
-from libs.auth.tokens import TokenVerifier
+from libs.auth.access_tokens import TokenVerifier
 from libs.bridge.settings import PrintSettings
 from libs.config import SERVICES
 from libs.rbac import Role

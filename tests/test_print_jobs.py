@@ -20,7 +20,7 @@ import pytest
 from fastapi import FastAPI
 
 from deploy.platform import PreparedDatabase
-from libs.auth.tokens import TokenVerifier
+from libs.auth.access_tokens import TokenVerifier
 from libs.bridge.settings import PrintSettings
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase

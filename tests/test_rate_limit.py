@@ -10,7 +10,7 @@ import pytest
 from gateway.app import create_app
 from gateway.forwarding import AiohttpForwarder
 from gateway.rate_limit import Rate, TokenBucketLimiter
-from libs.auth.tokens import TokenVerifier
+from libs.auth.access_tokens import TokenVerifier
 from libs.config import SERVICES
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase

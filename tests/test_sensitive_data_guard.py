@@ -29,7 +29,7 @@ from libs.api.card_guard import (
     fold_text,
     luhn_valid,
 )
-from libs.auth.credentials import Kind, new_credential
+from libs.auth.opaque_credentials import Kind, new_credential
 from libs.rbac import Role
 from services.orders.sale.policy import receipt_number
 from tests.conftest import Connect, Provision, TokenFactory

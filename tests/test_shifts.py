@@ -24,7 +24,7 @@ from clients.session import DPoPAuth
 from libs.auth.principal import Principal
 from libs.bridge.settings import PrintSettings
 from libs.rbac import Role
-from libs.shifts.reports import (
+from libs.sales.shift_report import (
     CashMovementFact,
     OrderFact,
     PaymentFact,

@@ -1,9 +1,9 @@
 """Request ids, and which forwarding headers a process may believe.
 
 Every request gets a request id of ours, kept in a context variable that logs and audit rows
-read. The client's own `X-Request-Id`, if it is short and plain, is kept apart as the client
-request id (logs, `X-Client-Request-Id` on the answer): a client cannot choose what our logs
-and audit rows call its request.
+read (libs/request_ids.py). The client's own `X-Request-Id`, if it is short and plain, is kept
+apart as the client request id (logs, `X-Client-Request-Id` on the answer): a client cannot
+choose what our logs and audit rows call its request.
 
 Forwarding headers (`X-Forwarded-For`, `X-Request-Id`, `X-Client-Request-Id`, `X-Halopos-*`)
 say what the gateway saw. A service believes them only when the request carries the gateway's
@@ -21,12 +21,12 @@ from __future__ import annotations
 import hmac
 import re
 import uuid
-from contextvars import ContextVar
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from libs.api.card_guard import contains_card_number
 from libs.config import platform_settings
+from libs.request_ids import client_request_id_var, request_id_var
 
 REQUEST_ID_HEADER = "x-request-id"
 CLIENT_REQUEST_ID_HEADER = "x-client-request-id"
@@ -44,22 +44,9 @@ FORWARDING_HEADER_PREFIXES = (
 # The scope key saying the gateway's secret came with the request (`from_gateway`).
 FROM_GATEWAY = "halopos.from_gateway"
 
-request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
-client_request_id_var: ContextVar[str | None] = ContextVar("client_request_id", default=None)
-
 # Accept a client's or the gateway's id only when it is short and plain; never echo arbitrary
 # client bytes.
 _ACCEPTABLE_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
-
-
-def current_request_id() -> str | None:
-    """Ours: what audit rows and log lines carry."""
-    return request_id_var.get()
-
-
-def current_client_request_id() -> str | None:
-    """The id the client gave its request, if any: for correlating with the client's logs."""
-    return client_request_id_var.get()
 
 
 def new_request_id() -> str:

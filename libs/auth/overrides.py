@@ -7,7 +7,7 @@ PIN; the answer is an override token: a JWS signed with the identity service's k
 (`dev`), the staff member who asked (`req`), the approver (`sub`, role `arl`), the action
 (`act`), the resource (`res`) and, for an action that moves money, how much the manager
 approved: `amt` (minor units) or, for a discount, `pct` (basis points of the order's
-subtotal). The guarded endpoint reads it from `X-Override-Token` and calls
+subtotal). The guarded endpoint reads it from `X-Override-Token` (libs/api/overrides.py) and calls
 `consume_override` inside its own tenant-bound transaction with what the write actually does
 (`Extent`): every claim must match the request, the write may do at most what was approved
 (`override-amount-exceeded` otherwise: approving 20 % off is not approving 100 %), and the
@@ -16,7 +16,7 @@ exactly once, and a write that fails or is refused and rolls back leaves it usab
 rest of its short life.
 
 The token type keeps the two kinds of token apart in both directions: access-token
-verification (tokens.py) demands `at+jwt`, this demands `override+jwt`. An override token
+verification (access_tokens.py) demands `at+jwt`, this demands `override+jwt`. An override token
 also carries no `role` and no `cnf`, so it fails access-token verification twice over.
 """
 
@@ -26,22 +26,19 @@ import logging
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 import jwt
-from fastapi import Depends, Header, Request
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.api.problems import PermissionDenied
-from libs.auth.dependencies import CurrentPrincipal
+from libs.auth.access_tokens import ALGORITHM
 from libs.auth.keys import KeySource, UnknownSigningKey
 from libs.auth.principal import Principal
 from libs.auth.spent import spend_in
-from libs.auth.tokens import ALGORITHM
 from libs.config import platform_settings
+from libs.problems import PermissionDenied
 from libs.rbac.matrix import Role
-from libs.tenancy import TenantConnection
 
 OVERRIDE_TOKEN_TYPE = "override+jwt"  # noqa: S105 - a media type, not a secret
 OVERRIDE_HEADER = "X-Override-Token"
@@ -379,16 +376,6 @@ async def consume_override(
     return override
 
 
-PresentedOverride = Annotated[
-    str | None,
-    Header(
-        alias=OVERRIDE_HEADER,
-        description="A manager's override token from `POST /v1/auth/overrides`, for this "
-        "action on this resource; single-use, valid for up to 60 seconds",
-    ),
-]
-
-
 @dataclass(frozen=True, slots=True)
 class OverrideGate:
     """What a guarded endpoint hands its service: the token the request presented, ready to
@@ -412,18 +399,3 @@ class OverrideGate:
             resource_id=resource_id,
             extent=extent,
         )
-
-
-async def _override_gate(
-    request: Request,
-    connection: TenantConnection,
-    principal: CurrentPrincipal,
-    token: PresentedOverride = None,
-) -> OverrideGate:
-    # The header is optional here so that a missing resource is a 404 before a missing
-    # override is a 403: consuming the token is the service's call.
-    keys: KeySource = request.app.state.authenticator.tokens.keys
-    return OverrideGate(connection=connection, keys=keys, principal=principal, token=token)
-
-
-ManagerOverride = Annotated[OverrideGate, Depends(_override_gate)]

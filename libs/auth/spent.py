@@ -25,18 +25,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.auth.dpop import VerifiedProof
 from libs.auth.principal import Principal
-
-if TYPE_CHECKING:
-    # Not at run time: importing libs.tenancy runs its package, which imports
-    # libs.auth.dependencies, which imports this module (a cycle when a process starts here).
-    from libs.tenancy.database import TenantDatabase
+from libs.tenancy.database import TenantDatabase, driver_connection
 
 # The namespace of every DPoP proof a service accepts with an access token.
 DPOP = "dpop"
@@ -93,8 +88,6 @@ async def spend_in(
     one of them succeeds. False also for a tenant that is not in the registry (the ledger's
     foreign key): the transaction is then aborted, and the caller must refuse.
     """
-    from libs.tenancy.database import driver_connection  # see the TYPE_CHECKING import
-
     driver = await driver_connection(connection)
     # Sampling, not security: which spend also sweeps the tenant's expired rows.
     statement = SPEND_AND_SWEEP if random.randrange(SWEEP_ONE_IN) == 0 else SPEND  # noqa: S311

@@ -1,8 +1,9 @@
 """The only way a service touches Postgres.
 
-`TenantDatabase.transaction(principal)` opens a transaction, binds it to the principal's tenant
-with `set_config('app.tenant_id', ..., true)` and yields the connection; leaving the block
-commits, an exception rolls back. The setting is transaction-local, so it ends with the
+`TenantDatabase.transaction(principal)` opens a transaction, binds it to the caller's tenant
+(anything with a `tenant_id`: the verified principal of a request, in practice) with
+`set_config('app.tenant_id', ..., true)` and yields the connection; leaving the block commits,
+an exception rolls back. The setting is transaction-local, so it ends with the
 transaction and never follows a pooled connection into another request (PgBouncer's
 transaction mode is safe for the same reason). Row-level security in Postgres does the
 filtering; repositories never name a tenant.
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 from weakref import WeakKeyDictionary
 
@@ -25,7 +26,15 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from libs.auth.principal import Principal
+
+class TenantScoped(Protocol):
+    """Whoever a transaction is opened for: only its tenant matters here. Requests pass their
+    verified principal (libs/auth/principal.py); this library stays below auth and never
+    learns what a principal is."""
+
+    @property
+    def tenant_id(self) -> UUID: ...
+
 
 _BIND_TENANT = text("SELECT set_config('app.tenant_id', :tenant_id, true)")
 
@@ -133,12 +142,12 @@ class TenantDatabase:
             event.listen(self.engine.sync_engine, name, listener)
 
     @asynccontextmanager
-    async def transaction(self, principal: Principal) -> AsyncIterator[AsyncConnection]:
+    async def transaction(self, principal: TenantScoped) -> AsyncIterator[AsyncConnection]:
         async with self._bound(principal.tenant_id) as connection:
             yield connection
 
     @asynccontextmanager
-    async def snapshot(self, principal: Principal) -> AsyncIterator[AsyncConnection]:
+    async def snapshot(self, principal: TenantScoped) -> AsyncIterator[AsyncConnection]:
         """A read-only REPEATABLE READ transaction: every statement sees the database as of
         the first one. For reads that must agree with themselves across many statements (the
         audit export and verification)."""
@@ -165,7 +174,7 @@ class TenantDatabase:
         """For verifying an opaque credential only, where no session exists yet (the identity
         service's sign-in and activation endpoints, and Bridge tokens at the gateway and the
         bridge service): binds a transaction to the tenant a presented credential names
-        (libs/auth/credentials.py), in which that credential is then verified. A wrong tenant
+        (libs/auth/opaque_credentials.py), in which that credential is then verified. A wrong tenant
         finds nothing to verify; the caller answers exactly as for a wrong secret."""
         async with self._bound(tenant_id) as connection:
             yield connection

@@ -7,7 +7,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from libs.api.app import create_service_app
-from libs.auth.tokens import TokenVerifier
+from libs.auth.access_tokens import TokenVerifier
 from libs.tenancy.database import TenantDatabase
 from services.billing.router import router
 from services.billing.settings import BillingSettings

@@ -19,7 +19,7 @@ from uuid import UUID
 
 import stripe
 
-from libs.api.problems import Problem
+from libs.problems import Problem
 
 HANDLED_TYPES = frozenset(
     {

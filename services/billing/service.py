@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from libs.api.problems import Conflict
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
+from libs.problems import Conflict
 from libs.tenancy.database import TenantDatabase
 from services.billing.events import HANDLED_TYPES, VerifiedEvent, named_tenant
 from services.billing.repository import (

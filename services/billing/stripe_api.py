@@ -16,7 +16,7 @@ from uuid import UUID
 
 import stripe
 
-from libs.api.problems import Problem
+from libs.problems import Problem
 from services.billing.settings import BillingSettings
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from libs.api.app import create_service_app
-from libs.auth.tokens import TokenVerifier
+from libs.auth.access_tokens import TokenVerifier
 from libs.bridge.settings import PrintSettings
-from libs.bridge.tokens import BridgeTokenVerifier
+from libs.bridge.token_verifier import BridgeTokenVerifier
 from libs.tenancy.database import TenantDatabase
 from services.bridge.print_jobs.router import admin_router as print_jobs_admin_router
 from services.bridge.print_jobs.router import router as print_jobs_router

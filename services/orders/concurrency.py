@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import Header
 
-from libs.api.problems import Conflict, Problem
+from libs.problems import Conflict, Problem
 
 
 class VersionRequired(Problem):

@@ -24,10 +24,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.api.problems import Conflict, Problem
-from libs.tenancy import TenantConnection
+from libs.api.tenant_connection import TenantConnection, ensure_entitled_when_due
+from libs.problems import Conflict, Problem
 from libs.tenancy.database import driver_connection
-from libs.tenancy.dependencies import ensure_entitled_when_due
 
 REPLAY_HEADER = "Idempotent-Replayed"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from libs.api.app import create_service_app
-from libs.auth.tokens import TokenVerifier
+from libs.auth.access_tokens import TokenVerifier
 from libs.tenancy.database import TenantDatabase
 from services.reports.router import router
 

@@ -18,9 +18,9 @@ from uuid import UUID
 
 import rfc8785
 
-from libs.api.problems import Conflict, NotFound, Problem
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
+from libs.problems import Conflict, NotFound, Problem
 from services.reports import aggregate
 from services.reports.days import YEARS, BusinessCalendar, Period, PeriodError
 from services.reports.repository import Business, Days, Location, ReportsRepository

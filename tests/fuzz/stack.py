@@ -26,8 +26,8 @@ from fastapi import FastAPI
 from deploy.fake_stripe import PRICE_AUD, PRICE_EUR, serve_fake_stripe
 from deploy.platform import PreparedDatabase
 from gateway.openapi import merge_documents
+from libs.auth.access_tokens import TokenVerifier
 from libs.auth.keys import RemoteKeySource, StaticKeySource
-from libs.auth.tokens import TokenVerifier
 from libs.config import SERVICES, platform_settings
 from libs.tenancy.database import TenantDatabase
 from services.billing.settings import BillingSettings

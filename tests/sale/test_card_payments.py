@@ -15,7 +15,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from libs.auth.tokens import TokenVerifier
+from libs.auth.access_tokens import TokenVerifier
 from libs.tenancy.database import TenantDatabase
 from services.orders.payments.terminal import (
     SimulatedTerminal,

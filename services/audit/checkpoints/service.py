@@ -14,9 +14,9 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.api.problems import Problem
 from libs.audit.chain import ChainWalk
 from libs.audit.checkpoints import CheckpointSigner, origin_for
+from libs.problems import Problem
 from services.audit.checkpoints.repository import CheckpointRepository
 from services.audit.log import AuditLogReader, entry_of
 

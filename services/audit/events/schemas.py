@@ -7,7 +7,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from pydantic import BaseModel
 
-from libs.api.problems import Problem
+from libs.problems import Problem
 
 
 class NaiveTimestamp(Problem):

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from libs.api.text import Note
+from libs.text import Note
 
 
 class PrinterRole(StrEnum):

@@ -16,10 +16,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from uuid import UUID
 
 from libs.api.pagination import decode_cursor, encode_cursor
-from libs.api.problems import Conflict, NotFound
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
 from libs.bridge.settings import PrintSettings
+from libs.problems import Conflict, NotFound
 from services.bridge.print_jobs.repository import PrintJobRepository
 from services.bridge.print_jobs.schemas import (
     Acknowledgement,

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from libs.api.text import Name
+from libs.text import Name
 
 # A week: long enough to reach a Bridge that is switched off over a long weekend.
 MAX_GRACE_PERIOD_SECONDS = 7 * 24 * 60 * 60

@@ -22,7 +22,7 @@ from uuid import UUID
 import pyotp
 from pyotp.exceptions import OTPVerificationError
 
-from libs.auth.credentials import digest_of
+from libs.auth.opaque_credentials import digest_of
 
 ISSUER = "halopos"
 RECOVERY_CODE_COUNT = 10

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from libs.api.text import Email
+from libs.text import Email
 from services.identity.sessions.schemas import TokenResponse
 
 _CHALLENGE = "The `challenge` the password step answered with"

@@ -7,8 +7,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from libs.api.text import Name
 from libs.auth.dpop import jwk_thumbprint
+from libs.text import Name
 
 # A public JWK has at most a handful of members; anything larger is not one of our keys.
 _MAX_JWK_MEMBERS = 16

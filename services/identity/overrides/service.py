@@ -19,10 +19,10 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from libs.api.problems import PermissionDenied, Problem
 from libs.audit.append import Actor, AuditLog
 from libs.auth.overrides import APPROVER_ROLES
 from libs.auth.principal import Principal
+from libs.problems import PermissionDenied, Problem
 from services.identity.overrides.repository import Approver, OverrideRepository
 from services.identity.overrides.schemas import OverrideGranted, OverrideRequest
 from services.identity.overrides.tokens import OverrideSigner

@@ -11,6 +11,7 @@ from uuid import UUID
 
 import jwt
 
+from libs.auth.access_tokens import ALGORITHM
 from libs.auth.overrides import (
     AMOUNT_CLAIM,
     MAX_OVERRIDE_LIFETIME_SECONDS,
@@ -18,7 +19,6 @@ from libs.auth.overrides import (
     PERCENT_CLAIM,
     OverrideAction,
 )
-from libs.auth.tokens import ALGORITHM
 from services.identity.keys.signing import SigningKey
 
 

@@ -26,7 +26,7 @@ from uuid import UUID
 
 from fastapi import Request
 
-from libs.api.problems import RateLimited
+from libs.problems import RateLimited
 
 
 class SignInBusy(RateLimited):

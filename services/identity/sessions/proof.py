@@ -12,10 +12,10 @@ import logging
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.api.problems import InvalidDPoPProof
-from libs.auth.dependencies import RequestAuthenticator, public_request_url, single_proof
+from libs.api.authentication import RequestAuthenticator, public_request_url, single_proof
 from libs.auth.dpop import InMemoryReplayCache, InvalidProof
 from libs.auth.spent import ConnectionReplayCache
+from libs.problems import InvalidDPoPProof
 from services.identity.tenants.repository import TenantRepository
 
 logger = logging.getLogger("halopos.identity")

@@ -6,8 +6,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from libs.api.text import Email, Name
-from libs.auth.tokens import MAX_VENUES
+from libs.auth.access_tokens import MAX_VENUES
+from libs.text import Email, Name
 
 
 class StaffRole(StrEnum):

@@ -23,9 +23,9 @@ from typing import Any
 from uuid import UUID
 
 from libs.api.pagination import decode_cursor, encode_cursor
-from libs.api.problems import Conflict, NotFound, PermissionDenied
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
+from libs.problems import Conflict, NotFound, PermissionDenied
 from libs.rbac import Role
 from libs.rbac.grants import GrantRefusal, change_refusal, role_refusal
 from services.identity.staff.credentials import hash_secret

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from libs.api.text import Name
+from libs.text import Name
 
 # Far above any menu price, far below where integer minor units could overflow.
 MAX_PRICE_MINOR = 100_000_000

@@ -39,7 +39,7 @@ from uuid import UUID
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.api.problems import Problem
+from libs.problems import Problem
 from libs.tenancy.database import driver_connection
 from services.orders.tax.service import TaxSettingsNotFound
 

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from libs.api.text import Reason, TableName
+from libs.text import Reason, TableName
 from services.orders import pricing
 from services.orders.sale.rules import Wanted
 

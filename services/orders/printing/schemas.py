@@ -5,7 +5,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from libs.api.text import Reason
+from libs.text import Reason
 from services.orders.orders.schemas import Order, Strict, Versioned
 
 

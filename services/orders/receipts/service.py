@@ -7,8 +7,8 @@ from __future__ import annotations
 from uuid import UUID
 
 from libs.api.pagination import decode_cursor, encode_cursor
-from libs.api.problems import NotFound
 from libs.auth.principal import Principal
+from libs.problems import NotFound
 from services.orders.receipts.repository import ReceiptRepository
 from services.orders.receipts.schemas import Receipt, ReceiptPage
 

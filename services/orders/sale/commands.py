@@ -21,13 +21,13 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from libs.api.problems import Conflict, Problem
 from libs.audit.append import Actor
 from libs.auth.overrides import Approved, OverrideAction
 from libs.auth.principal import Principal
 from libs.bridge.escpos import KitchenTicket, TicketItem, render_kitchen_ticket, render_receipt
 from libs.bridge.queue import PrintJob
-from libs.shifts.reports import (
+from libs.problems import Conflict, Problem
+from libs.sales.shift_report import (
     CashMovementKind,
     CountAmount,
     TenderAmounts,

@@ -33,7 +33,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 from uuid import UUID
 
-from libs.api.problems import Conflict, PermissionDenied, Problem
 from libs.audit.append import Actor
 from libs.auth.overrides import (
     AMOUNT_ACTIONS,
@@ -45,6 +44,7 @@ from libs.auth.overrides import (
     OverrideInvalid,
 )
 from libs.auth.principal import Principal
+from libs.problems import Conflict, PermissionDenied, Problem
 from libs.rbac.matrix import Role
 from services.orders.sale.repository import Limits, Series, ShiftRef
 from services.orders.shifts.service import (

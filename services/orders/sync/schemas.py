@@ -15,8 +15,8 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
-from libs.api.text import Note, Reason, Reference, TableName
-from libs.shifts.reports import CashMovementKind
+from libs.sales.shift_report import CashMovementKind
+from libs.text import Note, Reason, Reference, TableName
 from services.orders.orders.schemas import MAX_MINOR, DiscountIn, LineIn, ReasonCode, Strict
 from services.orders.refunds.schemas import RefundLineIn, RefundTenderIn
 

@@ -38,11 +38,11 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from libs.api.pagination import decode_cursor, encode_cursor
-from libs.api.problems import Conflict, NotFound, Problem, validation_errors
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
 from libs.billing.entitlement import Mode, SubscriptionReadOnly, read_entitlement
 from libs.bridge.settings import PrintSettings
+from libs.problems import Conflict, NotFound, Problem, validation_errors
 from libs.rbac.matrix import Role
 from libs.tenancy.database import TenantDatabase
 from services.orders.menu.snapshot import snapshots

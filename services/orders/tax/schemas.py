@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from libs.api.text import Name
+from libs.text import Name
 
 # Percent, exact: 10, 5.5, 7.7; never a float. Stored as numeric(6, 3).
 RatePercent = Annotated[
