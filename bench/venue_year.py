@@ -104,7 +104,6 @@ CUTOFF_HOUR = 3
 REGISTERS = 3
 OPENING_FLOAT_MINOR = 20_000
 DAYS_PER_CHUNK = 10
-RATE_PLACES = Decimal("0.001")
 SCHEMES = ("visa", "mastercard", "amex", "eftpos")
 REFUND_REASONS = ("customer_request", "quality_issue", "entered_in_error", "item_unavailable")
 VOID_REASONS = ("entered_in_error", "customer_request", "item_unavailable")

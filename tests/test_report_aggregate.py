@@ -26,9 +26,9 @@ from services.orders.pricing import Discount, LineInput, OrderInput, TaxGroup, p
 from services.reports.aggregate import (
     BasFigures,
     DayFacts,
+    DayRefundsFact,
     LineFact,
     ModifierFact,
-    RefundFact,
     SalesFact,
     ShiftCloseFact,
     TaxFact,
@@ -108,10 +108,10 @@ ORDER_C = [
 # card. B's GST group (9.90, GST 0.90) is shared between its two equal lines: 4.95 each; the
 # GST inside the refund is 90 x 495 / 990 = 45, net 450.
 REFUNDS = [
-    RefundFact(SATURDAY, count=1, amount_minor=300, tax_minor=0),
+    DayRefundsFact(SATURDAY, count=1, amount_minor=300, tax_minor=0),
     TaxFact(SATURDAY, GST_FREE, net_minor=300, tax_minor=0, gross_minor=300, refund=True),
     TenderFact(SATURDAY, "cash", refunded_minor=300),
-    RefundFact(SATURDAY, count=1, amount_minor=495, tax_minor=45),
+    DayRefundsFact(SATURDAY, count=1, amount_minor=495, tax_minor=45),
     TaxFact(SATURDAY, GST, net_minor=450, tax_minor=45, gross_minor=495, refund=True),
     TenderFact(SATURDAY, "card", refunded_minor=495),
 ]
@@ -125,7 +125,7 @@ VOIDS = [
 
 def day_facts(*groups: list[Any]) -> DayFacts:
     kinds: dict[type, str] = {
-        SalesFact: "sales", TaxFact: "tax", RefundFact: "refunds", VoidFact: "voids",
+        SalesFact: "sales", TaxFact: "tax", DayRefundsFact: "refunds", VoidFact: "voids",
         TenderFact: "tenders",
     }  # fmt: skip
     collected: dict[str, list[Any]] = defaultdict(list)
@@ -639,7 +639,7 @@ per_order_facts = st.builds(
     ), max_size=12),
     tax=st.lists(tax_facts(), max_size=16),
     refunds=st.lists(st.builds(
-        RefundFact, day=days, count=st.just(1), amount_minor=money, tax_minor=money,
+        DayRefundsFact, day=days, count=st.just(1), amount_minor=money, tax_minor=money,
     ), max_size=6),
     voids=st.lists(st.one_of(
         st.builds(VoidFact, day=days, orders=st.just(1), orders_minor=money),

@@ -21,7 +21,6 @@ they are exactly what stayed in the drawer.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,10 +30,10 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from libs.sales.tax import TaxRateTotal, rate, tax_by_rate
+
 TENDERS = ("cash", "card")
 CashMovementKind = Literal["paid_in", "paid_out"]
-# Tax rates are percent with three decimals, as stored: 10.000, 7.000, 0.000.
-RATE_PLACES = Decimal("0.001")
 
 # ---------------------------------------------------------------------------------------------
 # Facts: what the repository reads, already typed. No totals here: the report adds them up.
@@ -53,7 +52,7 @@ class TaxGroupFact:
         [{"rate": "10.000", "net_minor", "tax_minor", "gross_minor"}, ...]."""
         return tuple(
             cls(
-                rate=Decimal(str(group["rate"])).quantize(RATE_PLACES),
+                rate=rate(group["rate"]),
                 net_minor=int(group["net_minor"]),
                 tax_minor=int(group["tax_minor"]),
                 gross_minor=int(group["gross_minor"]),
@@ -159,13 +158,6 @@ class TenderTotals(BaseModel):
     card: CountAmount
 
 
-class TaxRateTotal(BaseModel):
-    rate: Decimal = Field(description="Percent, e.g. 10.000")
-    net_minor: int
-    tax_minor: int
-    gross_minor: int
-
-
 class RefundTotals(BaseModel):
     count: int
     amount_minor: int
@@ -260,19 +252,6 @@ class ZReport(ShiftReport):
 # The arithmetic.
 
 
-def _tax_by_rate(groups: Iterable[TaxGroupFact]) -> list[TaxRateTotal]:
-    totals: dict[Decimal, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for group in groups:
-        total = totals[group.rate]
-        total[0] += group.net_minor
-        total[1] += group.tax_minor
-        total[2] += group.gross_minor
-    return [
-        TaxRateTotal(rate=rate, net_minor=net, tax_minor=tax, gross_minor=gross)
-        for rate, (net, tax, gross) in sorted(totals.items(), reverse=True)
-    ]
-
-
 def _by_tender(amounts: Iterable[tuple[str, int]]) -> dict[str, int]:
     totals = dict.fromkeys(TENDERS, 0)
     for tender, amount in amounts:
@@ -284,7 +263,7 @@ def shift_report(facts: ShiftFacts) -> ShiftReport:
     """The X report of a shift from its facts."""
     closed = [order for order in facts.orders if order.status == "closed"]
     voided = [order for order in facts.orders if order.status == "voided"]
-    tax = _tax_by_rate(group for order in closed for group in order.tax)
+    tax = tax_by_rate(group for order in closed for group in order.tax)
 
     approved = [payment for payment in facts.payments if payment.status == "approved"]
     payment_counts = _by_tender((payment.tender, 1) for payment in approved)

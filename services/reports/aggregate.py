@@ -18,6 +18,7 @@ from fractions import Fraction
 from uuid import UUID
 
 from libs.sales.money import round_half_up
+from libs.sales.tax import rate, tax_by_rate
 from services.reports.schemas import (
     BasAdjustment,
     BasLabel,
@@ -37,13 +38,7 @@ from services.reports.schemas import (
 )
 
 TENDERS = ("cash", "card")
-RATE_PLACES = Decimal("0.001")
 ZERO_RATE = Decimal("0.000")
-
-
-def rate(value: object) -> Decimal:
-    return Decimal(str(value)).quantize(RATE_PLACES)
-
 
 # ---------------------------------------------------------------------------------------------
 # Facts. `day` is the venue-local business day (services/reports/days.py).
@@ -76,7 +71,10 @@ class TaxFact:
 
 
 @dataclass(frozen=True, slots=True)
-class RefundFact:
+class DayRefundsFact:
+    """Refunds given in a day: how many, and their amounts summed (a shift's report counts
+    its refunds one by one: libs/sales/shift_report.py `RefundFact`)."""
+
     day: date
     count: int
     amount_minor: int
@@ -112,7 +110,7 @@ class DayFacts:
 
     sales: Sequence[SalesFact] = ()
     tax: Sequence[TaxFact] = ()
-    refunds: Sequence[RefundFact] = ()
+    refunds: Sequence[DayRefundsFact] = ()
     voids: Sequence[VoidFact] = ()
     tenders: Sequence[TenderFact] = ()
 
@@ -154,19 +152,6 @@ class ShiftCloseFact:
 
 # ---------------------------------------------------------------------------------------------
 # Daily summary.
-
-
-def tax_by_rate(facts: Iterable[TaxFact]) -> list[TaxRateTotal]:
-    totals: dict[Decimal, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for fact in facts:
-        total = totals[rate(fact.rate)]
-        total[0] += fact.net_minor
-        total[1] += fact.tax_minor
-        total[2] += fact.gross_minor
-    return [
-        TaxRateTotal(rate=key, net_minor=net, tax_minor=tax, gross_minor=gross)
-        for key, (net, tax, gross) in sorted(totals.items(), reverse=True)
-    ]
 
 
 def totals(facts: DayFacts) -> Totals:
@@ -270,7 +255,7 @@ def facts_of(summary: Totals) -> DayFacts:
             for group, refund in taxes
         ],
         refunds=[
-            RefundFact(day, summary.refunds.count, summary.refunds.amount_minor,
+            DayRefundsFact(day, summary.refunds.count, summary.refunds.amount_minor,
                        summary.refunds.tax_minor)
         ],
         voids=[

@@ -25,17 +25,17 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.audit.chain import GENESIS_HASH
+from libs.sales.tax import rate
 from services.reports.aggregate import (
     DayFacts,
+    DayRefundsFact,
     LineFact,
     ModifierFact,
-    RefundFact,
     SalesFact,
     ShiftCloseFact,
     TaxFact,
     TenderFact,
     VoidFact,
-    rate,
 )
 from services.reports.models import period_closures
 
@@ -301,7 +301,7 @@ class ReportsRepository:
             for row in await self._rows(VOIDED_LINES, **parameters)
         ]
         refunds = [
-            RefundFact(
+            DayRefundsFact(
                 day=days.day(row.bucket),
                 count=row.refunds,
                 amount_minor=_money(row.amount),

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 # The till's X and Z reports' own: one schema of each in the published API (schemas of one
 # name must be the same in every service, or the gateway's merged OpenAPI refuses them).
 from libs.sales.shift_report import CountAmount as CountAmount
-from libs.sales.shift_report import TaxRateTotal as TaxRateTotal
+from libs.sales.tax import TaxRateTotal as TaxRateTotal
 
 Tender = Literal["cash", "card"]
 

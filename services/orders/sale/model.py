@@ -17,9 +17,8 @@ from decimal import Decimal
 from typing import Any, Literal
 from uuid import UUID
 
+from libs.sales.tax import RATE_PLACES
 from services.orders import pricing
-
-RATE_PLACES = Decimal("0.001")
 
 LineStatus = Literal["active", "voided"]
 PaymentStatus = Literal["pending", "approved", "declined", "timed_out"]
