@@ -63,10 +63,10 @@ from bench.orders import (
 from bench.report import RESULTS, machine_info, postgres_version, write_result
 from clients.dpop import DeviceKey
 from clients.session import DPoPAuth
-from deploy.platform import prepare_database
-from deploy.state import REPO
 from libs.config import platform_settings
 from libs.rbac.matrix import Role
+from ops.platform import prepare_database
+from ops.state import REPO
 from services.identity.keys.signing import SigningKey, mint_access_token
 
 DATABASE = "halopos_bench_printing"
