@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from libs.auth.access_tokens import TokenVerifier
 
 from doubles.fake_stripe import (
     PRICE_AUD,
@@ -25,7 +26,6 @@ from doubles.fake_stripe import (
     serve_fake_stripe,
     sign_payload,
 )
-from libs.auth.tokens import TokenVerifier
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.billing.app import create_app

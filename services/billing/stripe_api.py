@@ -15,8 +15,8 @@ from typing import Any
 from uuid import UUID
 
 import stripe
+from libs.problems import Problem
 
-from libs.api.problems import Problem
 from services.billing.settings import BillingSettings
 
 

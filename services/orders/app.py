@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from libs.auth.access_tokens import TokenVerifier
 
 from doubles.terminal import SimulatedTerminal
 from libs.api.app import create_service_app
-from libs.auth.tokens import TokenVerifier
 from libs.bridge.settings import PrintSettings
 from libs.tenancy.database import TenantDatabase
 from services.orders.limits.router import router as limits_router

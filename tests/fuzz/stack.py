@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from fastapi import FastAPI
+from libs.auth.access_tokens import TokenVerifier
 
 from doubles.fake_stripe import PRICE_AUD, PRICE_EUR, serve_fake_stripe
 from gateway.openapi import merge_documents
 from libs.auth.keys import RemoteKeySource, StaticKeySource
-from libs.auth.tokens import TokenVerifier
 from libs.config import SERVICES, platform_settings
 from libs.tenancy.database import TenantDatabase
 from ops.platform import PreparedDatabase

@@ -14,9 +14,9 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from libs.auth.access_tokens import TokenVerifier
 
 from doubles.terminal import SimulatedTerminal
-from libs.auth.tokens import TokenVerifier
 from libs.tenancy.database import TenantDatabase
 from services.orders.payments.terminal import TerminalResult, TerminalUnreachable
 from tests.conftest import Connect, TokenFactory
