@@ -54,13 +54,13 @@ from bench.load import LoadSettings, Measurement, Operation, measure
 from bench.orders import DPOP_ALGORITHM, open_tills, provision_tenants
 from bench.report import RESULTS, machine_info, postgres_version, write_result
 from clients.dpop import DeviceKey
-from deploy.platform import prepare_database
 from libs.audit.append import Actor, AuditLog
 from libs.audit.checkpoints import CheckpointSigner
 from libs.audit.models import events
 from libs.auth.principal import Principal
 from libs.rbac.matrix import Role
 from libs.tenancy.database import TenantDatabase
+from ops.platform import prepare_database
 from services.audit.verification.service import verify_log
 from services.orders.models import cash_movements
 

@@ -2,12 +2,14 @@
 results file shows the code before a change and after it, measured by the same instruments.
 
 The bench re-runs itself in a child interpreter whose import path is a directory of symbolic
-links: `bench` is this checkout's, everything else (`deploy`, `services`, `libs`, `gateway`,
-`clients`) the other checkout's. So the other checkout's migrations build the schema, its
-provisioning code sets up the tenants, and `deploy.state.REPO` (which follows the links) names
-it: the uvicorn processes start there and import its code. The load generator, the counters
-and the reports stay this checkout's, and the results are written to this checkout's
-bench/results.
+links: `bench` is this checkout's, everything else (`ops`, `doubles`, `services`, `libs`,
+`gateway`, `clients`) the other checkout's. So the other checkout's migrations build the schema,
+its provisioning code sets up the tenants, and `ops.state.REPO` (which follows the links) names
+it: the uvicorn processes start there and import its code. A checkout from before issue 22 kept
+its operations code in `deploy/` (and its doubles there and in its services): its `deploy` is
+linked as both `deploy` and `ops`, so this bench's `ops.*` imports find it. The load
+generator, the counters and the reports stay this checkout's, and the results are written to
+this checkout's bench/results.
 
 The state directory stays this checkout's (HALOPOS_STATE_DIR): it holds the passwords the
 database roles are given, and roles are shared by every database on the server, so another
@@ -23,24 +25,38 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from deploy.state import STATE
+from ops.state import STATE
 
 BENCH = Path(__file__).resolve().parent
-CODE_PACKAGES = ("deploy", "services", "libs", "gateway", "clients")
+CODE_PACKAGES = ("ops", "doubles", "services", "libs", "gateway", "clients")
 # Set in the child: the checkout it measures.
 CODE_ENV = "HALOPOS_BENCH_CODE"
+
+
+def code_links(code: Path) -> dict[str, Path]:
+    """The import name of each of the checkout's packages, and the folder it is read from."""
+    if not (code / "ops").is_dir() and (code / "deploy" / "platform.py").is_file():
+        # Before issue 22: its own modules import `deploy.*`, this bench's import `ops.*`.
+        others = [name for name in CODE_PACKAGES if name not in ("ops", "doubles")]
+        return {
+            "deploy": code / "deploy",
+            "ops": code / "deploy",
+            **{name: code / name for name in others},
+        }
+    return {name: code / name for name in CODE_PACKAGES}
 
 
 def rerun_with_code(code: Path, module: str, argv: Sequence[str]) -> int:
     """Runs `python -m module argv` with the servers' code from `code`; its exit status."""
     code = code.resolve()
-    missing = [name for name in CODE_PACKAGES if not (code / name).is_dir()]
+    links = code_links(code)
+    missing = [name for name, target in links.items() if not target.is_dir()]
     if missing:
         raise SystemExit(f"--code {code}: not a halopos checkout (no {', '.join(missing)})")
     with tempfile.TemporaryDirectory(prefix="halopos-bench-code-") as farm:
         (Path(farm) / "bench").symlink_to(BENCH)
-        for name in CODE_PACKAGES:
-            (Path(farm) / name).symlink_to(code / name)
+        for name, target in links.items():
+            (Path(farm) / name).symlink_to(target)
         environment = {
             **os.environ,
             "PYTHONPATH": farm,

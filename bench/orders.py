@@ -74,12 +74,12 @@ from bench.report import (
 )
 from bench.statements import PostgresCounters, StatementCount, StatementTap
 from clients.dpop import DeviceKey
-from deploy import database as db
-from deploy.platform import prepare_database, stop_processes, uvicorn_command, wait_healthy
-from deploy.state import REPO
 from libs.config import DATABASE_LOGINS, SERVICES, SERVICES_BY_NAME, platform_settings
 from libs.rbac.matrix import Role
 from libs.tenancy.database import TenantDatabase
+from ops import database as db
+from ops.platform import prepare_database, stop_processes, uvicorn_command, wait_healthy
+from ops.state import REPO
 from services.identity.keys.signing import SigningKey, mint_access_token
 from services.identity.tenants.service import OPERATOR, create_tenant
 from services.orders.provisioning import provision_orders

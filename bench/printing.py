@@ -63,10 +63,11 @@ from bench.orders import (
 from bench.report import RESULTS, machine_info, postgres_version, write_result
 from clients.dpop import DeviceKey
 from clients.session import DPoPAuth
-from deploy.platform import prepare_database
-from deploy.state import REPO
+from doubles.printer import FakePrinter
 from libs.config import platform_settings
 from libs.rbac.matrix import Role
+from ops.platform import prepare_database
+from ops.state import REPO
 from services.identity.keys.signing import SigningKey, mint_access_token
 
 DATABASE = "halopos_bench_printing"
@@ -82,47 +83,30 @@ LONG_POLL = "long-poll (wait 25 s)"
 POLLING = f"polling every {POLL_INTERVAL:g} s"
 
 
-class CapturePrinter:
-    """A network printer's raw port on 127.0.0.1: for each connection, the receipt number in
-    its bytes and when its last byte arrived."""
+class CapturePrinter(FakePrinter):
+    """The fake network printer, keeping for each job the receipt number in its bytes and when
+    its last byte arrived."""
 
     def __init__(self) -> None:
-        self.port = 0
-        self.printed: dict[str, list[float]] = defaultdict(list)
+        super().__init__()
+        self.receipts: dict[str, list[float]] = defaultdict(list)
         self.unreadable = 0
         self._arrived = asyncio.Condition()
-        self._server: asyncio.Server | None = None
 
-    async def start(self) -> CapturePrinter:
-        self._server = await asyncio.start_server(self._receive, "127.0.0.1", 0)
-        self.port = self._server.sockets[0].getsockname()[1]
-        return self
-
-    async def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
-
-    async def _receive(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        content = bytearray()
-        last_byte_at = time.perf_counter()
-        while chunk := await reader.read(65536):
-            last_byte_at = time.perf_counter()
-            content += chunk
-        writer.close()
+    async def received(self, content: bytes, *, last_byte_at: float) -> None:
         match = RECEIPT_NUMBER.search(content)
         async with self._arrived:
             if match is None:
                 self.unreadable += 1
             else:
-                self.printed[match.group().decode("ascii")].append(last_byte_at)
+                self.receipts[match.group().decode("ascii")].append(last_byte_at)
             self._arrived.notify_all()
 
     async def wait_for(self, number: str) -> float:
         """When the first copy of receipt `number` finished arriving."""
         async with asyncio.timeout(GIVE_UP_SECONDS), self._arrived:
-            await self._arrived.wait_for(lambda: number in self.printed)
-        return self.printed[number][0]
+            await self._arrived.wait_for(lambda: number in self.receipts)
+        return self.receipts[number][0]
 
 
 @dataclass
@@ -273,11 +257,11 @@ async def measure_scenarios(
         for scenario in scenarios:
             # Minted per scenario: tokens live at most 10 minutes, a run may not.
             [till] = cashier_tills(signing_key, [register])
-            before = {number: len(copies) for number, copies in printer.printed.items()}
+            before = {number: len(copies) for number, copies in printer.receipts.items()}
             await run_scenario(scenario, till, bridge_token, printer)
             scenario.duplicates = sum(
                 len(copies) - before.get(number, 0) - 1
-                for number, copies in printer.printed.items()
+                for number, copies in printer.receipts.items()
                 if len(copies) - before.get(number, 0) > 1
             )
             _progress(scenario)

@@ -115,7 +115,7 @@ def _package(frame: str) -> str:
     parts = _path(frame).split("/")
     if len(parts) == 1:
         return parts[0] or "?"
-    if parts[0] in ("services", "libs", "gateway", "deploy", "clients"):
+    if parts[0] in ("services", "libs", "gateway", "ops", "doubles", "clients"):
         return "/".join(parts[:2])
     return parts[0]
 

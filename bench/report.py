@@ -31,7 +31,7 @@ from bench.statements import (
     TRANSACTION,
     WRITE,
 )
-from deploy.state import REPO
+from ops.state import REPO
 
 # This checkout's results, also when the servers' code comes from another (bench/checkout.py).
 RESULTS = Path(__file__).resolve().parent / "results"

@@ -110,10 +110,10 @@ from bench.report import (
 from bench.statements import PostgresCounters, StatementCount, StatementTap
 from clients.dpop import DeviceKey
 from clients.session import DPoPAuth
-from deploy.platform import prepare_database
-from deploy.state import REPO
 from libs.config import platform_settings
 from libs.rbac.matrix import Role
+from ops.platform import prepare_database
+from ops.state import REPO
 from services.identity.keys.signing import SigningKey, mint_access_token
 from services.orders.sync.schemas import CardDetails
 

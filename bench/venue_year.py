@@ -80,7 +80,6 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from clients.dpop import DeviceKey
-from deploy import database as db
 from libs.sales.shift_report import (
     OrderFact,
     PaymentFact,
@@ -94,6 +93,7 @@ from libs.sales.shift_report import (
     z_report,
 )
 from libs.tenancy.database import TenantDatabase
+from ops import database as db
 from services.identity.tenants.service import OPERATOR, create_tenant
 from services.orders import pricing
 from services.orders.provisioning import provision_orders
@@ -1281,7 +1281,7 @@ async def generate(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from deploy.platform import prepare_database
+    from ops.platform import prepare_database
 
     parser = argparse.ArgumentParser(
         prog="python -m bench.venue_year",

@@ -7,12 +7,12 @@ import uuid
 
 import asyncpg
 
-from deploy.platform import PreparedDatabase
 from libs.audit.append import Actor, AuditLog
 from libs.auth.opaque_credentials import Kind, new_credential
 from libs.bridge.queue import PrintJob, PrintQueue
 from libs.bridge.settings import PrintSettings
 from libs.tenancy.database import TenantDatabase
+from ops.platform import PreparedDatabase
 from tests.conftest import Connect
 
 ESC_POS_HELLO = b"\x1b@Flat white x2\n\x1dV\x00"

@@ -22,13 +22,13 @@ from fastapi import FastAPI
 
 from clients.dpop import DeviceKey
 from clients.session import DPoPAuth
-from deploy.platform import PreparedDatabase, prepare_database
 from libs.audit.checkpoints import CheckpointSigner
 from libs.auth.access_tokens import TokenVerifier
 from libs.auth.keys import RemoteKeySource, StaticKeySource
 from libs.config import SERVICES, platform_settings
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
+from ops.platform import PreparedDatabase, prepare_database
 from services.audit.settings import AuditSettings
 from services.identity.keys.signing import SigningKey, jwks_document, mint_access_token
 

@@ -25,13 +25,13 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from deploy.platform import PreparedDatabase
 from libs.audit.append import Actor, AuditLog
 from libs.audit.chain import entry_hash
 from libs.audit.checkpoints import CheckpointSigner
 from libs.auth.principal import Principal
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
+from ops.platform import PreparedDatabase
 from services.audit.checkpoints.scheduler import sign_due_checkpoints
 from services.audit.checkpoints.service import CheckpointService
 from tests.conftest import (

@@ -29,6 +29,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from doubles.printer import FakePrinter
 from libs.rbac import Role
 from services.bridge.agent import (
     AgentSettings,
@@ -48,39 +49,6 @@ from tests.tills import coffee_order, open_till
 # above anything the agent needs, not a measurement.
 GIVE_UP = 30.0
 TOKEN = "hpb_" + "ab" * 16 + "_" + "s3cret" * 7
-
-
-class FakePrinter:
-    """A network printer's raw port (9100) on 127.0.0.1: records the bytes of each
-    connection, once the agent has closed it. It can go away and come back on the same port."""
-
-    def __init__(self) -> None:
-        self.port = 0
-        self.printed: asyncio.Queue[bytes] = asyncio.Queue()
-        self._server: asyncio.Server | None = None
-
-    async def start(self) -> FakePrinter:
-        self._server = await asyncio.start_server(self._receive, "127.0.0.1", self.port)
-        self.port = self._server.sockets[0].getsockname()[1]
-        return self
-
-    async def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
-            self._server = None
-
-    @property
-    def address(self) -> str:
-        return f"tcp://127.0.0.1:{self.port}"
-
-    async def next_print(self) -> bytes:
-        return await asyncio.wait_for(self.printed.get(), GIVE_UP)
-
-    async def _receive(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        content = await reader.read()  # until the agent closes its side
-        self.printed.put_nowait(content)
-        writer.close()
 
 
 def delivered_job(

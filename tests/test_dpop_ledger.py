@@ -33,7 +33,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from clients.dpop import dpop_headers
 from clients.session import DPoPAuth
-from deploy.platform import PreparedDatabase
 from libs.api.app import create_service_app
 from libs.api.authentication import CurrentPrincipal
 from libs.api.permissions import requires
@@ -48,6 +47,7 @@ from libs.config import platform_settings
 from libs.problems import Problem
 from libs.rbac import Permission, Role
 from libs.tenancy.database import TenantDatabase
+from ops.platform import PreparedDatabase
 from tests.conftest import (
     PUBLIC_URL,
     Connect,

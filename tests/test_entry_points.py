@@ -14,7 +14,7 @@ from libs.config import SERVICES
 from tests.conftest import REPO_ROOT
 
 ENTRY_MODULES = ["gateway.app", *(f"services.{spec.name}.app" for spec in SERVICES)]
-PROJECT_PACKAGES = ["clients", "deploy", "gateway", "libs", "services"]
+PROJECT_PACKAGES = ["clients", "doubles", "gateway", "libs", "ops", "services"]
 
 # One interpreter pays for the third-party imports once; a forked child per entry module then
 # imports the project's modules from nothing, as a freshly started process would.

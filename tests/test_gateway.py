@@ -16,7 +16,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route as StarletteRoute
 
-from deploy.platform import PreparedDatabase
 from gateway.app import create_app
 from gateway.forwarding import AiohttpForwarder
 from libs.auth.access_tokens import TokenVerifier
@@ -24,6 +23,7 @@ from libs.auth.dpop import DPoPVerifier, InMemoryReplayCache
 from libs.config import SERVICES
 from libs.rbac import ROUTES, Role, Route, is_allowed
 from libs.tenancy.database import TenantDatabase
+from ops.platform import PreparedDatabase
 from tests.bridges import bridge_token_at_new_location
 from tests.conftest import (
     PUBLIC_URL,

@@ -18,10 +18,10 @@ import httpx
 import pytest
 from alembic import command
 
-from deploy.database import alembic_config, recreate_database, with_database
-from deploy.platform import PreparedDatabase
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase, driver_connection
+from ops.database import alembic_config, recreate_database, with_database
+from ops.platform import PreparedDatabase
 from services.orders.menu.snapshot import (
     CatalogRows,
     MenuSnapshot,

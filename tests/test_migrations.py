@@ -15,12 +15,12 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from deploy.database import alembic_config, recreate_database, with_database
-from deploy.platform import PreparedDatabase
 from libs.audit.models import metadata as audit_metadata
 from libs.auth.models import metadata as auth_metadata
 from libs.bridge.models import metadata as bridge_metadata
 from libs.tenancy.database import async_dsn
+from ops.database import alembic_config, recreate_database, with_database
+from ops.platform import PreparedDatabase
 from services.billing.models import metadata as billing_metadata
 from services.identity.models import metadata as identity_metadata
 from services.orders.models import metadata as orders_metadata

@@ -19,11 +19,11 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from deploy.platform import PreparedDatabase
 from libs.auth.access_tokens import TokenVerifier
 from libs.bridge.settings import PrintSettings
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
+from ops.platform import PreparedDatabase
 from services.bridge.app import create_app
 from services.bridge.print_jobs.wakeups import APPLICATION_NAME, PrintJobWakeups
 from tests.bridges import ESC_POS_HELLO, new_bridge_token, new_location, queue_job

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from deploy.cli import main
+from ops.cli import main
 from tests.conftest import Connect
 
 

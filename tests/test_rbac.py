@@ -16,7 +16,6 @@ from fastapi.routing import APIRoute
 
 from clients.dpop import DeviceKey
 from clients.session import DPoPAuth
-from deploy.platform import PreparedDatabase
 from libs.api.permissions import declared_permission
 from libs.auth.access_tokens import TokenVerifier
 from libs.auth.opaque_credentials import Credential, Kind, new_credential
@@ -24,6 +23,7 @@ from libs.config import platform_settings
 from libs.rbac import GRANTS, ROUTES, Permission, Role, Route, is_allowed
 from libs.rbac.docs import render
 from libs.tenancy.database import TenantDatabase
+from ops.platform import PreparedDatabase
 from services.identity.keys.signing import SigningKey, mint_access_token
 from tests.bridges import bridge_token_at_new_location
 from tests.conftest import (

@@ -9,10 +9,10 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from deploy.platform import PreparedDatabase
 from libs.auth.principal import Principal
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
+from ops.platform import PreparedDatabase
 
 SETTING = text("SELECT current_setting('app.tenant_id', true) AS tenant, pg_backend_pid() AS pid")
 

@@ -569,7 +569,7 @@ def test_a_malformed_verifier_key_is_refused(key: str) -> None:
 # path.
 BLOCKED_RUN = """
 import importlib.abc, runpy, sys
-BLOCKED = {"libs", "services", "gateway", "deploy", "clients", "tools", "tests", "rfc8785"}
+BLOCKED = {"libs", "services", "gateway", "ops", "doubles", "clients", "tools", "tests", "rfc8785"}
 class Refuse(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path, target=None):
         if name.split(".")[0] in BLOCKED:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from doubles.terminal import SimulatedTerminal
 from libs.api.app import create_service_app
 from libs.auth.access_tokens import TokenVerifier
 from libs.bridge.settings import PrintSettings
@@ -12,7 +13,7 @@ from services.orders.limits.router import router as limits_router
 from services.orders.menu.router import router as menu_router
 from services.orders.orders.router import router as orders_router
 from services.orders.payments.router import router as payments_router
-from services.orders.payments.terminal import PaymentTerminal, SimulatedTerminal
+from services.orders.payments.terminal import PaymentTerminal
 from services.orders.printing.router import router as printing_router
 from services.orders.receipts.router import router as receipts_router
 from services.orders.refunds.router import router as refunds_router
@@ -36,7 +37,9 @@ def create_app(
     routers += [menu_router, tax_router]
     app = create_service_app(NAME, routers, database=database, verifier=verifier)
     # Card payments go through the venue's EFTPOS terminal. No production adapter ships yet:
-    # the simulated terminal (approves, declines ...51, times out ...52) serves development.
+    # the simulated terminal (doubles/terminal.py: approves, declines ...51, times out ...52)
+    # serves development, and any run not given a terminal. That makes it the one double a
+    # service imports, until an adapter ships and a setting chooses between them.
     app.state.terminal = terminal or SimulatedTerminal()
     # Read once per process (HALOPOS_PRINT_*): how long a queued job is worth printing.
     app.state.print_settings = print_settings or PrintSettings()

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from deploy.platform import PreparedDatabase
+from ops.platform import PreparedDatabase
 from tests.fuzz.sessions import Business, set_up_business
 from tests.fuzz.stack import FuzzStack
 

@@ -15,13 +15,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from doubles.terminal import SimulatedTerminal
 from libs.auth.access_tokens import TokenVerifier
 from libs.tenancy.database import TenantDatabase
-from services.orders.payments.terminal import (
-    SimulatedTerminal,
-    TerminalResult,
-    TerminalUnreachable,
-)
+from services.orders.payments.terminal import TerminalResult, TerminalUnreachable
 from tests.conftest import Connect, TokenFactory
 from tests.sale.steps import sell
 from tests.tills import OpenTill, as_service
