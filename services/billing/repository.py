@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.tenancy.repository import Repository
 from services.billing.models import accounts, stripe_events
 from services.billing.stripe_api import SubscriptionFacts
 
@@ -106,14 +107,7 @@ class StoredEvent:
 _STATE_COLUMNS = tuple(SubscriptionState.__dataclass_fields__)
 
 
-class BillingRepository:
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    @classmethod
-    def from_connection(cls, connection: AsyncConnection) -> BillingRepository:
-        return cls(connection)
-
+class BillingRepository(Repository):
     async def business(self) -> Business:
         row = (await self._connection.execute(_TENANT)).one()
         return Business(name=row.name, currency=row.currency)

@@ -22,9 +22,9 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.audit.chain import GENESIS_HASH
+from libs.tenancy.repository import Repository
 from services.reports.aggregate import (
     DayFacts,
     LineFact,
@@ -225,14 +225,7 @@ def _money(value: Any) -> int:
     return int(value or 0)
 
 
-class ReportsRepository:
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    @classmethod
-    def from_connection(cls, connection: AsyncConnection) -> ReportsRepository:
-        return cls(connection)
-
+class ReportsRepository(Repository):
     async def _rows(self, statement: sa.TextClause, **parameters: Any) -> Sequence[Any]:
         return (await self._connection.execute(statement, parameters)).all()
 

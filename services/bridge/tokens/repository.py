@@ -8,9 +8,9 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.bridge.models import token_secrets, tokens
+from libs.tenancy.repository import Repository
 from services.bridge.tokens.schemas import BridgeToken
 
 # The foreign key to identity.locations (with tenant_id): the bridge role cannot read the
@@ -24,14 +24,7 @@ class UnknownLocation(Exception):
     """The business has no location with this id."""
 
 
-class BridgeTokenRepository:
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    @classmethod
-    def from_connection(cls, connection: AsyncConnection) -> BridgeTokenRepository:
-        return cls(connection)
-
+class BridgeTokenRepository(Repository):
     async def insert(
         self,
         *,
