@@ -26,7 +26,7 @@ from libs.config import platform_settings
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.identity.keys.signing import SigningKey, mint_access_token
-from services.identity.overrides.tokens import mint_override_token
+from services.identity.overrides.signer import mint_override_token
 from services.identity.tenants.service import create_location
 from tests.conftest import PUBLIC_URL, Connect, LiveStack, Provision, TokenFactory
 from tests.tills import Menu, as_service, open_shift, open_till, register_device, stock_menu

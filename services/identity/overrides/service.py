@@ -25,9 +25,9 @@ from libs.auth.overrides import APPROVER_ROLES
 from libs.auth.principal import Principal
 from services.identity.overrides.repository import Approver, OverrideRepository
 from services.identity.overrides.schemas import OverrideGranted, OverrideRequest
-from services.identity.overrides.tokens import OverrideSigner
+from services.identity.overrides.signer import OverrideSigner
 from services.identity.sessions.lockout import Key, LockedOut, Lockouts, Subject, retry_after
-from services.identity.staff.credentials import verify_secret
+from services.identity.staff.secret_hashing import verify_secret
 from services.identity.staff.service import works_at
 
 

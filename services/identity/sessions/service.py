@@ -38,8 +38,8 @@ from services.identity.sessions.budget import SignInBudget
 from services.identity.sessions.lockout import Key, LockedOut, Lockouts, Subject, retry_after
 from services.identity.sessions.repository import SessionRepository
 from services.identity.sessions.schemas import TokenResponse
-from services.identity.staff.credentials import verify_secret
 from services.identity.staff.schemas import StaffRole
+from services.identity.staff.secret_hashing import verify_secret
 from services.identity.staff.service import works_at
 
 REFRESH_TOKEN_LIFETIME = timedelta(hours=12)

@@ -28,7 +28,6 @@ from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
 from libs.rbac import Role
 from libs.rbac.grants import GrantRefusal, change_refusal, role_refusal
-from services.identity.staff.credentials import hash_secret
 from services.identity.staff.repository import StaffRepository
 from services.identity.staff.schemas import (
     StaffCreate,
@@ -37,6 +36,7 @@ from services.identity.staff.schemas import (
     StaffRole,
     StaffUpdate,
 )
+from services.identity.staff.secret_hashing import hash_secret
 
 
 class StaffNotFound(NotFound):

@@ -17,7 +17,7 @@ from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from libs.api.text import Note, Reason, Reference, TableName
 from libs.shifts.reports import CashMovementKind
-from services.orders.orders.schemas import MAX_MINOR, DiscountIn, LineIn, ReasonCode, Strict
+from services.orders.ordering.schemas import MAX_MINOR, DiscountIn, LineIn, ReasonCode, Strict
 from services.orders.refunds.schemas import RefundLineIn, RefundTenderIn
 
 MAX_BATCH = 500

@@ -21,8 +21,8 @@ from libs.api.problems import Conflict, NotFound, Problem
 from libs.audit.append import Actor, AuditLog
 from libs.auth.credentials import Credential, Kind, new_credential
 from libs.auth.principal import Principal
-from services.bridge.tokens.repository import BridgeTokenRepository, UnknownLocation
-from services.bridge.tokens.schemas import (
+from services.bridge.bridge_tokens.repository import BridgeTokenRepository, UnknownLocation
+from services.bridge.bridge_tokens.schemas import (
     BridgeToken,
     BridgeTokenCreate,
     BridgeTokenCreated,

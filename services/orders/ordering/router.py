@@ -17,7 +17,7 @@ from libs.rbac.guard import requires
 from libs.tenancy import TenantConnection
 from services.orders.concurrency import IfMatch, expected_version
 from services.orders.idempotency import Idempotent
-from services.orders.orders.schemas import (
+from services.orders.ordering.schemas import (
     DiscountIn,
     LineAdd,
     LineChange,

@@ -14,9 +14,9 @@ from libs.auth.dependencies import CurrentPrincipal
 from libs.rbac import Permission
 from libs.rbac.guard import requires
 from libs.tenancy import TenantConnection
-from services.bridge.tokens import service
-from services.bridge.tokens.repository import BridgeTokenRepository
-from services.bridge.tokens.schemas import (
+from services.bridge.bridge_tokens import service
+from services.bridge.bridge_tokens.repository import BridgeTokenRepository
+from services.bridge.bridge_tokens.schemas import (
     BridgeToken,
     BridgeTokenCreate,
     BridgeTokenCreated,
