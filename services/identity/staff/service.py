@@ -22,6 +22,7 @@ import uuid
 from typing import Any
 from uuid import UUID
 
+from libs.api.pages import cut_page
 from libs.api.pagination import decode_cursor, encode_cursor
 from libs.api.problems import Conflict, NotFound, PermissionDenied
 from libs.audit.append import Actor, AuditLog
@@ -212,8 +213,9 @@ async def get_staff(*, staff: StaffRepository, staff_id: UUID) -> StaffMember:
 
 async def list_staff(*, staff: StaffRepository, limit: int, cursor: str | None) -> StaffPage:
     page = await staff.page(limit=limit + 1, after=decode_cursor(cursor) if cursor else None)
-    items, more = page[:limit], len(page) > limit
-    next_cursor = encode_cursor(items[-1].created_at, items[-1].id) if more else None
+    items, next_cursor = cut_page(
+        page, limit, lambda member: encode_cursor(member.created_at, member.id)
+    )
     return StaffPage(items=items, next_cursor=next_cursor)
 
 
