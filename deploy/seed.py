@@ -63,7 +63,7 @@ class DemoStaff:
 
 
 def demo_staff(demo: DemoTenant) -> list[DemoStaff]:
-    from deploy.state import demo_secret
+    from ops.state import demo_secret
 
     domain = f"{demo.key}.demo.halopos.example"
     people = [("owner", "Olive Owner", True, False), ("manager", "Max Manager", True, True),

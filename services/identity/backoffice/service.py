@@ -37,9 +37,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from libs.api.problems import Conflict, NotFound, PermissionDenied, Problem, Unauthenticated
+from libs.auth.opaque_credentials import Credential, Kind, new_credential
+from libs.problems import Conflict, NotFound, PermissionDenied, Problem, Unauthenticated
+
 from libs.audit.append import Actor, AuditLog
-from libs.auth.credentials import Credential, Kind, new_credential
 from libs.auth.principal import Principal
 from services.identity.backoffice import factors
 from services.identity.backoffice.repository import Challenge, SignInRepository, SignInStaff

@@ -19,7 +19,8 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from libs.api.problems import PermissionDenied, Problem
+from libs.problems import PermissionDenied, Problem
+
 from libs.audit.append import Actor, AuditLog
 from libs.auth.overrides import APPROVER_ROLES
 from libs.auth.principal import Principal

@@ -37,9 +37,9 @@ from enum import StrEnum
 from uuid import UUID
 
 import sqlalchemy as sa
+from libs.problems import Problem
 from sqlalchemy.dialects.postgresql import insert
 
-from libs.api.problems import Problem
 from libs.tenancy.repository import Repository
 from services.identity.models import lockouts
 

@@ -27,12 +27,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from libs.auth.access_tokens import MAX_LIFETIME_SECONDS
+from libs.auth.opaque_credentials import Credential, Kind, new_credential
+from libs.problems import Problem, Unauthenticated
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.api.problems import Problem, Unauthenticated
 from libs.audit.append import Actor, AuditLog
-from libs.auth.credentials import Credential, Kind, new_credential
-from libs.auth.tokens import MAX_LIFETIME_SECONDS
 from services.identity.keys.signing import TokenIssuer
 from services.identity.sessions.budget import SignInBudget
 from services.identity.sessions.lockout import Key, LockedOut, Lockouts, Subject, retry_after

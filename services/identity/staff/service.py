@@ -22,9 +22,10 @@ import uuid
 from typing import Any
 from uuid import UUID
 
+from libs.problems import Conflict, NotFound, PermissionDenied
+
 from libs.api.pages import cut_page
 from libs.api.pagination import decode_cursor, encode_cursor
-from libs.api.problems import Conflict, NotFound, PermissionDenied
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
 from libs.rbac import Role

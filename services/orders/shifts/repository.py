@@ -14,14 +14,14 @@ from typing import Any, cast
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
-
-from libs.shifts.facts import read_facts
-from libs.shifts.reports import (
+from libs.sales.shift_facts import read_facts
+from libs.sales.shift_report import (
     CashMovementKind,
     CountAmount,
     ShiftFacts,
 )
+from sqlalchemy.dialects.postgresql import insert
+
 from libs.tenancy.repository import Repository
 from services.orders.models import (
     cash_movements,
@@ -341,5 +341,5 @@ class ShiftRepository(Repository):
 
     async def facts(self, shift: Shift) -> ShiftFacts:
         """Everything a shift's X or Z report is made of, read in this transaction (the SQL
-        the reports service reads it with too: libs/shifts/facts.py)."""
+        the reports service reads it with too: libs/sales/shift_facts.py)."""
         return await read_facts(self._connection, shift)
