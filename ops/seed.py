@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from libs.audit.append import Actor, AuditLog
 from libs.tenancy.database import TenantDatabase
-from services.identity.staff.credentials import hash_secret
 from services.identity.staff.repository import StaffRepository
+from services.identity.staff.secret_hashing import hash_secret
 from services.identity.tenants.service import (
     REGIONS,
     create_location,

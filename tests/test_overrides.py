@@ -26,7 +26,7 @@ from libs.config import platform_settings
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.identity.keys.signing import SigningKey, mint_access_token
-from services.identity.overrides.tokens import mint_override_token
+from services.identity.overrides.signer import OverrideGrant, mint_override_token
 from services.identity.tenants.service import create_location
 from tests.conftest import PUBLIC_URL, Connect, LiveStack, Provision, TokenFactory
 from tests.tills import Menu, as_service, open_shift, open_till, register_device, stock_menu
@@ -471,14 +471,16 @@ async def test_an_expired_or_overlong_override_is_refused(
         signing_key,
         issuer=SETTINGS.jwt_issuer,
         audience=SETTINGS.jwt_audience,
-        tenant_id=till.tenant,
-        device_id=till.device_id,
-        requested_by=str(till.cashier_id),
-        approver_id=till.manager_id,
-        approver_role="manager",
-        action=OverrideAction.VOID,
-        resource_id=order["id"],
-        amount_minor=TWO_FLAT_WHITES,
+        grant=OverrideGrant(
+            tenant_id=till.tenant,
+            device_id=till.device_id,
+            requested_by=str(till.cashier_id),
+            approver_id=till.manager_id,
+            approver_role="manager",
+            action=OverrideAction.VOID,
+            resource_id=order["id"],
+            amount_minor=TWO_FLAT_WHITES,
+        ),
         now=time.time() - 61,
     )
     assert_refused(await void(orders_client, order, expired.token, till.cashier), "expired")

@@ -1,6 +1,6 @@
 """What an unauthenticated sign-in attempt may cost (issue 21, finding 4): the cheap checks
 come before any argon2 work, and the argon2 work each source address and each business may
-buy is budgeted (services/identity/sessions/budget.py, staff/credentials.py)."""
+buy is budgeted (services/identity/sessions/budget.py, staff/secret_hashing.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from clients.session import DPoPAuth
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.identity.sessions.budget import Rate, SignInBudget, TokenBuckets
-from services.identity.staff import credentials
+from services.identity.staff import secret_hashing
 from tests.conftest import PUBLIC_URL, Provision, TokenFactory, identity_app
 from tests.test_sessions import PIN, Till, _activate_at, _staff
 
@@ -173,12 +173,12 @@ async def test_a_flood_of_verifications_is_refused_not_queued_for_ever(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Past the cap on waiting verifications, argon2 answers `sign-in-busy` at once."""
-    pool = credentials._Argon2Pool(workers=1, max_waiting=2)
-    monkeypatch.setattr(credentials, "_POOL", pool)
+    pool = secret_hashing._Argon2Pool(workers=1, max_waiting=2)
+    monkeypatch.setattr(secret_hashing, "_POOL", pool)
     results = await asyncio.gather(
-        *(credentials.verify_secret(None, "guess") for _ in range(6)), return_exceptions=True
+        *(secret_hashing.verify_secret(None, "guess") for _ in range(6)), return_exceptions=True
     )
-    refused = [result for result in results if isinstance(result, credentials.Argon2Busy)]
+    refused = [result for result in results if isinstance(result, secret_hashing.Argon2Busy)]
     assert len(refused) == 3
     assert [result for result in results if not isinstance(result, Exception)] == [False] * 3
-    assert await credentials.verify_secret(None, "guess") is False  # the pool is free again
+    assert await secret_hashing.verify_secret(None, "guess") is False  # the pool is free again

@@ -9,10 +9,10 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.audit.chain import CHAINED_FIELDS, format_timestamp
 from libs.audit.models import chain_heads, events
+from libs.tenancy.repository import Repository
 
 # Every column a reader sees; the tenant is implied by the transaction.
 _COLUMNS = [column for column in events.columns if column.name != "tenant_id"]
@@ -53,14 +53,7 @@ class EventFilters:
         return clauses
 
 
-class AuditLogReader:
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    @classmethod
-    def from_connection(cls, connection: AsyncConnection) -> AuditLogReader:
-        return cls(connection)
-
+class AuditLogReader(Repository):
     async def page(
         self, *, filters: EventFilters, after_seq: int | None, newest_first: bool, limit: int
     ) -> Sequence[sa.Row[Any]]:

@@ -15,10 +15,16 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.tenancy.repository import Repository
 from services.billing.models import accounts, stripe_events
 from services.billing.stripe_api import SubscriptionFacts
 
-_TENANT = sa.text("SELECT name, currency FROM identity.tenants")
+# The tenant registry (the identity service's), as far as billing reads it: the bound
+# tenant's own row, under the same row-level security.
+_tenants = sa.table(
+    "tenants", sa.column("name", sa.Text()), sa.column("currency", sa.Text()), schema="identity"
+)
+_TENANT = sa.select(_tenants.c.name, _tenants.c.currency)
 # One worker at a time per tenant applies events: they serialise on this lock (held for the
 # transaction, including the Stripe lookup inside it), so a slower worker can never write an
 # older answer from Stripe over a newer one.
@@ -106,14 +112,7 @@ class StoredEvent:
 _STATE_COLUMNS = tuple(SubscriptionState.__dataclass_fields__)
 
 
-class BillingRepository:
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    @classmethod
-    def from_connection(cls, connection: AsyncConnection) -> BillingRepository:
-        return cls(connection)
-
+class BillingRepository(Repository):
     async def business(self) -> Business:
         row = (await self._connection.execute(_TENANT)).one()
         return Business(name=row.name, currency=row.currency)

@@ -11,10 +11,10 @@ from libs.auth.access_tokens import TokenVerifier
 from libs.bridge.settings import PrintSettings
 from libs.bridge.token_verifier import BridgeTokenVerifier
 from libs.tenancy.database import TenantDatabase
+from services.bridge.bridge_tokens.router import router as tokens_router
 from services.bridge.print_jobs.router import admin_router as print_jobs_admin_router
 from services.bridge.print_jobs.router import router as print_jobs_router
 from services.bridge.print_jobs.wakeups import PrintJobWakeups, listener_dsn
-from services.bridge.tokens.router import router as tokens_router
 
 NAME = "bridge"
 

@@ -11,7 +11,7 @@ from libs.bridge.settings import PrintSettings
 from libs.tenancy.database import TenantDatabase
 from services.orders.limits.router import router as limits_router
 from services.orders.menu.router import router as menu_router
-from services.orders.orders.router import router as orders_router
+from services.orders.ordering.router import router as orders_router
 from services.orders.payments.router import router as payments_router
 from services.orders.payments.terminal import PaymentTerminal
 from services.orders.printing.router import router as printing_router

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from libs.api.tenant_connection import TenantConnection, ensure_entitled_when_due
 from libs.problems import Conflict, Problem
 from libs.tenancy.database import driver_connection
+from libs.tenancy.repository import Repository
 
 REPLAY_HEADER = "Idempotent-Replayed"
 
@@ -49,15 +50,8 @@ class IdempotencyKeyInFlight(Conflict):
     title = "A request with this Idempotency-Key was completed concurrently; retry it"
 
 
-class IdempotencyRepository:
+class IdempotencyRepository(Repository):
     """Stored first responses, by Idempotency-Key (asyncpg directly: every till write)."""
-
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    @classmethod
-    def from_connection(cls, connection: AsyncConnection) -> IdempotencyRepository:
-        return cls(connection)
 
     async def take_turn(self, key: str) -> None:
         """Wait for any other transaction holding this tenant's key; held until commit."""

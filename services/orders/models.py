@@ -346,7 +346,7 @@ cash_movements = tenant_table(
 sa.Index("ix_cash_movements_shift", cash_movements.c.tenant_id, cash_movements.c.shift_id)
 
 # ---------------------------------------------------------------------------------------------
-# Orders, payments, receipts, refunds (services/orders/orders/, payments/, refunds/)
+# Orders, payments, receipts, refunds (services/orders/ordering/, payments/, refunds/)
 
 orders = tenant_table(
     "orders",

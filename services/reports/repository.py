@@ -22,10 +22,10 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.audit.chain import GENESIS_HASH
 from libs.sales.tax import rate
+from libs.tenancy.repository import Repository
 from services.reports.aggregate import (
     DayFacts,
     DayRefundsFact,
@@ -38,6 +38,47 @@ from services.reports.aggregate import (
     VoidFact,
 )
 from services.reports.models import period_closures
+
+# What the reports role reads of other services' schemas for its lookups, declared as far as
+# its grants go (the tables themselves belong to the orders, identity and audit services,
+# whose code reports does not import). The rollups below stay SQL text: docs/database-access.md.
+_settings = sa.table(
+    "settings",
+    sa.column("currency", sa.Text()),
+    sa.column("prices_include_tax", sa.Boolean()),
+    schema="orders",
+)
+_shifts = sa.table(
+    "shifts", sa.column("location_id", sa.Uuid()), sa.column("status", sa.Text()), schema="orders"
+)
+_tenants = sa.table("tenants", sa.column("region", sa.Text()), schema="identity")
+_locations = sa.table(
+    "locations",
+    sa.column("id", sa.Uuid()),
+    sa.column("name", sa.Text()),
+    sa.column("time_zone", sa.Text()),
+    sa.column("business_day_cutoff_hour", sa.SmallInteger()),
+    sa.column("created_at", sa.DateTime(timezone=True)),
+    schema="identity",
+)
+_LOCATION_COLUMNS = (
+    _locations.c.id,
+    _locations.c.name,
+    _locations.c.time_zone,
+    _locations.c.business_day_cutoff_hour,
+)
+_chain_heads = sa.table(
+    "chain_heads",
+    sa.column("seq", sa.BigInteger()),
+    sa.column("hash", sa.LargeBinary()),
+    schema="audit",
+)
+_audit_events = sa.table(
+    "events",
+    sa.column("seq", sa.BigInteger()),
+    sa.column("occurred_at", sa.DateTime(timezone=True)),
+    schema="audit",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,14 +266,7 @@ def _money(value: Any) -> int:
     return int(value or 0)
 
 
-class ReportsRepository:
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    @classmethod
-    def from_connection(cls, connection: AsyncConnection) -> ReportsRepository:
-        return cls(connection)
-
+class ReportsRepository(Repository):
     async def _rows(self, statement: sa.TextClause, **parameters: Any) -> Sequence[Any]:
         return (await self._connection.execute(statement, parameters)).all()
 
@@ -246,34 +280,20 @@ class ReportsRepository:
     # --- the business and its locations ---------------------------------------------------
 
     async def business(self) -> Business | None:
-        row = (
-            await self._connection.execute(
-                sa.text(
-                    "SELECT s.currency, s.prices_include_tax, t.region "
-                    "FROM orders.settings s CROSS JOIN identity.tenants t"
-                )
-            )
-        ).first()
+        query = sa.select(
+            _settings.c.currency, _settings.c.prices_include_tax, _tenants.c.region
+        ).select_from(_settings.join(_tenants, sa.true()))
+        row = (await self._connection.execute(query)).first()
         return Business(row.currency, row.prices_include_tax, row.region) if row else None
 
     async def location(self, location_id: UUID) -> Location | None:
-        rows = await self._rows(
-            sa.text(
-                "SELECT id, name, time_zone, business_day_cutoff_hour FROM identity.locations "
-                "WHERE id = :location"
-            ),
-            location=location_id,
-        )
-        return Location(*rows[0]) if rows else None
+        query = sa.select(*_LOCATION_COLUMNS).where(_locations.c.id == location_id)
+        row = (await self._connection.execute(query)).first()
+        return Location(*row) if row else None
 
     async def locations(self) -> list[Location]:
-        rows = await self._rows(
-            sa.text(
-                "SELECT id, name, time_zone, business_day_cutoff_hour FROM identity.locations "
-                "ORDER BY created_at, id"
-            )
-        )
-        return [Location(*row) for row in rows]
+        query = sa.select(*_LOCATION_COLUMNS).order_by(_locations.c.created_at, _locations.c.id)
+        return [Location(*row) for row in (await self._connection.execute(query)).all()]
 
     # --- rollups ----------------------------------------------------------------------------
 
@@ -393,14 +413,12 @@ class ReportsRepository:
         ]
 
     async def open_shift_count(self, location_id: UUID) -> int:
-        rows = await self._rows(
-            sa.text(
-                "SELECT count(*) FROM orders.shifts WHERE location_id = :location "
-                "AND status = 'open'"
-            ),
-            location=location_id,
+        query = (
+            sa.select(sa.func.count())
+            .select_from(_shifts)
+            .where(_shifts.c.location_id == location_id, _shifts.c.status == "open")
         )
-        return int(rows[0][0])
+        return int((await self._connection.execute(query)).scalar_one())
 
     # --- the audit log ----------------------------------------------------------------------
 
@@ -409,16 +427,17 @@ class ReportsRepository:
         head row until the transaction ends: every write of the tenant appends to the log
         in its own transaction, so while it is held no write can commit, and every write up
         to the head has."""
-        suffix = " FOR UPDATE" if lock else ""
-        rows = await self._rows(sa.text(f"SELECT seq, hash FROM audit.chain_heads{suffix}"))
-        return (int(rows[0].seq), bytes(rows[0].hash)) if rows else (0, GENESIS_HASH)
+        query = sa.select(_chain_heads.c.seq, _chain_heads.c.hash)
+        if lock:
+            query = query.with_for_update()
+        row = (await self._connection.execute(query)).first()
+        return (int(row.seq), bytes(row.hash)) if row else (0, GENESIS_HASH)
 
     async def first_audit_seq_since(self, moment: datetime) -> int | None:
-        rows = await self._rows(
-            sa.text("SELECT min(seq) AS seq FROM audit.events WHERE occurred_at >= :moment"),
-            moment=moment,
+        query = sa.select(sa.func.min(_audit_events.c.seq)).where(
+            _audit_events.c.occurred_at >= moment
         )
-        seq = rows[0].seq
+        seq = (await self._connection.execute(query)).scalar_one()
         return int(seq) if seq is not None else None
 
     # --- period closures --------------------------------------------------------------------

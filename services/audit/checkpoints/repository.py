@@ -5,14 +5,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.audit.models import checkpoints
+from libs.tenancy.repository import Repository
 
 _COLUMNS = [column for column in checkpoints.columns if column.name != "tenant_id"]
 
 
-class CheckpointRepository:
+class CheckpointRepository(Repository):
     """Append-only, like the log: insert and read, never update or delete."""
 
     @dataclass(frozen=True, slots=True)
@@ -24,13 +24,6 @@ class CheckpointRepository:
         note: str
         requested_by: str
         signed_at: datetime
-
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    @classmethod
-    def from_connection(cls, connection: AsyncConnection) -> CheckpointRepository:
-        return cls(connection)
 
     async def latest(self) -> Row | None:
         newest = await self.page(before_size=None, limit=1)

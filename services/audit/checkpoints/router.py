@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from libs.api.authentication import CurrentPrincipal
+from libs.api.pages import cut_page
 from libs.api.pagination import MAX_SEQ_CURSOR
 from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection
@@ -36,9 +37,8 @@ async def list_checkpoints(
     rows = await CheckpointRepository.from_connection(connection).page(
         before_size=cursor, limit=limit + 1
     )
-    items = [CheckpointOut.of(row) for row in rows[:limit]]
-    more = len(rows) > limit
-    return CheckpointPage(items=items, next_cursor=str(items[-1].size) if more else None)
+    page, next_cursor = cut_page(rows, limit, lambda row: str(row.size))
+    return CheckpointPage(items=[CheckpointOut.of(row) for row in page], next_cursor=next_cursor)
 
 
 @router.post(

@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
+from libs.api.pages import cut_page
 from libs.api.pagination import MAX_SEQ_CURSOR
 from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection
@@ -50,6 +51,5 @@ async def list_events(
     rows = await AuditLogReader.from_connection(connection).page(
         filters=filters, after_seq=cursor, newest_first=order == "desc", limit=limit + 1
     )
-    items = [AuditEvent.of(row) for row in rows[:limit]]
-    more = len(rows) > limit
-    return AuditEventPage(items=items, next_cursor=str(items[-1].seq) if more else None)
+    page, next_cursor = cut_page(rows, limit, lambda row: str(row.seq))
+    return AuditEventPage(items=[AuditEvent.of(row) for row in page], next_cursor=next_cursor)

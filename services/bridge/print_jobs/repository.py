@@ -6,9 +6,9 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.bridge.models import print_jobs
+from libs.tenancy.repository import Repository
 from services.bridge.print_jobs.schemas import (
     LeasedJob,
     PrintJobView,
@@ -56,16 +56,9 @@ def _later(seconds: int) -> sa.ColumnElement[Any]:
     return _NOW + sa.literal(timedelta(seconds=seconds))
 
 
-class PrintJobRepository:
+class PrintJobRepository(Repository):
     """The print queue, from the bridge service's side: it leases, acknowledges, sweeps and
     re-queues jobs; it never inserts them (the orders service does, libs/bridge/queue.py)."""
-
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    @classmethod
-    def from_connection(cls, connection: AsyncConnection) -> PrintJobRepository:
-        return cls(connection)
 
     async def expire_overdue(self, *, location_id: UUID) -> list[SweptJob]:
         """Queued jobs of the location past their `expires_at` become `expired`."""

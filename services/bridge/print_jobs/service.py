@@ -15,6 +15,7 @@ import base64
 from collections.abc import Awaitable, Callable, Sequence
 from uuid import UUID
 
+from libs.api.pages import cut_page
 from libs.api.pagination import decode_cursor, encode_cursor
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
@@ -247,8 +248,7 @@ async def list_print_jobs(
         limit=limit + 1,
         after=decode_cursor(cursor) if cursor else None,
     )
-    items, more = page[:limit], len(page) > limit
-    next_cursor = encode_cursor(items[-1].created_at, items[-1].id) if more else None
+    items, next_cursor = cut_page(page, limit, lambda job: encode_cursor(job.created_at, job.id))
     return PrintJobPage(items=items, next_cursor=next_cursor)
 
 

@@ -5,8 +5,8 @@ from datetime import datetime
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.tenancy.repository import Repository
 from services.identity.backoffice.schemas import SecuritySettings
 from services.identity.models import (
     recovery_codes,
@@ -64,16 +64,9 @@ _STAFF = (
 )
 
 
-class SignInRepository:
+class SignInRepository(Repository):
     """Backoffice sign-in: staff secrets, sign-in challenges, recovery codes and the
     business's security settings. Credentials are looked up by hash only."""
-
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    @classmethod
-    def from_connection(cls, connection: AsyncConnection) -> SignInRepository:
-        return cls(connection)
 
     # Security settings (the business's own registry row; RLS shows only the bound one).
 

@@ -71,8 +71,8 @@ from services.identity.sessions.lockout import (
 from services.identity.sessions.repository import SessionRepository
 from services.identity.sessions.schemas import TokenResponse
 from services.identity.sessions.service import SessionOwner, start_session
-from services.identity.staff.credentials import verify_secret
 from services.identity.staff.schemas import StaffRole
+from services.identity.staff.secret_hashing import verify_secret
 
 CHALLENGE_LIFETIME = timedelta(minutes=5)
 ENROLMENT_CODE_LIFETIME = timedelta(hours=24)

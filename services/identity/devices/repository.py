@@ -6,8 +6,8 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.tenancy.repository import Repository
 from services.identity.devices.schemas import Device, StoredActivationCode
 from services.identity.models import activation_codes, devices, locations
 
@@ -22,16 +22,9 @@ _DEVICE = (
 )
 
 
-class DeviceRepository:
+class DeviceRepository(Repository):
     """Devices and their activation codes: SQLAlchemy Core on a tenant-bound connection.
     Activation codes go in as hashes and are only ever looked up by hash."""
-
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    @classmethod
-    def from_connection(cls, connection: AsyncConnection) -> DeviceRepository:
-        return cls(connection)
 
     async def location_exists(self, location_id: UUID) -> bool:
         found = await self._connection.scalar(

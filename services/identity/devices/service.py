@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from uuid import UUID
 
+from libs.api.pages import cut_page
 from libs.api.pagination import decode_cursor, encode_cursor
 from libs.audit.append import Actor, AuditLog
 from libs.auth.dpop import jwk_thumbprint
@@ -217,8 +218,9 @@ async def list_devices(
         after=decode_cursor(cursor) if cursor else None,
         locations=principal.venues,
     )
-    items, more = page[:limit], len(page) > limit
-    next_cursor = encode_cursor(items[-1].activated_at, items[-1].id) if more else None
+    items, next_cursor = cut_page(
+        page, limit, lambda device: encode_cursor(device.activated_at, device.id)
+    )
     return DevicePage(items=items, next_cursor=next_cursor)
 
 

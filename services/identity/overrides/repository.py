@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.tenancy.repository import Repository
 from services.identity.models import devices, staff
 from services.identity.staff.repository import assigned_locations
 
@@ -25,15 +25,8 @@ class Approver:
     location_ids: list[UUID] | None  # None: works at every location
 
 
-class OverrideRepository:
+class OverrideRepository(Repository):
     """What granting an override reads: the requesting device and the approver's PIN hash."""
-
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    @classmethod
-    def from_connection(cls, connection: AsyncConnection) -> OverrideRepository:
-        return cls(connection)
 
     async def device(self, device_id: UUID) -> Device | None:
         row = (

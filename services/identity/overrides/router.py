@@ -14,7 +14,7 @@ from libs.tenancy.database import TenantDatabase
 from services.identity.overrides import service
 from services.identity.overrides.repository import OverrideRepository
 from services.identity.overrides.schemas import OverrideGranted, OverrideRequest
-from services.identity.overrides.tokens import OverrideSigner
+from services.identity.overrides.signer import OverrideSigner
 from services.identity.sessions.lockout import Lockouts
 
 router = APIRouter(prefix="/v1/auth", tags=["overrides"])

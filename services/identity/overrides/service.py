@@ -25,9 +25,9 @@ from libs.auth.principal import Principal
 from libs.problems import PermissionDenied, Problem
 from services.identity.overrides.repository import Approver, OverrideRepository
 from services.identity.overrides.schemas import OverrideGranted, OverrideRequest
-from services.identity.overrides.tokens import OverrideSigner
+from services.identity.overrides.signer import OverrideGrant, OverrideSigner
 from services.identity.sessions.lockout import Key, LockedOut, Lockouts, Subject, retry_after
-from services.identity.staff.credentials import verify_secret
+from services.identity.staff.secret_hashing import verify_secret
 from services.identity.staff.service import works_at
 
 
@@ -134,15 +134,17 @@ async def request_override(
 
     await lockouts.reset(pin_key)
     minted = signer.mint(
-        tenant_id=principal.tenant_id,
-        device_id=principal.device_id,
-        requested_by=principal.subject,
-        approver_id=request.approver_id,
-        approver_role=approver.role,
-        action=request.action,
-        resource_id=request.resource_id,
-        amount_minor=request.amount_minor,
-        percent_bps=request.percent_bps,
+        OverrideGrant(
+            tenant_id=principal.tenant_id,
+            device_id=principal.device_id,
+            requested_by=principal.subject,
+            approver_id=request.approver_id,
+            approver_role=approver.role,
+            action=request.action,
+            resource_id=request.resource_id,
+            amount_minor=request.amount_minor,
+            percent_bps=request.percent_bps,
+        )
     )
     await audit.append(
         actor=Actor(type=approver.role, id=str(request.approver_id)),

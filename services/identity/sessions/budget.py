@@ -6,7 +6,7 @@ first (the credential's shape, the business, the DPoP proof, the device and its 
 lockouts) and reaches argon2 only if they pass; then it spends one token from two buckets:
 its source address's and its business's. An empty bucket answers 429 `sign-in-busy` with
 Retry-After, before any work, for an e-mail address that exists and one that does not alike.
-Behind the buckets, `staff/credentials.py` runs argon2 on as many threads as there are cores
+Behind the buckets, `staff/secret_hashing.py` runs argon2 on as many threads as there are cores
 and refuses (the same 429) when too many verifications already wait, so a flood queues or is
 refused instead of starving the sign-ins behind it.
 

@@ -38,9 +38,9 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.problems import Problem
+from libs.tenancy.repository import Repository
 from services.identity.models import lockouts
 
 # Password subjects are keyed by uuid5(this, e-mail): the same for an address that exists and
@@ -152,10 +152,7 @@ def _matches(key: Key) -> sa.ColumnElement[bool]:
     )
 
 
-class Lockouts:
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
+class Lockouts(Repository):
     async def serialise(self, key: Key) -> None:
         """Attempts at one subject take turns until the end of the transaction, whether the
         account exists or not: each sees the failures recorded before it, so parallel guesses

@@ -5,21 +5,14 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.tenancy.repository import Repository
 from services.identity.models import devices, refresh_tokens, sessions, staff
 from services.identity.staff.repository import assigned_locations
 
 
-class SessionRepository:
+class SessionRepository(Repository):
     """Sessions (refresh-token families) and their refresh tokens, stored as hashes."""
-
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    @classmethod
-    def from_connection(cls, connection: AsyncConnection) -> SessionRepository:
-        return cls(connection)
 
     async def insert_session(
         self,

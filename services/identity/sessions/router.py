@@ -6,15 +6,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from libs.api.authentication import client_address
-from libs.audit.append import AuditLog
 from libs.auth.opaque_credentials import Credential, Kind, parse_credential
 from libs.problems import Problem, problem_doc
 from libs.tenancy.database import TenantDatabase
 from services.identity.sessions import service
 from services.identity.sessions.budget import sign_in_budget
-from services.identity.sessions.lockout import Lockouts, source_of
+from services.identity.sessions.lockout import source_of
 from services.identity.sessions.proof import proven_key
-from services.identity.sessions.repository import SessionRepository
 from services.identity.sessions.schemas import PinSignIn, RefreshRequest, TokenResponse
 
 router = APIRouter(prefix="/v1/auth", tags=["sign-in"])
@@ -57,16 +55,16 @@ async def sign_in_with_pin(body: PinSignIn, request: Request) -> TokenResponse:
     async with database.credential_transaction(device.tenant_id) as connection:
         key_thumbprint = await proven_key(request, connection)
         outcome = await service.pin_sign_in(
-            repository=SessionRepository.from_connection(connection),
-            lockouts=Lockouts(connection),
-            audit=AuditLog.from_connection(connection, service="identity"),
+            store=service.SessionStore.from_connection(connection),
             issuer=request.app.state.token_issuer,
             budget=sign_in_budget(request),
-            source=source_of(client_address(request)),
-            device=device,
-            key_thumbprint=key_thumbprint,
-            staff_id=body.staff_id,
-            pin=body.pin,
+            attempt=service.PinAttempt(
+                source=source_of(client_address(request)),
+                device=device,
+                key_thumbprint=key_thumbprint,
+                staff_id=body.staff_id,
+                pin=body.pin,
+            ),
         )
     # Failures are answered after the transaction commits: their lockout counts and audit
     # rows must stay.
@@ -91,8 +89,7 @@ async def refresh_tokens(body: RefreshRequest, request: Request) -> TokenRespons
     async with database.credential_transaction(credential.tenant_id) as connection:
         key_thumbprint = await proven_key(request, connection)
         outcome = await service.refresh_session(
-            repository=SessionRepository.from_connection(connection),
-            audit=AuditLog.from_connection(connection, service="identity"),
+            store=service.SessionStore.from_connection(connection),
             issuer=request.app.state.token_issuer,
             credential=credential,
             key_thumbprint=key_thumbprint,

@@ -27,6 +27,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from libs.audit.append import Actor, AuditLog
 from libs.auth.access_tokens import MAX_LIFETIME_SECONDS
 from libs.auth.opaque_credentials import Credential, Kind, new_credential
@@ -36,13 +38,43 @@ from services.identity.sessions.budget import SignInBudget
 from services.identity.sessions.lockout import Key, LockedOut, Lockouts, Subject, retry_after
 from services.identity.sessions.repository import SessionRepository
 from services.identity.sessions.schemas import TokenResponse
-from services.identity.staff.credentials import verify_secret
 from services.identity.staff.schemas import StaffRole
+from services.identity.staff.secret_hashing import verify_secret
 from services.identity.staff.service import works_at
 
 REFRESH_TOKEN_LIFETIME = timedelta(hours=12)
 SESSION_LIFETIME = {"pos": timedelta(hours=24), "backoffice": timedelta(hours=12)}
 RETRY_GRACE = timedelta(seconds=60)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionStore:
+    """What a sign-in or refresh transaction works through, built once from its connection:
+    the sessions, the failure counts, and the audit log they must all land in together."""
+
+    sessions: SessionRepository
+    lockouts: Lockouts
+    audit: AuditLog
+
+    @classmethod
+    def from_connection(cls, connection: AsyncConnection) -> SessionStore:
+        return cls(
+            sessions=SessionRepository.from_connection(connection),
+            lockouts=Lockouts(connection),
+            audit=AuditLog.from_connection(connection, service="identity"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PinAttempt:
+    """One PIN sign-in as asked: from where (`source`, the budget's and lockout's key), on
+    which device, proven with which key, for whom, with which PIN."""
+
+    source: str
+    device: Credential
+    key_thumbprint: str
+    staff_id: UUID
+    pin: str
 
 
 class InvalidRefreshToken(Unauthenticated):
@@ -170,15 +202,11 @@ async def _end(
 
 
 async def refresh_session(
-    *,
-    repository: SessionRepository,
-    audit: AuditLog,
-    issuer: TokenIssuer,
-    credential: Credential,
-    key_thumbprint: str,
+    *, store: SessionStore, issuer: TokenIssuer, credential: Credential, key_thumbprint: str
 ) -> TokenResponse | Problem:
     """New tokens for a refresh token, or the problem to answer with. Revocations made here
     must be committed even though the answer is an error, so they are returned, not raised."""
+    repository, audit = store.sessions, store.audit
     row = await repository.refresh_token_for_update(credential.digest)
     if row is None:
         return InvalidRefreshToken()
@@ -242,17 +270,7 @@ _AUDITED_AS = {Subject.DEVICE: "device", Subject.PIN: "staff"}
 
 
 async def pin_sign_in(
-    *,
-    repository: SessionRepository,
-    lockouts: Lockouts,
-    audit: AuditLog,
-    issuer: TokenIssuer,
-    budget: SignInBudget,
-    source: str,
-    device: Credential,
-    key_thumbprint: str,
-    staff_id: UUID,
-    pin: str,
+    *, store: SessionStore, issuer: TokenIssuer, budget: SignInBudget, attempt: PinAttempt
 ) -> TokenResponse | Problem:
     """A staff member signs in on an activated device with their PIN.
 
@@ -267,6 +285,8 @@ async def pin_sign_in(
     A staff member who does not work at the device's location gets that same answer, and
     it counts as a failure like a wrong PIN: a different answer would tell whoever holds
     the till that the PIN they tried is right."""
+    repository, lockouts, audit = store.sessions, store.lockouts, store.audit
+    device, key_thumbprint, staff_id = attempt.device, attempt.key_thumbprint, attempt.staff_id
     device_id = UUID(hex=device.secret)
     found = await repository.device_for_sign_in(device_id)
     if found is None or found.status != "active" or found.key_thumbprint != key_thumbprint:
@@ -283,10 +303,10 @@ async def pin_sign_in(
                      "until": lock.until.isoformat()},
         )  # fmt: skip
         return LockedOut(retry_after=retry_after(lock.until))
-    busy = budget.spend(source=source, tenant_id=device.tenant_id)
+    busy = budget.spend(source=attempt.source, tenant_id=device.tenant_id)
     if busy is not None:
         return busy
-    matches = await verify_secret(member.pin_hash if member else None, pin)
+    matches = await verify_secret(member.pin_hash if member else None, attempt.pin)
     refusal = (
         "unknown-staff" if member is None
         else "inactive-staff" if not member.active

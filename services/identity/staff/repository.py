@@ -6,8 +6,8 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, insert
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.tenancy.repository import Repository
 from services.identity.models import locations, staff, staff_locations
 from services.identity.staff.schemas import StaffMember
 
@@ -44,15 +44,8 @@ _MEMBER = (
 )
 
 
-class StaffRepository:
+class StaffRepository(Repository):
     """Back-office path: SQLAlchemy Core. Secrets go in; they never come back out."""
-
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    @classmethod
-    def from_connection(cls, connection: AsyncConnection) -> StaffRepository:
-        return cls(connection)
 
     async def insert(
         self,

@@ -22,13 +22,13 @@ import uuid
 from typing import Any
 from uuid import UUID
 
+from libs.api.pages import cut_page
 from libs.api.pagination import decode_cursor, encode_cursor
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
 from libs.problems import Conflict, NotFound, PermissionDenied
 from libs.rbac import Role
 from libs.rbac.grants import GrantRefusal, change_refusal, role_refusal
-from services.identity.staff.credentials import hash_secret
 from services.identity.staff.repository import StaffRepository
 from services.identity.staff.schemas import (
     StaffCreate,
@@ -37,6 +37,7 @@ from services.identity.staff.schemas import (
     StaffRole,
     StaffUpdate,
 )
+from services.identity.staff.secret_hashing import hash_secret
 
 
 class StaffNotFound(NotFound):
@@ -212,8 +213,9 @@ async def get_staff(*, staff: StaffRepository, staff_id: UUID) -> StaffMember:
 
 async def list_staff(*, staff: StaffRepository, limit: int, cursor: str | None) -> StaffPage:
     page = await staff.page(limit=limit + 1, after=decode_cursor(cursor) if cursor else None)
-    items, more = page[:limit], len(page) > limit
-    next_cursor = encode_cursor(items[-1].created_at, items[-1].id) if more else None
+    items, next_cursor = cut_page(
+        page, limit, lambda member: encode_cursor(member.created_at, member.id)
+    )
     return StaffPage(items=items, next_cursor=next_cursor)
 
 

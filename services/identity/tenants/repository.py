@@ -5,16 +5,13 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.tenancy.repository import Repository
 from services.identity.models import locations, tenants
 
 
-class TenantRepository:
+class TenantRepository(Repository):
     """The tenant's own registry row and its locations (RLS shows only the bound tenant)."""
-
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
 
     async def insert_tenant(self, *, name: str, region: str, currency: str) -> datetime:
         created_at: datetime = await self._connection.scalar(

@@ -7,8 +7,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.tenancy.repository import Repository
 from services.orders.limits.schemas import OverrideLimits
 from services.orders.models import override_limits
 
@@ -23,14 +23,7 @@ DEFAULT_LIMITS = OverrideLimits(
 )
 
 
-class LimitsRepository:
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    @classmethod
-    def from_connection(cls, connection: AsyncConnection) -> LimitsRepository:
-        return cls(connection)
-
+class LimitsRepository(Repository):
     async def current(self) -> OverrideLimits:
         row = (await self._connection.execute(sa.select(*_LIMITS))).first()
         return OverrideLimits.model_validate(row._asdict()) if row else DEFAULT_LIMITS

@@ -23,8 +23,8 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.tenancy.repository import Repository
 from services.orders.menu.schemas import (
     LocationPrice,
     MenuCategory,
@@ -215,14 +215,7 @@ def _edit_values(table: sa.Table, changes: Mapping[str, Any]) -> dict[str, Any]:
     return values | {"version": table.c.version + 1, "updated_at": sa.func.now()}
 
 
-class MenuRepository:
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    @classmethod
-    def from_connection(cls, connection: AsyncConnection) -> MenuRepository:
-        return cls(connection)
-
+class MenuRepository(Repository):
     async def database_now(self) -> datetime:
         """The database's clock as it is now (`clock_timestamp()`, the clock a change made now
         is recorded at), so a price changed earlier in this transaction is in force."""

@@ -20,6 +20,7 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
+from libs.api.pages import cut_page
 from libs.api.pagination import decode_cursor, encode_cursor
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
@@ -214,11 +215,8 @@ def _after(cursor: str | None) -> Any:
     return decode_cursor(cursor) if cursor else None
 
 
-def _next_cursor(page: list[Any], limit: int) -> str | None:
-    if len(page) <= limit:
-        return None
-    last = page[limit - 1]
-    return encode_cursor(last.created_at, last.id)
+def _cursor(row: Any) -> str:
+    return encode_cursor(row.created_at, row.id)
 
 
 # -- the till's menu ---------------------------------------------------------------------------
@@ -286,7 +284,8 @@ async def list_categories(
     page = await menu.categories_page(
         limit=limit + 1, after=_after(cursor), include_archived=include_archived
     )
-    return MenuCategoryPage(items=page[:limit], next_cursor=_next_cursor(page, limit))
+    items, next_cursor = cut_page(page, limit, _cursor)
+    return MenuCategoryPage(items=items, next_cursor=next_cursor)
 
 
 async def create_category(
@@ -383,7 +382,8 @@ async def list_items(
         include_archived=include_archived,
         category_id=category_id,
     )
-    return MenuItemPage(items=page[:limit], next_cursor=_next_cursor(page, limit))
+    items, next_cursor = cut_page(page, limit, _cursor)
+    return MenuItemPage(items=items, next_cursor=next_cursor)
 
 
 async def get_item(*, menu: MenuRepository, item_id: UUID) -> MenuItem:
@@ -546,7 +546,8 @@ async def list_groups(
     page = await menu.groups_page(
         limit=limit + 1, after=_after(cursor), include_archived=include_archived
     )
-    return ModifierGroupPage(items=page[:limit], next_cursor=_next_cursor(page, limit))
+    items, next_cursor = cut_page(page, limit, _cursor)
+    return ModifierGroupPage(items=items, next_cursor=next_cursor)
 
 
 async def create_group(

@@ -1,4 +1,4 @@
-"""Payments and closing over HTTP.
+"""Payments and closing over HTTP (why closing is here: this package's __init__).
 
 A card payment takes the terminal up to a minute, so its route holds no transaction while
 the terminal decides: the payment is recorded as `pending` and committed, the terminal is

@@ -15,9 +15,9 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.bridge.escpos import Venue
+from libs.tenancy.repository import Repository
 from services.orders.models import menu_categories, menu_items, order_lines, registers
 
 # The identity service's tables, as far as the orders role may read them (column grants:
@@ -49,14 +49,7 @@ class UnfiredLine:
     printer_role: str
 
 
-class PrintingRepository:
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    @classmethod
-    def from_connection(cls, connection: AsyncConnection) -> PrintingRepository:
-        return cls(connection)
-
+class PrintingRepository(Repository):
     async def venue(self, location_id: UUID) -> Venue | None:
         """The business's and the location's names and the location's IANA time zone."""
         business = sa.select(_tenants.c.name).scalar_subquery()

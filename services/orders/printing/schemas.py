@@ -6,7 +6,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from libs.text import Reason
-from services.orders.orders.schemas import Order, Strict, Versioned
+from services.orders.ordering.schemas import Order, Strict, Versioned
 
 
 class FireRequest(Versioned):

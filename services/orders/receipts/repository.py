@@ -9,8 +9,8 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.tenancy.repository import Repository
 from services.orders.models import receipts, registers
 from services.orders.receipts.schemas import Receipt
 
@@ -26,14 +26,7 @@ def _reached(query: sa.Select[Any], venues: Collection[UUID] | None) -> sa.Selec
     return query.select_from(_AT_REGISTER).where(registers.c.location_id.in_(list(venues)))
 
 
-class ReceiptRepository:
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    @classmethod
-    def from_connection(cls, connection: AsyncConnection) -> ReceiptRepository:
-        return cls(connection)
-
+class ReceiptRepository(Repository):
     async def get(
         self, receipt_id: UUID, *, venues: Collection[UUID] | None = None
     ) -> Receipt | None:

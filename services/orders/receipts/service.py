@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from libs.api.pages import cut_page
 from libs.api.pagination import decode_cursor, encode_cursor
 from libs.auth.principal import Principal
 from libs.problems import NotFound
@@ -33,8 +34,7 @@ async def list_receipts(
 ) -> ReceiptPage:
     after = decode_cursor(cursor) if cursor else None
     page = await receipts.page(limit=limit + 1, after=after, venues=principal.venues)
-    items = page[:limit]
-    last = items[-1] if len(page) > limit else None
-    return ReceiptPage(
-        items=items, next_cursor=encode_cursor(last.issued_at, last.id) if last else None
+    items, next_cursor = cut_page(
+        page, limit, lambda receipt: encode_cursor(receipt.issued_at, receipt.id)
     )
+    return ReceiptPage(items=items, next_cursor=next_cursor)

@@ -7,7 +7,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field, model_validator
 
 from libs.text import Reason
-from services.orders.orders.schemas import (
+from services.orders.ordering.schemas import (
     MAX_MINOR,
     Order,
     ReasonCode,

@@ -22,6 +22,7 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.tenancy.database import driver_connection
+from libs.tenancy.repository import Repository
 from services.orders.sale.model import Sale, SaleLine, SalePayment, sale_from_row
 
 # What a command at a register needs to know before it decides anything, in one round trip:
@@ -454,14 +455,10 @@ class _PaymentRow:
         )  # fmt: skip
 
 
-class SaleRepository:
+class SaleRepository(Repository):
     def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
+        super().__init__(connection)
         self._driver: asyncpg.Connection | None = None
-
-    @classmethod
-    def from_connection(cls, connection: AsyncConnection) -> SaleRepository:
-        return cls(connection)
 
     async def driver(self) -> asyncpg.Connection:
         if self._driver is None:

@@ -15,7 +15,6 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.sales.shift_facts import read_facts
 from libs.sales.shift_report import (
@@ -23,6 +22,7 @@ from libs.sales.shift_report import (
     CountAmount,
     ShiftFacts,
 )
+from libs.tenancy.repository import Repository
 from services.orders.models import (
     cash_movements,
     orders,
@@ -64,14 +64,7 @@ def _shift(row: sa.Row[*tuple[Any, ...]]) -> Shift:
     return Shift.model_validate(row._asdict())
 
 
-class ShiftRepository:
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    @classmethod
-    def from_connection(cls, connection: AsyncConnection) -> ShiftRepository:
-        return cls(connection)
-
+class ShiftRepository(Repository):
     # --- registers ---------------------------------------------------------------------------
 
     async def register(self, device_id: UUID) -> Register | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 from uuid import UUID
 
+from libs.api.pages import cut_page
 from libs.api.pagination import decode_cursor, encode_cursor
 from libs.audit.append import Actor
 from libs.auth.principal import Principal
@@ -151,12 +152,10 @@ async def list_shifts(
 ) -> ShiftPage:  # fmt: skip
     after = decode_cursor(cursor) if cursor else None
     page = await shifts.page(limit=limit + 1, after=after, status=status, venues=principal.venues)
-    more = len(page) > limit
-    items = page[:limit]
-    last = items[-1] if more else None
-    return ShiftPage(
-        items=items, next_cursor=encode_cursor(last.opened_at, last.id) if last else None
+    items, next_cursor = cut_page(
+        page, limit, lambda shift: encode_cursor(shift.opened_at, shift.id)
     )
+    return ShiftPage(items=items, next_cursor=next_cursor)
 
 
 async def x_report(*, shifts: ShiftRepository, principal: Principal, shift_id: UUID) -> ShiftReport:

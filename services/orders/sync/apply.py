@@ -24,7 +24,7 @@ from libs.auth.principal import Principal
 from libs.problems import PermissionDenied
 from libs.rbac.matrix import Permission, Role, is_allowed
 from libs.sales.shift_report import TenderAmounts
-from services.orders.orders.schemas import DiscountIn
+from services.orders.ordering.schemas import DiscountIn
 from services.orders.sale import commands
 from services.orders.sale.commands import CardEvidence, Till
 from services.orders.sale.policy import OfflinePolicy, Upload

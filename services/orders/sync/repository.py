@@ -11,9 +11,9 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.tenancy.database import driver_connection
+from libs.tenancy.repository import Repository
 from services.orders.models import (
     offline_approvals,
     receipts,
@@ -91,14 +91,7 @@ class Known:
     result: dict[str, Any] | None
 
 
-class SyncRepository:
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    @classmethod
-    def from_connection(cls, connection: AsyncConnection) -> SyncRepository:
-        return cls(connection)
-
+class SyncRepository(Repository):
     async def now(self) -> datetime:
         moment: datetime = (await self._connection.execute(sa.select(sa.func.now()))).scalar_one()
         return moment

@@ -17,7 +17,7 @@ from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from libs.sales.shift_report import CashMovementKind
 from libs.text import Note, Reason, Reference, TableName
-from services.orders.orders.schemas import MAX_MINOR, DiscountIn, LineIn, ReasonCode, Strict
+from services.orders.ordering.schemas import MAX_MINOR, DiscountIn, LineIn, ReasonCode, Strict
 from services.orders.refunds.schemas import RefundLineIn, RefundTenderIn
 
 MAX_BATCH = 500

@@ -37,6 +37,7 @@ import asyncpg
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import IntegrityError
 
+from libs.api.pages import cut_page
 from libs.api.pagination import decode_cursor, encode_cursor
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
@@ -613,11 +614,8 @@ async def list_flags(
     page = await sync.flags(
         limit=limit + 1, after=after, unresolved=unresolved, venues=principal.venues
     )
-    items = page[:limit]
-    last = items[-1] if len(page) > limit else None
-    return FlagPage(
-        items=items, next_cursor=encode_cursor(last.raised_at, last.id) if last else None
-    )
+    items, next_cursor = cut_page(page, limit, lambda row: encode_cursor(row.raised_at, row.id))
+    return FlagPage(items=items, next_cursor=next_cursor)
 
 
 async def resolve_flag(
@@ -651,11 +649,8 @@ async def list_operations(
     page = await sync.page(
         limit=limit + 1, after=after, device_id=device_id, status=status, venues=principal.venues
     )
-    items = page[:limit]
-    last = items[-1] if len(page) > limit else None
-    return OperationPage(
-        items=items, next_cursor=encode_cursor(last.received_at, last.id) if last else None
-    )
+    items, next_cursor = cut_page(page, limit, lambda row: encode_cursor(row.received_at, row.id))
+    return OperationPage(items=items, next_cursor=next_cursor)
 
 
 class ApprovalNotFound(NotFound):
@@ -676,11 +671,8 @@ async def list_approvals(
     page = await sync.approvals(
         limit=limit + 1, after=after, status=status, venues=principal.venues
     )
-    items = page[:limit]
-    last = items[-1] if len(page) > limit else None
-    return OfflineApprovalPage(
-        items=items, next_cursor=encode_cursor(last.raised_at, last.id) if last else None
-    )
+    items, next_cursor = cut_page(page, limit, lambda row: encode_cursor(row.raised_at, row.id))
+    return OfflineApprovalPage(items=items, next_cursor=next_cursor)
 
 
 async def review_approval(

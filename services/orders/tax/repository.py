@@ -13,8 +13,8 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import distinct_on, insert
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.tenancy.repository import Repository
 from services.orders.models import menu_items, settings, tax_categories, tax_rates
 from services.orders.tax.schemas import TaxSettings
 
@@ -51,14 +51,7 @@ class RateRow:
     created_at: datetime
 
 
-class TaxRepository:
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    @classmethod
-    def from_connection(cls, connection: AsyncConnection) -> TaxRepository:
-        return cls(connection)
-
+class TaxRepository(Repository):
     async def database_now(self) -> datetime:
         """The transaction's time (`now()`): what "in force now" and "in the future" mean."""
         moment: datetime = (await self._connection.execute(sa.select(sa.func.now()))).scalar_one()

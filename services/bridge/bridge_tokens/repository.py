@@ -8,10 +8,10 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.bridge.models import token_secrets, tokens
-from services.bridge.tokens.schemas import BridgeToken
+from libs.tenancy.repository import Repository
+from services.bridge.bridge_tokens.schemas import BridgeToken
 
 # The foreign key to identity.locations (with tenant_id): the bridge role cannot read the
 # locations, so this constraint is what tells whether the business has the location.
@@ -24,14 +24,7 @@ class UnknownLocation(Exception):
     """The business has no location with this id."""
 
 
-class BridgeTokenRepository:
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    @classmethod
-    def from_connection(cls, connection: AsyncConnection) -> BridgeTokenRepository:
-        return cls(connection)
-
+class BridgeTokenRepository(Repository):
     async def insert(
         self,
         *,

@@ -14,9 +14,9 @@ from libs.api.tenant_connection import TenantConnection
 from libs.audit.append import AuditLog
 from libs.problems import problem_doc
 from libs.rbac import Permission
-from services.bridge.tokens import service
-from services.bridge.tokens.repository import BridgeTokenRepository
-from services.bridge.tokens.schemas import (
+from services.bridge.bridge_tokens import service
+from services.bridge.bridge_tokens.repository import BridgeTokenRepository
+from services.bridge.bridge_tokens.schemas import (
     BridgeToken,
     BridgeTokenCreate,
     BridgeTokenCreated,

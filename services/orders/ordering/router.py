@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from libs.api.authentication import CurrentPrincipal
+from libs.api.pages import cut_page
 from libs.api.pagination import decode_cursor, encode_cursor
 from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection
@@ -17,7 +18,7 @@ from libs.problems import problem_doc
 from libs.rbac import Permission
 from services.orders.concurrency import IfMatch, expected_version
 from services.orders.idempotency import Idempotent
-from services.orders.orders.schemas import (
+from services.orders.ordering.schemas import (
     DiscountIn,
     LineAdd,
     LineChange,
@@ -84,13 +85,11 @@ async def list_orders(
     page = await SaleRepository.from_connection(connection).page(
         limit=limit + 1, after=after, venues=principal.venues
     )
-    items = page[:limit]
-    last = items[-1] if len(page) > limit else None
+    items, next_cursor = cut_page(
+        page, limit, lambda order: encode_cursor(order.created_at, order.id)
+    )
     return OrderPage.model_validate(
-        {
-            "items": [order_json(order) for order in items],
-            "next_cursor": encode_cursor(last.created_at, last.id) if last else None,
-        }
+        {"items": [order_json(order) for order in items], "next_cursor": next_cursor}
     )
 
 

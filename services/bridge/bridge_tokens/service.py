@@ -16,13 +16,14 @@ import uuid
 from datetime import timedelta
 from uuid import UUID
 
+from libs.api.pages import cut_page
 from libs.api.pagination import decode_cursor, encode_cursor
 from libs.audit.append import Actor, AuditLog
 from libs.auth.opaque_credentials import Credential, Kind, new_credential
 from libs.auth.principal import Principal
 from libs.problems import Conflict, NotFound, Problem
-from services.bridge.tokens.repository import BridgeTokenRepository, UnknownLocation
-from services.bridge.tokens.schemas import (
+from services.bridge.bridge_tokens.repository import BridgeTokenRepository, UnknownLocation
+from services.bridge.bridge_tokens.schemas import (
     BridgeToken,
     BridgeTokenCreate,
     BridgeTokenCreated,
@@ -93,8 +94,9 @@ async def list_tokens(
 ) -> BridgeTokenPage:
     after = decode_cursor(cursor) if cursor else None
     page = await tokens.page(limit=limit + 1, after=after, location_id=location_id)
-    items, more = page[:limit], len(page) > limit
-    next_cursor = encode_cursor(items[-1].created_at, items[-1].id) if more else None
+    items, next_cursor = cut_page(
+        page, limit, lambda token: encode_cursor(token.created_at, token.id)
+    )
     return BridgeTokenPage(items=items, next_cursor=next_cursor)
 
 

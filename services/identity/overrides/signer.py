@@ -23,6 +23,22 @@ from services.identity.keys.signing import SigningKey
 
 
 @dataclass(frozen=True, slots=True)
+class OverrideGrant:
+    """What a manager approved, as the token states it: who asked at which till, who
+    approved in which role, for which action on what, and up to how much."""
+
+    tenant_id: UUID
+    device_id: UUID
+    requested_by: str
+    approver_id: UUID
+    approver_role: str
+    action: OverrideAction
+    resource_id: str
+    amount_minor: int | None = None
+    percent_bps: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class MintedOverride:
     token: str
     jti: str
@@ -35,15 +51,7 @@ def mint_override_token(
     *,
     issuer: str,
     audience: str,
-    tenant_id: UUID,
-    device_id: UUID,
-    requested_by: str,
-    approver_id: UUID,
-    approver_role: str,
-    action: OverrideAction,
-    resource_id: str,
-    amount_minor: int | None = None,
-    percent_bps: int | None = None,
+    grant: OverrideGrant,
     lifetime_seconds: int = MAX_OVERRIDE_LIFETIME_SECONDS,
     now: float | None = None,
 ) -> MintedOverride:
@@ -56,19 +64,19 @@ def mint_override_token(
         "iat": issued_at,
         "exp": expires_at,
         "jti": jti,
-        "sub": str(approver_id),
-        "arl": approver_role,
-        "req": requested_by,
-        "tid": str(tenant_id),
-        "dev": str(device_id),
-        "act": action.value,
-        "res": resource_id,
+        "sub": str(grant.approver_id),
+        "arl": grant.approver_role,
+        "req": grant.requested_by,
+        "tid": str(grant.tenant_id),
+        "dev": str(grant.device_id),
+        "act": grant.action.value,
+        "res": grant.resource_id,
     }
     # How much is approved is signed with the rest: the guarded write may do no more.
-    if amount_minor is not None:
-        claims[AMOUNT_CLAIM] = amount_minor
-    if percent_bps is not None:
-        claims[PERCENT_CLAIM] = percent_bps
+    if grant.amount_minor is not None:
+        claims[AMOUNT_CLAIM] = grant.amount_minor
+    if grant.percent_bps is not None:
+        claims[PERCENT_CLAIM] = grant.percent_bps
     token = jwt.encode(
         claims, key.private_key, algorithm=ALGORITHM,
         headers={"kid": key.kid, "typ": OVERRIDE_TOKEN_TYPE},
@@ -84,30 +92,7 @@ class OverrideSigner:
     issuer: str
     audience: str
 
-    def mint(
-        self,
-        *,
-        tenant_id: UUID,
-        device_id: UUID,
-        requested_by: str,
-        approver_id: UUID,
-        approver_role: str,
-        action: OverrideAction,
-        resource_id: str,
-        amount_minor: int | None = None,
-        percent_bps: int | None = None,
-    ) -> MintedOverride:
+    def mint(self, grant: OverrideGrant) -> MintedOverride:
         return mint_override_token(
-            self.key,
-            issuer=self.issuer,
-            audience=self.audience,
-            tenant_id=tenant_id,
-            device_id=device_id,
-            requested_by=requested_by,
-            approver_id=approver_id,
-            approver_role=approver_role,
-            action=action,
-            resource_id=resource_id,
-            amount_minor=amount_minor,
-            percent_bps=percent_bps,
+            self.key, issuer=self.issuer, audience=self.audience, grant=grant
         )
