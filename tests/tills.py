@@ -167,7 +167,7 @@ def coffee_order(till: OpenTill, **fields: Any) -> dict[str, Any]:
     return {"lines": lines, **fields}
 
 
-# -- printing (tests/test_printing.py) ---------------------------------------------------------
+# -- printing (tests/orders/test_printing.py) -------------------------------------------------
 
 
 @dataclass(frozen=True)
