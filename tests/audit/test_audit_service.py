@@ -34,16 +34,11 @@ from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.audit.checkpoints.scheduler import sign_due_checkpoints
 from services.audit.checkpoints.service import CheckpointService
-from tests.conftest import (
-    AUDIT_SETTINGS,
-    AUDIT_SIGNER,
-    REPO_ROOT,
-    Connect,
-    LiveStack,
-    Provision,
-    TokenFactory,
-)
+from tests.conftest import AUDIT_SETTINGS, AUDIT_SIGNER, LiveStack
 from tests.libs.audit.test_audit_append import chained
+from tests.support import REPO_ROOT
+from tests.support.database import Connect, Provision
+from tests.support.tokens import TokenFactory
 from tools import verify_audit
 
 WRITTEN = 10

@@ -33,8 +33,10 @@ from services.billing.repository import Account, SubscriptionState
 from services.billing.service import decide
 from services.billing.settings import BillingSettings
 from services.billing.stripe_api import SubscriptionFacts
-from tests.conftest import Connect, Provision, TokenFactory, _free_port
-from tests.tills import as_service, coffee_order, open_till
+from tests.conftest import _free_port
+from tests.support.database import Connect, Provision, as_service
+from tests.support.tills import coffee_order, open_till
+from tests.support.tokens import TokenFactory
 
 # Made per run, never kept: the repository holds no key of any kind.
 API_KEY = f"sk_test_{secrets.token_hex(12)}"

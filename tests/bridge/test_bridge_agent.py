@@ -41,8 +41,10 @@ from services.bridge.agent import (
 )
 from services.bridge.agent.__main__ import JsonLines, parse_arguments
 from services.bridge.agent.agent import Backoff, _retry_after
-from tests.conftest import Connect, LiveStack, Provision, TokenFactory, _free_port, _serve
-from tests.tills import coffee_order, open_till
+from tests.conftest import LiveStack, _free_port, _serve
+from tests.support.database import Connect, Provision
+from tests.support.tills import coffee_order, open_till
+from tests.support.tokens import TokenFactory
 
 # How long a test waits for something before failing instead of hanging: a safety net, far
 # above anything the agent needs, not a measurement.

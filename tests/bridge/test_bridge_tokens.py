@@ -28,8 +28,9 @@ from libs.auth.tokens import TokenVerifier
 from libs.bridge.tokens import BridgeTokenVerifier
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
-from tests.conftest import Connect, LiveStack, Provision, TokenFactory
-from tests.tills import as_service
+from tests.conftest import LiveStack
+from tests.support.database import Connect, Provision, as_service, bind_tenant
+from tests.support.tokens import TokenFactory
 
 TOKENS = "/v1/admin/security/bridge-tokens"
 BRIDGE_ADDRESS = "203.0.113.7"
@@ -430,7 +431,7 @@ async def test_concurrent_rotations_leave_one_current_secret(
     holder = await connect_as("bridge")
     hold = holder.transaction()
     await hold.start()
-    await holder.execute("SELECT set_config('app.tenant_id', $1, true)", str(business.tenant))
+    await bind_tenant(holder, business.tenant)
     await holder.execute(
         "SELECT 1 FROM bridge.token_secrets WHERE token_id = $1 FOR UPDATE",
         uuid.UUID(created["id"]),

@@ -26,8 +26,10 @@ from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.bridge.app import create_app
 from services.bridge.print_jobs.wakeups import APPLICATION_NAME, PrintJobWakeups
-from tests.bridges import ESC_POS_HELLO, new_bridge_token, new_location, queue_job
-from tests.conftest import Connect, Provision, TokenFactory, _client
+from tests.conftest import _client
+from tests.support.bridges import ESC_POS_HELLO, new_bridge_token, new_location, queue_job
+from tests.support.database import Connect, Provision, as_tenant
+from tests.support.tokens import TokenFactory
 
 # Short leases so a test can let one run out; two attempts so parking is reached quickly.
 SETTINGS = PrintSettings(lease_seconds=1, max_attempts=2, max_wait=10)
@@ -123,8 +125,7 @@ async def ack(
 
 async def stored_job(connect_as: Connect, venue: Venue, job_id: uuid.UUID) -> asyncpg.Record:
     connection = await connect_as("bridge")
-    async with connection.transaction():
-        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(venue.tenant))
+    async with as_tenant(connection, venue.tenant):
         row = await connection.fetchrow("SELECT * FROM bridge.print_jobs WHERE id = $1", job_id)
     assert row is not None
     return row
@@ -134,8 +135,7 @@ async def audit_trail(
     connect_as: Connect, venue: Venue, job_id: uuid.UUID
 ) -> list[tuple[str, dict[str, Any]]]:
     connection = await connect_as("bridge")
-    async with connection.transaction():
-        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(venue.tenant))
+    async with as_tenant(connection, venue.tenant):
         rows = await connection.fetch(
             "SELECT action, payload FROM audit.events "
             "WHERE resource_type = 'print_job' AND resource_id = $1 ORDER BY seq",

@@ -36,9 +36,11 @@ from libs.tenancy.database import TenantDatabase
 from services.bridge.app import create_app as create_bridge
 from services.bridge.print_jobs import service as print_jobs
 from tests.bridge.test_print_jobs import until_listening
-from tests.bridges import new_bridge_token, new_location, queue_job
-from tests.conftest import Connect, Provision, TokenFactory, _free_port, _serve
+from tests.conftest import _free_port, _serve
 from tests.libs.api.test_trusted_headers import trust_the_gateway
+from tests.support.bridges import new_bridge_token, new_location, queue_job
+from tests.support.database import Connect, Provision
+from tests.support.tokens import TokenFactory
 
 GIVE_UP = 15.0
 # Polls wait up to 30 s: anything the test waits for must happen long before that.

@@ -14,7 +14,8 @@ from libs.auth.tokens import TokenVerifier
 from libs.config import SERVICES
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
-from tests.conftest import Provision, TokenFactory
+from tests.support.database import Provision
+from tests.support.tokens import TokenFactory
 
 
 class Clock:

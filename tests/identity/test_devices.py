@@ -22,7 +22,8 @@ from clients.session import DPoPAuth, activate
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.identity.tenants.service import create_location, create_tenant
-from tests.conftest import PUBLIC_URL, Connect, TokenFactory
+from tests.support.database import Connect, as_tenant
+from tests.support.tokens import PUBLIC_URL, TokenFactory
 
 ACTIVATE = "/v1/devices/activate"
 CODES = "/v1/devices/activation-codes"
@@ -95,8 +96,7 @@ async def post_activation(
 
 async def rows(connect_as: Connect, service: str, tenant: uuid.UUID, query: str) -> list[Any]:
     connection: asyncpg.Connection = await connect_as(service)
-    async with connection.transaction():
-        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+    async with as_tenant(connection, tenant):
         return list(await connection.fetch(query))
 
 
@@ -254,8 +254,7 @@ async def test_an_expired_code_is_refused(
 ) -> None:
     code = (await new_code(identity_client, venue))["code"]
     identity = await connect_as("identity")
-    async with identity.transaction():
-        await identity.execute("SELECT set_config('app.tenant_id', $1, true)", str(venue.tenant))
+    async with as_tenant(identity, venue.tenant):
         changed = await identity.execute(
             "UPDATE identity.activation_codes SET expires_at = now() - interval '1 second' "
             "WHERE code_hash = $1",
@@ -473,8 +472,7 @@ async def test_revoking_a_device_ends_its_sessions_once(
     # A staff member signed in on the device: a session with a live refresh token.
     staff_id, session_id = uuid.uuid4(), uuid.uuid4()
     identity = await connect_as("identity")
-    async with identity.transaction():
-        await identity.execute("SELECT set_config('app.tenant_id', $1, true)", str(venue.tenant))
+    async with as_tenant(identity, venue.tenant):
         await identity.execute(
             "INSERT INTO identity.staff (id, email, display_name, role) "
             "VALUES ($1, $2, 'Sam', 'cashier')",

@@ -17,9 +17,11 @@ from clients.session import DPoPAuth, pin_sign_in
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.identity.sessions.lockout import account_id
-from tests.conftest import PUBLIC_URL, Connect, Provision, TokenFactory, identity_app
+from tests.conftest import identity_app
 from tests.identity.test_sessions import PIN, Till, _activate_at, _staff
 from tests.identity.test_sign_in_cost import client_from
+from tests.support.database import Connect, Provision, as_tenant
+from tests.support.tokens import PUBLIC_URL, TokenFactory
 
 pytestmark = pytest.mark.usefixtures("fresh_sign_in_budget")
 
@@ -77,8 +79,7 @@ async def pin(
 
 async def as_service(connect_as: Connect, tenant: uuid.UUID, query: str, *args: Any) -> Any:
     connection = await connect_as("identity")
-    async with connection.transaction():
-        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+    async with as_tenant(connection, tenant):
         return await connection.fetch(query, *args)
 
 

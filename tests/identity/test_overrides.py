@@ -28,8 +28,10 @@ from libs.tenancy.database import TenantDatabase
 from services.identity.keys.signing import SigningKey, mint_access_token
 from services.identity.overrides.tokens import mint_override_token
 from services.identity.tenants.service import create_location
-from tests.conftest import PUBLIC_URL, Connect, LiveStack, Provision, TokenFactory
-from tests.tills import Menu, as_service, open_shift, open_till, register_device, stock_menu
+from tests.conftest import LiveStack
+from tests.support.database import Connect, Provision, as_service
+from tests.support.tills import Menu, open_shift, open_till, register_device, stock_menu
+from tests.support.tokens import PUBLIC_URL, TokenFactory
 
 SETTINGS = platform_settings()
 MANAGER_PIN = "2468"

@@ -34,7 +34,8 @@ from libs.rbac.grants import (
 )
 from services.identity.models import staff as staff_table
 from services.identity.staff.schemas import StaffRole
-from tests.conftest import PUBLIC_URL, Connect, Provision, TokenFactory
+from tests.support.database import Connect, Provision, as_tenant
+from tests.support.tokens import PUBLIC_URL, TokenFactory
 
 PASSWORD = "correct horse battery staple"
 OWNER, MANAGER, CASHIER, ACCOUNTANT = Role.OWNER, Role.MANAGER, Role.CASHIER, Role.ACCOUNTANT
@@ -173,8 +174,7 @@ async def add(client: httpx.AsyncClient, business: Business, role: Role) -> dict
 
 async def as_identity(connect_as: Connect, tenant: uuid.UUID, query: str, *args: Any) -> list[Any]:
     connection = await connect_as("identity")
-    async with connection.transaction():
-        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+    async with as_tenant(connection, tenant):
         return list(await connection.fetch(query, *args))
 
 

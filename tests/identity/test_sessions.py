@@ -20,8 +20,9 @@ from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.identity.sessions.budget import SignInBudget
 from services.identity.tenants.service import create_location
-from tests.conftest import PUBLIC_URL, Connect, Provision, TokenFactory
-from tests.tills import open_shift, stock_menu
+from tests.support.database import Connect, Provision, as_tenant
+from tests.support.tills import open_shift, stock_menu
+from tests.support.tokens import PUBLIC_URL, TokenFactory
 
 PIN = "482916"
 
@@ -119,8 +120,7 @@ async def _refresh(client: httpx.AsyncClient, refresh_token: str, key: DeviceKey
 
 async def _audit(connect_as: Connect, tenant: uuid.UUID, action: str) -> list[asyncpg.Record]:
     connection = await connect_as("audit")
-    async with connection.transaction():
-        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+    async with as_tenant(connection, tenant):
         return await connection.fetch(
             "SELECT actor_type, actor_id, payload FROM audit.events WHERE action = $1 ORDER BY seq",
             action,
@@ -368,8 +368,7 @@ async def test_an_expired_session_cannot_refresh(
 ) -> None:
     session = await _session(identity_client, till)
     identity = await connect_as("identity")
-    async with identity.transaction():
-        await identity.execute("SELECT set_config('app.tenant_id', $1, true)", str(till.tenant))
+    async with as_tenant(identity, till.tenant):
         await identity.execute("UPDATE identity.sessions SET expires_at = now() - interval '1s'")
     assert (await _refresh(identity_client, session.refresh_token, till.key)).status_code == 401
 

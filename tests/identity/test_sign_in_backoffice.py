@@ -24,7 +24,8 @@ from libs.rbac import Role
 from services.identity.backoffice import service as backoffice_service
 from services.identity.sessions.budget import SignInBudget
 from services.identity.sessions.lockout import account_id
-from tests.conftest import PUBLIC_URL, Connect, Provision, TokenFactory
+from tests.support.database import Connect, Provision, as_tenant
+from tests.support.tokens import PUBLIC_URL, TokenFactory
 
 PASSWORD = "correct horse battery staple"
 
@@ -65,8 +66,7 @@ class Enrolled:
 async def as_service(connect_as: Connect, tenant: uuid.UUID, query: str, *args: Any) -> list[Any]:
     """Runs a statement as the identity service's role, bound to the tenant."""
     connection = await connect_as("identity")
-    async with connection.transaction():
-        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+    async with as_tenant(connection, tenant):
         return list(await connection.fetch(query, *args))
 
 

@@ -18,8 +18,10 @@ from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.identity.sessions.budget import Rate, SignInBudget, TokenBuckets
 from services.identity.staff import credentials
-from tests.conftest import PUBLIC_URL, Provision, TokenFactory, identity_app
+from tests.conftest import identity_app
 from tests.identity.test_sessions import PIN, Till, _activate_at, _staff
+from tests.support.database import Provision
+from tests.support.tokens import PUBLIC_URL, TokenFactory
 
 pytestmark = pytest.mark.usefixtures("fresh_sign_in_budget")
 

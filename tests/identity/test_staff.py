@@ -12,7 +12,8 @@ from argon2 import PasswordHasher
 
 from clients.session import DPoPAuth
 from libs.rbac import Role
-from tests.conftest import Connect, Provision, TokenFactory
+from tests.support.database import Connect, Provision, as_tenant
+from tests.support.tokens import TokenFactory
 
 PASSWORD = "correct horse battery staple"
 # (tenant, owner, manager): the tenant has one active owner on its staff; each auth signs a
@@ -31,8 +32,7 @@ def person(role: str, **overrides: Any) -> dict[str, Any]:
 
 async def as_service(connect_as: Connect, tenant: uuid.UUID, query: str) -> list[Any]:
     connection = await connect_as("identity")
-    async with connection.transaction():
-        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+    async with as_tenant(connection, tenant):
         return list(await connection.fetch(query))
 
 

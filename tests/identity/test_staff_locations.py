@@ -23,7 +23,8 @@ from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.identity.keys.signing import SigningKey, mint_access_token
 from services.identity.tenants.service import create_location
-from tests.conftest import PUBLIC_URL, Connect, Provision, TokenFactory
+from tests.support.database import Connect, Provision, as_tenant
+from tests.support.tokens import PUBLIC_URL, TokenFactory
 
 SETTINGS = platform_settings()
 PASSWORD = "correct horse battery staple"
@@ -100,8 +101,7 @@ def ids(*locations: uuid.UUID) -> list[str]:
 
 async def as_identity(connect_as: Connect, tenant: uuid.UUID, query: str, *args: Any) -> list[Any]:
     connection = await connect_as("identity")
-    async with connection.transaction():
-        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+    async with as_tenant(connection, tenant):
         return list(await connection.fetch(query, *args))
 
 

@@ -13,7 +13,6 @@ import pytest
 
 from clients.dpop import DeviceKey
 from libs.rbac import Role
-from tests.conftest import Connect, Provision, TokenFactory
 from tests.identity.test_sign_in_backoffice import (
     Business,
     Member,
@@ -28,6 +27,8 @@ from tests.identity.test_sign_in_backoffice import (
     wrong_code,
 )
 from tests.ops.test_provisioning import run_cli
+from tests.support.database import Connect, Provision
+from tests.support.tokens import TokenFactory
 
 pytestmark = pytest.mark.usefixtures("fresh_sign_in_budget")
 

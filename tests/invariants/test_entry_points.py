@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 from libs.config import SERVICES
-from tests.conftest import REPO_ROOT
+from tests.support import REPO_ROOT
 
 ENTRY_MODULES = ["gateway.app", *(f"services.{spec.name}.app" for spec in SERVICES)]
 PROJECT_PACKAGES = ["clients", "deploy", "gateway", "libs", "services"]

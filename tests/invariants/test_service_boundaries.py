@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT
+from tests.support import REPO_ROOT
 
 SERVICES = sorted(
     path.name for path in (REPO_ROOT / "services").iterdir() if (path / "__init__.py").exists()

@@ -31,7 +31,9 @@ from libs.auth.dpop import access_token_hash
 from libs.config import platform_settings
 from libs.rbac import Role
 from services.identity.keys.signing import SigningKey, mint_access_token
-from tests.conftest import PUBLIC_URL, LiveStack, Provision
+from tests.conftest import LiveStack
+from tests.support.database import Provision
+from tests.support.tokens import PUBLIC_URL
 
 SETTINGS = platform_settings()
 PATH = "/v1/orders"

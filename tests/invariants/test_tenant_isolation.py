@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -19,8 +18,8 @@ import asyncpg
 import pytest
 
 from libs.config import OWNER_ROLE
-from tests.conftest import Connect
 from tests.invariants.test_catalog import tenant_tables
+from tests.support.database import Connect, as_tenant, bind_tenant
 
 Insert = Callable[[asyncpg.Connection, uuid.UUID | None], Awaitable[object]]
 
@@ -112,7 +111,7 @@ async def _venue(connection: asyncpg.Connection) -> uuid.UUID:
 
 async def arrange_device(connect_as: Connect, tenant: uuid.UUID) -> None:
     identity = await connect_as("identity")
-    async with bound(identity, tenant):
+    async with as_tenant(identity, tenant):
         location = uuid.uuid5(tenant, "isolation-location")
         await _insert(
             identity, "identity.locations",
@@ -535,15 +534,8 @@ async def register(connect_as: Connect, *tenants: uuid.UUID) -> None:
     collide with."""
     identity = await connect_as("identity")
     for tenant in tenants:
-        async with bound(identity, tenant):
+        async with as_tenant(identity, tenant):
             await CASES["identity.tenants"].insert(identity, None)
-
-
-@asynccontextmanager
-async def bound(connection: asyncpg.Connection, tenant: uuid.UUID) -> AsyncIterator[None]:
-    async with connection.transaction():
-        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
-        yield
 
 
 async def _acting_connection(
@@ -572,15 +564,15 @@ async def test_tenant_a_cannot_touch_tenant_b(
         for tenant in (tenant_a, tenant_b):
             await arrange_device(connect_as, tenant)
     for tenant in (tenant_a, tenant_b):
-        async with bound(inserter, tenant):
+        async with as_tenant(inserter, tenant):
             assert await case.insert(inserter, None) == tenant
-    async with bound(writer, tenant_b):
+    async with as_tenant(writer, tenant_b):
         b_rows_before = await writer.fetch(f"SELECT * FROM {table}")
     assert len(b_rows_before) >= 1
 
     connection = await _acting_connection(acting_as, case, connect_as, admin)
     granted = acting_as == "owner"
-    async with bound(connection, tenant_a):
+    async with as_tenant(connection, tenant_a):
         # Read: B's rows do not exist for A, not even by explicit tenant id.
         visible = await connection.fetch(f"SELECT DISTINCT tenant_id FROM {table}")
         assert [row["tenant_id"] for row in visible] == [tenant_a]
@@ -596,7 +588,7 @@ async def test_tenant_a_cannot_touch_tenant_b(
         f"DELETE FROM {table} WHERE tenant_id = $1",
     ):
         try:
-            async with bound(connection, tenant_a):
+            async with as_tenant(connection, tenant_a):
                 status = await connection.execute(statement, tenant_b)
             assert status.endswith(" 0"), f"{statement} touched B's rows: {status}"
         except asyncpg.InsufficientPrivilegeError as error:
@@ -607,10 +599,10 @@ async def test_tenant_a_cannot_touch_tenant_b(
     # Insert a row naming B, and move A's own row to B: WITH CHECK refuses both.
     inserting = inserter if case.inserter and not granted else connection
     with pytest.raises(asyncpg.InsufficientPrivilegeError, match="row-level security"):
-        async with bound(inserting, tenant_a):
+        async with as_tenant(inserting, tenant_a):
             await case.insert(inserting, tenant_b)
     try:
-        async with bound(connection, tenant_a):
+        async with as_tenant(connection, tenant_a):
             await connection.execute(f"UPDATE {table} SET tenant_id = $1", tenant_b)
         pytest.fail("moving a row to another tenant must fail")
     except asyncpg.InsufficientPrivilegeError as error:
@@ -627,7 +619,7 @@ async def test_tenant_a_cannot_touch_tenant_b(
 
     if acting_as == "owner":
         await admin.execute("RESET ROLE")
-    async with bound(writer, tenant_b):
+    async with as_tenant(writer, tenant_b):
         assert await writer.fetch(f"SELECT * FROM {table}") == b_rows_before
 
 
@@ -641,11 +633,11 @@ async def test_unset_empty_or_malformed_tenant_sees_no_rows(
     tenants = (uuid.uuid4(), uuid.uuid4())
     await register(connect_as, *tenants)
     for tenant in tenants:
-        async with bound(connection, tenant):
+        async with as_tenant(connection, tenant):
             await CASES["orders.orders"].insert(connection, None)
     async with connection.transaction():
         if setting is not None:
-            await connection.execute("SELECT set_config('app.tenant_id', $1, true)", setting)
+            await bind_tenant(connection, setting)
         if setting == "not-a-uuid":
             with pytest.raises(asyncpg.InvalidTextRepresentationError):
                 await connection.fetchval("SELECT count(*) FROM orders.orders")
@@ -660,5 +652,5 @@ async def test_unset_empty_or_malformed_tenant_sees_no_rows(
 async def test_no_row_for_a_tenant_that_was_never_provisioned(connect_as: Connect) -> None:
     connection = await connect_as("orders")
     with pytest.raises(asyncpg.ForeignKeyViolationError, match="tenants"):
-        async with bound(connection, uuid.uuid4()):
+        async with as_tenant(connection, uuid.uuid4()):
             await CASES["orders.orders"].insert(connection, None)

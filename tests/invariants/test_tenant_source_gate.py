@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT
+from tests.support import REPO_ROOT
 
 REQUEST_PATH = ("gateway", "services", "libs")
 REQUEST_INPUTS = {"Query", "Path", "Header", "Body", "Form", "Cookie", "File"}

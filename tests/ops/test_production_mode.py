@@ -19,7 +19,7 @@ import pytest
 from deploy import platform
 from deploy.platform import PRODUCTION_SETTINGS, PreparedDatabase
 from deploy.seed import DEMO_TENANTS
-from tests.conftest import REPO_ROOT
+from tests.support import REPO_ROOT
 
 
 def test_a_production_run_missing_its_settings_is_refused_naming_each() -> None:

@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from deploy.cli import main
-from tests.conftest import Connect
+from tests.support.database import Connect, as_tenant
 
 
 async def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, object]]:
@@ -21,8 +21,7 @@ async def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, 
 
 async def audit_actions(connect_as: Connect, tenant: str) -> list[tuple[str, str]]:
     reader = await connect_as("audit")
-    async with reader.transaction():
-        await reader.execute("SELECT set_config('app.tenant_id', $1, true)", tenant)
+    async with as_tenant(reader, tenant):
         rows = await reader.fetch("SELECT action, actor_id FROM audit.events ORDER BY seq")
     return [(row["action"], row["actor_id"]) for row in rows]
 

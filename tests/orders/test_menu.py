@@ -20,8 +20,9 @@ from clients.dpop import DeviceKey
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.orders.menu.snapshot import MenuSnapshot, load_snapshot
-from tests.conftest import Connect, Provision, TokenFactory
-from tests.tills import as_service, register_device
+from tests.support.database import Connect, Provision, as_service
+from tests.support.tills import register_device
+from tests.support.tokens import TokenFactory
 
 # Far enough ahead for any test to still be before it.
 LATER = (datetime.now(UTC) + timedelta(days=30)).isoformat()

@@ -37,9 +37,11 @@ from services.orders.menu.snapshot import (
     venue_price,
 )
 from services.orders.tax.service import TaxSettingsNotFound
-from tests.conftest import TEST_DATABASE, Connect, Provision, TokenFactory
+from tests.conftest import TEST_DATABASE
 from tests.orders.test_menu import Venue, a_cashier_at_a_venue, category, created, item, venue
-from tests.tills import as_service, stock_menu
+from tests.support.database import Connect, Provision, as_service, bind_tenant
+from tests.support.tills import stock_menu
+from tests.support.tokens import TokenFactory
 
 __all__ = ["venue"]  # the fixture, shared with tests/orders/test_menu.py
 
@@ -339,7 +341,7 @@ async def test_a_version_taken_by_a_rolled_back_write_is_never_seen_again(
     orders = await connect_as("orders")
     transaction = orders.transaction()
     await transaction.start()
-    await orders.execute("SELECT set_config('app.tenant_id', $1, true)", str(venue.tenant))
+    await bind_tenant(orders, venue.tenant)
     await orders.execute(
         "INSERT INTO orders.menu_categories (id, name) VALUES ($1, 'Gone')", uuid.uuid4()
     )
@@ -462,7 +464,7 @@ async def test_a_menu_changed_while_it_is_read_is_read_again(
     writer = await connect_as("orders")
     transaction = writer.transaction()
     await transaction.start()
-    await writer.execute("SELECT set_config('app.tenant_id', $1, true)", str(venue.tenant))
+    await bind_tenant(writer, venue.tenant)
     # Holds the load at its modifiers query, after it has read the version and categories.
     await writer.execute("LOCK TABLE orders.modifiers IN ACCESS EXCLUSIVE MODE")
     async with service_databases["orders"].provisioning_transaction(venue.tenant) as connection:
@@ -530,8 +532,8 @@ async def test_a_menu_written_outside_the_api_is_priced_too(
     token: TokenFactory,
     service_databases: dict[str, TenantDatabase],
 ) -> None:
-    """A menu stocked with raw SQL as the orders role (as tests/tills.py and the demo seed do)
-    has its price history all the same: the triggers record it, whoever writes."""
+    """A menu stocked with raw SQL as the orders role (as tests/support/tills.py and the demo
+    seed do) has its price history all the same: the triggers record it, whoever writes."""
     tenant = await provision()
     menu = await stock_menu(connect_as, tenant)
     _, location = await a_cashier_at_a_venue(connect_as, token, tenant)

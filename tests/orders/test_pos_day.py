@@ -25,8 +25,10 @@ import httpx
 
 from clients.dpop import DeviceKey
 from libs.rbac import Role
-from tests.conftest import Connect, LiveStack, Provision, TokenFactory
-from tests.tills import register_device, stock_menu
+from tests.conftest import LiveStack
+from tests.support.database import Connect, Provision
+from tests.support.tills import register_device, stock_menu
+from tests.support.tokens import TokenFactory
 
 MANAGER_PIN = "2468"
 

@@ -39,9 +39,10 @@ from libs.bridge.escpos import (
     render_receipt,
 )
 from libs.rbac import Role
-from tests.conftest import Connect, Provision, TokenFactory
-from tests.orders.sale.steps import audit_rows, close, pay, sell
-from tests.tills import OpenTill, coffee_order, name_venue, open_till, print_jobs
+from tests.support.database import Connect, Provision
+from tests.support.sale import audit_rows, close, pay, sell
+from tests.support.tills import OpenTill, coffee_order, name_venue, open_till, print_jobs
+from tests.support.tokens import TokenFactory
 
 # -- reading paper -----------------------------------------------------------------------------
 

@@ -43,8 +43,9 @@ from services.orders.sale.policy import OnlinePolicy
 from services.orders.sale.repository import SaleRepository, ShiftRef
 from services.orders.sale.unit_of_work import UnitOfWork
 from services.orders.shifts.service import OpenShiftRequired, RegisterRequired
-from tests.conftest import Connect, Provision, TokenFactory
-from tests.tills import as_service, register_device
+from tests.support.database import Connect, Provision, as_service
+from tests.support.tills import register_device
+from tests.support.tokens import TokenFactory
 
 MANAGER_PIN = "2468"
 CASHIER_PIN = "1357"

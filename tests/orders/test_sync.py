@@ -17,8 +17,8 @@ from clients.session import DPoPAuth
 from libs.config import platform_settings
 from libs.rbac import Role
 from services.identity.keys.signing import SigningKey, mint_access_token
-from tests.conftest import PUBLIC_URL, Connect, Provision, TokenFactory
-from tests.offline import (
+from tests.support.database import Connect, Provision, as_service
+from tests.support.offline import (
     Log,
     OfflineTill,
     add_staff,
@@ -26,7 +26,7 @@ from tests.offline import (
     offline_till,
     upload,
 )
-from tests.tills import as_service
+from tests.support.tokens import PUBLIC_URL, TokenFactory
 
 
 async def test_an_offline_shift_uploads_into_the_books(

@@ -24,9 +24,16 @@ from hypothesis import strategies as st
 from clients.dpop import DeviceKey
 from libs.rbac import Role
 from services.orders.sync import service as sync_service
-from tests.conftest import Connect, Provision, TokenFactory
-from tests.offline import Log, OfflineTill, add_staff, allow_offline_approvals, offline_till, upload
-from tests.tills import as_service
+from tests.support.database import Connect, Provision, as_service, as_tenant
+from tests.support.offline import (
+    Log,
+    OfflineTill,
+    add_staff,
+    allow_offline_approvals,
+    offline_till,
+    upload,
+)
+from tests.support.tokens import TokenFactory
 
 FLOAT = 20_000
 PAID_OUT = 1_500
@@ -349,12 +356,11 @@ async def till_at(
     connect_as: Connect, token: TokenFactory, client: httpx.AsyncClient, first: OfflineTill,
     number: int,
 ) -> OfflineTill:  # fmt: skip
-    """Another activated till at `first`'s venue (tests.tills.register_device makes a new
+    """Another activated till at `first`'s venue (tests.support.tills.register_device makes a new
     venue per device), with its own cashier, numbered as the business's next register."""
     key, device_id = DeviceKey.generate(), uuid.uuid4()
     connection = await connect_as("identity")
-    async with connection.transaction():
-        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(first.tenant))
+    async with as_tenant(connection, first.tenant):
         await connection.execute(
             "INSERT INTO identity.devices "
             "(id, location_id, name, key_thumbprint, public_jwk, activated_by, status) "

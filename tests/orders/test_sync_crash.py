@@ -39,16 +39,11 @@ import pytest
 from deploy.platform import PreparedDatabase, uvicorn_command
 from libs.config import SERVICES_BY_NAME, platform_settings
 from services.orders.sync.service import CHUNK
-from tests.conftest import (
-    PUBLIC_URL,
-    REPO_ROOT,
-    Connect,
-    LiveStack,
-    Provision,
-    TokenFactory,
-    _free_port,
-)
-from tests.offline import Log, OfflineTill, offline_till, upload
+from tests.conftest import LiveStack, _free_port
+from tests.support import REPO_ROOT
+from tests.support.database import Connect, Provision, as_tenant
+from tests.support.offline import Log, OfflineTill, offline_till, upload
+from tests.support.tokens import PUBLIC_URL, TokenFactory
 
 # How long a step waits for something before failing instead of hanging: a safety net, far
 # above anything it needs, not a measurement.
@@ -253,8 +248,7 @@ class Books:
 async def _read(
     connection: asyncpg.Connection, tenant: uuid.UUID, query: str, *args: Any
 ) -> list[asyncpg.Record]:
-    async with connection.transaction():
-        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+    async with as_tenant(connection, tenant):
         rows: list[asyncpg.Record] = await connection.fetch(query, *args)
         return rows
 

@@ -15,8 +15,8 @@ import pytest
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.orders.tax.repository import TaxRepository
-from tests.conftest import Connect, Provision, TokenFactory
-from tests.tills import as_service
+from tests.support.database import Connect, Provision, as_service
+from tests.support.tokens import TokenFactory
 
 
 async def categories(client: httpx.AsyncClient, auth: httpx.Auth) -> dict[str, dict[str, Any]]:

@@ -1,7 +1,7 @@
 """The reports service against a real Postgres: tenant isolation, period closures in the
 audit chain, and the reports through the gateway with an accountant's session.
 
-Sales are made the way a till makes them offline (tests/offline.py): uploaded through the
+Sales are made the way a till makes them offline (tests/support/offline.py): uploaded through the
 orders service's sync with the device times they happened at, so they land on chosen
 business days. The hand-worked figures of each report are in tests/reports/test_reports_examples.py
 and tests/reports/test_report_aggregate.py.
@@ -26,9 +26,10 @@ import rfc8785
 from clients.dpop import DeviceKey
 from libs.rbac import Role
 from services.reports.days import BusinessCalendar
-from tests.conftest import Connect, LiveStack, Provision, TokenFactory
-from tests.offline import Log, OfflineTill, offline_till, upload
-from tests.tills import as_service
+from tests.conftest import LiveStack
+from tests.support.database import Connect, Provision, as_service, as_tenant
+from tests.support.offline import Log, OfflineTill, offline_till, upload
+from tests.support.tokens import TokenFactory
 
 # Friday 2026-11-20 and Saturday 2026-11-21 in Sydney (AEDT, +11), 12:00 local.
 FRIDAY_NOON = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
@@ -129,8 +130,7 @@ async def test_the_reports_role_reads_one_tenant_and_writes_only_closures(
             orders_client, await _till(connect_as, token, orders_client, tenant), FRIDAY_NOON, 1
         )
     reports = await connect_as("reports")
-    async with reports.transaction():
-        await reports.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant_a))
+    async with as_tenant(reports, tenant_a):
         tenants = await reports.fetch("SELECT DISTINCT tenant_id FROM orders.orders")
         assert [row["tenant_id"] for row in tenants] == [tenant_a]
     for statement in (
@@ -141,8 +141,7 @@ async def test_the_reports_role_reads_one_tenant_and_writes_only_closures(
         "SELECT * FROM identity.staff",
     ):
         with pytest.raises(asyncpg.InsufficientPrivilegeError, match="permission denied"):
-            async with reports.transaction():
-                await reports.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant_a))
+            async with as_tenant(reports, tenant_a):
                 await reports.execute(statement)
 
 
@@ -226,8 +225,7 @@ async def test_a_closed_day_is_hashed_into_the_audit_chain_and_a_late_sale_reclo
     assert (not_yet.status_code, not_yet.json()["code"]) == (409, "period-not-ended")
     reports = await connect_as("reports")
     with pytest.raises(asyncpg.InsufficientPrivilegeError):
-        async with reports.transaction():
-            await reports.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+        async with as_tenant(reports, tenant):
             await reports.execute("UPDATE reports.period_closures SET reason = 'close'")
 
     # The chain still verifies with the reports service's entries in it.

@@ -2,7 +2,7 @@
 orders service (`/v1/sync/batches`, each operation at a chosen instant in the past), then read
 back as an accountant through the reports API.
 
-The café (tests/tills.py): Flat white 4.50 (GST 10 % / VAT 19 %), oat milk +0.50, Bread roll
+The café (tests/support/tills.py): Flat white 4.50 (GST 10 % / VAT 19 %), oat milk +0.50, Bread roll
 3.00 (GST-free / VAT 7 %), prices tax-inclusive. In Sydney (cutoff 3 am) the business day of
 Sat 3 October 2026 is 23 hours (the clocks go forward at 2 am on Sunday) and that of Sat 4
 April 2026 is 25 (they go back at 3 am). Times below are written local, then in UTC: AEST is
@@ -31,9 +31,10 @@ import pytest
 from clients.dpop import DeviceKey
 from clients.session import DPoPAuth
 from libs.rbac import Role
-from tests.conftest import Connect, Provision, TokenFactory
-from tests.offline import Log, OfflineTill, allow_offline_approvals, offline_till, upload
-from tests.tills import Menu, as_service, register_device
+from tests.support.database import Connect, Provision, as_service
+from tests.support.offline import Log, OfflineTill, allow_offline_approvals, offline_till, upload
+from tests.support.tills import Menu, register_device
+from tests.support.tokens import TokenFactory
 
 FLOAT = 20_000  # $200.00 in the drawer when a shift opens
 

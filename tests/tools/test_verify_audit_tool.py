@@ -21,7 +21,7 @@ import pytest
 
 from libs.audit.chain import CHAINED_FIELDS, GENESIS_HASH, entry_hash
 from libs.audit.checkpoints import CheckpointSigner, origin_for
-from tests.conftest import REPO_ROOT
+from tests.support import REPO_ROOT
 from tools import verify_audit
 from tools.verify_audit import Checkpoint
 

@@ -9,8 +9,9 @@ import httpx
 import pytest
 
 from libs.api.card_guard import MAX_BODY_BYTES, contains_card_number, luhn_valid
-from tests.conftest import Connect, Provision, TokenFactory
-from tests.tills import coffee_order, open_till
+from tests.support.database import Connect, Provision, as_tenant
+from tests.support.tills import coffee_order, open_till
+from tests.support.tokens import TokenFactory
 
 # Test numbers published by the card networks for testing; none is a real card.
 VISA = "4111111111111111"
@@ -120,8 +121,7 @@ async def test_an_order_carrying_a_card_number_is_refused_unstored_and_unlogged(
     assert response.headers["x-request-id"]
     assert "1111 1111" not in caplog.text
     orders = await connect_as("orders")
-    async with orders.transaction():
-        await orders.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+    async with as_tenant(orders, tenant):
         assert await orders.fetchval("SELECT count(*) FROM orders.orders") == 0
         written = "SELECT count(*) FROM audit.events WHERE payload::text LIKE '%4111 1111%'"
         assert await orders.fetchval(written) == 0

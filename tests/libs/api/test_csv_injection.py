@@ -17,9 +17,9 @@ import pytest
 
 from libs.api.csv_cells import FORMULA_TRIGGERS, cell, text_cell, write_csv
 from libs.rbac import Role
-from tests.conftest import Connect, Provision, TokenFactory
-from tests.offline import Log, allow_offline_approvals, offline_till, upload
-from tests.tills import as_service
+from tests.support.database import Connect, Provision, as_service, as_tenant
+from tests.support.offline import Log, allow_offline_approvals, offline_till, upload
+from tests.support.tokens import TokenFactory
 
 HYPERLINK = '=HYPERLINK("http://x","y")'
 FORMULAS = [HYPERLINK, "@SUM(1+1)", "+1+1", "-2+3", "\tx", "\rx"]
@@ -91,8 +91,7 @@ async def test_names_are_escaped_in_every_csv_and_export_and_amounts_stay_number
     # formulas are legitimate text: it is the CSV that must not let a spreadsheet run them).
     extra_category, extra_item = uuid.uuid4(), uuid.uuid4()
     connection = await connect_as("orders")
-    async with connection.transaction():
-        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+    async with as_tenant(connection, tenant):
         rename = "UPDATE orders.{} SET name = $2 WHERE id = $1"
         await connection.execute(rename.format("menu_items"), menu.coffee_id, HYPERLINK)
         await connection.execute(rename.format("menu_items"), menu.bread_id, "-2+3")

@@ -13,7 +13,9 @@ from prometheus_client import REGISTRY
 
 from libs.api.observability import start_metrics_server
 from libs.rbac import Role
-from tests.conftest import LiveStack, Provision, TokenFactory
+from tests.conftest import LiveStack
+from tests.support.database import Provision
+from tests.support.tokens import TokenFactory
 
 
 def requests_seen(service: str, route: str, status: str) -> float:

@@ -32,9 +32,10 @@ from libs.api.card_guard import (
 from libs.auth.credentials import Kind, new_credential
 from libs.rbac import Role
 from services.orders.sale.policy import receipt_number
-from tests.conftest import Connect, Provision, TokenFactory
-from tests.orders.sale.steps import counts, sell
-from tests.tills import as_service, coffee_order, open_till
+from tests.support.database import Connect, Provision, as_service
+from tests.support.sale import counts, sell
+from tests.support.tills import coffee_order, open_till
+from tests.support.tokens import TokenFactory
 
 VISA = "4111111111111111"
 # Every way of keeping digits apart that the guard joins (see the module docstring).

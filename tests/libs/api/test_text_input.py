@@ -36,9 +36,9 @@ from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.identity.keys.signing import SigningKey
 from services.orders.sync.schemas import Operation
-from tests.conftest import Connect, Provision, TokenFactory
 from tests.libs.rbac.test_rbac import service_apps
-from tests.tills import as_service
+from tests.support.database import Connect, Provision, as_service
+from tests.support.tokens import TokenFactory
 
 NAME = TypeAdapter(Name)
 NOTE = TypeAdapter(Note)

@@ -36,7 +36,9 @@ from libs.auth.tokens import TokenVerifier
 from libs.config import MIN_GATEWAY_SECRET_LENGTH, PlatformSettings, platform_settings
 from libs.tenancy.database import TenantDatabase
 from tests.bridge.test_bridge_tokens import TOKENS, Business, as_bridge, open_business
-from tests.conftest import Connect, LiveStack, Provision, TokenFactory
+from tests.conftest import LiveStack
+from tests.support.database import Connect, Provision
+from tests.support.tokens import TokenFactory
 
 SECRET = "test-gateway-secret-" + "x" * 32
 # A peer address no test machine has: what a direct caller's request really comes from.

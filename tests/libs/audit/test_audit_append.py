@@ -18,15 +18,15 @@ from libs.config import DATABASE_LOGINS
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.audit.checkpoints.service import CheckpointService
-from tests.conftest import AUDIT_SIGNER, Connect, Provision
+from tests.conftest import AUDIT_SIGNER
+from tests.support.database import Connect, Provision, as_tenant
 
 WRITERS = 8
 APPENDS_PER_WRITER = 200
 
 
 async def read_chain(connection: asyncpg.Connection, tenant: uuid.UUID) -> list[asyncpg.Record]:
-    async with connection.transaction():
-        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+    async with as_tenant(connection, tenant):
         return await connection.fetch("SELECT * FROM audit.events ORDER BY seq")
 
 
@@ -165,8 +165,7 @@ async def test_even_the_owner_is_refused_by_the_triggers(
         "DELETE FROM audit.checkpoints",
         "TRUNCATE audit.checkpoints",
     ):
-        async with admin.transaction():
-            await admin.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+        async with as_tenant(admin, tenant):
             with pytest.raises(asyncpg.InsufficientPrivilegeError, match="append-only"):
                 await admin.execute(statement)
     await admin.execute("RESET ROLE")
@@ -184,8 +183,5 @@ async def test_an_entry_that_does_not_link_is_refused(
     )
     for seq, prev_hash in [(1, b"\x01" * 32), (2, GENESIS_HASH)]:
         with pytest.raises(asyncpg.IntegrityConstraintViolationError, match="does not link"):
-            async with connection.transaction():
-                await connection.execute(
-                    "SELECT set_config('app.tenant_id', $1, true)", str(tenant)
-                )
+            async with as_tenant(connection, tenant):
                 await connection.execute(insert, seq, prev_hash, b"\x02" * 32)

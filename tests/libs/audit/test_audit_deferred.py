@@ -25,8 +25,8 @@ from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase, before_commit
 from services.identity.tenants.repository import TenantRepository
 from services.identity.tenants.service import REGIONS
-from tests.conftest import Connect, Provision
 from tests.libs.audit.test_audit_append import assert_valid_chain, read_chain
+from tests.support.database import Connect, Provision
 
 ACTOR = Actor(type="manager", id="manager-1")
 

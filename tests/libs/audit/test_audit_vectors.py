@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from libs.audit import chain
 from libs.audit.checkpoints import CheckpointSigner
-from tests.conftest import REPO_ROOT
+from tests.support import REPO_ROOT
 from tools import verify_audit
 
 VECTORS_PATH = REPO_ROOT / "docs" / "audit-chain-vectors.json"

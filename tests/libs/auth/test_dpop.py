@@ -31,7 +31,7 @@ from libs.auth.spent import DPOP, SpentTokens
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.identity.keys import signing
-from tests.conftest import Connect, Provision
+from tests.support.database import Connect, Provision, as_tenant
 
 URL = "https://api.halopos.test/v1/orders"
 TOKEN = "eyJhbGciOiJFUzI1NiJ9.an-access-token.signature"
@@ -447,7 +447,6 @@ async def test_the_ledger_purges_a_keys_expired_rows(
     assert await spend(jti="old", expires_at=time.time() - 1)
     assert await spend(jti="new", expires_at=time.time() + 65)
     reader = await connect_as("orders")
-    async with reader.transaction():
-        await reader.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+    async with as_tenant(reader, tenant):
         left = await reader.fetch("SELECT jti FROM auth.spent_tokens")
     assert [row["jti"] for row in left] == ["new"]

@@ -48,16 +48,9 @@ from libs.rbac import Permission, Role
 from libs.rbac.guard import requires
 from libs.tenancy import TenantConnection
 from libs.tenancy.database import TenantDatabase
-from tests.conftest import (
-    PUBLIC_URL,
-    Connect,
-    LiveStack,
-    Provision,
-    TokenFactory,
-    _free_port,
-    _serve,
-)
-from tests.tills import as_service
+from tests.conftest import LiveStack, _free_port, _serve
+from tests.support.database import Connect, Provision, as_service, as_tenant
+from tests.support.tokens import PUBLIC_URL, TokenFactory
 
 UP_FRONT = "/v1/ledger-test/up-front"
 IN_TRANSACTION = "/v1/ledger-test/in-transaction"
@@ -618,8 +611,7 @@ async def test_a_service_role_cannot_unspend_a_token_that_could_still_be_accepte
         principal, namespace=spent.DPOP, scope="k", jti="live", expires_at=time.time() + 60
     )
     connection = await connect_as("orders")
-    async with connection.transaction():
-        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+    async with as_tenant(connection, tenant):
         assert await connection.execute("DELETE FROM auth.spent_tokens") == "DELETE 0"
         assert (
             await connection.execute(

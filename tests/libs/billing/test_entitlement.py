@@ -24,10 +24,12 @@ from libs.billing.entitlement import Entitlement, Mode
 from libs.config import SERVICES
 from libs.rbac import ROUTES, Role, Route
 from libs.tenancy.database import TenantDatabase
-from tests.conftest import Connect, LiveStack, Provision, TokenFactory, _free_port
+from tests.conftest import LiveStack, _free_port
 from tests.libs.rbac.test_rbac import allowed_role, call, concrete_path
-from tests.offline import Log, offline_till, upload
-from tests.tills import as_service, coffee_order, open_till
+from tests.support.database import Connect, Provision, as_service
+from tests.support.offline import Log, offline_till, upload
+from tests.support.tills import coffee_order, open_till
+from tests.support.tokens import TokenFactory
 
 READ_ONLY = "subscription-read-only"
 REFUSED = [r for r in ROUTES if r.permission is not None and not r.served_read_only]

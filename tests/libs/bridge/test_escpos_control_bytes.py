@@ -27,10 +27,11 @@ from libs.bridge.escpos import (
     render_receipt,
     to_escpos,
 )
-from tests.conftest import Connect, Provision, TokenFactory
-from tests.orders.sale.steps import close, pay, sell
 from tests.orders.test_printing import NOON_UTC, SYDNEY, a_receipt, printed_lines
-from tests.tills import as_service, coffee_order, name_venue, open_till, print_jobs
+from tests.support.database import Connect, Provision, as_service
+from tests.support.sale import close, pay, sell
+from tests.support.tills import coffee_order, name_venue, open_till, print_jobs
+from tests.support.tokens import TokenFactory
 
 DRAWER = b"\x1bp"  # ESC p m t1 t2: pulse the cash drawer
 EVIL = "Margherita\x1bp\x00\x19\xfa"  # ESC p, drawer pin 0, pulse 25 x 2 ms, 250 x 2 ms

@@ -25,17 +25,11 @@ from libs.rbac.docs import render
 from libs.rbac.guard import declared_permission
 from libs.tenancy.database import TenantDatabase
 from services.identity.keys.signing import SigningKey, mint_access_token
-from tests.bridges import bridge_token_at_new_location
-from tests.conftest import (
-    AUDIT_SETTINGS,
-    AUDIT_SIGNER,
-    PUBLIC_URL,
-    REPO_ROOT,
-    TOTP_KEY,
-    LiveStack,
-    Provision,
-    TokenFactory,
-)
+from tests.conftest import AUDIT_SETTINGS, AUDIT_SIGNER, TOTP_KEY, LiveStack
+from tests.support import REPO_ROOT
+from tests.support.bridges import bridge_token_at_new_location
+from tests.support.database import Provision
+from tests.support.tokens import PUBLIC_URL, TokenFactory
 
 PROTECTED = [route for route in ROUTES if route.permission is not None]
 SETTINGS = platform_settings()

@@ -1,11 +1,12 @@
-"""The till the sale's tests sell at (the steps of a sale are tests/orders/sale/steps.py)."""
+"""The till the sale's tests sell at (the steps of a sale are tests/support/sale.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.conftest import Connect, Provision, TokenFactory
-from tests.tills import OpenTill, name_venue, open_till
+from tests.support.database import Connect, Provision
+from tests.support.tills import OpenTill, name_venue, open_till
+from tests.support.tokens import TokenFactory
 
 
 @pytest.fixture

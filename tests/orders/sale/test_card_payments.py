@@ -22,9 +22,10 @@ from services.orders.payments.terminal import (
     TerminalResult,
     TerminalUnreachable,
 )
-from tests.conftest import Connect, TokenFactory
-from tests.orders.sale.steps import sell
-from tests.tills import OpenTill, as_service
+from tests.support.database import Connect, as_service, as_tenant
+from tests.support.sale import sell
+from tests.support.tills import OpenTill
+from tests.support.tokens import TokenFactory
 
 
 class GatedTerminal(SimulatedTerminal):
@@ -113,8 +114,7 @@ async def test_while_the_terminal_decides_no_row_is_locked_and_no_connection_hel
     # The customer is still at the terminal. The order row is free: another transaction
     # locks it at once (NOWAIT would fail on a held lock)...
     connection = await connect_as("orders")
-    async with connection.transaction():
-        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(till.tenant))
+    async with as_tenant(connection, till.tenant):
         locked = await connection.fetchval(
             "SELECT id FROM orders.orders WHERE id = $1 FOR UPDATE NOWAIT", uuid.UUID(order["id"])
         )
@@ -284,8 +284,7 @@ async def test_a_card_refund_holds_nothing_while_the_terminal_gives_the_money_ba
     refunding = asyncio.create_task(_refund(client, till, order, "refund-1"))
     await asyncio.wait_for(terminal.asked.wait(), timeout=10)
     connection = await connect_as("orders")
-    async with connection.transaction():
-        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(till.tenant))
+    async with as_tenant(connection, till.tenant):
         locked = await connection.fetchval(
             "SELECT id FROM orders.orders WHERE id = $1 FOR UPDATE NOWAIT", uuid.UUID(order["id"])
         )

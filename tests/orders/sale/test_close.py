@@ -17,18 +17,18 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from tests.conftest import Connect, Provision, TokenFactory
-from tests.orders.sale.steps import audit_rows, close, pay, sell
 from tests.orders.test_printing import printed_lines, printed_text
-from tests.tills import (
+from tests.support.database import Connect, Provision, as_service
+from tests.support.sale import audit_rows, close, pay, sell
+from tests.support.tills import (
     OpenTill,
-    as_service,
     coffee_order,
     name_venue,
     open_till,
     print_jobs,
     stock_stations,
 )
+from tests.support.tokens import TokenFactory
 
 
 async def test_closing_with_unequal_payments_is_refused(

@@ -16,9 +16,10 @@ import httpx
 from libs.auth.tokens import TokenVerifier
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
-from tests.conftest import Connect, Provision, TokenFactory
-from tests.orders.sale.steps import PROVISIONED, counts, sell
-from tests.tills import OpenTill, as_service, coffee_order, open_till
+from tests.support.database import Connect, Provision, as_service
+from tests.support.sale import PROVISIONED, counts, sell
+from tests.support.tills import OpenTill, coffee_order, open_till
+from tests.support.tokens import TokenFactory
 
 # -- Idempotency-Key ---------------------------------------------------------------------------
 

@@ -14,10 +14,10 @@ import uuid
 
 import httpx
 
-from tests.conftest import Connect
-from tests.orders.sale.steps import audit_rows, sell
 from tests.orders.test_printing import printed_lines
-from tests.tills import OpenTill, as_service, coffee_order, print_jobs, stock_stations
+from tests.support.database import Connect, as_service
+from tests.support.sale import audit_rows, sell
+from tests.support.tills import OpenTill, coffee_order, print_jobs, stock_stations
 
 
 async def test_firing_sends_each_new_line_once_to_its_station(

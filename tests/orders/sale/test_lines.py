@@ -10,9 +10,10 @@ from typing import Any
 import httpx
 
 from libs.rbac import Role
-from tests.conftest import Connect, TokenFactory
-from tests.orders.sale.steps import audit_rows, sell
-from tests.tills import OpenTill
+from tests.support.database import Connect
+from tests.support.sale import audit_rows, sell
+from tests.support.tills import OpenTill
+from tests.support.tokens import TokenFactory
 
 
 async def _change(

@@ -21,9 +21,9 @@ from libs.rbac import Role
 from services.orders.sale.policy import Upload
 from services.orders.sync.apply import PERMISSION, Applier, UploaderRoleRefused
 from services.orders.sync.settings import SyncSettings
-from tests.conftest import Connect, Provision, TokenFactory
-from tests.offline import Log, OfflineTill, add_staff, offline_till, upload
-from tests.tills import as_service
+from tests.support.database import Connect, Provision, as_service, as_tenant
+from tests.support.offline import Log, OfflineTill, add_staff, offline_till, upload
+from tests.support.tokens import TokenFactory
 
 pytestmark = pytest.mark.usefixtures("orders_client")
 
@@ -395,8 +395,7 @@ async def test_the_staff_named_must_work_at_the_tills_venue(
     says was done by someone who works elsewhere (or approved by them)."""
     elsewhere = uuid.uuid4()
     connection = await connect_as("identity")
-    async with connection.transaction():
-        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(till.tenant))
+    async with as_tenant(connection, till.tenant):
         await connection.execute(
             "INSERT INTO identity.locations (id, name, time_zone, business_day_cutoff_hour) "
             "VALUES ($1, 'Airport bar', 'Australia/Sydney', 3)",

@@ -11,8 +11,9 @@ import httpx
 import pytest
 
 from libs.rbac import Role
-from tests.conftest import Connect, Provision, TokenFactory
-from tests.offline import Log, OfflineTill, offline_till, upload
+from tests.support.database import Connect, Provision
+from tests.support.offline import Log, OfflineTill, offline_till, upload
+from tests.support.tokens import TokenFactory
 
 pytestmark = pytest.mark.usefixtures("orders_client")
 

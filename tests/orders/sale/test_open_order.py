@@ -16,9 +16,10 @@ import pytest
 
 from libs.audit.append import AuditLog
 from libs.rbac import Role
-from tests.conftest import Connect, Provision, TokenFactory
-from tests.orders.sale.steps import PROVISIONED, counts, sell
-from tests.tills import OpenTill, as_service, coffee_order, open_till
+from tests.support.database import Connect, Provision, as_service, as_tenant
+from tests.support.sale import PROVISIONED, counts, sell
+from tests.support.tills import OpenTill, coffee_order, open_till
+from tests.support.tokens import TokenFactory
 
 
 async def test_create_then_read_an_order(
@@ -38,8 +39,7 @@ async def test_create_then_read_an_order(
 
     # The write and its audit row were committed together, before the response.
     reader = await connect_as("audit")
-    async with reader.transaction():
-        await reader.execute("SELECT set_config('app.tenant_id', $1, true)", str(till.tenant))
+    async with as_tenant(reader, till.tenant):
         audit = await reader.fetch("SELECT * FROM audit.events ORDER BY seq")
     # The tenant's chain opens with its provisioning; the order's entry follows.
     assert [(row["action"], row["resource_id"]) for row in audit] == [

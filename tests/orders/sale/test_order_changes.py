@@ -13,10 +13,11 @@ import httpx
 import pytest
 
 from libs.rbac import Role
-from tests.conftest import Connect, Provision, TokenFactory
 from tests.identity.test_overrides import LIMITS, Till, approve, audit_rows, new_till, open_order
-from tests.orders.sale.steps import sell
-from tests.tills import OpenTill
+from tests.support.database import Connect, Provision
+from tests.support.sale import sell
+from tests.support.tills import OpenTill
+from tests.support.tokens import TokenFactory
 
 
 async def test_a_discount_above_the_limit_needs_an_override(

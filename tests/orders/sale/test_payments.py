@@ -10,9 +10,9 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import Connect
-from tests.orders.sale.steps import close, pay, sell
-from tests.tills import OpenTill
+from tests.support.database import Connect, as_tenant
+from tests.support.sale import close, pay, sell
+from tests.support.tills import OpenTill
 
 
 async def test_split_cash_and_card_then_a_receipt(
@@ -39,8 +39,7 @@ async def test_split_cash_and_card_then_a_receipt(
     assert closed_again.json()["receipt"]["number"] == "R1-000002"
     # Receipts never change, whoever asks.
     orders = await connect_as("orders")
-    async with orders.transaction():
-        await orders.execute("SELECT set_config('app.tenant_id', $1, true)", str(till.tenant))
+    async with as_tenant(orders, till.tenant):
         with pytest.raises(asyncpg.InsufficientPrivilegeError, match="permission denied"):
             await orders.execute("UPDATE orders.receipts SET total_minor = 0")
 

@@ -16,10 +16,11 @@ from typing import Any
 import httpx
 
 from libs.rbac import Role
-from tests.conftest import Connect, TokenFactory
-from tests.orders.sale.steps import close, pay, sell
 from tests.orders.test_printing import printed_lines
-from tests.tills import OpenTill, as_service, coffee_order, print_jobs
+from tests.support.database import Connect, as_service
+from tests.support.sale import close, pay, sell
+from tests.support.tills import OpenTill, coffee_order, print_jobs
+from tests.support.tokens import TokenFactory
 
 
 async def test_refunds_never_exceed_what_was_paid(

@@ -12,9 +12,10 @@ import httpx
 import pytest
 
 from libs.rbac import Role
-from tests.conftest import Connect, Provision, TokenFactory
-from tests.orders.sale.steps import pay, sell, sold
-from tests.tills import OpenTill, as_service, open_till, print_jobs, stock_stations
+from tests.support.database import Connect, Provision, as_service
+from tests.support.sale import pay, sell, sold
+from tests.support.tills import OpenTill, open_till, print_jobs, stock_stations
+from tests.support.tokens import TokenFactory
 
 
 @pytest.fixture

@@ -10,10 +10,11 @@ import httpx
 import pytest
 
 from libs.rbac import Role
-from tests.conftest import Connect, Provision, TokenFactory
-from tests.orders.sale.steps import sell
 from tests.orders.test_printing import printed_lines
-from tests.tills import OpenTill, open_till, print_jobs, stock_stations
+from tests.support.database import Connect, Provision
+from tests.support.sale import sell
+from tests.support.tills import OpenTill, open_till, print_jobs, stock_stations
+from tests.support.tokens import TokenFactory
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from __future__ import annotations
 import httpx
 
 from libs.rbac import Role
-from tests.conftest import TokenFactory
-from tests.orders.sale.steps import pay, sell
-from tests.tills import OpenTill
+from tests.support.sale import pay, sell
+from tests.support.tills import OpenTill
+from tests.support.tokens import TokenFactory
 
 
 async def test_void_a_line_and_an_unpaid_order(

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import uuid
 
-import asyncpg
-
 from deploy.platform import PreparedDatabase
 from libs.audit.append import Actor, AuditLog
 from libs.auth.credentials import Kind, new_credential
 from libs.bridge.queue import PrintJob, PrintQueue
 from libs.bridge.settings import PrintSettings
 from libs.tenancy.database import TenantDatabase
-from tests.conftest import Connect
+from tests.support.database import Connect, as_tenant, service_connections
 
 ESC_POS_HELLO = b"\x1b@Flat white x2\n\x1dV\x00"
 
@@ -23,8 +21,7 @@ async def new_location(
 ) -> uuid.UUID:
     location_id = uuid.uuid4()
     connection = await connect_as("identity")
-    async with connection.transaction():
-        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+    async with as_tenant(connection, tenant):
         await connection.execute(
             "INSERT INTO identity.locations (id, name, time_zone, business_day_cutoff_hour) "
             "VALUES ($1, $2, 'Australia/Sydney', 3)",
@@ -40,8 +37,7 @@ async def new_bridge_token(connect_as: Connect, tenant: uuid.UUID, location_id: 
     credential = new_credential(Kind.BRIDGE_TOKEN, tenant)
     token_id = uuid.uuid4()
     connection = await connect_as("bridge")
-    async with connection.transaction():
-        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+    async with as_tenant(connection, tenant):
         await connection.execute(
             "INSERT INTO bridge.tokens (id, location_id, name, hint, created_by) "
             "VALUES ($1, $2, 'Kitchen Mac mini', $3, 'test')",
@@ -60,17 +56,8 @@ async def new_bridge_token(connect_as: Connect, tenant: uuid.UUID, location_id: 
 async def bridge_token_at_new_location(database: PreparedDatabase, tenant: uuid.UUID) -> str:
     """A Bridge token for a new location of the tenant, outside any test's `connect_as` (for
     module-scoped fixtures)."""
-    opened: list[asyncpg.Connection] = []
-
-    async def connect(service: str) -> asyncpg.Connection:
-        opened.append(await asyncpg.connect(database.service_urls[service]))
-        return opened[-1]
-
-    try:
+    async with service_connections(database.service_urls) as connect:
         return await new_bridge_token(connect, tenant, await new_location(connect, tenant))
-    finally:
-        for connection in opened:
-            await connection.close()
 
 
 async def queue_job(

@@ -15,10 +15,11 @@ import httpx
 from clients.dpop import DeviceKey
 from clients.session import DPoPAuth
 from libs.rbac import Role
-from tests.conftest import Connect, TokenFactory
-from tests.tills import Menu, register_device, stock_menu
+from tests.support.database import Connect, as_tenant
+from tests.support.tills import Menu, register_device, stock_menu
+from tests.support.tokens import TokenFactory
 
-# Where the test venues are (tests/tills.py): device times carry this offset.
+# Where the test venues are (tests/support/tills.py): device times carry this offset.
 _SYDNEY = ZoneInfo("Australia/Sydney")
 
 
@@ -29,8 +30,7 @@ async def add_staff(
     """A staff member on the business's roster (since `created_at`, default now)."""
     staff_id = uuid.uuid4()
     connection = await connect_as("identity")
-    async with connection.transaction():
-        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+    async with as_tenant(connection, tenant):
         await connection.execute(
             "INSERT INTO identity.staff (id, email, display_name, role, created_at) "
             "VALUES ($1, $2, $3, $4, coalesce($5, now()))",

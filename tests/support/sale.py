@@ -11,8 +11,8 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import Connect
-from tests.tills import OpenTill, as_service, coffee_order
+from tests.support.database import Connect, as_service, as_tenant
+from tests.support.tills import OpenTill, coffee_order
 
 # (orders, audit rows) of a freshly provisioned tenant: its tenant.created and
 # orders.provisioned entries (a till's device, menu and shift are arranged in SQL, unaudited).
@@ -22,8 +22,7 @@ PROVISIONED = (0, 2)
 async def counts(connect_as: Connect, tenant: uuid.UUID) -> tuple[int, int]:
     """(orders, audit rows) of one tenant, read as the service roles under RLS."""
     orders = await connect_as("orders")
-    async with orders.transaction():
-        await orders.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+    async with as_tenant(orders, tenant):
         order_count = await orders.fetchval("SELECT count(*) FROM orders.orders")
         audit_count = await orders.fetchval("SELECT count(*) FROM audit.events")
     return order_count, audit_count
@@ -44,7 +43,7 @@ async def sell(
     client: httpx.AsyncClient, till: OpenTill, body: dict[str, Any] | None = None, **fields: Any
 ) -> dict[str, Any]:
     """Open an order of `body`; without one, of two flat whites (one with oat milk) and a bread
-    roll, 1250 (tests/tills.py), with `fields`."""
+    roll, 1250 (tests/support/tills.py), with `fields`."""
     order_body = coffee_order(till, **fields) if body is None else body
     created = await client.post("/v1/orders", json=order_body, auth=till.staff)
     assert created.status_code == 201, created.text

@@ -12,16 +12,8 @@ from typing import Any
 from clients.dpop import DeviceKey
 from clients.session import DPoPAuth
 from libs.rbac import Role
-from tests.conftest import Connect, TokenFactory
-
-
-async def as_service(
-    connect_as: Connect, service: str, tenant: uuid.UUID, query: str, *args: Any
-) -> list[Any]:
-    connection = await connect_as(service)
-    async with connection.transaction():
-        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
-        return list(await connection.fetch(query, *args))
+from tests.support.database import Connect, as_service, as_tenant
+from tests.support.tokens import TokenFactory
 
 
 async def register_device(
@@ -37,8 +29,7 @@ async def register_device(
     new_location = location_id is None
     location_id, device_id = location_id or uuid.uuid4(), uuid.uuid4()
     connection = await connect_as("identity")
-    async with connection.transaction():
-        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+    async with as_tenant(connection, tenant):
         if new_location:
             await connection.execute(
                 "INSERT INTO identity.locations (id, name, time_zone, business_day_cutoff_hour) "
@@ -185,8 +176,7 @@ async def stock_stations(
     stations = Stations(uuid.uuid4(), uuid.uuid4())
     bar, shelf = uuid.uuid4(), uuid.uuid4()
     connection = await connect_as("orders")
-    async with connection.transaction():
-        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+    async with as_tenant(connection, tenant):
         await connection.execute(
             "UPDATE orders.menu_categories SET printer_role = 'kitchen' WHERE id = $1",
             menu.category_id,
@@ -216,8 +206,7 @@ async def name_venue(
 ) -> None:  # fmt: skip
     """Rename the business and the till's location, and move it to `time_zone`."""
     connection = await connect_as("identity")
-    async with connection.transaction():
-        await connection.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+    async with as_tenant(connection, tenant):
         await connection.execute("UPDATE identity.tenants SET name = $1", business)
         await connection.execute(
             "UPDATE identity.locations SET name = $2, time_zone = $3 WHERE id = $1",
