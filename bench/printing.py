@@ -65,9 +65,10 @@ from clients.dpop import DeviceKey
 from clients.session import DPoPAuth
 from deploy.platform import prepare_database
 from deploy.state import REPO
-from libs.config import platform_settings
 from libs.rbac.matrix import Role
-from services.identity.keys.signing import SigningKey, mint_access_token
+from services.identity.keys.signing import SigningKey
+from tests.support.printers import LoopbackPrinter
+from tests.support.tokens import access_token
 
 DATABASE = "halopos_bench_printing"
 COMMAND = ".venv/bin/python -m bench.printing"
@@ -82,26 +83,15 @@ LONG_POLL = "long-poll (wait 25 s)"
 POLLING = f"polling every {POLL_INTERVAL:g} s"
 
 
-class CapturePrinter:
+class CapturePrinter(LoopbackPrinter):
     """A network printer's raw port on 127.0.0.1: for each connection, the receipt number in
     its bytes and when its last byte arrived."""
 
     def __init__(self) -> None:
-        self.port = 0
+        super().__init__()
         self.printed: dict[str, list[float]] = defaultdict(list)
         self.unreadable = 0
         self._arrived = asyncio.Condition()
-        self._server: asyncio.Server | None = None
-
-    async def start(self) -> CapturePrinter:
-        self._server = await asyncio.start_server(self._receive, "127.0.0.1", 0)
-        self.port = self._server.sockets[0].getsockname()[1]
-        return self
-
-    async def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
 
     async def _receive(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         content = bytearray()
@@ -238,18 +228,11 @@ async def run_scenario(
 
 
 def owner_auth(signing_key: SigningKey, register: Register) -> DPoPAuth:
-    settings = platform_settings()
     key = DeviceKey.generate(DPOP_ALGORITHM)
-    access_token = mint_access_token(
-        signing_key,
-        issuer=settings.jwt_issuer,
-        audience=settings.jwt_audience,
-        subject="bench-owner",
-        tenant_id=register.tenant_id,
-        role=Role.OWNER,
-        key_thumbprint=key.thumbprint(),
+    token = access_token(
+        signing_key, subject="bench-owner", tenant_id=register.tenant_id, role=Role.OWNER, key=key
     )
-    return DPoPAuth(key, access_token, public_url=PUBLIC_URL)
+    return DPoPAuth(key, token, public_url=PUBLIC_URL)
 
 
 async def create_bridge_token(owner: DPoPAuth, register: Register) -> str:

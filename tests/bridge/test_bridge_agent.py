@@ -43,6 +43,7 @@ from services.bridge.agent.__main__ import JsonLines, parse_arguments
 from services.bridge.agent.agent import Backoff, _retry_after
 from tests.conftest import LiveStack, _free_port, _serve
 from tests.support.database import Connect, Provision
+from tests.support.printers import FakePrinter
 from tests.support.tills import coffee_order, open_till
 from tests.support.tokens import TokenFactory
 
@@ -50,39 +51,6 @@ from tests.support.tokens import TokenFactory
 # above anything the agent needs, not a measurement.
 GIVE_UP = 30.0
 TOKEN = "hpb_" + "ab" * 16 + "_" + "s3cret" * 7
-
-
-class FakePrinter:
-    """A network printer's raw port (9100) on 127.0.0.1: records the bytes of each
-    connection, once the agent has closed it. It can go away and come back on the same port."""
-
-    def __init__(self) -> None:
-        self.port = 0
-        self.printed: asyncio.Queue[bytes] = asyncio.Queue()
-        self._server: asyncio.Server | None = None
-
-    async def start(self) -> FakePrinter:
-        self._server = await asyncio.start_server(self._receive, "127.0.0.1", self.port)
-        self.port = self._server.sockets[0].getsockname()[1]
-        return self
-
-    async def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
-            self._server = None
-
-    @property
-    def address(self) -> str:
-        return f"tcp://127.0.0.1:{self.port}"
-
-    async def next_print(self) -> bytes:
-        return await asyncio.wait_for(self.printed.get(), GIVE_UP)
-
-    async def _receive(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        content = await reader.read()  # until the agent closes its side
-        self.printed.put_nowait(content)
-        writer.close()
 
 
 def delivered_job(
@@ -230,7 +198,7 @@ async def events() -> AsyncIterator[AgentEvents]:
 
 @pytest.fixture
 async def printer() -> AsyncIterator[FakePrinter]:
-    printer = await FakePrinter().start()
+    printer = await FakePrinter(give_up=GIVE_UP).start()
     yield printer
     await printer.stop()
 
@@ -296,7 +264,7 @@ async def test_a_register_with_its_own_receipt_printer_gets_its_receipts(
     cloud: FakeCloud, printer: FakePrinter, tmp_path: Path
 ) -> None:
     await cloud.start()
-    second_till = await FakePrinter().start()
+    second_till = await FakePrinter(give_up=GIVE_UP).start()
     kitchen_file = tmp_path / "kitchen.bin"
     try:
         cloud.offer(

@@ -27,8 +27,9 @@ from libs.tenancy.database import TenantDatabase
 from services.bridge.app import create_app
 from services.bridge.print_jobs.wakeups import APPLICATION_NAME, PrintJobWakeups
 from tests.conftest import _client
-from tests.support.bridges import ESC_POS_HELLO, new_bridge_token, new_location, queue_job
+from tests.support.bridges import ESC_POS_HELLO, new_bridge_token, queue_job
 from tests.support.database import Connect, Provision, as_tenant
+from tests.support.tills import new_location
 from tests.support.tokens import TokenFactory
 
 # Short leases so a test can let one run out; two attempts so parking is reached quickly.

@@ -12,23 +12,9 @@ from libs.bridge.queue import PrintJob, PrintQueue
 from libs.bridge.settings import PrintSettings
 from libs.tenancy.database import TenantDatabase
 from tests.support.database import Connect, as_tenant, service_connections
+from tests.support.tills import new_location
 
 ESC_POS_HELLO = b"\x1b@Flat white x2\n\x1dV\x00"
-
-
-async def new_location(
-    connect_as: Connect, tenant: uuid.UUID, name: str = "Front bar"
-) -> uuid.UUID:
-    location_id = uuid.uuid4()
-    connection = await connect_as("identity")
-    async with as_tenant(connection, tenant):
-        await connection.execute(
-            "INSERT INTO identity.locations (id, name, time_zone, business_day_cutoff_hour) "
-            "VALUES ($1, $2, 'Australia/Sydney', 3)",
-            location_id,
-            name,
-        )
-    return location_id
 
 
 async def new_bridge_token(connect_as: Connect, tenant: uuid.UUID, location_id: uuid.UUID) -> str:

@@ -48,15 +48,18 @@ async def as_service(
 @asynccontextmanager
 async def service_connections(service_urls: Mapping[str, str]) -> AsyncIterator[Connect]:
     """A `Connect` outside any test's `connect_as` fixture (benches, module-scoped fixtures):
-    each call opens a connection as that service's role; leaving the block closes them all."""
-    opened: list[asyncpg.Connection] = []
+    one connection per service's role, opened on first use and reused after (a bench arranges
+    a hundred businesses; a connection each would exhaust the server); leaving the block closes
+    them."""
+    opened: dict[str, asyncpg.Connection] = {}
 
     async def connect(service: str) -> asyncpg.Connection:
-        opened.append(await asyncpg.connect(service_urls[service]))
-        return opened[-1]
+        if service not in opened:
+            opened[service] = await asyncpg.connect(service_urls[service])
+        return opened[service]
 
     try:
         yield connect
     finally:
-        for connection in opened:
+        for connection in opened.values():
             await connection.close()

@@ -19,8 +19,8 @@ from tests.support.database import Connect, as_tenant
 from tests.support.tills import Menu, register_device, stock_menu
 from tests.support.tokens import TokenFactory
 
-# Where the test venues are (tests/support/tills.py): device times carry this offset.
-_SYDNEY = ZoneInfo("Australia/Sydney")
+# Where the test and bench venues are (tests/support/tills.py): device times carry this offset.
+VENUE_ZONE = ZoneInfo("Australia/Sydney")
 
 
 async def add_staff(
@@ -76,6 +76,22 @@ async def offline_till(
     return till
 
 
+def operation(
+    kind: str, data: dict[str, Any], *, sequence: int, at: datetime, staff: uuid.UUID
+) -> dict[str, Any]:
+    """One operation as a till queues it offline (services/orders/sync/schemas.py): its own
+    id, its place in the till's gapless sequence, and the device's time with the venue's UTC
+    offset."""
+    return {
+        "id": str(uuid.uuid4()),
+        "sequence": sequence,
+        "occurred_at": at.astimezone(VENUE_ZONE).isoformat(),
+        "staff_id": str(staff),
+        "kind": kind,
+        "data": data,
+    }
+
+
 @dataclass
 class Log:
     """The till's offline operation log: each call records one operation, numbered in order,
@@ -91,16 +107,12 @@ class Log:
     def record(self, kind: str, data: dict[str, Any], *, staff: uuid.UUID | None = None,
                at: datetime | None = None) -> dict[str, Any]:  # fmt: skip
         moment = at or self.start + self.step * len(self.operations)
-        operation = {
-            "id": str(uuid.uuid4()),
-            "sequence": len(self.operations) + 1,
-            "occurred_at": moment.astimezone(_SYDNEY).isoformat(),
-            "staff_id": str(staff or self.till.cashier),
-            "kind": kind,
-            "data": data,
-        }
-        self.operations.append(operation)
-        return operation
+        sequence = len(self.operations) + 1
+        recorded = operation(
+            kind, data, sequence=sequence, at=moment, staff=staff or self.till.cashier
+        )
+        self.operations.append(recorded)
+        return recorded
 
     def open_shift(self, float_minor: int = 20_000) -> uuid.UUID:
         self.shift_id = uuid.uuid4()

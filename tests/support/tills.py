@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,22 @@ from tests.support.database import Connect, as_service, as_tenant
 from tests.support.tokens import TokenFactory
 
 
+async def new_location(
+    connect_as: Connect, tenant: uuid.UUID, name: str = "Front bar"
+) -> uuid.UUID:
+    """A venue of the business in Sydney, its business day ending at 3 in the morning."""
+    location_id = uuid.uuid4()
+    connection = await connect_as("identity")
+    async with as_tenant(connection, tenant):
+        await connection.execute(
+            "INSERT INTO identity.locations (id, name, time_zone, business_day_cutoff_hour) "
+            "VALUES ($1, $2, 'Australia/Sydney', 3)",
+            location_id,
+            name,
+        )
+    return location_id
+
+
 async def register_device(
     connect_as: Connect,
     tenant: uuid.UUID,
@@ -23,27 +40,25 @@ async def register_device(
     *,
     status: str = "active",
     location_id: uuid.UUID | None = None,
+    name: str = "Till 1",
+    activated_by: str = "test",
 ) -> tuple[uuid.UUID, uuid.UUID]:
     """An activated device with `key` at a new location (or at `location_id`): (location
     id, device id)."""
-    new_location = location_id is None
-    location_id, device_id = location_id or uuid.uuid4(), uuid.uuid4()
+    location_id = location_id or await new_location(connect_as, tenant)
+    device_id = uuid.uuid4()
     connection = await connect_as("identity")
     async with as_tenant(connection, tenant):
-        if new_location:
-            await connection.execute(
-                "INSERT INTO identity.locations (id, name, time_zone, business_day_cutoff_hour) "
-                "VALUES ($1, 'Front bar', 'Australia/Sydney', 3)",
-                location_id,
-            )
         await connection.execute(
             "INSERT INTO identity.devices "
             "(id, location_id, name, key_thumbprint, public_jwk, activated_by, status) "
-            "VALUES ($1, $2, 'Till 1', $3, $4::jsonb, 'test', $5)",
+            "VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)",
             device_id,
             location_id,
+            name,
             key.thumbprint(),
             json.dumps(key.public_jwk()),
+            activated_by,
             status,
         )
     return location_id, device_id
@@ -102,6 +117,35 @@ async def stock_menu(connect_as: Connect, tenant: uuid.UUID, region: str = "au")
         standard, reduced,
     )  # fmt: skip
     return menu
+
+
+async def stock_items(
+    connect_as: Connect, tenant: uuid.UUID, items: Sequence[tuple[str, int]], *, tax_code: str
+) -> tuple[uuid.UUID, ...]:
+    """A one-category menu of `items` (name, price) all taxed as `tax_code`, as the benches
+    stock their venues; the items' ids, in the same order."""
+    category_id = uuid.uuid4()
+    item_ids = tuple(uuid.uuid4() for _ in items)
+    connection = await connect_as("orders")
+    async with as_tenant(connection, tenant):
+        await connection.execute(
+            "INSERT INTO orders.menu_categories (id, name) VALUES ($1, 'Cafe')", category_id
+        )
+        await connection.execute(
+            """
+            INSERT INTO orders.menu_items (id, category_id, tax_category_id, name, price_minor)
+            SELECT item.id, $2, tax.id, item.name, item.price_minor
+            FROM unnest($3::uuid[], $4::text[], $5::bigint[]) AS item (id, name, price_minor),
+                 orders.tax_categories AS tax
+            WHERE tax.code = $1
+            """,
+            tax_code,
+            category_id,
+            item_ids,
+            [name for name, _ in items],
+            [price for _, price in items],
+        )
+    return item_ids
 
 
 async def open_shift(
