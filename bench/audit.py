@@ -49,12 +49,12 @@ from uuid import UUID
 
 import asyncpg
 import sqlalchemy as sa
+from ops.platform import prepare_database
 
 from bench.load import LoadSettings, Measurement, Operation, measure
 from bench.orders import DPOP_ALGORITHM, open_tills, provision_tenants
 from bench.report import RESULTS, machine_info, postgres_version, write_result
 from clients.dpop import DeviceKey
-from deploy.platform import prepare_database
 from libs.audit.append import Actor, AuditLog
 from libs.audit.checkpoints import CheckpointSigner
 from libs.audit.models import events

@@ -4,7 +4,7 @@ results file shows the code before a change and after it, measured by the same i
 The bench re-runs itself in a child interpreter whose import path is a directory of symbolic
 links: `bench` is this checkout's, everything else (`deploy`, `services`, `libs`, `gateway`,
 `clients`) the other checkout's. So the other checkout's migrations build the schema, its
-provisioning code sets up the tenants, and `deploy.state.REPO` (which follows the links) names
+provisioning code sets up the tenants, and `ops.state.REPO` (which follows the links) names
 it: the uvicorn processes start there and import its code. The load generator, the counters
 and the reports stay this checkout's, and the results are written to this checkout's
 bench/results.
@@ -23,7 +23,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from deploy.state import STATE
+from ops.state import STATE
 
 BENCH = Path(__file__).resolve().parent
 CODE_PACKAGES = ("deploy", "services", "libs", "gateway", "clients")

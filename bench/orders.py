@@ -52,6 +52,9 @@ from uuid import UUID
 
 import aiohttp
 import asyncpg
+from ops import database as db
+from ops.platform import prepare_database, stop_processes, uvicorn_command, wait_healthy
+from ops.state import REPO
 
 from bench import raw_sql
 from bench.checkout import CODE_ENV, rerun_with_code, strip_code
@@ -74,9 +77,6 @@ from bench.report import (
 )
 from bench.statements import PostgresCounters, StatementCount, StatementTap
 from clients.dpop import DeviceKey
-from deploy import database as db
-from deploy.platform import prepare_database, stop_processes, uvicorn_command, wait_healthy
-from deploy.state import REPO
 from libs.config import DATABASE_LOGINS, SERVICES, SERVICES_BY_NAME
 from libs.rbac.matrix import Role
 from libs.tenancy.database import TenantDatabase

@@ -43,6 +43,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from ops.platform import prepare_database
+from ops.state import REPO
 
 from bench.load import Measurement
 from bench.orders import (
@@ -63,8 +65,6 @@ from bench.orders import (
 from bench.report import RESULTS, machine_info, postgres_version, write_result
 from clients.dpop import DeviceKey
 from clients.session import DPoPAuth
-from deploy.platform import prepare_database
-from deploy.state import REPO
 from libs.rbac.matrix import Role
 from services.identity.keys.signing import SigningKey
 from tests.support.printers import LoopbackPrinter

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+from ops.state import REPO
 
 from bench import profiling
 from bench.cpu import LOAD_GENERATOR, POSTGRES
@@ -31,7 +32,6 @@ from bench.statements import (
     TRANSACTION,
     WRITE,
 )
-from deploy.state import REPO
 
 # This checkout's results, also when the servers' code comes from another (bench/checkout.py).
 RESULTS = Path(__file__).resolve().parent / "results"

@@ -69,18 +69,18 @@ import asyncpg
 import httpx
 import sqlalchemy as sa
 import uvicorn
+from libs.auth.access_tokens import TokenVerifier
+from libs.sales.shift_report import shift_report
+from ops.platform import prepare_database
 
 from bench.report import RESULTS, machine_info, postgres_version, write_result
 from bench.venue_year import DATABASE, DayFigures, VenueYear, generate
 from clients.dpop import DeviceKey
 from clients.session import DPoPAuth
-from deploy.platform import prepare_database
 from libs.auth.keys import StaticKeySource
 from libs.auth.principal import Principal
-from libs.auth.tokens import TokenVerifier
 from libs.config import platform_settings
 from libs.rbac.matrix import Role
-from libs.shifts.reports import shift_report
 from libs.tenancy.database import TenantDatabase
 from services.identity.keys.signing import SigningKey, jwks_document
 from services.orders import pricing

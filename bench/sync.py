@@ -65,6 +65,8 @@ from uuid import UUID
 
 import asyncpg
 import httpx
+from ops.platform import prepare_database
+from ops.state import REPO
 
 from bench.checkout import CODE_ENV, rerun_with_code, strip_code
 from bench.cpu import (
@@ -109,8 +111,6 @@ from bench.report import (
 from bench.statements import PostgresCounters, StatementCount, StatementTap
 from clients.dpop import DeviceKey
 from clients.session import DPoPAuth
-from deploy.platform import prepare_database
-from deploy.state import REPO
 from libs.rbac.matrix import Role
 from services.identity.keys.signing import SigningKey
 from services.orders.sync.schemas import CardDetails

@@ -38,7 +38,7 @@ thread. The rows are what the orders service writes:
   with, at the register's open shift: some the same day, some days later.
 - Two shifts per register per day (06:30-15:00 and 15:00-~02:45), each closed, with a Z
   report (version 1, `orders.z_reports` and the shift's `z_report` column) built by
-  `shift_report` / `z_report` (libs/shifts/reports.py) from the shift's own facts;
+  `shift_report` / `z_report` (libs/sales/shift_report.py) from the shift's own facts;
   counted equals expected except ~5% of shifts a few dollars out in cash.
 Receipts, print jobs, sync operations and audit rows of the sales are NOT written: no report
 figure comes from them. (Reports do read the audit log's position, which here holds only
@@ -78,10 +78,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import asyncpg
-
-from clients.dpop import DeviceKey
-from deploy import database as db
-from libs.shifts.reports import (
+from libs.sales.shift_report import (
     OrderFact,
     PaymentFact,
     RefundFact,
@@ -93,6 +90,9 @@ from libs.shifts.reports import (
     shift_report,
     z_report,
 )
+from ops import database as db
+
+from clients.dpop import DeviceKey
 from libs.tenancy.database import TenantDatabase
 from services.identity.tenants.service import OPERATOR, create_tenant
 from services.orders import pricing
@@ -1280,7 +1280,7 @@ async def generate(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from deploy.platform import prepare_database
+    from ops.platform import prepare_database
 
     parser = argparse.ArgumentParser(
         prog="python -m bench.venue_year",

@@ -12,14 +12,14 @@ from typing import Any
 
 
 def _migrate(arguments: argparse.Namespace) -> int:
-    from deploy import database as db
+    from ops import database as db
 
     admin_url = os.environ.get("DATABASE_URL", "")
     if admin_url:
         db.migrate(admin_url)
         print("migrated DATABASE_URL to head")
         return 0
-    from deploy.platform import prepare_database
+    from ops.platform import prepare_database
 
     prepared = prepare_database("halopos")
     if prepared.embedded is not None:
@@ -29,15 +29,16 @@ def _migrate(arguments: argparse.Namespace) -> int:
 
 
 def _run(arguments: argparse.Namespace) -> int:
-    from deploy.platform import run_platform
+    from ops.platform import run_platform
 
     return run_platform(development=arguments.development)
 
 
 def _demo(arguments: argparse.Namespace) -> int:
     """The demo path against a running `make run`, with the demo tenant's credentials."""
+    from ops.seed import DEMO_BY_KEY, demo_staff
+
     from clients.demo import run_demo
-    from deploy.seed import DEMO_BY_KEY, demo_staff
 
     demo = DEMO_BY_KEY[arguments.tenant]
     staff = {person.role: person for person in demo_staff(demo)}
@@ -71,7 +72,7 @@ def _service_database_url(service: str) -> str:
     url = os.environ.get(f"HALOPOS_{service.upper()}_DATABASE_URL", "")
     if url:
         return url
-    from deploy.platform import prepare_database
+    from ops.platform import prepare_database
 
     return prepare_database("halopos").service_urls[service]
 

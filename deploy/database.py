@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncpg
 from alembic import command
 from alembic.config import Config
+from ops.state import REPO, role_password
 from sqlalchemy.engine import make_url
 
-from deploy.state import REPO, role_password
 from libs.config import DATABASE_LOGINS
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from deploy.state import STATE, dev_secrets
+from ops.state import STATE, dev_secrets
 
 DATA_DIR = STATE / "pg"
 SOCKET_DIR = STATE / "run"

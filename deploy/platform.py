@@ -12,10 +12,10 @@ import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from deploy import database as db
-from deploy.embedded_postgres import EmbeddedPostgres, ensure_running
-from deploy.seed import DEMO_TENANTS, demo_staff, seed_demo_tenants
-from deploy.state import (
+from ops import database as db
+from ops.embedded_postgres import EmbeddedPostgres, ensure_running
+from ops.seed import DEMO_TENANTS, demo_staff, seed_demo_tenants
+from ops.state import (
     AUDIT_KEY_FILE,
     REPO,
     SIGNING_KEY_FILE,
@@ -24,6 +24,7 @@ from deploy.state import (
     ensure_totp_key,
     gateway_secret,
 )
+
 from libs.audit.checkpoints import CheckpointSigner
 from libs.config import DATABASE_LOGINS, SERVICES
 from services.identity.keys.signing import SigningKey
@@ -106,11 +107,11 @@ def metrics_port(http_port: int) -> int:
 def stripe_environment() -> dict[str, str]:
     """Billing's Stripe settings. With HALOPOS_STRIPE_API_KEY set they are the operator's own
     (also HALOPOS_STRIPE_WEBHOOK_SECRET and HALOPOS_STRIPE_PRICE_AUD/_EUR); without it, the
-    local fake Stripe's (deploy/fake_stripe), with a key and a webhook secret generated on
+    local fake Stripe's (doubles/fake_stripe), with a key and a webhook secret generated on
     first run and kept in .state/, so the demo subscribes and cancels offline."""
     if os.environ.get("HALOPOS_STRIPE_API_KEY"):
         return {}
-    from deploy.fake_stripe import PRICE_AUD, PRICE_EUR
+    from doubles.fake_stripe import PRICE_AUD, PRICE_EUR
 
     fake = f"http://127.0.0.1:{FAKE_STRIPE_PORT}"
     return {
@@ -134,7 +135,7 @@ def start_processes(
     processes: dict[str, subprocess.Popen[bytes]] = {}
     if development and "HALOPOS_FAKE_STRIPE_PUBLIC_URL" in environment:
         processes["fake-stripe"] = subprocess.Popen(
-            uvicorn_command("deploy.fake_stripe.app:create_app", FAKE_STRIPE_PORT), env=environment,
+            uvicorn_command("doubles.fake_stripe.app:create_app", FAKE_STRIPE_PORT), env=environment,
             cwd=REPO,
         )  # fmt: skip
         wait_healthy(f"http://127.0.0.1:{FAKE_STRIPE_PORT}/healthz", processes["fake-stripe"])

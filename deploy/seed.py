@@ -7,9 +7,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from services.identity.staff.secret_hashing import hash_secret
+
 from libs.audit.append import Actor, AuditLog
 from libs.tenancy.database import TenantDatabase
-from services.identity.staff.credentials import hash_secret
 from services.identity.staff.repository import StaffRepository
 from services.identity.tenants.service import (
     REGIONS,
@@ -63,7 +64,7 @@ class DemoStaff:
 
 
 def demo_staff(demo: DemoTenant) -> list[DemoStaff]:
-    from deploy.state import demo_secret
+    from ops.state import demo_secret
 
     domain = f"{demo.key}.demo.halopos.example"
     people = [("owner", "Olive Owner", True, False), ("manager", "Max Manager", True, True),

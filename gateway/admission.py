@@ -19,7 +19,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from libs.api.problems import Problem, RateLimited, ServiceUnavailable
+from libs.problems import Problem, RateLimited, ServiceUnavailable
+
 from libs.config import PlatformSettings
 
 # Seconds a refused long-poll is asked to wait: about the time a poll's wait takes to come

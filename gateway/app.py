@@ -23,6 +23,18 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import StreamingResponse
+from libs.api.authentication import RequestAuthenticator
+from libs.api.permissions import ensure_allowed
+from libs.auth.access_tokens import TokenVerifier
+from libs.bridge.token_verifier import BridgeTokenVerifier
+from libs.problems import (
+    NotFound,
+    RateLimited,
+    ServiceUnavailable,
+    install_problem_handlers,
+    problem_response,
+)
+from libs.request_ids import current_client_request_id, current_request_id
 from starlette.types import Receive, Scope, Send
 
 from gateway.admission import (
@@ -51,31 +63,18 @@ from libs.api.app import default_verifier
 from libs.api.card_guard import refusal_for
 from libs.api.logging import configure_logging
 from libs.api.observability import AccessLogMiddleware, start_metrics_server
-from libs.api.problems import (
-    NotFound,
-    RateLimited,
-    ServiceUnavailable,
-    install_problem_handlers,
-    problem_response,
-)
 from libs.api.request_context import (
     CLIENT_REQUEST_ID_HEADER,
     FORWARDING_HEADER_PREFIXES,
     GATEWAY_HEADER,
     REQUEST_ID_HEADER,
     RequestIdMiddleware,
-    current_client_request_id,
-    current_request_id,
     until_disconnected,
 )
-from libs.auth.dependencies import RequestAuthenticator
 from libs.auth.dpop import DPoPVerifier, InMemoryReplayCache
 from libs.auth.principal import Principal
-from libs.auth.tokens import TokenVerifier
 from libs.billing.entitlement import Entitlement, EntitlementCache, enforce, read_entitlement
-from libs.bridge.tokens import BridgeTokenVerifier
 from libs.config import SERVICES, platform_settings, service_database_url, upstream_url
-from libs.rbac.guard import ensure_allowed
 from libs.rbac.matrix import Route, find_route
 from libs.tenancy.database import TenantDatabase
 
@@ -398,7 +397,7 @@ def create_app(
             ensure_allowed(principal, route.permission)
             # A retry with an Idempotency-Key may be of a request answered before the
             # subscription lapsed: the service replays its first answer, or refuses it as this
-            # would (libs/tenancy/dependencies.py).
+            # would (libs/api/tenant_connection.py).
             if not route.served_read_only and "idempotency-key" not in request.headers:
                 enforce(await entitlements.of(principal), request.scope)
 

@@ -71,7 +71,7 @@ class PlatformSettings(BaseSettings):
     # only from a request that carries it, and a direct caller's are ignored. The same value
     # for the gateway and every service; empty: the gateway sends none and services trust no
     # forwarding header (each request is then taken as a direct call). `halopos run` generates
-    # one per checkout (deploy/state.py); production reads it from its secret store.
+    # one per checkout (ops/state.py); production reads it from its secret store.
     gateway_secret: str = Field(default="", repr=False)
     # The gateway's pool of upstream connections for ordinary requests, and the share of it
     # one business (or, before sign-in, one client address) may hold at once: past it, that

@@ -19,11 +19,11 @@ import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from libs.auth.access_tokens import TokenVerifier
+from ops.platform import PreparedDatabase, prepare_database
 
-from deploy.platform import PreparedDatabase, prepare_database
 from libs.audit.checkpoints import CheckpointSigner
 from libs.auth.keys import RemoteKeySource, StaticKeySource
-from libs.auth.tokens import TokenVerifier
 from libs.config import SERVICES, platform_settings
 from libs.tenancy.database import TenantDatabase
 from services.audit.settings import AuditSettings

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+from doubles.fake_stripe import checkout, customers, events, portal, subscriptions
+from doubles.fake_stripe.calls import Account, ApiCall, Call, answer, answer_post
+from doubles.fake_stripe.errors import StripeError
+from doubles.fake_stripe.expansion import expand
+from doubles.fake_stripe.forms import EXPAND, Hash, check
+from doubles.fake_stripe.objects import JsonObject
+from doubles.fake_stripe.state import Store
 from fastapi import APIRouter, Response
-
-from deploy.fake_stripe import checkout, customers, events, portal, subscriptions
-from deploy.fake_stripe.calls import Account, ApiCall, Call, answer, answer_post
-from deploy.fake_stripe.errors import StripeError
-from deploy.fake_stripe.expansion import expand
-from deploy.fake_stripe.forms import EXPAND, Hash, check
-from deploy.fake_stripe.objects import JsonObject
-from deploy.fake_stripe.state import Store
 
 router = APIRouter(prefix="/v1")
 

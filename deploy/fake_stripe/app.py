@@ -1,4 +1,4 @@
-"""The fake Stripe server: `uvicorn --factory deploy.fake_stripe.app:create_app`, configured
+"""The fake Stripe server: `uvicorn --factory doubles.fake_stripe.app:create_app`, configured
 from the environment (see `FakeStripeConfig.from_environment`), or `create_app(config)`."""
 
 from __future__ import annotations
@@ -6,14 +6,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from doubles.fake_stripe import api, helpers, pages
+from doubles.fake_stripe.calls import FakeStripe, error_response
+from doubles.fake_stripe.config import FakeStripeConfig
+from doubles.fake_stripe.delivery import WebhookSender
+from doubles.fake_stripe.errors import StripeError
+from doubles.fake_stripe.state import Store
 from fastapi import FastAPI, Request, Response
-
-from deploy.fake_stripe import api, helpers, pages
-from deploy.fake_stripe.calls import FakeStripe, error_response
-from deploy.fake_stripe.config import FakeStripeConfig
-from deploy.fake_stripe.delivery import WebhookSender
-from deploy.fake_stripe.errors import StripeError
-from deploy.fake_stripe.state import Store
 
 # Paths answered in Stripe's JSON; everything else is a page for a browser.
 JSON_PREFIXES = ("/v1/", "/_fake/")

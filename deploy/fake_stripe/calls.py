@@ -12,14 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
+from doubles.fake_stripe.config import API_VERSION, FakeStripeConfig
+from doubles.fake_stripe.delivery import WebhookSender
+from doubles.fake_stripe.errors import StripeError
+from doubles.fake_stripe.forms import Params, parse_form
+from doubles.fake_stripe.objects import JsonObject, new_id
+from doubles.fake_stripe.state import IdempotentResult, Origin, Store
 from fastapi import Depends, Request, Response
-
-from deploy.fake_stripe.config import API_VERSION, FakeStripeConfig
-from deploy.fake_stripe.delivery import WebhookSender
-from deploy.fake_stripe.errors import StripeError
-from deploy.fake_stripe.forms import Params, parse_form
-from deploy.fake_stripe.objects import JsonObject, new_id
-from deploy.fake_stripe.state import IdempotentResult, Origin, Store
 
 NO_KEY = (
     "You did not provide an API key. You need to provide your API key in the Authorization "

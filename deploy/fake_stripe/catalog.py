@@ -6,7 +6,7 @@ the dashboard; here, these fixed ones, stable across restarts.
 
 from __future__ import annotations
 
-from deploy.fake_stripe.objects import JsonObject
+from doubles.fake_stripe.objects import JsonObject
 
 PRODUCT_STANDARD = "prod_halopos_standard"
 PRICE_AUD = "price_halopos_standard_aud"

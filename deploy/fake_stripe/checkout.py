@@ -12,17 +12,17 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
-from deploy.fake_stripe import subscriptions
-from deploy.fake_stripe.customers import looks_like_email, new_customer
-from deploy.fake_stripe.errors import (
+from doubles.fake_stripe import subscriptions
+from doubles.fake_stripe.customers import looks_like_email, new_customer
+from doubles.fake_stripe.errors import (
     StripeError,
     invalid_parameter,
     missing_parameter,
     no_such,
 )
-from deploy.fake_stripe.forms import EXPAND, INTEGER, METADATA, STRING, Array, Hash, Params
-from deploy.fake_stripe.objects import JsonObject, list_object, new_id, now
-from deploy.fake_stripe.state import AUTOMATIC, Store
+from doubles.fake_stripe.forms import EXPAND, INTEGER, METADATA, STRING, Array, Hash, Params
+from doubles.fake_stripe.objects import JsonObject, list_object, new_id, now
+from doubles.fake_stripe.state import AUTOMATIC, Store
 
 CREATE = Hash(
     {

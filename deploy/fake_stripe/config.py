@@ -29,7 +29,7 @@ class FakeStripeConfig:
 
     @classmethod
     def from_environment(cls) -> FakeStripeConfig:
-        """For `uvicorn --factory deploy.fake_stripe.app:create_app`."""
+        """For `uvicorn --factory doubles.fake_stripe.app:create_app`."""
         state_file = os.environ.get("HALOPOS_FAKE_STRIPE_STATE_FILE")
         return cls(
             api_key=_required("HALOPOS_STRIPE_API_KEY"),

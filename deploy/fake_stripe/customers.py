@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import secrets
 
-from deploy.fake_stripe.errors import invalid_parameter
-from deploy.fake_stripe.forms import EXPAND, METADATA, STRING, Hash, Params
-from deploy.fake_stripe.objects import JsonObject, new_id, now
-from deploy.fake_stripe.state import Store
+from doubles.fake_stripe.errors import invalid_parameter
+from doubles.fake_stripe.forms import EXPAND, METADATA, STRING, Hash, Params
+from doubles.fake_stripe.objects import JsonObject, new_id, now
+from doubles.fake_stripe.state import Store
 
 CREATE = Hash(
     {

@@ -15,9 +15,8 @@ import logging
 import time
 
 import httpx
-
-from deploy.fake_stripe.signing import delivery_headers, event_body
-from deploy.fake_stripe.state import Store
+from doubles.fake_stripe.signing import delivery_headers, event_body
+from doubles.fake_stripe.state import Store
 
 logger = logging.getLogger("halopos.fake_stripe.delivery")
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
-from deploy.fake_stripe.errors import invalid_parameter, no_such
-from deploy.fake_stripe.forms import EXPAND, INTEGER, STRING, Hash, Params
-from deploy.fake_stripe.objects import JsonObject, list_object
-from deploy.fake_stripe.state import Store
+from doubles.fake_stripe.errors import invalid_parameter, no_such
+from doubles.fake_stripe.forms import EXPAND, INTEGER, STRING, Hash, Params
+from doubles.fake_stripe.objects import JsonObject, list_object
+from doubles.fake_stripe.state import Store
 
 LIST = Hash(
     {

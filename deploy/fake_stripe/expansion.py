@@ -10,9 +10,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from deploy.fake_stripe.errors import StripeError
-from deploy.fake_stripe.objects import JsonObject, list_object
-from deploy.fake_stripe.state import Store
+from doubles.fake_stripe.errors import StripeError
+from doubles.fake_stripe.objects import JsonObject, list_object
+from doubles.fake_stripe.state import Store
 
 
 def expand(store: Store, answer: JsonObject, paths: list[str]) -> JsonObject:

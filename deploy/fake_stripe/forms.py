@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from deploy.fake_stripe.errors import StripeError, invalid_parameter, unknown_parameter
+from doubles.fake_stripe.errors import StripeError, invalid_parameter, unknown_parameter
 
 Params = dict[str, Any]
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import time
 
+from doubles.fake_stripe import checkout, subscriptions
+from doubles.fake_stripe.calls import Account, Call, answer
+from doubles.fake_stripe.errors import StripeError, missing_parameter
+from doubles.fake_stripe.forms import INTEGER, STRING, Hash, check
+from doubles.fake_stripe.signing import delivery_headers, event_body
 from fastapi import APIRouter, Response
-
-from deploy.fake_stripe import checkout, subscriptions
-from deploy.fake_stripe.calls import Account, Call, answer
-from deploy.fake_stripe.errors import StripeError, missing_parameter
-from deploy.fake_stripe.forms import INTEGER, STRING, Hash, check
-from deploy.fake_stripe.signing import delivery_headers, event_body
 
 router = APIRouter(prefix="/_fake")
 

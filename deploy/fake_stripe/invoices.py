@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import copy
 
-from deploy.fake_stripe.objects import JsonObject, list_object, new_id
-from deploy.fake_stripe.state import Store
+from doubles.fake_stripe.objects import JsonObject, list_object, new_id
+from doubles.fake_stripe.state import Store
 
 # How long Stripe's retry schedule waits before the next attempt after a failed one.
 RETRY_AFTER_SECONDS = 3 * 24 * 3600

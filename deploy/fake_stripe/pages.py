@@ -10,14 +10,13 @@ from __future__ import annotations
 import html
 from urllib.parse import parse_qsl
 
+from doubles.fake_stripe import checkout, portal
+from doubles.fake_stripe.calls import Account
+from doubles.fake_stripe.customers import looks_like_email
+from doubles.fake_stripe.errors import StripeError
+from doubles.fake_stripe.objects import JsonObject
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-
-from deploy.fake_stripe import checkout, portal
-from deploy.fake_stripe.calls import Account
-from deploy.fake_stripe.customers import looks_like_email
-from deploy.fake_stripe.errors import StripeError
-from deploy.fake_stripe.objects import JsonObject
 
 router = APIRouter()
 

@@ -4,11 +4,11 @@ cancels one. The fake's portal behaves like a portal configured with
 
 from __future__ import annotations
 
-from deploy.fake_stripe import subscriptions
-from deploy.fake_stripe.errors import StripeError, invalid_parameter, missing_parameter, no_such
-from deploy.fake_stripe.forms import EXPAND, STRING, Hash, Params
-from deploy.fake_stripe.objects import JsonObject, new_id, now
-from deploy.fake_stripe.state import AUTOMATIC, Store
+from doubles.fake_stripe import subscriptions
+from doubles.fake_stripe.errors import StripeError, invalid_parameter, missing_parameter, no_such
+from doubles.fake_stripe.forms import EXPAND, STRING, Hash, Params
+from doubles.fake_stripe.objects import JsonObject, new_id, now
+from doubles.fake_stripe.state import AUTOMATIC, Store
 
 CREATE = Hash({"customer": STRING, "expand": EXPAND, "return_url": STRING})
 # Every account has a default portal configuration; this is the fake account's.

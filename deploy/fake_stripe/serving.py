@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import uvicorn
+from doubles.fake_stripe.app import create_app
+from doubles.fake_stripe.config import FakeStripeConfig
 from fastapi import FastAPI
-
-from deploy.fake_stripe.app import create_app
-from deploy.fake_stripe.config import FakeStripeConfig
 
 
 @asynccontextmanager

@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import json
 
-from deploy.fake_stripe.objects import JsonObject
+from doubles.fake_stripe.objects import JsonObject
 
 CONTENT_TYPE = "application/json; charset=utf-8"
 USER_AGENT = "Stripe/1.0 (+https://stripe.com/docs/webhooks)"

@@ -17,10 +17,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from deploy.fake_stripe import catalog
-from deploy.fake_stripe.config import API_VERSION
-from deploy.fake_stripe.errors import no_such
-from deploy.fake_stripe.objects import JsonObject, new_id, now
+from doubles.fake_stripe import catalog
+from doubles.fake_stripe.config import API_VERSION
+from doubles.fake_stripe.errors import no_such
+from doubles.fake_stripe.objects import JsonObject, new_id, now
 
 STATE_FORMAT = 1
 

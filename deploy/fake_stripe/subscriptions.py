@@ -10,11 +10,11 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
-from deploy.fake_stripe import invoices
-from deploy.fake_stripe.errors import StripeError, invalid_parameter, no_such
-from deploy.fake_stripe.forms import EXPAND, STRING, Hash
-from deploy.fake_stripe.objects import JsonObject, add_month, list_object, new_id, now
-from deploy.fake_stripe.state import AUTOMATIC, Origin, Store
+from doubles.fake_stripe import invoices
+from doubles.fake_stripe.errors import StripeError, invalid_parameter, no_such
+from doubles.fake_stripe.forms import EXPAND, STRING, Hash
+from doubles.fake_stripe.objects import JsonObject, add_month, list_object, new_id, now
+from doubles.fake_stripe.state import AUTOMATIC, Origin, Store
 
 CANCEL = Hash(
     {

@@ -12,18 +12,18 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from libs.api.authentication import BridgeTokens, RequestAuthenticator
 from libs.api.card_guard import CardDataGuard
 from libs.api.logging import configure_logging
 from libs.api.observability import AccessLogMiddleware, start_metrics_server
-from libs.api.problems import PROBLEM_RESPONSES, install_problem_handlers, problem_response
 from libs.api.request_context import RequestIdMiddleware
-from libs.auth.dependencies import BridgeTokens, RequestAuthenticator
+from libs.auth.access_tokens import TokenVerifier
 from libs.auth.dpop import DPoPVerifier
 from libs.auth.keys import RemoteKeySource
 from libs.auth.spent import SpentTokens
-from libs.auth.tokens import TokenVerifier
 from libs.billing.entitlement import GraceHeaderMiddleware
 from libs.config import platform_settings, service_database_url
+from libs.problems import PROBLEM_RESPONSES, install_problem_handlers, problem_response
 from libs.tenancy.database import TenantDatabase
 
 
@@ -44,7 +44,7 @@ def request_authenticator(
     bridges: BridgeTokens | None = None,
 ) -> RequestAuthenticator:
     """DPoP-bound access tokens, each proof spent once in the shared ledger (namespace
-    `dpop`: in the request's own transaction where it has one, libs/auth/dependencies.py);
+    `dpop`: in the request's own transaction where it has one, libs/api/authentication.py);
     Bridge tokens too where `bridges` verifies them (the bridge service)."""
     return RequestAuthenticator(
         tokens=verifier,

@@ -43,7 +43,7 @@ Why ordinary data is never caught (tests generate each shape and assert none is 
 - Identifiers are recognised by their whole shape, not glued to a letter or digit, and set
   aside before digits are looked at: UUIDs, hex of 32 digits or more (UUID hex, SHA-256
   digests, the tenant part of a credential), our credentials whole (`hp?_<32 hex>_<secret>`,
-  libs/auth/credentials.py), compact JWS/JWT (`eyJ...`: the base64url of a JSON object's
+  libs/auth/opaque_credentials.py), compact JWS/JWT (`eyJ...`: the base64url of a JSON object's
   `{"`), W3C traceparent, receipt numbers (`R1-000123`, `R1-O-000045`,
   services/orders/sale/policy.py) and calendar dates (`2024-03-05`, `24/12/2024`,
   `2024/03/05`). Without this, a run of digits inside a UUID or a digest would be a Luhn-valid
@@ -81,7 +81,7 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from libs.api.problems import problem_response
+from libs.problems import problem_response
 
 MAX_BODY_BYTES = 1024 * 1024
 

@@ -8,7 +8,7 @@ import logging
 import sys
 from datetime import UTC, datetime
 
-from libs.api.request_context import current_client_request_id, current_request_id
+from libs.request_ids import current_client_request_id, current_request_id
 
 
 class JsonFormatter(logging.Formatter):

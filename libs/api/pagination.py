@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from uuid import UUID
 
-from libs.api.problems import Problem
+from libs.problems import Problem
 
 # The largest cursor that counts rows (an audit entry's seq, a log's size): a Postgres bigint.
 # Declared as the query parameter's maximum, so a larger one is a 422 and never reaches SQL

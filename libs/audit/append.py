@@ -27,9 +27,9 @@ from uuid import UUID
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.api.request_context import current_request_id
 from libs.audit.chain import GENESIS_HASH, canonical_around_seq, format_timestamp
 from libs.auth.principal import Principal
+from libs.request_ids import current_request_id
 from libs.tenancy.database import before_commit, driver_connection
 
 # Writes a transaction's entries in order: locks the tenant's head row (RLS binds it to the

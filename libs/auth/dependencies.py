@@ -35,13 +35,13 @@ from fastapi import Depends, Request
 from fastapi.dependencies.models import Dependant
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.api.problems import InvalidDPoPProof, Unauthenticated
 from libs.api.request_context import from_gateway
-from libs.auth.credentials import Kind
+from libs.auth.access_tokens import InvalidToken, TokenVerifier
 from libs.auth.dpop import REPLAYED, DPoPVerifier, InvalidProof, ReplayCache, VerifiedProof
+from libs.auth.opaque_credentials import Kind
 from libs.auth.principal import Principal
 from libs.auth.spent import ProofSpend, SpentTokens
-from libs.auth.tokens import InvalidToken, TokenVerifier
+from libs.problems import InvalidDPoPProof, Unauthenticated
 
 logger = logging.getLogger("halopos.auth")
 
@@ -50,7 +50,7 @@ BRIDGE_TOKEN_PREFIX = f"{Kind.BRIDGE_TOKEN.value}_"
 
 
 class BridgeTokens(Protocol):
-    """Verifies a Bridge's opaque token (libs/bridge/tokens.py)."""
+    """Verifies a Bridge's opaque token (libs/bridge/token_verifier.py)."""
 
     async def verify(self, token: str, *, address: str | None) -> Principal: ...
 

@@ -256,7 +256,7 @@ class DPoPVerifier:
     ) -> VerifiedProof:
         """Checks a proof (RFC 9449 section 4.3) except whether its jti was used before: the
         caller spends it (`verify` does, with a replay cache; a service spends it in its
-        request's transaction, libs/auth/dependencies.py).
+        request's transaction, libs/api/authentication.py).
 
         `url` must be the URL as the client addressed it (the public scheme and host, not a
         Host header or an internal address). At a resource server pass the access token and

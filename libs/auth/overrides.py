@@ -33,15 +33,15 @@ import jwt
 from fastapi import Depends, Header, Request
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.api.problems import PermissionDenied
-from libs.auth.dependencies import CurrentPrincipal
+from libs.api.authentication import CurrentPrincipal
+from libs.api.tenant_connection import TenantConnection
+from libs.auth.access_tokens import ALGORITHM
 from libs.auth.keys import KeySource, UnknownSigningKey
 from libs.auth.principal import Principal
 from libs.auth.spent import spend_in
-from libs.auth.tokens import ALGORITHM
 from libs.config import platform_settings
+from libs.problems import PermissionDenied
 from libs.rbac.matrix import Role
-from libs.tenancy import TenantConnection
 
 OVERRIDE_TOKEN_TYPE = "override+jwt"  # noqa: S105 - a media type, not a secret
 OVERRIDE_HEADER = "X-Override-Token"

@@ -35,7 +35,7 @@ from libs.auth.principal import Principal
 
 if TYPE_CHECKING:
     # Not at run time: importing libs.tenancy runs its package, which imports
-    # libs.auth.dependencies, which imports this module (a cycle when a process starts here).
+    # libs.api.authentication, which imports this module (a cycle when a process starts here).
     from libs.tenancy.database import TenantDatabase
 
 # The namespace of every DPoP proof a service accepts with an access token.

@@ -108,7 +108,7 @@ class TokenVerifier:
         if not isinstance(cnf, dict) or not isinstance(thumbprint, str | None):
             raise InvalidToken("cnf must be an object whose jkt is a string")
         if claims["role"] == Role.BRIDGE:
-            # A Bridge is only ever authenticated by its bridge token (libs/bridge/tokens.py).
+            # A Bridge is only ever authenticated by its bridge token (libs/bridge/token_verifier.py).
             raise InvalidToken("access tokens are never issued to a Bridge")
         try:
             return Principal(

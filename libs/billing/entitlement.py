@@ -28,8 +28,8 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from libs.api.problems import Problem
 from libs.auth.principal import Principal
+from libs.problems import Problem
 
 GRACE_HEADER = "Halopos-Billing-Grace-Until"
 FULL_STATUSES = frozenset({"active", "trialing", "incomplete"})

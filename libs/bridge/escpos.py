@@ -16,7 +16,7 @@ Money is integer minor units throughout, formatted with divmod: never a float.
 Only the renderer's own commands reach the printer. Every piece of text (names, table names,
 the venue's name) goes through `printable` on its way onto the page and again on its way into
 bytes: a control character in a name (ESC p opens the cash drawer, ESC @ resets the printer) is
-dropped, a line break or tab becomes a space. The API refuses such text (libs/api/text.py);
+dropped, a line break or tab becomes a space. The API refuses such text (libs/text.py);
 this catches what was stored before that rule or arrives another way.
 """
 
@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 
 from escpos.printer import Dummy
 
-from libs.api.text import printable
+from libs.text import printable
 
 COLUMNS = 48
 PROFILE = "TM-T88V"

@@ -2,7 +2,7 @@
 
 The bridge service manages tokens and leases jobs; the orders service only inserts jobs, in
 the transaction of the event that causes them (libs/bridge/queue.py); the gateway only reads
-tokens, to verify the one a Bridge presents (libs/bridge/tokens.py).
+tokens, to verify the one a Bridge presents (libs/bridge/token_verifier.py).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Bridge tokens: what a venue's print Bridge presents (`Authorization: Bearer hpb_…`).
 
-A token is an opaque credential (libs/auth/credentials.py: `hpb_<tenant>_<256-bit secret>`)
+A token is an opaque credential (libs/auth/opaque_credentials.py: `hpb_<tenant>_<256-bit secret>`)
 scoped to one business and one location. Only its SHA-256 digest is stored. The gateway and
 the bridge service both verify it against `bridge.token_secrets`, in the row-level-security
 scope of the tenant the token names: a forged tenant part finds nothing there. A token is
@@ -15,10 +15,10 @@ import logging
 
 import sqlalchemy as sa
 
-from libs.api.problems import InvalidBridgeToken
-from libs.auth.credentials import Kind, parse_credential
+from libs.auth.opaque_credentials import Kind, parse_credential
 from libs.auth.principal import Principal
 from libs.bridge.models import token_secrets, tokens
+from libs.problems import InvalidBridgeToken
 from libs.rbac.matrix import Role
 from libs.tenancy.database import TenantDatabase
 

@@ -8,9 +8,9 @@ from typing import Any
 from fastapi import Depends
 from fastapi.params import Depends as DependsParam
 
-from libs.api.problems import PermissionDenied
-from libs.auth.dependencies import CurrentPrincipal
+from libs.api.authentication import CurrentPrincipal
 from libs.auth.principal import Principal
+from libs.problems import PermissionDenied
 from libs.rbac.matrix import Permission, is_allowed
 
 

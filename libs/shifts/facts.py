@@ -1,4 +1,4 @@
-"""Reading a shift and the facts its X and Z reports are made of (libs/shifts/reports.py), in
+"""Reading a shift and the facts its X and Z reports are made of (libs/sales/shift_report.py), in
 the caller's tenant-bound transaction: the orders service under its login (the till's X and
 Z, the close), the reports service under its read-only one (the back office's shift report).
 
@@ -17,8 +17,8 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.api.problems import NotFound
-from libs.shifts.reports import (
+from libs.problems import NotFound
+from libs.sales.shift_report import (
     CashMovementFact,
     OrderFact,
     PaymentFact,

@@ -1,4 +1,4 @@
+from libs.api.tenant_connection import TenantConnection, TenantSnapshot
 from libs.tenancy.database import TenantDatabase
-from libs.tenancy.dependencies import TenantConnection, TenantSnapshot
 
 __all__ = ["TenantConnection", "TenantDatabase", "TenantSnapshot"]

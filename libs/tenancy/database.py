@@ -165,7 +165,7 @@ class TenantDatabase:
         """For verifying an opaque credential only, where no session exists yet (the identity
         service's sign-in and activation endpoints, and Bridge tokens at the gateway and the
         bridge service): binds a transaction to the tenant a presented credential names
-        (libs/auth/credentials.py), in which that credential is then verified. A wrong tenant
+        (libs/auth/opaque_credentials.py), in which that credential is then verified. A wrong tenant
         finds nothing to verify; the caller answers exactly as for a wrong secret."""
         async with self._bound(tenant_id) as connection:
             yield connection

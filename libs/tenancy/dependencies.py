@@ -2,7 +2,7 @@
 
 `scope="function"` makes the commit happen when the endpoint returns, before the response is
 sent: a client never receives a 201 for a write that then fails to commit. The transaction's
-first statement spends the request's DPoP proof (libs/auth/dependencies.py), so that spend
+first statement spends the request's DPoP proof (libs/api/authentication.py), so that spend
 commits with the request's writes and costs no commit of its own.
 """
 
@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.auth.dependencies import (
+from libs.api.authentication import (
     CurrentPrincipal,
     request_transaction_committed,
     spend_request_proof,

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from libs.auth.access_tokens import TokenVerifier
 
 from libs.api.app import create_service_app
 from libs.audit.checkpoints import CheckpointSigner
-from libs.auth.tokens import TokenVerifier
 from libs.tenancy.database import TenantDatabase
 from services.audit.checkpoints.router import router as checkpoints_router
 from services.audit.checkpoints.scheduler import run_periodically

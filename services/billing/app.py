@@ -5,9 +5,9 @@ service and the gateway enforce (docs/billing.md)."""
 from __future__ import annotations
 
 from fastapi import FastAPI
+from libs.auth.access_tokens import TokenVerifier
 
 from libs.api.app import create_service_app
-from libs.auth.tokens import TokenVerifier
 from libs.tenancy.database import TenantDatabase
 from services.billing.router import router
 from services.billing.settings import BillingSettings

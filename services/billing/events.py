@@ -18,8 +18,7 @@ from typing import Any
 from uuid import UUID
 
 import stripe
-
-from libs.api.problems import Problem
+from libs.problems import Problem
 
 HANDLED_TYPES = frozenset(
     {

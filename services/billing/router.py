@@ -6,14 +6,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request
+from libs.api.authentication import CurrentPrincipal
+from libs.api.permissions import requires
+from libs.api.tenant_connection import TenantConnection
+from libs.problems import Problem, problem_doc
 
-from libs.api.problems import Problem, problem_doc
 from libs.audit.append import AuditLog
-from libs.auth.dependencies import CurrentPrincipal
 from libs.billing.entitlement import Entitlement
 from libs.rbac import Permission
-from libs.rbac.guard import requires
-from libs.tenancy import TenantConnection
 from services.billing import service
 from services.billing.events import MAX_BODY_BYTES, VerifiedEvent, verify
 from services.billing.repository import BillingRepository

@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from libs.api.problems import Conflict
+from libs.problems import Conflict
+
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
 from libs.tenancy.database import TenantDatabase

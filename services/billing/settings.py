@@ -18,7 +18,7 @@ class BillingSettings(BaseSettings):
     # The signing secret of our webhook endpoint (whsec_…).
     stripe_webhook_secret: SecretStr | None = None
     # None: Stripe itself (https://api.stripe.com). `halopos run` without a key and the tests
-    # point it at the local fake Stripe (deploy/fake_stripe); the client code is the same.
+    # point it at the local fake Stripe (doubles/fake_stripe); the client code is the same.
     stripe_api_base: str | None = None
     # The recurring price a tenant subscribes to, by the tenant's currency.
     stripe_price_aud: str | None = None

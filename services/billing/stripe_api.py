@@ -1,7 +1,7 @@
 """The billing service's only door to Stripe: the official `stripe` library's async client.
 
 Production talks to https://api.stripe.com; the tests and `halopos run` without a key talk to
-the local fake (deploy/fake_stripe) through this same code, with only the base URL changed.
+the local fake (doubles/fake_stripe) through this same code, with only the base URL changed.
 The secret key goes to Stripe in the Authorization header and nowhere else (never into a log
 line or an error message of ours).
 """
@@ -15,8 +15,8 @@ from typing import Any
 from uuid import UUID
 
 import stripe
+from libs.problems import Problem
 
-from libs.api.problems import Problem
 from services.billing.settings import BillingSettings
 
 

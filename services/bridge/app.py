@@ -5,16 +5,16 @@ venue's Bridges poll and acknowledge (`print_jobs/`). The orders service queues 
 from __future__ import annotations
 
 from fastapi import FastAPI
+from libs.auth.access_tokens import TokenVerifier
+from libs.bridge.token_verifier import BridgeTokenVerifier
 
 from libs.api.app import create_service_app
-from libs.auth.tokens import TokenVerifier
 from libs.bridge.settings import PrintSettings
-from libs.bridge.tokens import BridgeTokenVerifier
 from libs.tenancy.database import TenantDatabase
+from services.bridge.bridge_tokens.router import router as tokens_router
 from services.bridge.print_jobs.router import admin_router as print_jobs_admin_router
 from services.bridge.print_jobs.router import router as print_jobs_router
 from services.bridge.print_jobs.wakeups import PrintJobWakeups, listener_dsn
-from services.bridge.tokens.router import router as tokens_router
 
 NAME = "bridge"
 

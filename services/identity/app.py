@@ -6,10 +6,10 @@ import os
 from pathlib import Path
 
 from fastapi import FastAPI
+from libs.auth.access_tokens import TokenVerifier
 
 from libs.api.app import create_service_app
 from libs.auth.keys import StaticKeySource
-from libs.auth.tokens import TokenVerifier
 from libs.config import platform_settings
 from libs.tenancy.database import TenantDatabase
 from services.identity.backoffice.router import router as backoffice_router

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from doubles.terminal import SimulatedTerminal
 from fastapi import FastAPI
+from libs.auth.access_tokens import TokenVerifier
 
 from libs.api.app import create_service_app
-from libs.auth.tokens import TokenVerifier
 from libs.bridge.settings import PrintSettings
 from libs.tenancy.database import TenantDatabase
 from services.orders.limits.router import router as limits_router
 from services.orders.menu.router import router as menu_router
-from services.orders.orders.router import router as orders_router
+from services.orders.ordering.router import router as orders_router
 from services.orders.payments.router import router as payments_router
-from services.orders.payments.terminal import PaymentTerminal, SimulatedTerminal
+from services.orders.payments.terminal import PaymentTerminal
 from services.orders.printing.router import router as printing_router
 from services.orders.receipts.router import router as receipts_router
 from services.orders.refunds.router import router as refunds_router

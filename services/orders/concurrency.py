@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Header
-
-from libs.api.problems import Conflict, Problem
+from libs.problems import Conflict, Problem
 
 
 class VersionRequired(Problem):

@@ -21,13 +21,12 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
+from libs.api.tenant_connection import TenantConnection, ensure_entitled_when_due
+from libs.problems import Conflict, Problem
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.api.problems import Conflict, Problem
-from libs.tenancy import TenantConnection
 from libs.tenancy.database import driver_connection
-from libs.tenancy.dependencies import ensure_entitled_when_due
 
 REPLAY_HEADER = "Idempotent-Replayed"
 

@@ -304,7 +304,7 @@ shifts = tenant_table(
     sa.Column("closed_at", _TS, nullable=True),
     # The manager who approved closing someone else's shift.
     sa.Column("force_closed_by", sa.Text(), nullable=True),
-    # The Z report as issued at close (libs/shifts/reports.py).
+    # The Z report as issued at close (libs/sales/shift_report.py).
     sa.Column("z_report", JSONB(), nullable=True),
     _version(),
     primary_key=("id",),
@@ -346,7 +346,7 @@ cash_movements = tenant_table(
 sa.Index("ix_cash_movements_shift", cash_movements.c.tenant_id, cash_movements.c.shift_id)
 
 # ---------------------------------------------------------------------------------------------
-# Orders, payments, receipts, refunds (services/orders/orders/, payments/, refunds/)
+# Orders, payments, receipts, refunds (services/orders/ordering/, payments/, refunds/)
 
 orders = tenant_table(
     "orders",

@@ -21,7 +21,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from libs.money import round_half_up
+from libs.sales.money import round_half_up
 
 # Basis points in a whole: 10000 bps = 100 %.
 BASIS_POINTS = 10000

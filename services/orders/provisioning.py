@@ -102,7 +102,7 @@ async def provision_orders(
         )
 
 
-# The demo businesses' menus (deploy/seed.py): (name, price, tax code, takes milk).
+# The demo businesses' menus (ops/seed.py): (name, price, tax code, takes milk).
 DEMO_MENUS = {
     "ap-southeast-2": (
         "Cafe",

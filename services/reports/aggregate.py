@@ -17,7 +17,8 @@ from decimal import Decimal
 from fractions import Fraction
 from uuid import UUID
 
-from libs.money import round_half_up
+from libs.sales.money import round_half_up
+
 from services.reports.schemas import (
     BasAdjustment,
     BasLabel,

@@ -6,9 +6,9 @@ period closures and their audit entries."""
 from __future__ import annotations
 
 from fastapi import FastAPI
+from libs.auth.access_tokens import TokenVerifier
 
 from libs.api.app import create_service_app
-from libs.auth.tokens import TokenVerifier
 from libs.tenancy.database import TenantDatabase
 from services.reports.router import router
 

@@ -21,6 +21,7 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from libs.sales.tax import rate
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -29,14 +30,13 @@ from services.reports.aggregate import (
     DayFacts,
     LineFact,
     ModifierFact,
-    RefundFact,
     SalesFact,
     ShiftCloseFact,
     TaxFact,
     TenderFact,
     VoidFact,
-    rate,
 )
+from services.reports.aggregate import DayRefundsFact as RefundFact
 from services.reports.models import period_closures
 
 

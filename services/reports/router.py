@@ -10,16 +10,16 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse
+from libs.api.authentication import CurrentPrincipal
+from libs.api.permissions import requires
+from libs.api.tenant_connection import TenantConnection, TenantSnapshot
+from libs.problems import PermissionDenied, problem_doc
+from libs.sales.shift_facts import ShiftNotFound, read_facts, read_shift
+from libs.sales.shift_report import ShiftReport, ZReport, shift_report
 from pydantic import BaseModel
 
-from libs.api.problems import PermissionDenied, problem_doc
 from libs.audit.append import AuditLog
-from libs.auth.dependencies import CurrentPrincipal
 from libs.rbac import Permission
-from libs.rbac.guard import requires
-from libs.shifts.facts import ShiftNotFound, read_facts, read_shift
-from libs.shifts.reports import ShiftReport, ZReport, shift_report
-from libs.tenancy import TenantConnection, TenantSnapshot
 from services.reports import exports, service
 from services.reports.days import Period
 from services.reports.repository import ReportsRepository

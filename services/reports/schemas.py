@@ -9,12 +9,11 @@ from decimal import Decimal
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
-
 # The till's X and Z reports' own: one schema of each in the published API (schemas of one
 # name must be the same in every service, or the gateway's merged OpenAPI refuses them).
-from libs.shifts.reports import CountAmount as CountAmount
-from libs.shifts.reports import TaxRateTotal as TaxRateTotal
+from libs.sales.shift_report import CountAmount as CountAmount
+from libs.sales.tax import TaxRateTotal as TaxRateTotal
+from pydantic import BaseModel, ConfigDict, Field
 
 Tender = Literal["cash", "card"]
 

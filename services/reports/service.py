@@ -17,8 +17,8 @@ from typing import Any, Literal
 from uuid import UUID
 
 import rfc8785
+from libs.problems import Conflict, NotFound, Problem
 
-from libs.api.problems import Conflict, NotFound, Problem
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
 from services.reports import aggregate

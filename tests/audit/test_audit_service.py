@@ -24,8 +24,8 @@ import asyncpg
 import httpx
 import pytest
 import sqlalchemy as sa
+from ops.platform import PreparedDatabase
 
-from deploy.platform import PreparedDatabase
 from libs.audit.append import Actor, AuditLog
 from libs.audit.chain import entry_hash
 from libs.audit.checkpoints import CheckpointSigner

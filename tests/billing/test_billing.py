@@ -1,4 +1,4 @@
-"""Billing against a fake Stripe that speaks Stripe's HTTP API (deploy/fake_stripe), through
+"""Billing against a fake Stripe that speaks Stripe's HTTP API (doubles/fake_stripe), through
 the same client code production uses; webhooks are delivered exactly as Stripe would POST
 them, signed with the real scheme by the fake (not by the library that verifies them)."""
 
@@ -16,16 +16,16 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
-
-from deploy.fake_stripe import (
+from doubles.fake_stripe import (
     PRICE_AUD,
     PRICE_EUR,
     ServedFakeStripe,
     serve_fake_stripe,
     sign_payload,
 )
-from libs.auth.tokens import TokenVerifier
+from fastapi import FastAPI
+from libs.auth.access_tokens import TokenVerifier
+
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.billing.app import create_app

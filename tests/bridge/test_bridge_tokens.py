@@ -21,11 +21,11 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from libs.auth.access_tokens import TokenVerifier
+from libs.bridge.token_verifier import BridgeTokenVerifier
+from libs.problems import InvalidBridgeToken
 
 from clients.session import DPoPAuth
-from libs.api.problems import InvalidBridgeToken
-from libs.auth.tokens import TokenVerifier
-from libs.bridge.tokens import BridgeTokenVerifier
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from tests.conftest import LiveStack

@@ -18,9 +18,9 @@ import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
+from libs.auth.access_tokens import TokenVerifier
+from ops.platform import PreparedDatabase
 
-from deploy.platform import PreparedDatabase
-from libs.auth.tokens import TokenVerifier
 from libs.bridge.settings import PrintSettings
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase

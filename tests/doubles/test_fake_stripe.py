@@ -18,9 +18,7 @@ from typing import Any
 import httpx
 import pytest
 import stripe
-from fastapi import FastAPI, Request, Response
-
-from deploy.fake_stripe import (
+from doubles.fake_stripe import (
     API_VERSION,
     PRICE_AUD,
     PRICE_EUR,
@@ -30,9 +28,10 @@ from deploy.fake_stripe import (
     serve_fake_stripe,
     sign_payload,
 )
-from deploy.fake_stripe.catalog import monthly_price
-from deploy.fake_stripe.forms import INTEGER, STRING, Array, Hash, check, parse_form
-from deploy.fake_stripe.objects import add_month
+from doubles.fake_stripe.catalog import monthly_price
+from doubles.fake_stripe.forms import INTEGER, STRING, Array, Hash, check, parse_form
+from doubles.fake_stripe.objects import add_month
+from fastapi import FastAPI, Request, Response
 
 API_KEY = "sk_test_halopos_fake_0123456789abcdef"
 WEBHOOK_SECRET = "whsec_halopos_fake_test_secret"

@@ -8,14 +8,10 @@ import re
 import time
 
 import pytest
+from doubles.terminal import SimulatedTerminal
 
 from libs.api.card_guard import contains_card_number
-from services.orders.payments.terminal import (
-    PaymentTerminal,
-    SimulatedTerminal,
-    TerminalOutcome,
-    TerminalResult,
-)
+from services.orders.payments.terminal import PaymentTerminal, TerminalOutcome, TerminalResult
 
 LONG_DIGIT_RUN = re.compile(r"\d{13,}")
 

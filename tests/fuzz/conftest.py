@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from ops.platform import PreparedDatabase
 
-from deploy.platform import PreparedDatabase
 from tests.fuzz.sessions import Business, set_up_business
 from tests.fuzz.stack import FuzzStack
 

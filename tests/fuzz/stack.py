@@ -6,7 +6,7 @@ servers cannot share pytest-asyncio's loop, which is idle while a synchronous te
 get a loop that always runs. Everything they hold (connection pools, the gateway's aiohttp
 client) is made inside that loop; nothing is borrowed from the session's fixtures.
 
-Billing runs against the fake Stripe (deploy/fake_stripe), as in tests/billing/test_billing.py,
+Billing runs against the fake Stripe (doubles/fake_stripe), as in tests/billing/test_billing.py,
 so its routes answer as they would in production instead of `503 billing-not-configured`.
 """
 
@@ -21,13 +21,13 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from doubles.fake_stripe import PRICE_AUD, PRICE_EUR, serve_fake_stripe
 from fastapi import FastAPI
+from libs.auth.access_tokens import TokenVerifier
+from ops.platform import PreparedDatabase
 
-from deploy.fake_stripe import PRICE_AUD, PRICE_EUR, serve_fake_stripe
-from deploy.platform import PreparedDatabase
 from gateway.openapi import merge_documents
 from libs.auth.keys import RemoteKeySource, StaticKeySource
-from libs.auth.tokens import TokenVerifier
 from libs.config import SERVICES, platform_settings
 from libs.tenancy.database import TenantDatabase
 from services.billing.settings import BillingSettings

@@ -11,16 +11,16 @@ from dataclasses import dataclass, field
 
 import httpx
 import pytest
+from libs.auth.access_tokens import TokenVerifier
+from ops.platform import PreparedDatabase
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route as StarletteRoute
 
-from deploy.platform import PreparedDatabase
 from gateway.app import create_app
 from gateway.forwarding import AiohttpForwarder
 from libs.auth.dpop import DPoPVerifier, InMemoryReplayCache
-from libs.auth.tokens import TokenVerifier
 from libs.config import SERVICES
 from libs.rbac import ROUTES, Role, Route, is_allowed
 from libs.tenancy.database import TenantDatabase

@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from libs.auth.access_tokens import TokenVerifier
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -28,7 +29,6 @@ from starlette.routing import Route as StarletteRoute
 
 from gateway.admission import GatewayLimits, InFlight, Limit, LongPollInProgress
 from gateway.app import create_app as create_gateway
-from libs.auth.tokens import TokenVerifier
 from libs.bridge.settings import PrintSettings
 from libs.config import SERVICES
 from libs.rbac import Role

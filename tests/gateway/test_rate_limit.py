@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from libs.auth.access_tokens import TokenVerifier
 
 from gateway.app import create_app
 from gateway.forwarding import AiohttpForwarder
 from gateway.rate_limit import Rate, TokenBucketLimiter
-from libs.auth.tokens import TokenVerifier
 from libs.config import SERVICES
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase

@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import jwt
 import pytest
+from services.identity.overrides.signer import mint_override_token
 
 from clients.dpop import DeviceKey
 from clients.session import DPoPAuth
@@ -26,7 +27,6 @@ from libs.config import platform_settings
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.identity.keys.signing import SigningKey, mint_access_token
-from services.identity.overrides.tokens import mint_override_token
 from services.identity.tenants.service import create_location
 from tests.conftest import LiveStack
 from tests.support.database import Connect, Provision, as_service

@@ -14,10 +14,10 @@ import httpx
 import jwt
 import pyotp
 import pytest
+from libs.auth.access_tokens import MAX_VENUES, TokenVerifier
 
 from clients.dpop import DeviceKey
 from clients.session import Device, DPoPAuth, activate
-from libs.auth.tokens import MAX_VENUES, TokenVerifier
 from libs.config import platform_settings
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase

@@ -12,11 +12,11 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from ops.database import alembic_config, recreate_database, with_database
+from ops.platform import PreparedDatabase
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from deploy.database import alembic_config, recreate_database, with_database
-from deploy.platform import PreparedDatabase
 from libs.audit.models import metadata as audit_metadata
 from libs.auth.models import metadata as auth_metadata
 from libs.bridge.models import metadata as bridge_metadata

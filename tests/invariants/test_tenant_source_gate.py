@@ -3,7 +3,7 @@ tenant from request input, and no repository filters by tenant by hand (row-leve
 does, from the verified session). Read from the syntax tree, so formatting cannot hide it.
 
 Two kinds of request carry no session and name their tenant in what they present, verified
-before it is trusted: sign-in credentials (`credential_transaction`, libs/auth/credentials.py)
+before it is trusted: sign-in credentials (`credential_transaction`, libs/auth/opaque_credentials.py)
 and Stripe's webhook, whose body is signed by Stripe and names the tenant our own checkout
 session wrote into it (`event_transaction`, services/billing/events.py `named_tenant`)."""
 

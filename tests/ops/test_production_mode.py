@@ -15,10 +15,10 @@ import sys
 
 import asyncpg
 import pytest
+from ops import platform
+from ops.platform import PRODUCTION_SETTINGS, PreparedDatabase
+from ops.seed import DEMO_TENANTS
 
-from deploy import platform
-from deploy.platform import PRODUCTION_SETTINGS, PreparedDatabase
-from deploy.seed import DEMO_TENANTS
 from tests.support import REPO_ROOT
 
 
@@ -29,7 +29,7 @@ def test_a_production_run_missing_its_settings_is_refused_naming_each() -> None:
         if not (name.startswith("HALOPOS_") or name == "DATABASE_URL")
     }
     finished = subprocess.run(
-        [sys.executable, "-m", "deploy.cli", "run"],
+        [sys.executable, "-m", "ops.cli", "run"],
         cwd=REPO_ROOT,
         env=environment,
         capture_output=True,

@@ -7,8 +7,8 @@ import json
 import uuid
 
 import pytest
+from ops.cli import main
 
-from deploy.cli import main
 from tests.support.database import Connect, as_tenant
 
 

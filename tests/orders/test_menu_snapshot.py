@@ -17,9 +17,9 @@ import asyncpg
 import httpx
 import pytest
 from alembic import command
+from ops.database import alembic_config, recreate_database, with_database
+from ops.platform import PreparedDatabase
 
-from deploy.database import alembic_config, recreate_database, with_database
-from deploy.platform import PreparedDatabase
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase, driver_connection
 from services.orders.menu.snapshot import (

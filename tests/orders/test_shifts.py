@@ -18,13 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-
-from clients.dpop import DeviceKey
-from clients.session import DPoPAuth
-from libs.auth.principal import Principal
-from libs.bridge.settings import PrintSettings
-from libs.rbac import Role
-from libs.shifts.reports import (
+from libs.sales.shift_report import (
     CashMovementFact,
     OrderFact,
     PaymentFact,
@@ -37,6 +31,12 @@ from libs.shifts.reports import (
     shift_report,
     z_report,
 )
+
+from clients.dpop import DeviceKey
+from clients.session import DPoPAuth
+from libs.auth.principal import Principal
+from libs.bridge.settings import PrintSettings
+from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.orders.menu.snapshot import SnapshotCache
 from services.orders.sale.policy import OnlinePolicy

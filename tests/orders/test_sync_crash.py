@@ -1,7 +1,7 @@
 """Offline sync when the orders process dies in the middle of a batch (services/orders/sync/).
 
 The orders service runs here as its own OS process, started as in production
-(`uvicorn --factory services.orders.app:create_app`, deploy/platform.py), on the test
+(`uvicorn --factory services.orders.app:create_app`, ops/platform.py), on the test
 database as its own login role, verifying the test's tokens against the identity service's
 JWKS (the live stack's identity service, which publishes the test's signing key). The
 process is killed with SIGKILL while it applies a till's batch. A batch is taken in by one
@@ -35,8 +35,8 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from ops.platform import PreparedDatabase, uvicorn_command
 
-from deploy.platform import PreparedDatabase, uvicorn_command
 from libs.config import SERVICES_BY_NAME, platform_settings
 from services.orders.sync.service import CHUNK
 from tests.conftest import LiveStack, _free_port

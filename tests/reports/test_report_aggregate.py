@@ -28,7 +28,6 @@ from services.reports.aggregate import (
     DayFacts,
     LineFact,
     ModifierFact,
-    RefundFact,
     SalesFact,
     ShiftCloseFact,
     TaxFact,
@@ -42,6 +41,7 @@ from services.reports.aggregate import (
     totals,
     vat_summary,
 )
+from services.reports.aggregate import DayRefundsFact as RefundFact
 from services.reports.schemas import (
     BasAdjustment,
     CategoryMixRow,

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import uuid
 
-from deploy.platform import PreparedDatabase
+from libs.auth.opaque_credentials import Kind, new_credential
+from ops.platform import PreparedDatabase
+
 from libs.audit.append import Actor, AuditLog
-from libs.auth.credentials import Kind, new_credential
 from libs.bridge.queue import PrintJob, PrintQueue
 from libs.bridge.settings import PrintSettings
 from libs.tenancy.database import TenantDatabase

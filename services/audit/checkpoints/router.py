@@ -4,13 +4,13 @@ import base64
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from libs.api.authentication import CurrentPrincipal
+from libs.api.permissions import requires
+from libs.api.tenant_connection import TenantConnection
 
 from libs.api.pagination import MAX_SEQ_CURSOR
 from libs.audit.append import Actor, AuditLog
-from libs.auth.dependencies import CurrentPrincipal
 from libs.rbac import Permission
-from libs.rbac.guard import requires
-from libs.tenancy import TenantConnection
 from services.audit.checkpoints.repository import CheckpointRepository
 from services.audit.checkpoints.schemas import CheckpointOut, CheckpointPage, PublicKeyOut
 from services.audit.checkpoints.service import CheckpointService

@@ -12,9 +12,9 @@ import logging
 from dataclasses import dataclass
 from uuid import UUID
 
+from libs.problems import Problem
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.api.problems import Problem
 from libs.audit.chain import ChainWalk
 from libs.audit.checkpoints import CheckpointSigner, origin_for
 from services.audit.checkpoints.repository import CheckpointRepository

@@ -4,12 +4,12 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from libs.api.permissions import requires
+from libs.api.tenant_connection import TenantConnection
+from libs.text import FilterType, FilterValue
 
 from libs.api.pagination import MAX_SEQ_CURSOR
-from libs.api.text import FilterType, FilterValue
 from libs.rbac import Permission
-from libs.rbac.guard import requires
-from libs.tenancy import TenantConnection
 from services.audit.events.schemas import AuditEvent, AuditEventPage, NaiveTimestamp
 from services.audit.log import AuditLogReader, EventFilters
 

@@ -5,9 +5,8 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from libs.problems import Problem
 from pydantic import BaseModel
-
-from libs.api.problems import Problem
 
 
 class NaiveTimestamp(Problem):

@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
+from libs.api.authentication import CurrentPrincipal
+from libs.api.permissions import requires
 
-from libs.auth.dependencies import CurrentPrincipal
 from libs.auth.principal import Principal
 from libs.rbac import Permission
-from libs.rbac.guard import requires
 from libs.tenancy import TenantDatabase
 from services.audit.log import AuditLogReader, exported
 

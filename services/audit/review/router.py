@@ -7,11 +7,11 @@ from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse
+from libs.api.authentication import CurrentPrincipal
+from libs.api.permissions import requires
 
-from libs.auth.dependencies import CurrentPrincipal
 from libs.config import platform_settings
 from libs.rbac import Permission
-from libs.rbac.guard import requires
 from services.audit.checkpoints.service import CheckpointService
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])

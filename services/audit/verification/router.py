@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from libs.api.authentication import CurrentPrincipal
+from libs.api.permissions import requires
 
-from libs.auth.dependencies import CurrentPrincipal
 from libs.rbac import Permission
-from libs.rbac.guard import requires
 from libs.tenancy import TenantDatabase
 from services.audit.checkpoints.service import CheckpointService
 from services.audit.verification.schemas import ChainBreakOut, VerificationOut

@@ -9,15 +9,15 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
+from libs.api.authentication import CurrentPrincipal
+from libs.api.permissions import requires
+from libs.api.tenant_connection import TenantConnection
+from libs.problems import problem_doc
 
-from libs.api.problems import problem_doc
 from libs.api.request_context import until_disconnected
 from libs.audit.append import AuditLog
-from libs.auth.dependencies import CurrentPrincipal
 from libs.bridge.settings import PrintSettings
 from libs.rbac import Permission
-from libs.rbac.guard import requires
-from libs.tenancy import TenantConnection
 from libs.tenancy.database import TenantDatabase
 from services.bridge.print_jobs import service
 from services.bridge.print_jobs.repository import PrintJobRepository

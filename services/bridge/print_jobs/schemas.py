@@ -4,9 +4,8 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
+from libs.text import Note
 from pydantic import BaseModel, ConfigDict, Field
-
-from libs.api.text import Note
 
 
 class PrinterRole(StrEnum):

@@ -15,8 +15,9 @@ import base64
 from collections.abc import Awaitable, Callable, Sequence
 from uuid import UUID
 
+from libs.problems import Conflict, NotFound
+
 from libs.api.pagination import decode_cursor, encode_cursor
-from libs.api.problems import Conflict, NotFound
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
 from libs.bridge.settings import PrintSettings

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.bridge.models import token_secrets, tokens
-from services.bridge.tokens.schemas import BridgeToken
+from services.bridge.bridge_tokens.schemas import BridgeToken
 
 # The foreign key to identity.locations (with tenant_id): the bridge role cannot read the
 # locations, so this constraint is what tells whether the business has the location.

@@ -7,16 +7,16 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
+from libs.api.authentication import CurrentPrincipal
+from libs.api.permissions import requires
+from libs.api.tenant_connection import TenantConnection
+from libs.problems import problem_doc
 
-from libs.api.problems import problem_doc
 from libs.audit.append import AuditLog
-from libs.auth.dependencies import CurrentPrincipal
 from libs.rbac import Permission
-from libs.rbac.guard import requires
-from libs.tenancy import TenantConnection
-from services.bridge.tokens import service
-from services.bridge.tokens.repository import BridgeTokenRepository
-from services.bridge.tokens.schemas import (
+from services.bridge.bridge_tokens import service
+from services.bridge.bridge_tokens.repository import BridgeTokenRepository
+from services.bridge.bridge_tokens.schemas import (
     BridgeToken,
     BridgeTokenCreate,
     BridgeTokenCreated,

@@ -3,9 +3,8 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from libs.text import Name
 from pydantic import BaseModel, ConfigDict, Field
-
-from libs.api.text import Name
 
 # A week: long enough to reach a Bridge that is switched off over a long weekend.
 MAX_GRACE_PERIOD_SECONDS = 7 * 24 * 60 * 60

@@ -2,7 +2,7 @@
 secret, and cuts it off.
 
 A token belongs to one location of the business and opens only the print-job routes
-(libs/bridge/tokens.py verifies it). Its secret is shown once, in the answer that creates or
+(libs/bridge/token_verifier.py verifies it). Its secret is shown once, in the answer that creates or
 rotates it; only a SHA-256 digest is stored, and neither the secret nor the token ever goes
 into the audit log or a log line. Rotation issues a new secret and lets the old one work for
 a grace period, so a Bridge can be updated without missing a ticket; a grace period of 0
@@ -16,13 +16,14 @@ import uuid
 from datetime import timedelta
 from uuid import UUID
 
+from libs.auth.opaque_credentials import Credential, Kind, new_credential
+from libs.problems import Conflict, NotFound, Problem
+
 from libs.api.pagination import decode_cursor, encode_cursor
-from libs.api.problems import Conflict, NotFound, Problem
 from libs.audit.append import Actor, AuditLog
-from libs.auth.credentials import Credential, Kind, new_credential
 from libs.auth.principal import Principal
-from services.bridge.tokens.repository import BridgeTokenRepository, UnknownLocation
-from services.bridge.tokens.schemas import (
+from services.bridge.bridge_tokens.repository import BridgeTokenRepository, UnknownLocation
+from services.bridge.bridge_tokens.schemas import (
     BridgeToken,
     BridgeTokenCreate,
     BridgeTokenCreated,

@@ -20,9 +20,8 @@ import secrets
 from uuid import UUID
 
 import pyotp
+from libs.auth.opaque_credentials import digest_of
 from pyotp.exceptions import OTPVerificationError
-
-from libs.auth.credentials import digest_of
 
 ISSUER = "halopos"
 RECOVERY_CODE_COUNT = 10

@@ -15,14 +15,14 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request
+from libs.api.authentication import CurrentPrincipal, client_address
+from libs.api.permissions import requires
+from libs.api.tenant_connection import TenantConnection
+from libs.auth.opaque_credentials import Kind, parse_credential
+from libs.problems import Problem, problem_doc
 
-from libs.api.problems import Problem, problem_doc
 from libs.audit.append import Actor, AuditLog
-from libs.auth.credentials import Kind, parse_credential
-from libs.auth.dependencies import CurrentPrincipal, client_address
 from libs.rbac import Permission
-from libs.rbac.guard import requires
-from libs.tenancy import TenantConnection
 from libs.tenancy.database import TenantDatabase
 from services.identity.backoffice import service
 from services.identity.backoffice.repository import SignInRepository

@@ -4,9 +4,9 @@ from datetime import datetime
 from typing import Annotated, Literal, Self
 from uuid import UUID
 
+from libs.text import Email
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from libs.api.text import Email
 from services.identity.sessions.schemas import TokenResponse
 
 _CHALLENGE = "The `challenge` the password step answered with"

@@ -37,9 +37,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from libs.api.problems import Conflict, NotFound, PermissionDenied, Problem, Unauthenticated
+from libs.auth.opaque_credentials import Credential, Kind, new_credential
+from libs.problems import Conflict, NotFound, PermissionDenied, Problem, Unauthenticated
+
 from libs.audit.append import Actor, AuditLog
-from libs.auth.credentials import Credential, Kind, new_credential
 from libs.auth.principal import Principal
 from services.identity.backoffice import factors
 from services.identity.backoffice.repository import Challenge, SignInRepository, SignInStaff
@@ -71,8 +72,8 @@ from services.identity.sessions.lockout import (
 from services.identity.sessions.repository import SessionRepository
 from services.identity.sessions.schemas import TokenResponse
 from services.identity.sessions.service import SessionOwner, start_session
-from services.identity.staff.credentials import verify_secret
 from services.identity.staff.schemas import StaffRole
+from services.identity.staff.secret_hashing import verify_secret
 
 CHALLENGE_LIFETIME = timedelta(minutes=5)
 ENROLMENT_CODE_LIFETIME = timedelta(hours=24)

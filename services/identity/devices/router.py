@@ -7,14 +7,14 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
+from libs.api.authentication import CurrentPrincipal
+from libs.api.permissions import requires
+from libs.api.tenant_connection import TenantConnection
+from libs.auth.opaque_credentials import Kind, parse_credential
+from libs.problems import Problem, problem_doc
 
-from libs.api.problems import Problem, problem_doc
 from libs.audit.append import AuditLog
-from libs.auth.credentials import Kind, parse_credential
-from libs.auth.dependencies import CurrentPrincipal
 from libs.rbac import Permission
-from libs.rbac.guard import requires
-from libs.tenancy import TenantConnection
 from libs.tenancy.database import TenantDatabase
 from services.identity.devices import service
 from services.identity.devices.repository import DeviceRepository

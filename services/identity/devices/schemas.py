@@ -5,9 +5,9 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from libs.text import Name
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from libs.api.text import Name
 from libs.auth.dpop import jwk_thumbprint
 
 # A public JWK has at most a handful of members; anything larger is not one of our keys.

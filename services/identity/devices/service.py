@@ -22,10 +22,11 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from uuid import UUID
 
+from libs.auth.opaque_credentials import Credential, Kind, new_credential
+from libs.problems import Conflict, NotFound, Problem
+
 from libs.api.pagination import decode_cursor, encode_cursor
-from libs.api.problems import Conflict, NotFound, Problem
 from libs.audit.append import Actor, AuditLog
-from libs.auth.credentials import Credential, Kind, new_credential
 from libs.auth.dpop import jwk_thumbprint
 from libs.auth.principal import Principal
 from services.identity.devices.repository import DeviceRepository

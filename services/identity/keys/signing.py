@@ -21,9 +21,9 @@ from uuid import UUID
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from libs.auth.access_tokens import ACCESS_TOKEN_TYPE, ALGORITHM, MAX_LIFETIME_SECONDS, MAX_VENUES
 
 from libs.auth.dpop import jwk_thumbprint
-from libs.auth.tokens import ACCESS_TOKEN_TYPE, ALGORITHM, MAX_LIFETIME_SECONDS, MAX_VENUES
 
 
 def _b64url(data: bytes) -> str:
@@ -97,7 +97,7 @@ def mint_access_token(
     venues: Collection[UUID] | None = None,
     now: float | None = None,
 ) -> str:
-    """An access token (libs/auth/tokens.py reads it). `venues`: the locations a backoffice
+    """An access token (libs/auth/access_tokens.py reads it). `venues`: the locations a backoffice
     session reaches (`locs`), None for every location; a till's session is scoped by its
     `location_id` (`loc`) instead, so the two are never given together."""
     if venues is not None and (location_id is not None or len(venues) > MAX_VENUES):

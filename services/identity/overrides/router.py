@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from libs.api.authentication import CurrentPrincipal
+from libs.api.permissions import requires
+from libs.problems import Problem, problem_doc
 
-from libs.api.problems import Problem, problem_doc
 from libs.audit.append import AuditLog
-from libs.auth.dependencies import CurrentPrincipal
 from libs.config import platform_settings
 from libs.rbac import Permission
-from libs.rbac.guard import requires
 from libs.tenancy.database import TenantDatabase
 from services.identity.overrides import service
 from services.identity.overrides.repository import OverrideRepository
 from services.identity.overrides.schemas import OverrideGranted, OverrideRequest
-from services.identity.overrides.tokens import OverrideSigner
+from services.identity.overrides.signer import OverrideSigner
 from services.identity.sessions.lockout import Lockouts
 
 router = APIRouter(prefix="/v1/auth", tags=["overrides"])

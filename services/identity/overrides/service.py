@@ -19,15 +19,16 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from libs.api.problems import PermissionDenied, Problem
+from libs.problems import PermissionDenied, Problem
+
 from libs.audit.append import Actor, AuditLog
 from libs.auth.overrides import APPROVER_ROLES
 from libs.auth.principal import Principal
 from services.identity.overrides.repository import Approver, OverrideRepository
 from services.identity.overrides.schemas import OverrideGranted, OverrideRequest
-from services.identity.overrides.tokens import OverrideSigner
+from services.identity.overrides.signer import OverrideSigner
 from services.identity.sessions.lockout import Key, LockedOut, Lockouts, Subject, retry_after
-from services.identity.staff.credentials import verify_secret
+from services.identity.staff.secret_hashing import verify_secret
 from services.identity.staff.service import works_at
 
 

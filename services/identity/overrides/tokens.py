@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 import jwt
+from libs.auth.access_tokens import ALGORITHM
 
 from libs.auth.overrides import (
     AMOUNT_CLAIM,
@@ -18,7 +19,6 @@ from libs.auth.overrides import (
     PERCENT_CLAIM,
     OverrideAction,
 )
-from libs.auth.tokens import ALGORITHM
 from services.identity.keys.signing import SigningKey
 
 

@@ -25,8 +25,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from fastapi import Request
-
-from libs.api.problems import RateLimited
+from libs.problems import RateLimited
 
 
 class SignInBusy(RateLimited):

@@ -37,10 +37,10 @@ from enum import StrEnum
 from uuid import UUID
 
 import sqlalchemy as sa
+from libs.problems import Problem
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.api.problems import Problem
 from services.identity.models import lockouts
 
 # Password subjects are keyed by uuid5(this, e-mail): the same for an address that exists and

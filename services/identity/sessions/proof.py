@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 
 from fastapi import Request
+from libs.api.authentication import RequestAuthenticator, public_request_url, single_proof
+from libs.problems import InvalidDPoPProof
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.api.problems import InvalidDPoPProof
-from libs.auth.dependencies import RequestAuthenticator, public_request_url, single_proof
 from libs.auth.dpop import InMemoryReplayCache, InvalidProof
 from libs.auth.spent import ConnectionReplayCache
 from services.identity.tenants.repository import TenantRepository

@@ -1,14 +1,14 @@
 """POS sign-in and token refresh: public routes, each proven by the credential in its body and
-a DPoP proof from the device's key (libs/auth/credentials.py, docs/sessions.md)."""
+a DPoP proof from the device's key (libs/auth/opaque_credentials.py, docs/sessions.md)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from libs.api.authentication import client_address
+from libs.auth.opaque_credentials import Credential, Kind, parse_credential
+from libs.problems import Problem, problem_doc
 
-from libs.api.problems import Problem, problem_doc
 from libs.audit.append import AuditLog
-from libs.auth.credentials import Credential, Kind, parse_credential
-from libs.auth.dependencies import client_address
 from libs.tenancy.database import TenantDatabase
 from services.identity.sessions import service
 from services.identity.sessions.budget import sign_in_budget

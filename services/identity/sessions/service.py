@@ -27,17 +27,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from libs.api.problems import Problem, Unauthenticated
+from libs.auth.access_tokens import MAX_LIFETIME_SECONDS
+from libs.auth.opaque_credentials import Credential, Kind, new_credential
+from libs.problems import Problem, Unauthenticated
+
 from libs.audit.append import Actor, AuditLog
-from libs.auth.credentials import Credential, Kind, new_credential
-from libs.auth.tokens import MAX_LIFETIME_SECONDS
 from services.identity.keys.signing import TokenIssuer
 from services.identity.sessions.budget import SignInBudget
 from services.identity.sessions.lockout import Key, LockedOut, Lockouts, Subject, retry_after
 from services.identity.sessions.repository import SessionRepository
 from services.identity.sessions.schemas import TokenResponse
-from services.identity.staff.credentials import verify_secret
 from services.identity.staff.schemas import StaffRole
+from services.identity.staff.secret_hashing import verify_secret
 from services.identity.staff.service import works_at
 
 REFRESH_TOKEN_LIFETIME = timedelta(hours=12)

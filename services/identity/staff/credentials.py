@@ -21,8 +21,7 @@ from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
-
-from libs.api.problems import RateLimited
+from libs.problems import RateLimited
 
 _HASHER = PasswordHasher()
 WORKERS = os.cpu_count() or 1

@@ -4,13 +4,13 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query
+from libs.api.authentication import CurrentPrincipal
+from libs.api.permissions import requires
+from libs.api.tenant_connection import TenantConnection
+from libs.problems import problem_doc
 
-from libs.api.problems import problem_doc
 from libs.audit.append import AuditLog
-from libs.auth.dependencies import CurrentPrincipal
 from libs.rbac import Permission
-from libs.rbac.guard import requires
-from libs.tenancy import TenantConnection
 from services.identity.staff import service
 from services.identity.staff.repository import StaffRepository
 from services.identity.staff.schemas import StaffCreate, StaffMember, StaffPage, StaffUpdate

@@ -4,10 +4,9 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
+from libs.auth.access_tokens import MAX_VENUES
+from libs.text import Email, Name
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-
-from libs.api.text import Email, Name
-from libs.auth.tokens import MAX_VENUES
 
 
 class StaffRole(StrEnum):

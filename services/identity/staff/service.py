@@ -22,13 +22,13 @@ import uuid
 from typing import Any
 from uuid import UUID
 
+from libs.problems import Conflict, NotFound, PermissionDenied
+
 from libs.api.pagination import decode_cursor, encode_cursor
-from libs.api.problems import Conflict, NotFound, PermissionDenied
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
 from libs.rbac import Role
 from libs.rbac.grants import GrantRefusal, change_refusal, role_refusal
-from services.identity.staff.credentials import hash_secret
 from services.identity.staff.repository import StaffRepository
 from services.identity.staff.schemas import (
     StaffCreate,
@@ -37,6 +37,7 @@ from services.identity.staff.schemas import (
     StaffRole,
     StaffUpdate,
 )
+from services.identity.staff.secret_hashing import hash_secret
 
 
 class StaffNotFound(NotFound):

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from libs.api.authentication import CurrentPrincipal
+from libs.api.permissions import requires
+from libs.api.tenant_connection import TenantConnection
 
 from libs.audit.append import AuditLog
-from libs.auth.dependencies import CurrentPrincipal
 from libs.rbac import Permission
-from libs.rbac.guard import requires
-from libs.tenancy import TenantConnection
 from services.orders.limits import service
 from services.orders.limits.repository import LimitsRepository
 from services.orders.limits.schemas import OverrideLimits, OverrideLimitsUpdate

@@ -4,9 +4,8 @@ from datetime import datetime
 from typing import Annotated, Any, ClassVar, Literal, Self
 from uuid import UUID
 
+from libs.text import Name
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
-
-from libs.api.text import Name
 
 # Far above any menu price, far below where integer minor units could overflow.
 MAX_PRICE_MINOR = 100_000_000

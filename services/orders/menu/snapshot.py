@@ -37,9 +37,9 @@ from typing import Any, NamedTuple, TypeAlias
 from uuid import UUID
 
 import asyncpg
+from libs.problems import Problem
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.api.problems import Problem
 from libs.tenancy.database import driver_connection
 from services.orders.tax.service import TaxSettingsNotFound
 

@@ -8,16 +8,16 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
+from libs.api.authentication import CurrentPrincipal
+from libs.api.permissions import requires
+from libs.api.tenant_connection import TenantConnection
+from libs.problems import problem_doc
 
 from libs.api.pagination import decode_cursor, encode_cursor
-from libs.api.problems import problem_doc
-from libs.auth.dependencies import CurrentPrincipal
 from libs.rbac import Permission
-from libs.rbac.guard import requires
-from libs.tenancy import TenantConnection
 from services.orders.concurrency import IfMatch, expected_version
 from services.orders.idempotency import Idempotent
-from services.orders.orders.schemas import (
+from services.orders.ordering.schemas import (
     DiscountIn,
     LineAdd,
     LineChange,

@@ -6,9 +6,9 @@ from enum import StrEnum
 from typing import Literal
 from uuid import UUID
 
+from libs.text import Reason, TableName
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from libs.api.text import Reason, TableName
 from services.orders import pricing
 from services.orders.sale.rules import Wanted
 

@@ -16,12 +16,12 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from libs.api.authentication import CurrentPrincipal
+from libs.api.permissions import requires
+from libs.problems import Problem, problem_doc
 
-from libs.api.problems import Problem, problem_doc
-from libs.auth.dependencies import CurrentPrincipal
 from libs.auth.principal import Principal
 from libs.rbac import Permission
-from libs.rbac.guard import requires
 from libs.tenancy.database import TenantDatabase
 from services.orders.concurrency import IfMatch, expected_version
 from services.orders.idempotency import IdempotencyKey, Idempotent, idempotency_of

@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from services.orders.orders.schemas import MAX_MINOR, Order, Payment, Versioned
+from services.orders.ordering.schemas import MAX_MINOR, Order, Payment, Versioned
 from services.orders.receipts.schemas import Receipt
 
 

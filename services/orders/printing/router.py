@@ -5,15 +5,15 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
+from libs.api.authentication import CurrentPrincipal
+from libs.api.permissions import requires
+from libs.api.tenant_connection import TenantConnection
+from libs.problems import problem_doc
 
-from libs.api.problems import problem_doc
 from libs.audit.append import AuditLog
-from libs.auth.dependencies import CurrentPrincipal
 from libs.bridge.queue import PrintQueue
 from libs.bridge.settings import PrintSettings
 from libs.rbac import Permission
-from libs.rbac.guard import requires
-from libs.tenancy import TenantConnection
 from services.orders.concurrency import IfMatch, expected_version
 from services.orders.idempotency import Idempotent
 from services.orders.printing import service

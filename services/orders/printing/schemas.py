@@ -3,10 +3,10 @@ from __future__ import annotations
 from typing import Literal
 from uuid import UUID
 
+from libs.text import Reason
 from pydantic import BaseModel, Field
 
-from libs.api.text import Reason
-from services.orders.orders.schemas import Order, Strict, Versioned
+from services.orders.ordering.schemas import Order, Strict, Versioned
 
 
 class FireRequest(Versioned):

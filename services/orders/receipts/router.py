@@ -4,12 +4,12 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query
+from libs.api.authentication import CurrentPrincipal
+from libs.api.permissions import requires
+from libs.api.tenant_connection import TenantConnection
+from libs.problems import problem_doc
 
-from libs.api.problems import problem_doc
-from libs.auth.dependencies import CurrentPrincipal
 from libs.rbac import Permission
-from libs.rbac.guard import requires
-from libs.tenancy import TenantConnection
 from services.orders.receipts import service
 from services.orders.receipts.repository import ReceiptRepository
 from services.orders.receipts.schemas import Receipt, ReceiptPage

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from libs.problems import NotFound
+
 from libs.api.pagination import decode_cursor, encode_cursor
-from libs.api.problems import NotFound
 from libs.auth.principal import Principal
 from services.orders.receipts.repository import ReceiptRepository
 from services.orders.receipts.schemas import Receipt, ReceiptPage

@@ -7,14 +7,15 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from libs.api.authentication import CurrentPrincipal
+from libs.api.overrides import PresentedOverride
+from libs.api.permissions import requires
+from libs.api.tenant_connection import EntitledUpFront, ensure_entitled
+from libs.problems import problem_doc
 
-from libs.api.problems import problem_doc
-from libs.auth.dependencies import CurrentPrincipal
-from libs.auth.overrides import OverrideGate, PresentedOverride
+from libs.auth.overrides import OverrideGate
 from libs.rbac import Permission
-from libs.rbac.guard import requires
 from libs.tenancy.database import TenantDatabase
-from libs.tenancy.dependencies import EntitledUpFront, ensure_entitled
 from services.orders.concurrency import IfMatch, expected_version
 from services.orders.idempotency import IdempotencyKey, idempotency_of
 from services.orders.payments.router import TerminalUnavailable

@@ -4,10 +4,10 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
+from libs.text import Reason
 from pydantic import BaseModel, Field, model_validator
 
-from libs.api.text import Reason
-from services.orders.orders.schemas import (
+from services.orders.ordering.schemas import (
     MAX_MINOR,
     Order,
     ReasonCode,

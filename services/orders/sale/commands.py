@@ -21,13 +21,8 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from libs.api.problems import Conflict, Problem
-from libs.audit.append import Actor
-from libs.auth.overrides import Approved, OverrideAction
-from libs.auth.principal import Principal
-from libs.bridge.escpos import KitchenTicket, TicketItem, render_kitchen_ticket, render_receipt
-from libs.bridge.queue import PrintJob
-from libs.shifts.reports import (
+from libs.problems import Conflict, Problem
+from libs.sales.shift_report import (
     CashMovementKind,
     CountAmount,
     TenderAmounts,
@@ -35,6 +30,12 @@ from libs.shifts.reports import (
     shift_report,
     z_report,
 )
+
+from libs.audit.append import Actor
+from libs.auth.overrides import Approved, OverrideAction
+from libs.auth.principal import Principal
+from libs.bridge.escpos import KitchenTicket, TicketItem, render_kitchen_ticket, render_receipt
+from libs.bridge.queue import PrintJob
 from services.orders import pricing
 from services.orders.concurrency import check_version
 from services.orders.payments.terminal import TerminalOutcome, TerminalResult

@@ -4,7 +4,7 @@ The unit of work (unit_of_work.py) loads sales with one query, the commands chan
 memory, and the unit of work writes back what changed, a statement per table. Each row knows
 whether it has changed since it was read (`dirty`), so nothing unchanged is written.
 
-`order_json` renders a sale as the API's `Order` (services/orders/orders/schemas.py), without
+`order_json` renders a sale as the API's `Order` (services/orders/ordering/schemas.py), without
 a second read and without pydantic on the hot path; a test checks the two agree.
 """
 

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from libs.api.authentication import CurrentPrincipal
+from libs.api.overrides import ManagerOverride
+from libs.api.tenant_connection import TenantConnection
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from libs.auth.dependencies import CurrentPrincipal
-from libs.auth.overrides import ManagerOverride, OverrideGate
+from libs.auth.overrides import OverrideGate
 from libs.auth.principal import Principal
 from libs.bridge.settings import PrintSettings
-from libs.tenancy import TenantConnection
 from services.orders.concurrency import etag
 from services.orders.menu.snapshot import snapshots
 from services.orders.sale.commands import Till

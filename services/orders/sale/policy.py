@@ -33,7 +33,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 from uuid import UUID
 
-from libs.api.problems import Conflict, PermissionDenied, Problem
+from libs.problems import Conflict, PermissionDenied, Problem
+
 from libs.audit.append import Actor
 from libs.auth.overrides import (
     AMOUNT_ACTIONS,

@@ -17,7 +17,8 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from libs.api.problems import Conflict, NotFound, Problem
+from libs.problems import Conflict, NotFound, Problem
+
 from services.orders import pricing
 from services.orders.menu.snapshot import MenuSnapshot
 from services.orders.sale.model import Sale, SaleLine, SalePayment, rate_text

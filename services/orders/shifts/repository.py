@@ -14,15 +14,15 @@ from typing import Any, cast
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncConnection
-
-from libs.shifts.facts import read_facts
-from libs.shifts.reports import (
+from libs.sales.shift_facts import read_facts
+from libs.sales.shift_report import (
     CashMovementKind,
     CountAmount,
     ShiftFacts,
 )
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from services.orders.models import (
     cash_movements,
     orders,
@@ -348,5 +348,5 @@ class ShiftRepository:
 
     async def facts(self, shift: Shift) -> ShiftFacts:
         """Everything a shift's X or Z report is made of, read in this transaction (the SQL
-        the reports service reads it with too: libs/shifts/facts.py)."""
+        the reports service reads it with too: libs/sales/shift_facts.py)."""
         return await read_facts(self._connection, shift)

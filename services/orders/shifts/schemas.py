@@ -4,10 +4,9 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
+from libs.sales.shift_report import CashMovementKind, ZReport
+from libs.text import Note, Reason
 from pydantic import BaseModel, ConfigDict, Field
-
-from libs.api.text import Note, Reason
-from libs.shifts.reports import CashMovementKind, ZReport
 
 # Far above any till's float or count, far below where integer minor units could overflow.
 MAX_CASH_MINOR = 100_000_000_00

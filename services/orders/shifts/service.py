@@ -14,17 +14,18 @@ from __future__ import annotations
 from typing import Any, Protocol
 from uuid import UUID
 
-from libs.api.pagination import decode_cursor, encode_cursor
-from libs.api.problems import Conflict, NotFound
-from libs.audit.append import Actor
-from libs.auth.principal import Principal
-from libs.shifts.facts import ShiftNotFound as ShiftNotFound
-from libs.shifts.reports import (
+from libs.problems import Conflict, NotFound
+from libs.sales.shift_facts import ShiftNotFound as ShiftNotFound
+from libs.sales.shift_report import (
     ShiftReport,
     ZReport,
     shift_report,
     z_report,
 )
+
+from libs.api.pagination import decode_cursor, encode_cursor
+from libs.audit.append import Actor
+from libs.auth.principal import Principal
 from services.orders.shifts.repository import Register, ShiftRepository
 from services.orders.shifts.schemas import (
     Shift,

@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from libs.api.problems import PermissionDenied
+from libs.problems import PermissionDenied
+from libs.sales.shift_report import TenderAmounts
+
 from libs.auth.overrides import Approved
 from libs.auth.principal import Principal
 from libs.rbac.matrix import Permission, Role, is_allowed
-from libs.shifts.reports import TenderAmounts
-from services.orders.orders.schemas import DiscountIn
+from services.orders.ordering.schemas import DiscountIn
 from services.orders.sale import commands
 from services.orders.sale.commands import CardEvidence, Till
 from services.orders.sale.policy import OfflinePolicy, Upload

@@ -13,11 +13,11 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
+from libs.sales.shift_report import CashMovementKind
+from libs.text import Note, Reason, Reference, TableName
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
-from libs.api.text import Note, Reason, Reference, TableName
-from libs.shifts.reports import CashMovementKind
-from services.orders.orders.schemas import MAX_MINOR, DiscountIn, LineIn, ReasonCode, Strict
+from services.orders.ordering.schemas import MAX_MINOR, DiscountIn, LineIn, ReasonCode, Strict
 from services.orders.refunds.schemas import RefundLineIn, RefundTenderIn
 
 MAX_BATCH = 500

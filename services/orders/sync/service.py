@@ -34,11 +34,11 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+from libs.problems import Conflict, NotFound, Problem, validation_errors
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from libs.api.pagination import decode_cursor, encode_cursor
-from libs.api.problems import Conflict, NotFound, Problem, validation_errors
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
 from libs.billing.entitlement import Mode, SubscriptionReadOnly, read_entitlement

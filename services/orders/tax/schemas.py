@@ -5,9 +5,8 @@ from decimal import Decimal
 from typing import Annotated, Literal, Self
 from uuid import UUID
 
+from libs.text import Name
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
-
-from libs.api.text import Name
 
 # Percent, exact: 10, 5.5, 7.7; never a float. Stored as numeric(6, 3).
 RatePercent = Annotated[

@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from libs.api.problems import Conflict, NotFound, Problem
+from libs.problems import Conflict, NotFound, Problem
+
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
 from services.orders.concurrency import VersionConflict, check_version

@@ -18,6 +18,7 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from libs.auth.opaque_credentials import Kind, new_credential
 from starlette.types import Message, Receive, Scope, Send
 
 from libs.api.card_guard import (
@@ -29,7 +30,6 @@ from libs.api.card_guard import (
     fold_text,
     luhn_valid,
 )
-from libs.auth.credentials import Kind, new_credential
 from libs.rbac import Role
 from services.orders.sale.policy import receipt_number
 from tests.support.database import Connect, Provision, as_service

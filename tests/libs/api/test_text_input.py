@@ -1,4 +1,4 @@
-"""Text a person types, as every service takes it in (libs/api/text.py): NFC, trimmed, bounded,
+"""Text a person types, as every service takes it in (libs/text.py): NFC, trimmed, bounded,
 and without the characters that turn a name into a printer command, a reordered line or a
 Postgres error. Every request string of every route is one of these types, or is on a short
 list of fields that have validators of their own, with the reason."""
@@ -20,9 +20,8 @@ import pytest
 from fastapi import params
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
-from pydantic import AwareDatetime, BaseModel, TypeAdapter, ValidationError
-
-from libs.api.text import (
+from libs.auth.access_tokens import TokenVerifier
+from libs.text import (
     MULTI_LINE_PATTERN,
     SINGLE_LINE_PATTERN,
     Email,
@@ -31,7 +30,8 @@ from libs.api.text import (
     Text,
     printable,
 )
-from libs.auth.tokens import TokenVerifier
+from pydantic import AwareDatetime, BaseModel, TypeAdapter, ValidationError
+
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.identity.keys.signing import SigningKey
@@ -258,7 +258,7 @@ def test_every_request_string_is_text_or_has_a_validator_of_its_own(
         found.setdefault(where, set()).add("orders POST /v1/sync/operations")
 
     untyped = {where: sorted(routes) for where, routes in found.items() if where not in NOT_TEXT}
-    assert not untyped, f"give these a libs/api/text.py type (or list why not): {untyped}"
+    assert not untyped, f"give these a libs/text.py type (or list why not): {untyped}"
     stale = set(NOT_TEXT) - set(found)
     assert not stale, f"no longer in any request: {stale}"
 

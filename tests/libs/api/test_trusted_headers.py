@@ -20,19 +20,15 @@ from typing import Any
 
 import httpx
 import pytest
+from libs.auth.access_tokens import TokenVerifier
+from libs.request_ids import current_client_request_id, current_request_id
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from libs.api.logging import JsonFormatter
-from libs.api.request_context import (
-    RequestIdMiddleware,
-    current_client_request_id,
-    current_request_id,
-    from_gateway,
-)
-from libs.auth.tokens import TokenVerifier
+from libs.api.request_context import RequestIdMiddleware, from_gateway
 from libs.config import MIN_GATEWAY_SECRET_LENGTH, PlatformSettings, platform_settings
 from libs.tenancy.database import TenantDatabase
 from tests.bridge.test_bridge_tokens import TOKENS, Business, as_bridge, open_business

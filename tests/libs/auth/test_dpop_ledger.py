@@ -3,7 +3,7 @@
 A service spends the proof of a request that opens its tenant transaction as that
 transaction's first statement (so it commits with the request's writes), the proof of any other
 request in a short transaction before its handler runs, and the proof of a request that failed
-in a short transaction before its answer (libs/auth/dependencies.py). The gateway only
+in a short transaction before its answer (libs/api/authentication.py). The gateway only
 remembers the proofs it has passed on; the services behind it are the durable authority.
 
 The service-side cases run against a small app built with the services' own factory
@@ -26,6 +26,12 @@ import httpx
 import jwt
 import pytest
 from fastapi import APIRouter, Depends, FastAPI, Request
+from libs.api.authentication import CurrentPrincipal
+from libs.api.permissions import requires
+from libs.api.tenant_connection import TenantConnection
+from libs.auth.access_tokens import TokenVerifier
+from libs.problems import Problem
+from ops.platform import PreparedDatabase
 from prometheus_client import REGISTRY
 from pydantic import BaseModel
 from sqlalchemy import event, text
@@ -33,20 +39,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from clients.dpop import dpop_headers
 from clients.session import DPoPAuth
-from deploy.platform import PreparedDatabase
 from libs.api.app import create_service_app
-from libs.api.problems import Problem
 from libs.auth import spent
-from libs.auth.dependencies import CurrentPrincipal
 from libs.auth.dpop import InMemoryReplayCache
 from libs.auth.keys import RemoteKeySource
 from libs.auth.principal import Principal
 from libs.auth.spent import SpentTokens
-from libs.auth.tokens import TokenVerifier
 from libs.config import platform_settings
 from libs.rbac import Permission, Role
-from libs.rbac.guard import requires
-from libs.tenancy import TenantConnection
 from libs.tenancy.database import TenantDatabase
 from tests.conftest import LiveStack, _free_port, _serve
 from tests.support.database import Connect, Provision, as_service, as_tenant

@@ -14,11 +14,11 @@ from typing import Any
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
+from libs.auth.access_tokens import InvalidToken, TokenVerifier
 
 from clients.dpop import DeviceKey
 from libs.auth.keys import RemoteKeySource, StaticKeySource, parse_jwks
 from libs.auth.principal import Principal
-from libs.auth.tokens import InvalidToken, TokenVerifier
 from libs.config import platform_settings
 from libs.rbac import Role
 from services.identity.keys.signing import SigningKey, jwks_document, mint_access_token

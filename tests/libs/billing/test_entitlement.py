@@ -16,10 +16,10 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 import sqlalchemy as sa
+from libs.auth.access_tokens import TokenVerifier
 
 from gateway.app import create_app as create_gateway
 from gateway.forwarding import AiohttpForwarder
-from libs.auth.tokens import TokenVerifier
 from libs.billing.entitlement import Entitlement, Mode
 from libs.config import SERVICES
 from libs.rbac import ROUTES, Role, Route

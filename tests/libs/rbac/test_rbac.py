@@ -13,16 +13,16 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from libs.api.permissions import declared_permission
+from libs.auth.access_tokens import TokenVerifier
+from libs.auth.opaque_credentials import Credential, Kind, new_credential
+from ops.platform import PreparedDatabase
 
 from clients.dpop import DeviceKey
 from clients.session import DPoPAuth
-from deploy.platform import PreparedDatabase
-from libs.auth.credentials import Credential, Kind, new_credential
-from libs.auth.tokens import TokenVerifier
 from libs.config import platform_settings
 from libs.rbac import GRANTS, ROUTES, Permission, Role, Route, is_allowed
 from libs.rbac.docs import render
-from libs.rbac.guard import declared_permission
 from libs.tenancy.database import TenantDatabase
 from services.identity.keys.signing import SigningKey, mint_access_token
 from tests.conftest import AUDIT_SETTINGS, AUDIT_SIGNER, TOTP_KEY, LiveStack

@@ -7,9 +7,9 @@ import asyncio
 import uuid
 
 import pytest
+from ops.platform import PreparedDatabase
 from sqlalchemy import text
 
-from deploy.platform import PreparedDatabase
 from libs.auth.principal import Principal
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase

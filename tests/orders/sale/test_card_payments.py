@@ -13,15 +13,12 @@ from typing import Any
 
 import httpx
 import pytest
+from doubles.terminal import SimulatedTerminal
 from fastapi import FastAPI
+from libs.auth.access_tokens import TokenVerifier
 
-from libs.auth.tokens import TokenVerifier
 from libs.tenancy.database import TenantDatabase
-from services.orders.payments.terminal import (
-    SimulatedTerminal,
-    TerminalResult,
-    TerminalUnreachable,
-)
+from services.orders.payments.terminal import TerminalResult, TerminalUnreachable
 from tests.support.database import Connect, as_service, as_tenant
 from tests.support.sale import sell
 from tests.support.tills import OpenTill

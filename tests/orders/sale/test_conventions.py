@@ -12,8 +12,8 @@ import uuid
 from typing import Any
 
 import httpx
+from libs.auth.access_tokens import TokenVerifier
 
-from libs.auth.tokens import TokenVerifier
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from tests.support.database import Connect, Provision, as_service
