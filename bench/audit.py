@@ -63,6 +63,7 @@ from libs.tenancy.database import TenantDatabase
 from ops.platform import prepare_database
 from services.audit.verification.service import verify_log
 from services.orders.models import cash_movements
+from tests.support.database import as_tenant
 
 DATABASE = "halopos_bench_audit"
 TENANTS = 100
@@ -222,7 +223,6 @@ async def measure_scenario(
     )
 
 
-_BIND_TENANT = "SELECT set_config('app.tenant_id', $1, true)"
 _OPEN_SHIFT = "SELECT id FROM orders.shifts WHERE register_id = $1 AND status = 'open'"
 
 
@@ -232,8 +232,7 @@ async def open_shifts(orders_url: str, tills: Sequence[tuple[UUID, UUID, UUID]])
     opened = []
     try:
         for tenant_id, location_id, device_id in tills:
-            async with connection.transaction():
-                await connection.execute(_BIND_TENANT, str(tenant_id))
+            async with as_tenant(connection, tenant_id):
                 shift_id = await connection.fetchval(_OPEN_SHIFT, device_id)
             principal = Principal(
                 subject=SUBJECT, tenant_id=tenant_id, role=Role.CASHIER,

@@ -74,15 +74,18 @@ from bench.report import (
 )
 from bench.statements import PostgresCounters, StatementCount, StatementTap
 from clients.dpop import DeviceKey
-from libs.config import DATABASE_LOGINS, SERVICES, SERVICES_BY_NAME, platform_settings
+from libs.config import DATABASE_LOGINS, SERVICES, SERVICES_BY_NAME
 from libs.rbac.matrix import Role
 from libs.tenancy.database import TenantDatabase
 from ops import database as db
 from ops.platform import prepare_database, stop_processes, uvicorn_command, wait_healthy
 from ops.state import REPO
-from services.identity.keys.signing import SigningKey, mint_access_token
+from services.identity.keys.signing import SigningKey
 from services.identity.tenants.service import OPERATOR, create_tenant
 from services.orders.provisioning import provision_orders
+from tests.support.database import service_connections
+from tests.support.tills import new_location, open_shift, register_device, stock_items
+from tests.support.tokens import access_token
 
 DATABASE = "halopos_bench"
 COMMAND = ".venv/bin/python -m bench.orders"
@@ -226,23 +229,18 @@ class Till:
 
 def cashier_tills(signing_key: SigningKey, registers: Sequence[Register]) -> list[Till]:
     """A cashier signed in at each tenant's till, each token bound to that till's key."""
-    settings = platform_settings()
     tills = []
     for register in registers:
-        access_token = mint_access_token(
+        token = access_token(
             signing_key,
-            issuer=settings.jwt_issuer,
-            audience=settings.jwt_audience,
             subject=SUBJECT,
             tenant_id=register.tenant_id,
             role=Role.CASHIER,
             location_id=register.location_id,
             device_id=register.device_id,
-            key_thumbprint=register.key.thumbprint(),
+            key=register.key,
         )
-        tills.append(
-            Till(register.key, access_token, f"DPoP {access_token}", _order_body(register))
-        )
+        tills.append(Till(register.key, token, f"DPoP {token}", _order_body(register)))
     return tills
 
 
@@ -345,34 +343,6 @@ async def provision_tenants(service_urls: dict[str, str], count: int) -> list[UU
     return tenants
 
 
-_BIND_TENANT = "SELECT set_config('app.tenant_id', $1, true)"
-_INSERT_LOCATION = (
-    "INSERT INTO identity.locations (id, name, time_zone, business_day_cutoff_hour) "
-    "VALUES ($1, 'Bench bar', 'Australia/Sydney', 3)"
-)
-_INSERT_DEVICE = (
-    "INSERT INTO identity.devices (id, location_id, name, key_thumbprint, public_jwk, "
-    "activated_by) VALUES ($1, $2, 'Bench till', $3, $4::jsonb, 'bench')"
-)
-# The device becomes one of the venue's registers, with a shift open on it.
-_OPEN_SHIFT = """
-    WITH register AS (
-        INSERT INTO orders.registers (device_id, location_id, number) VALUES ($1, $2, $6)
-        RETURNING device_id
-    )
-    INSERT INTO orders.shifts (id, register_id, location_id, opening_float_minor, opened_by)
-    SELECT $3, device_id, $2, $4, $5 FROM register
-"""
-_INSERT_CATEGORY = "INSERT INTO orders.menu_categories (id, name) VALUES ($1, 'Cafe')"
-_INSERT_ITEMS = """
-    INSERT INTO orders.menu_items (id, category_id, tax_category_id, name, price_minor)
-    SELECT item.id, $2, tax.id, item.name, item.price_minor
-    FROM unnest($3::uuid[], $4::text[], $5::bigint[]) AS item (id, name, price_minor),
-         orders.tax_categories AS tax
-    WHERE tax.code = $1
-"""
-
-
 async def open_tills(
     service_urls: dict[str, str],
     tenants: Sequence[UUID],
@@ -382,48 +352,31 @@ async def open_tills(
 ) -> list[Register]:
     """Each tenant's venue (one location) with a menu and `tills_per_tenant` tills, registers
     1..N each with an open shift, arranged in SQL through the identity and orders services' own
-    logins (as device activation, the menu API and `POST /v1/shifts` would leave them). One key
-    per till, tenant by tenant; the registers come back in the same order."""
+    logins as the tests arrange theirs (tests/support/tills.py; as device activation, the menu
+    API and `POST /v1/shifts` would leave them). One key per till, tenant by tenant; the
+    registers come back in the same order."""
     if len(keys) != len(tenants) * tills_per_tenant:
         raise ValueError(f"{len(keys)} keys for {len(tenants)} x {tills_per_tenant} tills")
-    identity = await asyncpg.connect(service_urls["identity"])
-    orders = await asyncpg.connect(service_urls["orders"])
     registers = []
-    try:
+    async with service_connections(service_urls) as connect:
         for index, tenant in enumerate(tenants):
-            location_id = uuid.uuid4()
-            tills = [
-                (uuid.uuid4(), key)
-                for key in keys[index * tills_per_tenant : (index + 1) * tills_per_tenant]
-            ]
-            async with identity.transaction():
-                await identity.execute(_BIND_TENANT, str(tenant))
-                await identity.execute(_INSERT_LOCATION, location_id)
-                for device_id, key in tills:
-                    await identity.execute(
-                        _INSERT_DEVICE, device_id, location_id, key.thumbprint(),
-                        json.dumps(key.public_jwk()),
-                    )  # fmt: skip
-            category_id = uuid.uuid4()
-            item_ids = tuple(uuid.uuid4() for _ in LINES)
-            async with orders.transaction():
-                await orders.execute(_BIND_TENANT, str(tenant))
-                for number, (device_id, _) in enumerate(tills, start=1):
-                    await orders.execute(
-                        _OPEN_SHIFT, device_id, location_id, uuid.uuid4(), OPENING_FLOAT_MINOR,
-                        SUBJECT, number,
-                    )  # fmt: skip
-                await orders.execute(_INSERT_CATEGORY, category_id)
-                await orders.execute(
-                    _INSERT_ITEMS, TAX_CODE, category_id, item_ids,
-                    [name for name, _, _ in LINES], [price for _, _, price in LINES],
-                )  # fmt: skip
-            registers += [
-                Register(tenant, location_id, device_id, key, item_ids) for device_id, key in tills
-            ]
-    finally:
-        await identity.close()
-        await orders.close()
+            location_id = await new_location(connect, tenant, "Bench bar")
+            menu = [(name, price) for name, _, price in LINES]
+            item_ids = await stock_items(connect, tenant, menu, tax_code=TAX_CODE)
+            for key in keys[index * tills_per_tenant : (index + 1) * tills_per_tenant]:
+                _, device_id = await register_device(
+                    connect,
+                    tenant,
+                    key,
+                    location_id=location_id,
+                    name="Bench till",
+                    activated_by="bench",
+                )
+                # The business's next register (1..N in a new business), with a shift open.
+                await open_shift(
+                    connect, tenant, device_id, location_id, SUBJECT, OPENING_FLOAT_MINOR
+                )
+                registers.append(Register(tenant, location_id, device_id, key, item_ids))
     return registers
 
 

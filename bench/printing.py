@@ -64,11 +64,11 @@ from bench.report import RESULTS, machine_info, postgres_version, write_result
 from clients.dpop import DeviceKey
 from clients.session import DPoPAuth
 from doubles.printer import FakePrinter
-from libs.config import platform_settings
 from libs.rbac.matrix import Role
 from ops.platform import prepare_database
 from ops.state import REPO
-from services.identity.keys.signing import SigningKey, mint_access_token
+from services.identity.keys.signing import SigningKey
+from tests.support.tokens import access_token
 
 DATABASE = "halopos_bench_printing"
 COMMAND = ".venv/bin/python -m bench.printing"
@@ -222,18 +222,11 @@ async def run_scenario(
 
 
 def owner_auth(signing_key: SigningKey, register: Register) -> DPoPAuth:
-    settings = platform_settings()
     key = DeviceKey.generate(DPOP_ALGORITHM)
-    access_token = mint_access_token(
-        signing_key,
-        issuer=settings.jwt_issuer,
-        audience=settings.jwt_audience,
-        subject="bench-owner",
-        tenant_id=register.tenant_id,
-        role=Role.OWNER,
-        key_thumbprint=key.thumbprint(),
+    token = access_token(
+        signing_key, subject="bench-owner", tenant_id=register.tenant_id, role=Role.OWNER, key=key
     )
-    return DPoPAuth(key, access_token, public_url=PUBLIC_URL)
+    return DPoPAuth(key, token, public_url=PUBLIC_URL)
 
 
 async def create_bridge_token(owner: DPoPAuth, register: Register) -> str:

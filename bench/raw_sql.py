@@ -28,6 +28,7 @@ import asyncpg
 
 from bench.load import Operation
 from libs.audit.chain import GENESIS_HASH, entry_hash, format_timestamp
+from tests.support.database import BIND_TENANT
 
 # The order and its lines, already priced (no tax: the ceiling is about writes, not pricing).
 INSERT_ORDER_WITH_LINES = """
@@ -45,7 +46,6 @@ INSERT_ORDER_WITH_LINES = """
            AS line(number, name, quantity, price, amount)
 """
 
-_BIND_TENANT = "SELECT set_config('app.tenant_id', $1, true)"
 
 # Claims the next sequence number and returns the hash it must link to; the first entry of a
 # tenant creates the head. RLS binds the head row to the transaction's tenant.
@@ -108,7 +108,7 @@ async def create_order(
     names, quantities, prices = zip(*lines, strict=True)
     total = sum(quantity * price for _, quantity, price in lines)
     async with connection.transaction():
-        await connection.execute(_BIND_TENANT, str(tenant_id))
+        await connection.execute(BIND_TENANT, str(tenant_id))
         await connection.execute(
             INSERT_ORDER_WITH_LINES,
             order_id,

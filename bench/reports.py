@@ -82,9 +82,10 @@ from libs.rbac.matrix import Role
 from libs.sales.shift_report import shift_report
 from libs.tenancy.database import TenantDatabase
 from ops.platform import prepare_database
-from services.identity.keys.signing import SigningKey, jwks_document, mint_access_token
+from services.identity.keys.signing import SigningKey, jwks_document
 from services.orders import pricing
 from services.orders.shifts.repository import ShiftRepository
+from tests.support.tokens import access_token
 
 COMMAND = ".venv/bin/python -m bench.reports"
 ORDERS = 500_000
@@ -533,14 +534,15 @@ class Accountant:
 
     def auth(self) -> DPoPAuth:
         if self._auth is None or time.monotonic() - self._minted_at > 300:
-            settings = platform_settings()
             key = DeviceKey.generate()
-            token = mint_access_token(
-                self._signing_key, issuer=settings.jwt_issuer, audience=settings.jwt_audience,
-                subject=SUBJECT, tenant_id=self._tenant_id, role=Role.ACCOUNTANT,
-                key_thumbprint=key.thumbprint(),
-            )  # fmt: skip
-            self._auth = DPoPAuth(key, token, public_url=settings.public_url)
+            token = access_token(
+                self._signing_key,
+                subject=SUBJECT,
+                tenant_id=self._tenant_id,
+                role=Role.ACCOUNTANT,
+                key=key,
+            )
+            self._auth = DPoPAuth(key, token, public_url=platform_settings().public_url)
             self._minted_at = time.monotonic()
         return self._auth
 

@@ -62,7 +62,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 import asyncpg
 import httpx
@@ -110,12 +109,15 @@ from bench.report import (
 from bench.statements import PostgresCounters, StatementCount, StatementTap
 from clients.dpop import DeviceKey
 from clients.session import DPoPAuth
-from libs.config import platform_settings
 from libs.rbac.matrix import Role
 from ops.platform import prepare_database
 from ops.state import REPO
-from services.identity.keys.signing import SigningKey, mint_access_token
+from services.identity.keys.signing import SigningKey
 from services.orders.sync.schemas import CardDetails
+from tests.support.database import as_tenant, service_connections
+from tests.support.offline import add_staff, operation
+from tests.support.tills import new_location, register_device, stock_items
+from tests.support.tokens import access_token
 
 DATABASE = "halopos_bench_sync"
 COMMAND = ".venv/bin/python -m bench.sync"
@@ -130,9 +132,9 @@ GOAL_SECONDS = 5.0
 # and the till's printed total is exactly what the server computes.
 MENU = (("Flat white", 450), ("Banana bread", 650), ("Orange juice", 700), ("Muffin", 550))
 OPENING_FLOAT_MINOR = 20_000
-# Device time: the venue's offset, one operation every 10 s, starting 3 h ago (602 operations
-# end ~1 h before the upload, well inside the card store-and-forward limit of a day).
-VENUE_ZONE = ZoneInfo("Australia/Sydney")
+# Device time (with the venue's offset: tests/support/offline.py), one operation every 10 s,
+# starting 3 h ago (602 operations end ~1 h before the upload, well inside the card
+# store-and-forward limit of a day).
 STEP = timedelta(seconds=10)
 LOG_STARTS_AGO = timedelta(hours=3)
 SEED = 7
@@ -168,88 +170,48 @@ class Venue:
     tills: tuple[SyncTill, ...]
 
 
-_BIND_TENANT = "SELECT set_config('app.tenant_id', $1, true)"
-_INSERT_LOCATION = (
-    "INSERT INTO identity.locations (id, name, time_zone, business_day_cutoff_hour) "
-    "VALUES ($1, 'Bench venue', 'Australia/Sydney', 3)"
-)
-_INSERT_DEVICE = (
-    "INSERT INTO identity.devices (id, location_id, name, key_thumbprint, public_jwk, "
-    "activated_by) VALUES ($1, $2, $3, $4, $5::jsonb, 'bench')"
-)
-# On the roster since yesterday, so every operation of the log is within their time.
-_INSERT_STAFF = (
-    "INSERT INTO identity.staff (id, email, display_name, role, created_at) "
-    "VALUES ($1, $2, $3, 'cashier', now() - interval '1 day')"
-)
-_INSERT_CATEGORY = "INSERT INTO orders.menu_categories (id, name) VALUES ($1, 'Cafe')"
-_INSERT_ITEMS = """
-    INSERT INTO orders.menu_items (id, category_id, tax_category_id, name, price_minor)
-    SELECT item.id, $2, tax.id, item.name, item.price_minor
-    FROM unnest($3::uuid[], $4::text[], $5::bigint[]) AS item (id, name, price_minor),
-         orders.tax_categories AS tax
-    WHERE tax.code = $1
-"""
-
-
 async def open_venue(service_urls: dict[str, str], tills: int) -> Venue:
     """A tenant with a location, its tills and their cashiers, and a menu, arranged in SQL
-    through the identity and orders services' own logins (as device activation, the staff
-    and menu APIs would leave them)."""
+    through the identity and orders services' own logins as the tests arrange theirs
+    (tests/support/; as device activation, the staff and menu APIs would leave them)."""
     [tenant] = await provision_tenants(service_urls, 1)
-    location_id = uuid.uuid4()
-    menu = tuple(MenuItem(uuid.uuid4(), price) for _, price in MENU)
-    venue_tills = tuple(
-        SyncTill(uuid.uuid4(), DeviceKey.generate(DPOP_ALGORITHM), uuid.uuid4())
-        for _ in range(tills)
+    # On the roster since yesterday, so every operation of the log is within their time.
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    venue_tills = []
+    async with service_connections(service_urls) as connect:
+        location_id = await new_location(connect, tenant, "Bench venue")
+        for number in range(1, tills + 1):
+            key = DeviceKey.generate(DPOP_ALGORITHM)
+            _, device_id = await register_device(
+                connect,
+                tenant,
+                key,
+                location_id=location_id,
+                name=f"Till {number}",
+                activated_by="bench",
+            )
+            cashier = await add_staff(connect, tenant, "cashier", created_at=yesterday)
+            venue_tills.append(SyncTill(device_id, key, cashier))
+        item_ids = await stock_items(connect, tenant, MENU, tax_code=TAX_CODE)
+    menu = tuple(
+        MenuItem(item_id, price) for item_id, (_, price) in zip(item_ids, MENU, strict=True)
     )
-    identity = await asyncpg.connect(service_urls["identity"])
-    try:
-        async with identity.transaction():
-            await identity.execute(_BIND_TENANT, str(tenant))
-            await identity.execute(_INSERT_LOCATION, location_id)
-            for number, till in enumerate(venue_tills, start=1):
-                await identity.execute(
-                    _INSERT_DEVICE, till.device_id, location_id, f"Till {number}",
-                    till.key.thumbprint(), json.dumps(till.key.public_jwk()),
-                )  # fmt: skip
-                await identity.execute(
-                    _INSERT_STAFF, till.cashier, f"cashier{number}.{till.cashier.hex[:8]}@bench",
-                    f"Cashier {number}",
-                )  # fmt: skip
-    finally:
-        await identity.close()
-    orders = await asyncpg.connect(service_urls["orders"])
-    try:
-        category_id = uuid.uuid4()
-        async with orders.transaction():
-            await orders.execute(_BIND_TENANT, str(tenant))
-            await orders.execute(_INSERT_CATEGORY, category_id)
-            await orders.execute(
-                _INSERT_ITEMS, TAX_CODE, category_id, [item.id for item in menu],
-                [name for name, _ in MENU], [item.price_minor for item in menu],
-            )  # fmt: skip
-    finally:
-        await orders.close()
-    return Venue(tenant, location_id, menu, venue_tills)
+    return Venue(tenant, location_id, menu, tuple(venue_tills))
 
 
 def till_auth(signing_key: SigningKey, venue: Venue, till: SyncTill) -> DPoPAuth:
     """The cashier signed in at the till: a token bound to the till's key, naming its device
     and venue; every request gets a fresh proof for the public URL."""
-    settings = platform_settings()
-    access_token = mint_access_token(
+    token = access_token(
         signing_key,
-        issuer=settings.jwt_issuer,
-        audience=settings.jwt_audience,
         subject=str(till.cashier),
         tenant_id=venue.tenant_id,
         role=Role.CASHIER,
         location_id=venue.location_id,
         device_id=till.device_id,
-        key_thumbprint=till.key.thumbprint(),
+        key=till.key,
     )
-    return DPoPAuth(till.key, access_token, public_url=PUBLIC_URL)
+    return DPoPAuth(till.key, token, public_url=PUBLIC_URL)
 
 
 async def register_tills(auths: Sequence[DPoPAuth]) -> None:
@@ -283,15 +245,9 @@ def till_log(till: SyncTill, menu: Sequence[MenuItem], *, sales: int, start: dat
 
     def record(kind: str, data: dict[str, Any]) -> None:
         moment = start + STEP * len(log.operations)
+        sequence = len(log.operations) + 1
         log.operations.append(
-            {
-                "id": str(uuid.uuid4()),
-                "sequence": len(log.operations) + 1,
-                "occurred_at": moment.astimezone(VENUE_ZONE).isoformat(),
-                "staff_id": str(till.cashier),
-                "kind": kind,
-                "data": data,
-            }
+            operation(kind, data, sequence=sequence, at=moment, staff=till.cashier)
         )
 
     shift_id = str(uuid.uuid4())
@@ -548,8 +504,7 @@ async def check_books(
     """The venue's books as the orders service's login sees them, against the tills' logs."""
     connection = await asyncpg.connect(orders_url)
     try:
-        async with connection.transaction():
-            await connection.execute(_BIND_TENANT, str(venue.tenant_id))
+        async with as_tenant(connection, venue.tenant_id):
             # Counts and sums (numeric sums arrive as Decimal): integers, for the JSON.
             checks = {
                 name: int(value) for name, value in (await connection.fetchrow(_CHECKS)).items()

@@ -98,6 +98,7 @@ from services.identity.tenants.service import OPERATOR, create_tenant
 from services.orders import pricing
 from services.orders.provisioning import provision_orders
 from services.orders.sale.rules import tax_json
+from tests.support.database import as_tenant
 
 DATABASE = "halopos_bench_reports"
 CUTOFF_HOUR = 3
@@ -358,7 +359,6 @@ class VenueYear:
 # ---------------------------------------------------------------------------------------------
 # Setup through the services' logins.
 
-_BIND_TENANT = "SELECT set_config('app.tenant_id', $1, true)"
 # Tax category ids and rates by code, the menu, its modifiers.
 Menu = tuple[dict[str, UUID], dict[str, Decimal], tuple[MenuItem, ...], tuple[Modifier, ...]]
 
@@ -393,8 +393,7 @@ async def _arrange_identity(
     """The location, its activated devices and the staff, as the identity service's login."""
     connection = await asyncpg.connect(identity_url)
     try:
-        async with connection.transaction():
-            await connection.execute(_BIND_TENANT, str(tenant_id))
+        async with as_tenant(connection, tenant_id):
             await connection.execute(
                 "INSERT INTO identity.locations (id, name, time_zone, business_day_cutoff_hour)"
                 " VALUES ($1, 'The venue', $2, $3)",
@@ -427,8 +426,7 @@ async def _arrange_orders(
     rates provisioning created, looked up."""
     connection = await asyncpg.connect(orders_url)
     try:
-        async with connection.transaction():
-            await connection.execute(_BIND_TENANT, str(tenant_id))
+        async with as_tenant(connection, tenant_id):
             rows = await connection.fetch(
                 "SELECT c.code, c.id, r.rate_percent FROM orders.tax_categories c "
                 "JOIN orders.tax_rates r ON r.tax_category_id = c.id"

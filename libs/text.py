@@ -22,7 +22,7 @@ A refusal is a validation error, which every service answers as an RFC 9457 prob
 `validation-failed`) naming the field; nothing is stored. The OpenAPI document shows each
 field's `maxLength`, `minLength` and a `pattern` of the characters it refuses, so integrators
 see the rule. Credentials, PINs, codes and opaque tokens are not text: they have validators of
-their own (tests/test_text_input.py lists them and why).
+their own (tests/libs/api/test_text_input.py lists them and why).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import os
 import secrets
 import socket
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,17 +20,16 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from clients.dpop import DeviceKey
-from clients.session import DPoPAuth
 from libs.audit.checkpoints import CheckpointSigner
 from libs.auth.access_tokens import TokenVerifier
 from libs.auth.keys import RemoteKeySource, StaticKeySource
 from libs.config import SERVICES, platform_settings
-from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from ops.platform import PreparedDatabase, prepare_database
 from services.audit.settings import AuditSettings
-from services.identity.keys.signing import SigningKey, jwks_document, mint_access_token
+from services.identity.keys.signing import SigningKey, jwks_document
+from tests.support.database import Connect, Provision
+from tests.support.tokens import TokenFactory, token_factory
 
 # The gateway and the services under test share a secret, as in every run: a service believes
 # forwarding headers only from requests that carry it (libs/api/request_context.py).
@@ -41,7 +40,28 @@ TOTP_KEY = os.urandom(32)
 AUDIT_SIGNER = CheckpointSigner.generate()
 AUDIT_SETTINGS = AuditSettings(checkpoint_interval=0)
 TEST_DATABASE = os.environ.get("HALOPOS_TEST_DATABASE", "halopos_test")
-REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+# The fixture every way to Postgres goes through: the session's database, prepared (and, without
+# DATABASE_URL, an embedded server started) only when a selected test asks for it.
+DATABASE_FIXTURE = "database"
+
+
+# The API fuzz runs first, as it did when tests/ was flat ("fuzz" sorted before every test_*.py):
+# the merged OpenAPI document it fuzzes, made at collection, must equal the one its gateway
+# serves later, and an enum's order in it (the sync status filter, typed twice with its values
+# in two orders) depends on what typing's bounded cache still holds by then.
+FUZZ = Path(__file__).parent / "fuzz"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `db` every test that reaches Postgres through its fixtures, however indirectly
+    (`fixturenames` is the whole closure: `orders_client` -> `service_databases` -> `database`),
+    so a new database test cannot forget the mark and `-m "not db"` never starts Postgres."""
+    for item in items:
+        if DATABASE_FIXTURE in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
+    items.sort(key=lambda item: not item.path.is_relative_to(FUZZ))
 
 
 @pytest.fixture(scope="session")
@@ -65,9 +85,6 @@ def verifier(signing_key: SigningKey) -> TokenVerifier:
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
     )
-
-
-Provision = Callable[..., Awaitable[uuid.UUID]]
 
 
 @pytest.fixture(scope="session")
@@ -95,48 +112,11 @@ def provision(service_databases: dict[str, TenantDatabase]) -> Provision:
     return new_tenant
 
 
-# Every app under test checks proofs against the configured public URL, whatever socket or
-# in-process transport the test reaches it through.
-PUBLIC_URL = platform_settings().public_url
-
-TokenFactory = Callable[..., DPoPAuth]
-
-
 @pytest.fixture(scope="session")
 def token(signing_key: SigningKey) -> TokenFactory:
     """An httpx auth for a DPoP-bound access token on a fresh device key, as the identity
     service would issue it: pass it as `auth=` and every request gets its own proof."""
-    settings = platform_settings()
-
-    def mint(
-        tenant_id: uuid.UUID,
-        role: Role | str = Role.OWNER,
-        subject: str | None = None,
-        *,
-        key: DeviceKey | None = None,
-        location_id: uuid.UUID | None = None,
-        device_id: uuid.UUID | None = None,
-        venues: frozenset[uuid.UUID] | None = None,
-    ) -> DPoPAuth:
-        key = key or DeviceKey.generate()
-        access_token = mint_access_token(
-            signing_key,
-            issuer=settings.jwt_issuer,
-            audience=settings.jwt_audience,
-            subject=subject or f"test-{role}",
-            tenant_id=tenant_id,
-            role=str(role),
-            location_id=location_id,
-            device_id=device_id,
-            key_thumbprint=key.thumbprint(),
-            venues=venues,
-        )
-        return DPoPAuth(key, access_token, public_url=PUBLIC_URL)
-
-    return mint
-
-
-Connect = Callable[[str], Awaitable[asyncpg.Connection]]
+    return token_factory(signing_key)
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
     .venv/bin/python -m tools.make_audit_vectors > docs/audit-chain-vectors.json
 
-Every input is fixed, so the output is reproducible; tests/test_audit_vectors.py checks the
-committed file against both implementations. The entries exercise what canonicalisation
+Every input is fixed, so the output is reproducible; tests/libs/audit/test_audit_vectors.py
+checks the committed file against both implementations. The entries exercise what canonicalisation
 gets wrong most often: member order by UTF-16 code units, escapes, non-ASCII, nesting,
 large integers, null.
 """

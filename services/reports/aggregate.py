@@ -4,7 +4,7 @@ The API, the CSV and JSON exports and the closures all call these, so they canno
 Facts are additive: one fact may be one order, or a whole day's orders already summed by
 Postgres (the repository's rollups). The functions only add facts up and derive what is
 derived (net, averages, differences, the BAS worksheet), so a report over per-order facts and
-the same report over rolled-up facts are equal (tests/test_report_aggregate.py proves it).
+the same report over rolled-up facts are equal (tests/reports/test_report_aggregate.py proves it).
 """
 
 from __future__ import annotations

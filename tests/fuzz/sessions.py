@@ -35,9 +35,9 @@ from libs.rbac.matrix import find_route
 from services.identity.keys.signing import mint_access_token
 from services.identity.tenants.service import OPERATOR, create_location, create_tenant
 from services.orders.provisioning import provision_orders
-from tests.conftest import PUBLIC_URL
 from tests.fuzz.stack import FuzzStack
-from tests.tills import stock_menu
+from tests.support.tills import stock_menu
+from tests.support.tokens import PUBLIC_URL
 
 PASSWORD = "correct horse battery staple"
 PIN = "482916"
@@ -135,7 +135,7 @@ class Business:
 
 @asynccontextmanager
 async def _connections(stack: FuzzStack) -> AsyncIterator[Any]:
-    """tests/tills.py's `connect_as`, on the stack's loop: as the services' own roles."""
+    """tests/support/tills.py's `connect_as`, on the stack's loop: as the services' own roles."""
     opened: list[asyncpg.Connection] = []
 
     async def connect(service: str) -> asyncpg.Connection:

@@ -6,8 +6,8 @@ servers cannot share pytest-asyncio's loop, which is idle while a synchronous te
 get a loop that always runs. Everything they hold (connection pools, the gateway's aiohttp
 client) is made inside that loop; nothing is borrowed from the session's fixtures.
 
-Billing runs against the fake Stripe (doubles/fake_stripe), as in tests/test_billing.py, so its
-routes answer as they would in production instead of `503 billing-not-configured`.
+Billing runs against the fake Stripe (doubles/fake_stripe), as in tests/billing/test_billing.py,
+so its routes answer as they would in production instead of `503 billing-not-configured`.
 """
 
 from __future__ import annotations

@@ -47,7 +47,8 @@ CHECKS = [
 # Operations that cannot be fuzzed meaningfully, each with its reason.
 EXCLUDED = {
     # Carries no token: only a body signed with the Stripe webhook secret is read at all, so
-    # every generated request is the same 400 bad-signature (tests/test_billing.py covers it).
+    # every generated request is the same 400 bad-signature (tests/billing/test_billing.py covers
+    # it).
     ("POST", "/v1/billing/webhooks/stripe"),
 }
 

@@ -1,7 +1,7 @@
 """Foundation: roles, one schema per service, tenant tables under RLS, the audit log.
 
 A snapshot: the table declarations below are this revision's, not imported from the models
-(which move on); `tests/test_migrations.py` proves models and migrations agree.
+(which move on); `tests/invariants/test_migrations.py` proves models and migrations agree.
 
 Revision ID: 20261123_1200
 Revises:

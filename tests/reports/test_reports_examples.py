@@ -1,0 +1,1094 @@
+"""The reports service end to end, worked by hand: a till's offline log uploaded through the
+orders service (`/v1/sync/batches`, each operation at a chosen instant in the past), then read
+back as an accountant through the reports API.
+
+The café (tests/support/tills.py): Flat white 4.50 (GST 10 % / VAT 19 %), oat milk +0.50, Bread roll
+3.00 (GST-free / VAT 7 %), prices tax-inclusive. In Sydney (cutoff 3 am) the business day of
+Sat 3 October 2026 is 23 hours (the clocks go forward at 2 am on Sunday) and that of Sat 4
+April 2026 is 25 (they go back at 3 am). Times below are written local, then in UTC: AEST is
+UTC+10, AEDT UTC+11, CET UTC+1, CEST UTC+2.
+
+GST inside an inclusive price is 1/11 of it, VAT 19/119 or 7/107, rounded half up once per
+order and rate (docs/money.md).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import uuid
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from clients.dpop import DeviceKey
+from clients.session import DPoPAuth
+from libs.rbac import Role
+from tests.support.database import Connect, Provision, as_service
+from tests.support.offline import Log, OfflineTill, allow_offline_approvals, offline_till, upload
+from tests.support.tills import Menu, register_device
+from tests.support.tokens import TokenFactory
+
+FLOAT = 20_000  # $200.00 in the drawer when a shift opens
+
+
+def utc(year: int, month: int, day: int, hour: int, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+
+
+# --- the till's log, at chosen instants -----------------------------------------------------
+
+
+@dataclass
+class TillLog:
+    """A till whose operations are recorded at the instants the test gives."""
+
+    till: OfflineTill
+    log: Log
+    uploaded: int = 0
+
+    @property
+    def menu(self) -> Menu:
+        return self.till.menu
+
+    def coffee(self, quantity: int = 1, *, oat: bool = False) -> dict[str, Any]:
+        line: dict[str, Any] = {"item_id": str(self.menu.coffee_id), "quantity": quantity}
+        if oat:
+            line["modifier_ids"] = [str(self.menu.oat_milk_id)]
+        return line
+
+    def bread(self, quantity: int = 1) -> dict[str, Any]:
+        return {"item_id": str(self.menu.bread_id), "quantity": quantity}
+
+    def usual(self) -> list[dict[str, Any]]:
+        """Flat white 4.50, flat white with oat milk 5.00, bread roll 3.00: 12.50."""
+        return [self.coffee(), self.coffee(oat=True), self.bread()]
+
+    def open_shift(self, at: datetime) -> uuid.UUID:
+        self.log.shift_id = uuid.uuid4()
+        self.log.record(
+            "shift.open",
+            {"shift_id": str(self.log.shift_id), "opening_float_minor": FLOAT},
+            at=at,
+        )
+        return self.log.shift_id
+
+    def ring_up(self, at: datetime, lines: list[dict[str, Any]], **fields: Any) -> uuid.UUID:
+        order_id = uuid.uuid4()
+        if "discount" in fields:
+            fields["approved_by"] = str(self.till.manager)
+        self.log.record(
+            "order.create",
+            {"order_id": str(order_id), "shift_id": str(self.log.shift_id), "lines": lines,
+             **fields},
+            at=at,
+        )  # fmt: skip
+        return order_id
+
+    def pay_cash(self, at: datetime, order_id: uuid.UUID, tendered: int) -> None:
+        self.log.record(
+            "payment",
+            {"payment_id": str(uuid.uuid4()), "order_id": str(order_id),
+             "shift_id": str(self.log.shift_id), "tender": "cash", "tendered_minor": tendered},
+            at=at,
+        )  # fmt: skip
+
+    def pay_card(self, at: datetime, order_id: uuid.UUID, amount: int) -> None:
+        self.log.record(
+            "payment",
+            {"payment_id": str(uuid.uuid4()), "order_id": str(order_id),
+             "shift_id": str(self.log.shift_id), "tender": "card", "amount_minor": amount,
+             "card": {"scheme": "visa", "last4": "4242", "auth_code": "A1B2C3",
+                      "terminal_id": "T-0001", "authorised_at": at.isoformat()}},
+            at=at,
+        )  # fmt: skip
+
+    def close(self, at: datetime, order_id: uuid.UUID, total: int) -> None:
+        self.log.receipt_sequence += 1
+        self.log.record(
+            "order.close",
+            {"order_id": str(order_id), "shift_id": str(self.log.shift_id),
+             "receipt_sequence": self.log.receipt_sequence, "client_total_minor": total},
+            at=at,
+        )  # fmt: skip
+
+    def sale(
+        self, at: datetime, lines: list[dict[str, Any]], *, total: int, cash: int | None = None,
+        card: int | None = None, **fields: Any,
+    ) -> uuid.UUID:  # fmt: skip
+        """Rung up five minutes before `at`, paid a minute before, closed (sold) at `at`."""
+        order_id = self.ring_up(at - timedelta(minutes=5), lines, **fields)
+        paid_at = at - timedelta(minutes=1)
+        if cash is not None:
+            self.pay_cash(paid_at, order_id, cash)
+        if card is not None:
+            self.pay_card(paid_at, order_id, card)
+        self.close(at, order_id, total)
+        return order_id
+
+    def refund(self, at: datetime, order_id: uuid.UUID, line_number: int, amount: int) -> None:
+        self.log.receipt_sequence += 1
+        self.log.record(
+            "refund",
+            {"refund_id": str(uuid.uuid4()), "order_id": str(order_id),
+             "shift_id": str(self.log.shift_id), "reason_code": "quality_issue",
+             "lines": [{"line_number": line_number, "quantity": 1}],
+             "receipt_sequence": self.log.receipt_sequence,
+             "approved_by": str(self.till.manager), "client_total_minor": amount},
+            at=at,
+        )  # fmt: skip
+
+    def void(self, at: datetime, order_id: uuid.UUID) -> None:
+        self.log.record(
+            "order.void",
+            {"order_id": str(order_id), "reason_code": "entered_in_error",
+             "approved_by": str(self.till.manager)},
+            at=at,
+        )  # fmt: skip
+
+    def close_shift(self, at: datetime, *, cash: int, card: int) -> None:
+        self.log.record(
+            "shift.close",
+            {"shift_id": str(self.log.shift_id), "counted": {"cash": cash, "card": card}},
+            at=at,
+        )
+
+    async def upload(self, client: httpx.AsyncClient) -> None:
+        operations = self.log.operations[self.uploaded :]
+        answer = await upload(client, self.till, operations)
+        refused = [item for item in answer["items"] if item["state"] != "applied"]
+        assert refused == [], refused
+        self.uploaded = len(self.log.operations)
+
+
+async def new_till(
+    provision: Provision, connect_as: Connect, token: TokenFactory,
+    orders_client: httpx.AsyncClient, *, region: str = "au", time_zone: str | None = None,
+) -> TillLog:  # fmt: skip
+    tenant = await provision(region)
+    till = await offline_till(connect_as, token, orders_client, tenant, region=region)
+    # The voids, discounts and refunds below were approved by the manager at the till.
+    await allow_offline_approvals(orders_client, token, till)
+    # The roster from before these months-old operations.
+    await as_service(
+        connect_as, "identity", tenant,
+        "UPDATE identity.staff SET created_at = '2025-01-01T00:00:00Z'",
+    )  # fmt: skip
+    if time_zone is not None:
+        await as_service(
+            connect_as, "identity", tenant,
+            "UPDATE identity.locations SET time_zone = $2 WHERE id = $1",
+            till.location_id, time_zone,
+        )  # fmt: skip
+    return TillLog(till, Log(till))
+
+
+# --- reading reports ------------------------------------------------------------------------
+
+
+async def read(
+    client: httpx.AsyncClient, auth: DPoPAuth, report: str, **params: str
+) -> dict[str, Any]:
+    response = await client.get(f"/v1/reports/{report}", params=params, auth=auth)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/json"
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+def rate(value: str, net: int, tax: int, gross: int) -> dict[str, Any]:
+    assert net + tax == gross, "a hand-worked group must add up"
+    return {"rate": value, "net_minor": net, "tax_minor": tax, "gross_minor": gross}
+
+
+def tenders(cash: tuple[int, int, int], card: tuple[int, int, int]) -> list[dict[str, Any]]:
+    """(payments, paid, refunded) per tender."""
+    return [
+        {"tender": name, "count": count, "paid_minor": paid, "refunded_minor": refunded,
+         "net_minor": paid - refunded}
+        for name, (count, paid, refunded) in (("cash", cash), ("card", card))
+    ]  # fmt: skip
+
+
+NO_REFUNDS = {"count": 0, "amount_minor": 0, "tax_minor": 0, "tax": []}
+NO_VOIDS = {"orders": {"count": 0, "amount_minor": 0}, "lines": {"count": 0, "amount_minor": 0}}
+
+
+def empty_day(day: str, hours: float) -> dict[str, Any]:
+    return {
+        "day": day, "hours": hours, "orders": 0, "covers": 0, "gross_sales_minor": 0,
+        "discounts_minor": 0, "service_charges_minor": 0, "net_sales_minor": 0,
+        "sales_excluding_tax_minor": 0, "tax_minor": 0, "sales_including_tax_minor": 0,
+        "tax": [], "tips_minor": 0, "rounding_minor": 0, "average_ticket_minor": 0,
+        "refunds": NO_REFUNDS, "voids": NO_VOIDS,
+        "payments": tenders((0, 0, 0), (0, 0, 0)),
+    }  # fmt: skip
+
+
+# --- the 23-hour Saturday in Sydney -----------------------------------------------------------
+
+
+@dataclass
+class October:
+    cafe: TillLog
+    accountant: DPoPAuth
+    saturday_before_tuesday: dict[str, Any]
+
+
+async def sydney_october(
+    provision: Provision, connect_as: Connect, token: TokenFactory,
+    orders_client: httpx.AsyncClient, reports_client: httpx.AsyncClient,
+) -> October:  # fmt: skip
+    """Sat 3 to Tue 6 October 2026 at a Sydney café (cutoff 3 am)."""
+    cafe = await new_till(provision, connect_as, token, orders_client)
+    accountant = token(cafe.till.tenant, Role.ACCOUNTANT)
+    location = str(cafe.till.location_id)
+
+    cafe.open_shift(utc(2026, 10, 3, 8))  # Sat 18:00 AEST
+    # A: the usual, 12.50, two covers, by card, sold Sat 19:00 AEST.
+    #   GST 950 / 11 = 86.36 -> 86, net 864; GST-free 300.
+    a = cafe.sale(utc(2026, 10, 3, 9), cafe.usual(), covers=2, card=1_250, total=1_250)
+    # C: a bread roll alone, 3.00 cash (5.00 tendered), Sat 21:00 AEST. GST-free.
+    c = cafe.sale(utc(2026, 10, 3, 11), [cafe.bread()], cash=500, total=300)
+    # D: a flat white rung up at Sat 22:00 AEST and voided five minutes later.
+    d = cafe.ring_up(utc(2026, 10, 3, 12), [cafe.coffee()])
+    cafe.void(utc(2026, 10, 3, 12, 5), d)
+    # A's first flat white (4.50) refunded to the card at Sun 00:30 AEST, Saturday night.
+    #   A's GST group is 9.50 with 0.86 GST: the refund's GST is 86 x 450 / 950 = 40.74
+    #   -> 41, net 409.
+    cafe.refund(utc(2026, 10, 3, 14, 30), a, line_number=1, amount=450)
+    # B: the usual with 15 % off, sold Sun 01:30 AEST (15:30 UTC): still Saturday night.
+    #   Discount 15 % of 1250 = 187.5 -> 188, shared 450 : 500 : 300 -> 67.68, 75.2, 45.12 ->
+    #   67, 75, 45 and the cent left to the largest remainder: 68, 75, 45. Nets 382, 425, 255.
+    #   GST (382 + 425) / 11 = 807 / 11 = 73.36 -> 73, net 734; GST-free 255. Total 10.62:
+    #   cash rounds 10.62 down to 10.60 (-2c).
+    cafe.sale(
+        utc(2026, 10, 3, 15, 30), cafe.usual(), discount={"kind": "percent", "value": 1_500},
+        cash=2_000, total=1_060,
+    )  # fmt: skip
+    # E: a flat white with oat milk, 5.00, a 10 % surcharge (0.50) and a 1.00 tip, 6.50 by
+    #   card, Sun 03:30 AEDT (16:30 UTC): Sunday. GST (500 + 50) / 11 = 50, net 500; the tip
+    #   is neither a sale nor taxed.
+    cafe.sale(
+        utc(2026, 10, 3, 16, 30), [cafe.coffee(oat=True)], service_charge_bps=1_000,
+        tip_minor=100, card=650, total=650,
+    )  # fmt: skip
+    # Counted at Sun 04:00 AEDT: cash 200.00 + 3.00 + 10.60; card 12.50 + 6.50 - 4.50.
+    cafe.close_shift(utc(2026, 10, 3, 17), cash=21_360, card=1_450)
+    await cafe.upload(orders_client)
+    before = await read(
+        reports_client, accountant, "daily-summary", location_id=location, period="2026-10-03"
+    )
+
+    # Tuesday: C's bread roll refunded in cash at Tue 10:30 AEDT (Mon 23:30 UTC).
+    cafe.open_shift(utc(2026, 10, 5, 23))  # Tue 10:00 AEDT
+    cafe.refund(utc(2026, 10, 5, 23, 30), c, line_number=1, amount=300)
+    cafe.close_shift(utc(2026, 10, 6, 0), cash=19_700, card=0)  # 200.00 - 3.00
+    await cafe.upload(orders_client)
+    return October(cafe, accountant, before)
+
+
+@pytest.fixture
+async def october(
+    provision: Provision, connect_as: Connect, token: TokenFactory,
+    orders_client: httpx.AsyncClient, reports_client: httpx.AsyncClient,
+) -> October:  # fmt: skip
+    return await sydney_october(provision, connect_as, token, orders_client, reports_client)
+
+
+OCTOBER_SATURDAY = {
+    "day": "2026-10-03",
+    "hours": 23.0,  # Fri 17:00 UTC -> Sat 16:00 UTC
+    "orders": 3,  # A (Sat 19:00), C (Sat 21:00), B (Sun 01:30)
+    "covers": 2,
+    "gross_sales_minor": 2_800,  # 1250 + 300 + 1250
+    "discounts_minor": 188,
+    "service_charges_minor": 0,
+    "net_sales_minor": 2_612,  # 2800 - 188
+    "sales_excluding_tax_minor": 2_453,  # 1598 + 855
+    "tax_minor": 159,  # 86 + 73
+    "sales_including_tax_minor": 2_612,  # 1757 + 855
+    "tax": [
+        rate("10.000", 1_598, 159, 1_757),  # A 864/86/950 + B 734/73/807
+        rate("0.000", 855, 0, 855),  # A 300 + C 300 + B 255
+    ],
+    "tips_minor": 0,
+    "rounding_minor": -2,  # B, in cash
+    "average_ticket_minor": 871,  # 2612 / 3 = 870.67 -> 871
+    "refunds": {
+        "count": 1,
+        "amount_minor": 450,
+        "tax_minor": 41,
+        "tax": [rate("10.000", 409, 41, 450)],
+    },
+    "voids": {
+        "orders": {"count": 1, "amount_minor": 450},
+        "lines": {"count": 0, "amount_minor": 0},
+    },
+    # Cash: C 3.00 + B 10.60. Card: A 12.50, 4.50 of it given back.
+    "payments": tenders(cash=(2, 1_360, 0), card=(1, 1_250, 450)),
+}
+
+OCTOBER_SUNDAY = {
+    **empty_day("2026-10-04", 24.0),  # Sat 16:00 UTC -> Sun 16:00 UTC
+    "orders": 1,  # E
+    "gross_sales_minor": 500,
+    "service_charges_minor": 50,
+    "net_sales_minor": 550,  # 500 + 50
+    "sales_excluding_tax_minor": 500,
+    "tax_minor": 50,
+    "sales_including_tax_minor": 550,
+    "tax": [rate("10.000", 500, 50, 550)],
+    "tips_minor": 100,
+    "average_ticket_minor": 550,  # the tip is not in it
+    "payments": tenders(cash=(0, 0, 0), card=(1, 650, 0)),  # the tip is paid by card
+}
+
+OCTOBER_TUESDAY = {
+    **empty_day("2026-10-06", 24.0),
+    "refunds": {
+        "count": 1,
+        "amount_minor": 300,
+        "tax_minor": 0,
+        "tax": [rate("0.000", 300, 0, 300)],
+    },
+    "payments": tenders(cash=(0, 0, 300), card=(0, 0, 0)),
+}
+
+
+async def test_the_23_hour_saturday_day_by_day(
+    october: October, reports_client: httpx.AsyncClient
+) -> None:
+    location = str(october.cafe.till.location_id)
+    saturday = await read(
+        reports_client, october.accountant, "daily-summary", location_id=location,
+        period="2026-10-03",
+    )  # fmt: skip
+    assert saturday["period"] == {
+        "kind": "day", "label": "2026-10-03", "first_day": "2026-10-03", "last_day": "2026-10-03",
+    }  # fmt: skip
+    assert saturday["location"] == {
+        "id": location, "name": "Front bar", "time_zone": "Australia/Sydney",
+        "business_day_cutoff_hour": 3,
+    }  # fmt: skip
+    assert (saturday["currency"], saturday["prices_include_tax"]) == ("AUD", True)
+    [day] = saturday["days"]
+    for field, expected in OCTOBER_SATURDAY.items():
+        assert day[field] == expected, field
+    assert day == OCTOBER_SATURDAY
+    # One day: its totals are the day's.
+    assert saturday["totals"] == {
+        k: v for k, v in OCTOBER_SATURDAY.items() if k not in ("day", "hours")
+    }
+
+    # Tuesday's refund of a Saturday sale is Tuesday's: Saturday's figures did not move.
+    before = october.saturday_before_tuesday
+    assert (before["days"], before["totals"]) == (saturday["days"], saturday["totals"])
+    assert before["audit"]["through_seq"] < saturday["audit"]["through_seq"]
+
+    sunday = await read(
+        reports_client, october.accountant, "daily-summary", location_id=location,
+        period="2026-10-04",
+    )  # fmt: skip
+    assert sunday["days"] == [OCTOBER_SUNDAY]
+
+    # Saturday to Tuesday: four days, Monday empty, and the sums of the days.
+    week = await read(
+        reports_client, october.accountant, "daily-summary", location_id=location,
+        **{"from": "2026-10-03", "to": "2026-10-06"},
+    )  # fmt: skip
+    assert week["period"] == {
+        "kind": "range", "label": "2026-10-03..2026-10-06", "first_day": "2026-10-03",
+        "last_day": "2026-10-06",
+    }  # fmt: skip
+    assert week["days"] == [
+        OCTOBER_SATURDAY, OCTOBER_SUNDAY, empty_day("2026-10-05", 24.0), OCTOBER_TUESDAY,
+    ]  # fmt: skip
+    assert week["totals"] == {
+        "orders": 4,
+        "covers": 2,
+        "gross_sales_minor": 3_300,  # 2800 + 500
+        "discounts_minor": 188,
+        "service_charges_minor": 50,
+        "net_sales_minor": 3_162,  # 3300 - 188 + 50
+        "sales_excluding_tax_minor": 2_953,  # 2453 + 500
+        "tax_minor": 209,  # 159 + 50
+        "sales_including_tax_minor": 3_162,  # 2612 + 550
+        # 1598 + 500 | 159 + 50 | 1757 + 550
+        "tax": [rate("10.000", 2_098, 209, 2_307), rate("0.000", 855, 0, 855)],
+        "tips_minor": 100,
+        "rounding_minor": -2,
+        "average_ticket_minor": 791,  # 3162 / 4 = 790.5 -> 791, half up
+        "refunds": {"count": 2, "amount_minor": 750, "tax_minor": 41,
+                    "tax": [rate("10.000", 409, 41, 450), rate("0.000", 300, 0, 300)]},
+        "voids": {"orders": {"count": 1, "amount_minor": 450},
+                  "lines": {"count": 0, "amount_minor": 0}},
+        "payments": tenders(cash=(2, 1_360, 300), card=(2, 1_900, 450)),
+    }  # fmt: skip
+
+
+async def test_bas_for_the_quarter_and_the_month(
+    october: October, reports_client: httpx.AsyncClient
+) -> None:
+    quarter = await read(reports_client, october.accountant, "bas", period="2026-Q4")
+    assert quarter["period"] == {
+        "kind": "quarter", "label": "2026-Q4", "first_day": "2026-10-01",
+        "last_day": "2026-12-31",
+    }  # fmt: skip
+    assert [loc["id"] for loc in quarter["locations"]] == [str(october.cafe.till.location_id)]
+    assert {label["label"]: (label["amount_minor"], label["whole_dollars"])
+            for label in quarter["labels"]} == {
+        # Every sale, GST included (E's surcharge too, not its tip): taxable A 950 + B 807 +
+        # E 550 = 2307, GST-free A 300 + C 300 + B 255 = 855. The refunds (4.50 on Saturday
+        # night, 3.00 on Tuesday) are not taken off.
+        "G1": (3_162, 31),
+        "G2": (0, 0),
+        "G3": (855, 8),
+        "G4": (0, 0),
+        "G5": (855, 8),
+        "G6": (2_307, 23),  # 3162 - 855
+        "G7": (0, 0),
+        "G8": (2_307, 23),
+        "G9": (210, 2),  # 2307 / 11 = 209.73 -> 210
+        "1A": (209, 2),  # per order: 86 + 73 + 50; a cent under G9
+    }  # fmt: skip
+    assert (quarter["worksheet_gst_minor"], quarter["invoice_gst_minor"]) == (210, 209)
+    assert quarter["decreasing_adjustments"] == {
+        "description": "Refunds of taxable sales (decreasing adjustments, G18)",
+        "amount_minor": 450,
+        "gst_minor": 41,
+    }
+    assert quarter["gst_free_refunds_minor"] == 300
+    assert quarter["currency"] == "AUD"
+
+    # Everything happened in October: the month's BAS is the quarter's.
+    month = await read(reports_client, october.accountant, "bas", period="2026-10")
+    assert month["period"]["label"] == "2026-10"
+    assert (month["labels"], month["decreasing_adjustments"]) == (
+        quarter["labels"], quarter["decreasing_adjustments"],
+    )  # fmt: skip
+    # September has nothing: zeros throughout.
+    september = await read(reports_client, october.accountant, "bas", period="2026-09")
+    assert {label["amount_minor"] for label in september["labels"]} == {0}
+    assert september["decreasing_adjustments"]["amount_minor"] == 0
+
+
+# --- the 25-hour Saturday in Sydney -------------------------------------------------------------
+
+
+@dataclass
+class April:
+    cafe: TillLog
+    accountant: DPoPAuth
+    shift_id: uuid.UUID
+
+
+@pytest.fixture
+async def april(
+    provision: Provision, connect_as: Connect, token: TokenFactory,
+    orders_client: httpx.AsyncClient,
+) -> April:  # fmt: skip
+    """Sat 4 and Sun 5 April 2026 at a Sydney café (cutoff 3 am)."""
+    cafe = await new_till(provision, connect_as, token, orders_client)
+    shift_id = cafe.open_shift(utc(2026, 4, 3, 23))  # Sat 10:00 AEDT
+    # P: the usual, 12.50 in cash, sold Sat 12:00 AEDT. GST 86 on 9.50; GST-free 3.00.
+    cafe.sale(utc(2026, 4, 4, 1), cafe.usual(), cash=1_250, total=1_250)
+    # Q: two flat whites on one line (9.00), 10 % off (0.90), 8.10 by card, sold at 02:30 on
+    #   Sunday morning the first time round (AEDT, 15:30 UTC). GST 810 / 11 = 73.64 -> 74,
+    #   net 736.
+    cafe.sale(
+        utc(2026, 4, 4, 15, 30), [cafe.coffee(2)], discount={"kind": "percent", "value": 1_000},
+        card=810, total=810,
+    )  # fmt: skip
+    # R: a bread roll, 3.00 by card, at 02:30 the second time round (AEST, 16:30 UTC).
+    cafe.sale(utc(2026, 4, 4, 16, 30), [cafe.bread()], card=300, total=300)
+    # Closed at Sun 02:45 AEST (16:45 UTC), still Saturday. Expected: cash 200.00 + 12.50 =
+    # 212.50, card 8.10 + 3.00 = 11.10. The drawer holds 211.00: 1.50 short.
+    cafe.close_shift(utc(2026, 4, 4, 16, 45), cash=21_100, card=1_110)
+    # A new shift at 03:20 AEST, and S: a flat white, 4.50 in cash at 03:30 AEST (17:30 UTC),
+    # Sunday's. GST 450 / 11 = 40.91 -> 41, net 409. The shift stays open.
+    cafe.open_shift(utc(2026, 4, 4, 17, 20))
+    cafe.sale(utc(2026, 4, 4, 17, 30), [cafe.coffee()], cash=500, total=450)
+    await cafe.upload(orders_client)
+    return April(cafe, token(cafe.till.tenant, Role.ACCOUNTANT), shift_id)
+
+
+async def test_the_25_hour_saturday_with_sales_in_the_repeated_hour(
+    april: April, reports_client: httpx.AsyncClient
+) -> None:
+    answer = await read(
+        reports_client, april.accountant, "daily-summary",
+        location_id=str(april.cafe.till.location_id), period="2026-04",
+    )  # fmt: skip
+    days = {day["day"]: day for day in answer["days"]}
+    assert len(days) == 30
+    saturday = {
+        "day": "2026-04-04",
+        "hours": 25.0,  # Fri 16:00 UTC -> Sat 17:00 UTC
+        "orders": 3,  # P, and Q and R in the hour that happened twice
+        "covers": 0,
+        "gross_sales_minor": 2_450,  # 1250 + 900 + 300
+        "discounts_minor": 90,
+        "service_charges_minor": 0,
+        "net_sales_minor": 2_360,
+        "sales_excluding_tax_minor": 2_200,  # 1600 + 600
+        "tax_minor": 160,  # 86 + 74
+        "sales_including_tax_minor": 2_360,
+        "tax": [rate("10.000", 1_600, 160, 1_760), rate("0.000", 600, 0, 600)],
+        "tips_minor": 0,
+        "rounding_minor": 0,
+        "average_ticket_minor": 787,  # 2360 / 3 = 786.67 -> 787
+        "refunds": NO_REFUNDS,
+        "voids": NO_VOIDS,
+        "payments": tenders(cash=(1, 1_250, 0), card=(2, 1_110, 0)),
+    }
+    assert days["2026-04-04"] == saturday
+    assert days["2026-04-05"] == {
+        **empty_day("2026-04-05", 24.0),
+        "orders": 1,
+        "gross_sales_minor": 450,
+        "net_sales_minor": 450,
+        "sales_excluding_tax_minor": 409,
+        "tax_minor": 41,
+        "sales_including_tax_minor": 450,
+        "tax": [rate("10.000", 409, 41, 450)],
+        "average_ticket_minor": 450,
+        "payments": tenders(cash=(1, 450, 0), card=(0, 0, 0)),
+    }
+    assert days["2026-04-03"] == empty_day("2026-04-03", 24.0)
+    # Thirty days of 24 hours, but one of 25: 721 hours in April's business days.
+    assert sum(day["hours"] for day in answer["days"]) == 721.0
+    assert answer["totals"]["orders"] == 4
+    assert answer["totals"]["sales_including_tax_minor"] == 2_810  # 2360 + 450
+
+
+async def test_item_mix_of_the_25_hour_saturday(
+    april: April, reports_client: httpx.AsyncClient
+) -> None:
+    menu = april.cafe.menu
+    answer = await read(
+        reports_client, april.accountant, "item-mix",
+        location_id=str(april.cafe.till.location_id), period="2026-04-04",
+    )  # fmt: skip
+    assert answer["items"] == [
+        # P's two (4.50, and 5.00 with oat milk) and Q's line of two (9.00 less 0.90).
+        {"item_id": str(menu.coffee_id), "name": "Flat white", "category": "Cafe",
+         "quantity": 4, "gross_minor": 1_850, "discounts_minor": 90, "sales_minor": 1_760},
+        # P's and R's.
+        {"item_id": str(menu.bread_id), "name": "Bread roll", "category": "Cafe",
+         "quantity": 2, "gross_minor": 600, "discounts_minor": 0, "sales_minor": 600},
+    ]  # fmt: skip
+    assert answer["categories"] == [
+        {"category": "Cafe", "quantity": 6, "gross_minor": 2_450, "discounts_minor": 90,
+         "sales_minor": 2_360},
+    ]  # fmt: skip
+    assert answer["modifiers"] == [
+        {"modifier_id": str(menu.oat_milk_id), "name": "Oat milk", "quantity": 1,
+         "gross_minor": 50},
+    ]  # fmt: skip
+    assert answer["totals"] == {
+        "category": None, "quantity": 6, "gross_minor": 2_450, "discounts_minor": 90,
+        "sales_minor": 2_360,
+    }  # fmt: skip
+    # Sunday's flat white is Sunday's.
+    sunday = await read(
+        reports_client, april.accountant, "item-mix",
+        location_id=str(april.cafe.till.location_id), period="2026-04-05",
+    )  # fmt: skip
+    assert [(item["name"], item["quantity"]) for item in sunday["items"]] == [("Flat white", 1)]
+
+
+async def test_reconciliation_of_the_25_hour_saturday_is_150_short(
+    april: April, reports_client: httpx.AsyncClient
+) -> None:
+    till = april.cafe.till
+    answer = await read(
+        reports_client, april.accountant, "reconciliation",
+        location_id=str(till.location_id), period="2026-04-04",
+    )  # fmt: skip
+    cash = {"tender": "cash", "expected_minor": 21_250, "counted_minor": 21_100,
+            "difference_minor": -150}  # fmt: skip
+    card = {"tender": "card", "expected_minor": 1_110, "counted_minor": 1_110,
+            "difference_minor": 0}  # fmt: skip
+    assert answer["shifts"] == [
+        {
+            "shift_id": str(april.shift_id),
+            "register_number": till.register_number,
+            "opened_by": str(till.cashier),
+            "opened_at": "2026-04-03T23:00:00Z",
+            "closed_by": str(till.cashier),
+            "closed_at": "2026-04-04T16:45:00Z",
+            "z_version": 1,
+            "tenders": [cash, card],
+        }
+    ]
+    assert answer["totals"] == [cash, card]
+    # Sunday's shift is still open: counted nowhere, but reported.
+    assert answer["open_shifts"] == 1
+    sunday = await read(
+        reports_client, april.accountant, "reconciliation",
+        location_id=str(till.location_id), period="2026-04-05",
+    )  # fmt: skip
+    assert sunday["shifts"] == []
+    assert [t["expected_minor"] for t in sunday["totals"]] == [0, 0]
+
+
+async def test_a_sale_at_the_cutoff_instant_is_the_new_days(
+    provision: Provision, connect_as: Connect, token: TokenFactory,
+    orders_client: httpx.AsyncClient, reports_client: httpx.AsyncClient,
+) -> None:  # fmt: skip
+    cafe = await new_till(provision, connect_as, token, orders_client)
+    cafe.open_shift(utc(2026, 10, 3, 15))  # Sun 01:00 AEST
+    # F: sold at Sun 01:59:59 AEST (15:59:59 UTC), the last second of Saturday night.
+    cafe.sale(utc(2026, 10, 3, 15, 59, 59), [cafe.bread()], card=300, total=300)
+    # G: sold one second later, when the clocks read 03:00:00 AEDT: Sunday's first second.
+    cafe.sale(utc(2026, 10, 3, 16), [cafe.bread()], card=300, total=300)
+    await cafe.upload(orders_client)
+    answer = await read(
+        reports_client, token(cafe.till.tenant, Role.ACCOUNTANT), "daily-summary",
+        location_id=str(cafe.till.location_id), **{"from": "2026-10-03", "to": "2026-10-04"},
+    )  # fmt: skip
+    # One sale each. Both were paid a minute before their close (15:58:59 and 15:59:00
+    # UTC): both payments are Saturday's, as the money was taken then.
+    assert [(day["day"], day["orders"], day["gross_sales_minor"], day["payments"][1])
+            for day in answer["days"]] == [
+        ("2026-10-03", 1, 300, tenders((0, 0, 0), (2, 600, 0))[1]),
+        ("2026-10-04", 1, 300, tenders((0, 0, 0), (0, 0, 0))[1]),
+    ]  # fmt: skip
+
+
+async def test_a_period_at_the_edge_of_the_calendar_is_refused_not_a_server_error(
+    provision: Provision, connect_as: Connect, token: TokenFactory,
+    reports_client: httpx.AsyncClient,
+) -> None:  # fmt: skip
+    tenant = await provision()
+    location_id, _ = await register_device(connect_as, tenant, DeviceKey.generate())
+    accountant = token(tenant, Role.ACCOUNTANT)
+    # The business day of 31 December 9999 ends on 1 January 10000; that of 1 January 0001
+    # starts at 03:00 Sydney time, 17:00 UTC on 31 December of the year 0. Neither instant
+    # exists for Python: the period must be refused as one (422), not crash (500).
+    for params in ({"period": "9999"}, {"period": "9999-12-31"}, {"period": "0001-01-01"},
+                   {"from": "9999-12-31", "to": "9999-12-31"}):  # fmt: skip
+        response = await reports_client.get(
+            "/v1/reports/daily-summary",
+            params={"location_id": str(location_id), **params},
+            auth=accountant,
+        )
+        await assert_problem(response, 422, "invalid-period")
+    response = await reports_client.get(
+        "/v1/reports/bas", params={"period": "9999"}, auth=accountant
+    )
+    await assert_problem(response, 422, "invalid-period")
+
+
+# --- a Berlin café: the VAT summary -------------------------------------------------------------
+
+
+@dataclass
+class Berlin:
+    cafe: TillLog
+    accountant: DPoPAuth
+
+
+@pytest.fixture
+async def berlin(
+    provision: Provision, connect_as: Connect, token: TokenFactory,
+    orders_client: httpx.AsyncClient,
+) -> Berlin:  # fmt: skip
+    """Sat 24 October 2026 (25 hours in Berlin: the clocks go back at 3 am on Sunday) and
+    Mon 2 November, at a café in Berlin (cutoff 3 am)."""
+    cafe = await new_till(
+        provision, connect_as, token, orders_client, region="eu", time_zone="Europe/Berlin"
+    )
+    cafe.open_shift(utc(2026, 10, 24, 8))  # Sat 10:00 CEST
+    # X: the usual, 12.50 by card, Sat 12:00 CEST.
+    #   19 %: 9.50 x 19/119 = 1.5168 -> 1.52, net 7.98. 7 %: 3.00 x 7/107 = 0.1963 -> 0.20,
+    #   net 2.80.
+    x = cafe.sale(utc(2026, 10, 24, 10), cafe.usual(), card=1_250, total=1_250)
+    # Y: two bread rolls, 6.00 cash, at 02:30 CET on Sunday (the second 02:30; 01:30 UTC):
+    #   Saturday night. 7 %: 6.00 x 7/107 = 0.3925 -> 0.39, net 5.61.
+    cafe.sale(utc(2026, 10, 25, 1, 30), [cafe.bread(2)], cash=1_000, total=600)
+    cafe.close_shift(utc(2026, 10, 25, 1, 45), cash=20_600, card=1_250)
+    # Mon 2 Nov 10:30 CET: X's first flat white (4.50) refunded to the card.
+    #   1.52 x 4.50 / 9.50 = 0.72 exactly, net 3.78.
+    cafe.open_shift(utc(2026, 11, 2, 9))
+    cafe.refund(utc(2026, 11, 2, 9, 30), x, line_number=1, amount=450)
+    await cafe.upload(orders_client)
+    return Berlin(cafe, token(cafe.till.tenant, Role.ACCOUNTANT))
+
+
+def vat_rate(value: str, sales: dict[str, Any], refunds: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "rate": value, "sales": sales, "refunds": refunds,
+        "net_minor": sales["net_minor"] - refunds["net_minor"],
+        "tax_minor": sales["tax_minor"] - refunds["tax_minor"],
+    }  # fmt: skip
+
+
+async def test_vat_summary_19_and_7_percent_with_a_refund(
+    berlin: Berlin, reports_client: httpx.AsyncClient
+) -> None:
+    standard_sales = rate("19.000", 798, 152, 950)
+    reduced_sales = rate("7.000", 841, 59, 900)  # X 280/20/300 + Y 561/39/600
+    standard_refund = rate("19.000", 378, 72, 450)
+    nothing = {"19.000": rate("19.000", 0, 0, 0), "7.000": rate("7.000", 0, 0, 0)}
+
+    october = await read(reports_client, berlin.accountant, "vat-summary", period="2026-10")
+    assert october["currency"] == "EUR"
+    assert october["locations"][0]["time_zone"] == "Europe/Berlin"
+    assert october["rates"] == [
+        vat_rate("19.000", standard_sales, nothing["19.000"]),
+        vat_rate("7.000", reduced_sales, nothing["7.000"]),
+    ]
+    assert (october["net_minor"], october["tax_minor"]) == (1_639, 211)  # 798 + 841 | 152 + 59
+
+    # The refund is November's: a reduction of the taxable amount when it happens.
+    november = await read(reports_client, berlin.accountant, "vat-summary", period="2026-11")
+    assert november["rates"] == [vat_rate("19.000", nothing["19.000"], standard_refund)]
+    assert (november["net_minor"], november["tax_minor"]) == (-378, -72)
+
+    quarter = await read(reports_client, berlin.accountant, "vat-summary", period="2026-Q4")
+    assert quarter["rates"] == [
+        vat_rate("19.000", standard_sales, standard_refund),  # net 798 - 378 = 420, VAT 80
+        vat_rate("7.000", reduced_sales, nothing["7.000"]),
+    ]
+    assert (quarter["net_minor"], quarter["tax_minor"]) == (1_261, 139)  # 420 + 841 | 80 + 59
+
+    # The Saturday of the change is 25 hours in Berlin too, with Y (02:30 CET) in it.
+    saturday = await read(
+        reports_client, berlin.accountant, "daily-summary",
+        location_id=str(berlin.cafe.till.location_id), period="2026-10-24",
+    )  # fmt: skip
+    [day] = saturday["days"]
+    assert (day["hours"], day["orders"], day["tax"]) == (
+        25.0, 2, [standard_sales, reduced_sales],
+    )  # fmt: skip
+
+
+async def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text[:1_000]
+    assert response.headers["content-type"] == "application/problem+json"
+    problem: dict[str, Any] = response.json()
+    assert (problem["status"], problem["code"]) == (status, code), problem
+    assert problem["type"].endswith(code) and problem["title"]
+    return problem
+
+
+async def test_bas_and_vat_summary_only_where_they_apply(
+    berlin: Berlin, provision: Provision, token: TokenFactory,
+    reports_client: httpx.AsyncClient,
+) -> None:  # fmt: skip
+    for path in ("/v1/reports/bas", "/v1/reports/bas/export"):
+        response = await reports_client.get(
+            path, params={"period": "2026-Q4"}, auth=berlin.accountant
+        )
+        await assert_problem(response, 409, "report-not-applicable")
+    australian = token(await provision("au"), Role.ACCOUNTANT)
+    for path in ("/v1/reports/vat-summary", "/v1/reports/vat-summary/export"):
+        response = await reports_client.get(path, params={"period": "2026-Q4"}, auth=australian)
+        await assert_problem(response, 409, "report-not-applicable")
+
+
+# --- the same numbers in JSON, CSV and the export bundle ---------------------------------------
+
+TOTALS_COLUMNS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "orders": lambda t: t["orders"],
+    "covers": lambda t: t["covers"],
+    "gross_sales_minor": lambda t: t["gross_sales_minor"],
+    "discounts_minor": lambda t: t["discounts_minor"],
+    "service_charges_minor": lambda t: t["service_charges_minor"],
+    "net_sales_minor": lambda t: t["net_sales_minor"],
+    "sales_excluding_tax_minor": lambda t: t["sales_excluding_tax_minor"],
+    "tax_minor": lambda t: t["tax_minor"],
+    "sales_including_tax_minor": lambda t: t["sales_including_tax_minor"],
+    "tips_minor": lambda t: t["tips_minor"],
+    "rounding_minor": lambda t: t["rounding_minor"],
+    "average_ticket_minor": lambda t: t["average_ticket_minor"],
+    "refunds_count": lambda t: t["refunds"]["count"],
+    "refunds_amount_minor": lambda t: t["refunds"]["amount_minor"],
+    "refunds_tax_minor": lambda t: t["refunds"]["tax_minor"],
+    "voided_orders": lambda t: t["voids"]["orders"]["count"],
+    "voided_orders_minor": lambda t: t["voids"]["orders"]["amount_minor"],
+    "voided_lines": lambda t: t["voids"]["lines"]["count"],
+    "voided_lines_minor": lambda t: t["voids"]["lines"]["amount_minor"],
+}
+for _tender in ("cash", "card"):
+    for _column, _field in (("payments", "count"), ("paid_minor", "paid_minor"),
+                            ("refunded_minor", "refunded_minor")):  # fmt: skip
+        TOTALS_COLUMNS[f"{_tender}_{_column}"] = lambda t, tender=_tender, field=_field: next(
+            p[field] for p in t["payments"] if p["tender"] == tender
+        )
+for _key, _rate in (("10", "10.000"), ("0", "0.000")):
+    for _field in ("net_minor", "tax_minor", "gross_minor"):
+        TOTALS_COLUMNS[f"tax_{_key}_{_field}"] = lambda t, r=_rate, field=_field: next(
+            (g[field] for g in t["tax"] if g["rate"] == r), 0
+        )
+
+
+def csv_rows(content: bytes) -> tuple[list[str], list[dict[str, str]]]:
+    # RFC 4180: CRLF line ends.
+    assert content.endswith(b"\r\n")
+    reader = csv.DictReader(io.StringIO(content.decode(), newline=""))
+    rows = list(reader)
+    return list(reader.fieldnames or []), rows
+
+
+def cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def daily_summary_agrees(answer: dict[str, Any], header: list[str],
+                         rows: list[dict[str, str]]) -> None:  # fmt: skip
+    assert header == ["day", "hours", *TOTALS_COLUMNS]
+    assert len(rows) == len(answer["days"]) + 1
+    for row, day in zip(rows, [*answer["days"], None], strict=True):
+        totals = day or answer["totals"]
+        assert row["day"] == (day["day"] if day else "total")
+        hours = day["hours"] if day else sum(d["hours"] for d in answer["days"])
+        assert float(row["hours"]) == hours
+        for column, value in TOTALS_COLUMNS.items():
+            assert row[column] == str(value(totals)), (row["day"], column)
+
+
+def item_mix_agrees(answer: dict[str, Any], header: list[str],
+                    rows: list[dict[str, str]]) -> None:  # fmt: skip
+    assert header == ["section", "item_id", "name", "category", "quantity", "gross_minor",
+                      "discounts_minor", "sales_minor"]  # fmt: skip
+    expected = [
+        {"section": "item", "item_id": cell(i["item_id"]), "name": i["name"],
+         "category": cell(i["category"]), "quantity": str(i["quantity"]),
+         "gross_minor": str(i["gross_minor"]), "discounts_minor": str(i["discounts_minor"]),
+         "sales_minor": str(i["sales_minor"])}
+        for i in answer["items"]
+    ] + [
+        {"section": "category", "item_id": "", "name": "", "category": cell(c["category"]),
+         "quantity": str(c["quantity"]), "gross_minor": str(c["gross_minor"]),
+         "discounts_minor": str(c["discounts_minor"]), "sales_minor": str(c["sales_minor"])}
+        for c in answer["categories"]
+    ] + [
+        {"section": "modifier", "item_id": m["modifier_id"], "name": m["name"], "category": "",
+         "quantity": str(m["quantity"]), "gross_minor": str(m["gross_minor"]),
+         "discounts_minor": "", "sales_minor": ""}
+        for m in answer["modifiers"]
+    ]  # fmt: skip
+    total = answer["totals"]
+    expected.append(
+        {"section": "total", "item_id": "", "name": "", "category": "",
+         "quantity": str(total["quantity"]), "gross_minor": str(total["gross_minor"]),
+         "discounts_minor": str(total["discounts_minor"]),
+         "sales_minor": str(total["sales_minor"])}
+    )  # fmt: skip
+    assert rows == expected
+
+
+def reconciliation_agrees(answer: dict[str, Any], header: list[str],
+                          rows: list[dict[str, str]]) -> None:  # fmt: skip
+    assert header == ["shift_id", "register", "opened_by", "opened_at", "closed_by",
+                      "closed_at", "z_version", "tender", "expected_minor", "counted_minor",
+                      "difference_minor"]  # fmt: skip
+    expected: list[tuple[Any, ...]] = [
+        (s["shift_id"], f"R{s['register_number']}", s["opened_by"],
+         datetime.fromisoformat(s["opened_at"]), s["closed_by"],
+         datetime.fromisoformat(s["closed_at"]), str(s["z_version"]), t["tender"],
+         str(t["expected_minor"]), str(t["counted_minor"]), str(t["difference_minor"]))
+        for s in answer["shifts"] for t in s["tenders"]
+    ] + [
+        ("total", "", "", None, "", None, "", t["tender"], str(t["expected_minor"]),
+         str(t["counted_minor"]), str(t["difference_minor"]))
+        for t in answer["totals"]
+    ]  # fmt: skip
+    got = [
+        (r["shift_id"], r["register"], r["opened_by"],
+         datetime.fromisoformat(r["opened_at"]) if r["opened_at"] else None, r["closed_by"],
+         datetime.fromisoformat(r["closed_at"]) if r["closed_at"] else None, r["z_version"],
+         r["tender"], r["expected_minor"], r["counted_minor"], r["difference_minor"])
+        for r in rows
+    ]  # fmt: skip
+    assert got == expected
+
+
+def bas_agrees(answer: dict[str, Any], header: list[str], rows: list[dict[str, str]]) -> None:
+    assert header == ["label", "description", "amount_minor", "whole_dollars"]
+    adjustments = answer["decreasing_adjustments"]
+    assert rows == [
+        {"label": label["label"], "description": label["description"],
+         "amount_minor": str(label["amount_minor"]),
+         "whole_dollars": str(label["whole_dollars"])}
+        for label in answer["labels"]
+    ] + [
+        {"label": "G18 (refunds)", "description": adjustments["description"],
+         "amount_minor": str(adjustments["amount_minor"]),
+         "whole_dollars": str(adjustments["amount_minor"] // 100)},
+        {"label": "G18 GST", "description": "GST on those refunds",
+         "amount_minor": str(adjustments["gst_minor"]),
+         "whole_dollars": str(adjustments["gst_minor"] // 100)},
+    ]  # fmt: skip
+
+
+def vat_agrees(answer: dict[str, Any], header: list[str], rows: list[dict[str, str]]) -> None:
+    assert header == ["rate", "sales_net_minor", "sales_tax_minor", "sales_gross_minor",
+                      "refunds_net_minor", "refunds_tax_minor", "refunds_gross_minor",
+                      "net_minor", "tax_minor"]  # fmt: skip
+    keys = {"19.000": "19", "7.000": "7"}
+    assert rows == [
+        {"rate": keys[r["rate"]],
+         **{f"{part}_{field}": str(r[part][field]) for part in ("sales", "refunds")
+            for field in ("net_minor", "tax_minor", "gross_minor")},
+         "net_minor": str(r["net_minor"]), "tax_minor": str(r["tax_minor"])}
+        for r in answer["rates"]
+    ] + [
+        {"rate": "total", "sales_net_minor": "", "sales_tax_minor": "", "sales_gross_minor": "",
+         "refunds_net_minor": "", "refunds_tax_minor": "", "refunds_gross_minor": "",
+         "net_minor": str(answer["net_minor"]), "tax_minor": str(answer["tax_minor"])},
+    ]  # fmt: skip
+
+
+AGREES = {
+    "daily-summary": daily_summary_agrees,
+    "item-mix": item_mix_agrees,
+    "reconciliation": reconciliation_agrees,
+    "bas": bas_agrees,
+    "vat-summary": vat_agrees,
+}
+
+
+async def assert_the_same_numbers(
+    client: httpx.AsyncClient, auth: DPoPAuth, name: str, params: dict[str, str]
+) -> dict[str, Any]:
+    """The JSON answer, the `format=csv` answer and the export bundle of one report agree."""
+    answer = await read(client, auth, name, **params)
+
+    as_csv = await client.get(f"/v1/reports/{name}", params={**params, "format": "csv"}, auth=auth)
+    assert as_csv.status_code == 200, as_csv.text
+    assert as_csv.headers["content-type"] == "text/csv; charset=utf-8"
+    assert as_csv.headers["content-disposition"] == f'attachment; filename="{name}.csv"'
+    header, rows = csv_rows(as_csv.content)
+    AGREES[name](answer, header, rows)
+
+    exported = await client.get(f"/v1/reports/{name}/export", params=params, auth=auth)
+    assert exported.status_code == 200, exported.text
+    assert exported.headers["content-type"] == "application/zip"
+    label = params.get("period") or f"{params['from']}..{params['to']}"
+    assert exported.headers["content-disposition"] == (f'attachment; filename="{name}-{label}.zip"')
+    with zipfile.ZipFile(io.BytesIO(exported.content)) as bundle:
+        assert bundle.namelist() == [f"{name}.json", f"{name}.csv", "manifest.json"]
+        files = {info.filename: bundle.read(info) for info in bundle.infolist()}
+    assert json.loads(files[f"{name}.json"]) == answer
+    assert files[f"{name}.csv"] == as_csv.content  # byte for byte
+    manifest = json.loads(files["manifest.json"])
+    assert manifest["report"] == name
+    assert manifest["parameters"] == params
+    assert manifest["generated_by"] == "test-accountant"
+    assert datetime.fromisoformat(manifest["generated_at"]).tzinfo is not None
+    assert manifest["audit"] == answer["audit"]
+    assert manifest["files"] == [
+        {"name": file_name, "bytes": len(content), "rows": len(rows),
+         "sha256": hashlib.sha256(content).hexdigest()}
+        for file_name, content in files.items() if file_name != "manifest.json"
+    ]  # fmt: skip
+    return answer
+
+
+async def test_json_csv_and_export_agree_on_every_number(
+    october: October, berlin: Berlin, reports_client: httpx.AsyncClient
+) -> None:
+    location = str(october.cafe.till.location_id)
+    for name in ("daily-summary", "item-mix", "reconciliation"):
+        for params in (
+            {"location_id": location, "period": "2026-10-03"},
+            {"location_id": location, "from": "2026-10-03", "to": "2026-10-06"},
+        ):
+            answer = await assert_the_same_numbers(reports_client, october.accountant, name,
+                                                   params)  # fmt: skip
+            assert answer["report"] == name
+    # The week's reconciliation has both shifts: Saturday night's closed on Sunday at 04:00,
+    # Tuesday's. Expected cash 200.00 + 3.00 + 10.60 = 213.60, and 200.00 - 3.00 = 197.00.
+    week = await read(
+        reports_client, october.accountant, "reconciliation", location_id=location,
+        **{"from": "2026-10-03", "to": "2026-10-06"},
+    )  # fmt: skip
+    assert [(t["tender"], t["expected_minor"], t["counted_minor"]) for t in week["totals"]] == [
+        ("cash", 21_360 + 19_700, 21_360 + 19_700), ("card", 1_450, 1_450),
+    ]  # fmt: skip
+    bas = await assert_the_same_numbers(
+        reports_client, october.accountant, "bas", {"period": "2026-Q4"}
+    )
+    assert bas["invoice_gst_minor"] == 209
+    vat = await assert_the_same_numbers(
+        reports_client, berlin.accountant, "vat-summary", {"period": "2026-Q4"}
+    )
+    assert vat["tax_minor"] == 139
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "code"),
+    [
+        ({"period": "2026-13"}, 422, "invalid-period"),
+        ({"period": "2026-02-30"}, 422, "invalid-period"),
+        ({"period": "2026-Q5"}, 422, "invalid-period"),
+        ({"period": "26"}, 422, "invalid-period"),
+        ({"period": "2026-10", "from": "2026-10-01"}, 422, "invalid-period"),
+        ({"period": "2026-10", "from": "2026-10-01", "to": "2026-10-31"}, 422, "invalid-period"),
+        ({}, 422, "invalid-period"),
+        ({"from": "2026-10-01"}, 422, "invalid-period"),
+        ({"from": "2026-10-31", "to": "2026-10-01"}, 422, "invalid-period"),
+        ({"from": "2026-01-01", "to": "2027-01-03"}, 422, "invalid-period"),  # 368 days
+        ({"from": "2026-10-32", "to": "2026-11-01"}, 422, "validation-failed"),
+        ({"period": "2026-10-03T00:00"}, 422, "validation-failed"),  # longer than a period
+        ({"period": "2026-10", "format": "xml"}, 422, "validation-failed"),
+        ({"period": "2026-10", "location_id": str(uuid.uuid4())}, 404, "location-not-found"),
+        ({"period": "2026-10", "location_id": "front-bar"}, 422, "validation-failed"),
+    ],
+)
+async def test_bad_input_is_a_problem_and_changes_nothing(
+    params: dict[str, str], status: int, code: str, provision: Provision, connect_as: Connect,
+    token: TokenFactory, reports_client: httpx.AsyncClient,
+) -> None:  # fmt: skip
+    tenant = await provision()
+    location_id, _ = await register_device(connect_as, tenant, DeviceKey.generate())
+    accountant = token(tenant, Role.ACCOUNTANT)
+    good = {"location_id": str(location_id), "period": "2026-10"}
+    before = await read(reports_client, accountant, "daily-summary", **good)
+    query = {"location_id": str(location_id), **params}
+    # The bundle has no `format`: it always holds both.
+    suffixes = ("",) if "format" in params else ("", "/export")
+    for report in ("daily-summary", "item-mix", "reconciliation"):
+        for suffix in suffixes:
+            response = await reports_client.get(
+                f"/v1/reports/{report}{suffix}", params=query, auth=accountant
+            )
+            await assert_problem(response, status, code)
+    if "location_id" not in params:  # the business's own tax report reads the same periods
+        for suffix in suffixes:
+            response = await reports_client.get(
+                f"/v1/reports/bas{suffix}", params=params, auth=accountant
+            )
+            await assert_problem(response, status, code)
+    after = await read(reports_client, accountant, "daily-summary", **good)
+    assert after == before  # the audit head included: nothing was written
+    closures = await reports_client.get("/v1/reports/closures", auth=accountant)
+    assert closures.json() == {"items": []}
+
+
+async def test_another_businesses_location_is_not_found(
+    october: October, provision: Provision, token: TokenFactory,
+    reports_client: httpx.AsyncClient,
+) -> None:  # fmt: skip
+    stranger = token(await provision(), Role.ACCOUNTANT)
+    response = await reports_client.get(
+        "/v1/reports/daily-summary",
+        params={"location_id": str(october.cafe.till.location_id), "period": "2026-10-03"},
+        auth=stranger,
+    )
+    problem = await assert_problem(response, 404, "location-not-found")
+    assert "Front bar" not in response.text and problem["status"] == 404
