@@ -198,9 +198,12 @@ def _combined(name: str, halves: Sequence[Measurement]) -> Measurement:
 
 
 async def measure_scenario(
-    url: str, scenario: Scenario, tills: Sequence[Till], settings: LoadSettings,
+    url: str,
+    scenario: Scenario,
+    tills: Sequence[Till],
+    settings: LoadSettings,
     appended: Counter[UUID],
-) -> Result:  # fmt: skip
+) -> Result:
     half = LoadSettings(
         concurrency=scenario.concurrency,
         warmup=settings.warmup,
@@ -235,9 +238,12 @@ async def open_shifts(orders_url: str, tills: Sequence[tuple[UUID, UUID, UUID]])
             async with as_tenant(connection, tenant_id):
                 shift_id = await connection.fetchval(_OPEN_SHIFT, device_id)
             principal = Principal(
-                subject=SUBJECT, tenant_id=tenant_id, role=Role.CASHIER,
-                location_id=location_id, device_id=device_id,
-            )  # fmt: skip
+                subject=SUBJECT,
+                tenant_id=tenant_id,
+                role=Role.CASHIER,
+                location_id=location_id,
+                device_id=device_id,
+            )
             opened.append(Till(principal, shift_id))
     finally:
         await connection.close()

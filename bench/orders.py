@@ -333,9 +333,12 @@ async def provision_tenants(service_urls: dict[str, str], count: int) -> list[UU
                 identity, name=f"Bench venue {n}", region="au", currency=CURRENCY
             )
             await provision_orders(
-                orders, tenant_id=tenant.tenant_id, region=tenant.region,
-                currency=tenant.currency, actor=OPERATOR,
-            )  # fmt: skip
+                orders,
+                tenant_id=tenant.tenant_id,
+                region=tenant.region,
+                currency=tenant.currency,
+                actor=OPERATOR,
+            )
             tenants.append(tenant.tenant_id)
     finally:
         await identity.dispose()
@@ -467,9 +470,12 @@ def run(settings: LoadSettings, *, label: str, profile: bool) -> dict[str, Any]:
                                 Path(out),
                             )
                             measurement = post_orders(
-                                platform, f"profiled pass: {GATEWAY_AIOHTTP}", gateway_url,
-                                registers, (profiler,),
-                            )  # fmt: skip
+                                platform,
+                                f"profiled pass: {GATEWAY_AIOHTTP}",
+                                gateway_url,
+                                registers,
+                                (profiler,),
+                            )
                         passes.append(measurement)
                         profiled = {
                             "scenario": GATEWAY_AIOHTTP,
@@ -486,9 +492,12 @@ def run(settings: LoadSettings, *, label: str, profile: bool) -> dict[str, Any]:
                     platform.start("gateway", "gateway.app:create_app", GATEWAY_PORT)
                     count = StatementCount(tap, PostgresCounters(prepared.admin_url, DATABASE))
                     measurement = post_orders(
-                        platform, f"counting pass: {GATEWAY_AIOHTTP}", gateway_url, registers,
+                        platform,
+                        f"counting pass: {GATEWAY_AIOHTTP}",
+                        gateway_url,
+                        registers,
                         (count,),
-                    )  # fmt: skip
+                    )
                     passes.append(measurement)
                     units = measurement.requests - measurement.errors
                     statements = {
@@ -737,14 +746,16 @@ def parse_options(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, help="not measured, per scenario (default 200)")
     parser.add_argument("--concurrency", type=int, default=32, help="in flight (default 32)")
     parser.add_argument(
-        "--profile", action="store_true",
+        "--profile",
+        action="store_true",
         help="add a pass with py-spy on the gateway and the orders service",
-    )  # fmt: skip
+    )
     parser.add_argument("--label", help=f"the run's name in the results file (default {AFTER!r})")
     parser.add_argument(
-        "--code", type=Path,
+        "--code",
+        type=Path,
         help="run the servers from this checkout (needs --label, e.g. before)",
-    )  # fmt: skip
+    )
     options = parser.parse_args(argv)
     if options.code is not None and not options.label:
         parser.error("--code needs --label (for instance --label before)")

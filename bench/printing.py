@@ -173,9 +173,11 @@ async def sell(client: httpx.AsyncClient, till: Till, auth: DPoPAuth) -> tuple[s
     the close answer arrived, and how long the close took (ms)."""
     order = await _post(client, "/v1/orders", json.loads(till.order_body), auth)
     paid = await _post(
-        client, f"/v1/orders/{order['id']}/payments",
-        {"version": order["version"], "tender": "card"}, auth,
-    )  # fmt: skip
+        client,
+        f"/v1/orders/{order['id']}/payments",
+        {"version": order["version"], "tender": "card"},
+        auth,
+    )
     started = time.perf_counter()
     closed = await _post(
         client, f"/v1/orders/{order['id']}/close", {"version": paid["order"]["version"]}, auth
@@ -188,11 +190,19 @@ async def run_scenario(
     scenario: Scenario, till: Till, bridge_token: str, printer: CapturePrinter
 ) -> Scenario:
     agent = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "services.bridge.agent", "--url", PUBLIC_URL,
-        "--printer", f"receipt=tcp://127.0.0.1:{printer.port}", "--log-level", "WARNING",
+        sys.executable,
+        "-m",
+        "services.bridge.agent",
+        "--url",
+        PUBLIC_URL,
+        "--printer",
+        f"receipt=tcp://127.0.0.1:{printer.port}",
+        "--log-level",
+        "WARNING",
         *scenario.agent_options,
-        cwd=REPO, env={**os.environ, "HALOPOS_BRIDGE_TOKEN": bridge_token},
-    )  # fmt: skip
+        cwd=REPO,
+        env={**os.environ, "HALOPOS_BRIDGE_TOKEN": bridge_token},
+    )
     auth = DPoPAuth(till.key, till.access_token, public_url=PUBLIC_URL)
     measured = scenario.print_ms
     try:

@@ -65,9 +65,19 @@ class Profiler:
         for name, pid in self._pids.items():
             self._output(name).unlink(missing_ok=True)
             command = [
-                py_spy(), "record", "--pid", str(pid), "--format", "raw", "--nolineno", "--gil",
-                "--rate", str(RATE_PER_SECOND), "--output", str(self._output(name)),
-            ]  # fmt: skip
+                py_spy(),
+                "record",
+                "--pid",
+                str(pid),
+                "--format",
+                "raw",
+                "--nolineno",
+                "--gil",
+                "--rate",
+                str(RATE_PER_SECOND),
+                "--output",
+                str(self._output(name)),
+            ]
             log = (self._directory / f"{name}.log").open("wb")
             self._recorders[name] = subprocess.Popen(command, stdout=log, stderr=log)
 
@@ -91,9 +101,16 @@ class Profiler:
 # whose innermost frame is one of these is the loop's own work in C (uvloop: I/O, callbacks,
 # httptools' and aiohttp's parsers), with no task's Python running.
 _BOOTSTRAP = (
-    "<frozen runpy>", "click/", "uvicorn/main.py", "uvicorn/__main__.py", "uvicorn/_compat.py",
-    "uvicorn/server.py", "asyncio/runners.py", "asyncio/base_events.py", "asyncio/events.py",
-)  # fmt: skip
+    "<frozen runpy>",
+    "click/",
+    "uvicorn/main.py",
+    "uvicorn/__main__.py",
+    "uvicorn/_compat.py",
+    "uvicorn/server.py",
+    "asyncio/runners.py",
+    "asyncio/base_events.py",
+    "asyncio/events.py",
+)
 EVENT_LOOP = "(the event loop in C: uvloop's I/O and callbacks, C parsers)"
 # The web framework's layers wrap every request: on nearly every sample, so left out of the
 # cumulative ranking (their own time still counts in `own`).

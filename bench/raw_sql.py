@@ -66,9 +66,14 @@ INSERT_EVENT = """
 
 
 def _event(
-    *, tenant_id: UUID, seq: int, prev_hash: bytes, subject: str, order_id: UUID,
+    *,
+    tenant_id: UUID,
+    seq: int,
+    prev_hash: bytes,
+    subject: str,
+    order_id: UUID,
     payload: dict[str, Any],
-) -> tuple[Any, ...]:  # fmt: skip
+) -> tuple[Any, ...]:
     """INSERT_EVENT's parameters: the entry as the chain specification hashes it."""
     event_id, occurred_at = uuid.uuid4(), datetime.now(UTC)
     entry: dict[str, Any] = {
@@ -88,11 +93,20 @@ def _event(
     digest = entry_hash(prev_hash, entry)
     return (
         # The stored time is the hashed one: microseconds, as format_timestamp writes it.
-        seq, event_id, occurred_at,
-        entry["service"], entry["actor_type"], entry["actor_id"], entry["action"],
-        entry["resource_type"], entry["resource_id"], None, json.dumps(payload), prev_hash,
+        seq,
+        event_id,
+        occurred_at,
+        entry["service"],
+        entry["actor_type"],
+        entry["actor_id"],
+        entry["action"],
+        entry["resource_type"],
+        entry["resource_id"],
+        None,
+        json.dumps(payload),
+        prev_hash,
         digest,
-    )  # fmt: skip
+    )
 
 
 async def create_order(
@@ -123,10 +137,13 @@ async def create_order(
         )
         head = await connection.fetchrow(ADVANCE_HEAD, GENESIS_HASH)
         event = _event(
-            tenant_id=head["tenant_id"], seq=head["seq"], prev_hash=head["hash"],
-            subject=subject, order_id=order_id,
+            tenant_id=head["tenant_id"],
+            seq=head["seq"],
+            prev_hash=head["hash"],
+            subject=subject,
+            order_id=order_id,
             payload={"currency": currency, "total_minor": total, "line_count": len(lines)},
-        )  # fmt: skip
+        )
         await connection.execute(INSERT_EVENT, *event)
 
 

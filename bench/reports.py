@@ -155,42 +155,65 @@ def expected_totals(figures: DayFigures) -> dict[str, Any]:
             pricing.round_half_up(Fraction(including, figures.orders)) if figures.orders else 0
         ),
         "refunds": (
-            figures.refunds, figures.refunds_minor, figures.refunds_tax_minor,
+            figures.refunds,
+            figures.refunds_minor,
+            figures.refunds_tax_minor,
             _rates(figures.refund_tax),
         ),
         "voids": (
-            figures.voided_orders, figures.voided_orders_minor, figures.voided_lines,
+            figures.voided_orders,
+            figures.voided_orders_minor,
+            figures.voided_lines,
             figures.voided_lines_minor,
         ),
         "payments": tenders,
-    }  # fmt: skip
+    }
 
 
 def answered_totals(totals: dict[str, Any]) -> dict[str, Any]:
     """The same shape, from the service's JSON."""
     refunds, voids = totals["refunds"], totals["voids"]
     return {
-        **{key: totals[key] for key in (
-            "orders", "covers", "gross_sales_minor", "discounts_minor", "service_charges_minor",
-            "net_sales_minor", "sales_excluding_tax_minor", "tax_minor",
-            "sales_including_tax_minor", "tips_minor", "rounding_minor", "average_ticket_minor",
-        )},
+        **{
+            key: totals[key]
+            for key in (
+                "orders",
+                "covers",
+                "gross_sales_minor",
+                "discounts_minor",
+                "service_charges_minor",
+                "net_sales_minor",
+                "sales_excluding_tax_minor",
+                "tax_minor",
+                "sales_including_tax_minor",
+                "tips_minor",
+                "rounding_minor",
+                "average_ticket_minor",
+            )
+        },
         "tax": _answered_rates(totals["tax"]),
         "refunds": (
-            refunds["count"], refunds["amount_minor"], refunds["tax_minor"],
+            refunds["count"],
+            refunds["amount_minor"],
+            refunds["tax_minor"],
             _answered_rates(refunds["tax"]),
         ),
         "voids": (
-            voids["orders"]["count"], voids["orders"]["amount_minor"], voids["lines"]["count"],
+            voids["orders"]["count"],
+            voids["orders"]["amount_minor"],
+            voids["lines"]["count"],
             voids["lines"]["amount_minor"],
         ),
         "payments": {
             row["tender"]: (
-                row["count"], row["paid_minor"], row["refunded_minor"], row["net_minor"]
+                row["count"],
+                row["paid_minor"],
+                row["refunded_minor"],
+                row["net_minor"],
             )
             for row in totals["payments"]
         },
-    }  # fmt: skip
+    }
 
 
 def _differences(where: str, expected: dict[str, Any], answered: dict[str, Any]) -> list[str]:
@@ -204,8 +227,10 @@ def _differences(where: str, expected: dict[str, Any], answered: dict[str, Any])
 def _period(answer: dict[str, Any], first: date, last: date) -> list[str]:
     period = answer.get("period", {})
     if (period.get("first_day"), period.get("last_day")) != (str(first), str(last)):
-        return [f"period is {period.get('first_day')}..{period.get('last_day')}, "
-                f"expected {first}..{last}"]  # fmt: skip
+        return [
+            f"period is {period.get('first_day')}..{period.get('last_day')}, "
+            f"expected {first}..{last}"
+        ]
     return []
 
 
@@ -213,9 +238,10 @@ def check_daily_summary(venue: VenueYear, first: date, last: date) -> Checker:
     def check(answer: dict[str, Any]) -> list[str]:
         problems = _period(answer, first, last)
         problems += _differences(
-            "totals", expected_totals(venue.figures(first, last)),
+            "totals",
+            expected_totals(venue.figures(first, last)),
             answered_totals(answer["totals"]),
-        )  # fmt: skip
+        )
         days = {row["day"]: row for row in answer["days"]}
         wanted = [first + timedelta(days=n) for n in range((last - first).days + 1)]
         if sorted(days) != [str(day) for day in wanted]:
@@ -223,9 +249,10 @@ def check_daily_summary(venue: VenueYear, first: date, last: date) -> Checker:
         for day in wanted:
             if str(day) in days:
                 problems += _differences(
-                    str(day), expected_totals(venue.figures(day, day)),
+                    str(day),
+                    expected_totals(venue.figures(day, day)),
                     answered_totals(days[str(day)]),
-                )  # fmt: skip
+                )
         return problems
 
     return check
@@ -282,11 +309,17 @@ def check_reconciliation(venue: VenueYear, first: date, last: date) -> Checker:
         if len(answer["shifts"]) != figures.shifts:
             problems.append(f"{len(answer['shifts'])} shifts, expected {figures.shifts}")
         expected = {
-            "cash": (figures.expected_cash_minor, figures.counted_cash_minor,
-                     figures.counted_cash_minor - figures.expected_cash_minor),
-            "card": (figures.expected_card_minor, figures.counted_card_minor,
-                     figures.counted_card_minor - figures.expected_card_minor),
-        }  # fmt: skip
+            "cash": (
+                figures.expected_cash_minor,
+                figures.counted_cash_minor,
+                figures.counted_cash_minor - figures.expected_cash_minor,
+            ),
+            "card": (
+                figures.expected_card_minor,
+                figures.counted_card_minor,
+                figures.counted_card_minor - figures.expected_card_minor,
+            ),
+        }
         answered = {
             row["tender"]: (row["expected_minor"], row["counted_minor"], row["difference_minor"])
             for row in answer["totals"]
@@ -307,8 +340,18 @@ def expected_bas(figures: DayFigures) -> dict[str, Any]:
     g1 = sum(gross for _, _, gross in sales.values())
     g3 = sales.get(zero, (0, 0, 0))[2]
     g8 = g1 - g3
-    labels = {"G1": g1, "G2": 0, "G3": g3, "G4": 0, "G5": g3, "G6": g8, "G7": 0, "G8": g8,
-              "G9": pricing.round_half_up(Fraction(g8, 11)), "1A": figures.tax_minor}  # fmt: skip
+    labels = {
+        "G1": g1,
+        "G2": 0,
+        "G3": g3,
+        "G4": 0,
+        "G5": g3,
+        "G6": g8,
+        "G7": 0,
+        "G8": g8,
+        "G9": pricing.round_half_up(Fraction(g8, 11)),
+        "1A": figures.tax_minor,
+    }
     taxable = [value for rate, value in refunds.items() if rate != zero]
     return {
         "labels": labels,
@@ -386,25 +429,47 @@ def endpoints(venue: VenueYear) -> list[Endpoint]:
     month = (date(YEAR, 11, 1), date(YEAR, 11, 30))
     year = (date(YEAR, 1, 1), date(YEAR, 12, 31))
     return [
-        Endpoint("daily summary, one day", "/v1/reports/daily-summary",
-                 {"location_id": location, "period": str(DAY)},
-                 check_daily_summary(venue, DAY, DAY)),
-        Endpoint("item mix, one month", "/v1/reports/item-mix",
-                 {"location_id": location, "period": f"{YEAR}-11"},
-                 check_item_mix(venue, *month)),
-        Endpoint("reconciliation, one day", "/v1/reports/reconciliation",
-                 {"location_id": location, "period": str(DAY)},
-                 check_reconciliation(venue, DAY, DAY)),
-        Endpoint("BAS, one quarter", "/v1/reports/bas", {"period": f"{YEAR}-Q3"},
-                 check_bas(venue, *quarter)),
-        Endpoint("BAS, the year", "/v1/reports/bas", {"period": str(YEAR)},
-                 check_bas(venue, *year)),
-        Endpoint("daily summary, every day of the year", "/v1/reports/daily-summary",
-                 {"location_id": location, "period": str(YEAR)},
-                 check_daily_summary(venue, *year)),
-        Endpoint("BAS export (ZIP), one quarter", "/v1/reports/bas/export",
-                 {"period": f"{YEAR}-Q3"}, check_bas_export(venue, *quarter), archive=True),
-    ]  # fmt: skip
+        Endpoint(
+            "daily summary, one day",
+            "/v1/reports/daily-summary",
+            {"location_id": location, "period": str(DAY)},
+            check_daily_summary(venue, DAY, DAY),
+        ),
+        Endpoint(
+            "item mix, one month",
+            "/v1/reports/item-mix",
+            {"location_id": location, "period": f"{YEAR}-11"},
+            check_item_mix(venue, *month),
+        ),
+        Endpoint(
+            "reconciliation, one day",
+            "/v1/reports/reconciliation",
+            {"location_id": location, "period": str(DAY)},
+            check_reconciliation(venue, DAY, DAY),
+        ),
+        Endpoint(
+            "BAS, one quarter",
+            "/v1/reports/bas",
+            {"period": f"{YEAR}-Q3"},
+            check_bas(venue, *quarter),
+        ),
+        Endpoint(
+            "BAS, the year", "/v1/reports/bas", {"period": str(YEAR)}, check_bas(venue, *year)
+        ),
+        Endpoint(
+            "daily summary, every day of the year",
+            "/v1/reports/daily-summary",
+            {"location_id": location, "period": str(YEAR)},
+            check_daily_summary(venue, *year),
+        ),
+        Endpoint(
+            "BAS export (ZIP), one quarter",
+            "/v1/reports/bas/export",
+            {"period": f"{YEAR}-Q3"},
+            check_bas_export(venue, *quarter),
+            archive=True,
+        ),
+    ]
 
 
 class StatementTimer:
@@ -615,13 +680,19 @@ async def serve_reports(
     timer = StatementTimer(database)
     verifier = TokenVerifier(
         keys=StaticKeySource(jwks_document([signing_key])),
-        issuer=settings.jwt_issuer, audience=settings.jwt_audience,
-    )  # fmt: skip
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+    )
     port = _free_port()
     config = uvicorn.Config(
-        create_app(database, verifier), host="127.0.0.1", port=port, log_level="warning",
-        lifespan="on", proxy_headers=False, access_log=False,
-    )  # fmt: skip
+        create_app(database, verifier),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        proxy_headers=False,
+        access_log=False,
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     try:
@@ -679,8 +750,18 @@ async def check_z_reports(orders_url: str, venue: VenueYear, sample: int) -> lis
     books the service would have kept."""
     step = max(1, len(venue.shift_ids) // sample)
     shift_ids = venue.shift_ids[::step][:sample]
-    derived = {"kind", "status", "as_of", "counted", "difference", "closed_by", "closed_at",
-               "force_closed_by", "note", "version"}  # fmt: skip
+    derived = {
+        "kind",
+        "status",
+        "as_of",
+        "counted",
+        "difference",
+        "closed_by",
+        "closed_at",
+        "force_closed_by",
+        "note",
+        "version",
+    }
     problems = []
     database = TenantDatabase(orders_url, pool_size=1)
     reader = Principal(subject=SUBJECT, tenant_id=venue.tenant_id, role=Role.ACCOUNTANT)

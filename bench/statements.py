@@ -327,8 +327,11 @@ class PostgresCounters:
         connection = await bench_connection(self._admin_url)
         try:
             for row in await connection.fetch(_TABLES):
-                for column, verb in (("n_tup_ins", "inserted"), ("n_tup_upd", "updated"),
-                                     ("n_tup_del", "deleted")):  # fmt: skip
+                for column, verb in (
+                    ("n_tup_ins", "inserted"),
+                    ("n_tup_upd", "updated"),
+                    ("n_tup_del", "deleted"),
+                ):
                     counts[f"{row['name']} rows {verb}"] = int(row[column])
                 counts[AUTOVACUUM_RUNS] += int(row["autovacuum_runs"])
         finally:

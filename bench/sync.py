@@ -239,8 +239,9 @@ class TillLog:
     card_minor: int = 0
 
 
-def till_log(till: SyncTill, menu: Sequence[MenuItem], *, sales: int, start: datetime,
-             rng: random.Random) -> TillLog:  # fmt: skip
+def till_log(
+    till: SyncTill, menu: Sequence[MenuItem], *, sales: int, start: datetime, rng: random.Random
+) -> TillLog:
     log = TillLog()
 
     def record(kind: str, data: dict[str, Any]) -> None:
@@ -259,9 +260,13 @@ def till_log(till: SyncTill, menu: Sequence[MenuItem], *, sales: int, start: dat
         lines = [{"item_id": str(item.id), "quantity": quantity} for item, quantity in chosen]
         record(
             "order.create",
-            {"order_id": order_id, "shift_id": shift_id, "lines": lines,
-             "client_total_minor": total},
-        )  # fmt: skip
+            {
+                "order_id": order_id,
+                "shift_id": shift_id,
+                "lines": lines,
+                "client_total_minor": total,
+            },
+        )
         payment = {"payment_id": str(uuid.uuid4()), "order_id": order_id, "shift_id": shift_id}
         if rng.random() < 0.5:
             # The customer hands over the next $10 up; the till gives change.
@@ -272,23 +277,33 @@ def till_log(till: SyncTill, menu: Sequence[MenuItem], *, sales: int, start: dat
             # The terminal's evidence of a card it approved offline (store and forward), as
             # far as the API under test takes it (an older checkout, --code, takes less).
             authorised_at = start + STEP * len(log.operations)
-            evidence = {"scheme": "visa", "last4": f"{rng.randint(0, 9999):04d}",
-                        "auth_code": f"A{rng.randint(0, 99999):05d}", "terminal_id": "T-1",
-                        "authorised_at": authorised_at.isoformat()}  # fmt: skip
+            evidence = {
+                "scheme": "visa",
+                "last4": f"{rng.randint(0, 9999):04d}",
+                "auth_code": f"A{rng.randint(0, 99999):05d}",
+                "terminal_id": "T-1",
+                "authorised_at": authorised_at.isoformat(),
+            }
             card = {name: value for name, value in evidence.items() if name in CARD_FIELDS}
             record("payment", {**payment, "tender": "card", "amount_minor": total, "card": card})
             log.card_minor += total
         record(
             "order.close",
-            {"order_id": order_id, "shift_id": shift_id, "receipt_sequence": receipt_sequence,
-             "client_total_minor": total},
-        )  # fmt: skip
+            {
+                "order_id": order_id,
+                "shift_id": shift_id,
+                "receipt_sequence": receipt_sequence,
+                "client_total_minor": total,
+            },
+        )
         log.sales_minor += total
     record(
         "shift.close",
-        {"shift_id": shift_id,
-         "counted": {"cash": OPENING_FLOAT_MINOR + log.cash_minor, "card": log.card_minor}},
-    )  # fmt: skip
+        {
+            "shift_id": shift_id,
+            "counted": {"cash": OPENING_FLOAT_MINOR + log.cash_minor, "card": log.card_minor},
+        },
+    )
     return log
 
 
@@ -373,9 +388,12 @@ def _problem(answer: httpx.Response) -> str:
 
 
 async def upload_log(
-    base_url: str, auth: DPoPAuth, operations: Sequence[dict[str, Any]], batch: int,
+    base_url: str,
+    auth: DPoPAuth,
+    operations: Sequence[dict[str, Any]],
+    batch: int,
     into: Measurement,
-) -> float:  # fmt: skip
+) -> float:
     """Uploads the log in batches, each after the answer to the one before; how long it took.
     Anything but every operation accepted and applied counts as an error."""
     # Serialised up front, as a till's queue already holds JSON: the till's encoding time is
@@ -390,8 +408,9 @@ async def upload_log(
         for body in bodies:
             sent = time.perf_counter()
             try:
-                answer = await client.post("/v1/sync/batches", content=body, headers=headers,
-                                           auth=auth)  # fmt: skip
+                answer = await client.post(
+                    "/v1/sync/batches", content=body, headers=headers, auth=auth
+                )
             except httpx.HTTPError as error:
                 problem: str | None = f"{type(error).__name__}: {error}"[:200]
             else:
@@ -578,12 +597,14 @@ async def run_scenario(
     await register_tills(auths)
     rng = random.Random(SEED)
     start = datetime.now(UTC) - LOG_STARTS_AGO
-    logs = [till_log(till, venue.menu, sales=scenario.sales, start=start, rng=rng)
-            for till in venue.tills]  # fmt: skip
+    logs = [
+        till_log(till, venue.menu, sales=scenario.sales, start=start, rng=rng)
+        for till in venue.tills
+    ]
     scenario.operations = sum(len(log.operations) for log in logs)
-    base_url = PUBLIC_URL if scenario.path == GATEWAY else (
-        f"http://127.0.0.1:{service_port('orders')}"
-    )  # fmt: skip
+    base_url = (
+        PUBLIC_URL if scenario.path == GATEWAY else (f"http://127.0.0.1:{service_port('orders')}")
+    )
     meter = CpuMeter(setting.admin_url, DATABASE, pids)
     sampler = WaitSampler(setting.admin_url)
     for instrument in instruments:
@@ -638,9 +659,13 @@ def scenarios(tills: int, sales: int) -> list[Scenario]:
 def _pass(kind: str, headline: Scenario) -> Scenario:
     """The headline scenario again, on a venue of its own, as an unreported pass."""
     return Scenario(
-        f"{kind}: {headline.name}", headline.path, headline.tills, headline.sales,
-        headline.batch, measured=False,
-    )  # fmt: skip
+        f"{kind}: {headline.name}",
+        headline.path,
+        headline.tills,
+        headline.sales,
+        headline.batch,
+        measured=False,
+    )
 
 
 def run(planned: Sequence[Scenario], *, label: str, profile: bool) -> dict[str, Any]:
@@ -943,14 +968,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--tills", type=int, default=TILLS, help=f"default {TILLS}")
     parser.add_argument("--sales", type=int, help=f"per till (default {SALES_PER_TILL})")
     parser.add_argument(
-        "--profile", action="store_true",
+        "--profile",
+        action="store_true",
         help="add a pass with py-spy on the gateway and the orders service",
-    )  # fmt: skip
+    )
     parser.add_argument("--label", help=f"the run's name in the results file (default {AFTER!r})")
     parser.add_argument(
-        "--code", type=Path,
+        "--code",
+        type=Path,
         help=f"run the servers from this checkout (needs --label, e.g. {BEFORE})",
-    )  # fmt: skip
+    )
     options = parser.parse_args(arguments)
     if options.code is not None:
         if not options.label:

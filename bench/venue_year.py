@@ -116,9 +116,27 @@ LAST_SALE = 26 * 3600 + 30 * 60
 EVENING_CLOSES = 26 * 3600 + 45 * 60
 # Sales per hour of the business day (hour 24 is midnight to 01:00, 26 is 02:00-02:30).
 HOURLY_WEIGHTS = {
-    7: 6, 8: 9, 9: 8, 10: 6, 11: 7, 12: 11, 13: 10, 14: 6, 15: 4, 16: 4, 17: 6,
-    18: 10, 19: 11, 20: 9, 21: 6, 22: 4, 23: 3, 24: 2, 25: 1.2, 26: 0.5,
-}  # fmt: skip
+    7: 6,
+    8: 9,
+    9: 8,
+    10: 6,
+    11: 7,
+    12: 11,
+    13: 10,
+    14: 6,
+    15: 4,
+    16: 4,
+    17: 6,
+    18: 10,
+    19: 11,
+    20: 9,
+    21: 6,
+    22: 4,
+    23: 3,
+    24: 2,
+    25: 1.2,
+    26: 0.5,
+}
 # Monday first.
 WEEKDAY_WEIGHTS = (0.8, 0.85, 0.9, 1.0, 1.25, 1.4, 1.1)
 
@@ -150,8 +168,12 @@ CATEGORIES = (("Coffee", "bar"), ("Kitchen", "kitchen"), ("Bar", "bar"), ("Baker
 
 PROFILES = {
     "au": RegionProfile(
-        key="au", currency="AUD", time_zone="Australia/Sydney", standard_code="gst",
-        reduced_code="gst-free", cash_rounding_minor=5,
+        key="au",
+        currency="AUD",
+        time_zone="Australia/Sydney",
+        standard_code="gst",
+        reduced_code="gst-free",
+        cash_rounding_minor=5,
         menu=(
             Dish("Flat white", "Coffee", 480, True, 18, True),
             Dish("Latte", "Coffee", 480, True, 12, True),
@@ -172,8 +194,12 @@ PROFILES = {
         modifiers=(("Oat milk", 60), ("Extra shot", 50)),
     ),
     "eu": RegionProfile(
-        key="eu", currency="EUR", time_zone="Europe/Berlin", standard_code="standard",
-        reduced_code="reduced", cash_rounding_minor=1,
+        key="eu",
+        currency="EUR",
+        time_zone="Europe/Berlin",
+        standard_code="standard",
+        reduced_code="reduced",
+        cash_rounding_minor=1,
         menu=(
             Dish("Kaffee", "Coffee", 320, True, 14, True),
             Dish("Cappuccino", "Coffee", 390, True, 10, True),
@@ -190,7 +216,7 @@ PROFILES = {
         ),
         modifiers=(("Hafermilch", 50), ("Extra Shot", 60)),
     ),
-}  # fmt: skip
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,13 +303,29 @@ class DayFigures:
 
     def add(self, other: DayFigures) -> None:
         for name in (
-            "orders", "voided_orders", "voided_orders_minor", "voided_lines",
-            "voided_lines_minor", "covers", "gross_sales_minor", "discounts_minor",
-            "service_charges_minor", "tips_minor", "rounding_minor", "net_sales_minor",
-            "tax_minor", "declined_card_attempts", "refunds", "refunds_minor",
-            "refunds_tax_minor", "shifts", "expected_cash_minor", "expected_card_minor",
-            "counted_cash_minor", "counted_card_minor",
-        ):  # fmt: skip
+            "orders",
+            "voided_orders",
+            "voided_orders_minor",
+            "voided_lines",
+            "voided_lines_minor",
+            "covers",
+            "gross_sales_minor",
+            "discounts_minor",
+            "service_charges_minor",
+            "tips_minor",
+            "rounding_minor",
+            "net_sales_minor",
+            "tax_minor",
+            "declined_card_attempts",
+            "refunds",
+            "refunds_minor",
+            "refunds_tax_minor",
+            "shifts",
+            "expected_cash_minor",
+            "expected_card_minor",
+            "counted_cash_minor",
+            "counted_card_minor",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         _merge(self.tax, other.tax)
         _merge(self.payments, other.payments)
@@ -374,22 +416,33 @@ async def _provision(
     orders = TenantDatabase(service_urls["orders"], pool_size=1)
     try:
         tenant = await create_tenant(
-            identity, name=f"Venue-year {year}", region=profile.key,
-            currency=profile.currency, tenant_id=tenant_id,
-        )  # fmt: skip
+            identity,
+            name=f"Venue-year {year}",
+            region=profile.key,
+            currency=profile.currency,
+            tenant_id=tenant_id,
+        )
         await provision_orders(
-            orders, tenant_id=tenant.tenant_id, region=tenant.region,
-            currency=tenant.currency, actor=OPERATOR,
-        )  # fmt: skip
+            orders,
+            tenant_id=tenant.tenant_id,
+            region=tenant.region,
+            currency=tenant.currency,
+            actor=OPERATOR,
+        )
     finally:
         await identity.dispose()
         await orders.dispose()
 
 
 async def _arrange_identity(
-    identity_url: str, *, tenant_id: UUID, location_id: UUID, profile: RegionProfile,
-    registers: Sequence[Register], staff: Sequence[tuple[UUID, str]],
-) -> None:  # fmt: skip
+    identity_url: str,
+    *,
+    tenant_id: UUID,
+    location_id: UUID,
+    profile: RegionProfile,
+    registers: Sequence[Register],
+    staff: Sequence[tuple[UUID, str]],
+) -> None:
     """The location, its activated devices and the staff, as the identity service's login."""
     connection = await asyncpg.connect(identity_url)
     try:
@@ -397,31 +450,44 @@ async def _arrange_identity(
             await connection.execute(
                 "INSERT INTO identity.locations (id, name, time_zone, business_day_cutoff_hour)"
                 " VALUES ($1, 'The venue', $2, $3)",
-                location_id, profile.time_zone, CUTOFF_HOUR,
-            )  # fmt: skip
+                location_id,
+                profile.time_zone,
+                CUTOFF_HOUR,
+            )
             for register in registers:
                 key = DeviceKey.generate()
                 await connection.execute(
                     "INSERT INTO identity.devices (id, location_id, name, key_thumbprint, "
                     "public_jwk, activated_by) VALUES ($1, $2, $3, $4, $5::jsonb, 'bench')",
-                    register.device_id, location_id, f"Till {register.number}",
-                    key.thumbprint(), json.dumps(key.public_jwk()),
-                )  # fmt: skip
+                    register.device_id,
+                    location_id,
+                    f"Till {register.number}",
+                    key.thumbprint(),
+                    json.dumps(key.public_jwk()),
+                )
             for number, (staff_id, role) in enumerate(staff, start=1):
                 await connection.execute(
                     "INSERT INTO identity.staff (id, email, display_name, role, created_at) "
                     "VALUES ($1, $2, $3, $4, $5)",
-                    staff_id, f"{role}{number}.{staff_id.hex[:8]}@venue-year.example",
-                    f"{role.title()} {number}", role, datetime(2000, 1, 1, tzinfo=UTC),
-                )  # fmt: skip
+                    staff_id,
+                    f"{role}{number}.{staff_id.hex[:8]}@venue-year.example",
+                    f"{role.title()} {number}",
+                    role,
+                    datetime(2000, 1, 1, tzinfo=UTC),
+                )
     finally:
         await connection.close()
 
 
 async def _arrange_orders(
-    orders_url: str, *, tenant_id: UUID, location_id: UUID, profile: RegionProfile,
-    registers: Sequence[Register], rng: random.Random,
-) -> Menu:  # fmt: skip
+    orders_url: str,
+    *,
+    tenant_id: UUID,
+    location_id: UUID,
+    profile: RegionProfile,
+    registers: Sequence[Register],
+    rng: random.Random,
+) -> Menu:
     """The registers and the menu, as the orders service's login; the tax categories and
     rates provisioning created, looked up."""
     connection = await asyncpg.connect(orders_url)
@@ -437,16 +503,21 @@ async def _arrange_orders(
                 await connection.execute(
                     "INSERT INTO orders.registers (device_id, location_id, number) "
                     "VALUES ($1, $2, $3)",
-                    register.device_id, location_id, register.number,
-                )  # fmt: skip
+                    register.device_id,
+                    location_id,
+                    register.number,
+                )
             category_ids = {}
             for position, (name, printer_role) in enumerate(CATEGORIES):
                 category_ids[name] = _uuid(rng)
                 await connection.execute(
                     "INSERT INTO orders.menu_categories (id, name, position, printer_role) "
                     "VALUES ($1, $2, $3, $4)",
-                    category_ids[name], name, position, printer_role,
-                )  # fmt: skip
+                    category_ids[name],
+                    name,
+                    position,
+                    printer_role,
+                )
             group_id = _uuid(rng)
             await connection.execute(
                 "INSERT INTO orders.modifier_groups (id, name, min_choices, max_choices) "
@@ -460,26 +531,39 @@ async def _arrange_orders(
                 await connection.execute(
                     "INSERT INTO orders.modifiers (id, group_id, name, price_minor, position) "
                     "VALUES ($1, $2, $3, $4, $5)",
-                    modifier.id, group_id, modifier.name, modifier.price_minor, position,
-                )  # fmt: skip
+                    modifier.id,
+                    group_id,
+                    modifier.name,
+                    modifier.price_minor,
+                    position,
+                )
             printer_roles = dict(CATEGORIES)
             menu = []
             for position, dish in enumerate(profile.menu):
                 code = profile.standard_code if dish.standard_rate else profile.reduced_code
                 item = MenuItem(
-                    id=_uuid(rng), name=dish.name, category_id=category_ids[dish.category],
-                    tax_category_id=categories[code], tax_code=code, rate=rates[code],
-                    price_minor=dish.price_minor, popularity=dish.popularity,
+                    id=_uuid(rng),
+                    name=dish.name,
+                    category_id=category_ids[dish.category],
+                    tax_category_id=categories[code],
+                    tax_code=code,
+                    rate=rates[code],
+                    price_minor=dish.price_minor,
+                    popularity=dish.popularity,
                     takes_modifiers=dish.takes_modifiers,
                     fired=printer_roles[dish.category] is not None,
-                )  # fmt: skip
+                )
                 menu.append(item)
                 await connection.execute(
                     "INSERT INTO orders.menu_items (id, category_id, tax_category_id, name, "
                     "price_minor, position) VALUES ($1, $2, $3, $4, $5, $6)",
-                    item.id, item.category_id, item.tax_category_id, item.name,
-                    item.price_minor, position,
-                )  # fmt: skip
+                    item.id,
+                    item.category_id,
+                    item.tax_category_id,
+                    item.name,
+                    item.price_minor,
+                    position,
+                )
                 if item.takes_modifiers:
                     await connection.execute(
                         "INSERT INTO orders.menu_item_modifier_groups (item_id, group_id) "
@@ -497,39 +581,122 @@ async def _arrange_orders(
 
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "shifts": (
-        "tenant_id", "id", "register_id", "location_id", "status", "opening_float_minor",
-        "opened_by", "opened_at", "closed_by", "closed_at", "z_report", "version",
+        "tenant_id",
+        "id",
+        "register_id",
+        "location_id",
+        "status",
+        "opening_float_minor",
+        "opened_by",
+        "opened_at",
+        "closed_by",
+        "closed_at",
+        "z_report",
+        "version",
     ),
     "z_reports": (
-        "tenant_id", "shift_id", "version", "report", "reason", "issued_by", "issued_at",
+        "tenant_id",
+        "shift_id",
+        "version",
+        "report",
+        "reason",
+        "issued_by",
+        "issued_at",
     ),
     "orders": (
-        "tenant_id", "id", "location_id", "status", "currency", "total_minor", "created_by",
-        "created_at", "version", "shift_id", "register_id", "table_name", "covers",
-        "prices_include_tax", "discount_kind", "discount_value", "subtotal_minor",
-        "discount_minor", "tax_minor", "tax", "tip_minor", "rounding_minor", "paid_minor",
-        "refunded_minor", "closed_at", "updated_at",
+        "tenant_id",
+        "id",
+        "location_id",
+        "status",
+        "currency",
+        "total_minor",
+        "created_by",
+        "created_at",
+        "version",
+        "shift_id",
+        "register_id",
+        "table_name",
+        "covers",
+        "prices_include_tax",
+        "discount_kind",
+        "discount_value",
+        "subtotal_minor",
+        "discount_minor",
+        "tax_minor",
+        "tax",
+        "tip_minor",
+        "rounding_minor",
+        "paid_minor",
+        "refunded_minor",
+        "closed_at",
+        "updated_at",
     ),
     "order_lines": (
-        "tenant_id", "order_id", "line_number", "name", "quantity", "unit_price_minor",
-        "total_minor", "item_id", "modifiers", "tax_category_id", "tax_rate", "gross_minor",
-        "discount_minor", "status", "void_reason", "refunded_quantity", "refunded_minor",
-        "added_by", "added_at", "fired_at",
+        "tenant_id",
+        "order_id",
+        "line_number",
+        "name",
+        "quantity",
+        "unit_price_minor",
+        "total_minor",
+        "item_id",
+        "modifiers",
+        "tax_category_id",
+        "tax_rate",
+        "gross_minor",
+        "discount_minor",
+        "status",
+        "void_reason",
+        "refunded_quantity",
+        "refunded_minor",
+        "added_by",
+        "added_at",
+        "fired_at",
     ),
     "payments": (
-        "tenant_id", "id", "order_id", "shift_id", "tender", "status", "amount_minor",
-        "tendered_minor", "change_minor", "rounding_minor", "scheme", "last4", "auth_code",
-        "terminal_reference", "refunded_minor", "created_by", "created_at",
+        "tenant_id",
+        "id",
+        "order_id",
+        "shift_id",
+        "tender",
+        "status",
+        "amount_minor",
+        "tendered_minor",
+        "change_minor",
+        "rounding_minor",
+        "scheme",
+        "last4",
+        "auth_code",
+        "terminal_reference",
+        "refunded_minor",
+        "created_by",
+        "created_at",
     ),
     "refunds": (
-        "tenant_id", "id", "order_id", "shift_id", "reason_code", "amount_minor", "tax_minor",
-        "lines", "tax", "created_by", "approved_by", "created_at",
+        "tenant_id",
+        "id",
+        "order_id",
+        "shift_id",
+        "reason_code",
+        "amount_minor",
+        "tax_minor",
+        "lines",
+        "tax",
+        "created_by",
+        "approved_by",
+        "created_at",
     ),
     "refund_tenders": (
-        "tenant_id", "refund_id", "payment_id", "shift_id", "tender", "amount_minor",
-        "terminal_reference", "auth_code",
+        "tenant_id",
+        "refund_id",
+        "payment_id",
+        "shift_id",
+        "tender",
+        "amount_minor",
+        "terminal_reference",
+        "auth_code",
     ),
-}  # fmt: skip
+}
 # Parents first: every foreign key points at a row already loaded.
 LOAD_ORDER = tuple(TABLE_COLUMNS)
 
@@ -611,11 +778,21 @@ class YearGenerator:
     business day (`days`). Runs in one thread; every draw comes from one seeded stream."""
 
     def __init__(
-        self, *, rng: random.Random, orders: int, year: int, tenant_id: UUID,
-        location_id: UUID, profile: RegionProfile, currency: str,
-        registers: Sequence[Register], menu: Sequence[MenuItem],
-        modifiers: Sequence[Modifier], cashiers: Sequence[str], manager: str,
-    ) -> None:  # fmt: skip
+        self,
+        *,
+        rng: random.Random,
+        orders: int,
+        year: int,
+        tenant_id: UUID,
+        location_id: UUID,
+        profile: RegionProfile,
+        currency: str,
+        registers: Sequence[Register],
+        menu: Sequence[MenuItem],
+        modifiers: Sequence[Modifier],
+        cashiers: Sequence[str],
+        manager: str,
+    ) -> None:
         self.rng = rng
         self.year = year
         self.tenant_id = tenant_id
@@ -633,9 +810,20 @@ class YearGenerator:
         self.days: dict[date, DayFigures] = {}
         self.shift_ids: list[UUID] = []
         self.counts: dict[str, int] = dict.fromkeys(
-            ("orders", "closed_orders", "voided_orders", "order_lines", "voided_lines",
-             "payments", "declined_payments", "refunds", "shifts", "z_reports_off"), 0,
-        )  # fmt: skip
+            (
+                "orders",
+                "closed_orders",
+                "voided_orders",
+                "order_lines",
+                "voided_lines",
+                "payments",
+                "declined_payments",
+                "refunds",
+                "shifts",
+                "z_reports_off",
+            ),
+            0,
+        )
         self._pending: dict[int, list[PendingRefund]] = {}
         self._starts: dict[date, datetime] = {}
         self._item_weights = list(itertools.accumulate(item.popularity for item in self.menu))
@@ -787,16 +975,38 @@ class YearGenerator:
         for (item, quantity, modifier), line_price in zip(chosen, price.lines, strict=True):
             line_rows.append(
                 [
-                    tenant, order_id, line_price.key, item.name, quantity,
-                    line_price.gross_minor // quantity, line_price.net_minor, item.id,
-                    json.dumps([{"id": str(modifier.id), "name": modifier.name,
-                                 "price_minor": modifier.price_minor}]) if modifier else "[]",
-                    item.tax_category_id, item.rate, line_price.gross_minor,
-                    line_price.line_discount_minor + line_price.order_discount_minor, "active",
-                    None, 0, 0, shift.cashier, created_at,
+                    tenant,
+                    order_id,
+                    line_price.key,
+                    item.name,
+                    quantity,
+                    line_price.gross_minor // quantity,
+                    line_price.net_minor,
+                    item.id,
+                    json.dumps(
+                        [
+                            {
+                                "id": str(modifier.id),
+                                "name": modifier.name,
+                                "price_minor": modifier.price_minor,
+                            }
+                        ]
+                    )
+                    if modifier
+                    else "[]",
+                    item.tax_category_id,
+                    item.rate,
+                    line_price.gross_minor,
+                    line_price.line_discount_minor + line_price.order_discount_minor,
+                    "active",
+                    None,
+                    0,
+                    0,
+                    shift.cashier,
+                    created_at,
                     created_at + timedelta(seconds=30) if item.fired else None,
                 ]
-            )  # fmt: skip
+            )
         voided_line = None
         if not voided and rng.random() < 0.01:
             item = self.menu[rng.randrange(len(self.menu))]
@@ -804,11 +1014,28 @@ class YearGenerator:
             voided_line = amount
             line_rows.append(
                 [
-                    tenant, order_id, len(chosen) + 1, item.name, 1, amount, amount, item.id,
-                    "[]", item.tax_category_id, item.rate, amount, 0, "voided",
-                    rng.choice(VOID_REASONS), 0, 0, shift.cashier, created_at, None,
+                    tenant,
+                    order_id,
+                    len(chosen) + 1,
+                    item.name,
+                    1,
+                    amount,
+                    amount,
+                    item.id,
+                    "[]",
+                    item.tax_category_id,
+                    item.rate,
+                    amount,
+                    0,
+                    "voided",
+                    rng.choice(VOID_REASONS),
+                    0,
+                    0,
+                    shift.cashier,
+                    created_at,
+                    None,
                 ]
-            )  # fmt: skip
+            )
 
         self.counts["orders"] += 1
         self.counts["order_lines"] += len(line_rows)
@@ -829,14 +1056,34 @@ class YearGenerator:
             )
             chunk.rows["orders"].append(
                 (
-                    tenant, order_id, self.location_id, "voided", self.currency,
-                    price.total_minor, shift.cashier, created_at, 3 + line_count, shift.id,
-                    register.device_id, table_name, covers, True,
-                    "percent" if discount_bps else None, discount_bps or None,
-                    price.subtotal_minor, price.discount_minor, price.tax_minor,
-                    priced.tax_json, 0, 0, 0, 0, closed_at, closed_at,
+                    tenant,
+                    order_id,
+                    self.location_id,
+                    "voided",
+                    self.currency,
+                    price.total_minor,
+                    shift.cashier,
+                    created_at,
+                    3 + line_count,
+                    shift.id,
+                    register.device_id,
+                    table_name,
+                    covers,
+                    True,
+                    "percent" if discount_bps else None,
+                    discount_bps or None,
+                    price.subtotal_minor,
+                    price.discount_minor,
+                    price.tax_minor,
+                    priced.tax_json,
+                    0,
+                    0,
+                    0,
+                    0,
+                    closed_at,
+                    closed_at,
                 )
-            )  # fmt: skip
+            )
             chunk.rows["order_lines"].extend(tuple(row) for row in line_rows)
             return
 
@@ -849,11 +1096,25 @@ class YearGenerator:
             shift.payments.append(PaymentFact("card", "declined", price.total_minor))
             payment_rows.append(
                 (
-                    tenant, _uuid(rng), order_id, shift.id, "card", "declined",
-                    price.total_minor, None, None, 0, None, None, None,
-                    f"T{rng.getrandbits(48):012x}", 0, shift.cashier, declined_at,
+                    tenant,
+                    _uuid(rng),
+                    order_id,
+                    shift.id,
+                    "card",
+                    "declined",
+                    price.total_minor,
+                    None,
+                    None,
+                    0,
+                    None,
+                    None,
+                    None,
+                    f"T{rng.getrandbits(48):012x}",
+                    0,
+                    shift.cashier,
+                    declined_at,
                 )
-            )  # fmt: skip
+            )
         rounding = 0
         payment_id = _uuid(rng)
         tendered: int | None = None
@@ -885,9 +1146,17 @@ class YearGenerator:
         refund = None
         if rng.random() < 0.015:
             refund = self._plan_refund(
-                day_index, sold, register_index, evening, order_id, chosen, price, due,
-                payment_id, tender,
-            )  # fmt: skip
+                day_index,
+                sold,
+                register_index,
+                evening,
+                order_id,
+                chosen,
+                price,
+                due,
+                payment_id,
+                tender,
+            )
         refunded = refund.amount_minor if refund else 0
         if refund is not None:
             self._pending.setdefault(refund.day_index, []).append(refund)
@@ -898,26 +1167,59 @@ class YearGenerator:
 
         payment_rows.append(
             (
-                tenant, payment_id, order_id, shift.id, tender, "approved", due, tendered,
-                change, rounding, scheme, last4, auth_code, reference, refunded,
-                shift.cashier, paid_at,
+                tenant,
+                payment_id,
+                order_id,
+                shift.id,
+                tender,
+                "approved",
+                due,
+                tendered,
+                change,
+                rounding,
+                scheme,
+                last4,
+                auth_code,
+                reference,
+                refunded,
+                shift.cashier,
+                paid_at,
             )
-        )  # fmt: skip
+        )
         self.counts["payments"] += 1
         self.counts["closed_orders"] += 1
 
         version = 3 + line_count + len(payment_rows) + (refund is not None)
         chunk.rows["orders"].append(
             (
-                tenant, order_id, self.location_id, "closed", self.currency, price.total_minor,
-                shift.cashier, created_at, version,
-                shift.id, register.device_id, table_name, covers, True,
-                "percent" if discount_bps else None, discount_bps or None,
-                price.subtotal_minor, price.discount_minor, price.tax_minor, priced.tax_json,
-                price.tip_minor, rounding, due, refunded, closed_at,
+                tenant,
+                order_id,
+                self.location_id,
+                "closed",
+                self.currency,
+                price.total_minor,
+                shift.cashier,
+                created_at,
+                version,
+                shift.id,
+                register.device_id,
+                table_name,
+                covers,
+                True,
+                "percent" if discount_bps else None,
+                discount_bps or None,
+                price.subtotal_minor,
+                price.discount_minor,
+                price.tax_minor,
+                priced.tax_json,
+                price.tip_minor,
+                rounding,
+                due,
+                refunded,
+                closed_at,
                 self.at(refund.day_index, refund.offset_seconds) if refund else closed_at,
             )
-        )  # fmt: skip
+        )
         chunk.rows["order_lines"].extend(tuple(row) for row in line_rows)
         chunk.rows["payments"].extend(payment_rows)
 
@@ -967,10 +1269,18 @@ class YearGenerator:
     # -- refunds -------------------------------------------------------------------------------
 
     def _plan_refund(
-        self, day_index: int, sold: int, register_index: int, evening: bool, order_id: UUID,
-        chosen: Sequence[tuple[MenuItem, int, Modifier | None]], price: pricing.OrderPrice,
-        paid: int, payment_id: UUID, tender: str,
-    ) -> PendingRefund | None:  # fmt: skip
+        self,
+        day_index: int,
+        sold: int,
+        register_index: int,
+        evening: bool,
+        order_id: UUID,
+        chosen: Sequence[tuple[MenuItem, int, Modifier | None]],
+        price: pricing.OrderPrice,
+        paid: int,
+        payment_id: UUID,
+        tender: str,
+    ) -> PendingRefund | None:
         rng = self.rng
         # When: the same day at the same register (an hour or so later) or 1-10 days later
         # at any register; never past the year's last business day.
@@ -1000,9 +1310,10 @@ class YearGenerator:
             money: dict[int, int] = {}
             for group in price.tax:
                 keys = [
-                    line.key for (item, _, _), line in zip(chosen, price.lines, strict=True)
+                    line.key
+                    for (item, _, _), line in zip(chosen, price.lines, strict=True)
                     if item.rate == group.rate
-                ]  # fmt: skip
+                ]
                 weights = [
                     price.lines[key - 1].net_minor + price.lines[key - 1].service_charge_minor
                     for key in keys
@@ -1013,9 +1324,13 @@ class YearGenerator:
             amount = money[key]
             by_rate[item.rate] += amount
             lines_json.append(
-                {"line_number": key, "name": item.name, "quantity": quantity,
-                 "amount_minor": amount}
-            )  # fmt: skip
+                {
+                    "line_number": key,
+                    "name": item.name,
+                    "quantity": quantity,
+                    "amount_minor": amount,
+                }
+            )
             total = sum(by_rate.values())
             if total > paid:
                 # Cash rounding took a cent or two off what was paid: off the refund too.
@@ -1042,25 +1357,37 @@ class YearGenerator:
                 continue
             group = groups[rate]
             tax_minor = pricing.refund_tax(
-                group_gross_minor=group.gross_minor, group_tax_minor=group.tax_minor,
-                refunded_gross_minor=0, refunded_tax_minor=0, amount_minor=amount,
-            )  # fmt: skip
+                group_gross_minor=group.gross_minor,
+                group_tax_minor=group.tax_minor,
+                refunded_gross_minor=0,
+                refunded_tax_minor=0,
+                amount_minor=amount,
+            )
             tax_groups.append((rate, amount - tax_minor, tax_minor, amount))
         tax = tax_json(
-            [pricing.TaxGroup(rate=r, net_minor=n, tax_minor=t, gross_minor=g)
-             for r, n, t, g in tax_groups]
-        )  # fmt: skip
+            [
+                pricing.TaxGroup(rate=r, net_minor=n, tax_minor=t, gross_minor=g)
+                for r, n, t, g in tax_groups
+            ]
+        )
         refund = PendingRefund(
-            id=_uuid(rng), order_id=order_id, day_index=day_index + days_after,
+            id=_uuid(rng),
+            order_id=order_id,
+            day_index=day_index + days_after,
             register_index=refund_register,
-            evening=refund_evening, offset_seconds=offset,
-            reason_code=rng.choice(REFUND_REASONS), amount_minor=amount_minor,
-            tax_minor=sum(t for _, _, t, _ in tax_groups), lines_json=json.dumps(lines_json),
-            tax_json=json.dumps(tax), tax_groups=tuple(tax_groups), payment_id=payment_id,
+            evening=refund_evening,
+            offset_seconds=offset,
+            reason_code=rng.choice(REFUND_REASONS),
+            amount_minor=amount_minor,
+            tax_minor=sum(t for _, _, t, _ in tax_groups),
+            lines_json=json.dumps(lines_json),
+            tax_json=json.dumps(tax),
+            tax_groups=tuple(tax_groups),
+            payment_id=payment_id,
             tender=tender,
             terminal_reference=f"R{rng.getrandbits(48):012x}" if tender == "card" else None,
             auth_code=f"{rng.randrange(1_000_000):06d}" if tender == "card" else None,
-        )  # fmt: skip
+        )
         return refund
 
     def _refund(
@@ -1071,17 +1398,32 @@ class YearGenerator:
         tenant = self.tenant_id
         chunk.rows["refunds"].append(
             (
-                tenant, refund.id, refund.order_id, shift.id, refund.reason_code,
-                refund.amount_minor, refund.tax_minor, refund.lines_json, refund.tax_json,
-                shift.cashier, self.manager, created_at,
+                tenant,
+                refund.id,
+                refund.order_id,
+                shift.id,
+                refund.reason_code,
+                refund.amount_minor,
+                refund.tax_minor,
+                refund.lines_json,
+                refund.tax_json,
+                shift.cashier,
+                self.manager,
+                created_at,
             )
-        )  # fmt: skip
+        )
         chunk.rows["refund_tenders"].append(
             (
-                tenant, refund.id, refund.payment_id, shift.id, refund.tender,
-                refund.amount_minor, refund.terminal_reference, refund.auth_code,
+                tenant,
+                refund.id,
+                refund.payment_id,
+                shift.id,
+                refund.tender,
+                refund.amount_minor,
+                refund.terminal_reference,
+                refund.auth_code,
             )
-        )  # fmt: skip
+        )
         shift.refunds.append(RefundFact(refund.amount_minor, refund.tax_minor))
         shift.refund_tenders.append(RefundTenderFact(refund.tender, refund.amount_minor))
         self.counts["refunds"] += 1
@@ -1104,15 +1446,23 @@ class YearGenerator:
         rng = self.rng
         facts = ShiftFacts(
             shift=ShiftHeader(
-                id=shift.id, register_id=shift.register.device_id,
-                register_number=shift.register.number, location_id=self.location_id,
-                status="open", opened_by=shift.cashier, opened_at=shift.opened_at,
-                opening_float_minor=OPENING_FLOAT_MINOR, currency=self.currency,
+                id=shift.id,
+                register_id=shift.register.device_id,
+                register_number=shift.register.number,
+                location_id=self.location_id,
+                status="open",
+                opened_by=shift.cashier,
+                opened_at=shift.opened_at,
+                opening_float_minor=OPENING_FLOAT_MINOR,
+                currency=self.currency,
             ),
-            as_of=shift.closed_at, orders=shift.orders,
-            voided_line_amounts=shift.voided_line_amounts, payments=shift.payments,
-            refunds=shift.refunds, refund_tenders=shift.refund_tenders,
-        )  # fmt: skip
+            as_of=shift.closed_at,
+            orders=shift.orders,
+            voided_line_amounts=shift.voided_line_amounts,
+            payments=shift.payments,
+            refunds=shift.refunds,
+            refund_tenders=shift.refund_tenders,
+        )
         report = shift_report(facts)
         counted_cash = report.expected.cash
         note = None
@@ -1123,17 +1473,28 @@ class YearGenerator:
         issued = z_report(
             report,
             counted=TenderAmounts(cash=counted_cash, card=report.expected.card),
-            closed_by=shift.cashier, closed_at=shift.closed_at, note=note,
-        )  # fmt: skip
+            closed_by=shift.cashier,
+            closed_at=shift.closed_at,
+            note=note,
+        )
         stored = json.dumps(issued.model_dump(mode="json"))
         tenant = self.tenant_id
         chunk.rows["shifts"].append(
             (
-                tenant, shift.id, shift.register.device_id, self.location_id, "closed",
-                OPENING_FLOAT_MINOR, shift.cashier, shift.opened_at, shift.cashier,
-                shift.closed_at, stored, 2,
+                tenant,
+                shift.id,
+                shift.register.device_id,
+                self.location_id,
+                "closed",
+                OPENING_FLOAT_MINOR,
+                shift.cashier,
+                shift.opened_at,
+                shift.cashier,
+                shift.closed_at,
+                stored,
+                2,
             )
-        )  # fmt: skip
+        )
         chunk.rows["z_reports"].append(
             (tenant, shift.id, 1, stored, "close", shift.cashier, shift.closed_at)
         )
@@ -1255,27 +1616,56 @@ async def generate(
     staff = [(_uuid(rng), "cashier") for _ in range(6)] + [(_uuid(rng), "manager")]
     await _provision(urls, profile, tenant_id, year)
     await _arrange_identity(
-        urls["identity"], tenant_id=tenant_id, location_id=location_id, profile=profile,
-        registers=registers, staff=staff,
-    )  # fmt: skip
+        urls["identity"],
+        tenant_id=tenant_id,
+        location_id=location_id,
+        profile=profile,
+        registers=registers,
+        staff=staff,
+    )
     categories, rates, menu, modifiers = await _arrange_orders(
-        urls["orders"], tenant_id=tenant_id, location_id=location_id, profile=profile,
-        registers=registers, rng=rng,
-    )  # fmt: skip
+        urls["orders"],
+        tenant_id=tenant_id,
+        location_id=location_id,
+        profile=profile,
+        registers=registers,
+        rng=rng,
+    )
     subjects = tuple(str(staff_id) for staff_id, _ in staff)
     generator = YearGenerator(
-        rng=rng, orders=orders, year=year, tenant_id=tenant_id, location_id=location_id,
-        profile=profile, currency=profile.currency, registers=registers, menu=menu,
-        modifiers=modifiers, cashiers=subjects[:-1], manager=subjects[-1],
-    )  # fmt: skip
+        rng=rng,
+        orders=orders,
+        year=year,
+        tenant_id=tenant_id,
+        location_id=location_id,
+        profile=profile,
+        currency=profile.currency,
+        registers=registers,
+        menu=menu,
+        modifiers=modifiers,
+        cashiers=subjects[:-1],
+        manager=subjects[-1],
+    )
     rows = await _load(admin_url, generator)
     return VenueYear(
-        tenant_id=tenant_id, location_id=location_id, region=region,
-        currency=profile.currency, time_zone=profile.time_zone, cutoff_hour=CUTOFF_HOUR,
-        year=year, seed=seed, registers=registers, shift_ids=tuple(generator.shift_ids),
-        tax_categories=categories, rates=rates, menu=menu, modifiers=modifiers,
-        staff=subjects, counts={**generator.counts, "rows": rows}, days=generator.days,
-    )  # fmt: skip
+        tenant_id=tenant_id,
+        location_id=location_id,
+        region=region,
+        currency=profile.currency,
+        time_zone=profile.time_zone,
+        cutoff_hour=CUTOFF_HOUR,
+        year=year,
+        seed=seed,
+        registers=registers,
+        shift_ids=tuple(generator.shift_ids),
+        tax_categories=categories,
+        rates=rates,
+        menu=menu,
+        modifiers=modifiers,
+        staff=subjects,
+        counts={**generator.counts, "rows": rows},
+        days=generator.days,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -1297,10 +1687,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         started = time.perf_counter()
         venue = asyncio.run(
             generate(
-                prepared.admin_url, orders=options.orders, seed=options.seed,
-                year=options.year, region=options.region, service_urls=prepared.service_urls,
+                prepared.admin_url,
+                orders=options.orders,
+                seed=options.seed,
+                year=options.year,
+                region=options.region,
+                service_urls=prepared.service_urls,
             )
-        )  # fmt: skip
+        )
         elapsed = time.perf_counter() - started
     finally:
         if prepared.embedded is not None:

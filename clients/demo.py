@@ -151,9 +151,11 @@ async def run_demo(
         if menu.json()["currency"] != currency:
             raise SystemExit(f"The menu is priced in {menu.json()['currency']}, not {currency}.")
         order = await client.post(
-            "/v1/orders", json={"lines": [first_sale(menu.json())]}, headers=_idempotent(),
+            "/v1/orders",
+            json={"lines": [first_sale(menu.json())]},
+            headers=_idempotent(),
             auth=session.auth,
-        )  # fmt: skip
+        )
         order.raise_for_status()
         _show("6. order created through the gateway, priced from the menu", order.json())
 
@@ -167,14 +169,16 @@ async def run_demo(
         paid = await client.post(
             f"/v1/orders/{sold['id']}/payments",
             json={"version": sold["version"], "tender": "cash", "tendered_minor": due},
-            headers=_idempotent(), auth=session.auth,
-        )  # fmt: skip
+            headers=_idempotent(),
+            auth=session.auth,
+        )
         paid.raise_for_status()
         closed = await client.post(
             f"/v1/orders/{sold['id']}/close",
             json={"version": paid.json()["order"]["version"]},
-            headers=_idempotent(), auth=session.auth,
-        )  # fmt: skip
+            headers=_idempotent(),
+            auth=session.auth,
+        )
         closed.raise_for_status()
         receipt = closed.json()["receipt"]
         _show(
@@ -183,20 +187,33 @@ async def run_demo(
         )
         if accountant_email and accountant_password:
             accountant = await read_the_books(
-                client, business=business, location=location, email=accountant_email,
-                password=accountant_password, currency=currency,
-            )  # fmt: skip
+                client,
+                business=business,
+                location=location,
+                email=accountant_email,
+                password=accountant_password,
+                currency=currency,
+            )
             if owner is not None:
                 await cancel_and_renew(
-                    client, owner=owner, till=session.auth, accountant=accountant,
-                    location=location, menu=menu.json(),
-                )  # fmt: skip
+                    client,
+                    owner=owner,
+                    till=session.auth,
+                    accountant=accountant,
+                    location=location,
+                    menu=menu.json(),
+                )
 
 
 async def read_the_books(
-    client: httpx.AsyncClient, *, business: str, location: str, email: str, password: str,
+    client: httpx.AsyncClient,
+    *,
+    business: str,
+    location: str,
+    email: str,
+    password: str,
     currency: str,
-) -> DPoPAuth:  # fmt: skip
+) -> DPoPAuth:
     """The accountant signs in to the back office, reads the sales of the last days and
     downloads this quarter's BAS (Australia) or VAT summary (EU) as a filing bundle."""
     accountant = await backoffice_sign_in(client, business, email, password)
@@ -291,9 +308,14 @@ async def ensure_subscribed(client: httpx.AsyncClient, owner: DPoPAuth) -> None:
 
 
 async def cancel_and_renew(
-    client: httpx.AsyncClient, *, owner: DPoPAuth, till: DPoPAuth, accountant: DPoPAuth,
-    location: str, menu: dict[str, Any],
-) -> None:  # fmt: skip
+    client: httpx.AsyncClient,
+    *,
+    owner: DPoPAuth,
+    till: DPoPAuth,
+    accountant: DPoPAuth,
+    location: str,
+    menu: dict[str, Any],
+) -> None:
     """The owner cancels in the portal (the business turns read-only: the till's next sale
     is refused, the accountant's reports are still served) and subscribes again."""
     portal = await client.post("/v1/billing/portal-sessions", auth=owner)
@@ -309,9 +331,11 @@ async def cancel_and_renew(
         raise SystemExit(f"a read-only business sold: {refused.status_code} {refused.text}")
     _show("12. the till's next sale is refused", refused.json())
     await show_recent_sales(
-        client, accountant, location,
+        client,
+        accountant,
+        location,
         "12. the accountant's daily summary is still served, every sale in it",
-    )  # fmt: skip
+    )
     await _subscribe(client, owner, "13")
 
 

@@ -38,9 +38,12 @@ class Problem(Exception):
     def body(self) -> dict[str, Any]:
         """The problem document, for answers that carry problems per item (offline sync)."""
         return problem_body(
-            status=self.status, code=self.code, title=self.title, detail=self.detail,
+            status=self.status,
+            code=self.code,
+            title=self.title,
+            detail=self.detail,
             **self.extensions,
-        )  # fmt: skip
+        )
 
 
 class Unauthenticated(Problem):

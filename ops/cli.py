@@ -93,9 +93,12 @@ def _provision(arguments: argparse.Namespace) -> int:
             orders = TenantDatabase(_service_database_url("orders"), pool_size=1)
             try:
                 await provision_orders(
-                    orders, tenant_id=tenant.tenant_id, region=tenant.region,
-                    currency=tenant.currency, actor=service.OPERATOR,
-                )  # fmt: skip
+                    orders,
+                    tenant_id=tenant.tenant_id,
+                    region=tenant.region,
+                    currency=tenant.currency,
+                    actor=service.OPERATOR,
+                )
             finally:
                 await orders.dispose()
             return tenant.as_json()

@@ -106,8 +106,10 @@ def _initdb() -> None:
         subprocess.run(
             [
                 _bin("initdb"),
-                "-D", str(DATA_DIR),
-                "-U", SUPERUSER,
+                "-D",
+                str(DATA_DIR),
+                "-U",
+                SUPERUSER,
                 f"--pwfile={password_file.name}",
                 "--auth=scram-sha-256",
                 "--encoding=UTF8",
@@ -116,7 +118,7 @@ def _initdb() -> None:
             check=True,
             stdout=subprocess.DEVNULL,
             **_as_server_user(),  # type: ignore[call-overload]
-        )  # fmt: skip
+        )
     finally:
         os.unlink(password_file.name)
 

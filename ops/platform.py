@@ -90,12 +90,22 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 30
 
 def uvicorn_command(target: str, port: int) -> list[str]:
     return [
-        sys.executable, "-m", "uvicorn", "--factory", target,
-        "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--log-level", "warning",
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        target,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--log-level",
+        "warning",
         # Client-sent X-Forwarded-* must not rewrite the peer address: the gateway is the edge.
         # Behind a load balancer, name it with --forwarded-allow-ips instead.
         "--no-proxy-headers",
-    ]  # fmt: skip
+    ]
 
 
 def metrics_port(http_port: int) -> int:

@@ -41,14 +41,28 @@ def _demo_id(name: str) -> uuid.UUID:
 
 DEMO_TENANTS = (
     DemoTenant(
-        "au", _demo_id("tenant/au"), _demo_id("location/au"), "Harbour Lane Cafe",
-        "au", "AUD", "Surry Hills", "Australia/Sydney", 4,
+        "au",
+        _demo_id("tenant/au"),
+        _demo_id("location/au"),
+        "Harbour Lane Cafe",
+        "au",
+        "AUD",
+        "Surry Hills",
+        "Australia/Sydney",
+        4,
     ),
     DemoTenant(
-        "eu", _demo_id("tenant/eu"), _demo_id("location/eu"), "Spreeblick Bar",
-        "eu", "EUR", "Kreuzberg", "Europe/Berlin", 5,
+        "eu",
+        _demo_id("tenant/eu"),
+        _demo_id("location/eu"),
+        "Spreeblick Bar",
+        "eu",
+        "EUR",
+        "Kreuzberg",
+        "Europe/Berlin",
+        5,
     ),
-)  # fmt: skip
+)
 DEMO_BY_KEY = {demo.key: demo for demo in DEMO_TENANTS}
 
 
@@ -66,9 +80,12 @@ def demo_staff(demo: DemoTenant) -> list[DemoStaff]:
     from ops.state import demo_secret
 
     domain = f"{demo.key}.demo.halopos.example"
-    people = [("owner", "Olive Owner", True, False), ("manager", "Max Manager", True, True),
-              ("cashier", "Casey Cashier", False, True),
-              ("accountant", "Ada Accountant", True, False)]  # fmt: skip
+    people = [
+        ("owner", "Olive Owner", True, False),
+        ("manager", "Max Manager", True, True),
+        ("cashier", "Casey Cashier", False, True),
+        ("accountant", "Ada Accountant", True, False),
+    ]
     return [
         DemoStaff(
             role=role,
@@ -101,10 +118,14 @@ async def _seed_staff(database: TenantDatabase, demo: DemoTenant) -> None:
                 action="staff.created",
                 resource_type="staff",
                 resource_id=str(person.staff_id),
-                payload={"email": person.email, "display_name": person.display_name,
-                         "role": person.role, "password_set": person.password is not None,
-                         "pin_set": person.pin is not None},
-            )  # fmt: skip
+                payload={
+                    "email": person.email,
+                    "display_name": person.display_name,
+                    "role": person.role,
+                    "password_set": person.password is not None,
+                    "pin_set": person.pin is not None,
+                },
+            )
 
 
 async def seed_demo_tenants(identity_database_url: str, orders_database_url: str) -> None:
@@ -118,9 +139,12 @@ async def seed_demo_tenants(identity_database_url: str, orders_database_url: str
             await _seed_staff(database, demo)
             region = REGIONS[demo.region]
             await provision_orders(
-                orders, tenant_id=demo.tenant_id, region=region, currency=demo.currency,
+                orders,
+                tenant_id=demo.tenant_id,
+                region=region,
+                currency=demo.currency,
                 actor=SEED,
-            )  # fmt: skip
+            )
             await seed_demo_menu(orders, tenant_id=demo.tenant_id, region=region, actor=SEED)
     finally:
         await database.dispose()

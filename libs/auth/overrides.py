@@ -49,8 +49,19 @@ CLOCK_SKEW_SECONDS = 5
 MAX_OVERRIDE_TOKEN_BYTES = 4096
 MAX_JTI_LENGTH = 128
 REQUIRED_CLAIMS = (
-    "iss", "aud", "iat", "exp", "jti", "sub", "arl", "req", "tid", "dev", "act", "res",
-)  # fmt: skip
+    "iss",
+    "aud",
+    "iat",
+    "exp",
+    "jti",
+    "sub",
+    "arl",
+    "req",
+    "tid",
+    "dev",
+    "act",
+    "res",
+)
 # The spent-token ledger's namespace; the scope is the device the token is bound to.
 SPENT_NAMESPACE = "override"
 APPROVER_ROLES = frozenset({Role.OWNER, Role.MANAGER})
@@ -134,10 +145,12 @@ class Approved:
             f"{extent.amount_minor} (minor units)"
             + (f" of {extent.of_minor}." if extent.of_minor is not None else ".")
             + " Ask the manager to approve this amount.",
-            action=action.value, approved_amount_minor=self.amount_minor,
-            approved_percent_bps=self.percent_bps, amount_minor=extent.amount_minor,
+            action=action.value,
+            approved_amount_minor=self.amount_minor,
+            approved_percent_bps=self.percent_bps,
+            amount_minor=extent.amount_minor,
             of_minor=extent.of_minor,
-        )  # fmt: skip
+        )
 
     def check(self, action: OverrideAction, extent: Extent | None) -> None:
         """Raises `OverrideAmountExceeded` unless the write is within what was approved."""

@@ -223,9 +223,14 @@ class _Page:
         self.add("-" * self.columns)
 
     def pair(
-        self, left: str, right: str = "", *, indent: int = 0, bold: bool = False,
+        self,
+        left: str,
+        right: str = "",
+        *,
+        indent: int = 0,
+        bold: bool = False,
         tall: bool = False,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """`left` wrapped on the left, `right` flush right on its first line."""
         left, right = printable(left), printable(right)
         room = self.columns - indent - (len(right) + 1 if right else 0)

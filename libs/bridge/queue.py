@@ -86,9 +86,12 @@ class PrintQueue:
         )
         for job_id, job in [] if audited else jobs:
             await self._audit.append(
-                actor=actor, action=QUEUED, resource_type="print_job", resource_id=str(job_id),
+                actor=actor,
+                action=QUEUED,
+                resource_type="print_job",
+                resource_id=str(job_id),
                 payload=queued_payload(job),
-            )  # fmt: skip
+            )
         return [job_id for job_id, _ in jobs]
 
 

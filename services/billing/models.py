@@ -22,9 +22,15 @@ TS = sa.DateTime(timezone=True)
 
 # Stripe's subscription statuses (https://docs.stripe.com/api/subscriptions/object#status).
 SUBSCRIPTION_STATUSES = (
-    "incomplete", "incomplete_expired", "trialing", "active", "past_due", "canceled", "unpaid",
+    "incomplete",
+    "incomplete_expired",
+    "trialing",
+    "active",
+    "past_due",
+    "canceled",
+    "unpaid",
     "paused",
-)  # fmt: skip
+)
 
 accounts = tenant_table(
     "accounts",

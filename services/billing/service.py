@@ -171,9 +171,12 @@ async def receive(database: TenantDatabase, event: VerifiedEvent) -> Receipt:
                     action="billing.stripe_event.received",
                     resource_type="stripe_event",
                     resource_id=event.id,
-                    payload={"type": event.type, "object": event.object_id,
-                             "created": _iso(event.created)},
-                )  # fmt: skip
+                    payload={
+                        "type": event.type,
+                        "object": event.object_id,
+                        "created": _iso(event.created),
+                    },
+                )
     except UnknownTenant:
         # A tenant id that names no tenant here: another region's cell shares the Stripe
         # account, or the tenant never existed. The registry's foreign key refused the row.

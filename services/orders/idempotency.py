@@ -102,9 +102,13 @@ class Idempotency:
     """One request's view of its key: `replay()` first, `respond()` with the answer."""
 
     def __init__(
-        self, repository: IdempotencyRepository, key: str | None, fingerprint: bytes,
-        *, after_miss: Callable[[], Awaitable[None]] | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        repository: IdempotencyRepository,
+        key: str | None,
+        fingerprint: bytes,
+        *,
+        after_miss: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
         self._repository = repository
         self.key = key
         self._fingerprint = fingerprint
@@ -133,17 +137,23 @@ class Idempotency:
         return JSONResponse(stored.body, status_code=stored.status_code, headers=headers)
 
     async def respond(
-        self, body: BaseModel | dict[str, Any], *, status_code: int = 201,
+        self,
+        body: BaseModel | dict[str, Any],
+        *,
+        status_code: int = 201,
         headers: dict[str, str] | None = None,
-    ) -> JSONResponse:  # fmt: skip
+    ) -> JSONResponse:
         return await self.respond_json(
             jsonable_encoder(body), status_code=status_code, headers=headers
         )
 
     async def respond_json(
-        self, content: dict[str, Any], *, status_code: int = 201,
+        self,
+        content: dict[str, Any],
+        *,
+        status_code: int = 201,
         headers: dict[str, str] | None = None,
-    ) -> JSONResponse:  # fmt: skip
+    ) -> JSONResponse:
         """`respond` with an answer that is JSON already (the sale's commands render their
         own: services/orders/sale/model.py)."""
         if self.key is not None and not await self._repository.remember(
@@ -181,9 +191,11 @@ async def idempotency_of(
     its transactions itself: card payments)."""
     fingerprint = request_fingerprint(request.method, request.url.path, await request.body())
     return Idempotency(
-        IdempotencyRepository.from_connection(connection), key, fingerprint,
+        IdempotencyRepository.from_connection(connection),
+        key,
+        fingerprint,
         after_miss=lambda: ensure_entitled_when_due(connection, request),
-    )  # fmt: skip
+    )
 
 
 async def _idempotency(

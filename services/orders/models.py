@@ -445,9 +445,11 @@ order_lines = tenant_table(
 
 # The few voided lines, for the reports' void totals (services/reports).
 sa.Index(
-    "ix_order_lines_voided", order_lines.c.tenant_id, order_lines.c.order_id,
+    "ix_order_lines_voided",
+    order_lines.c.tenant_id,
+    order_lines.c.order_id,
     postgresql_where=order_lines.c.status == "voided",
-)  # fmt: skip
+)
 
 # Approved, declined and timed-out attempts alike: a card declined is a fact of the sale.
 # Only approved payments count towards the order. Never a card number: scheme, last 4, auth
@@ -721,9 +723,11 @@ sync_operations = tenant_table(
 )
 
 sa.Index(
-    "ix_sync_operations_waiting", sync_operations.c.tenant_id, sync_operations.c.waiting_for,
+    "ix_sync_operations_waiting",
+    sync_operations.c.tenant_id,
+    sync_operations.c.waiting_for,
     postgresql_where=sync_operations.c.status == "waiting",
-)  # fmt: skip
+)
 
 # How far each device's operations have been applied: every sequence up to
 # `applied_through` is settled (applied or rejected).
@@ -768,9 +772,11 @@ sa.Index(
     postgresql_where=sync_flags.c.resolved_at.is_(None),
 )
 sa.Index(
-    "ix_sync_flags_raised", sync_flags.c.tenant_id, sync_flags.c.raised_at.desc(),
+    "ix_sync_flags_raised",
+    sync_flags.c.tenant_id,
+    sync_flags.c.raised_at.desc(),
     sync_flags.c.id.desc(),
-)  # fmt: skip
+)
 
 # Actions a till did offline on a manager's word (a void, refund, discount or force-close that
 # needs an override online), accepted up to the business's offline approval limit: a manager
@@ -812,11 +818,15 @@ offline_approvals = tenant_table(
     schema="orders",
 )
 sa.Index(
-    "ix_offline_approvals_pending", offline_approvals.c.tenant_id,
-    offline_approvals.c.raised_at.desc(), offline_approvals.c.id.desc(),
+    "ix_offline_approvals_pending",
+    offline_approvals.c.tenant_id,
+    offline_approvals.c.raised_at.desc(),
+    offline_approvals.c.id.desc(),
     postgresql_where=offline_approvals.c.status == "pending",
-)  # fmt: skip
+)
 sa.Index(
-    "ix_offline_approvals_raised", offline_approvals.c.tenant_id,
-    offline_approvals.c.raised_at.desc(), offline_approvals.c.id.desc(),
-)  # fmt: skip
+    "ix_offline_approvals_raised",
+    offline_approvals.c.tenant_id,
+    offline_approvals.c.raised_at.desc(),
+    offline_approvals.c.id.desc(),
+)

@@ -106,15 +106,21 @@ async def provision_orders(
 DEMO_MENUS = {
     "ap-southeast-2": (
         "Cafe",
-        (("Flat white", 450, "gst", True), ("Banana bread", 650, "gst", False),
-         ("Bread roll", 300, "gst-free", False)),
+        (
+            ("Flat white", 450, "gst", True),
+            ("Banana bread", 650, "gst", False),
+            ("Bread roll", 300, "gst-free", False),
+        ),
     ),
     "eu-central-1": (
         "Bar",
-        (("Kaffee", 320, "standard", True), ("Pils 0,5 l", 480, "standard", False),
-         ("Brezel", 250, "reduced", False)),
+        (
+            ("Kaffee", 320, "standard", True),
+            ("Pils 0,5 l", 480, "standard", False),
+            ("Brezel", 250, "reduced", False),
+        ),
     ),
-}  # fmt: skip
+}
 
 
 async def seed_demo_menu(
@@ -145,10 +151,14 @@ async def seed_demo_menu(
             item_id = uuid.uuid4()
             await connection.execute(
                 menu_items.insert().values(
-                    id=item_id, category_id=category_id, tax_category_id=taxes[tax_code],
-                    name=name, price_minor=price_minor, position=position,
+                    id=item_id,
+                    category_id=category_id,
+                    tax_category_id=taxes[tax_code],
+                    name=name,
+                    price_minor=price_minor,
+                    position=position,
                 )
-            )  # fmt: skip
+            )
             if takes_milk:
                 await connection.execute(
                     menu_item_modifier_groups.insert().values(item_id=item_id, group_id=group_id)

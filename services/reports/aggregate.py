@@ -244,10 +244,14 @@ def facts_of(summary: Totals) -> DayFacts:
     return DayFacts(
         sales=[
             SalesFact(
-                day=day, orders=summary.orders, covers=summary.covers,
-                gross_minor=summary.gross_sales_minor, discounts_minor=summary.discounts_minor,
+                day=day,
+                orders=summary.orders,
+                covers=summary.covers,
+                gross_minor=summary.gross_sales_minor,
+                discounts_minor=summary.discounts_minor,
                 service_charges_minor=summary.service_charges_minor,
-                tips_minor=summary.tips_minor, rounding_minor=summary.rounding_minor,
+                tips_minor=summary.tips_minor,
+                rounding_minor=summary.rounding_minor,
             )
         ],
         tax=[
@@ -255,20 +259,24 @@ def facts_of(summary: Totals) -> DayFacts:
             for group, refund in taxes
         ],
         refunds=[
-            DayRefundsFact(day, summary.refunds.count, summary.refunds.amount_minor,
-                       summary.refunds.tax_minor)
+            DayRefundsFact(
+                day, summary.refunds.count, summary.refunds.amount_minor, summary.refunds.tax_minor
+            )
         ],
         voids=[
             VoidFact(
-                day, summary.voids.orders.count, summary.voids.orders.amount_minor,
-                summary.voids.lines.count, summary.voids.lines.amount_minor,
+                day,
+                summary.voids.orders.count,
+                summary.voids.orders.amount_minor,
+                summary.voids.lines.count,
+                summary.voids.lines.amount_minor,
             )
         ],
         tenders=[
             TenderFact(day, tender.tender, tender.count, tender.paid_minor, tender.refunded_minor)
             for tender in summary.payments
         ],
-    )  # fmt: skip
+    )
 
 
 def add_totals(first: Totals, second: Totals) -> Totals:
@@ -400,10 +408,12 @@ def reconcile(
         )
         for shift in sorted(shifts, key=lambda shift: (shift.closed_at, shift.register_number))
     ]
-    expected = {t: sum(r.expected_minor for s in rows for r in s.tenders if r.tender == t)
-                for t in TENDERS}  # fmt: skip
-    counted = {t: sum(r.counted_minor for s in rows for r in s.tenders if r.tender == t)
-               for t in TENDERS}  # fmt: skip
+    expected = {
+        t: sum(r.expected_minor for s in rows for r in s.tenders if r.tender == t) for t in TENDERS
+    }
+    counted = {
+        t: sum(r.counted_minor for s in rows for r in s.tenders if r.tender == t) for t in TENDERS
+    }
     return rows, tender_rows(expected, counted)
 
 

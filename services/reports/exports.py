@@ -45,12 +45,26 @@ def _rate_key(rate: Decimal) -> str:
 
 def _totals_columns(rates: Sequence[Decimal]) -> list[str]:
     columns = [
-        "orders", "covers", "gross_sales_minor", "discounts_minor", "service_charges_minor",
-        "net_sales_minor", "sales_excluding_tax_minor", "tax_minor", "sales_including_tax_minor",
-        "tips_minor", "rounding_minor", "average_ticket_minor", "refunds_count",
-        "refunds_amount_minor", "refunds_tax_minor", "voided_orders", "voided_orders_minor",
-        "voided_lines", "voided_lines_minor",
-    ]  # fmt: skip
+        "orders",
+        "covers",
+        "gross_sales_minor",
+        "discounts_minor",
+        "service_charges_minor",
+        "net_sales_minor",
+        "sales_excluding_tax_minor",
+        "tax_minor",
+        "sales_including_tax_minor",
+        "tips_minor",
+        "rounding_minor",
+        "average_ticket_minor",
+        "refunds_count",
+        "refunds_amount_minor",
+        "refunds_tax_minor",
+        "voided_orders",
+        "voided_orders_minor",
+        "voided_lines",
+        "voided_lines_minor",
+    ]
     for tender in TENDERS:
         columns += [f"{tender}_payments", f"{tender}_paid_minor", f"{tender}_refunded_minor"]
     for rate in rates:
@@ -61,14 +75,26 @@ def _totals_columns(rates: Sequence[Decimal]) -> list[str]:
 
 def _totals_row(totals: Totals, rates: Sequence[Decimal]) -> list[Any]:
     row: list[Any] = [
-        totals.orders, totals.covers, totals.gross_sales_minor, totals.discounts_minor,
-        totals.service_charges_minor, totals.net_sales_minor, totals.sales_excluding_tax_minor,
-        totals.tax_minor, totals.sales_including_tax_minor, totals.tips_minor,
-        totals.rounding_minor, totals.average_ticket_minor, totals.refunds.count,
-        totals.refunds.amount_minor, totals.refunds.tax_minor, totals.voids.orders.count,
-        totals.voids.orders.amount_minor, totals.voids.lines.count,
+        totals.orders,
+        totals.covers,
+        totals.gross_sales_minor,
+        totals.discounts_minor,
+        totals.service_charges_minor,
+        totals.net_sales_minor,
+        totals.sales_excluding_tax_minor,
+        totals.tax_minor,
+        totals.sales_including_tax_minor,
+        totals.tips_minor,
+        totals.rounding_minor,
+        totals.average_ticket_minor,
+        totals.refunds.count,
+        totals.refunds.amount_minor,
+        totals.refunds.tax_minor,
+        totals.voids.orders.count,
+        totals.voids.orders.amount_minor,
+        totals.voids.lines.count,
         totals.voids.lines.amount_minor,
-    ]  # fmt: skip
+    ]
     tenders: dict[str, TenderTotal] = {tender.tender: tender for tender in totals.payments}
     for name in TENDERS:
         tender = tenders.get(name)
@@ -92,47 +118,118 @@ def daily_summary_table(report: DailySummary) -> Table:
 
 
 def item_mix_table(report: ItemMix) -> Table:
-    header = ["section", "item_id", "name", "category", "quantity", "gross_minor",
-              "discounts_minor", "sales_minor"]  # fmt: skip
+    header = [
+        "section",
+        "item_id",
+        "name",
+        "category",
+        "quantity",
+        "gross_minor",
+        "discounts_minor",
+        "sales_minor",
+    ]
     rows: list[list[Any]] = [
-        ["item", item.item_id or "", item.name, item.category or "", item.quantity,
-         item.gross_minor, item.discounts_minor, item.sales_minor]
+        [
+            "item",
+            item.item_id or "",
+            item.name,
+            item.category or "",
+            item.quantity,
+            item.gross_minor,
+            item.discounts_minor,
+            item.sales_minor,
+        ]
         for item in report.items
-    ]  # fmt: skip
+    ]
     rows += [
-        ["category", "", "", category.category or "", category.quantity, category.gross_minor,
-         category.discounts_minor, category.sales_minor]
+        [
+            "category",
+            "",
+            "",
+            category.category or "",
+            category.quantity,
+            category.gross_minor,
+            category.discounts_minor,
+            category.sales_minor,
+        ]
         for category in report.categories
-    ]  # fmt: skip
+    ]
     rows += [
-        ["modifier", modifier.modifier_id or "", modifier.name, "", modifier.quantity,
-         modifier.gross_minor, "", ""]
+        [
+            "modifier",
+            modifier.modifier_id or "",
+            modifier.name,
+            "",
+            modifier.quantity,
+            modifier.gross_minor,
+            "",
+            "",
+        ]
         for modifier in report.modifiers
-    ]  # fmt: skip
+    ]
     total = report.totals
-    rows.append(["total", "", "", "", total.quantity, total.gross_minor, total.discounts_minor,
-                 total.sales_minor])  # fmt: skip
+    rows.append(
+        [
+            "total",
+            "",
+            "",
+            "",
+            total.quantity,
+            total.gross_minor,
+            total.discounts_minor,
+            total.sales_minor,
+        ]
+    )
     return header, rows
 
 
 def reconciliation_table(report: Reconciliation) -> Table:
     header = [
-        "shift_id", "register", "opened_by", "opened_at", "closed_by", "closed_at", "z_version",
-        "tender", "expected_minor", "counted_minor", "difference_minor",
-    ]  # fmt: skip
+        "shift_id",
+        "register",
+        "opened_by",
+        "opened_at",
+        "closed_by",
+        "closed_at",
+        "z_version",
+        "tender",
+        "expected_minor",
+        "counted_minor",
+        "difference_minor",
+    ]
     rows: list[list[Any]] = [
-        [shift.shift_id, f"R{shift.register_number}", shift.opened_by,
-         shift.opened_at.isoformat(), shift.closed_by, shift.closed_at.isoformat(),
-         shift.z_version, tender.tender, tender.expected_minor, tender.counted_minor,
-         tender.difference_minor]
+        [
+            shift.shift_id,
+            f"R{shift.register_number}",
+            shift.opened_by,
+            shift.opened_at.isoformat(),
+            shift.closed_by,
+            shift.closed_at.isoformat(),
+            shift.z_version,
+            tender.tender,
+            tender.expected_minor,
+            tender.counted_minor,
+            tender.difference_minor,
+        ]
         for shift in report.shifts
         for tender in shift.tenders
-    ]  # fmt: skip
+    ]
     rows += [
-        ["total", "", "", "", "", "", "", tender.tender, tender.expected_minor,
-         tender.counted_minor, tender.difference_minor]
+        [
+            "total",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            tender.tender,
+            tender.expected_minor,
+            tender.counted_minor,
+            tender.difference_minor,
+        ]
         for tender in report.totals
-    ]  # fmt: skip
+    ]
     return header, rows
 
 
@@ -143,23 +240,46 @@ def bas_table(report: Bas) -> Table:
         for label in report.labels
     ]
     adjustments = report.decreasing_adjustments
-    rows.append(["G18 (refunds)", adjustments.description, adjustments.amount_minor,
-                 adjustments.amount_minor // 100])  # fmt: skip
-    rows.append(["G18 GST", "GST on those refunds", adjustments.gst_minor,
-                 adjustments.gst_minor // 100])  # fmt: skip
+    rows.append(
+        [
+            "G18 (refunds)",
+            adjustments.description,
+            adjustments.amount_minor,
+            adjustments.amount_minor // 100,
+        ]
+    )
+    rows.append(
+        ["G18 GST", "GST on those refunds", adjustments.gst_minor, adjustments.gst_minor // 100]
+    )
     return header, rows
 
 
 def vat_table(report: VatSummary) -> Table:
-    header = ["rate", "sales_net_minor", "sales_tax_minor", "sales_gross_minor",
-              "refunds_net_minor", "refunds_tax_minor", "refunds_gross_minor", "net_minor",
-              "tax_minor"]  # fmt: skip
+    header = [
+        "rate",
+        "sales_net_minor",
+        "sales_tax_minor",
+        "sales_gross_minor",
+        "refunds_net_minor",
+        "refunds_tax_minor",
+        "refunds_gross_minor",
+        "net_minor",
+        "tax_minor",
+    ]
     rows: list[list[Any]] = [
-        [_rate_key(row.rate), row.sales.net_minor, row.sales.tax_minor, row.sales.gross_minor,
-         row.refunds.net_minor, row.refunds.tax_minor, row.refunds.gross_minor, row.net_minor,
-         row.tax_minor]
+        [
+            _rate_key(row.rate),
+            row.sales.net_minor,
+            row.sales.tax_minor,
+            row.sales.gross_minor,
+            row.refunds.net_minor,
+            row.refunds.tax_minor,
+            row.refunds.gross_minor,
+            row.net_minor,
+            row.tax_minor,
+        ]
         for row in report.rates
-    ]  # fmt: skip
+    ]
     rows.append(["total", "", "", "", "", "", "", report.net_minor, report.tax_minor])
     return header, rows
 

@@ -178,17 +178,26 @@ def _location_report(
 
 
 _location_report(
-    "daily-summary", "/daily-summary", DailySummary, service.daily_summary,
+    "daily-summary",
+    "/daily-summary",
+    DailySummary,
+    service.daily_summary,
     "Daily summary: per business day and in total",
-)  # fmt: skip
+)
 _location_report(
-    "item-mix", "/item-mix", ItemMix, service.item_mix,
+    "item-mix",
+    "/item-mix",
+    ItemMix,
+    service.item_mix,
     "Item mix: quantity and sales per item, category and modifier",
-)  # fmt: skip
+)
 _location_report(
-    "reconciliation", "/reconciliation", Reconciliation, service.reconciliation,
+    "reconciliation",
+    "/reconciliation",
+    Reconciliation,
+    service.reconciliation,
     "Payment reconciliation: per shift and tender, expected against counted",
-)  # fmt: skip
+)
 
 
 def _tenant_report(
@@ -241,13 +250,19 @@ def _tenant_report(
 
 
 _tenant_report(
-    "bas", "/bas", Bas, service.bas,
+    "bas",
+    "/bas",
+    Bas,
+    service.bas,
     "BAS (Australia): GST worksheet G1-G9 and 1A for a month, quarter or year",
-)  # fmt: skip
+)
 _tenant_report(
-    "vat-summary", "/vat-summary", VatSummary, service.vat_summary,
+    "vat-summary",
+    "/vat-summary",
+    VatSummary,
+    service.vat_summary,
     "VAT summary (EU): net and tax per rate, sales less refunds",
-)  # fmt: skip
+)
 
 
 @router.get(

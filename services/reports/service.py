@@ -104,8 +104,10 @@ def _calendar(location: Location) -> BusinessCalendar:
 
 
 def business_days(location: Location, first: date, last: date) -> Days:
-    return Days(days=[first + timedelta(n) for n in range((last - first).days + 1)],
-                bounds=_calendar(location).boundaries(first, last))  # fmt: skip
+    return Days(
+        days=[first + timedelta(n) for n in range((last - first).days + 1)],
+        bounds=_calendar(location).boundaries(first, last),
+    )
 
 
 def _whole(location: Location, first: date, last: date) -> Days:

@@ -337,8 +337,12 @@ async def rewrite_from(admin: asyncpg.Connection, tenant: uuid.UUID, seq: int) -
         await admin.execute(
             "UPDATE audit.events SET payload = $3::jsonb, prev_hash = $4, hash = $5"
             " WHERE tenant_id = $1 AND seq = $2",
-            tenant, row["seq"], json.dumps(payload), previous, digest,
-        )  # fmt: skip
+            tenant,
+            row["seq"],
+            json.dumps(payload),
+            previous,
+            digest,
+        )
         previous = digest
     await set_head(admin, tenant)
 
@@ -367,11 +371,20 @@ async def insert_row(admin: asyncpg.Connection, tenant: uuid.UUID) -> None:
         "INSERT INTO audit.events (tenant_id, seq, id, occurred_at, service, actor_type,"
         " actor_id, action, resource_type, resource_id, request_id, payload, prev_hash, hash)"
         " VALUES ($1, 7, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13)",
-        tenant, uuid.UUID(forged["id"]), sixth["occurred_at"], forged["service"],
-        forged["actor_type"], forged["actor_id"], forged["action"], forged["resource_type"],
-        forged["resource_id"], forged["request_id"], json.dumps(forged["payload"]),
-        bytes(sixth["hash"]), forged_hash,
-    )  # fmt: skip
+        tenant,
+        uuid.UUID(forged["id"]),
+        sixth["occurred_at"],
+        forged["service"],
+        forged["actor_type"],
+        forged["actor_id"],
+        forged["action"],
+        forged["resource_type"],
+        forged["resource_id"],
+        forged["request_id"],
+        json.dumps(forged["payload"]),
+        bytes(sixth["hash"]),
+        forged_hash,
+    )
     await set_head(admin, tenant)
 
 
@@ -531,10 +544,17 @@ async def test_the_cli_rejects_a_tampered_export_and_accepts_the_clean_one(
         export = tmp_path / "audit.jsonl"
         export.write_bytes((await audit_client.get("/v1/audit/export", auth=tenant.owner)).content)
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "verify_audit.py", str(export), "--key", key["verifier_key"],
-            "--checkpoint", str(checkpoints),
-            cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-        )  # fmt: skip
+            sys.executable,
+            "verify_audit.py",
+            str(export),
+            "--key",
+            key["verifier_key"],
+            "--checkpoint",
+            str(checkpoints),
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
         output, _ = await process.communicate()
         assert process.returncode is not None
         return process.returncode, output.decode()

@@ -131,10 +131,12 @@ class Billing:
 
     async def webhook_rows(self, connect_as: Connect, tenant: uuid.UUID) -> list[Any]:
         return await as_service(
-            connect_as, "billing", tenant,
+            connect_as,
+            "billing",
+            tenant,
             "SELECT id, type, outcome, attempts, last_error FROM billing.stripe_events "
             "ORDER BY received_at",
-        )  # fmt: skip
+        )
 
 
 @dataclass(frozen=True)
@@ -201,9 +203,12 @@ async def test_an_owner_subscribes_then_cancels_and_the_business_turns_read_only
     active = await billing.subscription(owner)
     assert active["status"] == "active"
     assert active["plan"] == {
-        "price_id": PRICE_AUD, "name": "halopos Standard", "amount_minor": 4900,
-        "currency": "AUD", "interval": "month",
-    }  # fmt: skip
+        "price_id": PRICE_AUD,
+        "name": "halopos Standard",
+        "amount_minor": 4900,
+        "currency": "AUD",
+        "interval": "month",
+    }
     assert datetime.fromisoformat(active["current_period_end"]) > datetime.now(UTC)
     assert active["entitlement"]["mode"] == "full"
 
@@ -248,14 +253,20 @@ async def test_an_owner_subscribes_then_cancels_and_the_business_turns_read_only
     assert again.status_code == 201, again.text
 
     actions = [action for action, _ in await audit_actions(connect_as, tenant)]
-    for expected in ("billing.checkout.started", "billing.stripe_event.received",
-                     "billing.subscription.changed", "billing.portal.opened"):  # fmt: skip
+    for expected in (
+        "billing.checkout.started",
+        "billing.stripe_event.received",
+        "billing.subscription.changed",
+        "billing.portal.opened",
+    ):
         assert expected in actions, expected
-    changes = [p for a, p in await audit_actions(connect_as, tenant)
-               if a == "billing.subscription.changed"]  # fmt: skip
+    changes = [
+        p for a, p in await audit_actions(connect_as, tenant) if a == "billing.subscription.changed"
+    ]
     assert [(c["status_before"], c["status"]) for c in changes] == [
-        (None, "active"), ("active", "canceled"),
-    ]  # fmt: skip
+        (None, "active"),
+        ("active", "canceled"),
+    ]
 
 
 async def test_a_bad_signature_is_refused_and_stores_nothing(
@@ -323,8 +334,11 @@ async def test_a_replayed_event_is_stored_and_applied_once(
     rows = [row for row in await billing.webhook_rows(connect_as, tenant) if row["id"] == event_id]
     assert [(row["outcome"], row["attempts"]) for row in rows] == [("applied", 1)]
     actions = await audit_actions(connect_as, tenant)
-    received = [p for a, p in actions if a == "billing.stripe_event.received"
-                and p["type"] == "invoice.payment_failed"]  # fmt: skip
+    received = [
+        p
+        for a, p in actions
+        if a == "billing.stripe_event.received" and p["type"] == "invoice.payment_failed"
+    ]
     assert len(received) == 1
     [failure] = [p for a, p in actions if a == "billing.invoice.payment_failed"]
     assert failure["amount_due_minor"] == 4900 and failure["amount_paid_minor"] == 0
@@ -401,11 +415,16 @@ def _signed(event: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
 
 def _event(type: str, data_object: dict[str, Any]) -> dict[str, Any]:
     return {
-        "id": f"evt_{secrets.token_hex(12)}", "object": "event", "api_version": "2026-10-28",
-        "created": int(time.time()), "livemode": False, "type": type,
-        "data": {"object": data_object}, "pending_webhooks": 1,
+        "id": f"evt_{secrets.token_hex(12)}",
+        "object": "event",
+        "api_version": "2026-10-28",
+        "created": int(time.time()),
+        "livemode": False,
+        "type": type,
+        "data": {"object": data_object},
+        "pending_webhooks": 1,
         "request": {"id": None, "idempotency_key": None},
-    }  # fmt: skip
+    }
 
 
 async def test_events_halopos_does_not_handle_are_acknowledged_and_ignored(
@@ -446,11 +465,17 @@ async def test_a_webhook_for_one_business_never_touches_another(
 
     # A signed event that names B but carries A's subscription (a mix-up, or a forgery by
     # someone holding the signing secret): stored under B, and it changes neither.
-    crossed = _event("checkout.session.completed", {
-        "id": "cs_crossed", "object": "checkout.session", "mode": "subscription",
-        "client_reference_id": str(tenant_b), "subscription": a.subscription_id,
-        "customer": a.customer_id,
-    })  # fmt: skip
+    crossed = _event(
+        "checkout.session.completed",
+        {
+            "id": "cs_crossed",
+            "object": "checkout.session",
+            "mode": "subscription",
+            "client_reference_id": str(tenant_b),
+            "subscription": a.subscription_id,
+            "customer": a.customer_id,
+        },
+    )
     body, headers = _signed(crossed)
     assert (await billing.client.post(WEBHOOK, content=body, headers=headers)).json()["stored"]
     assert await billing.apply(tenant_b) == ["tenant-mismatch"]
@@ -542,9 +567,11 @@ async def test_billing_is_the_owner_s_alone(
     billing: Billing, provision: Provision, token: TokenFactory, role: Role
 ) -> None:
     tenant = await provision()
-    for method, path in (("POST", "/v1/billing/checkout-sessions"),
-                         ("POST", "/v1/billing/portal-sessions"),
-                         ("GET", "/v1/billing/subscription")):  # fmt: skip
+    for method, path in (
+        ("POST", "/v1/billing/checkout-sessions"),
+        ("POST", "/v1/billing/portal-sessions"),
+        ("GET", "/v1/billing/subscription"),
+    ):
         response = await billing.client.request(method, path, auth=token(tenant, role))
         assert (response.status_code, response.json()["code"]) == (403, "permission-denied")
 
@@ -566,9 +593,10 @@ async def test_an_event_waits_while_stripe_is_unreachable(
         lambda: billing.fake("POST", f"/_fake/checkout/sessions/{session_id}/complete")
     )
     cut_off = create_app(
-        service_databases["billing"], verifier,
+        service_databases["billing"],
+        verifier,
         settings_for(f"http://127.0.0.1:{_free_port()}"),
-    )  # fmt: skip
+    )
     transport = httpx.ASGITransport(app=cut_off)
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://billing") as client:
@@ -634,11 +662,19 @@ def _facts(
     subscription_id: str, status: str, created: datetime, **fields: Any
 ) -> SubscriptionFacts:
     values: dict[str, Any] = {
-        "id": subscription_id, "customer": "cus_1", "status": status, "metadata_tenant": TENANT,
-        "created": created, "price_id": PRICE_AUD, "plan_name": "halopos Standard",
-        "amount_minor": 4900, "currency": "AUD", "interval": "month",
-        "current_period_end": created + timedelta(days=30), "cancel_at_period_end": False,
-    }  # fmt: skip
+        "id": subscription_id,
+        "customer": "cus_1",
+        "status": status,
+        "metadata_tenant": TENANT,
+        "created": created,
+        "price_id": PRICE_AUD,
+        "plan_name": "halopos Standard",
+        "amount_minor": 4900,
+        "currency": "AUD",
+        "interval": "month",
+        "current_period_end": created + timedelta(days=30),
+        "cancel_at_period_end": False,
+    }
     return SubscriptionFacts(**(values | fields))
 
 
@@ -678,11 +714,17 @@ def test_the_rule_for_stripe_s_latest_word() -> None:
     newer_ended = account(_facts("sub_2", "canceled", at + timedelta(seconds=5)))
     assert outcome(newer_ended, _facts("sub_1", "canceled", at)) == "other-subscription"
     # Past due: the grace period starts when it is first seen, and a second failure keeps it.
-    state = decide(account(active), _facts("sub_1", "past_due", at), tenant_id=tenant,
-                   seen_at=at, grace=grace)[1]  # fmt: skip
+    state = decide(
+        account(active), _facts("sub_1", "past_due", at), tenant_id=tenant, seen_at=at, grace=grace
+    )[1]
     assert state is not None and state.grace_until == at + grace
     first_seen = at - timedelta(days=2)
     overdue = account(_facts("sub_1", "past_due", at), past_due_since=first_seen)
-    later = decide(overdue, _facts("sub_1", "past_due", at, amount_minor=5000),
-                   tenant_id=tenant, seen_at=at, grace=grace)[1]  # fmt: skip
+    later = decide(
+        overdue,
+        _facts("sub_1", "past_due", at, amount_minor=5000),
+        tenant_id=tenant,
+        seen_at=at,
+        grace=grace,
+    )[1]
     assert later is not None and later.grace_until == first_seen + grace

@@ -146,17 +146,27 @@ class FakeCloud:
         self.acks.put_nowait((request.path_params["job_id"], body))
         status = body["status"]
         return JSONResponse(
-            {"id": request.path_params["job_id"], "status": status, "attempts": body["attempt"],
-             "last_error": body.get("reason")}
-        )  # fmt: skip
+            {
+                "id": request.path_params["job_id"],
+                "status": status,
+                "attempts": body["attempt"],
+                "last_error": body.get("reason"),
+            }
+        )
 
 
 def problem(status: int, code: str, **headers: str) -> Response:
     return JSONResponse(
-        {"type": f"https://halopos.dev/problems/{code}", "title": code, "status": status,
-         "code": code},
-        status_code=status, media_type="application/problem+json", headers=headers,
-    )  # fmt: skip
+        {
+            "type": f"https://halopos.dev/problems/{code}",
+            "title": code,
+            "status": status,
+            "code": code,
+        },
+        status_code=status,
+        media_type="application/problem+json",
+        headers=headers,
+    )
 
 
 class AgentEvents(logging.Handler):
@@ -301,9 +311,12 @@ async def test_a_job_it_cannot_print_is_acknowledged_failed_with_why(
     async with running(agent_for(cloud.url, f"receipt@2={printer.address}")):
         assert await cloud.next_ack() == (
             elsewhere["id"],
-            {"attempt": 1, "status": "failed",
-             "reason": "this Bridge has no receipt printer at register 1"},
-        )  # fmt: skip
+            {
+                "attempt": 1,
+                "status": "failed",
+                "reason": "this Bridge has no receipt printer at register 1",
+            },
+        )
         assert await cloud.next_ack() == (
             garbled["id"],
             {"attempt": 1, "status": "failed", "reason": "the job's content is not valid base64"},
@@ -482,11 +495,18 @@ async def test_the_command_stops_cleanly_on_sigterm_and_with_status_1_on_a_refus
 
     async def command(token: str) -> asyncio.subprocess.Process:
         return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "services.bridge.agent", "--url", cloud.url,
-            "--printer", f"receipt={printer.address}", "--wait", "30",
+            sys.executable,
+            "-m",
+            "services.bridge.agent",
+            "--url",
+            cloud.url,
+            "--printer",
+            f"receipt={printer.address}",
+            "--wait",
+            "30",
             env={**os.environ, "HALOPOS_BRIDGE_TOKEN": token},
             stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
+        )
 
     agent = await command(TOKEN)
     await asyncio.wait_for(cloud.polled.wait(), GIVE_UP)
@@ -512,18 +532,29 @@ async def test_the_command_stops_cleanly_on_sigterm_and_with_status_1_on_a_refus
 
 def test_printers_are_named_by_role_register_and_address(tmp_path: Path) -> None:
     assert parse_printer("receipt=tcp://192.168.1.50:9100") == (
-        "receipt", None, NetworkPrinter("192.168.1.50", 9100)
-    )  # fmt: skip
+        "receipt",
+        None,
+        NetworkPrinter("192.168.1.50", 9100),
+    )
     assert parse_printer("receipt@2=tcp://printer.local") == (
-        "receipt", 2, NetworkPrinter("printer.local", 9100)
-    )  # fmt: skip
+        "receipt",
+        2,
+        NetworkPrinter("printer.local", 9100),
+    )
     assert parse_printer(f"kitchen=file:{tmp_path}/k.bin") == (
-        "kitchen", None, FilePrinter(tmp_path / "k.bin")
-    )  # fmt: skip
+        "kitchen",
+        None,
+        FilePrinter(tmp_path / "k.bin"),
+    )
     for wrong in (
-        "receipt", "till=tcp://x", "receipt@0=tcp://x", "receipt@two=tcp://x",
-        "receipt=http://x", "receipt=tcp://x:port", "bar=file:",
-    ):  # fmt: skip
+        "receipt",
+        "till=tcp://x",
+        "receipt@0=tcp://x",
+        "receipt@two=tcp://x",
+        "receipt=http://x",
+        "receipt=tcp://x:port",
+        "bar=file:",
+    ):
         with pytest.raises(ValueError):  # noqa: PT011 - each names its own problem
             parse_printer(wrong)
 
@@ -531,9 +562,15 @@ def test_printers_are_named_by_role_register_and_address(tmp_path: Path) -> None
 def test_the_token_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HALOPOS_BRIDGE_TOKEN", TOKEN)
     settings, printers, _ = parse_arguments(
-        ["--url", "https://cloud", "--printer", "receipt=tcp://10.0.0.5", "--printer",
-         "bar@3=tcp://10.0.0.6:9101"]
-    )  # fmt: skip
+        [
+            "--url",
+            "https://cloud",
+            "--printer",
+            "receipt=tcp://10.0.0.5",
+            "--printer",
+            "bar@3=tcp://10.0.0.6:9101",
+        ]
+    )
     assert settings.token == TOKEN
     assert settings.wait == 25
     assert printers.roles == ["receipt", "bar"]
@@ -544,10 +581,18 @@ def test_the_token_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -
     for arguments in (
         ["--url", "https://cloud", "--printer", "receipt=tcp://x"],  # no token
         ["--url", "https://cloud", "--printer", "receipt=tcp://x", "--token", "not-a-bridge"],
-        ["--url", "https://cloud", "--printer", "receipt=tcp://x", "--token", TOKEN,
-         "--wait", "60"],
+        [
+            "--url",
+            "https://cloud",
+            "--printer",
+            "receipt=tcp://x",
+            "--token",
+            TOKEN,
+            "--wait",
+            "60",
+        ],
         ["--url", "https://cloud", "--printer", "cash-drawer=tcp://x", "--token", TOKEN],
-    ):  # fmt: skip
+    ):
         with pytest.raises(SystemExit) as exited:
             parse_arguments(arguments)
         assert exited.value.code == 2

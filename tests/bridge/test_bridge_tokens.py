@@ -59,11 +59,13 @@ class Business:
 async def add_location(connect_as: Connect, tenant: uuid.UUID) -> uuid.UUID:
     location_id = uuid.uuid4()
     await as_service(
-        connect_as, "identity", tenant,
+        connect_as,
+        "identity",
+        tenant,
         "INSERT INTO identity.locations (id, name, time_zone, business_day_cutoff_hour) "
         "VALUES ($1, 'Harbour Lane', 'Australia/Sydney', 3)",
         location_id,
-    )  # fmt: skip
+    )
     return location_id
 
 
@@ -134,11 +136,12 @@ async def audit_events(connect_as: Connect, tenant: uuid.UUID) -> list[dict[str,
     """The tenant's bridge_token.* audit rows, oldest first, with the id of the transaction
     that wrote each (`xmin`), to compare with the business rows'."""
     found = await as_bridge(
-        connect_as, tenant,
+        connect_as,
+        tenant,
         "SELECT action, actor_type, actor_id, resource_type, resource_id, service, payload, "
         "xmin::text AS transaction FROM audit.events "
         "WHERE action LIKE 'bridge_token.%' ORDER BY seq",
-    )  # fmt: skip
+    )
     return [{**dict(row), "payload": json.loads(row["payload"])} for row in found]
 
 
@@ -185,10 +188,11 @@ async def test_the_token_is_shown_once_and_only_its_digest_is_stored(
 
     # The database holds a 32-byte digest of the token, never the token or its secret.
     secrets = await as_bridge(
-        connect_as, business.tenant,
+        connect_as,
+        business.tenant,
         "SELECT digest, expires_at FROM bridge.token_secrets WHERE token_id = $1",
         uuid.UUID(created["id"]),
-    )  # fmt: skip
+    )
     assert [(bytes(row["digest"]), row["expires_at"]) for row in secrets] == [
         (hashlib.sha256(token.encode()).digest(), None)
     ]
@@ -307,8 +311,9 @@ async def test_another_business_location_is_refused_and_nothing_is_written(
 async def test_a_malformed_create_is_refused(
     client: httpx.AsyncClient, business: Business, connect_as: Connect, body: dict[str, Any]
 ) -> None:
-    body = {key: str(business.location) if value == "LOCATION" else value
-            for key, value in body.items()}  # fmt: skip
+    body = {
+        key: str(business.location) if value == "LOCATION" else value for key, value in body.items()
+    }
     response = await client.post(TOKENS, json=body, auth=business.owner)
     assert response.status_code == 422, response.text
     assert response.json()["code"] == "validation-failed"
@@ -448,10 +453,11 @@ async def test_concurrent_rotations_leave_one_current_secret(
     assert [response.status_code for response in responses] == [200, 200]
     tokens = [response.json()["token"] for response in responses]
     current = await as_bridge(
-        connect_as, business.tenant,
+        connect_as,
+        business.tenant,
         "SELECT digest FROM bridge.token_secrets WHERE token_id = $1 AND expires_at IS NULL",
         uuid.UUID(created["id"]),
-    )  # fmt: skip
+    )
     assert len(current) == 1
     [winner] = [token for token in tokens if await accepted(bridges, token)]
     assert bytes(current[0]["digest"]) == hashlib.sha256(winner.encode()).digest()
@@ -515,9 +521,11 @@ async def test_revoking_stops_every_secret_and_cannot_be_rotated_back(
     assert refused.json()["code"] == "bridge-token-revoked"
     assert not await accepted(bridges, rotated["token"])
     secrets = await as_bridge(
-        connect_as, business.tenant,
-        "SELECT digest FROM bridge.token_secrets WHERE token_id = $1", uuid.UUID(created["id"]),
-    )  # fmt: skip
+        connect_as,
+        business.tenant,
+        "SELECT digest FROM bridge.token_secrets WHERE token_id = $1",
+        uuid.UUID(created["id"]),
+    )
     assert len(secrets) == 2
 
     unexpected = await client.post(f"{path}/revoke", json={"reason": "x"}, auth=business.owner)
@@ -543,22 +551,26 @@ async def test_every_change_is_audited_in_its_own_transaction_without_the_secret
     # The first secret's row: the token's own is written in a savepoint (a subtransaction,
     # with an id of its own).
     [after_create] = await as_bridge(
-        connect_as, business.tenant,
+        connect_as,
+        business.tenant,
         "SELECT xmin::text AS transaction FROM bridge.token_secrets WHERE token_id = $1",
         token_id,
-    )  # fmt: skip
+    )
     rotated = await rotate(client, business, created["id"], grace=60)
     [new_secret] = await as_bridge(
-        connect_as, business.tenant,
+        connect_as,
+        business.tenant,
         "SELECT xmin::text AS transaction FROM bridge.token_secrets WHERE digest = $1",
         hashlib.sha256(rotated["token"].encode()).digest(),
-    )  # fmt: skip
+    )
     revoke = await client.post(f"{TOKENS}/{created['id']}/revoke", json={}, auth=business.owner)
     assert revoke.status_code == 200
     [after_revoke] = await as_bridge(
-        connect_as, business.tenant,
-        "SELECT xmin::text AS transaction FROM bridge.tokens WHERE id = $1", token_id,
-    )  # fmt: skip
+        connect_as,
+        business.tenant,
+        "SELECT xmin::text AS transaction FROM bridge.tokens WHERE id = $1",
+        token_id,
+    )
 
     events = await audit_events(connect_as, business.tenant)
     assert [event["action"] for event in events] == [

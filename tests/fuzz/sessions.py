@@ -186,29 +186,40 @@ async def set_up_business(stack: FuzzStack) -> Business:
         public_url=PUBLIC_URL,
     )
     location = await create_location(
-        databases["identity"], tenant_id=tenant_id, name="Front bar",
-        time_zone="Australia/Sydney", business_day_cutoff_hour=4,
-    )  # fmt: skip
+        databases["identity"],
+        tenant_id=tenant_id,
+        name="Front bar",
+        time_zone="Australia/Sydney",
+        business_day_cutoff_hour=4,
+    )
     async with httpx.AsyncClient(base_url=stack.gateway, timeout=30) as client:
         owner_email = f"owner.{uuid.uuid4().hex[:8]}@harbourlane.example"
         _ok(
             await client.post(
                 "/v1/staff",
-                json={"email": owner_email, "display_name": "Olive Owner", "role": "owner",
-                      "password": PASSWORD},
+                json={
+                    "email": owner_email,
+                    "display_name": "Olive Owner",
+                    "role": "owner",
+                    "password": PASSWORD,
+                },
                 auth=bootstrap,
             ),
             201,
-        )  # fmt: skip
+        )
         cashier = _ok(
             await client.post(
                 "/v1/staff",
-                json={"email": f"cashier.{uuid.uuid4().hex[:8]}@harbourlane.example",
-                      "display_name": "Cas Cashier", "role": "cashier", "pin": PIN},
+                json={
+                    "email": f"cashier.{uuid.uuid4().hex[:8]}@harbourlane.example",
+                    "display_name": "Cas Cashier",
+                    "role": "cashier",
+                    "pin": PIN,
+                },
                 auth=bootstrap,
             ),
             201,
-        )  # fmt: skip
+        )
 
         # The owner: a backoffice password sign-in, bound to the browser's own key.
         owner_key = DeviceKey.generate()
@@ -239,9 +250,13 @@ async def set_up_business(stack: FuzzStack) -> Business:
             client, code=code["code"], key=till_key, name="Till 1", public_url=PUBLIC_URL
         )
         session = await pin_sign_in(
-            client, device=device, key=till_key, staff_id=cashier["id"], pin=PIN,
+            client,
+            device=device,
+            key=till_key,
+            staff_id=cashier["id"],
+            pin=PIN,
             public_url=PUBLIC_URL,
-        )  # fmt: skip
+        )
         till = DPoPSigner(
             role=Role.CASHIER,
             key=till_key,

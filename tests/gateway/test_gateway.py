@@ -59,11 +59,16 @@ async def spied_gateway(
     async def anything(request: Request) -> JSONResponse:
         body = await request.body()
         spy.received.append(
-            {"method": request.method, "path": request.url.path, "query": request.url.query,
-             "raw_path": request.scope["raw_path"].decode("latin-1"),
-             "headers": dict(request.headers), "dpop": request.headers.getlist("dpop"),
-             "body": body}
-        )  # fmt: skip
+            {
+                "method": request.method,
+                "path": request.url.path,
+                "query": request.url.query,
+                "raw_path": request.scope["raw_path"].decode("latin-1"),
+                "headers": dict(request.headers),
+                "dpop": request.headers.getlist("dpop"),
+                "body": body,
+            }
+        )
         return JSONResponse({"upstream": "spy"}, headers={"x-upstream": "spy", "server": "spy"})
 
     upstream = Starlette(

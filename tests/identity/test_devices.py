@@ -40,14 +40,20 @@ async def open_venue(
     database: TenantDatabase, token: TokenFactory, tenant_id: uuid.UUID | None = None
 ) -> Venue:
     tenant = await create_tenant(
-        database, name="Harbour Lane Cafe", region="au", currency="AUD",
+        database,
+        name="Harbour Lane Cafe",
+        region="au",
+        currency="AUD",
         tenant_id=tenant_id or uuid.uuid4(),
-    )  # fmt: skip
+    )
     location = await create_location(
-        database, tenant_id=tenant.tenant_id, name="Front counter",
-        time_zone="Australia/Sydney", business_day_cutoff_hour=3,
+        database,
+        tenant_id=tenant.tenant_id,
+        name="Front counter",
+        time_zone="Australia/Sydney",
+        business_day_cutoff_hour=3,
         location_id=uuid.uuid4(),
-    )  # fmt: skip
+    )
     manager = token(tenant.tenant_id, Role.MANAGER, subject="staff-manager-1")
     return Venue(tenant.tenant_id, location.location_id, manager)
 
@@ -102,19 +108,23 @@ async def rows(connect_as: Connect, service: str, tenant: uuid.UUID, query: str)
 
 async def audit_events(connect_as: Connect, tenant: uuid.UUID) -> list[dict[str, Any]]:
     found = await rows(
-        connect_as, "audit", tenant,
+        connect_as,
+        "audit",
+        tenant,
         "SELECT action, actor_type, actor_id, resource_type, resource_id, payload "
         "FROM audit.events ORDER BY seq",
-    )  # fmt: skip
+    )
     return [{**dict(row), "payload": json.loads(row["payload"])} for row in found]
 
 
 async def stored_code(connect_as: Connect, tenant: uuid.UUID, code: str) -> Any:
     digest = hashlib.sha256(code.encode()).hexdigest()
     [row] = await rows(
-        connect_as, "identity", tenant,
+        connect_as,
+        "identity",
+        tenant,
         f"SELECT * FROM identity.activation_codes WHERE code_hash = '\\x{digest}'::bytea",
-    )  # fmt: skip
+    )
     return row
 
 
@@ -154,9 +164,12 @@ async def test_a_manager_creates_a_code_and_devices_activate_with_either_key_typ
     kind, tenant_part, secret = second["code"].split("_")
     eddsa = DeviceKey.generate("EdDSA")
     response = await post_activation(
-        identity_client, f"{kind}_{tenant_part}_{secret.lower()}", eddsa,
-        public_jwk=eddsa.public_jwk() | {"kid": "mine", "use": "sig"}, name="Kitchen till",
-    )  # fmt: skip
+        identity_client,
+        f"{kind}_{tenant_part}_{secret.lower()}",
+        eddsa,
+        public_jwk=eddsa.public_jwk() | {"kid": "mine", "use": "sig"},
+        name="Kitchen till",
+    )
     assert response.status_code == 201, response.text
     kitchen = response.json()
     assert set(kitchen) == {"device", "device_id", "location_id", "name", "activated_at"}
@@ -172,9 +185,11 @@ async def test_a_manager_creates_a_code_and_devices_activate_with_either_key_typ
     assert {item["status"] for item in items.values()} == {"active"}
 
     [device] = await rows(
-        connect_as, "identity", venue.tenant,
+        connect_as,
+        "identity",
+        venue.tenant,
         f"SELECT * FROM identity.devices WHERE id = '{kitchen['device_id']}'",
-    )  # fmt: skip
+    )
     # Only the members that identify the key are kept.
     assert json.loads(device["public_jwk"]) == eddsa.public_jwk()
     assert device["activated_by"] == "staff-manager-1"
@@ -417,9 +432,11 @@ async def test_every_wrong_code_gets_the_same_answer_and_changes_nothing(
         assert await rows(connect_as, "identity", tenant, "SELECT 1 FROM identity.devices") == []
         # No activation proof was spent (the manager's own proofs are in another namespace).
         spent = await rows(
-            connect_as, "identity", tenant,
+            connect_as,
+            "identity",
+            tenant,
             "SELECT 1 FROM auth.spent_tokens WHERE namespace = 'dpop:identity-sign-in'",
-        )  # fmt: skip
+        )
         assert spent == []
     # The real code is untouched.
     assert (await post_activation(identity_client, code, DeviceKey.generate())).status_code == 201
@@ -476,18 +493,25 @@ async def test_revoking_a_device_ends_its_sessions_once(
         await identity.execute(
             "INSERT INTO identity.staff (id, email, display_name, role) "
             "VALUES ($1, $2, 'Sam', 'cashier')",
-            staff_id, f"sam.{staff_id.hex[:8]}@harbourlane.example",
-        )  # fmt: skip
+            staff_id,
+            f"sam.{staff_id.hex[:8]}@harbourlane.example",
+        )
         await identity.execute(
             "INSERT INTO identity.sessions (id, kind, staff_id, device_id, location_id, "
             "key_thumbprint, expires_at) VALUES ($1, 'pos', $2, $3, $4, $5, now() + '1 hour')",
-            session_id, staff_id, uuid.UUID(device.device_id), venue.location, key.thumbprint(),
-        )  # fmt: skip
+            session_id,
+            staff_id,
+            uuid.UUID(device.device_id),
+            venue.location,
+            key.thumbprint(),
+        )
         await identity.execute(
             "INSERT INTO identity.refresh_tokens (id, session_id, token_hash, expires_at) "
             "VALUES ($1, $2, $3, now() + '1 hour')",
-            uuid.uuid4(), session_id, b"\x01" * 32,
-        )  # fmt: skip
+            uuid.uuid4(),
+            session_id,
+            b"\x01" * 32,
+        )
 
     path = f"/v1/devices/{device.device_id}/revoke"
     stranger = await identity_client.post(path, auth=other_venue.manager)
@@ -504,18 +528,22 @@ async def test_revoking_a_device_ends_its_sessions_once(
     assert body["revoked_at"] is not None
 
     [session] = await rows(
-        connect_as, "identity", venue.tenant,
+        connect_as,
+        "identity",
+        venue.tenant,
         f"SELECT revoked_at, revoked_reason FROM identity.sessions WHERE id = '{session_id}'",
-    )  # fmt: skip
+    )
     assert session["revoked_at"] is not None and session["revoked_reason"] == "device-revoked"
     tokens = await rows(
         connect_as, "identity", venue.tenant, "SELECT revoked_at FROM identity.refresh_tokens"
     )
     assert [token["revoked_at"] is not None for token in tokens] == [True]
     [stored] = await rows(
-        connect_as, "identity", venue.tenant,
+        connect_as,
+        "identity",
+        venue.tenant,
         f"SELECT revoked_by FROM identity.devices WHERE id = '{device.device_id}'",
-    )  # fmt: skip
+    )
     assert stored["revoked_by"] == "staff-manager-1"
 
     again = await identity_client.post(path, auth=venue.manager)

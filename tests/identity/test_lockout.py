@@ -47,11 +47,15 @@ async def add_manager(client: httpx.AsyncClient, till: Till) -> dict[str, Any]:
     """A manager with both a backoffice password and a till PIN."""
     response = await client.post(
         "/v1/staff",
-        json={"email": f"manager.{uuid.uuid4().hex[:8]}@harbourlane.example",
-              "display_name": "Max", "role": "manager", "password": PASSWORD,
-              "pin": MANAGER_PIN},
+        json={
+            "email": f"manager.{uuid.uuid4().hex[:8]}@harbourlane.example",
+            "display_name": "Max",
+            "role": "manager",
+            "password": PASSWORD,
+            "pin": MANAGER_PIN,
+        },
         auth=till.owner,
-    )  # fmt: skip
+    )
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -149,11 +153,12 @@ async def test_many_addresses_lock_the_account_everywhere_only_at_the_high_thres
         assert (await password(first, till.tenant, manager["email"], "nope")).status_code == 401
     # As if 48 more addresses had failed once each within the hour.
     await as_service(
-        connect_as, till.tenant,
+        connect_as,
+        till.tenant,
         "UPDATE identity.lockouts SET failures = 49 "
         "WHERE subject_type = 'password_account' AND subject_id = $1",
         account_id(manager["email"]),
-    )  # fmt: skip
+    )
     async with client_from(app, "192.0.2.50") as fiftieth:
         assert (await password(fiftieth, till.tenant, manager["email"], "nope")).status_code == 401
     async with client_from(app, "192.0.2.51") as anyone:
@@ -180,8 +185,9 @@ async def test_password_failures_do_not_lock_the_same_persons_till_pin(
 async def test_an_insider_cannot_clear_the_device_count_with_their_own_sign_in(
     identity_client: httpx.AsyncClient, till: Till
 ) -> None:
-    colleagues = [(await _staff(identity_client, till.owner, "cashier", pin="9182"))["id"]
-                  for _ in range(3)]  # fmt: skip
+    colleagues = [
+        (await _staff(identity_client, till.owner, "cashier", pin="9182"))["id"] for _ in range(3)
+    ]
     answers = []
     for guess in range(10):
         # Their own PIN, right: a success on this till...
@@ -212,16 +218,25 @@ async def test_override_approvals_and_pin_sign_ins_share_the_pin_lockout(
 ) -> None:
     manager = await add_manager(identity_client, till)
     cashier = await pin_sign_in(
-        identity_client, device=till.device, key=till.key, staff_id=till.cashier, pin=PIN,
+        identity_client,
+        device=till.device,
+        key=till.key,
+        staff_id=till.cashier,
+        pin=PIN,
         public_url=PUBLIC_URL,
-    )  # fmt: skip
+    )
     for attempt in range(5):
         refused = await identity_client.post(
             "/v1/auth/overrides",
-            json={"approver_id": manager["id"], "pin": f"{3000 + attempt}", "action": "void",
-                  "resource_id": str(uuid.uuid4()), "amount_minor": 450},
+            json={
+                "approver_id": manager["id"],
+                "pin": f"{3000 + attempt}",
+                "action": "void",
+                "resource_id": str(uuid.uuid4()),
+                "amount_minor": 450,
+            },
             auth=cashier.auth,
-        )  # fmt: skip
+        )
         assert refused.status_code == 403, refused.text
     # Five wrong approvals lock the manager's PIN at the till's sign-in too...
     locked = await pin(identity_client, till, manager["id"], MANAGER_PIN)

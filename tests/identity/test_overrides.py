@@ -88,9 +88,15 @@ async def new_till(
     manager_id, cashier_id = staff_ids
     till = await open_till(connect_as, token, tenant, subject=str(cashier_id))
     return Till(
-        tenant, manager_id, cashier_id, till.location_id, till.device_id, till.key, till.staff,
+        tenant,
+        manager_id,
+        cashier_id,
+        till.location_id,
+        till.device_id,
+        till.key,
+        till.staff,
         till.menu,
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -142,9 +148,13 @@ async def ask(
 
 
 async def approve(
-    identity_client: httpx.AsyncClient, till: Till, resource_id: str, *, action: str = "void",
+    identity_client: httpx.AsyncClient,
+    till: Till,
+    resource_id: str,
+    *,
+    action: str = "void",
     amount: dict[str, int] | None = None,
-) -> str:  # fmt: skip
+) -> str:
     granted = await ask(identity_client, till, resource_id, action=action, amount=amount)
     assert granted.status_code == 201, granted.text
     override_token: str = granted.json()["override_token"]
@@ -243,8 +253,12 @@ async def test_a_manager_approves_a_void_and_the_audit_names_cashier_and_manager
     claims = jwt.decode(override_token, options={"verify_signature": False})
     assert claims["exp"] - claims["iat"] <= 60
     assert (claims["dev"], claims["req"], claims["act"], claims["res"], claims["tid"]) == (
-        str(till.device_id), str(till.cashier_id), "void", order["id"], str(till.tenant),
-    )  # fmt: skip
+        str(till.device_id),
+        str(till.cashier_id),
+        "void",
+        order["id"],
+        str(till.tenant),
+    )
     assert (claims["sub"], claims["arl"]) == (str(till.manager_id), "manager")
 
     voided = await void(orders_client, order, override_token, till.cashier)
@@ -399,14 +413,21 @@ async def test_an_override_is_useless_from_another_device_or_for_another_cashier
     override_token = await approve(identity_client, till, order["id"])
 
     other_device = token(
-        till.tenant, Role.CASHIER, str(till.cashier_id), location_id=till.location_id,
+        till.tenant,
+        Role.CASHIER,
+        str(till.cashier_id),
+        location_id=till.location_id,
         device_id=uuid.uuid4(),
-    )  # fmt: skip
+    )
     assert_refused(await void(orders_client, order, override_token, other_device), "another device")
     other_cashier = token(
-        till.tenant, Role.CASHIER, str(uuid.uuid4()), key=till.key,
-        location_id=till.location_id, device_id=till.device_id,
-    )  # fmt: skip
+        till.tenant,
+        Role.CASHIER,
+        str(uuid.uuid4()),
+        key=till.key,
+        location_id=till.location_id,
+        device_id=till.device_id,
+    )
     assert_refused(
         await void(orders_client, order, override_token, other_cashier),
         "another staff member",
@@ -421,27 +442,44 @@ async def twin_till(
     register, an open shift and a menu of its own there."""
     location_id = uuid.uuid4()
     await as_service(
-        connect_as, "identity", elsewhere,
+        connect_as,
+        "identity",
+        elsewhere,
         "INSERT INTO identity.locations (id, name, time_zone, business_day_cutoff_hour) "
         "VALUES ($1, 'Front bar', 'Australia/Sydney', 3)",
         location_id,
-    )  # fmt: skip
+    )
     await as_service(
-        connect_as, "identity", elsewhere,
+        connect_as,
+        "identity",
+        elsewhere,
         "INSERT INTO identity.devices "
         "(id, location_id, name, key_thumbprint, public_jwk, activated_by) "
         "VALUES ($1, $2, 'Till 1', $3, $4::jsonb, 'test')",
-        till.device_id, location_id, till.key.thumbprint(), json.dumps(till.key.public_jwk()),
-    )  # fmt: skip
+        till.device_id,
+        location_id,
+        till.key.thumbprint(),
+        json.dumps(till.key.public_jwk()),
+    )
     await open_shift(connect_as, elsewhere, till.device_id, location_id, str(till.cashier_id))
     cashier = token(
-        elsewhere, Role.CASHIER, str(till.cashier_id), key=till.key, location_id=location_id,
+        elsewhere,
+        Role.CASHIER,
+        str(till.cashier_id),
+        key=till.key,
+        location_id=location_id,
         device_id=till.device_id,
-    )  # fmt: skip
+    )
     return Till(
-        elsewhere, till.manager_id, till.cashier_id, location_id, till.device_id, till.key,
-        cashier, await stock_menu(connect_as, elsewhere),
-    )  # fmt: skip
+        elsewhere,
+        till.manager_id,
+        till.cashier_id,
+        location_id,
+        till.device_id,
+        till.key,
+        cashier,
+        await stock_menu(connect_as, elsewhere),
+    )
 
 
 async def test_an_override_is_useless_in_another_business(
@@ -569,9 +607,10 @@ async def test_an_access_token_is_not_an_override_token(
     )
     claims = jwt.decode(manager_access, options={"verify_signature": False})
     disguised = sign(
-        signing_key, {**override_claims(till, order["id"]), **claims, "exp": claims["iat"] + 60},
+        signing_key,
+        {**override_claims(till, order["id"]), **claims, "exp": claims["iat"] + 60},
         typ="at+jwt",
-    )  # fmt: skip
+    )
     assert_refused(
         await void(orders_client, order, disguised, till.cashier), "not an override token"
     )
@@ -679,8 +718,10 @@ async def test_only_an_active_owner_or_manager_can_approve(
 
     rows = await audit_rows(connect_as, till.tenant, "override.refused")
     assert [row["payload"]["reason"] for row in rows] == [
-        "not-an-approver", "unknown-approver", "wrong-pin",
-    ]  # fmt: skip
+        "not-an-approver",
+        "unknown-approver",
+        "wrong-pin",
+    ]
 
 
 async def test_an_approver_approves_only_at_tills_of_their_own_locations(
@@ -693,15 +734,19 @@ async def test_an_approver_approves_only_at_tills_of_their_own_locations(
     """A manager of another venue of the business is refused like a wrong PIN (and it
     counts like one), so the till learns nothing about their PIN."""
     elsewhere = await create_location(
-        service_databases["identity"], tenant_id=till.tenant, name="Beer garden",
-        time_zone="Australia/Sydney", business_day_cutoff_hour=4,
-    )  # fmt: skip
+        service_databases["identity"],
+        tenant_id=till.tenant,
+        name="Beer garden",
+        time_zone="Australia/Sydney",
+        business_day_cutoff_hour=4,
+    )
     owner = token(till.tenant, Role.OWNER)
     manager_url = f"/v1/staff/{till.manager_id}"
     moved = await identity_client.patch(
-        manager_url, json={"version": 1, "location_ids": [str(elsewhere.location_id)]},
+        manager_url,
+        json={"version": 1, "location_ids": [str(elsewhere.location_id)]},
         auth=owner,
-    )  # fmt: skip
+    )
     assert moved.status_code == 200, moved.text
     order_id = str(uuid.uuid4())
     not_here = await ask(identity_client, till, order_id)
@@ -710,8 +755,9 @@ async def test_an_approver_approves_only_at_tills_of_their_own_locations(
     assert not_here.json() == wrong.json()
     rows = await audit_rows(connect_as, till.tenant, "override.refused")
     assert [(row["payload"]["reason"], row["payload"]["failures"]) for row in rows] == [
-        ("approver-not-at-this-location", 1), ("wrong-pin", 2),
-    ]  # fmt: skip
+        ("approver-not-at-this-location", 1),
+        ("wrong-pin", 2),
+    ]
 
     both = [str(elsewhere.location_id), str(till.location_id)]
     back = await identity_client.patch(
@@ -752,29 +798,40 @@ async def test_a_revoked_device_or_a_token_bound_to_another_key_cannot_ask(
         connect_as, till.tenant, revoked_key, status="revoked"
     )
     on_revoked = token(
-        till.tenant, Role.CASHIER, str(till.cashier_id), key=revoked_key,
-        location_id=location_id, device_id=revoked_device,
-    )  # fmt: skip
+        till.tenant,
+        Role.CASHIER,
+        str(till.cashier_id),
+        key=revoked_key,
+        location_id=location_id,
+        device_id=revoked_device,
+    )
     # Names the registered device, but bound to a key that is not the device's.
     foreign_key = token(
-        till.tenant, Role.CASHIER, str(till.cashier_id), location_id=till.location_id,
+        till.tenant,
+        Role.CASHIER,
+        str(till.cashier_id),
+        location_id=till.location_id,
         device_id=till.device_id,
-    )  # fmt: skip
+    )
     for auth in (on_revoked, foreign_key):
         asked = await ask(identity_client, till, str(uuid.uuid4()), auth=auth)
         assert asked.status_code == 403, asked.text
         assert asked.json()["code"] == "override-device-required"
     rows = await audit_rows(connect_as, till.tenant, "override.refused")
     assert [row["payload"]["reason"] for row in rows] == [
-        "device-not-active", "device-key-mismatch",
-    ]  # fmt: skip
+        "device-not-active",
+        "device-key-mismatch",
+    ]
 
 
 async def test_the_request_is_strict(till: Till, identity_client: httpx.AsyncClient) -> None:
     base = {
-        "approver_id": str(till.manager_id), "pin": MANAGER_PIN, "action": "void",
-        "resource_id": str(uuid.uuid4()), "amount_minor": 450,
-    }  # fmt: skip
+        "approver_id": str(till.manager_id),
+        "pin": MANAGER_PIN,
+        "action": "void",
+        "resource_id": str(uuid.uuid4()),
+        "amount_minor": 450,
+    }
     no_amount = {key: value for key, value in base.items() if key != "amount_minor"}
     for body in (
         # How much is approved: an amount for a void or a refund, an amount or a percentage
@@ -1024,15 +1081,19 @@ def assert_exceeded(response: httpx.Response) -> dict[str, Any]:
 
 
 async def discount(
-    orders_client: httpx.AsyncClient, till: Till, order: dict[str, Any], percent_bps: int,
+    orders_client: httpx.AsyncClient,
+    till: Till,
+    order: dict[str, Any],
+    percent_bps: int,
     override_token: str | None,
-) -> httpx.Response:  # fmt: skip
+) -> httpx.Response:
     headers = {"X-Override-Token": override_token} if override_token else {}
     return await orders_client.patch(
         f"/v1/orders/{order['id']}",
         json={"version": order["version"], "discount": {"kind": "percent", "value": percent_bps}},
-        headers=headers, auth=till.cashier,
-    )  # fmt: skip
+        headers=headers,
+        auth=till.cashier,
+    )
 
 
 async def test_a_discount_override_for_20_percent_cannot_give_100_percent(
@@ -1061,8 +1122,9 @@ async def test_a_discount_override_for_20_percent_cannot_give_100_percent(
     for percent in (10_000, 2100):
         problem = assert_exceeded(await discount(orders_client, till, order, percent, twenty))
         assert (problem["approved_percent_bps"], problem["amount_minor"]) == (
-            2000, round(900 * percent / 10_000),
-        )  # fmt: skip
+            2000,
+            round(900 * percent / 10_000),
+        )
     fetched = (await orders_client.get(f"/v1/orders/{order['id']}", auth=till.cashier)).json()
     assert (fetched["discount_minor"], fetched["version"]) == (0, order["version"])
     assert await audit_rows(connect_as, till.tenant, "order.changed") == []
@@ -1080,9 +1142,11 @@ async def test_a_discount_override_for_20_percent_cannot_give_100_percent(
 
 
 async def test_an_amount_approved_for_a_discount_binds_the_orders_whole_discount(
-    till: Till, token: TokenFactory, identity_client: httpx.AsyncClient,
+    till: Till,
+    token: TokenFactory,
+    identity_client: httpx.AsyncClient,
     orders_client: httpx.AsyncClient,
-) -> None:  # fmt: skip
+) -> None:
     """A discount approved as an amount (`amt`) covers the order's discount up to that
     amount, whichever way it is asked: less is fine, a cent more is not."""
     owner = token(till.tenant, Role.OWNER)
@@ -1107,13 +1171,15 @@ async def test_a_refund_override_for_an_amount_cannot_refund_more(
     paid = await orders_client.post(
         f"/v1/orders/{order['id']}/payments",
         json={"version": order["version"], "tender": "cash", "tendered_minor": 1000},
-        headers={"Idempotency-Key": str(uuid.uuid4())}, auth=till.cashier,
-    )  # fmt: skip
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+        auth=till.cashier,
+    )
     assert paid.status_code == 201, paid.text
     closed = await orders_client.post(
         f"/v1/orders/{order['id']}/close",
-        json={"version": paid.json()["order"]["version"]}, auth=till.cashier,
-    )  # fmt: skip
+        json={"version": paid.json()["order"]["version"]},
+        auth=till.cashier,
+    )
     assert closed.status_code == 200, closed.text
     version = closed.json()["order"]["version"]
     override_token = await approve(
@@ -1124,8 +1190,9 @@ async def test_a_refund_override_for_an_amount_cannot_refund_more(
         return orders_client.post(
             f"/v1/orders/{order['id']}/refunds",
             json={"version": version, "reason_code": "quality_issue", "amount_minor": amount_minor},
-            headers={"X-Override-Token": override_token}, auth=till.cashier,
-        )  # fmt: skip
+            headers={"X-Override-Token": override_token},
+            auth=till.cashier,
+        )
 
     problem = assert_exceeded(await refund(900))
     assert (problem["approved_amount_minor"], problem["amount_minor"]) == (450, 900)
@@ -1153,9 +1220,11 @@ async def test_a_void_override_covers_the_value_it_was_asked_for(
 
 
 async def test_an_override_that_names_no_amount_or_a_tampered_one_is_refused(
-    till: Till, identity_client: httpx.AsyncClient, orders_client: httpx.AsyncClient,
+    till: Till,
+    identity_client: httpx.AsyncClient,
+    orders_client: httpx.AsyncClient,
     signing_key: SigningKey,
-) -> None:  # fmt: skip
+) -> None:
     """The amount is a signed claim: a token that names none approves nothing, and one
     whose amount is changed after signing is not the identity service's."""
     order = await open_order(orders_client, till)

@@ -42,9 +42,13 @@ OWNER, MANAGER, CASHIER, ACCOUNTANT = Role.OWNER, Role.MANAGER, Role.CASHIER, Ro
 
 # Written out by hand, not computed from the rule: (granter, role given) pairs that succeed.
 GRANTABLE = {
-    (OWNER, OWNER), (OWNER, MANAGER), (OWNER, CASHIER), (OWNER, ACCOUNTANT),
-    (MANAGER, MANAGER), (MANAGER, CASHIER),
-}  # fmt: skip
+    (OWNER, OWNER),
+    (OWNER, MANAGER),
+    (OWNER, CASHIER),
+    (OWNER, ACCOUNTANT),
+    (MANAGER, MANAGER),
+    (MANAGER, CASHIER),
+}
 # Roles without `staff:write` never reach the grant rule: the route's RBAC check answers.
 STAFF_WRITERS = {OWNER, MANAGER}
 PAIRS = list(itertools.product(STAFF_ROLES, STAFF_ROLES))
@@ -181,10 +185,11 @@ async def as_identity(connect_as: Connect, tenant: uuid.UUID, query: str, *args:
 async def snapshot(connect_as: Connect, tenant: uuid.UUID) -> tuple[list[Any], int]:
     """Every staff row as stored, and how many audit rows the business has."""
     staff = await as_identity(
-        connect_as, tenant,
+        connect_as,
+        tenant,
         "SELECT id, email, role, active, version, password_hash, pin_hash FROM identity.staff "
         "ORDER BY id",
-    )  # fmt: skip
+    )
     [events] = await as_identity(connect_as, tenant, "SELECT count(*) AS n FROM audit.events")
     return [dict(row) for row in staff], int(events["n"])
 
@@ -215,10 +220,11 @@ async def test_create_with_every_granter_and_role(
         assert response.status_code == 201, response.text
         assert response.json()["role"] == role.value
         [event] = await as_identity(
-            connect_as, business.tenant,
+            connect_as,
+            business.tenant,
             "SELECT action, actor_type, payload FROM audit.events WHERE resource_id = $1",
             response.json()["id"],
-        )  # fmt: skip
+        )
         assert (event["action"], event["actor_type"]) == ("staff.created", granter.value)
         assert json.loads(event["payload"])["role"] == role.value
         return
@@ -258,17 +264,20 @@ async def test_update_with_every_granter_and_role(
         assert response.status_code == 200, response.text
         assert response.json()["role"] == requested.value
         [stored] = await as_identity(
-            connect_as, business.tenant, "SELECT role FROM identity.staff WHERE id = $1",
+            connect_as,
+            business.tenant,
+            "SELECT role FROM identity.staff WHERE id = $1",
             uuid.UUID(member["id"]),
-        )  # fmt: skip
+        )
         assert stored["role"] == requested.value
         if requested is not current:
             [event] = await as_identity(
-                connect_as, business.tenant,
+                connect_as,
+                business.tenant,
                 "SELECT actor_type, payload FROM audit.events "
                 "WHERE resource_id = $1 AND action = 'staff.updated'",
                 member["id"],
-            )  # fmt: skip
+            )
             assert event["actor_type"] == granter.value
             changes = json.loads(event["payload"])["changes"]
             assert changes == {"role": [current.value, requested.value]}

@@ -52,10 +52,14 @@ async def _staff(
 ) -> dict[str, Any]:
     response = await client.post(
         "/v1/staff",
-        json={"email": f"{uuid.uuid4().hex[:12]}@example.com", "display_name": "Sam",
-              "role": role, "pin": pin},
+        json={
+            "email": f"{uuid.uuid4().hex[:12]}@example.com",
+            "display_name": "Sam",
+            "role": role,
+            "pin": pin,
+        },
         auth=owner,
-    )  # fmt: skip
+    )
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -65,9 +69,12 @@ async def _activate_at(
     client: httpx.AsyncClient, database: TenantDatabase, owner: DPoPAuth, tenant: uuid.UUID
 ) -> tuple[Device, DeviceKey]:
     location = await create_location(
-        database, tenant_id=tenant, name="Front bar", time_zone="Australia/Sydney",
+        database,
+        tenant_id=tenant,
+        name="Front bar",
+        time_zone="Australia/Sydney",
         business_day_cutoff_hour=4,
-    )  # fmt: skip
+    )
     code = await client.post(
         "/v1/devices/activation-codes",
         json={"location_id": str(location.location_id)},
@@ -105,9 +112,13 @@ async def _sign_in(
 
 async def _session(client: httpx.AsyncClient, till: Till) -> Session:
     return await pin_sign_in(
-        client, device=till.device, key=till.key, staff_id=till.cashier, pin=PIN,
+        client,
+        device=till.device,
+        key=till.key,
+        staff_id=till.cashier,
+        pin=PIN,
         public_url=PUBLIC_URL,
-    )  # fmt: skip
+    )
 
 
 async def _refresh(client: httpx.AsyncClient, refresh_token: str, key: DeviceKey) -> httpx.Response:
@@ -169,8 +180,9 @@ async def test_every_failure_looks_the_same(identity_client: httpx.AsyncClient, 
     unknown_staff = await _sign_in(identity_client, till, staff=str(uuid.uuid4()))
     forged = Device(
         till.device.device.replace(till.tenant.hex, uuid.uuid4().hex),
-        till.device.device_id, till.device.location_id,
-    )  # fmt: skip
+        till.device.device_id,
+        till.device.location_id,
+    )
     other_business = await identity_client.post(
         "/v1/auth/pin",
         json={"device": forged.device, "staff_id": till.cashier, "pin": PIN},

@@ -103,10 +103,14 @@ async def test_the_budget_refuses_one_address_past_its_share_while_others_sign_i
     tenant = await provision()
     created = await identity_client.post(
         "/v1/staff",
-        json={"email": "ops@harbourlane.example", "display_name": "Ops", "role": "manager",
-              "password": PASSWORD},
+        json={
+            "email": "ops@harbourlane.example",
+            "display_name": "Ops",
+            "role": "manager",
+            "password": PASSWORD,
+        },
         auth=token(tenant, Role.OWNER),
-    )  # fmt: skip
+    )
     assert created.status_code == 201, created.text
     app = identity_app(identity_client)
     key = DeviceKey.generate()
@@ -121,24 +125,27 @@ async def test_the_budget_refuses_one_address_past_its_share_while_others_sign_i
         # Unknown e-mail addresses, so no lockout gets in the way: only the budget.
         for number in range(3):
             response = await attacker.post(
-                "/v1/auth/password", json=attempt(f"guess{number}@x.example", "guess"),
+                "/v1/auth/password",
+                json=attempt(f"guess{number}@x.example", "guess"),
                 auth=DPoPAuth(key, public_url=PUBLIC_URL),
-            )  # fmt: skip
+            )
             assert response.json()["code"] == "sign-in-failed", response.text
         assert len(argon2_calls) == 3
         refused = await attacker.post(
-            "/v1/auth/password", json=attempt("guess3@x.example", "guess"),
+            "/v1/auth/password",
+            json=attempt("guess3@x.example", "guess"),
             auth=DPoPAuth(key, public_url=PUBLIC_URL),
-        )  # fmt: skip
+        )
         assert (refused.status_code, refused.json()["code"]) == (429, "sign-in-busy")
         assert int(refused.headers["retry-after"]) >= 1
         assert len(argon2_calls) == 3, "refused before any argon2 work"
 
         # Someone else at the same business, from another address, still signs in.
         signed_in = await colleague.post(
-            "/v1/auth/password", json=attempt("ops@harbourlane.example", PASSWORD),
+            "/v1/auth/password",
+            json=attempt("ops@harbourlane.example", PASSWORD),
             auth=DPoPAuth(DeviceKey.generate(), public_url=PUBLIC_URL),
-        )  # fmt: skip
+        )
         assert signed_in.status_code == 200, signed_in.text
         assert signed_in.json()["status"] == "signed_in"
 

@@ -47,9 +47,12 @@ async def new_location(
     databases: dict[str, TenantDatabase], tenant: uuid.UUID, name: str
 ) -> uuid.UUID:
     location = await create_location(
-        databases["identity"], tenant_id=tenant, name=name, time_zone="Australia/Sydney",
+        databases["identity"],
+        tenant_id=tenant,
+        name=name,
+        time_zone="Australia/Sydney",
         business_day_cutoff_hour=4,
-    )  # fmt: skip
+    )
     return location.location_id
 
 
@@ -69,10 +72,15 @@ def manager_of(
     """A backoffice manager's access token that reaches these locations only."""
     key = DeviceKey.generate()
     access_token = mint_access_token(
-        signing_key, issuer=SETTINGS.jwt_issuer, audience=SETTINGS.jwt_audience,
-        subject=subject or str(uuid.uuid4()), tenant_id=business.tenant, role="manager",
-        key_thumbprint=key.thumbprint(), venues=venues,
-    )  # fmt: skip
+        signing_key,
+        issuer=SETTINGS.jwt_issuer,
+        audience=SETTINGS.jwt_audience,
+        subject=subject or str(uuid.uuid4()),
+        tenant_id=business.tenant,
+        role="manager",
+        key_thumbprint=key.thumbprint(),
+        venues=venues,
+    )
     return DPoPAuth(key, access_token, public_url=PUBLIC_URL)
 
 
@@ -107,10 +115,11 @@ async def as_identity(connect_as: Connect, tenant: uuid.UUID, query: str, *args:
 
 async def audit_rows(connect_as: Connect, tenant: uuid.UUID, action: str) -> list[dict[str, Any]]:
     rows = await as_identity(
-        connect_as, tenant,
+        connect_as,
+        tenant,
         "SELECT actor_type, resource_id, payload FROM audit.events WHERE action = $1 ORDER BY seq",
         action,
-    )  # fmt: skip
+    )
     return [{**dict(row), "payload": json.loads(row["payload"])} for row in rows]
 
 
@@ -132,12 +141,13 @@ async def test_staff_work_at_every_location_unless_an_owner_lists_some(
     cashier = await add(identity_client, business.owner, "cashier", location_ids=listed)
     assert cashier["location_ids"] == ids(business.front, business.garden)
     stored = await as_identity(
-        connect_as, business.tenant,
+        connect_as,
+        business.tenant,
         "SELECT s.all_locations, array_agg(l.location_id ORDER BY l.location_id) AS listed "
         "FROM identity.staff s LEFT JOIN identity.staff_locations l ON l.staff_id = s.id "
         "WHERE s.id = $1 GROUP BY s.all_locations",
         uuid.UUID(cashier["id"]),
-    )  # fmt: skip
+    )
     assert [(row["all_locations"], ids(*row["listed"])) for row in stored] == [
         (False, ids(business.front, business.garden))
     ]
@@ -161,15 +171,21 @@ async def test_staff_work_at_every_location_unless_an_owner_lists_some(
     )
     assert everywhere_again.json()["location_ids"] is None
     assert everywhere_again.json()["version"] == 4
-    assert await as_identity(
-        connect_as, business.tenant,
-        "SELECT 1 FROM identity.staff_locations WHERE staff_id = $1", uuid.UUID(cashier["id"]),
-    ) == []  # fmt: skip
+    assert (
+        await as_identity(
+            connect_as,
+            business.tenant,
+            "SELECT 1 FROM identity.staff_locations WHERE staff_id = $1",
+            uuid.UUID(cashier["id"]),
+        )
+        == []
+    )
 
     [created] = [
-        row for row in await audit_rows(connect_as, business.tenant, "staff.created")
+        row
+        for row in await audit_rows(connect_as, business.tenant, "staff.created")
         if row["resource_id"] == cashier["id"]
-    ]  # fmt: skip
+    ]
     assert created["payload"]["location_ids"] == ids(business.front, business.garden)
     changes = [
         row["payload"]["changes"]
@@ -209,9 +225,10 @@ async def test_an_unknown_location_and_another_businesss_are_refused_alike(
             "/v1/staff", json=person("cashier", location_ids=listed), auth=business.owner
         )
         changed = await identity_client.patch(
-            f"/v1/staff/{cashier['id']}", json={"version": 1, "location_ids": listed},
+            f"/v1/staff/{cashier['id']}",
+            json={"version": 1, "location_ids": listed},
             auth=business.owner,
-        )  # fmt: skip
+        )
         for response in (created, changed):
             problem(response, 404, "location-not-found")
             answers.append(response.json())
@@ -243,10 +260,12 @@ async def test_the_database_refuses_another_businesss_location_or_staff(
     ):
         with pytest.raises(asyncpg.ForeignKeyViolationError):
             await as_identity(
-                connect_as, business.tenant,
+                connect_as,
+                business.tenant,
                 "INSERT INTO identity.staff_locations (staff_id, location_id) VALUES ($1, $2)",
-                uuid.UUID(staff_id), location_id,
-            )  # fmt: skip
+                uuid.UUID(staff_id),
+                location_id,
+            )
 
 
 async def test_managers_assign_cashiers_only(
@@ -274,9 +293,10 @@ async def test_managers_assign_cashiers_only(
     ):
         for listed in (front, None):
             refused = await identity_client.patch(
-                f"/v1/staff/{member['id']}", json={"version": 1, "location_ids": listed},
+                f"/v1/staff/{member['id']}",
+                json={"version": 1, "location_ids": listed},
                 auth=business.manager,
-            )  # fmt: skip
+            )
             problem(refused, 403, code)
     # Nor by promoting a cashier in the same change.
     promoted = await identity_client.patch(
@@ -286,15 +306,17 @@ async def test_managers_assign_cashiers_only(
     )
     problem(promoted, 403, "locations-owners-only")
     moved = await identity_client.patch(
-        f"/v1/staff/{cashier['id']}", json={"version": 1, "location_ids": [str(business.garden)]},
+        f"/v1/staff/{cashier['id']}",
+        json={"version": 1, "location_ids": [str(business.garden)]},
         auth=business.manager,
-    )  # fmt: skip
+    )
     assert moved.status_code == 200, moved.text
     # An owner assigns anyone.
     owner_assigns = await identity_client.patch(
-        f"/v1/staff/{accountant['id']}", json={"version": 1, "location_ids": front},
+        f"/v1/staff/{accountant['id']}",
+        json={"version": 1, "location_ids": front},
         auth=business.owner,
-    )  # fmt: skip
+    )
     assert owner_assigns.json()["location_ids"] == front
 
 
@@ -337,9 +359,10 @@ async def test_a_manager_of_some_locations_never_reaches_beyond_them(
     # A manager of both may narrow that cashier to one of them.
     both_manager = manager_of(signing_key, business, business.front, business.garden)
     narrowed = await identity_client.patch(
-        f"/v1/staff/{both['id']}", json={"version": 1, "location_ids": [garden]},
+        f"/v1/staff/{both['id']}",
+        json={"version": 1, "location_ids": [garden]},
         auth=both_manager,
-    )  # fmt: skip
+    )
     assert narrowed.json()["location_ids"] == [garden]
 
 
@@ -377,9 +400,12 @@ async def test_a_backoffice_token_lists_the_locations_and_each_refresh_reads_the
     business: Business, identity_client: httpx.AsyncClient, verifier: TokenVerifier
 ) -> None:
     manager = await add(
-        identity_client, business.owner, "manager", password=PASSWORD,
+        identity_client,
+        business.owner,
+        "manager",
+        password=PASSWORD,
         location_ids=[str(business.front)],
-    )  # fmt: skip
+    )
     key = DeviceKey.generate()
     session = await password_sign_in(identity_client, key, business, manager["email"])
     assert session["status"] == "signed_in"
@@ -412,9 +438,12 @@ async def test_the_second_factor_step_gives_the_same_scope(
     """Signing in through TOTP enrolment reads the staff member with the challenge: the
     token it ends with lists their locations as a password-only sign-in does."""
     manager = await add(
-        identity_client, business.owner, "manager", password=PASSWORD,
+        identity_client,
+        business.owner,
+        "manager",
+        password=PASSWORD,
         location_ids=[str(business.garden)],
-    )  # fmt: skip
+    )
     key = DeviceKey.generate()
     started = await password_sign_in(
         identity_client, key, business, manager["email"], enrol_totp=True
@@ -479,9 +508,12 @@ async def test_a_pin_works_only_at_tills_of_the_staff_members_locations(
     assert [row["payload"]["failures"]["staff"] for row in failed] == [1, 2]
 
     both = await add(
-        identity_client, business.owner, "cashier", pin=PIN,
+        identity_client,
+        business.owner,
+        "cashier",
+        pin=PIN,
         location_ids=[str(business.front), str(business.garden)],
-    )  # fmt: skip
+    )
     everywhere = await add(identity_client, business.owner, "cashier", pin=PIN)
     for member in (both, everywhere):
         signed_in = await pin_sign_in(identity_client, garden_till, member["id"])
@@ -505,9 +537,10 @@ async def test_a_tills_session_ends_when_its_staff_member_leaves_the_location(
     assert still_here.status_code == 200, still_here.text
 
     moved = await identity_client.patch(
-        f"/v1/staff/{cashier['id']}", json={"version": 1, "location_ids": [str(business.front)]},
+        f"/v1/staff/{cashier['id']}",
+        json={"version": 1, "location_ids": [str(business.front)]},
         auth=business.owner,
-    )  # fmt: skip
+    )
     assert moved.status_code == 200, moved.text
     ended = await refresh(identity_client, garden_till[1], still_here.json()["refresh_token"])
     problem(ended, 401, "invalid-refresh-token")
@@ -542,8 +575,9 @@ async def test_a_manager_of_some_locations_manages_only_their_tills(
     assert [device["id"] for device in listed.json()["items"]] == [front_till.device_id]
     everywhere = await identity_client.get("/v1/devices", auth=business.manager)
     assert {device["id"] for device in everywhere.json()["items"]} == {
-        front_till.device_id, garden_till.device_id,
-    }  # fmt: skip
+        front_till.device_id,
+        garden_till.device_id,
+    }
 
     not_theirs = await identity_client.post(
         f"/v1/devices/{garden_till.device_id}/revoke", auth=front_manager

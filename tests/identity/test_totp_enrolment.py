@@ -79,9 +79,11 @@ async def test_an_owner_who_must_have_totp_cannot_enrol_with_the_password_alone(
         assert "challenge" not in body and "access_token" not in body
 
     challenges = await as_service(
-        connect_as, business.tenant,
-        "SELECT id FROM identity.sign_in_challenges WHERE staff_id = $1", uuid.UUID(owner.id),
-    )  # fmt: skip
+        connect_as,
+        business.tenant,
+        "SELECT id FROM identity.sign_in_challenges WHERE staff_id = $1",
+        uuid.UUID(owner.id),
+    )
     assert challenges == []
     refusals = await audit_events(connect_as, business.tenant, "sign_in.failed")
     assert [e["payload"]["reason"] for e in refusals] == ["totp-enrolment-code-required"] * 2
@@ -117,10 +119,11 @@ async def test_an_enrolment_code_from_another_owner_sets_up_the_authenticator_on
     [enrolled] = [e for e in events if e["action"] == "staff.totp_enrolled"]
     assert enrolled["payload"]["enrolment_code_id"] == issued["payload"]["enrolment_code_id"]
     [stored] = await as_service(
-        connect_as, business.tenant,
+        connect_as,
+        business.tenant,
         "SELECT code_hash, used_at FROM identity.totp_enrolment_codes WHERE staff_id = $1",
         uuid.UUID(owner.id),
-    )  # fmt: skip
+    )
     assert stored["used_at"] is not None and code.encode() not in stored["code_hash"]
 
 
@@ -145,20 +148,24 @@ async def test_a_code_works_only_for_its_staff_member_and_only_while_it_lives(
     )
     assert revoked.json()["code"] == "invalid-enrolment-code"
     await as_service(
-        connect_as, business.tenant,
+        connect_as,
+        business.tenant,
         "UPDATE identity.totp_enrolment_codes SET expires_at = now() - interval '1 second' "
-        "WHERE staff_id = $1", uuid.UUID(owner.id),
-    )  # fmt: skip
+        "WHERE staff_id = $1",
+        uuid.UUID(owner.id),
+    )
     expired = await sign_in(
         identity_client, key, business.tenant, owner.email, enrolment_code=second
     )
     assert expired.json()["code"] == "invalid-enrolment-code"
     # Each wrong code counted towards the owner's second-factor lockout.
     [lockout] = await as_service(
-        connect_as, business.tenant,
+        connect_as,
+        business.tenant,
         "SELECT failures FROM identity.lockouts WHERE subject_type = 'second_factor' "
-        "AND subject_id = $1", uuid.UUID(owner.id),
-    )  # fmt: skip
+        "AND subject_id = $1",
+        uuid.UUID(owner.id),
+    )
     assert lockout["failures"] == 3
     # Without the password, a live code is worth nothing: the answer is the wrong-password one.
     fresh = await issue_enrolment_code(identity_client, business, owner)
@@ -231,9 +238,14 @@ async def test_an_operator_issues_the_code_when_no_owner_can(
     owner = await add_staff(identity_client, business, "owner")
     await require_owner_totp(identity_client, business)
     status, issued = await run_cli(
-        capsys, "staff", "totp-enrolment-code", "--tenant", str(business.tenant),
-        "--staff", owner.id,
-    )  # fmt: skip
+        capsys,
+        "staff",
+        "totp-enrolment-code",
+        "--tenant",
+        str(business.tenant),
+        "--staff",
+        owner.id,
+    )
     assert status == 0, issued
     code = issued["enrolment_code"]
     assert isinstance(code, str)
@@ -242,8 +254,13 @@ async def test_an_operator_issues_the_code_when_no_owner_can(
     [event] = await audit_events(connect_as, business.tenant, "staff.totp_enrolment_code_issued")
     assert (event["actor_type"], event["actor_id"]) == ("operator", "halopos-cli")
     status, error = await run_cli(
-        capsys, "staff", "totp-enrolment-code", "--tenant", str(business.tenant),
-        "--staff", str(uuid.uuid4()),
-    )  # fmt: skip
+        capsys,
+        "staff",
+        "totp-enrolment-code",
+        "--tenant",
+        str(business.tenant),
+        "--staff",
+        str(uuid.uuid4()),
+    )
     assert status == 2
     assert "no active staff member" in str(error["error"])

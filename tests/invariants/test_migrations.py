@@ -27,9 +27,14 @@ from services.orders.models import metadata as orders_metadata
 from services.reports.models import metadata as reports_metadata
 
 MODELS = (
-    identity_metadata, orders_metadata, audit_metadata, auth_metadata, bridge_metadata,
-    reports_metadata, billing_metadata,
-)  # fmt: skip
+    identity_metadata,
+    orders_metadata,
+    audit_metadata,
+    auth_metadata,
+    bridge_metadata,
+    reports_metadata,
+    billing_metadata,
+)
 SCHEMAS = {"identity", "orders", "audit", "reports", "billing", "bridge", "auth"}
 
 
@@ -108,8 +113,10 @@ async def test_each_migration_applies_over_a_database_with_data(
             tenant,
         )
         assert dict(settings) == {
-            "currency": "AUD", "prices_include_tax": True, "cash_rounding_minor": 5,
-        }  # fmt: skip
+            "currency": "AUD",
+            "prices_include_tax": True,
+            "cash_rounding_minor": 5,
+        }
         rates = await connection.fetch(
             "SELECT c.code, r.rate_percent::text AS rate FROM orders.tax_categories c "
             "JOIN orders.tax_rates r ON r.tax_category_id = c.id AND r.tenant_id = c.tenant_id "
@@ -123,8 +130,11 @@ async def test_each_migration_applies_over_a_database_with_data(
             order_id,
         )
         assert dict(order) == {
-            "total_minor": 900, "subtotal_minor": 900, "gross_minor": 900, "status": "active",
-        }  # fmt: skip
+            "total_minor": 900,
+            "subtotal_minor": 900,
+            "gross_minor": 900,
+            "status": "active",
+        }
         await asyncio.to_thread(command.downgrade, config, revisions[-1])
         assert await connection.fetchval("SELECT count(*) FROM identity.tenants") == 1
     finally:

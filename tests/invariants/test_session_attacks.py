@@ -209,8 +209,10 @@ async def test_a_bound_token_with_its_proof_is_accepted(
     )
     by_hand = sign_token(signing_key, token_claims(tenant, device))
     for access_token in (minted, by_hand):
-        for signed in (device.proof("GET", PUBLIC_URL + PATH, access_token),
-                       proof(device, access_token)):  # fmt: skip
+        for signed in (
+            device.proof("GET", PUBLIC_URL + PATH, access_token),
+            proof(device, access_token),
+        ):
             response = await send(base, access_token, [signed])
             assert response.status_code == 200, response.text
             assert response.json()["items"] == []

@@ -77,23 +77,33 @@ async def _parent(connection: asyncpg.Connection, table: str, **values: object) 
 
 async def _location(connection: asyncpg.Connection) -> uuid.UUID:
     return await _parent(
-        connection, "identity.locations", name="Bar", time_zone="Europe/Berlin",
+        connection,
+        "identity.locations",
+        name="Bar",
+        time_zone="Europe/Berlin",
         business_day_cutoff_hour=5,
-    )  # fmt: skip
+    )
 
 
 async def _staff(connection: asyncpg.Connection) -> uuid.UUID:
     return await _parent(
-        connection, "identity.staff", email=f"{uuid.uuid4().hex}@example.com",
-        display_name="Kim", role="manager",
-    )  # fmt: skip
+        connection,
+        "identity.staff",
+        email=f"{uuid.uuid4().hex}@example.com",
+        display_name="Kim",
+        role="manager",
+    )
 
 
 async def _session(connection: asyncpg.Connection) -> uuid.UUID:
     return await _parent(
-        connection, "identity.sessions", kind="backoffice", staff_id=await _staff(connection),
-        key_thumbprint="k", expires_at=datetime.now(UTC),
-    )  # fmt: skip
+        connection,
+        "identity.sessions",
+        kind="backoffice",
+        staff_id=await _staff(connection),
+        key_thumbprint="k",
+        expires_at=datetime.now(UTC),
+    )
 
 
 # POS core parents. A register is an activated device of the identity service, which the
@@ -114,16 +124,23 @@ async def arrange_device(connect_as: Connect, tenant: uuid.UUID) -> None:
     async with as_tenant(identity, tenant):
         location = uuid.uuid5(tenant, "isolation-location")
         await _insert(
-            identity, "identity.locations",
-            {"id": location, "name": "Bar", "time_zone": "Europe/Berlin",
-             "business_day_cutoff_hour": 5},
+            identity,
+            "identity.locations",
+            {
+                "id": location,
+                "name": "Bar",
+                "time_zone": "Europe/Berlin",
+                "business_day_cutoff_hour": 5,
+            },
             None,
-        )  # fmt: skip
+        )
         await identity.execute(
             "INSERT INTO identity.devices (id, location_id, name, key_thumbprint, public_jwk, "
             "activated_by) VALUES ($1, $2, 'Till', $3, '{}', 't')",
-            uuid.uuid5(tenant, "isolation-device"), location, uuid.uuid4().hex,
-        )  # fmt: skip
+            uuid.uuid5(tenant, "isolation-device"),
+            location,
+            uuid.uuid4().hex,
+        )
 
 
 async def _register(connection: asyncpg.Connection) -> uuid.UUID:
@@ -139,16 +156,26 @@ async def _register(connection: asyncpg.Connection) -> uuid.UUID:
 async def _shift(connection: asyncpg.Connection) -> uuid.UUID:
     register = await _register(connection)
     return await _parent(
-        connection, "orders.shifts", register_id=register, location_id=register,
-        status="closed", opening_float_minor=0, opened_by="t",
-    )  # fmt: skip
+        connection,
+        "orders.shifts",
+        register_id=register,
+        location_id=register,
+        status="closed",
+        opening_float_minor=0,
+        opened_by="t",
+    )
 
 
 async def _order(connection: asyncpg.Connection) -> uuid.UUID:
     return await _parent(
-        connection, "orders.orders", status="closed", currency="AUD", total_minor=100,
-        paid_minor=100, created_by="t",
-    )  # fmt: skip
+        connection,
+        "orders.orders",
+        status="closed",
+        currency="AUD",
+        total_minor=100,
+        paid_minor=100,
+        created_by="t",
+    )
 
 
 async def _tax_category(connection: asyncpg.Connection) -> uuid.UUID:
@@ -163,9 +190,13 @@ async def _menu_category(connection: asyncpg.Connection) -> uuid.UUID:
 
 async def _menu_item(connection: asyncpg.Connection) -> uuid.UUID:
     return await _parent(
-        connection, "orders.menu_items", category_id=await _menu_category(connection),
-        tax_category_id=await _tax_category(connection), name="Tea", price_minor=400,
-    )  # fmt: skip
+        connection,
+        "orders.menu_items",
+        category_id=await _menu_category(connection),
+        tax_category_id=await _tax_category(connection),
+        name="Tea",
+        price_minor=400,
+    )
 
 
 async def _modifier_group(connection: asyncpg.Connection) -> uuid.UUID:
@@ -174,18 +205,30 @@ async def _modifier_group(connection: asyncpg.Connection) -> uuid.UUID:
 
 async def _payment(connection: asyncpg.Connection) -> uuid.UUID:
     return await _parent(
-        connection, "orders.payments", order_id=await _order(connection),
-        shift_id=await _shift(connection), tender="cash", status="approved",
-        amount_minor=100, created_by="t",
-    )  # fmt: skip
+        connection,
+        "orders.payments",
+        order_id=await _order(connection),
+        shift_id=await _shift(connection),
+        tender="cash",
+        status="approved",
+        amount_minor=100,
+        created_by="t",
+    )
 
 
 async def _refund(connection: asyncpg.Connection) -> uuid.UUID:
     return await _parent(
-        connection, "orders.refunds", order_id=await _order(connection),
-        shift_id=await _shift(connection), reason_code="other", amount_minor=1, tax_minor=0,
-        lines="[]", tax="[]", created_by="t",
-    )  # fmt: skip
+        connection,
+        "orders.refunds",
+        order_id=await _order(connection),
+        shift_id=await _shift(connection),
+        reason_code="other",
+        amount_minor=1,
+        tax_minor=0,
+        lines="[]",
+        tax="[]",
+        created_by="t",
+    )
 
 
 def _made(table: str, **parents: Callable[[asyncpg.Connection], Awaitable[uuid.UUID]]) -> Insert:
@@ -201,21 +244,42 @@ def _made(table: str, **parents: Callable[[asyncpg.Connection], Awaitable[uuid.U
 
 
 POS_VALUES: dict[str, dict[str, object]] = {
-    "orders.tax_rates": {"rate_percent": 10, "effective_from": datetime(2000, 1, 1, tzinfo=UTC),
-                         "created_by": "t"},
+    "orders.tax_rates": {
+        "rate_percent": 10,
+        "effective_from": datetime(2000, 1, 1, tzinfo=UTC),
+        "created_by": "t",
+    },
     "orders.menu_item_location_prices": {"price_minor": 500},
     "orders.modifiers": {"name": "Oat", "price_minor": 50},
     "orders.registers": {"number": 7},
-    "orders.cash_movements": {"kind": "paid_in", "amount_minor": 100, "reason": "float",
-                               "created_by": "t"},
+    "orders.cash_movements": {
+        "kind": "paid_in",
+        "amount_minor": 100,
+        "reason": "float",
+        "created_by": "t",
+    },
     "orders.menu_items": {"name": "Tea", "price_minor": 400},
-    "orders.payments": {"tender": "cash", "status": "approved", "amount_minor": 100,
-                        "created_by": "t"},
-    "orders.refunds": {"reason_code": "other", "amount_minor": 1, "tax_minor": 0, "lines": "[]",
-                       "tax": "[]", "created_by": "t"},
-    "orders.sync_flags": {"kind": "total-mismatch", "resource_type": "order", "resource_id": "o",
-                          "details": "{}"},
-}  # fmt: skip
+    "orders.payments": {
+        "tender": "cash",
+        "status": "approved",
+        "amount_minor": 100,
+        "created_by": "t",
+    },
+    "orders.refunds": {
+        "reason_code": "other",
+        "amount_minor": 1,
+        "tax_minor": 0,
+        "lines": "[]",
+        "tax": "[]",
+        "created_by": "t",
+    },
+    "orders.sync_flags": {
+        "kind": "total-mismatch",
+        "resource_type": "order",
+        "resource_id": "o",
+        "details": "{}",
+    },
+}
 
 
 async def _uuid(connection: asyncpg.Connection) -> uuid.UUID:
@@ -224,20 +288,32 @@ async def _uuid(connection: asyncpg.Connection) -> uuid.UUID:
 
 async def _receipt(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> object:
     values = {
-        "id": uuid.uuid4(), "register_id": await _register(connection),
-        "sequence": int.from_bytes(os.urandom(4)), "number": f"R1-{uuid.uuid4().hex}",
-        "kind": "sale", "order_id": await _order(connection), "shift_id": await _shift(connection),
-        "currency": "AUD", "total_minor": 100, "snapshot": "{}", "issued_by": "t",
-    }  # fmt: skip
+        "id": uuid.uuid4(),
+        "register_id": await _register(connection),
+        "sequence": int.from_bytes(os.urandom(4)),
+        "number": f"R1-{uuid.uuid4().hex}",
+        "kind": "sale",
+        "order_id": await _order(connection),
+        "shift_id": await _shift(connection),
+        "currency": "AUD",
+        "total_minor": 100,
+        "snapshot": "{}",
+        "issued_by": "t",
+    }
     return await _insert(connection, "orders.receipts", values, tenant)
 
 
 def _sync_operation_values(device_id: uuid.UUID, operation_id: uuid.UUID) -> dict[str, object]:
     return {
-        "id": operation_id, "device_id": device_id, "sequence": int.from_bytes(os.urandom(4)),
-        "kind": "shift.open", "uploaded_by": "t", "content_hash": os.urandom(32),
-        "content": "{}", "status": "pending",
-    }  # fmt: skip
+        "id": operation_id,
+        "device_id": device_id,
+        "sequence": int.from_bytes(os.urandom(4)),
+        "kind": "shift.open",
+        "uploaded_by": "t",
+        "content_hash": os.urandom(32),
+        "content": "{}",
+        "status": "pending",
+    }
 
 
 async def _sync_operation_row(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> object:
@@ -259,50 +335,77 @@ async def _staff_location(connection: asyncpg.Connection, tenant: uuid.UUID | No
 
 async def _offline_approval(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> object:
     values = {
-        "id": uuid.uuid4(), "operation_id": await _sync_operation(connection),
-        "device_id": await _device(connection), "location_id": await _venue(connection),
-        "action": "refund", "resource_type": "order", "resource_id": str(uuid.uuid4()),
-        "amount_minor": 100, "limit_minor": 500, "claimed_staff_id": uuid.uuid4(),
-        "claimed_approver_id": uuid.uuid4(), "uploaded_by": "cashier",
+        "id": uuid.uuid4(),
+        "operation_id": await _sync_operation(connection),
+        "device_id": await _device(connection),
+        "location_id": await _venue(connection),
+        "action": "refund",
+        "resource_type": "order",
+        "resource_id": str(uuid.uuid4()),
+        "amount_minor": 100,
+        "limit_minor": 500,
+        "claimed_staff_id": uuid.uuid4(),
+        "claimed_approver_id": uuid.uuid4(),
+        "uploaded_by": "cashier",
         "occurred_at": datetime.now(UTC),
-    }  # fmt: skip
+    }
     return await _insert(connection, "orders.offline_approvals", values, tenant)
 
 
 async def _period_closure(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> object:
     # The reports role cannot write locations: the location `arrange_device` made.
     values = {
-        "id": uuid.uuid4(), "location_id": await _venue(connection), "kind": "day",
-        "first_day": date(2026, 11, 21), "last_day": date(2026, 11, 21), "version": 1,
-        "totals": "{}", "cumulative": "{}", "totals_sha256": bytes(32),
-        "cumulative_sha256": bytes(32), "audit_through_seq": 0, "reason": "close",
+        "id": uuid.uuid4(),
+        "location_id": await _venue(connection),
+        "kind": "day",
+        "first_day": date(2026, 11, 21),
+        "last_day": date(2026, 11, 21),
+        "version": 1,
+        "totals": "{}",
+        "cumulative": "{}",
+        "totals_sha256": bytes(32),
+        "cumulative_sha256": bytes(32),
+        "audit_through_seq": 0,
+        "reason": "close",
         "closed_by": "t",
-    }  # fmt: skip
+    }
     return await _insert(connection, "reports.period_closures", values, tenant)
 
 
 async def _z_report(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> object:
     values = {
-        "shift_id": await _shift(connection), "version": 1, "report": "{}", "reason": "close",
+        "shift_id": await _shift(connection),
+        "version": 1,
+        "report": "{}",
+        "reason": "close",
         "issued_by": "t",
-    }  # fmt: skip
+    }
     return await _insert(connection, "orders.z_reports", values, tenant)
 
 
 async def _bridge_token(connection: asyncpg.Connection) -> uuid.UUID:
     return await _parent(
-        connection, "bridge.tokens", location_id=await _venue(connection), name="Bridge",
-        hint="abcd", created_by="t",
-    )  # fmt: skip
+        connection,
+        "bridge.tokens",
+        location_id=await _venue(connection),
+        name="Bridge",
+        hint="abcd",
+        created_by="t",
+    )
 
 
 async def _print_job(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> object:
     """Queued as the orders service queues them: INSERT only, it cannot read them back."""
     values: dict[str, object] = {
-        "id": uuid.uuid4(), "location_id": await _venue(connection), "printer_role": "receipt",
-        "kind": "receipt", "summary": "Receipt", "body": b"\x1b@", "created_by": "t",
+        "id": uuid.uuid4(),
+        "location_id": await _venue(connection),
+        "printer_role": "receipt",
+        "kind": "receipt",
+        "summary": "Receipt",
+        "body": b"\x1b@",
+        "created_by": "t",
         "expires_at": datetime.now(UTC),
-    }  # fmt: skip
+    }
     if tenant is not None:
         values = {"tenant_id": tenant, **values}
     columns, placeholders = ", ".join(values), ", ".join(f"${n + 1}" for n in range(len(values)))
@@ -314,9 +417,12 @@ async def _print_job(connection: asyncpg.Connection, tenant: uuid.UUID | None) -
 
 async def _refund_tender(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> object:
     values = {
-        "refund_id": await _refund(connection), "payment_id": await _payment(connection),
-        "shift_id": await _shift(connection), "tender": "cash", "amount_minor": 1,
-    }  # fmt: skip
+        "refund_id": await _refund(connection),
+        "payment_id": await _payment(connection),
+        "shift_id": await _shift(connection),
+        "tender": "cash",
+        "amount_minor": 1,
+    }
     return await _insert(connection, "orders.refund_tenders", values, tenant)
 
 
@@ -333,115 +439,229 @@ def _child(
 
 CASES: dict[str, TableCase] = {
     "identity.tenants": TableCase(
-        "identity", "name = name || '!'",
+        "identity",
+        "name = name || '!'",
         _row("identity.tenants", name="Isolation Co", region="ap-southeast-2", currency="AUD"),
     ),
     "identity.locations": TableCase(
-        "identity", "name = name || '!'",
-        _row("identity.locations", id=uuid.uuid4, name="Front bar", time_zone="Australia/Sydney",
-             business_day_cutoff_hour=4),
+        "identity",
+        "name = name || '!'",
+        _row(
+            "identity.locations",
+            id=uuid.uuid4,
+            name="Front bar",
+            time_zone="Australia/Sydney",
+            business_day_cutoff_hour=4,
+        ),
     ),
     "identity.staff": TableCase(
-        "identity", "role = 'owner'",
-        _row("identity.staff", id=uuid.uuid4, email=lambda: f"{uuid.uuid4().hex}@example.com",
-             display_name="Sam", role="cashier"),
+        "identity",
+        "role = 'owner'",
+        _row(
+            "identity.staff",
+            id=uuid.uuid4,
+            email=lambda: f"{uuid.uuid4().hex}@example.com",
+            display_name="Sam",
+            role="cashier",
+        ),
     ),
     "orders.orders": TableCase(
-        "orders", "total_minor = total_minor + 1",
-        _row("orders.orders", id=uuid.uuid4, status="open", currency="AUD", total_minor=100,
-             created_by="isolation"),
+        "orders",
+        "total_minor = total_minor + 1",
+        _row(
+            "orders.orders",
+            id=uuid.uuid4,
+            status="open",
+            currency="AUD",
+            total_minor=100,
+            created_by="isolation",
+        ),
     ),
     "orders.order_lines": TableCase("orders", "quantity = quantity + 1", _order_line),
     "orders.idempotency_keys": TableCase(
-        "orders", "status_code = 500",
-        _row("orders.idempotency_keys", key=lambda: uuid.uuid4().hex, request_hash=b"h" * 32,
-             status_code=201, response="{}"),
+        "orders",
+        "status_code = 500",
+        _row(
+            "orders.idempotency_keys",
+            key=lambda: uuid.uuid4().hex,
+            request_hash=b"h" * 32,
+            status_code=201,
+            response="{}",
+        ),
     ),
     "orders.override_limits": TableCase(
         "orders", "void_limit_minor = 1", _row("orders.override_limits", void_limit_minor=500)
     ),
     "audit.events": TableCase(
-        "orders", "action = 'tampered'",
-        _row("audit.events", seq=1, id=uuid.uuid4, occurred_at=lambda: datetime.now(UTC),
-             service="orders", actor_type="cashier", actor_id="t", action="order.created",
-             resource_type="order", resource_id="r",
-             payload="{}", prev_hash=bytes(32), hash=lambda: os.urandom(32)),
+        "orders",
+        "action = 'tampered'",
+        _row(
+            "audit.events",
+            seq=1,
+            id=uuid.uuid4,
+            occurred_at=lambda: datetime.now(UTC),
+            service="orders",
+            actor_type="cashier",
+            actor_id="t",
+            action="order.created",
+            resource_type="order",
+            resource_id="r",
+            payload="{}",
+            prev_hash=bytes(32),
+            hash=lambda: os.urandom(32),
+        ),
     ),
     "identity.devices": TableCase(
-        "identity", "status = 'revoked'",
-        _child("identity.devices", "location_id", _location, id=uuid.uuid4, name="Till",
-               key_thumbprint=lambda: uuid.uuid4().hex, public_jwk="{}", activated_by="t"),
+        "identity",
+        "status = 'revoked'",
+        _child(
+            "identity.devices",
+            "location_id",
+            _location,
+            id=uuid.uuid4,
+            name="Till",
+            key_thumbprint=lambda: uuid.uuid4().hex,
+            public_jwk="{}",
+            activated_by="t",
+        ),
     ),
     "identity.activation_codes": TableCase(
-        "identity", "used_at = now()",
-        _child("identity.activation_codes", "location_id", _location, id=uuid.uuid4,
-               code_hash=lambda: os.urandom(32), created_by="t",
-               expires_at=lambda: datetime.now(UTC)),
+        "identity",
+        "used_at = now()",
+        _child(
+            "identity.activation_codes",
+            "location_id",
+            _location,
+            id=uuid.uuid4,
+            code_hash=lambda: os.urandom(32),
+            created_by="t",
+            expires_at=lambda: datetime.now(UTC),
+        ),
     ),
     "identity.sessions": TableCase(
-        "identity", "revoked_at = now()",
-        _child("identity.sessions", "staff_id", _staff, id=uuid.uuid4, kind="backoffice",
-               key_thumbprint="k", expires_at=lambda: datetime.now(UTC)),
+        "identity",
+        "revoked_at = now()",
+        _child(
+            "identity.sessions",
+            "staff_id",
+            _staff,
+            id=uuid.uuid4,
+            kind="backoffice",
+            key_thumbprint="k",
+            expires_at=lambda: datetime.now(UTC),
+        ),
     ),
     "identity.refresh_tokens": TableCase(
-        "identity", "revoked_at = now()",
-        _child("identity.refresh_tokens", "session_id", _session, id=uuid.uuid4,
-               token_hash=lambda: os.urandom(32), expires_at=lambda: datetime.now(UTC)),
+        "identity",
+        "revoked_at = now()",
+        _child(
+            "identity.refresh_tokens",
+            "session_id",
+            _session,
+            id=uuid.uuid4,
+            token_hash=lambda: os.urandom(32),
+            expires_at=lambda: datetime.now(UTC),
+        ),
     ),
     "identity.lockouts": TableCase(
-        "identity", "failures = failures + 1",
+        "identity",
+        "failures = failures + 1",
         _row("identity.lockouts", subject_type="pin", subject_id=uuid.uuid4, failures=1),
     ),
     "identity.sign_in_challenges": TableCase(
-        "identity", "attempts = attempts + 1",
-        _child("identity.sign_in_challenges", "staff_id", _staff, id=uuid.uuid4,
-               token_hash=lambda: os.urandom(32), key_thumbprint="k", purpose="totp",
-               expires_at=lambda: datetime.now(UTC)),
+        "identity",
+        "attempts = attempts + 1",
+        _child(
+            "identity.sign_in_challenges",
+            "staff_id",
+            _staff,
+            id=uuid.uuid4,
+            token_hash=lambda: os.urandom(32),
+            key_thumbprint="k",
+            purpose="totp",
+            expires_at=lambda: datetime.now(UTC),
+        ),
     ),
     "identity.recovery_codes": TableCase(
-        "identity", "used_at = now()",
-        _child("identity.recovery_codes", "staff_id", _staff, id=uuid.uuid4,
-               code_hash=lambda: os.urandom(32)),
+        "identity",
+        "used_at = now()",
+        _child(
+            "identity.recovery_codes",
+            "staff_id",
+            _staff,
+            id=uuid.uuid4,
+            code_hash=lambda: os.urandom(32),
+        ),
     ),
     "identity.totp_enrolment_codes": TableCase(
-        "identity", "used_at = now()",
-        _child("identity.totp_enrolment_codes", "staff_id", _staff, id=uuid.uuid4,
-               code_hash=lambda: os.urandom(32), issued_by="owner:test",
-               expires_at=lambda: datetime.now(UTC)),
+        "identity",
+        "used_at = now()",
+        _child(
+            "identity.totp_enrolment_codes",
+            "staff_id",
+            _staff,
+            id=uuid.uuid4,
+            code_hash=lambda: os.urandom(32),
+            issued_by="owner:test",
+            expires_at=lambda: datetime.now(UTC),
+        ),
     ),
     "auth.spent_tokens": TableCase(
-        "orders", "expires_at = now()",
-        _row("auth.spent_tokens", namespace="dpop", scope="k", jti=lambda: uuid.uuid4().hex,
-             expires_at=lambda: datetime.now(UTC)),
+        "orders",
+        "expires_at = now()",
+        _row(
+            "auth.spent_tokens",
+            namespace="dpop",
+            scope="k",
+            jti=lambda: uuid.uuid4().hex,
+            expires_at=lambda: datetime.now(UTC),
+        ),
     ),
     "orders.settings": TableCase(
         "orders", "cash_rounding_minor = 10", _row("orders.settings", currency="AUD")
     ),
     "orders.tax_categories": TableCase(
-        "orders", "name = name || '!'",
-        _row("orders.tax_categories", id=uuid.uuid4, code=lambda: f"c{uuid.uuid4().hex[:8]}",
-             name="GST"),
+        "orders",
+        "name = name || '!'",
+        _row(
+            "orders.tax_categories",
+            id=uuid.uuid4,
+            code=lambda: f"c{uuid.uuid4().hex[:8]}",
+            name="GST",
+        ),
     ),
     "orders.tax_rates": TableCase(
-        "orders", "rate_percent = 99",
+        "orders",
+        "rate_percent = 99",
         _made("orders.tax_rates", id=_uuid, tax_category_id=_tax_category),
     ),
     "orders.menu_categories": TableCase(
         "orders", "name = name || '!'", _row("orders.menu_categories", id=uuid.uuid4, name="Tea")
     ),
     "orders.menu_items": TableCase(
-        "orders", "price_minor = 0",
-        _made("orders.menu_items", id=_uuid, category_id=_menu_category,
-              tax_category_id=_tax_category),
+        "orders",
+        "price_minor = 0",
+        _made(
+            "orders.menu_items", id=_uuid, category_id=_menu_category, tax_category_id=_tax_category
+        ),
     ),
     "orders.menu_item_location_prices": TableCase(
-        "orders", "price_minor = 0",
+        "orders",
+        "price_minor = 0",
         _made("orders.menu_item_location_prices", item_id=_menu_item, location_id=_venue),
     ),
     "orders.menu_prices": TableCase(
-        "orders", "price_minor = 0",
-        _child("orders.menu_prices", "item_id", _menu_item, id=uuid.uuid4, price_minor=500,
-               effective_from=datetime(2030, 1, 1, tzinfo=UTC), created_by="t"),
+        "orders",
+        "price_minor = 0",
+        _child(
+            "orders.menu_prices",
+            "item_id",
+            _menu_item,
+            id=uuid.uuid4,
+            price_minor=500,
+            effective_from=datetime(2030, 1, 1, tzinfo=UTC),
+            created_by="t",
+        ),
     ),
     "orders.modifier_groups": TableCase(
         "orders", "name = name || '!'", _row("orders.modifier_groups", id=uuid.uuid4, name="Milk")
@@ -450,58 +670,92 @@ CASES: dict[str, TableCase] = {
         "orders", "price_minor = 0", _made("orders.modifiers", id=_uuid, group_id=_modifier_group)
     ),
     "orders.menu_item_modifier_groups": TableCase(
-        "orders", "position = 9",
+        "orders",
+        "position = 9",
         _made("orders.menu_item_modifier_groups", item_id=_menu_item, group_id=_modifier_group),
     ),
     "orders.registers": TableCase(
-        "orders", "last_receipt_number = 99",
+        "orders",
+        "last_receipt_number = 99",
         _made("orders.registers", device_id=_device, location_id=_device),
     ),
     "orders.shifts": TableCase(
-        "orders", "opening_float_minor = 1",
-        _child("orders.shifts", "register_id", _register, id=uuid.uuid4, location_id=uuid.uuid4,
-               status="closed", opening_float_minor=0, opened_by="t"),
+        "orders",
+        "opening_float_minor = 1",
+        _child(
+            "orders.shifts",
+            "register_id",
+            _register,
+            id=uuid.uuid4,
+            location_id=uuid.uuid4,
+            status="closed",
+            opening_float_minor=0,
+            opened_by="t",
+        ),
     ),
     "orders.cash_movements": TableCase(
-        "orders", "reason = 'tampered'",
+        "orders",
+        "reason = 'tampered'",
         _made("orders.cash_movements", id=_uuid, shift_id=_shift),
     ),
     "orders.payments": TableCase(
-        "orders", "refunded_minor = 0",
+        "orders",
+        "refunded_minor = 0",
         _made("orders.payments", id=_uuid, order_id=_order, shift_id=_shift),
     ),
     "orders.refunds": TableCase(
-        "orders", "note = 'tampered'",
+        "orders",
+        "note = 'tampered'",
         _made("orders.refunds", id=_uuid, order_id=_order, shift_id=_shift),
     ),
     "orders.refund_tenders": TableCase("orders", "amount_minor = 2", _refund_tender),
     "orders.receipts": TableCase("orders", "total_minor = 0", _receipt),
     "audit.chain_heads": TableCase(
-        "orders", "seq = seq + 100",
+        "orders",
+        "seq = seq + 100",
         _row("audit.chain_heads", seq=1, hash=bytes(32)),
     ),
     "audit.checkpoints": TableCase(
-        "audit", "size = size + 1",
-        _row("audit.checkpoints", size=1, hash=bytes(32), origin="o", key_id=bytes(4), note="n",
-             requested_by="t"),
+        "audit",
+        "size = size + 1",
+        _row(
+            "audit.checkpoints",
+            size=1,
+            hash=bytes(32),
+            origin="o",
+            key_id=bytes(4),
+            note="n",
+            requested_by="t",
+        ),
     ),
     "bridge.tokens": TableCase(
-        "bridge", "revoked_at = now()",
-        _child("bridge.tokens", "location_id", _venue, id=uuid.uuid4, name="Bridge", hint="abcd",
-               created_by="t"),
+        "bridge",
+        "revoked_at = now()",
+        _child(
+            "bridge.tokens",
+            "location_id",
+            _venue,
+            id=uuid.uuid4,
+            name="Bridge",
+            hint="abcd",
+            created_by="t",
+        ),
     ),
     "bridge.token_secrets": TableCase(
-        "bridge", "expires_at = now()",
+        "bridge",
+        "expires_at = now()",
         _child("bridge.token_secrets", "token_id", _bridge_token, digest=lambda: os.urandom(32)),
     ),
     "bridge.print_jobs": TableCase("bridge", "status = 'printed'", _print_job, inserter="orders"),
     "orders.sync_operations": TableCase("orders", "status = 'rejected'", _sync_operation_row),
     "orders.sync_devices": TableCase(
-        "orders", "applied_through = applied_through + 1",
+        "orders",
+        "applied_through = applied_through + 1",
         _made("orders.sync_devices", device_id=_device),
     ),
     "orders.sync_flags": TableCase(
-        "orders", "resolved_at = now()",
+        "orders",
+        "resolved_at = now()",
         _made("orders.sync_flags", id=_uuid, device_id=_device, operation_id=_sync_operation),
     ),
     "orders.z_reports": TableCase("orders", "reason = 'close'", _z_report),
@@ -511,16 +765,24 @@ CASES: dict[str, TableCase] = {
     "identity.staff_locations": TableCase("identity", "created_at = now()", _staff_location),
     "reports.period_closures": TableCase("reports", "reason = 'close'", _period_closure),
     "billing.accounts": TableCase(
-        "billing", "stripe_customer_id = 'cus_moved'",
+        "billing",
+        "stripe_customer_id = 'cus_moved'",
         _row("billing.accounts", stripe_customer_id=lambda: f"cus_{uuid.uuid4().hex[:14]}"),
     ),
     "billing.stripe_events": TableCase(
-        "billing", "outcome = 'applied', processed_at = now()",
-        _row("billing.stripe_events", id=lambda: f"evt_{uuid.uuid4().hex}",
-             type="customer.subscription.updated", object_id="sub_1",
-             stripe_created=lambda: datetime.now(UTC), livemode=False, payload="{}"),
+        "billing",
+        "outcome = 'applied', processed_at = now()",
+        _row(
+            "billing.stripe_events",
+            id=lambda: f"evt_{uuid.uuid4().hex}",
+            type="customer.subscription.updated",
+            object_id="sub_1",
+            stripe_created=lambda: datetime.now(UTC),
+            livemode=False,
+            payload="{}",
+        ),
     ),
-}  # fmt: skip
+}
 
 
 async def test_every_tenant_table_has_an_isolation_case(admin: asyncpg.Connection) -> None:

@@ -33,11 +33,15 @@ def python_files() -> Iterator[Path]:
 
 def mentions_tenant(node: ast.AST) -> bool:
     return any(
-        "tenant" in (getattr(n, "id", None) or getattr(n, "attr", None) or getattr(n, "arg", None)
-                     or (n.value if isinstance(n, ast.Constant) and isinstance(n.value, str)
-                         else "")).lower()
+        "tenant"
+        in (
+            getattr(n, "id", None)
+            or getattr(n, "attr", None)
+            or getattr(n, "arg", None)
+            or (n.value if isinstance(n, ast.Constant) and isinstance(n.value, str) else "")
+        ).lower()
         for n in ast.walk(node)
-    )  # fmt: skip
+    )
 
 
 def findings(path: Path) -> Iterator[str]:

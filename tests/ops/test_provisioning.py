@@ -39,9 +39,18 @@ async def test_a_tenant_and_its_location_are_provisioned_and_audited(
     tenant_id = str(tenant["tenant_id"])
 
     status, location = await run_cli(
-        capsys, "locations", "create", "--tenant", tenant_id, "--name", "Beach kiosk",
-        "--time-zone", "Australia/Sydney", "--cutoff-hour", "3",
-    )  # fmt: skip
+        capsys,
+        "locations",
+        "create",
+        "--tenant",
+        tenant_id,
+        "--name",
+        "Beach kiosk",
+        "--time-zone",
+        "Australia/Sydney",
+        "--cutoff-hour",
+        "3",
+    )
     assert status == 0
     assert location["tenant_id"] == tenant_id
     assert location["business_day_cutoff_hour"] == 3
@@ -62,10 +71,23 @@ async def test_a_tenant_and_its_location_are_provisioned_and_audited(
     [
         (["tenants", "create", "--name", "X", "--region", "eu", "--currency", "AUD"], "EUR"),
         (["tenants", "create", "--name", " ", "--region", "au", "--currency", "AUD"], "name"),
-        (["locations", "create", "--tenant", str(uuid.uuid4()), "--name", "Bar",
-          "--time-zone", "Europe/Berlin", "--cutoff-hour", "5"], "no tenant"),
+        (
+            [
+                "locations",
+                "create",
+                "--tenant",
+                str(uuid.uuid4()),
+                "--name",
+                "Bar",
+                "--time-zone",
+                "Europe/Berlin",
+                "--cutoff-hour",
+                "5",
+            ],
+            "no tenant",
+        ),
     ],
-)  # fmt: skip
+)
 async def test_bad_input_is_refused_and_creates_nothing(
     argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -84,9 +106,18 @@ async def test_a_location_needs_a_real_time_zone_and_cutoff(
     )
     tenant_id = str(tenant["tenant_id"])
     status, error = await run_cli(
-        capsys, "locations", "create", "--tenant", tenant_id, "--name", "Eck",
-        "--time-zone", zone, "--cutoff-hour", hour,
-    )  # fmt: skip
+        capsys,
+        "locations",
+        "create",
+        "--tenant",
+        tenant_id,
+        "--name",
+        "Eck",
+        "--time-zone",
+        zone,
+        "--cutoff-hour",
+        hour,
+    )
     assert status == 2, error
     assert await audit_actions(connect_as, tenant_id) == [
         ("tenant.created", "halopos-cli"),

@@ -971,10 +971,14 @@ async def test_a_scheduled_price_applies_from_its_moment_on_never_before(
     # Once a scheduled change's moment has come (a row from just now stands in for one
     # scheduled earlier), the menu answers with it, and the later one is still to come.
     await as_service(
-        connect_as, "orders", venue.tenant,
+        connect_as,
+        "orders",
+        venue.tenant,
         "INSERT INTO orders.menu_prices (id, item_id, price_minor, effective_from, created_by) "
-        "VALUES ($1, $2, 690, clock_timestamp(), 'staff-manager')", uuid.uuid4(), pie_id,
-    )  # fmt: skip
+        "VALUES ($1, $2, 690, clock_timestamp(), 'staff-manager')",
+        uuid.uuid4(),
+        pie_id,
+    )
     now_in_force = (await orders_client.get(f"/v1/menu/items/{pie['id']}", auth=venue.owner)).json()
     assert now_in_force["price_minor"] == 690
     assert [p["price_minor"] for p in now_in_force["scheduled_prices"]] == [720]

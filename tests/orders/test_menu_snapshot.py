@@ -89,8 +89,25 @@ def test_a_tax_rate_is_the_one_in_force_and_none_before_the_first() -> None:
     assert rate_in_force([], at(0)) is None
 
 
-IDS = {name: uuid.uuid4() for name in ("tenant", "venue", "other_venue", "coffee", "bread",
-       "cafe", "retired", "milk", "size", "oat", "soy", "large", "gst", "free")}  # fmt: skip
+IDS = {
+    name: uuid.uuid4()
+    for name in (
+        "tenant",
+        "venue",
+        "other_venue",
+        "coffee",
+        "bread",
+        "cafe",
+        "retired",
+        "milk",
+        "size",
+        "oat",
+        "soy",
+        "large",
+        "gst",
+        "free",
+    )
+}
 
 
 def a_snapshot() -> MenuSnapshot:
@@ -100,22 +117,40 @@ def a_snapshot() -> MenuSnapshot:
     at hour 50; GST 10% then 12.5% from hour 20."""
     i = IDS
     rows = CatalogRows(
-        7, "AUD", True, 5, i["tenant"],
+        7,
+        "AUD",
+        True,
+        5,
+        i["tenant"],
         [(i["cafe"], "Cafe", "bar", None), (i["retired"], "Bakery", None, at(50))],
-        [(i["coffee"], "Flat white", i["cafe"], i["gst"], None),
-         (i["bread"], "Bread roll", i["retired"], i["free"], None)],
+        [
+            (i["coffee"], "Flat white", i["cafe"], i["gst"], None),
+            (i["bread"], "Bread roll", i["retired"], i["free"], None),
+        ],
         [(i["coffee"], i["milk"]), (i["coffee"], i["size"])],
         [(i["milk"], "Milk", 0, 1, None), (i["size"], "Size", 1, 1, at(40))],
-        [(i["oat"], i["milk"], "Oat", at(30)), (i["soy"], i["milk"], "Soy", None),
-         (i["large"], i["size"], "Large", None)],
-        [(i["coffee"], None, None, 450, at(0)), (i["bread"], None, None, 300, at(0)),
-         (None, i["oat"], None, 50, at(0)), (None, i["soy"], None, 40, at(0)),
-         (None, i["large"], None, 80, at(0)),
-         (i["coffee"], None, i["venue"], 600, at(5)), (i["coffee"], None, None, 500, at(10)),
-         (None, i["oat"], None, 60, at(12)), (i["coffee"], None, i["venue"], None, at(15))],
-        [(i["gst"], Decimal("10.000"), at(0)), (i["free"], Decimal("0.000"), at(0)),
-         (i["gst"], Decimal("12.500"), at(20))],
-    )  # fmt: skip
+        [
+            (i["oat"], i["milk"], "Oat", at(30)),
+            (i["soy"], i["milk"], "Soy", None),
+            (i["large"], i["size"], "Large", None),
+        ],
+        [
+            (i["coffee"], None, None, 450, at(0)),
+            (i["bread"], None, None, 300, at(0)),
+            (None, i["oat"], None, 50, at(0)),
+            (None, i["soy"], None, 40, at(0)),
+            (None, i["large"], None, 80, at(0)),
+            (i["coffee"], None, i["venue"], 600, at(5)),
+            (i["coffee"], None, None, 500, at(10)),
+            (None, i["oat"], None, 60, at(12)),
+            (i["coffee"], None, i["venue"], None, at(15)),
+        ],
+        [
+            (i["gst"], Decimal("10.000"), at(0)),
+            (i["free"], Decimal("0.000"), at(0)),
+            (i["gst"], Decimal("12.500"), at(20)),
+        ],
+    )
     return build_snapshot(rows, location_id=IDS["venue"])
 
 
@@ -124,8 +159,16 @@ def test_the_snapshot_prices_an_item_at_its_venue_at_any_moment() -> None:
     coffee = IDS["coffee"]
     # (hour, price): the item's own price, the venue's over it while it has one, and the
     # item's (changed meanwhile) once the venue's is removed.
-    for hour, price in ((-1, 450), (0, 450), (4.9, 450), (5, 600), (10, 600), (14.9, 600),
-                        (15, 500), (100, 500)):  # fmt: skip
+    for hour, price in (
+        (-1, 450),
+        (0, 450),
+        (4.9, 450),
+        (5, 600),
+        (10, 600),
+        (14.9, 600),
+        (15, 500),
+        (100, 500),
+    ):
         assert snapshot.unit_price(coffee, at(hour)) == price, hour
     assert snapshot.unit_price(uuid.uuid4(), at(0)) is None
     assert (snapshot.version, snapshot.currency, snapshot.cash_rounding_minor) == (7, "AUD", 5)
@@ -166,8 +209,11 @@ def test_the_snapshot_answers_what_pricing_a_line_needs() -> None:
     assert coffee.sellable_at(at(1_000))
 
     assert [snapshot.tax_rate(IDS["gst"], at(h)) for h in (-1, 0, 19, 20)] == [
-        None, Decimal("10.000"), Decimal("10.000"), Decimal("12.500"),
-    ]  # fmt: skip
+        None,
+        Decimal("10.000"),
+        Decimal("10.000"),
+        Decimal("12.500"),
+    ]
     assert snapshot.tax_rate(IDS["free"], at(100)) == Decimal("0.000")
     assert snapshot.tax_rate(uuid.uuid4(), at(0)) is None
     assert [c.name for c in snapshot.categories] == ["Cafe", "Bakery"]
@@ -272,9 +318,11 @@ async def _arrange(
     spare = await category(client, venue, "Spare")
     group = await created(client, "/v1/menu/modifier-groups", {"name": "Milk"}, venue.owner)
     modifier = await created(
-        client, f"/v1/menu/modifier-groups/{group['id']}/modifiers",
-        {"name": "Oat", "price_minor": 60}, venue.owner,
-    )  # fmt: skip
+        client,
+        f"/v1/menu/modifier-groups/{group['id']}/modifiers",
+        {"name": "Oat", "price_minor": 60},
+        venue.owner,
+    )
     coffee = await item(client, venue, cafe["id"], "Flat white", modifier_group_ids=[group["id"]])
     priced = await item(client, venue, cafe["id"], "Muffin")
     _, location = await a_cashier_at_a_venue(connect_as, token, venue.tenant)
@@ -285,15 +333,22 @@ async def _arrange(
     )
     assert put.status_code == 200, put.text
     spare_tax = await client.post(
-        "/v1/tax/categories", json={"code": "spare", "name": "Spare", "rate_percent": "5"},
+        "/v1/tax/categories",
+        json={"code": "spare", "name": "Spare", "rate_percent": "5"},
         auth=venue.owner,
-    )  # fmt: skip
+    )
     return {
-        "category": cafe["id"], "spare_category": spare["id"], "group": group["id"],
-        "modifier": modifier["id"], "item": coffee["id"], "priced_item": priced["id"],
-        "location": location, "gst": venue.tax["gst"], "gst_free": venue.tax["gst-free"],
+        "category": cafe["id"],
+        "spare_category": spare["id"],
+        "group": group["id"],
+        "modifier": modifier["id"],
+        "item": coffee["id"],
+        "priced_item": priced["id"],
+        "location": location,
+        "gst": venue.tax["gst"],
+        "gst_free": venue.tax["gst-free"],
         "spare_tax": spare_tax.json()["id"],
-    }  # fmt: skip
+    }
 
 
 @pytest.mark.parametrize("write", sorted(WRITES))
@@ -350,9 +405,12 @@ async def test_a_version_taken_by_a_rolled_back_write_is_never_seen_again(
     before = await version_of(connect_as, venue.tenant)
     assert before < abandoned
     await as_service(
-        connect_as, "orders", venue.tenant,
-        "INSERT INTO orders.menu_categories (id, name) VALUES ($1, 'Kept')", uuid.uuid4(),
-    )  # fmt: skip
+        connect_as,
+        "orders",
+        venue.tenant,
+        "INSERT INTO orders.menu_categories (id, name) VALUES ($1, 'Kept')",
+        uuid.uuid4(),
+    )
     after = await version_of(connect_as, venue.tenant)
     assert after > abandoned  # a snapshot cached at `abandoned` can never match again
 
@@ -538,10 +596,14 @@ async def test_a_menu_written_outside_the_api_is_priced_too(
     menu = await stock_menu(connect_as, tenant)
     _, location = await a_cashier_at_a_venue(connect_as, token, tenant)
     await as_service(
-        connect_as, "orders", tenant,
+        connect_as,
+        "orders",
+        tenant,
         "INSERT INTO orders.menu_item_location_prices (item_id, location_id, price_minor) "
-        "VALUES ($1, $2, 520)", menu.coffee_id, location,
-    )  # fmt: skip
+        "VALUES ($1, $2, 520)",
+        menu.coffee_id,
+        location,
+    )
     async with service_databases["orders"].provisioning_transaction(tenant) as connection:
         there = await load_snapshot(connection, location_id=location)
         elsewhere = await load_snapshot(connection, location_id=None)
@@ -577,14 +639,20 @@ async def test_every_price_written_is_recorded_with_who_wrote_it(
     await orders_client.delete(venue_path, auth=venue.owner)
     # A writer outside the API (a fixture, a migration) is recorded too, by its role.
     await as_service(
-        connect_as, "orders", venue.tenant,
-        "UPDATE orders.menu_items SET price_minor = 490 WHERE id = $1", uuid.UUID(coffee["id"]),
-    )  # fmt: skip
+        connect_as,
+        "orders",
+        venue.tenant,
+        "UPDATE orders.menu_items SET price_minor = 490 WHERE id = $1",
+        uuid.UUID(coffee["id"]),
+    )
     rows = await as_service(
-        connect_as, "orders", venue.tenant,
+        connect_as,
+        "orders",
+        venue.tenant,
         "SELECT location_id, price_minor, created_by FROM orders.menu_prices "
-        "WHERE item_id = $1 ORDER BY effective_from", uuid.UUID(coffee["id"]),
-    )  # fmt: skip
+        "WHERE item_id = $1 ORDER BY effective_from",
+        uuid.UUID(coffee["id"]),
+    )
     assert [tuple(row) for row in rows] == [
         (None, 450, "staff-owner"),
         (None, 480, "staff-manager"),  # the rename wrote no price
@@ -623,26 +691,46 @@ async def test_the_migration_gives_every_existing_price_a_history(
     connection = await asyncpg.connect(admin_url)
     try:
         for statement, args in (
-            ("INSERT INTO identity.tenants (tenant_id, name, region, currency) "
-             "VALUES ($1, 'Harbour Lane Cafe', 'ap-southeast-2', 'AUD')", (tenant,)),
-            ("INSERT INTO identity.locations (tenant_id, id, name, time_zone, "
-             "business_day_cutoff_hour) VALUES ($1, $2, 'Bar', 'Australia/Sydney', 3)",
-             (tenant, location)),
+            (
+                "INSERT INTO identity.tenants (tenant_id, name, region, currency) "
+                "VALUES ($1, 'Harbour Lane Cafe', 'ap-southeast-2', 'AUD')",
+                (tenant,),
+            ),
+            (
+                "INSERT INTO identity.locations (tenant_id, id, name, time_zone, "
+                "business_day_cutoff_hour) VALUES ($1, $2, 'Bar', 'Australia/Sydney', 3)",
+                (tenant, location),
+            ),
             ("INSERT INTO orders.settings (tenant_id, currency) VALUES ($1, 'AUD')", (tenant,)),
-            ("INSERT INTO orders.tax_categories (tenant_id, id, code, name) "
-             "VALUES ($1, $2, 'gst', 'GST')", (tenant, tax)),
-            ("INSERT INTO orders.menu_categories (tenant_id, id, name) VALUES ($1, $2, 'Cafe')",
-             (tenant, cafe)),
-            ("INSERT INTO orders.menu_items (tenant_id, id, category_id, tax_category_id, name, "
-             "price_minor, created_at) VALUES ($1, $2, $3, $4, 'Flat white', 450, $5)",
-             (tenant, coffee, cafe, tax, made)),
-            ("INSERT INTO orders.menu_item_location_prices (tenant_id, item_id, location_id, "
-             "price_minor) VALUES ($1, $2, $3, 600)", (tenant, coffee, location)),
-            ("INSERT INTO orders.modifier_groups (tenant_id, id, name) VALUES ($1, $2, 'Milk')",
-             (tenant, group)),
-            ("INSERT INTO orders.modifiers (tenant_id, id, group_id, name, price_minor, "
-             "created_at) VALUES ($1, $2, $3, 'Oat', 50, $4)", (tenant, oat, group, made)),
-        ):  # fmt: skip
+            (
+                "INSERT INTO orders.tax_categories (tenant_id, id, code, name) "
+                "VALUES ($1, $2, 'gst', 'GST')",
+                (tenant, tax),
+            ),
+            (
+                "INSERT INTO orders.menu_categories (tenant_id, id, name) VALUES ($1, $2, 'Cafe')",
+                (tenant, cafe),
+            ),
+            (
+                "INSERT INTO orders.menu_items (tenant_id, id, category_id, tax_category_id, name, "
+                "price_minor, created_at) VALUES ($1, $2, $3, $4, 'Flat white', 450, $5)",
+                (tenant, coffee, cafe, tax, made),
+            ),
+            (
+                "INSERT INTO orders.menu_item_location_prices (tenant_id, item_id, location_id, "
+                "price_minor) VALUES ($1, $2, $3, 600)",
+                (tenant, coffee, location),
+            ),
+            (
+                "INSERT INTO orders.modifier_groups (tenant_id, id, name) VALUES ($1, $2, 'Milk')",
+                (tenant, group),
+            ),
+            (
+                "INSERT INTO orders.modifiers (tenant_id, id, group_id, name, price_minor, "
+                "created_at) VALUES ($1, $2, $3, 'Oat', 50, $4)",
+                (tenant, oat, group, made),
+            ),
+        ):
             await connection.execute(statement, *args)
         await asyncio.to_thread(command.upgrade, config, "20261207_0900")
         rows = await connection.fetch(

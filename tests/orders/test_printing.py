@@ -185,13 +185,19 @@ def test_an_exclusive_price_adds_the_tax_and_a_refund_says_so() -> None:
         line.text
         for line in receipt_layout(
             a_receipt(
-                kind="refund", original_receipt_number="R1-000100", reason="quality issue",
-                items=(ReceiptItem("Bread roll", -300),), total_minor=-300, discount_minor=0,
-                tenders=(Tender("cash", -300),), table_name=None, covers=None,
+                kind="refund",
+                original_receipt_number="R1-000100",
+                reason="quality issue",
+                items=(ReceiptItem("Bread roll", -300),),
+                total_minor=-300,
+                discount_minor=0,
+                tenders=(Tender("cash", -300),),
+                table_name=None,
+                covers=None,
             ),
             venue=SYDNEY,
         )
-    )  # fmt: skip
+    )
     assert "REFUND R1-000123" in refund
     assert "Refund of receipt R1-000100" in refund
     assert "Reason: quality issue" in refund
@@ -242,9 +248,13 @@ def test_the_bytes_reset_the_printer_choose_a_euro_code_page_and_cut() -> None:
 async def till(provision: Provision, connect_as: Connect, token: TokenFactory) -> OpenTill:
     till = await open_till(connect_as, token, await provision())
     await name_venue(
-        connect_as, till.tenant, till.location_id,
-        business="Harbour Café Group", venue="Front bar", time_zone="Australia/Sydney",
-    )  # fmt: skip
+        connect_as,
+        till.tenant,
+        till.location_id,
+        business="Harbour Café Group",
+        venue="Front bar",
+        time_zone="Australia/Sydney",
+    )
     return till
 
 

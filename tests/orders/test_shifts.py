@@ -72,9 +72,13 @@ async def new_register(
 def at(token: TokenFactory, tenant: uuid.UUID, register: Register, subject: str) -> DPoPAuth:
     """A cashier signed in on `register`'s device."""
     return token(
-        tenant, Role.CASHIER, subject, key=register.key, location_id=register.location_id,
+        tenant,
+        Role.CASHIER,
+        subject,
+        key=register.key,
+        location_id=register.location_id,
         device_id=register.device_id,
-    )  # fmt: skip
+    )
 
 
 async def open_shift(
@@ -156,8 +160,10 @@ async def test_open_a_shift_numbering_registers_per_business(
     assert shift["register_number"] == 1
     assert shift["location_id"] == str(first.location_id)
     assert (shift["status"], shift["opening_float_minor"], shift["opened_by"]) == (
-        "open", FLOAT, "alice",
-    )  # fmt: skip
+        "open",
+        FLOAT,
+        "alice",
+    )
     assert (shift["closed_by"], shift["closed_at"], shift["version"]) == (None, None, 1)
     assert opened.headers["etag"] == '"1"'
 
@@ -180,8 +186,9 @@ async def test_open_a_shift_numbering_registers_per_business(
         connect_as, "orders", tenant, "SELECT device_id, number FROM orders.registers"
     )
     assert {(row["device_id"], row["number"]) for row in registers} == {
-        (first.device_id, 1), (second.device_id, 2),
-    }  # fmt: skip
+        (first.device_id, 1),
+        (second.device_id, 2),
+    }
     [created, _] = await audit_rows(connect_as, tenant, "register.created")
     assert created["resource_id"] == str(first.device_id)
     assert created["payload"]["number"] == 1
@@ -339,8 +346,10 @@ async def test_paid_in_and_out_at_the_shifts_own_register(
     assert paid_in.status_code == 201, paid_in.text
     movement = paid_in.json()
     assert (movement["kind"], movement["amount_minor"], movement["created_by"]) == (
-        "paid_in", 5_000, "alice",
-    )  # fmt: skip
+        "paid_in",
+        5_000,
+        "alice",
+    )
     assert movement["shift_version"] == 2
     paid_out = await move_cash(orders_client, alice, shift["id"], "paid_out", 1_200)
     assert paid_out.json()["shift_version"] == 3
@@ -365,8 +374,9 @@ async def test_paid_in_and_out_at_the_shifts_own_register(
     report = (await orders_client.get(f"/v1/shifts/{shift['id']}/x-report", auth=alice)).json()
     assert (report["paid_in_minor"], report["paid_out_minor"]) == (5_000, 1_200)
     assert [m["reason"] for m in report["cash_movements"]] == [
-        "paid_in for the test", "paid_out for the test",
-    ]  # fmt: skip
+        "paid_in for the test",
+        "paid_out for the test",
+    ]
     assert report["expected"] == {"cash": FLOAT + 5_000 - 1_200, "card": 0}
 
     [audit_in] = await audit_rows(connect_as, tenant, "shift.paid_in")
@@ -544,31 +554,61 @@ async def write_the_example_shift(
 ) -> uuid.UUID:
     """The hand-worked example above; returns O5, the order left open."""
     o1 = await write_order(
-        connect_as, tenant, shift, status="closed", total=1100, subtotal=1100, tax_minor=100,
-        tax=_tax(("10.000", 1000, 100, 1100)), covers=2,
-        lines=(("Flat white", 550, "active"), ("Flat white", 550, "active"),
-               ("Muffin", 500, "voided")),
-    )  # fmt: skip
+        connect_as,
+        tenant,
+        shift,
+        status="closed",
+        total=1100,
+        subtotal=1100,
+        tax_minor=100,
+        tax=_tax(("10.000", 1000, 100, 1100)),
+        covers=2,
+        lines=(
+            ("Flat white", 550, "active"),
+            ("Flat white", 550, "active"),
+            ("Muffin", 500, "voided"),
+        ),
+    )
     o1_cash = await write_payment(connect_as, tenant, shift, o1, tender="cash", amount=1100)
     o2 = await write_order(
-        connect_as, tenant, shift, status="closed", total=2100, subtotal=2000, discount=200,
-        tip=300, tax_minor=98, tax=_tax(("10.000", 982, 98, 1080), ("0.000", 720, 0, 720)),
+        connect_as,
+        tenant,
+        shift,
+        status="closed",
+        total=2100,
+        subtotal=2000,
+        discount=200,
+        tip=300,
+        tax_minor=98,
+        tax=_tax(("10.000", 982, 98, 1080), ("0.000", 720, 0, 720)),
         covers=3,
-    )  # fmt: skip
+    )
     await write_payment(
         connect_as, tenant, shift, o2, tender="card", amount=2100, status="declined"
     )
     await write_payment(connect_as, tenant, shift, o2, tender="card", amount=2100)
     o3 = await write_order(
-        connect_as, tenant, shift, status="closed", total=1263, subtotal=1263, tax_minor=115,
-        tax=_tax(("10.000", 1148, 115, 1263)), rounding=2,
-    )  # fmt: skip
+        connect_as,
+        tenant,
+        shift,
+        status="closed",
+        total=1263,
+        subtotal=1263,
+        tax_minor=115,
+        tax=_tax(("10.000", 1148, 115, 1263)),
+        rounding=2,
+    )
     await write_payment(connect_as, tenant, shift, o3, tender="cash", amount=1265)
     # A voided order's own voided lines are counted with the order, not again as lines.
     await write_order(
-        connect_as, tenant, shift, status="voided", total=900, subtotal=900,
+        connect_as,
+        tenant,
+        shift,
+        status="voided",
+        total=900,
+        subtotal=900,
         lines=(("Toastie", 900, "voided"),),
-    )  # fmt: skip
+    )
     o5 = await write_order(connect_as, tenant, shift, status="open", total=450, subtotal=450)
     await write_refund(
         connect_as, tenant, shift, o1, o1_cash, tender="cash", amount=550, tax_minor=50
@@ -591,17 +631,21 @@ EXPECTED_SALES = {
     ],
     "tax_total_minor": 313,
     "refunds": {
-        "count": 1, "amount_minor": 550, "tax_minor": 50, "by_tender": {"cash": 550, "card": 0},
+        "count": 1,
+        "amount_minor": 550,
+        "tax_minor": 50,
+        "by_tender": {"cash": 550, "card": 0},
     },
     "payments": {
-        "cash": {"count": 2, "amount_minor": 2365}, "card": {"count": 1, "amount_minor": 2100},
+        "cash": {"count": 2, "amount_minor": 2365},
+        "card": {"count": 1, "amount_minor": 2100},
     },
     "declined_card_attempts": 1,
     "timed_out_card_attempts": 0,
     "paid_in_minor": 5000,
     "paid_out_minor": 1200,
     "expected": {"cash": 25615, "card": 2100},
-}  # fmt: skip
+}
 
 
 async def test_x_report_then_close_with_counts_into_the_z_report(
@@ -623,8 +667,9 @@ async def test_x_report_then_close_with_counts_into_the_z_report(
     report = x.json()
     assert {key: report[key] for key in EXPECTED_SALES} == EXPECTED_SALES
     assert report["voids"] == {
-        "orders": {"count": 1, "amount_minor": 900}, "lines": {"count": 1, "amount_minor": 500},
-    }  # fmt: skip
+        "orders": {"count": 1, "amount_minor": 900},
+        "lines": {"count": 1, "amount_minor": 500},
+    }
     assert (report["kind"], report["status"], report["open_order_count"]) == ("X", "open", 1)
     assert (report["register_number"], report["currency"]) == (1, "AUD")
     assert report["opening_float_minor"] == FLOAT
@@ -636,9 +681,12 @@ async def test_x_report_then_close_with_counts_into_the_z_report(
     refused = await close(orders_client, alice, shift["id"], 3, cash=25600, card=2100)
     assert assert_problem(refused, 409, "shift-has-open-orders")["order_ids"] == [str(o5)]
     await as_service(
-        connect_as, "orders", tenant,
-        "UPDATE orders.orders SET status = 'voided', version = version + 1 WHERE id = $1", o5,
-    )  # fmt: skip
+        connect_as,
+        "orders",
+        tenant,
+        "UPDATE orders.orders SET status = 'voided', version = version + 1 WHERE id = $1",
+        o5,
+    )
 
     closed = await close(orders_client, alice, shift["id"], 3, cash=25600, card=2100)
     assert closed.status_code == 200, closed.text
@@ -648,11 +696,15 @@ async def test_x_report_then_close_with_counts_into_the_z_report(
     z = answer["z_report"]
     assert {key: z[key] for key in EXPECTED_SALES} == EXPECTED_SALES
     assert z["voids"] == {
-        "orders": {"count": 2, "amount_minor": 1350}, "lines": {"count": 1, "amount_minor": 500},
-    }  # fmt: skip
+        "orders": {"count": 2, "amount_minor": 1350},
+        "lines": {"count": 1, "amount_minor": 500},
+    }
     assert (z["kind"], z["status"], z["closed_by"], z["force_closed_by"]) == (
-        "Z", "closed", "alice", None,
-    )  # fmt: skip
+        "Z",
+        "closed",
+        "alice",
+        None,
+    )
     assert z["counted"] == {"cash": 25600, "card": 2100}
     assert z["difference"] == {"cash": -15, "card": 0}  # 15c short
     assert z["closed_at"] == answer["closed_at"]
@@ -670,8 +722,10 @@ async def test_x_report_then_close_with_counts_into_the_z_report(
     assert payload["force_close"] is False
     assert payload["approved_by"] is None
     assert (payload["counted"], payload["expected"], payload["difference"]) == (
-        {"cash": 25600, "card": 2100}, {"cash": 25615, "card": 2100}, {"cash": -15, "card": 0},
-    )  # fmt: skip
+        {"cash": 25600, "card": 2100},
+        {"cash": 25615, "card": 2100},
+        {"cash": -15, "card": 0},
+    )
 
     again = await close(orders_client, alice, shift["id"], 4, cash=25600, card=2100)
     assert_problem(again, 409, "shift-closed")
@@ -755,31 +809,45 @@ async def test_closing_someone_elses_shift_needs_a_managers_override(
     # An override for another action does not do either.
     wrong = await identity_client.post(
         "/v1/auth/overrides",
-        json={"approver_id": str(staff["manager"]), "pin": MANAGER_PIN, "action": "void",
-              "resource_id": shift["id"], "amount_minor": 0},
+        json={
+            "approver_id": str(staff["manager"]),
+            "pin": MANAGER_PIN,
+            "action": "void",
+            "resource_id": shift["id"],
+            "amount_minor": 0,
+        },
         auth=bob,
-    )  # fmt: skip
+    )
     assert wrong.status_code == 201, wrong.text
     with_wrong = await close(
-        orders_client, bob, shift["id"], 1, cash=FLOAT,
+        orders_client,
+        bob,
+        shift["id"],
+        1,
+        cash=FLOAT,
         headers={"X-Override-Token": wrong.json()["override_token"]},
-    )  # fmt: skip
+    )
     assert_problem(with_wrong, 403, "override-invalid")
 
     granted = await identity_client.post(
         "/v1/auth/overrides",
-        json={"approver_id": str(staff["manager"]), "pin": MANAGER_PIN,
-              "action": "shift_force_close", "resource_id": shift["id"]},
+        json={
+            "approver_id": str(staff["manager"]),
+            "pin": MANAGER_PIN,
+            "action": "shift_force_close",
+            "resource_id": shift["id"],
+        },
         auth=bob,
-    )  # fmt: skip
+    )
     assert granted.status_code == 201, granted.text
     override = {"X-Override-Token": granted.json()["override_token"]}
     closed = await close(orders_client, bob, shift["id"], 1, cash=FLOAT - 500, headers=override)
     assert closed.status_code == 200, closed.text
     answer = closed.json()
     assert (answer["closed_by"], answer["force_closed_by"]) == (
-        str(staff["bob"]), str(staff["manager"]),
-    )  # fmt: skip
+        str(staff["bob"]),
+        str(staff["manager"]),
+    )
     assert answer["opened_by"] == str(staff["alice"])
     assert answer["z_report"]["force_closed_by"] == str(staff["manager"])
     assert answer["z_report"]["difference"] == {"cash": -500, "card": 0}
@@ -789,8 +857,9 @@ async def test_closing_someone_elses_shift_needs_a_managers_override(
     payload = audit["payload"]
     assert payload["force_close"] is True
     assert (payload["approved_by"], payload["approved_by_role"]) == (
-        str(staff["manager"]), "manager",
-    )  # fmt: skip
+        str(staff["manager"]),
+        "manager",
+    )
     assert payload["opened_by"] == str(staff["alice"])
     assert payload["override_jti"]
 
@@ -848,9 +917,13 @@ async def test_accountants_read_shifts_and_z_reports_but_do_not_open_them(
 
     # Even on a device, an accountant does not operate a till.
     at_till = token(
-        tenant, Role.ACCOUNTANT, "accountant-1", key=register.key,
-        location_id=register.location_id, device_id=register.device_id,
-    )  # fmt: skip
+        tenant,
+        Role.ACCOUNTANT,
+        "accountant-1",
+        key=register.key,
+        location_id=register.location_id,
+        device_id=register.device_id,
+    )
     for auth in (accountant, at_till):
         opened = await orders_client.post("/v1/shifts", json={"opening_float_minor": 0}, auth=auth)
         assert_problem(opened, 403, "permission-denied")
@@ -893,8 +966,9 @@ async def test_shifts_are_listed_newest_first_a_page_at_a_time(
     assert seen == [shift["id"] for shift in reversed(opened)]
     only_open = await orders_client.get("/v1/shifts", params={"status": "open"}, auth=reader)
     assert [item["id"] for item in only_open.json()["items"]] == [
-        opened[2]["id"], opened[1]["id"],
-    ]  # fmt: skip
+        opened[2]["id"],
+        opened[1]["id"],
+    ]
     only_closed = await orders_client.get("/v1/shifts", params={"status": "closed"}, auth=reader)
     assert [item["id"] for item in only_closed.json()["items"]] == [first["id"]]
     bad = await orders_client.get("/v1/shifts", params={"status": "lost"}, auth=reader)
@@ -925,9 +999,13 @@ async def test_the_open_shift_of_a_register_for_orders(
     async with database.provisioning_transaction(tenant) as connection:
         context = await SaleRepository.from_connection(connection).context(register.device_id)
         assert context.shift == ShiftRef(
-            id=uuid.UUID(shift["id"]), register_id=register.device_id, register_number=1,
-            location_id=register.location_id, status="open", closed_at=None,
-        )  # fmt: skip
+            id=uuid.UUID(shift["id"]),
+            register_id=register.device_id,
+            register_number=1,
+            location_id=register.location_id,
+            status="open",
+            closed_at=None,
+        )
         # While a sale is being written in the shift (its row held FOR SHARE), a close
         # waits; it then goes on once that transaction ends.
         closing = asyncio.create_task(close(orders_client, alice, shift["id"], 1, cash=FLOAT))
@@ -943,16 +1021,21 @@ async def test_the_open_shift_of_a_register_for_orders(
     # Online, a sale without a register, or at one with no open shift, is refused with a
     # problem that says why.
     cashier = Principal(
-        subject="alice", tenant_id=tenant, role=Role.CASHIER,
-        location_id=register.location_id, device_id=register.device_id,
-    )  # fmt: skip
+        subject="alice",
+        tenant_id=tenant,
+        role=Role.CASHIER,
+        location_id=register.location_id,
+        device_id=register.device_id,
+    )
     policy = OnlinePolicy()
 
     def ledger(connection: Any, principal: Principal) -> UnitOfWork:
         return UnitOfWork(
-            connection, principal=principal, snapshots=SnapshotCache(),
+            connection,
+            principal=principal,
+            snapshots=SnapshotCache(),
             print_settings=PrintSettings(),
-        )  # fmt: skip
+        )
 
     async with database.provisioning_transaction(tenant) as connection:
         with pytest.raises(OpenShiftRequired):
@@ -978,10 +1061,16 @@ def test_the_report_adds_up_a_hand_worked_shift() -> None:
     """
     opened_at = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
     header = ShiftHeader(
-        id=uuid.uuid4(), register_id=uuid.uuid4(), register_number=1, location_id=uuid.uuid4(),
-        status="open", opened_by="alice", opened_at=opened_at, opening_float_minor=20_000,
+        id=uuid.uuid4(),
+        register_id=uuid.uuid4(),
+        register_number=1,
+        location_id=uuid.uuid4(),
+        status="open",
+        opened_by="alice",
+        opened_at=opened_at,
+        opening_float_minor=20_000,
         currency="AUD",
-    )  # fmt: skip
+    )
     gst, free = Decimal("10.000"), Decimal("0.000")
     facts = ShiftFacts(
         shift=header,
@@ -1038,12 +1127,15 @@ def test_the_report_adds_up_a_hand_worked_shift() -> None:
     assert report.net_sales_minor == 1100 + 2100 + 1263 == 4463
     # Grouped by rate (10 and 10.000 are one rate), highest first.
     assert [(g.rate, g.net_minor, g.tax_minor, g.gross_minor) for g in report.tax] == [
-        (gst, 3130, 313, 3443), (free, 720, 0, 720),
-    ]  # fmt: skip
+        (gst, 3130, 313, 3443),
+        (free, 720, 0, 720),
+    ]
     assert report.tax_total_minor == 313
     assert (report.refunds.count, report.refunds.amount_minor, report.refunds.tax_minor) == (
-        2, 750, 68,
-    )  # fmt: skip
+        2,
+        750,
+        68,
+    )
     assert report.refunds.by_tender == TenderAmounts(cash=550, card=200)
     assert (report.voids.orders.count, report.voids.orders.amount_minor) == (1, 900)
     assert (report.voids.lines.count, report.voids.lines.amount_minor) == (1, 500)
@@ -1075,10 +1167,16 @@ def test_the_report_adds_up_a_hand_worked_shift() -> None:
 def test_an_empty_shift_expects_its_float() -> None:
     now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
     header = ShiftHeader(
-        id=uuid.uuid4(), register_id=uuid.uuid4(), register_number=3, location_id=uuid.uuid4(),
-        status="open", opened_by="alice", opened_at=now, opening_float_minor=15_000,
+        id=uuid.uuid4(),
+        register_id=uuid.uuid4(),
+        register_number=3,
+        location_id=uuid.uuid4(),
+        status="open",
+        opened_by="alice",
+        opened_at=now,
+        opening_float_minor=15_000,
         currency="EUR",
-    )  # fmt: skip
+    )
     report = shift_report(ShiftFacts(shift=header, as_of=now))
     assert report.expected == TenderAmounts(cash=15_000, card=0)
     assert (report.order_count, report.net_sales_minor, report.tax) == (0, 0, [])

@@ -30,9 +30,11 @@ from tests.support.tokens import PUBLIC_URL, TokenFactory
 
 
 async def test_an_offline_shift_uploads_into_the_books(
-    provision: Provision, connect_as: Connect, token: TokenFactory,
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
     orders_client: httpx.AsyncClient,
-) -> None:  # fmt: skip
+) -> None:
     tenant = await provision()
     till = await offline_till(connect_as, token, orders_client, tenant)
     log = Log(till)
@@ -56,9 +58,11 @@ async def test_an_offline_shift_uploads_into_the_books(
 
 @pytest.fixture
 async def till(
-    provision: Provision, connect_as: Connect, token: TokenFactory,
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
     orders_client: httpx.AsyncClient,
-) -> OfflineTill:  # fmt: skip
+) -> OfflineTill:
     return await offline_till(connect_as, token, orders_client, await provision())
 
 
@@ -71,9 +75,13 @@ async def flags_of(client: httpx.AsyncClient, auth: httpx.Auth) -> list[dict[str
 
 def manager_at(token: TokenFactory, till: OfflineTill) -> DPoPAuth:
     return token(
-        till.tenant, Role.MANAGER, str(till.manager), key=till.key, location_id=till.location_id,
+        till.tenant,
+        Role.MANAGER,
+        str(till.manager),
+        key=till.key,
+        location_id=till.location_id,
         device_id=till.device_id,
-    )  # fmt: skip
+    )
 
 
 # -- order and exactly-once ----------------------------------------------------------------
@@ -113,9 +121,13 @@ async def test_a_bad_operation_is_refused_alone_and_the_rest_go_on(
     answer = await upload(orders_client, till, [*log.operations, {"kind": "noise"}])
     states = [(item["status"], item["state"]) for item in answer["items"]]
     assert states[:6] == [
-        ("accepted", "applied"), ("accepted", "rejected"), ("accepted", "rejected"),
-        ("accepted", "applied"), ("accepted", "applied"), ("accepted", "applied"),
-    ]  # fmt: skip
+        ("accepted", "applied"),
+        ("accepted", "rejected"),
+        ("accepted", "rejected"),
+        ("accepted", "applied"),
+        ("accepted", "applied"),
+        ("accepted", "applied"),
+    ]
     assert answer["items"][1]["problem"]["code"] == "item-not-sellable"
     assert answer["items"][2]["problem"]["code"] == "invalid-operation"
     assert answer["items"][6] == {**answer["items"][6], "status": "rejected", "id": None}
@@ -129,9 +141,11 @@ async def test_a_bad_operation_is_refused_alone_and_the_rest_go_on(
     )
     assert manager.status_code == 403  # a cashier does not review
     rows = await as_service(
-        connect_as, "audit", till.tenant,
+        connect_as,
+        "audit",
+        till.tenant,
         "SELECT count(*) AS n FROM audit.events WHERE action = 'sync.operation_rejected'",
-    )  # fmt: skip
+    )
     assert rows[0]["n"] == 2
 
 
@@ -145,8 +159,9 @@ async def test_the_same_id_with_other_content_or_a_used_sequence_is_refused(
     reused = {**log.operations[0], "id": str(uuid.uuid4())}
     answer = await upload(orders_client, till, [changed, reused])
     assert [item["problem"]["code"] for item in answer["items"]] == [
-        "operation-id-reused", "operation-sequence-taken",
-    ]  # fmt: skip
+        "operation-id-reused",
+        "operation-sequence-taken",
+    ]
     assert {item["status"] for item in answer["items"]} == {"rejected"}
     shift = (await orders_client.get(f"/v1/shifts/{log.shift_id}", auth=till.auth)).json()
     assert shift["opening_float_minor"] == 10_000
@@ -174,16 +189,19 @@ async def test_a_total_the_till_computed_differently_is_kept_and_flagged(
     [flag] = await flags_of(orders_client, manager)
     assert flag["kind"] == "total-mismatch"
     assert flag["details"] == {
-        "client_total_minor": 1_300, "server_total_minor": 1_250, "difference_minor": 50,
-    }  # fmt: skip
+        "client_total_minor": 1_300,
+        "server_total_minor": 1_250,
+        "difference_minor": 50,
+    }
     resolve = f"/v1/sync/flags/{flag['id']}/resolve"
     assert (
         await orders_client.post(resolve, json={"resolution": "x"}, auth=till.auth)
     ).status_code == 403
     resolved = await orders_client.post(
-        resolve, json={"resolution": "Price list on till 1 was a week old; reloaded."},
+        resolve,
+        json={"resolution": "Price list on till 1 was a week old; reloaded."},
         auth=manager,
-    )  # fmt: skip
+    )
     assert resolved.status_code == 200, resolved.text
     assert resolved.json()["resolved_by"] == str(till.manager)
     assert await flags_of(orders_client, manager) == []
@@ -196,20 +214,25 @@ async def test_tax_is_the_rate_in_force_when_the_sale_happened(
 ) -> None:
     # GST goes from 10 % to 15 % an hour ago: the sale two hours ago keeps 10 %.
     await as_service(
-        connect_as, "orders", till.tenant,
+        connect_as,
+        "orders",
+        till.tenant,
         "INSERT INTO orders.tax_rates (id, tax_category_id, rate_percent, effective_from,"
         " created_by) SELECT gen_random_uuid(), id, 15, now() - interval '1 hour', 't'"
         " FROM orders.tax_categories WHERE code = 'gst'",
-    )  # fmt: skip
+    )
     log = Log(till, start=datetime.now(UTC) - timedelta(hours=2))
     log.open_shift()
     before = log.order(lines=[{"item_id": str(till.menu.coffee_id)}])
     log.record(
         "order.create",
-        {"order_id": str(after := uuid.uuid4()), "shift_id": str(log.shift_id),
-         "lines": [{"item_id": str(till.menu.coffee_id)}]},
+        {
+            "order_id": str(after := uuid.uuid4()),
+            "shift_id": str(log.shift_id),
+            "lines": [{"item_id": str(till.menu.coffee_id)}],
+        },
         at=datetime.now(UTC) - timedelta(minutes=5),
-    )  # fmt: skip
+    )
     await upload(orders_client, till, log.operations)
     taxes = {}
     for order_id in (before, after):
@@ -240,8 +263,9 @@ async def test_offline_receipts_are_the_tills_numbers_and_gaps_are_flagged_until
     [gap] = await flags_of(orders_client, manager)
     prefix = f"R{till.register_number}-O"
     assert (gap["details"]["missing_from"], gap["details"]["missing_to"]) == (
-        f"{prefix}-000002", f"{prefix}-000002",
-    )  # fmt: skip
+        f"{prefix}-000002",
+        f"{prefix}-000002",
+    )
     log.receipt_sequence = 1
     log.close(orders[1])  # the missing number arrives (the till numbered it, then closed)
     await upload(orders_client, till, log.operations[-1:])
@@ -283,8 +307,9 @@ async def test_a_sale_in_a_shift_closed_since_is_added_and_the_z_report_reissued
     assert z2["counted"] == z1["counted"] and z2["closed_at"] == z1["closed_at"]
     issues = (await orders_client.get(f"/v1/shifts/{shift_id}/z-reports", auth=till.auth)).json()
     assert [(issue["version"], issue["reason"]) for issue in issues] == [
-        (1, "close"), (2, "late-arrival"),
-    ]  # fmt: skip
+        (1, "close"),
+        (2, "late-arrival"),
+    ]
     assert issues[0]["report"]["expected"]["cash"] == 21_250  # kept as issued
 
 
@@ -318,22 +343,36 @@ async def test_refunds_voids_and_cash_movements_offline_with_and_without_approva
     approved = log.order()
     log.record(
         "order.void",
-        {"order_id": str(approved), "reason_code": "entered_in_error",
-         "approved_by": str(till.manager)},
-    )  # fmt: skip
+        {
+            "order_id": str(approved),
+            "reason_code": "entered_in_error",
+            "approved_by": str(till.manager),
+        },
+    )
     log.receipt_sequence += 1
     log.record(
         "refund",
-        {"refund_id": str(uuid.uuid4()), "order_id": str(sold), "shift_id": str(shift_id),
-         "reason_code": "quality_issue", "lines": [{"line_number": 3, "quantity": 1}],
-         "receipt_sequence": log.receipt_sequence, "approved_by": str(till.manager),
-         "client_total_minor": 300},
-    )  # fmt: skip
+        {
+            "refund_id": str(uuid.uuid4()),
+            "order_id": str(sold),
+            "shift_id": str(shift_id),
+            "reason_code": "quality_issue",
+            "lines": [{"line_number": 3, "quantity": 1}],
+            "receipt_sequence": log.receipt_sequence,
+            "approved_by": str(till.manager),
+            "client_total_minor": 300,
+        },
+    )
     log.record(
         "cash.movement",
-        {"movement_id": str(uuid.uuid4()), "shift_id": str(shift_id), "kind": "paid_out",
-         "amount_minor": 500, "reason": "Milk"},
-    )  # fmt: skip
+        {
+            "movement_id": str(uuid.uuid4()),
+            "shift_id": str(shift_id),
+            "kind": "paid_out",
+            "amount_minor": 500,
+            "reason": "Milk",
+        },
+    )
     # The unpaid order the void could not void stays open: the till closes with it flagged.
     log.close_shift(cash=20_000 + 1_250 - 300 - 500)
     answer = await upload(orders_client, till, log.operations)
@@ -362,17 +401,22 @@ async def test_refunds_voids_and_cash_movements_offline_with_and_without_approva
 
 
 async def test_operations_are_checked_against_the_roster_when_they_happened(
-    till: OfflineTill, orders_client: httpx.AsyncClient, connect_as: Connect,
+    till: OfflineTill,
+    orders_client: httpx.AsyncClient,
+    connect_as: Connect,
     token: TokenFactory,
-) -> None:  # fmt: skip
+) -> None:
     left = await add_staff(
         connect_as, till.tenant, "cashier", created_at=datetime.now(UTC) - timedelta(days=3)
     )
     await as_service(
-        connect_as, "identity", till.tenant,
+        connect_as,
+        "identity",
+        till.tenant,
         "UPDATE identity.staff SET active = false, deactivated_at = now() - interval '1 hour'"
-        " WHERE id = $1", left,
-    )  # fmt: skip
+        " WHERE id = $1",
+        left,
+    )
     accountant = await add_staff(
         connect_as, till.tenant, "accountant", created_at=datetime.now(UTC) - timedelta(days=3)
     )
@@ -380,22 +424,32 @@ async def test_operations_are_checked_against_the_roster_when_they_happened(
     log.open_shift()
     log.record(  # two hours ago: still on the roster
         "order.create",
-        {"order_id": str(uuid.uuid4()), "shift_id": str(log.shift_id),
-         "lines": [{"item_id": str(till.menu.bread_id)}]},
+        {
+            "order_id": str(uuid.uuid4()),
+            "shift_id": str(log.shift_id),
+            "lines": [{"item_id": str(till.menu.bread_id)}],
+        },
         staff=left,
-    )  # fmt: skip
+    )
     log.record(  # ten minutes ago: gone
         "order.create",
-        {"order_id": str(uuid.uuid4()), "shift_id": str(log.shift_id),
-         "lines": [{"item_id": str(till.menu.bread_id)}]},
-        staff=left, at=datetime.now(UTC) - timedelta(minutes=10),
-    )  # fmt: skip
+        {
+            "order_id": str(uuid.uuid4()),
+            "shift_id": str(log.shift_id),
+            "lines": [{"item_id": str(till.menu.bread_id)}],
+        },
+        staff=left,
+        at=datetime.now(UTC) - timedelta(minutes=10),
+    )
     log.record(
         "order.create",
-        {"order_id": str(uuid.uuid4()), "shift_id": str(log.shift_id),
-         "lines": [{"item_id": str(till.menu.bread_id)}]},
+        {
+            "order_id": str(uuid.uuid4()),
+            "shift_id": str(log.shift_id),
+            "lines": [{"item_id": str(till.menu.bread_id)}],
+        },
         staff=accountant,
-    )  # fmt: skip
+    )
     # Uploaded by whoever is signed in now (the manager), done by the staff it names.
     answer = await upload(
         orders_client, replace(till, auth=manager_at(token, till)), log.operations
@@ -409,10 +463,12 @@ async def test_operations_are_checked_against_the_roster_when_they_happened(
     assert answer["items"][2]["problem"]["code"] == "staff-not-on-roster"
     assert answer["items"][3]["problem"]["code"] == "staff-role-refused"
     rows = await as_service(
-        connect_as, "audit", till.tenant,
+        connect_as,
+        "audit",
+        till.tenant,
         "SELECT actor_id, payload->'offline' AS offline, payload->'claims' AS claims"
         " FROM audit.events WHERE action = 'order.opened'",
-    )  # fmt: skip
+    )
     [row] = rows
     offline = json.loads(row["offline"])
     # The actor is who uploaded it, signed in at the device; who the till says rang it up
@@ -432,13 +488,19 @@ async def test_an_expired_token_keeps_nothing_and_a_refreshed_one_uploads(
     expired = DPoPAuth(
         till.key,
         mint_access_token(
-            signing_key, issuer=settings.jwt_issuer, audience=settings.jwt_audience,
-            subject=str(till.cashier), tenant_id=till.tenant, role="cashier",
-            location_id=till.location_id, device_id=till.device_id,
-            key_thumbprint=till.key.thumbprint(), now=time.time() - 3_600,
+            signing_key,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            subject=str(till.cashier),
+            tenant_id=till.tenant,
+            role="cashier",
+            location_id=till.location_id,
+            device_id=till.device_id,
+            key_thumbprint=till.key.thumbprint(),
+            now=time.time() - 3_600,
         ),
         public_url=PUBLIC_URL,
-    )  # fmt: skip
+    )
     log = Log(till)
     log.open_shift()
     refused = await orders_client.post(

@@ -63,12 +63,17 @@ def record_refund(log: Log, order_id: uuid.UUID, *, approved_by: uuid.UUID) -> N
     log.receipt_sequence += 1
     log.record(
         "refund",
-        {"refund_id": str(uuid.uuid4()), "order_id": str(order_id),
-         "shift_id": str(log.shift_id), "reason_code": "quality_issue",
-         "lines": [{"line_number": 1, "quantity": 1}],
-         "receipt_sequence": log.receipt_sequence, "approved_by": str(approved_by),
-         "client_total_minor": REFUNDED},
-    )  # fmt: skip
+        {
+            "refund_id": str(uuid.uuid4()),
+            "order_id": str(order_id),
+            "shift_id": str(log.shift_id),
+            "reason_code": "quality_issue",
+            "lines": [{"line_number": 1, "quantity": 1}],
+            "receipt_sequence": log.receipt_sequence,
+            "approved_by": str(approved_by),
+            "client_total_minor": REFUNDED,
+        },
+    )
 
 
 def shift_log(till: OfflineTill, sales: list[str]) -> Log:
@@ -97,14 +102,22 @@ def shift_log(till: OfflineTill, sales: list[str]) -> Log:
     mistaken = log.order()
     log.record(
         "order.void",
-        {"order_id": str(mistaken), "reason_code": "entered_in_error",
-         "approved_by": str(till.manager)},
-    )  # fmt: skip
+        {
+            "order_id": str(mistaken),
+            "reason_code": "entered_in_error",
+            "approved_by": str(till.manager),
+        },
+    )
     log.record(
         "cash.movement",
-        {"movement_id": str(uuid.uuid4()), "shift_id": str(log.shift_id), "kind": "paid_out",
-         "amount_minor": PAID_OUT, "reason": "Milk from the corner shop"},
-    )  # fmt: skip
+        {
+            "movement_id": str(uuid.uuid4()),
+            "shift_id": str(log.shift_id),
+            "kind": "paid_out",
+            "amount_minor": PAID_OUT,
+            "reason": "Milk from the corner shop",
+        },
+    )
     first, tender = orders[0]
     record_refund(log, first, approved_by=till.manager)
     if tender == "cash":
@@ -127,9 +140,15 @@ def for_till(operations: list[dict[str, Any]], source: OfflineTill, target: Offl
 def till_ids(till: OfflineTill) -> list[str]:
     return [
         str(value)
-        for value in (till.tenant, till.device_id, till.location_id, till.cashier, till.manager,
-                      *astuple(till.menu))
-    ]  # fmt: skip
+        for value in (
+            till.tenant,
+            till.device_id,
+            till.location_id,
+            till.cashier,
+            till.manager,
+            *astuple(till.menu),
+        )
+    ]
 
 
 # -- the server's books, comparable across tenants ------------------------------------------
@@ -184,17 +203,32 @@ async def books(connect_as: Connect, till: OfflineTill) -> dict[str, list[Any]]:
     operations), with the ids that differ by nature between two tenants named instead: the
     till's device, venue, staff and menu, and the server's receipt ids (by their number)."""
     tables = {
-        name: [json.loads(row[0]) for row in await as_service(connect_as, "orders", till.tenant,
-                                                              query)]
+        name: [
+            json.loads(row[0]) for row in await as_service(connect_as, "orders", till.tenant, query)
+        ]
         for name, query in BOOKS.items()
-    }  # fmt: skip
+    }
     tables["audit"] = [
         json.loads(row[0]) for row in await as_service(connect_as, "audit", till.tenant, AUDITED)
     ]
     names = dict(
-        zip(till_ids(till), ["tenant", "device", "location", "cashier", "manager",
-                             "category", "coffee", "bread", "milk", "oat-milk"], strict=True)
-    )  # fmt: skip
+        zip(
+            till_ids(till),
+            [
+                "tenant",
+                "device",
+                "location",
+                "cashier",
+                "manager",
+                "category",
+                "coffee",
+                "bread",
+                "milk",
+                "oat-milk",
+            ],
+            strict=True,
+        )
+    )
     names |= {receipt["id"]: f"receipt {receipt['number']}" for receipt in tables["receipts"]}
     taxes = await as_service(
         connect_as, "orders", till.tenant, "SELECT id, code FROM orders.tax_categories"
@@ -216,9 +250,13 @@ async def books(connect_as: Connect, till: OfflineTill) -> dict[str, list[Any]]:
 )
 @given(data=st.data())
 async def test_any_interleaving_of_a_tills_queue_ends_in_the_same_books(
-    provision: Provision, connect_once: Connect, token: TokenFactory,
-    orders_client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, data: st.DataObject,
-) -> None:  # fmt: skip
+    provision: Provision,
+    connect_once: Connect,
+    token: TokenFactory,
+    orders_client: httpx.AsyncClient,
+    monkeypatch: pytest.MonkeyPatch,
+    data: st.DataObject,
+) -> None:
     connect = connect_once
     sales = data.draw(
         st.lists(st.sampled_from(["cash", "card", "split"]), min_size=1, max_size=4),
@@ -297,9 +335,11 @@ async def test_any_interleaving_of_a_tills_queue_ends_in_the_same_books(
 
 
 async def test_a_reused_operation_id_with_other_content_is_refused_and_changes_nothing(
-    provision: Provision, connect_as: Connect, token: TokenFactory,
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
     orders_client: httpx.AsyncClient,
-) -> None:  # fmt: skip
+) -> None:
     tenant = await provision()
     till = await offline_till(connect_as, token, orders_client, tenant)
     log = Log(till)
@@ -310,11 +350,13 @@ async def test_a_reused_operation_id_with_other_content_is_refused_and_changes_n
 
     async def stored(operation_id: str) -> list[dict[str, Any]]:
         rows = await as_service(
-            connect_as, "orders", tenant,
+            connect_as,
+            "orders",
+            tenant,
             "SELECT content, content_hash, status, result FROM orders.sync_operations "
             "WHERE id = $1",
             uuid.UUID(operation_id),
-        )  # fmt: skip
+        )
         return [dict(row) for row in rows]
 
     created = await stored(log.operations[1]["id"])
@@ -353,9 +395,12 @@ BATCH = 200
 
 
 async def till_at(
-    connect_as: Connect, token: TokenFactory, client: httpx.AsyncClient, first: OfflineTill,
+    connect_as: Connect,
+    token: TokenFactory,
+    client: httpx.AsyncClient,
+    first: OfflineTill,
     number: int,
-) -> OfflineTill:  # fmt: skip
+) -> OfflineTill:
     """Another activated till at `first`'s venue (tests.support.tills.register_device makes a new
     venue per device), with its own cashier, numbered as the business's next register."""
     key, device_id = DeviceKey.generate(), uuid.uuid4()
@@ -365,16 +410,23 @@ async def till_at(
             "INSERT INTO identity.devices "
             "(id, location_id, name, key_thumbprint, public_jwk, activated_by, status) "
             "VALUES ($1, $2, $3, $4, $5::jsonb, 'test', 'active')",
-            device_id, first.location_id, f"Till {number}", key.thumbprint(),
+            device_id,
+            first.location_id,
+            f"Till {number}",
+            key.thumbprint(),
             json.dumps(key.public_jwk()),
-        )  # fmt: skip
+        )
     cashier = await add_staff(
         connect_as, first.tenant, "cashier", created_at=datetime.now(UTC) - timedelta(days=1)
     )
     auth = token(
-        first.tenant, Role.CASHIER, str(cashier), key=key, location_id=first.location_id,
+        first.tenant,
+        Role.CASHIER,
+        str(cashier),
+        key=key,
+        location_id=first.location_id,
         device_id=device_id,
-    )  # fmt: skip
+    )
     till = OfflineTill(
         first.tenant, first.location_id, device_id, key, auth, cashier, first.manager, first.menu
     )
@@ -403,9 +455,11 @@ def busy_day(till: OfflineTill) -> tuple[Log, dict[str, int]]:
 
 
 async def test_five_tills_of_a_venue_upload_a_thousand_offline_orders_at_once(
-    provision: Provision, connect_as: Connect, token: TokenFactory,
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
     orders_client: httpx.AsyncClient,
-) -> None:  # fmt: skip
+) -> None:
     tenant = await provision()
     first = await offline_till(connect_as, token, orders_client, tenant)
     tills = [first] + [

@@ -124,9 +124,12 @@ async def start_orders(
         with log.open("wb") as output:
             process = await asyncio.create_subprocess_exec(
                 *uvicorn_command("services.orders.app:create_app", port),
-                cwd=REPO_ROOT, env=environment, stdout=output, stderr=asyncio.subprocess.STDOUT,
+                cwd=REPO_ROOT,
+                env=environment,
+                stdout=output,
+                stderr=asyncio.subprocess.STDOUT,
                 start_new_session=True,
-            )  # fmt: skip
+            )
         orders = OrdersProcess(process, f"http://127.0.0.1:{port}", log)
         started.append(orders)
         await ready(orders)
@@ -205,9 +208,13 @@ async def until_backend(
 
 
 async def kill_mid_batch(
-    admin: asyncpg.Connection, orders: OrdersProcess, till: OfflineTill,
-    operations: list[dict[str, Any]], *, before: int = 0,
-) -> None:  # fmt: skip
+    admin: asyncpg.Connection,
+    orders: OrdersProcess,
+    till: OfflineTill,
+    operations: list[dict[str, Any]],
+    *,
+    before: int = 0,
+) -> None:
     """Uploads `operations` as one batch and kills the process while it applies them
     (`before`: how many of the device's operations were applied before this batch)."""
     async with orders.client() as client:
@@ -261,24 +268,32 @@ async def books(connect_as: Connect, till: OfflineTill) -> Books:
     )
     payments = await _read(orders_db, tenant, "SELECT order_id FROM orders.payments")
     receipts = await _read(
-        orders_db, tenant,
+        orders_db,
+        tenant,
         "SELECT series, sequence, number, order_id FROM orders.receipts "
-        "WHERE register_id = $1 ORDER BY series, sequence", device,
-    )  # fmt: skip
+        "WHERE register_id = $1 ORDER BY series, sequence",
+        device,
+    )
     operations = await _read(
-        orders_db, tenant,
+        orders_db,
+        tenant,
         "SELECT sequence, status FROM orders.sync_operations WHERE device_id = $1 "
-        "ORDER BY sequence", device,
-    )  # fmt: skip
+        "ORDER BY sequence",
+        device,
+    )
     progress = await _read(
-        orders_db, tenant,
-        "SELECT applied_through FROM orders.sync_devices WHERE device_id = $1", device,
-    )  # fmt: skip
+        orders_db,
+        tenant,
+        "SELECT applied_through FROM orders.sync_devices WHERE device_id = $1",
+        device,
+    )
     audited = await _read(
-        audit_db, tenant,
+        audit_db,
+        tenant,
         "SELECT payload -> 'offline' ->> 'operation_id' AS operation_id FROM audit.events "
-        "WHERE payload -> 'offline' ->> 'device_id' = $1 OR action LIKE 'sync.%'", str(device),
-    )  # fmt: skip
+        "WHERE payload -> 'offline' ->> 'device_id' = $1 OR action LIKE 'sync.%'",
+        str(device),
+    )
     return Books(
         orders=[(row["id"], row["status"], row["paid_minor"]) for row in orders],
         payments=sorted(row["order_id"] for row in payments),
@@ -347,9 +362,13 @@ def offline_day(till: OfflineTill, count: int) -> tuple[Log, list[uuid.UUID]]:
 
 
 async def test_a_batch_cut_off_by_a_crash_keeps_what_committed_and_applies_once_when_resent(
-    provision: Provision, connect_as: Connect, token: TokenFactory,
-    orders_client: httpx.AsyncClient, admin: asyncpg.Connection, start_orders: StartOrders,
-) -> None:  # fmt: skip
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
+    orders_client: httpx.AsyncClient,
+    admin: asyncpg.Connection,
+    start_orders: StartOrders,
+) -> None:
     tenant = await provision()
     till = await offline_till(connect_as, token, orders_client, tenant)
     log, sales = offline_day(till, SALES)
@@ -382,9 +401,13 @@ async def test_a_batch_cut_off_by_a_crash_keeps_what_committed_and_applies_once_
 
 
 async def test_a_crash_in_the_second_batch_keeps_the_first_and_applies_the_second_once(
-    provision: Provision, connect_as: Connect, token: TokenFactory,
-    orders_client: httpx.AsyncClient, admin: asyncpg.Connection, start_orders: StartOrders,
-) -> None:  # fmt: skip
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
+    orders_client: httpx.AsyncClient,
+    admin: asyncpg.Connection,
+    start_orders: StartOrders,
+) -> None:
     tenant = await provision()
     till = await offline_till(connect_as, token, orders_client, tenant)
     log, sales = offline_day(till, SALES_IN_TWO_BATCHES)

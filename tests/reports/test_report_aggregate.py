@@ -125,9 +125,12 @@ VOIDS = [
 
 def day_facts(*groups: list[Any]) -> DayFacts:
     kinds: dict[type, str] = {
-        SalesFact: "sales", TaxFact: "tax", DayRefundsFact: "refunds", VoidFact: "voids",
+        SalesFact: "sales",
+        TaxFact: "tax",
+        DayRefundsFact: "refunds",
+        VoidFact: "voids",
         TenderFact: "tenders",
-    }  # fmt: skip
+    }
     collected: dict[str, list[Any]] = defaultdict(list)
     for group in groups:
         for fact in group:
@@ -176,20 +179,32 @@ SATURDAY_TOTALS = Totals(
 def test_the_orders_are_what_the_money_engine_prices_them_at() -> None:
     # The facts above are not made up: they are what services/orders/pricing.py charges.
     flat_white, oat, roll = 450, 500, 300
-    a = price_order(OrderInput(
-        lines=(LineInput(1, 1, flat_white, Decimal(10)), LineInput(2, 1, roll, Decimal(0))),
-        prices_include_tax=True,
-    ))  # fmt: skip
-    b = price_order(OrderInput(
-        lines=(LineInput(1, 1, oat, Decimal(10)), LineInput(2, 1, oat, Decimal(10))),
-        prices_include_tax=True, discount=Discount("percent", 1000), service_charge_bps=1000,
-        tip_minor=300,
-    ))  # fmt: skip
-    c = price_order(OrderInput(
-        lines=(LineInput(1, 1, flat_white, Decimal(10)), LineInput(2, 1, oat, Decimal(10)),
-               LineInput(3, 1, roll, Decimal(0))),
-        prices_include_tax=True, discount=Discount("percent", 500),
-    ))  # fmt: skip
+    a = price_order(
+        OrderInput(
+            lines=(LineInput(1, 1, flat_white, Decimal(10)), LineInput(2, 1, roll, Decimal(0))),
+            prices_include_tax=True,
+        )
+    )
+    b = price_order(
+        OrderInput(
+            lines=(LineInput(1, 1, oat, Decimal(10)), LineInput(2, 1, oat, Decimal(10))),
+            prices_include_tax=True,
+            discount=Discount("percent", 1000),
+            service_charge_bps=1000,
+            tip_minor=300,
+        )
+    )
+    c = price_order(
+        OrderInput(
+            lines=(
+                LineInput(1, 1, flat_white, Decimal(10)),
+                LineInput(2, 1, oat, Decimal(10)),
+                LineInput(3, 1, roll, Decimal(0)),
+            ),
+            prices_include_tax=True,
+            discount=Discount("percent", 500),
+        )
+    )
     assert (a.subtotal_minor, a.discount_minor, a.total_minor) == (750, 0, 750)
     assert a.tax == (TaxGroup(Decimal(10), 409, 41, 450), TaxGroup(Decimal(0), 300, 0, 300))
     assert (b.subtotal_minor, b.discount_minor, b.service_charge_minor) == (1000, 100, 90)
@@ -228,8 +243,11 @@ def test_tax_is_listed_per_rate_highest_first_whatever_the_rate_is_written_as() 
         rate_total(Decimal("0.000"), 300, 0, 300),
     ]
     assert [str(group.rate) for group in totals(facts).tax] == [
-        "19.000", "10.000", "7.000", "0.000",
-    ]  # fmt: skip
+        "19.000",
+        "10.000",
+        "7.000",
+        "0.000",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -268,18 +286,29 @@ def test_a_day_with_only_a_refund_has_no_sales_and_no_average() -> None:
 def test_totals_of_nothing_are_zero_with_both_tenders_listed() -> None:
     empty = totals(DayFacts())
     assert empty.model_dump() == {
-        "orders": 0, "covers": 0, "gross_sales_minor": 0, "discounts_minor": 0,
-        "service_charges_minor": 0, "net_sales_minor": 0, "sales_excluding_tax_minor": 0,
-        "tax_minor": 0, "sales_including_tax_minor": 0, "tax": [], "tips_minor": 0,
-        "rounding_minor": 0, "average_ticket_minor": 0,
+        "orders": 0,
+        "covers": 0,
+        "gross_sales_minor": 0,
+        "discounts_minor": 0,
+        "service_charges_minor": 0,
+        "net_sales_minor": 0,
+        "sales_excluding_tax_minor": 0,
+        "tax_minor": 0,
+        "sales_including_tax_minor": 0,
+        "tax": [],
+        "tips_minor": 0,
+        "rounding_minor": 0,
+        "average_ticket_minor": 0,
         "refunds": {"count": 0, "amount_minor": 0, "tax_minor": 0, "tax": []},
-        "voids": {"orders": {"count": 0, "amount_minor": 0},
-                  "lines": {"count": 0, "amount_minor": 0}},
+        "voids": {
+            "orders": {"count": 0, "amount_minor": 0},
+            "lines": {"count": 0, "amount_minor": 0},
+        },
         "payments": [
             {"tender": "cash", "count": 0, "paid_minor": 0, "refunded_minor": 0, "net_minor": 0},
             {"tender": "card", "count": 0, "paid_minor": 0, "refunded_minor": 0, "net_minor": 0},
         ],
-    }  # fmt: skip
+    }
 
 
 # --- daily summaries ------------------------------------------------------------------------
@@ -293,8 +322,10 @@ def test_daily_summaries_list_every_day_in_order_with_its_length() -> None:
     )
     days = daily_summaries(facts, [(FRIDAY, 24.0), (SATURDAY, 23.0), (SUNDAY, 24.0)])
     assert [(day.day, day.hours, day.orders) for day in days] == [
-        (FRIDAY, 24.0, 1), (SATURDAY, 23.0, 0), (SUNDAY, 24.0, 2),
-    ]  # fmt: skip
+        (FRIDAY, 24.0, 1),
+        (SATURDAY, 23.0, 0),
+        (SUNDAY, 24.0, 2),
+    ]
     friday, saturday, sunday = days
     assert Totals.model_validate(friday.model_dump(exclude={"day", "hours"})) == totals(
         day_facts(ORDER_A)
@@ -327,8 +358,9 @@ def test_adding_two_runs_of_days_is_totalling_their_facts_together() -> None:
     # The average is recomputed, not added: (450 + 300 + 990) / 2 = 870 and
     # (902 + 285) / 1 = 1187 give 2927 / 3 = 976, not 870 + 1187.
     assert (totals(first).average_ticket_minor, totals(second).average_ticket_minor) == (
-        870, 1187,
-    )  # fmt: skip
+        870,
+        1187,
+    )
     assert added.average_ticket_minor == 976
     assert add_totals(totals(DayFacts()), totals(first)) == totals(first)
 
@@ -354,24 +386,55 @@ def test_item_mix_best_sellers_first_with_categories_and_modifiers() -> None:
     items, categories, chosen, overall = item_mix(lines, modifiers)
     assert items == [
         # Flat white: 1 + 1 = 2 units, 450 + 500 = 950 gross, 427 + 475 = 902 sales.
-        ItemMixRow(item_id=FLAT_WHITE, name="Flat white", category="Cafe", quantity=2,
-                   gross_minor=950, discounts_minor=48, sales_minor=902),
-        ItemMixRow(item_id=PALE_ALE, name="Pale ale", category="Drinks", quantity=1,
-                   gross_minor=900, discounts_minor=0, sales_minor=900),
-        ItemMixRow(item_id=BREAD_ROLL, name="Bread roll", category="Cafe", quantity=2,
-                   gross_minor=600, discounts_minor=15, sales_minor=585),
-        ItemMixRow(item_id=None, name="Open food", category=None, quantity=1,
-                   gross_minor=200, discounts_minor=0, sales_minor=200),
-    ]  # fmt: skip
+        ItemMixRow(
+            item_id=FLAT_WHITE,
+            name="Flat white",
+            category="Cafe",
+            quantity=2,
+            gross_minor=950,
+            discounts_minor=48,
+            sales_minor=902,
+        ),
+        ItemMixRow(
+            item_id=PALE_ALE,
+            name="Pale ale",
+            category="Drinks",
+            quantity=1,
+            gross_minor=900,
+            discounts_minor=0,
+            sales_minor=900,
+        ),
+        ItemMixRow(
+            item_id=BREAD_ROLL,
+            name="Bread roll",
+            category="Cafe",
+            quantity=2,
+            gross_minor=600,
+            discounts_minor=15,
+            sales_minor=585,
+        ),
+        ItemMixRow(
+            item_id=None,
+            name="Open food",
+            category=None,
+            quantity=1,
+            gross_minor=200,
+            discounts_minor=0,
+            sales_minor=200,
+        ),
+    ]
     assert categories == [
         # Cafe: 2 + 2 = 4 units, 950 + 600 = 1550 gross, 902 + 585 = 1487 sales.
-        CategoryMixRow(category="Cafe", quantity=4, gross_minor=1550, discounts_minor=63,
-                       sales_minor=1487),
-        CategoryMixRow(category="Drinks", quantity=1, gross_minor=900, discounts_minor=0,
-                       sales_minor=900),
-        CategoryMixRow(category=None, quantity=1, gross_minor=200, discounts_minor=0,
-                       sales_minor=200),
-    ]  # fmt: skip
+        CategoryMixRow(
+            category="Cafe", quantity=4, gross_minor=1550, discounts_minor=63, sales_minor=1487
+        ),
+        CategoryMixRow(
+            category="Drinks", quantity=1, gross_minor=900, discounts_minor=0, sales_minor=900
+        ),
+        CategoryMixRow(
+            category=None, quantity=1, gross_minor=200, discounts_minor=0, sales_minor=200
+        ),
+    ]
     # Modifiers by units sold; a tie (3 and 3) by name.
     assert chosen == [
         ModifierMixRow(modifier_id=EXTRA_SHOT, name="Extra shot", quantity=3, gross_minor=150),
@@ -395,8 +458,9 @@ def test_item_mix_ties_go_to_more_units_then_the_name() -> None:
     )
     assert [item.name for item in items] == ["Cookie", "Brownie", "Scone"]
     assert [(row.category, row.sales_minor) for row in categories] == [
-        ("Bakery", 1200), ("Sweets", 600),
-    ]  # fmt: skip
+        ("Bakery", 1200),
+        ("Sweets", 600),
+    ]
 
 
 def test_an_item_renamed_since_is_listed_under_each_name_it_was_sold_as() -> None:
@@ -408,71 +472,86 @@ def test_an_item_renamed_since_is_listed_under_each_name_it_was_sold_as() -> Non
         [],
     )
     assert [(item.name, item.quantity) for item in items] == [
-        ("Flat white (large)", 1), ("Flat white", 1),
-    ]  # fmt: skip
+        ("Flat white (large)", 1),
+        ("Flat white", 1),
+    ]
     assert (overall.quantity, overall.sales_minor) == (2, 1000)
 
 
 def test_item_mix_of_nothing() -> None:
     assert item_mix([], []) == (
-        [], [], [], CategoryMixRow(category=None, quantity=0, gross_minor=0, discounts_minor=0,
-                                   sales_minor=0),
-    )  # fmt: skip
+        [],
+        [],
+        [],
+        CategoryMixRow(category=None, quantity=0, gross_minor=0, discounts_minor=0, sales_minor=0),
+    )
 
 
 # --- payment reconciliation -----------------------------------------------------------------
 
 
-def shift_close(register: int, closed_at: datetime, expected: dict[str, int],
-                counted: dict[str, int]) -> ShiftCloseFact:  # fmt: skip
+def shift_close(
+    register: int, closed_at: datetime, expected: dict[str, int], counted: dict[str, int]
+) -> ShiftCloseFact:
     return ShiftCloseFact(
-        shift_id=uuid4(), register_number=register, opened_by="alice",
-        opened_at=datetime(2026, 10, 3, 7, tzinfo=UTC), closed_by="bob", closed_at=closed_at,
-        z_version=1, expected=expected, counted=counted,
-    )  # fmt: skip
+        shift_id=uuid4(),
+        register_number=register,
+        opened_by="alice",
+        opened_at=datetime(2026, 10, 3, 7, tzinfo=UTC),
+        closed_by="bob",
+        closed_at=closed_at,
+        z_version=1,
+        expected=expected,
+        counted=counted,
+    )
 
 
 def test_reconcile_over_and_short_per_shift_and_tender() -> None:
     evening = datetime(2026, 10, 3, 14, tzinfo=UTC)
     # Register 2: float 200.00 + cash 51.35 = 251.35 expected, 249.85 counted: 1.50 short.
     # Card 40.00 expected, the terminal settled 40.00.
-    short = shift_close(2, evening, {"cash": 25_135, "card": 4_000},
-                        {"cash": 24_985, "card": 4_000})  # fmt: skip
+    short = shift_close(
+        2, evening, {"cash": 25_135, "card": 4_000}, {"cash": 24_985, "card": 4_000}
+    )
     # Register 1, closed at the same moment: 1.50 over in cash, card 0.05 short.
-    over = shift_close(1, evening, {"cash": 21_250, "card": 1_250},
-                       {"cash": 21_400, "card": 1_245})  # fmt: skip
+    over = shift_close(1, evening, {"cash": 21_250, "card": 1_250}, {"cash": 21_400, "card": 1_245})
     # Register 3 closed first; a Z report of a shift with no card takings has no card key.
-    early = shift_close(3, datetime(2026, 10, 3, 9, tzinfo=UTC), {"cash": 20_000},
-                        {"cash": 20_000})  # fmt: skip
+    early = shift_close(3, datetime(2026, 10, 3, 9, tzinfo=UTC), {"cash": 20_000}, {"cash": 20_000})
     shifts, overall = reconcile([short, over, early])
     # By closing time, then register.
     assert [shift.register_number for shift in shifts] == [3, 1, 2]
-    assert [(t.tender, t.expected_minor, t.counted_minor, t.difference_minor)
-            for t in shifts[2].tenders] == [("cash", 25_135, 24_985, -150),
-                                            ("card", 4_000, 4_000, 0)]  # fmt: skip
+    assert [
+        (t.tender, t.expected_minor, t.counted_minor, t.difference_minor) for t in shifts[2].tenders
+    ] == [("cash", 25_135, 24_985, -150), ("card", 4_000, 4_000, 0)]
     assert [(t.tender, t.difference_minor) for t in shifts[1].tenders] == [
-        ("cash", 150), ("card", -5),
-    ]  # fmt: skip
+        ("cash", 150),
+        ("card", -5),
+    ]
     assert [(t.tender, t.expected_minor, t.counted_minor) for t in shifts[0].tenders] == [
-        ("cash", 20_000, 20_000), ("card", 0, 0),
-    ]  # fmt: skip
+        ("cash", 20_000, 20_000),
+        ("card", 0, 0),
+    ]
     assert overall == [
         # Cash: 25135 + 21250 + 20000 = 66385 expected; 24985 + 21400 + 20000 = 66385 counted.
         # The 1.50 short and the 1.50 over cancel out in the total, not per shift.
-        TenderReconciliation(tender="cash", expected_minor=66_385, counted_minor=66_385,
-                             difference_minor=0),
+        TenderReconciliation(
+            tender="cash", expected_minor=66_385, counted_minor=66_385, difference_minor=0
+        ),
         # Card: 4000 + 1250 = 5250 expected, 4000 + 1245 = 5245 counted.
-        TenderReconciliation(tender="card", expected_minor=5_250, counted_minor=5_245,
-                             difference_minor=-5),
-    ]  # fmt: skip
+        TenderReconciliation(
+            tender="card", expected_minor=5_250, counted_minor=5_245, difference_minor=-5
+        ),
+    ]
 
 
 def test_reconcile_nothing_closed() -> None:
     assert reconcile([]) == (
         [],
-        [TenderReconciliation(tender=t, expected_minor=0, counted_minor=0, difference_minor=0)
-         for t in ("cash", "card")],
-    )  # fmt: skip
+        [
+            TenderReconciliation(tender=t, expected_minor=0, counted_minor=0, difference_minor=0)
+            for t in ("cash", "card")
+        ],
+    )
 
 
 # --- BAS --------------------------------------------------------------------------------------
@@ -485,10 +564,12 @@ def labels(figures: BasFigures) -> dict[str, tuple[int, int]]:
 def test_bas_of_docs_money_example_a_on_one_invoice() -> None:
     # Coffee 2 x 4.50, muffin 5.00, juice 6.10 (GST) and a bread roll 3.00 (GST-free) on one
     # tax invoice: taxable 20.10, GST 20.10 / 11 = 1.8273 -> 1.83; GST-free 3.00.
-    figures = bas([
-        TaxFact(SATURDAY, GST, net_minor=1827, tax_minor=183, gross_minor=2010),
-        TaxFact(SATURDAY, GST_FREE, net_minor=300, tax_minor=0, gross_minor=300),
-    ])  # fmt: skip
+    figures = bas(
+        [
+            TaxFact(SATURDAY, GST, net_minor=1827, tax_minor=183, gross_minor=2010),
+            TaxFact(SATURDAY, GST_FREE, net_minor=300, tax_minor=0, gross_minor=300),
+        ]
+    )
     assert labels(figures) == {
         "G1": (2310, 23),  # 20.10 + 3.00, GST included; $23.10 -> 23 whole dollars
         "G2": (0, 0),  # no exports at a till
@@ -502,8 +583,17 @@ def test_bas_of_docs_money_example_a_on_one_invoice() -> None:
         "1A": (183, 1),  # the invoice's own GST
     }
     assert [label.label for label in figures.labels] == [
-        "G1", "G2", "G3", "G4", "G5", "G6", "G7", "G8", "G9", "1A",
-    ]  # fmt: skip
+        "G1",
+        "G2",
+        "G3",
+        "G4",
+        "G5",
+        "G6",
+        "G7",
+        "G8",
+        "G9",
+        "1A",
+    ]
     assert (figures.worksheet_gst_minor, figures.invoice_gst_minor) == (183, 183)
     assert figures.decreasing_adjustments == BasAdjustment(
         description="Refunds of taxable sales (decreasing adjustments, G18)",
@@ -519,12 +609,14 @@ def test_bas_worksheet_gst_differs_from_the_invoices_by_a_cent() -> None:
     #   muffin  5.00: 5.00 / 11 = 0.4545 -> 0.45
     #   juice   6.10: 6.10 / 11 = 0.5545 -> 0.55
     # 1A (the invoices) = 1.82; G9 = G8 / 11 = 20.10 / 11 = 1.8273 -> 1.83.
-    figures = bas([
-        TaxFact(SATURDAY, GST, net_minor=818, tax_minor=82, gross_minor=900),
-        TaxFact(SATURDAY, GST, net_minor=455, tax_minor=45, gross_minor=500),
-        TaxFact(SUNDAY, GST, net_minor=555, tax_minor=55, gross_minor=610),
-        TaxFact(SUNDAY, GST_FREE, net_minor=300, tax_minor=0, gross_minor=300),
-    ])  # fmt: skip
+    figures = bas(
+        [
+            TaxFact(SATURDAY, GST, net_minor=818, tax_minor=82, gross_minor=900),
+            TaxFact(SATURDAY, GST, net_minor=455, tax_minor=45, gross_minor=500),
+            TaxFact(SUNDAY, GST, net_minor=555, tax_minor=55, gross_minor=610),
+            TaxFact(SUNDAY, GST_FREE, net_minor=300, tax_minor=0, gross_minor=300),
+        ]
+    )
     assert labels(figures)["G8"] == (2010, 20)
     assert labels(figures)["G9"] == (183, 1)
     assert labels(figures)["1A"] == (182, 1)
@@ -568,8 +660,9 @@ def test_bas_refunds_are_decreasing_adjustments_never_taken_off_g1() -> None:
     only = bas(refunds)
     assert labels(only)["G1"] == (0, 0) and labels(only)["1A"] == (0, 0)
     assert (only.decreasing_adjustments.amount_minor, only.decreasing_adjustments.gst_minor) == (
-        610, 56,
-    )  # fmt: skip
+        610,
+        56,
+    )
 
 
 # --- VAT summary ------------------------------------------------------------------------------
@@ -580,13 +673,15 @@ def test_vat_summary_19_and_7_percent_less_refunds() -> None:
     #   -> 72, net 378. The 4.50 is refunded in full (its whole VAT, 72).
     # 7 %: 10.70 incl. VAT: 1070 x 7/107 = 70, net 1000; half of it (5.35) refunded:
     #   70 x 535 / 1070 = 35, net 500.
-    rows = vat_summary([
-        TaxFact(SATURDAY, VAT_STANDARD, 1000, 190, 1190),
-        TaxFact(SATURDAY, VAT_REDUCED, 1000, 70, 1070),
-        TaxFact(SUNDAY, VAT_STANDARD, 378, 72, 450),
-        TaxFact(SUNDAY, VAT_STANDARD, 378, 72, 450, refund=True),
-        TaxFact(SUNDAY, VAT_REDUCED, 500, 35, 535, refund=True),
-    ])  # fmt: skip
+    rows = vat_summary(
+        [
+            TaxFact(SATURDAY, VAT_STANDARD, 1000, 190, 1190),
+            TaxFact(SATURDAY, VAT_REDUCED, 1000, 70, 1070),
+            TaxFact(SUNDAY, VAT_STANDARD, 378, 72, 450),
+            TaxFact(SUNDAY, VAT_STANDARD, 378, 72, 450, refund=True),
+            TaxFact(SUNDAY, VAT_REDUCED, 500, 35, 535, refund=True),
+        ]
+    )
     assert [row.rate for row in rows] == [VAT_STANDARD, VAT_REDUCED]
     standard, reduced = rows
     assert standard.sales == rate_total(VAT_STANDARD, 1378, 262, 1640)  # 1000 + 378 | 190 + 72
@@ -600,13 +695,16 @@ def test_vat_summary_19_and_7_percent_less_refunds() -> None:
 def test_vat_summary_of_a_period_with_a_refund_and_no_sale_at_its_rate() -> None:
     # The refund is reported when it happens: in a month without 7 % sales it makes the 7 %
     # line negative.
-    rows = vat_summary([
-        TaxFact(SATURDAY, VAT_STANDARD, 1000, 190, 1190),
-        TaxFact(SUNDAY, VAT_REDUCED, 500, 35, 535, refund=True),
-    ])  # fmt: skip
+    rows = vat_summary(
+        [
+            TaxFact(SATURDAY, VAT_STANDARD, 1000, 190, 1190),
+            TaxFact(SUNDAY, VAT_REDUCED, 500, 35, 535, refund=True),
+        ]
+    )
     assert [(row.rate, row.net_minor, row.tax_minor) for row in rows] == [
-        (VAT_STANDARD, 1000, 190), (VAT_REDUCED, -500, -35),
-    ]  # fmt: skip
+        (VAT_STANDARD, 1000, 190),
+        (VAT_REDUCED, -500, -35),
+    ]
     assert rows[1].sales == rate_total(VAT_REDUCED, 0, 0, 0)
     assert vat_summary([]) == []
 
@@ -616,8 +714,15 @@ def test_vat_summary_of_a_period_with_a_refund_and_no_sale_at_its_rate() -> None
 F = TypeVar("F")
 DAYS = (FRIDAY, SATURDAY, SUNDAY)
 # The same rates as Postgres may return them: numeric keeps the scale it was written with.
-RATES = (Decimal("10"), Decimal("10.000"), Decimal("0"), Decimal("0.000"), Decimal("19"),
-         Decimal("7.0"), Decimal("5.5"))  # fmt: skip
+RATES = (
+    Decimal("10"),
+    Decimal("10.000"),
+    Decimal("0"),
+    Decimal("0.000"),
+    Decimal("19"),
+    Decimal("7.0"),
+    Decimal("5.5"),
+)
 money = st.integers(min_value=0, max_value=100_000)
 days = st.sampled_from(DAYS)
 
@@ -626,32 +731,66 @@ days = st.sampled_from(DAYS)
 def tax_facts(draw: st.DrawFn) -> TaxFact:
     gross = draw(money)
     tax = draw(st.integers(min_value=0, max_value=gross))
-    return TaxFact(draw(days), draw(st.sampled_from(RATES)), gross - tax, tax, gross,
-                   refund=draw(st.booleans()))  # fmt: skip
+    return TaxFact(
+        draw(days),
+        draw(st.sampled_from(RATES)),
+        gross - tax,
+        tax,
+        gross,
+        refund=draw(st.booleans()),
+    )
 
 
 per_order_facts = st.builds(
     DayFacts,
-    sales=st.lists(st.builds(
-        SalesFact, day=days, orders=st.just(1), covers=st.integers(0, 12), gross_minor=money,
-        discounts_minor=money, service_charges_minor=money, tips_minor=money,
-        rounding_minor=st.integers(-2, 2),
-    ), max_size=12),
+    sales=st.lists(
+        st.builds(
+            SalesFact,
+            day=days,
+            orders=st.just(1),
+            covers=st.integers(0, 12),
+            gross_minor=money,
+            discounts_minor=money,
+            service_charges_minor=money,
+            tips_minor=money,
+            rounding_minor=st.integers(-2, 2),
+        ),
+        max_size=12,
+    ),
     tax=st.lists(tax_facts(), max_size=16),
-    refunds=st.lists(st.builds(
-        DayRefundsFact, day=days, count=st.just(1), amount_minor=money, tax_minor=money,
-    ), max_size=6),
-    voids=st.lists(st.one_of(
-        st.builds(VoidFact, day=days, orders=st.just(1), orders_minor=money),
-        st.builds(VoidFact, day=days, lines=st.just(1), lines_minor=money),
-    ), max_size=6),
-    tenders=st.lists(st.one_of(
-        st.builds(TenderFact, day=days, tender=st.sampled_from(["cash", "card"]),
-                  payments=st.just(1), paid_minor=money),
-        st.builds(TenderFact, day=days, tender=st.sampled_from(["cash", "card"]),
-                  refunded_minor=money),
-    ), max_size=12),
-)  # fmt: skip
+    refunds=st.lists(
+        st.builds(
+            DayRefundsFact,
+            day=days,
+            count=st.just(1),
+            amount_minor=money,
+            tax_minor=money,
+        ),
+        max_size=6,
+    ),
+    voids=st.lists(
+        st.one_of(
+            st.builds(VoidFact, day=days, orders=st.just(1), orders_minor=money),
+            st.builds(VoidFact, day=days, lines=st.just(1), lines_minor=money),
+        ),
+        max_size=6,
+    ),
+    tenders=st.lists(
+        st.one_of(
+            st.builds(
+                TenderFact,
+                day=days,
+                tender=st.sampled_from(["cash", "card"]),
+                payments=st.just(1),
+                paid_minor=money,
+            ),
+            st.builds(
+                TenderFact, day=days, tender=st.sampled_from(["cash", "card"]), refunded_minor=money
+            ),
+        ),
+        max_size=12,
+    ),
+)
 
 
 def summed(facts: list[F], key: Any) -> list[F]:
@@ -716,24 +855,36 @@ def test_reports_over_rolled_up_facts_equal_reports_over_each_orders_facts(
     assert running == totals(facts)
 
 
-ITEMS = [(FLAT_WHITE, "Flat white", "Cafe"), (BREAD_ROLL, "Bread roll", "Cafe"),
-         (PALE_ALE, "Pale ale", "Drinks"), (None, "Open food", None)]  # fmt: skip
+ITEMS = [
+    (FLAT_WHITE, "Flat white", "Cafe"),
+    (BREAD_ROLL, "Bread roll", "Cafe"),
+    (PALE_ALE, "Pale ale", "Drinks"),
+    (None, "Open food", None),
+]
 
 
 @st.composite
 def line_facts(draw: st.DrawFn) -> LineFact:
     item_id, name, category = draw(st.sampled_from(ITEMS))
     gross = draw(money)
-    return LineFact(item_id, name, category, draw(st.integers(1, 20)), gross,
-                    draw(st.integers(0, gross)))  # fmt: skip
+    return LineFact(
+        item_id, name, category, draw(st.integers(1, 20)), gross, draw(st.integers(0, gross))
+    )
 
 
 @given(
     st.lists(line_facts(), max_size=20),
-    st.lists(st.builds(ModifierFact, modifier_id=st.sampled_from([OAT_MILK, EXTRA_SHOT]),
-                       name=st.just("Milk"), quantity=st.integers(1, 9), gross_minor=money),
-             max_size=10),
-)  # fmt: skip
+    st.lists(
+        st.builds(
+            ModifierFact,
+            modifier_id=st.sampled_from([OAT_MILK, EXTRA_SHOT]),
+            name=st.just("Milk"),
+            quantity=st.integers(1, 9),
+            gross_minor=money,
+        ),
+        max_size=10,
+    ),
+)
 def test_item_mix_over_rolled_up_lines_equals_item_mix_over_each_line(
     lines: list[LineFact], modifiers: list[ModifierFact]
 ) -> None:

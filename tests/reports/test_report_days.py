@@ -237,8 +237,14 @@ def test_boundaries_of_a_week_across_the_change() -> None:
     assert bounds[0] == utc(2026, 9, 30, 17)  # Thu 1 Oct 03:00 AEST
     assert bounds[-1] == utc(2026, 10, 7, 16)  # Thu 8 Oct 03:00 AEDT
     assert [(end - start) / timedelta(hours=1) for start, end in pairwise(bounds)] == [
-        24, 24, 23, 24, 24, 24, 24,
-    ]  # fmt: skip
+        24,
+        24,
+        23,
+        24,
+        24,
+        24,
+        24,
+    ]
     # Sum: 7 x 24 - 1 = 167 hours.
     assert bounds[-1] - bounds[0] == timedelta(hours=167)
 
@@ -246,16 +252,27 @@ def test_boundaries_of_a_week_across_the_change() -> None:
 def test_boundaries_of_one_day_are_its_start_and_end() -> None:
     calendar = BusinessCalendar.of(SYDNEY, 3)
     assert calendar.boundaries(date(2026, 4, 4), date(2026, 4, 4)) == [
-        utc(2026, 4, 3, 16), utc(2026, 4, 4, 17),
-    ]  # fmt: skip
+        utc(2026, 4, 3, 16),
+        utc(2026, 4, 4, 17),
+    ]
 
 
 ZONES = [
-    (SYDNEY, 3), (SYDNEY, 2), (SYDNEY, 0), (BERLIN, 3), (BERLIN, 2), (BERLIN, 0),
-    ("Australia/Lord_Howe", 2), ("America/New_York", 2), ("America/Santiago", 0),
-    ("America/Havana", 0), ("Pacific/Chatham", 3), ("Asia/Kolkata", 3), ("UTC", 5),
+    (SYDNEY, 3),
+    (SYDNEY, 2),
+    (SYDNEY, 0),
+    (BERLIN, 3),
+    (BERLIN, 2),
+    (BERLIN, 0),
+    ("Australia/Lord_Howe", 2),
+    ("America/New_York", 2),
+    ("America/Santiago", 0),
+    ("America/Havana", 0),
+    ("Pacific/Chatham", 3),
+    ("Asia/Kolkata", 3),
+    ("UTC", 5),
     ("Europe/London", 1),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("zone", "cutoff"), ZONES)
@@ -368,8 +385,10 @@ def test_a_range_covers_at_most_a_year_and_a_day() -> None:
     assert MAX_DAYS == 367
     single = Period.between(date(2026, 11, 21), date(2026, 11, 21))
     assert (single.kind, single.days, single.label) == (
-        "range", [date(2026, 11, 21)], "2026-11-21..2026-11-21",
-    )  # fmt: skip
+        "range",
+        [date(2026, 11, 21)],
+        "2026-11-21..2026-11-21",
+    )
     # A leap year is 366 days; starting on the 1st of January 2028 and ending on the 1st of
     # January 2029 is 367: the longest range allowed.
     assert len(Period.between(date(2028, 1, 1), date(2028, 12, 31)).days) == 366

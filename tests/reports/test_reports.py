@@ -37,15 +37,20 @@ SATURDAY_NOON = datetime(2026, 11, 21, 1, 0, tzinfo=UTC)
 
 
 async def _till(
-    connect_as: Connect, token: TokenFactory, orders_client: httpx.AsyncClient, tenant: uuid.UUID,
+    connect_as: Connect,
+    token: TokenFactory,
+    orders_client: httpx.AsyncClient,
+    tenant: uuid.UUID,
     region: str = "au",
-) -> OfflineTill:  # fmt: skip
+) -> OfflineTill:
     till = await offline_till(connect_as, token, orders_client, tenant, region=region)
     # On the roster long before the sales below.
     await as_service(
-        connect_as, "identity", tenant,
+        connect_as,
+        "identity",
+        tenant,
         "UPDATE identity.staff SET created_at = '2025-01-01T00:00:00Z'",
-    )  # fmt: skip
+    )
     return till
 
 
@@ -53,9 +58,12 @@ _LOGS: dict[uuid.UUID, Log] = {}
 
 
 async def _day_of_sales(
-    orders_client: httpx.AsyncClient, till: OfflineTill, start: datetime, sales: int,
+    orders_client: httpx.AsyncClient,
+    till: OfflineTill,
+    start: datetime,
+    sales: int,
     counted_cash: int | None = None,
-) -> uuid.UUID:  # fmt: skip
+) -> uuid.UUID:
     """A shift from `start` with `sales` café sales (1250 each, cash), closed and counted;
     the till's log continues its sequence and receipt numbers from its earlier days."""
     log = _LOGS.setdefault(till.device_id, Log(till))
@@ -79,9 +87,12 @@ def _location(till: OfflineTill, **params: str) -> dict[str, str]:
 
 
 async def test_reports_see_only_the_callers_business(
-    provision: Provision, connect_as: Connect, token: TokenFactory,
-    orders_client: httpx.AsyncClient, reports_client: httpx.AsyncClient,
-) -> None:  # fmt: skip
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
+    orders_client: httpx.AsyncClient,
+    reports_client: httpx.AsyncClient,
+) -> None:
     tenant_a, tenant_b = await provision("au"), await provision("au")
     till_a = await _till(connect_as, token, orders_client, tenant_a)
     till_b = await _till(connect_as, token, orders_client, tenant_b)
@@ -90,26 +101,30 @@ async def test_reports_see_only_the_callers_business(
     accountant_a = token(tenant_a, Role.ACCOUNTANT)
 
     summary = await reports_client.get(
-        "/v1/reports/daily-summary", params=_location(till_a, period="2026-11-21"),
+        "/v1/reports/daily-summary",
+        params=_location(till_a, period="2026-11-21"),
         auth=accountant_a,
-    )  # fmt: skip
+    )
     assert summary.status_code == 200, summary.text
     assert summary.json()["totals"]["orders"] == 1
     bas = await reports_client.get(
         "/v1/reports/bas", params={"period": "2026-11"}, auth=accountant_a
     )
     assert bas.json()["labels"][0] == {
-        "label": "G1", "description": "Total sales (including any GST)", "amount_minor": 1_250,
+        "label": "G1",
+        "description": "Total sales (including any GST)",
+        "amount_minor": 1_250,
         "whole_dollars": 12,
-    }  # fmt: skip
+    }
     assert [location["id"] for location in bas.json()["locations"]] == [str(till_a.location_id)]
 
     # B's location is not found for A (never "forbidden": that would confirm it exists).
     for path in ("daily-summary", "item-mix", "reconciliation", "daily-summary/export"):
         other = await reports_client.get(
-            f"/v1/reports/{path}", params=_location(till_b, period="2026-11-21"),
+            f"/v1/reports/{path}",
+            params=_location(till_b, period="2026-11-21"),
             auth=accountant_a,
-        )  # fmt: skip
+        )
         assert other.status_code == 404, other.text
         assert other.json()["code"] == "location-not-found"
     closing = await reports_client.post(
@@ -121,9 +136,11 @@ async def test_reports_see_only_the_callers_business(
 
 
 async def test_the_reports_role_reads_one_tenant_and_writes_only_closures(
-    provision: Provision, connect_as: Connect, token: TokenFactory,
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
     orders_client: httpx.AsyncClient,
-) -> None:  # fmt: skip
+) -> None:
     tenant_a, tenant_b = await provision("au"), await provision("au")
     for tenant in (tenant_a, tenant_b):
         await _day_of_sales(
@@ -154,10 +171,13 @@ def _digest(totals: dict[str, Any]) -> str:
 
 
 async def test_a_closed_day_is_hashed_into_the_audit_chain_and_a_late_sale_recloses_it(
-    provision: Provision, connect_as: Connect, token: TokenFactory,
-    orders_client: httpx.AsyncClient, reports_client: httpx.AsyncClient,
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
+    orders_client: httpx.AsyncClient,
+    reports_client: httpx.AsyncClient,
     audit_client: httpx.AsyncClient,
-) -> None:  # fmt: skip
+) -> None:
     tenant = await provision("au")
     till = await _till(connect_as, token, orders_client, tenant)
     await _day_of_sales(orders_client, till, FRIDAY_NOON, 2)
@@ -235,9 +255,12 @@ async def test_a_closed_day_is_hashed_into_the_audit_chain_and_a_late_sale_reclo
 
 
 async def test_a_cashier_cannot_close_or_read_and_a_month_is_closed_as_a_month(
-    provision: Provision, connect_as: Connect, token: TokenFactory,
-    orders_client: httpx.AsyncClient, reports_client: httpx.AsyncClient,
-) -> None:  # fmt: skip
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
+    orders_client: httpx.AsyncClient,
+    reports_client: httpx.AsyncClient,
+) -> None:
     tenant = await provision("au")
     till = await _till(connect_as, token, orders_client, tenant)
     body = {"location_id": str(till.location_id), "kind": "month", "period": "2026-10"}
@@ -251,8 +274,11 @@ async def test_a_cashier_cannot_close_or_read_and_a_month_is_closed_as_a_month(
     month = await reports_client.post("/v1/reports/closures", json=body, auth=owner)
     assert month.status_code == 201, month.text
     assert month.json()["period"] == {
-        "kind": "month", "label": "2026-10", "first_day": "2026-10-01", "last_day": "2026-10-31",
-    }  # fmt: skip
+        "kind": "month",
+        "label": "2026-10",
+        "first_day": "2026-10-01",
+        "last_day": "2026-10-31",
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -270,9 +296,12 @@ def _csv(content: bytes) -> list[dict[str, str]]:
 
 
 async def test_an_accountant_gets_every_report_through_the_gateway_as_json_csv_and_bundle(
-    live_stack: LiveStack, provision: Provision, connect_as: Connect, token: TokenFactory,
+    live_stack: LiveStack,
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
     orders_client: httpx.AsyncClient,
-) -> None:  # fmt: skip
+) -> None:
     au, eu = await provision("au"), await provision("eu")
     au_till = await _till(connect_as, token, orders_client, au)
     eu_till = await _till(connect_as, token, orders_client, eu, region="eu")
@@ -319,11 +348,18 @@ async def test_an_accountant_gets_every_report_through_the_gateway_as_json_csv_a
             refused = await gateway.get(f"/v1/reports/{path}", params=params, auth=au_till.auth)
             assert refused.status_code == 403
 
-        summary = (await gateway.get("/v1/reports/daily-summary", params=saturday,
-                                     auth=au_accountant)).json()  # fmt: skip
-        rows = _csv((await gateway.get(
-            "/v1/reports/daily-summary", params={**saturday, "format": "csv"}, auth=au_accountant,
-        )).content)  # fmt: skip
+        summary = (
+            await gateway.get("/v1/reports/daily-summary", params=saturday, auth=au_accountant)
+        ).json()
+        rows = _csv(
+            (
+                await gateway.get(
+                    "/v1/reports/daily-summary",
+                    params={**saturday, "format": "csv"},
+                    auth=au_accountant,
+                )
+            ).content
+        )
         assert [row["day"] for row in rows] == ["2026-11-21", "total"]
         for row, figures in ((rows[0], summary["days"][0]), (rows[1], summary["totals"])):
             assert int(row["orders"]) == figures["orders"] == 2
@@ -335,18 +371,25 @@ async def test_an_accountant_gets_every_report_through_the_gateway_as_json_csv_a
         z = await gateway.get(f"/v1/reports/shifts/{shift_id}", auth=au_accountant)
         assert z.status_code == 200, z.text
         assert (z.json()["kind"], z.json()["difference"]["cash"]) == ("Z", -150)
-        reconciliation = (await gateway.get("/v1/reports/reconciliation", params=saturday,
-                                            auth=au_accountant)).json()  # fmt: skip
+        reconciliation = (
+            await gateway.get("/v1/reports/reconciliation", params=saturday, auth=au_accountant)
+        ).json()
         (shift,) = reconciliation["shifts"]
         assert shift["tenders"][0] == {
-            "tender": "cash", "expected_minor": 22_500, "counted_minor": 22_350,
+            "tender": "cash",
+            "expected_minor": 22_500,
+            "counted_minor": 22_350,
             "difference_minor": -150,
-        }  # fmt: skip
+        }
 
         # Each tax system gets its own report.
-        wrong = await gateway.get("/v1/reports/bas", params={"period": "2026-Q4"},
-                                  auth=eu_accountant)  # fmt: skip
+        wrong = await gateway.get(
+            "/v1/reports/bas", params={"period": "2026-Q4"}, auth=eu_accountant
+        )
         assert (wrong.status_code, wrong.json()["code"]) == (409, "report-not-applicable")
-        vat = (await gateway.get("/v1/reports/vat-summary", params={"period": "2026-Q4"},
-                                 auth=eu_accountant)).json()  # fmt: skip
+        vat = (
+            await gateway.get(
+                "/v1/reports/vat-summary", params={"period": "2026-Q4"}, auth=eu_accountant
+            )
+        ).json()
         assert [row["rate"] for row in vat["rates"]] == ["19.000", "7.000"]

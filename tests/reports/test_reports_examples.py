@@ -86,43 +86,72 @@ class TillLog:
             fields["approved_by"] = str(self.till.manager)
         self.log.record(
             "order.create",
-            {"order_id": str(order_id), "shift_id": str(self.log.shift_id), "lines": lines,
-             **fields},
+            {
+                "order_id": str(order_id),
+                "shift_id": str(self.log.shift_id),
+                "lines": lines,
+                **fields,
+            },
             at=at,
-        )  # fmt: skip
+        )
         return order_id
 
     def pay_cash(self, at: datetime, order_id: uuid.UUID, tendered: int) -> None:
         self.log.record(
             "payment",
-            {"payment_id": str(uuid.uuid4()), "order_id": str(order_id),
-             "shift_id": str(self.log.shift_id), "tender": "cash", "tendered_minor": tendered},
+            {
+                "payment_id": str(uuid.uuid4()),
+                "order_id": str(order_id),
+                "shift_id": str(self.log.shift_id),
+                "tender": "cash",
+                "tendered_minor": tendered,
+            },
             at=at,
-        )  # fmt: skip
+        )
 
     def pay_card(self, at: datetime, order_id: uuid.UUID, amount: int) -> None:
         self.log.record(
             "payment",
-            {"payment_id": str(uuid.uuid4()), "order_id": str(order_id),
-             "shift_id": str(self.log.shift_id), "tender": "card", "amount_minor": amount,
-             "card": {"scheme": "visa", "last4": "4242", "auth_code": "A1B2C3",
-                      "terminal_id": "T-0001", "authorised_at": at.isoformat()}},
+            {
+                "payment_id": str(uuid.uuid4()),
+                "order_id": str(order_id),
+                "shift_id": str(self.log.shift_id),
+                "tender": "card",
+                "amount_minor": amount,
+                "card": {
+                    "scheme": "visa",
+                    "last4": "4242",
+                    "auth_code": "A1B2C3",
+                    "terminal_id": "T-0001",
+                    "authorised_at": at.isoformat(),
+                },
+            },
             at=at,
-        )  # fmt: skip
+        )
 
     def close(self, at: datetime, order_id: uuid.UUID, total: int) -> None:
         self.log.receipt_sequence += 1
         self.log.record(
             "order.close",
-            {"order_id": str(order_id), "shift_id": str(self.log.shift_id),
-             "receipt_sequence": self.log.receipt_sequence, "client_total_minor": total},
+            {
+                "order_id": str(order_id),
+                "shift_id": str(self.log.shift_id),
+                "receipt_sequence": self.log.receipt_sequence,
+                "client_total_minor": total,
+            },
             at=at,
-        )  # fmt: skip
+        )
 
     def sale(
-        self, at: datetime, lines: list[dict[str, Any]], *, total: int, cash: int | None = None,
-        card: int | None = None, **fields: Any,
-    ) -> uuid.UUID:  # fmt: skip
+        self,
+        at: datetime,
+        lines: list[dict[str, Any]],
+        *,
+        total: int,
+        cash: int | None = None,
+        card: int | None = None,
+        **fields: Any,
+    ) -> uuid.UUID:
         """Rung up five minutes before `at`, paid a minute before, closed (sold) at `at`."""
         order_id = self.ring_up(at - timedelta(minutes=5), lines, **fields)
         paid_at = at - timedelta(minutes=1)
@@ -137,21 +166,29 @@ class TillLog:
         self.log.receipt_sequence += 1
         self.log.record(
             "refund",
-            {"refund_id": str(uuid.uuid4()), "order_id": str(order_id),
-             "shift_id": str(self.log.shift_id), "reason_code": "quality_issue",
-             "lines": [{"line_number": line_number, "quantity": 1}],
-             "receipt_sequence": self.log.receipt_sequence,
-             "approved_by": str(self.till.manager), "client_total_minor": amount},
+            {
+                "refund_id": str(uuid.uuid4()),
+                "order_id": str(order_id),
+                "shift_id": str(self.log.shift_id),
+                "reason_code": "quality_issue",
+                "lines": [{"line_number": line_number, "quantity": 1}],
+                "receipt_sequence": self.log.receipt_sequence,
+                "approved_by": str(self.till.manager),
+                "client_total_minor": amount,
+            },
             at=at,
-        )  # fmt: skip
+        )
 
     def void(self, at: datetime, order_id: uuid.UUID) -> None:
         self.log.record(
             "order.void",
-            {"order_id": str(order_id), "reason_code": "entered_in_error",
-             "approved_by": str(self.till.manager)},
+            {
+                "order_id": str(order_id),
+                "reason_code": "entered_in_error",
+                "approved_by": str(self.till.manager),
+            },
             at=at,
-        )  # fmt: skip
+        )
 
     def close_shift(self, at: datetime, *, cash: int, card: int) -> None:
         self.log.record(
@@ -169,24 +206,34 @@ class TillLog:
 
 
 async def new_till(
-    provision: Provision, connect_as: Connect, token: TokenFactory,
-    orders_client: httpx.AsyncClient, *, region: str = "au", time_zone: str | None = None,
-) -> TillLog:  # fmt: skip
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
+    orders_client: httpx.AsyncClient,
+    *,
+    region: str = "au",
+    time_zone: str | None = None,
+) -> TillLog:
     tenant = await provision(region)
     till = await offline_till(connect_as, token, orders_client, tenant, region=region)
     # The voids, discounts and refunds below were approved by the manager at the till.
     await allow_offline_approvals(orders_client, token, till)
     # The roster from before these months-old operations.
     await as_service(
-        connect_as, "identity", tenant,
+        connect_as,
+        "identity",
+        tenant,
         "UPDATE identity.staff SET created_at = '2025-01-01T00:00:00Z'",
-    )  # fmt: skip
+    )
     if time_zone is not None:
         await as_service(
-            connect_as, "identity", tenant,
+            connect_as,
+            "identity",
+            tenant,
             "UPDATE identity.locations SET time_zone = $2 WHERE id = $1",
-            till.location_id, time_zone,
-        )  # fmt: skip
+            till.location_id,
+            time_zone,
+        )
     return TillLog(till, Log(till))
 
 
@@ -211,10 +258,15 @@ def rate(value: str, net: int, tax: int, gross: int) -> dict[str, Any]:
 def tenders(cash: tuple[int, int, int], card: tuple[int, int, int]) -> list[dict[str, Any]]:
     """(payments, paid, refunded) per tender."""
     return [
-        {"tender": name, "count": count, "paid_minor": paid, "refunded_minor": refunded,
-         "net_minor": paid - refunded}
+        {
+            "tender": name,
+            "count": count,
+            "paid_minor": paid,
+            "refunded_minor": refunded,
+            "net_minor": paid - refunded,
+        }
         for name, (count, paid, refunded) in (("cash", cash), ("card", card))
-    ]  # fmt: skip
+    ]
 
 
 NO_REFUNDS = {"count": 0, "amount_minor": 0, "tax_minor": 0, "tax": []}
@@ -223,13 +275,25 @@ NO_VOIDS = {"orders": {"count": 0, "amount_minor": 0}, "lines": {"count": 0, "am
 
 def empty_day(day: str, hours: float) -> dict[str, Any]:
     return {
-        "day": day, "hours": hours, "orders": 0, "covers": 0, "gross_sales_minor": 0,
-        "discounts_minor": 0, "service_charges_minor": 0, "net_sales_minor": 0,
-        "sales_excluding_tax_minor": 0, "tax_minor": 0, "sales_including_tax_minor": 0,
-        "tax": [], "tips_minor": 0, "rounding_minor": 0, "average_ticket_minor": 0,
-        "refunds": NO_REFUNDS, "voids": NO_VOIDS,
+        "day": day,
+        "hours": hours,
+        "orders": 0,
+        "covers": 0,
+        "gross_sales_minor": 0,
+        "discounts_minor": 0,
+        "service_charges_minor": 0,
+        "net_sales_minor": 0,
+        "sales_excluding_tax_minor": 0,
+        "tax_minor": 0,
+        "sales_including_tax_minor": 0,
+        "tax": [],
+        "tips_minor": 0,
+        "rounding_minor": 0,
+        "average_ticket_minor": 0,
+        "refunds": NO_REFUNDS,
+        "voids": NO_VOIDS,
         "payments": tenders((0, 0, 0), (0, 0, 0)),
-    }  # fmt: skip
+    }
 
 
 # --- the 23-hour Saturday in Sydney -----------------------------------------------------------
@@ -243,9 +307,12 @@ class October:
 
 
 async def sydney_october(
-    provision: Provision, connect_as: Connect, token: TokenFactory,
-    orders_client: httpx.AsyncClient, reports_client: httpx.AsyncClient,
-) -> October:  # fmt: skip
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
+    orders_client: httpx.AsyncClient,
+    reports_client: httpx.AsyncClient,
+) -> October:
     """Sat 3 to Tue 6 October 2026 at a Sydney café (cutoff 3 am)."""
     cafe = await new_till(provision, connect_as, token, orders_client)
     accountant = token(cafe.till.tenant, Role.ACCOUNTANT)
@@ -270,16 +337,23 @@ async def sydney_october(
     #   GST (382 + 425) / 11 = 807 / 11 = 73.36 -> 73, net 734; GST-free 255. Total 10.62:
     #   cash rounds 10.62 down to 10.60 (-2c).
     cafe.sale(
-        utc(2026, 10, 3, 15, 30), cafe.usual(), discount={"kind": "percent", "value": 1_500},
-        cash=2_000, total=1_060,
-    )  # fmt: skip
+        utc(2026, 10, 3, 15, 30),
+        cafe.usual(),
+        discount={"kind": "percent", "value": 1_500},
+        cash=2_000,
+        total=1_060,
+    )
     # E: a flat white with oat milk, 5.00, a 10 % surcharge (0.50) and a 1.00 tip, 6.50 by
     #   card, Sun 03:30 AEDT (16:30 UTC): Sunday. GST (500 + 50) / 11 = 50, net 500; the tip
     #   is neither a sale nor taxed.
     cafe.sale(
-        utc(2026, 10, 3, 16, 30), [cafe.coffee(oat=True)], service_charge_bps=1_000,
-        tip_minor=100, card=650, total=650,
-    )  # fmt: skip
+        utc(2026, 10, 3, 16, 30),
+        [cafe.coffee(oat=True)],
+        service_charge_bps=1_000,
+        tip_minor=100,
+        card=650,
+        total=650,
+    )
     # Counted at Sun 04:00 AEDT: cash 200.00 + 3.00 + 10.60; card 12.50 + 6.50 - 4.50.
     cafe.close_shift(utc(2026, 10, 3, 17), cash=21_360, card=1_450)
     await cafe.upload(orders_client)
@@ -297,9 +371,12 @@ async def sydney_october(
 
 @pytest.fixture
 async def october(
-    provision: Provision, connect_as: Connect, token: TokenFactory,
-    orders_client: httpx.AsyncClient, reports_client: httpx.AsyncClient,
-) -> October:  # fmt: skip
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
+    orders_client: httpx.AsyncClient,
+    reports_client: httpx.AsyncClient,
+) -> October:
     return await sydney_october(provision, connect_as, token, orders_client, reports_client)
 
 
@@ -368,16 +445,24 @@ async def test_the_23_hour_saturday_day_by_day(
 ) -> None:
     location = str(october.cafe.till.location_id)
     saturday = await read(
-        reports_client, october.accountant, "daily-summary", location_id=location,
+        reports_client,
+        october.accountant,
+        "daily-summary",
+        location_id=location,
         period="2026-10-03",
-    )  # fmt: skip
+    )
     assert saturday["period"] == {
-        "kind": "day", "label": "2026-10-03", "first_day": "2026-10-03", "last_day": "2026-10-03",
-    }  # fmt: skip
+        "kind": "day",
+        "label": "2026-10-03",
+        "first_day": "2026-10-03",
+        "last_day": "2026-10-03",
+    }
     assert saturday["location"] == {
-        "id": location, "name": "Front bar", "time_zone": "Australia/Sydney",
+        "id": location,
+        "name": "Front bar",
+        "time_zone": "Australia/Sydney",
         "business_day_cutoff_hour": 3,
-    }  # fmt: skip
+    }
     assert (saturday["currency"], saturday["prices_include_tax"]) == ("AUD", True)
     [day] = saturday["days"]
     for field, expected in OCTOBER_SATURDAY.items():
@@ -394,23 +479,34 @@ async def test_the_23_hour_saturday_day_by_day(
     assert before["audit"]["through_seq"] < saturday["audit"]["through_seq"]
 
     sunday = await read(
-        reports_client, october.accountant, "daily-summary", location_id=location,
+        reports_client,
+        october.accountant,
+        "daily-summary",
+        location_id=location,
         period="2026-10-04",
-    )  # fmt: skip
+    )
     assert sunday["days"] == [OCTOBER_SUNDAY]
 
     # Saturday to Tuesday: four days, Monday empty, and the sums of the days.
     week = await read(
-        reports_client, october.accountant, "daily-summary", location_id=location,
+        reports_client,
+        october.accountant,
+        "daily-summary",
+        location_id=location,
         **{"from": "2026-10-03", "to": "2026-10-06"},
-    )  # fmt: skip
+    )
     assert week["period"] == {
-        "kind": "range", "label": "2026-10-03..2026-10-06", "first_day": "2026-10-03",
+        "kind": "range",
+        "label": "2026-10-03..2026-10-06",
+        "first_day": "2026-10-03",
         "last_day": "2026-10-06",
-    }  # fmt: skip
+    }
     assert week["days"] == [
-        OCTOBER_SATURDAY, OCTOBER_SUNDAY, empty_day("2026-10-05", 24.0), OCTOBER_TUESDAY,
-    ]  # fmt: skip
+        OCTOBER_SATURDAY,
+        OCTOBER_SUNDAY,
+        empty_day("2026-10-05", 24.0),
+        OCTOBER_TUESDAY,
+    ]
     assert week["totals"] == {
         "orders": 4,
         "covers": 2,
@@ -426,12 +522,18 @@ async def test_the_23_hour_saturday_day_by_day(
         "tips_minor": 100,
         "rounding_minor": -2,
         "average_ticket_minor": 791,  # 3162 / 4 = 790.5 -> 791, half up
-        "refunds": {"count": 2, "amount_minor": 750, "tax_minor": 41,
-                    "tax": [rate("10.000", 409, 41, 450), rate("0.000", 300, 0, 300)]},
-        "voids": {"orders": {"count": 1, "amount_minor": 450},
-                  "lines": {"count": 0, "amount_minor": 0}},
+        "refunds": {
+            "count": 2,
+            "amount_minor": 750,
+            "tax_minor": 41,
+            "tax": [rate("10.000", 409, 41, 450), rate("0.000", 300, 0, 300)],
+        },
+        "voids": {
+            "orders": {"count": 1, "amount_minor": 450},
+            "lines": {"count": 0, "amount_minor": 0},
+        },
         "payments": tenders(cash=(2, 1_360, 300), card=(2, 1_900, 450)),
-    }  # fmt: skip
+    }
 
 
 async def test_bas_for_the_quarter_and_the_month(
@@ -439,12 +541,16 @@ async def test_bas_for_the_quarter_and_the_month(
 ) -> None:
     quarter = await read(reports_client, october.accountant, "bas", period="2026-Q4")
     assert quarter["period"] == {
-        "kind": "quarter", "label": "2026-Q4", "first_day": "2026-10-01",
+        "kind": "quarter",
+        "label": "2026-Q4",
+        "first_day": "2026-10-01",
         "last_day": "2026-12-31",
-    }  # fmt: skip
+    }
     assert [loc["id"] for loc in quarter["locations"]] == [str(october.cafe.till.location_id)]
-    assert {label["label"]: (label["amount_minor"], label["whole_dollars"])
-            for label in quarter["labels"]} == {
+    assert {
+        label["label"]: (label["amount_minor"], label["whole_dollars"])
+        for label in quarter["labels"]
+    } == {
         # Every sale, GST included (E's surcharge too, not its tip): taxable A 950 + B 807 +
         # E 550 = 2307, GST-free A 300 + C 300 + B 255 = 855. The refunds (4.50 on Saturday
         # night, 3.00 on Tuesday) are not taken off.
@@ -458,7 +564,7 @@ async def test_bas_for_the_quarter_and_the_month(
         "G8": (2_307, 23),
         "G9": (210, 2),  # 2307 / 11 = 209.73 -> 210
         "1A": (209, 2),  # per order: 86 + 73 + 50; a cent under G9
-    }  # fmt: skip
+    }
     assert (quarter["worksheet_gst_minor"], quarter["invoice_gst_minor"]) == (210, 209)
     assert quarter["decreasing_adjustments"] == {
         "description": "Refunds of taxable sales (decreasing adjustments, G18)",
@@ -472,8 +578,9 @@ async def test_bas_for_the_quarter_and_the_month(
     month = await read(reports_client, october.accountant, "bas", period="2026-10")
     assert month["period"]["label"] == "2026-10"
     assert (month["labels"], month["decreasing_adjustments"]) == (
-        quarter["labels"], quarter["decreasing_adjustments"],
-    )  # fmt: skip
+        quarter["labels"],
+        quarter["decreasing_adjustments"],
+    )
     # September has nothing: zeros throughout.
     september = await read(reports_client, october.accountant, "bas", period="2026-09")
     assert {label["amount_minor"] for label in september["labels"]} == {0}
@@ -492,9 +599,11 @@ class April:
 
 @pytest.fixture
 async def april(
-    provision: Provision, connect_as: Connect, token: TokenFactory,
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
     orders_client: httpx.AsyncClient,
-) -> April:  # fmt: skip
+) -> April:
     """Sat 4 and Sun 5 April 2026 at a Sydney café (cutoff 3 am)."""
     cafe = await new_till(provision, connect_as, token, orders_client)
     shift_id = cafe.open_shift(utc(2026, 4, 3, 23))  # Sat 10:00 AEDT
@@ -504,9 +613,12 @@ async def april(
     #   Sunday morning the first time round (AEDT, 15:30 UTC). GST 810 / 11 = 73.64 -> 74,
     #   net 736.
     cafe.sale(
-        utc(2026, 4, 4, 15, 30), [cafe.coffee(2)], discount={"kind": "percent", "value": 1_000},
-        card=810, total=810,
-    )  # fmt: skip
+        utc(2026, 4, 4, 15, 30),
+        [cafe.coffee(2)],
+        discount={"kind": "percent", "value": 1_000},
+        card=810,
+        total=810,
+    )
     # R: a bread roll, 3.00 by card, at 02:30 the second time round (AEST, 16:30 UTC).
     cafe.sale(utc(2026, 4, 4, 16, 30), [cafe.bread()], card=300, total=300)
     # Closed at Sun 02:45 AEST (16:45 UTC), still Saturday. Expected: cash 200.00 + 12.50 =
@@ -524,9 +636,12 @@ async def test_the_25_hour_saturday_with_sales_in_the_repeated_hour(
     april: April, reports_client: httpx.AsyncClient
 ) -> None:
     answer = await read(
-        reports_client, april.accountant, "daily-summary",
-        location_id=str(april.cafe.till.location_id), period="2026-04",
-    )  # fmt: skip
+        reports_client,
+        april.accountant,
+        "daily-summary",
+        location_id=str(april.cafe.till.location_id),
+        period="2026-04",
+    )
     days = {day["day"]: day for day in answer["days"]}
     assert len(days) == 30
     saturday = {
@@ -574,34 +689,66 @@ async def test_item_mix_of_the_25_hour_saturday(
 ) -> None:
     menu = april.cafe.menu
     answer = await read(
-        reports_client, april.accountant, "item-mix",
-        location_id=str(april.cafe.till.location_id), period="2026-04-04",
-    )  # fmt: skip
+        reports_client,
+        april.accountant,
+        "item-mix",
+        location_id=str(april.cafe.till.location_id),
+        period="2026-04-04",
+    )
     assert answer["items"] == [
         # P's two (4.50, and 5.00 with oat milk) and Q's line of two (9.00 less 0.90).
-        {"item_id": str(menu.coffee_id), "name": "Flat white", "category": "Cafe",
-         "quantity": 4, "gross_minor": 1_850, "discounts_minor": 90, "sales_minor": 1_760},
+        {
+            "item_id": str(menu.coffee_id),
+            "name": "Flat white",
+            "category": "Cafe",
+            "quantity": 4,
+            "gross_minor": 1_850,
+            "discounts_minor": 90,
+            "sales_minor": 1_760,
+        },
         # P's and R's.
-        {"item_id": str(menu.bread_id), "name": "Bread roll", "category": "Cafe",
-         "quantity": 2, "gross_minor": 600, "discounts_minor": 0, "sales_minor": 600},
-    ]  # fmt: skip
+        {
+            "item_id": str(menu.bread_id),
+            "name": "Bread roll",
+            "category": "Cafe",
+            "quantity": 2,
+            "gross_minor": 600,
+            "discounts_minor": 0,
+            "sales_minor": 600,
+        },
+    ]
     assert answer["categories"] == [
-        {"category": "Cafe", "quantity": 6, "gross_minor": 2_450, "discounts_minor": 90,
-         "sales_minor": 2_360},
-    ]  # fmt: skip
+        {
+            "category": "Cafe",
+            "quantity": 6,
+            "gross_minor": 2_450,
+            "discounts_minor": 90,
+            "sales_minor": 2_360,
+        },
+    ]
     assert answer["modifiers"] == [
-        {"modifier_id": str(menu.oat_milk_id), "name": "Oat milk", "quantity": 1,
-         "gross_minor": 50},
-    ]  # fmt: skip
+        {
+            "modifier_id": str(menu.oat_milk_id),
+            "name": "Oat milk",
+            "quantity": 1,
+            "gross_minor": 50,
+        },
+    ]
     assert answer["totals"] == {
-        "category": None, "quantity": 6, "gross_minor": 2_450, "discounts_minor": 90,
+        "category": None,
+        "quantity": 6,
+        "gross_minor": 2_450,
+        "discounts_minor": 90,
         "sales_minor": 2_360,
-    }  # fmt: skip
+    }
     # Sunday's flat white is Sunday's.
     sunday = await read(
-        reports_client, april.accountant, "item-mix",
-        location_id=str(april.cafe.till.location_id), period="2026-04-05",
-    )  # fmt: skip
+        reports_client,
+        april.accountant,
+        "item-mix",
+        location_id=str(april.cafe.till.location_id),
+        period="2026-04-05",
+    )
     assert [(item["name"], item["quantity"]) for item in sunday["items"]] == [("Flat white", 1)]
 
 
@@ -610,13 +757,24 @@ async def test_reconciliation_of_the_25_hour_saturday_is_150_short(
 ) -> None:
     till = april.cafe.till
     answer = await read(
-        reports_client, april.accountant, "reconciliation",
-        location_id=str(till.location_id), period="2026-04-04",
-    )  # fmt: skip
-    cash = {"tender": "cash", "expected_minor": 21_250, "counted_minor": 21_100,
-            "difference_minor": -150}  # fmt: skip
-    card = {"tender": "card", "expected_minor": 1_110, "counted_minor": 1_110,
-            "difference_minor": 0}  # fmt: skip
+        reports_client,
+        april.accountant,
+        "reconciliation",
+        location_id=str(till.location_id),
+        period="2026-04-04",
+    )
+    cash = {
+        "tender": "cash",
+        "expected_minor": 21_250,
+        "counted_minor": 21_100,
+        "difference_minor": -150,
+    }
+    card = {
+        "tender": "card",
+        "expected_minor": 1_110,
+        "counted_minor": 1_110,
+        "difference_minor": 0,
+    }
     assert answer["shifts"] == [
         {
             "shift_id": str(april.shift_id),
@@ -633,17 +791,23 @@ async def test_reconciliation_of_the_25_hour_saturday_is_150_short(
     # Sunday's shift is still open: counted nowhere, but reported.
     assert answer["open_shifts"] == 1
     sunday = await read(
-        reports_client, april.accountant, "reconciliation",
-        location_id=str(till.location_id), period="2026-04-05",
-    )  # fmt: skip
+        reports_client,
+        april.accountant,
+        "reconciliation",
+        location_id=str(till.location_id),
+        period="2026-04-05",
+    )
     assert sunday["shifts"] == []
     assert [t["expected_minor"] for t in sunday["totals"]] == [0, 0]
 
 
 async def test_a_sale_at_the_cutoff_instant_is_the_new_days(
-    provision: Provision, connect_as: Connect, token: TokenFactory,
-    orders_client: httpx.AsyncClient, reports_client: httpx.AsyncClient,
-) -> None:  # fmt: skip
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
+    orders_client: httpx.AsyncClient,
+    reports_client: httpx.AsyncClient,
+) -> None:
     cafe = await new_till(provision, connect_as, token, orders_client)
     cafe.open_shift(utc(2026, 10, 3, 15))  # Sun 01:00 AEST
     # F: sold at Sun 01:59:59 AEST (15:59:59 UTC), the last second of Saturday night.
@@ -652,30 +816,41 @@ async def test_a_sale_at_the_cutoff_instant_is_the_new_days(
     cafe.sale(utc(2026, 10, 3, 16), [cafe.bread()], card=300, total=300)
     await cafe.upload(orders_client)
     answer = await read(
-        reports_client, token(cafe.till.tenant, Role.ACCOUNTANT), "daily-summary",
-        location_id=str(cafe.till.location_id), **{"from": "2026-10-03", "to": "2026-10-04"},
-    )  # fmt: skip
+        reports_client,
+        token(cafe.till.tenant, Role.ACCOUNTANT),
+        "daily-summary",
+        location_id=str(cafe.till.location_id),
+        **{"from": "2026-10-03", "to": "2026-10-04"},
+    )
     # One sale each. Both were paid a minute before their close (15:58:59 and 15:59:00
     # UTC): both payments are Saturday's, as the money was taken then.
-    assert [(day["day"], day["orders"], day["gross_sales_minor"], day["payments"][1])
-            for day in answer["days"]] == [
+    assert [
+        (day["day"], day["orders"], day["gross_sales_minor"], day["payments"][1])
+        for day in answer["days"]
+    ] == [
         ("2026-10-03", 1, 300, tenders((0, 0, 0), (2, 600, 0))[1]),
         ("2026-10-04", 1, 300, tenders((0, 0, 0), (0, 0, 0))[1]),
-    ]  # fmt: skip
+    ]
 
 
 async def test_a_period_at_the_edge_of_the_calendar_is_refused_not_a_server_error(
-    provision: Provision, connect_as: Connect, token: TokenFactory,
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
     reports_client: httpx.AsyncClient,
-) -> None:  # fmt: skip
+) -> None:
     tenant = await provision()
     location_id, _ = await register_device(connect_as, tenant, DeviceKey.generate())
     accountant = token(tenant, Role.ACCOUNTANT)
     # The business day of 31 December 9999 ends on 1 January 10000; that of 1 January 0001
     # starts at 03:00 Sydney time, 17:00 UTC on 31 December of the year 0. Neither instant
     # exists for Python: the period must be refused as one (422), not crash (500).
-    for params in ({"period": "9999"}, {"period": "9999-12-31"}, {"period": "0001-01-01"},
-                   {"from": "9999-12-31", "to": "9999-12-31"}):  # fmt: skip
+    for params in (
+        {"period": "9999"},
+        {"period": "9999-12-31"},
+        {"period": "0001-01-01"},
+        {"from": "9999-12-31", "to": "9999-12-31"},
+    ):
         response = await reports_client.get(
             "/v1/reports/daily-summary",
             params={"location_id": str(location_id), **params},
@@ -699,9 +874,11 @@ class Berlin:
 
 @pytest.fixture
 async def berlin(
-    provision: Provision, connect_as: Connect, token: TokenFactory,
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
     orders_client: httpx.AsyncClient,
-) -> Berlin:  # fmt: skip
+) -> Berlin:
     """Sat 24 October 2026 (25 hours in Berlin: the clocks go back at 3 am on Sunday) and
     Mon 2 November, at a café in Berlin (cutoff 3 am)."""
     cafe = await new_till(
@@ -726,10 +903,12 @@ async def berlin(
 
 def vat_rate(value: str, sales: dict[str, Any], refunds: dict[str, Any]) -> dict[str, Any]:
     return {
-        "rate": value, "sales": sales, "refunds": refunds,
+        "rate": value,
+        "sales": sales,
+        "refunds": refunds,
         "net_minor": sales["net_minor"] - refunds["net_minor"],
         "tax_minor": sales["tax_minor"] - refunds["tax_minor"],
-    }  # fmt: skip
+    }
 
 
 async def test_vat_summary_19_and_7_percent_with_a_refund(
@@ -763,13 +942,18 @@ async def test_vat_summary_19_and_7_percent_with_a_refund(
 
     # The Saturday of the change is 25 hours in Berlin too, with Y (02:30 CET) in it.
     saturday = await read(
-        reports_client, berlin.accountant, "daily-summary",
-        location_id=str(berlin.cafe.till.location_id), period="2026-10-24",
-    )  # fmt: skip
+        reports_client,
+        berlin.accountant,
+        "daily-summary",
+        location_id=str(berlin.cafe.till.location_id),
+        period="2026-10-24",
+    )
     [day] = saturday["days"]
     assert (day["hours"], day["orders"], day["tax"]) == (
-        25.0, 2, [standard_sales, reduced_sales],
-    )  # fmt: skip
+        25.0,
+        2,
+        [standard_sales, reduced_sales],
+    )
 
 
 async def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
@@ -782,9 +966,11 @@ async def assert_problem(response: httpx.Response, status: int, code: str) -> di
 
 
 async def test_bas_and_vat_summary_only_where_they_apply(
-    berlin: Berlin, provision: Provision, token: TokenFactory,
+    berlin: Berlin,
+    provision: Provision,
+    token: TokenFactory,
     reports_client: httpx.AsyncClient,
-) -> None:  # fmt: skip
+) -> None:
     for path in ("/v1/reports/bas", "/v1/reports/bas/export"):
         response = await reports_client.get(
             path, params={"period": "2026-Q4"}, auth=berlin.accountant
@@ -820,8 +1006,11 @@ TOTALS_COLUMNS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "voided_lines_minor": lambda t: t["voids"]["lines"]["amount_minor"],
 }
 for _tender in ("cash", "card"):
-    for _column, _field in (("payments", "count"), ("paid_minor", "paid_minor"),
-                            ("refunded_minor", "refunded_minor")):  # fmt: skip
+    for _column, _field in (
+        ("payments", "count"),
+        ("paid_minor", "paid_minor"),
+        ("refunded_minor", "refunded_minor"),
+    ):
         TOTALS_COLUMNS[f"{_tender}_{_column}"] = lambda t, tender=_tender, field=_field: next(
             p[field] for p in t["payments"] if p["tender"] == tender
         )
@@ -844,8 +1033,9 @@ def cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def daily_summary_agrees(answer: dict[str, Any], header: list[str],
-                         rows: list[dict[str, str]]) -> None:  # fmt: skip
+def daily_summary_agrees(
+    answer: dict[str, Any], header: list[str], rows: list[dict[str, str]]
+) -> None:
     assert header == ["day", "hours", *TOTALS_COLUMNS]
     assert len(rows) == len(answer["days"]) + 1
     for row, day in zip(rows, [*answer["days"], None], strict=True):
@@ -857,60 +1047,138 @@ def daily_summary_agrees(answer: dict[str, Any], header: list[str],
             assert row[column] == str(value(totals)), (row["day"], column)
 
 
-def item_mix_agrees(answer: dict[str, Any], header: list[str],
-                    rows: list[dict[str, str]]) -> None:  # fmt: skip
-    assert header == ["section", "item_id", "name", "category", "quantity", "gross_minor",
-                      "discounts_minor", "sales_minor"]  # fmt: skip
-    expected = [
-        {"section": "item", "item_id": cell(i["item_id"]), "name": i["name"],
-         "category": cell(i["category"]), "quantity": str(i["quantity"]),
-         "gross_minor": str(i["gross_minor"]), "discounts_minor": str(i["discounts_minor"]),
-         "sales_minor": str(i["sales_minor"])}
-        for i in answer["items"]
-    ] + [
-        {"section": "category", "item_id": "", "name": "", "category": cell(c["category"]),
-         "quantity": str(c["quantity"]), "gross_minor": str(c["gross_minor"]),
-         "discounts_minor": str(c["discounts_minor"]), "sales_minor": str(c["sales_minor"])}
-        for c in answer["categories"]
-    ] + [
-        {"section": "modifier", "item_id": m["modifier_id"], "name": m["name"], "category": "",
-         "quantity": str(m["quantity"]), "gross_minor": str(m["gross_minor"]),
-         "discounts_minor": "", "sales_minor": ""}
-        for m in answer["modifiers"]
-    ]  # fmt: skip
+def item_mix_agrees(answer: dict[str, Any], header: list[str], rows: list[dict[str, str]]) -> None:
+    assert header == [
+        "section",
+        "item_id",
+        "name",
+        "category",
+        "quantity",
+        "gross_minor",
+        "discounts_minor",
+        "sales_minor",
+    ]
+    expected = (
+        [
+            {
+                "section": "item",
+                "item_id": cell(i["item_id"]),
+                "name": i["name"],
+                "category": cell(i["category"]),
+                "quantity": str(i["quantity"]),
+                "gross_minor": str(i["gross_minor"]),
+                "discounts_minor": str(i["discounts_minor"]),
+                "sales_minor": str(i["sales_minor"]),
+            }
+            for i in answer["items"]
+        ]
+        + [
+            {
+                "section": "category",
+                "item_id": "",
+                "name": "",
+                "category": cell(c["category"]),
+                "quantity": str(c["quantity"]),
+                "gross_minor": str(c["gross_minor"]),
+                "discounts_minor": str(c["discounts_minor"]),
+                "sales_minor": str(c["sales_minor"]),
+            }
+            for c in answer["categories"]
+        ]
+        + [
+            {
+                "section": "modifier",
+                "item_id": m["modifier_id"],
+                "name": m["name"],
+                "category": "",
+                "quantity": str(m["quantity"]),
+                "gross_minor": str(m["gross_minor"]),
+                "discounts_minor": "",
+                "sales_minor": "",
+            }
+            for m in answer["modifiers"]
+        ]
+    )
     total = answer["totals"]
     expected.append(
-        {"section": "total", "item_id": "", "name": "", "category": "",
-         "quantity": str(total["quantity"]), "gross_minor": str(total["gross_minor"]),
-         "discounts_minor": str(total["discounts_minor"]),
-         "sales_minor": str(total["sales_minor"])}
-    )  # fmt: skip
+        {
+            "section": "total",
+            "item_id": "",
+            "name": "",
+            "category": "",
+            "quantity": str(total["quantity"]),
+            "gross_minor": str(total["gross_minor"]),
+            "discounts_minor": str(total["discounts_minor"]),
+            "sales_minor": str(total["sales_minor"]),
+        }
+    )
     assert rows == expected
 
 
-def reconciliation_agrees(answer: dict[str, Any], header: list[str],
-                          rows: list[dict[str, str]]) -> None:  # fmt: skip
-    assert header == ["shift_id", "register", "opened_by", "opened_at", "closed_by",
-                      "closed_at", "z_version", "tender", "expected_minor", "counted_minor",
-                      "difference_minor"]  # fmt: skip
+def reconciliation_agrees(
+    answer: dict[str, Any], header: list[str], rows: list[dict[str, str]]
+) -> None:
+    assert header == [
+        "shift_id",
+        "register",
+        "opened_by",
+        "opened_at",
+        "closed_by",
+        "closed_at",
+        "z_version",
+        "tender",
+        "expected_minor",
+        "counted_minor",
+        "difference_minor",
+    ]
     expected: list[tuple[Any, ...]] = [
-        (s["shift_id"], f"R{s['register_number']}", s["opened_by"],
-         datetime.fromisoformat(s["opened_at"]), s["closed_by"],
-         datetime.fromisoformat(s["closed_at"]), str(s["z_version"]), t["tender"],
-         str(t["expected_minor"]), str(t["counted_minor"]), str(t["difference_minor"]))
-        for s in answer["shifts"] for t in s["tenders"]
+        (
+            s["shift_id"],
+            f"R{s['register_number']}",
+            s["opened_by"],
+            datetime.fromisoformat(s["opened_at"]),
+            s["closed_by"],
+            datetime.fromisoformat(s["closed_at"]),
+            str(s["z_version"]),
+            t["tender"],
+            str(t["expected_minor"]),
+            str(t["counted_minor"]),
+            str(t["difference_minor"]),
+        )
+        for s in answer["shifts"]
+        for t in s["tenders"]
     ] + [
-        ("total", "", "", None, "", None, "", t["tender"], str(t["expected_minor"]),
-         str(t["counted_minor"]), str(t["difference_minor"]))
+        (
+            "total",
+            "",
+            "",
+            None,
+            "",
+            None,
+            "",
+            t["tender"],
+            str(t["expected_minor"]),
+            str(t["counted_minor"]),
+            str(t["difference_minor"]),
+        )
         for t in answer["totals"]
-    ]  # fmt: skip
+    ]
     got = [
-        (r["shift_id"], r["register"], r["opened_by"],
-         datetime.fromisoformat(r["opened_at"]) if r["opened_at"] else None, r["closed_by"],
-         datetime.fromisoformat(r["closed_at"]) if r["closed_at"] else None, r["z_version"],
-         r["tender"], r["expected_minor"], r["counted_minor"], r["difference_minor"])
+        (
+            r["shift_id"],
+            r["register"],
+            r["opened_by"],
+            datetime.fromisoformat(r["opened_at"]) if r["opened_at"] else None,
+            r["closed_by"],
+            datetime.fromisoformat(r["closed_at"]) if r["closed_at"] else None,
+            r["z_version"],
+            r["tender"],
+            r["expected_minor"],
+            r["counted_minor"],
+            r["difference_minor"],
+        )
         for r in rows
-    ]  # fmt: skip
+    ]
     assert got == expected
 
 
@@ -918,36 +1186,67 @@ def bas_agrees(answer: dict[str, Any], header: list[str], rows: list[dict[str, s
     assert header == ["label", "description", "amount_minor", "whole_dollars"]
     adjustments = answer["decreasing_adjustments"]
     assert rows == [
-        {"label": label["label"], "description": label["description"],
-         "amount_minor": str(label["amount_minor"]),
-         "whole_dollars": str(label["whole_dollars"])}
+        {
+            "label": label["label"],
+            "description": label["description"],
+            "amount_minor": str(label["amount_minor"]),
+            "whole_dollars": str(label["whole_dollars"]),
+        }
         for label in answer["labels"]
     ] + [
-        {"label": "G18 (refunds)", "description": adjustments["description"],
-         "amount_minor": str(adjustments["amount_minor"]),
-         "whole_dollars": str(adjustments["amount_minor"] // 100)},
-        {"label": "G18 GST", "description": "GST on those refunds",
-         "amount_minor": str(adjustments["gst_minor"]),
-         "whole_dollars": str(adjustments["gst_minor"] // 100)},
-    ]  # fmt: skip
+        {
+            "label": "G18 (refunds)",
+            "description": adjustments["description"],
+            "amount_minor": str(adjustments["amount_minor"]),
+            "whole_dollars": str(adjustments["amount_minor"] // 100),
+        },
+        {
+            "label": "G18 GST",
+            "description": "GST on those refunds",
+            "amount_minor": str(adjustments["gst_minor"]),
+            "whole_dollars": str(adjustments["gst_minor"] // 100),
+        },
+    ]
 
 
 def vat_agrees(answer: dict[str, Any], header: list[str], rows: list[dict[str, str]]) -> None:
-    assert header == ["rate", "sales_net_minor", "sales_tax_minor", "sales_gross_minor",
-                      "refunds_net_minor", "refunds_tax_minor", "refunds_gross_minor",
-                      "net_minor", "tax_minor"]  # fmt: skip
+    assert header == [
+        "rate",
+        "sales_net_minor",
+        "sales_tax_minor",
+        "sales_gross_minor",
+        "refunds_net_minor",
+        "refunds_tax_minor",
+        "refunds_gross_minor",
+        "net_minor",
+        "tax_minor",
+    ]
     keys = {"19.000": "19", "7.000": "7"}
     assert rows == [
-        {"rate": keys[r["rate"]],
-         **{f"{part}_{field}": str(r[part][field]) for part in ("sales", "refunds")
-            for field in ("net_minor", "tax_minor", "gross_minor")},
-         "net_minor": str(r["net_minor"]), "tax_minor": str(r["tax_minor"])}
+        {
+            "rate": keys[r["rate"]],
+            **{
+                f"{part}_{field}": str(r[part][field])
+                for part in ("sales", "refunds")
+                for field in ("net_minor", "tax_minor", "gross_minor")
+            },
+            "net_minor": str(r["net_minor"]),
+            "tax_minor": str(r["tax_minor"]),
+        }
         for r in answer["rates"]
     ] + [
-        {"rate": "total", "sales_net_minor": "", "sales_tax_minor": "", "sales_gross_minor": "",
-         "refunds_net_minor": "", "refunds_tax_minor": "", "refunds_gross_minor": "",
-         "net_minor": str(answer["net_minor"]), "tax_minor": str(answer["tax_minor"])},
-    ]  # fmt: skip
+        {
+            "rate": "total",
+            "sales_net_minor": "",
+            "sales_tax_minor": "",
+            "sales_gross_minor": "",
+            "refunds_net_minor": "",
+            "refunds_tax_minor": "",
+            "refunds_gross_minor": "",
+            "net_minor": str(answer["net_minor"]),
+            "tax_minor": str(answer["tax_minor"]),
+        },
+    ]
 
 
 AGREES = {
@@ -989,10 +1288,15 @@ async def assert_the_same_numbers(
     assert datetime.fromisoformat(manifest["generated_at"]).tzinfo is not None
     assert manifest["audit"] == answer["audit"]
     assert manifest["files"] == [
-        {"name": file_name, "bytes": len(content), "rows": len(rows),
-         "sha256": hashlib.sha256(content).hexdigest()}
-        for file_name, content in files.items() if file_name != "manifest.json"
-    ]  # fmt: skip
+        {
+            "name": file_name,
+            "bytes": len(content),
+            "rows": len(rows),
+            "sha256": hashlib.sha256(content).hexdigest(),
+        }
+        for file_name, content in files.items()
+        if file_name != "manifest.json"
+    ]
     return answer
 
 
@@ -1005,18 +1309,21 @@ async def test_json_csv_and_export_agree_on_every_number(
             {"location_id": location, "period": "2026-10-03"},
             {"location_id": location, "from": "2026-10-03", "to": "2026-10-06"},
         ):
-            answer = await assert_the_same_numbers(reports_client, october.accountant, name,
-                                                   params)  # fmt: skip
+            answer = await assert_the_same_numbers(reports_client, october.accountant, name, params)
             assert answer["report"] == name
     # The week's reconciliation has both shifts: Saturday night's closed on Sunday at 04:00,
     # Tuesday's. Expected cash 200.00 + 3.00 + 10.60 = 213.60, and 200.00 - 3.00 = 197.00.
     week = await read(
-        reports_client, october.accountant, "reconciliation", location_id=location,
+        reports_client,
+        october.accountant,
+        "reconciliation",
+        location_id=location,
         **{"from": "2026-10-03", "to": "2026-10-06"},
-    )  # fmt: skip
+    )
     assert [(t["tender"], t["expected_minor"], t["counted_minor"]) for t in week["totals"]] == [
-        ("cash", 21_360 + 19_700, 21_360 + 19_700), ("card", 1_450, 1_450),
-    ]  # fmt: skip
+        ("cash", 21_360 + 19_700, 21_360 + 19_700),
+        ("card", 1_450, 1_450),
+    ]
     bas = await assert_the_same_numbers(
         reports_client, october.accountant, "bas", {"period": "2026-Q4"}
     )
@@ -1051,9 +1358,14 @@ async def test_json_csv_and_export_agree_on_every_number(
     ],
 )
 async def test_bad_input_is_a_problem_and_changes_nothing(
-    params: dict[str, str], status: int, code: str, provision: Provision, connect_as: Connect,
-    token: TokenFactory, reports_client: httpx.AsyncClient,
-) -> None:  # fmt: skip
+    params: dict[str, str],
+    status: int,
+    code: str,
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
+    reports_client: httpx.AsyncClient,
+) -> None:
     tenant = await provision()
     location_id, _ = await register_device(connect_as, tenant, DeviceKey.generate())
     accountant = token(tenant, Role.ACCOUNTANT)
@@ -1081,9 +1393,11 @@ async def test_bad_input_is_a_problem_and_changes_nothing(
 
 
 async def test_another_businesses_location_is_not_found(
-    october: October, provision: Provision, token: TokenFactory,
+    october: October,
+    provision: Provision,
+    token: TokenFactory,
     reports_client: httpx.AsyncClient,
-) -> None:  # fmt: skip
+) -> None:
     stranger = token(await provision(), Role.ACCOUNTANT)
     response = await reports_client.get(
         "/v1/reports/daily-summary",

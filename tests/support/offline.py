@@ -24,9 +24,12 @@ VENUE_ZONE = ZoneInfo("Australia/Sydney")
 
 
 async def add_staff(
-    connect_as: Connect, tenant: uuid.UUID, role: str = "cashier", *,
+    connect_as: Connect,
+    tenant: uuid.UUID,
+    role: str = "cashier",
+    *,
     created_at: datetime | None = None,
-) -> uuid.UUID:  # fmt: skip
+) -> uuid.UUID:
     """A staff member on the business's roster (since `created_at`, default now)."""
     staff_id = uuid.uuid4()
     connection = await connect_as("identity")
@@ -34,8 +37,12 @@ async def add_staff(
         await connection.execute(
             "INSERT INTO identity.staff (id, email, display_name, role, created_at) "
             "VALUES ($1, $2, $3, $4, coalesce($5, now()))",
-            staff_id, f"{role}.{staff_id.hex[:8]}@example.test", f"A {role}", role, created_at,
-        )  # fmt: skip
+            staff_id,
+            f"{role}.{staff_id.hex[:8]}@example.test",
+            f"A {role}",
+            role,
+            created_at,
+        )
     return staff_id
 
 
@@ -56,9 +63,15 @@ class OfflineTill:
 
 
 async def offline_till(
-    connect_as: Connect, token: TokenFactory, client: httpx.AsyncClient, tenant: uuid.UUID,
-    *, region: str = "au", menu: Menu | None = None, location_id: uuid.UUID | None = None,
-) -> OfflineTill:  # fmt: skip
+    connect_as: Connect,
+    token: TokenFactory,
+    client: httpx.AsyncClient,
+    tenant: uuid.UUID,
+    *,
+    region: str = "au",
+    menu: Menu | None = None,
+    location_id: uuid.UUID | None = None,
+) -> OfflineTill:
     """A till at a new venue (or at `location_id`), registered for offline sales."""
     key = DeviceKey.generate()
     location_id, device_id = await register_device(connect_as, tenant, key, location_id=location_id)
@@ -104,8 +117,14 @@ class Log:
     shift_id: uuid.UUID | None = None
     step: timedelta = timedelta(seconds=10)
 
-    def record(self, kind: str, data: dict[str, Any], *, staff: uuid.UUID | None = None,
-               at: datetime | None = None) -> dict[str, Any]:  # fmt: skip
+    def record(
+        self,
+        kind: str,
+        data: dict[str, Any],
+        *,
+        staff: uuid.UUID | None = None,
+        at: datetime | None = None,
+    ) -> dict[str, Any]:
         moment = at or self.start + self.step * len(self.operations)
         sequence = len(self.operations) + 1
         recorded = operation(
@@ -122,9 +141,12 @@ class Log:
         return self.shift_id
 
     def order(
-        self, lines: list[dict[str, Any]] | None = None, *, at: datetime | None = None,
+        self,
+        lines: list[dict[str, Any]] | None = None,
+        *,
+        at: datetime | None = None,
         **fields: Any,
-    ) -> uuid.UUID:  # fmt: skip
+    ) -> uuid.UUID:
         order_id = uuid.uuid4()
         menu = self.till.menu
         lines = lines or [
@@ -143,9 +165,14 @@ class Log:
         payment_id = uuid.uuid4()
         self.record(
             "payment",
-            {"payment_id": str(payment_id), "order_id": str(order_id),
-             "shift_id": str(self.shift_id), "tender": "cash", "tendered_minor": tendered_minor},
-        )  # fmt: skip
+            {
+                "payment_id": str(payment_id),
+                "order_id": str(order_id),
+                "shift_id": str(self.shift_id),
+                "tender": "cash",
+                "tendered_minor": tendered_minor,
+            },
+        )
         return payment_id
 
     def pay_card(self, order_id: uuid.UUID, amount_minor: int, **fields: Any) -> uuid.UUID:
@@ -154,21 +181,35 @@ class Log:
         at = fields.get("at") or self.start + self.step * len(self.operations)
         self.record(
             "payment",
-            {"payment_id": str(payment_id), "order_id": str(order_id),
-             "shift_id": str(self.shift_id), "tender": "card", "amount_minor": amount_minor,
-             "card": {"scheme": "visa", "last4": "4242", "auth_code": "A1B2C3",
-                      "terminal_id": "T-0001", "authorised_at": at.isoformat()}},
+            {
+                "payment_id": str(payment_id),
+                "order_id": str(order_id),
+                "shift_id": str(self.shift_id),
+                "tender": "card",
+                "amount_minor": amount_minor,
+                "card": {
+                    "scheme": "visa",
+                    "last4": "4242",
+                    "auth_code": "A1B2C3",
+                    "terminal_id": "T-0001",
+                    "authorised_at": at.isoformat(),
+                },
+            },
             **fields,
-        )  # fmt: skip
+        )
         return payment_id
 
     def close(self, order_id: uuid.UUID, client_total_minor: int | None = None) -> int:
         self.receipt_sequence += 1
         self.record(
             "order.close",
-            {"order_id": str(order_id), "shift_id": str(self.shift_id),
-             "receipt_sequence": self.receipt_sequence, "client_total_minor": client_total_minor},
-        )  # fmt: skip
+            {
+                "order_id": str(order_id),
+                "shift_id": str(self.shift_id),
+                "receipt_sequence": self.receipt_sequence,
+                "client_total_minor": client_total_minor,
+            },
+        )
         return self.receipt_sequence
 
     def sale(self, tendered_minor: int = 2_000) -> uuid.UUID:
@@ -202,7 +243,8 @@ async def allow_offline_approvals(
     """The owner lets a till act on a manager's word offline, up to `limit_minor` (the
     default is 0: never)."""
     changed = await client.patch(
-        "/v1/settings/override-limits", json={"offline_approval_limit_minor": limit_minor},
+        "/v1/settings/override-limits",
+        json={"offline_approval_limit_minor": limit_minor},
         auth=token(till.tenant, Role.OWNER, "owner"),
-    )  # fmt: skip
+    )
     assert changed.status_code == 200, changed.text

@@ -32,10 +32,12 @@ async def audit_rows(connect_as: Connect, tenant: uuid.UUID, action: str) -> lis
     """The business's audit entries of `action`, oldest first, as the orders service reads
     them, each payload parsed."""
     rows = await as_service(
-        connect_as, "orders", tenant,
+        connect_as,
+        "orders",
+        tenant,
         "SELECT actor_id, resource_id, payload FROM audit.events WHERE action = $1 ORDER BY seq",
         action,
-    )  # fmt: skip
+    )
     return [{**dict(row), "payload": json.loads(row["payload"])} for row in rows]
 
 

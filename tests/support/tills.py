@@ -97,7 +97,9 @@ async def stock_menu(connect_as: Connect, tenant: uuid.UUID, region: str = "au")
     standard, reduced = TAX_CODES[region]
     menu = Menu(*(uuid.uuid4() for _ in range(5)))
     await as_service(
-        connect_as, "orders", tenant,
+        connect_as,
+        "orders",
+        tenant,
         """
         WITH tax AS (SELECT code, id FROM orders.tax_categories),
         category AS (INSERT INTO orders.menu_categories (id, name) VALUES ($1, 'Cafe')),
@@ -113,9 +115,14 @@ async def stock_menu(connect_as: Connect, tenant: uuid.UUID, region: str = "au")
                      VALUES ($5, $4, 'Oat milk', 50))
         INSERT INTO orders.menu_item_modifier_groups (item_id, group_id) VALUES ($2, $4)
         """,
-        menu.category_id, menu.coffee_id, menu.bread_id, menu.milk_group_id, menu.oat_milk_id,
-        standard, reduced,
-    )  # fmt: skip
+        menu.category_id,
+        menu.coffee_id,
+        menu.bread_id,
+        menu.milk_group_id,
+        menu.oat_milk_id,
+        standard,
+        reduced,
+    )
     return menu
 
 
@@ -149,13 +156,19 @@ async def stock_items(
 
 
 async def open_shift(
-    connect_as: Connect, tenant: uuid.UUID, device_id: uuid.UUID, location_id: uuid.UUID,
-    opened_by: str, float_minor: int = 20_000,
-) -> uuid.UUID:  # fmt: skip
+    connect_as: Connect,
+    tenant: uuid.UUID,
+    device_id: uuid.UUID,
+    location_id: uuid.UUID,
+    opened_by: str,
+    float_minor: int = 20_000,
+) -> uuid.UUID:
     """Register the device as the business's next register and open a shift on it."""
     shift_id = uuid.uuid4()
     await as_service(
-        connect_as, "orders", tenant,
+        connect_as,
+        "orders",
+        tenant,
         """
         WITH register AS (
             INSERT INTO orders.registers (device_id, location_id, number)
@@ -165,8 +178,12 @@ async def open_shift(
         INSERT INTO orders.shifts (id, register_id, location_id, opening_float_minor, opened_by)
         SELECT $3, device_id, $2, $4, $5 FROM register
         """,
-        device_id, location_id, shift_id, float_minor, opened_by,
-    )  # fmt: skip
+        device_id,
+        location_id,
+        shift_id,
+        float_minor,
+        opened_by,
+    )
     return shift_id
 
 
@@ -228,8 +245,9 @@ async def stock_stations(
         await connection.execute(
             "INSERT INTO orders.menu_categories (id, name, printer_role) "
             "VALUES ($1, 'Drinks', 'bar'), ($2, 'Retail', NULL)",
-            bar, shelf,
-        )  # fmt: skip
+            bar,
+            shelf,
+        )
         await connection.execute(
             """
             INSERT INTO orders.menu_items (id, category_id, tax_category_id, name, price_minor)
@@ -239,32 +257,45 @@ async def stock_stations(
             SELECT $3::uuid, $4::uuid, id, 'Coffee beans', 1800 FROM orders.tax_categories
              WHERE code = $5
             """,
-            stations.beer_id, bar, stations.beans_id, shelf, TAX_CODES[region][0],
-        )  # fmt: skip
+            stations.beer_id,
+            bar,
+            stations.beans_id,
+            shelf,
+            TAX_CODES[region][0],
+        )
     return stations
 
 
 async def name_venue(
-    connect_as: Connect, tenant: uuid.UUID, location_id: uuid.UUID, *,
-    business: str, venue: str, time_zone: str,
-) -> None:  # fmt: skip
+    connect_as: Connect,
+    tenant: uuid.UUID,
+    location_id: uuid.UUID,
+    *,
+    business: str,
+    venue: str,
+    time_zone: str,
+) -> None:
     """Rename the business and the till's location, and move it to `time_zone`."""
     connection = await connect_as("identity")
     async with as_tenant(connection, tenant):
         await connection.execute("UPDATE identity.tenants SET name = $1", business)
         await connection.execute(
             "UPDATE identity.locations SET name = $2, time_zone = $3 WHERE id = $1",
-            location_id, venue, time_zone,
-        )  # fmt: skip
+            location_id,
+            venue,
+            time_zone,
+        )
 
 
 async def print_jobs(connect_as: Connect, tenant: uuid.UUID) -> list[dict[str, Any]]:
     """The business's print jobs, read as the bridge service reads them (the orders service
     may only insert them)."""
     rows = await as_service(
-        connect_as, "bridge", tenant,
+        connect_as,
+        "bridge",
+        tenant,
         "SELECT id, location_id, printer_role, kind, summary, order_id, receipt_id, "
         "register_number, body, status, created_by FROM bridge.print_jobs "
         "ORDER BY created_at, printer_role, id",
-    )  # fmt: skip
+    )
     return [dict(row) for row in rows]

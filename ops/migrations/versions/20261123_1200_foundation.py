@@ -36,7 +36,8 @@ def _tables() -> list[sa.Table]:
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
     ts = sa.DateTime(timezone=True)
     tenants = tenant_table(
-        "tenants", metadata,
+        "tenants",
+        metadata,
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("region", sa.Text(), nullable=False),
         sa.Column("currency", sa.String(3), nullable=False),
@@ -47,9 +48,10 @@ def _tables() -> list[sa.Table]:
             sa.CheckConstraint("currency ~ '^[A-Z]{3}$'", name="currency"),
         ),
         schema="identity",
-    )  # fmt: skip
+    )
     locations = tenant_table(
-        "locations", metadata,
+        "locations",
+        metadata,
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("time_zone", sa.Text(), nullable=False),
@@ -62,9 +64,10 @@ def _tables() -> list[sa.Table]:
             ),
         ),
         schema="identity",
-    )  # fmt: skip
+    )
     orders = tenant_table(
-        "orders", metadata,
+        "orders",
+        metadata,
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("location_id", sa.Uuid(), nullable=True),
         sa.Column("status", sa.Text(), nullable=False),
@@ -79,12 +82,13 @@ def _tables() -> list[sa.Table]:
             sa.CheckConstraint("currency ~ '^[A-Z]{3}$'", name="currency"),
         ),
         schema="orders",
-    )  # fmt: skip
+    )
     sa.Index(
         "ix_orders_created", orders.c.tenant_id, orders.c.created_at.desc(), orders.c.id.desc()
     )
     order_lines = tenant_table(
-        "order_lines", metadata,
+        "order_lines",
+        metadata,
         sa.Column("order_id", sa.Uuid(), nullable=False),
         sa.Column("line_number", sa.Integer(), nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
@@ -98,9 +102,10 @@ def _tables() -> list[sa.Table]:
             sa.CheckConstraint("unit_price_minor >= 0", name="unit_price_minor"),
         ),
         schema="orders",
-    )  # fmt: skip
+    )
     idempotency_keys = tenant_table(
-        "idempotency_keys", metadata,
+        "idempotency_keys",
+        metadata,
         sa.Column("key", sa.Text(), nullable=False),
         sa.Column("request_hash", sa.LargeBinary(), nullable=False),
         sa.Column("status_code", sa.SmallInteger(), nullable=False),
@@ -108,9 +113,10 @@ def _tables() -> list[sa.Table]:
         sa.Column("created_at", ts, nullable=False, server_default=_now()),
         primary_key=("key",),
         schema="orders",
-    )  # fmt: skip
+    )
     events = tenant_table(
-        "events", metadata,
+        "events",
+        metadata,
         sa.Column("seq", sa.BigInteger(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("occurred_at", ts, nullable=False),
@@ -135,15 +141,16 @@ def _tables() -> list[sa.Table]:
             ),
         ),
         schema="audit",
-    )  # fmt: skip
+    )
     sa.Index("ix_events_occurred", events.c.tenant_id, events.c.occurred_at)
     chain_heads = tenant_table(
-        "chain_heads", metadata,
+        "chain_heads",
+        metadata,
         sa.Column("seq", sa.BigInteger(), nullable=False),
         sa.Column("hash", sa.LargeBinary(), nullable=False),
         primary_key=(),
         schema="audit",
-    )  # fmt: skip
+    )
     return [tenants, locations, orders, order_lines, idempotency_keys, events, chain_heads]
 
 

@@ -25,7 +25,8 @@ def upgrade() -> None:
     # The registry table, so the new table's foreign key resolves in this metadata.
     sa.Table("tenants", metadata, sa.Column("tenant_id", sa.Uuid()), schema="identity")
     staff = tenant_table(
-        "staff", metadata,
+        "staff",
+        metadata,
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("email", sa.Text(), nullable=False),
         sa.Column("display_name", sa.Text(), nullable=False),
@@ -45,7 +46,7 @@ def upgrade() -> None:
             sa.CheckConstraint("email = lower(email)", name="email_lower_case"),
         ),
         schema="identity",
-    )  # fmt: skip
+    )
     op.execute(f"SET LOCAL ROLE {OWNER_ROLE}")
     create_tenant_table(staff)
     op.execute("GRANT SELECT, INSERT, UPDATE ON identity.staff TO halopos_identity")

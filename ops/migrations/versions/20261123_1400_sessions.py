@@ -22,9 +22,14 @@ branch_labels = None
 depends_on = None
 
 IDENTITY_TABLES = (
-    "devices", "activation_codes", "sessions", "refresh_tokens", "lockouts",
-    "sign_in_challenges", "recovery_codes",
-)  # fmt: skip
+    "devices",
+    "activation_codes",
+    "sessions",
+    "refresh_tokens",
+    "lockouts",
+    "sign_in_challenges",
+    "recovery_codes",
+)
 
 
 def _tables() -> list[sa.Table]:
@@ -35,11 +40,15 @@ def _tables() -> list[sa.Table]:
     sa.Table("tenants", metadata, sa.Column("tenant_id", sa.Uuid()), schema="identity")
     for name in ("locations", "staff"):
         sa.Table(
-            name, metadata, sa.Column("tenant_id", sa.Uuid()), sa.Column("id", sa.Uuid()),
+            name,
+            metadata,
+            sa.Column("tenant_id", sa.Uuid()),
+            sa.Column("id", sa.Uuid()),
             schema="identity",
-        )  # fmt: skip
+        )
     devices = tenant_table(
-        "devices", metadata,
+        "devices",
+        metadata,
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("location_id", sa.Uuid(), nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
@@ -57,9 +66,10 @@ def _tables() -> list[sa.Table]:
             sa.CheckConstraint("status IN ('active', 'revoked')", name="status"),
         ),
         schema="identity",
-    )  # fmt: skip
+    )
     activation_codes = tenant_table(
-        "activation_codes", metadata,
+        "activation_codes",
+        metadata,
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("location_id", sa.Uuid(), nullable=False),
         sa.Column("code_hash", sa.LargeBinary(), nullable=False),
@@ -76,9 +86,10 @@ def _tables() -> list[sa.Table]:
             sa.UniqueConstraint("tenant_id", "code_hash"),
         ),
         schema="identity",
-    )  # fmt: skip
+    )
     sessions = tenant_table(
-        "sessions", metadata,
+        "sessions",
+        metadata,
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("kind", sa.Text(), nullable=False),
         sa.Column("staff_id", sa.Uuid(), nullable=False),
@@ -97,9 +108,10 @@ def _tables() -> list[sa.Table]:
             sa.CheckConstraint("kind = 'backoffice' OR device_id IS NOT NULL", name="pos_device"),
         ),
         schema="identity",
-    )  # fmt: skip
+    )
     refresh_tokens = tenant_table(
-        "refresh_tokens", metadata,
+        "refresh_tokens",
+        metadata,
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("session_id", sa.Uuid(), nullable=False),
         sa.Column("token_hash", sa.LargeBinary(), nullable=False),
@@ -114,9 +126,10 @@ def _tables() -> list[sa.Table]:
             sa.UniqueConstraint("tenant_id", "token_hash"),
         ),
         schema="identity",
-    )  # fmt: skip
+    )
     lockouts = tenant_table(
-        "lockouts", metadata,
+        "lockouts",
+        metadata,
         sa.Column("subject_type", sa.Text(), nullable=False),
         sa.Column("subject_id", sa.Uuid(), nullable=False),
         sa.Column("failures", sa.Integer(), nullable=False, server_default=sa.text("0")),
@@ -127,9 +140,10 @@ def _tables() -> list[sa.Table]:
             sa.CheckConstraint("subject_type IN ('staff', 'device')", name="subject_type"),
         ),
         schema="identity",
-    )  # fmt: skip
+    )
     sign_in_challenges = tenant_table(
-        "sign_in_challenges", metadata,
+        "sign_in_challenges",
+        metadata,
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("staff_id", sa.Uuid(), nullable=False),
         sa.Column("token_hash", sa.LargeBinary(), nullable=False),
@@ -147,9 +161,10 @@ def _tables() -> list[sa.Table]:
             sa.CheckConstraint("purpose IN ('totp', 'totp_enrolment')", name="purpose"),
         ),
         schema="identity",
-    )  # fmt: skip
+    )
     recovery_codes = tenant_table(
-        "recovery_codes", metadata,
+        "recovery_codes",
+        metadata,
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("staff_id", sa.Uuid(), nullable=False),
         sa.Column("code_hash", sa.LargeBinary(), nullable=False),
@@ -162,20 +177,27 @@ def _tables() -> list[sa.Table]:
             sa.UniqueConstraint("tenant_id", "staff_id", "code_hash"),
         ),
         schema="identity",
-    )  # fmt: skip
+    )
     spent_tokens = tenant_table(
-        "spent_tokens", metadata,
+        "spent_tokens",
+        metadata,
         sa.Column("namespace", sa.Text(), nullable=False),
         sa.Column("scope", sa.Text(), nullable=False),
         sa.Column("jti", sa.Text(), nullable=False),
         sa.Column("expires_at", ts, nullable=False),
         primary_key=("namespace", "scope", "jti"),
         schema="auth",
-    )  # fmt: skip
+    )
     return [
-        devices, activation_codes, sessions, refresh_tokens, lockouts, sign_in_challenges,
-        recovery_codes, spent_tokens,
-    ]  # fmt: skip
+        devices,
+        activation_codes,
+        sessions,
+        refresh_tokens,
+        lockouts,
+        sign_in_challenges,
+        recovery_codes,
+        spent_tokens,
+    ]
 
 
 def upgrade() -> None:

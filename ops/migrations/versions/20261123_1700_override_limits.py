@@ -24,14 +24,20 @@ def upgrade() -> None:
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
     sa.Table("tenants", metadata, sa.Column("tenant_id", sa.Uuid()), schema="identity")
     limits = tenant_table(
-        "override_limits", metadata,
+        "override_limits",
+        metadata,
         sa.Column("void_limit_minor", sa.BigInteger(), nullable=False, server_default=sa.text("0")),
-        sa.Column("refund_limit_minor", sa.BigInteger(), nullable=False,
-                  server_default=sa.text("0")),
+        sa.Column(
+            "refund_limit_minor", sa.BigInteger(), nullable=False, server_default=sa.text("0")
+        ),
         sa.Column("discount_limit_bps", sa.Integer(), nullable=False, server_default=sa.text("0")),
         sa.Column("updated_by", sa.Text(), nullable=True),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False,
-                  server_default=sa.text("now()")),
+        sa.Column(
+            "updated_at",
+            sa.DateTime(timezone=True),
+            nullable=False,
+            server_default=sa.text("now()"),
+        ),
         primary_key=(),
         constraints=(
             sa.CheckConstraint("void_limit_minor >= 0", name="void_limit_minor"),
@@ -39,7 +45,7 @@ def upgrade() -> None:
             sa.CheckConstraint("discount_limit_bps BETWEEN 0 AND 10000", name="discount_limit_bps"),
         ),
         schema="orders",
-    )  # fmt: skip
+    )
     op.execute(f"SET LOCAL ROLE {OWNER_ROLE}")
     create_tenant_table(limits)
     op.execute("GRANT SELECT, INSERT, UPDATE ON orders.override_limits TO halopos_orders")

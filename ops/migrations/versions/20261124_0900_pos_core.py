@@ -372,9 +372,24 @@ def _tables() -> list[sa.Table]:
         schema=t,
     )
     sa.Index("ix_receipts_order", receipts.c.tenant_id, receipts.c.order_id)
-    return [settings, tax_categories, tax_rates, menu_categories, menu_items, location_prices,
-            modifier_groups, modifiers, item_groups, registers, shifts, cash_movements, payments,
-            refunds, refund_tenders, receipts]  # fmt: skip
+    return [
+        settings,
+        tax_categories,
+        tax_rates,
+        menu_categories,
+        menu_items,
+        location_prices,
+        modifier_groups,
+        modifiers,
+        item_groups,
+        registers,
+        shifts,
+        cash_movements,
+        payments,
+        refunds,
+        refund_tenders,
+        receipts,
+    ]
 
 
 ORDER_COLUMNS: tuple[sa.Column[Any], ...] = (
@@ -450,15 +465,23 @@ def upgrade() -> None:
     for column in LINE_COLUMNS:
         op.add_column("order_lines", column, schema="orders")
     op.create_foreign_key(
-        "fk_orders_tenant_id_shift_id_shifts", "orders", "shifts",
-        ["tenant_id", "shift_id"], ["tenant_id", "id"],
-        source_schema="orders", referent_schema="orders",
-    )  # fmt: skip
+        "fk_orders_tenant_id_shift_id_shifts",
+        "orders",
+        "shifts",
+        ["tenant_id", "shift_id"],
+        ["tenant_id", "id"],
+        source_schema="orders",
+        referent_schema="orders",
+    )
     op.create_foreign_key(
-        "fk_order_lines_tenant_id_item_id_menu_items", "order_lines", "menu_items",
-        ["tenant_id", "item_id"], ["tenant_id", "id"],
-        source_schema="orders", referent_schema="orders",
-    )  # fmt: skip
+        "fk_order_lines_tenant_id_item_id_menu_items",
+        "order_lines",
+        "menu_items",
+        ["tenant_id", "item_id"],
+        ["tenant_id", "id"],
+        source_schema="orders",
+        referent_schema="orders",
+    )
     checks = (
         ("orders", "discount_kind", "discount_kind IN ('percent', 'amount')"),
         ("orders", "covers", "covers > 0"),

@@ -36,7 +36,8 @@ def _checkpoints() -> sa.Table:
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
     sa.Table("tenants", metadata, sa.Column("tenant_id", sa.Uuid()), schema="identity")
     return tenant_table(
-        "checkpoints", metadata,
+        "checkpoints",
+        metadata,
         sa.Column("size", sa.BigInteger(), nullable=False),
         sa.Column("hash", sa.LargeBinary(), nullable=False),
         sa.Column("origin", sa.Text(), nullable=False),
@@ -44,7 +45,9 @@ def _checkpoints() -> sa.Table:
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("requested_by", sa.Text(), nullable=False),
         sa.Column(
-            "signed_at", sa.DateTime(timezone=True), nullable=False,
+            "signed_at",
+            sa.DateTime(timezone=True),
+            nullable=False,
             server_default=sa.text("clock_timestamp()"),
         ),
         primary_key=("size",),
@@ -54,7 +57,7 @@ def _checkpoints() -> sa.Table:
             sa.CheckConstraint("octet_length(key_id) = 4", name="key_id"),
         ),
         schema="audit",
-    )  # fmt: skip
+    )
 
 
 STATEMENTS = (

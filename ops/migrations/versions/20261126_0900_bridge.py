@@ -39,11 +39,15 @@ def _tables() -> list[sa.Table]:
     sa.Table("tenants", metadata, sa.Column("tenant_id", sa.Uuid()), schema="identity")
     for schema, name in (("identity", "locations"), ("orders", "orders"), ("orders", "receipts")):
         sa.Table(
-            name, metadata, sa.Column("tenant_id", sa.Uuid()), sa.Column("id", sa.Uuid()),
+            name,
+            metadata,
+            sa.Column("tenant_id", sa.Uuid()),
+            sa.Column("id", sa.Uuid()),
             schema=schema,
-        )  # fmt: skip
+        )
     tokens = tenant_table(
-        "tokens", metadata,
+        "tokens",
+        metadata,
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("location_id", sa.Uuid(), nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
@@ -61,9 +65,10 @@ def _tables() -> list[sa.Table]:
             sa.CheckConstraint("char_length(name) BETWEEN 1 AND 100", name="name"),
         ),
         schema="bridge",
-    )  # fmt: skip
+    )
     secrets = tenant_table(
-        "token_secrets", metadata,
+        "token_secrets",
+        metadata,
         sa.Column("digest", sa.LargeBinary(), nullable=False),
         sa.Column("token_id", sa.Uuid(), nullable=False),
         sa.Column("created_at", TS, nullable=False, server_default=NOW),
@@ -74,9 +79,10 @@ def _tables() -> list[sa.Table]:
             sa.CheckConstraint("octet_length(digest) = 32", name="digest"),
         ),
         schema="bridge",
-    )  # fmt: skip
+    )
     jobs = tenant_table(
-        "print_jobs", metadata,
+        "print_jobs",
+        metadata,
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("location_id", sa.Uuid(), nullable=False),
         sa.Column("printer_role", sa.Text(), nullable=False),
@@ -101,20 +107,25 @@ def _tables() -> list[sa.Table]:
             tenant_fk(("location_id",), "identity.locations", ("id",)),
             tenant_fk(("order_id",), "orders.orders", ("id",)),
             tenant_fk(("receipt_id",), "orders.receipts", ("id",)),
-            sa.CheckConstraint("printer_role IN ('receipt', 'kitchen', 'bar')",
-                               name="printer_role"),
+            sa.CheckConstraint(
+                "printer_role IN ('receipt', 'kitchen', 'bar')", name="printer_role"
+            ),
             sa.CheckConstraint("kind IN ('receipt', 'kitchen_ticket', 'reprint')", name="kind"),
-            sa.CheckConstraint("status IN ('queued', 'printed', 'failed', 'expired')",
-                               name="status"),
+            sa.CheckConstraint(
+                "status IN ('queued', 'printed', 'failed', 'expired')", name="status"
+            ),
             sa.CheckConstraint("attempts >= 0", name="attempts"),
         ),
         schema="bridge",
-    )  # fmt: skip
+    )
     sa.Index("ix_token_secrets_token", secrets.c.tenant_id, secrets.c.token_id)
     sa.Index(
-        "ix_print_jobs_queue", jobs.c.tenant_id, jobs.c.location_id, jobs.c.available_at,
+        "ix_print_jobs_queue",
+        jobs.c.tenant_id,
+        jobs.c.location_id,
+        jobs.c.available_at,
         postgresql_where=jobs.c.status == "queued",
-    )  # fmt: skip
+    )
     sa.Index("ix_print_jobs_created", jobs.c.tenant_id, jobs.c.created_at.desc(), jobs.c.id.desc())
     return [tokens, secrets, jobs]
 
@@ -159,9 +170,11 @@ def upgrade() -> None:
         "menu_categories", sa.Column("printer_role", sa.Text(), nullable=True), schema="orders"
     )
     op.create_check_constraint(
-        "ck_menu_categories_printer_role", "menu_categories",
-        "printer_role IN ('kitchen', 'bar')", schema="orders",
-    )  # fmt: skip
+        "ck_menu_categories_printer_role",
+        "menu_categories",
+        "printer_role IN ('kitchen', 'bar')",
+        schema="orders",
+    )
     op.add_column("order_lines", sa.Column("fired_at", TS, nullable=True), schema="orders")
     op.execute("RESET ROLE")
 

@@ -46,15 +46,22 @@ def _tables() -> list[sa.Table]:
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
     sa.Table("tenants", metadata, sa.Column("tenant_id", sa.Uuid()), schema="identity")
     sa.Table(
-        "devices", metadata, sa.Column("tenant_id", sa.Uuid()), sa.Column("id", sa.Uuid()),
+        "devices",
+        metadata,
+        sa.Column("tenant_id", sa.Uuid()),
+        sa.Column("id", sa.Uuid()),
         schema="identity",
-    )  # fmt: skip
+    )
     sa.Table(
-        "shifts", metadata, sa.Column("tenant_id", sa.Uuid()), sa.Column("id", sa.Uuid()),
+        "shifts",
+        metadata,
+        sa.Column("tenant_id", sa.Uuid()),
+        sa.Column("id", sa.Uuid()),
         schema="orders",
-    )  # fmt: skip
+    )
     operations = tenant_table(
-        "sync_operations", metadata,
+        "sync_operations",
+        metadata,
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("device_id", sa.Uuid(), nullable=False),
         sa.Column("sequence", sa.BigInteger(), nullable=False),
@@ -77,18 +84,20 @@ def _tables() -> list[sa.Table]:
             sa.CheckConstraint("octet_length(content_hash) = 32", name="content_hash"),
         ),
         schema="orders",
-    )  # fmt: skip
+    )
     devices = tenant_table(
-        "sync_devices", metadata,
+        "sync_devices",
+        metadata,
         sa.Column("device_id", sa.Uuid(), nullable=False),
         sa.Column("applied_through", sa.BigInteger(), nullable=False, server_default=sa.text("0")),
         sa.Column("last_received_at", TS, nullable=False, server_default=NOW),
         primary_key=("device_id",),
         constraints=(tenant_fk(("device_id",), "identity.devices", ("id",)),),
         schema="orders",
-    )  # fmt: skip
+    )
     flags = tenant_table(
-        "sync_flags", metadata,
+        "sync_flags",
+        metadata,
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("kind", sa.Text(), nullable=False),
         sa.Column("device_id", sa.Uuid(), nullable=False),
@@ -106,9 +115,10 @@ def _tables() -> list[sa.Table]:
             tenant_fk(("operation_id",), "orders.sync_operations", ("id",)),
         ),
         schema="orders",
-    )  # fmt: skip
+    )
     z_reports = tenant_table(
-        "z_reports", metadata,
+        "z_reports",
+        metadata,
         sa.Column("shift_id", sa.Uuid(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("report", JSONB(), nullable=False),
@@ -121,11 +131,14 @@ def _tables() -> list[sa.Table]:
             sa.CheckConstraint("version > 0", name="version"),
         ),
         schema="orders",
-    )  # fmt: skip
+    )
     sa.Index(
-        "ix_sync_flags_open", flags.c.tenant_id, flags.c.raised_at.desc(), flags.c.id.desc(),
+        "ix_sync_flags_open",
+        flags.c.tenant_id,
+        flags.c.raised_at.desc(),
+        flags.c.id.desc(),
         postgresql_where=flags.c.resolved_at.is_(None),
-    )  # fmt: skip
+    )
     sa.Index("ix_sync_flags_raised", flags.c.tenant_id, flags.c.raised_at.desc(), flags.c.id.desc())
     return [operations, devices, flags, z_reports]
 
@@ -175,9 +188,11 @@ def upgrade() -> None:
         "uq_receipts_tenant_id_register_id_sequence", "receipts", schema="orders", type_="unique"
     )
     op.create_unique_constraint(
-        "uq_receipts_tenant_id_register_id_series_sequence", "receipts",
-        ["tenant_id", "register_id", "series", "sequence"], schema="orders",
-    )  # fmt: skip
+        "uq_receipts_tenant_id_register_id_series_sequence",
+        "receipts",
+        ["tenant_id", "register_id", "series", "sequence"],
+        schema="orders",
+    )
     op.execute("RESET ROLE")
 
     # As the migrating superuser, across tenants (forced row-level security would hide them
@@ -198,13 +213,17 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute(f"SET LOCAL ROLE {OWNER_ROLE}")
     op.drop_constraint(
-        "uq_receipts_tenant_id_register_id_series_sequence", "receipts", schema="orders",
+        "uq_receipts_tenant_id_register_id_series_sequence",
+        "receipts",
+        schema="orders",
         type_="unique",
-    )  # fmt: skip
+    )
     op.create_unique_constraint(
-        "uq_receipts_tenant_id_register_id_sequence", "receipts",
-        ["tenant_id", "register_id", "sequence"], schema="orders",
-    )  # fmt: skip
+        "uq_receipts_tenant_id_register_id_sequence",
+        "receipts",
+        ["tenant_id", "register_id", "sequence"],
+        schema="orders",
+    )
     op.drop_constraint("ck_receipts_series", "receipts", schema="orders", type_="check")
     op.drop_column("receipts", "series", schema="orders")
     op.execute("REVOKE SELECT ON identity.staff FROM halopos_orders")

@@ -39,11 +39,15 @@ def _tables() -> list[sa.Table]:
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
     sa.Table("tenants", metadata, sa.Column("tenant_id", sa.Uuid()), schema="identity")
     sa.Table(
-        "locations", metadata, sa.Column("tenant_id", sa.Uuid()), sa.Column("id", sa.Uuid()),
+        "locations",
+        metadata,
+        sa.Column("tenant_id", sa.Uuid()),
+        sa.Column("id", sa.Uuid()),
         schema="identity",
-    )  # fmt: skip
+    )
     closures = tenant_table(
-        "period_closures", metadata,
+        "period_closures",
+        metadata,
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("location_id", sa.Uuid(), nullable=False),
         sa.Column("kind", sa.Text(), nullable=False),
@@ -74,7 +78,7 @@ def _tables() -> list[sa.Table]:
             ),
         ),
         schema="reports",
-    )  # fmt: skip
+    )
     return [closures]
 
 
@@ -127,9 +131,12 @@ def upgrade() -> None:
         op.create_index(name, indexed, columns, schema="orders")
     # The few voided lines, without reading every line of the period (bench/reports.py).
     op.create_index(
-        "ix_order_lines_voided", "order_lines", ["tenant_id", "order_id"], schema="orders",
+        "ix_order_lines_voided",
+        "order_lines",
+        ["tenant_id", "order_id"],
+        schema="orders",
         postgresql_where=sa.text("status = 'voided'"),
-    )  # fmt: skip
+    )
     for statement in (*CLOSURES_IMMUTABLE, *GRANTS):
         op.execute(statement)
     op.execute("RESET ROLE")

@@ -34,15 +34,25 @@ depends_on = None
 
 TS = sa.DateTime(timezone=True)
 STATUSES = (
-    "incomplete", "incomplete_expired", "trialing", "active", "past_due", "canceled", "unpaid",
+    "incomplete",
+    "incomplete_expired",
+    "trialing",
+    "active",
+    "past_due",
+    "canceled",
+    "unpaid",
     "paused",
-)  # fmt: skip
+)
 # Set only by billing.tenants_with_pending_events(), for its own duration.
 SCAN_SETTING = "halopos.billing_event_scan"
 ENTITLEMENT_READERS = (
-    "halopos_identity", "halopos_orders", "halopos_audit", "halopos_reports", "halopos_bridge",
+    "halopos_identity",
+    "halopos_orders",
+    "halopos_audit",
+    "halopos_reports",
+    "halopos_bridge",
     GATEWAY_ROLE,
-)  # fmt: skip
+)
 
 
 def _tables() -> list[sa.Table]:
@@ -50,7 +60,8 @@ def _tables() -> list[sa.Table]:
     sa.Table("tenants", metadata, sa.Column("tenant_id", sa.Uuid()), schema="identity")
     statuses = ", ".join(f"'{status}'" for status in STATUSES)
     accounts = tenant_table(
-        "accounts", metadata,
+        "accounts",
+        metadata,
         sa.Column("stripe_customer_id", sa.Text(), nullable=False),
         sa.Column("subscription_id", sa.Text(), nullable=True),
         sa.Column("status", sa.Text(), nullable=True),
@@ -70,25 +81,22 @@ def _tables() -> list[sa.Table]:
         primary_key=(),
         constraints=(
             sa.CheckConstraint(f"status IS NULL OR status IN ({statuses})", name="status"),
-            sa.CheckConstraint(
-                "(status IS NULL) = (subscription_id IS NULL)", name="subscription"
-            ),
+            sa.CheckConstraint("(status IS NULL) = (subscription_id IS NULL)", name="subscription"),
             sa.CheckConstraint("amount_minor IS NULL OR amount_minor >= 0", name="amount"),
             sa.CheckConstraint("(status = 'past_due') = (grace_until IS NOT NULL)", name="grace"),
         ),
         schema="billing",
-    )  # fmt: skip
+    )
     events = tenant_table(
-        "stripe_events", metadata,
+        "stripe_events",
+        metadata,
         sa.Column("id", sa.Text(), nullable=False),
         sa.Column("type", sa.Text(), nullable=False),
         sa.Column("object_id", sa.Text(), nullable=False),
         sa.Column("stripe_created", TS, nullable=False),
         sa.Column("livemode", sa.Boolean(), nullable=False),
         sa.Column("payload", JSONB(), nullable=False),
-        sa.Column(
-            "received_at", TS, nullable=False, server_default=sa.text("clock_timestamp()")
-        ),
+        sa.Column("received_at", TS, nullable=False, server_default=sa.text("clock_timestamp()")),
         sa.Column("attempts", sa.Integer(), nullable=False, server_default=sa.text("0")),
         sa.Column("processed_at", TS, nullable=True),
         sa.Column("outcome", sa.Text(), nullable=True),
@@ -98,11 +106,13 @@ def _tables() -> list[sa.Table]:
             sa.CheckConstraint("(processed_at IS NULL) = (outcome IS NULL)", name="outcome"),
         ),
         schema="billing",
-    )  # fmt: skip
+    )
     sa.Index(
-        "ix_stripe_events_pending", events.c.tenant_id, events.c.received_at,
+        "ix_stripe_events_pending",
+        events.c.tenant_id,
+        events.c.received_at,
         postgresql_where=events.c.processed_at.is_(None),
-    )  # fmt: skip
+    )
     return [accounts, events]
 
 

@@ -37,9 +37,16 @@ TS = sa.DateTime(timezone=True)
 SEQUENCE = "orders.catalog_versions"
 # Every table whose rows a sale is priced or taxed with.
 CATALOG_TABLES = (
-    "menu_categories", "menu_items", "menu_item_location_prices", "menu_item_modifier_groups",
-    "modifier_groups", "modifiers", "menu_prices", "tax_categories", "tax_rates",
-)  # fmt: skip
+    "menu_categories",
+    "menu_items",
+    "menu_item_location_prices",
+    "menu_item_modifier_groups",
+    "modifier_groups",
+    "modifiers",
+    "menu_prices",
+    "tax_categories",
+    "tax_rates",
+)
 
 
 def _menu_prices() -> sa.Table:
@@ -74,20 +81,22 @@ def _menu_prices() -> sa.Table:
             tenant_fk(("modifier_id",), "orders.modifiers", ("id",)),
             tenant_fk(("location_id",), "identity.locations", ("id",)),
             sa.UniqueConstraint(
-                "tenant_id", "item_id", "modifier_id", "location_id", "effective_from",
+                "tenant_id",
+                "item_id",
+                "modifier_id",
+                "location_id",
+                "effective_from",
                 postgresql_nulls_not_distinct=True,
             ),
             sa.CheckConstraint("num_nonnulls(item_id, modifier_id) = 1", name="priced"),
-            sa.CheckConstraint(
-                "modifier_id IS NULL OR location_id IS NULL", name="modifier_venue"
-            ),
+            sa.CheckConstraint("modifier_id IS NULL OR location_id IS NULL", name="modifier_venue"),
             sa.CheckConstraint(
                 "price_minor IS NOT NULL OR location_id IS NOT NULL", name="removal"
             ),
             sa.CheckConstraint("price_minor >= 0", name="price_minor"),
         ),
         schema="orders",
-    )  # fmt: skip
+    )
 
 
 # Run as the writer (not SECURITY DEFINER): its grants and its tenant's row-level security

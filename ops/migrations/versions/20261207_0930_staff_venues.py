@@ -34,22 +34,30 @@ def _staff_locations() -> sa.Table:
     sa.Table("tenants", metadata, sa.Column("tenant_id", sa.Uuid()), schema="identity")
     for name in ("staff", "locations"):
         sa.Table(
-            name, metadata, sa.Column("tenant_id", sa.Uuid()), sa.Column("id", sa.Uuid()),
+            name,
+            metadata,
+            sa.Column("tenant_id", sa.Uuid()),
+            sa.Column("id", sa.Uuid()),
             schema="identity",
-        )  # fmt: skip
+        )
     return tenant_table(
-        "staff_locations", metadata,
+        "staff_locations",
+        metadata,
         sa.Column("staff_id", sa.Uuid(), nullable=False),
         sa.Column("location_id", sa.Uuid(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False,
-                  server_default=sa.text("now()")),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            nullable=False,
+            server_default=sa.text("now()"),
+        ),
         primary_key=("staff_id", "location_id"),
         constraints=(
             tenant_fk(("staff_id",), "identity.staff", ("id",)),
             tenant_fk(("location_id",), "identity.locations", ("id",)),
         ),
         schema="identity",
-    )  # fmt: skip
+    )
 
 
 def upgrade() -> None:

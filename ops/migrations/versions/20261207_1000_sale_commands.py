@@ -50,11 +50,15 @@ def _offline_approvals() -> sa.Table:
     sa.Table("tenants", metadata, sa.Column("tenant_id", sa.Uuid()), schema="identity")
     for schema, name in (("identity", "devices"), ("orders", "sync_operations")):
         sa.Table(
-            name, metadata, sa.Column("tenant_id", sa.Uuid()), sa.Column("id", sa.Uuid()),
+            name,
+            metadata,
+            sa.Column("tenant_id", sa.Uuid()),
+            sa.Column("id", sa.Uuid()),
             schema=schema,
-        )  # fmt: skip
+        )
     approvals = tenant_table(
-        "offline_approvals", metadata,
+        "offline_approvals",
+        metadata,
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("operation_id", sa.Uuid(), nullable=False),
         sa.Column("device_id", sa.Uuid(), nullable=False),
@@ -85,15 +89,20 @@ def _offline_approvals() -> sa.Table:
             sa.CheckConstraint("(status = 'pending') = (reviewed_at IS NULL)", name="reviewed"),
         ),
         schema="orders",
-    )  # fmt: skip
+    )
     sa.Index(
-        "ix_offline_approvals_pending", approvals.c.tenant_id, approvals.c.raised_at.desc(),
-        approvals.c.id.desc(), postgresql_where=approvals.c.status == "pending",
-    )  # fmt: skip
-    sa.Index(
-        "ix_offline_approvals_raised", approvals.c.tenant_id, approvals.c.raised_at.desc(),
+        "ix_offline_approvals_pending",
+        approvals.c.tenant_id,
+        approvals.c.raised_at.desc(),
         approvals.c.id.desc(),
-    )  # fmt: skip
+        postgresql_where=approvals.c.status == "pending",
+    )
+    sa.Index(
+        "ix_offline_approvals_raised",
+        approvals.c.tenant_id,
+        approvals.c.raised_at.desc(),
+        approvals.c.id.desc(),
+    )
     return approvals
 
 
@@ -115,9 +124,11 @@ def upgrade() -> None:
         "payments", "status", "status IN ('pending', 'approved', 'declined', 'timed_out')"
     )
     op.create_check_constraint(
-        "ck_payments_card_verification", "payments",
-        "card_verification IN ('terminal', 'unverified', 'settlement')", schema="orders",
-    )  # fmt: skip
+        "ck_payments_card_verification",
+        "payments",
+        "card_verification IN ('terminal', 'unverified', 'settlement')",
+        schema="orders",
+    )
     op.add_column(
         "refunds",
         sa.Column("rounding_minor", sa.BigInteger(), nullable=False, server_default=sa.text("0")),
@@ -139,21 +150,28 @@ def upgrade() -> None:
         schema="orders",
     )
     op.create_check_constraint(
-        "ck_override_limits_offline_approval_limit_minor", "override_limits",
-        "offline_approval_limit_minor >= 0", schema="orders",
-    )  # fmt: skip
+        "ck_override_limits_offline_approval_limit_minor",
+        "override_limits",
+        "offline_approval_limit_minor >= 0",
+        schema="orders",
+    )
     op.add_column("sync_operations", sa.Column("waiting_for", sa.Uuid()), schema="orders")
     _replace_check(
         "sync_operations", "status", "status IN ('pending', 'waiting', 'applied', 'rejected')"
     )
     op.create_check_constraint(
-        "ck_sync_operations_waiting", "sync_operations",
-        "(status = 'waiting') = (waiting_for IS NOT NULL)", schema="orders",
-    )  # fmt: skip
+        "ck_sync_operations_waiting",
+        "sync_operations",
+        "(status = 'waiting') = (waiting_for IS NOT NULL)",
+        schema="orders",
+    )
     op.create_index(
-        "ix_sync_operations_waiting", "sync_operations", ["tenant_id", "waiting_for"],
-        schema="orders", postgresql_where=sa.text("status = 'waiting'"),
-    )  # fmt: skip
+        "ix_sync_operations_waiting",
+        "sync_operations",
+        ["tenant_id", "waiting_for"],
+        schema="orders",
+        postgresql_where=sa.text("status = 'waiting'"),
+    )
     create_tenant_table(_offline_approvals())
     op.execute(
         "GRANT SELECT, INSERT, UPDATE (status, reviewed_by, reviewed_at, note) "
@@ -190,9 +208,11 @@ def downgrade() -> None:
     _replace_check("sync_operations", "status", "status IN ('pending', 'applied', 'rejected')")
     op.drop_column("sync_operations", "waiting_for", schema="orders")
     op.drop_constraint(
-        "ck_override_limits_offline_approval_limit_minor", "override_limits", schema="orders",
+        "ck_override_limits_offline_approval_limit_minor",
+        "override_limits",
+        schema="orders",
         type_="check",
-    )  # fmt: skip
+    )
     op.drop_column("override_limits", "offline_approval_limit_minor", schema="orders")
     op.drop_index("ix_cash_movements_shift", "cash_movements", schema="orders")
     op.drop_column("orders", "pending_refund", schema="orders")

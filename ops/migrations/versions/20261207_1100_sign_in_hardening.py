@@ -43,11 +43,15 @@ def _enrolment_codes() -> sa.Table:
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
     sa.Table("tenants", metadata, sa.Column("tenant_id", sa.Uuid()), schema="identity")
     sa.Table(
-        "staff", metadata, sa.Column("tenant_id", sa.Uuid()), sa.Column("id", sa.Uuid()),
+        "staff",
+        metadata,
+        sa.Column("tenant_id", sa.Uuid()),
+        sa.Column("id", sa.Uuid()),
         schema="identity",
-    )  # fmt: skip
+    )
     return tenant_table(
-        "totp_enrolment_codes", metadata,
+        "totp_enrolment_codes",
+        metadata,
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("staff_id", sa.Uuid(), nullable=False),
         sa.Column("code_hash", sa.LargeBinary(), nullable=False),
@@ -62,7 +66,7 @@ def _enrolment_codes() -> sa.Table:
             sa.UniqueConstraint("tenant_id", "staff_id", "code_hash"),
         ),
         schema="identity",
-    )  # fmt: skip
+    )
 
 
 def upgrade() -> None:

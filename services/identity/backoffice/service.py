@@ -299,9 +299,14 @@ async def password_sign_in(
     if lock is not None:
         if member is not None:
             await context.record(
-                context.attempt, "sign_in.failed", member, method="password", reason="locked",
-                locked=lock.key.subject.value, locked_until=lock.until.isoformat(),
-            )  # fmt: skip
+                context.attempt,
+                "sign_in.failed",
+                member,
+                method="password",
+                reason="locked",
+                locked=lock.key.subject.value,
+                locked_until=lock.until.isoformat(),
+            )
         return LockedOut(retry_after=retry_after(lock.until))
     busy = context.budget.spend(source=context.source, tenant_id=context.tenant_id)
     if busy is not None:
@@ -316,19 +321,27 @@ async def password_sign_in(
         failures = [await context.lockouts.record_failure(key) for key in (by_source, by_account)]
         if member is not None:
             await context.record(
-                context.attempt, "sign_in.failed", member, method="password", reason=reason,
+                context.attempt,
+                "sign_in.failed",
+                member,
+                method="password",
+                reason=reason,
                 failures=failures[0].failures,
                 locked_until=failures[0].locked_until.isoformat()
-                if failures[0].locked_until else None,
-            )  # fmt: skip
+                if failures[0].locked_until
+                else None,
+            )
         return SignInFailed(SIGN_IN_FAILED_DETAIL)
     assert member is not None  # a password was verified
     # The password is right: from here the answers may say so.
     await context.lockouts.reset(by_source)
     locked = await _locked(
-        context, member, Key(Subject.SECOND_FACTOR, member.id),
-        action="sign_in.failed", method="password",
-    )  # fmt: skip
+        context,
+        member,
+        Key(Subject.SECOND_FACTOR, member.id),
+        action="sign_in.failed",
+        method="password",
+    )
     if locked is not None:
         return locked
     if request.enrolment_code is not None:
@@ -337,9 +350,12 @@ async def password_sign_in(
         )
         if code_id is None:
             await _count_failure(
-                context, member, action="sign_in.failed", method="enrolment_code",
+                context,
+                member,
+                action="sign_in.failed",
+                method="enrolment_code",
                 reason="wrong-enrolment-code",
-            )  # fmt: skip
+            )
             return InvalidEnrolmentCode()
         challenge, expires_in = await _challenge(
             context, member, purpose=TOTP_ENROLMENT, enrolment_code_id=code_id
@@ -352,9 +368,12 @@ async def password_sign_in(
         # Trust on first use would let whoever holds the password enrol their own
         # authenticator: the owner needs an enrolment code, from another owner or support.
         await context.record(
-            context.attempt, "sign_in.failed", member, method="password",
+            context.attempt,
+            "sign_in.failed",
+            member,
+            method="password",
             reason="totp-enrolment-code-required",
-        )  # fmt: skip
+        )
         return TotpEnrolmentCodeRequired(ENROLMENT_CODE_NEEDED_DETAIL)
     if request.enrol_totp:
         challenge, expires_in = await _challenge(context, member, purpose=TOTP_ENROLMENT)
@@ -394,9 +413,12 @@ async def _open_challenge(
         await context.repository.use_challenge(challenge.id)
         return InvalidChallenge()
     locked = await _locked(
-        context, member, Key(Subject.SECOND_FACTOR, member.id),
-        action="sign_in.totp_failed", method=purpose,
-    )  # fmt: skip
+        context,
+        member,
+        Key(Subject.SECOND_FACTOR, member.id),
+        action="sign_in.totp_failed",
+        method=purpose,
+    )
     if locked is not None:
         return locked
     return challenge

@@ -44,16 +44,20 @@ class OverrideRequest(BaseModel):
         examples=["6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f/lines/2"],
     )
     amount_minor: int | None = Field(
-        default=None, ge=0, le=MAX_APPROVED_MINOR,
+        default=None,
+        ge=0,
+        le=MAX_APPROVED_MINOR,
         description="How much the manager approves, in minor units: the refund, the voided "
         "value (the order's or line's total, or the units taken off), or the order's whole "
         "discount. Required for refund and void; for discount this or percent_bps",
-    )  # fmt: skip
+    )
     percent_bps: int | None = Field(
-        default=None, ge=0, le=BASIS_POINTS,
+        default=None,
+        ge=0,
+        le=BASIS_POINTS,
         description="For a discount asked as a percentage: the order's whole discount as a "
         "share of its subtotal, in basis points (2000 = 20 %)",
-    )  # fmt: skip
+    )
 
     _resource_id = field_validator("resource_id")(_canonical_resource_id)
 

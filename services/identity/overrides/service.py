@@ -126,9 +126,13 @@ async def request_override(
             failures, locked_until = failure.failures, failure.locked_until
         await lockouts.record_failure(device_key)
         await _refuse(
-            audit, principal, request, reason, failures=failures,
+            audit,
+            principal,
+            request,
+            reason,
+            failures=failures,
             locked_until=locked_until.isoformat() if locked_until else None,
-        )  # fmt: skip
+        )
         return OverrideRefused()
     assert approver is not None
 

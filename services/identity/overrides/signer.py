@@ -78,9 +78,11 @@ def mint_override_token(
     if grant.percent_bps is not None:
         claims[PERCENT_CLAIM] = grant.percent_bps
     token = jwt.encode(
-        claims, key.private_key, algorithm=ALGORITHM,
+        claims,
+        key.private_key,
+        algorithm=ALGORITHM,
         headers={"kid": key.kid, "typ": OVERRIDE_TOKEN_TYPE},
-    )  # fmt: skip
+    )
     return MintedOverride(token=token, jti=jti, issued_at=issued_at, expires_at=expires_at)
 
 

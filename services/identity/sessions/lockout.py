@@ -208,11 +208,21 @@ class Lockouts(Repository):
             )
         failures: int = await self._connection.scalar(
             insert(lockouts)
-            .values(subject_type=key.subject.value, subject_id=key.subject_id, source=key.source,
-                    failures=1, last_failure_at=now, window_started_at=now)
+            .values(
+                subject_type=key.subject.value,
+                subject_id=key.subject_id,
+                source=key.source,
+                failures=1,
+                last_failure_at=now,
+                window_started_at=now,
+            )
             .on_conflict_do_update(
-                index_elements=[lockouts.c.tenant_id, lockouts.c.subject_type,
-                                lockouts.c.subject_id, lockouts.c.source],
+                index_elements=[
+                    lockouts.c.tenant_id,
+                    lockouts.c.subject_type,
+                    lockouts.c.subject_id,
+                    lockouts.c.source,
+                ],
                 set_={
                     "failures": sa.case((restart, 1), else_=lockouts.c.failures + 1),
                     "window_started_at": sa.case(
@@ -222,7 +232,7 @@ class Lockouts(Repository):
                 },
             )
             .returning(lockouts.c.failures)
-        )  # fmt: skip
+        )
         seconds = lock_seconds(failures, rule)
         until = now + timedelta(seconds=seconds) if seconds else None
         if until is not None:

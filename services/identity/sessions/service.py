@@ -195,9 +195,12 @@ async def _end(
         action="session.revoked",
         resource_type="session",
         resource_id=str(row.session_id),
-        payload={"reason": reason, "device_id": str(row.device_id) if row.device_id else None,
-                 **(details or {})},
-    )  # fmt: skip
+        payload={
+            "reason": reason,
+            "device_id": str(row.device_id) if row.device_id else None,
+            **(details or {}),
+        },
+    )
     return InvalidRefreshToken()
 
 
@@ -227,9 +230,12 @@ async def refresh_session(
         )
         if not lost_answer:
             return await _end(
-                repository=repository, audit=audit, row=row, reason="refresh-token-reuse",
+                repository=repository,
+                audit=audit,
+                row=row,
+                reason="refresh-token-reuse",
                 details={"refresh_token_id": str(row.id)},
-            )  # fmt: skip
+            )
         await repository.revoke_refresh_token(row.replaced_by)
     if not row.staff_active:
         return await _end(repository=repository, audit=audit, row=row, reason="staff-deactivated")
@@ -297,29 +303,40 @@ async def pin_sign_in(
     lock = await lockouts.locked(device_key, pin_key)
     if lock is not None:
         await audit.append(
-            actor=device_actor, action="sign_in.refused_locked", resource_type="staff",
+            actor=device_actor,
+            action="sign_in.refused_locked",
+            resource_type="staff",
             resource_id=str(staff_id),
-            payload={"method": "pin", "locked": _AUDITED_AS[lock.key.subject],
-                     "until": lock.until.isoformat()},
-        )  # fmt: skip
+            payload={
+                "method": "pin",
+                "locked": _AUDITED_AS[lock.key.subject],
+                "until": lock.until.isoformat(),
+            },
+        )
         return LockedOut(retry_after=retry_after(lock.until))
     busy = budget.spend(source=attempt.source, tenant_id=device.tenant_id)
     if busy is not None:
         return busy
     matches = await verify_secret(member.pin_hash if member else None, attempt.pin)
     refusal = (
-        "unknown-staff" if member is None
-        else "inactive-staff" if not member.active
-        else "wrong-pin" if not matches
-        else None if works_at(member.location_ids, found.location_id)
+        "unknown-staff"
+        if member is None
+        else "inactive-staff"
+        if not member.active
+        else "wrong-pin"
+        if not matches
+        else None
+        if works_at(member.location_ids, found.location_id)
         else "not-at-this-location"
-    )  # fmt: skip
+    )
     if refusal is not None:
         failures = [await lockouts.record_failure(device_key)]
         if member is not None:
             failures.append(await lockouts.record_failure(pin_key))
         await audit.append(
-            actor=device_actor, action="sign_in.failed", resource_type="staff",
+            actor=device_actor,
+            action="sign_in.failed",
+            resource_type="staff",
             resource_id=str(staff_id),
             payload={
                 "method": "pin",
@@ -327,10 +344,11 @@ async def pin_sign_in(
                 "failures": {_AUDITED_AS[f.subject]: f.failures for f in failures},
                 "locked_until": {
                     _AUDITED_AS[f.subject]: f.locked_until.isoformat()
-                    for f in failures if f.locked_until is not None
+                    for f in failures
+                    if f.locked_until is not None
                 },
             },
-        )  # fmt: skip
+        )
         return SignInFailed()
     # The device's count is not reset: it decays by time only, or an insider could clear it
     # with their own PIN between guesses at colleagues'.
@@ -353,7 +371,10 @@ async def pin_sign_in(
         action="sign_in.succeeded",
         resource_type="session",
         resource_id=str(response.session_id),
-        payload={"method": "pin", "device_id": str(device_id),
-                 "location_id": str(found.location_id)},
-    )  # fmt: skip
+        payload={
+            "method": "pin",
+            "device_id": str(device_id),
+            "location_id": str(found.location_id),
+        },
+    )
     return response

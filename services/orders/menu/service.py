@@ -191,9 +191,14 @@ async def _audit_created(
     payload = created.model_dump(
         mode="json",
         exclude={
-            "created_at", "updated_at", "archived_at", "archived", "version", "scheduled_prices"
+            "created_at",
+            "updated_at",
+            "archived_at",
+            "archived",
+            "version",
+            "scheduled_prices",
         },
-    )  # fmt: skip
+    )
     await audit.append(
         actor=Actor.of(principal),
         action=f"{resource}.created",

@@ -439,9 +439,19 @@ async def _read_rows(driver: asyncpg.Connection, location_id: UUID | None) -> Ca
         return None
     rates = [tuple(row[1:]) for row in rates_and_version if row[1] is not None]
     return CatalogRows(
-        version, currency, prices_include_tax, cash_rounding_minor, tenant_id,
-        categories, items, links, groups, modifiers, prices, rates,
-    )  # fmt: skip
+        version,
+        currency,
+        prices_include_tax,
+        cash_rounding_minor,
+        tenant_id,
+        categories,
+        items,
+        links,
+        groups,
+        modifiers,
+        prices,
+        rates,
+    )
 
 
 async def load_snapshot(connection: Connection, *, location_id: UUID | None) -> MenuSnapshot:

@@ -64,10 +64,15 @@ async def open_order(body: OrderOpen, sale: ApprovedSale, idempotency: Idempoten
     if (replay := await idempotency.replay()) is not None:
         return replay
     status_code, order = await commands.open_order(
-        sale.uow, sale.till, order_id=body.id, wanted=[line.wanted() for line in body.lines],
-        table_name=body.table_name, covers=body.covers, discount=DiscountIn.priced(body.discount),
+        sale.uow,
+        sale.till,
+        order_id=body.id,
+        wanted=[line.wanted() for line in body.lines],
+        table_name=body.table_name,
+        covers=body.covers,
+        discount=DiscountIn.priced(body.discount),
         service_charge_bps=body.service_charge_bps,
-    )  # fmt: skip
+    )
     await sale.uow.flush()
     content, headers = order_answer(order)
     return await idempotency.respond_json(content, status_code=status_code, headers=headers)
@@ -130,9 +135,13 @@ async def change_order(
     if "discount" in sent:
         changes["discount"] = DiscountIn.priced(body.discount)
     order = await commands.change_order(
-        sale.uow, sale.till, order_id=order_id, version=expected_version(body.version, if_match),
-        changes=changes, sent=body.model_dump(mode="json", include=sent),
-    )  # fmt: skip
+        sale.uow,
+        sale.till,
+        order_id=order_id,
+        version=expected_version(body.version, if_match),
+        changes=changes,
+        sent=body.model_dump(mode="json", include=sent),
+    )
     await sale.uow.flush()
     content, headers = order_answer(order)
     return JSONResponse(content, headers=headers)
@@ -155,9 +164,12 @@ async def add_line(
     if (replay := await idempotency.replay()) is not None:
         return replay
     order = await commands.add_line(
-        sale.uow, sale.till, order_id=order_id, version=expected_version(body.version, if_match),
+        sale.uow,
+        sale.till,
+        order_id=order_id,
+        version=expected_version(body.version, if_match),
         wanted=body.wanted(),
-    )  # fmt: skip
+    )
     await sale.uow.flush()
     content, headers = order_answer(order)
     return await idempotency.respond_json(content, status_code=201, headers=headers)
@@ -178,13 +190,16 @@ async def change_line(
     with a VOID ticket."""
     sent = body.model_fields_set - {"version", "reason_code"}
     order = await commands.change_line(
-        sale.uow, sale.till, order_id=order_id, line_number=line_number,
+        sale.uow,
+        sale.till,
+        order_id=order_id,
+        line_number=line_number,
         version=expected_version(body.version, if_match),
         quantity=body.quantity if "quantity" in sent else None,
         discount=DiscountIn.priced(body.discount) if "discount" in sent else commands.UNCHANGED,
         reason_code=body.reason_code.value if body.reason_code else None,
         sent=body.model_dump(mode="json", include=sent),
-    )  # fmt: skip
+    )
     await sale.uow.flush()
     content, headers = order_answer(order)
     return JSONResponse(content, headers=headers)
@@ -210,10 +225,14 @@ async def void_line(
     if (replay := await idempotency.replay()) is not None:
         return replay
     order = await commands.void_line(
-        sale.uow, sale.till, order_id=order_id, line_number=line_number,
-        version=expected_version(body.version, if_match), reason_code=body.reason_code.value,
+        sale.uow,
+        sale.till,
+        order_id=order_id,
+        line_number=line_number,
+        version=expected_version(body.version, if_match),
+        reason_code=body.reason_code.value,
         note=body.note,
-    )  # fmt: skip
+    )
     await sale.uow.flush()
     content, headers = order_answer(order)
     return await idempotency.respond_json(content, status_code=200, headers=headers)
@@ -243,9 +262,13 @@ async def void_order(
     if (replay := await idempotency.replay()) is not None:
         return replay
     order = await commands.void_order(
-        sale.uow, sale.till, order_id=order_id, version=expected_version(body.version, if_match),
-        reason_code=body.reason_code.value, note=body.note,
-    )  # fmt: skip
+        sale.uow,
+        sale.till,
+        order_id=order_id,
+        version=expected_version(body.version, if_match),
+        reason_code=body.reason_code.value,
+        note=body.note,
+    )
     await sale.uow.flush()
     content, headers = order_answer(order)
     return await idempotency.respond_json(content, status_code=200, headers=headers)

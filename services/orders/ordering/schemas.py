@@ -59,9 +59,11 @@ class LineIn(Strict):
     def wanted(self) -> Wanted:
         """The line as the sale's rules take it."""
         return Wanted(
-            self.item_id, self.quantity, tuple(self.modifier_ids),
+            self.item_id,
+            self.quantity,
+            tuple(self.modifier_ids),
             DiscountIn.priced(self.discount),
-        )  # fmt: skip
+        )
 
 
 class OrderOpen(Strict):

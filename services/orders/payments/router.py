@@ -111,18 +111,25 @@ async def take_payment(
         if body.tender == "cash":
             assert body.tendered_minor is not None
             payment, order = await commands.take_cash(
-                sale.uow, sale.till, order_id=order_id, version=version,
+                sale.uow,
+                sale.till,
+                order_id=order_id,
+                version=version,
                 tendered_minor=body.tendered_minor,
-            )  # fmt: skip
+            )
             await sale.uow.flush()
             return await idempotency.respond_json(payment_answer(payment, order), status_code=201)
         pending = await commands.pending_card(sale.uow, order_id=order_id, request_key=key)
         resume = pending is not None
         if pending is None:
             pending, order = await commands.start_card(
-                sale.uow, sale.till, order_id=order_id, version=version,
-                amount_minor=body.amount_minor, request_key=key,
-            )  # fmt: skip
+                sale.uow,
+                sale.till,
+                order_id=order_id,
+                version=version,
+                amount_minor=body.amount_minor,
+                request_key=key,
+            )
             await sale.uow.flush()
         currency = (await sale.uow.context()).currency
     # Committed: the terminal decides with no row locked and no connection held.
@@ -130,9 +137,16 @@ async def take_payment(
 
 
 async def _finish(
-    request: Request, principal: Principal, order_id: UUID, payment: SalePayment, currency: str,
-    key: str | None, *, resume: bool, status_code: int = 201,
-) -> JSONResponse:  # fmt: skip
+    request: Request,
+    principal: Principal,
+    order_id: UUID,
+    payment: SalePayment,
+    currency: str,
+    key: str | None,
+    *,
+    resume: bool,
+    status_code: int = 201,
+) -> JSONResponse:
     database: TenantDatabase = request.app.state.database
     result, reachable = await _ask(request.app.state.terminal, payment, currency, resume=resume)
     if not reachable:
@@ -214,9 +228,12 @@ async def close_order(
     if (replay := await idempotency.replay()) is not None:
         return replay
     order, receipt = await commands.close_order(
-        sale.uow, sale.till, order_id=order_id, version=expected_version(body.version, if_match),
+        sale.uow,
+        sale.till,
+        order_id=order_id,
+        version=expected_version(body.version, if_match),
         print_receipt=body.print_receipt,
-    )  # fmt: skip
+    )
     await sale.uow.flush()
     content, _ = order_answer(order)
     answer = {"order": content, "receipt": commands.receipt_json(receipt)}

@@ -68,11 +68,14 @@ async def fire_order(
     answer = {
         "order": content,
         "tickets": [
-            {"printer_role": ticket.printer_role, "line_numbers": ticket.line_numbers,
-             "print_job_id": str(ticket.print_job_id)}
+            {
+                "printer_role": ticket.printer_role,
+                "line_numbers": ticket.line_numbers,
+                "print_job_id": str(ticket.print_job_id),
+            }
             for ticket in tickets
         ],
-    }  # fmt: skip
+    }
     return await idempotency.respond_json(answer, status_code=200, headers=headers)
 
 

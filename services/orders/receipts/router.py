@@ -27,9 +27,11 @@ async def list_receipts(
     """Newest first, of the venues you reach (a till: its own). Receipts are issued by
     closing an order or refunding one."""
     return await service.list_receipts(
-        receipts=ReceiptRepository.from_connection(connection), principal=principal,
-        limit=limit, cursor=cursor,
-    )  # fmt: skip
+        receipts=ReceiptRepository.from_connection(connection),
+        principal=principal,
+        limit=limit,
+        cursor=cursor,
+    )
 
 
 @router.get(
@@ -41,6 +43,7 @@ async def get_receipt(
     receipt_id: UUID, connection: TenantConnection, principal: CurrentPrincipal
 ) -> Receipt:
     return await service.get_receipt(
-        receipts=ReceiptRepository.from_connection(connection), principal=principal,
+        receipts=ReceiptRepository.from_connection(connection),
+        principal=principal,
         receipt_id=receipt_id,
-    )  # fmt: skip
+    )

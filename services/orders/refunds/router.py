@@ -34,23 +34,33 @@ def refund_json(done: Refunded) -> dict[str, Any]:
     refund = done.refund
     return {
         "refund": {
-            "id": str(refund.id), "order_id": str(refund.order_id),
-            "shift_id": str(refund.shift_id), "reason_code": refund.reason_code,
-            "note": refund.note, "amount_minor": refund.amount_minor,
-            "rounding_minor": refund.rounding_minor, "tax_minor": refund.tax_minor,
-            "tax": refund.tax, "lines": refund.lines,
+            "id": str(refund.id),
+            "order_id": str(refund.order_id),
+            "shift_id": str(refund.shift_id),
+            "reason_code": refund.reason_code,
+            "note": refund.note,
+            "amount_minor": refund.amount_minor,
+            "rounding_minor": refund.rounding_minor,
+            "tax_minor": refund.tax_minor,
+            "tax": refund.tax,
+            "lines": refund.lines,
             "tenders": [
-                {"payment_id": str(tender.payment_id), "tender": tender.tender,
-                 "amount_minor": tender.amount_minor,
-                 "terminal_reference": tender.terminal_reference, "auth_code": tender.auth_code}
+                {
+                    "payment_id": str(tender.payment_id),
+                    "tender": tender.tender,
+                    "amount_minor": tender.amount_minor,
+                    "terminal_reference": tender.terminal_reference,
+                    "auth_code": tender.auth_code,
+                }
                 for tender in done.tenders
             ],
-            "created_by": refund.created_by, "approved_by": refund.approved_by,
+            "created_by": refund.created_by,
+            "approved_by": refund.approved_by,
             "created_at": iso(refund.created_at),
         },
         "order": order_json(done.sale),
         "receipt": commands.receipt_json(done.receipt),
-    }  # fmt: skip
+    }
 
 
 @router.post(
@@ -97,17 +107,23 @@ async def refund_order(
             return replay
         await ensure_entitled(connection, request)
         keys = request.app.state.authenticator.tokens.keys
-        gate = OverrideGate(connection=connection, keys=keys, principal=principal,
-                            token=override_token)  # fmt: skip
+        gate = OverrideGate(
+            connection=connection, keys=keys, principal=principal, token=override_token
+        )
         sale = online_sale(request, connection, principal, gate)
         started = await commands.pending_refund(sale.uow, order_id=order_id, request_key=key)
         resume = started is not None
         if started is None:
             done = await commands.refund(
-                sale.uow, sale.till, order_id=order_id, version=version,
-                asked=RefundAsked.of(body), reason_code=body.reason_code.value, note=body.note,
+                sale.uow,
+                sale.till,
+                order_id=order_id,
+                version=version,
+                asked=RefundAsked.of(body),
+                reason_code=body.reason_code.value,
+                note=body.note,
                 request_key=key,
-            )  # fmt: skip
+            )
             await sale.uow.flush()
             if isinstance(done, Refunded):
                 return await idempotency.respond_json(refund_json(done), status_code=201)
@@ -142,9 +158,10 @@ async def _card_refunds(
                 results[card.payment_id] = None
             else:
                 results[card.payment_id] = await terminal.refund(
-                    amount_minor=card.amount_minor, currency=started.currency,
+                    amount_minor=card.amount_minor,
+                    currency=started.currency,
                     reference=card.reference,
-                )  # fmt: skip
+                )
     except Exception:
         raise TerminalUnavailable(refund_id=str(started.refund_id)) from None
     return results

@@ -179,10 +179,14 @@ def _expected_total(till: Till, sale: Sale, expected_minor: int | None, server_m
     and a difference is flagged for review."""
     if expected_minor is not None and expected_minor != server_minor:
         till.policy.mismatch(
-            TotalMismatch(), "total-mismatch", "order", sale.id,
-            client_total_minor=expected_minor, server_total_minor=server_minor,
+            TotalMismatch(),
+            "total-mismatch",
+            "order",
+            sale.id,
+            client_total_minor=expected_minor,
+            server_total_minor=server_minor,
             difference_minor=expected_minor - server_minor,
-        )  # fmt: skip
+        )
 
 
 async def _discount_needed(
@@ -192,9 +196,12 @@ async def _discount_needed(
     (rules.discount_needs_approval: the same rule up and down)."""
     limits = await uow.limits()
     return discount_needs_approval(
-        priced, before_minor=sale.discount_minor, before_subtotal_minor=sale.subtotal_minor,
-        limit_bps=limits.discount_limit_bps, taking_items_off=taking_items_off,
-    )  # fmt: skip
+        priced,
+        before_minor=sale.discount_minor,
+        before_subtotal_minor=sale.subtotal_minor,
+        limit_bps=limits.discount_limit_bps,
+        taking_items_off=taking_items_off,
+    )
 
 
 async def _discount_approval(
@@ -206,10 +213,15 @@ async def _discount_approval(
     limits = await uow.limits()
     needed = await _discount_needed(uow, sale, priced)
     return await till.policy.approve(
-        action=OverrideAction.DISCOUNT, resource_type="order", resource_id=str(sale.id),
-        needed=needed, amount_minor=priced.discount_minor, limits=limits,
-        share_of_minor=priced.subtotal_minor, roundings=discount_roundings(priced),
-    )  # fmt: skip
+        action=OverrideAction.DISCOUNT,
+        resource_type="order",
+        resource_id=str(sale.id),
+        needed=needed,
+        amount_minor=priced.discount_minor,
+        limits=limits,
+        share_of_minor=priced.subtotal_minor,
+        roundings=discount_roundings(priced),
+    )
 
 
 def _discount_change_first(reason: str) -> DiscountChangeFirst:
@@ -227,18 +239,27 @@ async def _void_approval(
     limits = await uow.limits()
     needed = amount_minor > limits.void_limit_minor
     approval = await till.policy.approve(
-        action=OverrideAction.VOID, resource_type="order", resource_id=resource_id,
-        needed=needed, amount_minor=amount_minor, limits=limits,
-    )  # fmt: skip
+        action=OverrideAction.VOID,
+        resource_type="order",
+        resource_id=resource_id,
+        needed=needed,
+        amount_minor=amount_minor,
+        limits=limits,
+    )
     return approval, needed, limits.void_limit_minor
 
 
 # -- open an order ------------------------------------------------------------------------------
 
 
-def _same_order(sale: Sale, wanted: Sequence[Wanted], table_name: str | None,
-                covers: int | None, discount: pricing.Discount | None,
-                service_charge_bps: int) -> bool:  # fmt: skip
+def _same_order(
+    sale: Sale,
+    wanted: Sequence[Wanted],
+    table_name: str | None,
+    covers: int | None,
+    discount: pricing.Discount | None,
+    service_charge_bps: int,
+) -> bool:
     """Whether a retried order says what the stored one says."""
     lines = [
         (line.item_id, line.quantity, sorted(str(m["id"]) for m in line.modifiers), line.discount)
@@ -291,12 +312,22 @@ async def open_order(
         menu, wanted, first_number=1, at=till.at, added_by=till.staff, offline=policy.offline
     )
     sale = Sale(
-        id=order_id or uuid.uuid4(), status="open", currency=context.currency,
-        location_id=shift.location_id, register_id=shift.register_id, shift_id=shift.id,
-        prices_include_tax=context.prices_include_tax, created_by=till.staff,
-        created_at=till.at, table_name=table_name, covers=covers, discount=discount,
-        service_charge_bps=service_charge_bps, tip_minor=tip_minor, lines=lines,
-    )  # fmt: skip
+        id=order_id or uuid.uuid4(),
+        status="open",
+        currency=context.currency,
+        location_id=shift.location_id,
+        register_id=shift.register_id,
+        shift_id=shift.id,
+        prices_include_tax=context.prices_include_tax,
+        created_by=till.staff,
+        created_at=till.at,
+        table_name=table_name,
+        covers=covers,
+        discount=discount,
+        service_charge_bps=service_charge_bps,
+        tip_minor=tip_minor,
+        lines=lines,
+    )
     priced = price(sale, lines, Terms.of(sale))
     approval = await _discount_approval(uow, till, sale, priced)
     _expected_total(till, sale, expected_total_minor, priced.total_minor)
@@ -304,7 +335,9 @@ async def open_order(
     apply_price(sale, priced)
     uow.add(sale)
     uow.audit(
-        "order.opened", "order", sale.id,
+        "order.opened",
+        "order",
+        sale.id,
         {
             **policy.stamp(till.principal, approval),
             "shift_id": str(shift.id),
@@ -312,9 +345,13 @@ async def open_order(
             "table_name": sale.table_name,
             "covers": sale.covers,
             "lines": [
-                {"line_number": line.line_number, "item_id": str(line.item_id),
-                 "quantity": line.quantity, "unit_price_minor": line.unit_price_minor,
-                 "tax_rate": str(line.tax_rate)}
+                {
+                    "line_number": line.line_number,
+                    "item_id": str(line.item_id),
+                    "quantity": line.quantity,
+                    "unit_price_minor": line.unit_price_minor,
+                    "tax_rate": str(line.tax_rate),
+                }
                 for line in sale.lines
             ],
             "discount_minor": sale.discount_minor,
@@ -322,7 +359,7 @@ async def open_order(
             "total_minor": sale.total_minor,
             "currency": sale.currency,
         },
-    )  # fmt: skip
+    )
     return 201, sale
 
 
@@ -335,9 +372,13 @@ async def add_line(
     sale = await _open_sale(uow, till, order_id, version)
     menu = await uow.menu(sale.location_id)
     (line,) = priced_lines(
-        menu, [wanted], first_number=sale.next_line_number, at=till.at, added_by=till.staff,
+        menu,
+        [wanted],
+        first_number=sale.next_line_number,
+        at=till.at,
+        added_by=till.staff,
         offline=till.policy.offline,
-    )  # fmt: skip
+    )
     priced = price(sale, [*sale.lines, line], Terms.of(sale))
     approval = await _discount_approval(uow, till, sale, priced)
 
@@ -345,7 +386,9 @@ async def add_line(
     apply_price(sale, priced)
     sale.changed()
     uow.audit(
-        "order.line_added", "order", sale.id,
+        "order.line_added",
+        "order",
+        sale.id,
         {
             **till.policy.stamp(till.principal, approval),
             "line_number": line.line_number,
@@ -358,7 +401,7 @@ async def add_line(
             "total_minor": sale.total_minor,
             "version": sale.version,
         },
-    )  # fmt: skip
+    )
     return sale
 
 
@@ -400,9 +443,7 @@ async def change_line(
         changes["discount"] = discount
     priced = price(sale, sale.lines, Terms.of(sale), changes={line_number: changes})
     if reduced_by:
-        if await _discount_needed(
-            uow, sale, priced, taking_items_off=discount is UNCHANGED
-        ):  # fmt: skip
+        if await _discount_needed(uow, sale, priced, taking_items_off=discount is UNCHANGED):
             raise _discount_change_first(
                 "Taking these units off changes a discount that needs a manager's approval."
             )
@@ -422,7 +463,9 @@ async def change_line(
     apply_price(sale, priced)
     sale.changed()
     uow.audit(
-        "order.line_changed", "order", sale.id,
+        "order.line_changed",
+        "order",
+        sale.id,
         {
             **till.policy.stamp(till.principal, approval or discount_approval),
             "line_number": line_number,
@@ -434,7 +477,7 @@ async def change_line(
             "total_minor": sale.total_minor,
             "version": sale.version,
         },
-    )  # fmt: skip
+    )
     return sale
 
 
@@ -477,7 +520,9 @@ async def void_line(
     apply_price(sale, priced)
     sale.changed()
     uow.audit(
-        "order.line_voided", "order", sale.id,
+        "order.line_voided",
+        "order",
+        sale.id,
         {
             **till.policy.stamp(till.principal, approval),
             "requested_by": till.staff,
@@ -493,7 +538,7 @@ async def void_line(
             "total_minor": sale.total_minor,
             "version": sale.version,
         },
-    )  # fmt: skip
+    )
     return sale
 
 
@@ -501,9 +546,14 @@ async def void_line(
 
 
 async def change_order(
-    uow: UnitOfWork, till: Till, *, order_id: UUID, version: int | None, changes: dict[str, Any],
+    uow: UnitOfWork,
+    till: Till,
+    *,
+    order_id: UUID,
+    version: int | None,
+    changes: dict[str, Any],
     sent: dict[str, Any] | None = None,
-) -> Sale:  # fmt: skip
+) -> Sale:
     """Table, covers, order discount (a `pricing.Discount` or None), service charge, tip:
     only the fields in `changes` change."""
     sale = await _open_sale(uow, till, order_id, version)
@@ -524,7 +574,9 @@ async def change_order(
     apply_price(sale, priced)
     sale.changed()
     uow.audit(
-        "order.changed", "order", sale.id,
+        "order.changed",
+        "order",
+        sale.id,
         {
             **till.policy.stamp(till.principal, approval),
             "changes": sent or {},
@@ -532,14 +584,19 @@ async def change_order(
             "total_minor": sale.total_minor,
             "version": sale.version,
         },
-    )  # fmt: skip
+    )
     return sale
 
 
 async def void_order(
-    uow: UnitOfWork, till: Till, *, order_id: UUID, version: int | None, reason_code: str,
+    uow: UnitOfWork,
+    till: Till,
+    *,
+    order_id: UUID,
+    version: int | None,
+    reason_code: str,
     note: str | None,
-) -> Sale:  # fmt: skip
+) -> Sale:
     """Void an unpaid open order; above the business's void limit (0 by default: every
     void) with a manager's approval for this order. Lines sent to the kitchen or bar are
     cancelled there with a VOID ticket.
@@ -569,7 +626,9 @@ async def void_order(
     sale.status, sale.closed_at = "voided", till.at
     sale.changed()
     uow.audit(
-        "order.voided", "order", sale.id,
+        "order.voided",
+        "order",
+        sale.id,
         {
             **till.policy.stamp(till.principal, approval),
             "requested_by": till.staff,
@@ -582,7 +641,7 @@ async def void_order(
             "currency": sale.currency,
             "version": sale.version,
         },
-    )  # fmt: skip
+    )
     return sale
 
 
@@ -603,9 +662,13 @@ async def _printer_roles(uow: UnitOfWork, sale: Sale) -> dict[UUID, str | None]:
 
 
 async def _tickets(
-    uow: UnitOfWork, till: Till, sale: Sale, lines: Sequence[tuple[SaleLine, int]], *,
+    uow: UnitOfWork,
+    till: Till,
+    sale: Sale,
+    lines: Sequence[tuple[SaleLine, int]],
+    *,
     void: bool,
-) -> list[Ticket]:  # fmt: skip
+) -> list[Ticket]:
     """Queue a ticket per station for these lines (and quantities): what to make, or (`void`)
     what to stop making. Lines of a category made nowhere never print."""
     if not till.policy.prints or not lines or sale.location_id is None:
@@ -620,22 +683,30 @@ async def _tickets(
         if not role_lines:
             continue
         ticket = KitchenTicket(
-            station=STATIONS[role], order_reference=reference, fired_at=till.at,
+            station=STATIONS[role],
+            order_reference=reference,
+            fired_at=till.at,
             items=tuple(
                 TicketItem(quantity, line.name, tuple(m["name"] for m in line.modifiers))
                 for line, quantity in role_lines
             ),
-            table_name=sale.table_name, covers=sale.covers, register_number=register, void=void,
-        )  # fmt: skip
+            table_name=sale.table_name,
+            covers=sale.covers,
+            register_number=register,
+            void=void,
+        )
         where = f"table {sale.table_name}" if sale.table_name else f"order {reference}"
         job_id = uow.queue_print(
             PrintJob(
-                location_id=sale.location_id, printer_role=role, kind="kitchen_ticket",
+                location_id=sale.location_id,
+                printer_role=role,
+                kind="kitchen_ticket",
                 summary=f"{'VOID ' if void else ''}{STATIONS[role]}: {where}",
-                body=render_kitchen_ticket(ticket, venue=venue), order_id=sale.id,
+                body=render_kitchen_ticket(ticket, venue=venue),
+                order_id=sale.id,
                 register_number=register,
             )
-        )  # fmt: skip
+        )
         tickets.append(Ticket(role, [line.line_number for line, _ in role_lines], job_id))
     return tickets
 
@@ -660,7 +731,9 @@ async def _fire(uow: UnitOfWork, till: Till, sale: Sale, *, closing: bool) -> li
         if line.line_number in fired:
             line.fired_at, line.dirty = till.at, True
     uow.audit(
-        "order.fired", "order", sale.id,
+        "order.fired",
+        "order",
+        sale.id,
         {
             **till.policy.stamp(till.principal),
             "lines": {ticket.printer_role: ticket.line_numbers for ticket in tickets},
@@ -668,7 +741,7 @@ async def _fire(uow: UnitOfWork, till: Till, sale: Sale, *, closing: bool) -> li
             "closing": closing,
             "version": sale.version + (0 if closing else 1),
         },
-    )  # fmt: skip
+    )
     return tickets
 
 
@@ -688,9 +761,14 @@ async def fire(
 
 
 def _payment_audit(
-    till: Till, sale: Sale, payment: SalePayment | None, shift: ShiftRef, *, amount_minor: int,
+    till: Till,
+    sale: Sale,
+    payment: SalePayment | None,
+    shift: ShiftRef,
+    *,
+    amount_minor: int,
     rounding_minor: int,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     return {
         **till.policy.stamp(till.principal),
         "payment_id": str(payment.id) if payment else None,
@@ -720,9 +798,14 @@ async def _payable(
 
 
 async def take_cash(
-    uow: UnitOfWork, till: Till, *, order_id: UUID, version: int | None, tendered_minor: int,
+    uow: UnitOfWork,
+    till: Till,
+    *,
+    order_id: UUID,
+    version: int | None,
+    tendered_minor: int,
     payment_id: UUID | None = None,
-) -> tuple[SalePayment | None, Sale]:  # fmt: skip
+) -> tuple[SalePayment | None, Sale]:
     """Cash towards the balance, into the shift of the register it was taken at (not
     necessarily where the order was opened: a table opened at the bar, paid at the door).
     Cash that settles the balance pays it rounded to the smallest coin (AUD: 5c), and the
@@ -731,39 +814,61 @@ async def take_cash(
     balance = sale.balance_minor
     if balance <= 0:
         till.policy.mismatch(
-            NothingToPay(balance_minor=balance), "overpayment", "order", sale.id,
-            payment_id=str(payment_id) if payment_id else None, tender="cash",
-            tendered_minor=tendered_minor, balance_minor=balance,
-        )  # fmt: skip
+            NothingToPay(balance_minor=balance),
+            "overpayment",
+            "order",
+            sale.id,
+            payment_id=str(payment_id) if payment_id else None,
+            tender="cash",
+            tendered_minor=tendered_minor,
+            balance_minor=balance,
+        )
     context = await uow.context()
     cash = cash_taken(max(balance, 0), tendered_minor, rounding_step=context.cash_rounding_minor)
 
     payment = None
     if cash.applied_minor > 0:
         payment = SalePayment(
-            id=payment_id or uuid.uuid4(), shift_id=shift.id, tender="cash", status="approved",
-            amount_minor=cash.applied_minor, created_by=till.staff, created_at=till.at,
-            tendered_minor=tendered_minor, change_minor=cash.change_minor,
+            id=payment_id or uuid.uuid4(),
+            shift_id=shift.id,
+            tender="cash",
+            status="approved",
+            amount_minor=cash.applied_minor,
+            created_by=till.staff,
+            created_at=till.at,
+            tendered_minor=tendered_minor,
+            change_minor=cash.change_minor,
             rounding_minor=cash.rounding_minor,
-        )  # fmt: skip
+        )
         sale.payments.append(payment)
     sale.paid_minor += cash.applied_minor
     sale.rounding_minor += cash.rounding_minor
     sale.changed()
     uow.audit(
-        "payment.approved", "order", sale.id,
+        "payment.approved",
+        "order",
+        sale.id,
         _payment_audit(
-            till, sale, payment, shift, amount_minor=cash.applied_minor,
+            till,
+            sale,
+            payment,
+            shift,
+            amount_minor=cash.applied_minor,
             rounding_minor=cash.rounding_minor,
         ),
-    )  # fmt: skip
+    )
     return payment, sale
 
 
 async def start_card(
-    uow: UnitOfWork, till: Till, *, order_id: UUID, version: int | None,
-    amount_minor: int | None, request_key: str | None,
-) -> tuple[SalePayment, Sale]:  # fmt: skip
+    uow: UnitOfWork,
+    till: Till,
+    *,
+    order_id: UUID,
+    version: int | None,
+    amount_minor: int | None,
+    request_key: str | None,
+) -> tuple[SalePayment, Sale]:
     """The first of a card payment's two steps: the payment is recorded as `pending` and
     committed before the terminal is asked, so the terminal's minute holds no lock and no
     connection, and a till that loses the answer (or a server that dies) finds the payment
@@ -777,23 +882,34 @@ async def start_card(
         raise Overpayment(balance_minor=balance, amount_minor=amount)
 
     payment = SalePayment(
-        id=uuid.uuid4(), shift_id=shift.id, tender="card", status="pending", amount_minor=amount,
-        created_by=till.staff, created_at=till.at, card_verification="terminal",
+        id=uuid.uuid4(),
+        shift_id=shift.id,
+        tender="card",
+        status="pending",
+        amount_minor=amount,
+        created_by=till.staff,
+        created_at=till.at,
+        card_verification="terminal",
         request_key=request_key,
-    )  # fmt: skip
+    )
     sale.payments.append(payment)
     sale.changed()
     uow.audit(
-        "payment.started", "order", sale.id,
+        "payment.started",
+        "order",
+        sale.id,
         _payment_audit(till, sale, payment, shift, amount_minor=amount, rounding_minor=0),
-    )  # fmt: skip
+    )
     return payment, sale
 
 
 async def pending_card(
-    uow: UnitOfWork, *, order_id: UUID, payment_id: UUID | None = None,
+    uow: UnitOfWork,
+    *,
+    order_id: UUID,
+    payment_id: UUID | None = None,
     request_key: str | None = None,
-) -> SalePayment | None:  # fmt: skip
+) -> SalePayment | None:
     """The order's card payment waiting for the terminal: the one named, or the one the
     request with this Idempotency-Key started (a retry resumes it instead of charging
     again)."""
@@ -809,9 +925,13 @@ async def pending_card(
 
 
 async def finish_card(
-    uow: UnitOfWork, till: Till, *, order_id: UUID, payment_id: UUID,
+    uow: UnitOfWork,
+    till: Till,
+    *,
+    order_id: UUID,
+    payment_id: UUID,
     result: TerminalResult | None,
-) -> tuple[SalePayment, Sale]:  # fmt: skip
+) -> tuple[SalePayment, Sale]:
     """The second step: what the terminal answered (approved, declined, timed out), applied
     to the pending payment. `result` None: the terminal's journal has no such transaction;
     once the terminal could no longer be deciding it, nothing was charged (the payment is
@@ -827,9 +947,10 @@ async def finish_card(
         if (till.at - payment.created_at).total_seconds() < TERMINAL_DECISION_SECONDS:
             raise PaymentInProgress(payment_id=str(payment.id))
         result = TerminalResult(
-            outcome=TerminalOutcome.TIMED_OUT, amount_minor=payment.amount_minor,
+            outcome=TerminalOutcome.TIMED_OUT,
+            amount_minor=payment.amount_minor,
             terminal_reference="",
-        )  # fmt: skip
+        )
     shift = await uow.shift(payment.shift_id)
     assert shift is not None, "a payment's shift exists (foreign key)"
 
@@ -841,11 +962,13 @@ async def finish_card(
     sale.paid_minor += payment.amount_minor if approved else 0
     sale.changed()
     uow.audit(
-        f"payment.{payment.status}", "order", sale.id,
+        f"payment.{payment.status}",
+        "order",
+        sale.id,
         _payment_audit(
             till, sale, payment, shift, amount_minor=payment.amount_minor, rounding_minor=0
         ),
-    )  # fmt: skip
+    )
     return payment, sale
 
 
@@ -863,9 +986,16 @@ class CardEvidence:
 
 
 async def record_card(
-    uow: UnitOfWork, till: Till, *, order_id: UUID, payment_id: UUID, amount_minor: int,
-    evidence: CardEvidence, uploaded_at: datetime, max_age_seconds: int,
-) -> tuple[SalePayment, Sale]:  # fmt: skip
+    uow: UnitOfWork,
+    till: Till,
+    *,
+    order_id: UUID,
+    payment_id: UUID,
+    amount_minor: int,
+    evidence: CardEvidence,
+    uploaded_at: datetime,
+    max_age_seconds: int,
+) -> tuple[SalePayment, Sale]:
     """A card payment the terminal approved while the till was offline: recorded with the
     terminal's evidence and marked unverified until the shift's card settlement matches it
     (the Z report shows it). One uploaded too long after it happened is flagged: the
@@ -876,22 +1006,41 @@ async def record_card(
     age = (uploaded_at - till.at).total_seconds()
     if age > max_age_seconds:
         policy.flag(
-            "stale-card-payment", "order", sale.id, payment_id=str(payment_id),
-            amount_minor=amount_minor, age_seconds=int(age), limit_seconds=max_age_seconds,
-        )  # fmt: skip
+            "stale-card-payment",
+            "order",
+            sale.id,
+            payment_id=str(payment_id),
+            amount_minor=amount_minor,
+            age_seconds=int(age),
+            limit_seconds=max_age_seconds,
+        )
     if amount_minor > max(balance, 0):
         policy.mismatch(
-            Overpayment(balance_minor=balance, amount_minor=amount_minor), "overpayment", "order",
-            sale.id, payment_id=str(payment_id), amount_minor=amount_minor, balance_minor=balance,
-        )  # fmt: skip
+            Overpayment(balance_minor=balance, amount_minor=amount_minor),
+            "overpayment",
+            "order",
+            sale.id,
+            payment_id=str(payment_id),
+            amount_minor=amount_minor,
+            balance_minor=balance,
+        )
 
     payment = SalePayment(
-        id=payment_id, shift_id=shift.id, tender="card", status="approved",
-        amount_minor=amount_minor, created_by=till.staff, created_at=till.at,
-        scheme=evidence.scheme, last4=evidence.last4, auth_code=evidence.auth_code,
-        terminal_reference=evidence.terminal_reference, card_verification="unverified",
-        terminal_id=evidence.terminal_id, authorised_at=evidence.authorised_at,
-    )  # fmt: skip
+        id=payment_id,
+        shift_id=shift.id,
+        tender="card",
+        status="approved",
+        amount_minor=amount_minor,
+        created_by=till.staff,
+        created_at=till.at,
+        scheme=evidence.scheme,
+        last4=evidence.last4,
+        auth_code=evidence.auth_code,
+        terminal_reference=evidence.terminal_reference,
+        card_verification="unverified",
+        terminal_id=evidence.terminal_id,
+        authorised_at=evidence.authorised_at,
+    )
     sale.payments.append(payment)
     sale.paid_minor += amount_minor
     sale.changed()
@@ -908,9 +1057,14 @@ async def record_card(
 
 
 async def close_order(
-    uow: UnitOfWork, till: Till, *, order_id: UUID, version: int | None,
-    print_receipt: bool = True, expected_total_minor: int | None = None,
-) -> tuple[Sale, ReceiptRow]:  # fmt: skip
+    uow: UnitOfWork,
+    till: Till,
+    *,
+    order_id: UUID,
+    version: int | None,
+    print_receipt: bool = True,
+    expected_total_minor: int | None = None,
+) -> tuple[Sale, ReceiptRow]:
     """Close a fully paid order and issue its receipt at the caller's register. Lines not yet
     sent to the kitchen or bar go now (counter service: pay, then it is made), and the
     receipt prints at the register's venue unless the customer wants no paper."""
@@ -923,9 +1077,12 @@ async def close_order(
             PaymentsDoNotMatchTotal(
                 f"Due {due}, paid {sale.paid_minor}.", due_minor=due, paid_minor=sale.paid_minor
             ),
-            "payments-do-not-match-total", "order", sale.id, due_minor=due,
+            "payments-do-not-match-total",
+            "order",
+            sale.id,
+            due_minor=due,
             paid_minor=sale.paid_minor,
-        )  # fmt: skip
+        )
     _expected_total(till, sale, expected_total_minor, due)
     series, sequence, number = await policy.receipt_number(uow, shift)
 
@@ -936,18 +1093,30 @@ async def close_order(
     if policy.offline:
         snapshot["offline"] = policy.stamp(till.principal)["offline"]
     receipt = ReceiptRow(
-        id=uuid.uuid4(), register_id=shift.register_id, series=series, sequence=sequence,
-        number=number, kind="sale", order_id=sale.id, shift_id=shift.id, refund_id=None,
-        original_receipt_id=None, currency=sale.currency, total_minor=due,
-        snapshot={**snapshot, "receipt_number": number, "kind": "sale"}, issued_by=till.staff,
+        id=uuid.uuid4(),
+        register_id=shift.register_id,
+        series=series,
+        sequence=sequence,
+        number=number,
+        kind="sale",
+        order_id=sale.id,
+        shift_id=shift.id,
+        refund_id=None,
+        original_receipt_id=None,
+        currency=sale.currency,
+        total_minor=due,
+        snapshot={**snapshot, "receipt_number": number, "kind": "sale"},
+        issued_by=till.staff,
         issued_at=till.at,
-    )  # fmt: skip
+    )
     uow.record_receipt(receipt)
     printed = None
     if policy.prints and print_receipt:
         printed = await _print_receipt(uow, receipt, shift)
     uow.audit(
-        "order.closed", "order", sale.id,
+        "order.closed",
+        "order",
+        sale.id,
         {
             **policy.stamp(till.principal),
             "receipt_id": str(receipt.id),
@@ -962,35 +1131,51 @@ async def close_order(
             "receipt_print_job_id": str(printed) if printed else None,
             "client_total_minor": expected_total_minor,
         },
-    )  # fmt: skip
+    )
     return sale, receipt
 
 
 def receipt_json(receipt: ReceiptRow) -> dict[str, Any]:
     """A receipt as `GET /v1/receipts/{id}` answers it."""
     return {
-        "id": str(receipt.id), "number": receipt.number, "register_id": str(receipt.register_id),
-        "series": receipt.series, "sequence": receipt.sequence, "kind": receipt.kind,
-        "order_id": str(receipt.order_id), "shift_id": str(receipt.shift_id),
+        "id": str(receipt.id),
+        "number": receipt.number,
+        "register_id": str(receipt.register_id),
+        "series": receipt.series,
+        "sequence": receipt.sequence,
+        "kind": receipt.kind,
+        "order_id": str(receipt.order_id),
+        "shift_id": str(receipt.shift_id),
         "refund_id": str(receipt.refund_id) if receipt.refund_id else None,
         "original_receipt_id": (
             str(receipt.original_receipt_id) if receipt.original_receipt_id else None
         ),
-        "currency": receipt.currency, "total_minor": receipt.total_minor,
-        "snapshot": receipt.snapshot, "issued_by": receipt.issued_by,
+        "currency": receipt.currency,
+        "total_minor": receipt.total_minor,
+        "snapshot": receipt.snapshot,
+        "issued_by": receipt.issued_by,
         "issued_at": iso(receipt.issued_at),
-    }  # fmt: skip
+    }
 
 
 def receipt_view(receipt: ReceiptRow) -> Receipt:
     return Receipt.model_construct(
-        id=receipt.id, number=receipt.number, register_id=receipt.register_id,
-        series=receipt.series, sequence=receipt.sequence, kind=receipt.kind,
-        order_id=receipt.order_id, shift_id=receipt.shift_id, refund_id=receipt.refund_id,
-        original_receipt_id=receipt.original_receipt_id, currency=receipt.currency,
-        total_minor=receipt.total_minor, snapshot=receipt.snapshot, issued_by=receipt.issued_by,
+        id=receipt.id,
+        number=receipt.number,
+        register_id=receipt.register_id,
+        series=receipt.series,
+        sequence=receipt.sequence,
+        kind=receipt.kind,
+        order_id=receipt.order_id,
+        shift_id=receipt.shift_id,
+        refund_id=receipt.refund_id,
+        original_receipt_id=receipt.original_receipt_id,
+        currency=receipt.currency,
+        total_minor=receipt.total_minor,
+        snapshot=receipt.snapshot,
+        issued_by=receipt.issued_by,
         issued_at=receipt.issued_at,
-    )  # fmt: skip
+    )
 
 
 async def _print_receipt(uow: UnitOfWork, receipt: ReceiptRow, shift: ShiftRef) -> UUID:
@@ -1000,12 +1185,16 @@ async def _print_receipt(uow: UnitOfWork, receipt: ReceiptRow, shift: ShiftRef) 
     name = f"{'refund receipt' if receipt.kind == 'refund' else 'receipt'} {receipt.number}"
     return uow.queue_print(
         PrintJob(
-            location_id=shift.location_id, printer_role="receipt", kind="receipt",
-            summary=name[0].upper() + name[1:], body=render_receipt(facts, venue=venue),
-            order_id=receipt.order_id, receipt_id=receipt.id,
+            location_id=shift.location_id,
+            printer_role="receipt",
+            kind="receipt",
+            summary=name[0].upper() + name[1:],
+            body=render_receipt(facts, venue=venue),
+            order_id=receipt.order_id,
+            receipt_id=receipt.id,
             register_number=shift.register_number,
         )
-    )  # fmt: skip
+    )
 
 
 # -- refunds -------------------------------------------------------------------------------------
@@ -1018,8 +1207,13 @@ class TerminalRefundFailed(Problem):
 
 
 async def plan_refund(
-    uow: UnitOfWork, till: Till, *, order_id: UUID, version: int | None, asked: RefundAsked,
-) -> tuple[Sale, ShiftRef, RefundPlan]:  # fmt: skip
+    uow: UnitOfWork,
+    till: Till,
+    *,
+    order_id: UUID,
+    version: int | None,
+    asked: RefundAsked,
+) -> tuple[Sale, ShiftRef, RefundPlan]:
     """What a refund of a closed order gives back, and to which tenders; refuses what it
     may not (over-refund, an order not closed, no open shift at this register)."""
     sale = await uow.sale(order_id)
@@ -1040,9 +1234,13 @@ async def approve_refund(
     limits = await uow.limits()
     needed = plan.amount_minor > limits.refund_limit_minor
     approval = await till.policy.approve(
-        action=OverrideAction.REFUND, resource_type="order", resource_id=str(sale.id),
-        needed=needed, amount_minor=plan.amount_minor, limits=limits,
-    )  # fmt: skip
+        action=OverrideAction.REFUND,
+        resource_type="order",
+        resource_id=str(sale.id),
+        needed=needed,
+        amount_minor=plan.amount_minor,
+        limits=limits,
+    )
     return approval, needed, limits.refund_limit_minor
 
 
@@ -1085,9 +1283,10 @@ def _asked_json(asked: RefundAsked) -> dict[str, Any]:
         "amount_minor": asked.amount_minor,
         "tenders": (
             [[str(payment), amount] for payment, amount in asked.tenders]
-            if asked.tenders is not None else None
+            if asked.tenders is not None
+            else None
         ),
-    }  # fmt: skip
+    }
 
 
 def _asked_from(stored: dict[str, Any]) -> RefundAsked:
@@ -1096,16 +1295,25 @@ def _asked_from(stored: dict[str, Any]) -> RefundAsked:
         amount_minor=stored["amount_minor"],
         tenders=(
             tuple((UUID(payment), amount) for payment, amount in stored["tenders"])
-            if stored["tenders"] is not None else None
+            if stored["tenders"] is not None
+            else None
         ),
-    )  # fmt: skip
+    )
 
 
 async def refund(
-    uow: UnitOfWork, till: Till, *, order_id: UUID, version: int | None, asked: RefundAsked,
-    reason_code: str, note: str | None, refund_id: UUID | None = None,
-    expected_total_minor: int | None = None, request_key: str | None = None,
-) -> Refunded | RefundStarted:  # fmt: skip
+    uow: UnitOfWork,
+    till: Till,
+    *,
+    order_id: UUID,
+    version: int | None,
+    asked: RefundAsked,
+    reason_code: str,
+    note: str | None,
+    refund_id: UUID | None = None,
+    expected_total_minor: int | None = None,
+    request_key: str | None = None,
+) -> Refunded | RefundStarted:
     """Refund a closed order by line or by amount: never more than was paid, per line and
     per tender, back to the tenders it was paid with. Cash handed back is rounded like cash
     taken; the refund issues its own receipt, which names the original, at the caller's
@@ -1131,28 +1339,50 @@ async def refund(
     )
     if cards and not policy.offline:
         sale.pending_refund = {
-            "refund_id": str(refund_id), "request_key": request_key, "shift_id": str(shift.id),
-            "asked": _asked_json(asked), "amount_minor": plan.amount_minor,
-            "reason_code": reason_code, "note": note,
+            "refund_id": str(refund_id),
+            "request_key": request_key,
+            "shift_id": str(shift.id),
+            "asked": _asked_json(asked),
+            "amount_minor": plan.amount_minor,
+            "reason_code": reason_code,
+            "note": note,
             "approval": approval.payload() if approval else None,
-            "override_required": needed, "refund_limit_minor": refund_limit_minor,
+            "override_required": needed,
+            "refund_limit_minor": refund_limit_minor,
             "started_at": iso(till.at),
             "cards": [[str(c.payment_id), c.amount_minor, c.reference] for c in cards],
-        }  # fmt: skip
+        }
         sale.changed()
         uow.audit(
-            "refund.started", "order", sale.id,
-            {**policy.stamp(till.principal, approval), "refund_id": str(refund_id),
-             "amount_minor": plan.amount_minor, "shift_id": str(shift.id),
-             "cards": [{"payment_id": str(c.payment_id), "amount_minor": c.amount_minor}
-                       for c in cards],
-             "version": sale.version},
-        )  # fmt: skip
+            "refund.started",
+            "order",
+            sale.id,
+            {
+                **policy.stamp(till.principal, approval),
+                "refund_id": str(refund_id),
+                "amount_minor": plan.amount_minor,
+                "shift_id": str(shift.id),
+                "cards": [
+                    {"payment_id": str(c.payment_id), "amount_minor": c.amount_minor} for c in cards
+                ],
+                "version": sale.version,
+            },
+        )
         return RefundStarted(refund_id, cards, sale.currency, till.at)
     return await _refunded(
-        uow, till, sale, shift, plan, approval, refund_id=refund_id, reason_code=reason_code,
-        note=note, cards={}, override_required=needed, refund_limit_minor=refund_limit_minor,
-    )  # fmt: skip
+        uow,
+        till,
+        sale,
+        shift,
+        plan,
+        approval,
+        refund_id=refund_id,
+        reason_code=reason_code,
+        note=note,
+        cards={},
+        override_required=needed,
+        refund_limit_minor=refund_limit_minor,
+    )
 
 
 async def pending_refund(
@@ -1179,9 +1409,13 @@ def _started(sale: Sale, pending: dict[str, Any]) -> RefundStarted:
 
 
 async def finish_refund(
-    uow: UnitOfWork, till: Till, *, order_id: UUID, refund_id: UUID,
+    uow: UnitOfWork,
+    till: Till,
+    *,
+    order_id: UUID,
+    refund_id: UUID,
     results: dict[UUID, TerminalResult | None],
-) -> Refunded | RefundDeclined:  # fmt: skip
+) -> Refunded | RefundDeclined:
     """A started card refund, with what the terminal answered for each card: all approved,
     the refund is made as `refund` would have made it (at the register and in the shift it
     was started in); otherwise nothing is refunded. `None`: the terminal's journal has no
@@ -1204,10 +1438,16 @@ async def finish_refund(
     if any(outcome is not TerminalOutcome.APPROVED for outcome in outcomes.values()):
         outcome = next(o for o in outcomes.values() if o is not TerminalOutcome.APPROVED)
         uow.audit(
-            "refund.declined", "order", sale.id,
-            {**till.policy.stamp(till.principal), "refund_id": str(refund_id),
-             "outcome": outcome.value, "version": sale.version},
-        )  # fmt: skip
+            "refund.declined",
+            "order",
+            sale.id,
+            {
+                **till.policy.stamp(till.principal),
+                "refund_id": str(refund_id),
+                "outcome": outcome.value,
+                "version": sale.version,
+            },
+        )
         return RefundDeclined(refund_id, outcome.value)
     shift = await uow.shift(UUID(pending["shift_id"]))
     assert shift is not None, "the shift the refund was started in exists"
@@ -1218,37 +1458,61 @@ async def finish_refund(
     stored = pending["approval"]
     approval = (
         Approval(
-            UUID(stored["approved_by"]), stored["approved_by_role"], stored["override_jti"],
+            UUID(stored["approved_by"]),
+            stored["approved_by_role"],
+            stored["override_jti"],
             approved=Approved(
                 stored.get("approved_amount_minor"), stored.get("approved_percent_bps")
             ),
         )
-        if stored else None
-    )  # fmt: skip
+        if stored
+        else None
+    )
     cards = {payment_id: result for payment_id, result in results.items() if result}
     done = await _refunded(
-        uow, till, sale, shift, plan, approval, refund_id=refund_id,
-        reason_code=pending["reason_code"], note=pending["note"], cards=cards,
+        uow,
+        till,
+        sale,
+        shift,
+        plan,
+        approval,
+        refund_id=refund_id,
+        reason_code=pending["reason_code"],
+        note=pending["note"],
+        cards=cards,
         override_required=pending["override_required"],
         refund_limit_minor=pending["refund_limit_minor"],
-    )  # fmt: skip
+    )
     if shift.status == "closed":
         # The shift closed while the terminal decided: the money went back at its drawer,
         # so its Z report is issued again with it.
         await uow.write_pending()
         await reissue_z_report(
-            shifts=ShiftRepository.from_connection(uow.connection), audit=_ShiftAudit(uow),
-            actor=Actor.of(till.principal), shift_id=shift.id, reason="late-arrival",
+            shifts=ShiftRepository.from_connection(uow.connection),
+            audit=_ShiftAudit(uow),
+            actor=Actor.of(till.principal),
+            shift_id=shift.id,
+            reason="late-arrival",
             details={"refund_id": str(refund_id)},
-        )  # fmt: skip
+        )
     return done
 
 
 async def _refunded(
-    uow: UnitOfWork, till: Till, sale: Sale, shift: ShiftRef, plan: RefundPlan,
-    approval: Approval | None, *, refund_id: UUID, reason_code: str, note: str | None,
-    cards: dict[UUID, TerminalResult], override_required: bool, refund_limit_minor: int,
-) -> Refunded:  # fmt: skip
+    uow: UnitOfWork,
+    till: Till,
+    sale: Sale,
+    shift: ShiftRef,
+    plan: RefundPlan,
+    approval: Approval | None,
+    *,
+    refund_id: UUID,
+    reason_code: str,
+    note: str | None,
+    cards: dict[UUID, TerminalResult],
+    override_required: bool,
+    refund_limit_minor: int,
+) -> Refunded:
     """Make the refund: what it gives back, its receipt, its paper and its audit entry."""
     policy = till.policy
     series, sequence, number = await policy.receipt_number(uow, shift)
@@ -1258,12 +1522,15 @@ async def _refunded(
         card = cards.get(tender.payment.id)
         tenders.append(
             RefundTenderRow(
-                refund_id=refund_id, payment_id=tender.payment.id, shift_id=shift.id,
-                tender=tender.payment.tender, amount_minor=tender.handed_back_minor,
+                refund_id=refund_id,
+                payment_id=tender.payment.id,
+                shift_id=shift.id,
+                tender=tender.payment.tender,
+                amount_minor=tender.handed_back_minor,
                 terminal_reference=card.terminal_reference if card else None,
                 auth_code=card.auth_code if card else None,
             )
-        )  # fmt: skip
+        )
         tender.payment.refunded_minor += tender.handed_back_minor
         tender.payment.dirty = True
     for done in plan.lines:
@@ -1277,18 +1544,30 @@ async def _refunded(
     sale.changed()
     tax = tax_json(plan.tax)
     row = RefundRow(
-        id=refund_id, order_id=sale.id, shift_id=shift.id, reason_code=reason_code, note=note,
-        amount_minor=plan.amount_minor, tax_minor=plan.tax_minor,
-        lines=[line.as_json() for line in plan.lines], tax=tax, created_by=till.staff,
-        approved_by=str(approval.approver_id) if approval else None, created_at=till.at,
+        id=refund_id,
+        order_id=sale.id,
+        shift_id=shift.id,
+        reason_code=reason_code,
+        note=note,
+        amount_minor=plan.amount_minor,
+        tax_minor=plan.tax_minor,
+        lines=[line.as_json() for line in plan.lines],
+        tax=tax,
+        created_by=till.staff,
+        approved_by=str(approval.approver_id) if approval else None,
+        created_at=till.at,
         rounding_minor=plan.rounding_minor,
-    )  # fmt: skip
+    )
     uow.record_refund(row, tenders)
     tender_json = [
-        {"tender": tender.tender, "amount_minor": tender.amount_minor,
-         "terminal_reference": tender.terminal_reference, "auth_code": tender.auth_code}
+        {
+            "tender": tender.tender,
+            "amount_minor": tender.amount_minor,
+            "terminal_reference": tender.terminal_reference,
+            "auth_code": tender.auth_code,
+        }
         for tender in tenders
-    ]  # fmt: skip
+    ]
     snapshot: dict[str, Any] = {
         "order_id": str(sale.id),
         "original_receipt_number": original[1] if original else None,
@@ -1304,17 +1583,29 @@ async def _refunded(
     if policy.offline:
         snapshot["offline"] = policy.stamp(till.principal)["offline"]
     receipt = ReceiptRow(
-        id=uuid.uuid4(), register_id=shift.register_id, series=series, sequence=sequence,
-        number=number, kind="refund", order_id=sale.id, shift_id=shift.id, refund_id=refund_id,
-        original_receipt_id=original[0] if original else None, currency=sale.currency,
-        total_minor=-money_out, snapshot={**snapshot, "receipt_number": number, "kind": "refund"},
-        issued_by=till.staff, issued_at=till.at,
-    )  # fmt: skip
+        id=uuid.uuid4(),
+        register_id=shift.register_id,
+        series=series,
+        sequence=sequence,
+        number=number,
+        kind="refund",
+        order_id=sale.id,
+        shift_id=shift.id,
+        refund_id=refund_id,
+        original_receipt_id=original[0] if original else None,
+        currency=sale.currency,
+        total_minor=-money_out,
+        snapshot={**snapshot, "receipt_number": number, "kind": "refund"},
+        issued_by=till.staff,
+        issued_at=till.at,
+    )
     uow.record_receipt(receipt)
     # The customer takes the refund receipt with the money.
     printed = await _print_receipt(uow, receipt, shift) if policy.prints else None
     uow.audit(
-        "order.refunded", "order", sale.id,
+        "order.refunded",
+        "order",
+        sale.id,
         {
             **policy.stamp(till.principal, approval),
             "requested_by": till.staff,
@@ -1337,7 +1628,7 @@ async def _refunded(
             "version": sale.version,
             "receipt_print_job_id": str(printed) if printed else None,
         },
-    )  # fmt: skip
+    )
     return Refunded(row, tenders, sale, receipt)
 
 
@@ -1353,8 +1644,10 @@ def _register(principal: Principal) -> tuple[UUID, UUID]:
 def _is_retry(shift: Shift, *, register_id: UUID, staff: str, opening_float_minor: int) -> bool:
     """A client retrying an open it made with its own id: same register, opener and float."""
     return (shift.register_id, shift.opened_by, shift.opening_float_minor) == (
-        register_id, staff, opening_float_minor,
-    )  # fmt: skip
+        register_id,
+        staff,
+        opening_float_minor,
+    )
 
 
 async def open_shift(
@@ -1374,9 +1667,11 @@ async def open_shift(
         if existing is None:
             return None
         if till.policy.offline or not _is_retry(
-            existing, register_id=register_id, staff=till.staff,
+            existing,
+            register_id=register_id,
+            staff=till.staff,
             opening_float_minor=opening_float_minor,
-        ):  # fmt: skip
+        ):
             raise ShiftIdConflict(shift_id=str(shift_id))
         return existing
 
@@ -1386,9 +1681,13 @@ async def open_shift(
     new_id = shift_id or uuid.uuid4()
     for _ in range(OPEN_ATTEMPTS):
         shift = await shifts.insert_shift(
-            shift_id=new_id, register=register, location_id=location_id,
-            opening_float_minor=opening_float_minor, opened_by=till.staff, opened_at=till.at,
-        )  # fmt: skip
+            shift_id=new_id,
+            register=register,
+            location_id=location_id,
+            opening_float_minor=opening_float_minor,
+            opened_by=till.staff,
+            opened_at=till.at,
+        )
         if shift is not None:
             break
         if shift_id is not None and (existing := await retried(shift_id)) is not None:
@@ -1402,7 +1701,9 @@ async def open_shift(
         raise Conflict("The shift could not be opened; retry.")
     uow.forget_shift(shift.id)
     uow.audit(
-        "shift.opened", "shift", shift.id,
+        "shift.opened",
+        "shift",
+        shift.id,
         {
             **till.policy.stamp(till.principal),
             "register_id": str(shift.register_id),
@@ -1410,7 +1711,7 @@ async def open_shift(
             "location_id": str(shift.location_id),
             "opening_float_minor": shift.opening_float_minor,
         },
-    )  # fmt: skip
+    )
     return shift, True
 
 
@@ -1421,9 +1722,14 @@ class _ShiftAudit:
     uow: UnitOfWork
 
     async def append(
-        self, *, actor: Any, action: str, resource_type: str, resource_id: str,
+        self,
+        *,
+        actor: Any,
+        action: str,
+        resource_type: str,
+        resource_id: str,
         payload: dict[str, Any],
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.uow.audit(action, resource_type, resource_id, payload)
 
 
@@ -1436,9 +1742,15 @@ async def _reached_shift(uow: UnitOfWork, till: Till, shift_id: UUID) -> Shift:
 
 
 async def move_cash(
-    uow: UnitOfWork, till: Till, *, shift_id: UUID, kind: CashMovementKind, amount_minor: int,
-    reason: str, movement_id: UUID | None = None,
-) -> CashMovement:  # fmt: skip
+    uow: UnitOfWork,
+    till: Till,
+    *,
+    shift_id: UUID,
+    kind: CashMovementKind,
+    amount_minor: int,
+    reason: str,
+    movement_id: UUID | None = None,
+) -> CashMovement:
     """Paid in or paid out, at the shift's own register while it is open (offline: in the
     shift it happened in, which may have closed since: it arrives late)."""
     shift = await _reached_shift(uow, till, shift_id)
@@ -1451,11 +1763,18 @@ async def move_cash(
         )
     till.policy.late(_shift_ref(shift))
     movement = await ShiftRepository.from_connection(uow.connection).add_cash_movement(
-        movement_id=movement_id or uuid.uuid4(), shift_id=shift.id, kind=kind,
-        amount_minor=amount_minor, reason=reason, created_by=till.staff, created_at=till.at,
-    )  # fmt: skip
+        movement_id=movement_id or uuid.uuid4(),
+        shift_id=shift.id,
+        kind=kind,
+        amount_minor=amount_minor,
+        reason=reason,
+        created_by=till.staff,
+        created_at=till.at,
+    )
     uow.audit(
-        f"shift.{kind}", "shift", shift.id,
+        f"shift.{kind}",
+        "shift",
+        shift.id,
         {
             **till.policy.stamp(till.principal),
             "cash_movement_id": str(movement.id),
@@ -1464,16 +1783,20 @@ async def move_cash(
             "reason": movement.reason,
             "version": movement.shift_version,
         },
-    )  # fmt: skip
+    )
     return movement
 
 
 def _shift_ref(shift: Shift) -> ShiftRef:
     return ShiftRef(
-        id=shift.id, register_id=shift.register_id, register_number=shift.register_number,
-        location_id=shift.location_id, status=shift.status, closed_at=shift.closed_at,
+        id=shift.id,
+        register_id=shift.register_id,
+        register_number=shift.register_number,
+        location_id=shift.location_id,
+        status=shift.status,
+        closed_at=shift.closed_at,
         opened_by=shift.opened_by,
-    )  # fmt: skip
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -1487,9 +1810,14 @@ class ShiftClosing:
 
 
 async def close_shift(
-    uow: UnitOfWork, till: Till, *, shift_id: UUID, version: int | None,
-    counted: TenderAmounts, note: str | None,
-) -> ShiftClosing:  # fmt: skip
+    uow: UnitOfWork,
+    till: Till,
+    *,
+    shift_id: UUID,
+    version: int | None,
+    counted: TenderAmounts,
+    note: str | None,
+) -> ShiftClosing:
     """Close a shift with what was counted, issuing its Z report.
 
     The opener closes their own shift; anyone else's close is a force-close and needs a
@@ -1514,56 +1842,84 @@ async def close_shift(
         # A manager closed it while the till was offline: the till's count is kept for
         # review, and the shift's Z report stays the one issued (with re-issues).
         policy.flag(
-            "shift-closed-elsewhere", "shift", shift.id, closed_by=shift.closed_by,
-            counted=counted.model_dump(), note=note,
-        )  # fmt: skip
+            "shift-closed-elsewhere",
+            "shift",
+            shift.id,
+            closed_by=shift.closed_by,
+            counted=counted.model_dump(),
+            note=note,
+        )
         uow.audit(
-            "shift.close_superseded", "shift", shift.id,
-            {**policy.stamp(till.principal), "counted": counted.model_dump(), "note": note,
-             "closed_by": shift.closed_by},
-        )  # fmt: skip
+            "shift.close_superseded",
+            "shift",
+            shift.id,
+            {
+                **policy.stamp(till.principal),
+                "counted": counted.model_dump(),
+                "note": note,
+                "closed_by": shift.closed_by,
+            },
+        )
         return ShiftClosing(shift, None, superseded=True)
     if version is not None:
         check_version(shift.version, version)
     limits = await uow.limits()
     force_close = till.staff != shift.opened_by
     approval = await policy.approve(
-        action=OverrideAction.SHIFT_FORCE_CLOSE, resource_type="shift", resource_id=str(shift_id),
-        needed=force_close, amount_minor=0, limits=limits,
-    )  # fmt: skip
+        action=OverrideAction.SHIFT_FORCE_CLOSE,
+        resource_type="shift",
+        resource_id=str(shift_id),
+        needed=force_close,
+        amount_minor=0,
+        limits=limits,
+    )
     if open_orders := await shifts.open_order_ids(shift_id):
         policy.mismatch(
             ShiftHasOpenOrders(
                 f"{len(open_orders)} order(s) of this shift are still open.",
                 order_ids=[str(order_id) for order_id in open_orders],
             ),
-            "open-orders-at-close", "shift", shift.id,
+            "open-orders-at-close",
+            "shift",
+            shift.id,
             order_ids=[str(order_id) for order_id in open_orders],
-        )  # fmt: skip
+        )
 
     facts = await shifts.facts(shift)
     closed_at = till.at if policy.offline else facts.as_of
     force_closed_by = str(approval.approver_id) if approval and force_close else None
     report = z_report(
-        shift_report(facts), counted=counted, closed_by=till.staff, closed_at=closed_at,
-        force_closed_by=force_closed_by, note=note,
-    )  # fmt: skip
+        shift_report(facts),
+        counted=counted,
+        closed_by=till.staff,
+        closed_at=closed_at,
+        force_closed_by=force_closed_by,
+        note=note,
+    )
     if report.difference.card == 0 and report.unverified_card.count:
         # The terminal's batch total is what the shift expects: it settled the card
         # payments recorded offline too.
         confirmed = await shifts.confirm_card_settlement(shift_id)
         report = report.model_copy(
-            update={"unverified_card": CountAmount(count=0, amount_minor=0),
-                    "card_settlement_confirmed": confirmed}
-        )  # fmt: skip
+            update={
+                "unverified_card": CountAmount(count=0, amount_minor=0),
+                "card_settlement_confirmed": confirmed,
+            }
+        )
     closed = await shifts.close(
-        shift_id, version=shift.version, closed_by=till.staff, closed_at=closed_at,
-        force_closed_by=force_closed_by, z_report=report.model_dump(mode="json"),
-    )  # fmt: skip
+        shift_id,
+        version=shift.version,
+        closed_by=till.staff,
+        closed_at=closed_at,
+        force_closed_by=force_closed_by,
+        z_report=report.model_dump(mode="json"),
+    )
     assert closed is not None, "the shift is locked by this transaction"
     uow.forget_shift(shift_id)
     uow.audit(
-        "shift.closed", "shift", shift.id,
+        "shift.closed",
+        "shift",
+        shift.id,
         {
             **policy.stamp(till.principal, approval),
             "register_id": str(shift.register_id),
@@ -1579,5 +1935,5 @@ async def close_shift(
             "note": note,
             "version": closed.version,
         },
-    )  # fmt: skip
+    )
     return ShiftClosing(closed, report)

@@ -138,10 +138,17 @@ class Policy(Protocol):
     async def shift(self, ledger: Ledger, principal: Principal) -> ShiftRef: ...
 
     async def approve(
-        self, *, action: OverrideAction, resource_type: str, resource_id: str, needed: bool,
-        amount_minor: int, limits: Limits, share_of_minor: int | None = None,
+        self,
+        *,
+        action: OverrideAction,
+        resource_type: str,
+        resource_id: str,
+        needed: bool,
+        amount_minor: int,
+        limits: Limits,
+        share_of_minor: int | None = None,
         roundings: int = 0,
-    ) -> Approval | None: ...  # fmt: skip
+    ) -> Approval | None: ...
 
     async def receipt_number(self, ledger: Ledger, shift: ShiftRef) -> tuple[Series, int, str]: ...
 
@@ -182,10 +189,17 @@ class OnlinePolicy:
         return shift
 
     async def approve(
-        self, *, action: OverrideAction, resource_type: str, resource_id: str, needed: bool,
-        amount_minor: int, limits: Limits, share_of_minor: int | None = None,
+        self,
+        *,
+        action: OverrideAction,
+        resource_type: str,
+        resource_id: str,
+        needed: bool,
+        amount_minor: int,
+        limits: Limits,
+        share_of_minor: int | None = None,
         roundings: int = 0,
-    ) -> Approval | None:  # fmt: skip
+    ) -> Approval | None:
         """Above the limit a manager's override for this action on this resource, and for
         at least this amount, is spent; one presented below it is still checked (amount
         included) and spent, so the audit names the approver."""
@@ -195,13 +209,16 @@ class OnlinePolicy:
         if self.override is None:
             raise OverrideInvalid("Send a manager override token in X-Override-Token.")
         override = await self.override.consume(
-            action=action, resource_id=resource_id,
+            action=action,
+            resource_id=resource_id,
             extent=extent(action, amount_minor, share_of_minor, roundings),
-        )  # fmt: skip
+        )
         return Approval(
-            override.approver_id, override.approver_role.value, override.jti,
+            override.approver_id,
+            override.approver_role.value,
+            override.jti,
             approved=override.approved,
-        )  # fmt: skip
+        )
 
     async def receipt_number(self, ledger: Ledger, shift: ShiftRef) -> tuple[Series, int, str]:
         return await ledger.next_receipt_number(shift)
@@ -291,10 +308,12 @@ class OfflinePolicy:
     def __post_init__(self) -> None:
         if self.occurred_at - self.upload.received_at > CLOCK_AHEAD:
             self.flag(
-                "device-clock-ahead", "device", self.upload.principal.device_id,
+                "device-clock-ahead",
+                "device",
+                self.upload.principal.device_id,
                 occurred_at=self.occurred_at.isoformat(),
                 received_at=self.upload.received_at.isoformat(),
-            )  # fmt: skip
+            )
 
     @property
     def at(self) -> datetime:
@@ -316,16 +335,25 @@ class OfflinePolicy:
         if shift.status == "closed":
             self.late_shifts.add(shift.id)
             self.flag(
-                "late-arrival", "shift", shift.id,
+                "late-arrival",
+                "shift",
+                shift.id,
                 closed_at=shift.closed_at.isoformat() if shift.closed_at else None,
                 operation_kind=self.kind,
-            )  # fmt: skip
+            )
 
     async def approve(
-        self, *, action: OverrideAction, resource_type: str, resource_id: str, needed: bool,
-        amount_minor: int, limits: Limits, share_of_minor: int | None = None,
+        self,
+        *,
+        action: OverrideAction,
+        resource_type: str,
+        resource_id: str,
+        needed: bool,
+        amount_minor: int,
+        limits: Limits,
+        share_of_minor: int | None = None,
         roundings: int = 0,
-    ) -> Approval | None:  # fmt: skip
+    ) -> Approval | None:
         """The till could not ask the server for an override. Up to the business's offline
         approval limit, the manager it names (an owner or manager on the roster then) is
         taken at their word, for review; above it, or with no manager named, the operation
@@ -343,8 +371,10 @@ class OfflinePolicy:
         if limit == 0 or amount_minor > limit:
             raise OfflineApprovalOverLimit(
                 f"{action.value} of {amount_minor} offline; the business allows {limit}.",
-                action=action.value, amount_minor=amount_minor, limit_minor=limit,
-            )  # fmt: skip
+                action=action.value,
+                amount_minor=amount_minor,
+                limit_minor=limit,
+            )
         entry = self.upload.roster.get(self.approved_by)
         if (
             entry is None
@@ -374,12 +404,16 @@ class OfflinePolicy:
             }
         )
         self.flag(
-            "offline-approval", resource_type, resource_id, action=action.value,
-            approved_by=str(self.approved_by), amount_minor=amount_minor,
+            "offline-approval",
+            resource_type,
+            resource_id,
+            action=action.value,
+            approved_by=str(self.approved_by),
+            amount_minor=amount_minor,
             approved_amount_minor=self.approved.amount_minor,
             approved_percent_bps=self.approved.percent_bps,
             offline_approval_id=str(review_id),
-        )  # fmt: skip
+        )
         return Approval(self.approved_by, entry.role, review_id=review_id, approved=self.approved)
 
     async def receipt_number(self, ledger: Ledger, shift: ShiftRef) -> tuple[Series, int, str]:
@@ -392,11 +426,14 @@ class OfflinePolicy:
             self.backfilled = (shift, sequence)
         if sequence > last + 1:
             self.flag(
-                "receipt-gap", "register", shift.register_id,
+                "receipt-gap",
+                "register",
+                shift.register_id,
                 missing_from=receipt_number(shift.register_number, last + 1, OFFLINE_SERIES),
                 missing_to=receipt_number(shift.register_number, sequence - 1, OFFLINE_SERIES),
-                first_sequence=last + 1, last_sequence=sequence - 1,
-            )  # fmt: skip
+                first_sequence=last + 1,
+                last_sequence=sequence - 1,
+            )
         return (
             OFFLINE_SERIES,
             sequence,

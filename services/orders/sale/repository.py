@@ -86,49 +86,121 @@ PAGE = f"""
 REGISTER_NUMBER = "SELECT number FROM orders.registers WHERE device_id = $1"
 
 _ORDER_FIELDS = (
-    ("id", "uuid"), ("location_id", "uuid"), ("status", "text"), ("currency", "text"),
-    ("total_minor", "int8"), ("created_by", "text"), ("created_at", "timestamptz"),
-    ("version", "int4"), ("shift_id", "uuid"), ("register_id", "uuid"), ("table_name", "text"),
-    ("covers", "int2"), ("prices_include_tax", "bool"), ("discount_kind", "text"),
-    ("discount_value", "int8"), ("service_charge_bps", "int4"), ("subtotal_minor", "int8"),
-    ("discount_minor", "int8"), ("service_charge_minor", "int8"), ("tax_minor", "int8"),
-    ("tax", "jsonb"), ("tip_minor", "int8"), ("rounding_minor", "int8"), ("paid_minor", "int8"),
-    ("refunded_minor", "int8"), ("closed_at", "timestamptz"), ("pending_refund", "jsonb"),
-)  # fmt: skip
+    ("id", "uuid"),
+    ("location_id", "uuid"),
+    ("status", "text"),
+    ("currency", "text"),
+    ("total_minor", "int8"),
+    ("created_by", "text"),
+    ("created_at", "timestamptz"),
+    ("version", "int4"),
+    ("shift_id", "uuid"),
+    ("register_id", "uuid"),
+    ("table_name", "text"),
+    ("covers", "int2"),
+    ("prices_include_tax", "bool"),
+    ("discount_kind", "text"),
+    ("discount_value", "int8"),
+    ("service_charge_bps", "int4"),
+    ("subtotal_minor", "int8"),
+    ("discount_minor", "int8"),
+    ("service_charge_minor", "int8"),
+    ("tax_minor", "int8"),
+    ("tax", "jsonb"),
+    ("tip_minor", "int8"),
+    ("rounding_minor", "int8"),
+    ("paid_minor", "int8"),
+    ("refunded_minor", "int8"),
+    ("closed_at", "timestamptz"),
+    ("pending_refund", "jsonb"),
+)
 _LINE_FIELDS = (
-    ("order_id", "uuid"), ("line_number", "int4"), ("name", "text"), ("quantity", "int4"),
-    ("unit_price_minor", "int8"), ("total_minor", "int8"), ("item_id", "uuid"),
-    ("modifiers", "jsonb"), ("tax_category_id", "uuid"), ("tax_rate", "numeric"),
-    ("discount_kind", "text"), ("discount_value", "int8"), ("gross_minor", "int8"),
-    ("discount_minor", "int8"), ("service_charge_minor", "int8"), ("status", "text"),
-    ("void_reason", "text"), ("refunded_quantity", "int4"), ("refunded_minor", "int8"),
-    ("added_by", "text"), ("added_at", "timestamptz"), ("fired_at", "timestamptz"),
-)  # fmt: skip
+    ("order_id", "uuid"),
+    ("line_number", "int4"),
+    ("name", "text"),
+    ("quantity", "int4"),
+    ("unit_price_minor", "int8"),
+    ("total_minor", "int8"),
+    ("item_id", "uuid"),
+    ("modifiers", "jsonb"),
+    ("tax_category_id", "uuid"),
+    ("tax_rate", "numeric"),
+    ("discount_kind", "text"),
+    ("discount_value", "int8"),
+    ("gross_minor", "int8"),
+    ("discount_minor", "int8"),
+    ("service_charge_minor", "int8"),
+    ("status", "text"),
+    ("void_reason", "text"),
+    ("refunded_quantity", "int4"),
+    ("refunded_minor", "int8"),
+    ("added_by", "text"),
+    ("added_at", "timestamptz"),
+    ("fired_at", "timestamptz"),
+)
 _PAYMENT_FIELDS = (
-    ("id", "uuid"), ("order_id", "uuid"), ("shift_id", "uuid"), ("tender", "text"),
-    ("status", "text"), ("amount_minor", "int8"), ("tendered_minor", "int8"),
-    ("change_minor", "int8"), ("rounding_minor", "int8"), ("scheme", "text"), ("last4", "text"),
-    ("auth_code", "text"), ("terminal_reference", "text"), ("refunded_minor", "int8"),
-    ("created_by", "text"), ("created_at", "timestamptz"), ("card_verification", "text"),
-    ("terminal_id", "text"), ("authorised_at", "timestamptz"), ("request_key", "text"),
-)  # fmt: skip
+    ("id", "uuid"),
+    ("order_id", "uuid"),
+    ("shift_id", "uuid"),
+    ("tender", "text"),
+    ("status", "text"),
+    ("amount_minor", "int8"),
+    ("tendered_minor", "int8"),
+    ("change_minor", "int8"),
+    ("rounding_minor", "int8"),
+    ("scheme", "text"),
+    ("last4", "text"),
+    ("auth_code", "text"),
+    ("terminal_reference", "text"),
+    ("refunded_minor", "int8"),
+    ("created_by", "text"),
+    ("created_at", "timestamptz"),
+    ("card_verification", "text"),
+    ("terminal_id", "text"),
+    ("authorised_at", "timestamptz"),
+    ("request_key", "text"),
+)
 _REFUND_FIELDS = (
-    ("id", "uuid"), ("order_id", "uuid"), ("shift_id", "uuid"), ("reason_code", "text"),
-    ("note", "text"), ("amount_minor", "int8"), ("tax_minor", "int8"), ("lines", "jsonb"),
-    ("tax", "jsonb"), ("created_by", "text"), ("approved_by", "text"),
-    ("created_at", "timestamptz"), ("rounding_minor", "int8"),
-)  # fmt: skip
+    ("id", "uuid"),
+    ("order_id", "uuid"),
+    ("shift_id", "uuid"),
+    ("reason_code", "text"),
+    ("note", "text"),
+    ("amount_minor", "int8"),
+    ("tax_minor", "int8"),
+    ("lines", "jsonb"),
+    ("tax", "jsonb"),
+    ("created_by", "text"),
+    ("approved_by", "text"),
+    ("created_at", "timestamptz"),
+    ("rounding_minor", "int8"),
+)
 _REFUND_TENDER_FIELDS = (
-    ("refund_id", "uuid"), ("payment_id", "uuid"), ("shift_id", "uuid"), ("tender", "text"),
-    ("amount_minor", "int8"), ("terminal_reference", "text"), ("auth_code", "text"),
-)  # fmt: skip
+    ("refund_id", "uuid"),
+    ("payment_id", "uuid"),
+    ("shift_id", "uuid"),
+    ("tender", "text"),
+    ("amount_minor", "int8"),
+    ("terminal_reference", "text"),
+    ("auth_code", "text"),
+)
 _RECEIPT_FIELDS = (
-    ("id", "uuid"), ("register_id", "uuid"), ("series", "text"), ("sequence", "int8"),
-    ("number", "text"), ("kind", "text"), ("order_id", "uuid"), ("shift_id", "uuid"),
-    ("refund_id", "uuid"), ("original_receipt_id", "uuid"), ("currency", "text"),
-    ("total_minor", "int8"), ("snapshot", "jsonb"), ("issued_by", "text"),
+    ("id", "uuid"),
+    ("register_id", "uuid"),
+    ("series", "text"),
+    ("sequence", "int8"),
+    ("number", "text"),
+    ("kind", "text"),
+    ("order_id", "uuid"),
+    ("shift_id", "uuid"),
+    ("refund_id", "uuid"),
+    ("original_receipt_id", "uuid"),
+    ("currency", "text"),
+    ("total_minor", "int8"),
+    ("snapshot", "jsonb"),
+    ("issued_by", "text"),
     ("issued_at", "timestamptz"),
-)  # fmt: skip
+)
 
 
 def _insert(table: str, fields: Sequence[tuple[str, str]], *, first: int = 1) -> str:
@@ -146,9 +218,12 @@ def _insert(table: str, fields: Sequence[tuple[str, str]], *, first: int = 1) ->
 
 
 def _update(
-    table: str, keys: Sequence[tuple[str, str]], fields: Sequence[tuple[str, str]], *,
+    table: str,
+    keys: Sequence[tuple[str, str]],
+    fields: Sequence[tuple[str, str]],
+    *,
     also: str = "",
-) -> str:  # fmt: skip
+) -> str:
     """A multi-row UPDATE of the rows named by `keys`, setting `fields`: arrays as `_insert`
     takes them, keys first. A row that is not there is not made."""
     every = [*keys, *fields]
@@ -175,21 +250,59 @@ def _pick(fields: Sequence[tuple[str, str]], names: Sequence[str]) -> tuple[tupl
 
 # New orders, lines and payments are inserted (an id that exists is refused, never taken
 # over); changed ones are updated, only in what a command may change.
-_ORDER_CHANGES = _pick(_ORDER_FIELDS, (
-    "status", "total_minor", "version", "table_name", "covers", "discount_kind",
-    "discount_value", "service_charge_bps", "subtotal_minor", "discount_minor",
-    "service_charge_minor", "tax_minor", "tax", "tip_minor", "rounding_minor", "paid_minor",
-    "refunded_minor", "closed_at", "pending_refund",
-))  # fmt: skip
-_LINE_CHANGES = _pick(_LINE_FIELDS, (
-    "quantity", "total_minor", "discount_kind", "discount_value", "gross_minor",
-    "discount_minor", "service_charge_minor", "status", "void_reason", "refunded_quantity",
-    "refunded_minor", "fired_at",
-))  # fmt: skip
-_PAYMENT_CHANGES = _pick(_PAYMENT_FIELDS, (
-    "status", "scheme", "last4", "auth_code", "terminal_reference", "refunded_minor",
-    "card_verification",
-))  # fmt: skip
+_ORDER_CHANGES = _pick(
+    _ORDER_FIELDS,
+    (
+        "status",
+        "total_minor",
+        "version",
+        "table_name",
+        "covers",
+        "discount_kind",
+        "discount_value",
+        "service_charge_bps",
+        "subtotal_minor",
+        "discount_minor",
+        "service_charge_minor",
+        "tax_minor",
+        "tax",
+        "tip_minor",
+        "rounding_minor",
+        "paid_minor",
+        "refunded_minor",
+        "closed_at",
+        "pending_refund",
+    ),
+)
+_LINE_CHANGES = _pick(
+    _LINE_FIELDS,
+    (
+        "quantity",
+        "total_minor",
+        "discount_kind",
+        "discount_value",
+        "gross_minor",
+        "discount_minor",
+        "service_charge_minor",
+        "status",
+        "void_reason",
+        "refunded_quantity",
+        "refunded_minor",
+        "fired_at",
+    ),
+)
+_PAYMENT_CHANGES = _pick(
+    _PAYMENT_FIELDS,
+    (
+        "status",
+        "scheme",
+        "last4",
+        "auth_code",
+        "terminal_reference",
+        "refunded_minor",
+        "card_verification",
+    ),
+)
 INSERT_ORDERS = _insert("orders.orders", _ORDER_FIELDS)
 UPDATE_ORDERS = _update(
     "orders.orders", _pick(_ORDER_FIELDS, ("id",)), _ORDER_CHANGES, also=", updated_at = now()"
@@ -371,15 +484,34 @@ class _OrderRow:
     @classmethod
     def of(cls, sale: Sale) -> _OrderRow:
         return cls(
-            sale.id, sale.location_id, sale.status, sale.currency, sale.total_minor,
-            sale.created_by, sale.created_at, sale.version, sale.shift_id, sale.register_id,
-            sale.table_name, sale.covers, sale.prices_include_tax,
+            sale.id,
+            sale.location_id,
+            sale.status,
+            sale.currency,
+            sale.total_minor,
+            sale.created_by,
+            sale.created_at,
+            sale.version,
+            sale.shift_id,
+            sale.register_id,
+            sale.table_name,
+            sale.covers,
+            sale.prices_include_tax,
             sale.discount.kind if sale.discount else None,
-            sale.discount.value if sale.discount else None, sale.service_charge_bps,
-            sale.subtotal_minor, sale.discount_minor, sale.service_charge_minor, sale.tax_minor,
-            sale.tax, sale.tip_minor, sale.rounding_minor, sale.paid_minor, sale.refunded_minor,
-            sale.closed_at, sale.pending_refund,
-        )  # fmt: skip
+            sale.discount.value if sale.discount else None,
+            sale.service_charge_bps,
+            sale.subtotal_minor,
+            sale.discount_minor,
+            sale.service_charge_minor,
+            sale.tax_minor,
+            sale.tax,
+            sale.tip_minor,
+            sale.rounding_minor,
+            sale.paid_minor,
+            sale.refunded_minor,
+            sale.closed_at,
+            sale.pending_refund,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,14 +542,29 @@ class _LineRow:
     @classmethod
     def of(cls, order_id: UUID, line: SaleLine) -> _LineRow:
         return cls(
-            order_id, line.line_number, line.name, line.quantity, line.unit_price_minor,
-            line.total_minor, line.item_id, line.modifiers, line.tax_category_id, line.tax_rate,
+            order_id,
+            line.line_number,
+            line.name,
+            line.quantity,
+            line.unit_price_minor,
+            line.total_minor,
+            line.item_id,
+            line.modifiers,
+            line.tax_category_id,
+            line.tax_rate,
             line.discount.kind if line.discount else None,
-            line.discount.value if line.discount else None, line.gross_minor,
-            line.discount_minor, line.service_charge_minor, line.status, line.void_reason,
-            line.refunded_quantity, line.refunded_minor, line.added_by, line.added_at,
+            line.discount.value if line.discount else None,
+            line.gross_minor,
+            line.discount_minor,
+            line.service_charge_minor,
+            line.status,
+            line.void_reason,
+            line.refunded_quantity,
+            line.refunded_minor,
+            line.added_by,
+            line.added_at,
             line.fired_at,
-        )  # fmt: skip
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -446,13 +593,27 @@ class _PaymentRow:
     @classmethod
     def of(cls, order_id: UUID, payment: SalePayment) -> _PaymentRow:
         return cls(
-            payment.id, order_id, payment.shift_id, payment.tender, payment.status,
-            payment.amount_minor, payment.tendered_minor, payment.change_minor,
-            payment.rounding_minor, payment.scheme, payment.last4, payment.auth_code,
-            payment.terminal_reference, payment.refunded_minor, payment.created_by,
-            payment.created_at, payment.card_verification, payment.terminal_id,
-            payment.authorised_at, payment.request_key,
-        )  # fmt: skip
+            payment.id,
+            order_id,
+            payment.shift_id,
+            payment.tender,
+            payment.status,
+            payment.amount_minor,
+            payment.tendered_minor,
+            payment.change_minor,
+            payment.rounding_minor,
+            payment.scheme,
+            payment.last4,
+            payment.auth_code,
+            payment.terminal_reference,
+            payment.refunded_minor,
+            payment.created_by,
+            payment.created_at,
+            payment.card_verification,
+            payment.terminal_id,
+            payment.authorised_at,
+            payment.request_key,
+        )
 
 
 class SaleRepository(Repository):
@@ -476,10 +637,13 @@ class SaleRepository(Repository):
         shift = None
         if row["shift_id"] is not None:
             shift = ShiftRef(
-                id=row["shift_id"], register_id=row["register_id"],
-                register_number=row["register_number"], location_id=row["location_id"],
-                status=row["shift_status"], closed_at=row["shift_closed_at"],
-            )  # fmt: skip
+                id=row["shift_id"],
+                register_id=row["register_id"],
+                register_number=row["register_number"],
+                location_id=row["location_id"],
+                status=row["shift_status"],
+                closed_at=row["shift_closed_at"],
+            )
         return Context(
             currency=row["currency"],
             prices_include_tax=row["prices_include_tax"],
@@ -549,9 +713,12 @@ class SaleRepository(Repository):
         `venues`: only orders of these locations (None: every location)."""
         driver = await self.driver()
         rows = await driver.fetch(
-            PAGE, after[0] if after else None, after[1] if after else None,
-            list(venues) if venues is not None else None, limit,
-        )  # fmt: skip
+            PAGE,
+            after[0] if after else None,
+            after[1] if after else None,
+            list(venues) if venues is not None else None,
+            limit,
+        )
         return [sale_from_row(row) for row in rows]
 
     async def take_receipt_numbers(self, register_id: UUID, count: int) -> tuple[int, int]:
@@ -588,22 +755,37 @@ class SaleRepository(Repository):
         if new_orders and new_lines:
             await driver.execute(
                 INSERT_ORDERS_AND_LINES,
-                *_columns(new_orders, _ORDER_FIELDS), *_columns(new_lines, _LINE_FIELDS),
-            )  # fmt: skip
+                *_columns(new_orders, _ORDER_FIELDS),
+                *_columns(new_lines, _LINE_FIELDS),
+            )
             orders = [(True, row) for stored, row in orders if stored]
             lines = [(True, row) for stored, row in lines if stored]
         await self._write(
             driver, INSERT_ORDERS, UPDATE_ORDERS, _ORDER_FIELDS, ("id",), _ORDER_CHANGES, orders
         )
         await self._write(
-            driver, INSERT_LINES, UPDATE_LINES, _LINE_FIELDS, ("order_id", "line_number"),
-            _LINE_CHANGES, lines,
-        )  # fmt: skip
+            driver,
+            INSERT_LINES,
+            UPDATE_LINES,
+            _LINE_FIELDS,
+            ("order_id", "line_number"),
+            _LINE_CHANGES,
+            lines,
+        )
         await self._write(
-            driver, INSERT_PAYMENTS, UPDATE_PAYMENTS, _PAYMENT_FIELDS, ("id",), _PAYMENT_CHANGES,
-            [(payment.stored, _PaymentRow.of(sale.id, payment))
-             for sale in sales for payment in sale.payments if payment.dirty],
-        )  # fmt: skip
+            driver,
+            INSERT_PAYMENTS,
+            UPDATE_PAYMENTS,
+            _PAYMENT_FIELDS,
+            ("id",),
+            _PAYMENT_CHANGES,
+            [
+                (payment.stored, _PaymentRow.of(sale.id, payment))
+                for sale in sales
+                for payment in sale.payments
+                if payment.dirty
+            ],
+        )
         for sale in sales:
             sale.stored, sale.dirty = True, False
             for line in sale.lines:
@@ -613,10 +795,14 @@ class SaleRepository(Repository):
 
     @staticmethod
     async def _write(
-        driver: asyncpg.Connection, insert: str, update: str,
-        fields: Sequence[tuple[str, str]], keys: Sequence[str],
-        changes: Sequence[tuple[str, str]], rows: Sequence[tuple[bool, Any]],
-    ) -> None:  # fmt: skip
+        driver: asyncpg.Connection,
+        insert: str,
+        update: str,
+        fields: Sequence[tuple[str, str]],
+        keys: Sequence[str],
+        changes: Sequence[tuple[str, str]],
+        rows: Sequence[tuple[bool, Any]],
+    ) -> None:
         new = [row for stored, row in rows if not stored]
         if new:
             await driver.execute(insert, *_columns(new, fields))

@@ -309,9 +309,13 @@ def discount_roundings(priced: pricing.OrderPrice) -> int:
 
 
 def discount_needs_approval(
-    priced: pricing.OrderPrice, *, before_minor: int, before_subtotal_minor: int,
-    limit_bps: int, taking_items_off: bool = False,
-) -> bool:  # fmt: skip
+    priced: pricing.OrderPrice,
+    *,
+    before_minor: int,
+    before_subtotal_minor: int,
+    limit_bps: int,
+    taking_items_off: bool = False,
+) -> bool:
     """Whether a change of an order needs a manager's approval for its resulting discount
     (docs/pos.md has the table). The rule is the same both ways: a change that stays
     within the limit needs none; one that crosses the limit, up or down, or that changes a
@@ -375,9 +379,11 @@ class RefundedLine:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "line_number": self.line_number, "name": self.name, "quantity": self.quantity,
+            "line_number": self.line_number,
+            "name": self.name,
+            "quantity": self.quantity,
             "amount_minor": self.amount_minor,
-        }  # fmt: skip
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,11 +427,13 @@ class RefundAsked:
         """From a refund request: online (`RefundRequest`) or an offline operation's data."""
         return cls(
             lines=tuple((line.line_number, line.quantity) for line in request.lines)
-            if request.lines is not None else None,
+            if request.lines is not None
+            else None,
             amount_minor=request.amount_minor,
             tenders=tuple((tender.payment_id, tender.amount_minor) for tender in request.tenders)
-            if request.tenders is not None else None,
-        )  # fmt: skip
+            if request.tenders is not None
+            else None,
+        )
 
 
 def line_money(sale: Sale) -> dict[int, int]:
@@ -513,10 +521,12 @@ def refund_plan(
         done_gross, done_tax = earlier.get(rate, (0, 0))
         try:
             tax_minor = pricing.refund_tax(
-                group_gross_minor=group["gross_minor"], group_tax_minor=group["tax_minor"],
-                refunded_gross_minor=done_gross, refunded_tax_minor=done_tax,
+                group_gross_minor=group["gross_minor"],
+                group_tax_minor=group["tax_minor"],
+                refunded_gross_minor=done_gross,
+                refunded_tax_minor=done_tax,
                 amount_minor=amount,
-            )  # fmt: skip
+            )
         except pricing.PricingError as error:
             raise OverRefund(str(error)) from error
         tax.append(pricing.TaxGroup(rate, amount - tax_minor, tax_minor, amount))
@@ -559,12 +569,14 @@ def _tenders(
             raise OverRefund(refundable_minor=amount_minor - remaining)
     return tuple(
         RefundedTender(
-            payment, amount,
+            payment,
+            amount,
             _cash_back(amount, payment.left_to_refund, rounding_step)
-            if payment.tender == "cash" else 0,
+            if payment.tender == "cash"
+            else 0,
         )
         for payment, amount in plan
-    )  # fmt: skip
+    )
 
 
 # -- the receipt ---------------------------------------------------------------------------------

@@ -104,9 +104,11 @@ class UnitOfWork:
         (from the process's cache unless the menu changed)."""
         version = (await self.context()).catalog_version
         return await self._snapshots.get(
-            self.connection, tenant_id=self.principal.tenant_id, location_id=location_id,
+            self.connection,
+            tenant_id=self.principal.tenant_id,
+            location_id=location_id,
             version=version,
-        )  # fmt: skip
+        )
 
     async def register_shift(self, register_id: UUID) -> ShiftRef | None:
         shift = (await self.context()).shift
@@ -244,9 +246,13 @@ class UnitOfWork:
         """An audit entry of the sale, appended when the unit of work is flushed, in order,
         in the same transaction as what it records."""
         self._audit.append(
-            {"action": action, "resource_type": resource_type, "resource_id": str(resource_id),
-             "payload": payload}
-        )  # fmt: skip
+            {
+                "action": action,
+                "resource_type": resource_type,
+                "resource_id": str(resource_id),
+                "payload": payload,
+            }
+        )
 
     # -- writing ---------------------------------------------------------------------------
 

@@ -231,10 +231,14 @@ class ShiftRepository(Repository):
             return None
         await self._connection.execute(
             sa.insert(z_reports).values(
-                shift_id=shift_id, version=1, report=z_report, reason="close",
-                issued_by=closed_by, issued_at=closed_at,
+                shift_id=shift_id,
+                version=1,
+                report=z_report,
+                reason="close",
+                issued_by=closed_by,
+                issued_at=closed_at,
             )
-        )  # fmt: skip
+        )
         return await self.get(shift_id)
 
     async def reissue_z_report(
@@ -244,10 +248,13 @@ class ShiftRepository(Repository):
         keep it beside the earlier versions."""
         await self._connection.execute(
             sa.insert(z_reports).values(
-                shift_id=shift_id, version=report["version"], report=report, reason=reason,
+                shift_id=shift_id,
+                version=report["version"],
+                report=report,
+                reason=reason,
                 issued_by=issued_by,
             )
-        )  # fmt: skip
+        )
         await self._connection.execute(
             sa.update(shifts).where(shifts.c.id == shift_id).values(z_report=report)
         )
@@ -255,12 +262,15 @@ class ShiftRepository(Repository):
     async def z_report_versions(self, shift_id: UUID) -> list[dict[str, Any]]:
         rows = await self._connection.execute(
             sa.select(
-                z_reports.c.version, z_reports.c.reason, z_reports.c.issued_by,
-                z_reports.c.issued_at, z_reports.c.report,
+                z_reports.c.version,
+                z_reports.c.reason,
+                z_reports.c.issued_by,
+                z_reports.c.issued_at,
+                z_reports.c.report,
             )
             .where(z_reports.c.shift_id == shift_id)
             .order_by(z_reports.c.version)
-        )  # fmt: skip
+        )
         return [row._asdict() for row in rows]
 
     async def stored_z_report(self, shift_id: UUID) -> dict[str, Any] | None:

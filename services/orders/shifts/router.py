@@ -151,9 +151,13 @@ async def add_cash_movement(
     if (replay := await idempotency.replay()) is not None:
         return replay
     answer = await commands.move_cash(
-        sale.uow, sale.till, shift_id=shift_id, kind=body.kind, amount_minor=body.amount_minor,
+        sale.uow,
+        sale.till,
+        shift_id=shift_id,
+        kind=body.kind,
+        amount_minor=body.amount_minor,
         reason=body.reason,
-    )  # fmt: skip
+    )
     await sale.uow.flush()
     return await idempotency.respond_as(answer, response, status_code=201)
 
@@ -209,10 +213,13 @@ async def close_shift(
     if (replay := await idempotency.replay()) is not None:
         return replay
     closing = await commands.close_shift(
-        sale.uow, sale.till, shift_id=shift_id,
+        sale.uow,
+        sale.till,
+        shift_id=shift_id,
         version=expected_version(body.version, if_match),
-        counted=TenderAmounts(cash=body.counted.cash, card=body.counted.card), note=body.note,
-    )  # fmt: skip
+        counted=TenderAmounts(cash=body.counted.cash, card=body.counted.card),
+        note=body.note,
+    )
     await sale.uow.flush()
     assert closing.z_report is not None, "online, a closed shift is refused before this"
     answer = ClosedShift(**closing.shift.model_dump(), z_report=closing.z_report)

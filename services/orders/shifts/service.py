@@ -94,9 +94,14 @@ class Appends(Protocol):
     work, which appends in turn with the rest)."""
 
     async def append(
-        self, *, actor: Actor, action: str, resource_type: str, resource_id: str,
+        self,
+        *,
+        actor: Actor,
+        action: str,
+        resource_type: str,
+        resource_id: str,
         payload: dict[str, Any],
-    ) -> Any: ...  # fmt: skip
+    ) -> Any: ...
 
 
 async def ensure_register(
@@ -147,9 +152,13 @@ async def get_shift(*, shifts: ShiftRepository, principal: Principal, shift_id: 
 
 
 async def list_shifts(
-    *, shifts: ShiftRepository, principal: Principal, limit: int, cursor: str | None,
+    *,
+    shifts: ShiftRepository,
+    principal: Principal,
+    limit: int,
+    cursor: str | None,
     status: str | None,
-) -> ShiftPage:  # fmt: skip
+) -> ShiftPage:
     after = decode_cursor(cursor) if cursor else None
     page = await shifts.page(limit=limit + 1, after=after, status=status, venues=principal.venues)
     items, next_cursor = cut_page(
@@ -176,9 +185,14 @@ async def stored_z_report(
 
 
 async def reissue_z_report(
-    *, shifts: ShiftRepository, audit: Appends, actor: Actor, shift_id: UUID, reason: str,
+    *,
+    shifts: ShiftRepository,
+    audit: Appends,
+    actor: Actor,
+    shift_id: UUID,
+    reason: str,
     details: dict[str, Any],
-) -> ZReport:  # fmt: skip
+) -> ZReport:
     """Issue a closed shift's Z report again, as its next version, after something that
     happened in the shift was recorded late (an offline sale uploaded after the close). What
     was counted, who closed it and when stay as they were; the expected amounts and the

@@ -141,9 +141,11 @@ class Applier:
         self, uow: UnitOfWork, till: Till, operation: ShiftOpenOperation
     ) -> dict[str, Any]:
         shift, _ = await commands.open_shift(
-            uow, till, shift_id=operation.data.shift_id,
+            uow,
+            till,
+            shift_id=operation.data.shift_id,
             opening_float_minor=operation.data.opening_float_minor,
-        )  # fmt: skip
+        )
         return {"shift_id": str(shift.id), "register_number": shift.register_number}
 
     async def _order_create(
@@ -151,12 +153,17 @@ class Applier:
     ) -> dict[str, Any]:
         data = operation.data
         _, sale = await commands.open_order(
-            uow, till, order_id=data.order_id, wanted=[line.wanted() for line in data.lines],
-            table_name=data.table_name, covers=data.covers,
+            uow,
+            till,
+            order_id=data.order_id,
+            wanted=[line.wanted() for line in data.lines],
+            table_name=data.table_name,
+            covers=data.covers,
             discount=DiscountIn.priced(data.discount),
-            service_charge_bps=data.service_charge_bps, tip_minor=data.tip_minor,
+            service_charge_bps=data.service_charge_bps,
+            tip_minor=data.tip_minor,
             expected_total_minor=data.client_total_minor,
-        )  # fmt: skip
+        )
         return {"order_id": str(sale.id), "total_minor": sale.total_minor}
 
     async def _payment(
@@ -166,42 +173,59 @@ class Applier:
         if data.tender == "cash":
             assert data.tendered_minor is not None
             payment, sale = await commands.take_cash(
-                uow, till, order_id=data.order_id, version=None,
-                tendered_minor=data.tendered_minor, payment_id=data.payment_id,
-            )  # fmt: skip
+                uow,
+                till,
+                order_id=data.order_id,
+                version=None,
+                tendered_minor=data.tendered_minor,
+                payment_id=data.payment_id,
+            )
             applied = payment.amount_minor if payment else 0
         else:
             assert data.amount_minor is not None
             assert data.card is not None
             card = data.card
             payment, sale = await commands.record_card(
-                uow, till, order_id=data.order_id, payment_id=data.payment_id,
+                uow,
+                till,
+                order_id=data.order_id,
+                payment_id=data.payment_id,
                 amount_minor=data.amount_minor,
                 evidence=CardEvidence(
-                    scheme=card.scheme, last4=card.last4, auth_code=card.auth_code,
-                    terminal_id=card.terminal_id, authorised_at=card.authorised_at,
+                    scheme=card.scheme,
+                    last4=card.last4,
+                    auth_code=card.auth_code,
+                    terminal_id=card.terminal_id,
+                    authorised_at=card.authorised_at,
                     terminal_reference=card.terminal_reference,
                 ),
                 uploaded_at=self.upload.received_at,
                 max_age_seconds=self.settings.offline_card_max_age_seconds,
-            )  # fmt: skip
+            )
             applied = payment.amount_minor
         return {
-            "order_id": str(sale.id), "payment_id": str(data.payment_id), "amount_minor": applied,
-        }  # fmt: skip
+            "order_id": str(sale.id),
+            "payment_id": str(data.payment_id),
+            "amount_minor": applied,
+        }
 
     async def _order_close(
         self, uow: UnitOfWork, till: Till, operation: OrderCloseOperation
     ) -> dict[str, Any]:
         data = operation.data
         sale, receipt = await commands.close_order(
-            uow, till, order_id=data.order_id, version=None,
+            uow,
+            till,
+            order_id=data.order_id,
+            version=None,
             expected_total_minor=data.client_total_minor,
-        )  # fmt: skip
+        )
         return {
-            "order_id": str(sale.id), "receipt_id": str(receipt.id),
-            "receipt_number": receipt.number, "total_minor": receipt.total_minor,
-        }  # fmt: skip
+            "order_id": str(sale.id),
+            "receipt_id": str(receipt.id),
+            "receipt_number": receipt.number,
+            "total_minor": receipt.total_minor,
+        }
 
     async def _refund(
         self, uow: UnitOfWork, till: Till, operation: RefundOperation
@@ -212,26 +236,38 @@ class Applier:
             # operation waits for the gap in its own device's sequence.
             return Waiting(data.order_id)
         done = await commands.refund(
-            uow, till, order_id=data.order_id, version=None, asked=RefundAsked.of(data),
-            reason_code=data.reason_code.value, note=data.note, refund_id=data.refund_id,
+            uow,
+            till,
+            order_id=data.order_id,
+            version=None,
+            asked=RefundAsked.of(data),
+            reason_code=data.reason_code.value,
+            note=data.note,
+            refund_id=data.refund_id,
             expected_total_minor=data.client_total_minor,
-        )  # fmt: skip
+        )
         # Offline the till refunded the card already: the refund is made, never started.
         assert isinstance(done, commands.Refunded)
         return {
-            "order_id": str(data.order_id), "refund_id": str(data.refund_id),
-            "receipt_number": done.receipt.number, "amount_minor": done.refund.amount_minor,
+            "order_id": str(data.order_id),
+            "refund_id": str(data.refund_id),
+            "receipt_number": done.receipt.number,
+            "amount_minor": done.refund.amount_minor,
             "rounding_minor": done.refund.rounding_minor,
-        }  # fmt: skip
+        }
 
     async def _order_void(
         self, uow: UnitOfWork, till: Till, operation: OrderVoidOperation
     ) -> dict[str, Any]:
         data = operation.data
         sale = await commands.void_order(
-            uow, till, order_id=data.order_id, version=None, reason_code=data.reason_code.value,
+            uow,
+            till,
+            order_id=data.order_id,
+            version=None,
+            reason_code=data.reason_code.value,
             note=data.note,
-        )  # fmt: skip
+        )
         return {"order_id": str(sale.id), "status": "voided"}
 
     async def _cash_movement(
@@ -239,9 +275,14 @@ class Applier:
     ) -> dict[str, Any]:
         data = operation.data
         movement = await commands.move_cash(
-            uow, till, shift_id=data.shift_id, kind=data.kind, amount_minor=data.amount_minor,
-            reason=data.reason, movement_id=data.movement_id,
-        )  # fmt: skip
+            uow,
+            till,
+            shift_id=data.shift_id,
+            kind=data.kind,
+            amount_minor=data.amount_minor,
+            reason=data.reason,
+            movement_id=data.movement_id,
+        )
         return {"shift_id": str(data.shift_id), "cash_movement_id": str(movement.id)}
 
     async def _shift_close(
@@ -249,9 +290,13 @@ class Applier:
     ) -> dict[str, Any]:
         data = operation.data
         closing = await commands.close_shift(
-            uow, till, shift_id=data.shift_id, version=None,
-            counted=TenderAmounts(cash=data.counted.cash, card=data.counted.card), note=data.note,
-        )  # fmt: skip
+            uow,
+            till,
+            shift_id=data.shift_id,
+            version=None,
+            counted=TenderAmounts(cash=data.counted.cash, card=data.counted.card),
+            note=data.note,
+        )
         if closing.superseded or closing.z_report is None:
             return {"shift_id": str(data.shift_id), "already_closed": True}
         return {

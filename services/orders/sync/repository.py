@@ -137,11 +137,14 @@ class SyncRepository(Repository):
             return {}
         rows = await self._connection.execute(
             sa.select(
-                sync_operations.c.id, sync_operations.c.device_id, sync_operations.c.sequence,
-                sync_operations.c.content_hash, sync_operations.c.status,
+                sync_operations.c.id,
+                sync_operations.c.device_id,
+                sync_operations.c.sequence,
+                sync_operations.c.content_hash,
+                sync_operations.c.status,
                 sync_operations.c.result,
             ).where(sync_operations.c.id.in_(list(ids)))
-        )  # fmt: skip
+        )
         return {row.id: Known(*row) for row in rows}
 
     async def sequences_taken(self, device_id: UUID, sequences: Collection[int]) -> dict[int, UUID]:
@@ -207,10 +210,20 @@ class SyncRepository(Repository):
             return
         driver = await driver_connection(self._connection)
         columns = (
-            "id", "operation_id", "device_id", "location_id", "action", "resource_type",
-            "resource_id", "amount_minor", "limit_minor", "claimed_staff_id",
-            "claimed_approver_id", "uploaded_by", "occurred_at",
-        )  # fmt: skip
+            "id",
+            "operation_id",
+            "device_id",
+            "location_id",
+            "action",
+            "resource_type",
+            "resource_id",
+            "amount_minor",
+            "limit_minor",
+            "claimed_staff_id",
+            "claimed_approver_id",
+            "uploaded_by",
+            "occurred_at",
+        )
         await driver.execute(
             RAISE_REVIEWS, *([review[column] for review in reviews] for column in columns)
         )
@@ -237,9 +250,10 @@ class SyncRepository(Repository):
                 sa.tuple_(sync_operations.c.received_at, sync_operations.c.id) < sa.tuple_(*after)
             )
         rows = await self._connection.execute(
-            query.order_by(sync_operations.c.received_at.desc(), sync_operations.c.id.desc())
-            .limit(limit)
-        )  # fmt: skip
+            query.order_by(sync_operations.c.received_at.desc(), sync_operations.c.id.desc()).limit(
+                limit
+            )
+        )
         return [StoredOperation.model_validate(row._asdict()) for row in rows]
 
     # -- flags ------------------------------------------------------------------------------
@@ -249,9 +263,13 @@ class SyncRepository(Repository):
             await self._connection.execute(sync_flags.insert(), list(flags))
 
     async def flags(
-        self, *, limit: int, after: tuple[datetime, UUID] | None, unresolved: bool,
+        self,
+        *,
+        limit: int,
+        after: tuple[datetime, UUID] | None,
+        unresolved: bool,
         venues: Collection[UUID] | None = None,
-    ) -> list[Flag]:  # fmt: skip
+    ) -> list[Flag]:
         """Newest first; `venues`: only flags of these locations' tills (None: all)."""
         query = sa.select(*_FLAG_COLUMNS)
         if venues is not None:
@@ -337,10 +355,15 @@ class SyncRepository(Repository):
         )
         rows = await self._connection.execute(
             sa.select(
-                _staff.c.id, _staff.c.role, _staff.c.active, _staff.c.created_at,
-                _staff.c.deactivated_at, _staff.c.all_locations, venues,
+                _staff.c.id,
+                _staff.c.role,
+                _staff.c.active,
+                _staff.c.created_at,
+                _staff.c.deactivated_at,
+                _staff.c.all_locations,
+                venues,
             ).where(_staff.c.id.in_(list(staff_ids)))
-        )  # fmt: skip
+        )
         return {
             row[0]: RosterEntry(*row[:5], venues=None if row[5] else frozenset(row[6] or ()))
             for row in rows
@@ -349,9 +372,13 @@ class SyncRepository(Repository):
     # -- the review queue of offline approvals ------------------------------------------------
 
     async def approvals(
-        self, *, limit: int, after: tuple[datetime, UUID] | None, status: str | None,
+        self,
+        *,
+        limit: int,
+        after: tuple[datetime, UUID] | None,
+        status: str | None,
         venues: Collection[UUID] | None,
-    ) -> list[OfflineApproval]:  # fmt: skip
+    ) -> list[OfflineApproval]:
         query = sa.select(*_APPROVAL_COLUMNS)
         if status is not None:
             query = query.where(offline_approvals.c.status == status)
@@ -362,9 +389,10 @@ class SyncRepository(Repository):
                 sa.tuple_(offline_approvals.c.raised_at, offline_approvals.c.id) < sa.tuple_(*after)
             )
         rows = await self._connection.execute(
-            query.order_by(offline_approvals.c.raised_at.desc(), offline_approvals.c.id.desc())
-            .limit(limit)
-        )  # fmt: skip
+            query.order_by(
+                offline_approvals.c.raised_at.desc(), offline_approvals.c.id.desc()
+            ).limit(limit)
+        )
         return [OfflineApproval.model_validate(row._asdict()) for row in rows]
 
     async def approval(self, approval_id: UUID) -> OfflineApproval | None:

@@ -69,9 +69,11 @@ async def upload_batch(
     # Not the request's own transaction: the batch is taken in, then applied in chunks, each
     # committed on its own (services/orders/sync/service.py).
     return await service.receive_batch(
-        database=request.app.state.database, principal=principal, request=body,
+        database=request.app.state.database,
+        principal=principal,
+        request=body,
         settings=settings,
-    )  # fmt: skip
+    )
 
 
 @router.post(
@@ -121,9 +123,13 @@ async def list_operations(
     """The operation log, newest first: what each till at the venues you reach uploaded and
     what came of it."""
     return await service.list_operations(
-        sync=SyncRepository.from_connection(connection), principal=principal, limit=limit,
-        cursor=cursor, device_id=device_id, status=status,
-    )  # fmt: skip
+        sync=SyncRepository.from_connection(connection),
+        principal=principal,
+        limit=limit,
+        cursor=cursor,
+        device_id=device_id,
+        status=status,
+    )
 
 
 @router.get("/flags", dependencies=[requires(Permission.SYNC_REVIEW)])
@@ -137,9 +143,12 @@ async def list_flags(
     """What offline sync flagged for review at the venues you reach, newest first
     (unresolved only, by default)."""
     return await service.list_flags(
-        sync=SyncRepository.from_connection(connection), principal=principal, limit=limit,
-        cursor=cursor, unresolved=unresolved,
-    )  # fmt: skip
+        sync=SyncRepository.from_connection(connection),
+        principal=principal,
+        limit=limit,
+        cursor=cursor,
+        unresolved=unresolved,
+    )
 
 
 @router.post(
@@ -165,8 +174,10 @@ async def resolve_flag(
     answer = await service.resolve_flag(
         sync=SyncRepository.from_connection(connection),
         audit=AuditLog.from_connection(connection, service="orders"),
-        principal=principal, flag_id=flag_id, request=body,
-    )  # fmt: skip
+        principal=principal,
+        flag_id=flag_id,
+        request=body,
+    )
     return await idempotency.respond_as(answer, response, status_code=200)
 
 
@@ -181,9 +192,12 @@ async def list_approvals(
     """Actions tills did offline on a manager's word (up to the business's offline approval
     limit), newest first: pending review by default."""
     return await service.list_approvals(
-        sync=SyncRepository.from_connection(connection), principal=principal, limit=limit,
-        cursor=cursor, status=status,
-    )  # fmt: skip
+        sync=SyncRepository.from_connection(connection),
+        principal=principal,
+        limit=limit,
+        cursor=cursor,
+        status=status,
+    )
 
 
 _REVIEW_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -211,9 +225,12 @@ async def confirm_approval(
         return replay
     answer = await service.review_approval(
         sync=SyncRepository.from_connection(connection),
-        audit=AuditLog.from_connection(connection, service="orders"), principal=principal,
-        approval_id=approval_id, confirmed=True, note=body.note,
-    )  # fmt: skip
+        audit=AuditLog.from_connection(connection, service="orders"),
+        principal=principal,
+        approval_id=approval_id,
+        confirmed=True,
+        note=body.note,
+    )
     return await idempotency.respond_as(answer, response, status_code=200)
 
 
@@ -237,7 +254,10 @@ async def dispute_approval(
         return replay
     answer = await service.review_approval(
         sync=SyncRepository.from_connection(connection),
-        audit=AuditLog.from_connection(connection, service="orders"), principal=principal,
-        approval_id=approval_id, confirmed=False, note=body.note,
-    )  # fmt: skip
+        audit=AuditLog.from_connection(connection, service="orders"),
+        principal=principal,
+        approval_id=approval_id,
+        confirmed=False,
+        note=body.note,
+    )
     return await idempotency.respond_as(answer, response, status_code=200)

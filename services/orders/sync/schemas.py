@@ -58,9 +58,11 @@ class OrderCreateData(Strict):
     )
     approved_amount_minor: ApprovedAmount
     approved_percent_bps: int | None = Field(
-        default=None, ge=0, le=10_000,
+        default=None,
+        ge=0,
+        le=10_000,
         description="Or the discount the manager approved as a share of the subtotal",
-    )  # fmt: skip
+    )
     client_total_minor: ClientTotal
 
     @model_validator(mode="after")
@@ -224,9 +226,15 @@ Operation = Annotated[
     Field(discriminator="kind"),
 ]
 KINDS = (
-    "shift.open", "order.create", "payment", "order.close", "refund", "order.void",
-    "cash.movement", "shift.close",
-)  # fmt: skip
+    "shift.open",
+    "order.create",
+    "payment",
+    "order.close",
+    "refund",
+    "order.void",
+    "cash.movement",
+    "shift.close",
+)
 
 
 class Batch(BaseModel):

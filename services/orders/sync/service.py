@@ -141,9 +141,11 @@ def _till(principal: Principal) -> Till:
     if principal.device_id is None or principal.location_id is None:
         raise RegisterRequired("offline operations are uploaded by the till that did them")
     return Till(
-        tenant_id=principal.tenant_id, device_id=principal.device_id,
-        location_id=principal.location_id, uploaded_by=principal.subject,
-    )  # fmt: skip
+        tenant_id=principal.tenant_id,
+        device_id=principal.device_id,
+        location_id=principal.location_id,
+        uploaded_by=principal.subject,
+    )
 
 
 def _validation_problem(error: ValidationError) -> dict[str, Any]:
@@ -189,8 +191,9 @@ def _parse(index: int, raw: dict[str, Any]) -> Received | ItemResult:
             )
         return Received(index, operation_id, sequence, content_hash(raw), raw, None, problem)
     content = operation.model_dump(mode="json")
-    return Received(index, operation.id, operation.sequence, content_hash(content), content,
-                  operation, None)  # fmt: skip
+    return Received(
+        index, operation.id, operation.sequence, content_hash(content), content, operation, None
+    )
 
 
 def _refused(upload: Received, error: Problem) -> ItemResult:
@@ -231,30 +234,39 @@ async def receive_batch(
         except RECORD_CONFLICTS:
             async with database.transaction(principal) as connection:
                 progressed = await _apply_chunk(
-                    connection, principal=principal, received_at=received_at,
-                    settings=settings, one_at_a_time=True,
-                )  # fmt: skip
+                    connection,
+                    principal=principal,
+                    received_at=received_at,
+                    settings=settings,
+                    one_at_a_time=True,
+                )
 
     # One answer per uploaded operation, in the order they were sent.
     async with database.transaction(principal) as connection:
         sync = SyncRepository.from_connection(connection)
         stored = await sync.known({upload.id for upload in [*fresh.values(), *repeats]})
         applied_through = await sync.applied_through(till.device_id)
-    for upload, status in [*((u, "accepted") for u in fresh.values()),
-                           *((u, "duplicate") for u in repeats)]:  # fmt: skip
+    for upload, status in [
+        *((u, "accepted") for u in fresh.values()),
+        *((u, "duplicate") for u in repeats),
+    ]:
         outcome = stored[upload.id]
         state = outcome.status
         answers[upload.index] = ItemResult(
-            id=upload.id, sequence=outcome.sequence, status=status, state=state,
+            id=upload.id,
+            sequence=outcome.sequence,
+            status=status,
+            state=state,
             result=outcome.result if state == "applied" else None,
             problem=outcome.result if state == "rejected" else None,
             waiting_for=applied_through + 1 if state == "pending" else None,
             waiting_for_order=(
                 UUID(outcome.result["waiting_for"]["order_id"])
-                if state == "waiting" and outcome.result else None
+                if state == "waiting" and outcome.result
+                else None
             ),
             flags=outcome.result.get("flags", []) if state == "applied" and outcome.result else [],
-        )  # fmt: skip
+        )
     return BatchResult(
         device_id=till.device_id,
         applied_through=applied_through,
@@ -333,11 +345,17 @@ async def _take_in(
     for upload in fresh.values():
         if upload.problem is not None:
             await audit.append(
-                actor=actor, action="sync.operation_rejected", resource_type="sync_operation",
+                actor=actor,
+                action="sync.operation_rejected",
+                resource_type="sync_operation",
                 resource_id=str(upload.id),
-                payload={"device_id": str(till.device_id), "sequence": upload.sequence,
-                         "received_at": received_at.isoformat(), "problem": upload.problem},
-            )  # fmt: skip
+                payload={
+                    "device_id": str(till.device_id),
+                    "sequence": upload.sequence,
+                    "received_at": received_at.isoformat(),
+                    "problem": upload.problem,
+                },
+            )
 
     return answers, fresh, repeats, received_at
 
@@ -372,9 +390,11 @@ class _Chunk:
         it is kept (a verified session's subject, role, device and venue), so it can be
         applied as theirs when the sale arrives, in whichever upload brings it."""
         uploader = {
-            "subject": principal.subject, "role": principal.role.value,
-            "device_id": str(principal.device_id), "location_id": str(principal.location_id),
-        }  # fmt: skip
+            "subject": principal.subject,
+            "role": principal.role.value,
+            "device_id": str(principal.device_id),
+            "location_id": str(principal.location_id),
+        }
         self.settled[operation.id] = (
             "waiting",
             {"waiting_for": {"order_id": str(order_id)}, "uploader": uploader},
@@ -387,12 +407,19 @@ class _Chunk:
         problem = (error if isinstance(error, Problem) else RecordsConflict()).body()
         self.settled[operation.id] = ("rejected", problem, None)
         uow.audit(
-            "sync.operation_rejected", "sync_operation", operation.id,
-            {"device_id": str(uow.principal.device_id), "sequence": operation.sequence,
-             "kind": operation.kind, "staff_id": str(operation.staff_id),
-             "occurred_at": operation.occurred_at.isoformat(),
-             "received_at": received_at.isoformat(), "problem": problem},
-        )  # fmt: skip
+            "sync.operation_rejected",
+            "sync_operation",
+            operation.id,
+            {
+                "device_id": str(uow.principal.device_id),
+                "sequence": operation.sequence,
+                "kind": operation.kind,
+                "staff_id": str(operation.staff_id),
+                "occurred_at": operation.occurred_at.isoformat(),
+                "received_at": received_at.isoformat(),
+                "problem": problem,
+            },
+        )
 
 
 # What a write may refuse that the rules did not foresee (an id a till reused for something
@@ -433,9 +460,13 @@ async def _one_at_a_time(
 
 
 async def _apply_chunk(
-    connection: Any, *, principal: Principal, received_at: datetime, settings: SyncSettings,
+    connection: Any,
+    *,
+    principal: Principal,
+    received_at: datetime,
+    settings: SyncSettings,
     one_at_a_time: bool = False,
-) -> bool:  # fmt: skip
+) -> bool:
     """Apply the device's next operations in sequence order, up to `CHUNK` of them and as
     far as its sequence has no gap; whether the cursor moved. The device row is locked, so
     two batches of one device take turns.
@@ -458,12 +489,14 @@ async def _apply_chunk(
             operations.append(OPERATION.validate_python(stored_operation.content))
     applier = Applier(
         upload=PolicyUpload(
-            principal=principal, received_at=received_at,
+            principal=principal,
+            received_at=received_at,
             roster=await sync.roster(_named_staff(operations)),
             offline_card_max_age=settings.offline_card_max_age,
         ),
-        settings=settings, principal=principal,
-    )  # fmt: skip
+        settings=settings,
+        principal=principal,
+    )
     chunk = _Chunk()
     if one_at_a_time:
         for operation in operations:
@@ -487,14 +520,19 @@ async def _apply_chunk(
                 chunk.applied(operation, outcome)
         await uow.flush()
     await _apply_waiting(
-        connection, chunk, tenant_id=principal.tenant_id, received_at=received_at,
+        connection,
+        chunk,
+        tenant_id=principal.tenant_id,
+        received_at=received_at,
         settings=settings,
-    )  # fmt: skip
+    )
 
     await sync.settle(
-        [(key, status, result, waiting_for)
-         for key, (status, result, waiting_for) in chunk.settled.items()]
-    )  # fmt: skip
+        [
+            (key, status, result, waiting_for)
+            for key, (status, result, waiting_for) in chunk.settled.items()
+        ]
+    )
     await sync.raise_flags(chunk.flags)
     await sync.raise_reviews(chunk.reviews)
     await sync.advance(till.device_id, applied_through)
@@ -504,10 +542,13 @@ async def _apply_chunk(
     audit = AuditLog.from_connection(connection, service="orders")
     for shift_id, operation_ids in chunk.late_shifts.items():
         await reissue_z_report(
-            shifts=shift_repository, audit=audit, actor=Actor.of(principal), shift_id=shift_id,
+            shifts=shift_repository,
+            audit=audit,
+            actor=Actor.of(principal),
+            shift_id=shift_id,
             reason="late-arrival",
             details={"device_id": str(till.device_id), "operation_ids": operation_ids},
-        )  # fmt: skip
+        )
     return applied_through > start
 
 
@@ -523,9 +564,13 @@ def _named_staff(operations: list[Any]) -> set[UUID]:
 
 
 async def _apply_waiting(
-    connection: Any, chunk: _Chunk, *, tenant_id: UUID, received_at: datetime,
+    connection: Any,
+    chunk: _Chunk,
+    *,
+    tenant_id: UUID,
+    received_at: datetime,
     settings: SyncSettings,
-) -> None:  # fmt: skip
+) -> None:
     """Refunds other tills recorded of the sales this chunk brought: applied now, each as
     its own uploader's, one at a time (they are few)."""
     if not chunk.created_orders:
@@ -534,18 +579,23 @@ async def _apply_waiting(
     for stored in await sync.waiting_for(chunk.created_orders):
         uploader = (stored.result or {}).get("uploader", {})
         principal = Principal(
-            subject=uploader["subject"], tenant_id=tenant_id, role=Role(uploader["role"]),
-            location_id=UUID(uploader["location_id"]), device_id=UUID(uploader["device_id"]),
-        )  # fmt: skip
+            subject=uploader["subject"],
+            tenant_id=tenant_id,
+            role=Role(uploader["role"]),
+            location_id=UUID(uploader["location_id"]),
+            device_id=UUID(uploader["device_id"]),
+        )
         operation = OPERATION.validate_python(stored.content)
         applier = Applier(
             upload=PolicyUpload(
-                principal=principal, received_at=stored.received_at,
+                principal=principal,
+                received_at=stored.received_at,
                 roster=await sync.roster(_named_staff([operation])),
                 offline_card_max_age=settings.offline_card_max_age,
             ),
-            settings=settings, principal=principal,
-        )  # fmt: skip
+            settings=settings,
+            principal=principal,
+        )
         await _one_at_a_time(connection, applier, chunk, operation, received_at=stored.received_at)
 
 
@@ -559,9 +609,10 @@ async def _fill_gap(connection: Any, shift: ShiftRef, sequence: int, operation_i
             count = await sync.offline_sequences_between(shift.register_id, first, last)
             if count == last - first + 1:
                 await sync.resolve(
-                    gap.id, resolved_by="sync",
+                    gap.id,
+                    resolved_by="sync",
                     resolution=f"Every number arrived (the last with operation {operation_id}).",
-                )  # fmt: skip
+                )
 
 
 async def register(*, connection: Any, principal: Principal) -> SyncRegister:
@@ -606,9 +657,13 @@ async def status(*, connection: Any, principal: Principal) -> SyncStatus:
 
 
 async def list_flags(
-    *, sync: SyncRepository, principal: Principal, limit: int, cursor: str | None,
+    *,
+    sync: SyncRepository,
+    principal: Principal,
+    limit: int,
+    cursor: str | None,
     unresolved: bool,
-) -> FlagPage:  # fmt: skip
+) -> FlagPage:
     """Of the tills at the venues the caller reaches."""
     after = decode_cursor(cursor) if cursor else None
     page = await sync.flags(
@@ -619,9 +674,13 @@ async def list_flags(
 
 
 async def resolve_flag(
-    *, sync: SyncRepository, audit: AuditLog, principal: Principal, flag_id: UUID,
+    *,
+    sync: SyncRepository,
+    audit: AuditLog,
+    principal: Principal,
+    flag_id: UUID,
     request: FlagResolve,
-) -> Flag:  # fmt: skip
+) -> Flag:
     # Another venue's flag is "not found", as another business's.
     flag = await sync.flag(flag_id, for_update=True, venues=principal.venues)
     if flag is None:
@@ -632,18 +691,29 @@ async def resolve_flag(
         flag_id, resolved_by=principal.subject, resolution=request.resolution
     )
     await audit.append(
-        actor=Actor.of(principal), action="sync.flag_resolved", resource_type="sync_flag",
+        actor=Actor.of(principal),
+        action="sync.flag_resolved",
+        resource_type="sync_flag",
         resource_id=str(flag_id),
-        payload={"kind": flag.kind, "resource_type": flag.resource_type,
-                 "resource_id": flag.resource_id, "resolution": request.resolution},
-    )  # fmt: skip
+        payload={
+            "kind": flag.kind,
+            "resource_type": flag.resource_type,
+            "resource_id": flag.resource_id,
+            "resolution": request.resolution,
+        },
+    )
     return resolved
 
 
 async def list_operations(
-    *, sync: SyncRepository, principal: Principal, limit: int, cursor: str | None,
-    device_id: UUID | None, status: str | None,
-) -> OperationPage:  # fmt: skip
+    *,
+    sync: SyncRepository,
+    principal: Principal,
+    limit: int,
+    cursor: str | None,
+    device_id: UUID | None,
+    status: str | None,
+) -> OperationPage:
     """Of the tills at the venues the caller reaches."""
     after = decode_cursor(cursor) if cursor else None
     page = await sync.page(
@@ -664,9 +734,13 @@ class ApprovalAlreadyReviewed(Conflict):
 
 
 async def list_approvals(
-    *, sync: SyncRepository, principal: Principal, limit: int, cursor: str | None,
+    *,
+    sync: SyncRepository,
+    principal: Principal,
+    limit: int,
+    cursor: str | None,
     status: str | None,
-) -> OfflineApprovalPage:  # fmt: skip
+) -> OfflineApprovalPage:
     after = decode_cursor(cursor) if cursor else None
     page = await sync.approvals(
         limit=limit + 1, after=after, status=status, venues=principal.venues
@@ -676,9 +750,14 @@ async def list_approvals(
 
 
 async def review_approval(
-    *, sync: SyncRepository, audit: AuditLog, principal: Principal, approval_id: UUID,
-    confirmed: bool, note: str | None,
-) -> OfflineApproval:  # fmt: skip
+    *,
+    sync: SyncRepository,
+    audit: AuditLog,
+    principal: Principal,
+    approval_id: UUID,
+    confirmed: bool,
+    note: str | None,
+) -> OfflineApproval:
     """A manager confirms an action done offline on a manager's word, or disputes it (with
     what was wrong). Either way it is audited, and nothing else changes: a disputed refund
     or void stands in the books, for the business to follow up."""
@@ -692,11 +771,18 @@ async def review_approval(
         approval_id, status=status, reviewed_by=principal.subject, note=note
     )
     await audit.append(
-        actor=Actor.of(principal), action=f"sync.approval_{status}",
-        resource_type="offline_approval", resource_id=str(approval_id),
-        payload={"action": approval.action, "resource_type": approval.resource_type,
-                 "resource_id": approval.resource_id, "amount_minor": approval.amount_minor,
-                 "claimed_approver_id": str(approval.claimed_approver_id),
-                 "operation_id": str(approval.operation_id), "note": note},
-    )  # fmt: skip
+        actor=Actor.of(principal),
+        action=f"sync.approval_{status}",
+        resource_type="offline_approval",
+        resource_id=str(approval_id),
+        payload={
+            "action": approval.action,
+            "resource_type": approval.resource_type,
+            "resource_id": approval.resource_id,
+            "amount_minor": approval.amount_minor,
+            "claimed_approver_id": str(approval.claimed_approver_id),
+            "operation_id": str(approval.operation_id),
+            "note": note,
+        },
+    )
     return reviewed

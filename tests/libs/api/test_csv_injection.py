@@ -84,9 +84,11 @@ async def test_names_are_escaped_in_every_csv_and_export_and_amounts_stay_number
     till = await offline_till(connect_as, token, orders_client, tenant)
     menu = till.menu
     await as_service(
-        connect_as, "identity", tenant,
+        connect_as,
+        "identity",
+        tenant,
         "UPDATE identity.staff SET created_at = '2025-01-01T00:00:00Z'",
-    )  # fmt: skip
+    )
     # Named so before the API refused control characters, or typed in as they are (the
     # formulas are legitimate text: it is the CSV that must not let a spreadsheet run them).
     extra_category, extra_item = uuid.uuid4(), uuid.uuid4()
@@ -103,8 +105,11 @@ async def test_names_are_escaped_in_every_csv_and_export_and_amounts_stay_number
         await connection.execute(
             "INSERT INTO orders.menu_items (id, category_id, tax_category_id, name, price_minor) "
             "SELECT $1, $2, tax_category_id, $3, 200 FROM orders.menu_items WHERE id = $4",
-            extra_item, extra_category, "\rx", menu.bread_id,
-        )  # fmt: skip
+            extra_item,
+            extra_category,
+            "\rx",
+            menu.bread_id,
+        )
 
     await allow_offline_approvals(orders_client, token, till)
     log = Log(till, start=SATURDAY_NOON)
@@ -121,11 +126,17 @@ async def test_names_are_escaped_in_every_csv_and_export_and_amounts_stay_number
     log.receipt_sequence += 1
     log.record(
         "refund",
-        {"refund_id": str(uuid.uuid4()), "order_id": str(order), "shift_id": str(shift_id),
-         "reason_code": "quality_issue", "lines": [{"line_number": 2, "quantity": 1}],
-         "receipt_sequence": log.receipt_sequence, "approved_by": str(till.manager),
-         "client_total_minor": 300},
-    )  # fmt: skip
+        {
+            "refund_id": str(uuid.uuid4()),
+            "order_id": str(order),
+            "shift_id": str(shift_id),
+            "reason_code": "quality_issue",
+            "lines": [{"line_number": 2, "quantity": 1}],
+            "receipt_sequence": log.receipt_sequence,
+            "approved_by": str(till.manager),
+            "client_total_minor": 300,
+        },
+    )
     # The drawer is 450 short of the float + 1000 taken - 300 handed back.
     log.close_shift(cash=20_000 + 1_000 - 300 - 450)
     answer = await upload(orders_client, till, log.operations)

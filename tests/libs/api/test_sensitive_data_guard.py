@@ -40,20 +40,52 @@ from tests.support.tokens import TokenFactory
 VISA = "4111111111111111"
 # Every way of keeping digits apart that the guard joins (see the module docstring).
 SEPARATORS = [
-    " ", "  ", "\t", "\n", "-", " - ", ".", "/", " / ", "\\", "_", "~", "*",
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    "-",
+    " - ",
+    ".",
+    "/",
+    " / ",
+    "\\",
+    "_",
+    "~",
+    "*",
     "\u00a0",  # no-break space
-    "\u2007", "\u2009", "\u202f", "\u3000",  # figure, thin, narrow no-break, ideographic space
-    "\u200b", "\u200c", "\u2060", "\u00ad", "\ufeff",  # zero-width and other format characters
-    "\u2010", "\u2013", "\u2014", "\u2212", "\u00b7",  # hyphen, dashes, minus, middle dot
-]  # fmt: skip
+    "\u2007",
+    "\u2009",
+    "\u202f",
+    "\u3000",  # figure, thin, narrow no-break, ideographic space
+    "\u200b",
+    "\u200c",
+    "\u2060",
+    "\u00ad",
+    "\ufeff",  # zero-width and other format characters
+    "\u2010",
+    "\u2013",
+    "\u2014",
+    "\u2212",
+    "\u00b7",  # hyphen, dashes, minus, middle dot
+]
 # The zero of each script whose digits are tried: ASCII, full-width, Arabic-Indic, extended
 # Arabic-Indic (Persian), Devanagari, Bengali, Thai, N'Ko, Myanmar, mathematical bold.
 ZEROS = [0x30, 0xFF10, 0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0x07C0, 0x1040, 0x1D7CE]
 # Around the number: alone, glued to letters, inside sentences.
 CONTEXTS = [
-    "{}", "ref{}", "{}abc", "visa{}exp", "x{}y", "Card {} thanks", "paid with {}, Kim",
-    "Kim \u2014 {} \u2014 table four", "\u0628\u0637\u0627\u0642\u0629 {}", "({})", '"{}"',
-]  # fmt: skip
+    "{}",
+    "ref{}",
+    "{}abc",
+    "visa{}exp",
+    "x{}y",
+    "Card {} thanks",
+    "paid with {}, Kim",
+    "Kim \u2014 {} \u2014 table four",
+    "\u0628\u0637\u0627\u0642\u0629 {}",
+    "({})",
+    '"{}"',
+]
 
 
 def luhn_completed(prefix: str) -> str:
@@ -146,11 +178,19 @@ def through_guard(
 ) -> tuple[int, dict[str, Any] | None, Handler]:
     handler = Handler()
     scope: Scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
-        "method": "POST" if body else "GET", "scheme": "http", "path": path,
-        "raw_path": quote(path).encode(), "root_path": "", "query_string": query,
-        "headers": list(headers), "client": ("127.0.0.1", 50000), "server": ("test", 80),
-    }  # fmt: skip
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST" if body else "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": quote(path).encode(),
+        "root_path": "",
+        "query_string": query,
+        "headers": list(headers),
+        "client": ("127.0.0.1", 50000),
+        "server": ("test", 80),
+    }
     pending: list[Message] = [{"type": "http.request", "body": body, "more_body": False}]
     sent: list[Message] = []
 
@@ -205,12 +245,21 @@ def test_a_card_number_written_any_way_anywhere_is_refused_before_the_handler(
 
 def test_the_examples_of_the_finding_are_refused() -> None:
     for text in [
-        "4111 1111 1111 1111", "4111.1111.1111.1111", "4111/1111/1111/1111",
-        "4111_1111_1111_1111", "4111\t1111\t1111\t1111", "4111  1111  1111  1111",
-        "4111\u00a01111\u00a01111\u00a01111", "4111\u200b1111\u200b1111\u200b1111",
-        "\uff14" + "\uff11" * 15, "\u0664" + "\u0661" * 15, f"ref{VISA}",
-        f"Table 12 {VISA}", "Table 12 4111 1111 1111 1111", "3782 822463 10005",
-    ]:  # fmt: skip
+        "4111 1111 1111 1111",
+        "4111.1111.1111.1111",
+        "4111/1111/1111/1111",
+        "4111_1111_1111_1111",
+        "4111\t1111\t1111\t1111",
+        "4111  1111  1111  1111",
+        "4111\u00a01111\u00a01111\u00a01111",
+        "4111\u200b1111\u200b1111\u200b1111",
+        "\uff14" + "\uff11" * 15,
+        "\u0664" + "\u0661" * 15,
+        f"ref{VISA}",
+        f"Table 12 {VISA}",
+        "Table 12 4111 1111 1111 1111",
+        "3782 822463 10005",
+    ]:
         assert contains_card_number(text), text
     assert_refused(through_guard(body=b'{"table_name": "411111111111111\\u0031"}'))
     assert_refused(through_guard(headers=[(b"idempotency-key", VISA.encode())]))
@@ -256,14 +305,18 @@ def jws_tokens(draw: st.DrawFn) -> str:
         "kid": draw(st.text(PRINTABLE, max_size=8)),
     }
     payload = {
-        "sub": str(draw(st.uuids())), "tid": str(draw(st.uuids())),
+        "sub": str(draw(st.uuids())),
+        "tid": str(draw(st.uuids())),
         "iat": draw(st.integers(10**9, 4 * 10**9)),
         "jti": base64url(draw(st.binary(min_size=16, max_size=16))),
-    }  # fmt: skip
+    }
     return ".".join(
-        [base64url(json.dumps(header).encode()), base64url(json.dumps(payload).encode()),
-         base64url(draw(st.binary(min_size=64, max_size=64)))]
-    )  # fmt: skip
+        [
+            base64url(json.dumps(header).encode()),
+            base64url(json.dumps(payload).encode()),
+            base64url(draw(st.binary(min_size=64, max_size=64))),
+        ]
+    )
 
 
 @st.composite
@@ -283,15 +336,19 @@ def timestamps(draw: st.DrawFn) -> str:
     return draw(
         st.sampled_from(
             [
-                moment.isoformat(), moment.isoformat(sep=" "),
+                moment.isoformat(),
+                moment.isoformat(sep=" "),
                 moment.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-                moment.isoformat(timespec="seconds"), moment.date().isoformat(),
-                moment.strftime("%d/%m/%Y"), moment.strftime("%m/%d/%Y"),
-                moment.strftime("%Y/%m/%d"), moment.strftime("%d.%m.%Y %H:%M"),
+                moment.isoformat(timespec="seconds"),
+                moment.date().isoformat(),
+                moment.strftime("%d/%m/%Y"),
+                moment.strftime("%m/%d/%Y"),
+                moment.strftime("%Y/%m/%d"),
+                moment.strftime("%d.%m.%Y %H:%M"),
                 moment.strftime("%Y%m%dT%H%M%SZ"),
             ]
         )
-    )  # fmt: skip
+    )
 
 
 def epoch_milliseconds() -> st.SearchStrategy[str]:
@@ -460,9 +517,11 @@ async def test_a_table_name_and_a_void_note_with_an_escaped_card_number_are_refu
     assert refused.json()["code"] == "card-data-refused"
     assert await counts(connect_as, till.tenant) == before  # no void, no audit row
     stored = await as_service(
-        connect_as, "orders", till.tenant,
+        connect_as,
+        "orders",
+        till.tenant,
         "SELECT count(*) FROM audit.events WHERE payload::text LIKE '%41111111%'",
-    )  # fmt: skip
+    )
     assert stored[0][0] == 0
     # The same void with an ordinary note goes through: the card number was the reason.
     voided = await orders_client.post(

@@ -333,9 +333,11 @@ async def test_a_menu_item_name_with_a_printer_command_is_refused_and_nothing_is
     )
     _validation_problem(renamed, "name")
     names = await as_service(
-        connect_as, "orders", tenant,
+        connect_as,
+        "orders",
+        tenant,
         "SELECT name FROM orders.menu_items UNION ALL SELECT name FROM orders.menu_categories",
-    )  # fmt: skip
+    )
     assert sorted(row["name"] for row in names) == ["Margherita", "Pizza"]
 
 

@@ -93,8 +93,15 @@ async def test_a_direct_call_loses_every_forwarding_header(
     sent = FORWARDED | ({"x-halopos-gateway": presented} if presented else {})
     response = await echo(echo_app(), sent)
     seen = response.json()
-    for name in ("x-forwarded-for", "x-forwarded-proto", "x-real-ip", "forwarded",
-                 "x-halopos-tenant-id", "x-client-request-id", "x-halopos-gateway"):  # fmt: skip
+    for name in (
+        "x-forwarded-for",
+        "x-forwarded-proto",
+        "x-real-ip",
+        "forwarded",
+        "x-halopos-tenant-id",
+        "x-client-request-id",
+        "x-halopos-gateway",
+    ):
         assert name not in seen["headers"], name
     assert seen["from_gateway"] is False
     # The caller is the client: its id is kept as the client's, never as ours.
@@ -187,10 +194,11 @@ async def bridge_service(
 
 async def bridge_token_rows(connect_as: Connect, business: Business) -> list[Any]:
     return await as_bridge(
-        connect_as, business.tenant,
+        connect_as,
+        business.tenant,
         "SELECT resource_id, request_id FROM audit.events "
         "WHERE action = 'bridge_token.created' ORDER BY seq",
-    )  # fmt: skip
+    )
 
 
 async def test_a_direct_callers_request_id_never_reaches_an_audit_row(

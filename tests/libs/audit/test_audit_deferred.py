@@ -168,9 +168,12 @@ async def test_changing_a_payload_after_its_append_changes_nothing_written(
     payload: dict[str, object] = {"total_minor": 1250}
     async with service_databases["orders"].transaction(writer(tenant)) as connection:
         await AuditLog.from_connection(connection, service="orders").append(
-            actor=ACTOR, action="test.deferred", resource_type="test", resource_id="x",
+            actor=ACTOR,
+            action="test.deferred",
+            resource_type="test",
+            resource_id="x",
             payload=payload,
-        )  # fmt: skip
+        )
         payload["total_minor"] = 0
     rows = await read_chain(await connect_as("audit"), tenant)
     assert rows[-1]["payload"] == '{"total_minor": 1250}'

@@ -102,9 +102,14 @@ async def test_a_tokens_venues_become_the_principals_scope(
 
     def minted(**scope: Any) -> str:
         return mint_access_token(
-            signing_key, issuer=SETTINGS.jwt_issuer, audience=SETTINGS.jwt_audience,
-            subject="staff-9", tenant_id=uuid.uuid4(), role="manager", **scope,
-        )  # fmt: skip
+            signing_key,
+            issuer=SETTINGS.jwt_issuer,
+            audience=SETTINGS.jwt_audience,
+            subject="staff-9",
+            tenant_id=uuid.uuid4(),
+            role="manager",
+            **scope,
+        )
 
     # A backoffice session of someone who works at two locations: `locs`, sorted.
     listed = minted(venues=[garden, front])
@@ -156,15 +161,23 @@ async def test_a_token_at_a_location_cannot_list_others(
             await verifier.verify(sign(signing_key, claims(loc=front, locs=locs)))
     with pytest.raises(ValueError, match="venues"):
         mint_access_token(
-            signing_key, issuer=SETTINGS.jwt_issuer, audience=SETTINGS.jwt_audience,
-            subject="staff-9", tenant_id=uuid.uuid4(), role="cashier",
-            location_id=uuid.UUID(front), venues=[uuid.UUID(garden)],
-        )  # fmt: skip
+            signing_key,
+            issuer=SETTINGS.jwt_issuer,
+            audience=SETTINGS.jwt_audience,
+            subject="staff-9",
+            tenant_id=uuid.uuid4(),
+            role="cashier",
+            location_id=uuid.UUID(front),
+            venues=[uuid.UUID(garden)],
+        )
     with pytest.raises(ValueError, match="location alone"):
         Principal(
-            subject="staff-9", tenant_id=uuid.uuid4(), role=Role.CASHIER,
-            location_id=uuid.UUID(front), venues=frozenset({uuid.UUID(garden)}),
-        )  # fmt: skip
+            subject="staff-9",
+            tenant_id=uuid.uuid4(),
+            role=Role.CASHIER,
+            location_id=uuid.UUID(front),
+            venues=frozenset({uuid.UUID(garden)}),
+        )
 
 
 # Built when the test runs, not when it is collected: a suite that runs for a while must not
@@ -188,9 +201,11 @@ async def test_a_token_at_a_location_cannot_list_others(
     ],
 )
 async def test_bad_claims_are_refused(
-    payload: Callable[[], dict[str, Any]], reason: str, verifier: TokenVerifier,
+    payload: Callable[[], dict[str, Any]],
+    reason: str,
+    verifier: TokenVerifier,
     signing_key: SigningKey,
-) -> None:  # fmt: skip
+) -> None:
     with pytest.raises(InvalidToken, match=reason):
         await verifier.verify(sign(signing_key, payload()))
 

@@ -113,9 +113,12 @@ async def test_a_read_only_subscription_is_refused_at_both_layers(
     auth = token(read_only_tenant, _role(route))
     service = await call(live_stack.services[route.service], route, auth=auth)
     gateway = await unreachable_gateway.request(
-        route.method, concrete_path(route), content=b"{}", auth=auth,
+        route.method,
+        concrete_path(route),
+        content=b"{}",
+        auth=auth,
         headers={"content-type": "application/json"},
-    )  # fmt: skip
+    )
     for layer, response in (("service", service), ("gateway", gateway)):
         assert response.status_code == 403, (layer, response.text)
         assert response.headers["content-type"] == "application/problem+json", layer
@@ -138,9 +141,12 @@ async def test_what_a_read_only_subscription_still_serves(
     assert response.status_code != 403 or response.json()["code"] != READ_ONLY, response.text
     # The gateway forwards it (and finds the service down).
     forwarded = await unreachable_gateway.request(
-        route.method, concrete_path(route), content=b"{}", auth=token(read_only_tenant, role),
+        route.method,
+        concrete_path(route),
+        content=b"{}",
+        auth=token(read_only_tenant, role),
         headers={"content-type": "application/json"},
-    )  # fmt: skip
+    )
     assert forwarded.status_code == 503, forwarded.text
 
 

@@ -43,9 +43,14 @@ INIT, CUT = b"\x1b@", b"\x1dV"
 
 def a_ticket(**changes: Any) -> KitchenTicket:
     ticket = KitchenTicket(
-        station="Kitchen", order_reference="3F2A9C1B", fired_at=NOON_UTC,
-        items=(TicketItem(1, "Bread roll"),), table_name="4", covers=2, register_number=1,
-    )  # fmt: skip
+        station="Kitchen",
+        order_reference="3F2A9C1B",
+        fired_at=NOON_UTC,
+        items=(TicketItem(1, "Bread roll"),),
+        table_name="4",
+        covers=2,
+        register_number=1,
+    )
     return dataclasses.replace(ticket, **changes)
 
 
@@ -117,19 +122,30 @@ async def test_an_item_stored_with_esc_p_in_its_name_never_opens_the_drawer(
 ) -> None:
     till = await open_till(connect_as, token, await provision())
     await name_venue(
-        connect_as, till.tenant, till.location_id,
-        business="Harbour Café Group", venue="Front bar", time_zone="Australia/Sydney",
-    )  # fmt: skip
+        connect_as,
+        till.tenant,
+        till.location_id,
+        business="Harbour Café Group",
+        venue="Front bar",
+        time_zone="Australia/Sydney",
+    )
     # As stored before names were checked (the API refuses this name now).
     await as_service(
-        connect_as, "orders", till.tenant,
-        "UPDATE orders.menu_items SET name = $2 WHERE id = $1", till.menu.coffee_id, STORED_EVIL,
-    )  # fmt: skip
+        connect_as,
+        "orders",
+        till.tenant,
+        "UPDATE orders.menu_items SET name = $2 WHERE id = $1",
+        till.menu.coffee_id,
+        STORED_EVIL,
+    )
     await as_service(
-        connect_as, "orders", till.tenant,
-        "UPDATE orders.modifiers SET name = $2 WHERE id = $1", till.menu.oat_milk_id,
+        connect_as,
+        "orders",
+        till.tenant,
+        "UPDATE orders.modifiers SET name = $2 WHERE id = $1",
+        till.menu.oat_milk_id,
         "Oat\x1bp\x01\x19\x19milk",
-    )  # fmt: skip
+    )
     order = await sell(orders_client, till, coffee_order(till, table_name="5"))
     paid = await pay(orders_client, till, order, tender="card")
     closed = await close(orders_client, till, paid["order"])

@@ -17,7 +17,11 @@ async def till(provision: Provision, connect_as: Connect, token: TokenFactory) -
     tests need more (stations, limits) arranges its own `till`."""
     till = await open_till(connect_as, token, await provision(), subject="staff-17")
     await name_venue(
-        connect_as, till.tenant, till.location_id,
-        business="Harbour Café Group", venue="Front bar", time_zone="Australia/Sydney",
-    )  # fmt: skip
+        connect_as,
+        till.tenant,
+        till.location_id,
+        business="Harbour Café Group",
+        venue="Front bar",
+        time_zone="Australia/Sydney",
+    )
     return till

@@ -187,10 +187,12 @@ async def test_a_payment_the_terminal_never_took_times_out_once_it_cannot_be_dec
     assert early.json()["code"] == "payment-in-progress"
     # Two minutes on (the payment arranged older, as the orders service's own role may).
     await as_service(
-        connect_as, "orders", till.tenant,
-        "UPDATE orders.payments SET created_at = created_at - interval '3 minutes' "
-        "WHERE id = $1", uuid.UUID(payment_id),
-    )  # fmt: skip
+        connect_as,
+        "orders",
+        till.tenant,
+        "UPDATE orders.payments SET created_at = created_at - interval '3 minutes' WHERE id = $1",
+        uuid.UUID(payment_id),
+    )
     resolved = await client.post(resolve, auth=till.staff)
     assert resolved.status_code == 200, resolved.text
     assert resolved.json()["payment"]["status"] == "timed_out"
@@ -229,12 +231,17 @@ async def test_pending_payments_are_in_the_audit_as_started(
     terminal.release.set()
     assert (await _charge(client, till, order, "card-6")).status_code == 201
     actions = await as_service(
-        connect_as, "audit", till.tenant,
-        "SELECT action FROM audit.events WHERE resource_id = $1 ORDER BY seq", order["id"],
-    )  # fmt: skip
+        connect_as,
+        "audit",
+        till.tenant,
+        "SELECT action FROM audit.events WHERE resource_id = $1 ORDER BY seq",
+        order["id"],
+    )
     assert [row["action"] for row in actions] == [
-        "order.opened", "payment.started", "payment.approved",
-    ]  # fmt: skip
+        "order.opened",
+        "payment.started",
+        "payment.approved",
+    ]
 
 
 # -- card refunds: the same two steps ---------------------------------------------------------
@@ -245,37 +252,47 @@ async def _card_sale(
 ) -> dict[str, Any]:
     """A card sale of the usual 1250, closed; refunds up to $100 need no manager."""
     changed = await client.patch(
-        "/v1/settings/override-limits", json={"refund_limit_minor": 10_000},
+        "/v1/settings/override-limits",
+        json={"refund_limit_minor": 10_000},
         auth=token(till.tenant, "owner"),
-    )  # fmt: skip
+    )
     assert changed.status_code == 200, changed.text
     order = await sell(client, till)
     terminal.release.set()
     paid = (await _charge(client, till, order, f"sale-{order['id']}")).json()
     closed = await client.post(
-        f"/v1/orders/{order['id']}/close", json={"version": paid["order"]["version"]},
+        f"/v1/orders/{order['id']}/close",
+        json={"version": paid["order"]["version"]},
         auth=till.staff,
-    )  # fmt: skip
+    )
     assert closed.status_code == 200, closed.text
     result: dict[str, Any] = closed.json()["order"]
     return result
 
 
 def _refund(
-    client: httpx.AsyncClient, till: OpenTill, order: dict[str, Any], key: str,
+    client: httpx.AsyncClient,
+    till: OpenTill,
+    order: dict[str, Any],
+    key: str,
     amount: int = 1_250,
-) -> Any:  # fmt: skip
+) -> Any:
     return client.post(
         f"/v1/orders/{order['id']}/refunds",
         json={"version": order["version"], "reason_code": "quality_issue", "amount_minor": amount},
-        headers={"Idempotency-Key": key}, auth=till.staff,
-    )  # fmt: skip
+        headers={"Idempotency-Key": key},
+        auth=till.staff,
+    )
 
 
 async def test_a_card_refund_holds_nothing_while_the_terminal_gives_the_money_back(
-    client: httpx.AsyncClient, till: OpenTill, terminal: GatedTerminal, connect_as: Connect,
-    token: TokenFactory, service_databases: dict[str, TenantDatabase],
-) -> None:  # fmt: skip
+    client: httpx.AsyncClient,
+    till: OpenTill,
+    terminal: GatedTerminal,
+    connect_as: Connect,
+    token: TokenFactory,
+    service_databases: dict[str, TenantDatabase],
+) -> None:
     order = await _card_sale(client, till, terminal, token)
     terminal.hold()
     refunding = asyncio.create_task(_refund(client, till, order, "refund-1"))
@@ -304,9 +321,12 @@ async def test_a_card_refund_holds_nothing_while_the_terminal_gives_the_money_ba
 
 
 async def test_a_declined_card_refund_refunds_nothing(
-    client: httpx.AsyncClient, till: OpenTill, terminal: GatedTerminal, token: TokenFactory,
+    client: httpx.AsyncClient,
+    till: OpenTill,
+    terminal: GatedTerminal,
+    token: TokenFactory,
     connect_as: Connect,
-) -> None:  # fmt: skip
+) -> None:
     order = await _card_sale(client, till, terminal, token)
     declined = await _refund(client, till, order, "refund-3", amount=151)  # ...51: declined
     assert declined.status_code == 502, declined.text

@@ -105,9 +105,13 @@ async def test_a_berlin_receipt_prints_euros_umlauts_and_berlin_time(
 ) -> None:
     till = await open_till(connect_as, token, await provision("eu"), region="eu")
     await name_venue(
-        connect_as, till.tenant, till.location_id,
-        business="Bäckerei Größe GmbH", venue="Café am Müggelsee", time_zone="Europe/Berlin",
-    )  # fmt: skip
+        connect_as,
+        till.tenant,
+        till.location_id,
+        business="Bäckerei Größe GmbH",
+        venue="Café am Müggelsee",
+        time_zone="Europe/Berlin",
+    )
     order = await sell(orders_client, till, coffee_order(till))
     paid = await pay(orders_client, till, order, tender="cash", tendered_minor=2000)
     closed = await close(orders_client, till, paid["order"])
@@ -141,9 +145,10 @@ async def test_closing_fires_what_is_left_and_can_skip_the_paper(
     stations = await stock_stations(connect_as, till.tenant, till.menu)
     # Counter service: order, pay, close; the kitchen and bar get it at the close.
     order = await sell(
-        orders_client, till, {"lines": [{"item_id": str(till.menu.coffee_id)},
-                                        {"item_id": str(stations.beer_id)}]},
-    )  # fmt: skip
+        orders_client,
+        till,
+        {"lines": [{"item_id": str(till.menu.coffee_id)}, {"item_id": str(stations.beer_id)}]},
+    )
     paid = await pay(orders_client, till, order, tender="cash", tendered_minor=2000)
     closed = await close(orders_client, till, paid["order"], print_receipt=False)
     assert closed.status_code == 200, closed.text

@@ -273,18 +273,20 @@ async def test_another_tenants_order_is_not_found(
 
 
 async def test_another_businesss_order_is_not_found(
-    orders_client: httpx.AsyncClient, till: OpenTill, provision: Provision, connect_as: Connect,
+    orders_client: httpx.AsyncClient,
+    till: OpenTill,
+    provision: Provision,
+    connect_as: Connect,
     token: TokenFactory,
-) -> None:  # fmt: skip
+) -> None:
     order = await sell(orders_client, till)
     other = await open_till(connect_as, token, await provision())
     for method, path, body in (
         ("GET", f"/v1/orders/{order['id']}", None),
         ("PATCH", f"/v1/orders/{order['id']}", {"version": 1, "covers": 1}),
         ("POST", f"/v1/orders/{order['id']}/payments", {"version": 1, "tender": "card"}),
-        ("POST", f"/v1/orders/{order['id']}/lines/1/void",
-         {"version": 1, "reason_code": "other"}),
-    ):  # fmt: skip
+        ("POST", f"/v1/orders/{order['id']}/lines/1/void", {"version": 1, "reason_code": "other"}),
+    ):
         response = await orders_client.request(method, path, json=body, auth=other.staff)
         assert response.status_code == 404, (path, response.text)
 

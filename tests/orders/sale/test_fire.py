@@ -106,10 +106,12 @@ async def test_firing_sends_each_new_line_once_to_its_station(
 
     # The shelf item was never sent anywhere.
     rows = await as_service(
-        connect_as, "orders", till.tenant,
+        connect_as,
+        "orders",
+        till.tenant,
         "SELECT line_number FROM orders.order_lines WHERE order_id = $1 AND fired_at IS NULL",
         uuid.UUID(order["id"]),
-    )  # fmt: skip
+    )
     assert [row["line_number"] for row in rows] == [5]
 
 

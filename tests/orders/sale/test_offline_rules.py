@@ -62,10 +62,16 @@ def refund(log: Log, order_id: uuid.UUID, **data: Any) -> uuid.UUID:
     log.receipt_sequence += 1
     log.record(
         "refund",
-        {"refund_id": str(refund_id), "order_id": str(order_id), "shift_id": str(log.shift_id),
-         "reason_code": "quality_issue", "amount_minor": 1_250,
-         "receipt_sequence": log.receipt_sequence, **data},
-    )  # fmt: skip
+        {
+            "refund_id": str(refund_id),
+            "order_id": str(order_id),
+            "shift_id": str(log.shift_id),
+            "reason_code": "quality_issue",
+            "amount_minor": 1_250,
+            "receipt_sequence": log.receipt_sequence,
+            **data,
+        },
+    )
     return refund_id
 
 
@@ -88,9 +94,12 @@ async def refunds_of(connect_as: Connect, till: OfflineTill) -> list[Any]:
 
 
 async def test_an_upload_reaches_only_the_tills_own_venue(
-    tenant: uuid.UUID, till: OfflineTill, connect_as: Connect, token: TokenFactory,
+    tenant: uuid.UUID,
+    till: OfflineTill,
+    connect_as: Connect,
+    token: TokenFactory,
     orders_client: httpx.AsyncClient,
-) -> None:  # fmt: skip
+) -> None:
     elsewhere = await offline_till(connect_as, token, orders_client, tenant, menu=till.menu)
     assert elsewhere.location_id != till.location_id
     theirs = Log(elsewhere)
@@ -127,10 +136,13 @@ async def test_the_actor_is_the_uploader_and_the_till_s_word_is_a_claim(
     answer = await upload(orders_client, till, log.operations)
     assert states(answer) == ["applied", "applied"]
     rows = await as_service(
-        connect_as, "audit", till.tenant,
+        connect_as,
+        "audit",
+        till.tenant,
         "SELECT actor_type, actor_id, payload FROM audit.events "
-        "WHERE action = 'order.opened' AND resource_id = $1", str(order_id),
-    )  # fmt: skip
+        "WHERE action = 'order.opened' AND resource_id = $1",
+        str(order_id),
+    )
     (row,) = rows
     assert (row["actor_type"], row["actor_id"]) == ("cashier", str(till.cashier))
     payload = json.loads(row["payload"])
@@ -153,9 +165,12 @@ async def test_without_an_offline_approval_limit_an_action_needing_a_manager_is_
     unpaid = log.order()
     log.record(
         "order.void",
-        {"order_id": str(unpaid), "reason_code": "entered_in_error",
-         "approved_by": str(till.manager)},
-    )  # fmt: skip
+        {
+            "order_id": str(unpaid),
+            "reason_code": "entered_in_error",
+            "approved_by": str(till.manager),
+        },
+    )
     answer = await upload(orders_client, till, log.operations)
     assert states(answer)[4] == "rejected"
     assert problem(answer, 4) == "offline-approval-over-limit"
@@ -166,9 +181,11 @@ async def test_without_an_offline_approval_limit_an_action_needing_a_manager_is_
 
 
 async def test_up_to_the_limit_a_managers_word_is_taken_for_review(
-    till: OfflineTill, connect_as: Connect, token: TokenFactory,
+    till: OfflineTill,
+    connect_as: Connect,
+    token: TokenFactory,
     orders_client: httpx.AsyncClient,
-) -> None:  # fmt: skip
+) -> None:
     await limits(orders_client, token, till, offline_approval_limit_minor=1_250)
     log = Log(till)
     log.open_shift()
@@ -183,11 +200,15 @@ async def test_up_to_the_limit_a_managers_word_is_taken_for_review(
     assert queue.status_code == 200, queue.text
     (item,) = queue.json()["items"]
     assert (item["action"], item["resource_id"], item["amount_minor"], item["limit_minor"]) == (
-        "refund", str(sold), 1_250, 1_250,
-    )  # fmt: skip
+        "refund",
+        str(sold),
+        1_250,
+        1_250,
+    )
     assert (item["claimed_approver_id"], item["uploaded_by"]) == (
-        str(till.manager), str(till.cashier),
-    )  # fmt: skip
+        str(till.manager),
+        str(till.cashier),
+    )
     assert item["status"] == "pending"
     # A manager confirms it online (or disputes it, saying why); each once.
     url = f"/v1/sync/approvals/{item['id']}"
@@ -207,9 +228,11 @@ async def test_up_to_the_limit_a_managers_word_is_taken_for_review(
 
 
 async def test_above_the_limit_or_without_a_manager_an_offline_action_is_refused(
-    till: OfflineTill, connect_as: Connect, token: TokenFactory,
+    till: OfflineTill,
+    connect_as: Connect,
+    token: TokenFactory,
     orders_client: httpx.AsyncClient,
-) -> None:  # fmt: skip
+) -> None:
     await limits(orders_client, token, till, offline_approval_limit_minor=1_000)
     another_cashier = await add_staff(connect_as, till.tenant, "cashier")
     log = Log(till)
@@ -221,8 +244,10 @@ async def test_above_the_limit_or_without_a_manager_an_offline_action_is_refused
     answer = await upload(orders_client, till, log.operations)
     assert states(answer)[4:] == ["rejected"] * 3
     assert [problem(answer, i) for i in (4, 5, 6)] == [
-        "offline-approval-over-limit", "offline-approval-required", "offline-approver-refused",
-    ]  # fmt: skip
+        "offline-approval-over-limit",
+        "offline-approval-required",
+        "offline-approver-refused",
+    ]
     assert await refunds_of(connect_as, till) == []
 
 
@@ -236,9 +261,13 @@ async def test_a_discount_and_a_force_close_offline_follow_the_same_limit(
     log = Log(till)
     log.open_shift()
     at_till = token(
-        till.tenant, Role.MANAGER, str(till.manager), key=till.key, location_id=till.location_id,
+        till.tenant,
+        Role.MANAGER,
+        str(till.manager),
+        key=till.key,
+        location_id=till.location_id,
         device_id=till.device_id,
-    )  # fmt: skip
+    )
     opened = await orders_client.post(
         "/v1/sync/batches", json={"operations": log.operations}, auth=at_till
     )
@@ -258,9 +287,11 @@ async def test_a_discount_and_a_force_close_offline_follow_the_same_limit(
 
 
 async def test_offline_a_managers_word_covers_at_most_the_amount_the_till_recorded(
-    till: OfflineTill, connect_as: Connect, token: TokenFactory,
+    till: OfflineTill,
+    connect_as: Connect,
+    token: TokenFactory,
     orders_client: httpx.AsyncClient,
-) -> None:  # fmt: skip
+) -> None:
     """The same check as an override token's amount: a till that recorded "20 % approved"
     cannot upload 100 % off, nor a refund of more than it recorded as approved; the amount
     approved is kept with the approval (the flag and the audit)."""
@@ -271,20 +302,29 @@ async def test_offline_a_managers_word_covers_at_most_the_amount_the_till_record
     log = Log(till)
     log.open_shift()
     everything = log.order(
-        discount={"kind": "percent", "value": 10_000}, approved_by=manager_id,
+        discount={"kind": "percent", "value": 10_000},
+        approved_by=manager_id,
         approved_percent_bps=2000,
-    )  # fmt: skip
+    )
     twenty = log.order(
-        discount={"kind": "percent", "value": 2000}, approved_by=manager_id,
+        discount={"kind": "percent", "value": 2000},
+        approved_by=manager_id,
         approved_percent_bps=2000,
-    )  # fmt: skip
+    )
     sold = log.sale()
     refund(log, sold, approved_by=manager_id, approved_amount_minor=500)  # 1250 > 500
     within = refund(log, sold, amount_minor=500, approved_by=manager_id, approved_amount_minor=500)
     answer = await upload(orders_client, till, log.operations)
     assert states(answer) == [
-        "applied", "rejected", "applied", "applied", "applied", "applied", "rejected", "applied",
-    ], answer  # fmt: skip
+        "applied",
+        "rejected",
+        "applied",
+        "applied",
+        "applied",
+        "applied",
+        "rejected",
+        "applied",
+    ], answer
     assert problem(answer, 1) == "override-amount-exceeded"
     assert problem(answer, 6) == "override-amount-exceeded"
     assert answer["items"][1]["problem"]["approved_percent_bps"] == 2000
@@ -294,15 +334,20 @@ async def test_offline_a_managers_word_covers_at_most_the_amount_the_till_record
     assert order["discount_minor"] == 250
 
     rows = await as_service(
-        connect_as, "orders", till.tenant,
+        connect_as,
+        "orders",
+        till.tenant,
         "SELECT action, payload FROM audit.events WHERE action IN ('order.opened', "
         "'order.refunded') AND payload->>'approved_by' IS NOT NULL ORDER BY seq",
-    )  # fmt: skip
+    )
     payloads = [(row["action"], json.loads(row["payload"])) for row in rows]
-    assert [(action, payload["approved_percent_bps"], payload["approved_amount_minor"])
-            for action, payload in payloads] == [
-        ("order.opened", 2000, None), ("order.refunded", None, 500),
-    ]  # fmt: skip
+    assert [
+        (action, payload["approved_percent_bps"], payload["approved_amount_minor"])
+        for action, payload in payloads
+    ] == [
+        ("order.opened", 2000, None),
+        ("order.refunded", None, 500),
+    ]
 
 
 # -- cards -------------------------------------------------------------------------------------
@@ -316,10 +361,15 @@ async def test_an_offline_card_needs_the_terminals_evidence_and_stays_unverified
     bare = log.order()
     log.record(
         "payment",
-        {"payment_id": str(uuid.uuid4()), "order_id": str(bare), "shift_id": str(shift_id),
-         "tender": "card", "amount_minor": 1_250,
-         "card": {"scheme": "visa", "last4": "4242", "auth_code": "A1B2C3"}},
-    )  # fmt: skip
+        {
+            "payment_id": str(uuid.uuid4()),
+            "order_id": str(bare),
+            "shift_id": str(shift_id),
+            "tender": "card",
+            "amount_minor": 1_250,
+            "card": {"scheme": "visa", "last4": "4242", "auth_code": "A1B2C3"},
+        },
+    )
     log.pay_card(bare, 1_250)
     log.close(bare, client_total_minor=1_250)
     answer = await upload(orders_client, till, log.operations)
@@ -370,11 +420,14 @@ async def test_cash_that_rounds_up_is_not_an_overpayment(
     """453 in AUD cash is 455 due: paying it is what was due, not 2c over."""
     item_id = uuid.uuid4()
     await as_service(
-        connect_as, "orders", till.tenant,
+        connect_as,
+        "orders",
+        till.tenant,
         "INSERT INTO orders.menu_items (id, category_id, tax_category_id, name, price_minor) "
         "SELECT $1, $2, id, 'Scone', 453 FROM orders.tax_categories WHERE code = 'gst'",
-        item_id, till.menu.category_id,
-    )  # fmt: skip
+        item_id,
+        till.menu.category_id,
+    )
     log = Log(till)
     log.open_shift()
     order_id = log.order(lines=[{"item_id": str(item_id)}])
@@ -407,8 +460,9 @@ async def test_the_staff_named_must_work_at_the_tills_venue(
             )
             await connection.execute(
                 "INSERT INTO identity.staff_locations (staff_id, location_id) VALUES ($1, $2)",
-                staff_id, elsewhere,
-            )  # fmt: skip
+                staff_id,
+                elsewhere,
+            )
     log = Log(till)
     log.open_shift()
     answer = await upload(orders_client, till, log.operations)
@@ -424,13 +478,17 @@ def test_an_uploader_whose_role_may_not_do_it_online_may_not_upload_it(kind: str
     wider than the online one. An accountant's session at a till, say: refused every kind,
     before the roster is even read."""
     principal = Principal(
-        subject="accountant", tenant_id=uuid.uuid4(), role=Role.ACCOUNTANT,
-        location_id=uuid.uuid4(), device_id=uuid.uuid4(),
-    )  # fmt: skip
+        subject="accountant",
+        tenant_id=uuid.uuid4(),
+        role=Role.ACCOUNTANT,
+        location_id=uuid.uuid4(),
+        device_id=uuid.uuid4(),
+    )
     applier = Applier(
         upload=Upload(principal, datetime.now(UTC), roster={}, offline_card_max_age=timedelta(1)),
-        settings=SyncSettings(), principal=principal,
-    )  # fmt: skip
+        settings=SyncSettings(),
+        principal=principal,
+    )
     operation = SimpleNamespace(kind=kind, staff_id=uuid.uuid4(), data=None)
     with pytest.raises(UploaderRoleRefused):
         applier.policy(operation)

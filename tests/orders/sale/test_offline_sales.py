@@ -20,15 +20,18 @@ pytestmark = pytest.mark.usefixtures("orders_client")
 
 @pytest.fixture
 async def till(
-    provision: Provision, connect_as: Connect, token: TokenFactory,
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
     orders_client: httpx.AsyncClient,
-) -> OfflineTill:  # fmt: skip
+) -> OfflineTill:
     till = await offline_till(connect_as, token, orders_client, await provision())
     # Refunds need no manager here (the approvals are tests/orders/sale/test_offline_rules.py's).
     changed = await orders_client.patch(
-        "/v1/settings/override-limits", json={"refund_limit_minor": 100_000},
+        "/v1/settings/override-limits",
+        json={"refund_limit_minor": 100_000},
         auth=token(till.tenant, Role.OWNER, "owner"),
-    )  # fmt: skip
+    )
     assert changed.status_code == 200, changed.text
     return till
 
@@ -42,9 +45,11 @@ async def test_a_sale_is_priced_as_the_menu_was_when_it_happened(
     # An hour ago the flat white went up from 4.50 to 5.00, while the till was offline.
     owner = token(till.tenant, Role.OWNER, "owner")
     item = await orders_client.patch(
-        f"/v1/menu/items/{till.menu.coffee_id}", json={"price_minor": 500}, auth=owner,
+        f"/v1/menu/items/{till.menu.coffee_id}",
+        json={"price_minor": 500},
+        auth=owner,
         headers={"If-Match": '"1"'},
-    )  # fmt: skip
+    )
     assert item.status_code == 200, item.text
     after = log.order(at=datetime.now(UTC))  # rung up now, at the new price
     answer = await upload(orders_client, till, log.operations)
@@ -59,15 +64,21 @@ async def test_a_sale_is_priced_as_the_menu_was_when_it_happened(
 
 
 async def test_a_refund_of_a_sale_not_uploaded_yet_waits_for_it(
-    till: OfflineTill, connect_as: Connect, token: TokenFactory,
+    till: OfflineTill,
+    connect_as: Connect,
+    token: TokenFactory,
     orders_client: httpx.AsyncClient,
-) -> None:  # fmt: skip
+) -> None:
     # Two tills of one venue, both offline: the customer paid at one, is refunded at the
     # other, and the second one's network comes back first.
     other = await offline_till(
-        connect_as, token, orders_client, till.tenant, menu=till.menu,
+        connect_as,
+        token,
+        orders_client,
+        till.tenant,
+        menu=till.menu,
         location_id=till.location_id,
-    )  # fmt: skip
+    )
     selling = Log(till)
     selling.open_shift()
     sold = selling.sale()
@@ -76,10 +87,15 @@ async def test_a_refund_of_a_sale_not_uploaded_yet_waits_for_it(
     refunding.receipt_sequence += 1
     refunding.record(
         "refund",
-        {"refund_id": str(uuid.uuid4()), "order_id": str(sold), "shift_id": str(shift_id),
-         "reason_code": "quality_issue", "amount_minor": 1_250,
-         "receipt_sequence": refunding.receipt_sequence},
-    )  # fmt: skip
+        {
+            "refund_id": str(uuid.uuid4()),
+            "order_id": str(sold),
+            "shift_id": str(shift_id),
+            "reason_code": "quality_issue",
+            "amount_minor": 1_250,
+            "receipt_sequence": refunding.receipt_sequence,
+        },
+    )
     later = refunding.sale()  # the other till's day goes on
 
     answer = await upload(orders_client, other, refunding.operations)

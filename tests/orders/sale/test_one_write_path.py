@@ -42,9 +42,12 @@ def lines(menu: Menu, wanted: list[tuple[str, int]]) -> list[dict[str, Any]]:
     for name, quantity in wanted:
         if name == "oat":
             chosen.append(
-                {"item_id": str(menu.coffee_id), "quantity": quantity,
-                 "modifier_ids": [str(menu.oat_milk_id)]}
-            )  # fmt: skip
+                {
+                    "item_id": str(menu.coffee_id),
+                    "quantity": quantity,
+                    "modifier_ids": [str(menu.oat_milk_id)],
+                }
+            )
         else:
             item = menu.coffee_id if name == "coffee" else menu.bread_id
             chosen.append({"item_id": str(item), "quantity": quantity})
@@ -68,9 +71,12 @@ async def sell_online(
     if sale["discount_bps"]:
         body["discount"] = {"kind": "percent", "value": sale["discount_bps"]}
         headers["X-Override-Token"] = await approve(
-            identity, till, order_id, action="discount",
+            identity,
+            till,
+            order_id,
+            action="discount",
             amount={"percent_bps": sale["discount_bps"]},
-        )  # fmt: skip
+        )
     opened = await orders.post("/v1/orders", json=body, headers=headers, auth=till.cashier)
     assert opened.status_code == 201, opened.text
     order = opened.json()
@@ -81,17 +87,20 @@ async def sell_online(
         voided = await orders.post(
             f"/v1/orders/{order_id}/void",
             json={"version": order["version"], "reason_code": "entered_in_error"},
-            headers={"X-Override-Token": token}, auth=till.cashier,
-        )  # fmt: skip
+            headers={"X-Override-Token": token},
+            auth=till.cashier,
+        )
         assert voided.status_code == 200, voided.text
         return
     for tender, amount in payments(sale["tender"], order["balance_minor"]):
         payment: dict[str, Any] = {"version": order["version"], "tender": tender}
         payment |= {"tendered_minor": amount} if tender == "cash" else {"amount_minor": amount}
         paid = await orders.post(
-            f"/v1/orders/{order_id}/payments", json=payment,
-            headers={"Idempotency-Key": str(uuid.uuid4())}, auth=till.cashier,
-        )  # fmt: skip
+            f"/v1/orders/{order_id}/payments",
+            json=payment,
+            headers={"Idempotency-Key": str(uuid.uuid4())},
+            auth=till.cashier,
+        )
         assert paid.status_code == 201, paid.text
         order = paid.json()["order"]
     closed = await orders.post(
@@ -102,14 +111,18 @@ async def sell_online(
     if sale["fate"].startswith("refund"):
         # The till asks for what it refunds: at most what the order took.
         token = await approve(
-            identity, till, order_id, action="refund",
+            identity,
+            till,
+            order_id,
+            action="refund",
             amount={"amount_minor": order["total_minor"]},
-        )  # fmt: skip
+        )
         refunded = await orders.post(
             f"/v1/orders/{order_id}/refunds",
             json={"version": order["version"], **refund_body(sale)},
-            headers={"X-Override-Token": token}, auth=till.cashier,
-        )  # fmt: skip
+            headers={"X-Override-Token": token},
+            auth=till.cashier,
+        )
         assert refunded.status_code == 201, refunded.text
 
 
@@ -137,8 +150,11 @@ def sell_offline(log: Log, sale: dict[str, Any], balance: int) -> None:
     manager = str(till.manager)
     fields: dict[str, Any] = {}
     if sale["discount_bps"]:
-        fields = {"discount": {"kind": "percent", "value": sale["discount_bps"]},
-                  "approved_by": manager, "approved_percent_bps": sale["discount_bps"]}  # fmt: skip
+        fields = {
+            "discount": {"kind": "percent", "value": sale["discount_bps"]},
+            "approved_by": manager,
+            "approved_percent_bps": sale["discount_bps"],
+        }
     order_id = log.order(lines(till.menu, sale["lines"]), **fields)
     if sale["fate"] == "void":
         log.record(
@@ -156,10 +172,15 @@ def sell_offline(log: Log, sale: dict[str, Any], balance: int) -> None:
         log.receipt_sequence += 1
         log.record(
             "refund",
-            {"refund_id": str(uuid.uuid4()), "order_id": str(order_id),
-             "shift_id": str(log.shift_id), "receipt_sequence": log.receipt_sequence,
-             "approved_by": manager, **refund_body(sale)},
-        )  # fmt: skip
+            {
+                "refund_id": str(uuid.uuid4()),
+                "order_id": str(order_id),
+                "shift_id": str(log.shift_id),
+                "receipt_sequence": log.receipt_sequence,
+                "approved_by": manager,
+                **refund_body(sale),
+            },
+        )
 
 
 # -- the books, comparable ---------------------------------------------------------------------
@@ -240,15 +261,19 @@ async def books(connect_as: Connect, tenant: uuid.UUID) -> dict[str, Any]:
 
 
 @settings(
-    max_examples=5, deadline=None,
+    max_examples=5,
+    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)  # fmt: skip
+)
 @given(sales=st.lists(SALE, min_size=1, max_size=3))
 async def test_online_and_offline_sales_end_in_the_same_books(
-    provision: Provision, connect_as: Connect, token: TokenFactory,
-    orders_client: httpx.AsyncClient, identity_client: httpx.AsyncClient,
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
+    orders_client: httpx.AsyncClient,
+    identity_client: httpx.AsyncClient,
     sales: list[dict[str, Any]],
-) -> None:  # fmt: skip
+) -> None:
     online = await new_till(await provision(), identity_client, token, connect_as)
     offline: OfflineTill = await offline_till(connect_as, token, orders_client, await provision())
     await allow_offline_approvals(orders_client, token, offline)

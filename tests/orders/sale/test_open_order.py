@@ -96,19 +96,31 @@ async def test_unknown_archived_or_ill_fitting_items_are_refused(
     for lines, code in (
         ([{"item_id": str(uuid.uuid4())}], "item-not-sellable"),
         # Oat milk is not offered with bread.
-        ([{"item_id": str(menu.bread_id), "modifier_ids": [str(menu.oat_milk_id)]}],
-         "modifiers-invalid"),
+        (
+            [{"item_id": str(menu.bread_id), "modifier_ids": [str(menu.oat_milk_id)]}],
+            "modifiers-invalid",
+        ),
         # At most one milk.
-        ([{"item_id": str(menu.coffee_id),
-           "modifier_ids": [str(menu.oat_milk_id), str(menu.oat_milk_id)]}], "modifiers-invalid"),
-    ):  # fmt: skip
+        (
+            [
+                {
+                    "item_id": str(menu.coffee_id),
+                    "modifier_ids": [str(menu.oat_milk_id), str(menu.oat_milk_id)],
+                }
+            ],
+            "modifiers-invalid",
+        ),
+    ):
         refused = await orders_client.post("/v1/orders", json={"lines": lines}, auth=till.staff)
         assert refused.status_code == 422, refused.text
         assert refused.json()["code"] == code
     await as_service(
-        connect_as, "orders", till.tenant,
-        "UPDATE orders.menu_items SET archived_at = now() WHERE id = $1", menu.bread_id,
-    )  # fmt: skip
+        connect_as,
+        "orders",
+        till.tenant,
+        "UPDATE orders.menu_items SET archived_at = now() WHERE id = $1",
+        menu.bread_id,
+    )
     refused = await orders_client.post(
         "/v1/orders", json={"lines": [{"item_id": str(menu.bread_id)}]}, auth=till.staff
     )

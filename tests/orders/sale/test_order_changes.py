@@ -52,9 +52,12 @@ async def test_a_discount_above_the_limit_needs_an_override(
 
 @pytest.fixture
 async def managed(
-    provision: Provision, identity_client: httpx.AsyncClient, token: TokenFactory,
-    connect_as: Connect, orders_client: httpx.AsyncClient,
-) -> Till:  # fmt: skip
+    provision: Provision,
+    identity_client: httpx.AsyncClient,
+    token: TokenFactory,
+    connect_as: Connect,
+    orders_client: httpx.AsyncClient,
+) -> Till:
     """A till whose business lets a cashier give up to 10 % alone, with a manager to ask."""
     till = await new_till(await provision(), identity_client, token, connect_as)
     limits = await orders_client.patch(
@@ -65,15 +68,18 @@ async def managed(
 
 
 async def _discount(
-    orders_client: httpx.AsyncClient, till: Till, order: dict[str, Any],
-    discount: dict[str, Any] | None, override_token: str | None = None,
-) -> httpx.Response:  # fmt: skip
+    orders_client: httpx.AsyncClient,
+    till: Till,
+    order: dict[str, Any],
+    discount: dict[str, Any] | None,
+    override_token: str | None = None,
+) -> httpx.Response:
     return await orders_client.patch(
         f"/v1/orders/{order['id']}",
         json={"version": order["version"], "discount": discount},
         headers={"X-Override-Token": override_token} if override_token else {},
         auth=till.cashier,
-    )  # fmt: skip
+    )
 
 
 def _percent(bps: int) -> dict[str, Any]:
@@ -95,9 +101,11 @@ async def _discounted(
 
 
 async def test_changing_a_discount_above_the_limit_to_another_above_it_needs_an_override(
-    managed: Till, orders_client: httpx.AsyncClient, identity_client: httpx.AsyncClient,
+    managed: Till,
+    orders_client: httpx.AsyncClient,
+    identity_client: httpx.AsyncClient,
     connect_as: Connect,
-) -> None:  # fmt: skip
+) -> None:
     """30 % approved; lowering it to 20 % (still above the 10 % limit) is a new over-limit
     discount, and it needs the manager for 20 %: a lower figure is not automatically fine."""
     order = await _discounted(orders_client, identity_client, managed, 3000)
@@ -182,18 +190,22 @@ async def test_more_items_under_an_approved_discount_need_it_approved_again(
         identity_client, managed, order["id"], action="discount", amount={"amount_minor": 180}
     )
     stretched = await orders_client.post(
-        url, json={"version": given.json()["version"], **line},
-        headers={"X-Override-Token": old_amount}, auth=managed.cashier,
-    )  # fmt: skip
+        url,
+        json={"version": given.json()["version"], **line},
+        headers={"X-Override-Token": old_amount},
+        auth=managed.cashier,
+    )
     assert stretched.status_code == 403, stretched.text
     assert stretched.json()["code"] == "override-amount-exceeded"
     share = await approve(
         identity_client, managed, order["id"], action="discount", amount={"percent_bps": 2000}
     )
     added = await orders_client.post(
-        url, json={"version": given.json()["version"], **line},
-        headers={"X-Override-Token": share}, auth=managed.cashier,
-    )  # fmt: skip
+        url,
+        json={"version": given.json()["version"], **line},
+        headers={"X-Override-Token": share},
+        auth=managed.cashier,
+    )
     assert added.status_code == 201, added.text
     assert added.json()["discount_minor"] == 270
 

@@ -50,9 +50,10 @@ async def test_cash_rounds_to_five_cents_as_an_explicit_adjustment(
     # One flat white (450) and a 3c tip: 453 owed.
     order = await sell(orders_client, till, lines=[{"item_id": str(till.menu.coffee_id)}])
     tipped = await orders_client.patch(
-        f"/v1/orders/{order['id']}", json={"version": order["version"], "tip_minor": 3},
+        f"/v1/orders/{order['id']}",
+        json={"version": order["version"], "tip_minor": 3},
         auth=till.staff,
-    )  # fmt: skip
+    )
     assert tipped.status_code == 200, tipped.text
     owed = tipped.json()
     assert owed["total_minor"] == 453

@@ -37,10 +37,13 @@ async def test_refunds_never_exceed_what_was_paid(
     # The bread roll: 300, GST-free.
     bread = await orders_client.post(
         url,
-        json={"version": closed["order"]["version"], "reason_code": "quality_issue",
-              "lines": [{"line_number": 3, "quantity": 1}]},
+        json={
+            "version": closed["order"]["version"],
+            "reason_code": "quality_issue",
+            "lines": [{"line_number": 3, "quantity": 1}],
+        },
         auth=till.staff,
-    )  # fmt: skip
+    )
     assert bread.status_code == 201, bread.text
     refund = bread.json()
     assert refund["refund"]["amount_minor"] == 300
@@ -50,10 +53,13 @@ async def test_refunds_never_exceed_what_was_paid(
     assert refund["receipt"]["original_receipt_id"] == closed["receipt"]["id"]
     again = await orders_client.post(
         url,
-        json={"version": refund["order"]["version"], "reason_code": "quality_issue",
-              "lines": [{"line_number": 3, "quantity": 1}]},
+        json={
+            "version": refund["order"]["version"],
+            "reason_code": "quality_issue",
+            "lines": [{"line_number": 3, "quantity": 1}],
+        },
         auth=till.staff,
-    )  # fmt: skip
+    )
     assert again.status_code == 409
     assert again.json()["code"] == "over-refund"
     too_much = await orders_client.post(
@@ -106,10 +112,13 @@ async def test_a_refund_prints_a_refund_receipt(
     closed = (await close(orders_client, till, paid["order"])).json()
     refunded = await orders_client.post(
         f"/v1/orders/{order['id']}/refunds",
-        json={"version": closed["order"]["version"], "reason_code": "quality_issue",
-              "lines": [{"line_number": 3, "quantity": 1}]},
+        json={
+            "version": closed["order"]["version"],
+            "reason_code": "quality_issue",
+            "lines": [{"line_number": 3, "quantity": 1}],
+        },
         auth=till.staff,
-    )  # fmt: skip
+    )
     assert refunded.status_code == 201, refunded.text
     receipt = refunded.json()["receipt"]
     jobs = await print_jobs(connect_as, till.tenant)
@@ -135,11 +144,15 @@ async def _item(connect_as: Connect, till: OpenTill, price_minor: int) -> uuid.U
     """A GST-taxed item at `price_minor` on the café's menu."""
     item_id = uuid.uuid4()
     await as_service(
-        connect_as, "orders", till.tenant,
+        connect_as,
+        "orders",
+        till.tenant,
         "INSERT INTO orders.menu_items (id, category_id, tax_category_id, name, price_minor) "
         "SELECT $1, $2, id, 'Muffin', $3 FROM orders.tax_categories WHERE code = 'gst'",
-        item_id, till.menu.category_id, price_minor,
-    )  # fmt: skip
+        item_id,
+        till.menu.category_id,
+        price_minor,
+    )
     return item_id
 
 
@@ -186,10 +199,13 @@ async def test_a_cash_refund_hands_back_the_rounded_amount(
     await _allow_refunds(orders_client, till, token)
     refunded = await orders_client.post(
         f"/v1/orders/{sale['order']['id']}/refunds",
-        json={"version": sale["order"]["version"], "reason_code": "quality_issue",
-              "lines": [{"line_number": 1, "quantity": 1}]},
+        json={
+            "version": sale["order"]["version"],
+            "reason_code": "quality_issue",
+            "lines": [{"line_number": 1, "quantity": 1}],
+        },
         auth=till.staff,
-    )  # fmt: skip
+    )
     assert refunded.status_code == 201, refunded.text
     refund = refunded.json()["refund"]
     assert (refund["amount_minor"], refund["rounding_minor"]) == (333, 2)
@@ -213,9 +229,10 @@ async def test_a_refund_rounds_on_its_own_and_never_hands_back_more_than_was_pai
     # Two muffins at 3.33: 6.66 rounds to 6.65 (-1c); 6.65 is paid.
     item_id = await _item(connect_as, till, 333)
     opened = await orders_client.post(
-        "/v1/orders", json={"lines": [{"item_id": str(item_id), "quantity": 2}]},
+        "/v1/orders",
+        json={"lines": [{"item_id": str(item_id), "quantity": 2}]},
         auth=till.staff,
-    )  # fmt: skip
+    )
     paid = await pay(orders_client, till, opened.json(), tender="cash", tendered_minor=700)
     assert paid["order"]["paid_minor"] == 665
     closed = (await close(orders_client, till, paid["order"])).json()
@@ -224,19 +241,25 @@ async def test_a_refund_rounds_on_its_own_and_never_hands_back_more_than_was_pai
     # One muffin back: 3.33 of goods, handed back as 3.35 (its own cash transaction).
     first = await orders_client.post(
         url,
-        json={"version": closed["order"]["version"], "reason_code": "other",
-              "lines": [{"line_number": 1, "quantity": 1}]},
+        json={
+            "version": closed["order"]["version"],
+            "reason_code": "other",
+            "lines": [{"line_number": 1, "quantity": 1}],
+        },
         auth=till.staff,
-    )  # fmt: skip
+    )
     assert first.status_code == 201, first.text
     assert [t["amount_minor"] for t in first.json()["refund"]["tenders"]] == [335]
     # The other: 3.33 again, but only 3.30 of the payment is left: 3.30 goes back.
     second = await orders_client.post(
         url,
-        json={"version": first.json()["order"]["version"], "reason_code": "other",
-              "lines": [{"line_number": 1, "quantity": 1}]},
+        json={
+            "version": first.json()["order"]["version"],
+            "reason_code": "other",
+            "lines": [{"line_number": 1, "quantity": 1}],
+        },
         auth=till.staff,
-    )  # fmt: skip
+    )
     assert second.status_code == 201, second.text
     refund = second.json()["refund"]
     assert [t["amount_minor"] for t in refund["tenders"]] == [330]

@@ -33,9 +33,13 @@ async def venues(
 def manager_at(token: TokenFactory, till: OpenTill) -> httpx.Auth:
     """A manager signed in at the till (a device session: bound to its venue)."""
     return token(
-        till.tenant, Role.MANAGER, str(uuid.uuid4()), key=till.key,
-        location_id=till.location_id, device_id=till.device_id,
-    )  # fmt: skip
+        till.tenant,
+        Role.MANAGER,
+        str(uuid.uuid4()),
+        key=till.key,
+        location_id=till.location_id,
+        device_id=till.device_id,
+    )
 
 
 async def _state(connect_as: Connect, till: OpenTill) -> list[Any]:
@@ -79,10 +83,11 @@ async def test_a_till_reaches_no_order_of_another_venue(
         ("POST", f"{url}/fire", version),
         ("POST", f"{url}/close", version),
         (
-            "POST", f"/v1/orders/{done['order']['id']}/refunds",
+            "POST",
+            f"/v1/orders/{done['order']['id']}/refunds",
             {"version": done["order"]["version"], "reason_code": "other", "amount_minor": 100},
         ),
-    ]  # fmt: skip
+    ]
     for method, path, body in attempts:
         response = await orders_client.request(method, path, json=body, auth=here.staff)
         _not_found(response)
@@ -188,7 +193,9 @@ async def test_a_manager_at_a_till_reviews_the_offline_sync_of_its_own_venue_onl
     for till in (here, there):
         operation_id, flag_id = uuid.uuid4(), uuid.uuid4()
         await as_service(
-            connect_as, "orders", till.tenant,
+            connect_as,
+            "orders",
+            till.tenant,
             """
             WITH operation AS (
                 INSERT INTO orders.sync_operations
@@ -199,8 +206,10 @@ async def test_a_manager_at_a_till_reviews_the_offline_sync_of_its_own_venue_onl
                    (id, kind, device_id, operation_id, resource_type, resource_id, details)
             VALUES ($2, 'device-clock-ahead', $3, $1, 'device', $3::text, '{}')
             """,
-            operation_id, flag_id, till.device_id,
-        )  # fmt: skip
+            operation_id,
+            flag_id,
+            till.device_id,
+        )
         seeded[till.device_id] = (str(operation_id), str(flag_id))
     mine, theirs = seeded[here.device_id], seeded[there.device_id]
     manager = manager_at(token, here)

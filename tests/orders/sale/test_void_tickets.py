@@ -19,17 +19,20 @@ from tests.support.tokens import TokenFactory
 
 @pytest.fixture
 async def till(
-    provision: Provision, connect_as: Connect, token: TokenFactory,
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
     orders_client: httpx.AsyncClient,
-) -> OpenTill:  # fmt: skip
+) -> OpenTill:
     """A till whose café items go to the kitchen and beer to the bar; cashiers void up to
     $100 alone here (the overrides are tests/identity/test_overrides.py's)."""
     till = await open_till(connect_as, token, await provision())
     await stock_stations(connect_as, till.tenant, till.menu)
     changed = await orders_client.patch(
-        "/v1/settings/override-limits", json={"void_limit_minor": 10_000},
+        "/v1/settings/override-limits",
+        json={"void_limit_minor": 10_000},
         auth=token(till.tenant, Role.OWNER, "owner"),
-    )  # fmt: skip
+    )
     assert changed.status_code == 200, changed.text
     return till
 
@@ -60,8 +63,10 @@ async def test_voiding_a_sent_line_prints_a_void_ticket_at_its_station(
     assert voided.status_code == 200, voided.text
     (job,) = _void_jobs(await print_jobs(connect_as, till.tenant))
     assert (job["printer_role"], job["kind"], job["summary"]) == (
-        "kitchen", "kitchen_ticket", "VOID Kitchen: table 4",
-    )  # fmt: skip
+        "kitchen",
+        "kitchen_ticket",
+        "VOID Kitchen: table 4",
+    )
     lines = printed_lines(job["body"])
     assert lines[:2] == ["KITCHEN", "*** VOID ***"]
     assert "VOID 1 x Flat white" in lines
@@ -78,15 +83,19 @@ async def test_taking_units_off_a_sent_line_voids_just_those(
         auth=till.staff,
     )
     fired = await orders_client.post(
-        f"/v1/orders/{order['id']}/fire", json={"version": more.json()["version"]},
+        f"/v1/orders/{order['id']}/fire",
+        json={"version": more.json()["version"]},
         auth=till.staff,
-    )  # fmt: skip
+    )
     fewer = await orders_client.patch(
         f"/v1/orders/{order['id']}/lines/1",
-        json={"version": fired.json()["order"]["version"], "quantity": 1,
-              "reason_code": "customer_request"},
+        json={
+            "version": fired.json()["order"]["version"],
+            "quantity": 1,
+            "reason_code": "customer_request",
+        },
         auth=till.staff,
-    )  # fmt: skip
+    )
     assert fewer.status_code == 200, fewer.text
     (job,) = _void_jobs(await print_jobs(connect_as, till.tenant))
     assert "VOID 2 x Flat white" in printed_lines(job["body"])
