@@ -15,7 +15,7 @@ import pytest
 from tests.support import REPO_ROOT
 
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-CHECKED = ("libs", "services", "gateway")
+CHECKED = ("libs", "services", "gateway", "ops", "doubles")
 
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
@@ -72,12 +72,30 @@ def copy_of_the_code(tmp_path: Path) -> Path:
             "libs in layers BROKEN",
         ),
         (
+            "services/billing/crossing.py",
+            "from doubles.fake_stripe import app\n",
+            "Production code imports neither the doubles nor the operations code BROKEN",
+        ),
+        (
+            "gateway/crossing.py",
+            "import ops.state\n",
+            "Production code imports neither the doubles nor the operations code BROKEN",
+        ),
+        (
             "libs/api/crossing.py",
             "from libs.api.app import create_app\n",
             "No import cycles between the packages or modules of libs and the gateway BROKEN",
         ),
     ],
-    ids=["service-to-service", "libs-to-service", "upward-in-libs", "sibling-libs", "cycle"],
+    ids=[
+        "service-to-service",
+        "libs-to-service",
+        "upward-in-libs",
+        "sibling-libs",
+        "service-to-double",
+        "gateway-to-ops",
+        "cycle",
+    ],
 )
 def test_a_deliberate_crossing_breaks_its_contract(
     copy_of_the_code: Path, module: str, source: str, contract: str
