@@ -248,3 +248,47 @@ async def test_the_only_security_definer_functions_reveal_tenant_ids_only(
             ("billing.tenants_with_pending_events", "halopos_billing"),
         )
     ]
+
+
+# Which schemas each login role may read and write, as docs/architecture.md draws it ("Database:
+# schemas and roles"). Every service appends audit entries, spends DPoP proofs (auth) and reads
+# the business's subscription (billing); the rest is each role's own schema plus the read grants
+# a service needs of another's (reports: the sale's tables; orders: the roster; billing: the
+# business's name and currency) and the print queue orders writes in a sale's transaction.
+SHARED = {"audit": "rw", "auth": "rw", "billing": "r"}
+REACH = {
+    "halopos_identity": {**SHARED, "identity": "rw"},
+    "halopos_orders": {**SHARED, "orders": "rw", "identity": "r", "bridge": "w"},
+    "halopos_reports": {**SHARED, "reports": "rw", "orders": "r", "identity": "r"},
+    "halopos_billing": {**SHARED, "billing": "rw", "identity": "r"},
+    "halopos_bridge": {**SHARED, "bridge": "rw"},
+    "halopos_audit": {**SHARED},
+    "halopos_gateway": {"bridge": "r", "billing": "r"},
+}
+
+
+async def test_each_role_reaches_the_schemas_the_architecture_says(
+    admin: asyncpg.Connection,
+) -> None:
+    rows = await admin.fetch(
+        """
+        SELECT r.rolname, n.nspname,
+               bool_or(has_table_privilege(r.oid, c.oid, 'SELECT')
+                       OR has_any_column_privilege(r.oid, c.oid, 'SELECT')) AS reads,
+               bool_or(has_table_privilege(r.oid, c.oid, 'INSERT, UPDATE, DELETE')
+                       OR has_any_column_privilege(r.oid, c.oid, 'INSERT, UPDATE')) AS writes
+          FROM pg_roles r
+          CROSS JOIN pg_class c
+          JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE r.rolname = ANY($1::text[]) AND c.relkind IN ('r', 'p', 'v')
+           AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', 'public')
+         GROUP BY r.rolname, n.nspname
+        """,
+        list(DATABASE_LOGINS.values()),
+    )
+    reach: dict[str, dict[str, str]] = {role: {} for role in DATABASE_LOGINS.values()}
+    for row in rows:
+        access = ("r" if row["reads"] else "") + ("w" if row["writes"] else "")
+        if access:
+            reach[row["rolname"]][row["nspname"]] = access
+    assert reach == REACH
