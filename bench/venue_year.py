@@ -80,18 +80,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from clients.dpop import DeviceKey
-from libs.sales.shift_report import (
-    OrderFact,
-    PaymentFact,
-    RefundFact,
-    RefundTenderFact,
-    ShiftFacts,
-    ShiftHeader,
-    TaxGroupFact,
-    TenderAmounts,
-    shift_report,
-    z_report,
-)
+from libs.sales import shift_report as shift_rules
 from libs.tenancy.database import TenantDatabase
 from ops import database as db
 from services.identity.tenants.service import OPERATOR, create_tenant
@@ -591,7 +580,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "opened_at",
         "closed_by",
         "closed_at",
-        "z_report",
+        "shift_rules.z_report",
         "version",
     ),
     "z_reports": (
@@ -714,7 +703,7 @@ class Priced:
 
     price: pricing.OrderPrice
     tax_json: str
-    tax_facts: tuple[TaxGroupFact, ...]
+    tax_facts: tuple[shift_rules.TaxGroupFact, ...]
 
 
 @lru_cache(maxsize=200_000)
@@ -733,7 +722,7 @@ def _price(
         )
     )
     groups = tax_json(price.tax)
-    facts = TaxGroupFact.parse(groups)
+    facts = shift_rules.TaxGroupFact.parse(groups)
     return Priced(price, json.dumps(groups), facts)
 
 
@@ -744,11 +733,11 @@ class ShiftState:
     cashier: str
     opened_at: datetime
     closed_at: datetime
-    orders: list[OrderFact] = field(default_factory=list)
+    orders: list[shift_rules.OrderFact] = field(default_factory=list)
     voided_line_amounts: list[int] = field(default_factory=list)
-    payments: list[PaymentFact] = field(default_factory=list)
-    refunds: list[RefundFact] = field(default_factory=list)
-    refund_tenders: list[RefundTenderFact] = field(default_factory=list)
+    payments: list[shift_rules.PaymentFact] = field(default_factory=list)
+    refunds: list[shift_rules.RefundFact] = field(default_factory=list)
+    refund_tenders: list[shift_rules.RefundTenderFact] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1044,7 +1033,7 @@ class YearGenerator:
             figures.voided_orders += 1
             figures.voided_orders_minor += price.total_minor
             shift.orders.append(
-                OrderFact(
+                shift_rules.OrderFact(
                     status="voided",
                     total_minor=price.total_minor,
                     subtotal_minor=price.subtotal_minor,
@@ -1093,7 +1082,7 @@ class YearGenerator:
             declined_at = closed_at - timedelta(seconds=rng.randrange(40, 120))
             self.counts["declined_payments"] += 1
             self.figures(declined_at).declined_card_attempts += 1
-            shift.payments.append(PaymentFact("card", "declined", price.total_minor))
+            shift.payments.append(shift_rules.PaymentFact("card", "declined", price.total_minor))
             payment_rows.append(
                 (
                     tenant,
@@ -1136,7 +1125,7 @@ class YearGenerator:
             auth_code = f"{rng.randrange(1_000_000):06d}"
             reference = f"T{rng.getrandbits(48):012x}"
         paid_at = closed_at - timedelta(seconds=rng.randrange(5, 30))
-        shift.payments.append(PaymentFact(tender, "approved", due))
+        shift.payments.append(shift_rules.PaymentFact(tender, "approved", due))
         # By the payment's own instant, as a report buckets payments.
         tally = self.figures(paid_at).payments.setdefault(tender, [0, 0])
         tally[0] += 1
@@ -1224,7 +1213,7 @@ class YearGenerator:
         chunk.rows["payments"].extend(payment_rows)
 
         shift.orders.append(
-            OrderFact(
+            shift_rules.OrderFact(
                 status="closed",
                 total_minor=price.total_minor,
                 subtotal_minor=price.subtotal_minor,
@@ -1424,8 +1413,10 @@ class YearGenerator:
                 refund.auth_code,
             )
         )
-        shift.refunds.append(RefundFact(refund.amount_minor, refund.tax_minor))
-        shift.refund_tenders.append(RefundTenderFact(refund.tender, refund.amount_minor))
+        shift.refunds.append(shift_rules.RefundFact(refund.amount_minor, refund.tax_minor))
+        shift.refund_tenders.append(
+            shift_rules.RefundTenderFact(refund.tender, refund.amount_minor)
+        )
         self.counts["refunds"] += 1
         figures = self.figures(created_at)
         figures.refunds += 1
@@ -1444,8 +1435,8 @@ class YearGenerator:
 
     def _close(self, shift: ShiftState, chunk: Chunk) -> None:
         rng = self.rng
-        facts = ShiftFacts(
-            shift=ShiftHeader(
+        facts = shift_rules.ShiftFacts(
+            shift=shift_rules.ShiftHeader(
                 id=shift.id,
                 register_id=shift.register.device_id,
                 register_number=shift.register.number,
@@ -1463,16 +1454,16 @@ class YearGenerator:
             refunds=shift.refunds,
             refund_tenders=shift.refund_tenders,
         )
-        report = shift_report(facts)
+        report = shift_rules.shift_report(facts)
         counted_cash = report.expected.cash
         note = None
         if rng.random() < 0.05:
             counted_cash += rng.choice((-500, -300, -200, -100, 100, 200, 500))
             note = "Counted twice; the difference stands."
             self.counts["z_reports_off"] += 1
-        issued = z_report(
+        issued = shift_rules.z_report(
             report,
-            counted=TenderAmounts(cash=counted_cash, card=report.expected.card),
+            counted=shift_rules.TenderAmounts(cash=counted_cash, card=report.expected.card),
             closed_by=shift.cashier,
             closed_at=shift.closed_at,
             note=note,

@@ -46,7 +46,7 @@ from services.orders.printing.service import (
 )
 from services.orders.receipts.schemas import Receipt
 from services.orders.sale.model import Sale, SaleLine, SalePayment, iso
-from services.orders.sale.policy import Approval, Policy
+from services.orders.sale.policy import Approval, ApprovalRequest, Policy
 from services.orders.sale.repository import ReceiptRow, RefundRow, RefundTenderRow, ShiftRef
 from services.orders.sale.rules import (
     DiscountChangeFirst,
@@ -213,14 +213,16 @@ async def _discount_approval(
     limits = await uow.limits()
     needed = await _discount_needed(uow, sale, priced)
     return await till.policy.approve(
-        action=OverrideAction.DISCOUNT,
-        resource_type="order",
-        resource_id=str(sale.id),
-        needed=needed,
-        amount_minor=priced.discount_minor,
-        limits=limits,
-        share_of_minor=priced.subtotal_minor,
-        roundings=discount_roundings(priced),
+        ApprovalRequest(
+            action=OverrideAction.DISCOUNT,
+            resource_type="order",
+            resource_id=str(sale.id),
+            needed=needed,
+            amount_minor=priced.discount_minor,
+            limits=limits,
+            share_of_minor=priced.subtotal_minor,
+            roundings=discount_roundings(priced),
+        )
     )
 
 
@@ -239,12 +241,14 @@ async def _void_approval(
     limits = await uow.limits()
     needed = amount_minor > limits.void_limit_minor
     approval = await till.policy.approve(
-        action=OverrideAction.VOID,
-        resource_type="order",
-        resource_id=resource_id,
-        needed=needed,
-        amount_minor=amount_minor,
-        limits=limits,
+        ApprovalRequest(
+            action=OverrideAction.VOID,
+            resource_type="order",
+            resource_id=resource_id,
+            needed=needed,
+            amount_minor=amount_minor,
+            limits=limits,
+        )
     )
     return approval, needed, limits.void_limit_minor
 
@@ -1234,12 +1238,14 @@ async def approve_refund(
     limits = await uow.limits()
     needed = plan.amount_minor > limits.refund_limit_minor
     approval = await till.policy.approve(
-        action=OverrideAction.REFUND,
-        resource_type="order",
-        resource_id=str(sale.id),
-        needed=needed,
-        amount_minor=plan.amount_minor,
-        limits=limits,
+        ApprovalRequest(
+            action=OverrideAction.REFUND,
+            resource_type="order",
+            resource_id=str(sale.id),
+            needed=needed,
+            amount_minor=plan.amount_minor,
+            limits=limits,
+        )
     )
     return approval, needed, limits.refund_limit_minor
 
@@ -1866,12 +1872,14 @@ async def close_shift(
     limits = await uow.limits()
     force_close = till.staff != shift.opened_by
     approval = await policy.approve(
-        action=OverrideAction.SHIFT_FORCE_CLOSE,
-        resource_type="shift",
-        resource_id=str(shift_id),
-        needed=force_close,
-        amount_minor=0,
-        limits=limits,
+        ApprovalRequest(
+            action=OverrideAction.SHIFT_FORCE_CLOSE,
+            resource_type="shift",
+            resource_id=str(shift_id),
+            needed=force_close,
+            amount_minor=0,
+            limits=limits,
+        )
     )
     if open_orders := await shifts.open_order_ids(shift_id):
         policy.mismatch(

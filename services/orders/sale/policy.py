@@ -118,6 +118,22 @@ def receipt_number(register_number: int, sequence: int, series: str = "") -> str
     return f"R{register_number}-{series + '-' if series else ''}{sequence:06d}"
 
 
+@dataclass(frozen=True, slots=True)
+class ApprovalRequest:
+    """What an action asks a manager to approve: the action on one resource, whether the
+    business's limit makes it needed, and the amount it does (for a discount, also the share of
+    what it is taken from and the roundings that may add to it: `extent`)."""
+
+    action: OverrideAction
+    resource_type: str
+    resource_id: str
+    needed: bool
+    amount_minor: int
+    limits: Limits
+    share_of_minor: int | None = None
+    roundings: int = 0
+
+
 class Ledger(Protocol):
     """What a policy needs of the unit of work (unit_of_work.py)."""
 
@@ -137,18 +153,7 @@ class Policy(Protocol):
 
     async def shift(self, ledger: Ledger, principal: Principal) -> ShiftRef: ...
 
-    async def approve(
-        self,
-        *,
-        action: OverrideAction,
-        resource_type: str,
-        resource_id: str,
-        needed: bool,
-        amount_minor: int,
-        limits: Limits,
-        share_of_minor: int | None = None,
-        roundings: int = 0,
-    ) -> Approval | None: ...
+    async def approve(self, request: ApprovalRequest) -> Approval | None: ...
 
     async def receipt_number(self, ledger: Ledger, shift: ShiftRef) -> tuple[Series, int, str]: ...
 
@@ -188,30 +193,21 @@ class OnlinePolicy:
             raise OpenShiftRequired()
         return shift
 
-    async def approve(
-        self,
-        *,
-        action: OverrideAction,
-        resource_type: str,
-        resource_id: str,
-        needed: bool,
-        amount_minor: int,
-        limits: Limits,
-        share_of_minor: int | None = None,
-        roundings: int = 0,
-    ) -> Approval | None:
+    async def approve(self, request: ApprovalRequest) -> Approval | None:
         """Above the limit a manager's override for this action on this resource, and for
         at least this amount, is spent; one presented below it is still checked (amount
         included) and spent, so the audit names the approver."""
         presented = self.override is not None and self.override.token is not None
-        if not needed and not presented:
+        if not request.needed and not presented:
             return None
         if self.override is None:
             raise OverrideInvalid("Send a manager override token in X-Override-Token.")
         override = await self.override.consume(
-            action=action,
-            resource_id=resource_id,
-            extent=extent(action, amount_minor, share_of_minor, roundings),
+            action=request.action,
+            resource_id=request.resource_id,
+            extent=extent(
+                request.action, request.amount_minor, request.share_of_minor, request.roundings
+            ),
         )
         return Approval(
             override.approver_id,
@@ -342,37 +338,31 @@ class OfflinePolicy:
                 operation_kind=self.kind,
             )
 
-    async def approve(
-        self,
-        *,
-        action: OverrideAction,
-        resource_type: str,
-        resource_id: str,
-        needed: bool,
-        amount_minor: int,
-        limits: Limits,
-        share_of_minor: int | None = None,
-        roundings: int = 0,
-    ) -> Approval | None:
+    async def approve(self, request: ApprovalRequest) -> Approval | None:
         """The till could not ask the server for an override. Up to the business's offline
         approval limit, the manager it names (an owner or manager on the roster then) is
         taken at their word, for review; above it, or with no manager named, the operation
         is refused: the till knows the limit and should not have done it. An amount the till
         recorded as approved is checked as a token's is: the operation may do no more."""
-        if not needed:
+        if not request.needed:
             return None
-        limit = limits.offline_approval_limit_minor
+        limit = request.limits.offline_approval_limit_minor
         if self.approved_by is None:
-            raise OfflineApprovalRequired(action=action.value, amount_minor=amount_minor)
-        done = extent(action, amount_minor, share_of_minor, roundings)
+            raise OfflineApprovalRequired(
+                action=request.action.value, amount_minor=request.amount_minor
+            )
+        done = extent(
+            request.action, request.amount_minor, request.share_of_minor, request.roundings
+        )
         stated = self.approved.amount_minor is not None or self.approved.percent_bps is not None
         if stated:
-            self.approved.check(action, done)
-        if limit == 0 or amount_minor > limit:
+            self.approved.check(request.action, done)
+        if limit == 0 or request.amount_minor > limit:
             raise OfflineApprovalOverLimit(
-                f"{action.value} of {amount_minor} offline; the business allows {limit}.",
-                action=action.value,
-                amount_minor=amount_minor,
+                f"{request.action.value} of {request.amount_minor} offline; "
+                f"the business allows {limit}.",
+                action=request.action.value,
+                amount_minor=request.amount_minor,
                 limit_minor=limit,
             )
         entry = self.upload.roster.get(self.approved_by)
@@ -384,7 +374,7 @@ class OfflinePolicy:
         ):
             raise OfflineApproverRefused(approved_by=str(self.approved_by))
         # One review per operation and action, named by them (a replay names the same one).
-        review_id = uuid.uuid5(self.operation_id, action.value)
+        review_id = uuid.uuid5(self.operation_id, request.action.value)
         principal = self.upload.principal
         self.reviews.append(
             {
@@ -392,10 +382,10 @@ class OfflinePolicy:
                 "operation_id": self.operation_id,
                 "device_id": principal.device_id,
                 "location_id": principal.location_id,
-                "action": action.value,
-                "resource_type": resource_type,
-                "resource_id": resource_id,
-                "amount_minor": amount_minor,
+                "action": request.action.value,
+                "resource_type": request.resource_type,
+                "resource_id": request.resource_id,
+                "amount_minor": request.amount_minor,
                 "limit_minor": limit,
                 "claimed_staff_id": self.staff_id,
                 "claimed_approver_id": self.approved_by,
@@ -405,11 +395,11 @@ class OfflinePolicy:
         )
         self.flag(
             "offline-approval",
-            resource_type,
-            resource_id,
-            action=action.value,
+            request.resource_type,
+            request.resource_id,
+            action=request.action.value,
             approved_by=str(self.approved_by),
-            amount_minor=amount_minor,
+            amount_minor=request.amount_minor,
             approved_amount_minor=self.approved.amount_minor,
             approved_percent_bps=self.approved.percent_bps,
             offline_approval_id=str(review_id),
