@@ -477,12 +477,20 @@ async def change_line(
             "quantity_before": quantity_before,
             "reason_code": reason_code,
             "voided_minor": voided_minor,
-            "void_print_job_ids": [str(ticket.print_job_id) for ticket in tickets],
-            "total_minor": sale.total_minor,
-            "version": sale.version,
+            **_after_voids(sale, tickets),
         },
     )
     return sale
+
+
+def _after_voids(sale: Sale, tickets: Sequence[Ticket]) -> dict[str, Any]:
+    """What an audit entry of a change that voids items adds: the VOID tickets it printed and
+    the order as it is left."""
+    return {
+        "void_print_job_ids": [str(ticket.print_job_id) for ticket in tickets],
+        "total_minor": sale.total_minor,
+        "version": sale.version,
+    }
 
 
 async def void_line(
@@ -538,9 +546,7 @@ async def void_line(
             "note": note,
             "override_required": needed,
             "void_limit_minor": void_limit_minor,
-            "void_print_job_ids": [str(ticket.print_job_id) for ticket in tickets],
-            "total_minor": sale.total_minor,
-            "version": sale.version,
+            **_after_voids(sale, tickets),
         },
     )
     return sale
