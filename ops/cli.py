@@ -80,6 +80,7 @@ def _provision(arguments: argparse.Namespace) -> int:
     """tenants create / tenants show / locations create / staff totp-enrolment-code: JSON on
     stdout, errors on stderr."""
     from libs.tenancy.database import TenantDatabase
+    from services.identity.backoffice.service import issue_operator_enrolment_code
     from services.identity.tenants import service
     from services.orders.provisioning import provision_orders
 
@@ -103,7 +104,7 @@ def _provision(arguments: argparse.Namespace) -> int:
                 await orders.dispose()
             return tenant.as_json()
         if arguments.command == "staff":
-            code = await service.issue_totp_enrolment_code(
+            code = await issue_operator_enrolment_code(
                 database, tenant_id=arguments.tenant, staff_id=arguments.staff
             )
             return code.model_dump(mode="json")

@@ -41,6 +41,7 @@ from libs.audit.append import Actor, AuditLog
 from libs.auth.opaque_credentials import Credential, Kind, new_credential
 from libs.auth.principal import Principal
 from libs.problems import Conflict, NotFound, PermissionDenied, Problem, Unauthenticated
+from libs.tenancy.database import TenantDatabase
 from services.identity.backoffice import factors
 from services.identity.backoffice.repository import Challenge, SignInRepository, SignInStaff
 from services.identity.backoffice.schemas import (
@@ -73,6 +74,8 @@ from services.identity.sessions.schemas import TokenResponse
 from services.identity.sessions.service import SessionOwner, start_session
 from services.identity.staff.schemas import StaffRole
 from services.identity.staff.secret_hashing import verify_secret
+from services.identity.tenants.repository import TenantRepository
+from services.identity.tenants.service import OPERATOR, InvalidProvisioning
 
 CHALLENGE_LIFETIME = timedelta(minutes=5)
 ENROLMENT_CODE_LIFETIME = timedelta(hours=24)
@@ -640,3 +643,25 @@ async def issue_enrolment_code(
         },
     )
     return EnrolmentCode(staff_id=staff_id, enrolment_code=code, expires_at=expires_at)
+
+
+async def issue_operator_enrolment_code(
+    database: TenantDatabase, *, tenant_id: UUID, staff_id: UUID, actor: Actor = OPERATOR
+) -> EnrolmentCode:
+    """An enrolment code, from the operator, for a staff member no owner can issue one to:
+    the first owner of a business that requires TOTP, or the last owner who lost both their
+    authenticator and their recovery codes. The operator hands it over only after checking
+    who is asking through the channel the business was provisioned through. Audited like an
+    owner's (`staff.totp_enrolment_code_issued`, by the operator)."""
+    async with database.provisioning_transaction(tenant_id) as connection:
+        if await TenantRepository(connection).get_tenant() is None:
+            raise InvalidProvisioning(f"no tenant {tenant_id}")
+        try:
+            return await issue_enrolment_code(
+                repository=SignInRepository.from_connection(connection),
+                audit=AuditLog.from_connection(connection, service="identity"),
+                actor=actor,
+                staff_id=staff_id,
+            )
+        except StaffNotFound:
+            raise InvalidProvisioning(f"no active staff member {staff_id}") from None

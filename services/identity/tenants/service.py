@@ -15,9 +15,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from libs.audit.append import Actor, AuditLog
 from libs.tenancy.database import TenantDatabase
-from services.identity.backoffice import service as sign_in
-from services.identity.backoffice.repository import SignInRepository
-from services.identity.backoffice.schemas import EnrolmentCode
 from services.identity.tenants.repository import TenantRepository
 
 # Where each region's tenant data lives (one cell per region).
@@ -141,25 +138,3 @@ async def create_location(
             },
         )
     return location
-
-
-async def issue_totp_enrolment_code(
-    database: TenantDatabase, *, tenant_id: UUID, staff_id: UUID, actor: Actor = OPERATOR
-) -> EnrolmentCode:
-    """An enrolment code, from the operator, for a staff member no owner can issue one to:
-    the first owner of a business that requires TOTP, or the last owner who lost both their
-    authenticator and their recovery codes. The operator hands it over only after checking
-    who is asking through the channel the business was provisioned through. Audited like an
-    owner's (`staff.totp_enrolment_code_issued`, by the operator)."""
-    async with database.provisioning_transaction(tenant_id) as connection:
-        if await TenantRepository(connection).get_tenant() is None:
-            raise InvalidProvisioning(f"no tenant {tenant_id}")
-        try:
-            return await sign_in.issue_enrolment_code(
-                repository=SignInRepository.from_connection(connection),
-                audit=AuditLog.from_connection(connection, service="identity"),
-                actor=actor,
-                staff_id=staff_id,
-            )
-        except sign_in.StaffNotFound:
-            raise InvalidProvisioning(f"no active staff member {staff_id}") from None
