@@ -47,6 +47,11 @@ from tests.support.database import Connect, Provision
 from tests.support.tills import coffee_order, open_till
 from tests.support.tokens import TokenFactory
 
+# Starts processes or servers of its own: the reference agent against a fake cloud and
+# printer, over real sockets and as a command.
+# `-m "not process"` leaves it out.
+pytestmark = pytest.mark.process
+
 # How long a test waits for something before failing instead of hanging: a safety net, far
 # above anything the agent needs, not a measurement.
 GIVE_UP = 30.0

@@ -34,6 +34,10 @@ from doubles.fake_stripe.catalog import monthly_price
 from doubles.fake_stripe.forms import INTEGER, STRING, Array, Hash, check, parse_form
 from doubles.fake_stripe.objects import add_month
 
+# Starts processes or servers of its own: the fake Stripe served over HTTP on loopback.
+# `-m "not process"` leaves it out.
+pytestmark = pytest.mark.process
+
 API_KEY = "sk_test_halopos_fake_0123456789abcdef"
 WEBHOOK_SECRET = "whsec_halopos_fake_test_secret"
 SUCCESS_PATH = "/billing/done?session={CHECKOUT_SESSION_ID}"

@@ -10,8 +10,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from libs.config import SERVICES
 from tests.support import REPO_ROOT
+
+# Starts processes or servers of its own: a fresh interpreter per entry module.
+# `-m "not process"` leaves it out.
+pytestmark = pytest.mark.process
 
 ENTRY_MODULES = ["gateway.app", *(f"services.{spec.name}.app" for spec in SERVICES)]
 PROJECT_PACKAGES = ["clients", "doubles", "gateway", "libs", "ops", "services"]

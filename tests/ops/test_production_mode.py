@@ -21,6 +21,10 @@ from ops.platform import PRODUCTION_SETTINGS, PreparedDatabase
 from ops.seed import DEMO_TENANTS
 from tests.support import REPO_ROOT
 
+# Starts processes or servers of its own: `halopos run` started as a command.
+# `-m "not process"` leaves it out.
+pytestmark = pytest.mark.process
+
 
 def test_a_production_run_missing_its_settings_is_refused_naming_each() -> None:
     environment = {
