@@ -47,7 +47,13 @@ from services.orders.printing.service import (
 from services.orders.receipts.schemas import Receipt
 from services.orders.sale.model import Sale, SaleLine, SalePayment, iso
 from services.orders.sale.policy import Approval, ApprovalRequest, Policy
-from services.orders.sale.repository import ReceiptRow, RefundRow, RefundTenderRow, ShiftRef
+from services.orders.sale.repository import (
+    ReceiptRow,
+    RefundRow,
+    RefundTenderRow,
+    Series,
+    ShiftRef,
+)
 from services.orders.sale.rules import (
     DiscountChangeFirst,
     LineNotFound,
@@ -1100,26 +1106,16 @@ async def close_order(
     sale.status, sale.closed_at = "closed", till.at
     sale.changed()
     snapshot = sale_snapshot(sale)
-    if policy.offline:
-        snapshot["offline"] = policy.stamp(till.principal)["offline"]
-    receipt = ReceiptRow(
-        id=uuid.uuid4(),
-        register_id=shift.register_id,
-        series=series,
-        sequence=sequence,
-        number=number,
+    receipt = _issue_receipt(
+        uow,
+        till,
+        shift,
+        sale,
+        numbering=(series, sequence, number),
         kind="sale",
-        order_id=sale.id,
-        shift_id=shift.id,
-        refund_id=None,
-        original_receipt_id=None,
-        currency=sale.currency,
         total_minor=due,
-        snapshot={**snapshot, "receipt_number": number, "kind": "sale"},
-        issued_by=till.staff,
-        issued_at=till.at,
+        snapshot=snapshot,
     )
-    uow.record_receipt(receipt)
     printed = None
     if policy.prints and print_receipt:
         printed = await _print_receipt(uow, receipt, shift)
@@ -1186,6 +1182,45 @@ def receipt_view(receipt: ReceiptRow) -> Receipt:
         issued_by=receipt.issued_by,
         issued_at=receipt.issued_at,
     )
+
+
+def _issue_receipt(
+    uow: UnitOfWork,
+    till: Till,
+    shift: ShiftRef,
+    sale: Sale,
+    *,
+    numbering: tuple[Series, int, str],
+    kind: Literal["sale", "refund"],
+    total_minor: int,
+    snapshot: dict[str, Any],
+    refund_id: UUID | None = None,
+    original_receipt_id: UUID | None = None,
+) -> ReceiptRow:
+    """A sale's or a refund's receipt, numbered in the register's series; one taken offline
+    says so in its snapshot."""
+    series, sequence, number = numbering
+    if till.policy.offline:
+        snapshot = {**snapshot, "offline": till.policy.stamp(till.principal)["offline"]}
+    receipt = ReceiptRow(
+        id=uuid.uuid4(),
+        register_id=shift.register_id,
+        series=series,
+        sequence=sequence,
+        number=number,
+        kind=kind,
+        order_id=sale.id,
+        shift_id=shift.id,
+        refund_id=refund_id,
+        original_receipt_id=original_receipt_id,
+        currency=sale.currency,
+        total_minor=total_minor,
+        snapshot={**snapshot, "receipt_number": number, "kind": kind},
+        issued_by=till.staff,
+        issued_at=till.at,
+    )
+    uow.record_receipt(receipt)
+    return receipt
 
 
 async def _print_receipt(uow: UnitOfWork, receipt: ReceiptRow, shift: ShiftRef) -> UUID:
@@ -1592,26 +1627,18 @@ async def _refunded(
         "rounding_minor": plan.rounding_minor,
         "tenders": tender_json,
     }
-    if policy.offline:
-        snapshot["offline"] = policy.stamp(till.principal)["offline"]
-    receipt = ReceiptRow(
-        id=uuid.uuid4(),
-        register_id=shift.register_id,
-        series=series,
-        sequence=sequence,
-        number=number,
+    receipt = _issue_receipt(
+        uow,
+        till,
+        shift,
+        sale,
+        numbering=(series, sequence, number),
         kind="refund",
-        order_id=sale.id,
-        shift_id=shift.id,
+        total_minor=-money_out,
+        snapshot=snapshot,
         refund_id=refund_id,
         original_receipt_id=original[0] if original else None,
-        currency=sale.currency,
-        total_minor=-money_out,
-        snapshot={**snapshot, "receipt_number": number, "kind": "refund"},
-        issued_by=till.staff,
-        issued_at=till.at,
     )
-    uow.record_receipt(receipt)
     # The customer takes the refund receipt with the money.
     printed = await _print_receipt(uow, receipt, shift) if policy.prints else None
     uow.audit(
