@@ -11,7 +11,6 @@ import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -47,11 +46,6 @@ TEST_DATABASE = os.environ.get("HALOPOS_TEST_DATABASE", "halopos_test")
 DATABASE_FIXTURE = "database"
 
 
-# The API fuzz runs first, as it did when tests/ was flat ("fuzz" sorted before every test_*.py):
-# the merged OpenAPI document it fuzzes, made at collection, must equal the one its gateway
-# serves later, and an enum's order in it (the sync status filter, typed twice with its values
-# in two orders) depends on what typing's bounded cache still holds by then.
-FUZZ = Path(__file__).parent / "fuzz"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -61,7 +55,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if DATABASE_FIXTURE in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.db)
-    items.sort(key=lambda item: not item.path.is_relative_to(FUZZ))
 
 
 @pytest.fixture(scope="session")

@@ -29,6 +29,7 @@ from services.orders.sync.schemas import (
     OfflineApproval,
     OfflineApprovalPage,
     OperationPage,
+    OperationState,
     SyncRegister,
     SyncStatus,
 )
@@ -116,7 +117,7 @@ async def list_operations(
     connection: TenantConnection,
     principal: CurrentPrincipal,
     device_id: UUID | None = None,
-    status: Literal["pending", "waiting", "applied", "rejected"] | None = None,
+    status: OperationState | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> OperationPage:

@@ -37,6 +37,13 @@ ApprovedAmount = Annotated[
 ]
 
 
+# Where a stored operation stands. One definition for every place that names it: typing
+# caches `Literal[...] | None` by equality, which ignores the order of the values, so two
+# spellings in different orders would make the OpenAPI document's enum order depend on which
+# module happened to be imported first.
+OperationState = Literal["applied", "pending", "waiting", "rejected"]
+
+
 class ShiftOpenData(Strict):
     shift_id: UUID
     opening_float_minor: int = Field(ge=0, le=MAX_MINOR)
@@ -259,7 +266,7 @@ class ItemResult(BaseModel):
     id: UUID | None
     sequence: int | None
     status: Literal["accepted", "duplicate", "rejected"]
-    state: Literal["applied", "pending", "waiting", "rejected"] | None = None
+    state: OperationState | None = None
     result: dict[str, Any] | None = None
     problem: dict[str, Any] | None = None
     waiting_for: int | None = Field(
