@@ -1106,16 +1106,10 @@ async def close_order(
     sale.status, sale.closed_at = "closed", till.at
     sale.changed()
     snapshot = sale_snapshot(sale)
-    receipt = _issue_receipt(
-        uow,
-        till,
-        shift,
-        sale,
-        numbering=(series, sequence, number),
-        kind="sale",
-        total_minor=due,
-        snapshot=snapshot,
+    receipt = _receipt(
+        till, shift, sale, numbering=(series, sequence, number), total_minor=due, snapshot=snapshot
     )
+    uow.record_receipt(receipt)
     printed = None
     if policy.prints and print_receipt:
         printed = await _print_receipt(uow, receipt, shift)
@@ -1184,25 +1178,24 @@ def receipt_view(receipt: ReceiptRow) -> Receipt:
     )
 
 
-def _issue_receipt(
-    uow: UnitOfWork,
+def _receipt(
     till: Till,
     shift: ShiftRef,
     sale: Sale,
     *,
     numbering: tuple[Series, int, str],
-    kind: Literal["sale", "refund"],
     total_minor: int,
     snapshot: dict[str, Any],
-    refund_id: UUID | None = None,
-    original_receipt_id: UUID | None = None,
+    refund: tuple[UUID, UUID | None] | None = None,
 ) -> ReceiptRow:
-    """A sale's or a refund's receipt, numbered in the register's series; one taken offline
-    says so in its snapshot."""
+    """A sale's receipt, or with `refund` (its id, and the sale's receipt if it had one) a
+    refund's, numbered in the register's series; one taken offline says so in its snapshot."""
     series, sequence, number = numbering
+    kind: Literal["sale", "refund"] = "sale" if refund is None else "refund"
+    refund_id, original_receipt_id = refund if refund is not None else (None, None)
     if till.policy.offline:
         snapshot = {**snapshot, "offline": till.policy.stamp(till.principal)["offline"]}
-    receipt = ReceiptRow(
+    return ReceiptRow(
         id=uuid.uuid4(),
         register_id=shift.register_id,
         series=series,
@@ -1219,8 +1212,6 @@ def _issue_receipt(
         issued_by=till.staff,
         issued_at=till.at,
     )
-    uow.record_receipt(receipt)
-    return receipt
 
 
 async def _print_receipt(uow: UnitOfWork, receipt: ReceiptRow, shift: ShiftRef) -> UUID:
@@ -1627,18 +1618,16 @@ async def _refunded(
         "rounding_minor": plan.rounding_minor,
         "tenders": tender_json,
     }
-    receipt = _issue_receipt(
-        uow,
+    receipt = _receipt(
         till,
         shift,
         sale,
         numbering=(series, sequence, number),
-        kind="refund",
         total_minor=-money_out,
         snapshot=snapshot,
-        refund_id=refund_id,
-        original_receipt_id=original[0] if original else None,
+        refund=(refund_id, original[0] if original else None),
     )
+    uow.record_receipt(receipt)
     # The customer takes the refund receipt with the money.
     printed = await _print_receipt(uow, receipt, shift) if policy.prints else None
     uow.audit(
