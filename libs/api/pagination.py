@@ -1,10 +1,17 @@
-"""Cursor pagination, newest first, over (created_at, id): stable under concurrent inserts."""
+"""Cursor pagination, newest first, over (created_at, id): stable under concurrent inserts.
+
+A list asks its repository for one row more than it answers with: the extra row says that
+another page follows, without counting the rest, and the cursor names the last row answered,
+so the next page starts after it however many rows were written meanwhile. Every list in every
+service cuts its page with `cut_page`."""
 
 from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import TypeVar
 from uuid import UUID
 
 from libs.problems import Problem
@@ -36,3 +43,15 @@ def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
         return moment, UUID(item_id)
     except (ValueError, TypeError) as error:
         raise InvalidCursor() from error
+
+
+Row = TypeVar("Row")
+
+
+def cut_page(
+    rows: Sequence[Row], limit: int, cursor_of: Callable[[Row], str]
+) -> tuple[list[Row], str | None]:
+    """The first `limit` of `rows` (read with `limit + 1`), and the cursor after the last of
+    them when more follow (None: this is the last page)."""
+    items = list(rows[:limit])
+    return items, cursor_of(items[-1]) if len(rows) > limit else None

@@ -1,9 +1,13 @@
-"""Rounding money: shared by the orders service's money engine (services/orders/pricing.py)
-and the reports service's figures (services/reports/aggregate.py)."""
+"""Rounding money, and the tenders a sale is paid in: shared by the orders service's money
+engine (services/orders/pricing.py) and the reports service's figures
+(services/reports/aggregate.py)."""
 
 from __future__ import annotations
 
 from fractions import Fraction
+
+# What a sale is paid in, in the order every report and export lists them.
+TENDERS = ("cash", "card")
 
 
 def round_half_up(value: Fraction) -> int:

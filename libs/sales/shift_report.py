@@ -30,9 +30,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from libs.sales.money import TENDERS
 from libs.sales.tax import TaxRateTotal, rate, tax_by_rate
 
-TENDERS = ("cash", "card")
 CashMovementKind = Literal["paid_in", "paid_out"]
 
 # ---------------------------------------------------------------------------------------------

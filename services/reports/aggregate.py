@@ -17,7 +17,7 @@ from decimal import Decimal
 from fractions import Fraction
 from uuid import UUID
 
-from libs.sales.money import round_half_up
+from libs.sales.money import TENDERS, round_half_up
 from libs.sales.tax import rate, tax_by_rate
 from services.reports.schemas import (
     BasAdjustment,
@@ -37,7 +37,6 @@ from services.reports.schemas import (
     VoidsSummary,
 )
 
-TENDERS = ("cash", "card")
 ZERO_RATE = Decimal("0.000")
 
 # ---------------------------------------------------------------------------------------------

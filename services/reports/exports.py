@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from libs.api.csv_cells import write_csv
+from libs.sales.money import TENDERS
 from services.reports.schemas import (
     Bas,
     DailySummary,
@@ -36,7 +37,6 @@ from services.reports.schemas import (
 Table = tuple[list[str], list[list[Any]]]
 # Files in the ZIP carry this time, so the same report gives the same bytes.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-TENDERS = ("cash", "card")
 
 
 def _rate_key(rate: Decimal) -> str:

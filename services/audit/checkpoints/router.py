@@ -6,8 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from libs.api.authentication import CurrentPrincipal
-from libs.api.pages import cut_page
-from libs.api.pagination import MAX_SEQ_CURSOR
+from libs.api.pagination import MAX_SEQ_CURSOR, cut_page
 from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection
 from libs.audit.append import Actor, AuditLog

@@ -5,8 +5,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from libs.api.pages import cut_page
-from libs.api.pagination import MAX_SEQ_CURSOR
+from libs.api.pagination import MAX_SEQ_CURSOR, cut_page
 from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection
 from libs.rbac import Permission

@@ -16,8 +16,7 @@ import uuid
 from datetime import timedelta
 from uuid import UUID
 
-from libs.api.pages import cut_page
-from libs.api.pagination import decode_cursor, encode_cursor
+from libs.api.pagination import cut_page, decode_cursor, encode_cursor
 from libs.audit.append import Actor, AuditLog
 from libs.auth.opaque_credentials import Credential, Kind, new_credential
 from libs.auth.principal import Principal

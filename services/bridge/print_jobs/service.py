@@ -15,8 +15,7 @@ import base64
 from collections.abc import Awaitable, Callable, Sequence
 from uuid import UUID
 
-from libs.api.pages import cut_page
-from libs.api.pagination import decode_cursor, encode_cursor
+from libs.api.pagination import cut_page, decode_cursor, encode_cursor
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
 from libs.bridge.settings import PrintSettings

@@ -10,8 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from libs.api.authentication import CurrentPrincipal
-from libs.api.pages import cut_page
-from libs.api.pagination import decode_cursor, encode_cursor
+from libs.api.pagination import cut_page, decode_cursor, encode_cursor
 from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection
 from libs.problems import problem_doc

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from libs.api.pages import cut_page
-from libs.api.pagination import decode_cursor, encode_cursor
+from libs.api.pagination import cut_page, decode_cursor, encode_cursor
 from libs.auth.principal import Principal
 from libs.problems import NotFound
 from services.orders.receipts.repository import ReceiptRepository

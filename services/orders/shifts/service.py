@@ -14,8 +14,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 from uuid import UUID
 
-from libs.api.pages import cut_page
-from libs.api.pagination import decode_cursor, encode_cursor
+from libs.api.pagination import cut_page, decode_cursor, encode_cursor
 from libs.audit.append import Actor
 from libs.auth.principal import Principal
 from libs.problems import Conflict, NotFound

@@ -37,8 +37,7 @@ import asyncpg
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from libs.api.pages import cut_page
-from libs.api.pagination import decode_cursor, encode_cursor
+from libs.api.pagination import cut_page, decode_cursor, encode_cursor
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
 from libs.billing.entitlement import Mode, SubscriptionReadOnly, read_entitlement
