@@ -46,8 +46,6 @@ TEST_DATABASE = os.environ.get("HALOPOS_TEST_DATABASE", "halopos_test")
 DATABASE_FIXTURE = "database"
 
 
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark `db` every test that reaches Postgres through its fixtures, however indirectly
     (`fixturenames` is the whole closure: `orders_client` -> `service_databases` -> `database`),
