@@ -35,8 +35,8 @@ from ops.platform import PreparedDatabase
 from services.audit.checkpoints.scheduler import sign_due_checkpoints
 from services.audit.checkpoints.service import CheckpointService
 from tests.conftest import AUDIT_SETTINGS, AUDIT_SIGNER, LiveStack
-from tests.libs.audit.test_audit_append import chained
 from tests.support import REPO_ROOT
+from tests.support.audit import chained
 from tests.support.database import Connect, Provision
 from tests.support.tokens import TokenFactory
 from tools import verify_audit

@@ -15,24 +15,22 @@ import hashlib
 import json
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 
-from clients.session import DPoPAuth
 from libs.auth.access_tokens import TokenVerifier
 from libs.bridge.token_verifier import BridgeTokenVerifier
 from libs.problems import InvalidBridgeToken
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from tests.conftest import LiveStack
-from tests.support.database import Connect, Provision, as_service, bind_tenant
+from tests.support.bridges import TOKENS, Business, add_location, as_bridge, open_business
+from tests.support.database import Connect, Provision, bind_tenant
 from tests.support.tokens import TokenFactory
 
-TOKENS = "/v1/admin/security/bridge-tokens"
 BRIDGE_ADDRESS = "203.0.113.7"
 
 
@@ -46,34 +44,6 @@ async def client(
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://bridge") as bridge:
         yield bridge
-
-
-@dataclass(frozen=True)
-class Business:
-    tenant: uuid.UUID
-    location: uuid.UUID
-    owner: DPoPAuth
-    owner_subject: str
-
-
-async def add_location(connect_as: Connect, tenant: uuid.UUID) -> uuid.UUID:
-    location_id = uuid.uuid4()
-    await as_service(
-        connect_as,
-        "identity",
-        tenant,
-        "INSERT INTO identity.locations (id, name, time_zone, business_day_cutoff_hour) "
-        "VALUES ($1, 'Harbour Lane', 'Australia/Sydney', 3)",
-        location_id,
-    )
-    return location_id
-
-
-async def open_business(provision: Provision, connect_as: Connect, token: TokenFactory) -> Business:
-    tenant = await provision()
-    location = await add_location(connect_as, tenant)
-    subject = f"owner-{uuid.uuid4().hex[:8]}"
-    return Business(tenant, location, token(tenant, Role.OWNER, subject), subject)
 
 
 @pytest.fixture
@@ -126,10 +96,6 @@ async def accepted(bridges: BridgeTokenVerifier, token: str) -> bool:
 
 def secret_of(token: str) -> str:
     return token.split("_", 2)[2]
-
-
-async def as_bridge(connect_as: Connect, tenant: uuid.UUID, query: str, *args: Any) -> list[Any]:
-    return await as_service(connect_as, "bridge", tenant, query, *args)
 
 
 async def audit_events(connect_as: Connect, tenant: uuid.UUID) -> list[dict[str, Any]]:
@@ -221,7 +187,7 @@ async def test_a_direct_caller_cannot_choose_the_address_stamped_on_the_token(
     """`last_used_address` is the gateway's word only when the gateway's secret proves it
     said it (libs/api/request_context.py); from anyone else, the peer's address is taken."""
     from services.bridge.app import create_app
-    from tests.libs.api.test_trusted_headers import trust_the_gateway
+    from tests.support.gateway import trust_the_gateway
 
     secret = trust_the_gateway(monkeypatch)
     peer, forged = "198.51.100.20", "203.0.113.66"

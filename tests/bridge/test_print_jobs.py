@@ -27,7 +27,7 @@ from ops.platform import PreparedDatabase
 from services.bridge.app import create_app
 from services.bridge.print_jobs.wakeups import APPLICATION_NAME, PrintJobWakeups
 from tests.conftest import _client
-from tests.support.bridges import ESC_POS_HELLO, new_bridge_token, queue_job
+from tests.support.bridges import ESC_POS_HELLO, new_bridge_token, queue_job, until_listening
 from tests.support.database import Connect, Provision, as_tenant
 from tests.support.tills import new_location
 from tests.support.tokens import TokenFactory
@@ -42,14 +42,6 @@ async def running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """The app with its lifespan (and so its NOTIFY listener) running, and a client for it."""
     async with app.router.lifespan_context(app), _client(app, "bridge") as client:
         yield client
-
-
-async def until_listening(wakeups: PrintJobWakeups) -> None:
-    for _ in range(200):
-        if wakeups.listening:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("the print job listener never connected")
 
 
 @pytest.fixture(scope="module")

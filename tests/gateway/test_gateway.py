@@ -25,10 +25,10 @@ from libs.rbac import ROUTES, Role, Route, is_allowed
 from libs.tenancy.database import TenantDatabase
 from ops.platform import PreparedDatabase
 from tests.conftest import LiveStack, _free_port, _serve
-from tests.libs.api.test_trusted_headers import trust_the_gateway
-from tests.libs.rbac.test_rbac import BRIDGE_ROUTES, PROTECTED, STAFF_ROLES, call
 from tests.support.bridges import bridge_token_at_new_location
 from tests.support.database import Connect, Provision
+from tests.support.gateway import trust_the_gateway
+from tests.support.rbac import BRIDGE_ROUTES, PROTECTED, STAFF_ROLES, call
 from tests.support.tills import coffee_order, open_till
 from tests.support.tokens import PUBLIC_URL, TokenFactory
 

@@ -35,11 +35,10 @@ from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.bridge.app import create_app as create_bridge
 from services.bridge.print_jobs import service as print_jobs
-from tests.bridge.test_print_jobs import until_listening
 from tests.conftest import _free_port, _serve
-from tests.libs.api.test_trusted_headers import trust_the_gateway
-from tests.support.bridges import new_bridge_token, queue_job
+from tests.support.bridges import new_bridge_token, queue_job, until_listening
 from tests.support.database import Connect, Provision
+from tests.support.gateway import trust_the_gateway
 from tests.support.tills import new_location
 from tests.support.tokens import TokenFactory
 

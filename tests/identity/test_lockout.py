@@ -18,9 +18,8 @@ from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.identity.sessions.lockout import account_id
 from tests.conftest import identity_app
-from tests.identity.test_sessions import PIN, Till, _activate_at, _staff
-from tests.identity.test_sign_in_cost import client_from
 from tests.support.database import Connect, Provision, as_tenant
+from tests.support.sessions import PIN, Till, activate_at, client_from, staff_member
 from tests.support.tokens import PUBLIC_URL, TokenFactory
 
 pytestmark = pytest.mark.usefixtures("fresh_sign_in_budget")
@@ -38,8 +37,8 @@ async def till(
 ) -> Till:
     tenant = await provision()
     owner = token(tenant, Role.OWNER)
-    cashier = await _staff(identity_client, owner, "cashier")
-    device, key = await _activate_at(identity_client, service_databases["identity"], owner, tenant)
+    cashier = await staff_member(identity_client, owner, "cashier")
+    device, key = await activate_at(identity_client, service_databases["identity"], owner, tenant)
     return Till(tenant, owner, device, key, cashier["id"])
 
 
@@ -186,7 +185,8 @@ async def test_an_insider_cannot_clear_the_device_count_with_their_own_sign_in(
     identity_client: httpx.AsyncClient, till: Till
 ) -> None:
     colleagues = [
-        (await _staff(identity_client, till.owner, "cashier", pin="9182"))["id"] for _ in range(3)
+        (await staff_member(identity_client, till.owner, "cashier", pin="9182"))["id"]
+        for _ in range(3)
     ]
     answers = []
     for guess in range(10):
@@ -204,7 +204,7 @@ async def test_an_insider_cannot_clear_the_device_count_with_their_own_sign_in(
 async def test_an_insiders_success_does_not_reset_a_colleagues_count(
     identity_client: httpx.AsyncClient, till: Till
 ) -> None:
-    colleague = await _staff(identity_client, till.owner, "cashier", pin="9182")
+    colleague = await staff_member(identity_client, till.owner, "cashier", pin="9182")
     for guess in range(5):
         assert (await pin(identity_client, till, till.cashier)).status_code == 200
         wrong = await pin(identity_client, till, colleague["id"], f"{2000 + guess}")

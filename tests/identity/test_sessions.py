@@ -6,8 +6,6 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from typing import Any
 
 import asyncpg
 import httpx
@@ -15,16 +13,14 @@ import jwt
 import pytest
 
 from clients.dpop import DeviceKey
-from clients.session import Device, DPoPAuth, Session, activate, pin_sign_in, refresh
+from clients.session import Device, DPoPAuth, Session, pin_sign_in, refresh
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.identity.sessions.budget import SignInBudget
-from services.identity.tenants.service import create_location
 from tests.support.database import Connect, Provision, as_tenant
+from tests.support.sessions import PIN, Till, activate_at, staff_member
 from tests.support.tills import open_shift, stock_menu
 from tests.support.tokens import PUBLIC_URL, TokenFactory
-
-PIN = "482916"
 
 
 @pytest.fixture(autouse=True)
@@ -38,54 +34,6 @@ async def _fresh_budget(identity_client: httpx.AsyncClient) -> AsyncIterator[Non
     app.state.sign_in_budget = before
 
 
-@dataclass
-class Till:
-    tenant: uuid.UUID
-    owner: DPoPAuth
-    device: Device
-    key: DeviceKey
-    cashier: str
-
-
-async def _staff(
-    client: httpx.AsyncClient, owner: DPoPAuth, role: str, pin: str = PIN
-) -> dict[str, Any]:
-    response = await client.post(
-        "/v1/staff",
-        json={
-            "email": f"{uuid.uuid4().hex[:12]}@example.com",
-            "display_name": "Sam",
-            "role": role,
-            "pin": pin,
-        },
-        auth=owner,
-    )
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-async def _activate_at(
-    client: httpx.AsyncClient, database: TenantDatabase, owner: DPoPAuth, tenant: uuid.UUID
-) -> tuple[Device, DeviceKey]:
-    location = await create_location(
-        database,
-        tenant_id=tenant,
-        name="Front bar",
-        time_zone="Australia/Sydney",
-        business_day_cutoff_hour=4,
-    )
-    code = await client.post(
-        "/v1/devices/activation-codes",
-        json={"location_id": str(location.location_id)},
-        auth=owner,
-    )
-    assert code.status_code == 201, code.text
-    key = DeviceKey.generate()
-    device = await activate(client, code=code.json()["code"], key=key, public_url=PUBLIC_URL)
-    return device, key
-
-
 @pytest.fixture
 async def till(
     identity_client: httpx.AsyncClient,
@@ -95,8 +43,8 @@ async def till(
 ) -> Till:
     tenant = await provision()
     owner = token(tenant, Role.OWNER)
-    cashier = await _staff(identity_client, owner, "cashier")
-    device, key = await _activate_at(identity_client, service_databases["identity"], owner, tenant)
+    cashier = await staff_member(identity_client, owner, "cashier")
+    device, key = await activate_at(identity_client, service_databases["identity"], owner, tenant)
     return Till(tenant, owner, device, key, cashier["id"])
 
 
@@ -258,7 +206,7 @@ async def test_refreshing_does_not_reset_a_lockout(
     identity_client: httpx.AsyncClient, till: Till
 ) -> None:
     session = await _session(identity_client, till)
-    other = await _staff(identity_client, till.owner, "cashier", pin="5555")
+    other = await staff_member(identity_client, till.owner, "cashier", pin="5555")
     for _ in range(4):
         await _sign_in(identity_client, till, pin="9999", staff=other["id"])
     await refresh(identity_client, session)

@@ -10,7 +10,6 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -24,10 +23,23 @@ from libs.rbac import Role
 from services.identity.backoffice import service as backoffice_service
 from services.identity.sessions.budget import SignInBudget
 from services.identity.sessions.lockout import account_id
-from tests.support.database import Connect, Provision, as_tenant
+from tests.support.backoffice import (
+    PASSWORD,
+    Business,
+    Member,
+    add_staff,
+    as_service,
+    audit_events,
+    code_at,
+    issue_enrolment_code,
+    require_owner_totp,
+    second_factor,
+    sign_in,
+    signer,
+    wrong_code,
+)
+from tests.support.database import Connect, Provision
 from tests.support.tokens import PUBLIC_URL, TokenFactory
-
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
@@ -42,61 +54,12 @@ async def _fresh_budget(identity_client: httpx.AsyncClient) -> AsyncIterator[Non
 
 
 @dataclass
-class Business:
-    tenant: uuid.UUID
-    owner: DPoPAuth  # an owner's access token (minted), for staff management and settings
-    manager: DPoPAuth
-
-
-@dataclass
-class Member:
-    id: str
-    email: str
-
-
-@dataclass
 class Enrolled:
     business: Business
     member: Member
     secret: str
     recovery_codes: list[str]
     confirm_code: str
-
-
-async def as_service(connect_as: Connect, tenant: uuid.UUID, query: str, *args: Any) -> list[Any]:
-    """Runs a statement as the identity service's role, bound to the tenant."""
-    connection = await connect_as("identity")
-    async with as_tenant(connection, tenant):
-        return list(await connection.fetch(query, *args))
-
-
-async def audit_events(
-    connect_as: Connect, tenant: uuid.UUID, action: str | None = None
-) -> list[dict[str, Any]]:
-    """The tenant's audit events in order (only those of `action`, if given)."""
-    rows = await as_service(
-        connect_as,
-        tenant,
-        "SELECT actor_type, actor_id, action, resource_id, payload FROM audit.events "
-        "WHERE $1::text IS NULL OR action = $1 ORDER BY seq",
-        action,
-    )
-    return [{**dict(row), "payload": json.loads(row["payload"])} for row in rows]
-
-
-async def add_staff(
-    client: httpx.AsyncClient, business: Business, role: str, **overrides: Any
-) -> Member:
-    body = {
-        "email": f"{role}.{uuid.uuid4().hex[:8]}@harbourlane.example",
-        "display_name": f"A {role}",
-        "role": role,
-        "password": PASSWORD,
-        **overrides,
-    }
-    response = await client.post("/v1/staff", json=body, auth=business.owner)
-    assert response.status_code == 201, response.text
-    return Member(response.json()["id"], response.json()["email"])
 
 
 def unknown_business() -> uuid.UUID:
@@ -109,69 +72,12 @@ def unknown_business() -> uuid.UUID:
     return candidate
 
 
-def signer(key: DeviceKey) -> DPoPAuth:
-    """A proof per request from `key`, with no access token: how every sign-in step is sent."""
-    return DPoPAuth(key, public_url=PUBLIC_URL)
-
-
-async def sign_in(
-    client: httpx.AsyncClient,
-    key: DeviceKey,
-    business: uuid.UUID,
-    email: str,
-    password: str = PASSWORD,
-    **extra: Any,
-) -> httpx.Response:
-    body = {"business": str(business), "email": email, "password": password, **extra}
-    return await client.post("/v1/auth/password", json=body, auth=signer(key))
-
-
-async def second_factor(
-    client: httpx.AsyncClient, key: DeviceKey, challenge: str, **factor: str
-) -> httpx.Response:
-    return await client.post(
-        "/v1/auth/totp", json={"challenge": challenge, **factor}, auth=signer(key)
-    )
-
-
-def code_at(secret: str, offset_seconds: int) -> str:
-    return pyotp.TOTP(secret).at(time.time() + offset_seconds)
-
-
-def wrong_code(secret: str) -> str:
-    """A code that matches no step the server could accept now."""
-    valid = {code_at(secret, offset) for offset in (-90, -60, -30, 0, 30, 60, 90)}
-    return next(code for code in (f"{n:06d}" for n in range(1000)) if code not in valid)
-
-
 @pytest.fixture
 async def business(
     provision: Provision, token: TokenFactory, identity_client: httpx.AsyncClient
 ) -> Business:
     tenant = await provision()
     return Business(tenant, token(tenant, Role.OWNER), token(tenant, Role.MANAGER))
-
-
-async def require_owner_totp(client: httpx.AsyncClient, business: Business) -> None:
-    response = await client.patch(
-        "/v1/admin/security/settings", json={"owner_totp_required": True}, auth=business.owner
-    )
-    assert response.status_code == 200, response.text
-    assert response.json() == {"owner_totp_required": True}
-
-
-async def issue_enrolment_code(
-    client: httpx.AsyncClient, business: Business, member: Member
-) -> str:
-    """An enrolment code for `member`, issued by another owner of the business."""
-    response = await client.post(
-        "/v1/admin/security/totp-enrolment-codes",
-        json={"staff_id": member.id},
-        auth=business.owner,
-    )
-    assert response.status_code == 201, response.text
-    code: str = response.json()["enrolment_code"]
-    return code
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from clients.dpop import DeviceKey
 from clients.session import DPoPAuth
@@ -19,19 +18,13 @@ from libs.tenancy.database import TenantDatabase
 from services.identity.sessions.budget import Rate, SignInBudget, TokenBuckets
 from services.identity.staff import secret_hashing
 from tests.conftest import identity_app
-from tests.identity.test_sessions import PIN, Till, _activate_at, _staff
 from tests.support.database import Provision
+from tests.support.sessions import PIN, Till, activate_at, client_from, staff_member
 from tests.support.tokens import PUBLIC_URL, TokenFactory
 
 pytestmark = pytest.mark.usefixtures("fresh_sign_in_budget")
 
 PASSWORD = "correct horse battery staple"
-
-
-def client_from(app: FastAPI, address: str) -> httpx.AsyncClient:
-    """A client whose requests come from `address` (the peer address the service sees)."""
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=(address, 40000))
-    return httpx.AsyncClient(transport=transport, base_url="http://identity")
 
 
 @pytest.fixture
@@ -54,8 +47,8 @@ async def till(
 ) -> Till:
     tenant = await provision()
     owner = token(tenant, Role.OWNER)
-    cashier = await _staff(identity_client, owner, "cashier")
-    device, key = await _activate_at(identity_client, service_databases["identity"], owner, tenant)
+    cashier = await staff_member(identity_client, owner, "cashier")
+    device, key = await activate_at(identity_client, service_databases["identity"], owner, tenant)
     return Till(tenant, owner, device, key, cashier["id"])
 
 

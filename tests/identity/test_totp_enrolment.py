@@ -13,7 +13,7 @@ import pytest
 
 from clients.dpop import DeviceKey
 from libs.rbac import Role
-from tests.identity.test_sign_in_backoffice import (
+from tests.support.backoffice import (
     Business,
     Member,
     add_staff,
@@ -26,7 +26,7 @@ from tests.identity.test_sign_in_backoffice import (
     signer,
     wrong_code,
 )
-from tests.ops.test_provisioning import run_cli
+from tests.support.cli import run_cli
 from tests.support.database import Connect, Provision
 from tests.support.tokens import TokenFactory
 

@@ -8,8 +8,8 @@ import pytest
 
 from libs.config import DATABASE_LOGINS, OWNER_ROLE
 from libs.tenancy.schema import TENANT_PREDICATE
+from tests.support.catalog import SCHEMAS, tenant_tables
 
-SCHEMAS = ["identity", "orders", "audit", "reports", "billing", "bridge", "auth"]
 # Every login: the services and the gateway.
 SERVICE_ROLES = list(DATABASE_LOGINS.values())
 # TENANT_PREDICATE as Postgres prints it back from pg_policies.
@@ -43,19 +43,6 @@ RESTRICTIVE_POLICIES = {
     },
 }
 assert TENANT_PREDICATE == "tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid"
-
-
-async def tenant_tables(admin: asyncpg.Connection) -> list[asyncpg.Record]:
-    return await admin.fetch(
-        """
-        SELECT c.oid, n.nspname AS schema, c.relname AS name, c.relrowsecurity,
-               c.relforcerowsecurity, pg_get_userbyid(c.relowner) AS owner
-          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[])
-         ORDER BY 2, 3
-        """,
-        SCHEMAS,
-    )
 
 
 async def test_every_table_is_tenant_scoped_with_forced_rls(admin: asyncpg.Connection) -> None:

@@ -18,7 +18,7 @@ import asyncpg
 import pytest
 
 from libs.config import OWNER_ROLE
-from tests.invariants.test_catalog import tenant_tables
+from tests.support.catalog import tenant_tables
 from tests.support.database import Connect, as_tenant, bind_tenant
 
 Insert = Callable[[asyncpg.Connection, uuid.UUID | None], Awaitable[object]]

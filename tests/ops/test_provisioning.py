@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
 import uuid
 
 import pytest
 
-from ops.cli import main
+from tests.support.cli import run_cli
 from tests.support.database import Connect, as_tenant
-
-
-async def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, object]]:
-    """The CLI as an operator runs it: its own event loop (here, in a worker thread)."""
-    status = await asyncio.to_thread(main, list(argv))
-    captured = capsys.readouterr()
-    return status, json.loads(captured.out if status == 0 else captured.err)
 
 
 async def audit_actions(connect_as: Connect, tenant: str) -> list[tuple[str, str]]:

@@ -8,7 +8,6 @@ import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,64 +15,15 @@ import httpx
 import pytest
 from sqlalchemy import event
 
-from clients.dpop import DeviceKey
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.orders.menu.snapshot import MenuSnapshot, load_snapshot
 from tests.support.database import Connect, Provision, as_service
-from tests.support.tills import register_device
+from tests.support.menu import Venue, a_cashier_at_a_venue, category, created, item
 from tests.support.tokens import TokenFactory
 
 # Far enough ahead for any test to still be before it.
 LATER = (datetime.now(UTC) + timedelta(days=30)).isoformat()
-
-
-@dataclass
-class Venue:
-    """A business with its owner signed in to the back office, and its tax categories."""
-
-    tenant: uuid.UUID
-    owner: httpx.Auth
-    tax: dict[str, str]
-
-
-@pytest.fixture
-async def venue(
-    provision: Provision, orders_client: httpx.AsyncClient, token: TokenFactory
-) -> Venue:
-    tenant = await provision()
-    owner = token(tenant, Role.OWNER, subject="staff-owner")
-    listed = await orders_client.get("/v1/tax/categories", auth=owner)
-    return Venue(tenant, owner, {c["code"]: c["id"] for c in listed.json()["items"]})
-
-
-async def created(
-    client: httpx.AsyncClient, path: str, body: dict[str, Any], auth: httpx.Auth
-) -> dict[str, Any]:
-    response = await client.post(path, json=body, auth=auth)
-    assert response.status_code == 201, response.text
-    assert response.headers["etag"] == f'"{response.json()["version"]}"'
-    result: dict[str, Any] = response.json()
-    return result
-
-
-async def category(
-    client: httpx.AsyncClient, venue: Venue, name: str, position: int = 0
-) -> dict[str, Any]:
-    body = {"name": name, "position": position}
-    return await created(client, "/v1/menu/categories", body, venue.owner)
-
-
-async def item(
-    client: httpx.AsyncClient, venue: Venue, category_id: str, name: str, **fields: Any
-) -> dict[str, Any]:
-    body = {
-        "category_id": category_id,
-        "tax_category_id": venue.tax["gst"],
-        "name": name,
-        "price_minor": 550,
-    } | fields
-    return await created(client, "/v1/menu/items", body, venue.owner)
 
 
 async def till_menu(client: httpx.AsyncClient, auth: httpx.Auth) -> dict[str, Any]:
@@ -97,17 +47,6 @@ async def audit_rows(connect_as: Connect, tenant: uuid.UUID, action: str) -> lis
         action,
     )
     return [{**dict(row), "payload": json.loads(row["payload"])} for row in rows]
-
-
-async def a_cashier_at_a_venue(
-    connect_as: Connect, token: TokenFactory, tenant: uuid.UUID
-) -> tuple[httpx.Auth, uuid.UUID]:
-    key = DeviceKey.generate()
-    location_id, device_id = await register_device(connect_as, tenant, key)
-    cashier = token(
-        tenant, Role.CASHIER, "staff-cashier", key=key, location_id=location_id, device_id=device_id
-    )
-    return cashier, location_id
 
 
 async def test_the_till_sees_the_menu_in_order_at_its_venues_prices(

@@ -38,12 +38,10 @@ from services.orders.menu.snapshot import (
 )
 from services.orders.tax.service import TaxSettingsNotFound
 from tests.conftest import TEST_DATABASE
-from tests.orders.test_menu import Venue, a_cashier_at_a_venue, category, created, item, venue
 from tests.support.database import Connect, Provision, as_service, bind_tenant
+from tests.support.menu import Venue, a_cashier_at_a_venue, category, created, item
 from tests.support.tills import stock_menu
 from tests.support.tokens import TokenFactory
-
-__all__ = ["venue"]  # the fixture, shared with tests/orders/test_menu.py
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 

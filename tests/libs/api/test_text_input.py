@@ -36,8 +36,8 @@ from libs.text import (
 )
 from services.identity.keys.signing import SigningKey
 from services.orders.sync.schemas import Operation
-from tests.libs.rbac.test_rbac import service_apps
 from tests.support.database import Connect, Provision, as_service
+from tests.support.rbac import service_apps
 from tests.support.tokens import TokenFactory
 
 NAME = TypeAdapter(Name)

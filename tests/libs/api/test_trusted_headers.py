@@ -28,25 +28,18 @@ from starlette.routing import Route
 from libs.api.logging import JsonFormatter
 from libs.api.request_context import RequestIdMiddleware, from_gateway
 from libs.auth.access_tokens import TokenVerifier
-from libs.config import MIN_GATEWAY_SECRET_LENGTH, PlatformSettings, platform_settings
+from libs.config import MIN_GATEWAY_SECRET_LENGTH, PlatformSettings
 from libs.request_ids import current_client_request_id, current_request_id
 from libs.tenancy.database import TenantDatabase
-from tests.bridge.test_bridge_tokens import TOKENS, Business, as_bridge, open_business
 from tests.conftest import LiveStack
+from tests.support.bridges import TOKENS, Business, as_bridge, open_business
 from tests.support.database import Connect, Provision
+from tests.support.gateway import SECRET, trust_the_gateway
 from tests.support.tokens import TokenFactory
 
-SECRET = "test-gateway-secret-" + "x" * 32
 # A peer address no test machine has: what a direct caller's request really comes from.
 PEER = "198.51.100.20"
 FORGED = "203.0.113.66"
-
-
-def trust_the_gateway(monkeypatch: pytest.MonkeyPatch, secret: str = SECRET) -> str:
-    """The gateway and the services of this process share `secret` for the test (as
-    HALOPOS_GATEWAY_SECRET would give it to every process); both read it per request."""
-    monkeypatch.setattr(platform_settings(), "gateway_secret", secret)
-    return secret
 
 
 # -- the middleware alone ----------------------------------------------------------------------

@@ -3,61 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
-from typing import Any
 
 import asyncpg
 import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.audit.append import Actor, AuditLog
-from libs.audit.chain import GENESIS_HASH, entry_hash, format_timestamp
+from libs.audit.chain import GENESIS_HASH
 from libs.auth.principal import Principal
 from libs.config import DATABASE_LOGINS
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.audit.checkpoints.service import CheckpointService
 from tests.conftest import AUDIT_SIGNER
+from tests.support.audit import assert_valid_chain, read_chain
 from tests.support.database import Connect, Provision, as_tenant
 
 WRITERS = 8
 APPENDS_PER_WRITER = 200
-
-
-async def read_chain(connection: asyncpg.Connection, tenant: uuid.UUID) -> list[asyncpg.Record]:
-    async with as_tenant(connection, tenant):
-        return await connection.fetch("SELECT * FROM audit.events ORDER BY seq")
-
-
-def chained(row: asyncpg.Record, **changes: Any) -> dict[str, Any]:
-    """A raw audit.events row's chained fields, in the form they are hashed."""
-    entry = {
-        "tenant_id": str(row["tenant_id"]),
-        "seq": row["seq"],
-        "id": str(row["id"]),
-        "occurred_at": format_timestamp(row["occurred_at"]),
-        "service": row["service"],
-        "actor_type": row["actor_type"],
-        "actor_id": row["actor_id"],
-        "action": row["action"],
-        "resource_type": row["resource_type"],
-        "resource_id": row["resource_id"],
-        "request_id": row["request_id"],
-        "payload": json.loads(row["payload"]),
-    }
-    return {**entry, **changes}
-
-
-def assert_valid_chain(rows: list[asyncpg.Record]) -> None:
-    previous = GENESIS_HASH
-    for expected_seq, row in enumerate(rows, start=1):
-        assert row["seq"] == expected_seq, "the sequence must be gapless"
-        assert bytes(row["prev_hash"]) == previous, f"entry {row['seq']} does not link"
-        assert bytes(row["hash"]) == entry_hash(previous, chained(row)), (
-            f"entry {row['seq']} altered"
-        )
-        previous = bytes(row["hash"])
 
 
 async def test_concurrent_writers_of_one_tenant_keep_one_unbroken_chain(

@@ -3,7 +3,7 @@ tenant's chain head is locked only from there to the commit (libs/audit/append.p
 libs/tenancy/database.py `before_commit`).
 
 Everything runs under the services' own logins; the chain is read back as the audit service
-reads it and recomputed in Python (tests/libs/audit/test_audit_append.py).
+reads it and recomputed in Python (tests/support/audit.py).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase, before_commit
 from services.identity.tenants.repository import TenantRepository
 from services.identity.tenants.service import REGIONS
-from tests.libs.audit.test_audit_append import assert_valid_chain, read_chain
+from tests.support.audit import assert_valid_chain, read_chain
 from tests.support.database import Connect, Provision
 
 ACTOR = Actor(type="manager", id="manager-1")

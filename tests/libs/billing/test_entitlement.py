@@ -25,9 +25,9 @@ from libs.config import SERVICES
 from libs.rbac import ROUTES, Role, Route
 from libs.tenancy.database import TenantDatabase
 from tests.conftest import LiveStack, _free_port
-from tests.libs.rbac.test_rbac import allowed_role, call, concrete_path
 from tests.support.database import Connect, Provision, as_service
 from tests.support.offline import Log, offline_till, upload
+from tests.support.rbac import allowed_role, call, concrete_path
 from tests.support.tills import coffee_order, open_till
 from tests.support.tokens import TokenFactory
 

@@ -27,8 +27,8 @@ from libs.bridge.escpos import (
     render_receipt,
     to_escpos,
 )
-from tests.orders.test_printing import NOON_UTC, SYDNEY, a_receipt, printed_lines
 from tests.support.database import Connect, Provision, as_service
+from tests.support.printing import NOON_UTC, SYDNEY, a_receipt, printed_lines
 from tests.support.sale import close, pay, sell
 from tests.support.tills import coffee_order, name_venue, open_till, print_jobs
 from tests.support.tokens import TokenFactory

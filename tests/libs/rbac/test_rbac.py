@@ -6,12 +6,10 @@ test change, and removing either layer unlocks nothing.
 
 from __future__ import annotations
 
-import re
 import uuid
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from clients.dpop import DeviceKey
@@ -25,13 +23,21 @@ from libs.rbac.docs import render
 from libs.tenancy.database import TenantDatabase
 from ops.platform import PreparedDatabase
 from services.identity.keys.signing import SigningKey, mint_access_token
-from tests.conftest import AUDIT_SETTINGS, AUDIT_SIGNER, TOTP_KEY, LiveStack
+from tests.conftest import LiveStack
 from tests.support import REPO_ROOT
 from tests.support.bridges import bridge_token_at_new_location
 from tests.support.database import Provision
+from tests.support.rbac import (
+    BRIDGE_ROUTES,
+    PROTECTED,
+    STAFF_ROLES,
+    allowed_role,
+    call,
+    concrete_path,
+    service_apps,
+)
 from tests.support.tokens import PUBLIC_URL, TokenFactory
 
-PROTECTED = [route for route in ROUTES if route.permission is not None]
 SETTINGS = platform_settings()
 
 
@@ -39,26 +45,6 @@ SETTINGS = platform_settings()
 async def tenant(provision: Provision) -> uuid.UUID:
     """One real tenant for the module: the proof ledger references the tenant registry."""
     return await provision()
-
-
-def service_apps(
-    databases: dict[str, TenantDatabase], verifier: TokenVerifier, key: SigningKey
-) -> dict[str, FastAPI]:
-    from services.audit.app import create_app as audit
-    from services.billing.app import create_app as billing
-    from services.bridge.app import create_app as bridge
-    from services.identity.app import create_app as identity
-    from services.orders.app import create_app as orders
-    from services.reports.app import create_app as reports
-
-    return {
-        "identity": identity(databases["identity"], [key], TOTP_KEY),
-        "orders": orders(databases["orders"], verifier),
-        "audit": audit(databases["audit"], verifier, AUDIT_SIGNER, AUDIT_SETTINGS),
-        "reports": reports(databases["reports"], verifier),
-        "billing": billing(databases["billing"], verifier),
-        "bridge": bridge(databases["bridge"], verifier),
-    }
 
 
 def test_every_route_declares_a_permission_and_matches_the_matrix(
@@ -112,43 +98,8 @@ def test_the_bridge_can_only_print() -> None:
     assert GRANTS[Role.BRIDGE] == {Permission.PRINT_JOBS_POLL, Permission.PRINT_JOBS_ACK}
 
 
-def concrete_path(route: Route) -> str:
-    return re.sub(r"\{[a-z_]+\}", str(uuid.uuid4()), route.path)
-
-
-async def call(
-    base: str,
-    route: Route,
-    *,
-    auth: httpx.Auth | None = None,
-    headers: dict[str, str] | None = None,
-    content: bytes | None = None,
-    path: str | None = None,
-) -> httpx.Response:
-    """One request to a route with its path parameters filled in; writes get a body. With a
-    DPoPAuth, the request carries its token and a fresh proof signed for exactly it."""
-    headers = dict(headers or {})
-    if content is None and route.method in ("POST", "PUT", "PATCH"):
-        content = b"{}"
-        headers = {"content-type": "application/json"} | headers
-    async with httpx.AsyncClient(base_url=base) as client:
-        return await client.request(
-            route.method,
-            path or concrete_path(route),
-            content=content,
-            headers=headers,
-            auth=auth,
-        )
-
-
 def layers(live_stack: LiveStack, route: Route) -> list[tuple[str, str]]:
     return [("gateway", live_stack.gateway), ("service", live_stack.services[route.service])]
-
-
-def allowed_role(route: Route) -> Role | None:
-    """A role of staff that holds the route's permission (None: only a Bridge does)."""
-    assert route.permission is not None
-    return next((role for role in STAFF_ROLES if is_allowed(role, route.permission)), None)
 
 
 def assert_unauthenticated(response: httpx.Response, code: str, context: object) -> None:
@@ -157,10 +108,6 @@ def assert_unauthenticated(response: httpx.Response, code: str, context: object)
     assert response.json()["code"] == code, (context, response.text)
     # RFC 9449 section 7.1: the challenge names the DPoP scheme, never Bearer.
     assert response.headers["www-authenticate"].startswith("DPoP "), context
-
-
-# People and tills hold access tokens; a Bridge holds only its opaque token (tested below).
-STAFF_ROLES = [role for role in Role if role is not Role.BRIDGE]
 
 
 @pytest.mark.parametrize("role", STAFF_ROLES)
@@ -251,10 +198,6 @@ async def test_only_a_bound_token_with_its_proof_opens_a_route(
 
 
 # --- The Bridge: an opaque token that reaches the two print-job routes and nothing else. ---
-
-BRIDGE_ROUTES = {
-    (route.method, route.path) for route in ROUTES if route.permission in GRANTS[Role.BRIDGE]
-}
 
 
 def test_the_bridge_routes_are_exactly_poll_and_ack() -> None:

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from tests.orders.test_printing import printed_lines, printed_text
 from tests.support.database import Connect, Provision, as_service
+from tests.support.printing import printed_lines, printed_text
 from tests.support.sale import audit_rows, close, pay, sell
 from tests.support.tills import (
     OpenTill,

@@ -14,8 +14,8 @@ import uuid
 
 import httpx
 
-from tests.orders.test_printing import printed_lines
 from tests.support.database import Connect, as_service
+from tests.support.printing import printed_lines
 from tests.support.sale import audit_rows, sell
 from tests.support.tills import OpenTill, coffee_order, print_jobs, stock_stations
 

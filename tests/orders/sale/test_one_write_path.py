@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from libs.rbac import Role
-from tests.identity.test_overrides import Till, approve, new_till
 from tests.support.database import Connect, Provision, as_service
 from tests.support.offline import Log, OfflineTill, allow_offline_approvals, offline_till, upload
+from tests.support.overrides import Till, approve, new_till
 from tests.support.tills import Menu
 from tests.support.tokens import TokenFactory
 

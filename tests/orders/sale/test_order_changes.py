@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from libs.rbac import Role
-from tests.identity.test_overrides import LIMITS, Till, approve, audit_rows, new_till, open_order
 from tests.support.database import Connect, Provision
+from tests.support.overrides import LIMITS, Till, approve, audit_rows, new_till, open_order
 from tests.support.sale import sell
 from tests.support.tills import OpenTill
 from tests.support.tokens import TokenFactory

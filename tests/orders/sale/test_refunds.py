@@ -16,8 +16,8 @@ from typing import Any
 import httpx
 
 from libs.rbac import Role
-from tests.orders.test_printing import printed_lines
 from tests.support.database import Connect, as_service
+from tests.support.printing import printed_lines
 from tests.support.sale import close, pay, sell
 from tests.support.tills import OpenTill, coffee_order, print_jobs
 from tests.support.tokens import TokenFactory

@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from libs.rbac import Role
-from tests.orders.test_printing import printed_lines
 from tests.support.database import Connect, Provision
+from tests.support.printing import printed_lines
 from tests.support.sale import sell
 from tests.support.tills import OpenTill, open_till, print_jobs, stock_stations
 from tests.support.tokens import TokenFactory
