@@ -37,7 +37,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.api.request_context import from_gateway
 from libs.auth.access_tokens import InvalidToken, TokenVerifier
-from libs.auth.dpop import REPLAYED, DPoPVerifier, InvalidProof, ReplayCache, VerifiedProof
+from libs.auth.dpop import (
+    REPLAYED,
+    REPLAYED_CHECK,
+    DPoPVerifier,
+    InvalidProof,
+    ReplayCache,
+    VerifiedProof,
+)
 from libs.auth.opaque_credentials import Kind
 from libs.auth.principal import Principal
 from libs.auth.spent import ProofSpend, SpentTokens
@@ -87,7 +94,9 @@ def dpop_access_token(request: Request) -> str:
 def single_proof(request: Request) -> str:
     proofs = request.headers.getlist("dpop")
     if len(proofs) != 1:
-        raise InvalidDPoPProof("Send exactly one DPoP header, signed for this request.")
+        raise InvalidDPoPProof(
+            "Send exactly one DPoP header, signed for this request.", check="missing"
+        )
     return proofs[0]
 
 
@@ -147,7 +156,7 @@ async def spend_request_proof(request: Request, connection: AsyncConnection) -> 
     spend = _proof_spend(request)
     if spend is not None and not await spend.spend_in(connection):
         logger.info("rejected DPoP proof: %s", REPLAYED)
-        raise InvalidDPoPProof()
+        raise InvalidDPoPProof(check=REPLAYED_CHECK)
 
 
 def request_transaction_committed(request: Request) -> None:
@@ -212,20 +221,20 @@ class RequestAuthenticator:
             await self._spend(request, principal, proof)
         except InvalidProof as error:
             logger.info("rejected DPoP proof: %s", error)
-            raise InvalidDPoPProof() from None
+            raise InvalidDPoPProof(check=error.check) from None
         return principal
 
     async def _spend(self, request: Request, principal: Principal, proof: VerifiedProof) -> None:
         if self.recent is not None:
             if not await self.recent.first_use(proof.jti, proof.key_thumbprint, proof.expires_at):
-                raise InvalidProof(REPLAYED)
+                raise InvalidProof(REPLAYED_CHECK, REPLAYED)
             return
         assert self.spent is not None  # __post_init__
         spend = ProofSpend(self.spent, principal, proof)
         request.state.proof_spend = spend
         in_transaction = route_spends_in_transaction(request.scope.get("route"))
         if not in_transaction and not await spend.spend_alone():
-            raise InvalidProof(REPLAYED)
+            raise InvalidProof(REPLAYED_CHECK, REPLAYED)
 
 
 async def verified_principal(request: Request) -> AsyncIterator[Principal]:
@@ -246,7 +255,7 @@ async def verified_principal(request: Request) -> AsyncIterator[Principal]:
         # transaction opened, by a permission check say), and its answer says so.
         if not await _spend_if_unspent(request):
             logger.info("rejected DPoP proof: %s", REPLAYED)
-            raise InvalidDPoPProof() from None
+            raise InvalidDPoPProof(check=REPLAYED_CHECK) from None
         raise
     finally:
         await _spend_if_unspent(request)  # cancelled; or a route that forgot its spend

@@ -49,12 +49,41 @@ _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 _JWS = PyJWS()
 # Why a spent proof is refused, as every layer logs it.
 REPLAYED = "jti has already been used with this key"
+REPLAYED_CHECK = "replayed"
+# The checks a refused proof names in its problem (`check`), in the order RFC 9449 section
+# 4.3 makes them: a client can tell a clock that is off (`iat-out-of-window`) from a URL it
+# signed wrongly (`htu-mismatch`) or a proof it sent twice (`replayed`).
+CHECKS = frozenset(
+    {
+        "missing",
+        "too-large",
+        "malformed",
+        "typ",
+        "alg",
+        "jwk",
+        "signature",
+        "jti",
+        "htm-mismatch",
+        "htu-mismatch",
+        "iat-out-of-window",
+        "ath-mismatch",
+        "key-mismatch",
+        REPLAYED_CHECK,
+    }
+)
 
 logger = logging.getLogger("halopos.auth")
 
 
 class InvalidProof(Exception):
-    """The DPoP proof is not acceptable; the message says why (for logs, not for clients)."""
+    """The DPoP proof is not acceptable. `check` names the check it failed, for the client
+    (one of CHECKS: never a value from the proof or the request); the message says exactly
+    why, for logs only."""
+
+    def __init__(self, check: str, message: str) -> None:
+        assert check in CHECKS, check
+        super().__init__(message)
+        self.check = check
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +271,7 @@ class DPoPVerifier:
         if not await replay_cache.first_use(
             verified.jti, verified.key_thumbprint, verified.expires_at
         ):
-            raise InvalidProof(f"{REPLAYED}, or the cache is full")
+            raise InvalidProof(REPLAYED_CHECK, f"{REPLAYED}, or the cache is full")
         return verified.key_thumbprint
 
     def check(
@@ -264,25 +293,27 @@ class DPoPVerifier:
         the token endpoint pass neither and bind the new token to the returned thumbprint.
         """
         if len(proof) > MAX_PROOF_BYTES:
-            raise InvalidProof(f"proof is larger than {MAX_PROOF_BYTES} bytes")
+            raise InvalidProof("too-large", f"proof is larger than {MAX_PROOF_BYTES} bytes")
         if not _COMPACT_JWS.fullmatch(proof):
-            raise InvalidProof("proof is not a single compact JWS")
+            raise InvalidProof("malformed", "proof is not a single compact JWS")
         try:
             header = _JWS.get_unverified_header(proof)
         except jwt.PyJWTError as error:
-            raise InvalidProof(f"malformed proof: {error}") from None
+            raise InvalidProof("malformed", f"malformed proof: {error}") from None
         if header.get("typ") != PROOF_TYPE:
-            raise InvalidProof(f"proof type {header.get('typ')!r} is not {PROOF_TYPE}")
+            raise InvalidProof("typ", f"proof type {header.get('typ')!r} is not {PROOF_TYPE}")
         algorithm = header.get("alg")
         if not isinstance(algorithm, str) or algorithm not in self._algorithms:
-            raise InvalidProof(f"algorithm {algorithm!r} is not accepted")
+            raise InvalidProof("alg", f"algorithm {algorithm!r} is not accepted")
         key, thumbprint = self._public_key(header.get("jwk"), algorithm)
         try:
             payload = _JWS.decode(proof, key, algorithms=[algorithm])
         except jwt.InvalidSignatureError:
-            raise InvalidProof("signature does not verify with the proof's jwk") from None
+            raise InvalidProof(
+                "signature", "signature does not verify with the proof's jwk"
+            ) from None
         except jwt.PyJWTError as error:
-            raise InvalidProof(f"malformed proof: {error}") from None
+            raise InvalidProof("malformed", f"malformed proof: {error}") from None
         claims = self._claims(payload)
         self._check_request(claims, method=method, url=url)
         issued_at = self._check_age(claims)
@@ -298,68 +329,74 @@ class DPoPVerifier:
     @staticmethod
     def _public_key(jwk: Any, algorithm: str) -> tuple[jwt.PyJWK, str]:
         if not isinstance(jwk, dict):
-            raise InvalidProof("proof has no jwk header")
+            raise InvalidProof("jwk", "proof has no jwk header")
         if PRIVATE_MEMBERS & jwk.keys():
-            raise InvalidProof("jwk contains private key members")
+            raise InvalidProof("jwk", "jwk contains private key members")
         kty, crv, members = KEY_TYPES[algorithm]
         if jwk.get("kty") != kty or jwk.get("crv") != crv:
-            raise InvalidProof(f"jwk type {jwk.get('kty')!r} does not match algorithm {algorithm}")
+            raise InvalidProof(
+                "jwk", f"jwk type {jwk.get('kty')!r} does not match algorithm {algorithm}"
+            )
         # One key, one spelling: without this, junk characters base64 decoding ignores would
         # give one key many thumbprints.
         for name in members:
             value = jwk.get(name)
             if not isinstance(value, str) or not _BASE64URL.fullmatch(value):
-                raise InvalidProof(f"jwk member {name!r} is not base64url")
+                raise InvalidProof("jwk", f"jwk member {name!r} is not base64url")
             try:
                 decoded = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
             except binascii.Error:
-                raise InvalidProof(f"jwk member {name!r} is not base64url") from None
+                raise InvalidProof("jwk", f"jwk member {name!r} is not base64url") from None
             if len(decoded) != 32 or _b64url(decoded) != value:
-                raise InvalidProof(f"jwk member {name!r} is not a canonical 32-byte value")
+                raise InvalidProof("jwk", f"jwk member {name!r} is not a canonical 32-byte value")
         try:
             thumbprint = jwk_thumbprint(jwk)
             return jwt.PyJWK(jwk, algorithm=algorithm), thumbprint
         except (ValueError, jwt.PyJWTError) as error:
-            raise InvalidProof(f"jwk is not a valid public key: {error}") from None
+            raise InvalidProof("jwk", f"jwk is not a valid public key: {error}") from None
 
     @staticmethod
     def _claims(payload: bytes) -> dict[str, Any]:
         try:
             claims = json.loads(payload, parse_constant=_reject_constant)
         except (ValueError, RecursionError) as error:
-            raise InvalidProof(f"proof claims are not JSON: {error}") from None
+            raise InvalidProof("malformed", f"proof claims are not JSON: {error}") from None
         if not isinstance(claims, dict):
-            raise InvalidProof("proof claims are not a JSON object")
+            raise InvalidProof("malformed", "proof claims are not a JSON object")
         jti = claims.get("jti")
         if not isinstance(jti, str) or not 0 < len(jti) <= MAX_JTI_LENGTH:
-            raise InvalidProof(f"jti must be a string of 1 to {MAX_JTI_LENGTH} characters")
+            raise InvalidProof("jti", f"jti must be a string of 1 to {MAX_JTI_LENGTH} characters")
         return claims
 
     @staticmethod
     def _check_request(claims: dict[str, Any], *, method: str, url: str) -> None:
         htm = claims.get("htm")
         if htm != method:
-            raise InvalidProof(f"htm {htm!r} does not match the request method {method!r}")
+            raise InvalidProof(
+                "htm-mismatch", f"htm {htm!r} does not match the request method {method!r}"
+            )
         htu = claims.get("htu")
         if not isinstance(htu, str):
-            raise InvalidProof("htu is missing")
+            raise InvalidProof("htu-mismatch", "htu is missing")
         try:
             matches = normalise_htu(htu) == normalise_htu(url)
         except ValueError as error:
-            raise InvalidProof(f"htu cannot be compared: {error}") from None
+            raise InvalidProof("htu-mismatch", f"htu cannot be compared: {error}") from None
         if not matches:
-            raise InvalidProof(f"htu {htu!r} does not match the request URL {url!r}")
+            raise InvalidProof(
+                "htu-mismatch", f"htu {htu!r} does not match the request URL {url!r}"
+            )
 
     def _check_age(self, claims: dict[str, Any]) -> float:
         issued_at = claims.get("iat")
         if isinstance(issued_at, bool) or not isinstance(issued_at, int | float):
-            raise InvalidProof("iat is missing or not a number")
+            raise InvalidProof("iat-out-of-window", "iat is missing or not a number")
         now = self._clock()
         # Written so that a NaN fails too (1e999 parses as infinity; NaN literals are refused).
         if not issued_at <= now + self._skew:
-            raise InvalidProof("proof is issued in the future (iat)")
+            raise InvalidProof("iat-out-of-window", "proof is issued in the future (iat)")
         if not issued_at >= now - self._max_age - self._skew:
-            raise InvalidProof("proof is too old (iat)")
+            raise InvalidProof("iat-out-of-window", "proof is too old (iat)")
         return float(issued_at)
 
     @staticmethod
@@ -373,21 +410,27 @@ class DPoPVerifier:
         if access_token is not None:
             ath = claims.get("ath")
             if not isinstance(ath, str):
-                raise InvalidProof("ath is missing, but an access token was presented")
+                raise InvalidProof(
+                    "ath-mismatch", "ath is missing, but an access token was presented"
+                )
             try:
                 expected_ath = access_token_hash(access_token)
             except UnicodeEncodeError:
-                raise InvalidProof("the access token is not ASCII") from None
+                raise InvalidProof("ath-mismatch", "the access token is not ASCII") from None
             if not hmac.compare_digest(ath.encode(), expected_ath.encode()):
-                raise InvalidProof("ath does not match the access token")
+                raise InvalidProof("ath-mismatch", "ath does not match the access token")
             if expected_thumbprint is None:
                 # RFC 9449 section 7.1: the DPoP scheme is for bound tokens only; accepting an
                 # unbound one here would let a caller forget the binding check unnoticed.
-                raise InvalidProof("the access token is not bound to a key (no cnf.jkt)")
+                raise InvalidProof(
+                    "key-mismatch", "the access token is not bound to a key (no cnf.jkt)"
+                )
         if expected_thumbprint is not None and not hmac.compare_digest(
             thumbprint.encode(), expected_thumbprint.encode()
         ):
-            raise InvalidProof("proof key does not match the key the token is bound to (cnf.jkt)")
+            raise InvalidProof(
+                "key-mismatch", "proof key does not match the key the token is bound to (cnf.jkt)"
+            )
 
 
 __all__ = [

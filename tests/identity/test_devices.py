@@ -325,7 +325,7 @@ async def test_the_proof_must_come_from_the_key_being_registered(
 
     unsigned = await post_activation(identity_client, code, claimed, signed=False)
     assert unsigned.status_code == 401, unsigned.text
-    assert unsigned.json()["code"] == "invalid-dpop-proof"
+    assert (unsigned.json()["code"], unsigned.json()["check"]) == ("invalid-dpop-proof", "missing")
 
     # A proof for another URL (here: the code endpoint) does not prove anything here either.
     elsewhere = claimed.proof("POST", PUBLIC_URL + CODES)
@@ -334,6 +334,7 @@ async def test_the_proof_must_come_from_the_key_being_registered(
     )
     assert misdirected.status_code == 401, misdirected.text
     assert misdirected.json()["code"] == "invalid-dpop-proof"
+    assert misdirected.json()["check"] == "htu-mismatch"
 
     # None of that changed anything: the code still activates the right key.
     assert await rows(connect_as, "identity", venue.tenant, "SELECT 1 FROM identity.devices") == []
@@ -354,7 +355,7 @@ async def test_a_replayed_proof_is_refused(
         identity_client, second, key, signed=False, headers={"DPoP": proof}
     )
     assert replayed.status_code == 401, replayed.text
-    assert replayed.json()["code"] == "invalid-dpop-proof"
+    assert (replayed.json()["code"], replayed.json()["check"]) == ("invalid-dpop-proof", "replayed")
     assert (await stored_code(connect_as, venue.tenant, second))["used_at"] is None
 
 

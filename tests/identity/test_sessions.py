@@ -153,13 +153,13 @@ async def test_a_pin_sign_in_needs_a_fresh_proof(
     body = {"device": till.device.device, "staff_id": till.cashier, "pin": PIN}
     unproven = await identity_client.post("/v1/auth/pin", json=body)
     assert unproven.status_code == 401
-    assert unproven.json()["code"] == "invalid-dpop-proof"
+    assert (unproven.json()["code"], unproven.json()["check"]) == ("invalid-dpop-proof", "missing")
     proof = till.key.proof("POST", f"{PUBLIC_URL}/v1/auth/pin")
     first = await identity_client.post("/v1/auth/pin", json=body, headers={"DPoP": proof})
     replayed = await identity_client.post("/v1/auth/pin", json=body, headers={"DPoP": proof})
     assert first.status_code == 200, first.text
     assert replayed.status_code == 401
-    assert replayed.json()["code"] == "invalid-dpop-proof"
+    assert (replayed.json()["code"], replayed.json()["check"]) == ("invalid-dpop-proof", "replayed")
 
 
 async def test_five_wrong_pins_lock_the_staff_member_out_and_are_audited(

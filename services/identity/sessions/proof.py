@@ -44,4 +44,4 @@ async def proven_key(request: Request, connection: AsyncConnection) -> str:
         )
     except InvalidProof as error:
         logger.info("rejected DPoP proof at sign-in: %s", error)
-        raise InvalidDPoPProof() from None
+        raise InvalidDPoPProof(check=error.check) from None

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from clients.dpop import DeviceKey, dpop_headers
 from libs.auth.dpop import (
+    CHECKS,
     DPoPVerifier,
     InMemoryReplayCache,
     InvalidProof,
@@ -450,3 +451,33 @@ async def test_the_ledger_purges_a_keys_expired_rows(
     async with as_tenant(reader, tenant):
         left = await reader.fetch("SELECT jti FROM auth.spent_tokens")
     assert [row["jti"] for row in left] == ["new"]
+
+
+async def test_a_refused_proof_names_the_check_it_failed_and_nothing_of_its_content(
+    dpop_verifier: DPoPVerifier, device: DeviceKey
+) -> None:
+    """The client is told which check failed (so a wrong clock is not debugged as a wrong URL);
+    the check is one of a fixed set of names, never a value taken from the proof."""
+    now = int(time.time())
+    thief = DeviceKey.generate()
+    proof = device.proof("POST", URL, TOKEN)
+    assert await verify(dpop_verifier, proof, key=device)
+    refused = {
+        "too-large": ("x" * 10_000, {"key": device}),
+        "malformed": ("not-a-jws", {"key": device}),
+        "htm-mismatch": (forge(device, htm="GET"), {"key": device}),
+        "htu-mismatch": (forge(device, htu="https://evil.test/v1/orders"), {"key": device}),
+        "iat-out-of-window": (forge(device, iat=now - 120), {"key": device}),
+        "jti": (forge(device, jti=""), {"key": device}),
+        "ath-mismatch": (forge(device, ath=None), {"key": device}),
+        "key-mismatch": (
+            dpop_headers(thief, "POST", URL, TOKEN)["DPoP"],
+            {"expected_thumbprint": device.thumbprint()},
+        ),
+        "replayed": (proof, {"key": device}),
+    }
+    for check, (sent, arguments) in refused.items():
+        with pytest.raises(InvalidProof) as refusal:
+            await verify(dpop_verifier, sent, **arguments)
+        assert refusal.value.check == check, refusal.value
+        assert refusal.value.check in CHECKS
