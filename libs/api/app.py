@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from sqlalchemy import text
 
 from libs.api.authentication import BridgeTokens, RequestAuthenticator
@@ -25,6 +26,19 @@ from libs.billing.entitlement import GraceHeaderMiddleware
 from libs.config import platform_settings, service_database_url
 from libs.problems import PROBLEM_RESPONSES, install_problem_handlers, problem_response
 from libs.tenancy.database import TenantDatabase
+
+
+def operation_id(route: APIRoute) -> str:
+    """`<group>.<handler>`, e.g. `orders.open_order`, `menu.set_menu_item_location_price`: the
+    names a generated client's functions take, so they read as what they do and stay put when
+    a path's parameters are renamed (FastAPI's default spells out the path and method). The
+    group is the route's first tag; tests/gateway/test_operation_ids.py holds them unique."""
+    group = str(route.tags[0]) if route.tags else route.path.strip("/").split("/")[0]
+    return f"{_identifier(group)}.{_identifier(route.name)}"
+
+
+def _identifier(name: str) -> str:
+    return name.replace(" ", "_").replace("-", "_")
 
 
 def default_verifier() -> TokenVerifier:
@@ -89,7 +103,12 @@ def create_service_app(
         if owns_database:
             await database.dispose()
 
-    app = FastAPI(title=f"halopos {name}", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title=f"halopos {name}",
+        version="0.1.0",
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+    )
     app.state.database = database
     app.state.authenticator = request_authenticator(
         name,
