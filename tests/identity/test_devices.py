@@ -13,7 +13,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 
@@ -22,7 +21,7 @@ from clients.session import DPoPAuth, activate
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.identity.tenants.service import create_location, create_tenant
-from tests.support.database import Connect, as_tenant
+from tests.support.database import Connect, as_identity, as_service, as_tenant
 from tests.support.tokens import PUBLIC_URL, TokenFactory
 
 ACTIVATE = "/v1/devices/activate"
@@ -100,14 +99,8 @@ async def post_activation(
     return await client.post(ACTIVATE, json=body, auth=auth, headers=headers)
 
 
-async def rows(connect_as: Connect, service: str, tenant: uuid.UUID, query: str) -> list[Any]:
-    connection: asyncpg.Connection = await connect_as(service)
-    async with as_tenant(connection, tenant):
-        return list(await connection.fetch(query))
-
-
 async def audit_events(connect_as: Connect, tenant: uuid.UUID) -> list[dict[str, Any]]:
-    found = await rows(
+    found = await as_service(
         connect_as,
         "audit",
         tenant,
@@ -119,7 +112,7 @@ async def audit_events(connect_as: Connect, tenant: uuid.UUID) -> list[dict[str,
 
 async def stored_code(connect_as: Connect, tenant: uuid.UUID, code: str) -> Any:
     digest = hashlib.sha256(code.encode()).hexdigest()
-    [row] = await rows(
+    [row] = await as_service(
         connect_as,
         "identity",
         tenant,
@@ -184,7 +177,7 @@ async def test_a_manager_creates_a_code_and_devices_activate_with_either_key_typ
     assert items[kitchen["device_id"]]["key_thumbprint"] == eddsa.thumbprint()
     assert {item["status"] for item in items.values()} == {"active"}
 
-    [device] = await rows(
+    [device] = await as_service(
         connect_as,
         "identity",
         venue.tenant,
@@ -248,7 +241,9 @@ async def test_a_code_activates_one_device_only(
     intruder = DeviceKey.generate()
     again = await post_activation(identity_client, code, intruder)
     assert_invalid_code(again)
-    devices = await rows(connect_as, "identity", venue.tenant, "SELECT id FROM identity.devices")
+    devices = await as_service(
+        connect_as, "identity", venue.tenant, "SELECT id FROM identity.devices"
+    )
     assert [str(device["id"]) for device in devices] == [first.json()["device_id"]]
     assert (
         str((await stored_code(connect_as, venue.tenant, code))["device_id"])
@@ -278,7 +273,7 @@ async def test_an_expired_code_is_refused(
     assert changed == "UPDATE 1"
 
     assert_invalid_code(await post_activation(identity_client, code, DeviceKey.generate()))
-    assert await rows(connect_as, "identity", venue.tenant, "SELECT 1 FROM identity.devices") == []
+    assert await as_identity(connect_as, venue.tenant, "SELECT 1 FROM identity.devices") == []
     assert (await stored_code(connect_as, venue.tenant, code))["used_at"] is None
     failures = [
         event["payload"]["reason"]
@@ -305,7 +300,9 @@ async def test_concurrent_activations_with_one_code_register_one_device(
         if answer.status_code == 400:
             assert_invalid_code(answer)
     [winner] = [answer.json() for answer in answers if answer.status_code == 201]
-    devices = await rows(connect_as, "identity", venue.tenant, "SELECT id FROM identity.devices")
+    devices = await as_service(
+        connect_as, "identity", venue.tenant, "SELECT id FROM identity.devices"
+    )
     assert [str(device["id"]) for device in devices] == [winner["device_id"]]
     audit = await audit_events(connect_as, venue.tenant)
     assert sum(event["action"] == "device.activated" for event in audit) == 1
@@ -337,7 +334,7 @@ async def test_the_proof_must_come_from_the_key_being_registered(
     assert misdirected.json()["check"] == "htu-mismatch"
 
     # None of that changed anything: the code still activates the right key.
-    assert await rows(connect_as, "identity", venue.tenant, "SELECT 1 FROM identity.devices") == []
+    assert await as_identity(connect_as, venue.tenant, "SELECT 1 FROM identity.devices") == []
     assert (await stored_code(connect_as, venue.tenant, code))["used_at"] is None
     assert (await post_activation(identity_client, code, claimed)).status_code == 201
 
@@ -430,9 +427,9 @@ async def test_every_wrong_code_gets_the_same_answer_and_changes_nothing(
     for tenant, count in audit_before.items():
         assert len(await audit_events(connect_as, tenant)) == count
     for tenant in (venue.tenant, other_venue.tenant):
-        assert await rows(connect_as, "identity", tenant, "SELECT 1 FROM identity.devices") == []
+        assert await as_identity(connect_as, tenant, "SELECT 1 FROM identity.devices") == []
         # No activation proof was spent (the manager's own proofs are in another namespace).
-        spent = await rows(
+        spent = await as_service(
             connect_as,
             "identity",
             tenant,
@@ -528,18 +525,18 @@ async def test_revoking_a_device_ends_its_sessions_once(
     assert (body["id"], body["status"], body["name"]) == (device.device_id, "revoked", "Till 2")
     assert body["revoked_at"] is not None
 
-    [session] = await rows(
+    [session] = await as_service(
         connect_as,
         "identity",
         venue.tenant,
         f"SELECT revoked_at, revoked_reason FROM identity.sessions WHERE id = '{session_id}'",
     )
     assert session["revoked_at"] is not None and session["revoked_reason"] == "device-revoked"
-    tokens = await rows(
+    tokens = await as_service(
         connect_as, "identity", venue.tenant, "SELECT revoked_at FROM identity.refresh_tokens"
     )
     assert [token["revoked_at"] is not None for token in tokens] == [True]
-    [stored] = await rows(
+    [stored] = await as_service(
         connect_as,
         "identity",
         venue.tenant,

@@ -18,7 +18,7 @@ from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.identity.sessions.lockout import account_id
 from tests.conftest import identity_app
-from tests.support.database import Connect, Provision, as_tenant
+from tests.support.database import Connect, Provision, as_identity
 from tests.support.sessions import PIN, Till, activate_at, client_from, staff_member
 from tests.support.tokens import PUBLIC_URL, TokenFactory
 
@@ -78,12 +78,6 @@ async def pin(
         json={"device": till.device.device, "staff_id": staff_id, "pin": secret},
         auth=DPoPAuth(till.key, public_url=PUBLIC_URL),
     )
-
-
-async def as_service(connect_as: Connect, tenant: uuid.UUID, query: str, *args: Any) -> Any:
-    connection = await connect_as("identity")
-    async with as_tenant(connection, tenant):
-        return await connection.fetch(query, *args)
 
 
 # Passwords: enumeration and remote lockout
@@ -151,7 +145,7 @@ async def test_many_addresses_lock_the_account_everywhere_only_at_the_high_thres
     async with client_from(app, "192.0.2.1") as first:
         assert (await password(first, till.tenant, manager["email"], "nope")).status_code == 401
     # As if 48 more addresses had failed once each within the hour.
-    await as_service(
+    await as_identity(
         connect_as,
         till.tenant,
         "UPDATE identity.lockouts SET failures = 49 "

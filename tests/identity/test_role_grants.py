@@ -34,7 +34,7 @@ from libs.rbac.grants import (
 )
 from services.identity.models import staff as staff_table
 from services.identity.staff.schemas import StaffRole
-from tests.support.database import Connect, Provision, as_tenant
+from tests.support.database import Connect, Provision, as_identity
 from tests.support.tokens import PUBLIC_URL, TokenFactory
 
 PASSWORD = "correct horse battery staple"
@@ -174,12 +174,6 @@ async def add(client: httpx.AsyncClient, business: Business, role: Role) -> dict
     assert created.status_code == 201, created.text
     member: dict[str, Any] = created.json()
     return member
-
-
-async def as_identity(connect_as: Connect, tenant: uuid.UUID, query: str, *args: Any) -> list[Any]:
-    connection = await connect_as("identity")
-    async with as_tenant(connection, tenant):
-        return list(await connection.fetch(query, *args))
 
 
 async def snapshot(connect_as: Connect, tenant: uuid.UUID) -> tuple[list[Any], int]:

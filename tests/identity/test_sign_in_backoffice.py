@@ -28,7 +28,6 @@ from tests.support.backoffice import (
     Business,
     Member,
     add_staff,
-    as_service,
     audit_events,
     code_at,
     issue_enrolment_code,
@@ -38,7 +37,7 @@ from tests.support.backoffice import (
     signer,
     wrong_code,
 )
-from tests.support.database import Connect, Provision
+from tests.support.database import Connect, Provision, as_identity
 from tests.support.tokens import PUBLIC_URL, TokenFactory
 
 
@@ -146,7 +145,7 @@ async def test_a_password_sign_in_gives_a_session_bound_to_the_signing_key(
     )
     assert stolen.status_code == 401
 
-    [stored] = await as_service(
+    [stored] = await as_identity(
         connect_as,
         business.tenant,
         "SELECT kind, key_thumbprint, device_id FROM identity.sessions WHERE id = $1",
@@ -278,7 +277,7 @@ async def test_five_failures_lock_the_staff_member_even_against_the_right_passwo
 
     # Once the lock has passed, the right password signs in and clears this address's count
     # (the account-wide count, with its much higher threshold, decays by time only).
-    await as_service(
+    await as_identity(
         connect_as,
         business.tenant,
         "UPDATE identity.lockouts SET locked_until = now() - interval '1 second' "
@@ -287,7 +286,7 @@ async def test_five_failures_lock_the_staff_member_even_against_the_right_passwo
     )
     signed_in = await sign_in(identity_client, key, business.tenant, manager.email)
     assert signed_in.status_code == 200, signed_in.text
-    lockouts = await as_service(
+    lockouts = await as_identity(
         connect_as,
         business.tenant,
         "SELECT subject_type, failures, coalesce(locked_until > now(), false) AS locked "
@@ -325,7 +324,7 @@ async def test_an_owner_is_routed_to_enrolment_and_gets_recovery_codes_once(
     assert len(codes) == 10 and len(set(codes)) == 10
     assert all(len(code) == 11 and code[5] == "-" for code in codes)
 
-    [stored] = await as_service(
+    [stored] = await as_identity(
         connect_as,
         tenant,
         "SELECT totp_secret, totp_enabled_at, totp_last_step FROM identity.staff WHERE id = $1",
@@ -335,7 +334,7 @@ async def test_an_owner_is_routed_to_enrolment_and_gets_recovery_codes_once(
     assert enrolled.secret.encode() not in stored["totp_secret"]
     current_step = pyotp.TOTP(enrolled.secret).timecode(time.time())
     assert stored["totp_last_step"] in {current_step - 1, current_step}
-    hashes = await as_service(
+    hashes = await as_identity(
         connect_as,
         tenant,
         "SELECT code_hash FROM identity.recovery_codes WHERE staff_id = $1 AND used_at IS NULL "
@@ -344,7 +343,7 @@ async def test_an_owner_is_routed_to_enrolment_and_gets_recovery_codes_once(
     )
     assert len(hashes) == 10
     assert not {code.encode() for code in codes} & {row["code_hash"] for row in hashes}
-    [challenge] = await as_service(
+    [challenge] = await as_identity(
         connect_as,
         tenant,
         "SELECT used_at, pending_totp_secret FROM identity.sign_in_challenges "
@@ -409,7 +408,7 @@ async def test_a_signed_in_owner_needs_a_fresh_code_each_time(
     wrong = await second_factor(identity_client, key, challenge, code=wrong_code(enrolled.secret))
     assert (wrong.status_code, wrong.json()["code"]) == (401, "invalid-totp-code")
     assert wrong.json()["attempts_left"] == 3
-    [lockout] = await as_service(
+    [lockout] = await as_identity(
         connect_as,
         tenant,
         "SELECT failures FROM identity.lockouts WHERE subject_id = $1",
@@ -439,7 +438,7 @@ async def test_a_signed_in_owner_needs_a_fresh_code_each_time(
     ]
     assert events[-1]["action"] == "sign_in.succeeded"
     assert events[-1]["payload"]["method"] == "password+totp"
-    [lockout] = await as_service(
+    [lockout] = await as_identity(
         connect_as,
         tenant,
         "SELECT failures FROM identity.lockouts WHERE subject_id = $1",
@@ -513,7 +512,7 @@ async def test_an_expired_challenge_is_refused(
 ) -> None:
     key = DeviceKey.generate()
     challenge = await totp_challenge(identity_client, enrolled, key)
-    await as_service(
+    await as_identity(
         connect_as,
         enrolled.business.tenant,
         "UPDATE identity.sign_in_challenges SET expires_at = now() - interval '1 second' "

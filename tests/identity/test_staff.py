@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 
 from clients.session import DPoPAuth
 from libs.rbac import Role
-from tests.support.database import Connect, Provision, as_tenant
+from tests.support.database import Connect, Provision, as_identity
 from tests.support.tokens import TokenFactory
 
 PASSWORD = "correct horse battery staple"
@@ -28,12 +28,6 @@ def person(role: str, **overrides: Any) -> dict[str, Any]:
         "role": role,
         **overrides,
     }
-
-
-async def as_service(connect_as: Connect, tenant: uuid.UUID, query: str) -> list[Any]:
-    connection = await connect_as("identity")
-    async with as_tenant(connection, tenant):
-        return list(await connection.fetch(query))
 
 
 @pytest.fixture
@@ -62,14 +56,14 @@ async def test_an_owner_creates_staff_with_hashed_credentials(
     assert (member["has_password"], member["has_pin"], member["active"]) == (True, True, True)
     assert not {"password", "pin", "password_hash", "pin_hash"} & set(member)
 
-    [stored] = await as_service(
+    [stored] = await as_identity(
         connect_as, tenant, f"SELECT * FROM identity.staff WHERE id = '{member['id']}'"
     )
     assert stored["password_hash"].startswith("$argon2id$")
     assert PasswordHasher().verify(stored["password_hash"], PASSWORD)
     assert PasswordHasher().verify(stored["pin_hash"], "4821")
 
-    audit = await as_service(
+    audit = await as_identity(
         connect_as, tenant, "SELECT action, payload FROM audit.events ORDER BY seq"
     )
     assert audit[-1]["action"] == "staff.created"
@@ -103,7 +97,7 @@ async def test_bad_staff_input_is_refused_and_creates_nothing(
     )
     assert response.status_code == 422
     assert any(field in map(str, e["location"]) for e in response.json()["errors"])
-    assert len(await as_service(connect_as, tenant, "SELECT id FROM identity.staff")) == 1
+    assert len(await as_identity(connect_as, tenant, "SELECT id FROM identity.staff")) == 1
 
 
 async def test_an_email_is_taken_once_per_business(
@@ -173,7 +167,7 @@ async def test_deactivation_keeps_the_person_and_their_history(
     back = await identity_client.patch(url, json={"version": 2, "active": True}, auth=owner)
     assert back.json()["active"] is True
 
-    audit = await as_service(
+    audit = await as_identity(
         connect_as,
         tenant,
         f"SELECT action, payload FROM audit.events WHERE resource_id = '{cashier['id']}' "

@@ -23,7 +23,7 @@ from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from services.identity.keys.signing import SigningKey, mint_access_token
 from services.identity.tenants.service import create_location
-from tests.support.database import Connect, Provision, as_tenant
+from tests.support.database import Connect, Provision, as_identity
 from tests.support.tokens import PUBLIC_URL, TokenFactory
 
 SETTINGS = platform_settings()
@@ -105,12 +105,6 @@ async def add(
 def ids(*locations: uuid.UUID) -> list[str]:
     """Location ids as the API answers them: sorted, canonical."""
     return sorted(str(location) for location in locations)
-
-
-async def as_identity(connect_as: Connect, tenant: uuid.UUID, query: str, *args: Any) -> list[Any]:
-    connection = await connect_as("identity")
-    async with as_tenant(connection, tenant):
-        return list(await connection.fetch(query, *args))
 
 
 async def audit_rows(connect_as: Connect, tenant: uuid.UUID, action: str) -> list[dict[str, Any]]:

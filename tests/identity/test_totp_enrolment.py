@@ -17,7 +17,6 @@ from tests.support.backoffice import (
     Business,
     Member,
     add_staff,
-    as_service,
     audit_events,
     issue_enrolment_code,
     require_owner_totp,
@@ -27,7 +26,7 @@ from tests.support.backoffice import (
     wrong_code,
 )
 from tests.support.cli import run_cli
-from tests.support.database import Connect, Provision
+from tests.support.database import Connect, Provision, as_identity
 from tests.support.tokens import TokenFactory
 
 pytestmark = pytest.mark.usefixtures("fresh_sign_in_budget")
@@ -78,7 +77,7 @@ async def test_an_owner_who_must_have_totp_cannot_enrol_with_the_password_alone(
         assert "enrolment code" in body["detail"] and "another owner" in body["detail"]
         assert "challenge" not in body and "access_token" not in body
 
-    challenges = await as_service(
+    challenges = await as_identity(
         connect_as,
         business.tenant,
         "SELECT id FROM identity.sign_in_challenges WHERE staff_id = $1",
@@ -118,7 +117,7 @@ async def test_an_enrolment_code_from_another_owner_sets_up_the_authenticator_on
     assert code not in str(events) and code.replace("-", "") not in str(events)
     [enrolled] = [e for e in events if e["action"] == "staff.totp_enrolled"]
     assert enrolled["payload"]["enrolment_code_id"] == issued["payload"]["enrolment_code_id"]
-    [stored] = await as_service(
+    [stored] = await as_identity(
         connect_as,
         business.tenant,
         "SELECT code_hash, used_at FROM identity.totp_enrolment_codes WHERE staff_id = $1",
@@ -147,7 +146,7 @@ async def test_a_code_works_only_for_its_staff_member_and_only_while_it_lives(
         identity_client, key, business.tenant, owner.email, enrolment_code=first
     )
     assert revoked.json()["code"] == "invalid-enrolment-code"
-    await as_service(
+    await as_identity(
         connect_as,
         business.tenant,
         "UPDATE identity.totp_enrolment_codes SET expires_at = now() - interval '1 second' "
@@ -159,7 +158,7 @@ async def test_a_code_works_only_for_its_staff_member_and_only_while_it_lives(
     )
     assert expired.json()["code"] == "invalid-enrolment-code"
     # Each wrong code counted towards the owner's second-factor lockout.
-    [lockout] = await as_service(
+    [lockout] = await as_identity(
         connect_as,
         business.tenant,
         "SELECT failures FROM identity.lockouts WHERE subject_type = 'second_factor' "

@@ -14,7 +14,7 @@ import pyotp
 
 from clients.dpop import DeviceKey
 from clients.session import DPoPAuth
-from tests.support.database import Connect, as_tenant
+from tests.support.database import Connect, as_identity
 from tests.support.tokens import PUBLIC_URL
 
 PASSWORD = "correct horse battery staple"
@@ -33,18 +33,11 @@ class Member:
     email: str
 
 
-async def as_service(connect_as: Connect, tenant: uuid.UUID, query: str, *args: Any) -> list[Any]:
-    """Runs a statement as the identity service's role, bound to the tenant."""
-    connection = await connect_as("identity")
-    async with as_tenant(connection, tenant):
-        return list(await connection.fetch(query, *args))
-
-
 async def audit_events(
     connect_as: Connect, tenant: uuid.UUID, action: str | None = None
 ) -> list[dict[str, Any]]:
     """The tenant's audit events in order (only those of `action`, if given)."""
-    rows = await as_service(
+    rows = await as_identity(
         connect_as,
         tenant,
         "SELECT actor_type, actor_id, action, resource_id, payload FROM audit.events "

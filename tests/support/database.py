@@ -45,6 +45,11 @@ async def as_service(
         return list(await connection.fetch(query, *args))
 
 
+async def as_identity(connect_as: Connect, tenant: uuid.UUID, query: str, *args: Any) -> list[Any]:
+    """`as_service` as the identity service, whose tables most identity tests read."""
+    return await as_service(connect_as, "identity", tenant, query, *args)
+
+
 @asynccontextmanager
 async def service_connections(service_urls: Mapping[str, str]) -> AsyncIterator[Connect]:
     """A `Connect` outside any test's `connect_as` fixture (benches, module-scoped fixtures):
