@@ -25,8 +25,8 @@ from clients.halopos_client.api.shifts import shifts_open_shift
 from clients.halopos_client.api.sign_in import sign_in_sign_in_with_pin
 from clients.halopos_client.models import (
     ActivatedDevice,
-    CloseRequest,
     ClosedOrder,
+    CloseRequest,
     DeviceActivation,
     DeviceActivationPublicJwk,
     LineIn,

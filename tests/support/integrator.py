@@ -57,6 +57,4 @@ async def a_venue_ready_for_a_till(
         auth=owner,
     )
     assert code.status_code == 201, code.text
-    return HandedOver(
-        tenant, location.location_id, code.json()["code"], cashier["id"], PIN, menu
-    )
+    return HandedOver(tenant, location.location_id, code.json()["code"], cashier["id"], PIN, menu)
