@@ -1,4 +1,5 @@
-# Every target sets itself up: a fresh machine needs only python3 (3.11+) and make.
+# Every target sets itself up: a fresh machine needs only python3 (3.11+) and make, and for
+# `make test`, `make web` and `make clients` Node 20+ with npm.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
