@@ -156,9 +156,16 @@ def _object(document: Document, schema: Schema) -> tuple[dict[str, Schema], set[
             objects.append((properties, required))
     if not objects:
         return None
-    merged: dict[str, Schema] = {}
+    # A property several alternatives declare admits what any of them does (a tender's
+    # `kind` is "cash" in one and "card" in the other).
+    declared: dict[str, list[Schema]] = {}
     for properties, _ in objects:
-        merged.update(properties)
+        for name, schema in properties.items():
+            declared.setdefault(name, []).append(schema)
+    merged = {
+        name: schemas[0] if len(schemas) == 1 else {"anyOf": schemas}
+        for name, schemas in declared.items()
+    }
     return merged, set.intersection(*(required for _, required in objects))
 
 
@@ -196,7 +203,9 @@ def _request_schema_changes(
     if old_object is not None and new_object is not None:
         (old_properties, old_required), (new_properties, new_required) = old_object, new_object
         prefix = f"{at}." if at else ""
-        for name in sorted(new_required - old_required):
+        # An object that declared no properties took any: the ones now declared (a JWK's
+        # `kty`) describe what was accepted, they ask for nothing new.
+        for name in sorted(new_required - old_required) if old_properties else []:
             kind = "became" if name in old_properties else "added"
             yield f"request-property-{kind}-required", f"{prefix}{name}"
         for name in sorted(old_properties.keys() & new_properties.keys()):
@@ -319,7 +328,11 @@ def _operation_changes(
     for label in sorted(old_parameters.keys() & new_parameters.keys()):
         old_schema = old_parameters[label].get("schema", {})
         new_schema = new_parameters[label].get("schema", {})
-        old_types, new_types = _types(old_document, old_schema), _types(new_document, new_schema)
+        # A parameter is sent or not: "null" in its schema only says it may be left out.
+        old_types, new_types = (
+            _types(document, schema) - {"null"} or frozenset({ANY})
+            for document, schema in ((old_document, old_schema), (new_document, new_schema))
+        )
         if _uncovered(new_types, old_types):
             yield (
                 "request-parameter-type-narrowed",

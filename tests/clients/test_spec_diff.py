@@ -238,6 +238,57 @@ def test_a_request_property_widened_breaks_nothing() -> None:
     assert changed(widen) == []
 
 
+def test_a_body_split_into_alternatives_keeps_what_each_accepts() -> None:
+    """cash or card: one object becomes a oneOf of two, each with its own `tender`."""
+
+    def split(document: dict[str, Any]) -> None:
+        common = {"lines": OPEN["properties"]["lines"], "table_name": {"type": "string"}}
+        schemas(document)["Open"] = {
+            "oneOf": [
+                {
+                    "type": "object",
+                    "properties": {**common, "tender": {"const": tender}},
+                    "required": ["tender"],
+                }
+                for tender in ("cash", "card", "voucher")
+            ]
+        }
+
+    # Every tender is still accepted; but each alternative requires one, and none takes a
+    # null table_name.
+    assert changed(split) == [
+        f"request-property-became-required: {OPEN_ORDER}: tender",
+        f"request-property-type-narrowed: {OPEN_ORDER}: table_name: null|string -> string "
+        "(null refused)",
+    ]
+
+
+def test_properties_declared_for_a_free_form_object_ask_for_nothing_new() -> None:
+    def declare(document: dict[str, Any]) -> None:
+        schemas(document)["Open"]["properties"]["public_jwk"] = {
+            "type": "object",
+            "properties": {"kty": {"type": "string"}, "x": {"type": "string"}},
+            "required": ["kty", "x"],
+        }
+
+    document = released()
+    schemas(document)["Open"]["properties"]["public_jwk"] = {"type": "object"}
+    after = copy.deepcopy(document)
+    declare(after)
+    assert spec_diff.breaking_changes(document, after) == []
+
+
+def test_a_parameter_no_longer_nullable_breaks_nothing() -> None:
+    def tighten(document: dict[str, Any]) -> None:
+        post(document)["parameters"][0]["schema"] = {"type": "string", "maxLength": 40}
+
+    document = released()
+    post(document)["parameters"][0]["schema"] = {"anyOf": [{"type": "string"}, {"type": "null"}]}
+    after = copy.deepcopy(document)
+    tighten(after)
+    assert spec_diff.breaking_changes(document, after) == []
+
+
 def test_a_request_enum_value_removed() -> None:
     def remove(document: dict[str, Any]) -> None:
         schemas(document)["Open"]["properties"]["tender"]["enum"] = ["cash", "card"]
