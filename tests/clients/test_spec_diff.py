@@ -11,7 +11,7 @@ from typing import Any
 from tools import spec_diff
 from tools.clients import served_document
 
-ORDER = {
+ORDER: dict[str, Any] = {
     "type": "object",
     "properties": {
         "id": {"type": "string", "format": "uuid"},
@@ -22,7 +22,7 @@ ORDER = {
     },
     "required": ["id", "status", "total_minor", "lines"],
 }
-OPEN = {
+OPEN: dict[str, Any] = {
     "type": "object",
     "properties": {
         "table_name": {"anyOf": [{"type": "string"}, {"type": "null"}]},
@@ -31,7 +31,7 @@ OPEN = {
         "lines": {"type": "array", "items": {"$ref": "#/components/schemas/Line"}},
     },
 }
-LINE = {
+LINE: dict[str, Any] = {
     "type": "object",
     "properties": {"item_id": {"type": "string"}, "quantity": {"type": "integer"}},
     "required": ["item_id"],
