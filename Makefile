@@ -1,10 +1,12 @@
-# Every target sets itself up: a fresh machine needs only python3 (3.11+) and make.
+# Every target sets itself up: a fresh machine needs only python3 (3.11+) and make, and for
+# `make test`, `make web` and `make clients` Node 20+ with npm.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 UV_VERSION := 0.13.9
 
-.PHONY: run test migrate lint format typecheck bench lock rbac-docs demo clean
+.PHONY: run test migrate lint format typecheck bench lock rbac-docs demo clean web clients \
+	clients-check spec-diff
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +21,7 @@ run: $(VENV)/.installed
 	$(BIN)/halopos run --development
 
 ## Run the test suite against a real Postgres (embedded unless DATABASE_URL is set).
-test: $(VENV)/.installed
+test: $(VENV)/.installed web/node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## Apply migrations, roles and grants to the database named by DATABASE_URL (admin connection).
@@ -60,10 +62,32 @@ rbac-docs: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(BIN)/halopos demo --tenant $(or $(TENANT),au)
 
+## The web apps' tools (openapi-typescript, TypeScript), exactly as web/package-lock.json pins
+## them; skipped while node_modules is newer than both files. Needs Node 20+ and npm.
+web: web/node_modules/.installed
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## The served OpenAPI document into clients/openapi.json, and the official clients generated
+## from it: clients/halopos_client/ (Python) and web/api/schema.d.ts (TypeScript). A test fails
+## while any of them is stale (clients/README.md).
+clients: $(VENV)/.installed web/node_modules/.installed
+	$(BIN)/python -m tools.clients write
+
+## What the test checks, alone: regenerate into a temporary folder, fail on a diff or a warning.
+clients-check: $(VENV)/.installed web/node_modules/.installed
+	$(BIN)/python -m tools.clients check
+
+## The breaking changes since the last released spec (clients/released/); a test fails on one
+## not acknowledged in clients/released/breaking-changes.txt.
+spec-diff: $(VENV)/.installed
+	$(BIN)/python -m tools.spec_diff
+
 ## Regenerate requirements.lock from pyproject.toml (pinned, with hashes).
 lock: $(VENV)/.installed
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
 		--no-header --quiet -o requirements.lock
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache web/node_modules

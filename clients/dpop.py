@@ -5,8 +5,11 @@ Stand-alone: it needs only PyJWT and cryptography, so copy it into your project 
     key = DeviceKey.generate()              # once per device; DeviceKey.load(path) afterwards
     key.save("/var/lib/pos/device-key.pem")  # mode 0600; never send the private key anywhere
 
-    # Ask for tokens with a proof (no access token yet): the token is bound to this key.
-    httpx.post(token_url, data=form, headers={"DPoP": key.proof("POST", token_url)})
+    # Sign in with a proof (no access token yet): the tokens are bound to this key. Bodies
+    # are JSON, sign-in and refresh included (a form-encoded body is refused).
+    sign_in = {"device": device_handle, "staff_id": staff_id, "pin": pin}
+    tokens = httpx.post(pin_url, json=sign_in, headers={"DPoP": key.proof("POST", pin_url)})
+    access_token = tokens.json()["access_token"]
 
     # Every API call: a fresh proof for that method and URL, sent with the bound token.
     headers = dpop_headers(key, "POST", orders_url, access_token)
@@ -15,7 +18,8 @@ Stand-alone: it needs only PyJWT and cryptography, so copy it into your project 
 A stolen access token is useless without the key it is bound to. Each proof is single-use,
 names the method and URL (the query string is not signed) and is accepted for about a minute,
 so make a new one for every request, retries included. If a server answers with a
-`DPoP-Nonce` header, retry with `nonce=` set to its value.
+`DPoP-Nonce` header, retry with `nonce=` set to its value. With the generated client
+(clients/halopos_client), clients/dpop_auth.py does all of this for every request.
 """
 
 from __future__ import annotations

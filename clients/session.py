@@ -24,7 +24,9 @@ import httpx
 from clients.dpop import DeviceKey
 
 
-def _signed_url(request: httpx.Request, public_url: str | None) -> str:
+def signed_url(request: httpx.Request, public_url: str | None = None) -> str:
+    """The URL a proof names for `request` (`htu`): the URL addressed, or `public_url` plus
+    the path, without the query string or fragment (RFC 9449 section 4.2)."""
     if public_url is None:
         return str(request.url.copy_with(query=None, fragment=None))
     return public_url.rstrip("/") + request.url.raw_path.decode("ascii").split("?", 1)[0]
@@ -41,7 +43,7 @@ class DPoPAuth(httpx.Auth):
         self.public_url = public_url
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        url = _signed_url(request, self.public_url)
+        url = signed_url(request, self.public_url)
         if self.access_token is not None:
             request.headers["Authorization"] = f"DPoP {self.access_token}"
         request.headers["DPoP"] = self.key.proof(
@@ -132,4 +134,4 @@ async def refresh(client: httpx.AsyncClient, session: Session) -> Session:
     return _session(response.json(), session.key, session.public_url)
 
 
-__all__ = ["DPoPAuth", "Device", "Session", "activate", "pin_sign_in", "refresh"]
+__all__ = ["DPoPAuth", "Device", "Session", "activate", "pin_sign_in", "refresh", "signed_url"]

@@ -1,0 +1,238 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.bridge_token_created import BridgeTokenCreated
+from ...models.bridge_token_rotation import BridgeTokenRotation
+from ...models.problem_details import ProblemDetails
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    token_id: UUID,
+    *,
+    body: BridgeTokenRotation | None | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/admin/security/bridge-tokens/{token_id}/rotate".format(
+            token_id=quote(str(token_id), safe=""),
+        ),
+    }
+
+    if isinstance(body, BridgeTokenRotation):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> BridgeTokenCreated | ProblemDetails | None:
+    if response.status_code == 200:
+        response_200 = BridgeTokenCreated.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ProblemDetails.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ProblemDetails.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ProblemDetails.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ProblemDetails.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ProblemDetails.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = ProblemDetails.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ProblemDetails.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = ProblemDetails.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[BridgeTokenCreated | ProblemDetails]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    token_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: BridgeTokenRotation | None | Unset = UNSET,
+) -> Response[BridgeTokenCreated | ProblemDetails]:
+    """Rotate Bridge Token
+
+     A new secret for the token, shown only in this answer. The old one keeps working for
+    `grace_period_seconds` (default 0: it stops now). No body means the defaults.
+
+    Args:
+        token_id (UUID):
+        body (BridgeTokenRotation | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BridgeTokenCreated | ProblemDetails]
+    """
+
+    kwargs = _get_kwargs(
+        token_id=token_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    token_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: BridgeTokenRotation | None | Unset = UNSET,
+) -> BridgeTokenCreated | ProblemDetails | None:
+    """Rotate Bridge Token
+
+     A new secret for the token, shown only in this answer. The old one keeps working for
+    `grace_period_seconds` (default 0: it stops now). No body means the defaults.
+
+    Args:
+        token_id (UUID):
+        body (BridgeTokenRotation | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BridgeTokenCreated | ProblemDetails
+    """
+
+    return sync_detailed(
+        token_id=token_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    token_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: BridgeTokenRotation | None | Unset = UNSET,
+) -> Response[BridgeTokenCreated | ProblemDetails]:
+    """Rotate Bridge Token
+
+     A new secret for the token, shown only in this answer. The old one keeps working for
+    `grace_period_seconds` (default 0: it stops now). No body means the defaults.
+
+    Args:
+        token_id (UUID):
+        body (BridgeTokenRotation | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BridgeTokenCreated | ProblemDetails]
+    """
+
+    kwargs = _get_kwargs(
+        token_id=token_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    token_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: BridgeTokenRotation | None | Unset = UNSET,
+) -> BridgeTokenCreated | ProblemDetails | None:
+    """Rotate Bridge Token
+
+     A new secret for the token, shown only in this answer. The old one keeps working for
+    `grace_period_seconds` (default 0: it stops now). No body means the defaults.
+
+    Args:
+        token_id (UUID):
+        body (BridgeTokenRotation | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BridgeTokenCreated | ProblemDetails
+    """
+
+    return (
+        await asyncio_detailed(
+            token_id=token_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

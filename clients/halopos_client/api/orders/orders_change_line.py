@@ -1,0 +1,305 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.line_change import LineChange
+from ...models.order import Order
+from ...models.problem_details import ProblemDetails
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    order_id: UUID,
+    line_number: int,
+    *,
+    body: LineChange,
+    if_match: None | str | Unset = UNSET,
+    x_override_token: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
+
+    if not isinstance(x_override_token, Unset):
+        headers["X-Override-Token"] = x_override_token
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/v1/orders/{order_id}/lines/{line_number}".format(
+            order_id=quote(str(order_id), safe=""),
+            line_number=quote(str(line_number), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Order | ProblemDetails | None:
+    if response.status_code == 200:
+        response_200 = Order.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ProblemDetails.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ProblemDetails.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ProblemDetails.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ProblemDetails.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ProblemDetails.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = ProblemDetails.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 428:
+        response_428 = ProblemDetails.from_dict(response.json())
+
+        return response_428
+
+    if response.status_code == 429:
+        response_429 = ProblemDetails.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = ProblemDetails.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Order | ProblemDetails]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    order_id: UUID,
+    line_number: int,
+    *,
+    client: AuthenticatedClient,
+    body: LineChange,
+    if_match: None | str | Unset = UNSET,
+    x_override_token: None | str | Unset = UNSET,
+) -> Response[Order | ProblemDetails]:
+    """Change Line
+
+     Quantity or the line's discount. Fewer than before voids the difference: send a
+    reason_code, and above the void limit X-Override-Token for action `void` on resource
+    `<order id>/lines/<line number>`; what was sent to the kitchen or bar is cancelled there
+    with a VOID ticket.
+
+    Args:
+        order_id (UUID):
+        line_number (int):
+        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
+            `version`)
+        x_override_token (None | str | Unset): A manager's override token from `POST
+            /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
+            seconds
+        body (LineChange):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Order | ProblemDetails]
+    """
+
+    kwargs = _get_kwargs(
+        order_id=order_id,
+        line_number=line_number,
+        body=body,
+        if_match=if_match,
+        x_override_token=x_override_token,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    order_id: UUID,
+    line_number: int,
+    *,
+    client: AuthenticatedClient,
+    body: LineChange,
+    if_match: None | str | Unset = UNSET,
+    x_override_token: None | str | Unset = UNSET,
+) -> Order | ProblemDetails | None:
+    """Change Line
+
+     Quantity or the line's discount. Fewer than before voids the difference: send a
+    reason_code, and above the void limit X-Override-Token for action `void` on resource
+    `<order id>/lines/<line number>`; what was sent to the kitchen or bar is cancelled there
+    with a VOID ticket.
+
+    Args:
+        order_id (UUID):
+        line_number (int):
+        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
+            `version`)
+        x_override_token (None | str | Unset): A manager's override token from `POST
+            /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
+            seconds
+        body (LineChange):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Order | ProblemDetails
+    """
+
+    return sync_detailed(
+        order_id=order_id,
+        line_number=line_number,
+        client=client,
+        body=body,
+        if_match=if_match,
+        x_override_token=x_override_token,
+    ).parsed
+
+
+async def asyncio_detailed(
+    order_id: UUID,
+    line_number: int,
+    *,
+    client: AuthenticatedClient,
+    body: LineChange,
+    if_match: None | str | Unset = UNSET,
+    x_override_token: None | str | Unset = UNSET,
+) -> Response[Order | ProblemDetails]:
+    """Change Line
+
+     Quantity or the line's discount. Fewer than before voids the difference: send a
+    reason_code, and above the void limit X-Override-Token for action `void` on resource
+    `<order id>/lines/<line number>`; what was sent to the kitchen or bar is cancelled there
+    with a VOID ticket.
+
+    Args:
+        order_id (UUID):
+        line_number (int):
+        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
+            `version`)
+        x_override_token (None | str | Unset): A manager's override token from `POST
+            /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
+            seconds
+        body (LineChange):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Order | ProblemDetails]
+    """
+
+    kwargs = _get_kwargs(
+        order_id=order_id,
+        line_number=line_number,
+        body=body,
+        if_match=if_match,
+        x_override_token=x_override_token,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    order_id: UUID,
+    line_number: int,
+    *,
+    client: AuthenticatedClient,
+    body: LineChange,
+    if_match: None | str | Unset = UNSET,
+    x_override_token: None | str | Unset = UNSET,
+) -> Order | ProblemDetails | None:
+    """Change Line
+
+     Quantity or the line's discount. Fewer than before voids the difference: send a
+    reason_code, and above the void limit X-Override-Token for action `void` on resource
+    `<order id>/lines/<line number>`; what was sent to the kitchen or bar is cancelled there
+    with a VOID ticket.
+
+    Args:
+        order_id (UUID):
+        line_number (int):
+        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
+            `version`)
+        x_override_token (None | str | Unset): A manager's override token from `POST
+            /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
+            seconds
+        body (LineChange):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Order | ProblemDetails
+    """
+
+    return (
+        await asyncio_detailed(
+            order_id=order_id,
+            line_number=line_number,
+            client=client,
+            body=body,
+            if_match=if_match,
+            x_override_token=x_override_token,
+        )
+    ).parsed

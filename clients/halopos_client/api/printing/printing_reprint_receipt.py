@@ -1,0 +1,253 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.print_queued import PrintQueued
+from ...models.problem_details import ProblemDetails
+from ...models.reprint_request import ReprintRequest
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    receipt_id: UUID,
+    *,
+    body: ReprintRequest,
+    idempotency_key: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/receipts/{receipt_id}/reprint".format(
+            receipt_id=quote(str(receipt_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> PrintQueued | ProblemDetails | None:
+    if response.status_code == 202:
+        response_202 = PrintQueued.from_dict(response.json())
+
+        return response_202
+
+    if response.status_code == 400:
+        response_400 = ProblemDetails.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ProblemDetails.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ProblemDetails.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ProblemDetails.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = ProblemDetails.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ProblemDetails.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = ProblemDetails.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[PrintQueued | ProblemDetails]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    receipt_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: ReprintRequest,
+    idempotency_key: None | str | Unset = UNSET,
+) -> Response[PrintQueued | ProblemDetails]:
+    """Reprint Receipt
+
+     Print a receipt again, from what it said when issued, under a COPY banner (managers
+    and owners). It prints at the caller's register's venue, or else where it was issued.
+    202: the copy is queued for the venue's Bridge; one that is not printed in time expires.
+
+    Args:
+        receipt_id (UUID):
+        idempotency_key (None | str | Unset): A retry with the same key and body returns the first
+            response
+        body (ReprintRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PrintQueued | ProblemDetails]
+    """
+
+    kwargs = _get_kwargs(
+        receipt_id=receipt_id,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    receipt_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: ReprintRequest,
+    idempotency_key: None | str | Unset = UNSET,
+) -> PrintQueued | ProblemDetails | None:
+    """Reprint Receipt
+
+     Print a receipt again, from what it said when issued, under a COPY banner (managers
+    and owners). It prints at the caller's register's venue, or else where it was issued.
+    202: the copy is queued for the venue's Bridge; one that is not printed in time expires.
+
+    Args:
+        receipt_id (UUID):
+        idempotency_key (None | str | Unset): A retry with the same key and body returns the first
+            response
+        body (ReprintRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PrintQueued | ProblemDetails
+    """
+
+    return sync_detailed(
+        receipt_id=receipt_id,
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+    ).parsed
+
+
+async def asyncio_detailed(
+    receipt_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: ReprintRequest,
+    idempotency_key: None | str | Unset = UNSET,
+) -> Response[PrintQueued | ProblemDetails]:
+    """Reprint Receipt
+
+     Print a receipt again, from what it said when issued, under a COPY banner (managers
+    and owners). It prints at the caller's register's venue, or else where it was issued.
+    202: the copy is queued for the venue's Bridge; one that is not printed in time expires.
+
+    Args:
+        receipt_id (UUID):
+        idempotency_key (None | str | Unset): A retry with the same key and body returns the first
+            response
+        body (ReprintRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PrintQueued | ProblemDetails]
+    """
+
+    kwargs = _get_kwargs(
+        receipt_id=receipt_id,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    receipt_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: ReprintRequest,
+    idempotency_key: None | str | Unset = UNSET,
+) -> PrintQueued | ProblemDetails | None:
+    """Reprint Receipt
+
+     Print a receipt again, from what it said when issued, under a COPY banner (managers
+    and owners). It prints at the caller's register's venue, or else where it was issued.
+    202: the copy is queued for the venue's Bridge; one that is not printed in time expires.
+
+    Args:
+        receipt_id (UUID):
+        idempotency_key (None | str | Unset): A retry with the same key and body returns the first
+            response
+        body (ReprintRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PrintQueued | ProblemDetails
+    """
+
+    return (
+        await asyncio_detailed(
+            receipt_id=receipt_id,
+            client=client,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
+    ).parsed

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.cash_movement_entry_kind import CashMovementEntryKind
+
+T = TypeVar("T", bound="CashMovementEntry")
+
+
+@_attrs_define
+class CashMovementEntry:
+    """
+    Attributes:
+        kind (CashMovementEntryKind):
+        amount_minor (int):
+        reason (str):
+        created_by (str):
+        created_at (datetime.datetime):
+    """
+
+    kind: CashMovementEntryKind
+    amount_minor: int
+    reason: str
+    created_by: str
+    created_at: datetime.datetime
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        kind = self.kind.value
+
+        amount_minor = self.amount_minor
+
+        reason = self.reason
+
+        created_by = self.created_by
+
+        created_at = self.created_at.isoformat()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "kind": kind,
+                "amount_minor": amount_minor,
+                "reason": reason,
+                "created_by": created_by,
+                "created_at": created_at,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        kind = CashMovementEntryKind(d.pop("kind"))
+
+        amount_minor = d.pop("amount_minor")
+
+        reason = d.pop("reason")
+
+        created_by = d.pop("created_by")
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        cash_movement_entry = cls(
+            kind=kind,
+            amount_minor=amount_minor,
+            reason=reason,
+            created_by=created_by,
+            created_at=created_at,
+        )
+
+        cash_movement_entry.additional_properties = d
+        return cash_movement_entry
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

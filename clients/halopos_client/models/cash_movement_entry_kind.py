@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class CashMovementEntryKind(StrEnum):
+    PAID_IN = "paid_in"
+    PAID_OUT = "paid_out"
+
+    def __str__(self) -> str:
+        return str(self.value)

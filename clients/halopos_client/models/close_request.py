@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="CloseRequest")
+
+
+@_attrs_define
+class CloseRequest:
+    """Closing an order (`POST /v1/orders/{id}/close`).
+
+    Attributes:
+        version (int | None | Unset): The version you are changing (or send If-Match)
+        print_receipt (bool | Unset): false: the customer wants no paper; the receipt is issued, not printed Default:
+            True.
+    """
+
+    version: int | None | Unset = UNSET
+    print_receipt: bool | Unset = True
+
+    def to_dict(self) -> dict[str, Any]:
+        version: int | None | Unset
+        if isinstance(self.version, Unset):
+            version = UNSET
+        else:
+            version = self.version
+
+        print_receipt = self.print_receipt
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({})
+        if version is not UNSET:
+            field_dict["version"] = version
+        if print_receipt is not UNSET:
+            field_dict["print_receipt"] = print_receipt
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+
+        def _parse_version(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        version = _parse_version(d.pop("version", UNSET))
+
+        print_receipt = d.pop("print_receipt", UNSET)
+
+        close_request = cls(
+            version=version,
+            print_receipt=print_receipt,
+        )
+
+        return close_request

@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class ClosureRequestKind(StrEnum):
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+    def __str__(self) -> str:
+        return str(self.value)

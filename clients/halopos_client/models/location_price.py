@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="LocationPrice")
+
+
+@_attrs_define
+class LocationPrice:
+    """
+    Attributes:
+        item_id (UUID):
+        location_id (UUID):
+        price_minor (int): The venue's own price, in force now
+    """
+
+    item_id: UUID
+    location_id: UUID
+    price_minor: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        item_id = str(self.item_id)
+
+        location_id = str(self.location_id)
+
+        price_minor = self.price_minor
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "item_id": item_id,
+                "location_id": location_id,
+                "price_minor": price_minor,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        item_id = UUID(d.pop("item_id"))
+
+        location_id = UUID(d.pop("location_id"))
+
+        price_minor = d.pop("price_minor")
+
+        location_price = cls(
+            item_id=item_id,
+            location_id=location_id,
+            price_minor=price_minor,
+        )
+
+        location_price.additional_properties = d
+        return location_price
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

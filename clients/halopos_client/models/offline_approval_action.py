@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+
+class OfflineApprovalAction(StrEnum):
+    DISCOUNT = "discount"
+    REFUND = "refund"
+    SHIFT_FORCE_CLOSE = "shift_force_close"
+    VOID = "void"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class PrinterRole(StrEnum):
+    BAR = "bar"
+    KITCHEN = "kitchen"
+    RECEIPT = "receipt"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+
+class SyncListOperationsStatusType0(StrEnum):
+    APPLIED = "applied"
+    PENDING = "pending"
+    REJECTED = "rejected"
+    WAITING = "waiting"
+
+    def __str__(self) -> str:
+        return str(self.value)

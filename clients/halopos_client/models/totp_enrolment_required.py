@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import (
+    Any,
+    Literal,
+    Self,
+    TypeVar,
+    cast,
+)
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="TotpEnrolmentRequired")
+
+
+@_attrs_define
+class TotpEnrolmentRequired:
+    """This staff member must set up an authenticator app before signing in: call
+    `POST /v1/auth/totp/enrolment`, then `POST /v1/auth/totp/enrolment/confirm`.
+
+        Attributes:
+            challenge (str):
+            expires_in (int): Seconds the challenge is valid
+            status (Literal['totp_enrolment_required'] | Unset):  Default: 'totp_enrolment_required'.
+    """
+
+    challenge: str
+    expires_in: int
+    status: Literal["totp_enrolment_required"] | Unset = "totp_enrolment_required"
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        challenge = self.challenge
+
+        expires_in = self.expires_in
+
+        status = self.status
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "challenge": challenge,
+                "expires_in": expires_in,
+            }
+        )
+        if status is not UNSET:
+            field_dict["status"] = status
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        challenge = d.pop("challenge")
+
+        expires_in = d.pop("expires_in")
+
+        status = cast(
+            Literal["totp_enrolment_required"] | Unset, d.pop("status", UNSET)
+        )
+        if status != "totp_enrolment_required" and not isinstance(status, Unset):
+            raise ValueError(
+                f"status must match const 'totp_enrolment_required', got '{status}'"
+            )
+
+        totp_enrolment_required = cls(
+            challenge=challenge,
+            expires_in=expires_in,
+            status=status,
+        )
+
+        totp_enrolment_required.additional_properties = d
+        return totp_enrolment_required
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
