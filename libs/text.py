@@ -44,6 +44,16 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 _REFUSED = r"\x7F-\x9F\u2028\u2029\u202A-\u202E\u2066-\u2069"
 SINGLE_LINE_PATTERN = rf"^[^\x00-\x1F{_REFUSED}]*$"
 MULTI_LINE_PATTERN = rf"^[^\x00-\x09\x0B-\x1F{_REFUSED}]*$"
+# Text that must not be empty, as the document states it: the same characters, and at least
+# one that is not white space (which is stripped, so "   " would be empty text). Refused
+# characters and white space are both excluded from that one, so it survives the stripping.
+SINGLE_LINE_TEXT_PATTERN = (
+    rf"^[^\x00-\x1F{_REFUSED}]*[^\s\x00-\x1F{_REFUSED}][^\x00-\x1F{_REFUSED}]*$"
+)
+MULTI_LINE_TEXT_PATTERN = (
+    rf"^[^\x00-\x09\x0B-\x1F{_REFUSED}]*[^\s\x00-\x1F{_REFUSED}]"
+    rf"[^\x00-\x09\x0B-\x1F{_REFUSED}]*$"
+)
 # What an e-mail address looks like here: something@domain.tld, none of it whitespace or one of
 # the characters refused in all text. (Deliverability is proven by mail, not by a pattern.)
 _EMAIL_PART = rf"[^@\s\x00-\x1F{_REFUSED}]+"
@@ -133,6 +143,10 @@ class Text:
         self, schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         json_schema = handler(schema)
+        if self.pattern is None and self.min_length > 0:
+            json_schema["pattern"] = (
+                MULTI_LINE_TEXT_PATTERN if self.multi_line else SINGLE_LINE_TEXT_PATTERN
+            )
         json_schema["x-halopos-text"] = "multi-line" if self.multi_line else "single-line"
         return json_schema
 

@@ -5,11 +5,12 @@ business's currency; tax rates are exact percentages (`10.000`)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from libs.api.json_schema import RateString
 
 # The till's X and Z reports' own: one schema of each in the published API (schemas of one
 # name must be the same in every service, or the gateway's merged OpenAPI refuses them).
@@ -214,7 +215,7 @@ class Bas(BaseModel):
 
 
 class VatRate(BaseModel):
-    rate: Decimal
+    rate: RateString
     sales: TaxRateTotal
     refunds: TaxRateTotal = Field(description="Reductions of the taxable amount (refunds)")
     net_minor: int = Field(description="sales net - refunds net")
@@ -233,7 +234,18 @@ class VatSummary(BaseModel):
 
 
 class ClosureRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "location_id": "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f",
+                    "kind": "day",
+                    "period": "2026-12-06",
+                }
+            ]
+        },
+        extra="forbid",
+    )
 
     location_id: UUID
     kind: Literal["day", "month", "year"]

@@ -27,7 +27,9 @@ from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from libs.text import (
     MULTI_LINE_PATTERN,
+    MULTI_LINE_TEXT_PATTERN,
     SINGLE_LINE_PATTERN,
+    SINGLE_LINE_TEXT_PATTERN,
     Email,
     Name,
     Note,
@@ -130,9 +132,14 @@ def test_an_email_is_lower_case_trimmed_and_has_no_control_character() -> None:
 def test_the_published_schema_states_the_rule() -> None:
     schema = NAME.json_schema()
     assert schema["maxLength"] == 100 and schema["minLength"] == 1
-    assert schema["pattern"] == SINGLE_LINE_PATTERN
+    assert schema["pattern"] == SINGLE_LINE_TEXT_PATTERN
     assert schema["x-halopos-text"] == "single-line"
-    assert NOTE.json_schema()["pattern"] == MULTI_LINE_PATTERN
+    assert NOTE.json_schema()["pattern"] == MULTI_LINE_TEXT_PATTERN
+    # Required text has a character besides white space, which is stripped.
+    for pattern in (SINGLE_LINE_TEXT_PATTERN, MULTI_LINE_TEXT_PATTERN):
+        assert re.fullmatch(pattern, " \u00a0 ") is None
+        assert re.fullmatch(pattern, " Flat white ")
+    assert re.fullmatch(MULTI_LINE_TEXT_PATTERN, "Till 2\ncounted twice")
     # The pattern integrators see refuses exactly what the validator refuses.
     single, multi = re.compile(SINGLE_LINE_PATTERN), re.compile(MULTI_LINE_PATTERN)
     for character in REFUSED:
