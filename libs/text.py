@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, WithJsonSchema
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
@@ -167,6 +168,15 @@ FilterValue = Annotated[str, Text(max_length=200)]
 FilterType = Annotated[str, Text(max_length=64)]
 # A staff member's e-mail address, as they sign in with it: lower case.
 Email = Annotated[str, Text(min_length=3, max_length=254, lower=True, pattern=EMAIL_PATTERN)]
+
+# A tax rate as a response writes it: an exact decimal string (`10.000`), never a float.
+RateString = Annotated[
+    Decimal,
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$", "examples": ["10.000"]},
+        mode="serialization",
+    ),
+]
 
 
 def printable(text: str) -> str:

@@ -10,24 +10,14 @@ validators; these make the document say the same thing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, GetJsonSchemaHandler, TypeAdapter, WithJsonSchema
+from pydantic import BaseModel, GetJsonSchemaHandler, TypeAdapter
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 JsonSchema = dict[str, Any]
 _NULL = {"type": "null"}
-
-# A tax rate as a response writes it: an exact decimal string (`10.000`), never a float.
-RateString = Annotated[
-    Decimal,
-    WithJsonSchema(
-        {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$", "examples": ["10.000"]},
-        mode="serialization",
-    ),
-]
 
 
 def refine(

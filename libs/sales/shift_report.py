@@ -29,9 +29,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from libs.api.json_schema import RateString
 from libs.sales.money import TENDERS
 from libs.sales.tax import TaxRateTotal, rate, tax_by_rate
+from libs.text import RateString
 
 CashMovementKind = Literal["paid_in", "paid_out"]
 

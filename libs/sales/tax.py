@@ -11,7 +11,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
-from libs.api.json_schema import RateString
+from libs.text import RateString
 
 # Tax rates are percent with three decimals, as stored: 10.000, 7.000, 0.000.
 RATE_PLACES = Decimal("0.001")

@@ -10,12 +10,11 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from libs.api.json_schema import RateString
-
 # The till's X and Z reports' own: one schema of each in the published API (schemas of one
 # name must be the same in every service, or the gateway's merged OpenAPI refuses them).
 from libs.sales.shift_report import CountAmount as CountAmount
 from libs.sales.tax import TaxRateTotal as TaxRateTotal
+from libs.text import RateString
 
 Tender = Literal["cash", "card"]
 

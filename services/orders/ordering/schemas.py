@@ -10,8 +10,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from libs.api import json_schema
-from libs.api.json_schema import RateString
-from libs.text import Reason, TableName
+from libs.text import RateString, Reason, TableName
 from services.orders import pricing
 from services.orders.sale.rules import Wanted
 

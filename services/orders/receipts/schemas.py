@@ -6,7 +6,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from libs.api.json_schema import DocumentedAs, RateString
+from libs.api.json_schema import DocumentedAs
+from libs.text import RateString
 from services.orders.ordering.schemas import ModifierChosen, TaxLine
 
 

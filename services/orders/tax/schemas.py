@@ -18,8 +18,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from libs.api import json_schema
-from libs.api.json_schema import RateString
-from libs.text import Name
+from libs.text import Name, RateString
 
 # What the document says of a rate: a string of at most two whole digits and three decimals
 # (under 100), or a whole JSON number under 100. The server also takes a number with

@@ -174,7 +174,7 @@ NOT_TEXT = {
     "RecoveryCodeSignIn.recovery_code": "a credential: only its digest is compared, never stored",
     "PasswordSignIn.enrolment_code": "a credential: only its digest is compared, never stored",
     "CodeSignIn.challenge": "an opaque credential: parse_credential's ASCII pattern, digest",
-    "RecoveryCodeSignIn.challenge": "an opaque credential: parse_credential's ASCII pattern, digest",
+    "RecoveryCodeSignIn.challenge": "an opaque credential: parse_credential's pattern, digest",
     "EnrolmentStart.challenge": "an opaque credential: parse_credential's ASCII pattern, digest",
     "EnrolmentConfirm.challenge": "an opaque credential: parse_credential's ASCII pattern",
     "RefreshRequest.refresh_token": "an opaque credential: parse_credential's ASCII pattern",
