@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, WithJsonSchema
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
@@ -44,6 +45,16 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 _REFUSED = r"\x7F-\x9F\u2028\u2029\u202A-\u202E\u2066-\u2069"
 SINGLE_LINE_PATTERN = rf"^[^\x00-\x1F{_REFUSED}]*$"
 MULTI_LINE_PATTERN = rf"^[^\x00-\x09\x0B-\x1F{_REFUSED}]*$"
+# Text that must not be empty, as the document states it: the same characters, and at least
+# one that is not white space (which is stripped, so "   " would be empty text). Refused
+# characters and white space are both excluded from that one, so it survives the stripping.
+SINGLE_LINE_TEXT_PATTERN = (
+    rf"^[^\x00-\x1F{_REFUSED}]*[^\s\x00-\x1F{_REFUSED}][^\x00-\x1F{_REFUSED}]*$"
+)
+MULTI_LINE_TEXT_PATTERN = (
+    rf"^[^\x00-\x09\x0B-\x1F{_REFUSED}]*[^\s\x00-\x1F{_REFUSED}]"
+    rf"[^\x00-\x09\x0B-\x1F{_REFUSED}]*$"
+)
 # What an e-mail address looks like here: something@domain.tld, none of it whitespace or one of
 # the characters refused in all text. (Deliverability is proven by mail, not by a pattern.)
 _EMAIL_PART = rf"[^@\s\x00-\x1F{_REFUSED}]+"
@@ -133,6 +144,10 @@ class Text:
         self, schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         json_schema = handler(schema)
+        if self.pattern is None and self.min_length > 0:
+            json_schema["pattern"] = (
+                MULTI_LINE_TEXT_PATTERN if self.multi_line else SINGLE_LINE_TEXT_PATTERN
+            )
         json_schema["x-halopos-text"] = "multi-line" if self.multi_line else "single-line"
         return json_schema
 
@@ -153,6 +168,15 @@ FilterValue = Annotated[str, Text(max_length=200)]
 FilterType = Annotated[str, Text(max_length=64)]
 # A staff member's e-mail address, as they sign in with it: lower case.
 Email = Annotated[str, Text(min_length=3, max_length=254, lower=True, pattern=EMAIL_PATTERN)]
+
+# A tax rate as a response writes it: an exact decimal string (`10.000`), never a float.
+RateString = Annotated[
+    Decimal,
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$", "examples": ["10.000"]},
+        mode="serialization",
+    ),
+]
 
 
 def printable(text: str) -> str:

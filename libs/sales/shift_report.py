@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from typing import Any, Literal
 from uuid import UUID
 
@@ -32,6 +31,7 @@ from pydantic import BaseModel, Field
 
 from libs.sales.money import TENDERS
 from libs.sales.tax import TaxRateTotal, rate, tax_by_rate
+from libs.text import RateString
 
 CashMovementKind = Literal["paid_in", "paid_out"]
 
@@ -41,7 +41,7 @@ CashMovementKind = Literal["paid_in", "paid_out"]
 
 @dataclass(frozen=True, slots=True)
 class TaxGroupFact:
-    rate: Decimal
+    rate: RateString
     net_minor: int
     tax_minor: int
     gross_minor: int

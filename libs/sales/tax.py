@@ -11,6 +11,8 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
+from libs.text import RateString
+
 # Tax rates are percent with three decimals, as stored: 10.000, 7.000, 0.000.
 RATE_PLACES = Decimal("0.001")
 
@@ -34,7 +36,7 @@ class TaxGroup(Protocol):
 
 
 class TaxRateTotal(BaseModel):
-    rate: Decimal = Field(description="Percent, e.g. 10.000")
+    rate: RateString = Field(description="Percent, e.g. 10.000")
     net_minor: int
     tax_minor: int
     gross_minor: int

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Header
+from pydantic import WithJsonSchema
 
 from libs.problems import Conflict, Problem
 
@@ -43,6 +44,9 @@ IfMatch = Annotated[
         max_length=40,
         description='The version you are changing, as an ETag: `"3"` (or send `version`)',
     ),
+    # What `expected_version` reads; anything else is answered 428 (not validated here, so
+    # that answer stays as it was). A header is absent or a string, never null.
+    WithJsonSchema({"type": "string", "maxLength": 40, "pattern": r'^(W/)?"?[0-9]{1,18}"?$'}),
 ]
 
 

@@ -5,7 +5,6 @@ business's currency; tax rates are exact percentages (`10.000`)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Literal
 from uuid import UUID
 
@@ -15,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 # name must be the same in every service, or the gateway's merged OpenAPI refuses them).
 from libs.sales.shift_report import CountAmount as CountAmount
 from libs.sales.tax import TaxRateTotal as TaxRateTotal
+from libs.text import RateString
 
 Tender = Literal["cash", "card"]
 
@@ -214,7 +214,7 @@ class Bas(BaseModel):
 
 
 class VatRate(BaseModel):
-    rate: Decimal
+    rate: RateString
     sales: TaxRateTotal
     refunds: TaxRateTotal = Field(description="Reductions of the taxable amount (refunds)")
     net_minor: int = Field(description="sales net - refunds net")
@@ -233,7 +233,18 @@ class VatSummary(BaseModel):
 
 
 class ClosureRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "location_id": "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f",
+                    "kind": "day",
+                    "period": "2026-12-06",
+                }
+            ]
+        },
+        extra="forbid",
+    )
 
     location_id: UUID
     kind: Literal["day", "month", "year"]

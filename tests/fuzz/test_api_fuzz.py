@@ -18,10 +18,13 @@ import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import CheckContext, not_a_server_error
 from schemathesis.config import SchemathesisConfig
+from schemathesis.core.transport import Response
+from schemathesis.openapi.checks import RejectedPositiveData
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    is_unexpected_http_status_case,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -37,11 +40,66 @@ pytestmark = pytest.mark.fuzz
 # requests, under 2 minutes on CI's 2 cores (docs/api-fuzz.md has the measurements).
 MAX_EXAMPLES = 20
 
+# What any route answers when the request itself is malformed, whatever the business holds: a
+# schema-valid request answered with one of these means the document promised more than the
+# server accepts (a bound, pattern or required member the schema does not say). Every other
+# code is a domain code (`order-not-found`, `item-not-sellable`, `invalid-cursor`, ...): the
+# business's state, not the request's shape, refused it.
+REQUEST_SHAPE_CODES = frozenset(
+    {
+        "validation-failed",
+        "bad-request",
+        "version-required",
+        "method-not-allowed",
+        "unsupported-media-type",
+        "payload-too-large",
+        "http-error",
+    }
+)
+# Answers about who is asking, what exists and what it is doing now: data the schema allows
+# meets a business that refuses it today.
+BUSINESS_STATE_STATUSES = frozenset({401, 403, 404, 409, 429})
+
+
+@schemathesis.check
+def valid_data_accepted(
+    ctx: CheckContext, response: Response, case: schemathesis.Case[Any]
+) -> bool | None:
+    """Schemathesis's `positive_data_acceptance` ("valid data rejected"), with the problem code
+    read: data the document allows is answered 2xx, with a business-state status, or with a
+    4xx whose problem code is a domain code; never 422 `validation-failed` nor 428."""
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive or is_unexpected_http_status_case(case):
+        return None
+    status = response.status_code
+    if status < 400 or status >= 500 or status in BUSINESS_STATE_STATUSES:
+        return None
+    code = _problem_code(response)
+    if status != 428 and code is not None and code not in REQUEST_SHAPE_CODES:
+        return None
+    raise RejectedPositiveData(
+        operation=case.operation.label,
+        message=f"Valid data should have been accepted: {status} {code}",
+        status_code=status,
+        allowed_statuses=["2xx", "401", "403", "404", "409", "429", "4xx with a domain code"],
+    )
+
+
+def _problem_code(response: Response) -> str | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    code = body.get("code") if isinstance(body, dict) else None
+    return code if isinstance(code, str) else None
+
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
+    valid_data_accepted,
 ]
 
 # Operations that cannot be fuzzed meaningfully, each with its reason.

@@ -12,7 +12,18 @@ MAX_GRACE_PERIOD_SECONDS = 7 * 24 * 60 * 60
 
 
 class BridgeTokenCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "location_id": "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f",
+                    "name": "Mac mini behind the bar",
+                }
+            ]
+        },
+        extra="forbid",
+        str_strip_whitespace=True,
+    )
 
     location_id: UUID = Field(description="The venue whose print jobs the Bridge will receive")
     name: Name = Field(
@@ -21,7 +32,9 @@ class BridgeTokenCreate(BaseModel):
 
 
 class BridgeTokenRotation(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"grace_period_seconds": 3600}]}, extra="forbid"
+    )
 
     grace_period_seconds: int = Field(
         default=0,
@@ -36,7 +49,7 @@ class BridgeTokenRotation(BaseModel):
 class BridgeTokenRevocation(BaseModel):
     """No fields: revoking needs no choices. An empty object, or no body at all."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(json_schema_extra={"examples": [{}]}, extra="forbid")
 
 
 class BridgeToken(BaseModel):

@@ -48,7 +48,9 @@ class PollResponse(BaseModel):
 
 
 class Acknowledgement(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"attempt": 1, "status": "printed"}]}, extra="forbid"
+    )
 
     attempt: int = Field(ge=1, description="The `attempt` of the delivery being acknowledged")
     status: AckStatus

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
 
+from libs.api.json_schema import member
 from libs.text import Email
 from services.identity.sessions.schemas import TokenResponse
 
@@ -16,7 +17,18 @@ _CODE = r"^[0-9]{6}$"
 class PasswordSignIn(BaseModel):
     """Backoffice sign-in: the business (its id, as in its sign-in link), then who and how."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "business": "c2f7a4e9-8d1b-4c6f-a3e8-5b9d2c7f1a46",
+                    "email": "alex@harbourlane.example",
+                    "password": "correct horse battery staple",
+                }
+            ]
+        },
+        extra="forbid",
+    )
 
     business: UUID = Field(description="The business to sign in to, as in its sign-in link")
     email: Email
@@ -71,28 +83,64 @@ PasswordSignInResult = Annotated[
 ]
 
 
-class TotpSignIn(BaseModel):
-    """The second factor: a code from the authenticator app, or one unused recovery code."""
-
+class _TotpSignIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     challenge: str = Field(max_length=200, description=_CHALLENGE)
-    code: str | None = Field(
-        default=None, pattern=_CODE, description="The 6 digits the authenticator app shows"
-    )
-    recovery_code: str | None = Field(
-        default=None, min_length=10, max_length=20, description="One of the codes shown at setup"
+    code: str | None = None
+    recovery_code: str | None = None
+
+
+class CodeSignIn(_TotpSignIn):
+    """The 6 digits the authenticator app shows."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"challenge": "ch_Q2xYk9vR3mT7pL1sW8nB4dF6", "code": "492817"}]
+        }
     )
 
-    @model_validator(mode="after")
-    def _one_factor(self) -> Self:
-        if (self.code is None) == (self.recovery_code is None):
-            raise ValueError("send either `code` or `recovery_code`")
-        return self
+    code: str = Field(pattern=_CODE, description="The 6 digits the authenticator app shows")
+    recovery_code: None = None
+
+
+class RecoveryCodeSignIn(_TotpSignIn):
+    """One unused recovery code, in place of the app's code."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"challenge": "ch_Q2xYk9vR3mT7pL1sW8nB4dF6", "recovery_code": "7KQ2M9XP4T"}
+            ]
+        }
+    )
+
+    recovery_code: str = Field(
+        min_length=10, max_length=20, description="One of the codes shown at setup"
+    )
+    code: None = None
+
+
+def _second_factor(body: Any) -> str:
+    """A code, unless the body names a recovery code and no code (a body with both or
+    neither is then refused by the one chosen)."""
+    recovery = member(body, "recovery_code") is not None and member(body, "code") is None
+    return "recovery" if recovery else "code"
+
+
+# The second factor: a code from the authenticator app, or one unused recovery code (the
+# document's `oneOf`).
+TotpSignIn = Annotated[
+    Annotated[CodeSignIn, Tag("code")] | Annotated[RecoveryCodeSignIn, Tag("recovery")],
+    Discriminator(_second_factor),
+]
 
 
 class EnrolmentStart(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"challenge": "ch_Q2xYk9vR3mT7pL1sW8nB4dF6"}]},
+        extra="forbid",
+    )
 
     challenge: str = Field(max_length=200, description=_CHALLENGE)
 
@@ -106,7 +154,12 @@ class TotpEnrolment(BaseModel):
 
 
 class EnrolmentConfirm(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"challenge": "ch_Q2xYk9vR3mT7pL1sW8nB4dF6", "code": "492817"}]
+        },
+        extra="forbid",
+    )
 
     challenge: str = Field(max_length=200, description=_CHALLENGE)
     code: str = Field(pattern=_CODE, description="The 6 digits the authenticator app shows")
@@ -128,13 +181,18 @@ class SecuritySettings(BaseModel):
 
 
 class SecuritySettingsUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"owner_totp_required": True}]}, extra="forbid"
+    )
 
     owner_totp_required: bool
 
 
 class EnrolmentCodeRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"staff_id": "8a3e6c1f-4d9b-4a7e-b2c5-3f8d1a6e9c42"}]},
+        extra="forbid",
+    )
 
     staff_id: UUID = Field(description="Who will set up (or replace) their authenticator app")
 

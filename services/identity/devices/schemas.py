@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 
-from libs.auth.dpop import jwk_thumbprint
+from libs.auth.dpop import PRIVATE_MEMBERS, jwk_thumbprint
 from libs.text import Name
 
 # A public JWK has at most a handful of members; anything larger is not one of our keys.
@@ -16,13 +16,60 @@ _MAX_JWK_MEMBERS = 16
 _REQUIRED_MEMBERS = {"EC": ("kty", "crv", "x", "y"), "OKP": ("kty", "crv", "x")}
 
 
+# Base64url without padding (RFC 7515), as JWK coordinates are written.
+_BASE64URL = {"type": "string", "minLength": 1, "pattern": "^[A-Za-z0-9_-]+$"}
+_PUBLIC_ONLY = {"not": {"anyOf": [{"required": [name]} for name in sorted(PRIVATE_MEMBERS)]}}
+# The keys a device may register, as the validator below accepts them: any other members
+# are dropped, private ones refused.
+PUBLIC_DEVICE_JWK = {
+    "oneOf": [
+        {
+            "title": "EC P-256 public key",
+            "type": "object",
+            "properties": {
+                "kty": {"const": "EC"},
+                "crv": {"const": "P-256"},
+                "x": _BASE64URL,
+                "y": _BASE64URL,
+            },
+            "required": ["kty", "crv", "x", "y"],
+            "maxProperties": _MAX_JWK_MEMBERS,
+            **_PUBLIC_ONLY,
+        },
+        {
+            "title": "Ed25519 public key",
+            "type": "object",
+            "properties": {
+                "kty": {"const": "OKP"},
+                "crv": {"const": "Ed25519"},
+                "x": _BASE64URL,
+            },
+            "required": ["kty", "crv", "x"],
+            "maxProperties": _MAX_JWK_MEMBERS,
+            **_PUBLIC_ONLY,
+        },
+    ]
+}
+
+
 class DeviceStatus(StrEnum):
     ACTIVE = "active"
     REVOKED = "revoked"
 
 
 class ActivationCodeCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "location_id": "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f",
+                    "device_name": "Front counter iPad",
+                }
+            ]
+        },
+        extra="forbid",
+        str_strip_whitespace=True,
+    )
 
     location_id: UUID
     device_name: Name | None = Field(
@@ -41,14 +88,33 @@ class ActivationCode(BaseModel):
 
 
 class DeviceActivation(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "K7QM2XPD9RTA",
+                    "public_jwk": {
+                        "kty": "EC",
+                        "crv": "P-256",
+                        "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+                        "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
+                    },
+                    "name": "Front counter iPad",
+                }
+            ]
+        },
+        extra="forbid",
+        str_strip_whitespace=True,
+    )
 
     # Not constrained to the code's shape here: a malformed code is answered exactly like a
     # wrong one (invalid-activation-code), not with a validation error.
     code: str = Field(max_length=200, description="The activation code a manager created")
-    public_jwk: dict[str, Any] = Field(
-        description="The device's public key (EC P-256 or Ed25519 JWK, public members only); "
-        "the request's DPoP proof must be signed by this key"
+    public_jwk: Annotated[dict[str, Any], WithJsonSchema(PUBLIC_DEVICE_JWK, mode="validation")] = (
+        Field(
+            description="The device's public key (EC P-256 or Ed25519 JWK, public members only); "
+            "the request's DPoP proof must be signed by this key"
+        )
     )
     name: Name | None = Field(
         default=None,

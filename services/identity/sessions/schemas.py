@@ -32,7 +32,18 @@ class TokenResponse(BaseModel):
 
 
 class PinSignIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "device": "dv_5Jk2Qm8Rt4Wx9Zb3",
+                    "staff_id": "8a3e6c1f-4d9b-4a7e-b2c5-3f8d1a6e9c42",
+                    "pin": "4821",
+                }
+            ]
+        },
+        extra="forbid",
+    )
 
     device: str = Field(max_length=120, description="The handle the device got at activation")
     staff_id: UUID
@@ -40,7 +51,14 @@ class PinSignIn(BaseModel):
 
 
 class RefreshRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"grant_type": "refresh_token", "refresh_token": "rt_Hq7Lm2Xc9Vb4Nz6Kp3Wd8Fs"}
+            ]
+        },
+        extra="forbid",
+    )
 
     grant_type: Literal["refresh_token"]
     refresh_token: str = Field(max_length=200)

@@ -32,7 +32,20 @@ LOCATION_IDS = (
 
 
 class StaffCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "email": "sam.cook@harbourlane.example",
+                    "display_name": "Sam Cook",
+                    "role": "cashier",
+                    "pin": "4821",
+                    "location_ids": ["6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f"],
+                }
+            ]
+        },
+        extra="forbid",
+    )
 
     email: Email
     display_name: Name
@@ -54,7 +67,9 @@ class StaffCreate(BaseModel):
 class StaffUpdate(BaseModel):
     """Changes to a staff member; `version` is the one the change was based on."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"version": 2, "role": "manager"}]}, extra="forbid"
+    )
 
     version: int = Field(ge=1)
     display_name: Name | None = None

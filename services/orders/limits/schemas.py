@@ -2,7 +2,11 @@ from __future__ import annotations
 
 from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
+
+from libs.api import json_schema
 
 # Far above any sale, far below where integer minor units could overflow.
 MAX_LIMIT_MINOR = 100_000_000_00
@@ -30,7 +34,10 @@ class OverrideLimits(BaseModel):
 
 
 class OverrideLimitsUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"void_limit_minor": 2000, "discount_limit_bps": 1000}]},
+        extra="forbid",
+    )
 
     void_limit_minor: int | None = Field(default=None, ge=0, le=MAX_LIMIT_MINOR)
     refund_limit_minor: int | None = Field(default=None, ge=0, le=MAX_LIMIT_MINOR)
@@ -44,3 +51,13 @@ class OverrideLimitsUpdate(BaseModel):
         if any(getattr(self, name) is None for name in self.model_fields_set):
             raise ValueError("a limit is a number; 0 means every action needs an override")
         return self
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        def edit(schema: json_schema.JsonSchema) -> None:
+            json_schema.refuse_null(schema, json_schema.nullable_fields(cls, keep=()))
+            json_schema.at_least_one_change(schema)
+
+        return json_schema.refine(handler, core_schema, edit)

@@ -4,8 +4,18 @@ from datetime import datetime
 from typing import Annotated, Any, ClassVar, Literal, Self
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
+from libs.api import json_schema
 from libs.text import Name
 
 # Far above any menu price, far below where integer minor units could overflow.
@@ -21,7 +31,12 @@ ClientId = Field(
     description="Client-generated id, for records created offline: sending the same id and "
     "content again returns the existing record (200); other content is refused (409)",
 )
-Version = Field(default=None, ge=1, description="The version you read (or send If-Match)")
+Version = Field(
+    default=None,
+    ge=1,
+    description="The version you read. The document requires it; a client that sends "
+    '`If-Match: "<version>"` instead may leave it out (both sent must agree)',
+)
 PrinterRole = Literal["kitchen", "bar"]
 PRINTER_ROLE_HELP = (
     "Where the category's items are made: its lines print there when the order is fired "
@@ -58,6 +73,19 @@ class _Update(BaseModel):
     def changes(self) -> dict[str, Any]:
         return self.model_dump(exclude_unset=True, exclude={"version"})
 
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        # The validator's rules, stated: `version` and at least one field more, none of them
+        # null but those in `nullable`.
+        def edit(schema: json_schema.JsonSchema) -> None:
+            json_schema.require(schema, "version")
+            json_schema.refuse_null(schema, json_schema.nullable_fields(cls, keep=cls.nullable))
+            json_schema.at_least_one_change(schema, besides=["version"])
+
+        return json_schema.refine(handler, core_schema, edit)
+
 
 # -- categories --------------------------------------------------------------------------------
 
@@ -75,7 +103,10 @@ class MenuCategory(BaseModel):
 
 
 class MenuCategoryCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"name": "Coffee", "position": 1, "printer_role": "bar"}]},
+        extra="forbid",
+    )
 
     id: UUID | None = ClientId
     name: Name
@@ -84,6 +115,10 @@ class MenuCategoryCreate(BaseModel):
 
 
 class MenuCategoryUpdate(_Update):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"version": 2, "name": "Hot drinks"}]}
+    )
+
     # printer_role may be null: the category stops printing.
     nullable: ClassVar[frozenset[str]] = frozenset({"printer_role"})
 
@@ -108,7 +143,9 @@ class LocationPrice(BaseModel):
 
 
 class LocationPriceSet(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"price_minor": 500}]}, extra="forbid"
+    )
 
     price_minor: Price
 
@@ -127,13 +164,30 @@ class ScheduledItemPrice(ScheduledPrice):
 
 
 class PriceSchedule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"price_minor": 500, "effective_from": "2027-01-01T00:00:00+11:00"}]
+        },
+        extra="forbid",
+    )
 
     price_minor: Price
     effective_from: AwareDatetime = EffectiveFrom
 
 
 class ItemPriceSchedule(PriceSchedule):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "price_minor": 520,
+                    "effective_from": "2027-01-01T00:00:00+11:00",
+                    "location_id": "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f",
+                }
+            ]
+        }
+    )
+
     location_id: UUID | None = Field(
         default=None, description="A venue's own price from then on (null: the item's price)"
     )
@@ -169,7 +223,21 @@ def _distinct(ids: list[UUID] | None) -> list[UUID] | None:
 
 
 class MenuItemCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "category_id": "5a2c8e4f-9b1d-4c6a-8e3f-7d1b5a9c2e64",
+                    "tax_category_id": "9d4f2b7e-3a6c-4e1b-8f5d-6c2a9e4b7d13",
+                    "name": "Flat white",
+                    "price_minor": 450,
+                    "position": 1,
+                    "modifier_group_ids": ["2e7b4d9a-6c3f-4a1e-b8d5-1f9c3e7a5b26"],
+                }
+            ]
+        },
+        extra="forbid",
+    )
 
     id: UUID | None = ClientId
     category_id: UUID
@@ -186,6 +254,8 @@ class MenuItemCreate(BaseModel):
 
 
 class MenuItemUpdate(_Update):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"version": 2, "price_minor": 480}]})
+
     category_id: UUID | None = None
     tax_category_id: UUID | None = None
     name: Name | None = None
@@ -227,7 +297,10 @@ class Modifier(BaseModel):
 
 
 class ModifierCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"name": "Oat milk", "price_minor": 70, "position": 1}]},
+        extra="forbid",
+    )
 
     id: UUID | None = ClientId
     name: Name
@@ -236,6 +309,8 @@ class ModifierCreate(BaseModel):
 
 
 class ModifierUpdate(_Update):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"version": 2, "price_minor": 80}]})
+
     name: Name | None = None
     price_minor: Price | None = None
     position: Position | None = None
@@ -256,21 +331,26 @@ class ModifierGroup(BaseModel):
 
 
 class ModifierGroupCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"name": "Milk", "min_choices": 0, "max_choices": 1}]},
+        extra="forbid",
+    )
 
     id: UUID | None = ClientId
     name: Name
     min_choices: MinChoices = 0
-    max_choices: MaxChoices = 1
-
-    @model_validator(mode="after")
-    def _choices(self) -> Self:
-        if self.min_choices > self.max_choices:
-            raise ValueError("min_choices cannot exceed max_choices")
-        return self
+    max_choices: MaxChoices = Field(
+        default=1,
+        ge=1,
+        le=50,
+        description="At least `min_choices`: a rule between two fields, which the document "
+        "cannot state, so it is answered as updates answer it (422 `modifier-choices-invalid`)",
+    )
 
 
 class ModifierGroupUpdate(_Update):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"version": 2, "max_choices": 2}]})
+
     name: Name | None = None
     min_choices: MinChoices | None = None
     max_choices: MaxChoices | None = None

@@ -557,6 +557,10 @@ async def list_groups(
 async def create_group(
     *, menu: MenuRepository, audit: AuditLog, principal: Principal, request: ModifierGroupCreate
 ) -> tuple[ModifierGroup, bool]:
+    if request.min_choices > request.max_choices:
+        raise ModifierChoicesInvalid(
+            min_choices=request.min_choices, max_choices=request.max_choices
+        )
     group_id = request.id or uuid.uuid4()
     created = await menu.insert_group(
         group_id=group_id,

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
-from libs.text import Reason, TableName
+from libs.api import json_schema
+from libs.text import RateString, Reason, TableName
 from services.orders import pricing
 from services.orders.sale.rules import Wanted
 
@@ -33,16 +35,11 @@ class Strict(BaseModel):
 
 
 class DiscountIn(Strict):
-    kind: Literal["percent", "amount"]
-    value: int = Field(
-        ge=0, le=MAX_MINOR, description="percent: basis points (1000 = 10%); amount: minor units"
-    )
+    """A discount as a request states it: `PercentDiscount` or `AmountDiscount`, told apart by
+    `kind` (the document's `oneOf`), each with its own bound."""
 
-    @model_validator(mode="after")
-    def _percent_at_most_all(self) -> DiscountIn:
-        if self.kind == "percent" and self.value > 10_000:
-            raise ValueError("a percent discount is at most 10000 basis points (100%)")
-        return self
+    kind: Literal["percent", "amount"]
+    value: int
 
     @staticmethod
     def priced(discount: DiscountIn | None) -> pricing.Discount | None:
@@ -50,11 +47,24 @@ class DiscountIn(Strict):
         return pricing.Discount(discount.kind, discount.value) if discount else None
 
 
+class PercentDiscount(DiscountIn):
+    kind: Literal["percent"]
+    value: int = Field(ge=0, le=10_000, description="Basis points: 1000 = 10%, 10000 = all")
+
+
+class AmountDiscount(DiscountIn):
+    kind: Literal["amount"]
+    value: int = Field(ge=0, le=MAX_MINOR, description="Minor units off")
+
+
+Discounted = Annotated[PercentDiscount | AmountDiscount, Field(discriminator="kind")]
+
+
 class LineIn(Strict):
     item_id: UUID
     quantity: int = Field(default=1, ge=1, le=1_000)
     modifier_ids: list[UUID] = Field(default_factory=list, max_length=50)
-    discount: DiscountIn | None = None
+    discount: Discounted | None = None
 
     def wanted(self) -> Wanted:
         """The line as the sale's rules take it."""
@@ -67,45 +77,118 @@ class LineIn(Strict):
 
 
 class OrderOpen(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "table_name": "12",
+                    "covers": 2,
+                    "lines": [
+                        {
+                            "item_id": "3f6a8c2e-1b4d-4f7a-9c3e-5d2b8a6f1e47",
+                            "quantity": 2,
+                            "modifier_ids": ["7c1e9a3b-5d2f-4b8e-a6c4-9e3f1d7b2a58"],
+                        }
+                    ],
+                    "service_charge_bps": 0,
+                }
+            ]
+        }
+    )
+
     id: UUID | None = Field(
         default=None, description="Client-generated id, for orders created offline"
     )
     table_name: TableName | None = None
     covers: int | None = Field(default=None, ge=1, le=1_000)
     lines: list[LineIn] = Field(default_factory=list, max_length=200)
-    discount: DiscountIn | None = None
+    discount: Discounted | None = None
     service_charge_bps: int = Field(default=0, ge=0, le=5_000)
 
 
 class Versioned(Strict):
     version: int | None = Field(
-        default=None, ge=1, description="The version you are changing (or send If-Match)"
+        default=None,
+        ge=1,
+        description="The version you are changing. The document requires it; a client that "
+        'sends `If-Match: "<version>"` instead may leave it out (both sent must agree)',
     )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        # Without a version (body or If-Match) a change is 428: a document that cannot tie
+        # a body member to a header asks for the member, which every client can send.
+        def edit(schema: json_schema.JsonSchema) -> None:
+            json_schema.require(schema, "version")
+            json_schema.refuse_null(schema, ["version"])
+
+        return json_schema.refine(handler, core_schema, edit)
 
 
 class OrderChange(Versioned):
     """Only the fields sent change; `null` clears a discount, a table or covers."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"version": 3, "covers": 4, "discount": {"kind": "percent", "value": 1000}}
+            ]
+        }
+    )
+
     table_name: TableName | None = None
     covers: int | None = Field(default=None, ge=1, le=1_000)
-    discount: DiscountIn | None = None
+    discount: Discounted | None = None
     service_charge_bps: int | None = Field(default=None, ge=0, le=5_000)
     tip_minor: int | None = Field(default=None, ge=0, le=MAX_MINOR)
 
 
 class LineAdd(LineIn, Versioned):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "version": 3,
+                    "item_id": "3f6a8c2e-1b4d-4f7a-9c3e-5d2b8a6f1e47",
+                    "quantity": 1,
+                    "modifier_ids": ["7c1e9a3b-5d2f-4b8e-a6c4-9e3f1d7b2a58"],
+                }
+            ]
+        }
+    )
+
     pass
 
 
 class LineChange(Versioned):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"version": 4, "quantity": 1, "reason_code": "customer_request"}]
+        }
+    )
+
     quantity: int | None = Field(default=None, ge=1, le=1_000)
-    discount: DiscountIn | None = None
+    discount: Discounted | None = None
     reason_code: ReasonCode | None = Field(
         default=None, description="Required when the quantity goes down (that part is voided)"
     )
 
 
 class VoidRequest(Versioned):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "version": 5,
+                    "reason_code": "entered_in_error",
+                    "note": "Rung up on the wrong table",
+                }
+            ]
+        }
+    )
+
     reason_code: ReasonCode
     note: Reason | None = None
 
@@ -122,7 +205,7 @@ class Discount(BaseModel):
 
 
 class TaxLine(BaseModel):
-    rate: Decimal
+    rate: RateString
     net_minor: int
     tax_minor: int
     gross_minor: int
@@ -136,7 +219,7 @@ class OrderLine(BaseModel):
     unit_price_minor: int
     modifiers: list[ModifierChosen]
     tax_category_id: UUID | None
-    tax_rate: Decimal
+    tax_rate: RateString
     discount: Discount | None
     gross_minor: int
     discount_minor: int

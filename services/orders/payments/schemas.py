@@ -1,28 +1,43 @@
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.orders.ordering.schemas import MAX_MINOR, Order, Payment, Versioned
 from services.orders.receipts.schemas import Receipt
 
 
-class PaymentRequest(Versioned):
-    """Cash: what the customer handed over (`tendered_minor`); the change is worked out.
-    Card: the amount to charge on the terminal (`amount_minor`, default: the balance)."""
+class CashPayment(Versioned):
+    """Cash: what the customer handed over; the change is worked out."""
 
-    tender: Literal["cash", "card"]
-    tendered_minor: int | None = Field(default=None, gt=0, le=MAX_MINOR)
-    amount_minor: int | None = Field(default=None, gt=0, le=MAX_MINOR)
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"version": 5, "tender": "cash", "tendered_minor": 1000}]}
+    )
 
-    @model_validator(mode="after")
-    def _one_amount_per_tender(self) -> PaymentRequest:
-        if self.tender == "cash" and (self.tendered_minor is None or self.amount_minor):
-            raise ValueError("cash takes tendered_minor (and no amount_minor)")
-        if self.tender == "card" and self.tendered_minor is not None:
-            raise ValueError("card takes amount_minor (or nothing, for the balance)")
-        return self
+    tender: Literal["cash"]
+    tendered_minor: int = Field(gt=0, le=MAX_MINOR, description="Handed over, in minor units")
+    # Cash has no amount to charge; null is accepted as clients sent it before the `oneOf`.
+    amount_minor: None = None
+
+
+class CardPayment(Versioned):
+    """Card: the amount to charge on the terminal."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"version": 5, "tender": "card", "amount_minor": 900}]}
+    )
+
+    tender: Literal["card"]
+    amount_minor: int | None = Field(
+        default=None, gt=0, le=MAX_MINOR, description="Default (absent or null): the balance"
+    )
+    # Nothing is handed over for a card; null is accepted as clients sent it before.
+    tendered_minor: None = None
+
+
+# Cash or card, told apart by `tender`: the document's `oneOf`, each with its own members.
+PaymentRequest = Annotated[CashPayment | CardPayment, Field(discriminator="tender")]
 
 
 class PaymentResult(BaseModel):
@@ -34,6 +49,10 @@ class PaymentResult(BaseModel):
 
 class CloseRequest(Versioned):
     """Closing an order (`POST /v1/orders/{id}/close`)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"version": 6, "print_receipt": True}]}
+    )
 
     print_receipt: bool = Field(
         default=True,

@@ -3,17 +3,23 @@ from __future__ import annotations
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from libs.text import Reason
 from services.orders.ordering.schemas import Order, Strict, Versioned
 
 
 class FireRequest(Versioned):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"version": 3}]})
+
     pass
 
 
 class ReprintRequest(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"reason": "Customer asked for a copy"}]}
+    )
+
     reason: Reason | None = Field(default=None, description="Why, for the audit")
 
 

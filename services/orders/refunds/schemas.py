@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
+from libs.api.json_schema import DocumentedAs, member
 from libs.text import Reason
 from services.orders.ordering.schemas import (
     MAX_MINOR,
@@ -15,7 +16,7 @@ from services.orders.ordering.schemas import (
     TaxLine,
     Versioned,
 )
-from services.orders.receipts.schemas import Receipt
+from services.orders.receipts.schemas import Receipt, RefundedLine
 
 
 class RefundLineIn(Strict):
@@ -28,21 +29,69 @@ class RefundTenderIn(Strict):
     amount_minor: int = Field(gt=0, le=MAX_MINOR)
 
 
-class RefundRequest(Versioned):
-    """By line (`lines`) or by amount (`amount_minor`), never both. `tenders` says which
-    payments the money goes back to; by default the latest payments first."""
-
+class _RefundRequest(Versioned):
     reason_code: ReasonCode
     note: Reason | None = None
-    lines: list[RefundLineIn] | None = Field(default=None, min_length=1, max_length=200)
-    amount_minor: int | None = Field(default=None, gt=0, le=MAX_MINOR)
-    tenders: list[RefundTenderIn] | None = Field(default=None, min_length=1, max_length=20)
+    tenders: list[RefundTenderIn] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=20,
+        description="Which payments the money goes back to; by default the latest first",
+    )
 
-    @model_validator(mode="after")
-    def _lines_or_amount(self) -> RefundRequest:
-        if (self.lines is None) == (self.amount_minor is None):
-            raise ValueError("refund either lines or an amount_minor")
-        return self
+
+class RefundByLines(_RefundRequest):
+    """Lines given back: each line's number and how many of it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "version": 7,
+                    "reason_code": "quality_issue",
+                    "lines": [{"line_number": 1, "quantity": 1}],
+                }
+            ]
+        }
+    )
+
+    lines: list[RefundLineIn] = Field(min_length=1, max_length=200)
+    # By lines there is no amount; null is accepted as clients sent it before the `oneOf`.
+    amount_minor: None = None
+
+
+class RefundByAmount(_RefundRequest):
+    """An amount given back, tax included, not tied to lines."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "version": 7,
+                    "reason_code": "customer_request",
+                    "amount_minor": 450,
+                    "note": "Cold coffee",
+                }
+            ]
+        }
+    )
+
+    amount_minor: int = Field(gt=0, le=MAX_MINOR)
+    # By amount there are no lines; null is accepted as clients sent it before the `oneOf`.
+    lines: None = None
+
+
+def _refund_by(body: Any) -> str:
+    """Which refund a body is: by lines when it names lines, else by amount (one naming both
+    or neither is then refused by the one chosen)."""
+    return "lines" if member(body, "lines") is not None else "amount"
+
+
+# By line or by amount, never both: the document's `oneOf`.
+RefundRequest = Annotated[
+    Annotated[RefundByLines, Tag("lines")] | Annotated[RefundByAmount, Tag("amount")],
+    Discriminator(_refund_by),
+]
 
 
 class RefundTender(BaseModel):
@@ -67,7 +116,9 @@ class Refund(BaseModel):
     )
     tax_minor: int
     tax: list[TaxLine]
-    lines: list[dict[str, Any]]
+    lines: Annotated[list[dict[str, Any]], DocumentedAs(list[RefundedLine])] = Field(
+        description="The lines given back (empty for a refund by amount)"
+    )
     tenders: list[RefundTender]
     created_by: str
     approved_by: str | None

@@ -4,8 +4,11 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
+from libs.api import json_schema
 from libs.sales.shift_report import CashMovementKind, ZReport
 from libs.text import Note, Reason
 
@@ -14,7 +17,9 @@ MAX_CASH_MINOR = 100_000_000_00
 
 
 class ShiftOpen(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"opening_float_minor": 20000}]}, extra="forbid"
+    )
 
     id: UUID | None = Field(
         default=None, description="Client-generated id, for shifts opened offline"
@@ -25,7 +30,12 @@ class ShiftOpen(BaseModel):
 
 
 class CashMovementCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"kind": "paid_out", "amount_minor": 2500, "reason": "Milk delivery"}]
+        },
+        extra="forbid",
+    )
 
     kind: CashMovementKind = Field(
         description="paid_in: cash put into the drawer (more change); "
@@ -43,13 +53,37 @@ class CountedAmounts(BaseModel):
 
 
 class ShiftClose(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "version": 4,
+                    "counted": {"cash": 48550, "card": 61200},
+                    "note": "Drawer counted twice",
+                }
+            ]
+        },
+        extra="forbid",
+    )
 
     version: int | None = Field(
-        default=None, ge=1, description="The shift's version you read (or send If-Match)"
+        default=None,
+        ge=1,
+        description="The shift's version you read. The document requires it; a client that "
+        'sends `If-Match: "<version>"` instead may leave it out (both sent must agree)',
     )
     counted: CountedAmounts
     note: Note | None = None
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        def edit(schema: json_schema.JsonSchema) -> None:
+            json_schema.require(schema, "version")
+            json_schema.refuse_null(schema, ["version"])
+
+        return json_schema.refine(handler, core_schema, edit)
 
 
 class Shift(BaseModel):

@@ -13,11 +13,11 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from libs.sales.shift_report import CashMovementKind
 from libs.text import Note, Reason, Reference, TableName
-from services.orders.ordering.schemas import MAX_MINOR, DiscountIn, LineIn, ReasonCode, Strict
+from services.orders.ordering.schemas import MAX_MINOR, Discounted, LineIn, ReasonCode, Strict
 from services.orders.refunds.schemas import RefundLineIn, RefundTenderIn
 
 MAX_BATCH = 500
@@ -57,7 +57,7 @@ class OrderCreateData(Strict):
     lines: list[LineIn] = Field(min_length=1, max_length=200)
     table_name: TableName | None = None
     covers: int | None = Field(default=None, ge=1, le=1_000)
-    discount: DiscountIn | None = None
+    discount: Discounted | None = None
     service_charge_bps: int = Field(default=0, ge=0, le=5_000)
     tip_minor: int = Field(default=0, ge=0, le=MAX_MINOR)
     approved_by: UUID | None = Field(
@@ -248,6 +248,28 @@ class Batch(BaseModel):
     """Up to 500 operations, in any order. Each one is validated on its own: one that is
     malformed is rejected alone, and the rest go ahead."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "operations": [
+                        {
+                            "id": "a1b2c3d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                            "sequence": 1,
+                            "occurred_at": "2026-12-07T08:15:00+11:00",
+                            "staff_id": "8a3e6c1f-4d9b-4a7e-b2c5-3f8d1a6e9c42",
+                            "kind": "shift.open",
+                            "data": {
+                                "shift_id": "e5a9c3f7-1b6d-4e2a-9c8f-3d7b1e5a9c24",
+                                "opening_float_minor": 20000,
+                            },
+                        }
+                    ]
+                }
+            ]
+        }
+    )
+
     operations: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_BATCH)
 
 
@@ -328,6 +350,12 @@ class FlagPage(BaseModel):
 
 
 class FlagResolve(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"resolution": "Checked the docket: the till printed last week's price"}]
+        }
+    )
+
     resolution: Note = Field(description="What was found and done")
 
 
@@ -382,8 +410,16 @@ class OfflineApprovalPage(BaseModel):
 
 
 class ApprovalReview(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"note": "Confirmed with Sam at the end of the shift"}]}
+    )
+
     note: Note | None = None
 
 
 class ApprovalDispute(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"note": "No manager was on shift that morning"}]}
+    )
+
     note: Note = Field(description="What was wrong, for the record")

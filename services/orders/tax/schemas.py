@@ -5,10 +5,26 @@ from decimal import Decimal
 from typing import Annotated, Literal, Self
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
-from libs.text import Name
+from libs.api import json_schema
+from libs.text import Name, RateString
 
+# What the document says of a rate: a string of at most two whole digits and three decimals
+# (under 100), or a whole JSON number under 100. The server also takes a number with
+# decimals, but a binary float is not the exact rate a client meant: the document asks for
+# the string.
+RATE_PERCENT_PATTERN = r"^(0|[1-9][0-9]?)(\.[0-9]{1,3})?$"
 # Percent, exact: 10, 5.5, 7.7; never a float. Stored as numeric(6, 3).
 RatePercent = Annotated[
     Decimal,
@@ -18,7 +34,16 @@ RatePercent = Annotated[
         decimal_places=3,
         allow_inf_nan=False,
         description="Percent, 0 <= rate < 100, at most 3 decimals; send a string such as "
-        '"10" or "5.5" (a JSON number is accepted)',
+        '"10" or "5.5"',
+    ),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": RATE_PERCENT_PATTERN, "examples": ["10", "5.5"]},
+                {"type": "integer", "minimum": 0, "maximum": 99},
+            ]
+        },
+        mode="validation",
     ),
 ]
 CashRounding = Literal[1, 5, 10]
@@ -37,12 +62,17 @@ class TaxSettings(BaseModel):
 
 
 class TaxSettingsUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"version": 1, "cash_rounding_minor": 5}]}, extra="forbid"
+    )
 
     prices_include_tax: bool | None = None
     cash_rounding_minor: CashRounding | None = None
     version: int | None = Field(
-        default=None, ge=1, description="The version you read (or send If-Match)"
+        default=None,
+        ge=1,
+        description="The version you read. The document requires it; a client that sends "
+        '`If-Match: "<version>"` instead may leave it out (both sent must agree)',
     )
 
     @model_validator(mode="after")
@@ -54,9 +84,20 @@ class TaxSettingsUpdate(BaseModel):
             raise ValueError("a setting cannot be null")
         return self
 
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        def edit(schema: json_schema.JsonSchema) -> None:
+            json_schema.require(schema, "version")
+            json_schema.refuse_null(schema, json_schema.nullable_fields(cls, keep=()))
+            json_schema.at_least_one_change(schema, besides=["version"])
+
+        return json_schema.refine(handler, core_schema, edit)
+
 
 class TaxRate(BaseModel):
-    rate_percent: Decimal
+    rate_percent: RateString
     effective_from: datetime
     created_by: str
     created_at: datetime
@@ -70,7 +111,7 @@ class TaxCategory(BaseModel):
     archived: bool
     archived_at: datetime | None
     created_at: datetime
-    current_rate_percent: Decimal | None = Field(
+    current_rate_percent: RateString | None = Field(
         description="The rate in force now (null only if its first rate is still to come)"
     )
     rates: list[TaxRate] = Field(description="Every rate, oldest first, scheduled ones included")
@@ -81,7 +122,10 @@ class TaxCategoryList(BaseModel):
 
 
 class TaxCategoryCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"code": "gst", "name": "GST", "rate_percent": "10"}]},
+        extra="forbid",
+    )
 
     code: str = Field(
         pattern=r"^[a-z0-9][a-z0-9-]{0,39}$",
@@ -95,7 +139,9 @@ class TaxCategoryUpdate(BaseModel):
     """Name and archive only (no version: nothing else about a category changes; its rates
     are insert-only)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"name": "GST (10%)"}]}, extra="forbid"
+    )
 
     name: Name | None = None
     archived: bool | None = None
@@ -108,9 +154,24 @@ class TaxCategoryUpdate(BaseModel):
             raise ValueError("a field cannot be null")
         return self
 
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        def edit(schema: json_schema.JsonSchema) -> None:
+            json_schema.refuse_null(schema, json_schema.nullable_fields(cls, keep=()))
+            json_schema.at_least_one_change(schema)
+
+        return json_schema.refine(handler, core_schema, edit)
+
 
 class TaxRateSchedule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"rate_percent": "12.5", "effective_from": "2027-07-01T00:00:00+10:00"}]
+        },
+        extra="forbid",
+    )
 
     rate_percent: RatePercent
     effective_from: AwareDatetime = Field(

@@ -27,7 +27,9 @@ from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from libs.text import (
     MULTI_LINE_PATTERN,
+    MULTI_LINE_TEXT_PATTERN,
     SINGLE_LINE_PATTERN,
+    SINGLE_LINE_TEXT_PATTERN,
     Email,
     Name,
     Note,
@@ -130,9 +132,14 @@ def test_an_email_is_lower_case_trimmed_and_has_no_control_character() -> None:
 def test_the_published_schema_states_the_rule() -> None:
     schema = NAME.json_schema()
     assert schema["maxLength"] == 100 and schema["minLength"] == 1
-    assert schema["pattern"] == SINGLE_LINE_PATTERN
+    assert schema["pattern"] == SINGLE_LINE_TEXT_PATTERN
     assert schema["x-halopos-text"] == "single-line"
-    assert NOTE.json_schema()["pattern"] == MULTI_LINE_PATTERN
+    assert NOTE.json_schema()["pattern"] == MULTI_LINE_TEXT_PATTERN
+    # Required text has a character besides white space, which is stripped.
+    for pattern in (SINGLE_LINE_TEXT_PATTERN, MULTI_LINE_TEXT_PATTERN):
+        assert re.fullmatch(pattern, " \u00a0 ") is None
+        assert re.fullmatch(pattern, " Flat white ")
+    assert re.fullmatch(MULTI_LINE_TEXT_PATTERN, "Till 2\ncounted twice")
     # The pattern integrators see refuses exactly what the validator refuses.
     single, multi = re.compile(SINGLE_LINE_PATTERN), re.compile(MULTI_LINE_PATTERN)
     for character in REFUSED:
@@ -157,12 +164,17 @@ NOT_TEXT = {
     "PasswordSignIn.password": "a credential: verified against its argon2id hash, never stored",
     "StaffCreate.pin": "4 to 6 ASCII digits (pattern), then hashed",
     "PinSignIn.pin": "4 to 6 ASCII digits (pattern)",
-    "OverrideRequest.pin": "4 to 6 ASCII digits (pattern)",
-    "TotpSignIn.code": "6 ASCII digits (pattern)",
+    "RefundOverride.pin": "4 to 6 ASCII digits (pattern)",
+    "VoidOverride.pin": "4 to 6 ASCII digits (pattern)",
+    "DiscountAmountOverride.pin": "4 to 6 ASCII digits (pattern)",
+    "DiscountPercentOverride.pin": "4 to 6 ASCII digits (pattern)",
+    "ForceCloseOverride.pin": "4 to 6 ASCII digits (pattern)",
+    "CodeSignIn.code": "6 ASCII digits (pattern)",
     "EnrolmentConfirm.code": "6 ASCII digits (pattern)",
-    "TotpSignIn.recovery_code": "a credential: only its digest is compared, never stored",
+    "RecoveryCodeSignIn.recovery_code": "a credential: only its digest is compared, never stored",
     "PasswordSignIn.enrolment_code": "a credential: only its digest is compared, never stored",
-    "TotpSignIn.challenge": "an opaque credential: parse_credential's ASCII pattern, digest",
+    "CodeSignIn.challenge": "an opaque credential: parse_credential's ASCII pattern, digest",
+    "RecoveryCodeSignIn.challenge": "an opaque credential: parse_credential's pattern, digest",
     "EnrolmentStart.challenge": "an opaque credential: parse_credential's ASCII pattern, digest",
     "EnrolmentConfirm.challenge": "an opaque credential: parse_credential's ASCII pattern",
     "RefreshRequest.refresh_token": "an opaque credential: parse_credential's ASCII pattern",
@@ -170,7 +182,11 @@ NOT_TEXT = {
     "DeviceActivation.code": "an opaque credential: parse_credential's ASCII pattern",
     "DeviceActivation.public_jwk": "a JWK: only the RFC 7638 members are kept, and their "
     "thumbprint must equal that of the key that signed the request's DPoP proof",
-    "OverrideRequest.resource_id": "a UUID or <UUID>/lines/<n>: canonicalised by a pattern",
+    "RefundOverride.resource_id": "a UUID or <UUID>/lines/<n>: canonicalised by a pattern",
+    "VoidOverride.resource_id": "a UUID or <UUID>/lines/<n>: canonicalised by a pattern",
+    "DiscountAmountOverride.resource_id": "a UUID or <UUID>/lines/<n>: canonicalised by a pattern",
+    "DiscountPercentOverride.resource_id": "a UUID or <UUID>/lines/<n>: canonicalised by a pattern",
+    "ForceCloseOverride.resource_id": "a UUID or <UUID>/lines/<n>: canonicalised by a pattern",
     "TaxCategoryCreate.code": "ASCII [a-z0-9-] (pattern, and a CHECK constraint)",
     "CardDetails.scheme": "ASCII [a-z_] (pattern)",
     "CardDetails.last4": "4 ASCII digits (pattern)",

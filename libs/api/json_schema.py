@@ -1,0 +1,87 @@
+"""What a request body's JSON Schema says beyond its fields' types: the rules a model checks
+across fields, stated in the OpenAPI document, so a generated client or a fuzzer sends only
+what the server accepts (issue 23).
+
+Each function edits a model's schema in place from the model's `__get_pydantic_json_schema__`
+(`refine` below). The server's validation is unchanged: pydantic still runs the model's own
+validators; these make the document say the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from pydantic import BaseModel, GetJsonSchemaHandler, TypeAdapter
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
+
+JsonSchema = dict[str, Any]
+_NULL = {"type": "null"}
+
+
+def refine(
+    handler: GetJsonSchemaHandler, core_schema: CoreSchema, edit: Callable[[JsonSchema], None]
+) -> JsonSchemaValue:
+    """The model's schema as pydantic makes it, edited by `edit` (which sees the definition
+    itself, not a `$ref` to it)."""
+    reference = handler(core_schema)
+    edit(handler.resolve_ref_schema(reference))
+    return reference
+
+
+def refuse_null(schema: JsonSchema, names: Iterable[str]) -> None:
+    """Declare `names` not nullable: a PATCH field that the model defaults to None (meaning
+    "not sent") but refuses as an explicit null. Their `default: null` goes too: leaving a
+    field out is not the same as sending null."""
+    properties: JsonSchema = schema["properties"]
+    for name in names:
+        member: JsonSchema = properties[name]
+        branches = member.get("anyOf")
+        if branches is not None:
+            kept = [branch for branch in branches if branch != _NULL]
+            if len(kept) == 1:
+                del member["anyOf"]
+                member.update(kept[0])
+            else:
+                member["anyOf"] = kept
+        member.pop("default", None)
+
+
+def require(schema: JsonSchema, *names: str) -> None:
+    """List `names` as required (in the order given, after those already required)."""
+    required: list[str] = schema.setdefault("required", [])
+    required.extend(name for name in names if name not in required)
+
+
+def at_least_one_change(schema: JsonSchema, *, besides: Iterable[str] = ()) -> None:
+    """A PATCH names at least one field to change, besides the always-required ones (a
+    `version`): with `additionalProperties: false`, a minimum count of members says it."""
+    schema["minProperties"] = 1 + len(tuple(besides))
+
+
+def nullable_fields(model: type[BaseModel], keep: Iterable[str]) -> list[str]:
+    """The fields of `model` that are optional in Python but refuse null, all but `keep`."""
+    kept = set(keep)
+    return [name for name in model.model_fields if name not in kept]
+
+
+def member(body: Any, name: str) -> Any:
+    """A member of a request body a union's discriminator reads: pydantic hands it the JSON
+    object (a dict) when validating, the model when serialising."""
+    return body.get(name) if isinstance(body, dict) else getattr(body, name, None)
+
+
+class DocumentedAs:
+    """`Annotated[dict[str, Any], DocumentedAs(Model)]`: a value the code handles as a plain
+    mapping (a frozen receipt, an audit payload, read back from JSONB) that the document
+    describes as `Model`'s schema, with its definitions among the document's components.
+    The fuzz's response-schema check holds what is sent to it."""
+
+    def __init__(self, shape: Any) -> None:
+        self.shape = shape
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return handler(TypeAdapter(self.shape).core_schema)
