@@ -14,6 +14,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -25,7 +26,7 @@ from services.webhooks.worker import WorkerHandle
 from tests.conftest import LiveStack
 from tests.support.database import Connect, Provision, as_service
 from tests.support.sale import audit_rows, sold
-from tests.support.tills import OpenTill, open_till
+from tests.support.tills import OpenTill, coffee_order, open_till
 from tests.support.tokens import TokenFactory
 from tests.support.webhooks import Receiver, serve, until
 
@@ -292,3 +293,59 @@ async def test_a_shift_closed_and_a_menu_change_are_sent(
     assert shift["shift_id"] == str(business.till.shift_id)
     assert shift["counted"] == {"cash": 20_000, "card": 0}
     assert shift["currency"] == "AUD"
+
+
+async def test_a_void_a_refund_and_a_period_close_are_sent(
+    business: Business, receiver: Receiver
+) -> None:
+    endpoint = await business.endpoint(
+        receiver.url, "order.voided", "refund.issued", "period.closed"
+    )
+    receiver.secrets = [endpoint["secret"]]
+    gateway, till = business.gateway, business.till
+    # Voids and refunds this small need no manager's override here.
+    limits = await gateway.patch(
+        "/v1/settings/override-limits",
+        json={"void_limit_minor": 10_000, "refund_limit_minor": 10_000},
+        auth=business.owner,
+    )
+    assert limits.status_code == 200, limits.text
+
+    opened = await gateway.post("/v1/orders", json=coffee_order(till), auth=till.staff)
+    order = opened.json()
+    voided = await gateway.post(
+        f"/v1/orders/{order['id']}/void",
+        json={"version": order["version"], "reason_code": "customer_request"},
+        auth=till.staff,
+    )
+    assert voided.status_code == 200, voided.text
+    sale = await sold(gateway, till)
+    refunded = await gateway.post(
+        f"/v1/orders/{sale['order']['id']}/refunds",
+        json={
+            "version": sale["order"]["version"],
+            "reason_code": "quality_issue",
+            "amount_minor": 300,
+        },
+        auth=till.staff,
+    )
+    assert refunded.status_code == 201, refunded.text
+    day = (datetime.now(UTC) - timedelta(days=3)).date().isoformat()
+    closure = await gateway.post(
+        "/v1/reports/closures",
+        json={"location_id": str(till.location_id), "kind": "day", "period": day},
+        auth=business.owner,
+    )
+    assert closure.status_code == 201, closure.text
+
+    await until(lambda: len(receiver.events) == 3)
+    [void] = receiver.of_type("order.voided")
+    assert void["data"]["order_id"] == order["id"]
+    assert (void["data"]["total_minor"], void["data"]["reason_code"]) == (1250, "customer_request")
+    [refund] = receiver.of_type("refund.issued")
+    assert refund["data"]["order_id"] == sale["order"]["id"]
+    assert (refund["data"]["amount_minor"], refund["data"]["currency"]) == (300, "AUD")
+    assert refund["data"]["tenders"] == [{"tender": "cash", "amount_minor": 300}]
+    [closed] = receiver.of_type("period.closed")
+    assert (closed["data"]["closure_id"], closed["data"]["period"]) == (closure.json()["id"], day)
+    assert closed["data"]["totals"] == closure.json()["totals"]
