@@ -31,6 +31,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("reports", 8004),
     ServiceSpec("billing", 8005),
     ServiceSpec("bridge", 8006),
+    ServiceSpec("webhooks", 8007),
 )
 SERVICES_BY_NAME = {spec.name: spec for spec in SERVICES}
 

@@ -24,6 +24,7 @@ from ops.state import (
     STATE,
     demo_secret,
     ensure_totp_key,
+    ensure_webhooks_key,
     gateway_secret,
 )
 from services.identity.keys.signing import SigningKey
@@ -109,7 +110,7 @@ def uvicorn_command(target: str, port: int) -> list[str]:
 
 
 def metrics_port(http_port: int) -> int:
-    """Each process's Prometheus port on loopback: 9100 for the gateway, 9101-9106 services."""
+    """Each process's Prometheus port on loopback: 9100 for the gateway, 9101-9107 services."""
     return METRICS_PORT_BASE + http_port - GATEWAY_PORT
 
 
@@ -185,6 +186,7 @@ PRODUCTION_SETTINGS = (
     *(f"HALOPOS_{name.upper()}_DATABASE_URL" for name in DATABASE_LOGINS),
     "HALOPOS_IDENTITY_SIGNING_KEY_FILES",
     "HALOPOS_IDENTITY_TOTP_KEY_FILE",
+    "HALOPOS_WEBHOOKS_SECRET_KEY_FILE",
     "HALOPOS_AUDIT_SIGNING_KEY_FILE",
     "HALOPOS_PUBLIC_URL",
     "HALOPOS_BILLING_RETURN_URL",
@@ -212,6 +214,10 @@ def development_environment(prepared: PreparedDatabase) -> dict[str, str]:
         **db.service_environment(prepared.service_urls),
         "HALOPOS_IDENTITY_SIGNING_KEY_FILES": str(SIGNING_KEY_FILE),
         "HALOPOS_IDENTITY_TOTP_KEY_FILE": str(ensure_totp_key()),
+        "HALOPOS_WEBHOOKS_SECRET_KEY_FILE": str(ensure_webhooks_key()),
+        # Webhook receivers on this machine (http://127.0.0.1:...), for trying integrations;
+        # production sends only to https:// on public addresses.
+        "HALOPOS_WEBHOOKS_ALLOW_LOOPBACK": "true",
         "HALOPOS_AUDIT_SIGNING_KEY_FILE": str(AUDIT_KEY_FILE),
         "HALOPOS_PUBLIC_URL": f"http://127.0.0.1:{GATEWAY_PORT}",
         "HALOPOS_BILLING_RETURN_URL": f"http://127.0.0.1:{GATEWAY_PORT}/backoffice/billing",

@@ -19,6 +19,7 @@ STATE = Path(os.environ.get("HALOPOS_STATE_DIR", REPO / ".state"))
 SECRETS_FILE = STATE / "secrets.json"
 SIGNING_KEY_FILE = STATE / "keys" / "identity-signing.pem"
 TOTP_KEY_FILE = STATE / "keys" / "identity-totp.key"
+WEBHOOKS_KEY_FILE = STATE / "keys" / "webhooks-secrets.key"
 AUDIT_KEY_FILE = STATE / "keys" / "audit-checkpoints.pem"
 
 
@@ -73,11 +74,21 @@ def demo_secret(name: str, *, digits: int | None = None) -> str:
     return demo[name]
 
 
-def ensure_totp_key() -> Path:
-    """The dev key that encrypts TOTP secrets at rest (production: from its secret store)."""
-    if not TOTP_KEY_FILE.exists():
-        TOTP_KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(TOTP_KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+def _ensure_key(path: Path) -> Path:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as file:
             file.write(base64.b64encode(secrets.token_bytes(32)).decode("ascii"))
-    return TOTP_KEY_FILE
+    return path
+
+
+def ensure_totp_key() -> Path:
+    """The dev key that encrypts TOTP secrets at rest (production: from its secret store)."""
+    return _ensure_key(TOTP_KEY_FILE)
+
+
+def ensure_webhooks_key() -> Path:
+    """The dev key that encrypts webhook endpoints' signing secrets at rest (production: from
+    its secret store)."""
+    return _ensure_key(WEBHOOKS_KEY_FILE)

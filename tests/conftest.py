@@ -27,6 +27,7 @@ from libs.tenancy.database import TenantDatabase
 from ops.platform import PreparedDatabase, prepare_database
 from services.audit.settings import AuditSettings
 from services.identity.keys.signing import SigningKey, jwks_document
+from services.webhooks.settings import WebhookSettings
 from tests.support.database import Connect, Provision
 from tests.support.tokens import TokenFactory, token_factory
 
@@ -38,6 +39,19 @@ TOTP_KEY = os.urandom(32)
 # Signs the audit service's checkpoints under test; periodic signing is driven by the tests.
 AUDIT_SIGNER = CheckpointSigner.generate()
 AUDIT_SETTINGS = AuditSettings(checkpoint_interval=0)
+# Encrypts webhook endpoints' signing secrets in the webhooks service under test. Its worker
+# retries within a fraction of a second (the schedule's shape is the production one, its
+# waits are not), sends to receivers on loopback, and gives up on an endpoint after two
+# messages in a row failed every attempt.
+WEBHOOKS_KEY = os.urandom(32)
+WEBHOOKS_SETTINGS = WebhookSettings(
+    webhooks_retry_schedule=(0.05,) * 7,
+    webhooks_retry_jitter=0,
+    webhooks_poll_interval=0.05,
+    webhooks_send_timeout=5,
+    webhooks_allow_loopback=True,
+    webhooks_disable_after_failed_messages=2,
+)
 TEST_DATABASE = os.environ.get("HALOPOS_TEST_DATABASE", "halopos_test")
 
 
@@ -210,6 +224,7 @@ def _free_port() -> int:
 class LiveStack:
     gateway: str
     services: dict[str, str]
+    apps: dict[str, FastAPI]
 
 
 async def _serve(app: FastAPI, port: int) -> tuple[uvicorn.Server, asyncio.Task[None]]:
@@ -238,6 +253,7 @@ async def live_stack(
     from services.identity.app import create_app as create_identity
     from services.orders.app import create_app as create_orders
     from services.reports.app import create_app as create_reports
+    from services.webhooks.app import create_app as create_webhooks
 
     ports = {spec.name: _free_port() for spec in SERVICES}
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
@@ -259,6 +275,9 @@ async def live_stack(
         "reports": create_reports(service_databases["reports"], remote_verifier()),
         "billing": create_billing(service_databases["billing"], remote_verifier()),
         "bridge": create_bridge(service_databases["bridge"], remote_verifier()),
+        "webhooks": create_webhooks(
+            service_databases["webhooks"], remote_verifier(), WEBHOOKS_SETTINGS, WEBHOOKS_KEY
+        ),
     }
     running = [await _serve(app, ports[name]) for name, app in apps.items()]
     gateway_port = _free_port()
@@ -266,7 +285,7 @@ async def live_stack(
         database=service_databases["gateway"], verifier=remote_verifier(), upstreams=urls
     )
     running.append(await _serve(gateway, gateway_port))
-    yield LiveStack(gateway=f"http://127.0.0.1:{gateway_port}", services=urls)
+    yield LiveStack(gateway=f"http://127.0.0.1:{gateway_port}", services=urls, apps=apps)
     for server, _ in running:
         server.should_exit = True
     await asyncio.gather(*(task for _, task in running))

@@ -54,6 +54,8 @@ class Permission(StrEnum):
     SYNC_UPLOAD = "sync:upload"
     SYNC_REVIEW = "sync:review"
     SYNC_RESOLVE = "sync:resolve"
+    WEBHOOKS_READ = "webhooks:read"
+    WEBHOOKS_MANAGE = "webhooks:manage"
 
 
 P = Permission
@@ -80,6 +82,9 @@ _VENUE |= {P.SYNC_REVIEW, P.SYNC_RESOLVE}
 _BOOKS = {P.REPORTS_READ, P.REPORTS_CLOSE, P.AUDIT_READ, P.AUDIT_CHECKPOINT}
 _ACCOUNT = {P.BILLING_MANAGE, P.BRIDGE_TOKENS_MANAGE, P.SECURITY_MANAGE}
 _ACCOUNT |= {P.OVERRIDE_LIMITS_WRITE}
+# Integrations: where the business's events are sent (each endpoint holds a signing secret
+# that lets its holder impersonate us to the receiver) is the account owner's decision.
+_ACCOUNT |= {P.WEBHOOKS_READ, P.WEBHOOKS_MANAGE}
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(_VENUE | _BOOKS | _ACCOUNT),
@@ -309,6 +314,50 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/v1/billing/portal-sessions", "billing", P.BILLING_MANAGE, read_only_ok=True),
     Route("GET", "/v1/billing/subscription", "billing", P.BILLING_MANAGE),
     Route("POST", "/v1/billing/webhooks/stripe", "billing", None),
+    # Outbound webhooks for integrators: the owner's endpoints and their delivery log
+    # (docs/webhooks.md). Served read-only: an owner can still fix or stop an integration.
+    Route("GET", "/v1/webhooks/event-types", "webhooks", P.WEBHOOKS_READ),
+    Route("GET", "/v1/webhooks/endpoints", "webhooks", P.WEBHOOKS_READ),
+    Route("POST", "/v1/webhooks/endpoints", "webhooks", P.WEBHOOKS_MANAGE),
+    Route("GET", "/v1/webhooks/endpoints/{endpoint_id}", "webhooks", P.WEBHOOKS_READ),
+    Route(
+        "PATCH",
+        "/v1/webhooks/endpoints/{endpoint_id}",
+        "webhooks",
+        P.WEBHOOKS_MANAGE,
+        read_only_ok=True,
+    ),
+    Route(
+        "DELETE",
+        "/v1/webhooks/endpoints/{endpoint_id}",
+        "webhooks",
+        P.WEBHOOKS_MANAGE,
+        read_only_ok=True,
+    ),
+    *(
+        Route(
+            "POST",
+            f"/v1/webhooks/endpoints/{{endpoint_id}}/{action}",
+            "webhooks",
+            P.WEBHOOKS_MANAGE,
+            read_only_ok=True,
+        )
+        for action in ("disable", "enable", "rotate-secret")
+    ),
+    Route("GET", "/v1/webhooks/endpoints/{endpoint_id}/deliveries", "webhooks", P.WEBHOOKS_READ),
+    Route(
+        "GET",
+        "/v1/webhooks/endpoints/{endpoint_id}/deliveries/{delivery_id}",
+        "webhooks",
+        P.WEBHOOKS_READ,
+    ),
+    Route(
+        "POST",
+        "/v1/webhooks/endpoints/{endpoint_id}/deliveries/{delivery_id}/replay",
+        "webhooks",
+        P.WEBHOOKS_MANAGE,
+        read_only_ok=True,
+    ),
 )
 
 

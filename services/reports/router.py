@@ -20,6 +20,7 @@ from libs.problems import PermissionDenied, problem_doc
 from libs.rbac import Permission
 from libs.sales.shift_facts import ShiftNotFound, read_facts, read_shift
 from libs.sales.shift_report import ShiftReport, ZReport, shift_report
+from libs.webhooks.outbox import Outbox
 from services.reports import exports, service
 from services.reports.days import Period
 from services.reports.repository import ReportsRepository
@@ -337,6 +338,7 @@ async def close_period(
     closed = await service.close_period(
         context,
         audit=AuditLog.from_connection(connection, service="reports"),
+        outbox=Outbox.from_connection(connection),
         principal=principal,
         location_id=body.location_id,
         kind=body.kind,

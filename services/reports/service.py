@@ -21,6 +21,8 @@ import rfc8785
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
 from libs.problems import Conflict, NotFound, Problem
+from libs.webhooks.events import EventType
+from libs.webhooks.outbox import Outbox
 from services.reports import aggregate
 from services.reports.days import YEARS, BusinessCalendar, Period, PeriodError
 from services.reports.repository import Business, Days, Location, ReportsRepository
@@ -298,6 +300,7 @@ async def close_period(
     context: Context,
     *,
     audit: AuditLog,
+    outbox: Outbox,
     principal: Principal,
     location_id: UUID,
     kind: Literal["day", "month", "year"],
@@ -381,4 +384,23 @@ async def close_period(
     )
     if row is None:
         raise ClosureInProgress()
-    return Closed(closure_out(row), created=True)
+    closure = closure_out(row)
+    await outbox.emit(
+        EventType.PERIOD_CLOSED,
+        {
+            "closure_id": str(closure_id),
+            "location_id": str(location.id),
+            "kind": kind,
+            "period": period.label,
+            "first_day": period.first.isoformat(),
+            "last_day": period.last.isoformat(),
+            "version": version,
+            "reason": reason,
+            "currency": context.business.currency,
+            "totals": closure.totals.model_dump(mode="json"),
+            "totals_sha256": totals_digest.hex(),
+            "closed_at": closure.closed_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        },
+        occurred_at=closure.closed_at,
+    )
+    return Closed(closure, created=True)

@@ -253,7 +253,7 @@ async def test_the_checkpoint_note_is_a_signed_tlog_checkpoint(
 async def test_the_periodic_scan_names_tenants_only_to_the_audit_role(
     connect_as: Connect,
 ) -> None:
-    for service in ("orders", "identity", "reports", "billing", "bridge"):
+    for service in ("orders", "identity", "reports", "billing", "bridge", "webhooks"):
         connection = await connect_as(service)
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
             await connection.fetch("SELECT * FROM audit.tenants_awaiting_checkpoint()")

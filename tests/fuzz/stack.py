@@ -32,7 +32,8 @@ from libs.tenancy.database import TenantDatabase
 from ops.platform import PreparedDatabase
 from services.billing.settings import BillingSettings
 from services.identity.keys.signing import SigningKey
-from tests.conftest import AUDIT_SETTINGS, AUDIT_SIGNER, TOTP_KEY, _free_port, _serve
+from services.webhooks.settings import WebhookSettings
+from tests.conftest import AUDIT_SETTINGS, AUDIT_SIGNER, TOTP_KEY, WEBHOOKS_KEY, _free_port, _serve
 
 T = TypeVar("T")
 
@@ -142,6 +143,7 @@ def service_apps(
     from services.identity.app import create_app as create_identity
     from services.orders.app import create_app as create_orders
     from services.reports.app import create_app as create_reports
+    from services.webhooks.app import create_app as create_webhooks
 
     billing = BillingSettings(
         stripe_api_key=STRIPE_API_KEY,
@@ -160,6 +162,9 @@ def service_apps(
         "reports": lambda: create_reports(databases["reports"], verifier(jwks)),
         "billing": lambda: create_billing(databases["billing"], verifier(jwks), billing),
         "bridge": lambda: create_bridge(databases["bridge"], verifier(jwks)),
+        "webhooks": lambda: create_webhooks(
+            databases["webhooks"], verifier(jwks), WebhookSettings(), WEBHOOKS_KEY
+        ),
     }
     return [build[name]() for name in only]
 

@@ -32,6 +32,11 @@ SCAN_POLICIES = {
     "audit.chain_heads": ("checkpoint_scan", "halopos.checkpoint_scan"),
     "audit.checkpoints": ("checkpoint_scan", "halopos.checkpoint_scan"),
     "billing.stripe_events": ("pending_scan", "halopos.billing_event_scan"),
+    # The webhooks worker (20261207_1400_webhooks.py): which tenants have messages to fan out
+    # or deliveries due at enabled endpoints.
+    "webhooks.messages": ("pending_scan", "halopos.webhooks_scan"),
+    "webhooks.deliveries": ("pending_scan", "halopos.webhooks_scan"),
+    "webhooks.endpoints": ("pending_scan", "halopos.webhooks_scan"),
 }
 # Restrictive policies only ever narrow the tenant policy (Postgres ANDs them with it): the
 # spent-token ledger's rows are updated or deleted only once they have expired
@@ -233,6 +238,7 @@ async def test_the_only_security_definer_functions_reveal_tenant_ids_only(
         for name, executor in (
             ("audit.tenants_awaiting_checkpoint", "halopos_audit"),
             ("billing.tenants_with_pending_events", "halopos_billing"),
+            ("webhooks.tenants_with_pending_work", "halopos_webhooks"),
         )
     ]
 
@@ -241,15 +247,23 @@ async def test_the_only_security_definer_functions_reveal_tenant_ids_only(
 # schemas and roles"). Every service appends audit entries, spends DPoP proofs (auth) and reads
 # the business's subscription (billing); the rest is each role's own schema plus the read grants
 # a service needs of another's (reports: the sale's tables; orders: the roster; billing: the
-# business's name and currency) and the print queue orders writes in a sale's transaction.
+# business's name and currency), the print queue orders writes in a sale's transaction and
+# the webhook outbox orders and reports write in their events' transactions.
 SHARED = {"audit": "rw", "auth": "rw", "billing": "r"}
 REACH = {
     "halopos_identity": {**SHARED, "identity": "rw"},
-    "halopos_orders": {**SHARED, "orders": "rw", "identity": "r", "bridge": "w"},
-    "halopos_reports": {**SHARED, "reports": "rw", "orders": "r", "identity": "r"},
+    "halopos_orders": {**SHARED, "orders": "rw", "identity": "r", "bridge": "w", "webhooks": "w"},
+    "halopos_reports": {
+        **SHARED,
+        "reports": "rw",
+        "orders": "r",
+        "identity": "r",
+        "webhooks": "w",
+    },
     "halopos_billing": {**SHARED, "billing": "rw", "identity": "r"},
     "halopos_bridge": {**SHARED, "bridge": "rw"},
     "halopos_audit": {**SHARED},
+    "halopos_webhooks": {**SHARED, "webhooks": "rw"},
     "halopos_gateway": {"bridge": "r", "billing": "r"},
 }
 

@@ -19,12 +19,14 @@ from libs.audit.models import metadata as audit_metadata
 from libs.auth.models import metadata as auth_metadata
 from libs.bridge.models import metadata as bridge_metadata
 from libs.tenancy.database import async_dsn
+from libs.webhooks.models import metadata as outbox_metadata
 from ops.database import alembic_config, recreate_database, with_database
 from ops.platform import PreparedDatabase
 from services.billing.models import metadata as billing_metadata
 from services.identity.models import metadata as identity_metadata
 from services.orders.models import metadata as orders_metadata
 from services.reports.models import metadata as reports_metadata
+from services.webhooks.models import metadata as webhooks_metadata
 
 MODELS = (
     identity_metadata,
@@ -34,8 +36,10 @@ MODELS = (
     bridge_metadata,
     reports_metadata,
     billing_metadata,
+    outbox_metadata,
+    webhooks_metadata,
 )
-SCHEMAS = {"identity", "orders", "audit", "reports", "billing", "bridge", "auth"}
+SCHEMAS = {"identity", "orders", "audit", "reports", "billing", "bridge", "auth", "webhooks"}
 
 
 def _differences(connection: sa.Connection) -> list[Any]:

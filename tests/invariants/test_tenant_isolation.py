@@ -426,6 +426,68 @@ async def _refund_tender(connection: asyncpg.Connection, tenant: uuid.UUID | Non
     return await _insert(connection, "orders.refund_tenders", values, tenant)
 
 
+async def _webhook_message(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> object:
+    """Recorded as the orders service records them: INSERT only, it cannot read them back.
+    Already fanned out, so a webhooks worker running in the same test session leaves it be."""
+    values: dict[str, object] = {
+        "id": uuid.uuid4(),
+        "event_type": "order.closed",
+        "payload": "{}",
+        "occurred_at": datetime.now(UTC),
+        "fanned_out_at": datetime.now(UTC),
+    }
+    if tenant is not None:
+        values = {"tenant_id": tenant, **values}
+    columns, placeholders = ", ".join(values), ", ".join(f"${n + 1}" for n in range(len(values)))
+    await connection.execute(
+        f"INSERT INTO webhooks.messages ({columns}) VALUES ({placeholders})", *values.values()
+    )
+    return await connection.fetchval("SELECT current_setting('app.tenant_id')::uuid")
+
+
+async def _webhook_endpoint(connection: asyncpg.Connection) -> uuid.UUID:
+    return await _parent(
+        connection,
+        "webhooks.endpoints",
+        url="https://hooks.example.com/",
+        description="",
+        event_types=["order.closed"],
+        status="enabled",
+        secret_ciphertext=b"sealed",
+        created_by="t",
+    )
+
+
+async def _webhook_delivery_values(connection: asyncpg.Connection) -> dict[str, object]:
+    message_id = await _parent(
+        connection,
+        "webhooks.messages",
+        event_type="order.closed",
+        payload="{}",
+        occurred_at=datetime.now(UTC),
+        fanned_out_at=datetime.now(UTC),
+    )
+    return {
+        "id": uuid.uuid4(),
+        "endpoint_id": await _webhook_endpoint(connection),
+        "message_id": message_id,
+        "status": "delivered",
+    }
+
+
+async def _webhook_delivery_row(connection: asyncpg.Connection, tenant: uuid.UUID | None) -> object:
+    values = await _webhook_delivery_values(connection)
+    return await _insert(connection, "webhooks.deliveries", values, tenant)
+
+
+async def _webhook_delivery(connection: asyncpg.Connection) -> uuid.UUID:
+    values = await _webhook_delivery_values(connection)
+    await _insert(connection, "webhooks.deliveries", values, None)
+    delivery_id = values["id"]
+    assert isinstance(delivery_id, uuid.UUID)
+    return delivery_id
+
+
 def _child(
     table: str, parent: str, make_parent: Callable[..., Awaitable[uuid.UUID]], **values: object
 ) -> Insert:
@@ -780,6 +842,36 @@ CASES: dict[str, TableCase] = {
             stripe_created=lambda: datetime.now(UTC),
             livemode=False,
             payload="{}",
+        ),
+    ),
+    "webhooks.messages": TableCase(
+        "webhooks", "fanned_out_at = now()", _webhook_message, inserter="orders"
+    ),
+    "webhooks.endpoints": TableCase(
+        "webhooks",
+        "description = 'moved'",
+        _row(
+            "webhooks.endpoints",
+            id=uuid.uuid4,
+            url="https://hooks.example.com/",
+            description="",
+            event_types=["order.closed"],
+            status="enabled",
+            secret_ciphertext=b"sealed",
+            created_by="t",
+        ),
+    ),
+    "webhooks.deliveries": TableCase("webhooks", "status = 'failed'", _webhook_delivery_row),
+    "webhooks.attempts": TableCase(
+        "webhooks",
+        "error = 'moved'",
+        _child(
+            "webhooks.attempts",
+            "delivery_id",
+            _webhook_delivery,
+            number=1,
+            attempted_at=lambda: datetime.now(UTC),
+            duration_ms=1,
         ),
     ),
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
-SCHEMAS = ["identity", "orders", "audit", "reports", "billing", "bridge", "auth"]
+SCHEMAS = ["identity", "orders", "audit", "reports", "billing", "bridge", "auth", "webhooks"]
 
 
 async def tenant_tables(admin: asyncpg.Connection) -> list[asyncpg.Record]:

@@ -37,7 +37,14 @@ def service_apps(
     from services.identity.app import create_app as identity
     from services.orders.app import create_app as orders
     from services.reports.app import create_app as reports
-    from tests.conftest import AUDIT_SETTINGS, AUDIT_SIGNER, TOTP_KEY
+    from services.webhooks.app import create_app as webhooks
+    from tests.conftest import (
+        AUDIT_SETTINGS,
+        AUDIT_SIGNER,
+        TOTP_KEY,
+        WEBHOOKS_KEY,
+        WEBHOOKS_SETTINGS,
+    )
 
     return {
         "identity": identity(databases["identity"], [key], TOTP_KEY),
@@ -46,6 +53,7 @@ def service_apps(
         "reports": reports(databases["reports"], verifier),
         "billing": billing(databases["billing"], verifier),
         "bridge": bridge(databases["bridge"], verifier),
+        "webhooks": webhooks(databases["webhooks"], verifier, WEBHOOKS_SETTINGS, WEBHOOKS_KEY),
     }
 
 

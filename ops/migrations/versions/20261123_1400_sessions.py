@@ -13,8 +13,13 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-from libs.config import GATEWAY_ROLE, OWNER_ROLE, SERVICES
+from libs.config import GATEWAY_ROLE, OWNER_ROLE
 from libs.tenancy.schema import NAMING_CONVENTION, create_tenant_table, tenant_fk, tenant_table
+
+# The services of this revision (libs.config.SERVICES moves on; a migration is a snapshot).
+SERVICE_ROLES = tuple(
+    f"halopos_{name}" for name in ("identity", "orders", "audit", "reports", "billing", "bridge")
+)
 
 revision = "20261123_1400"
 down_revision = "20261123_1215"
@@ -241,7 +246,7 @@ def upgrade() -> None:
     # Every layer that verifies DPoP proofs or consumes override tokens records what it spent.
     # DELETE only for rows past their expiry (the statement in libs/auth/spent.py); a row
     # removed early would only let a proof that is too old anyway be refused by its age.
-    for role in [spec.database_role for spec in SERVICES] + [GATEWAY_ROLE]:
+    for role in [*SERVICE_ROLES, GATEWAY_ROLE]:
         op.execute(f"GRANT USAGE ON SCHEMA auth TO {role}")
         op.execute(f"GRANT SELECT, INSERT, DELETE ON auth.spent_tokens TO {role}")
     op.execute("RESET ROLE")

@@ -21,14 +21,17 @@ from __future__ import annotations
 
 from alembic import op
 
-from libs.config import OWNER_ROLE, SERVICES
+from libs.config import OWNER_ROLE
 
 revision = "20261207_1200"
 down_revision = "20261207_1100"
 branch_labels = None
 depends_on = None
 
-ROLES = [spec.database_role for spec in SERVICES]
+# The services of this revision (libs.config.SERVICES moves on; a migration is a snapshot).
+ROLES = [
+    f"halopos_{name}" for name in ("identity", "orders", "audit", "reports", "billing", "bridge")
+]
 
 
 def upgrade() -> None:

@@ -35,6 +35,7 @@ from libs.sales.shift_report import (
     shift_report,
     z_report,
 )
+from libs.webhooks.events import EventType
 from services.orders import pricing
 from services.orders.concurrency import check_version
 from services.orders.payments.terminal import TerminalOutcome, TerminalResult
@@ -658,6 +659,19 @@ async def void_order(
             "version": sale.version,
         },
     )
+    uow.emit(
+        EventType.ORDER_VOIDED,
+        {
+            "order_id": str(sale.id),
+            "location_id": str(sale.location_id),
+            "currency": sale.currency,
+            "total_minor": sale.total_minor,
+            "reason_code": reason_code,
+            "voided_at": iso(till.at),
+            "offline": till.policy.offline,
+        },
+        occurred_at=till.at,
+    )
     return sale
 
 
@@ -1131,6 +1145,24 @@ async def close_order(
             "receipt_print_job_id": str(printed) if printed else None,
             "client_total_minor": expected_total_minor,
         },
+    )
+    uow.emit(
+        EventType.ORDER_CLOSED,
+        {
+            "order_id": str(sale.id),
+            "location_id": str(sale.location_id),
+            "receipt_id": str(receipt.id),
+            "receipt_number": receipt.number,
+            "shift_id": str(shift.id),
+            "currency": sale.currency,
+            "total_minor": sale.total_minor,
+            "tax_minor": sale.tax_minor,
+            "rounding_minor": sale.rounding_minor,
+            "paid_minor": sale.paid_minor,
+            "closed_at": iso(till.at),
+            "offline": policy.offline,
+        },
+        occurred_at=till.at,
     )
     return sale, receipt
 
@@ -1657,6 +1689,29 @@ async def _refunded(
             "receipt_print_job_id": str(printed) if printed else None,
         },
     )
+    uow.emit(
+        EventType.REFUND_ISSUED,
+        {
+            "refund_id": str(refund_id),
+            "order_id": str(sale.id),
+            "location_id": str(sale.location_id),
+            "receipt_id": str(receipt.id),
+            "receipt_number": receipt.number,
+            "original_receipt_number": original[1] if original else None,
+            "shift_id": str(shift.id),
+            "currency": sale.currency,
+            "amount_minor": plan.amount_minor,
+            "tax_minor": plan.tax_minor,
+            "rounding_minor": plan.rounding_minor,
+            "reason_code": reason_code,
+            "tenders": [
+                {"tender": tender.tender, "amount_minor": tender.amount_minor} for tender in tenders
+            ],
+            "refunded_at": iso(till.at),
+            "offline": policy.offline,
+        },
+        occurred_at=till.at,
+    )
     return Refunded(row, tenders, sale, receipt)
 
 
@@ -1965,5 +2020,21 @@ async def close_shift(
             "note": note,
             "version": closed.version,
         },
+    )
+    uow.emit(
+        EventType.SHIFT_CLOSED,
+        {
+            "shift_id": str(shift.id),
+            "register_id": str(shift.register_id),
+            "location_id": str(shift.location_id),
+            "currency": (await uow.context()).currency,
+            "force_close": force_close,
+            "counted": counted.model_dump(),
+            "expected": report.expected.model_dump(),
+            "difference": report.difference.model_dump(),
+            "closed_at": iso(closed_at),
+            "offline": policy.offline,
+        },
+        occurred_at=closed_at,
     )
     return ShiftClosing(closed, report)

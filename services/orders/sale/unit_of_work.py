@@ -4,8 +4,8 @@ changes and writes, in its tenant-bound transaction.
 Sales are read once (one query for any number of them, locked FOR UPDATE) and kept by id, so
 a chunk of a till's queue that opens, pays and closes an order reads it never and writes it
 once. Commands change sales in memory and record what else they made (receipts, refunds,
-print jobs, audit entries); `flush` writes it all with a statement per table. Nothing here
-commits: the transaction's owner does, once.
+print jobs, audit entries, webhook messages); `flush` writes it all with a statement per
+table. Nothing here commits: the transaction's owner does, once.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -24,6 +25,8 @@ from libs.auth.principal import Principal
 from libs.bridge.escpos import Venue
 from libs.bridge.queue import QUEUED, PrintJob, PrintQueue, queued_payload
 from libs.bridge.settings import PrintSettings
+from libs.webhooks.events import EventType
+from libs.webhooks.outbox import Outbox
 from services.orders.menu.snapshot import MenuSnapshot, SnapshotCache
 from services.orders.printing.repository import PrintingRepository
 from services.orders.printing.service import venue_of
@@ -84,6 +87,7 @@ class UnitOfWork:
         self._receipts: list[ReceiptRow] = []
         self._print_jobs: list[tuple[UUID, PrintJob]] = []
         self._audit: list[dict[str, Any]] = []
+        self._webhooks: list[tuple[EventType, dict[str, Any], datetime]] = []
 
     # -- what every command reads ----------------------------------------------------------
 
@@ -254,6 +258,11 @@ class UnitOfWork:
             }
         )
 
+    def emit(self, event_type: EventType, data: dict[str, Any], *, occurred_at: datetime) -> None:
+        """A webhook message for integrators (libs/webhooks/outbox.py), recorded when the
+        unit of work is flushed, in the same transaction as the event: ids and amounts only."""
+        self._webhooks.append((event_type, data, occurred_at))
+
     # -- writing ---------------------------------------------------------------------------
 
     async def write_pending(self) -> None:
@@ -274,3 +283,7 @@ class UnitOfWork:
         for entry in self._audit:
             await self.audit_log.append(actor=actor, **entry)
         self._audit = []
+        outbox = Outbox.from_connection(self.connection)
+        for event_type, data, occurred_at in self._webhooks:
+            await outbox.emit(event_type, data, occurred_at=occurred_at)
+        self._webhooks = []

@@ -192,6 +192,9 @@ NOT_TEXT = {
     "CardDetails.last4": "4 ASCII digits (pattern)",
     "CardDetails.auth_code": "ASCII letters and digits (pattern)",
     "CardDetails.terminal_id": "ASCII [A-Za-z0-9_.-] (pattern)",
+    "EndpointCreate.url": "an http(s) URL in ASCII (pattern), then checked by "
+    "services/webhooks/addresses.py before it is stored or sent to",
+    "EndpointUpdate.url": "the same as EndpointCreate.url",
     "ClosureRequest.period": "read by services/reports/days.Period against ASCII patterns",
     "query:period": "read by services/reports/days.Period against ASCII patterns",
     "query:cursor": "opaque: decode_cursor reads a timestamp and a UUID out of it, or 400",

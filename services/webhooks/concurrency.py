@@ -1,0 +1,63 @@
+"""Optimistic concurrency for endpoints, as the rest of the API does it
+(services/orders/concurrency.py: services share no code, so the few lines are repeated):
+a change names the version it was made against, in the body (`version`) or as
+`If-Match: "<version>"`; two owners editing one endpoint cannot both win."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Header
+
+from libs.problems import Conflict, Problem
+
+
+class VersionRequired(Problem):
+    status = 428
+    code = "version-required"
+    title = "Send the version you are changing, as `version` or If-Match"
+
+
+class VersionConflict(Conflict):
+    code = "version-conflict"
+    title = "Changed by someone else since you read it; read it again and retry"
+
+    def __init__(self, current_version: int) -> None:
+        super().__init__(
+            f"It is at version {current_version} now.", current_version=current_version
+        )
+
+
+class VersionMismatch(Problem):
+    status = 400
+    code = "version-mismatch"
+    title = "The body's version and If-Match disagree"
+
+
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        max_length=40,
+        description='The version you are changing, as an ETag: `"3"` (or send `version`)',
+    ),
+]
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def expected_version(body_version: int | None, if_match: str | None) -> int:
+    header_version: int | None = None
+    if if_match is not None:
+        tag = if_match.strip().removeprefix("W/").strip('"')
+        if not tag.isdigit():
+            raise VersionRequired(f"If-Match must be a version such as '\"3\"', not {if_match!r}.")
+        header_version = int(tag)
+    if body_version is not None and header_version is not None and body_version != header_version:
+        raise VersionMismatch(body_version=body_version, if_match=header_version)
+    version = body_version if body_version is not None else header_version
+    if version is None:
+        raise VersionRequired()
+    return version
