@@ -21,9 +21,12 @@ from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import (
+    allow_header_conformance,
     content_type_conformance,
+    response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
+    unsupported_method,
 )
 
 from libs.rbac import Role
@@ -42,6 +45,11 @@ CHECKS = [
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
+    # Every header the response documents matches its schema (and a required one is sent).
+    response_headers_conformance,
+    # A method a path does not answer: 405 with Allow listing the documented ones.
+    unsupported_method,
+    allow_header_conformance,
 ]
 
 # Operations that cannot be fuzzed meaningfully, each with its reason.
