@@ -47,10 +47,6 @@ class Problem(Exception):
         )
 
 
-class BadRequest(Problem):
-    """What the base class says: kept apart so a route can declare it by name."""
-
-
 class Unauthenticated(Problem):
     status = 401
     code = "unauthenticated"
