@@ -168,7 +168,8 @@ def merge_documents(
             "description": "The halopos point-of-sale API, as the gateway serves it. Guides: "
             f"{DOCS_URL} (signing requests: {DOCS_URL}sessions). Errors are RFC 9457 "
             "`application/problem+json` with a stable `code`; each response lists the codes "
-            "it can carry (also as `x-problem-codes`). Money is in integer minor units.",
+            "it can carry (also as `x-problem-codes`). A path asked with a method it does not "
+            "answer is 405 with `Allow`. Money is in integer minor units.",
         },
         "servers": [
             {
