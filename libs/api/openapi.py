@@ -212,7 +212,7 @@ def problem_schema() -> dict[str, Any]:
     return schema
 
 
-def complete_document(document: dict[str, Any], app: FastAPI) -> dict[str, Any]:
+def complete_document(document: dict[str, Any]) -> dict[str, Any]:
     """The problem schema and the headers under components; every response's X-Request-Id;
     the grace warning on the successes of writes."""
     components = document.setdefault("components", {})
@@ -244,7 +244,7 @@ def install_openapi(app: FastAPI) -> None:
                 routes=app.routes,
                 tags=app.openapi_tags,
             )
-            app.openapi_schema = complete_document(document, app)
+            app.openapi_schema = complete_document(document)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
