@@ -22,6 +22,10 @@ from dataclasses import dataclass
 from libs.config import PlatformSettings
 from libs.problems import Problem, RateLimited, ServiceUnavailable
 
+# Routes whose requests may wait at the service (`?wait=` seconds) before answering: forwarded
+# through the long-poll pool, so that they never hold the connections of ordinary requests.
+LONG_POLL_ROUTES = frozenset({("GET", "/v1/print-jobs")})
+
 # Seconds a refused long-poll is asked to wait: about the time a poll's wait takes to come
 # round, without leaving the venue's printers idle for long once a slot is free.
 LONG_POLL_RETRY_AFTER = 5

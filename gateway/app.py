@@ -28,6 +28,7 @@ from starlette.types import Receive, Scope, Send
 from gateway.admission import (
     CONCURRENCY_RETRY_AFTER,
     LONG_POLL_RETRY_AFTER,
+    LONG_POLL_ROUTES,
     Admission,
     GatewayLimits,
     InFlight,
@@ -52,6 +53,7 @@ from libs.api.authentication import RequestAuthenticator
 from libs.api.card_guard import refusal_for
 from libs.api.logging import configure_logging
 from libs.api.observability import AccessLogMiddleware, start_metrics_server
+from libs.api.openapi import ResponseRecorder, recording
 from libs.api.permissions import ensure_allowed
 from libs.api.request_context import (
     CLIENT_REQUEST_ID_HEADER,
@@ -68,13 +70,14 @@ from libs.billing.entitlement import Entitlement, EntitlementCache, enforce, rea
 from libs.bridge.token_verifier import BridgeTokenVerifier
 from libs.config import SERVICES, platform_settings, service_database_url, upstream_url
 from libs.problems import (
+    MethodNotAllowed,
     NotFound,
     RateLimited,
     ServiceUnavailable,
     install_problem_handlers,
     problem_response,
 )
-from libs.rbac.matrix import Route, find_route
+from libs.rbac.matrix import ROUTES, Route, find_route
 from libs.request_ids import current_client_request_id, current_request_id
 from libs.tenancy.database import TenantDatabase
 
@@ -83,9 +86,6 @@ logger = logging.getLogger("halopos.gateway")
 # Client-sent headers that could impersonate something the platform sets internally (the
 # gateway's secret, forwarded addresses, the client request id): never passed on.
 INTERNAL_HEADER_PREFIXES = FORWARDING_HEADER_PREFIXES
-# Routes whose requests may wait at the service (`?wait=` seconds) before answering: forwarded
-# through the long-poll pool, so that they never hold the connections of ordinary requests.
-LONG_POLL_ROUTES = frozenset({("GET", "/v1/print-jobs")})
 # The status an access log records for a long-poll whose client went away (nginx's "client
 # closed request"); nobody receives it.
 CLIENT_CLOSED_REQUEST = 499
@@ -183,6 +183,27 @@ async def unless_client_leaves(
     if forwarding.cancelled():
         return None
     return forwarding.result()
+
+
+def allowed_methods(path: str) -> list[str]:
+    """The methods some route answers at this path (HEAD wherever GET is)."""
+    methods = {route.method for route in ROUTES if route.pattern.match(path)}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
+def method_not_allowed(method: str, allowed: list[str]) -> Response:
+    """A known path asked with a method it does not answer: 405 with Allow (RFC 9110
+    section 15.5.6), not a 404 that would say the path does not exist."""
+    response = problem_response(
+        status=MethodNotAllowed.status,
+        code=MethodNotAllowed.code,
+        title=MethodNotAllowed.title,
+        detail=f"{method} is not answered here; Allow lists what is.",
+    )
+    response.headers["Allow"] = ", ".join(allowed)
+    return response
 
 
 def limit(limiter: TokenBucketLimiter | None, key: str) -> None:
@@ -318,7 +339,11 @@ def create_app(
             return None
         return json.loads(body) if response.status == 200 else None
 
-    openapi = MergedOpenApi([spec.name for spec in SERVICES], fetch_openapi)
+    openapi = MergedOpenApi(
+        [spec.name for spec in SERVICES],
+        fetch_openapi,
+        public_url=public_url or settings.public_url,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -338,6 +363,9 @@ def create_app(
     app.add_middleware(AccessLogMiddleware, service="gateway")
     # The edge: every request id is ours; a client's own is kept apart.
     app.add_middleware(RequestIdMiddleware, edge=True)
+    if (record := recording()) is not None:
+        # Tests only: what the gateway sends, held to the document (libs/api/openapi.py).
+        app.add_middleware(ResponseRecorder, record=record, problems_only=True)
     install_problem_handlers(app)
 
     @app.get("/healthz")
@@ -386,6 +414,9 @@ def create_app(
         dot_segment = any(part in (".", "..") for part in request.url.path.split("/"))
         route = None if dot_segment else find_route(request.method, request.url.path)
         if route is None:
+            allowed = [] if dot_segment else allowed_methods(request.url.path)
+            if allowed:
+                return method_not_allowed(request.method, allowed)
             raise NotFound()
         request.state.route_template = route.path  # the access log's and metrics' label
         address = request.client.host if request.client else "unknown"

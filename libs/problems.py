@@ -8,6 +8,7 @@ so a client never sees a stack trace or an HTML error page.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
@@ -74,6 +75,12 @@ class NotFound(Problem):
     title = "No such resource"
 
 
+class MethodNotAllowed(Problem):
+    status = 405
+    code = "method-not-allowed"
+    title = "Method not allowed"
+
+
 class Conflict(Problem):
     status = 409
     code = "conflict"
@@ -92,6 +99,18 @@ class ServiceUnavailable(Problem):
     title = "The service is temporarily unavailable"
 
 
+class PayloadTooLarge(Problem):
+    status = 413
+    code = "payload-too-large"
+    title = "Request body too large"
+
+
+class ValidationFailed(Problem):
+    status = 422
+    code = "validation-failed"
+    title = "The request is not valid"
+
+
 class ProblemDetails(BaseModel):
     """RFC 9457 problem details, as every error is sent (`application/problem+json`)."""
 
@@ -105,33 +124,99 @@ class ProblemDetails(BaseModel):
     errors: list[dict[str, Any]] | None = Field(
         default=None, description="Per-field errors, on validation-failed"
     )
+    check: str | None = Field(
+        default=None,
+        description="On invalid-dpop-proof: which check of the proof failed (RFC 9449)",
+    )
 
 
-def problem_doc(description: str) -> dict[str, Any]:
-    return {
-        "model": ProblemDetails,
-        "description": description,
-        # FastAPI puts the model's schema under application/json only; errors are sent as this.
-        "content": {
-            PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}
-        },
-    }
-
-
-# Declared on every service route, so the published spec shows the error shape integrators get:
-# what any route can answer, whatever it does (a route declares its own 404, 409, ... itself).
-PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    # A body that is not JSON, a cursor or an If-Match that is not one of ours.
-    400: problem_doc("The request could not be read (malformed body, cursor or header)"),
-    401: problem_doc("No valid access token"),
-    403: problem_doc("The role lacks the route's permission"),
-    # The card-data guard reads at most its limit of any request's body (libs/api/card_guard.py).
-    413: problem_doc("The request body is too large; nothing was read"),
-    422: problem_doc("The request is not valid; nothing was changed"),
-    # The gateway's rate limits and its caps on requests in flight (docs/gateway.md).
-    429: problem_doc("Too many requests; retry after the seconds in Retry-After"),
-    503: problem_doc("Temporarily unavailable; retry with the same Idempotency-Key"),
+# What each status means, whatever the route: the first line of its description.
+STATUS_MEANINGS: dict[int, str] = {
+    400: "The request could not be read (a malformed body, cursor or header)",
+    401: "The credentials are missing or not valid",
+    403: "Refused: the caller may not do this",
+    404: "Not found (or not reachable by the caller)",
+    409: "Conflicts with the current state; nothing was changed",
+    413: "The request body is too large; nothing was read",
+    422: "The request is not valid; nothing was changed",
+    428: "A precondition is required",
+    429: "Too many requests; retry after the seconds in Retry-After",
+    502: "A provider behind the service failed",
+    503: "Temporarily unavailable; retry after Retry-After with the same Idempotency-Key",
 }
+
+# Headers a problem at that status carries (components/headers, libs/api/openapi.py).
+STATUS_HEADERS: dict[int, tuple[str, ...]] = {
+    401: ("WWW-Authenticate",),
+    429: ("Retry-After",),
+    503: ("Retry-After",),
+}
+
+PROBLEM_SCHEMA_REF = "#/components/schemas/ProblemDetails"
+
+
+def problems(*kinds: type[Problem]) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` of a route that raises these problems: per status, a description
+    listing each problem `code` with its title, the codes again as `x-problem-codes` (what
+    tests/conftest.py holds every rendered problem to), and the problem schema. Generated
+    from the classes the route raises, so the document cannot drift from the code.
+
+    Combine with `|` or `merge_responses`; what every route of a kind can answer (401, 403,
+    429, ...) is added by libs/api/openapi.py, not here."""
+    by_status: dict[int, dict[str, str]] = {}
+    for kind in kinds:
+        by_status.setdefault(kind.status, {})[kind.code] = kind.title
+    return {status: problem_response_doc(status, codes) for status, codes in by_status.items()}
+
+
+def problem_response_doc(status: int, codes: Mapping[str, str]) -> dict[str, Any]:
+    """One response object: `codes` maps each problem code to its title."""
+    ordered = dict(sorted(codes.items()))
+    lines = "\n".join(f"- `{code}`: {title}" for code, title in ordered.items())
+    meaning = STATUS_MEANINGS.get(status, "Refused")
+    doc: dict[str, Any] = {
+        "description": f"{meaning}. Problem codes:\n\n{lines}",
+        "content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": PROBLEM_SCHEMA_REF}}},
+        PROBLEM_CODES: list(ordered),
+    }
+    if headers := STATUS_HEADERS.get(status):
+        doc["headers"] = {name: {"$ref": f"#/components/headers/{name}"} for name in headers}
+    return doc
+
+
+# The response object's extension listing its problem codes: what tests/conftest.py holds
+# every problem a route renders to.
+PROBLEM_CODES = "x-problem-codes"
+_CODE_LINE = re.compile(r"^- `([^`]+)`: (.*)$", re.MULTILINE)
+
+
+def problem_codes(response: Mapping[str, Any]) -> dict[str, str]:
+    """The codes (with their titles) a response object made by `problem_response_doc` lists."""
+    if PROBLEM_CODES not in response:
+        return {}
+    return dict(_CODE_LINE.findall(str(response.get("description", ""))))
+
+
+def merge_responses(*declared: Mapping[int | str, Mapping[str, Any]]) -> dict[int | str, Any]:
+    """`responses=` dicts (or a document's response objects) merged status by status: the
+    problem codes of one status are the union of all; other responses are merged key by key
+    (a 200 with its model, then its headers)."""
+    merged: dict[int | str, Any] = {}
+    for responses in declared:
+        for status, response in responses.items():
+            key: int | str = int(status) if str(status).isdigit() else status
+            before = merged.get(key)
+            if before is None:
+                merged[key] = dict(response)
+            elif PROBLEM_CODES in before and PROBLEM_CODES in response:
+                codes = {**problem_codes(before), **problem_codes(response)}
+                merged[key] = problem_response_doc(int(key), codes)
+            else:
+                headers = {**before.get("headers", {}), **response.get("headers", {})}
+                merged[key] = {**before, **response}
+                if headers:
+                    merged[key]["headers"] = headers
+    return merged
 
 
 def problem_body(
@@ -212,9 +297,9 @@ def install_problem_handlers(app: FastAPI) -> None:
         assert isinstance(exc, RequestValidationError)
         errors = validation_errors(exc.errors())
         return problem_response(
-            status=422,
-            code="validation-failed",
-            title="The request is not valid",
+            status=ValidationFailed.status,
+            code=ValidationFailed.code,
+            title=ValidationFailed.title,
             detail="One or more fields are missing or malformed; nothing was changed.",
             errors=errors,
         )

@@ -19,10 +19,12 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from libs.api.openapi import ResponseRecord, record_responses, undeclared
 from libs.audit.checkpoints import CheckpointSigner
 from libs.auth.access_tokens import TokenVerifier
 from libs.auth.keys import RemoteKeySource, StaticKeySource
 from libs.config import SERVICES, platform_settings
+from libs.rbac.matrix import find_route
 from libs.tenancy.database import TenantDatabase
 from ops.platform import PreparedDatabase, prepare_database
 from services.audit.settings import AuditSettings
@@ -53,6 +55,37 @@ WEBHOOKS_SETTINGS = WebhookSettings(
     webhooks_disable_after_failed_messages=2,
 )
 TEST_DATABASE = os.environ.get("HALOPOS_TEST_DATABASE", "halopos_test")
+
+
+# Every response every app made by the tests sends, held at the end of the run to the merged
+# OpenAPI document: a problem code, status or header a route sends but does not declare fails
+# the run (libs/api/openapi.py). On from the start, so every app the fixtures build records.
+RESPONSES = ResponseRecord()
+record_responses(RESPONSES)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if not RESPONSES.sent:
+        return
+    from tests.fuzz.stack import merged_openapi_document
+
+    found = undeclared(RESPONSES.sent, merged_openapi_document(), find_route)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and session.config.getoption("verbose") > 0:
+        reporter.write_line(
+            f"{len(RESPONSES.sent)} distinct responses held to the OpenAPI document"
+        )
+    if found:
+        lines = "\n".join(f"  {line}" for line in found)
+        message = (
+            f"\n{len(found)} response(s) sent but not declared in the OpenAPI document "
+            f"(declare them with `problems(...)`/`sends(...)` on the route):\n{lines}\n"
+        )
+        if reporter is not None:
+            reporter.write_line(message, red=True)
+        else:
+            print(message)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 # The fixture every way to Postgres goes through: the session's database, prepared (and, without

@@ -17,6 +17,12 @@ from libs.api.authentication import BridgeTokens, RequestAuthenticator
 from libs.api.card_guard import CardDataGuard
 from libs.api.logging import configure_logging
 from libs.api.observability import AccessLogMiddleware, start_metrics_server
+from libs.api.openapi import (
+    ResponseRecorder,
+    declare_shared_responses,
+    install_openapi,
+    recording,
+)
 from libs.api.request_context import RequestIdMiddleware
 from libs.auth.access_tokens import TokenVerifier
 from libs.auth.dpop import DPoPVerifier
@@ -24,7 +30,7 @@ from libs.auth.keys import RemoteKeySource
 from libs.auth.spent import SpentTokens
 from libs.billing.entitlement import GraceHeaderMiddleware
 from libs.config import platform_settings, service_database_url
-from libs.problems import PROBLEM_RESPONSES, install_problem_handlers, problem_response
+from libs.problems import install_problem_handlers, problem_response
 from libs.tenancy.database import TenantDatabase
 
 
@@ -123,6 +129,9 @@ def create_service_app(
     app.add_middleware(CardDataGuard)
     app.add_middleware(AccessLogMiddleware, service=name)
     app.add_middleware(RequestIdMiddleware)
+    if (record := recording()) is not None:
+        # Tests only: what the app sends, held to its document (libs/api/openapi.py).
+        app.add_middleware(ResponseRecorder, record=record)
     install_problem_handlers(app)
 
     @app.get("/healthz", include_in_schema=False)
@@ -140,6 +149,9 @@ def create_service_app(
 
     # Kept so the route inventory (tests, docs) can read each route's declared permission.
     app.state.routers = list(routers)
+    # What every route of its kind answers (401, 403, 422, ...), merged into each route's own.
+    declare_shared_responses(routers)
     for router in routers:
-        app.include_router(router, responses=PROBLEM_RESPONSES)
+        app.include_router(router)
+    install_openapi(app)
     return app

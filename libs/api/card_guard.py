@@ -81,7 +81,7 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from libs.problems import problem_response
+from libs.problems import PayloadTooLarge, Problem, problem_response
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -123,6 +123,28 @@ INVALID_TEXT = Refusal(
     detail="A JSON body must be UTF-8 (RFC 8259), and its escapes must make text that has a "
     "UTF-8 form (no unpaired surrogates).",
 )
+
+
+class CardDataRefused(Problem):
+    status = 422
+    code = CARD_DATA.code
+    title = CARD_DATA.title
+
+
+class NulCharacterRefused(Problem):
+    status = 422
+    code = NUL_CHARACTER.code
+    title = NUL_CHARACTER.title
+
+
+class InvalidTextEncoding(Problem):
+    status = 422
+    code = INVALID_TEXT.code
+    title = INVALID_TEXT.title
+
+
+# What the guard refuses, for the document: every route can answer these (libs/api/openapi.py).
+REFUSALS = (PayloadTooLarge, CardDataRefused, NulCharacterRefused, InvalidTextEncoding)
 
 
 # -- what a card number is -------------------------------------------------------------------
@@ -420,7 +442,9 @@ class CardDataGuard:
             size += len(chunk)
             if size > MAX_BODY_BYTES:
                 await problem_response(
-                    status=413, code="payload-too-large", title="Request body too large"
+                    status=PayloadTooLarge.status,
+                    code=PayloadTooLarge.code,
+                    title=PayloadTooLarge.title,
                 )(scope, receive, send)
                 return
             chunks.append(chunk)

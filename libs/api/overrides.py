@@ -8,9 +8,15 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from libs.api.authentication import CurrentPrincipal
+from libs.api.openapi import declares
 from libs.api.tenant_connection import TenantConnection
 from libs.auth.keys import KeySource
-from libs.auth.overrides import OVERRIDE_HEADER, OverrideGate
+from libs.auth.overrides import (
+    OVERRIDE_HEADER,
+    OverrideAmountExceeded,
+    OverrideGate,
+    OverrideInvalid,
+)
 
 PresentedOverride = Annotated[
     str | None,
@@ -22,6 +28,7 @@ PresentedOverride = Annotated[
 ]
 
 
+@declares(OverrideInvalid, OverrideAmountExceeded)
 async def _override_gate(
     request: Request,
     connection: TenantConnection,

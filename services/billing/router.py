@@ -3,7 +3,7 @@ Stripe's webhook (authenticated by its signature alone: it carries no token)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request
 
@@ -12,10 +12,16 @@ from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection
 from libs.audit.append import AuditLog
 from libs.billing.entitlement import Entitlement
-from libs.problems import Problem, problem_doc
+from libs.problems import Problem, merge_responses, problems
 from libs.rbac import Permission
 from services.billing import service
-from services.billing.events import MAX_BODY_BYTES, VerifiedEvent, verify
+from services.billing.events import (
+    MAX_BODY_BYTES,
+    InvalidSignature,
+    MalformedEvent,
+    VerifiedEvent,
+    verify,
+)
 from services.billing.repository import BillingRepository
 from services.billing.schemas import (
     CheckoutSession,
@@ -26,15 +32,14 @@ from services.billing.schemas import (
     WebhookReceipt,
 )
 from services.billing.settings import BillingSettings
-from services.billing.stripe_api import BillingNotConfigured, StripeApi
+from services.billing.stripe_api import BillingNotConfigured, StripeApi, StripeUnavailable
 from services.billing.worker import EventWorker
 
 router = APIRouter(prefix="/v1/billing", tags=["billing"])
 
-STRIPE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    502: problem_doc("Stripe could not be reached or refused the request; nothing changed"),
-    503: problem_doc("Billing is not configured on this platform"),
-}
+# Stripe could not be reached or refused the request (nothing changed); or billing is not
+# configured on this platform.
+STRIPE_RESPONSES = problems(StripeUnavailable, BillingNotConfigured)
 
 
 class BodyTooLarge(Problem):
@@ -77,7 +82,7 @@ def _audit(connection: TenantConnection) -> AuditLog:
     status_code=201,
     response_model=CheckoutSession,
     dependencies=[requires(Permission.BILLING_MANAGE)],
-    responses={409: problem_doc("The business already has a subscription"), **STRIPE_RESPONSES},
+    responses=merge_responses(problems(service.SubscriptionExists), STRIPE_RESPONSES),
 )
 async def create_checkout_session(
     connection: TenantConnection,
@@ -105,7 +110,7 @@ async def create_checkout_session(
     status_code=201,
     response_model=PortalSession,
     dependencies=[requires(Permission.BILLING_MANAGE)],
-    responses={409: problem_doc("No billing account yet: start a checkout"), **STRIPE_RESPONSES},
+    responses=merge_responses(problems(service.NoBillingAccount), STRIPE_RESPONSES),
 )
 async def create_portal_session(
     connection: TenantConnection, principal: CurrentPrincipal, stripe: Stripe, settings: Settings
@@ -185,11 +190,7 @@ VerifiedStripeEvent = Annotated[VerifiedEvent, Depends(_verified_event)]
 @router.post(
     "/webhooks/stripe",
     response_model=WebhookReceipt,
-    responses={
-        400: problem_doc("Bad or stale Stripe-Signature, or not a Stripe event"),
-        413: problem_doc("Body larger than any Stripe event"),
-        503: problem_doc("Billing is not configured on this platform"),
-    },
+    responses=problems(InvalidSignature, MalformedEvent, BodyTooLarge, BillingNotConfigured),
 )
 async def stripe_webhook(request: Request, event: VerifiedStripeEvent) -> WebhookReceipt:
     """Stripe's events about the business's subscription. Each is stored once by its id and

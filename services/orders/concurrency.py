@@ -12,7 +12,8 @@ from typing import Annotated
 from fastapi import Header
 from pydantic import WithJsonSchema
 
-from libs.problems import Conflict, Problem
+from libs.api.openapi import sends
+from libs.problems import Conflict, Problem, merge_responses, problems
 
 
 class VersionRequired(Problem):
@@ -73,3 +74,12 @@ def expected_version(body_version: int | None, if_match: str | None) -> int:
 def check_version(current: int, expected: int) -> None:
     if current != expected:
         raise VersionConflict(current)
+
+
+# What a change naming its version declares (`responses=`): its refusals, and the new
+# version as ETag on its answer.
+VERSIONED = merge_responses(
+    problems(VersionRequired, VersionMismatch, VersionConflict), sends("ETag")
+)
+# A read of a versioned resource: its version as ETag.
+VERSIONED_READ = sends("ETag")

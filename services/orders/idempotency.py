@@ -24,8 +24,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from libs.api.openapi import declares, sends
 from libs.api.tenant_connection import TenantConnection, ensure_entitled_when_due
-from libs.problems import Conflict, Problem
+from libs.problems import Conflict, Problem, merge_responses, problems
 from libs.tenancy.database import driver_connection
 from libs.tenancy.repository import Repository
 
@@ -198,6 +199,7 @@ async def idempotency_of(
     )
 
 
+@declares(IdempotencyKeyReused, IdempotencyKeyInFlight, headers=(REPLAY_HEADER,))
 async def _idempotency(
     request: Request, connection: TenantConnection, key: IdempotencyKey = None
 ) -> Idempotency:
@@ -205,3 +207,10 @@ async def _idempotency(
 
 
 Idempotent = Annotated[Idempotency, Depends(_idempotency)]
+
+
+# What a route that reads its Idempotency-Key itself (`idempotency_of`) declares, as the
+# `Idempotent` dependency does for the others.
+IDEMPOTENT = merge_responses(
+    problems(IdempotencyKeyReused, IdempotencyKeyInFlight), sends(REPLAY_HEADER)
+)

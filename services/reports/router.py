@@ -13,10 +13,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from libs.api.authentication import CurrentPrincipal
+from libs.api.openapi import binary, declares
 from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection, TenantSnapshot
 from libs.audit.append import AuditLog
-from libs.problems import PermissionDenied, problem_doc
+from libs.problems import PermissionDenied, merge_responses, problems
 from libs.rbac import Permission
 from libs.sales.shift_facts import ShiftNotFound, read_facts, read_shift
 from libs.sales.shift_report import ShiftReport, ZReport, shift_report
@@ -53,6 +54,7 @@ From = Annotated[date | None, Query(alias="from", description="First business da
 To = Annotated[date | None, Query(description="Last business day (included)")]
 
 
+@declares(service.LocationNotFound)
 async def _reached(
     principal: CurrentPrincipal,
     location_id: Annotated[UUID, Query(description="The location (venue)")],
@@ -63,31 +65,42 @@ async def _reached(
     return location_id
 
 
+class EveryVenueRequired(PermissionDenied):
+    code = "every-venue-required"
+    title = "This report is of the whole business; your session reaches some venues only"
+
+
+@declares(EveryVenueRequired)
 def _every_venue(principal: CurrentPrincipal) -> None:
     """A business-wide report adds up every venue: only for a session that reaches them all."""
     if principal.venues is not None:
         raise EveryVenueRequired()
 
 
-class EveryVenueRequired(PermissionDenied):
-    code = "every-venue-required"
-    title = "This report is of the whole business; your session reaches some venues only"
-
-
 LocationId = Annotated[UUID, Depends(_reached)]
 Format = Annotated[Literal["json", "csv"], Query(description="json (default) or csv")]
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    404: problem_doc("No such location for this business (`location-not-found`)"),
-    409: problem_doc("The report is not for this business's tax system (`report-not-applicable`)"),
-    422: problem_doc("The period cannot be read (`invalid-period`), or a parameter is invalid"),
-}
+# `report-not-applicable`: not for this business's tax system. (A venue not reached is
+# declared by `_reached`, a business-wide report's refusal by `_every_venue`.)
+_ERRORS = problems(service.InvalidPeriod, service.ReportNotApplicable)
+# `format=csv` answers the same report as CSV (a header row, then one row per line).
 _FILES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/json": {}, CSV: {}}, "description": "The report"}
+    200: {
+        "content": {"application/json": {}, CSV: {"schema": {"type": "string"}}},
+        "description": "The report (as CSV with `format=csv`)",
+    }
 }
-_BUNDLE: dict[int | str, dict[str, Any]] = {
-    200: {"content": {ZIP: {}}, "description": "<report>.json, <report>.csv, manifest.json"}
-}
+_VENUE_REPORT = (
+    "The report of one venue (`location_id`, one you reach) over a period: a business day, "
+    "month, quarter or year (`period`), or `from` and `to`. `format=csv` answers it as CSV. "
+    "Figures are in integer minor units of the business's currency."
+)
+_BUSINESS_REPORT = (
+    "The report of the whole business (every venue: a session that reaches some only is "
+    "refused) over a month, quarter or year (`period`), or `from` and `to`. `format=csv` "
+    "answers it as CSV. Figures are in integer minor units."
+)
+_BUNDLE = binary(ZIP, "A ZIP of <report>.json, <report>.csv and manifest.json")
 
 
 def _answer(report: BaseModel, name: str, output: Literal["json", "csv"]) -> Response:
@@ -142,8 +155,9 @@ def _location_report(
         path,
         response_model=model,
         summary=summary,
+        description=_VENUE_REPORT,
         dependencies=[requires(Permission.REPORTS_READ)],
-        responses={**_FILES, **_ERRORS},
+        responses=merge_responses(_FILES, _ERRORS),
         name=name,
     )
     async def report(
@@ -160,9 +174,11 @@ def _location_report(
     @router.get(
         f"{path}/export",
         summary=f"{summary}: export bundle",
+        description="The same report as a ZIP to keep: `<report>.json`, `<report>.csv` and a "
+        "`manifest.json` saying who made it, when and for which parameters.",
         dependencies=[requires(Permission.REPORTS_READ)],
         response_class=Response,
-        responses={**_BUNDLE, **_ERRORS},
+        responses=merge_responses(_BUNDLE, _ERRORS),
         name=f"{name}-export",
     )
     async def export(
@@ -214,8 +230,9 @@ def _tenant_report(
         path,
         response_model=model,
         summary=summary,
+        description=_BUSINESS_REPORT,
         dependencies=[requires(Permission.REPORTS_READ), Depends(_every_venue)],
-        responses={**_FILES, **_ERRORS, 403: problem_doc(EveryVenueRequired.title)},
+        responses=merge_responses(_FILES, _ERRORS),
         name=name,
     )
     async def report(
@@ -232,9 +249,11 @@ def _tenant_report(
     @router.get(
         f"{path}/export",
         summary=f"{summary}: export bundle",
+        description="The same report as a ZIP to keep: `<report>.json`, `<report>.csv` and a "
+        "`manifest.json` saying who made it, when and for which parameters.",
         dependencies=[requires(Permission.REPORTS_READ), Depends(_every_venue)],
         response_class=Response,
-        responses={**_BUNDLE, **_ERRORS, 403: problem_doc(EveryVenueRequired.title)},
+        responses=merge_responses(_BUNDLE, _ERRORS),
         name=f"{name}-export",
     )
     async def export(
@@ -270,7 +289,7 @@ _tenant_report(
     "/shifts/{shift_id}",
     dependencies=[requires(Permission.REPORTS_READ)],
     response_model=ShiftReport | ZReport,
-    responses={404: problem_doc("No such shift at a venue you reach")},
+    responses=problems(ShiftNotFound),
     name="shift_report",
 )
 async def shift_of_the_business(
@@ -289,7 +308,11 @@ async def shift_of_the_business(
     return ZReport.model_validate(shift.z_report)
 
 
-@router.get("/closures", dependencies=[requires(Permission.REPORTS_READ)])
+@router.get(
+    "/closures",
+    dependencies=[requires(Permission.REPORTS_READ)],
+    responses=problems(service.LocationNotFound),
+)
 async def list_closures(
     connection: TenantSnapshot,
     principal: CurrentPrincipal,
@@ -312,15 +335,15 @@ async def list_closures(
     status_code=201,
     response_model=PeriodClosure,
     dependencies=[requires(Permission.REPORTS_CLOSE)],
-    responses={
-        200: {"model": PeriodClosure, "description": "Already closed with these figures"},
-        404: _ERRORS[404],
-        409: problem_doc(
-            "The period has not ended (`period-not-ended`), or is being closed by another "
-            "request (`closure-in-progress`)"
+    responses=merge_responses(
+        {200: {"model": PeriodClosure, "description": "Already closed with these figures"}},
+        problems(
+            service.LocationNotFound,
+            service.PeriodNotEnded,
+            service.ClosureInProgress,
+            service.InvalidPeriod,
         ),
-        422: _ERRORS[422],
-    },
+    ),
 )
 async def close_period(
     body: ClosureRequest,

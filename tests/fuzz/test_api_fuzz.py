@@ -23,10 +23,13 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.core.transport import Response
 from schemathesis.openapi.checks import RejectedPositiveData
 from schemathesis.specs.openapi.checks import (
+    allow_header_conformance,
     content_type_conformance,
     is_unexpected_http_status_case,
+    response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
+    unsupported_method,
 )
 
 from libs.rbac import Role
@@ -100,6 +103,11 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
     valid_data_accepted,
+    # Every header the response documents matches its schema (and a required one is sent).
+    response_headers_conformance,
+    # A method a path does not answer: 405 with Allow listing the documented ones.
+    unsupported_method,
+    allow_header_conformance,
 ]
 
 # Operations that cannot be fuzzed meaningfully, each with its reason.

@@ -15,11 +15,14 @@ pytestmark = pytest.mark.fuzz
 
 DOCUMENT = merged_openapi_document()
 
-# What any route can answer, whatever it does: an unreadable request (400), no or a bad token
-# (401), a role or subscription that does not allow it (403), a body over the card guard's
-# limit (413), an invalid request (422), the gateway's rate limits and caps (429), and a
-# service or dependency that is down (503). Each route declares its own 404s and 409s itself.
-ANY_ROUTE = {"400", "401", "403", "413", "422", "429", "503"}
+# What any route can answer, whatever it does: a body over the card guard's limit (413), a
+# request the card guard or validation refuses (422), the gateway's rate limits and caps (429),
+# and a service that cannot be reached (503). Behind a token also no or a bad token (401) and a
+# role or subscription that does not allow it (403); a public route sends neither of those
+# unless it reads a DPoP proof (sign-in, refresh, activation: 401). Each route declares its
+# own 400s, 404s and 409s itself (docs/architecture.md, "Declaring errors and headers").
+ANY_ROUTE = {"413", "422", "429", "503"}
+BEHIND_A_TOKEN = {"401", "403"}
 
 
 def operations() -> list[tuple[str, str]]:
@@ -29,9 +32,11 @@ def operations() -> list[tuple[str, str]]:
 @pytest.mark.parametrize(("method", "path"), operations(), ids=lambda value: str(value))
 def test_every_operation_declares_what_any_route_can_answer(method: str, path: str) -> None:
     operation = DOCUMENT["paths"][path][method.lower()]
-    undeclared = ANY_ROUTE - set(operation["responses"])
+    route = next(route for route in ROUTES if (route.method, route.path) == (method, path))
+    expected = ANY_ROUTE | (BEHIND_A_TOKEN if route.permission else set())
+    undeclared = expected - set(operation["responses"])
     assert not undeclared, sorted(undeclared)
-    for status in ANY_ROUTE:
+    for status in expected:
         content = operation["responses"][status]["content"]
         assert content["application/problem+json"]["schema"] == {
             "$ref": "#/components/schemas/ProblemDetails"
@@ -99,15 +104,17 @@ def test_the_document_names_the_scheme_each_route_takes(
     with a DPoP-bound token, which is refused (a stolen bearer token must be useless)."""
     schemes = DOCUMENT["components"]["securitySchemes"]
     assert schemes["dpop"]["scheme"] == "DPoP"
+    assert (schemes["dpopProof"]["in"], schemes["dpopProof"]["name"]) == ("header", "DPoP")
     assert schemes["bridgeToken"]["scheme"] == "bearer"
     for route in ROUTES:
         operation = DOCUMENT["paths"][route.path][route.method.lower()]
         if route.permission is None:
-            assert "security" not in operation, route
+            # Nothing, or the DPoP proof alone (sign-in, refresh, activation).
+            assert operation["security"] in ([], [{"dpopProof": []}]), route
         elif is_allowed(Role.BRIDGE, route.permission):
             assert operation["security"] == [{"bridgeToken": []}], route
         else:
-            assert operation["security"] == [{"dpop": []}], route
+            assert operation["security"] == [{"dpop": [], "dpopProof": []}], route
     as_bearer = requests.get(
         f"{fuzz_stack.gateway}/v1/menu",
         headers={"Authorization": f"Bearer {business.owner.current_access_token()}"},

@@ -151,7 +151,6 @@ async def raw_status(url: str, method: str, target: str, headers: dict[str, str]
     ("method", "target"),
     [
         ("GET", "/v1/reports/no-such-report"),
-        ("DELETE", "/v1/orders/123"),
         ("GET", "/internal/admin"),
         ("GET", "/v1/orders/.."),
         ("GET", "/v1/orders/%2e%2e"),
@@ -171,6 +170,27 @@ async def test_unknown_routes_never_reach_a_service(
         "DPoP": cashier.key.proof(method, PUBLIC_URL + target, cashier.access_token),
     }
     assert await raw_status(spied_gateway.url, method, target, headers) == 404
+    assert len(spied_gateway.spy.received) == before
+
+
+async def test_a_known_path_asked_with_another_method_is_405_with_allow(
+    spied_gateway: SpiedGateway, token: TokenFactory, tenant: uuid.UUID
+) -> None:
+    """Not a 404 (the path exists), and never forwarded: Allow lists what the path answers."""
+    before = len(spied_gateway.spy.received)
+    cashier = token(tenant, Role.CASHIER)
+    target = f"/v1/orders/{uuid.uuid4()}"
+    async with httpx.AsyncClient(base_url=spied_gateway.url) as client:
+        response = await client.delete(
+            target,
+            headers={
+                "Authorization": f"DPoP {cashier.access_token}",
+                "DPoP": cashier.key.proof("DELETE", PUBLIC_URL + target, cashier.access_token),
+            },
+        )
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD, PATCH"
+    assert response.json()["code"] == "method-not-allowed"
     assert len(spied_gateway.spy.received) == before
 
 

@@ -10,10 +10,11 @@ from libs.api.pagination import MAX_SEQ_CURSOR, cut_page
 from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection
 from libs.audit.append import Actor, AuditLog
+from libs.problems import merge_responses, problems
 from libs.rbac import Permission
 from services.audit.checkpoints.repository import CheckpointRepository
 from services.audit.checkpoints.schemas import CheckpointOut, CheckpointPage, PublicKeyOut
-from services.audit.checkpoints.service import CheckpointService
+from services.audit.checkpoints.service import ChainBroken, CheckpointService
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
@@ -44,7 +45,10 @@ async def list_checkpoints(
     "/checkpoints",
     dependencies=[requires(Permission.AUDIT_CHECKPOINT)],
     status_code=201,
-    responses={200: {"description": "The latest checkpoint already covers the whole log"}},
+    responses=merge_responses(
+        {200: {"description": "The latest checkpoint already covers the whole log"}},
+        problems(ChainBroken),
+    ),
 )
 async def sign_checkpoint(
     request: Request, response: Response, connection: TenantConnection, principal: CurrentPrincipal

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from libs.api.pagination import MAX_SEQ_CURSOR, cut_page
 from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection
+from libs.problems import problems
 from libs.rbac import Permission
 from libs.text import FilterType, FilterValue
 from services.audit.events.schemas import AuditEvent, AuditEventPage, NaiveTimestamp
@@ -16,7 +17,9 @@ from services.audit.log import AuditLogReader, EventFilters
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 
-@router.get("/events", dependencies=[requires(Permission.AUDIT_READ)])
+@router.get(
+    "/events", dependencies=[requires(Permission.AUDIT_READ)], responses=problems(NaiveTimestamp)
+)
 async def list_events(
     connection: TenantConnection,
     occurred_from: Annotated[datetime | None, Query(description="Inclusive, with offset")] = None,

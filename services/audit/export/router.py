@@ -5,9 +5,10 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 from libs.api.authentication import CurrentPrincipal
+from libs.api.openapi import binary
 from libs.api.permissions import requires
 from libs.auth.principal import Principal
 from libs.rbac import Permission
@@ -30,8 +31,8 @@ async def _lines(database: TenantDatabase, principal: Principal) -> AsyncIterato
 @router.get(
     "/export",
     dependencies=[requires(Permission.AUDIT_READ)],
-    response_class=StreamingResponse,
-    responses={200: {"content": {JSON_LINES: {}}, "description": "One entry per line"}},
+    response_class=Response,
+    responses=binary(JSON_LINES, "The log as JSON Lines: one entry per line, in seq order"),
 )
 async def export(request: Request, principal: CurrentPrincipal) -> StreamingResponse:
     """Every entry of the tenant's log in seq order, as JSON Lines with every chained field

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import PlainTextResponse
 
 from libs.api.authentication import CurrentPrincipal
+from libs.api.openapi import binary
 from libs.api.permissions import requires
 from libs.config import platform_settings
 from libs.rbac import Permission
@@ -23,8 +24,8 @@ VERIFIER = Path(__file__).resolve().parents[3] / "tools" / "verify_audit.py"
 @router.get(
     "/verifier",
     dependencies=[requires(Permission.AUDIT_READ)],
-    response_class=PlainTextResponse,
-    responses={200: {"content": {"text/markdown": {}}}},
+    response_class=Response,
+    responses=binary("text/markdown", "Markdown: how to check this business's log"),
 )
 async def verifier_instructions(request: Request, principal: CurrentPrincipal) -> PlainTextResponse:
     """How to check this tenant's log with the standalone verifier (Markdown)."""
@@ -44,8 +45,8 @@ async def verifier_instructions(request: Request, principal: CurrentPrincipal) -
 @router.get(
     "/verifier/script",
     dependencies=[requires(Permission.AUDIT_READ)],
-    response_class=PlainTextResponse,
-    responses={200: {"content": {"text/x-python": {}}}},
+    response_class=Response,
+    responses=binary("text/x-python", "The verifier, a Python script (tools/verify_audit.py)"),
 )
 async def verifier_script() -> PlainTextResponse:
     """tools/verify_audit.py: the standard library and `cryptography`, nothing else."""

@@ -3,7 +3,7 @@ Bridges use. The secret is in the answer to create and rotate only."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
@@ -12,7 +12,7 @@ from libs.api.authentication import CurrentPrincipal
 from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection
 from libs.audit.append import AuditLog
-from libs.problems import problem_doc
+from libs.problems import merge_responses, problems
 from libs.rbac import Permission
 from services.bridge.bridge_tokens import service
 from services.bridge.bridge_tokens.repository import BridgeTokenRepository
@@ -28,9 +28,7 @@ from services.bridge.bridge_tokens.schemas import (
 router = APIRouter(prefix="/v1/admin/security/bridge-tokens", tags=["bridge tokens"])
 
 MANAGE = [requires(Permission.BRIDGE_TOKENS_MANAGE)]
-NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: problem_doc("No such Bridge token in this business")
-}
+NOT_FOUND = problems(service.BridgeTokenNotFound)
 AUDIT_SERVICE = "bridge"
 
 
@@ -43,12 +41,7 @@ def _not_stored(response: Response) -> None:
     "",
     status_code=201,
     dependencies=MANAGE,
-    responses={
-        422: problem_doc(
-            "The business has no such location (`location-not-found`), or the request is "
-            "not valid; nothing was written"
-        )
-    },
+    responses=problems(service.LocationNotFound),
 )
 async def create_bridge_token(
     body: BridgeTokenCreate,
@@ -86,6 +79,7 @@ async def list_bridge_tokens(
 
 @router.get("/{token_id}", dependencies=MANAGE, responses=NOT_FOUND)
 async def get_bridge_token(token_id: UUID, connection: TenantConnection) -> BridgeToken:
+    """One Bridge token: its venue, status and when it was last used (never the token itself)."""
     return await service.get_token(
         tokens=BridgeTokenRepository.from_connection(connection), token_id=token_id
     )
@@ -94,10 +88,7 @@ async def get_bridge_token(token_id: UUID, connection: TenantConnection) -> Brid
 @router.post(
     "/{token_id}/rotate",
     dependencies=MANAGE,
-    responses={
-        **NOT_FOUND,
-        409: problem_doc("The token is revoked (`bridge-token-revoked`); create a new one"),
-    },
+    responses=merge_responses(NOT_FOUND, problems(service.BridgeTokenRevoked)),
 )
 async def rotate_bridge_token(
     token_id: UUID,

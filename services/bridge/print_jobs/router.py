@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
@@ -16,7 +16,7 @@ from libs.api.request_context import until_disconnected
 from libs.api.tenant_connection import TenantConnection
 from libs.audit.append import AuditLog
 from libs.bridge.settings import PrintSettings
-from libs.problems import problem_doc
+from libs.problems import merge_responses, problems
 from libs.rbac import Permission
 from libs.tenancy.database import TenantDatabase
 from services.bridge.print_jobs import service
@@ -36,9 +36,7 @@ from services.bridge.print_jobs.wakeups import PrintJobWakeups
 router = APIRouter(prefix="/v1/print-jobs", tags=["print jobs"])
 admin_router = APIRouter(prefix="/v1/admin/print-jobs", tags=["print jobs"])
 
-NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: problem_doc("No such print job at this location (Bridge) or in this business")
-}
+NOT_FOUND = problems(service.PrintJobNotFound)
 SERVICE = "bridge"
 
 
@@ -50,13 +48,8 @@ def _settings(request: Request) -> PrintSettings:
 @router.get(
     "",
     dependencies=[requires(Permission.PRINT_JOBS_POLL)],
-    responses={
-        429: problem_doc(
-            "`long-poll-in-progress`: a poll with this token is already waiting (the gateway "
-            "holds one per token); `too-many-long-polls`: the venue's or business's share is "
-            "taken. Poll again after `Retry-After` seconds"
-        )
-    },
+    # The gateway's limits on waiting polls (429 `long-poll-in-progress`, ...) are declared
+    # by the gateway (gateway/openapi.py).
 )
 async def poll_print_jobs(
     request: Request,
@@ -163,10 +156,7 @@ async def list_print_jobs(
 @admin_router.post(
     "/{job_id}/retry",
     dependencies=[requires(Permission.PRINT_JOBS_RETRY)],
-    responses={
-        **NOT_FOUND,
-        409: problem_doc("The job is queued or printed; only failed or expired jobs retry"),
-    },
+    responses=merge_responses(NOT_FOUND, problems(service.PrintJobNotRetryable)),
 )
 async def retry_print_job(
     job_id: UUID, request: Request, connection: TenantConnection, principal: CurrentPrincipal

@@ -21,7 +21,7 @@ from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection
 from libs.audit.append import Actor, AuditLog
 from libs.auth.opaque_credentials import Kind, parse_credential
-from libs.problems import Problem, problem_doc
+from libs.problems import InvalidDPoPProof, Problem, merge_responses, problems
 from libs.rbac import Permission
 from libs.tenancy.database import TenantDatabase
 from services.identity.backoffice import service
@@ -39,30 +39,25 @@ from services.identity.backoffice.schemas import (
     TotpEnrolment,
     TotpSignIn,
 )
-from services.identity.sessions.budget import sign_in_budget
-from services.identity.sessions.lockout import Lockouts, source_of
+from services.identity.sessions.budget import SignInBusy, sign_in_budget
+from services.identity.sessions.lockout import LockedOut, Lockouts, source_of
 from services.identity.sessions.proof import proven_key
 from services.identity.sessions.repository import SessionRepository
 from services.identity.sessions.schemas import TokenResponse
+from services.identity.staff.secret_hashing import Argon2Busy
 
 router = APIRouter(tags=["sign-in"])
 
 Responses = dict[int | str, dict[str, Any]]
-LOCKED: Responses = {
-    429: problem_doc(
-        "`sign-in-locked`: too many failed sign-ins for this e-mail address from here (or "
-        "from anywhere), or second factors for this staff member; `sign-in-busy`: too many "
-        "password checks from this address or for this business, or at once. Wait for "
-        "Retry-After"
-    )
-}
-CHALLENGE_STEP: Responses = {
-    401: problem_doc(
-        "`invalid-challenge` (expired, used, from another key, or unknown: start again with "
-        "the password), `invalid-totp-code`, `invalid-recovery-code` or `invalid-dpop-proof`"
-    ),
-    **LOCKED,
-}
+# `sign-in-locked`: too many failed sign-ins for this e-mail address from here (or from
+# anywhere), or second factors for this staff member; `sign-in-busy`: too many password checks
+# from this address or for this business, or at once.
+LOCKED: Responses = problems(LockedOut, SignInBusy, Argon2Busy, InvalidDPoPProof)
+# `invalid-challenge`: expired, used, from another key, or unknown: start again with the password.
+CHALLENGE_STEP: Responses = merge_responses(
+    problems(service.InvalidChallenge, service.InvalidTotpCode, service.InvalidRecoveryCode),
+    LOCKED,
+)
 
 
 @asynccontextmanager
@@ -96,18 +91,16 @@ async def _signing_in(
 
 @router.post(
     "/v1/auth/password",
-    responses={
-        401: problem_doc(
-            "`sign-in-failed`: one answer for an unknown business, an unknown e-mail and a "
-            "wrong password; `invalid-enrolment-code` (right password, wrong, used or expired "
-            "`enrolment_code`); or `invalid-dpop-proof`"
+    # `sign-in-failed` is one answer for an unknown business, an unknown e-mail and a wrong
+    # password; `totp-enrolment-code-required`'s detail says how to get an enrolment code.
+    responses=merge_responses(
+        problems(
+            service.SignInFailed,
+            service.InvalidEnrolmentCode,
+            service.TotpEnrolmentCodeRequired,
         ),
-        403: problem_doc(
-            "`totp-enrolment-code-required`: right password, but this owner must have an "
-            "authenticator app and has none; the detail says how to get an enrolment code"
-        ),
-        **LOCKED,
-    },
+        LOCKED,
+    ),
 )
 async def sign_in_with_password(body: PasswordSignIn, request: Request) -> PasswordSignInResult:
     """Sign in to the backoffice with a `DPoP` proof header (no access token). The answer's
@@ -138,7 +131,7 @@ async def sign_in_with_totp(body: TotpSignIn, request: Request) -> TokenResponse
 
 @router.post(
     "/v1/auth/totp/enrolment",
-    responses={**CHALLENGE_STEP, 409: problem_doc("An authenticator is already set up")},
+    responses=merge_responses(CHALLENGE_STEP, problems(service.TotpAlreadyEnrolled)),
 )
 async def start_totp_enrolment(body: EnrolmentStart, request: Request) -> TotpEnrolment:
     """A new secret for an authenticator app, for a `totp_enrolment_required` challenge."""
@@ -154,10 +147,9 @@ async def start_totp_enrolment(body: EnrolmentStart, request: Request) -> TotpEn
 
 @router.post(
     "/v1/auth/totp/enrolment/confirm",
-    responses={
-        **CHALLENGE_STEP,
-        409: problem_doc("No secret was fetched yet, or an authenticator is already set up"),
-    },
+    responses=merge_responses(
+        CHALLENGE_STEP, problems(service.EnrolmentNotStarted, service.TotpAlreadyEnrolled)
+    ),
 )
 async def confirm_totp_enrolment(body: EnrolmentConfirm, request: Request) -> EnrolmentConfirmed:
     """Confirm the authenticator with a code from it: signs in, and answers the recovery
@@ -178,6 +170,8 @@ async def confirm_totp_enrolment(body: EnrolmentConfirm, request: Request) -> En
     tags=["security"],
 )
 async def get_security_settings(connection: TenantConnection) -> SecuritySettings:
+    """The business's sign-in rules: whether owners must sign in with an authenticator code
+    (TOTP)."""
     return await service.get_security_settings(
         repository=SignInRepository.from_connection(connection)
     )
@@ -206,7 +200,7 @@ async def update_security_settings(
     status_code=201,
     dependencies=[requires(Permission.SECURITY_MANAGE)],
     tags=["security"],
-    responses={404: problem_doc("No active staff member with this id in the business")},
+    responses=problems(service.StaffNotFound),
 )
 async def issue_totp_enrolment_code(
     body: EnrolmentCodeRequest, connection: TenantConnection, principal: CurrentPrincipal

@@ -3,7 +3,7 @@ activates itself with a code and a DPoP proof from the key it generated (public 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
@@ -13,7 +13,7 @@ from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection
 from libs.audit.append import AuditLog
 from libs.auth.opaque_credentials import Kind, parse_credential
-from libs.problems import Problem, problem_doc
+from libs.problems import InvalidDPoPProof, Problem, problems
 from libs.rbac import Permission
 from libs.tenancy.database import TenantDatabase
 from services.identity.devices import service
@@ -32,14 +32,14 @@ from services.identity.tenants.repository import TenantRepository
 
 router = APIRouter(prefix="/v1/devices", tags=["devices"])
 
-NOT_FOUND: dict[int | str, dict[str, Any]] = {404: problem_doc("No such device in this business")}
+NOT_FOUND = problems(service.DeviceNotFound)
 
 
 @router.post(
     "/activation-codes",
     status_code=201,
     dependencies=[requires(Permission.DEVICES_MANAGE)],
-    responses={404: problem_doc("No such location in this business")},
+    responses=problems(service.LocationNotFound),
 )
 async def create_activation_code(
     body: ActivationCodeCreate, connection: TenantConnection, principal: CurrentPrincipal
@@ -57,14 +57,14 @@ async def create_activation_code(
 @router.post(
     "/activate",
     status_code=201,
-    responses={
-        400: problem_doc(
-            "The activation code is invalid, used or expired, or the DPoP proof is not "
-            "signed by the key in public_jwk"
-        ),
-        401: problem_doc("The DPoP proof is missing, invalid or already used"),
-        409: problem_doc("The key is already registered to a device"),
-    },
+    # `invalid-activation-code`: invalid, used or expired; `device-key-not-proven`: the
+    # DPoP proof is not signed by the key in `public_jwk`.
+    responses=problems(
+        service.InvalidActivationCode,
+        service.DeviceKeyNotProven,
+        InvalidDPoPProof,
+        service.DeviceKeyRegistered,
+    ),
 )
 async def activate_device(body: DeviceActivation, request: Request) -> ActivatedDevice:
     """A new device registers its public key. Send a DPoP proof signed by that key (no

@@ -8,14 +8,14 @@ from libs.api.authentication import CurrentPrincipal
 from libs.api.permissions import requires
 from libs.audit.append import AuditLog
 from libs.config import platform_settings
-from libs.problems import Problem, problem_doc
+from libs.problems import Problem, problems
 from libs.rbac import Permission
 from libs.tenancy.database import TenantDatabase
 from services.identity.overrides import service
 from services.identity.overrides.repository import OverrideRepository
 from services.identity.overrides.schemas import OverrideGranted, OverrideRequest
 from services.identity.overrides.signer import OverrideSigner
-from services.identity.sessions.lockout import Lockouts
+from services.identity.sessions.lockout import LockedOut, Lockouts
 
 router = APIRouter(prefix="/v1/auth", tags=["overrides"])
 
@@ -24,13 +24,7 @@ router = APIRouter(prefix="/v1/auth", tags=["overrides"])
     "/overrides",
     status_code=201,
     dependencies=[requires(Permission.OVERRIDES_REQUEST)],
-    responses={
-        403: problem_doc(
-            "Not from an active registered device, or the approver or PIN is not right"
-        ),
-        422: problem_doc("No amount for a refund, void or discount, or one for a force-close"),
-        429: problem_doc("Too many failures for this approver; see Retry-After"),
-    },
+    responses=problems(service.OverrideNeedsDevice, service.OverrideRefused, LockedOut),
 )
 async def request_override(
     body: OverrideRequest, request: Request, principal: CurrentPrincipal

@@ -7,13 +7,14 @@ from fastapi import APIRouter, Request
 
 from libs.api.authentication import client_address
 from libs.auth.opaque_credentials import Credential, Kind, parse_credential
-from libs.problems import Problem, problem_doc
+from libs.problems import InvalidDPoPProof, Problem, problems
 from libs.tenancy.database import TenantDatabase
 from services.identity.sessions import service
-from services.identity.sessions.budget import sign_in_budget
-from services.identity.sessions.lockout import source_of
+from services.identity.sessions.budget import SignInBusy, sign_in_budget
+from services.identity.sessions.lockout import LockedOut, source_of
 from services.identity.sessions.proof import proven_key
 from services.identity.sessions.schemas import PinSignIn, RefreshRequest, TokenResponse
+from services.identity.staff.secret_hashing import Argon2Busy
 
 router = APIRouter(prefix="/v1/auth", tags=["sign-in"])
 
@@ -31,14 +32,10 @@ def _device_handle(text: str) -> Credential | None:
 
 @router.post(
     "/pin",
-    responses={
-        401: problem_doc("Unknown device, staff member or PIN, or a bad DPoP proof"),
-        429: problem_doc(
-            "`sign-in-locked`: too many failures for this staff member or device; "
-            "`sign-in-busy`: too many PIN checks from this address or for this business, or "
-            "at once; see Retry-After"
-        ),
-    },
+    # `sign-in-failed` is one answer for an unknown device, staff member or PIN;
+    # `sign-in-locked`: too many failures for this staff member or device; `sign-in-busy`:
+    # too many PIN checks from this address or for this business, or at once.
+    responses=problems(service.SignInFailed, InvalidDPoPProof, LockedOut, SignInBusy, Argon2Busy),
 )
 async def sign_in_with_pin(body: PinSignIn, request: Request) -> TokenResponse:
     """A staff member signs in on an activated device. Send a DPoP proof signed by the key
@@ -75,7 +72,7 @@ async def sign_in_with_pin(body: PinSignIn, request: Request) -> TokenResponse:
 
 @router.post(
     "/token",
-    responses={401: problem_doc("The refresh token is invalid, spent, expired or revoked")},
+    responses=problems(service.InvalidRefreshToken, InvalidDPoPProof),
 )
 async def refresh_tokens(body: RefreshRequest, request: Request) -> TokenResponse:
     """Exchange a refresh token for new tokens (it is spent; use the new one next time).

@@ -1,18 +1,19 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
 from libs.api.authentication import CurrentPrincipal
+from libs.api.openapi import sends
 from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection
 from libs.audit.append import AuditLog
-from libs.problems import problem_doc
+from libs.problems import merge_responses, problems
 from libs.rbac import Permission
-from services.orders.concurrency import IfMatch, etag, expected_version
+from services.orders.concurrency import VERSIONED, VERSIONED_READ, IfMatch, etag, expected_version
 from services.orders.idempotency import Idempotent
 from services.orders.menu import service
 from services.orders.menu.repository import MenuRepository
@@ -38,6 +39,8 @@ from services.orders.menu.schemas import (
     PriceSchedule,
     TillMenu,
 )
+from services.orders.menu.snapshot import MenuChanging
+from services.orders.tax.service import TaxCategoryArchived, TaxSettingsNotFound
 
 router = APIRouter(prefix="/v1/menu", tags=["menu"])
 
@@ -48,17 +51,17 @@ Limit = Annotated[int, Query(ge=1, le=100)]
 Cursor = Annotated[str | None, Query(max_length=200)]
 IncludeArchived = Annotated[bool, Query(description="List archived records too")]
 
-_EDIT_ERRORS: dict[int | str, dict[str, Any]] = {
-    409: problem_doc("Changed by someone else since you read it (`version-conflict`)"),
-    428: problem_doc("No version sent (`version-required`)"),
-}
-_CREATE_ERRORS: dict[int | str, dict[str, Any]] = {
-    409: problem_doc("The client id exists with other content (`menu-id-conflict`)"),
-}
-_SCHEDULE_ERROR = problem_doc(
-    "Not valid (naive datetime, price out of range), or not in the future "
-    "(`price-change-retroactive`)"
+_EDIT_ERRORS = VERSIONED
+# A create with a client id: sent again, it answers 200 with the record as it is.
+_CREATE_ERRORS = merge_responses(problems(service.MenuIdConflict), sends("ETag"))
+# Naming a category, tax category or modifier group that does not exist or is archived.
+_REFERENCES = problems(
+    service.UnknownReference,
+    service.MenuCategoryArchived,
+    service.ModifierGroupArchived,
+    TaxCategoryArchived,
 )
+_SCHEDULE_ERRORS = problems(service.PriceChangeRetroactive, service.PriceChangeDuplicate)
 
 
 def _menu(connection: TenantConnection) -> MenuRepository:
@@ -78,7 +81,7 @@ def _created(response: Response, created: bool, version: int) -> None:
 @router.get(
     "",
     dependencies=READ,
-    responses={404: problem_doc("The business was not provisioned")},
+    responses=problems(TaxSettingsNotFound, MenuChanging),
 )
 async def get_till_menu(connection: TenantConnection, principal: CurrentPrincipal) -> TillMenu:
     """What the till sells: categories in display order, each with its items at this
@@ -108,7 +111,9 @@ async def list_menu_categories(
     response_model=MenuCategory,
     status_code=201,
     dependencies=WRITE,
-    responses={**_CREATE_ERRORS, 200: {"model": MenuCategory, "description": "Sent again"}},
+    responses=merge_responses(
+        {200: {"model": MenuCategory, "description": "Sent again"}}, _CREATE_ERRORS
+    ),
 )
 async def create_menu_category(
     body: MenuCategoryCreate,
@@ -117,6 +122,8 @@ async def create_menu_category(
     response: Response,
     idempotency: Idempotent,
 ) -> JSONResponse:
+    """A new category, with a client-chosen id: sent again with the same content, it answers
+    200 with the category as it is."""
     if (replay := await idempotency.replay()) is not None:
         return replay
     category, created = await service.create_category(
@@ -130,7 +137,7 @@ async def create_menu_category(
 @router.patch(
     "/categories/{category_id}",
     dependencies=WRITE,
-    responses={**_EDIT_ERRORS, 404: problem_doc("No such menu category")},
+    responses=merge_responses(_EDIT_ERRORS, problems(service.MenuCategoryNotFound)),
 )
 async def update_menu_category(
     category_id: UUID,
@@ -181,14 +188,11 @@ async def list_menu_items(
     response_model=MenuItem,
     status_code=201,
     dependencies=WRITE,
-    responses={
-        200: {"model": MenuItem, "description": "Sent again (same id)"},
-        409: problem_doc(
-            "The category, tax category or a modifier group is archived, or the client id "
-            "exists with other content"
-        ),
-        422: problem_doc("Not valid, or names a category or group that does not exist"),
-    },
+    responses=merge_responses(
+        {200: {"model": MenuItem, "description": "Sent again (same id)"}},
+        _CREATE_ERRORS,
+        _REFERENCES,
+    ),
 )
 async def create_menu_item(
     body: MenuItemCreate,
@@ -212,11 +216,13 @@ async def create_menu_item(
 @router.get(
     "/items/{item_id}",
     dependencies=READ,
-    responses={404: problem_doc("No such menu item")},
+    responses=merge_responses(problems(service.MenuItemNotFound), VERSIONED_READ),
 )
 async def get_menu_item(
     item_id: UUID, connection: TenantConnection, response: Response
 ) -> MenuItem:
+    """A menu item with its venue prices and scheduled price changes; its ETag is the version
+    to send when changing it."""
     item = await service.get_item(menu=_menu(connection), item_id=item_id)
     response.headers["ETag"] = etag(item.version)
     return item
@@ -225,15 +231,7 @@ async def get_menu_item(
 @router.patch(
     "/items/{item_id}",
     dependencies=WRITE,
-    responses={
-        404: problem_doc("No such menu item"),
-        409: problem_doc(
-            "Changed by someone else since you read it (`version-conflict`), or moved to "
-            "an archived category, tax category or modifier group"
-        ),
-        422: problem_doc("Not valid, or names a category or group that does not exist"),
-        428: problem_doc("No version sent (`version-required`)"),
-    },
+    responses=merge_responses(_EDIT_ERRORS, problems(service.MenuItemNotFound), _REFERENCES),
 )
 async def update_menu_item(
     item_id: UUID,
@@ -262,7 +260,7 @@ async def update_menu_item(
 @router.put(
     "/items/{item_id}/location-prices/{location_id}",
     dependencies=WRITE,
-    responses={404: problem_doc("No such menu item, or no such location")},
+    responses=problems(service.MenuItemNotFound, service.LocationNotFound),
 )
 async def set_menu_item_location_price(
     item_id: UUID,
@@ -287,7 +285,7 @@ async def set_menu_item_location_price(
     "/items/{item_id}/location-prices/{location_id}",
     status_code=204,
     dependencies=WRITE,
-    responses={404: problem_doc("No such menu item")},
+    responses=problems(service.MenuItemNotFound),
 )
 async def remove_menu_item_location_price(
     item_id: UUID, location_id: UUID, connection: TenantConnection, principal: CurrentPrincipal
@@ -307,14 +305,10 @@ async def remove_menu_item_location_price(
     response_model=MenuItem,
     status_code=201,
     dependencies=WRITE,
-    responses={
-        404: problem_doc("No such menu item, or no such location"),
-        409: problem_doc(
-            "The price already changes at this moment (`price-change-duplicate`), or the item "
-            "is archived (`menu-item-archived`)"
-        ),
-        422: _SCHEDULE_ERROR,
-    },
+    responses=merge_responses(
+        _SCHEDULE_ERRORS,
+        problems(service.MenuItemNotFound, service.LocationNotFound, service.MenuItemArchived),
+    ),
 )
 async def schedule_menu_item_price(
     item_id: UUID,
@@ -362,7 +356,11 @@ async def list_modifier_groups(
     response_model=ModifierGroup,
     status_code=201,
     dependencies=WRITE,
-    responses={**_CREATE_ERRORS, 200: {"model": ModifierGroup, "description": "Sent again"}},
+    responses=merge_responses(
+        {200: {"model": ModifierGroup, "description": "Sent again"}},
+        _CREATE_ERRORS,
+        problems(service.ModifierChoicesInvalid),
+    ),
 )
 async def create_modifier_group(
     body: ModifierGroupCreate,
@@ -386,7 +384,9 @@ async def create_modifier_group(
 @router.patch(
     "/modifier-groups/{group_id}",
     dependencies=WRITE,
-    responses={**_EDIT_ERRORS, 404: problem_doc("No such modifier group")},
+    responses=merge_responses(
+        _EDIT_ERRORS, problems(service.ModifierGroupNotFound, service.ModifierChoicesInvalid)
+    ),
 )
 async def update_modifier_group(
     group_id: UUID,
@@ -415,11 +415,11 @@ async def update_modifier_group(
     response_model=Modifier,
     status_code=201,
     dependencies=WRITE,
-    responses={
-        200: {"model": Modifier, "description": "Sent again (same id)"},
-        404: problem_doc("No such modifier group"),
-        409: problem_doc("The group is archived, or the client id exists with other content"),
-    },
+    responses=merge_responses(
+        {200: {"model": Modifier, "description": "Sent again (same id)"}},
+        _CREATE_ERRORS,
+        problems(service.ModifierGroupNotFound, service.ModifierGroupArchived),
+    ),
 )
 async def create_modifier(
     group_id: UUID,
@@ -447,7 +447,7 @@ async def create_modifier(
 @router.patch(
     "/modifiers/{modifier_id}",
     dependencies=WRITE,
-    responses={**_EDIT_ERRORS, 404: problem_doc("No such modifier")},
+    responses=merge_responses(_EDIT_ERRORS, problems(service.ModifierNotFound)),
 )
 async def update_modifier(
     modifier_id: UUID,
@@ -476,14 +476,9 @@ async def update_modifier(
     response_model=Modifier,
     status_code=201,
     dependencies=WRITE,
-    responses={
-        404: problem_doc("No such modifier"),
-        409: problem_doc(
-            "The price already changes at this moment (`price-change-duplicate`), or the "
-            "modifier is archived (`modifier-archived`)"
-        ),
-        422: _SCHEDULE_ERROR,
-    },
+    responses=merge_responses(
+        _SCHEDULE_ERRORS, problems(service.ModifierNotFound, service.ModifierArchived)
+    ),
 )
 async def schedule_modifier_price(
     modifier_id: UUID,

@@ -10,13 +10,15 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from libs.api.authentication import CurrentPrincipal
+from libs.api.openapi import sends
 from libs.api.pagination import cut_page, decode_cursor, encode_cursor
 from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection
-from libs.problems import problem_doc
+from libs.problems import merge_responses, problems
 from libs.rbac import Permission
-from services.orders.concurrency import IfMatch, expected_version
+from services.orders.concurrency import VERSIONED_READ, IfMatch, expected_version
 from services.orders.idempotency import Idempotent
+from services.orders.menu.snapshot import MenuChanging
 from services.orders.ordering.schemas import (
     DiscountIn,
     LineAdd,
@@ -27,21 +29,18 @@ from services.orders.ordering.schemas import (
     OrderPage,
     VoidRequest,
 )
-from services.orders.sale import commands
+from services.orders.sale import commands, rules
 from services.orders.sale.model import order_json
-from services.orders.sale.online import ApprovedSale, order_answer
+from services.orders.sale.online import ORDER_CHANGE, ApprovedSale, order_answer
 from services.orders.sale.repository import SaleRepository
 from services.orders.sale.rules import OrderNotFound
+from services.orders.shifts.service import OpenShiftRequired, RegisterRequired
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
 
-CHANGE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    403: problem_doc("A discount or void above the business's limit needs X-Override-Token"),
-    404: problem_doc("No such order (or line) at a venue you reach"),
-    409: problem_doc("Stale version, the order is not open, or a card payment is in progress"),
-    422: problem_doc("Unknown or archived item, invalid modifiers, or a refused discount"),
-    428: problem_doc("No version sent (body `version` or If-Match)"),
-}
+# A discount or void above the business's limit needs X-Override-Token (its refusals are
+# declared by the override dependency, libs/api/overrides.py).
+CHANGE_RESPONSES = ORDER_CHANGE
 
 
 @router.post(
@@ -49,12 +48,20 @@ CHANGE_RESPONSES: dict[int | str, dict[str, Any]] = {
     status_code=201,
     response_model=Order,
     dependencies=[requires(Permission.ORDERS_CREATE)],
-    responses={
-        200: {"model": Order, "description": "The order already existed (same id and content)"},
-        403: problem_doc("A discount above the business's limit needs X-Override-Token"),
-        409: problem_doc("No open shift at this register, or the id exists with other content"),
-        422: problem_doc("Unknown or archived item, or invalid modifiers"),
-    },
+    responses=merge_responses(
+        {200: {"model": Order, "description": "The order already existed (same id and content)"}},
+        problems(
+            OpenShiftRequired,
+            RegisterRequired,
+            rules.OrderIdConflict,
+            rules.ItemNotSellable,
+            rules.ModifiersInvalid,
+            rules.NoTaxRate,
+            rules.PricingRefused,
+            MenuChanging,
+        ),
+        sends("ETag"),
+    ),
 )
 async def open_order(body: OrderOpen, sale: ApprovedSale, idempotency: Idempotent) -> JSONResponse:
     """Open an order at the caller's register, in its open shift, optionally with lines.
@@ -101,11 +108,13 @@ async def list_orders(
     "/{order_id}",
     response_model=Order,
     dependencies=[requires(Permission.ORDERS_READ)],
-    responses={404: problem_doc("No such order at a venue you reach")},
+    responses=merge_responses(problems(OrderNotFound), VERSIONED_READ),
 )
 async def get_order(
     order_id: UUID, connection: TenantConnection, principal: CurrentPrincipal
 ) -> JSONResponse:
+    """The order as it is now: lines, discounts, payments and totals. Its ETag is the version
+    to send back when changing it. Another venue's order is not found."""
     # Another venue's or another business's order is "not found", never "forbidden".
     sales = await SaleRepository.from_connection(connection).sales([order_id], lock=False)
     found = sales[0] if sales else None
@@ -160,6 +169,8 @@ async def add_line(
     idempotency: Idempotent,
     if_match: IfMatch = None,
 ) -> JSONResponse:
+    """Add an item (with its modifiers) to an open order, priced from the menu in force.
+    Send the order's version; the answer is the whole order with its new version."""
     if (replay := await idempotency.replay()) is not None:
         return replay
     order = await commands.add_line(
@@ -208,7 +219,7 @@ async def change_line(
     "/{order_id}/lines/{line_number}/void",
     response_model=Order,
     dependencies=[requires(Permission.ORDERS_VOID)],
-    responses=CHANGE_RESPONSES,
+    responses=merge_responses(CHANGE_RESPONSES, problems(rules.OrderHasPayments)),
 )
 async def void_line(
     order_id: UUID,
@@ -241,11 +252,7 @@ async def void_line(
     "/{order_id}/void",
     response_model=Order,
     dependencies=[requires(Permission.ORDERS_VOID)],
-    responses={
-        **CHANGE_RESPONSES,
-        403: problem_doc("No valid manager override for voiding this order (X-Override-Token)"),
-        409: problem_doc("Stale version, the order is not open, or it has payments"),
-    },
+    responses=merge_responses(CHANGE_RESPONSES, problems(rules.OrderHasPayments)),
 )
 async def void_order(
     order_id: UUID,

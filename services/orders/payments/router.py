@@ -20,11 +20,12 @@ from fastapi.responses import JSONResponse
 from libs.api.authentication import CurrentPrincipal
 from libs.api.permissions import requires
 from libs.auth.principal import Principal
-from libs.problems import Problem, problem_doc
+from libs.problems import Problem, merge_responses, problems
 from libs.rbac import Permission
 from libs.tenancy.database import TenantDatabase
-from services.orders.concurrency import IfMatch, expected_version
-from services.orders.idempotency import IdempotencyKey, Idempotent, idempotency_of
+from services.orders.concurrency import VERSIONED, IfMatch, expected_version
+from services.orders.idempotency import IDEMPOTENT, IdempotencyKey, Idempotent, idempotency_of
+from services.orders.menu.snapshot import MenuChanging
 from services.orders.payments.schemas import (
     ClosedOrder,
     CloseRequest,
@@ -32,7 +33,7 @@ from services.orders.payments.schemas import (
     PaymentResult,
 )
 from services.orders.payments.terminal import PaymentTerminal, TerminalResult
-from services.orders.sale import commands
+from services.orders.sale import commands, rules
 from services.orders.sale.model import Sale, SalePayment, order_json, payment_json
 from services.orders.sale.online import SaleAtTill, online_sale, order_answer
 
@@ -68,18 +69,22 @@ async def _ask(
         return None, False
 
 
-_PAYMENT_RESPONSES: dict[int | str, dict[str, Any]] = {
-    404: problem_doc("No such order at a venue you reach"),
-    409: problem_doc(
-        "Stale version, order not open, no balance, over the balance on card, or another "
-        "card payment of the order is waiting for the terminal (`payment-in-progress`)"
+# `terminal-unavailable`: the payment is pending; send the request again with the same
+# Idempotency-Key.
+_PAYMENT_RESPONSES = merge_responses(
+    VERSIONED,
+    IDEMPOTENT,
+    problems(
+        rules.OrderNotFound,
+        rules.OrderNotOpen,
+        rules.NothingToPay,
+        rules.Overpayment,
+        rules.PaymentInProgress,
+        commands.PaymentIdConflict,
+        TerminalUnavailable,
+        MenuChanging,
     ),
-    428: problem_doc("No version sent (body `version` or If-Match)"),
-    503: problem_doc(
-        "The terminal could not be asked (`terminal-unavailable`): the payment is pending; "
-        "send the request again with the same Idempotency-Key"
-    ),
-}
+)
 
 
 @router.post(
@@ -170,11 +175,15 @@ async def _finish(
     "/{order_id}/payments/{payment_id}/resolve",
     response_model=PaymentResult,
     dependencies=[requires(Permission.PAYMENTS_TAKE)],
-    responses={
-        404: problem_doc("No such order at a venue you reach, or no such payment on it"),
-        409: problem_doc("The terminal may still be deciding (`payment-in-progress`)"),
-        503: problem_doc("The terminal could not be asked (`terminal-unavailable`)"),
-    },
+    responses=merge_responses(
+        IDEMPOTENT,
+        problems(
+            rules.OrderNotFound,
+            commands.PaymentNotFound,
+            rules.PaymentInProgress,
+            TerminalUnavailable,
+        ),
+    ),
 )
 async def resolve_payment(
     order_id: UUID,
@@ -208,11 +217,17 @@ async def resolve_payment(
     "/{order_id}/close",
     response_model=ClosedOrder,
     dependencies=[requires(Permission.PAYMENTS_TAKE)],
-    responses={
-        404: problem_doc("No such order at a venue you reach"),
-        409: problem_doc("Stale version, order not open, or payments do not equal the total"),
-        428: problem_doc("No version sent (body `version` or If-Match)"),
-    },
+    responses=merge_responses(
+        VERSIONED,
+        problems(
+            rules.OrderNotFound,
+            rules.OrderNotOpen,
+            rules.PaymentInProgress,
+            rules.PaymentsDoNotMatchTotal,
+            commands.TotalMismatch,
+            MenuChanging,
+        ),
+    ),
 )
 async def close_order(
     order_id: UUID,

@@ -12,16 +12,19 @@ from libs.api.tenant_connection import TenantConnection
 from libs.audit.append import AuditLog
 from libs.bridge.queue import PrintQueue
 from libs.bridge.settings import PrintSettings
-from libs.problems import problem_doc
+from libs.problems import merge_responses, problems
 from libs.rbac import Permission
-from services.orders.concurrency import IfMatch, expected_version
+from services.orders.concurrency import VERSIONED, IfMatch, expected_version
 from services.orders.idempotency import Idempotent
+from services.orders.menu.snapshot import MenuChanging
 from services.orders.printing import service
 from services.orders.printing.repository import PrintingRepository
 from services.orders.printing.schemas import FireRequest, FireResult, PrintQueued, ReprintRequest
 from services.orders.receipts.repository import ReceiptRepository
+from services.orders.receipts.service import ReceiptNotFound
 from services.orders.sale import commands
 from services.orders.sale.online import SaleAtTill, order_answer
+from services.orders.sale.rules import OrderNotFound, OrderNotOpen, PaymentInProgress
 
 router = APIRouter(tags=["printing"])
 
@@ -40,11 +43,9 @@ Printer = Annotated[PrintQueue, Depends(_print_queue)]
     "/v1/orders/{order_id}/fire",
     response_model=FireResult,
     dependencies=[requires(Permission.ORDERS_UPDATE)],
-    responses={
-        404: problem_doc("No such order at a venue you reach"),
-        409: problem_doc("Stale version, or the order is not open"),
-        428: problem_doc("No version sent (body `version` or If-Match)"),
-    },
+    responses=merge_responses(
+        VERSIONED, problems(OrderNotFound, OrderNotOpen, PaymentInProgress, MenuChanging)
+    ),
 )
 async def fire_order(
     order_id: UUID,
@@ -84,7 +85,7 @@ async def fire_order(
     status_code=202,
     response_model=PrintQueued,
     dependencies=[requires(Permission.RECEIPTS_REPRINT)],
-    responses={404: problem_doc("No such receipt for this tenant")},
+    responses=problems(ReceiptNotFound),
 )
 async def reprint_receipt(
     receipt_id: UUID,

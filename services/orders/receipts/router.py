@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from libs.api.authentication import CurrentPrincipal
 from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection
-from libs.problems import problem_doc
+from libs.problems import problems
 from libs.rbac import Permission
 from services.orders.receipts import service
 from services.orders.receipts.repository import ReceiptRepository
@@ -37,11 +37,13 @@ async def list_receipts(
 @router.get(
     "/{receipt_id}",
     dependencies=[requires(Permission.ORDERS_READ)],
-    responses={404: problem_doc("No such receipt at a venue you reach")},
+    responses=problems(service.ReceiptNotFound),
 )
 async def get_receipt(
     receipt_id: UUID, connection: TenantConnection, principal: CurrentPrincipal
 ) -> Receipt:
+    """A receipt as issued: its number, lines, taxes, payments and the snapshot printed.
+    Another venue's receipt is not found."""
     return await service.get_receipt(
         receipts=ReceiptRepository.from_connection(connection),
         principal=principal,

@@ -12,16 +12,16 @@ from libs.api.authentication import CurrentPrincipal
 from libs.api.overrides import PresentedOverride
 from libs.api.permissions import requires
 from libs.api.tenant_connection import EntitledUpFront, ensure_entitled
-from libs.auth.overrides import OverrideGate
-from libs.problems import problem_doc
+from libs.auth.overrides import OverrideAmountExceeded, OverrideGate, OverrideInvalid
+from libs.problems import merge_responses, problems
 from libs.rbac import Permission
 from libs.tenancy.database import TenantDatabase
-from services.orders.concurrency import IfMatch, expected_version
-from services.orders.idempotency import IdempotencyKey, idempotency_of
+from services.orders.concurrency import VERSIONED, IfMatch, expected_version
+from services.orders.idempotency import IDEMPOTENT, IdempotencyKey, idempotency_of
 from services.orders.payments.router import TerminalUnavailable
 from services.orders.payments.terminal import PaymentTerminal, TerminalResult
 from services.orders.refunds.schemas import RefundRequest, RefundResult
-from services.orders.sale import commands
+from services.orders.sale import commands, rules
 from services.orders.sale.commands import Refunded, RefundStarted
 from services.orders.sale.model import iso, order_json
 from services.orders.sale.online import online_sale
@@ -68,21 +68,24 @@ def refund_json(done: Refunded) -> dict[str, Any]:
     status_code=201,
     response_model=RefundResult,
     dependencies=[requires(Permission.REFUNDS_CREATE), EntitledUpFront],
-    responses={
-        403: problem_doc("Above the refund limit: X-Override-Token for `refund` on this order"),
-        404: problem_doc("No such order (or line) at a venue you reach"),
-        409: problem_doc(
-            "Stale version, order not closed, more than is left to refund, or a card refund "
-            "of the order is waiting for the terminal (`refund-in-progress`)"
+    # Above the refund limit: X-Override-Token for `refund` on this order.
+    # `terminal-unavailable`: the refund waits; send it again with the same Idempotency-Key.
+    responses=merge_responses(
+        VERSIONED,
+        IDEMPOTENT,
+        problems(
+            OverrideInvalid,
+            OverrideAmountExceeded,
+            rules.OrderNotFound,
+            rules.LineNotFound,
+            rules.OrderNotClosed,
+            rules.OverRefund,
+            rules.TendersDoNotMatch,
+            commands.RefundInProgress,
+            commands.TerminalRefundFailed,
+            TerminalUnavailable,
         ),
-        422: problem_doc("Lines and amount both or neither, or tenders that do not add up"),
-        428: problem_doc("No version sent (body `version` or If-Match)"),
-        502: problem_doc("The card terminal did not give the money back; nothing was refunded"),
-        503: problem_doc(
-            "The terminal could not be asked (`terminal-unavailable`): the refund waits; send "
-            "the request again with the same Idempotency-Key"
-        ),
-    },
+    ),
 )
 async def refund_order(
     order_id: UUID,

@@ -18,8 +18,10 @@ from libs.api.tenant_connection import TenantConnection
 from libs.auth.overrides import OverrideGate
 from libs.auth.principal import Principal
 from libs.bridge.settings import PrintSettings
-from services.orders.concurrency import etag
-from services.orders.menu.snapshot import snapshots
+from libs.problems import merge_responses, problems
+from services.orders.concurrency import VERSIONED, etag
+from services.orders.menu.snapshot import MenuChanging, snapshots
+from services.orders.sale import rules
 from services.orders.sale.commands import Till
 from services.orders.sale.model import Sale, order_json
 from services.orders.sale.policy import OnlinePolicy
@@ -71,3 +73,24 @@ ApprovedSale = Annotated[OnlineSale, Depends(_sale_with_override)]
 def order_answer(sale: Sale) -> tuple[dict[str, Any], dict[str, str]]:
     """The order as the API answers it, and its ETag."""
     return order_json(sale), {"ETag": etag(sale.version)}
+
+
+# What a command on an order declares (`responses=`): its version, and what the sale's rules
+# refuse (services/orders/sale/rules.py), priced from the menu in force.
+ORDER_CHANGE = merge_responses(
+    VERSIONED,
+    problems(
+        rules.OrderNotFound,
+        rules.LineNotFound,
+        rules.OrderNotOpen,
+        rules.PaymentInProgress,
+        rules.LineVoided,
+        rules.ItemNotSellable,
+        rules.ModifiersInvalid,
+        rules.NoTaxRate,
+        rules.PricingRefused,
+        rules.ReasonRequired,
+        rules.DiscountChangeFirst,
+        MenuChanging,
+    ),
+)

@@ -7,13 +7,14 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
 from libs.api.authentication import CurrentPrincipal
+from libs.api.openapi import sends
 from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection
 from libs.audit.append import AuditLog
-from libs.problems import problem_doc
+from libs.problems import Conflict, merge_responses, problems
 from libs.rbac import Permission
 from libs.sales.shift_report import ShiftReport, TenderAmounts, ZReport
-from services.orders.concurrency import IfMatch, etag, expected_version
+from services.orders.concurrency import VERSIONED, VERSIONED_READ, IfMatch, etag, expected_version
 from services.orders.idempotency import Idempotent
 from services.orders.sale import commands
 from services.orders.sale.online import ApprovedSale, SaleAtTill
@@ -32,8 +33,9 @@ from services.orders.shifts.schemas import (
 
 router = APIRouter(prefix="/v1/shifts", tags=["shifts"])
 
-_NOT_FOUND = problem_doc("No such shift for this tenant")
-_NO_REGISTER = "The session is not on an activated device (`register-required`)"
+_NOT_FOUND = problems(service.ShiftNotFound)
+# `register-required`: the session is not on an activated device.
+_NO_REGISTER = problems(service.RegisterRequired)
 
 
 def _audit(connection: TenantConnection) -> AuditLog:
@@ -45,13 +47,13 @@ def _audit(connection: TenantConnection) -> AuditLog:
     response_model=Shift,
     status_code=201,
     dependencies=[requires(Permission.SHIFTS_OPERATE)],
-    responses={
-        200: {"model": Shift, "description": "The shift already existed (same client id)"},
-        409: problem_doc(
-            "This register already has an open shift (`shift-already-open`, with its "
-            f"`shift_id`); {_NO_REGISTER}; or the id exists with other content"
-        ),
-    },
+    # `shift-already-open` carries the open shift's `shift_id`.
+    responses=merge_responses(
+        {200: {"model": Shift, "description": "The shift already existed (same client id)"}},
+        _NO_REGISTER,
+        problems(service.ShiftAlreadyOpen, service.ShiftIdConflict, Conflict),
+        sends("ETag"),
+    ),
 )
 async def open_shift(
     body: ShiftOpen,
@@ -95,10 +97,7 @@ async def list_shifts(
 @router.get(
     "/current",
     dependencies=[requires(Permission.SHIFTS_OPERATE)],
-    responses={
-        404: problem_doc("This register has no open shift (`no-open-shift`)"),
-        409: problem_doc(_NO_REGISTER),
-    },
+    responses=merge_responses(problems(service.NoOpenShift), _NO_REGISTER, VERSIONED_READ),
 )
 async def current_shift(
     connection: TenantConnection, principal: CurrentPrincipal, response: Response
@@ -114,11 +113,13 @@ async def current_shift(
 @router.get(
     "/{shift_id}",
     dependencies=[requires(Permission.SHIFTS_READ)],
-    responses={404: _NOT_FOUND},
+    responses=merge_responses(_NOT_FOUND, VERSIONED_READ),
 )
 async def get_shift(
     shift_id: UUID, connection: TenantConnection, principal: CurrentPrincipal, response: Response
 ) -> Shift:
+    """A shift of a venue you reach, open or closed; its ETag is the version to send when
+    closing it."""
     shift = await service.get_shift(
         shifts=ShiftRepository.from_connection(connection), principal=principal, shift_id=shift_id
     )
@@ -131,13 +132,9 @@ async def get_shift(
     response_model=CashMovement,
     status_code=201,
     dependencies=[requires(Permission.SHIFTS_OPERATE)],
-    responses={
-        404: _NOT_FOUND,
-        409: problem_doc(
-            f"The shift is closed (`shift-closed`); this is not its register "
-            f"(`wrong-register`); or {_NO_REGISTER}"
-        ),
-    },
+    responses=merge_responses(
+        _NOT_FOUND, _NO_REGISTER, problems(service.ShiftClosed, service.WrongRegister)
+    ),
 )
 async def add_cash_movement(
     shift_id: UUID,
@@ -165,7 +162,7 @@ async def add_cash_movement(
 @router.get(
     "/{shift_id}/x-report",
     dependencies=[requires(Permission.SHIFTS_READ)],
-    responses={404: _NOT_FOUND},
+    responses=_NOT_FOUND,
 )
 async def x_report(
     shift_id: UUID, connection: TenantConnection, principal: CurrentPrincipal
@@ -181,19 +178,13 @@ async def x_report(
     "/{shift_id}/close",
     response_model=ClosedShift,
     dependencies=[requires(Permission.SHIFTS_OPERATE)],
-    responses={
-        403: problem_doc(
-            "Closing someone else's shift needs a manager override for action "
-            "`shift_force_close` on this shift (X-Override-Token)"
-        ),
-        404: _NOT_FOUND,
-        409: problem_doc(
-            "The shift is closed (`shift-closed`), was changed since the version sent "
-            "(`version-conflict`), or has open orders (`shift-has-open-orders`, with "
-            "`order_ids`)"
-        ),
-        428: problem_doc("Send the shift's version, as `version` or If-Match"),
-    },
+    # Closing someone else's shift needs a manager override for action `shift_force_close`
+    # (declared by the override dependency); `shift-has-open-orders` lists their `order_ids`.
+    responses=merge_responses(
+        VERSIONED,
+        _NOT_FOUND,
+        problems(service.ShiftClosed, service.WrongRegister, service.ShiftHasOpenOrders),
+    ),
 )
 async def close_shift(
     shift_id: UUID,
@@ -229,10 +220,7 @@ async def close_shift(
 @router.get(
     "/{shift_id}/z-report",
     dependencies=[requires(Permission.SHIFTS_READ)],
-    responses={
-        404: _NOT_FOUND,
-        409: problem_doc("The shift is still open (`shift-open`): read its X report"),
-    },
+    responses=merge_responses(_NOT_FOUND, problems(service.ShiftStillOpen)),
 )
 async def z_report(
     shift_id: UUID, connection: TenantConnection, principal: CurrentPrincipal
@@ -247,10 +235,7 @@ async def z_report(
 @router.get(
     "/{shift_id}/z-reports",
     dependencies=[requires(Permission.SHIFTS_READ)],
-    responses={
-        404: _NOT_FOUND,
-        409: problem_doc("The shift is still open (`shift-open`): read its X report"),
-    },
+    responses=merge_responses(_NOT_FOUND, problems(service.ShiftStillOpen)),
 )
 async def z_report_versions(
     shift_id: UUID, connection: TenantConnection, principal: CurrentPrincipal

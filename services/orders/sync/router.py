@@ -3,7 +3,7 @@ flagged. See docs/sync.md."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response
@@ -13,9 +13,10 @@ from libs.api.authentication import CurrentPrincipal
 from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection
 from libs.audit.append import AuditLog
-from libs.problems import problem_doc
+from libs.problems import merge_responses, problems
 from libs.rbac import Permission
 from services.orders.idempotency import Idempotent
+from services.orders.shifts.service import RegisterRequired
 from services.orders.sync import service
 from services.orders.sync.repository import SyncRepository
 from services.orders.sync.schemas import (
@@ -37,21 +38,18 @@ from services.orders.sync.settings import SyncSettings
 
 router = APIRouter(prefix="/v1/sync", tags=["sync"])
 
-_TILL_ONLY = problem_doc("The session is not on an activated device (`register-required`)")
+# `register-required`: the session is not on an activated device.
+_TILL_ONLY = problems(RegisterRequired)
 
 
 @router.post(
     "/batches",
     response_model=BatchResult,
     dependencies=[requires(Permission.SYNC_UPLOAD)],
-    responses={
-        409: _TILL_ONLY,
-        422: problem_doc("Not a batch at all (no `operations`, or more than 500)"),
-        503: problem_doc(
-            "Temporarily unavailable (or the gateway stopped waiting): what was committed "
-            "stays; send the batch again as it was, and those operations answer `duplicate`"
-        ),
-    },
+    # A 503 (or the gateway giving up waiting) leaves what was committed: send the batch
+    # again as it was, and those operations answer `duplicate`. A refused operation is a
+    # problem in the 200's results, not an answer of the route.
+    responses=_TILL_ONLY,
 )
 async def upload_batch(
     body: Batch,
@@ -81,7 +79,7 @@ async def upload_batch(
     "/register",
     response_model=SyncRegister,
     dependencies=[requires(Permission.SYNC_UPLOAD)],
-    responses={409: _TILL_ONLY},
+    responses=_TILL_ONLY,
 )
 async def register(
     response: Response,
@@ -100,12 +98,8 @@ async def register(
 @router.get(
     "/status",
     dependencies=[requires(Permission.SYNC_UPLOAD)],
-    responses={
-        409: problem_doc(
-            "Not at a device (`register-required`), or no register yet "
-            "(`register-not-numbered`: POST /v1/sync/register)"
-        ),
-    },
+    # `register-not-numbered`: POST /v1/sync/register first.
+    responses=merge_responses(_TILL_ONLY, problems(service.RegisterNotNumbered)),
 )
 async def status(connection: TenantConnection, principal: CurrentPrincipal) -> SyncStatus:
     """How far this till's operations are applied, and which wait for an earlier one."""
@@ -156,10 +150,7 @@ async def list_flags(
     "/flags/{flag_id}/resolve",
     response_model=Flag,
     dependencies=[requires(Permission.SYNC_RESOLVE)],
-    responses={
-        404: problem_doc("No such flag at a venue you reach"),
-        409: problem_doc("Resolved already"),
-    },
+    responses=problems(service.FlagNotFound, service.FlagAlreadyResolved),
 )
 async def resolve_flag(
     flag_id: UUID,
@@ -201,10 +192,7 @@ async def list_approvals(
     )
 
 
-_REVIEW_RESPONSES: dict[int | str, dict[str, Any]] = {
-    404: problem_doc("No such offline approval at a venue you reach"),
-    409: problem_doc("Confirmed or disputed already"),
-}
+_REVIEW_RESPONSES = problems(service.ApprovalNotFound, service.ApprovalAlreadyReviewed)
 
 
 @router.post(

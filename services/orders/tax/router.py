@@ -9,9 +9,9 @@ from libs.api.authentication import CurrentPrincipal
 from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection
 from libs.audit.append import AuditLog
-from libs.problems import problem_doc
+from libs.problems import merge_responses, problems
 from libs.rbac import Permission
-from services.orders.concurrency import IfMatch, etag, expected_version
+from services.orders.concurrency import VERSIONED, VERSIONED_READ, IfMatch, etag, expected_version
 from services.orders.idempotency import Idempotent
 from services.orders.tax import service
 from services.orders.tax.repository import TaxRepository
@@ -35,7 +35,7 @@ def _audit(connection: TenantConnection) -> AuditLog:
 @router.get(
     "/settings",
     dependencies=[requires(Permission.TAX_READ)],
-    responses={404: problem_doc("The business was not provisioned")},
+    responses=merge_responses(problems(service.TaxSettingsNotFound), VERSIONED_READ),
 )
 async def get_tax_settings(connection: TenantConnection, response: Response) -> TaxSettings:
     """The business's currency, whether its menu prices include tax, and its cash rounding
@@ -48,10 +48,7 @@ async def get_tax_settings(connection: TenantConnection, response: Response) -> 
 @router.patch(
     "/settings",
     dependencies=[requires(Permission.TAX_WRITE)],
-    responses={
-        409: problem_doc("Changed by someone else since you read it (`version-conflict`)"),
-        428: problem_doc("No version sent (`version-required`)"),
-    },
+    responses=merge_responses(VERSIONED, problems(service.TaxSettingsNotFound)),
 )
 async def update_tax_settings(
     body: TaxSettingsUpdate,
@@ -88,7 +85,7 @@ async def list_tax_categories(connection: TenantConnection) -> TaxCategoryList:
     response_model=TaxCategory,
     status_code=201,
     dependencies=[requires(Permission.TAX_WRITE)],
-    responses={409: problem_doc("The code is taken (`tax-category-code-taken`)")},
+    responses=problems(service.TaxCategoryCodeTaken),
 )
 async def create_tax_category(
     body: TaxCategoryCreate,
@@ -112,10 +109,7 @@ async def create_tax_category(
 @router.patch(
     "/categories/{category_id}",
     dependencies=[requires(Permission.TAX_WRITE)],
-    responses={
-        404: problem_doc("No such tax category"),
-        409: problem_doc("Archiving a category menu items still use (`tax-category-in-use`)"),
-    },
+    responses=problems(service.TaxCategoryNotFound, service.TaxCategoryInUse),
 )
 async def update_tax_category(
     category_id: UUID,
@@ -139,17 +133,12 @@ async def update_tax_category(
     response_model=TaxCategory,
     status_code=201,
     dependencies=[requires(Permission.TAX_WRITE)],
-    responses={
-        404: problem_doc("No such tax category"),
-        409: problem_doc(
-            "A rate from this moment exists (`tax-rate-duplicate`), or the category is "
-            "archived (`tax-category-archived`)"
-        ),
-        422: problem_doc(
-            "Not valid (naive datetime, rate out of range), or not in the future "
-            "(`tax-rate-retroactive`)"
-        ),
-    },
+    responses=problems(
+        service.TaxCategoryNotFound,
+        service.TaxRateDuplicate,
+        service.TaxCategoryArchived,
+        service.TaxRateRetroactive,
+    ),
 )
 async def schedule_tax_rate(
     category_id: UUID,
