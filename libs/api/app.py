@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from sqlalchemy import text
 
+from libs.api import json_schema
 from libs.api.authentication import BridgeTokens, RequestAuthenticator
 from libs.api.card_guard import CardDataGuard
 from libs.api.logging import configure_logging
@@ -142,4 +143,5 @@ def create_service_app(
     app.state.routers = list(routers)
     for router in routers:
         app.include_router(router, responses=PROBLEM_RESPONSES)
+    json_schema.keep_nulls_in_examples(app)
     return app
