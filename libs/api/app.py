@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from sqlalchemy import text
 
+from libs.api import json_schema
 from libs.api.authentication import BridgeTokens, RequestAuthenticator
 from libs.api.card_guard import CardDataGuard
 from libs.api.logging import configure_logging
@@ -154,4 +155,6 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     install_openapi(app)
+    # After install_openapi: it wraps the document that function makes.
+    json_schema.keep_nulls_in_examples(app)
     return app

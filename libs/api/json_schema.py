@@ -9,9 +9,11 @@ validators; these make the document say the same thing.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from fastapi import FastAPI
 from pydantic import BaseModel, GetJsonSchemaHandler, TypeAdapter
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
@@ -85,3 +87,59 @@ class DocumentedAs:
         self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         return handler(TypeAdapter(self.shape).core_schema)
+
+
+def keep_nulls_in_examples(app: FastAPI) -> None:
+    """FastAPI writes its document with `exclude_none`, which drops every null, also inside
+    examples: an open order's `closed_at: null` would vanish, and the example would fail its
+    own schema (the field is required). This puts the models' examples back as written, nulls
+    and all, by matching each example in the document to the model example it was made from."""
+    make = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        first = app.openapi_schema is None
+        document = make()
+        if first:
+            _restore_examples(document, _examples_without_nulls())
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _without_nulls(value: Any) -> Any:
+    """`value` as FastAPI's `exclude_none` leaves it: no member whose value is null."""
+    if isinstance(value, dict):
+        return {key: _without_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_without_nulls(item) for item in value]
+    return value
+
+
+def _key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _examples_without_nulls() -> dict[str, Any]:
+    """Every model's `examples` (from `json_schema_extra`), by how they read without nulls."""
+    found: dict[str, Any] = {}
+    pending: list[type[BaseModel]] = [BaseModel]
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        extra = model.model_config.get("json_schema_extra")
+        examples = extra.get("examples") if isinstance(extra, dict) else None
+        for example in examples if isinstance(examples, list) else ():
+            found.setdefault(_key(_without_nulls(example)), example)
+    return found
+
+
+def _restore_examples(node: Any, originals: dict[str, Any]) -> None:
+    if isinstance(node, dict):
+        examples = node.get("examples")
+        if isinstance(examples, list):
+            node["examples"] = [originals.get(_key(example), example) for example in examples]
+        for value in node.values():
+            _restore_examples(value, originals)
+    elif isinstance(node, list):
+        for value in node:
+            _restore_examples(value, originals)

@@ -27,7 +27,8 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
 from libs.sales.money import TENDERS
 from libs.sales.tax import TaxRateTotal, rate, tax_by_rate
@@ -178,8 +179,83 @@ class CashMovementEntry(BaseModel):
     created_at: datetime
 
 
+# -- examples ----------------------------------------------------------------------------------
+# Sam's shift on register 1 at Harbour Café, Sydney, 7 December 2026: a 200.00 float, 25.00
+# paid out for milk, 50 orders, one coffee refunded to a card.
+# Expected cash: 20000 + 31100 cash taken - 2500 paid out = 48600; counted 48550 (50c short).
+# Expected card: 61720 taken - 520 refunded = 61200, what the terminal's batch says.
+CASH_MOVEMENT_EXAMPLE: JsonDict = {
+    "kind": "paid_out",
+    "amount_minor": 2500,
+    "reason": "Milk delivery",
+    "created_by": "8a3e6c1f-4d9b-4a7e-b2c5-3f8d1a6e9c42",
+    "created_at": "2026-12-07T10:05:00+11:00",
+}
+X_REPORT_EXAMPLE: JsonDict = {
+    "kind": "X",
+    "shift_id": "e5a9c3f7-1b6d-4e2a-9c8f-3d7b1e5a9c24",
+    "register_id": "9b2e5d8a-4f1c-4a7e-8d3b-6e9f2a5c1d74",
+    "register_number": 1,
+    "location_id": "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f",
+    "status": "open",
+    "currency": "AUD",
+    "opened_by": "8a3e6c1f-4d9b-4a7e-b2c5-3f8d1a6e9c42",
+    "opened_at": "2026-12-07T08:15:00+11:00",
+    "as_of": "2026-12-07T15:30:00+11:00",
+    "opening_float_minor": 20000,
+    "order_count": 50,
+    "open_order_count": 0,
+    "covers": 63,
+    "gross_sales_minor": 93730,
+    "discounts_minor": 900,
+    "service_charges_minor": 0,
+    "tips_minor": 0,
+    "rounding_minor": -10,
+    "net_sales_minor": 92830,
+    "tax": [{"rate": "10.000", "net_minor": 84391, "tax_minor": 8439, "gross_minor": 92830}],
+    "tax_total_minor": 8439,
+    "refunds": {
+        "count": 1,
+        "amount_minor": 520,
+        "tax_minor": 47,
+        "by_tender": {"cash": 0, "card": 520},
+    },
+    "voids": {
+        "orders": {"count": 1, "amount_minor": 1040},
+        "lines": {"count": 2, "amount_minor": 900},
+    },
+    "payments": {
+        "cash": {"count": 19, "amount_minor": 31100},
+        "card": {"count": 31, "amount_minor": 61720},
+    },
+    "declined_card_attempts": 1,
+    "timed_out_card_attempts": 0,
+    "unverified_card": {"count": 0, "amount_minor": 0},
+    "paid_in_minor": 0,
+    "paid_out_minor": 2500,
+    "cash_movements": [CASH_MOVEMENT_EXAMPLE],
+    "expected": {"cash": 48600, "card": 61200},
+}
+Z_REPORT_EXAMPLE: JsonDict = {
+    **X_REPORT_EXAMPLE,
+    "kind": "Z",
+    "status": "closed",
+    "as_of": "2026-12-07T15:34:50+11:00",
+    "counted": {"cash": 48550, "card": 61200},
+    "difference": {"cash": -50, "card": 0},
+    "closed_by": "8a3e6c1f-4d9b-4a7e-b2c5-3f8d1a6e9c42",
+    "closed_at": "2026-12-07T15:34:50+11:00",
+    "force_closed_by": None,
+    "note": "Drawer counted twice",
+    "card_settlement_confirmed": {"count": 0, "amount_minor": 0},
+    "version": 1,
+}
+
+
 class ShiftReport(BaseModel):
     """The X report: a shift's numbers so far (read live, never stored)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [X_REPORT_EXAMPLE]})
 
     kind: Literal["X", "Z"] = "X"
     shift_id: UUID
@@ -225,6 +301,8 @@ class ShiftReport(BaseModel):
 class ZReport(ShiftReport):
     """The report issued at close: the X report plus what was counted, and the difference
     (counted - expected: positive is over, negative is short)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [Z_REPORT_EXAMPLE]})
 
     kind: Literal["X", "Z"] = "Z"
     counted: TenderAmounts

@@ -9,6 +9,7 @@ from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict, JsonValue
 
 # The till's X and Z reports' own: one schema of each in the published API (schemas of one
 # name must be the same in every service, or the gateway's merged OpenAPI refuses them).
@@ -90,12 +91,134 @@ class Totals(BaseModel):
     payments: list[TenderTotal]
 
 
+# -- examples ----------------------------------------------------------------------------------
+# Harbour Café, Sydney, on Monday 7 December 2026: the one shift of the day (its Z report is
+# libs/sales/shift_report.py's example), 50 orders, GST at 10 % inside the prices. And the
+# Berlin demo business's VAT summary, at 19 % and 7 %.
+SYDNEY: JsonDict = {
+    "id": "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f",
+    "name": "Harbour Café",
+    "time_zone": "Australia/Sydney",
+    "business_day_cutoff_hour": 4,
+}
+BERLIN: JsonDict = {
+    "id": "d3b8f1a5-7c2e-4f9a-b6d1-8e4a2c7f5b19",
+    "name": "Hafencafé Kreuzberg",
+    "time_zone": "Europe/Berlin",
+    "business_day_cutoff_hour": 4,
+}
+DAY: JsonDict = {
+    "kind": "day",
+    "label": "2026-12-07",
+    "first_day": "2026-12-07",
+    "last_day": "2026-12-07",
+}
+# Entries 4811 to 5342 of the business's audit log are the day's.
+AUDIT_RANGE: JsonDict = {
+    "from_seq": 4811,
+    "through_seq": 5342,
+    "through_hash": "c0f5a6bbb18476ddcf20ee1ec8bb0e4c5fcbb9a92b8f71c5f0702424135d5342",
+}
+# net sales 93730 - 900 = 92830, all of it at 10 %: 92830 / 11 = 8439 GST (rounded per invoice).
+DAY_TOTALS: JsonDict = {
+    "orders": 50,
+    "covers": 63,
+    "gross_sales_minor": 93730,
+    "discounts_minor": 900,
+    "service_charges_minor": 0,
+    "net_sales_minor": 92830,
+    "sales_excluding_tax_minor": 84391,
+    "tax_minor": 8439,
+    "sales_including_tax_minor": 92830,
+    "tax": [{"rate": "10.000", "net_minor": 84391, "tax_minor": 8439, "gross_minor": 92830}],
+    "tips_minor": 0,
+    "rounding_minor": -10,
+    "average_ticket_minor": 1857,
+    "refunds": {
+        "count": 1,
+        "amount_minor": 520,
+        "tax_minor": 47,
+        "tax": [{"rate": "10.000", "net_minor": 473, "tax_minor": 47, "gross_minor": 520}],
+    },
+    "voids": {
+        "orders": {"count": 1, "amount_minor": 1040},
+        "lines": {"count": 2, "amount_minor": 900},
+    },
+    "payments": [
+        {
+            "tender": "cash",
+            "count": 19,
+            "paid_minor": 31100,
+            "refunded_minor": 0,
+            "net_minor": 31100,
+        },
+        {
+            "tender": "card",
+            "count": 31,
+            "paid_minor": 61720,
+            "refunded_minor": 520,
+            "net_minor": 61200,
+        },
+    ],
+}
+# The shift's tenders: cash 48600 expected, 48550 counted; card 61200 both.
+QUARTER_AUDIT_RANGE: JsonDict = {
+    "from_seq": 212,
+    "through_seq": 3127,
+    "through_hash": "1a607515617454c7242a5a64c1856a6727619e48c8403420d9dbb554fc190469",
+}
+BERLIN_AUDIT_RANGE: JsonDict = {
+    "from_seq": 1,
+    "through_seq": 2204,
+    "through_hash": "cf1fd8913e769a0d6675339fab42553418c9332d1bb1b90644ee302a14c1d11a",
+}
+# The day closed by the owner the next morning: the first closure, so the running totals are
+# the day's own.
+DAY_CLOSURE: JsonDict = {
+    "id": "5b1d8e3a-4c7f-4a2d-9e6b-1f8c3a5d7e29",
+    "location_id": "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f",
+    "kind": "day",
+    "period": DAY,
+    "version": 1,
+    "reason": "close",
+    "totals": DAY_TOTALS,
+    "cumulative": DAY_TOTALS,
+    "totals_sha256": "720ca3ae17e8f2ed8717b2d0909a527594c27dbfb186f02477f3b3539cfb0eda",
+    "cumulative_sha256": "720ca3ae17e8f2ed8717b2d0909a527594c27dbfb186f02477f3b3539cfb0eda",
+    "previous_id": None,
+    "audit_through_seq": 5342,
+    "closed_by": "1d7e3b9f-5a2c-4e8d-9b6f-2c4a8e1d7f35",
+    "closed_at": "2026-12-08T07:30:00+11:00",
+}
+TENDERS_COUNTED: list[JsonValue] = [
+    {"tender": "cash", "expected_minor": 48600, "counted_minor": 48550, "difference_minor": -50},
+    {"tender": "card", "expected_minor": 61200, "counted_minor": 61200, "difference_minor": 0},
+]
+
+
 class DaySummary(Totals):
     day: date
     hours: float = Field(description="24, or 23 and 25 on the days the clocks change")
 
 
 class DailySummary(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "report": "daily-summary",
+                    "location": SYDNEY,
+                    "period": DAY,
+                    "currency": "AUD",
+                    "prices_include_tax": True,
+                    "days": [{**DAY_TOTALS, "day": "2026-12-07", "hours": 24.0}],
+                    "totals": DAY_TOTALS,
+                    "audit": AUDIT_RANGE,
+                }
+            ]
+        }
+    )
+
     report: Literal["daily-summary"] = "daily-summary"
     location: LocationOut
     period: PeriodOut
@@ -132,6 +255,96 @@ class ModifierMixRow(BaseModel):
 
 
 class ItemMix(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "report": "item-mix",
+                    "location": SYDNEY,
+                    "period": DAY,
+                    "currency": "AUD",
+                    "prices_include_tax": True,
+                    "items": [
+                        {
+                            "item_id": "3f6a8c2e-1b4d-4f7a-9c3e-5d2b8a6f1e47",
+                            "name": "Flat white",
+                            "category": "Coffee",
+                            "quantity": 96,
+                            "gross_minor": 45530,
+                            "discounts_minor": 400,
+                            "sales_minor": 45130,
+                        },
+                        {
+                            "item_id": "c1d5e9a3-7f2b-4c6d-8e1a-5b9f3d7c2e48",
+                            "name": "Ham and cheese toastie",
+                            "category": "Food",
+                            "quantity": 14,
+                            "gross_minor": 17500,
+                            "discounts_minor": 500,
+                            "sales_minor": 17000,
+                        },
+                        {
+                            "item_id": "1e6c9a4f-8b2d-4d7e-a5f3-6c2e9b4d8a17",
+                            "name": "Long black",
+                            "category": "Coffee",
+                            "quantity": 41,
+                            "gross_minor": 16400,
+                            "discounts_minor": 0,
+                            "sales_minor": 16400,
+                        },
+                        {
+                            "item_id": "8e1f4b7c-6a3d-4e9b-a2c5-4d7f1e8b6c90",
+                            "name": "Banana bread",
+                            "category": "Food",
+                            "quantity": 22,
+                            "gross_minor": 14300,
+                            "discounts_minor": 0,
+                            "sales_minor": 14300,
+                        },
+                    ],
+                    "categories": [
+                        {
+                            "category": "Coffee",
+                            "quantity": 137,
+                            "gross_minor": 61930,
+                            "discounts_minor": 400,
+                            "sales_minor": 61530,
+                        },
+                        {
+                            "category": "Food",
+                            "quantity": 36,
+                            "gross_minor": 31800,
+                            "discounts_minor": 500,
+                            "sales_minor": 31300,
+                        },
+                    ],
+                    "modifiers": [
+                        {
+                            "modifier_id": "7c1e9a3b-5d2f-4b8e-a6c4-9e3f1d7b2a58",
+                            "name": "Oat milk",
+                            "quantity": 29,
+                            "gross_minor": 2030,
+                        },
+                        {
+                            "modifier_id": "f4a8d2c6-1b5e-4f9a-8c3d-7e2b6a1f5d94",
+                            "name": "Extra shot",
+                            "quantity": 6,
+                            "gross_minor": 300,
+                        },
+                    ],
+                    "totals": {
+                        "category": None,
+                        "quantity": 173,
+                        "gross_minor": 93730,
+                        "discounts_minor": 900,
+                        "sales_minor": 92830,
+                    },
+                    "audit": AUDIT_RANGE,
+                }
+            ]
+        }
+    )
+
     report: Literal["item-mix"] = "item-mix"
     location: LocationOut
     period: PeriodOut
@@ -168,6 +381,34 @@ class ShiftReconciliation(BaseModel):
 
 
 class Reconciliation(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "report": "reconciliation",
+                    "location": SYDNEY,
+                    "period": DAY,
+                    "currency": "AUD",
+                    "shifts": [
+                        {
+                            "shift_id": "e5a9c3f7-1b6d-4e2a-9c8f-3d7b1e5a9c24",
+                            "register_number": 1,
+                            "opened_by": "8a3e6c1f-4d9b-4a7e-b2c5-3f8d1a6e9c42",
+                            "opened_at": "2026-12-07T08:15:00+11:00",
+                            "closed_by": "8a3e6c1f-4d9b-4a7e-b2c5-3f8d1a6e9c42",
+                            "closed_at": "2026-12-07T15:34:50+11:00",
+                            "z_version": 1,
+                            "tenders": TENDERS_COUNTED,
+                        }
+                    ],
+                    "totals": TENDERS_COUNTED,
+                    "open_shifts": 0,
+                    "audit": AUDIT_RANGE,
+                }
+            ]
+        }
+    )
+
     report: Literal["reconciliation"] = "reconciliation"
     location: LocationOut
     period: PeriodOut
@@ -193,6 +434,95 @@ class BasAdjustment(BaseModel):
 
 class Bas(BaseModel):
     """The GST part of an Australian Business Activity Statement, from the till's sales."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "report": "bas",
+                    "period": {
+                        "kind": "quarter",
+                        "label": "2026-Q3",
+                        "first_day": "2026-07-01",
+                        "last_day": "2026-09-30",
+                    },
+                    "currency": "AUD",
+                    "labels": [
+                        {
+                            "label": "G1",
+                            "description": "Total sales (including any GST)",
+                            "amount_minor": 8246385,
+                            "whole_dollars": 82463,
+                        },
+                        {
+                            "label": "G2",
+                            "description": "Export sales",
+                            "amount_minor": 0,
+                            "whole_dollars": 0,
+                        },
+                        {
+                            "label": "G3",
+                            "description": "Other GST-free sales",
+                            "amount_minor": 41250,
+                            "whole_dollars": 412,
+                        },
+                        {
+                            "label": "G4",
+                            "description": "Input taxed sales",
+                            "amount_minor": 0,
+                            "whole_dollars": 0,
+                        },
+                        {
+                            "label": "G5",
+                            "description": "G2 + G3 + G4",
+                            "amount_minor": 41250,
+                            "whole_dollars": 412,
+                        },
+                        {
+                            "label": "G6",
+                            "description": "Total sales subject to GST (G1 minus G5)",
+                            "amount_minor": 8205135,
+                            "whole_dollars": 82051,
+                        },
+                        {
+                            "label": "G7",
+                            "description": "Adjustments (if applicable)",
+                            "amount_minor": 0,
+                            "whole_dollars": 0,
+                        },
+                        {
+                            "label": "G8",
+                            "description": "Total sales subject to GST after adjustments (G6 + G7)",
+                            "amount_minor": 8205135,
+                            "whole_dollars": 82051,
+                        },
+                        {
+                            "label": "G9",
+                            "description": "GST on sales (G8 divided by eleven)",
+                            "amount_minor": 745921,
+                            "whole_dollars": 7459,
+                        },
+                        {
+                            "label": "1A",
+                            "description": "GST on sales (from the tax invoices)",
+                            "amount_minor": 745938,
+                            "whole_dollars": 7459,
+                        },
+                    ],
+                    "decreasing_adjustments": {
+                        "description": "Refunds of taxable sales (decreasing adjustments, G18)",
+                        "amount_minor": 18700,
+                        "gst_minor": 1700,
+                    },
+                    "gst_free_refunds_minor": 0,
+                    "worksheet_gst_minor": 745921,
+                    "invoice_gst_minor": 745938,
+                    "locations": [SYDNEY],
+                    "audit": QUARTER_AUDIT_RANGE,
+                }
+            ]
+        }
+    )
 
     report: Literal["bas"] = "bas"
     period: PeriodOut
@@ -222,6 +552,63 @@ class VatRate(BaseModel):
 
 
 class VatSummary(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "report": "vat-summary",
+                    "period": {
+                        "kind": "month",
+                        "label": "2026-11",
+                        "first_day": "2026-11-01",
+                        "last_day": "2026-11-30",
+                    },
+                    "currency": "EUR",
+                    "rates": [
+                        {
+                            "rate": "19.000",
+                            "sales": {
+                                "rate": "19.000",
+                                "net_minor": 1512605,
+                                "tax_minor": 287395,
+                                "gross_minor": 1800000,
+                            },
+                            "refunds": {
+                                "rate": "19.000",
+                                "net_minor": 4202,
+                                "tax_minor": 798,
+                                "gross_minor": 5000,
+                            },
+                            "net_minor": 1508403,
+                            "tax_minor": 286597,
+                        },
+                        {
+                            "rate": "7.000",
+                            "sales": {
+                                "rate": "7.000",
+                                "net_minor": 420561,
+                                "tax_minor": 29439,
+                                "gross_minor": 450000,
+                            },
+                            "refunds": {
+                                "rate": "7.000",
+                                "net_minor": 0,
+                                "tax_minor": 0,
+                                "gross_minor": 0,
+                            },
+                            "net_minor": 420561,
+                            "tax_minor": 29439,
+                        },
+                    ],
+                    "net_minor": 1928964,
+                    "tax_minor": 316036,
+                    "locations": [BERLIN],
+                    "audit": BERLIN_AUDIT_RANGE,
+                }
+            ]
+        }
+    )
+
     report: Literal["vat-summary"] = "vat-summary"
     period: PeriodOut
     currency: str
@@ -254,6 +641,8 @@ class ClosureRequest(BaseModel):
 
 
 class PeriodClosure(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [DAY_CLOSURE]})
+
     id: UUID
     location_id: UUID
     kind: Literal["day", "month", "year"]
@@ -274,4 +663,6 @@ class PeriodClosure(BaseModel):
 
 
 class PeriodClosures(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [DAY_CLOSURE]}]})
+
     items: list[PeriodClosure]

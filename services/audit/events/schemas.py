@@ -5,7 +5,8 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
 from libs.problems import Problem
 
@@ -19,9 +20,36 @@ class NaiveTimestamp(Problem):
 _HEX_SHA256 = r"^[0-9a-f]{64}$"
 
 
+# -- examples ----------------------------------------------------------------------------------
+# Entry 5342 of Harbour Café's log: Sam closing the example order at register 1.
+AUDIT_EVENT_EXAMPLE: JsonDict = {
+    "seq": 5342,
+    "id": "9f3b7d1e-5c2a-4e8b-a6d4-1b7e3c9f5a82",
+    "occurred_at": "2026-12-07T08:47:05.412+11:00",
+    "recorded_at": "2026-12-07T08:47:05.412+11:00",
+    "service": "orders",
+    "actor_type": "cashier",
+    "actor_id": "8a3e6c1f-4d9b-4a7e-b2c5-3f8d1a6e9c42",
+    "action": "order.closed",
+    "resource_type": "order",
+    "resource_id": "0b9d2f4e-6c1a-4e8b-9f3d-2a5c7e1b4d60",
+    "request_id": "3f1c9a2e7b5d4e8f9a6c1d2b3e4f5a60",
+    "payload": {
+        "receipt_id": "7a4d1e8b-2c6f-4d9a-b3e5-9c1f7a4d2e68",
+        "receipt_number": "R1-000123",
+        "total_minor": 1690,
+        "device_id": "9b2e5d8a-4f1c-4a7e-8d3b-6e9f2a5c1d74",
+    },
+    "prev_hash": "f15f85635aa4e9acc0998f6d3c31f39d796277f6a1e707706ea0f260081c74e9",
+    "hash": "c0f5a6bbb18476ddcf20ee1ec8bb0e4c5fcbb9a92b8f71c5f0702424135d5342",
+}
+
+
 class AuditEvent(BaseModel):
     """One entry of the business's audit log: who did what to which resource, when, and the
     hash chain that makes a later edit or deletion detectable."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [AUDIT_EVENT_EXAMPLE]})
 
     seq: int = Field(ge=1, description="The entry's place in the business's log: 1, 2, 3...")
     id: UUID
@@ -58,5 +86,9 @@ class AuditEvent(BaseModel):
 
 
 class AuditEventPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [AUDIT_EVENT_EXAMPLE], "next_cursor": "5342"}]}
+    )
+
     items: list[AuditEvent]
     next_cursor: str | None

@@ -4,6 +4,7 @@ from datetime import datetime
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
 from libs.text import Name
 
@@ -52,8 +53,32 @@ class BridgeTokenRevocation(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{}]}, extra="forbid")
 
 
+# -- examples ----------------------------------------------------------------------------------
+# The Bridge on the Mac mini behind the bar at Harbour Café, Sydney: it prints the venue's
+# receipts and tickets. Its hint is the last four
+# characters of the token it was given (BRIDGE_CREDENTIAL).
+BRIDGE_CREDENTIAL = (
+    "hpb_c2f7a4e98d1b4c6fa3e85b9d2c7f1a46_fSTTPjkGTIp42SvUDGUCdhOuv7DgcDLAlFoWnUQ3ZdA"
+)
+BRIDGE_TOKEN_EXAMPLE: JsonDict = {
+    "id": "4f9a2c7e-1d5b-4e8f-a3c6-9e2b7d4f1a58",
+    "location_id": "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f",
+    "name": "Mac mini behind the bar",
+    "hint": "3ZdA",
+    "created_at": "2026-11-19T22:12:00+00:00",
+    "created_by": "1d7e3b9f-5a2c-4e8d-9b6f-2c4a8e1d7f35",
+    "rotated_at": None,
+    "revoked_at": None,
+    "revoked_by": None,
+    "last_used_at": "2026-12-06T21:47:00+00:00",
+    "last_used_address": "203.0.113.24",
+}
+
+
 class BridgeToken(BaseModel):
     """A Bridge token as the backoffice sees it: never its secret, which is not stored."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [BRIDGE_TOKEN_EXAMPLE]})
 
     id: UUID = Field(description="The token's id; the Bridge's actor id in the audit log")
     location_id: UUID = Field(description="The only venue this token receives print jobs for")
@@ -83,12 +108,29 @@ class BridgeTokenCreated(BridgeToken):
     """The one answer that holds the token: store it on the Bridge now. It cannot be shown
     again; if it is lost, rotate the token."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    **BRIDGE_TOKEN_EXAMPLE,
+                    "last_used_at": None,
+                    "last_used_address": None,
+                    "token": BRIDGE_CREDENTIAL,
+                }
+            ]
+        }
+    )
+
     token: str = Field(
         description="The token (`hpb_…`), sent by the Bridge as `Authorization: Bearer <token>`"
     )
 
 
 class BridgeTokenPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [BRIDGE_TOKEN_EXAMPLE], "next_cursor": None}]}
+    )
+
     items: list[BridgeToken]
     next_cursor: str | None = Field(
         description="Pass as `cursor` for the next page; null on the last page"

@@ -5,6 +5,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
 from libs.text import Note
 
@@ -42,7 +43,52 @@ class DeliveredJob(BaseModel):
     content_base64: str
 
 
+# -- examples ----------------------------------------------------------------------------------
+# Harbour Café's receipt printer: the copy of receipt R1-000123 its Bridge is printing, and
+# the receipt itself, printed at the close.
+# ESC @ (initialise), centred, then the copy's first lines.
+RECEIPT_COPY_ESC_POS = "G0AbYQFIYXJib3VyIENhZoIKQ09QWQpSZWNlaXB0IFIxLTAwMDEyMwo="
+RECEIPT_JOB_EXAMPLE: JsonDict = {
+    "id": "7e3b9d1f-4a6c-4e2b-8f9d-3c1a5e7b9d24",
+    "location_id": "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f",
+    "printer_role": "receipt",
+    "kind": "receipt",
+    "summary": "Receipt R1-000123",
+    "status": "printed",
+    "attempts": 1,
+    "last_error": None,
+    "order_id": "0b9d2f4e-6c1a-4e8b-9f3d-2a5c7e1b4d60",
+    "receipt_id": "7a4d1e8b-2c6f-4d9a-b3e5-9c1f7a4d2e68",
+    "register_number": 1,
+    "created_at": "2026-12-07T08:47:05+11:00",
+    "expires_at": "2026-12-07T09:02:05+11:00",
+    "finished_at": "2026-12-07T08:47:08+11:00",
+}
+
+
 class PollResponse(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "jobs": [
+                        {
+                            "id": "f1a7c4e2-9d3b-4e6a-8c1f-3a7e9d2b5c46",
+                            "printer_role": "receipt",
+                            "kind": "reprint",
+                            "summary": "Copy of receipt R1-000123",
+                            "register_number": 1,
+                            "attempt": 1,
+                            "lease_expires_at": "2026-12-07T09:15:30+11:00",
+                            "content_base64": RECEIPT_COPY_ESC_POS,
+                        }
+                    ],
+                    "lease_seconds": 30,
+                }
+            ]
+        }
+    )
+
     jobs: list[DeliveredJob]
     lease_seconds: int
 
@@ -60,6 +106,19 @@ class Acknowledgement(BaseModel):
 
 
 class AckResult(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "f1a7c4e2-9d3b-4e6a-8c1f-3a7e9d2b5c46",
+                    "status": "printed",
+                    "attempts": 1,
+                    "last_error": None,
+                }
+            ]
+        }
+    )
+
     id: UUID
     status: PrintJobStatus
     attempts: int
@@ -102,6 +161,8 @@ class StoredPrintJob(BaseModel):
 class PrintJobView(BaseModel):
     """A print job as the backoffice shows it (without the printed bytes)."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [RECEIPT_JOB_EXAMPLE]})
+
     id: UUID
     location_id: UUID
     printer_role: PrinterRole
@@ -119,5 +180,9 @@ class PrintJobView(BaseModel):
 
 
 class PrintJobPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [RECEIPT_JOB_EXAMPLE], "next_cursor": None}]}
+    )
+
     items: list[PrintJobView]
     next_cursor: str | None

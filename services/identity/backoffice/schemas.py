@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_val
 
 from libs.api.json_schema import member
 from libs.text import Email
-from services.identity.sessions.schemas import TokenResponse
+from services.identity.sessions.schemas import BACKOFFICE_SESSION_EXAMPLE, TokenResponse
 
 _CHALLENGE = "The `challenge` the password step answered with"
 _CODE = r"^[0-9]{6}$"
@@ -54,8 +54,18 @@ class PasswordSignIn(BaseModel):
         return value.strip().lower()
 
 
+# -- examples ----------------------------------------------------------------------------------
+CHALLENGE_EXAMPLE = (
+    "hpc_c2f7a4e98d1b4c6fa3e85b9d2c7f1a46_jcRllffcANcwRjsQnByjyBmB986ch8n8uZEHoDhh3mL"
+)
+
+
 class PasswordSignedIn(TokenResponse):
     """The password was enough: a session, bound to the key that signed the proof."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{**BACKOFFICE_SESSION_EXAMPLE, "status": "signed_in"}]}
+    )
 
     status: Literal["signed_in"] = "signed_in"
 
@@ -63,6 +73,14 @@ class PasswordSignedIn(TokenResponse):
 class TotpRequired(BaseModel):
     """Answer `POST /v1/auth/totp` with the challenge and a code (or a recovery code), with
     a DPoP proof from the same key, before `expires_in` seconds pass."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"status": "totp_required", "challenge": CHALLENGE_EXAMPLE, "expires_in": 300}
+            ]
+        }
+    )
 
     status: Literal["totp_required"] = "totp_required"
     challenge: str
@@ -72,6 +90,18 @@ class TotpRequired(BaseModel):
 class TotpEnrolmentRequired(BaseModel):
     """This staff member must set up an authenticator app before signing in: call
     `POST /v1/auth/totp/enrolment`, then `POST /v1/auth/totp/enrolment/confirm`."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "status": "totp_enrolment_required",
+                    "challenge": CHALLENGE_EXAMPLE,
+                    "expires_in": 300,
+                }
+            ]
+        }
+    )
 
     status: Literal["totp_enrolment_required"] = "totp_enrolment_required"
     challenge: str
@@ -95,9 +125,7 @@ class CodeSignIn(_TotpSignIn):
     """The 6 digits the authenticator app shows."""
 
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"challenge": "ch_Q2xYk9vR3mT7pL1sW8nB4dF6", "code": "492817"}]
-        }
+        json_schema_extra={"examples": [{"challenge": CHALLENGE_EXAMPLE, "code": "492817"}]}
     )
 
     code: str = Field(pattern=_CODE, description="The 6 digits the authenticator app shows")
@@ -109,9 +137,7 @@ class RecoveryCodeSignIn(_TotpSignIn):
 
     model_config = ConfigDict(
         json_schema_extra={
-            "examples": [
-                {"challenge": "ch_Q2xYk9vR3mT7pL1sW8nB4dF6", "recovery_code": "7KQ2M9XP4T"}
-            ]
+            "examples": [{"challenge": CHALLENGE_EXAMPLE, "recovery_code": "7KQ2M9XP4T"}]
         }
     )
 
@@ -138,7 +164,7 @@ TotpSignIn = Annotated[
 
 class EnrolmentStart(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"challenge": "ch_Q2xYk9vR3mT7pL1sW8nB4dF6"}]},
+        json_schema_extra={"examples": [{"challenge": CHALLENGE_EXAMPLE}]},
         extra="forbid",
     )
 
@@ -149,15 +175,24 @@ class TotpEnrolment(BaseModel):
     """Add the secret to an authenticator app (the URI is what a QR code carries), then
     confirm with the code it shows. Shown only during this sign-in."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "secret": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+                    "otpauth_uri": "otpauth://totp/halopos:alex%40harbourlane.example?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=halopos",
+                }
+            ]
+        }
+    )
+
     secret: str = Field(description="Base32, for typing into the app by hand")
     otpauth_uri: str
 
 
 class EnrolmentConfirm(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"challenge": "ch_Q2xYk9vR3mT7pL1sW8nB4dF6", "code": "492817"}]
-        },
+        json_schema_extra={"examples": [{"challenge": CHALLENGE_EXAMPLE, "code": "492817"}]},
         extra="forbid",
     )
 
@@ -169,11 +204,35 @@ class EnrolmentConfirmed(BaseModel):
     """The authenticator is set up and the staff member is signed in. The recovery codes are
     shown this once; each signs in once in place of a code. Any earlier ones no longer work."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "recovery_codes": [
+                        "7KQ2M9XP4T",
+                        "H3VN8RC2WD",
+                        "Q9ZB4TK7MF",
+                        "X2PJ6DH9RA",
+                        "M5WC3QV8NK",
+                        "T8RF2XB6JZ",
+                        "D4KH9PM3WC",
+                        "V7NA5ZQ2HX",
+                        "B9TD3RW6KM",
+                        "R2XM8FJ4VQ",
+                    ],
+                    "session": BACKOFFICE_SESSION_EXAMPLE,
+                }
+            ]
+        }
+    )
+
     recovery_codes: list[str]
     session: TokenResponse
 
 
 class SecuritySettings(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"owner_totp_required": True}]})
+
     owner_totp_required: bool = Field(
         description="Owners must sign in with an authenticator code; an owner without one "
         "needs an enrolment code from another owner to set one up"
@@ -190,7 +249,7 @@ class SecuritySettingsUpdate(BaseModel):
 
 class EnrolmentCodeRequest(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"staff_id": "8a3e6c1f-4d9b-4a7e-b2c5-3f8d1a6e9c42"}]},
+        json_schema_extra={"examples": [{"staff_id": "4c8f1a6d-2e9b-4d3a-a7f5-8b1e4c9d2a37"}]},
         extra="forbid",
     )
 
@@ -201,6 +260,18 @@ class EnrolmentCode(BaseModel):
     """Give the code to the staff member through a channel you trust (in person, by phone):
     with their password it sets up an authenticator app, once, before `expires_at`. It is
     shown this once; issuing another revokes it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "staff_id": "4c8f1a6d-2e9b-4d3a-a7f5-8b1e4c9d2a37",
+                    "enrolment_code": "Q4ZT7M2KX9PDRW3H8NVC",
+                    "expires_at": "2026-12-08T09:30:00+11:00",
+                }
+            ]
+        }
+    )
 
     staff_id: UUID
     enrolment_code: str

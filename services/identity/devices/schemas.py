@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic.config import JsonDict
 
 from libs.auth.dpop import PRIVATE_MEMBERS, jwk_thumbprint
 from libs.text import Name
@@ -78,8 +79,34 @@ class ActivationCodeCreate(BaseModel):
     )
 
 
+# -- examples ----------------------------------------------------------------------------------
+# Register 1 at Harbour Café, Sydney: the front counter iPad, activated by a manager's code.
+DEVICE_EXAMPLE: JsonDict = {
+    "id": "9b2e5d8a-4f1c-4a7e-8d3b-6e9f2a5c1d74",
+    "location_id": "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f",
+    "name": "Front counter iPad",
+    "key_thumbprint": "oKIywvGUpTVTyxMQ3bwIIeQUudfr_CkLMjCE19ECD-U",
+    "status": "active",
+    "activated_at": "2026-11-20T09:05:12+11:00",
+    "revoked_at": None,
+}
+
+
 class ActivationCode(BaseModel):
     """Shown once, to the manager who enters it on the new device; only its hash is kept."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "hpa_c2f7a4e98d1b4c6fa3e85b9d2c7f1a46_K7QM2XPD9R",
+                    "location_id": "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f",
+                    "expires_at": "2026-11-20T09:13:40+11:00",
+                    "device_name": "Front counter iPad",
+                }
+            ]
+        }
+    )
 
     code: str
     location_id: UUID
@@ -92,7 +119,7 @@ class DeviceActivation(BaseModel):
         json_schema_extra={
             "examples": [
                 {
-                    "code": "K7QM2XPD9RTA",
+                    "code": "hpa_c2f7a4e98d1b4c6fa3e85b9d2c7f1a46_K7QM2XPD9R",
                     "public_jwk": {
                         "kty": "EC",
                         "crv": "P-256",
@@ -134,6 +161,23 @@ class ActivatedDevice(BaseModel):
     """Keep `device`: it is what the device sends to sign staff in (`POST /v1/auth/pin`). It
     is not a secret; every use needs a DPoP proof from the device's key as well."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "device": (
+                        "hpd_c2f7a4e98d1b4c6fa3e85b9d2c7f1a46_eY2JfQw6eXWbD1zrokOtrqQ"
+                        "eiJj_3dZ6VRBLvgUAzb3"
+                    ),
+                    "device_id": "9b2e5d8a-4f1c-4a7e-8d3b-6e9f2a5c1d74",
+                    "location_id": "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f",
+                    "name": "Front counter iPad",
+                    "activated_at": "2026-11-20T09:05:12+11:00",
+                }
+            ]
+        }
+    )
+
     device: str
     device_id: UUID
     location_id: UUID
@@ -142,6 +186,8 @@ class ActivatedDevice(BaseModel):
 
 
 class Device(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [DEVICE_EXAMPLE]})
+
     id: UUID
     location_id: UUID
     name: str
@@ -152,6 +198,10 @@ class Device(BaseModel):
 
 
 class DevicePage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [DEVICE_EXAMPLE], "next_cursor": None}]}
+    )
+
     items: list[Device]
     next_cursor: str | None
 

@@ -65,7 +65,7 @@ class RefundOverride(_Override):
                     "pin": "4821",
                     "action": "refund",
                     "resource_id": "0b9d2f4e-6c1a-4e8b-9f3d-2a5c7e1b4d60",
-                    "amount_minor": 900,
+                    "amount_minor": 520,
                 }
             ]
         }
@@ -88,7 +88,7 @@ class VoidOverride(_Override):
                     "pin": "4821",
                     "action": "void",
                     "resource_id": "0b9d2f4e-6c1a-4e8b-9f3d-2a5c7e1b4d60/lines/2",
-                    "amount_minor": 450,
+                    "amount_minor": 650,
                 }
             ]
         }
@@ -196,7 +196,36 @@ OverrideRequest = Annotated[
 ]
 
 
+# Priya, a manager, approving the refund of one flat white (5.20) of the example order
+# (the token's signature is not a valid one).
+OVERRIDE_JWT_EXAMPLE = (
+    "eyJhbGciOiJFUzI1NiIsImtpZCI6Ik56YkxzWGg4dURDY2QtNk1Od1hGNFdfN25vV1hGWkFmSGt4WnNSR0M5WHMi"
+    "LCJ0eXAiOiJvdmVycmlkZStqd3QifQ.eyJpc3MiOiJoYWxvcG9zIiwic3ViIjoiOGEzZTZjMWYtNGQ5Yi00YTdlL"
+    "WIyYzUtM2Y4ZDFhNmU5YzQyIiwidGlkIjoiYzJmN2E0ZTktOGQxYi00YzZmLWEzZTgtNWI5ZDJjN2YxYTQ2IiwiY"
+    "WN0IjoicmVmdW5kIiwicmVzIjoiMGI5ZDJmNGUtNmMxYS00ZThiLTlmM2QtMmE1YzdlMWI0ZDYwIiwiYW10Ijo1M"
+    "jAsImFwciI6IjRjOGYxYTZkLTJlOWItNGQzYS1hN2Y1LThiMWU0YzlkMmEzNyIsImlhdCI6MTc5NjU5NTE0MCwiZ"
+    "XhwIjoxNzk2NTk1MjAwLCJqdGkiOiJlMWM0YTdkMi05YjNmLTRlNmEtOGQ1Yy0yZjdiMWU5YTRjMzYifQ.ke4Xq9"
+    "h_uouCmKlMqbJOox-et144Y_uBl-NUFr85pKjHy3RYIindq6TQN5qzjJaQzf7__aIU1jNBa6kj_uCFcQ"
+)
+
+
 class OverrideGranted(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "override_token": OVERRIDE_JWT_EXAMPLE,
+                    "expires_in": 60,
+                    "action": "refund",
+                    "resource_id": "0b9d2f4e-6c1a-4e8b-9f3d-2a5c7e1b4d60",
+                    "approved_by": "4c8f1a6d-2e9b-4d3a-a7f5-8b1e4c9d2a37",
+                    "amount_minor": 520,
+                    "percent_bps": None,
+                }
+            ]
+        }
+    )
+
     override_token: str = Field(
         description="Send as `X-Override-Token` with the guarded request, from this device"
     )

@@ -5,6 +5,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.config import JsonDict
 
 from libs.auth.access_tokens import MAX_VENUES
 from libs.text import Email, Name
@@ -86,7 +87,26 @@ class StaffUpdate(BaseModel):
     _location_ids = field_validator("location_ids")(_distinct_locations)
 
 
+# -- examples ----------------------------------------------------------------------------------
+# Sam Cook, a cashier at Harbour Café, Sydney: signs in at the till with a PIN only.
+STAFF_MEMBER_EXAMPLE: JsonDict = {
+    "id": "8a3e6c1f-4d9b-4a7e-b2c5-3f8d1a6e9c42",
+    "email": "sam.cook@harbourlane.example",
+    "display_name": "Sam Cook",
+    "role": "cashier",
+    "active": True,
+    "has_password": False,
+    "has_pin": True,
+    "location_ids": ["6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f"],
+    "created_at": "2026-11-03T14:20:00+11:00",
+    "updated_at": "2026-11-03T14:20:00+11:00",
+    "version": 1,
+}
+
+
 class StaffMember(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [STAFF_MEMBER_EXAMPLE]})
+
     id: UUID
     email: str
     display_name: str
@@ -101,5 +121,9 @@ class StaffMember(BaseModel):
 
 
 class StaffPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [STAFF_MEMBER_EXAMPLE], "next_cursor": None}]}
+    )
+
     items: list[StaffMember]
     next_cursor: str | None

@@ -18,6 +18,19 @@ class OverrideLimits(BaseModel):
     """Where a manager's override starts, per business. An action at or below its limit
     needs no approval; above it, the guarded endpoint requires `X-Override-Token`."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "void_limit_minor": 2000,
+                    "refund_limit_minor": 0,
+                    "discount_limit_bps": 1000,
+                    "offline_approval_limit_minor": 5000,
+                }
+            ]
+        }
+    )
+
     void_limit_minor: int = Field(description=_AMOUNT + "voiding an order. " + _ZERO)
     refund_limit_minor: int = Field(description=_AMOUNT + "refunding. " + _ZERO)
     discount_limit_bps: int = Field(

@@ -12,6 +12,7 @@ from pydantic import (
     GetJsonSchemaHandler,
     model_validator,
 )
+from pydantic.config import JsonDict
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
@@ -90,7 +91,74 @@ class _Update(BaseModel):
 # -- categories --------------------------------------------------------------------------------
 
 
+# -- examples ----------------------------------------------------------------------------------
+# Harbour Café's menu: coffee made at the bar (a flat white, with oat milk for 70c more), food
+# from the kitchen (banana bread). Prices include GST. The orders' examples sell these.
+COFFEE_CATEGORY: JsonDict = {
+    "id": "5a2c8e4f-9b1d-4c6a-8e3f-7d1b5a9c2e64",
+    "name": "Coffee",
+    "position": 1,
+    "printer_role": "bar",
+    "archived": False,
+    "archived_at": None,
+    "version": 1,
+    "created_at": "2026-06-01T10:15:00+10:00",
+    "updated_at": "2026-06-01T10:15:00+10:00",
+}
+OAT_MILK: JsonDict = {
+    "id": "7c1e9a3b-5d2f-4b8e-a6c4-9e3f1d7b2a58",
+    "group_id": "2e7b4d9a-6c3f-4a1e-b8d5-1f9c3e7a5b26",
+    "name": "Oat milk",
+    "price_minor": 70,
+    "position": 1,
+    "scheduled_prices": [],
+    "archived": False,
+    "archived_at": None,
+    "version": 1,
+    "created_at": "2026-06-01T10:21:00+10:00",
+    "updated_at": "2026-06-01T10:21:00+10:00",
+}
+MILK_GROUP: JsonDict = {
+    "id": "2e7b4d9a-6c3f-4a1e-b8d5-1f9c3e7a5b26",
+    "name": "Milk",
+    "min_choices": 0,
+    "max_choices": 1,
+    "modifiers": [OAT_MILK],
+    "archived": False,
+    "archived_at": None,
+    "version": 2,
+    "created_at": "2026-06-01T10:20:00+10:00",
+    "updated_at": "2026-06-01T10:21:00+10:00",
+}
+# 450 now; 520 at the Sydney venue from the new year (scheduled by the owner).
+FLAT_WHITE: JsonDict = {
+    "id": "3f6a8c2e-1b4d-4f7a-9c3e-5d2b8a6f1e47",
+    "category_id": "5a2c8e4f-9b1d-4c6a-8e3f-7d1b5a9c2e64",
+    "tax_category_id": "9d4f2b7e-3a6c-4e1b-8f5d-6c2a9e4b7d13",
+    "name": "Flat white",
+    "price_minor": 450,
+    "position": 1,
+    "modifier_group_ids": ["2e7b4d9a-6c3f-4a1e-b8d5-1f9c3e7a5b26"],
+    "location_prices": [],
+    "scheduled_prices": [
+        {
+            "price_minor": 520,
+            "effective_from": "2027-01-01T00:00:00+11:00",
+            "created_by": "1d7e3b9f-5a2c-4e8d-9b6f-2c4a8e1d7f35",
+            "location_id": "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f",
+        }
+    ],
+    "archived": False,
+    "archived_at": None,
+    "version": 3,
+    "created_at": "2026-06-01T10:25:00+10:00",
+    "updated_at": "2026-12-01T16:40:00+11:00",
+}
+
+
 class MenuCategory(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [COFFEE_CATEGORY]})
+
     id: UUID
     name: str
     position: int
@@ -129,6 +197,10 @@ class MenuCategoryUpdate(_Update):
 
 
 class MenuCategoryPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [COFFEE_CATEGORY], "next_cursor": None}]}
+    )
+
     items: list[MenuCategory]
     next_cursor: str | None = Field(description="Pass as `cursor` to get the next page")
 
@@ -137,6 +209,18 @@ class MenuCategoryPage(BaseModel):
 
 
 class LocationPrice(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "item_id": "3f6a8c2e-1b4d-4f7a-9c3e-5d2b8a6f1e47",
+                    "location_id": "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f",
+                    "price_minor": 500,
+                }
+            ]
+        }
+    )
+
     item_id: UUID
     location_id: UUID
     price_minor: int = Field(description="The venue's own price, in force now")
@@ -194,6 +278,8 @@ class ItemPriceSchedule(PriceSchedule):
 
 
 class MenuItem(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [FLAT_WHITE]})
+
     id: UUID
     category_id: UUID
     tax_category_id: UUID
@@ -273,6 +359,10 @@ class MenuItemUpdate(_Update):
 
 
 class MenuItemPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [FLAT_WHITE], "next_cursor": None}]}
+    )
+
     items: list[MenuItem]
     next_cursor: str | None = Field(description="Pass as `cursor` to get the next page")
 
@@ -281,6 +371,8 @@ class MenuItemPage(BaseModel):
 
 
 class Modifier(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [OAT_MILK]})
+
     id: UUID
     group_id: UUID
     name: str
@@ -318,6 +410,8 @@ class ModifierUpdate(_Update):
 
 
 class ModifierGroup(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [MILK_GROUP]})
+
     id: UUID
     name: str
     min_choices: int
@@ -358,6 +452,10 @@ class ModifierGroupUpdate(_Update):
 
 
 class ModifierGroupPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [MILK_GROUP], "next_cursor": None}]}
+    )
+
     items: list[ModifierGroup]
     next_cursor: str | None = Field(description="Pass as `cursor` to get the next page")
 
@@ -394,6 +492,60 @@ class TillCategory(BaseModel):
 
 
 class TillMenu(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "currency": "AUD",
+                    "prices_include_tax": True,
+                    "location_id": "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f",
+                    "categories": [
+                        {
+                            "id": "5a2c8e4f-9b1d-4c6a-8e3f-7d1b5a9c2e64",
+                            "name": "Coffee",
+                            "items": [
+                                {
+                                    "id": "3f6a8c2e-1b4d-4f7a-9c3e-5d2b8a6f1e47",
+                                    "name": "Flat white",
+                                    "price_minor": 450,
+                                    "tax_category_id": "9d4f2b7e-3a6c-4e1b-8f5d-6c2a9e4b7d13",
+                                    "modifier_groups": [
+                                        {
+                                            "id": "2e7b4d9a-6c3f-4a1e-b8d5-1f9c3e7a5b26",
+                                            "name": "Milk",
+                                            "min_choices": 0,
+                                            "max_choices": 1,
+                                            "modifiers": [
+                                                {
+                                                    "id": "7c1e9a3b-5d2f-4b8e-a6c4-9e3f1d7b2a58",
+                                                    "name": "Oat milk",
+                                                    "price_minor": 70,
+                                                }
+                                            ],
+                                        }
+                                    ],
+                                }
+                            ],
+                        },
+                        {
+                            "id": "b4e7a1d9-3f6c-4b2e-9d8a-1c5f4b7e3a62",
+                            "name": "Food",
+                            "items": [
+                                {
+                                    "id": "8e1f4b7c-6a3d-4e9b-a2c5-4d7f1e8b6c90",
+                                    "name": "Banana bread",
+                                    "price_minor": 650,
+                                    "tax_category_id": "9d4f2b7e-3a6c-4e1b-8f5d-6c2a9e4b7d13",
+                                    "modifier_groups": [],
+                                }
+                            ],
+                        },
+                    ],
+                }
+            ]
+        }
+    )
+
     currency: str
     prices_include_tax: bool
     location_id: UUID | None = Field(description="Whose venue prices apply (the session's)")

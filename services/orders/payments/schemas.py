@@ -4,8 +4,16 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.orders.ordering.schemas import MAX_MINOR, Order, Payment, Versioned
-from services.orders.receipts.schemas import Receipt
+from services.orders.ordering.schemas import (
+    CARD_PAYMENT,
+    CLOSED_ORDER_EXAMPLE,
+    MAX_MINOR,
+    PAID_ORDER_EXAMPLE,
+    Order,
+    Payment,
+    Versioned,
+)
+from services.orders.receipts.schemas import SALE_RECEIPT_EXAMPLE, Receipt
 
 
 class CashPayment(Versioned):
@@ -41,6 +49,10 @@ PaymentRequest = Annotated[CashPayment | CardPayment, Field(discriminator="tende
 
 
 class PaymentResult(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"payment": CARD_PAYMENT, "order": PAID_ORDER_EXAMPLE}]}
+    )
+
     payment: Payment | None = Field(
         description="The attempt, approved or not; null when cash rounding alone settled it"
     )
@@ -61,5 +73,11 @@ class CloseRequest(Versioned):
 
 
 class ClosedOrder(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"order": CLOSED_ORDER_EXAMPLE, "receipt": SALE_RECEIPT_EXAMPLE}]
+        }
+    )
+
     order: Order
     receipt: Receipt

@@ -5,10 +5,15 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic.config import JsonDict
 
 from libs.api.json_schema import DocumentedAs, member
 from libs.text import Reason
 from services.orders.ordering.schemas import (
+    BANANA_BREAD_LINE,
+    CARD_PAYMENT,
+    CLOSED_ORDER_EXAMPLE,
+    FLAT_WHITES_LINE,
     MAX_MINOR,
     Order,
     ReasonCode,
@@ -16,7 +21,12 @@ from services.orders.ordering.schemas import (
     TaxLine,
     Versioned,
 )
-from services.orders.receipts.schemas import Receipt, RefundedLine
+from services.orders.receipts.schemas import (
+    GST_ON_THE_REFUND,
+    REFUND_RECEIPT_EXAMPLE,
+    Receipt,
+    RefundedLine,
+)
 
 
 class RefundLineIn(Strict):
@@ -125,7 +135,56 @@ class Refund(BaseModel):
     created_at: datetime
 
 
+# The second flat white of the example sale, given back for a quality issue, to the card.
+REFUND_EXAMPLE: JsonDict = {
+    "id": "3c9f6a2d-8e4b-4f1c-9a7d-5b2e8c6f3a19",
+    "order_id": "0b9d2f4e-6c1a-4e8b-9f3d-2a5c7e1b4d60",
+    "shift_id": "e5a9c3f7-1b6d-4e2a-9c8f-3d7b1e5a9c24",
+    "reason_code": "quality_issue",
+    "note": None,
+    "amount_minor": 520,
+    "rounding_minor": 0,
+    "tax_minor": 47,
+    "tax": [GST_ON_THE_REFUND],
+    "lines": [{"line_number": 1, "name": "Flat white", "quantity": 1, "amount_minor": 520}],
+    "tenders": [
+        {
+            "payment_id": "5e8c2a7f-3d9b-4b1e-a6c4-7f2d9e5b3a81",
+            "tender": "card",
+            "amount_minor": 520,
+            "terminal_reference": "TX-20261207-091240-0207",
+            "auth_code": "R7D4K2",
+        }
+    ],
+    "created_by": "8a3e6c1f-4d9b-4a7e-b2c5-3f8d1a6e9c42",
+    "approved_by": "4c8f1a6d-2e9b-4d3a-a7f5-8b1e4c9d2a37",
+    "created_at": "2026-12-07T09:12:40+11:00",
+}
+REFUNDED_ORDER_EXAMPLE: JsonDict = {
+    **CLOSED_ORDER_EXAMPLE,
+    "refunded_minor": 520,
+    "version": 8,
+    "lines": [
+        {**FLAT_WHITES_LINE, "refunded_quantity": 1, "refunded_minor": 520},
+        BANANA_BREAD_LINE,
+    ],
+    "payments": [{**CARD_PAYMENT, "refunded_minor": 520}],
+}
+
+
 class RefundResult(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "refund": REFUND_EXAMPLE,
+                    "order": REFUNDED_ORDER_EXAMPLE,
+                    "receipt": REFUND_RECEIPT_EXAMPLE,
+                }
+            ]
+        }
+    )
+
     refund: Refund
     order: Order
     receipt: Receipt

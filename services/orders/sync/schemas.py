@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic.config import JsonDict
 
 from libs.sales.shift_report import CashMovementKind
 from libs.text import Note, Reason, Reference, TableName
@@ -273,6 +274,81 @@ class Batch(BaseModel):
     operations: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_BATCH)
 
 
+# -- examples ----------------------------------------------------------------------------------
+# Register 1 at Harbour Café, Sydney, uploading what it did offline: the shift it opened at
+# 08:15 (Batch's example), and an order it voided on a manager's word.
+SHIFT_OPENED: JsonDict = {
+    "id": "a1b2c3d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+    "sequence": 1,
+    "occurred_at": "2026-12-07T08:15:00+11:00",
+    "staff_id": "8a3e6c1f-4d9b-4a7e-b2c5-3f8d1a6e9c42",
+    "kind": "shift.open",
+    "data": {"shift_id": "e5a9c3f7-1b6d-4e2a-9c8f-3d7b1e5a9c24", "opening_float_minor": 20000},
+}
+SHIFT_OPEN_RESULT: JsonDict = {
+    "shift_id": "e5a9c3f7-1b6d-4e2a-9c8f-3d7b1e5a9c24",
+    "register_number": 1,
+}
+SYNC_REGISTER_EXAMPLE: JsonDict = {
+    "register_id": "9b2e5d8a-4f1c-4a7e-8d3b-6e9f2a5c1d74",
+    "register_number": 1,
+    "receipt_prefix": "R1-O",
+    "last_offline_receipt_sequence": 45,
+    "applied_through": 212,
+}
+# The till printed 16.50 for an order the server prices at 16.90: the server's total stands.
+FLAG_EXAMPLE: JsonDict = {
+    "id": "c7e2a9d4-6b1f-4c8e-9a3d-7f5b2e8c1a64",
+    "kind": "total-mismatch",
+    "device_id": "9b2e5d8a-4f1c-4a7e-8d3b-6e9f2a5c1d74",
+    "operation_id": "f2c6a9d3-8e1b-4a5f-b7c4-3e9d6a2f8c15",
+    "resource_type": "order",
+    "resource_id": "4e7b2d9f-1a6c-4f3e-8b5d-9c2a7e4f1b63",
+    "details": {"client_total_minor": 1650, "server_total_minor": 1690, "difference_minor": -40},
+    "raised_at": "2026-12-07T08:20:04+11:00",
+    "resolved_at": "2026-12-07T16:02:00+11:00",
+    "resolved_by": "4c8f1a6d-2e9b-4d3a-a7f5-8b1e4c9d2a37",
+    "resolution": "Checked the docket: the till printed last week's price",
+}
+STORED_OPERATION_EXAMPLE: JsonDict = {
+    "id": "a1b2c3d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+    "device_id": "9b2e5d8a-4f1c-4a7e-8d3b-6e9f2a5c1d74",
+    "sequence": 1,
+    "kind": "shift.open",
+    "staff_id": "8a3e6c1f-4d9b-4a7e-b2c5-3f8d1a6e9c42",
+    "occurred_at": "2026-12-07T08:15:00+11:00",
+    "received_at": "2026-12-07T08:20:04+11:00",
+    "uploaded_by": "8a3e6c1f-4d9b-4a7e-b2c5-3f8d1a6e9c42",
+    "status": "applied",
+    "content": SHIFT_OPENED,
+    "result": SHIFT_OPEN_RESULT,
+    "settled_at": "2026-12-07T08:20:04+11:00",
+    "waiting_for": None,
+}
+# An order voided offline on Priya's word, within the business's 50.00 offline limit, that
+# she confirmed afterwards.
+OFFLINE_APPROVAL_EXAMPLE: JsonDict = {
+    "id": "e3f8b2d6-9a4c-4e1f-b5a7-2d6c9f3e8b15",
+    "operation_id": "b8d4f1a7-3c9e-4b2d-a6f8-5e1c7b3d9a42",
+    "device_id": "9b2e5d8a-4f1c-4a7e-8d3b-6e9f2a5c1d74",
+    "location_id": "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f",
+    "action": "void",
+    "resource_type": "order",
+    "resource_id": "4e7b2d9f-1a6c-4f3e-8b5d-9c2a7e4f1b63",
+    "amount_minor": 1040,
+    "limit_minor": 5000,
+    "claimed_staff_id": "8a3e6c1f-4d9b-4a7e-b2c5-3f8d1a6e9c42",
+    "claimed_approver_id": "4c8f1a6d-2e9b-4d3a-a7f5-8b1e4c9d2a37",
+    "uploaded_by": "8a3e6c1f-4d9b-4a7e-b2c5-3f8d1a6e9c42",
+    "occurred_at": "2026-12-07T08:17:30+11:00",
+    "raised_at": "2026-12-07T08:20:04+11:00",
+    "status": "confirmed",
+    "reviewed_by": "4c8f1a6d-2e9b-4d3a-a7f5-8b1e4c9d2a37",
+    "reviewed_at": "2026-12-07T16:05:00+11:00",
+    "note": "Confirmed with Sam at the end of the shift",
+}
+
+
 class ItemResult(BaseModel):
     """What came of one uploaded operation.
 
@@ -303,6 +379,32 @@ class ItemResult(BaseModel):
 
 
 class BatchResult(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "device_id": "9b2e5d8a-4f1c-4a7e-8d3b-6e9f2a5c1d74",
+                    "applied_through": 1,
+                    "received_at": "2026-12-07T08:20:04+11:00",
+                    "held": None,
+                    "items": [
+                        {
+                            "id": "a1b2c3d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                            "sequence": 1,
+                            "status": "accepted",
+                            "state": "applied",
+                            "result": SHIFT_OPEN_RESULT,
+                            "problem": None,
+                            "waiting_for": None,
+                            "waiting_for_order": None,
+                            "flags": [],
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
     device_id: UUID
     applied_through: int = Field(description="Every sequence up to this one is settled")
     received_at: datetime
@@ -318,6 +420,8 @@ class BatchResult(BaseModel):
 class SyncRegister(BaseModel):
     """The till's register and its offline receipt series."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [SYNC_REGISTER_EXAMPLE]})
+
     register_id: UUID
     register_number: int
     receipt_prefix: str = Field(description="Offline receipts are numbered <prefix>-000001...")
@@ -326,11 +430,19 @@ class SyncRegister(BaseModel):
 
 
 class SyncStatus(SyncRegister):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{**SYNC_REGISTER_EXAMPLE, "pending": [214, 215], "waiting_for": 213}]
+        }
+    )
+
     pending: list[int] = Field(description="Sequences received and waiting for earlier ones")
     waiting_for: int | None
 
 
 class Flag(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [FLAG_EXAMPLE]})
+
     id: UUID
     kind: str
     device_id: UUID
@@ -345,6 +457,10 @@ class Flag(BaseModel):
 
 
 class FlagPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [FLAG_EXAMPLE], "next_cursor": None}]}
+    )
+
     items: list[Flag]
     next_cursor: str | None
 
@@ -376,6 +492,10 @@ class StoredOperation(BaseModel):
 
 
 class OperationPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [STORED_OPERATION_EXAMPLE], "next_cursor": None}]}
+    )
+
     items: list[StoredOperation]
     next_cursor: str | None
 
@@ -383,6 +503,8 @@ class OperationPage(BaseModel):
 class OfflineApproval(BaseModel):
     """An action a till did offline on a manager's word (a void, refund, discount or
     force-close that needs an override online), for a manager to confirm or dispute."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [OFFLINE_APPROVAL_EXAMPLE]})
 
     id: UUID
     operation_id: UUID
@@ -405,6 +527,10 @@ class OfflineApproval(BaseModel):
 
 
 class OfflineApprovalPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [OFFLINE_APPROVAL_EXAMPLE], "next_cursor": None}]}
+    )
+
     items: list[OfflineApproval]
     next_cursor: str | None
 

@@ -14,6 +14,7 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
+from pydantic.config import JsonDict
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
@@ -50,6 +51,19 @@ CashRounding = Literal[1, 5, 10]
 
 
 class TaxSettings(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "currency": "AUD",
+                    "prices_include_tax": True,
+                    "cash_rounding_minor": 5,
+                    "version": 1,
+                }
+            ]
+        }
+    )
+
     currency: str = Field(description="ISO 4217; fixed when the business was provisioned")
     prices_include_tax: bool = Field(
         description="Menu prices include tax (AU and EU consumer prices do) or tax is added"
@@ -104,7 +118,30 @@ class TaxRate(BaseModel):
     scheduled: bool = Field(description="Takes effect in the future")
 
 
+# GST at 10 % since the business was set up.
+GST_CATEGORY: JsonDict = {
+    "id": "9d4f2b7e-3a6c-4e1b-8f5d-6c2a9e4b7d13",
+    "code": "gst",
+    "name": "GST",
+    "archived": False,
+    "archived_at": None,
+    "created_at": "2026-06-01T10:00:00+10:00",
+    "current_rate_percent": "10.000",
+    "rates": [
+        {
+            "rate_percent": "10.000",
+            "effective_from": "2026-06-01T10:00:00+10:00",
+            "created_by": "1d7e3b9f-5a2c-4e8d-9b6f-2c4a8e1d7f35",
+            "created_at": "2026-06-01T10:00:00+10:00",
+            "scheduled": False,
+        }
+    ],
+}
+
+
 class TaxCategory(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [GST_CATEGORY]})
+
     id: UUID
     code: str
     name: str
@@ -118,6 +155,8 @@ class TaxCategory(BaseModel):
 
 
 class TaxCategoryList(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [GST_CATEGORY]}]})
+
     items: list[TaxCategory]
 
 
