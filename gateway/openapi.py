@@ -61,6 +61,9 @@ TAGS: dict[str, str] = {
     "reports": "Sales, item mix, reconciliation and tax reports; period closures.",
     "audit": "The tamper-evident audit log: entries, checkpoints, export and its verifier.",
     "billing": "The business's subscription (Stripe checkout and portal) and Stripe's webhook.",
+    "webhooks": "Endpoints that receive the business's events (order closed, refund issued, "
+    "shift closed, menu changed, period closed), signed per Standard Webhooks; their delivery "
+    "log and replay (docs/webhooks.md).",
 }
 
 DOCS_URL = "https://docs.halopos.example/"

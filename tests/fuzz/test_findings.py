@@ -49,7 +49,7 @@ def test_every_operation_declares_what_any_route_can_answer(method: str, path: s
         # Found by the fuzz: a cursor that is not one of ours (libs/api/pagination.py).
         ("GET", "/v1/orders?cursor=" + "0" * 64, {}, "invalid-cursor"),
         # Found by the fuzz: an If-Match and a body `version` that disagree
-        # (services/orders/concurrency.py).
+        # (libs/api/concurrency.py).
         ("PATCH", "/v1/orders/{order_id}", {"If-Match": "0" * 40}, "version-mismatch"),
     ],
     ids=["cursor", "if-match"],

@@ -7,13 +7,13 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
 from libs.api.authentication import CurrentPrincipal
+from libs.api.concurrency import VERSIONED, VERSIONED_READ, IfMatch, etag, expected_version
 from libs.api.openapi import sends
 from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection
 from libs.audit.append import AuditLog
 from libs.problems import merge_responses, problems
 from libs.rbac import Permission
-from services.orders.concurrency import VERSIONED, VERSIONED_READ, IfMatch, etag, expected_version
 from services.orders.idempotency import Idempotent
 from services.orders.menu import service
 from services.orders.menu.repository import MenuRepository

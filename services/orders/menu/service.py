@@ -20,11 +20,11 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
+from libs.api.concurrency import VersionConflict, check_version
 from libs.api.pagination import cut_page, decode_cursor, encode_cursor
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
 from libs.problems import Conflict, NotFound, Problem
-from services.orders.concurrency import VersionConflict, check_version
 from services.orders.menu.repository import Lock, MenuRepository, UnknownLocation
 from services.orders.menu.schemas import (
     ItemPriceSchedule,

@@ -10,13 +10,13 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from libs.api.authentication import CurrentPrincipal
+from libs.api.concurrency import VERSIONED_READ, IfMatch, expected_version
 from libs.api.openapi import sends
 from libs.api.pagination import cut_page, decode_cursor, encode_cursor
 from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection
 from libs.problems import merge_responses, problems
 from libs.rbac import Permission
-from services.orders.concurrency import VERSIONED_READ, IfMatch, expected_version
 from services.orders.idempotency import Idempotent
 from services.orders.menu.snapshot import MenuChanging
 from services.orders.ordering.schemas import (

@@ -18,12 +18,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from libs.api.authentication import CurrentPrincipal
+from libs.api.concurrency import VERSIONED, IfMatch, expected_version
 from libs.api.permissions import requires
 from libs.auth.principal import Principal
 from libs.problems import Problem, merge_responses, problems
 from libs.rbac import Permission
 from libs.tenancy.database import TenantDatabase
-from services.orders.concurrency import VERSIONED, IfMatch, expected_version
 from services.orders.idempotency import IDEMPOTENT, IdempotencyKey, Idempotent, idempotency_of
 from services.orders.menu.snapshot import MenuChanging
 from services.orders.payments.schemas import (

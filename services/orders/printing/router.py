@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from libs.api.authentication import CurrentPrincipal
+from libs.api.concurrency import VERSIONED, IfMatch, expected_version
 from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection
 from libs.audit.append import AuditLog
@@ -14,7 +15,6 @@ from libs.bridge.queue import PrintQueue
 from libs.bridge.settings import PrintSettings
 from libs.problems import merge_responses, problems
 from libs.rbac import Permission
-from services.orders.concurrency import VERSIONED, IfMatch, expected_version
 from services.orders.idempotency import Idempotent
 from services.orders.menu.snapshot import MenuChanging
 from services.orders.printing import service

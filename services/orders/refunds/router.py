@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from libs.api.authentication import CurrentPrincipal
+from libs.api.concurrency import VERSIONED, IfMatch, expected_version
 from libs.api.overrides import PresentedOverride
 from libs.api.permissions import requires
 from libs.api.tenant_connection import EntitledUpFront, ensure_entitled
@@ -16,7 +17,6 @@ from libs.auth.overrides import OverrideAmountExceeded, OverrideGate, OverrideIn
 from libs.problems import merge_responses, problems
 from libs.rbac import Permission
 from libs.tenancy.database import TenantDatabase
-from services.orders.concurrency import VERSIONED, IfMatch, expected_version
 from services.orders.idempotency import IDEMPOTENT, IdempotencyKey, idempotency_of
 from services.orders.payments.router import TerminalUnavailable
 from services.orders.payments.terminal import PaymentTerminal, TerminalResult

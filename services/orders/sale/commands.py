@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
+from libs.api.concurrency import check_version
 from libs.audit.append import Actor
 from libs.auth.overrides import Approved, OverrideAction
 from libs.auth.principal import Principal
@@ -37,7 +38,6 @@ from libs.sales.shift_report import (
 )
 from libs.webhooks.events import EventType
 from services.orders import pricing
-from services.orders.concurrency import check_version
 from services.orders.payments.terminal import TerminalOutcome, TerminalResult
 from services.orders.printing.service import (
     PRINTER_ROLES,

@@ -13,13 +13,13 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.api.authentication import CurrentPrincipal
+from libs.api.concurrency import VERSIONED, etag
 from libs.api.overrides import ManagerOverride
 from libs.api.tenant_connection import TenantConnection
 from libs.auth.overrides import OverrideGate
 from libs.auth.principal import Principal
 from libs.bridge.settings import PrintSettings
 from libs.problems import merge_responses, problems
-from services.orders.concurrency import VERSIONED, etag
 from services.orders.menu.snapshot import MenuChanging, snapshots
 from services.orders.sale import rules
 from services.orders.sale.commands import Till

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
 from libs.api.authentication import CurrentPrincipal
+from libs.api.concurrency import VERSIONED, VERSIONED_READ, IfMatch, etag, expected_version
 from libs.api.openapi import sends
 from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection
@@ -14,7 +15,6 @@ from libs.audit.append import AuditLog
 from libs.problems import Conflict, merge_responses, problems
 from libs.rbac import Permission
 from libs.sales.shift_report import ShiftReport, TenderAmounts, ZReport
-from services.orders.concurrency import VERSIONED, VERSIONED_READ, IfMatch, etag, expected_version
 from services.orders.idempotency import Idempotent
 from services.orders.sale import commands
 from services.orders.sale.online import ApprovedSale, SaleAtTill

@@ -13,10 +13,10 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from libs.api.concurrency import VersionConflict, check_version
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
 from libs.problems import Conflict, NotFound, Problem
-from services.orders.concurrency import VersionConflict, check_version
 from services.orders.tax.repository import CategoryRow, RateRow, TaxRepository
 from services.orders.tax.schemas import (
     TaxCategory,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
@@ -11,21 +11,18 @@ from libs.api.authentication import CurrentPrincipal
 from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection
 from libs.audit.append import AuditLog
-from libs.problems import problem_doc
+from libs.problems import merge_responses, problems
 from libs.rbac import Permission
 from services.webhooks.deliveries import service
 from services.webhooks.deliveries.repository import DeliveryRepository
 from services.webhooks.deliveries.schemas import Delivery, DeliveryPage, Replay
+from services.webhooks.deliveries.service import DeliveryNotFound
 from services.webhooks.endpoints.repository import EndpointRepository
+from services.webhooks.endpoints.service import EndpointDisabled, EndpointNotFound
 
 router = APIRouter(prefix="/v1/webhooks/endpoints/{endpoint_id}/deliveries", tags=["webhooks"])
 
-NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: problem_doc(
-        "No such endpoint in this business (`webhook-endpoint-not-found`), or no such "
-        "delivery of it (`webhook-delivery-not-found`)"
-    )
-}
+NOT_FOUND = problems(EndpointNotFound, DeliveryNotFound)
 
 
 @router.get("", dependencies=[requires(Permission.WEBHOOKS_READ)], responses=NOT_FOUND)
@@ -52,6 +49,8 @@ async def list_deliveries(
 async def get_delivery(
     endpoint_id: UUID, delivery_id: UUID, connection: TenantConnection
 ) -> Delivery:
+    """One message sent to the endpoint: its event, where it stands (pending, delivered,
+    failed), when it is tried next, and every attempt so far."""
     return await service.get_delivery(
         endpoints=EndpointRepository.from_connection(connection),
         deliveries=DeliveryRepository.from_connection(connection),
@@ -63,10 +62,7 @@ async def get_delivery(
 @router.post(
     "/{delivery_id}/replay",
     dependencies=[requires(Permission.WEBHOOKS_MANAGE)],
-    responses={
-        **NOT_FOUND,
-        409: problem_doc("The endpoint is disabled (`webhook-endpoint-disabled`); enable it"),
-    },
+    responses=merge_responses(NOT_FOUND, problems(EndpointDisabled)),
 )
 async def replay_delivery(
     endpoint_id: UUID,

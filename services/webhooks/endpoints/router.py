@@ -4,18 +4,19 @@ the answer to create and rotate only."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response
 
 from libs.api.authentication import CurrentPrincipal
+from libs.api.concurrency import VERSIONED, VERSIONED_READ, IfMatch, etag, expected_version
 from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection
 from libs.audit.append import AuditLog
-from libs.problems import problem_doc
+from libs.problems import merge_responses, problems
 from libs.rbac import Permission
-from services.webhooks.concurrency import IfMatch, etag, expected_version
+from services.webhooks.addresses import EndpointUrlRefused
 from services.webhooks.endpoints import service
 from services.webhooks.endpoints.repository import EndpointRepository
 from services.webhooks.endpoints.schemas import (
@@ -28,19 +29,14 @@ from services.webhooks.endpoints.schemas import (
     EventTypeList,
     SecretRotation,
 )
+from services.webhooks.endpoints.service import EndpointNotFound
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 
 READ = [requires(Permission.WEBHOOKS_READ)]
 MANAGE = [requires(Permission.WEBHOOKS_MANAGE)]
 AUDIT_SERVICE = "webhooks"
-NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: problem_doc("No such endpoint in this business (`webhook-endpoint-not-found`)")
-}
-URL_REFUSED = problem_doc(
-    "The URL is not https:// to a public address (`endpoint-url-refused`), or the request "
-    "is not valid; nothing was written"
-)
+NOT_FOUND = problems(EndpointNotFound)
 
 
 def _keys(request: Request) -> service.Keys:
@@ -76,7 +72,12 @@ async def list_endpoints(
     )
 
 
-@router.post("/endpoints", status_code=201, dependencies=MANAGE, responses={422: URL_REFUSED})
+@router.post(
+    "/endpoints",
+    status_code=201,
+    dependencies=MANAGE,
+    responses=merge_responses(problems(EndpointUrlRefused), VERSIONED_READ),
+)
 async def create_endpoint(
     body: EndpointCreate,
     connection: TenantConnection,
@@ -98,7 +99,11 @@ async def create_endpoint(
     return created
 
 
-@router.get("/endpoints/{endpoint_id}", dependencies=READ, responses=NOT_FOUND)
+@router.get(
+    "/endpoints/{endpoint_id}",
+    dependencies=READ,
+    responses=merge_responses(NOT_FOUND, VERSIONED_READ),
+)
 async def get_endpoint(
     endpoint_id: UUID, connection: TenantConnection, response: Response
 ) -> Endpoint:
@@ -113,12 +118,7 @@ async def get_endpoint(
 @router.patch(
     "/endpoints/{endpoint_id}",
     dependencies=MANAGE,
-    responses={
-        **NOT_FOUND,
-        409: problem_doc("Changed by someone else since you read it (`version-conflict`)"),
-        422: URL_REFUSED,
-        428: problem_doc("No version sent (`version-required`)"),
-    },
+    responses=merge_responses(NOT_FOUND, VERSIONED, problems(EndpointUrlRefused)),
 )
 async def update_endpoint(
     endpoint_id: UUID,

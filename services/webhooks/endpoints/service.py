@@ -17,13 +17,13 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
+from libs.api.concurrency import VersionConflict
 from libs.api.pagination import cut_page, decode_cursor, encode_cursor
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
 from libs.problems import Conflict, NotFound
 from libs.webhooks.events import DESCRIPTIONS, EventType
 from services.webhooks.addresses import check_url
-from services.webhooks.concurrency import VersionConflict
 from services.webhooks.endpoints.repository import EndpointRepository, EndpointRow
 from services.webhooks.endpoints.schemas import (
     Endpoint,

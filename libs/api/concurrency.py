@@ -1,15 +1,20 @@
-"""Optimistic concurrency for endpoints, as the rest of the API does it
-(services/orders/concurrency.py: services share no code, so the few lines are repeated):
-a change names the version it was made against, in the body (`version`) or as
-`If-Match: "<version>"`; two owners editing one endpoint cannot both win."""
+"""Optimistic concurrency for mutable resources (orders, shifts, menu, tax settings, webhook
+endpoints): one rule for every service.
+
+A change names the version it was made against, in the body (`version`) or as
+`If-Match: "<version>"`; the write succeeds only if the row is still at that version. So two
+tills editing one order cannot both win: the second gets 409 and re-reads.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import Header
+from pydantic import WithJsonSchema
 
-from libs.problems import Conflict, Problem
+from libs.api.openapi import sends
+from libs.problems import Conflict, Problem, merge_responses, problems
 
 
 class VersionRequired(Problem):
@@ -41,6 +46,9 @@ IfMatch = Annotated[
         max_length=40,
         description='The version you are changing, as an ETag: `"3"` (or send `version`)',
     ),
+    # What `expected_version` reads; anything else is answered 428 (not validated here, so
+    # that answer stays as it was). A header is absent or a string, never null.
+    WithJsonSchema({"type": "string", "maxLength": 40, "pattern": r'^(W/)?"?[0-9]{1,18}"?$'}),
 ]
 
 
@@ -49,6 +57,7 @@ def etag(version: int) -> str:
 
 
 def expected_version(body_version: int | None, if_match: str | None) -> int:
+    """The version the client changed, from the body or If-Match (which must agree)."""
     header_version: int | None = None
     if if_match is not None:
         tag = if_match.strip().removeprefix("W/").strip('"')
@@ -61,3 +70,17 @@ def expected_version(body_version: int | None, if_match: str | None) -> int:
     if version is None:
         raise VersionRequired()
     return version
+
+
+def check_version(current: int, expected: int) -> None:
+    if current != expected:
+        raise VersionConflict(current)
+
+
+# What a change naming its version declares (`responses=`): its refusals, and the new
+# version as ETag on its answer.
+VERSIONED = merge_responses(
+    problems(VersionRequired, VersionMismatch, VersionConflict), sends("ETag")
+)
+# A read of a versioned resource: its version as ETag.
+VERSIONED_READ = sends("ETag")
