@@ -25,20 +25,20 @@ from clients.halopos_client.api.shifts import shifts_open_shift
 from clients.halopos_client.api.sign_in import sign_in_sign_in_with_pin
 from clients.halopos_client.models import (
     ActivatedDevice,
+    CashPayment,
     ClosedOrder,
     CloseRequest,
     DeviceActivation,
-    DeviceActivationPublicJwk,
+    DeviceActivationECP256PublicKey,
     LineIn,
     Order,
     OrderOpen,
     OrderStatus,
-    PaymentRequest,
-    PaymentRequestTender,
     PaymentResult,
     PinSignIn,
     ProblemDetails,
     Receipt,
+    SaleSnapshot,
     Shift,
     ShiftOpen,
     TillMenu,
@@ -78,7 +78,7 @@ async def test_a_tills_sale_with_the_generated_client(
             client=api,
             body=DeviceActivation(
                 code=venue.activation_code,
-                public_jwk=DeviceActivationPublicJwk.from_dict(key.public_jwk()),
+                public_jwk=DeviceActivationECP256PublicKey.from_dict(key.public_jwk()),
                 name="Till 1",
             ),
         )
@@ -147,9 +147,7 @@ async def test_a_tills_sale_with_the_generated_client(
         paid = await payments_take_payment.asyncio_detailed(
             order.id,
             client=api,
-            body=PaymentRequest(
-                tender=PaymentRequestTender.CASH, version=order.version, tendered_minor=2_000
-            ),
+            body=CashPayment(tender="cash", version=order.version, tendered_minor=2_000),
             idempotency_key=str(uuid.uuid4()),
         )
         assert paid.status_code == 201, paid.content
@@ -180,4 +178,11 @@ async def test_a_tills_sale_with_the_generated_client(
         assert isinstance(receipt.parsed, Receipt)
         assert receipt.parsed.number == issued.number == "R1-000001"
         assert (receipt.parsed.order_id, receipt.parsed.total_minor) == (order.id, 800)
-        assert receipt.parsed.snapshot.to_dict()["total_minor"] == 800
+        # The receipt's frozen content is typed too: a sale's snapshot, its lines as sold.
+        snapshot = receipt.parsed.snapshot
+        assert isinstance(snapshot, SaleSnapshot)
+        assert snapshot.total_minor == 800
+        assert [(line.name, line.total_minor) for line in snapshot.lines] == [
+            ("Flat white", 500),
+            ("Bread roll", 300),
+        ]

@@ -6,8 +6,10 @@ from .acknowledgement import Acknowledgement
 from .activated_device import ActivatedDevice
 from .activation_code import ActivationCode
 from .activation_code_create import ActivationCodeCreate
+from .amount_discount import AmountDiscount
 from .approval_dispute import ApprovalDispute
 from .approval_review import ApprovalReview
+from .attempt import Attempt
 from .audit_event import AuditEvent
 from .audit_event_page import AuditEventPage
 from .audit_event_payload import AuditEventPayload
@@ -25,12 +27,14 @@ from .bridge_token_created import BridgeTokenCreated
 from .bridge_token_page import BridgeTokenPage
 from .bridge_token_revocation import BridgeTokenRevocation
 from .bridge_token_rotation import BridgeTokenRotation
+from .card_payment import CardPayment
 from .cash_movement import CashMovement
 from .cash_movement_create import CashMovementCreate
 from .cash_movement_create_kind import CashMovementCreateKind
 from .cash_movement_entry import CashMovementEntry
 from .cash_movement_entry_kind import CashMovementEntryKind
 from .cash_movement_kind import CashMovementKind
+from .cash_payment import CashPayment
 from .category_mix_row import CategoryMixRow
 from .chain_break_out import ChainBreakOut
 from .checkout_session import CheckoutSession
@@ -42,20 +46,34 @@ from .closed_shift import ClosedShift
 from .closed_shift_status import ClosedShiftStatus
 from .closure_request import ClosureRequest
 from .closure_request_kind import ClosureRequestKind
+from .code_sign_in import CodeSignIn
 from .count_amount import CountAmount
 from .counted_amounts import CountedAmounts
 from .daily_summary import DailySummary
 from .day_summary import DaySummary
 from .delivered_job import DeliveredJob
+from .delivery import Delivery
+from .delivery_data import DeliveryData
+from .delivery_page import DeliveryPage
+from .delivery_status import DeliveryStatus
 from .device import Device
 from .device_activation import DeviceActivation
-from .device_activation_public_jwk import DeviceActivationPublicJwk
+from .device_activation_ecp256_public_key import DeviceActivationECP256PublicKey
+from .device_activation_ed_25519_public_key import DeviceActivationEd25519PublicKey
 from .device_page import DevicePage
 from .device_status import DeviceStatus
 from .discount import Discount
-from .discount_in import DiscountIn
-from .discount_in_kind import DiscountInKind
+from .discount_amount_override import DiscountAmountOverride
 from .discount_kind import DiscountKind
+from .discount_percent_override import DiscountPercentOverride
+from .endpoint import Endpoint
+from .endpoint_create import EndpointCreate
+from .endpoint_created import EndpointCreated
+from .endpoint_created_status import EndpointCreatedStatus
+from .endpoint_page import EndpointPage
+from .endpoint_status import EndpointStatus
+from .endpoint_status_change import EndpointStatusChange
+from .endpoint_update import EndpointUpdate
 from .enrolment_code import EnrolmentCode
 from .enrolment_code_request import EnrolmentCodeRequest
 from .enrolment_confirm import EnrolmentConfirm
@@ -63,6 +81,9 @@ from .enrolment_confirmed import EnrolmentConfirmed
 from .enrolment_start import EnrolmentStart
 from .entitlement_view import EntitlementView
 from .entitlement_view_mode import EntitlementViewMode
+from .event_type import EventType
+from .event_type_info import EventTypeInfo
+from .event_type_list import EventTypeList
 from .fire_request import FireRequest
 from .fire_result import FireResult
 from .fired_ticket import FiredTicket
@@ -71,6 +92,7 @@ from .flag import Flag
 from .flag_details import FlagDetails
 from .flag_page import FlagPage
 from .flag_resolve import FlagResolve
+from .force_close_override import ForceCloseOverride
 from .item_mix import ItemMix
 from .item_mix_row import ItemMixRow
 from .item_price_schedule import ItemPriceSchedule
@@ -79,7 +101,7 @@ from .item_result_problem_type_0 import ItemResultProblemType0
 from .item_result_result_type_0 import ItemResultResultType0
 from .item_result_state_type_0 import ItemResultStateType0
 from .item_result_status import ItemResultStatus
-from .keys_jwks_response_keys_jwks import KeysJwksResponseKeysJwks
+from .jwks import Jwks
 from .line_add import LineAdd
 from .line_change import LineChange
 from .line_in import LineIn
@@ -110,6 +132,7 @@ from .offline_approval import OfflineApproval
 from .offline_approval_action import OfflineApprovalAction
 from .offline_approval_page import OfflineApprovalPage
 from .offline_approval_status import OfflineApprovalStatus
+from .offline_stamp import OfflineStamp
 from .operation_page import OperationPage
 from .order import Order
 from .order_change import OrderChange
@@ -122,16 +145,14 @@ from .override_action import OverrideAction
 from .override_granted import OverrideGranted
 from .override_limits import OverrideLimits
 from .override_limits_update import OverrideLimitsUpdate
-from .override_request import OverrideRequest
 from .password_sign_in import PasswordSignIn
 from .password_signed_in import PasswordSignedIn
 from .payment import Payment
 from .payment_card_verification_type_0 import PaymentCardVerificationType0
-from .payment_request import PaymentRequest
-from .payment_request_tender import PaymentRequestTender
 from .payment_result import PaymentResult
 from .payment_status import PaymentStatus
 from .payment_tender import PaymentTender
+from .percent_discount import PercentDiscount
 from .period_closure import PeriodClosure
 from .period_closure_kind import PeriodClosureKind
 from .period_closure_reason import PeriodClosureReason
@@ -151,26 +172,36 @@ from .print_queued_kind import PrintQueuedKind
 from .print_queued_printer_role import PrintQueuedPrinterRole
 from .printer_role import PrinterRole
 from .problem_details import ProblemDetails
+from .problem_details_check_type_0 import ProblemDetailsCheckType0
 from .problem_details_errors_type_0_item import ProblemDetailsErrorsType0Item
 from .public_key_out import PublicKeyOut
 from .reason_code import ReasonCode
 from .receipt import Receipt
 from .receipt_kind import ReceiptKind
+from .receipt_line import ReceiptLine
 from .receipt_page import ReceiptPage
+from .receipt_payment import ReceiptPayment
+from .receipt_payment_tender import ReceiptPaymentTender
 from .receipt_series import ReceiptSeries
-from .receipt_snapshot import ReceiptSnapshot
 from .reconciliation import Reconciliation
+from .recovery_code_sign_in import RecoveryCodeSignIn
 from .refresh_request import RefreshRequest
 from .refund import Refund
+from .refund_by_amount import RefundByAmount
+from .refund_by_lines import RefundByLines
 from .refund_line_in import RefundLineIn
-from .refund_lines_item import RefundLinesItem
-from .refund_request import RefundRequest
+from .refund_override import RefundOverride
 from .refund_result import RefundResult
+from .refund_snapshot import RefundSnapshot
 from .refund_tender import RefundTender
 from .refund_tender_in import RefundTenderIn
 from .refund_tender_tender import RefundTenderTender
 from .refund_totals import RefundTotals
+from .refunded_line import RefundedLine
+from .refunded_tender_out import RefundedTenderOut
+from .refunded_tender_out_tender import RefundedTenderOutTender
 from .refunds_summary import RefundsSummary
+from .replay import Replay
 from .reports_bas_format import ReportsBasFormat
 from .reports_daily_summary_format import ReportsDailySummaryFormat
 from .reports_item_mix_format import ReportsItemMixFormat
@@ -178,8 +209,10 @@ from .reports_list_closures_kind_type_0 import ReportsListClosuresKindType0
 from .reports_reconciliation_format import ReportsReconciliationFormat
 from .reports_vat_summary_format import ReportsVatSummaryFormat
 from .reprint_request import ReprintRequest
+from .sale_snapshot import SaleSnapshot
 from .scheduled_item_price import ScheduledItemPrice
 from .scheduled_price import ScheduledPrice
+from .secret_rotation import SecretRotation
 from .security_settings import SecuritySettings
 from .security_settings_update import SecuritySettingsUpdate
 from .shift import Shift
@@ -191,6 +224,7 @@ from .shift_report import ShiftReport
 from .shift_report_kind import ShiftReportKind
 from .shift_status import ShiftStatus
 from .shifts_list_shifts_status_type_0 import ShiftsListShiftsStatusType0
+from .signing_jwk import SigningJwk
 from .staff_create import StaffCreate
 from .staff_member import StaffMember
 from .staff_page import StaffPage
@@ -215,9 +249,7 @@ from .tax_rate_schedule import TaxRateSchedule
 from .tax_rate_total import TaxRateTotal
 from .tax_settings import TaxSettings
 from .tax_settings_update import TaxSettingsUpdate
-from .tax_settings_update_cash_rounding_minor_type_0 import (
-    TaxSettingsUpdateCashRoundingMinorType0,
-)
+from .tax_settings_update_cash_rounding_minor import TaxSettingsUpdateCashRoundingMinor
 from .tender_amounts import TenderAmounts
 from .tender_reconciliation import TenderReconciliation
 from .tender_reconciliation_tender import TenderReconciliationTender
@@ -234,10 +266,10 @@ from .totals import Totals
 from .totp_enrolment import TotpEnrolment
 from .totp_enrolment_required import TotpEnrolmentRequired
 from .totp_required import TotpRequired
-from .totp_sign_in import TotpSignIn
 from .vat_rate import VatRate
 from .vat_summary import VatSummary
 from .verification_out import VerificationOut
+from .void_override import VoidOverride
 from .void_request import VoidRequest
 from .void_totals import VoidTotals
 from .voids_summary import VoidsSummary
@@ -254,8 +286,10 @@ __all__ = (
     "ActivatedDevice",
     "ActivationCode",
     "ActivationCodeCreate",
+    "AmountDiscount",
     "ApprovalDispute",
     "ApprovalReview",
+    "Attempt",
     "AuditEvent",
     "AuditEventPage",
     "AuditEventPayload",
@@ -273,12 +307,14 @@ __all__ = (
     "BridgeTokenPage",
     "BridgeTokenRevocation",
     "BridgeTokenRotation",
+    "CardPayment",
     "CashMovement",
     "CashMovementCreate",
     "CashMovementCreateKind",
     "CashMovementEntry",
     "CashMovementEntryKind",
     "CashMovementKind",
+    "CashPayment",
     "CategoryMixRow",
     "ChainBreakOut",
     "CheckoutSession",
@@ -290,20 +326,34 @@ __all__ = (
     "ClosedShiftStatus",
     "ClosureRequest",
     "ClosureRequestKind",
+    "CodeSignIn",
     "CountAmount",
     "CountedAmounts",
     "DailySummary",
     "DaySummary",
     "DeliveredJob",
+    "Delivery",
+    "DeliveryData",
+    "DeliveryPage",
+    "DeliveryStatus",
     "Device",
     "DeviceActivation",
-    "DeviceActivationPublicJwk",
+    "DeviceActivationECP256PublicKey",
+    "DeviceActivationEd25519PublicKey",
     "DevicePage",
     "DeviceStatus",
     "Discount",
-    "DiscountIn",
-    "DiscountInKind",
+    "DiscountAmountOverride",
     "DiscountKind",
+    "DiscountPercentOverride",
+    "Endpoint",
+    "EndpointCreate",
+    "EndpointCreated",
+    "EndpointCreatedStatus",
+    "EndpointPage",
+    "EndpointStatus",
+    "EndpointStatusChange",
+    "EndpointUpdate",
     "EnrolmentCode",
     "EnrolmentCodeRequest",
     "EnrolmentConfirm",
@@ -311,6 +361,9 @@ __all__ = (
     "EnrolmentStart",
     "EntitlementView",
     "EntitlementViewMode",
+    "EventType",
+    "EventTypeInfo",
+    "EventTypeList",
     "FireRequest",
     "FireResult",
     "FiredTicket",
@@ -319,6 +372,7 @@ __all__ = (
     "FlagDetails",
     "FlagPage",
     "FlagResolve",
+    "ForceCloseOverride",
     "ItemMix",
     "ItemMixRow",
     "ItemPriceSchedule",
@@ -327,7 +381,7 @@ __all__ = (
     "ItemResultResultType0",
     "ItemResultStateType0",
     "ItemResultStatus",
-    "KeysJwksResponseKeysJwks",
+    "Jwks",
     "LineAdd",
     "LineChange",
     "LineIn",
@@ -358,6 +412,7 @@ __all__ = (
     "OfflineApprovalAction",
     "OfflineApprovalPage",
     "OfflineApprovalStatus",
+    "OfflineStamp",
     "OperationPage",
     "Order",
     "OrderChange",
@@ -370,16 +425,14 @@ __all__ = (
     "OverrideGranted",
     "OverrideLimits",
     "OverrideLimitsUpdate",
-    "OverrideRequest",
     "PasswordSignIn",
     "PasswordSignedIn",
     "Payment",
     "PaymentCardVerificationType0",
-    "PaymentRequest",
-    "PaymentRequestTender",
     "PaymentResult",
     "PaymentStatus",
     "PaymentTender",
+    "PercentDiscount",
     "PeriodClosure",
     "PeriodClosureKind",
     "PeriodClosureReason",
@@ -399,26 +452,36 @@ __all__ = (
     "PrintQueuedPrinterRole",
     "PrinterRole",
     "ProblemDetails",
+    "ProblemDetailsCheckType0",
     "ProblemDetailsErrorsType0Item",
     "PublicKeyOut",
     "ReasonCode",
     "Receipt",
     "ReceiptKind",
+    "ReceiptLine",
     "ReceiptPage",
+    "ReceiptPayment",
+    "ReceiptPaymentTender",
     "ReceiptSeries",
-    "ReceiptSnapshot",
     "Reconciliation",
+    "RecoveryCodeSignIn",
     "RefreshRequest",
     "Refund",
+    "RefundByAmount",
+    "RefundByLines",
     "RefundLineIn",
-    "RefundLinesItem",
-    "RefundRequest",
+    "RefundOverride",
     "RefundResult",
+    "RefundSnapshot",
     "RefundTender",
     "RefundTenderIn",
     "RefundTenderTender",
     "RefundTotals",
+    "RefundedLine",
+    "RefundedTenderOut",
+    "RefundedTenderOutTender",
     "RefundsSummary",
+    "Replay",
     "ReportsBasFormat",
     "ReportsDailySummaryFormat",
     "ReportsItemMixFormat",
@@ -426,8 +489,10 @@ __all__ = (
     "ReportsReconciliationFormat",
     "ReportsVatSummaryFormat",
     "ReprintRequest",
+    "SaleSnapshot",
     "ScheduledItemPrice",
     "ScheduledPrice",
+    "SecretRotation",
     "SecuritySettings",
     "SecuritySettingsUpdate",
     "Shift",
@@ -439,6 +504,7 @@ __all__ = (
     "ShiftReportKind",
     "ShiftStatus",
     "ShiftsListShiftsStatusType0",
+    "SigningJwk",
     "StaffCreate",
     "StaffMember",
     "StaffPage",
@@ -463,7 +529,7 @@ __all__ = (
     "TaxRateTotal",
     "TaxSettings",
     "TaxSettingsUpdate",
-    "TaxSettingsUpdateCashRoundingMinorType0",
+    "TaxSettingsUpdateCashRoundingMinor",
     "TenderAmounts",
     "TenderReconciliation",
     "TenderReconciliationTender",
@@ -480,10 +546,10 @@ __all__ = (
     "TotpEnrolment",
     "TotpEnrolmentRequired",
     "TotpRequired",
-    "TotpSignIn",
     "VatRate",
     "VatSummary",
     "VerificationOut",
+    "VoidOverride",
     "VoidRequest",
     "VoidTotals",
     "VoidsSummary",

@@ -17,22 +17,28 @@ T = TypeVar("T", bound="AuditEvent")
 
 @_attrs_define
 class AuditEvent:
-    """
-    Attributes:
-        seq (int):
-        id (UUID):
-        occurred_at (datetime.datetime):
-        recorded_at (datetime.datetime):
-        service (str):
-        actor_type (str):
-        actor_id (str):
-        action (str):
-        resource_type (str):
-        resource_id (str):
-        request_id (None | str):
-        payload (AuditEventPayload):
-        prev_hash (str):
-        hash_ (str):
+    """One entry of the business's audit log: who did what to which resource, when, and the
+    hash chain that makes a later edit or deletion detectable.
+
+        Attributes:
+            seq (int): The entry's place in the business's log: 1, 2, 3...
+            id (UUID):
+            occurred_at (datetime.datetime): When it happened (on a till, if offline)
+            recorded_at (datetime.datetime): When the log recorded it
+            service (str): The service that wrote it: orders, identity, ...
+            actor_type (str): Who did it: a role (owner, manager, cashier, accountant), or `device`, `bridge`, `operator`
+                (the command line), `system`, `stripe`
+            actor_id (str): The staff member's id, or the device's, bridge's, ...
+            action (str): What was done, `<resource>.<verb>`: `order.closed`
+            resource_type (str):
+            resource_id (str):
+            request_id (None | str): The request that did it (X-Request-ID)
+            payload (AuditEventPayload): What the action changed, as a JSON object whose members depend on the action: the
+                fields sent and the values before and after, amounts in minor units; a sale's entries add the device
+                (`device_id`), an override's approver (`approved_by`, `approved_by_role`, `override_jti`,
+                `approved_amount_minor`, `approved_percent_bps`), and an offline operation's `offline`, `claims` and `flags`
+            prev_hash (str): The previous entry's `hash`
+            hash_ (str): SHA-256 over this entry's canonical bytes and `prev_hash` (hex)
     """
 
     seq: int

@@ -11,6 +11,13 @@ T = TypeVar("T", bound="AuditEventPayload")
 
 @_attrs_define
 class AuditEventPayload:
+    """What the action changed, as a JSON object whose members depend on the action: the fields sent and the values before
+    and after, amounts in minor units; a sale's entries add the device (`device_id`), an override's approver
+    (`approved_by`, `approved_by_role`, `override_jti`, `approved_amount_minor`, `approved_percent_bps`), and an offline
+    operation's `offline`, `claims` and `flags`
+
+    """
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

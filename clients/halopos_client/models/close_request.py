@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
@@ -15,28 +15,27 @@ class CloseRequest:
     """Closing an order (`POST /v1/orders/{id}/close`).
 
     Attributes:
-        version (int | None | Unset): The version you are changing (or send If-Match)
+        version (int): The version you are changing. The document requires it; a client that sends `If-Match:
+            "<version>"` instead may leave it out (both sent must agree)
         print_receipt (bool | Unset): false: the customer wants no paper; the receipt is issued, not printed Default:
             True.
     """
 
-    version: int | None | Unset = UNSET
+    version: int
     print_receipt: bool | Unset = True
 
     def to_dict(self) -> dict[str, Any]:
-        version: int | None | Unset
-        if isinstance(self.version, Unset):
-            version = UNSET
-        else:
-            version = self.version
+        version = self.version
 
         print_receipt = self.print_receipt
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update({})
-        if version is not UNSET:
-            field_dict["version"] = version
+        field_dict.update(
+            {
+                "version": version,
+            }
+        )
         if print_receipt is not UNSET:
             field_dict["print_receipt"] = print_receipt
 
@@ -45,15 +44,7 @@ class CloseRequest:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-
-        def _parse_version(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        version = _parse_version(d.pop("version", UNSET))
+        version = d.pop("version")
 
         print_receipt = d.pop("print_receipt", UNSET)
 

@@ -8,7 +8,12 @@ from attrs import define as _attrs_define
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.device_activation_public_jwk import DeviceActivationPublicJwk
+    from ..models.device_activation_ecp256_public_key import (
+        DeviceActivationECP256PublicKey,
+    )
+    from ..models.device_activation_ed_25519_public_key import (
+        DeviceActivationEd25519PublicKey,
+    )
 
 
 T = TypeVar("T", bound="DeviceActivation")
@@ -19,19 +24,27 @@ class DeviceActivation:
     """
     Attributes:
         code (str): The activation code a manager created
-        public_jwk (DeviceActivationPublicJwk): The device's public key (EC P-256 or Ed25519 JWK, public members only);
-            the request's DPoP proof must be signed by this key
+        public_jwk (DeviceActivationECP256PublicKey | DeviceActivationEd25519PublicKey): The device's public key (EC
+            P-256 or Ed25519 JWK, public members only); the request's DPoP proof must be signed by this key
         name (None | str | Unset): Used if the manager gave the code no device name
     """
 
     code: str
-    public_jwk: DeviceActivationPublicJwk
+    public_jwk: DeviceActivationECP256PublicKey | DeviceActivationEd25519PublicKey
     name: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.device_activation_ecp256_public_key import (
+            DeviceActivationECP256PublicKey,
+        )
+
         code = self.code
 
-        public_jwk = self.public_jwk.to_dict()
+        public_jwk: dict[str, Any]
+        if isinstance(self.public_jwk, DeviceActivationECP256PublicKey):
+            public_jwk = self.public_jwk.to_dict()
+        else:
+            public_jwk = self.public_jwk.to_dict()
 
         name: None | str | Unset
         if isinstance(self.name, Unset):
@@ -54,12 +67,38 @@ class DeviceActivation:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.device_activation_public_jwk import DeviceActivationPublicJwk
+        from ..models.device_activation_ecp256_public_key import (
+            DeviceActivationECP256PublicKey,
+        )
+        from ..models.device_activation_ed_25519_public_key import (
+            DeviceActivationEd25519PublicKey,
+        )
 
         d = dict(src_dict)
         code = d.pop("code")
 
-        public_jwk = DeviceActivationPublicJwk.from_dict(d.pop("public_jwk"))
+        def _parse_public_jwk(
+            data: object,
+        ) -> DeviceActivationECP256PublicKey | DeviceActivationEd25519PublicKey:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                public_jwk_ec_p_256_public_key = (
+                    DeviceActivationECP256PublicKey.from_dict(data)
+                )
+
+                return public_jwk_ec_p_256_public_key
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            public_jwk_ed_25519_public_key = DeviceActivationEd25519PublicKey.from_dict(
+                data
+            )
+
+            return public_jwk_ed_25519_public_key
+
+        public_jwk = _parse_public_jwk(d.pop("public_jwk"))
 
         def _parse_name(data: object) -> None | str | Unset:
             if data is None:

@@ -9,7 +9,8 @@ from attrs import define as _attrs_define
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.discount_in import DiscountIn
+    from ..models.amount_discount import AmountDiscount
+    from ..models.percent_discount import PercentDiscount
 
 
 T = TypeVar("T", bound="LineAdd")
@@ -19,29 +20,27 @@ T = TypeVar("T", bound="LineAdd")
 class LineAdd:
     """
     Attributes:
+        version (int): The version you are changing. The document requires it; a client that sends `If-Match:
+            "<version>"` instead may leave it out (both sent must agree)
         item_id (UUID):
-        version (int | None | Unset): The version you are changing (or send If-Match)
         quantity (int | Unset):  Default: 1.
         modifier_ids (list[UUID] | Unset):
-        discount (DiscountIn | None | Unset):
+        discount (AmountDiscount | None | PercentDiscount | Unset):
     """
 
+    version: int
     item_id: UUID
-    version: int | None | Unset = UNSET
     quantity: int | Unset = 1
     modifier_ids: list[UUID] | Unset = UNSET
-    discount: DiscountIn | None | Unset = UNSET
+    discount: AmountDiscount | None | PercentDiscount | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.discount_in import DiscountIn
+        from ..models.amount_discount import AmountDiscount
+        from ..models.percent_discount import PercentDiscount
+
+        version = self.version
 
         item_id = str(self.item_id)
-
-        version: int | None | Unset
-        if isinstance(self.version, Unset):
-            version = UNSET
-        else:
-            version = self.version
 
         quantity = self.quantity
 
@@ -55,7 +54,9 @@ class LineAdd:
         discount: dict[str, Any] | None | Unset
         if isinstance(self.discount, Unset):
             discount = UNSET
-        elif isinstance(self.discount, DiscountIn):
+        elif isinstance(self.discount, PercentDiscount) or isinstance(
+            self.discount, AmountDiscount
+        ):
             discount = self.discount.to_dict()
         else:
             discount = self.discount
@@ -64,11 +65,10 @@ class LineAdd:
 
         field_dict.update(
             {
+                "version": version,
                 "item_id": item_id,
             }
         )
-        if version is not UNSET:
-            field_dict["version"] = version
         if quantity is not UNSET:
             field_dict["quantity"] = quantity
         if modifier_ids is not UNSET:
@@ -80,19 +80,13 @@ class LineAdd:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.discount_in import DiscountIn
+        from ..models.amount_discount import AmountDiscount
+        from ..models.percent_discount import PercentDiscount
 
         d = dict(src_dict)
+        version = d.pop("version")
+
         item_id = UUID(d.pop("item_id"))
-
-        def _parse_version(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        version = _parse_version(d.pop("version", UNSET))
 
         quantity = d.pop("quantity", UNSET)
 
@@ -105,7 +99,9 @@ class LineAdd:
 
                 modifier_ids.append(modifier_ids_item)
 
-        def _parse_discount(data: object) -> DiscountIn | None | Unset:
+        def _parse_discount(
+            data: object,
+        ) -> AmountDiscount | None | PercentDiscount | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -113,18 +109,26 @@ class LineAdd:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                discount_type_0 = DiscountIn.from_dict(data)
+                discount_type_0_type_0 = PercentDiscount.from_dict(data)
 
-                return discount_type_0
+                return discount_type_0_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(DiscountIn | None | Unset, data)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                discount_type_0_type_1 = AmountDiscount.from_dict(data)
+
+                return discount_type_0_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(AmountDiscount | None | PercentDiscount | Unset, data)
 
         discount = _parse_discount(d.pop("discount", UNSET))
 
         line_add = cls(
-            item_id=item_id,
             version=version,
+            item_id=item_id,
             quantity=quantity,
             modifier_ids=modifier_ids,
             discount=discount,

@@ -9,7 +9,8 @@ from ..models.reason_code import ReasonCode
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.discount_in import DiscountIn
+    from ..models.amount_discount import AmountDiscount
+    from ..models.percent_discount import PercentDiscount
 
 
 T = TypeVar("T", bound="LineChange")
@@ -19,25 +20,23 @@ T = TypeVar("T", bound="LineChange")
 class LineChange:
     """
     Attributes:
-        version (int | None | Unset): The version you are changing (or send If-Match)
+        version (int): The version you are changing. The document requires it; a client that sends `If-Match:
+            "<version>"` instead may leave it out (both sent must agree)
         quantity (int | None | Unset):
-        discount (DiscountIn | None | Unset):
+        discount (AmountDiscount | None | PercentDiscount | Unset):
         reason_code (None | ReasonCode | Unset): Required when the quantity goes down (that part is voided)
     """
 
-    version: int | None | Unset = UNSET
+    version: int
     quantity: int | None | Unset = UNSET
-    discount: DiscountIn | None | Unset = UNSET
+    discount: AmountDiscount | None | PercentDiscount | Unset = UNSET
     reason_code: None | ReasonCode | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.discount_in import DiscountIn
+        from ..models.amount_discount import AmountDiscount
+        from ..models.percent_discount import PercentDiscount
 
-        version: int | None | Unset
-        if isinstance(self.version, Unset):
-            version = UNSET
-        else:
-            version = self.version
+        version = self.version
 
         quantity: int | None | Unset
         if isinstance(self.quantity, Unset):
@@ -48,7 +47,9 @@ class LineChange:
         discount: dict[str, Any] | None | Unset
         if isinstance(self.discount, Unset):
             discount = UNSET
-        elif isinstance(self.discount, DiscountIn):
+        elif isinstance(self.discount, PercentDiscount) or isinstance(
+            self.discount, AmountDiscount
+        ):
             discount = self.discount.to_dict()
         else:
             discount = self.discount
@@ -63,9 +64,11 @@ class LineChange:
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update({})
-        if version is not UNSET:
-            field_dict["version"] = version
+        field_dict.update(
+            {
+                "version": version,
+            }
+        )
         if quantity is not UNSET:
             field_dict["quantity"] = quantity
         if discount is not UNSET:
@@ -77,18 +80,11 @@ class LineChange:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.discount_in import DiscountIn
+        from ..models.amount_discount import AmountDiscount
+        from ..models.percent_discount import PercentDiscount
 
         d = dict(src_dict)
-
-        def _parse_version(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        version = _parse_version(d.pop("version", UNSET))
+        version = d.pop("version")
 
         def _parse_quantity(data: object) -> int | None | Unset:
             if data is None:
@@ -99,7 +95,9 @@ class LineChange:
 
         quantity = _parse_quantity(d.pop("quantity", UNSET))
 
-        def _parse_discount(data: object) -> DiscountIn | None | Unset:
+        def _parse_discount(
+            data: object,
+        ) -> AmountDiscount | None | PercentDiscount | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -107,12 +105,20 @@ class LineChange:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                discount_type_0 = DiscountIn.from_dict(data)
+                discount_type_0_type_0 = PercentDiscount.from_dict(data)
 
-                return discount_type_0
+                return discount_type_0_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(DiscountIn | None | Unset, data)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                discount_type_0_type_1 = AmountDiscount.from_dict(data)
+
+                return discount_type_0_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(AmountDiscount | None | PercentDiscount | Unset, data)
 
         discount = _parse_discount(d.pop("discount", UNSET))
 

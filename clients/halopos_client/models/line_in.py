@@ -9,7 +9,8 @@ from attrs import define as _attrs_define
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.discount_in import DiscountIn
+    from ..models.amount_discount import AmountDiscount
+    from ..models.percent_discount import PercentDiscount
 
 
 T = TypeVar("T", bound="LineIn")
@@ -22,16 +23,17 @@ class LineIn:
         item_id (UUID):
         quantity (int | Unset):  Default: 1.
         modifier_ids (list[UUID] | Unset):
-        discount (DiscountIn | None | Unset):
+        discount (AmountDiscount | None | PercentDiscount | Unset):
     """
 
     item_id: UUID
     quantity: int | Unset = 1
     modifier_ids: list[UUID] | Unset = UNSET
-    discount: DiscountIn | None | Unset = UNSET
+    discount: AmountDiscount | None | PercentDiscount | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.discount_in import DiscountIn
+        from ..models.amount_discount import AmountDiscount
+        from ..models.percent_discount import PercentDiscount
 
         item_id = str(self.item_id)
 
@@ -47,7 +49,9 @@ class LineIn:
         discount: dict[str, Any] | None | Unset
         if isinstance(self.discount, Unset):
             discount = UNSET
-        elif isinstance(self.discount, DiscountIn):
+        elif isinstance(self.discount, PercentDiscount) or isinstance(
+            self.discount, AmountDiscount
+        ):
             discount = self.discount.to_dict()
         else:
             discount = self.discount
@@ -70,7 +74,8 @@ class LineIn:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.discount_in import DiscountIn
+        from ..models.amount_discount import AmountDiscount
+        from ..models.percent_discount import PercentDiscount
 
         d = dict(src_dict)
         item_id = UUID(d.pop("item_id"))
@@ -86,7 +91,9 @@ class LineIn:
 
                 modifier_ids.append(modifier_ids_item)
 
-        def _parse_discount(data: object) -> DiscountIn | None | Unset:
+        def _parse_discount(
+            data: object,
+        ) -> AmountDiscount | None | PercentDiscount | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -94,12 +101,20 @@ class LineIn:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                discount_type_0 = DiscountIn.from_dict(data)
+                discount_type_0_type_0 = PercentDiscount.from_dict(data)
 
-                return discount_type_0
+                return discount_type_0_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(DiscountIn | None | Unset, data)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                discount_type_0_type_1 = AmountDiscount.from_dict(data)
+
+                return discount_type_0_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(AmountDiscount | None | PercentDiscount | Unset, data)
 
         discount = _parse_discount(d.pop("discount", UNSET))
 

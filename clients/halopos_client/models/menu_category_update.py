@@ -17,38 +17,27 @@ T = TypeVar("T", bound="MenuCategoryUpdate")
 class MenuCategoryUpdate:
     """
     Attributes:
-        version (int | None | Unset): The version you read (or send If-Match)
-        name (None | str | Unset):
-        position (int | None | Unset):
+        version (int): The version you read. The document requires it; a client that sends `If-Match: "<version>"`
+            instead may leave it out (both sent must agree)
+        name (str | Unset):
+        position (int | Unset): Ascending display order
         printer_role (MenuCategoryUpdatePrinterRoleType0 | None | Unset): Where the category's items are made: its lines
             print there when the order is fired (null: nothing to prepare, e.g. retail)
-        archived (bool | None | Unset): true archives (hidden from the till, never sold again); false restores
+        archived (bool | Unset): true archives (hidden from the till, never sold again); false restores
     """
 
-    version: int | None | Unset = UNSET
-    name: None | str | Unset = UNSET
-    position: int | None | Unset = UNSET
+    version: int
+    name: str | Unset = UNSET
+    position: int | Unset = UNSET
     printer_role: MenuCategoryUpdatePrinterRoleType0 | None | Unset = UNSET
-    archived: bool | None | Unset = UNSET
+    archived: bool | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        version: int | None | Unset
-        if isinstance(self.version, Unset):
-            version = UNSET
-        else:
-            version = self.version
+        version = self.version
 
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+        name = self.name
 
-        position: int | None | Unset
-        if isinstance(self.position, Unset):
-            position = UNSET
-        else:
-            position = self.position
+        position = self.position
 
         printer_role: None | str | Unset
         if isinstance(self.printer_role, Unset):
@@ -58,17 +47,15 @@ class MenuCategoryUpdate:
         else:
             printer_role = self.printer_role
 
-        archived: bool | None | Unset
-        if isinstance(self.archived, Unset):
-            archived = UNSET
-        else:
-            archived = self.archived
+        archived = self.archived
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update({})
-        if version is not UNSET:
-            field_dict["version"] = version
+        field_dict.update(
+            {
+                "version": version,
+            }
+        )
         if name is not UNSET:
             field_dict["name"] = name
         if position is not UNSET:
@@ -83,33 +70,11 @@ class MenuCategoryUpdate:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
+        version = d.pop("version")
 
-        def _parse_version(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        name = d.pop("name", UNSET)
 
-        version = _parse_version(d.pop("version", UNSET))
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
-
-        def _parse_position(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        position = _parse_position(d.pop("position", UNSET))
+        position = d.pop("position", UNSET)
 
         def _parse_printer_role(
             data: object,
@@ -130,14 +95,7 @@ class MenuCategoryUpdate:
 
         printer_role = _parse_printer_role(d.pop("printer_role", UNSET))
 
-        def _parse_archived(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        archived = _parse_archived(d.pop("archived", UNSET))
+        archived = d.pop("archived", UNSET)
 
         menu_category_update = cls(
             version=version,

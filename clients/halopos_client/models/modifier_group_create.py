@@ -19,7 +19,8 @@ class ModifierGroupCreate:
         id (None | Unset | UUID): Client-generated id, for records created offline: sending the same id and content
             again returns the existing record (200); other content is refused (409)
         min_choices (int | Unset):  Default: 0.
-        max_choices (int | Unset):  Default: 1.
+        max_choices (int | Unset): At least `min_choices`: a rule between two fields, which the document cannot state,
+            so it is answered as updates answer it (422 `modifier-choices-invalid`) Default: 1.
     """
 
     name: str

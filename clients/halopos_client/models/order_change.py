@@ -8,7 +8,8 @@ from attrs import define as _attrs_define
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.discount_in import DiscountIn
+    from ..models.amount_discount import AmountDiscount
+    from ..models.percent_discount import PercentDiscount
 
 
 T = TypeVar("T", bound="OrderChange")
@@ -19,29 +20,27 @@ class OrderChange:
     """Only the fields sent change; `null` clears a discount, a table or covers.
 
     Attributes:
-        version (int | None | Unset): The version you are changing (or send If-Match)
+        version (int): The version you are changing. The document requires it; a client that sends `If-Match:
+            "<version>"` instead may leave it out (both sent must agree)
         table_name (None | str | Unset):
         covers (int | None | Unset):
-        discount (DiscountIn | None | Unset):
+        discount (AmountDiscount | None | PercentDiscount | Unset):
         service_charge_bps (int | None | Unset):
         tip_minor (int | None | Unset):
     """
 
-    version: int | None | Unset = UNSET
+    version: int
     table_name: None | str | Unset = UNSET
     covers: int | None | Unset = UNSET
-    discount: DiscountIn | None | Unset = UNSET
+    discount: AmountDiscount | None | PercentDiscount | Unset = UNSET
     service_charge_bps: int | None | Unset = UNSET
     tip_minor: int | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.discount_in import DiscountIn
+        from ..models.amount_discount import AmountDiscount
+        from ..models.percent_discount import PercentDiscount
 
-        version: int | None | Unset
-        if isinstance(self.version, Unset):
-            version = UNSET
-        else:
-            version = self.version
+        version = self.version
 
         table_name: None | str | Unset
         if isinstance(self.table_name, Unset):
@@ -58,7 +57,9 @@ class OrderChange:
         discount: dict[str, Any] | None | Unset
         if isinstance(self.discount, Unset):
             discount = UNSET
-        elif isinstance(self.discount, DiscountIn):
+        elif isinstance(self.discount, PercentDiscount) or isinstance(
+            self.discount, AmountDiscount
+        ):
             discount = self.discount.to_dict()
         else:
             discount = self.discount
@@ -77,9 +78,11 @@ class OrderChange:
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update({})
-        if version is not UNSET:
-            field_dict["version"] = version
+        field_dict.update(
+            {
+                "version": version,
+            }
+        )
         if table_name is not UNSET:
             field_dict["table_name"] = table_name
         if covers is not UNSET:
@@ -95,18 +98,11 @@ class OrderChange:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.discount_in import DiscountIn
+        from ..models.amount_discount import AmountDiscount
+        from ..models.percent_discount import PercentDiscount
 
         d = dict(src_dict)
-
-        def _parse_version(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        version = _parse_version(d.pop("version", UNSET))
+        version = d.pop("version")
 
         def _parse_table_name(data: object) -> None | str | Unset:
             if data is None:
@@ -126,7 +122,9 @@ class OrderChange:
 
         covers = _parse_covers(d.pop("covers", UNSET))
 
-        def _parse_discount(data: object) -> DiscountIn | None | Unset:
+        def _parse_discount(
+            data: object,
+        ) -> AmountDiscount | None | PercentDiscount | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -134,12 +132,20 @@ class OrderChange:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                discount_type_0 = DiscountIn.from_dict(data)
+                discount_type_0_type_0 = PercentDiscount.from_dict(data)
 
-                return discount_type_0
+                return discount_type_0_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(DiscountIn | None | Unset, data)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                discount_type_0_type_1 = AmountDiscount.from_dict(data)
+
+                return discount_type_0_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(AmountDiscount | None | PercentDiscount | Unset, data)
 
         discount = _parse_discount(d.pop("discount", UNSET))
 

@@ -9,8 +9,9 @@ from attrs import define as _attrs_define
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.discount_in import DiscountIn
+    from ..models.amount_discount import AmountDiscount
     from ..models.line_in import LineIn
+    from ..models.percent_discount import PercentDiscount
 
 
 T = TypeVar("T", bound="OrderOpen")
@@ -24,7 +25,7 @@ class OrderOpen:
         table_name (None | str | Unset):
         covers (int | None | Unset):
         lines (list[LineIn] | Unset):
-        discount (DiscountIn | None | Unset):
+        discount (AmountDiscount | None | PercentDiscount | Unset):
         service_charge_bps (int | Unset):  Default: 0.
     """
 
@@ -32,11 +33,12 @@ class OrderOpen:
     table_name: None | str | Unset = UNSET
     covers: int | None | Unset = UNSET
     lines: list[LineIn] | Unset = UNSET
-    discount: DiscountIn | None | Unset = UNSET
+    discount: AmountDiscount | None | PercentDiscount | Unset = UNSET
     service_charge_bps: int | Unset = 0
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.discount_in import DiscountIn
+        from ..models.amount_discount import AmountDiscount
+        from ..models.percent_discount import PercentDiscount
 
         id: None | str | Unset
         if isinstance(self.id, Unset):
@@ -68,7 +70,9 @@ class OrderOpen:
         discount: dict[str, Any] | None | Unset
         if isinstance(self.discount, Unset):
             discount = UNSET
-        elif isinstance(self.discount, DiscountIn):
+        elif isinstance(self.discount, PercentDiscount) or isinstance(
+            self.discount, AmountDiscount
+        ):
             discount = self.discount.to_dict()
         else:
             discount = self.discount
@@ -95,8 +99,9 @@ class OrderOpen:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.discount_in import DiscountIn
+        from ..models.amount_discount import AmountDiscount
         from ..models.line_in import LineIn
+        from ..models.percent_discount import PercentDiscount
 
         d = dict(src_dict)
 
@@ -144,7 +149,9 @@ class OrderOpen:
 
                 lines.append(lines_item)
 
-        def _parse_discount(data: object) -> DiscountIn | None | Unset:
+        def _parse_discount(
+            data: object,
+        ) -> AmountDiscount | None | PercentDiscount | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -152,12 +159,20 @@ class OrderOpen:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                discount_type_0 = DiscountIn.from_dict(data)
+                discount_type_0_type_0 = PercentDiscount.from_dict(data)
 
-                return discount_type_0
+                return discount_type_0_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(DiscountIn | None | Unset, data)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                discount_type_0_type_1 = AmountDiscount.from_dict(data)
+
+                return discount_type_0_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(AmountDiscount | None | PercentDiscount | Unset, data)
 
         discount = _parse_discount(d.pop("discount", UNSET))
 

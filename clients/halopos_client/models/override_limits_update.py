@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
@@ -14,41 +14,25 @@ T = TypeVar("T", bound="OverrideLimitsUpdate")
 class OverrideLimitsUpdate:
     """
     Attributes:
-        void_limit_minor (int | None | Unset):
-        refund_limit_minor (int | None | Unset):
-        discount_limit_bps (int | None | Unset):
-        offline_approval_limit_minor (int | None | Unset):
+        void_limit_minor (int | Unset):
+        refund_limit_minor (int | Unset):
+        discount_limit_bps (int | Unset):
+        offline_approval_limit_minor (int | Unset):
     """
 
-    void_limit_minor: int | None | Unset = UNSET
-    refund_limit_minor: int | None | Unset = UNSET
-    discount_limit_bps: int | None | Unset = UNSET
-    offline_approval_limit_minor: int | None | Unset = UNSET
+    void_limit_minor: int | Unset = UNSET
+    refund_limit_minor: int | Unset = UNSET
+    discount_limit_bps: int | Unset = UNSET
+    offline_approval_limit_minor: int | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        void_limit_minor: int | None | Unset
-        if isinstance(self.void_limit_minor, Unset):
-            void_limit_minor = UNSET
-        else:
-            void_limit_minor = self.void_limit_minor
+        void_limit_minor = self.void_limit_minor
 
-        refund_limit_minor: int | None | Unset
-        if isinstance(self.refund_limit_minor, Unset):
-            refund_limit_minor = UNSET
-        else:
-            refund_limit_minor = self.refund_limit_minor
+        refund_limit_minor = self.refund_limit_minor
 
-        discount_limit_bps: int | None | Unset
-        if isinstance(self.discount_limit_bps, Unset):
-            discount_limit_bps = UNSET
-        else:
-            discount_limit_bps = self.discount_limit_bps
+        discount_limit_bps = self.discount_limit_bps
 
-        offline_approval_limit_minor: int | None | Unset
-        if isinstance(self.offline_approval_limit_minor, Unset):
-            offline_approval_limit_minor = UNSET
-        else:
-            offline_approval_limit_minor = self.offline_approval_limit_minor
+        offline_approval_limit_minor = self.offline_approval_limit_minor
 
         field_dict: dict[str, Any] = {}
 
@@ -67,48 +51,13 @@ class OverrideLimitsUpdate:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
+        void_limit_minor = d.pop("void_limit_minor", UNSET)
 
-        def _parse_void_limit_minor(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        refund_limit_minor = d.pop("refund_limit_minor", UNSET)
 
-        void_limit_minor = _parse_void_limit_minor(d.pop("void_limit_minor", UNSET))
+        discount_limit_bps = d.pop("discount_limit_bps", UNSET)
 
-        def _parse_refund_limit_minor(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        refund_limit_minor = _parse_refund_limit_minor(
-            d.pop("refund_limit_minor", UNSET)
-        )
-
-        def _parse_discount_limit_bps(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        discount_limit_bps = _parse_discount_limit_bps(
-            d.pop("discount_limit_bps", UNSET)
-        )
-
-        def _parse_offline_approval_limit_minor(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        offline_approval_limit_minor = _parse_offline_approval_limit_minor(
-            d.pop("offline_approval_limit_minor", UNSET)
-        )
+        offline_approval_limit_minor = d.pop("offline_approval_limit_minor", UNSET)
 
         override_limits_update = cls(
             void_limit_minor=void_limit_minor,

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.problem_details_check_type_0 import ProblemDetailsCheckType0
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ class ProblemDetails:
         code (str): Stable machine-readable code; `type` ends with it
         detail (None | str | Unset):
         errors (list[ProblemDetailsErrorsType0Item] | None | Unset): Per-field errors, on validation-failed
+        check (None | ProblemDetailsCheckType0 | Unset): On invalid-dpop-proof: which check of the proof failed (RFC
+            9449)
     """
 
     type_: str
@@ -36,6 +39,7 @@ class ProblemDetails:
     code: str
     detail: None | str | Unset = UNSET
     errors: list[ProblemDetailsErrorsType0Item] | None | Unset = UNSET
+    check: None | ProblemDetailsCheckType0 | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -65,6 +69,14 @@ class ProblemDetails:
         else:
             errors = self.errors
 
+        check: None | str | Unset
+        if isinstance(self.check, Unset):
+            check = UNSET
+        elif isinstance(self.check, ProblemDetailsCheckType0):
+            check = self.check.value
+        else:
+            check = self.check
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -79,6 +91,8 @@ class ProblemDetails:
             field_dict["detail"] = detail
         if errors is not UNSET:
             field_dict["errors"] = errors
+        if check is not UNSET:
+            field_dict["check"] = check
 
         return field_dict
 
@@ -132,6 +146,23 @@ class ProblemDetails:
 
         errors = _parse_errors(d.pop("errors", UNSET))
 
+        def _parse_check(data: object) -> None | ProblemDetailsCheckType0 | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                check_type_0 = ProblemDetailsCheckType0(data)
+
+                return check_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | ProblemDetailsCheckType0 | Unset, data)
+
+        check = _parse_check(d.pop("check", UNSET))
+
         problem_details = cls(
             type_=type_,
             title=title,
@@ -139,6 +170,7 @@ class ProblemDetails:
             code=code,
             detail=detail,
             errors=errors,
+            check=check,
         )
 
         problem_details.additional_properties = d

@@ -12,7 +12,8 @@ from ..models.receipt_kind import ReceiptKind
 from ..models.receipt_series import ReceiptSeries
 
 if TYPE_CHECKING:
-    from ..models.receipt_snapshot import ReceiptSnapshot
+    from ..models.refund_snapshot import RefundSnapshot
+    from ..models.sale_snapshot import SaleSnapshot
 
 
 T = TypeVar("T", bound="Receipt")
@@ -35,7 +36,7 @@ class Receipt:
         original_receipt_id (None | UUID): For a refund: the sale's receipt
         currency (str):
         total_minor (int):
-        snapshot (ReceiptSnapshot): Lines, taxes per rate, payments and totals as they were at issue
+        snapshot (RefundSnapshot | SaleSnapshot): Lines, taxes per rate, payments and totals as they were at issue
         issued_by (str):
         issued_at (datetime.datetime):
     """
@@ -52,12 +53,14 @@ class Receipt:
     original_receipt_id: None | UUID
     currency: str
     total_minor: int
-    snapshot: ReceiptSnapshot
+    snapshot: RefundSnapshot | SaleSnapshot
     issued_by: str
     issued_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.sale_snapshot import SaleSnapshot
+
         id = str(self.id)
 
         number = self.number
@@ -90,7 +93,11 @@ class Receipt:
 
         total_minor = self.total_minor
 
-        snapshot = self.snapshot.to_dict()
+        snapshot: dict[str, Any]
+        if isinstance(self.snapshot, SaleSnapshot):
+            snapshot = self.snapshot.to_dict()
+        else:
+            snapshot = self.snapshot.to_dict()
 
         issued_by = self.issued_by
 
@@ -122,7 +129,8 @@ class Receipt:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.receipt_snapshot import ReceiptSnapshot
+        from ..models.refund_snapshot import RefundSnapshot
+        from ..models.sale_snapshot import SaleSnapshot
 
         d = dict(src_dict)
         id = UUID(d.pop("id"))
@@ -175,7 +183,22 @@ class Receipt:
 
         total_minor = d.pop("total_minor")
 
-        snapshot = ReceiptSnapshot.from_dict(d.pop("snapshot"))
+        def _parse_snapshot(data: object) -> RefundSnapshot | SaleSnapshot:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                snapshot_type_0 = SaleSnapshot.from_dict(data)
+
+                return snapshot_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            snapshot_type_1 = RefundSnapshot.from_dict(data)
+
+            return snapshot_type_1
+
+        snapshot = _parse_snapshot(d.pop("snapshot"))
 
         issued_by = d.pop("issued_by")
 

@@ -12,8 +12,8 @@ from ..models.reason_code import ReasonCode
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.refund_lines_item import RefundLinesItem
     from ..models.refund_tender import RefundTender
+    from ..models.refunded_line import RefundedLine
     from ..models.tax_line import TaxLine
 
 
@@ -32,7 +32,7 @@ class Refund:
         amount_minor (int): The goods given back, tax included
         tax_minor (int):
         tax (list[TaxLine]):
-        lines (list[RefundLinesItem]):
+        lines (list[RefundedLine]): The lines given back (empty for a refund by amount)
         tenders (list[RefundTender]):
         created_by (str):
         approved_by (None | str):
@@ -49,7 +49,7 @@ class Refund:
     amount_minor: int
     tax_minor: int
     tax: list[TaxLine]
-    lines: list[RefundLinesItem]
+    lines: list[RefundedLine]
     tenders: list[RefundTender]
     created_by: str
     approved_by: None | str
@@ -123,8 +123,8 @@ class Refund:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.refund_lines_item import RefundLinesItem
         from ..models.refund_tender import RefundTender
+        from ..models.refunded_line import RefundedLine
         from ..models.tax_line import TaxLine
 
         d = dict(src_dict)
@@ -157,7 +157,7 @@ class Refund:
         lines = []
         _lines = d.pop("lines")
         for lines_item_data in _lines:
-            lines_item = RefundLinesItem.from_dict(lines_item_data)
+            lines_item = RefundedLine.from_dict(lines_item_data)
 
             lines.append(lines_item)
 

@@ -18,23 +18,20 @@ T = TypeVar("T", bound="ShiftClose")
 class ShiftClose:
     """
     Attributes:
+        version (int): The shift's version you read. The document requires it; a client that sends `If-Match:
+            "<version>"` instead may leave it out (both sent must agree)
         counted (CountedAmounts):
-        version (int | None | Unset): The shift's version you read (or send If-Match)
         note (None | str | Unset):
     """
 
+    version: int
     counted: CountedAmounts
-    version: int | None | Unset = UNSET
     note: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        counted = self.counted.to_dict()
+        version = self.version
 
-        version: int | None | Unset
-        if isinstance(self.version, Unset):
-            version = UNSET
-        else:
-            version = self.version
+        counted = self.counted.to_dict()
 
         note: None | str | Unset
         if isinstance(self.note, Unset):
@@ -46,11 +43,10 @@ class ShiftClose:
 
         field_dict.update(
             {
+                "version": version,
                 "counted": counted,
             }
         )
-        if version is not UNSET:
-            field_dict["version"] = version
         if note is not UNSET:
             field_dict["note"] = note
 
@@ -61,16 +57,9 @@ class ShiftClose:
         from ..models.counted_amounts import CountedAmounts
 
         d = dict(src_dict)
+        version = d.pop("version")
+
         counted = CountedAmounts.from_dict(d.pop("counted"))
-
-        def _parse_version(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        version = _parse_version(d.pop("version", UNSET))
 
         def _parse_note(data: object) -> None | str | Unset:
             if data is None:
@@ -82,8 +71,8 @@ class ShiftClose:
         note = _parse_note(d.pop("note", UNSET))
 
         shift_close = cls(
-            counted=counted,
             version=version,
+            counted=counted,
             note=note,
         )
 

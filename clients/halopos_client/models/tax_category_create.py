@@ -14,19 +14,19 @@ class TaxCategoryCreate:
     Attributes:
         code (str): Stable short code, unique in the business: `gst`, `gst-free`, `standard`
         name (str):
-        rate_percent (float | str): In force from now on
+        rate_percent (int | str): In force from now on
     """
 
     code: str
     name: str
-    rate_percent: float | str
+    rate_percent: int | str
 
     def to_dict(self) -> dict[str, Any]:
         code = self.code
 
         name = self.name
 
-        rate_percent: float | str
+        rate_percent: int | str
         rate_percent = self.rate_percent
 
         field_dict: dict[str, Any] = {}
@@ -48,8 +48,8 @@ class TaxCategoryCreate:
 
         name = d.pop("name")
 
-        def _parse_rate_percent(data: object) -> float | str:
-            return cast(float | str, data)
+        def _parse_rate_percent(data: object) -> int | str:
+            return cast(int | str, data)
 
         rate_percent = _parse_rate_percent(d.pop("rate_percent"))
 

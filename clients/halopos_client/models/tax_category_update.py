@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
@@ -16,25 +16,17 @@ class TaxCategoryUpdate:
     are insert-only).
 
         Attributes:
-            name (None | str | Unset):
-            archived (bool | None | Unset):
+            name (str | Unset):
+            archived (bool | Unset):
     """
 
-    name: None | str | Unset = UNSET
-    archived: bool | None | Unset = UNSET
+    name: str | Unset = UNSET
+    archived: bool | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+        name = self.name
 
-        archived: bool | None | Unset
-        if isinstance(self.archived, Unset):
-            archived = UNSET
-        else:
-            archived = self.archived
+        archived = self.archived
 
         field_dict: dict[str, Any] = {}
 
@@ -49,24 +41,9 @@ class TaxCategoryUpdate:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
+        name = d.pop("name", UNSET)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
-
-        def _parse_archived(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        archived = _parse_archived(d.pop("archived", UNSET))
+        archived = d.pop("archived", UNSET)
 
         tax_category_update = cls(
             name=name,

@@ -15,23 +15,20 @@ T = TypeVar("T", bound="VoidRequest")
 class VoidRequest:
     """
     Attributes:
+        version (int): The version you are changing. The document requires it; a client that sends `If-Match:
+            "<version>"` instead may leave it out (both sent must agree)
         reason_code (ReasonCode): Why a sale was voided or refunded; reports group by it.
-        version (int | None | Unset): The version you are changing (or send If-Match)
         note (None | str | Unset):
     """
 
+    version: int
     reason_code: ReasonCode
-    version: int | None | Unset = UNSET
     note: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        reason_code = self.reason_code.value
+        version = self.version
 
-        version: int | None | Unset
-        if isinstance(self.version, Unset):
-            version = UNSET
-        else:
-            version = self.version
+        reason_code = self.reason_code.value
 
         note: None | str | Unset
         if isinstance(self.note, Unset):
@@ -43,11 +40,10 @@ class VoidRequest:
 
         field_dict.update(
             {
+                "version": version,
                 "reason_code": reason_code,
             }
         )
-        if version is not UNSET:
-            field_dict["version"] = version
         if note is not UNSET:
             field_dict["note"] = note
 
@@ -56,16 +52,9 @@ class VoidRequest:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
+        version = d.pop("version")
+
         reason_code = ReasonCode(d.pop("reason_code"))
-
-        def _parse_version(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        version = _parse_version(d.pop("version", UNSET))
 
         def _parse_note(data: object) -> None | str | Unset:
             if data is None:
@@ -77,8 +66,8 @@ class VoidRequest:
         note = _parse_note(d.pop("note", UNSET))
 
         void_request = cls(
-            reason_code=reason_code,
             version=version,
+            reason_code=reason_code,
             note=note,
         )
 

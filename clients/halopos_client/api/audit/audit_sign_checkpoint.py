@@ -32,11 +32,6 @@ def _parse_response(
 
         return response_201
 
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
-
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
 
@@ -46,6 +41,11 @@ def _parse_response(
         response_403 = ProblemDetails.from_dict(response.json())
 
         return response_403
+
+    if response.status_code == 409:
+        response_409 = ProblemDetails.from_dict(response.json())
+
+        return response_409
 
     if response.status_code == 413:
         response_413 = ProblemDetails.from_dict(response.json())

@@ -40,16 +40,6 @@ def _parse_response(
 
         return response_400
 
-    if response.status_code == 401:
-        response_401 = ProblemDetails.from_dict(response.json())
-
-        return response_401
-
-    if response.status_code == 403:
-        response_403 = ProblemDetails.from_dict(response.json())
-
-        return response_403
-
     if response.status_code == 413:
         response_413 = ProblemDetails.from_dict(response.json())
 

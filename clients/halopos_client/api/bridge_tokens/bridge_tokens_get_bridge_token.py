@@ -34,11 +34,6 @@ def _parse_response(
 
         return response_200
 
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
-
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
 
@@ -98,6 +93,8 @@ def sync_detailed(
 ) -> Response[BridgeToken | ProblemDetails]:
     """Get Bridge Token
 
+     One Bridge token: its venue, status and when it was last used (never the token itself).
+
     Args:
         token_id (UUID):
 
@@ -127,6 +124,8 @@ def sync(
 ) -> BridgeToken | ProblemDetails | None:
     """Get Bridge Token
 
+     One Bridge token: its venue, status and when it was last used (never the token itself).
+
     Args:
         token_id (UUID):
 
@@ -150,6 +149,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[BridgeToken | ProblemDetails]:
     """Get Bridge Token
+
+     One Bridge token: its venue, status and when it was last used (never the token itself).
 
     Args:
         token_id (UUID):
@@ -177,6 +178,8 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> BridgeToken | ProblemDetails | None:
     """Get Bridge Token
+
+     One Bridge token: its venue, status and when it was last used (never the token itself).
 
     Args:
         token_id (UUID):

@@ -48,11 +48,6 @@ def _parse_response(
 
         return response_401
 
-    if response.status_code == 403:
-        response_403 = ProblemDetails.from_dict(response.json())
-
-        return response_403
-
     if response.status_code == 409:
         response_409 = ProblemDetails.from_dict(response.json())
 
@@ -97,7 +92,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: DeviceActivation,
 ) -> Response[ActivatedDevice | ProblemDetails]:
     """Activate Device
@@ -129,7 +124,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: DeviceActivation,
 ) -> ActivatedDevice | ProblemDetails | None:
     """Activate Device
@@ -156,7 +151,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: DeviceActivation,
 ) -> Response[ActivatedDevice | ProblemDetails]:
     """Activate Device
@@ -186,7 +181,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: DeviceActivation,
 ) -> ActivatedDevice | ProblemDetails | None:
     """Activate Device

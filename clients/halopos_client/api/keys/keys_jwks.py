@@ -5,7 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.keys_jwks_response_keys_jwks import KeysJwksResponseKeysJwks
+from ...models.jwks import Jwks
 from ...models.problem_details import ProblemDetails
 from ...types import Response
 
@@ -22,26 +22,11 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> KeysJwksResponseKeysJwks | ProblemDetails | None:
+) -> Jwks | ProblemDetails | None:
     if response.status_code == 200:
-        response_200 = KeysJwksResponseKeysJwks.from_dict(response.json())
+        response_200 = Jwks.from_dict(response.json())
 
         return response_200
-
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
-
-    if response.status_code == 401:
-        response_401 = ProblemDetails.from_dict(response.json())
-
-        return response_401
-
-    if response.status_code == 403:
-        response_403 = ProblemDetails.from_dict(response.json())
-
-        return response_403
 
     if response.status_code == 413:
         response_413 = ProblemDetails.from_dict(response.json())
@@ -71,7 +56,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[KeysJwksResponseKeysJwks | ProblemDetails]:
+) -> Response[Jwks | ProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -83,7 +68,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[KeysJwksResponseKeysJwks | ProblemDetails]:
+) -> Response[Jwks | ProblemDetails]:
     """Jwks
 
      The public keys that verify access tokens (RFC 7517). Public: no token needed.
@@ -93,7 +78,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[KeysJwksResponseKeysJwks | ProblemDetails]
+        Response[Jwks | ProblemDetails]
     """
 
     kwargs = _get_kwargs()
@@ -108,7 +93,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-) -> KeysJwksResponseKeysJwks | ProblemDetails | None:
+) -> Jwks | ProblemDetails | None:
     """Jwks
 
      The public keys that verify access tokens (RFC 7517). Public: no token needed.
@@ -118,7 +103,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        KeysJwksResponseKeysJwks | ProblemDetails
+        Jwks | ProblemDetails
     """
 
     return sync_detailed(
@@ -129,7 +114,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[KeysJwksResponseKeysJwks | ProblemDetails]:
+) -> Response[Jwks | ProblemDetails]:
     """Jwks
 
      The public keys that verify access tokens (RFC 7517). Public: no token needed.
@@ -139,7 +124,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[KeysJwksResponseKeysJwks | ProblemDetails]
+        Response[Jwks | ProblemDetails]
     """
 
     kwargs = _get_kwargs()
@@ -152,7 +137,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> KeysJwksResponseKeysJwks | ProblemDetails | None:
+) -> Jwks | ProblemDetails | None:
     """Jwks
 
      The public keys that verify access tokens (RFC 7517). Public: no token needed.
@@ -162,7 +147,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        KeysJwksResponseKeysJwks | ProblemDetails
+        Jwks | ProblemDetails
     """
 
     return (

@@ -46,11 +46,6 @@ def _parse_response(
 
         return response_201
 
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
-
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
 
@@ -111,6 +106,9 @@ def sync_detailed(
 ) -> Response[MenuCategory | ProblemDetails]:
     """Create Menu Category
 
+     A new category, with a client-chosen id: sent again with the same content, it answers
+    200 with the category as it is.
+
     Args:
         idempotency_key (None | str | Unset): A retry with the same key and body returns the first
             response
@@ -144,6 +142,9 @@ def sync(
 ) -> MenuCategory | ProblemDetails | None:
     """Create Menu Category
 
+     A new category, with a client-chosen id: sent again with the same content, it answers
+    200 with the category as it is.
+
     Args:
         idempotency_key (None | str | Unset): A retry with the same key and body returns the first
             response
@@ -171,6 +172,9 @@ async def asyncio_detailed(
     idempotency_key: None | str | Unset = UNSET,
 ) -> Response[MenuCategory | ProblemDetails]:
     """Create Menu Category
+
+     A new category, with a client-chosen id: sent again with the same content, it answers
+    200 with the category as it is.
 
     Args:
         idempotency_key (None | str | Unset): A retry with the same key and body returns the first
@@ -202,6 +206,9 @@ async def asyncio(
     idempotency_key: None | str | Unset = UNSET,
 ) -> MenuCategory | ProblemDetails | None:
     """Create Menu Category
+
+     A new category, with a client-chosen id: sent again with the same content, it answers
+    200 with the category as it is.
 
     Args:
         idempotency_key (None | str | Unset): A retry with the same key and body returns the first

@@ -34,11 +34,6 @@ def _parse_response(
 
         return response_200
 
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
-
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
 
@@ -98,6 +93,9 @@ def sync_detailed(
 ) -> Response[MenuItem | ProblemDetails]:
     """Get Menu Item
 
+     A menu item with its venue prices and scheduled price changes; its ETag is the version
+    to send when changing it.
+
     Args:
         item_id (UUID):
 
@@ -127,6 +125,9 @@ def sync(
 ) -> MenuItem | ProblemDetails | None:
     """Get Menu Item
 
+     A menu item with its venue prices and scheduled price changes; its ETag is the version
+    to send when changing it.
+
     Args:
         item_id (UUID):
 
@@ -150,6 +151,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[MenuItem | ProblemDetails]:
     """Get Menu Item
+
+     A menu item with its venue prices and scheduled price changes; its ETag is the version
+    to send when changing it.
 
     Args:
         item_id (UUID):
@@ -177,6 +181,9 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> MenuItem | ProblemDetails | None:
     """Get Menu Item
+
+     A menu item with its venue prices and scheduled price changes; its ETag is the version
+    to send when changing it.
 
     Args:
         item_id (UUID):

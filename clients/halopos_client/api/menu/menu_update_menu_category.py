@@ -17,7 +17,7 @@ def _get_kwargs(
     category_id: UUID,
     *,
     body: MenuCategoryUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(if_match, Unset):
@@ -118,7 +118,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: MenuCategoryUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> Response[MenuCategory | ProblemDetails]:
     """Update Menu Category
 
@@ -127,8 +127,7 @@ def sync_detailed(
 
     Args:
         category_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         body (MenuCategoryUpdate):
 
     Raises:
@@ -157,7 +156,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: MenuCategoryUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> MenuCategory | ProblemDetails | None:
     """Update Menu Category
 
@@ -166,8 +165,7 @@ def sync(
 
     Args:
         category_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         body (MenuCategoryUpdate):
 
     Raises:
@@ -191,7 +189,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: MenuCategoryUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> Response[MenuCategory | ProblemDetails]:
     """Update Menu Category
 
@@ -200,8 +198,7 @@ async def asyncio_detailed(
 
     Args:
         category_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         body (MenuCategoryUpdate):
 
     Raises:
@@ -228,7 +225,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: MenuCategoryUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> MenuCategory | ProblemDetails | None:
     """Update Menu Category
 
@@ -237,8 +234,7 @@ async def asyncio(
 
     Args:
         category_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         body (MenuCategoryUpdate):
 
     Raises:

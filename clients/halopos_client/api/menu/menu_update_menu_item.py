@@ -17,7 +17,7 @@ def _get_kwargs(
     item_id: UUID,
     *,
     body: MenuItemUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(if_match, Unset):
@@ -118,7 +118,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: MenuItemUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> Response[MenuItem | ProblemDetails]:
     """Update Menu Item
 
@@ -128,8 +128,7 @@ def sync_detailed(
 
     Args:
         item_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         body (MenuItemUpdate):
 
     Raises:
@@ -158,7 +157,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: MenuItemUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> MenuItem | ProblemDetails | None:
     """Update Menu Item
 
@@ -168,8 +167,7 @@ def sync(
 
     Args:
         item_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         body (MenuItemUpdate):
 
     Raises:
@@ -193,7 +191,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: MenuItemUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> Response[MenuItem | ProblemDetails]:
     """Update Menu Item
 
@@ -203,8 +201,7 @@ async def asyncio_detailed(
 
     Args:
         item_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         body (MenuItemUpdate):
 
     Raises:
@@ -231,7 +228,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: MenuItemUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> MenuItem | ProblemDetails | None:
     """Update Menu Item
 
@@ -241,8 +238,7 @@ async def asyncio(
 
     Args:
         item_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         body (MenuItemUpdate):
 
     Raises:

@@ -17,7 +17,7 @@ def _get_kwargs(
     modifier_id: UUID,
     *,
     body: ModifierUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(if_match, Unset):
@@ -118,7 +118,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ModifierUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> Response[Modifier | ProblemDetails]:
     """Update Modifier
 
@@ -126,8 +126,7 @@ def sync_detailed(
 
     Args:
         modifier_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         body (ModifierUpdate):
 
     Raises:
@@ -156,7 +155,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ModifierUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> Modifier | ProblemDetails | None:
     """Update Modifier
 
@@ -164,8 +163,7 @@ def sync(
 
     Args:
         modifier_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         body (ModifierUpdate):
 
     Raises:
@@ -189,7 +187,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ModifierUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> Response[Modifier | ProblemDetails]:
     """Update Modifier
 
@@ -197,8 +195,7 @@ async def asyncio_detailed(
 
     Args:
         modifier_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         body (ModifierUpdate):
 
     Raises:
@@ -225,7 +222,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ModifierUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> Modifier | ProblemDetails | None:
     """Update Modifier
 
@@ -233,8 +230,7 @@ async def asyncio(
 
     Args:
         modifier_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         body (ModifierUpdate):
 
     Raises:

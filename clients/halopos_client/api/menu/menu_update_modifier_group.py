@@ -17,7 +17,7 @@ def _get_kwargs(
     group_id: UUID,
     *,
     body: ModifierGroupUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(if_match, Unset):
@@ -118,7 +118,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ModifierGroupUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> Response[ModifierGroup | ProblemDetails]:
     """Update Modifier Group
 
@@ -126,8 +126,7 @@ def sync_detailed(
 
     Args:
         group_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         body (ModifierGroupUpdate):
 
     Raises:
@@ -156,7 +155,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ModifierGroupUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> ModifierGroup | ProblemDetails | None:
     """Update Modifier Group
 
@@ -164,8 +163,7 @@ def sync(
 
     Args:
         group_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         body (ModifierGroupUpdate):
 
     Raises:
@@ -189,7 +187,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ModifierGroupUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> Response[ModifierGroup | ProblemDetails]:
     """Update Modifier Group
 
@@ -197,8 +195,7 @@ async def asyncio_detailed(
 
     Args:
         group_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         body (ModifierGroupUpdate):
 
     Raises:
@@ -225,7 +222,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ModifierGroupUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> ModifierGroup | ProblemDetails | None:
     """Update Modifier Group
 
@@ -233,8 +230,7 @@ async def asyncio(
 
     Args:
         group_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         body (ModifierGroupUpdate):
 
     Raises:

@@ -17,7 +17,7 @@ def _get_kwargs(
     order_id: UUID,
     *,
     body: LineAdd,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -126,16 +126,18 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: LineAdd,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Order | ProblemDetails]:
     """Add Line
 
+     Add an item (with its modifiers) to an open order, priced from the menu in force.
+    Send the order's version; the answer is the whole order with its new version.
+
     Args:
         order_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         x_override_token (None | str | Unset): A manager's override token from `POST
             /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
             seconds
@@ -171,16 +173,18 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: LineAdd,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Order | ProblemDetails | None:
     """Add Line
 
+     Add an item (with its modifiers) to an open order, priced from the menu in force.
+    Send the order's version; the answer is the whole order with its new version.
+
     Args:
         order_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         x_override_token (None | str | Unset): A manager's override token from `POST
             /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
             seconds
@@ -211,16 +215,18 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: LineAdd,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Order | ProblemDetails]:
     """Add Line
 
+     Add an item (with its modifiers) to an open order, priced from the menu in force.
+    Send the order's version; the answer is the whole order with its new version.
+
     Args:
         order_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         x_override_token (None | str | Unset): A manager's override token from `POST
             /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
             seconds
@@ -254,16 +260,18 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: LineAdd,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Order | ProblemDetails | None:
     """Add Line
 
+     Add an item (with its modifiers) to an open order, priced from the menu in force.
+    Send the order's version; the answer is the whole order with its new version.
+
     Args:
         order_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         x_override_token (None | str | Unset): A manager's override token from `POST
             /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
             seconds

@@ -18,7 +18,7 @@ def _get_kwargs(
     line_number: int,
     *,
     body: LineChange,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -125,7 +125,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: LineChange,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
 ) -> Response[Order | ProblemDetails]:
     """Change Line
@@ -138,8 +138,7 @@ def sync_detailed(
     Args:
         order_id (UUID):
         line_number (int):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         x_override_token (None | str | Unset): A manager's override token from `POST
             /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
             seconds
@@ -174,7 +173,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: LineChange,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
 ) -> Order | ProblemDetails | None:
     """Change Line
@@ -187,8 +186,7 @@ def sync(
     Args:
         order_id (UUID):
         line_number (int):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         x_override_token (None | str | Unset): A manager's override token from `POST
             /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
             seconds
@@ -218,7 +216,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: LineChange,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
 ) -> Response[Order | ProblemDetails]:
     """Change Line
@@ -231,8 +229,7 @@ async def asyncio_detailed(
     Args:
         order_id (UUID):
         line_number (int):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         x_override_token (None | str | Unset): A manager's override token from `POST
             /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
             seconds
@@ -265,7 +262,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: LineChange,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
 ) -> Order | ProblemDetails | None:
     """Change Line
@@ -278,8 +275,7 @@ async def asyncio(
     Args:
         order_id (UUID):
         line_number (int):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         x_override_token (None | str | Unset): A manager's override token from `POST
             /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
             seconds

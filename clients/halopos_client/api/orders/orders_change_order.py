@@ -17,7 +17,7 @@ def _get_kwargs(
     order_id: UUID,
     *,
     body: OrderChange,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -122,7 +122,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: OrderChange,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
 ) -> Response[Order | ProblemDetails]:
     """Change Order
@@ -132,8 +132,7 @@ def sync_detailed(
 
     Args:
         order_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         x_override_token (None | str | Unset): A manager's override token from `POST
             /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
             seconds
@@ -167,7 +166,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: OrderChange,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
 ) -> Order | ProblemDetails | None:
     """Change Order
@@ -177,8 +176,7 @@ def sync(
 
     Args:
         order_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         x_override_token (None | str | Unset): A manager's override token from `POST
             /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
             seconds
@@ -207,7 +205,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: OrderChange,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
 ) -> Response[Order | ProblemDetails]:
     """Change Order
@@ -217,8 +215,7 @@ async def asyncio_detailed(
 
     Args:
         order_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         x_override_token (None | str | Unset): A manager's override token from `POST
             /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
             seconds
@@ -250,7 +247,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: OrderChange,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
 ) -> Order | ProblemDetails | None:
     """Change Order
@@ -260,8 +257,7 @@ async def asyncio(
 
     Args:
         order_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         x_override_token (None | str | Unset): A manager's override token from `POST
             /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
             seconds

@@ -34,11 +34,6 @@ def _parse_response(
 
         return response_200
 
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
-
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
 
@@ -98,6 +93,9 @@ def sync_detailed(
 ) -> Response[Order | ProblemDetails]:
     """Get Order
 
+     The order as it is now: lines, discounts, payments and totals. Its ETag is the version
+    to send back when changing it. Another venue's order is not found.
+
     Args:
         order_id (UUID):
 
@@ -127,6 +125,9 @@ def sync(
 ) -> Order | ProblemDetails | None:
     """Get Order
 
+     The order as it is now: lines, discounts, payments and totals. Its ETag is the version
+    to send back when changing it. Another venue's order is not found.
+
     Args:
         order_id (UUID):
 
@@ -150,6 +151,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[Order | ProblemDetails]:
     """Get Order
+
+     The order as it is now: lines, discounts, payments and totals. Its ETag is the version
+    to send back when changing it. Another venue's order is not found.
 
     Args:
         order_id (UUID):
@@ -177,6 +181,9 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> Order | ProblemDetails | None:
     """Get Order
+
+     The order as it is now: lines, discounts, payments and totals. Its ETag is the version
+    to send back when changing it. Another venue's order is not found.
 
     Args:
         order_id (UUID):

@@ -18,7 +18,7 @@ def _get_kwargs(
     line_number: int,
     *,
     body: VoidRequest,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -129,7 +129,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: VoidRequest,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Order | ProblemDetails]:
@@ -142,8 +142,7 @@ def sync_detailed(
     Args:
         order_id (UUID):
         line_number (int):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         x_override_token (None | str | Unset): A manager's override token from `POST
             /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
             seconds
@@ -181,7 +180,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: VoidRequest,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Order | ProblemDetails | None:
@@ -194,8 +193,7 @@ def sync(
     Args:
         order_id (UUID):
         line_number (int):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         x_override_token (None | str | Unset): A manager's override token from `POST
             /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
             seconds
@@ -228,7 +226,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: VoidRequest,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Order | ProblemDetails]:
@@ -241,8 +239,7 @@ async def asyncio_detailed(
     Args:
         order_id (UUID):
         line_number (int):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         x_override_token (None | str | Unset): A manager's override token from `POST
             /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
             seconds
@@ -278,7 +275,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: VoidRequest,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Order | ProblemDetails | None:
@@ -291,8 +288,7 @@ async def asyncio(
     Args:
         order_id (UUID):
         line_number (int):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         x_override_token (None | str | Unset): A manager's override token from `POST
             /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
             seconds

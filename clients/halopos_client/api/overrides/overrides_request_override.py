@@ -5,15 +5,23 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.discount_amount_override import DiscountAmountOverride
+from ...models.discount_percent_override import DiscountPercentOverride
+from ...models.force_close_override import ForceCloseOverride
 from ...models.override_granted import OverrideGranted
-from ...models.override_request import OverrideRequest
 from ...models.problem_details import ProblemDetails
+from ...models.refund_override import RefundOverride
+from ...models.void_override import VoidOverride
 from ...types import Response
 
 
 def _get_kwargs(
     *,
-    body: OverrideRequest,
+    body: DiscountAmountOverride
+    | DiscountPercentOverride
+    | ForceCloseOverride
+    | RefundOverride
+    | VoidOverride,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -22,7 +30,15 @@ def _get_kwargs(
         "url": "/v1/auth/overrides",
     }
 
-    _kwargs["json"] = body.to_dict()
+    if (
+        isinstance(body, RefundOverride)
+        or isinstance(body, VoidOverride)
+        or isinstance(body, DiscountAmountOverride)
+        or isinstance(body, DiscountPercentOverride)
+    ):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -37,11 +53,6 @@ def _parse_response(
         response_201 = OverrideGranted.from_dict(response.json())
 
         return response_201
-
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
 
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
@@ -93,7 +104,11 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    body: OverrideRequest,
+    body: DiscountAmountOverride
+    | DiscountPercentOverride
+    | ForceCloseOverride
+    | RefundOverride
+    | VoidOverride,
 ) -> Response[OverrideGranted | ProblemDetails]:
     """Request Override
 
@@ -109,7 +124,8 @@ def sync_detailed(
     approver's sign-in lockout.
 
     Args:
-        body (OverrideRequest):
+        body (DiscountAmountOverride | DiscountPercentOverride | ForceCloseOverride |
+            RefundOverride | VoidOverride):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -133,7 +149,11 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    body: OverrideRequest,
+    body: DiscountAmountOverride
+    | DiscountPercentOverride
+    | ForceCloseOverride
+    | RefundOverride
+    | VoidOverride,
 ) -> OverrideGranted | ProblemDetails | None:
     """Request Override
 
@@ -149,7 +169,8 @@ def sync(
     approver's sign-in lockout.
 
     Args:
-        body (OverrideRequest):
+        body (DiscountAmountOverride | DiscountPercentOverride | ForceCloseOverride |
+            RefundOverride | VoidOverride):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -168,7 +189,11 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    body: OverrideRequest,
+    body: DiscountAmountOverride
+    | DiscountPercentOverride
+    | ForceCloseOverride
+    | RefundOverride
+    | VoidOverride,
 ) -> Response[OverrideGranted | ProblemDetails]:
     """Request Override
 
@@ -184,7 +209,8 @@ async def asyncio_detailed(
     approver's sign-in lockout.
 
     Args:
-        body (OverrideRequest):
+        body (DiscountAmountOverride | DiscountPercentOverride | ForceCloseOverride |
+            RefundOverride | VoidOverride):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -206,7 +232,11 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    body: OverrideRequest,
+    body: DiscountAmountOverride
+    | DiscountPercentOverride
+    | ForceCloseOverride
+    | RefundOverride
+    | VoidOverride,
 ) -> OverrideGranted | ProblemDetails | None:
     """Request Override
 
@@ -222,7 +252,8 @@ async def asyncio(
     approver's sign-in lockout.
 
     Args:
-        body (OverrideRequest):
+        body (DiscountAmountOverride | DiscountPercentOverride | ForceCloseOverride |
+            RefundOverride | VoidOverride):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

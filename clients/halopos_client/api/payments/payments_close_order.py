@@ -17,7 +17,7 @@ def _get_kwargs(
     order_id: UUID,
     *,
     body: CloseRequest,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -122,7 +122,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CloseRequest,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ClosedOrder | ProblemDetails]:
     """Close Order
@@ -134,8 +134,7 @@ def sync_detailed(
 
     Args:
         order_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         idempotency_key (None | str | Unset): A retry with the same key and body returns the first
             response
         body (CloseRequest): Closing an order (`POST /v1/orders/{id}/close`).
@@ -167,7 +166,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: CloseRequest,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
 ) -> ClosedOrder | ProblemDetails | None:
     """Close Order
@@ -179,8 +178,7 @@ def sync(
 
     Args:
         order_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         idempotency_key (None | str | Unset): A retry with the same key and body returns the first
             response
         body (CloseRequest): Closing an order (`POST /v1/orders/{id}/close`).
@@ -207,7 +205,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CloseRequest,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ClosedOrder | ProblemDetails]:
     """Close Order
@@ -219,8 +217,7 @@ async def asyncio_detailed(
 
     Args:
         order_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         idempotency_key (None | str | Unset): A retry with the same key and body returns the first
             response
         body (CloseRequest): Closing an order (`POST /v1/orders/{id}/close`).
@@ -250,7 +247,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CloseRequest,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
 ) -> ClosedOrder | ProblemDetails | None:
     """Close Order
@@ -262,8 +259,7 @@ async def asyncio(
 
     Args:
         order_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         idempotency_key (None | str | Unset): A retry with the same key and body returns the first
             response
         body (CloseRequest): Closing an order (`POST /v1/orders/{id}/close`).

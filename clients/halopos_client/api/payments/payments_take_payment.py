@@ -7,7 +7,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.payment_request import PaymentRequest
+from ...models.card_payment import CardPayment
+from ...models.cash_payment import CashPayment
 from ...models.payment_result import PaymentResult
 from ...models.problem_details import ProblemDetails
 from ...types import UNSET, Response, Unset
@@ -16,9 +17,9 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     order_id: UUID,
     *,
-    body: PaymentRequest,
+    body: CardPayment | CashPayment,
     idempotency_key: None | str | Unset = UNSET,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(idempotency_key, Unset):
@@ -34,7 +35,10 @@ def _get_kwargs(
         ),
     }
 
-    _kwargs["json"] = body.to_dict()
+    if isinstance(body, CashPayment):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -121,9 +125,9 @@ def sync_detailed(
     order_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: PaymentRequest,
+    body: CardPayment | CashPayment,
     idempotency_key: None | str | Unset = UNSET,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> Response[PaymentResult | ProblemDetails]:
     """Take Payment
 
@@ -136,11 +140,8 @@ def sync_detailed(
         order_id (UUID):
         idempotency_key (None | str | Unset): A retry with the same key and body returns the first
             response
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
-        body (PaymentRequest): Cash: what the customer handed over (`tendered_minor`); the change
-            is worked out.
-            Card: the amount to charge on the terminal (`amount_minor`, default: the balance).
+        if_match (str | Unset):
+        body (CardPayment | CashPayment):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -168,9 +169,9 @@ def sync(
     order_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: PaymentRequest,
+    body: CardPayment | CashPayment,
     idempotency_key: None | str | Unset = UNSET,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> PaymentResult | ProblemDetails | None:
     """Take Payment
 
@@ -183,11 +184,8 @@ def sync(
         order_id (UUID):
         idempotency_key (None | str | Unset): A retry with the same key and body returns the first
             response
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
-        body (PaymentRequest): Cash: what the customer handed over (`tendered_minor`); the change
-            is worked out.
-            Card: the amount to charge on the terminal (`amount_minor`, default: the balance).
+        if_match (str | Unset):
+        body (CardPayment | CashPayment):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -210,9 +208,9 @@ async def asyncio_detailed(
     order_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: PaymentRequest,
+    body: CardPayment | CashPayment,
     idempotency_key: None | str | Unset = UNSET,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> Response[PaymentResult | ProblemDetails]:
     """Take Payment
 
@@ -225,11 +223,8 @@ async def asyncio_detailed(
         order_id (UUID):
         idempotency_key (None | str | Unset): A retry with the same key and body returns the first
             response
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
-        body (PaymentRequest): Cash: what the customer handed over (`tendered_minor`); the change
-            is worked out.
-            Card: the amount to charge on the terminal (`amount_minor`, default: the balance).
+        if_match (str | Unset):
+        body (CardPayment | CashPayment):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -255,9 +250,9 @@ async def asyncio(
     order_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: PaymentRequest,
+    body: CardPayment | CashPayment,
     idempotency_key: None | str | Unset = UNSET,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> PaymentResult | ProblemDetails | None:
     """Take Payment
 
@@ -270,11 +265,8 @@ async def asyncio(
         order_id (UUID):
         idempotency_key (None | str | Unset): A retry with the same key and body returns the first
             response
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
-        body (PaymentRequest): Cash: what the customer handed over (`tendered_minor`); the change
-            is worked out.
-            Card: the amount to charge on the terminal (`amount_minor`, default: the balance).
+        if_match (str | Unset):
+        body (CardPayment | CashPayment):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -17,7 +17,7 @@ def _get_kwargs(
     order_id: UUID,
     *,
     body: FireRequest,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -122,7 +122,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: FireRequest,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Response[FireResult | ProblemDetails]:
     """Fire Order
@@ -135,8 +135,7 @@ def sync_detailed(
 
     Args:
         order_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         idempotency_key (None | str | Unset): A retry with the same key and body returns the first
             response
         body (FireRequest):
@@ -168,7 +167,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: FireRequest,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
 ) -> FireResult | ProblemDetails | None:
     """Fire Order
@@ -181,8 +180,7 @@ def sync(
 
     Args:
         order_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         idempotency_key (None | str | Unset): A retry with the same key and body returns the first
             response
         body (FireRequest):
@@ -209,7 +207,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: FireRequest,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Response[FireResult | ProblemDetails]:
     """Fire Order
@@ -222,8 +220,7 @@ async def asyncio_detailed(
 
     Args:
         order_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         idempotency_key (None | str | Unset): A retry with the same key and body returns the first
             response
         body (FireRequest):
@@ -253,7 +250,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: FireRequest,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
 ) -> FireResult | ProblemDetails | None:
     """Fire Order
@@ -266,8 +263,7 @@ async def asyncio(
 
     Args:
         order_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         idempotency_key (None | str | Unset): A retry with the same key and body returns the first
             response
         body (FireRequest):

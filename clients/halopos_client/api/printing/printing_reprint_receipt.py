@@ -46,11 +46,6 @@ def _parse_response(
 
         return response_202
 
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
-
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
 
@@ -65,6 +60,11 @@ def _parse_response(
         response_404 = ProblemDetails.from_dict(response.json())
 
         return response_404
+
+    if response.status_code == 409:
+        response_409 = ProblemDetails.from_dict(response.json())
+
+        return response_409
 
     if response.status_code == 413:
         response_413 = ProblemDetails.from_dict(response.json())

@@ -34,11 +34,6 @@ def _parse_response(
 
         return response_200
 
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
-
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
 
@@ -98,6 +93,9 @@ def sync_detailed(
 ) -> Response[ProblemDetails | Receipt]:
     """Get Receipt
 
+     A receipt as issued: its number, lines, taxes, payments and the snapshot printed.
+    Another venue's receipt is not found.
+
     Args:
         receipt_id (UUID):
 
@@ -127,6 +125,9 @@ def sync(
 ) -> ProblemDetails | Receipt | None:
     """Get Receipt
 
+     A receipt as issued: its number, lines, taxes, payments and the snapshot printed.
+    Another venue's receipt is not found.
+
     Args:
         receipt_id (UUID):
 
@@ -150,6 +151,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[ProblemDetails | Receipt]:
     """Get Receipt
+
+     A receipt as issued: its number, lines, taxes, payments and the snapshot printed.
+    Another venue's receipt is not found.
 
     Args:
         receipt_id (UUID):
@@ -177,6 +181,9 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> ProblemDetails | Receipt | None:
     """Get Receipt
+
+     A receipt as issued: its number, lines, taxes, payments and the snapshot printed.
+    Another venue's receipt is not found.
 
     Args:
         receipt_id (UUID):

@@ -8,7 +8,8 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem_details import ProblemDetails
-from ...models.refund_request import RefundRequest
+from ...models.refund_by_amount import RefundByAmount
+from ...models.refund_by_lines import RefundByLines
 from ...models.refund_result import RefundResult
 from ...types import UNSET, Response, Unset
 
@@ -16,10 +17,10 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     order_id: UUID,
     *,
-    body: RefundRequest,
+    body: RefundByAmount | RefundByLines,
     idempotency_key: None | str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(idempotency_key, Unset):
@@ -38,7 +39,10 @@ def _get_kwargs(
         ),
     }
 
-    _kwargs["json"] = body.to_dict()
+    if isinstance(body, RefundByLines):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -130,10 +134,10 @@ def sync_detailed(
     order_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: RefundRequest,
+    body: RefundByAmount | RefundByLines,
     idempotency_key: None | str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> Response[ProblemDetails | RefundResult]:
     """Refund Order
 
@@ -150,11 +154,8 @@ def sync_detailed(
         x_override_token (None | str | Unset): A manager's override token from `POST
             /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
             seconds
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
-        body (RefundRequest): By line (`lines`) or by amount (`amount_minor`), never both.
-            `tenders` says which
-            payments the money goes back to; by default the latest payments first.
+        if_match (str | Unset):
+        body (RefundByAmount | RefundByLines):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -183,10 +184,10 @@ def sync(
     order_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: RefundRequest,
+    body: RefundByAmount | RefundByLines,
     idempotency_key: None | str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> ProblemDetails | RefundResult | None:
     """Refund Order
 
@@ -203,11 +204,8 @@ def sync(
         x_override_token (None | str | Unset): A manager's override token from `POST
             /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
             seconds
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
-        body (RefundRequest): By line (`lines`) or by amount (`amount_minor`), never both.
-            `tenders` says which
-            payments the money goes back to; by default the latest payments first.
+        if_match (str | Unset):
+        body (RefundByAmount | RefundByLines):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -231,10 +229,10 @@ async def asyncio_detailed(
     order_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: RefundRequest,
+    body: RefundByAmount | RefundByLines,
     idempotency_key: None | str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> Response[ProblemDetails | RefundResult]:
     """Refund Order
 
@@ -251,11 +249,8 @@ async def asyncio_detailed(
         x_override_token (None | str | Unset): A manager's override token from `POST
             /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
             seconds
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
-        body (RefundRequest): By line (`lines`) or by amount (`amount_minor`), never both.
-            `tenders` says which
-            payments the money goes back to; by default the latest payments first.
+        if_match (str | Unset):
+        body (RefundByAmount | RefundByLines):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -282,10 +277,10 @@ async def asyncio(
     order_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: RefundRequest,
+    body: RefundByAmount | RefundByLines,
     idempotency_key: None | str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> ProblemDetails | RefundResult | None:
     """Refund Order
 
@@ -302,11 +297,8 @@ async def asyncio(
         x_override_token (None | str | Unset): A manager's override token from `POST
             /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
             seconds
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
-        body (RefundRequest): By line (`lines`) or by amount (`amount_minor`), never both.
-            `tenders` says which
-            payments the money goes back to; by default the latest payments first.
+        if_match (str | Unset):
+        body (RefundByAmount | RefundByLines):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

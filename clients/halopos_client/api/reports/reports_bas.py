@@ -72,11 +72,6 @@ def _parse_response(
 
         return response_200
 
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
-
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
 
@@ -86,11 +81,6 @@ def _parse_response(
         response_403 = ProblemDetails.from_dict(response.json())
 
         return response_403
-
-    if response.status_code == 404:
-        response_404 = ProblemDetails.from_dict(response.json())
-
-        return response_404
 
     if response.status_code == 409:
         response_409 = ProblemDetails.from_dict(response.json())
@@ -144,6 +134,10 @@ def sync_detailed(
 ) -> Response[Bas | ProblemDetails]:
     """BAS (Australia): GST worksheet G1-G9 and 1A for a month, quarter or year
 
+     The report of the whole business (every venue: a session that reaches some only is refused) over a
+    month, quarter or year (`period`), or `from` and `to`. `format=csv` answers it as CSV. Figures are
+    in integer minor units.
+
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar
             quarter (2026-Q3) or year (2026); or give `from` and `to`
@@ -183,6 +177,10 @@ def sync(
 ) -> Bas | ProblemDetails | None:
     """BAS (Australia): GST worksheet G1-G9 and 1A for a month, quarter or year
 
+     The report of the whole business (every venue: a session that reaches some only is refused) over a
+    month, quarter or year (`period`), or `from` and `to`. `format=csv` answers it as CSV. Figures are
+    in integer minor units.
+
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar
             quarter (2026-Q3) or year (2026); or give `from` and `to`
@@ -216,6 +214,10 @@ async def asyncio_detailed(
     format_: ReportsBasFormat | Unset = ReportsBasFormat.JSON,
 ) -> Response[Bas | ProblemDetails]:
     """BAS (Australia): GST worksheet G1-G9 and 1A for a month, quarter or year
+
+     The report of the whole business (every venue: a session that reaches some only is refused) over a
+    month, quarter or year (`period`), or `from` and `to`. `format=csv` answers it as CSV. Figures are
+    in integer minor units.
 
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar
@@ -253,6 +255,10 @@ async def asyncio(
     format_: ReportsBasFormat | Unset = ReportsBasFormat.JSON,
 ) -> Bas | ProblemDetails | None:
     """BAS (Australia): GST worksheet G1-G9 and 1A for a month, quarter or year
+
+     The report of the whole business (every venue: a session that reaches some only is refused) over a
+    month, quarter or year (`period`), or `from` and `to`. `format=csv` answers it as CSV. Figures are
+    in integer minor units.
 
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar

@@ -77,11 +77,6 @@ def _parse_response(
 
         return response_200
 
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
-
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
 
@@ -150,6 +145,10 @@ def sync_detailed(
 ) -> Response[DailySummary | ProblemDetails]:
     """Daily summary: per business day and in total
 
+     The report of one venue (`location_id`, one you reach) over a period: a business day, month, quarter
+    or year (`period`), or `from` and `to`. `format=csv` answers it as CSV. Figures are in integer minor
+    units of the business's currency.
+
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar
             quarter (2026-Q3) or year (2026); or give `from` and `to`
@@ -193,6 +192,10 @@ def sync(
 ) -> DailySummary | ProblemDetails | None:
     """Daily summary: per business day and in total
 
+     The report of one venue (`location_id`, one you reach) over a period: a business day, month, quarter
+    or year (`period`), or `from` and `to`. `format=csv` answers it as CSV. Figures are in integer minor
+    units of the business's currency.
+
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar
             quarter (2026-Q3) or year (2026); or give `from` and `to`
@@ -230,6 +233,10 @@ async def asyncio_detailed(
     location_id: UUID,
 ) -> Response[DailySummary | ProblemDetails]:
     """Daily summary: per business day and in total
+
+     The report of one venue (`location_id`, one you reach) over a period: a business day, month, quarter
+    or year (`period`), or `from` and `to`. `format=csv` answers it as CSV. Figures are in integer minor
+    units of the business's currency.
 
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar
@@ -271,6 +278,10 @@ async def asyncio(
     location_id: UUID,
 ) -> DailySummary | ProblemDetails | None:
     """Daily summary: per business day and in total
+
+     The report of one venue (`location_id`, one you reach) over a period: a business day, month, quarter
+    or year (`period`), or `from` and `to`. `format=csv` answers it as CSV. Figures are in integer minor
+    units of the business's currency.
 
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar

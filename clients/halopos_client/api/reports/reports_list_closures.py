@@ -60,11 +60,6 @@ def _parse_response(
 
         return response_200
 
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
-
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
 
@@ -74,6 +69,11 @@ def _parse_response(
         response_403 = ProblemDetails.from_dict(response.json())
 
         return response_403
+
+    if response.status_code == 404:
+        response_404 = ProblemDetails.from_dict(response.json())
+
+        return response_404
 
     if response.status_code == 413:
         response_413 = ProblemDetails.from_dict(response.json())

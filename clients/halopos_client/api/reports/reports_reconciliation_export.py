@@ -1,6 +1,7 @@
 import datetime
 from http import HTTPStatus
-from typing import Any, cast
+from io import BytesIO
+from typing import Any
 from uuid import UUID
 
 import httpx
@@ -8,7 +9,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem_details import ProblemDetails
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, File, Response, Unset
 
 
 def _get_kwargs(
@@ -62,15 +63,11 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ProblemDetails | None:
+) -> File | ProblemDetails | None:
     if response.status_code == 200:
-        response_200 = cast(Any, None)
+        response_200 = File(payload=BytesIO(response.content))
+
         return response_200
-
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
 
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
@@ -120,7 +117,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ProblemDetails]:
+) -> Response[File | ProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -136,8 +133,11 @@ def sync_detailed(
     from_: datetime.date | None | Unset = UNSET,
     to: datetime.date | None | Unset = UNSET,
     location_id: UUID,
-) -> Response[Any | ProblemDetails]:
+) -> Response[File | ProblemDetails]:
     """Payment reconciliation: per shift and tender, expected against counted: export bundle
+
+     The same report as a ZIP to keep: `<report>.json`, `<report>.csv` and a `manifest.json` saying who
+    made it, when and for which parameters.
 
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar
@@ -151,7 +151,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ProblemDetails]
+        Response[File | ProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -175,8 +175,11 @@ def sync(
     from_: datetime.date | None | Unset = UNSET,
     to: datetime.date | None | Unset = UNSET,
     location_id: UUID,
-) -> Any | ProblemDetails | None:
+) -> File | ProblemDetails | None:
     """Payment reconciliation: per shift and tender, expected against counted: export bundle
+
+     The same report as a ZIP to keep: `<report>.json`, `<report>.csv` and a `manifest.json` saying who
+    made it, when and for which parameters.
 
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar
@@ -190,7 +193,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ProblemDetails
+        File | ProblemDetails
     """
 
     return sync_detailed(
@@ -209,8 +212,11 @@ async def asyncio_detailed(
     from_: datetime.date | None | Unset = UNSET,
     to: datetime.date | None | Unset = UNSET,
     location_id: UUID,
-) -> Response[Any | ProblemDetails]:
+) -> Response[File | ProblemDetails]:
     """Payment reconciliation: per shift and tender, expected against counted: export bundle
+
+     The same report as a ZIP to keep: `<report>.json`, `<report>.csv` and a `manifest.json` saying who
+    made it, when and for which parameters.
 
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar
@@ -224,7 +230,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ProblemDetails]
+        Response[File | ProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -246,8 +252,11 @@ async def asyncio(
     from_: datetime.date | None | Unset = UNSET,
     to: datetime.date | None | Unset = UNSET,
     location_id: UUID,
-) -> Any | ProblemDetails | None:
+) -> File | ProblemDetails | None:
     """Payment reconciliation: per shift and tender, expected against counted: export bundle
+
+     The same report as a ZIP to keep: `<report>.json`, `<report>.csv` and a `manifest.json` saying who
+    made it, when and for which parameters.
 
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar
@@ -261,7 +270,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ProblemDetails
+        File | ProblemDetails
     """
 
     return (

@@ -72,11 +72,6 @@ def _parse_response(
 
         return response_200
 
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
-
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
 
@@ -86,11 +81,6 @@ def _parse_response(
         response_403 = ProblemDetails.from_dict(response.json())
 
         return response_403
-
-    if response.status_code == 404:
-        response_404 = ProblemDetails.from_dict(response.json())
-
-        return response_404
 
     if response.status_code == 409:
         response_409 = ProblemDetails.from_dict(response.json())
@@ -144,6 +134,10 @@ def sync_detailed(
 ) -> Response[ProblemDetails | VatSummary]:
     """VAT summary (EU): net and tax per rate, sales less refunds
 
+     The report of the whole business (every venue: a session that reaches some only is refused) over a
+    month, quarter or year (`period`), or `from` and `to`. `format=csv` answers it as CSV. Figures are
+    in integer minor units.
+
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar
             quarter (2026-Q3) or year (2026); or give `from` and `to`
@@ -184,6 +178,10 @@ def sync(
 ) -> ProblemDetails | VatSummary | None:
     """VAT summary (EU): net and tax per rate, sales less refunds
 
+     The report of the whole business (every venue: a session that reaches some only is refused) over a
+    month, quarter or year (`period`), or `from` and `to`. `format=csv` answers it as CSV. Figures are
+    in integer minor units.
+
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar
             quarter (2026-Q3) or year (2026); or give `from` and `to`
@@ -218,6 +216,10 @@ async def asyncio_detailed(
     format_: ReportsVatSummaryFormat | Unset = ReportsVatSummaryFormat.JSON,
 ) -> Response[ProblemDetails | VatSummary]:
     """VAT summary (EU): net and tax per rate, sales less refunds
+
+     The report of the whole business (every venue: a session that reaches some only is refused) over a
+    month, quarter or year (`period`), or `from` and `to`. `format=csv` answers it as CSV. Figures are
+    in integer minor units.
 
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar
@@ -256,6 +258,10 @@ async def asyncio(
     format_: ReportsVatSummaryFormat | Unset = ReportsVatSummaryFormat.JSON,
 ) -> ProblemDetails | VatSummary | None:
     """VAT summary (EU): net and tax per rate, sales less refunds
+
+     The report of the whole business (every venue: a session that reaches some only is refused) over a
+    month, quarter or year (`period`), or `from` and `to`. `format=csv` answers it as CSV. Figures are
+    in integer minor units.
 
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar

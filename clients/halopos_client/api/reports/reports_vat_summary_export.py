@@ -1,13 +1,14 @@
 import datetime
 from http import HTTPStatus
-from typing import Any, cast
+from io import BytesIO
+from typing import Any
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem_details import ProblemDetails
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, File, Response, Unset
 
 
 def _get_kwargs(
@@ -57,15 +58,11 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ProblemDetails | None:
+) -> File | ProblemDetails | None:
     if response.status_code == 200:
-        response_200 = cast(Any, None)
+        response_200 = File(payload=BytesIO(response.content))
+
         return response_200
-
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
 
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
@@ -76,11 +73,6 @@ def _parse_response(
         response_403 = ProblemDetails.from_dict(response.json())
 
         return response_403
-
-    if response.status_code == 404:
-        response_404 = ProblemDetails.from_dict(response.json())
-
-        return response_404
 
     if response.status_code == 409:
         response_409 = ProblemDetails.from_dict(response.json())
@@ -115,7 +107,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ProblemDetails]:
+) -> Response[File | ProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -130,8 +122,11 @@ def sync_detailed(
     period: None | str | Unset = UNSET,
     from_: datetime.date | None | Unset = UNSET,
     to: datetime.date | None | Unset = UNSET,
-) -> Response[Any | ProblemDetails]:
+) -> Response[File | ProblemDetails]:
     """VAT summary (EU): net and tax per rate, sales less refunds: export bundle
+
+     The same report as a ZIP to keep: `<report>.json`, `<report>.csv` and a `manifest.json` saying who
+    made it, when and for which parameters.
 
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar
@@ -144,7 +139,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ProblemDetails]
+        Response[File | ProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -166,8 +161,11 @@ def sync(
     period: None | str | Unset = UNSET,
     from_: datetime.date | None | Unset = UNSET,
     to: datetime.date | None | Unset = UNSET,
-) -> Any | ProblemDetails | None:
+) -> File | ProblemDetails | None:
     """VAT summary (EU): net and tax per rate, sales less refunds: export bundle
+
+     The same report as a ZIP to keep: `<report>.json`, `<report>.csv` and a `manifest.json` saying who
+    made it, when and for which parameters.
 
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar
@@ -180,7 +178,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ProblemDetails
+        File | ProblemDetails
     """
 
     return sync_detailed(
@@ -197,8 +195,11 @@ async def asyncio_detailed(
     period: None | str | Unset = UNSET,
     from_: datetime.date | None | Unset = UNSET,
     to: datetime.date | None | Unset = UNSET,
-) -> Response[Any | ProblemDetails]:
+) -> Response[File | ProblemDetails]:
     """VAT summary (EU): net and tax per rate, sales less refunds: export bundle
+
+     The same report as a ZIP to keep: `<report>.json`, `<report>.csv` and a `manifest.json` saying who
+    made it, when and for which parameters.
 
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar
@@ -211,7 +212,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ProblemDetails]
+        Response[File | ProblemDetails]
     """
 
     kwargs = _get_kwargs(
@@ -231,8 +232,11 @@ async def asyncio(
     period: None | str | Unset = UNSET,
     from_: datetime.date | None | Unset = UNSET,
     to: datetime.date | None | Unset = UNSET,
-) -> Any | ProblemDetails | None:
+) -> File | ProblemDetails | None:
     """VAT summary (EU): net and tax per rate, sales less refunds: export bundle
+
+     The same report as a ZIP to keep: `<report>.json`, `<report>.csv` and a `manifest.json` saying who
+    made it, when and for which parameters.
 
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar
@@ -245,7 +249,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ProblemDetails
+        File | ProblemDetails
     """
 
     return (

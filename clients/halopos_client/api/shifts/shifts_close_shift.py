@@ -17,7 +17,7 @@ def _get_kwargs(
     shift_id: UUID,
     *,
     body: ShiftClose,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -126,7 +126,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ShiftClose,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ClosedShift | ProblemDetails]:
@@ -142,8 +142,7 @@ def sync_detailed(
 
     Args:
         shift_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         x_override_token (None | str | Unset): A manager's override token from `POST
             /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
             seconds
@@ -179,7 +178,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ShiftClose,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
 ) -> ClosedShift | ProblemDetails | None:
@@ -195,8 +194,7 @@ def sync(
 
     Args:
         shift_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         x_override_token (None | str | Unset): A manager's override token from `POST
             /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
             seconds
@@ -227,7 +225,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ShiftClose,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ClosedShift | ProblemDetails]:
@@ -243,8 +241,7 @@ async def asyncio_detailed(
 
     Args:
         shift_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         x_override_token (None | str | Unset): A manager's override token from `POST
             /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
             seconds
@@ -278,7 +275,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ShiftClose,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
     x_override_token: None | str | Unset = UNSET,
     idempotency_key: None | str | Unset = UNSET,
 ) -> ClosedShift | ProblemDetails | None:
@@ -294,8 +291,7 @@ async def asyncio(
 
     Args:
         shift_id (UUID):
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         x_override_token (None | str | Unset): A manager's override token from `POST
             /v1/auth/overrides`, for this action on this resource; single-use, valid for up to 60
             seconds

@@ -34,11 +34,6 @@ def _parse_response(
 
         return response_200
 
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
-
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
 
@@ -98,6 +93,9 @@ def sync_detailed(
 ) -> Response[ProblemDetails | Shift]:
     """Get Shift
 
+     A shift of a venue you reach, open or closed; its ETag is the version to send when
+    closing it.
+
     Args:
         shift_id (UUID):
 
@@ -127,6 +125,9 @@ def sync(
 ) -> ProblemDetails | Shift | None:
     """Get Shift
 
+     A shift of a venue you reach, open or closed; its ETag is the version to send when
+    closing it.
+
     Args:
         shift_id (UUID):
 
@@ -150,6 +151,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[ProblemDetails | Shift]:
     """Get Shift
+
+     A shift of a venue you reach, open or closed; its ETag is the version to send when
+    closing it.
 
     Args:
         shift_id (UUID):
@@ -177,6 +181,9 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> ProblemDetails | Shift | None:
     """Get Shift
+
+     A shift of a venue you reach, open or closed; its ETag is the version to send when
+    closing it.
 
     Args:
         shift_id (UUID):

@@ -38,20 +38,10 @@ def _parse_response(
 
         return response_200
 
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
-
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
 
         return response_401
-
-    if response.status_code == 403:
-        response_403 = ProblemDetails.from_dict(response.json())
-
-        return response_403
 
     if response.status_code == 409:
         response_409 = ProblemDetails.from_dict(response.json())
@@ -97,7 +87,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: EnrolmentConfirm,
 ) -> Response[EnrolmentConfirmed | ProblemDetails]:
     """Confirm Totp Enrolment
@@ -129,7 +119,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: EnrolmentConfirm,
 ) -> EnrolmentConfirmed | ProblemDetails | None:
     """Confirm Totp Enrolment
@@ -156,7 +146,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: EnrolmentConfirm,
 ) -> Response[EnrolmentConfirmed | ProblemDetails]:
     """Confirm Totp Enrolment
@@ -186,7 +176,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: EnrolmentConfirm,
 ) -> EnrolmentConfirmed | ProblemDetails | None:
     """Confirm Totp Enrolment

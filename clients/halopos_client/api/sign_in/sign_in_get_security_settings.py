@@ -28,11 +28,6 @@ def _parse_response(
 
         return response_200
 
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
-
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
 
@@ -86,6 +81,9 @@ def sync_detailed(
 ) -> Response[ProblemDetails | SecuritySettings]:
     """Get Security Settings
 
+     The business's sign-in rules: whether owners must sign in with an authenticator code
+    (TOTP).
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -109,6 +107,9 @@ def sync(
 ) -> ProblemDetails | SecuritySettings | None:
     """Get Security Settings
 
+     The business's sign-in rules: whether owners must sign in with an authenticator code
+    (TOTP).
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -127,6 +128,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[ProblemDetails | SecuritySettings]:
     """Get Security Settings
+
+     The business's sign-in rules: whether owners must sign in with an authenticator code
+    (TOTP).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,6 +152,9 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> ProblemDetails | SecuritySettings | None:
     """Get Security Settings
+
+     The business's sign-in rules: whether owners must sign in with an authenticator code
+    (TOTP).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

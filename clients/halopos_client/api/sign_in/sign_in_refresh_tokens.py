@@ -38,20 +38,10 @@ def _parse_response(
 
         return response_200
 
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
-
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
 
         return response_401
-
-    if response.status_code == 403:
-        response_403 = ProblemDetails.from_dict(response.json())
-
-        return response_403
 
     if response.status_code == 413:
         response_413 = ProblemDetails.from_dict(response.json())
@@ -92,7 +82,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: RefreshRequest,
 ) -> Response[ProblemDetails | TokenResponse]:
     """Refresh Tokens
@@ -125,7 +115,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: RefreshRequest,
 ) -> ProblemDetails | TokenResponse | None:
     """Refresh Tokens
@@ -153,7 +143,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: RefreshRequest,
 ) -> Response[ProblemDetails | TokenResponse]:
     """Refresh Tokens
@@ -184,7 +174,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: RefreshRequest,
 ) -> ProblemDetails | TokenResponse | None:
     """Refresh Tokens

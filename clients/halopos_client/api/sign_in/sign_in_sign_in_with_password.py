@@ -66,11 +66,6 @@ def _parse_response(
 
         return response_200
 
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
-
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
 
@@ -120,7 +115,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: PasswordSignIn,
 ) -> Response[PasswordSignedIn | TotpEnrolmentRequired | TotpRequired | ProblemDetails]:
     """Sign In With Password
@@ -156,7 +151,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: PasswordSignIn,
 ) -> PasswordSignedIn | TotpEnrolmentRequired | TotpRequired | ProblemDetails | None:
     """Sign In With Password
@@ -187,7 +182,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: PasswordSignIn,
 ) -> Response[PasswordSignedIn | TotpEnrolmentRequired | TotpRequired | ProblemDetails]:
     """Sign In With Password
@@ -221,7 +216,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: PasswordSignIn,
 ) -> PasswordSignedIn | TotpEnrolmentRequired | TotpRequired | ProblemDetails | None:
     """Sign In With Password

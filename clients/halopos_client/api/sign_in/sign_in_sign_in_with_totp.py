@@ -5,15 +5,16 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.code_sign_in import CodeSignIn
 from ...models.problem_details import ProblemDetails
+from ...models.recovery_code_sign_in import RecoveryCodeSignIn
 from ...models.token_response import TokenResponse
-from ...models.totp_sign_in import TotpSignIn
 from ...types import Response
 
 
 def _get_kwargs(
     *,
-    body: TotpSignIn,
+    body: CodeSignIn | RecoveryCodeSignIn,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -22,7 +23,10 @@ def _get_kwargs(
         "url": "/v1/auth/totp",
     }
 
-    _kwargs["json"] = body.to_dict()
+    if isinstance(body, CodeSignIn):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -38,20 +42,10 @@ def _parse_response(
 
         return response_200
 
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
-
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
 
         return response_401
-
-    if response.status_code == 403:
-        response_403 = ProblemDetails.from_dict(response.json())
-
-        return response_403
 
     if response.status_code == 413:
         response_413 = ProblemDetails.from_dict(response.json())
@@ -92,8 +86,8 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
-    body: TotpSignIn,
+    client: AuthenticatedClient,
+    body: CodeSignIn | RecoveryCodeSignIn,
 ) -> Response[ProblemDetails | TokenResponse]:
     """Sign In With Totp
 
@@ -101,8 +95,7 @@ def sync_detailed(
     once), with a proof from the key that started the sign-in.
 
     Args:
-        body (TotpSignIn): The second factor: a code from the authenticator app, or one unused
-            recovery code.
+        body (CodeSignIn | RecoveryCodeSignIn):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -125,8 +118,8 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
-    body: TotpSignIn,
+    client: AuthenticatedClient,
+    body: CodeSignIn | RecoveryCodeSignIn,
 ) -> ProblemDetails | TokenResponse | None:
     """Sign In With Totp
 
@@ -134,8 +127,7 @@ def sync(
     once), with a proof from the key that started the sign-in.
 
     Args:
-        body (TotpSignIn): The second factor: a code from the authenticator app, or one unused
-            recovery code.
+        body (CodeSignIn | RecoveryCodeSignIn):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -153,8 +145,8 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
-    body: TotpSignIn,
+    client: AuthenticatedClient,
+    body: CodeSignIn | RecoveryCodeSignIn,
 ) -> Response[ProblemDetails | TokenResponse]:
     """Sign In With Totp
 
@@ -162,8 +154,7 @@ async def asyncio_detailed(
     once), with a proof from the key that started the sign-in.
 
     Args:
-        body (TotpSignIn): The second factor: a code from the authenticator app, or one unused
-            recovery code.
+        body (CodeSignIn | RecoveryCodeSignIn):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -184,8 +175,8 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
-    body: TotpSignIn,
+    client: AuthenticatedClient,
+    body: CodeSignIn | RecoveryCodeSignIn,
 ) -> ProblemDetails | TokenResponse | None:
     """Sign In With Totp
 
@@ -193,8 +184,7 @@ async def asyncio(
     once), with a proof from the key that started the sign-in.
 
     Args:
-        body (TotpSignIn): The second factor: a code from the authenticator app, or one unused
-            recovery code.
+        body (CodeSignIn | RecoveryCodeSignIn):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -38,20 +38,10 @@ def _parse_response(
 
         return response_200
 
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
-
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
 
         return response_401
-
-    if response.status_code == 403:
-        response_403 = ProblemDetails.from_dict(response.json())
-
-        return response_403
 
     if response.status_code == 409:
         response_409 = ProblemDetails.from_dict(response.json())
@@ -97,7 +87,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: EnrolmentStart,
 ) -> Response[ProblemDetails | TotpEnrolment]:
     """Start Totp Enrolment
@@ -128,7 +118,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: EnrolmentStart,
 ) -> ProblemDetails | TotpEnrolment | None:
     """Start Totp Enrolment
@@ -154,7 +144,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: EnrolmentStart,
 ) -> Response[ProblemDetails | TotpEnrolment]:
     """Start Totp Enrolment
@@ -183,7 +173,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: EnrolmentStart,
 ) -> ProblemDetails | TotpEnrolment | None:
     """Start Totp Enrolment

@@ -38,11 +38,6 @@ def _parse_response(
 
         return response_201
 
-    if response.status_code == 400:
-        response_400 = ProblemDetails.from_dict(response.json())
-
-        return response_400
-
     if response.status_code == 401:
         response_401 = ProblemDetails.from_dict(response.json())
 
@@ -107,6 +102,9 @@ def sync_detailed(
 ) -> Response[ProblemDetails | StaffMember]:
     """Create Staff
 
+     Add a staff member with a role, the venues they work at and, for the till, a PIN. Only
+    roles and venues the caller may give are accepted.
+
     Args:
         body (StaffCreate):
 
@@ -136,6 +134,9 @@ def sync(
 ) -> ProblemDetails | StaffMember | None:
     """Create Staff
 
+     Add a staff member with a role, the venues they work at and, for the till, a PIN. Only
+    roles and venues the caller may give are accepted.
+
     Args:
         body (StaffCreate):
 
@@ -159,6 +160,9 @@ async def asyncio_detailed(
     body: StaffCreate,
 ) -> Response[ProblemDetails | StaffMember]:
     """Create Staff
+
+     Add a staff member with a role, the venues they work at and, for the till, a PIN. Only
+    roles and venues the caller may give are accepted.
 
     Args:
         body (StaffCreate):
@@ -186,6 +190,9 @@ async def asyncio(
     body: StaffCreate,
 ) -> ProblemDetails | StaffMember | None:
     """Create Staff
+
+     Add a staff member with a role, the venues they work at and, for the till, a PIN. Only
+    roles and venues the caller may give are accepted.
 
     Args:
         body (StaffCreate):

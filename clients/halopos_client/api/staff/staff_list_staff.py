@@ -106,6 +106,8 @@ def sync_detailed(
 ) -> Response[ProblemDetails | StaffPage]:
     """List Staff
 
+     The business's staff, newest first, a page at a time (`next_cursor`).
+
     Args:
         limit (int | Unset):  Default: 50.
         cursor (None | str | Unset):
@@ -138,6 +140,8 @@ def sync(
 ) -> ProblemDetails | StaffPage | None:
     """List Staff
 
+     The business's staff, newest first, a page at a time (`next_cursor`).
+
     Args:
         limit (int | Unset):  Default: 50.
         cursor (None | str | Unset):
@@ -164,6 +168,8 @@ async def asyncio_detailed(
     cursor: None | str | Unset = UNSET,
 ) -> Response[ProblemDetails | StaffPage]:
     """List Staff
+
+     The business's staff, newest first, a page at a time (`next_cursor`).
 
     Args:
         limit (int | Unset):  Default: 50.
@@ -194,6 +200,8 @@ async def asyncio(
     cursor: None | str | Unset = UNSET,
 ) -> ProblemDetails | StaffPage | None:
     """List Staff
+
+     The business's staff, newest first, a page at a time (`next_cursor`).
 
     Args:
         limit (int | Unset):  Default: 50.

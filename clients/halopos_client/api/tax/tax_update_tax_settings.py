@@ -14,7 +14,7 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     body: TaxSettingsUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(if_match, Unset):
@@ -55,6 +55,11 @@ def _parse_response(
         response_403 = ProblemDetails.from_dict(response.json())
 
         return response_403
+
+    if response.status_code == 404:
+        response_404 = ProblemDetails.from_dict(response.json())
+
+        return response_404
 
     if response.status_code == 409:
         response_409 = ProblemDetails.from_dict(response.json())
@@ -107,7 +112,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: TaxSettingsUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> Response[ProblemDetails | TaxSettings]:
     """Update Tax Settings
 
@@ -116,8 +121,7 @@ def sync_detailed(
     the basis they were opened with.
 
     Args:
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         body (TaxSettingsUpdate):
 
     Raises:
@@ -144,7 +148,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: TaxSettingsUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> ProblemDetails | TaxSettings | None:
     """Update Tax Settings
 
@@ -153,8 +157,7 @@ def sync(
     the basis they were opened with.
 
     Args:
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         body (TaxSettingsUpdate):
 
     Raises:
@@ -176,7 +179,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: TaxSettingsUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> Response[ProblemDetails | TaxSettings]:
     """Update Tax Settings
 
@@ -185,8 +188,7 @@ async def asyncio_detailed(
     the basis they were opened with.
 
     Args:
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         body (TaxSettingsUpdate):
 
     Raises:
@@ -211,7 +213,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: TaxSettingsUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> ProblemDetails | TaxSettings | None:
     """Update Tax Settings
 
@@ -220,8 +222,7 @@ async def asyncio(
     the basis they were opened with.
 
     Args:
-        if_match (None | str | Unset): The version you are changing, as an ETag: `"3"` (or send
-            `version`)
+        if_match (str | Unset):
         body (TaxSettingsUpdate):
 
     Raises:

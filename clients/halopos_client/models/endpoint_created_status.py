@@ -1,9 +1,9 @@
 from enum import StrEnum
 
 
-class PaymentRequestTender(StrEnum):
-    CARD = "card"
-    CASH = "cash"
+class EndpointCreatedStatus(StrEnum):
+    DISABLED = "disabled"
+    ENABLED = "enabled"
 
     def __str__(self) -> str:
         return str(self.value)

@@ -6,32 +6,67 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="DeviceActivationPublicJwk")
+T = TypeVar("T", bound="RefundedLine")
 
 
 @_attrs_define
-class DeviceActivationPublicJwk:
-    """The device's public key (EC P-256 or Ed25519 JWK, public members only); the request's DPoP proof must be signed by
-    this key
-
+class RefundedLine:
+    """
+    Attributes:
+        line_number (int):
+        name (str):
+        quantity (int):
+        amount_minor (int): Given back for it, tax included
     """
 
+    line_number: int
+    name: str
+    quantity: int
+    amount_minor: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        line_number = self.line_number
+
+        name = self.name
+
+        quantity = self.quantity
+
+        amount_minor = self.amount_minor
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "line_number": line_number,
+                "name": name,
+                "quantity": quantity,
+                "amount_minor": amount_minor,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        device_activation_public_jwk = cls()
+        line_number = d.pop("line_number")
 
-        device_activation_public_jwk.additional_properties = d
-        return device_activation_public_jwk
+        name = d.pop("name")
+
+        quantity = d.pop("quantity")
+
+        amount_minor = d.pop("amount_minor")
+
+        refunded_line = cls(
+            line_number=line_number,
+            name=name,
+            quantity=quantity,
+            amount_minor=amount_minor,
+        )
+
+        refunded_line.additional_properties = d
+        return refunded_line
 
     @property
     def additional_keys(self) -> list[str]:

@@ -1,28 +1,32 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Literal,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
-from ..models.discount_in_kind import DiscountInKind
-
-T = TypeVar("T", bound="DiscountIn")
+T = TypeVar("T", bound="PercentDiscount")
 
 
 @_attrs_define
-class DiscountIn:
+class PercentDiscount:
     """
     Attributes:
-        kind (DiscountInKind):
-        value (int): percent: basis points (1000 = 10%); amount: minor units
+        kind (Literal['percent']):
+        value (int): Basis points: 1000 = 10%, 10000 = all
     """
 
-    kind: DiscountInKind
+    kind: Literal["percent"]
     value: int
 
     def to_dict(self) -> dict[str, Any]:
-        kind = self.kind.value
+        kind = self.kind
 
         value = self.value
 
@@ -40,13 +44,15 @@ class DiscountIn:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        kind = DiscountInKind(d.pop("kind"))
+        kind = cast(Literal["percent"], d.pop("kind"))
+        if kind != "percent":
+            raise ValueError(f"kind must match const 'percent', got '{kind}'")
 
         value = d.pop("value")
 
-        discount_in = cls(
+        percent_discount = cls(
             kind=kind,
             value=value,
         )
 
-        return discount_in
+        return percent_discount

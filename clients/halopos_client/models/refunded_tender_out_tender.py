@@ -1,9 +1,9 @@
 from enum import StrEnum
 
 
-class DiscountInKind(StrEnum):
-    AMOUNT = "amount"
-    PERCENT = "percent"
+class RefundedTenderOutTender(StrEnum):
+    CARD = "card"
+    CASH = "cash"
 
     def __str__(self) -> str:
         return str(self.value)

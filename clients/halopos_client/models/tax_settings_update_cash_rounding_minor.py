@@ -1,7 +1,7 @@
 from enum import IntEnum
 
 
-class TaxSettingsUpdateCashRoundingMinorType0(IntEnum):
+class TaxSettingsUpdateCashRoundingMinor(IntEnum):
     VALUE_1 = 1
     VALUE_5 = 5
     VALUE_10 = 10

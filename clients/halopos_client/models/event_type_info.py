@@ -6,29 +6,53 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="ReceiptSnapshot")
+from ..models.event_type import EventType
+
+T = TypeVar("T", bound="EventTypeInfo")
 
 
 @_attrs_define
-class ReceiptSnapshot:
-    """Lines, taxes per rate, payments and totals as they were at issue"""
+class EventTypeInfo:
+    """
+    Attributes:
+        name (EventType):
+        description (str):
+    """
 
+    name: EventType
+    description: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        name = self.name.value
+
+        description = self.description
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "name": name,
+                "description": description,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        receipt_snapshot = cls()
+        name = EventType(d.pop("name"))
 
-        receipt_snapshot.additional_properties = d
-        return receipt_snapshot
+        description = d.pop("description")
+
+        event_type_info = cls(
+            name=name,
+            description=description,
+        )
+
+        event_type_info.additional_properties = d
+        return event_type_info
 
     @property
     def additional_keys(self) -> list[str]:

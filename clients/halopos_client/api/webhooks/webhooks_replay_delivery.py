@@ -1,0 +1,247 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.delivery import Delivery
+from ...models.problem_details import ProblemDetails
+from ...models.replay import Replay
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    endpoint_id: UUID,
+    delivery_id: UUID,
+    *,
+    body: None | Replay | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/webhooks/endpoints/{endpoint_id}/deliveries/{delivery_id}/replay".format(
+            endpoint_id=quote(str(endpoint_id), safe=""),
+            delivery_id=quote(str(delivery_id), safe=""),
+        ),
+    }
+
+    if isinstance(body, Replay):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Delivery | ProblemDetails | None:
+    if response.status_code == 200:
+        response_200 = Delivery.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = ProblemDetails.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ProblemDetails.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ProblemDetails.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ProblemDetails.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = ProblemDetails.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ProblemDetails.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = ProblemDetails.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Delivery | ProblemDetails]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    endpoint_id: UUID,
+    delivery_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: None | Replay | Unset = UNSET,
+) -> Response[Delivery | ProblemDetails]:
+    """Replay Delivery
+
+     Send the message to the endpoint again, now, with a fresh retry schedule: the same
+    `webhook-id`, so a receiver that has it already drops it.
+
+    Args:
+        endpoint_id (UUID):
+        delivery_id (UUID):
+        body (None | Replay | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Delivery | ProblemDetails]
+    """
+
+    kwargs = _get_kwargs(
+        endpoint_id=endpoint_id,
+        delivery_id=delivery_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    endpoint_id: UUID,
+    delivery_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: None | Replay | Unset = UNSET,
+) -> Delivery | ProblemDetails | None:
+    """Replay Delivery
+
+     Send the message to the endpoint again, now, with a fresh retry schedule: the same
+    `webhook-id`, so a receiver that has it already drops it.
+
+    Args:
+        endpoint_id (UUID):
+        delivery_id (UUID):
+        body (None | Replay | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Delivery | ProblemDetails
+    """
+
+    return sync_detailed(
+        endpoint_id=endpoint_id,
+        delivery_id=delivery_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    endpoint_id: UUID,
+    delivery_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: None | Replay | Unset = UNSET,
+) -> Response[Delivery | ProblemDetails]:
+    """Replay Delivery
+
+     Send the message to the endpoint again, now, with a fresh retry schedule: the same
+    `webhook-id`, so a receiver that has it already drops it.
+
+    Args:
+        endpoint_id (UUID):
+        delivery_id (UUID):
+        body (None | Replay | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Delivery | ProblemDetails]
+    """
+
+    kwargs = _get_kwargs(
+        endpoint_id=endpoint_id,
+        delivery_id=delivery_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    endpoint_id: UUID,
+    delivery_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: None | Replay | Unset = UNSET,
+) -> Delivery | ProblemDetails | None:
+    """Replay Delivery
+
+     Send the message to the endpoint again, now, with a fresh retry schedule: the same
+    `webhook-id`, so a receiver that has it already drops it.
+
+    Args:
+        endpoint_id (UUID):
+        delivery_id (UUID):
+        body (None | Replay | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Delivery | ProblemDetails
+    """
+
+    return (
+        await asyncio_detailed(
+            endpoint_id=endpoint_id,
+            delivery_id=delivery_id,
+            client=client,
+            body=body,
+        )
+    ).parsed
