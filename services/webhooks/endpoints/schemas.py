@@ -4,9 +4,12 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler
 from pydantic.config import JsonDict
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
+from libs.api import json_schema
 from libs.text import Text
 from libs.webhooks.events import EventType
 
@@ -114,8 +117,24 @@ class EndpointUpdate(BaseModel):
     description: Description | None = None
     event_types: EventTypes | None = None
     version: int | None = Field(
-        default=None, ge=1, le=2**31 - 1, description="The version you read (or send If-Match)"
+        default=None,
+        ge=1,
+        le=2**31 - 1,
+        description="The version you read. The document requires it; a client that sends "
+        '`If-Match: "<version>"` instead may leave it out (both sent must agree)',
     )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        # As every change in the API: the version is required (428 without it or If-Match),
+        # and never null; a null url, description or event_types means "unchanged".
+        def edit(schema: json_schema.JsonSchema) -> None:
+            json_schema.require(schema, "version")
+            json_schema.refuse_null(schema, ["version"])
+
+        return json_schema.refine(handler, core_schema, edit)
 
 
 class SecretRotation(BaseModel):
