@@ -10810,9 +10810,9 @@ export interface components {
             event_types?: components["schemas"]["EventType"][] | null;
             /**
              * Version
-             * @description The version you read (or send If-Match)
+             * @description The version you read. The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
              */
-            version?: number | null;
+            version: number;
         };
         /**
          * EventType

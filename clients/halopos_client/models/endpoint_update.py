@@ -16,18 +16,21 @@ class EndpointUpdate:
     """Only the fields sent change. Send the version you read (or If-Match).
 
     Attributes:
+        version (int): The version you read. The document requires it; a client that sends `If-Match: "<version>"`
+            instead may leave it out (both sent must agree)
         url (None | str | Unset):
         description (None | str | Unset):
         event_types (list[EventType] | None | Unset):
-        version (int | None | Unset): The version you read (or send If-Match)
     """
 
+    version: int
     url: None | str | Unset = UNSET
     description: None | str | Unset = UNSET
     event_types: list[EventType] | None | Unset = UNSET
-    version: int | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
+        version = self.version
+
         url: None | str | Unset
         if isinstance(self.url, Unset):
             url = UNSET
@@ -52,29 +55,26 @@ class EndpointUpdate:
         else:
             event_types = self.event_types
 
-        version: int | None | Unset
-        if isinstance(self.version, Unset):
-            version = UNSET
-        else:
-            version = self.version
-
         field_dict: dict[str, Any] = {}
 
-        field_dict.update({})
+        field_dict.update(
+            {
+                "version": version,
+            }
+        )
         if url is not UNSET:
             field_dict["url"] = url
         if description is not UNSET:
             field_dict["description"] = description
         if event_types is not UNSET:
             field_dict["event_types"] = event_types
-        if version is not UNSET:
-            field_dict["version"] = version
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
+        version = d.pop("version")
 
         def _parse_url(data: object) -> None | str | Unset:
             if data is None:
@@ -116,20 +116,11 @@ class EndpointUpdate:
 
         event_types = _parse_event_types(d.pop("event_types", UNSET))
 
-        def _parse_version(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        version = _parse_version(d.pop("version", UNSET))
-
         endpoint_update = cls(
+            version=version,
             url=url,
             description=description,
             event_types=event_types,
-            version=version,
         )
 
         return endpoint_update
