@@ -35,7 +35,7 @@ class WebhookSettings(BaseSettings):
     webhooks_disable_after_failed_messages: int = Field(default=5, ge=1)
     # Seconds a rotated-out secret keeps signing beside the new one.
     webhooks_rotation_grace_seconds: int = Field(default=24 * 3600, ge=0)
-    # One attempt's limit: connecting, sending and reading the status line.
+    # One attempt's limit: resolving the name, connecting, sending and reading the status line.
     webhooks_send_timeout: float = Field(default=10.0, gt=0)
     # How often the worker asks the database for work (it is also woken by its own API).
     webhooks_poll_interval: float = Field(default=1.0, gt=0)

@@ -9,7 +9,9 @@ transaction bound to that tenant:
 1. fans waiting messages out: one delivery per enabled endpoint subscribed to the type;
 2. claims due deliveries `FOR UPDATE SKIP LOCKED` and moves each one's next attempt past the
    send timeout (a lease), so several workers (replicas) never send the same attempt at once;
-3. sends them (outside any transaction), each signed per Standard Webhooks (signing.py);
+3. sends them (outside any transaction), each signed per Standard Webhooks (signing.py), each
+   attempt over a connection of its own to an address its own check approved
+   (addresses.Sender: the URL is resolved once, checked, and connected to as checked);
 4. records each attempt in the delivery log and the audit log in one transaction: a 2xx is
    `delivered`; otherwise the next attempt is scheduled (the retry schedule, with jitter) or,
    once the schedule is spent, the delivery is `failed`. An endpoint failing for too long, or
@@ -43,7 +45,7 @@ from libs.tenancy.database import TenantDatabase
 from libs.webhooks.events import EventType
 from libs.webhooks.outbox import Outbox
 from services.webhooks import signing
-from services.webhooks.addresses import check_url
+from services.webhooks.addresses import Sender
 from services.webhooks.deliveries.repository import (
     Claimed,
     DeliveryRepository,
@@ -103,16 +105,14 @@ class Worker:
         settings: WebhookSettings,
         box: SecretBox,
         *,
-        transport: httpx.AsyncBaseTransport | None = None,
+        sender: Sender | None = None,
     ) -> None:
         self._database = database
         self._settings = settings
         self._box = box
-        self._client = httpx.AsyncClient(
+        self._sender = sender or Sender(
+            allow_loopback=settings.webhooks_allow_loopback,
             timeout=settings.webhooks_send_timeout,
-            follow_redirects=False,
-            transport=transport,
-            headers={"user-agent": "halopos-webhooks/1"},
         )
         self._woken: asyncio.Queue[UUID] = asyncio.Queue(maxsize=10_000)
 
@@ -120,9 +120,6 @@ class Worker:
         # A full queue loses nothing: the work is stored, and the next sweep finds it.
         with contextlib.suppress(asyncio.QueueFull):
             self._woken.put_nowait(tenant_id)
-
-    async def close(self) -> None:
-        await self._client.aclose()
 
     @property
     def _lease(self) -> timedelta:
@@ -148,8 +145,6 @@ class Worker:
         status_code: int | None = None
         error: str | None = None
         try:
-            # Again before every attempt: a name may point elsewhere since it was saved.
-            await check_url(claimed.url, allow_loopback=self._settings.webhooks_allow_loopback)
             secrets = [self._box.open(claimed.endpoint_id, claimed.secret_ciphertext)]
             if claimed.previous_secret_ciphertext is not None:
                 secrets.append(
@@ -162,13 +157,14 @@ class Worker:
                 timestamp=int(time.time()),
                 body=body,
             )
-            response = await self._client.post(claimed.url, content=body, headers=headers)
-            status_code = response.status_code
+            # Checked again before every attempt (a name may point elsewhere since it was
+            # saved), and sent to the address that check approved.
+            status_code = await self._sender.post(claimed.url, content=body, headers=headers)
             if not 200 <= status_code < 300:
                 error = f"HTTP {status_code}"
         except Problem as refused:
             error = f"refused: {refused.detail or refused.title}"
-        except httpx.TimeoutException:
+        except (httpx.TimeoutException, TimeoutError):
             error = "timed out"
         except httpx.HTTPError as failure:
             error = f"{type(failure).__name__}: {failure}"
@@ -306,14 +302,12 @@ class WorkerHandle:
             self._task = asyncio.create_task(self._worker.run())
 
     async def stop(self) -> None:
-        task, worker = self._task, self._worker
+        task = self._task
         self._task, self._worker = None, None
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        if worker is not None:
-            await worker.close()
 
     def wake(self, tenant_id: UUID) -> None:
         if self._worker is not None:
