@@ -11,8 +11,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Header
-from pydantic import WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, WithJsonSchema
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
+from libs.api import json_schema
 from libs.api.openapi import sends
 from libs.problems import Conflict, Problem, merge_responses, problems
 
@@ -50,6 +53,35 @@ IfMatch = Annotated[
     # that answer stays as it was). A header is absent or a string, never null.
     WithJsonSchema({"type": "string", "maxLength": 40, "pattern": r'^(W/)?"?[0-9]{1,18}"?$'}),
 ]
+
+
+class VersionedChange(BaseModel):
+    """A request body that changes a versioned resource: it names the version it was made
+    against. The server also takes `If-Match` instead (`expected_version`), but a document
+    cannot tie a body member to a header, so the document asks for the member, which every
+    client can send; without either the answer is 428. Subclasses add their own rules to the
+    document by extending `document_rules`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int | None = Field(
+        default=None,
+        ge=1,
+        description="The version you are changing (as read). The document requires it; a "
+        'client that sends `If-Match: "<version>"` instead may leave it out (both sent must '
+        "agree)",
+    )
+
+    @classmethod
+    def document_rules(cls, schema: json_schema.JsonSchema) -> None:
+        json_schema.require(schema, "version")
+        json_schema.refuse_null(schema, ["version"])
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return json_schema.refine(handler, core_schema, cls.document_rules)
 
 
 def etag(version: int) -> str:

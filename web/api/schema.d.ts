@@ -3575,7 +3575,7 @@ export interface components {
         CardPayment: {
             /**
              * Version
-             * @description The version you are changing. The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
+             * @description The version you are changing (as read). The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
              */
             version: number;
             /**
@@ -3691,7 +3691,7 @@ export interface components {
         CashPayment: {
             /**
              * Version
-             * @description The version you are changing. The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
+             * @description The version you are changing (as read). The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
              */
             version: number;
             /**
@@ -3718,7 +3718,7 @@ export interface components {
         CloseRequest: {
             /**
              * Version
-             * @description The version you are changing. The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
+             * @description The version you are changing (as read). The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
              */
             version: number;
             /**
@@ -4124,7 +4124,7 @@ export interface components {
         FireRequest: {
             /**
              * Version
-             * @description The version you are changing. The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
+             * @description The version you are changing (as read). The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
              */
             version: number;
         };
@@ -4438,7 +4438,7 @@ export interface components {
         LineAdd: {
             /**
              * Version
-             * @description The version you are changing. The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
+             * @description The version you are changing (as read). The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
              */
             version: number;
             /**
@@ -4467,7 +4467,7 @@ export interface components {
         LineChange: {
             /**
              * Version
-             * @description The version you are changing. The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
+             * @description The version you are changing (as read). The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
              */
             version: number;
             /** Quantity */
@@ -4644,7 +4644,7 @@ export interface components {
         MenuCategoryUpdate: {
             /**
              * Version
-             * @description The version you read. The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
+             * @description The version you are changing (as read). The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
              */
             version: number;
             /** Name */
@@ -4847,7 +4847,7 @@ export interface components {
         MenuItemUpdate: {
             /**
              * Version
-             * @description The version you read. The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
+             * @description The version you are changing (as read). The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
              */
             version: number;
             /**
@@ -5126,7 +5126,7 @@ export interface components {
         ModifierGroupUpdate: {
             /**
              * Version
-             * @description The version you read. The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
+             * @description The version you are changing (as read). The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
              */
             version: number;
             /** Name */
@@ -5151,7 +5151,7 @@ export interface components {
         ModifierUpdate: {
             /**
              * Version
-             * @description The version you read. The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
+             * @description The version you are changing (as read). The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
              */
             version: number;
             /** Name */
@@ -5555,7 +5555,7 @@ export interface components {
         OrderChange: {
             /**
              * Version
-             * @description The version you are changing. The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
+             * @description The version you are changing (as read). The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
              */
             version: number;
             /** Table Name */
@@ -6519,7 +6519,7 @@ export interface components {
         RefundByAmount: {
             /**
              * Version
-             * @description The version you are changing. The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
+             * @description The version you are changing (as read). The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
              */
             version: number;
             reason_code: components["schemas"]["ReasonCode"];
@@ -6552,7 +6552,7 @@ export interface components {
         RefundByLines: {
             /**
              * Version
-             * @description The version you are changing. The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
+             * @description The version you are changing (as read). The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
              */
             version: number;
             reason_code: components["schemas"]["ReasonCode"];
@@ -7070,7 +7070,7 @@ export interface components {
         ShiftClose: {
             /**
              * Version
-             * @description The shift's version you read. The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
+             * @description The version you are changing (as read). The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
              */
             version: number;
             counted: components["schemas"]["CountedAmounts"];
@@ -7653,6 +7653,11 @@ export interface components {
          *     }
          */
         TaxSettingsUpdate: {
+            /**
+             * Version
+             * @description The version you are changing (as read). The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
+             */
+            version: number;
             /** Prices Include Tax */
             prices_include_tax?: boolean;
             /**
@@ -7660,11 +7665,6 @@ export interface components {
              * @enum {integer}
              */
             cash_rounding_minor?: 1 | 5 | 10;
-            /**
-             * Version
-             * @description The version you read. The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
-             */
-            version: number;
         };
         /** TenderAmounts */
         TenderAmounts: {
@@ -7820,7 +7820,7 @@ export interface components {
         VoidRequest: {
             /**
              * Version
-             * @description The version you are changing. The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
+             * @description The version you are changing (as read). The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
              */
             version: number;
             reason_code: components["schemas"]["ReasonCode"];
@@ -10802,17 +10802,17 @@ export interface components {
          *     }
          */
         EndpointUpdate: {
+            /**
+             * Version
+             * @description The version you are changing (as read). The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
+             */
+            version: number;
             /** Url */
             url?: string | null;
             /** Description */
             description?: string | null;
             /** Event Types */
             event_types?: components["schemas"]["EventType"][] | null;
-            /**
-             * Version
-             * @description The version you read. The document requires it; a client that sends `If-Match: "<version>"` instead may leave it out (both sent must agree)
-             */
-            version: number;
         };
         /**
          * EventType

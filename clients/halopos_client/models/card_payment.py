@@ -21,7 +21,7 @@ class CardPayment:
     """Card: the amount to charge on the terminal.
 
     Attributes:
-        version (int): The version you are changing. The document requires it; a client that sends `If-Match:
+        version (int): The version you are changing (as read). The document requires it; a client that sends `If-Match:
             "<version>"` instead may leave it out (both sent must agree)
         tender (Literal['card']):
         amount_minor (int | None | Unset): Default (absent or null): the balance

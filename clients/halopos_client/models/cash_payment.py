@@ -21,7 +21,7 @@ class CashPayment:
     """Cash: what the customer handed over; the change is worked out.
 
     Attributes:
-        version (int): The version you are changing. The document requires it; a client that sends `If-Match:
+        version (int): The version you are changing (as read). The document requires it; a client that sends `If-Match:
             "<version>"` instead may leave it out (both sent must agree)
         tender (Literal['cash']):
         tendered_minor (int): Handed over, in minor units

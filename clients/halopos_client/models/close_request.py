@@ -15,7 +15,7 @@ class CloseRequest:
     """Closing an order (`POST /v1/orders/{id}/close`).
 
     Attributes:
-        version (int): The version you are changing. The document requires it; a client that sends `If-Match:
+        version (int): The version you are changing (as read). The document requires it; a client that sends `If-Match:
             "<version>"` instead may leave it out (both sent must agree)
         print_receipt (bool | Unset): false: the customer wants no paper; the receipt is issued, not printed Default:
             True.

@@ -16,8 +16,8 @@ class EndpointUpdate:
     """Only the fields sent change. Send the version you read (or If-Match).
 
     Attributes:
-        version (int): The version you read. The document requires it; a client that sends `If-Match: "<version>"`
-            instead may leave it out (both sent must agree)
+        version (int): The version you are changing (as read). The document requires it; a client that sends `If-Match:
+            "<version>"` instead may leave it out (both sent must agree)
         url (None | str | Unset):
         description (None | str | Unset):
         event_types (list[EventType] | None | Unset):

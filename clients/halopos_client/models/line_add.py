@@ -20,7 +20,7 @@ T = TypeVar("T", bound="LineAdd")
 class LineAdd:
     """
     Attributes:
-        version (int): The version you are changing. The document requires it; a client that sends `If-Match:
+        version (int): The version you are changing (as read). The document requires it; a client that sends `If-Match:
             "<version>"` instead may leave it out (both sent must agree)
         item_id (UUID):
         quantity (int | Unset):  Default: 1.

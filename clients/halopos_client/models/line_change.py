@@ -20,7 +20,7 @@ T = TypeVar("T", bound="LineChange")
 class LineChange:
     """
     Attributes:
-        version (int): The version you are changing. The document requires it; a client that sends `If-Match:
+        version (int): The version you are changing (as read). The document requires it; a client that sends `If-Match:
             "<version>"` instead may leave it out (both sent must agree)
         quantity (int | None | Unset):
         discount (AmountDiscount | None | PercentDiscount | Unset):

@@ -17,8 +17,8 @@ T = TypeVar("T", bound="MenuCategoryUpdate")
 class MenuCategoryUpdate:
     """
     Attributes:
-        version (int): The version you read. The document requires it; a client that sends `If-Match: "<version>"`
-            instead may leave it out (both sent must agree)
+        version (int): The version you are changing (as read). The document requires it; a client that sends `If-Match:
+            "<version>"` instead may leave it out (both sent must agree)
         name (str | Unset):
         position (int | Unset): Ascending display order
         printer_role (MenuCategoryUpdatePrinterRoleType0 | None | Unset): Where the category's items are made: its lines

@@ -15,8 +15,8 @@ T = TypeVar("T", bound="MenuItemUpdate")
 class MenuItemUpdate:
     """
     Attributes:
-        version (int): The version you read. The document requires it; a client that sends `If-Match: "<version>"`
-            instead may leave it out (both sent must agree)
+        version (int): The version you are changing (as read). The document requires it; a client that sends `If-Match:
+            "<version>"` instead may leave it out (both sent must agree)
         category_id (UUID | Unset):
         tax_category_id (UUID | Unset):
         name (str | Unset):

@@ -14,8 +14,8 @@ T = TypeVar("T", bound="ModifierGroupUpdate")
 class ModifierGroupUpdate:
     """
     Attributes:
-        version (int): The version you read. The document requires it; a client that sends `If-Match: "<version>"`
-            instead may leave it out (both sent must agree)
+        version (int): The version you are changing (as read). The document requires it; a client that sends `If-Match:
+            "<version>"` instead may leave it out (both sent must agree)
         name (str | Unset):
         min_choices (int | Unset):
         max_choices (int | Unset):

@@ -20,7 +20,7 @@ class OrderChange:
     """Only the fields sent change; `null` clears a discount, a table or covers.
 
     Attributes:
-        version (int): The version you are changing. The document requires it; a client that sends `If-Match:
+        version (int): The version you are changing (as read). The document requires it; a client that sends `If-Match:
             "<version>"` instead may leave it out (both sent must agree)
         table_name (None | str | Unset):
         covers (int | None | Unset):

@@ -20,7 +20,7 @@ class RefundByAmount:
     """An amount given back, tax included, not tied to lines.
 
     Attributes:
-        version (int): The version you are changing. The document requires it; a client that sends `If-Match:
+        version (int): The version you are changing (as read). The document requires it; a client that sends `If-Match:
             "<version>"` instead may leave it out (both sent must agree)
         reason_code (ReasonCode): Why a sale was voided or refunded; reports group by it.
         amount_minor (int):

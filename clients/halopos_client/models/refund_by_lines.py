@@ -21,7 +21,7 @@ class RefundByLines:
     """Lines given back: each line's number and how many of it.
 
     Attributes:
-        version (int): The version you are changing. The document requires it; a client that sends `If-Match:
+        version (int): The version you are changing (as read). The document requires it; a client that sends `If-Match:
             "<version>"` instead may leave it out (both sent must agree)
         reason_code (ReasonCode): Why a sale was voided or refunded; reports group by it.
         lines (list[RefundLineIn]):

@@ -18,7 +18,7 @@ T = TypeVar("T", bound="ShiftClose")
 class ShiftClose:
     """
     Attributes:
-        version (int): The shift's version you read. The document requires it; a client that sends `If-Match:
+        version (int): The version you are changing (as read). The document requires it; a client that sends `If-Match:
             "<version>"` instead may leave it out (both sent must agree)
         counted (CountedAmounts):
         note (None | str | Unset):

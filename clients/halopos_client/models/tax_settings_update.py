@@ -17,8 +17,8 @@ T = TypeVar("T", bound="TaxSettingsUpdate")
 class TaxSettingsUpdate:
     """
     Attributes:
-        version (int): The version you read. The document requires it; a client that sends `If-Match: "<version>"`
-            instead may leave it out (both sent must agree)
+        version (int): The version you are changing (as read). The document requires it; a client that sends `If-Match:
+            "<version>"` instead may leave it out (both sent must agree)
         prices_include_tax (bool | Unset):
         cash_rounding_minor (TaxSettingsUpdateCashRoundingMinor | Unset):
     """

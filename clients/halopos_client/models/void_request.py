@@ -15,7 +15,7 @@ T = TypeVar("T", bound="VoidRequest")
 class VoidRequest:
     """
     Attributes:
-        version (int): The version you are changing. The document requires it; a client that sends `If-Match:
+        version (int): The version you are changing (as read). The document requires it; a client that sends `If-Match:
             "<version>"` instead may leave it out (both sent must agree)
         reason_code (ReasonCode): Why a sale was voided or refunded; reports group by it.
         note (None | str | Unset):

@@ -9,14 +9,12 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    GetJsonSchemaHandler,
     model_validator,
 )
 from pydantic.config import JsonDict
-from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema
 
 from libs.api import json_schema
+from libs.api.concurrency import VersionedChange
 from libs.text import Name
 
 # Far above any menu price, far below where integer minor units could overflow.
@@ -31,12 +29,6 @@ ClientId = Field(
     default=None,
     description="Client-generated id, for records created offline: sending the same id and "
     "content again returns the existing record (200); other content is refused (409)",
-)
-Version = Field(
-    default=None,
-    ge=1,
-    description="The version you read. The document requires it; a client that sends "
-    '`If-Match: "<version>"` instead may leave it out (both sent must agree)',
 )
 PrinterRole = Literal["kitchen", "bar"]
 PRINTER_ROLE_HELP = (
@@ -53,12 +45,9 @@ EffectiveFrom = Field(
 )
 
 
-class _Update(BaseModel):
+class _Update(VersionedChange):
     """A PATCH: at least one field besides `version`, and none of them null."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    version: int | None = Version
     # Fields that null clears (every other one refuses null).
     nullable: ClassVar[frozenset[str]] = frozenset()
 
@@ -75,17 +64,12 @@ class _Update(BaseModel):
         return self.model_dump(exclude_unset=True, exclude={"version"})
 
     @classmethod
-    def __get_pydantic_json_schema__(
-        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
+    def document_rules(cls, schema: json_schema.JsonSchema) -> None:
         # The validator's rules, stated: `version` and at least one field more, none of them
         # null but those in `nullable`.
-        def edit(schema: json_schema.JsonSchema) -> None:
-            json_schema.require(schema, "version")
-            json_schema.refuse_null(schema, json_schema.nullable_fields(cls, keep=cls.nullable))
-            json_schema.at_least_one_change(schema, besides=["version"])
-
-        return json_schema.refine(handler, core_schema, edit)
+        super().document_rules(schema)
+        json_schema.refuse_null(schema, json_schema.nullable_fields(cls, keep=cls.nullable))
+        json_schema.at_least_one_change(schema, besides=["version"])
 
 
 # -- categories --------------------------------------------------------------------------------

@@ -5,12 +5,10 @@ from enum import StrEnum
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
-from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema
 
-from libs.api import json_schema
+from libs.api.concurrency import VersionedChange
 from libs.text import RateString, Reason, TableName
 from services.orders import pricing
 from services.orders.sale.rules import Wanted
@@ -107,28 +105,7 @@ class OrderOpen(Strict):
     service_charge_bps: int = Field(default=0, ge=0, le=5_000)
 
 
-class Versioned(Strict):
-    version: int | None = Field(
-        default=None,
-        ge=1,
-        description="The version you are changing. The document requires it; a client that "
-        'sends `If-Match: "<version>"` instead may leave it out (both sent must agree)',
-    )
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        # Without a version (body or If-Match) a change is 428: a document that cannot tie
-        # a body member to a header asks for the member, which every client can send.
-        def edit(schema: json_schema.JsonSchema) -> None:
-            json_schema.require(schema, "version")
-            json_schema.refuse_null(schema, ["version"])
-
-        return json_schema.refine(handler, core_schema, edit)
-
-
-class OrderChange(Versioned):
+class OrderChange(VersionedChange):
     """Only the fields sent change; `null` clears a discount, a table or covers."""
 
     model_config = ConfigDict(
@@ -146,7 +123,7 @@ class OrderChange(Versioned):
     tip_minor: int | None = Field(default=None, ge=0, le=MAX_MINOR)
 
 
-class LineAdd(LineIn, Versioned):
+class LineAdd(LineIn, VersionedChange):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -163,7 +140,7 @@ class LineAdd(LineIn, Versioned):
     pass
 
 
-class LineChange(Versioned):
+class LineChange(VersionedChange):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [{"version": 4, "quantity": 1, "reason_code": "customer_request"}]
@@ -177,7 +154,7 @@ class LineChange(Versioned):
     )
 
 
-class VoidRequest(Versioned):
+class VoidRequest(VersionedChange):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [

@@ -4,6 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from libs.api.concurrency import VersionedChange
 from services.orders.ordering.schemas import (
     CARD_PAYMENT,
     CLOSED_ORDER_EXAMPLE,
@@ -11,12 +12,11 @@ from services.orders.ordering.schemas import (
     PAID_ORDER_EXAMPLE,
     Order,
     Payment,
-    Versioned,
 )
 from services.orders.receipts.schemas import SALE_RECEIPT_EXAMPLE, Receipt
 
 
-class CashPayment(Versioned):
+class CashPayment(VersionedChange):
     """Cash: what the customer handed over; the change is worked out."""
 
     model_config = ConfigDict(
@@ -29,7 +29,7 @@ class CashPayment(Versioned):
     amount_minor: None = None
 
 
-class CardPayment(Versioned):
+class CardPayment(VersionedChange):
     """Card: the amount to charge on the terminal."""
 
     model_config = ConfigDict(
@@ -59,7 +59,7 @@ class PaymentResult(BaseModel):
     order: Order
 
 
-class CloseRequest(Versioned):
+class CloseRequest(VersionedChange):
     """Closing an order (`POST /v1/orders/{id}/close`)."""
 
     model_config = ConfigDict(

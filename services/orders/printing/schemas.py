@@ -5,11 +5,12 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from libs.api.concurrency import VersionedChange
 from libs.text import Reason
-from services.orders.ordering.schemas import ORDER_EXAMPLE, Order, Strict, Versioned
+from services.orders.ordering.schemas import ORDER_EXAMPLE, Order, Strict
 
 
-class FireRequest(Versioned):
+class FireRequest(VersionedChange):
     model_config = ConfigDict(json_schema_extra={"examples": [{"version": 3}]})
 
     pass

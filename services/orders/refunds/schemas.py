@@ -7,6 +7,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 from pydantic.config import JsonDict
 
+from libs.api.concurrency import VersionedChange
 from libs.api.json_schema import DocumentedAs, member
 from libs.text import Reason
 from services.orders.ordering.schemas import (
@@ -19,7 +20,6 @@ from services.orders.ordering.schemas import (
     ReasonCode,
     Strict,
     TaxLine,
-    Versioned,
 )
 from services.orders.receipts.schemas import (
     GST_ON_THE_REFUND,
@@ -39,7 +39,7 @@ class RefundTenderIn(Strict):
     amount_minor: int = Field(gt=0, le=MAX_MINOR)
 
 
-class _RefundRequest(Versioned):
+class _RefundRequest(VersionedChange):
     reason_code: ReasonCode
     note: Reason | None = None
     tenders: list[RefundTenderIn] | None = Field(

@@ -4,12 +4,10 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
-from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema
 
-from libs.api import json_schema
+from libs.api.concurrency import VersionedChange
 from libs.sales.shift_report import (
     CASH_MOVEMENT_EXAMPLE,
     Z_REPORT_EXAMPLE,
@@ -58,7 +56,7 @@ class CountedAmounts(BaseModel):
     card: int = Field(ge=0, le=MAX_CASH_MINOR, description="Card total of the terminal's batch")
 
 
-class ShiftClose(BaseModel):
+class ShiftClose(VersionedChange):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -72,24 +70,8 @@ class ShiftClose(BaseModel):
         extra="forbid",
     )
 
-    version: int | None = Field(
-        default=None,
-        ge=1,
-        description="The shift's version you read. The document requires it; a client that "
-        'sends `If-Match: "<version>"` instead may leave it out (both sent must agree)',
-    )
     counted: CountedAmounts
     note: Note | None = None
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        def edit(schema: json_schema.JsonSchema) -> None:
-            json_schema.require(schema, "version")
-            json_schema.refuse_null(schema, ["version"])
-
-        return json_schema.refine(handler, core_schema, edit)
 
 
 # -- examples ----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from libs.api import json_schema
+from libs.api.concurrency import VersionedChange
 from libs.text import Name, RateString
 
 # What the document says of a rate: a string of at most two whole digits and three decimals
@@ -75,19 +76,13 @@ class TaxSettings(BaseModel):
     version: int
 
 
-class TaxSettingsUpdate(BaseModel):
+class TaxSettingsUpdate(VersionedChange):
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"version": 1, "cash_rounding_minor": 5}]}, extra="forbid"
     )
 
     prices_include_tax: bool | None = None
     cash_rounding_minor: CashRounding | None = None
-    version: int | None = Field(
-        default=None,
-        ge=1,
-        description="The version you read. The document requires it; a client that sends "
-        '`If-Match: "<version>"` instead may leave it out (both sent must agree)',
-    )
 
     @model_validator(mode="after")
     def _something(self) -> Self:
@@ -99,15 +94,10 @@ class TaxSettingsUpdate(BaseModel):
         return self
 
     @classmethod
-    def __get_pydantic_json_schema__(
-        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        def edit(schema: json_schema.JsonSchema) -> None:
-            json_schema.require(schema, "version")
-            json_schema.refuse_null(schema, json_schema.nullable_fields(cls, keep=()))
-            json_schema.at_least_one_change(schema, besides=["version"])
-
-        return json_schema.refine(handler, core_schema, edit)
+    def document_rules(cls, schema: json_schema.JsonSchema) -> None:
+        super().document_rules(schema)
+        json_schema.refuse_null(schema, json_schema.nullable_fields(cls, keep=()))
+        json_schema.at_least_one_change(schema, besides=["version"])
 
 
 class TaxRate(BaseModel):

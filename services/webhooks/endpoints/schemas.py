@@ -4,12 +4,10 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
-from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema
 
-from libs.api import json_schema
+from libs.api.concurrency import VersionedChange
 from libs.text import Text
 from libs.webhooks.events import EventType
 
@@ -104,7 +102,7 @@ class EndpointCreate(BaseModel):
     event_types: EventTypes
 
 
-class EndpointUpdate(BaseModel):
+class EndpointUpdate(VersionedChange):
     """Only the fields sent change. Send the version you read (or If-Match)."""
 
     model_config = ConfigDict(
@@ -116,25 +114,6 @@ class EndpointUpdate(BaseModel):
     url: EndpointUrl | None = None
     description: Description | None = None
     event_types: EventTypes | None = None
-    version: int | None = Field(
-        default=None,
-        ge=1,
-        le=2**31 - 1,
-        description="The version you read. The document requires it; a client that sends "
-        '`If-Match: "<version>"` instead may leave it out (both sent must agree)',
-    )
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        # As every change in the API: the version is required (428 without it or If-Match),
-        # and never null; a null url, description or event_types means "unchanged".
-        def edit(schema: json_schema.JsonSchema) -> None:
-            json_schema.require(schema, "version")
-            json_schema.refuse_null(schema, ["version"])
-
-        return json_schema.refine(handler, core_schema, edit)
 
 
 class SecretRotation(BaseModel):
