@@ -12,6 +12,8 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, FastAPI, Header
+from fastapi.encoders import jsonable_encoder
+from fastapi.openapi.models import Schema
 from fastapi.responses import Response
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
@@ -130,7 +132,12 @@ def declare(app: FastAPI) -> None:
                 [(envelope, "serialization") for envelope in ENVELOPES.values()],
                 ref_template="#/components/schemas/{model}",
             )
-            document["components"]["schemas"].update(sent["$defs"])
+            schemas = document["components"]["schemas"]
+            for name, schema in sent["$defs"].items():
+                # Written as FastAPI writes every other schema (its keys in the same order).
+                schemas[name] = jsonable_encoder(
+                    Schema.model_validate(schema), by_alias=True, exclude_none=True
+                )
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]
