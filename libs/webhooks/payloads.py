@@ -342,7 +342,8 @@ DATA: dict[EventType, type[EventData]] = {
         EndpointDisabled,
     )
 }
-assert list(DATA) == list(EventType), "every event type has exactly one data model"
+if list(DATA) != list(EventType):
+    raise RuntimeError("every event type needs exactly one data model, in EventType's order")
 
 
 def _envelope(event_type: EventType, data: type[EventData]) -> type[BaseModel]:
