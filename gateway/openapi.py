@@ -64,6 +64,9 @@ TAGS: dict[str, str] = {
     "webhooks": "Endpoints that receive the business's events (order closed, refund issued, "
     "shift closed, menu changed, period closed), signed per Standard Webhooks; their delivery "
     "log and replay (docs/webhooks.md).",
+    "webhook events": "What halopos POSTs to the business's endpoints, one per event type "
+    "(the document's `webhooks`): the signed envelope `{type, timestamp, data}` and each "
+    "event's `data` (docs/webhooks.md).",
 }
 
 DOCS_URL = "https://docs.halopos.example/"
@@ -128,8 +131,10 @@ def merge_documents(
     """Keep only routes the gateway serves (the RBAC route table), annotate each operation
     with its permission, its security and what the gateway answers itself, and merge
     components; a schema name two services define differently is an error, so integrators
-    never get a silently wrong model."""
+    never get a silently wrong model. The services' `webhooks` (what they send, not routes:
+    services/webhooks/declared.py) are carried over as they are."""
     paths: dict[str, Any] = {}
+    webhooks: dict[str, Any] = {}
     schemas: dict[str, Any] = {}
     headers: dict[str, Any] = {}
     for route in ROUTES:
@@ -154,9 +159,14 @@ def merge_documents(
                 raise ValueError(f"schema {schema_name!r} differs between services ({name})")
             schemas[schema_name] = schema
         headers.update(components.get("headers", {}))
+        for event_type, item in document.get("webhooks", {}).items():
+            if event_type in webhooks:
+                raise ValueError(f"webhook {event_type!r} declared by two services ({name})")
+            webhooks[event_type] = item
     used = {
         tag
-        for item in paths.values()
+        for items in (paths, webhooks)
+        for item in items.values()
         for operation in item.values()
         for tag in operation.get("tags", [])
     }
@@ -184,6 +194,7 @@ def merge_documents(
             {"name": name, "description": text} for name, text in TAGS.items() if name in used
         ],
         "paths": paths,
+        "webhooks": webhooks,
         "components": {
             "schemas": schemas,
             "headers": headers,

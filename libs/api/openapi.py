@@ -242,6 +242,8 @@ def install_openapi(app: FastAPI) -> None:
                 version=app.version,
                 description=app.description,
                 routes=app.routes,
+                # What the service sends rather than serves (OpenAPI 3.1 `webhooks`).
+                webhooks=app.webhooks.routes,
                 tags=app.openapi_tags,
             )
             app.openapi_schema = complete_document(document)

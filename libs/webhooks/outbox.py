@@ -1,9 +1,10 @@
 """The webhook outbox: an event recorded for integrators in the transaction that makes it.
 
-A writer calls `Outbox.emit(event_type, data)` where it appends the event's audit entry. The
-message is written to `webhooks.messages` just before COMMIT with the transaction's other
-held-back work (`libs.tenancy.database.before_commit`), all of the transaction's messages in
-one statement; so it exists exactly when the event does: a rolled-back sale (or savepoint, in
+A writer calls `Outbox.emit(data)`, `data` the event's model (payloads.py; the model names
+its event type), where it appends the event's audit entry. The message is written to
+`webhooks.messages` just before COMMIT with the transaction's other held-back work
+(`libs.tenancy.database.before_commit`), all of the transaction's messages in one statement;
+so it exists exactly when the event does: a rolled-back sale (or savepoint, in
 the offline sync) leaves no message, and a committed one always has its message, which the
 webhooks service's worker then delivers however often it or the receiver restarts. The
 writer's role may only INSERT here: it cannot read or change what other writers recorded.
@@ -11,17 +12,16 @@ writer's role may only INSERT here: it cannot read or change what other writers 
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.tenancy.database import before_commit, driver_connection
 from libs.webhooks.events import EventType
+from libs.webhooks.payloads import EventData
 
 # The tenant comes from the transaction's own setting (the column default), never from here.
 _INSERT = """
@@ -49,19 +49,13 @@ class Outbox:
     def from_connection(cls, connection: AsyncConnection) -> Outbox:
         return cls(connection)
 
-    async def emit(
-        self,
-        event_type: EventType,
-        data: dict[str, Any],
-        *,
-        occurred_at: datetime | None = None,
-    ) -> UUID:
+    async def emit(self, data: EventData, *, occurred_at: datetime | None = None) -> UUID:
         """Record the event; returns the message id (the deliveries' `webhook-id`). The data
-        is serialised now, so a caller changing its dict later changes nothing sent."""
+        is serialised now, as JSON (UUIDs and times as text, times in UTC with a `Z`)."""
         message = Message(
             id=uuid.uuid4(),
-            event_type=EventType(event_type),
-            payload_json=json.dumps(data, separators=(",", ":")),
+            event_type=data.event_type,
+            payload_json=data.model_dump_json(),
             occurred_at=occurred_at or datetime.now(UTC),
         )
         work = before_commit(self._connection)

@@ -11,13 +11,18 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict, JsonValue
 
+# The figures a closed period also carries in its `period.closed` webhook (one model for both).
+from libs.sales.period_totals import RefundsSummary as RefundsSummary
+from libs.sales.period_totals import Tender as Tender
+from libs.sales.period_totals import TenderTotal as TenderTotal
+from libs.sales.period_totals import Totals as Totals
+from libs.sales.period_totals import VoidsSummary as VoidsSummary
+
 # The till's X and Z reports' own: one schema of each in the published API (schemas of one
 # name must be the same in every service, or the gateway's merged OpenAPI refuses them).
 from libs.sales.shift_report import CountAmount as CountAmount
 from libs.sales.tax import TaxRateTotal as TaxRateTotal
 from libs.text import RateString
-
-Tender = Literal["cash", "card"]
 
 
 class AuditRange(BaseModel):
@@ -42,53 +47,6 @@ class LocationOut(BaseModel):
     name: str
     time_zone: str = Field(description="IANA time zone the business days are counted in")
     business_day_cutoff_hour: int = Field(description="Local hour a business day starts")
-
-
-class RefundsSummary(BaseModel):
-    count: int
-    amount_minor: int = Field(description="Given back, tax included")
-    tax_minor: int
-    tax: list[TaxRateTotal] = Field(description="Refunded per rate, highest first")
-
-
-class VoidsSummary(BaseModel):
-    orders: CountAmount = Field(description="Orders voided as a whole (their totals)")
-    lines: CountAmount = Field(description="Lines voided from orders that were paid")
-
-
-class TenderTotal(BaseModel):
-    tender: Tender
-    count: int = Field(description="Approved payments")
-    paid_minor: int
-    refunded_minor: int = Field(description="Given back through this tender")
-    net_minor: int = Field(description="paid - refunded")
-
-
-class Totals(BaseModel):
-    """A business day's figures, or a run of days' added up.
-
-    Sales are the orders paid (closed) in the day; voids the orders voided in it; refunds and
-    payments what happened in it, whichever day the sale was. In the business's pricing
-    basis: `net_sales` = gross - discounts + service charges."""
-
-    orders: int = Field(description="Orders paid")
-    covers: int
-    gross_sales_minor: int = Field(description="Line amounts before discounts")
-    discounts_minor: int
-    service_charges_minor: int
-    net_sales_minor: int = Field(description="gross - discounts + service charges")
-    sales_excluding_tax_minor: int
-    tax_minor: int
-    sales_including_tax_minor: int
-    tax: list[TaxRateTotal] = Field(description="Sales per tax rate, highest first")
-    tips_minor: int = Field(description="Not taxed, not sales")
-    rounding_minor: int = Field(description="Cash rounding adjustments (AUD: to 5c)")
-    average_ticket_minor: int = Field(
-        description="sales including tax / orders, rounded half up (0 without orders)"
-    )
-    refunds: RefundsSummary
-    voids: VoidsSummary
-    payments: list[TenderTotal]
 
 
 # -- examples ----------------------------------------------------------------------------------

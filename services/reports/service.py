@@ -21,8 +21,8 @@ import rfc8785
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
 from libs.problems import Conflict, NotFound, Problem
-from libs.webhooks.events import EventType
 from libs.webhooks.outbox import Outbox
+from libs.webhooks.payloads import PeriodClosed
 from services.reports import aggregate
 from services.reports.days import YEARS, BusinessCalendar, Period, PeriodError
 from services.reports.repository import Business, Days, Location, ReportsRepository
@@ -386,21 +386,20 @@ async def close_period(
         raise ClosureInProgress()
     closure = closure_out(row)
     await outbox.emit(
-        EventType.PERIOD_CLOSED,
-        {
-            "closure_id": str(closure_id),
-            "location_id": str(location.id),
-            "kind": kind,
-            "period": period.label,
-            "first_day": period.first.isoformat(),
-            "last_day": period.last.isoformat(),
-            "version": version,
-            "reason": reason,
-            "currency": context.business.currency,
-            "totals": closure.totals.model_dump(mode="json"),
-            "totals_sha256": totals_digest.hex(),
-            "closed_at": closure.closed_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-        },
+        PeriodClosed(
+            closure_id=closure_id,
+            location_id=location.id,
+            kind=kind,
+            period=period.label,
+            first_day=period.first,
+            last_day=period.last,
+            version=version,
+            reason=reason,
+            currency=context.business.currency,
+            totals=closure.totals,
+            totals_sha256=totals_digest.hex(),
+            closed_at=closure.closed_at,
+        ),
         occurred_at=closure.closed_at,
     )
     return Closed(closure, created=True)

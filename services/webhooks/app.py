@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from libs.api.app import create_service_app
 from libs.auth.access_tokens import TokenVerifier
 from libs.tenancy.database import TenantDatabase
+from services.webhooks import declared
 from services.webhooks.deliveries.router import router as deliveries_router
 from services.webhooks.endpoints.router import router as endpoints_router
 from services.webhooks.endpoints.service import Keys
@@ -45,6 +46,8 @@ def create_app(
         verifier=verifier,
         background=[deliver],
     )
+    # The events the worker sends, in the document's `webhooks` (declared.py).
+    declared.declare(app)
     handle = WorkerHandle(lambda: Worker(app.state.database, settings, box))
     app.state.webhook_keys = Keys(settings=settings, box=box)
     app.state.webhook_worker = handle

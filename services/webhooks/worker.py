@@ -42,8 +42,8 @@ import httpx
 from libs.audit.append import Actor, AuditLog
 from libs.problems import Problem
 from libs.tenancy.database import TenantDatabase
-from libs.webhooks.events import EventType
 from libs.webhooks.outbox import Outbox
+from libs.webhooks.payloads import EndpointDisabled
 from services.webhooks import signing
 from services.webhooks.addresses import Sender
 from services.webhooks.deliveries.repository import (
@@ -232,13 +232,12 @@ class Worker:
                 # this audit entry, and an `endpoint.disabled` event to the business's other
                 # endpoints that subscribed to it.
                 await Outbox.from_connection(connection).emit(
-                    EventType.ENDPOINT_DISABLED,
-                    {
-                        "endpoint_id": str(health.id),
-                        "url": health.url,
-                        "reason": reason,
-                        "disabled_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
-                    },
+                    EndpointDisabled(
+                        endpoint_id=health.id,
+                        url=health.url,
+                        reason=reason,
+                        disabled_at=datetime.now(UTC),
+                    )
                 )
                 logger.warning("webhook endpoint %s disabled: %s", health.id, reason)
 

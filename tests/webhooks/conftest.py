@@ -13,3 +13,5 @@ async def receiver() -> AsyncIterator[Receiver]:
     runner = await serve(listening)
     yield listening
     await runner.cleanup()
+    # Whatever the test read, every body it was sent matched the document (support/webhooks.py).
+    assert not listening.mismatches, listening.mismatches

@@ -7,8 +7,8 @@ import asyncpg
 import pytest
 
 from libs.tenancy.database import TenantDatabase
-from libs.webhooks.events import EventType
 from libs.webhooks.outbox import Outbox
+from libs.webhooks.payloads import OrderClosed
 from tests.support.database import Connect, Provision, as_service
 
 
@@ -16,12 +16,18 @@ class RolledBack(Exception):
     pass
 
 
+def _closed(receipt_number: str) -> OrderClosed:
+    """The example sale, told apart by its receipt number."""
+    example = OrderClosed.model_json_schema()["examples"][0]
+    return OrderClosed.model_validate({**example, "receipt_number": receipt_number})
+
+
 async def _messages(connect_as: Connect, tenant: object) -> list[str]:
     rows = await as_service(
         connect_as,
         "webhooks",
         tenant,
-        "SELECT payload->>'n' AS n FROM webhooks.messages "
+        "SELECT payload->>'receipt_number' AS n FROM webhooks.messages "
         "WHERE event_type = 'order.closed' ORDER BY recorded_at",
     )
     return [row["n"] for row in rows]
@@ -34,14 +40,14 @@ async def test_a_message_exists_exactly_when_its_transaction_commits(
     orders = service_databases["orders"]
     with pytest.raises(RolledBack):
         async with orders.provisioning_transaction(tenant) as connection:
-            await Outbox.from_connection(connection).emit(EventType.ORDER_CLOSED, {"n": "lost"})
+            await Outbox.from_connection(connection).emit(_closed("lost"))
             raise RolledBack()
     async with orders.provisioning_transaction(tenant) as connection:
         outbox = Outbox.from_connection(connection)
         async with connection.begin_nested() as savepoint:
-            await outbox.emit(EventType.ORDER_CLOSED, {"n": "savepoint"})
+            await outbox.emit(_closed("savepoint"))
             await savepoint.rollback()
-        await outbox.emit(EventType.ORDER_CLOSED, {"n": "kept"})
+        await outbox.emit(_closed("kept"))
     assert await _messages(connect_as, tenant) == ["kept"]
 
 

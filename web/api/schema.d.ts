@@ -2317,7 +2317,148 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "order.closed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `order.closed`
+         * @description A sale was paid in full and closed; its receipt was issued. Sent to each of the business's enabled endpoints subscribed to this type (`POST /v1/webhooks/endpoints`), signed per Standard Webhooks: verify the signature over the raw body before trusting it. The body's `data` carries ids, amounts in integer minor units with their currency, and UTC times; never a person's name or e-mail address. Answer 2xx within 10 seconds; anything else is retried (docs/webhooks.md).
+         */
+        post: operations["webhook_events.order_closed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "order.voided": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `order.voided`
+         * @description An unpaid open order was voided. Sent to each of the business's enabled endpoints subscribed to this type (`POST /v1/webhooks/endpoints`), signed per Standard Webhooks: verify the signature over the raw body before trusting it. The body's `data` carries ids, amounts in integer minor units with their currency, and UTC times; never a person's name or e-mail address. Answer 2xx within 10 seconds; anything else is retried (docs/webhooks.md).
+         */
+        post: operations["webhook_events.order_voided"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "refund.issued": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `refund.issued`
+         * @description Money was given back on a closed order; a refund receipt was issued. Sent to each of the business's enabled endpoints subscribed to this type (`POST /v1/webhooks/endpoints`), signed per Standard Webhooks: verify the signature over the raw body before trusting it. The body's `data` carries ids, amounts in integer minor units with their currency, and UTC times; never a person's name or e-mail address. Answer 2xx within 10 seconds; anything else is retried (docs/webhooks.md).
+         */
+        post: operations["webhook_events.refund_issued"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "shift.closed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `shift.closed`
+         * @description A register's shift was closed with its cash count (Z report). Sent to each of the business's enabled endpoints subscribed to this type (`POST /v1/webhooks/endpoints`), signed per Standard Webhooks: verify the signature over the raw body before trusting it. The body's `data` carries ids, amounts in integer minor units with their currency, and UTC times; never a person's name or e-mail address. Answer 2xx within 10 seconds; anything else is retried (docs/webhooks.md).
+         */
+        post: operations["webhook_events.shift_closed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "menu.changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `menu.changed`
+         * @description The menu or tax configuration changed (items, prices, modifiers, tax rates): read the menu again. At most one per change, however many rows it touched. Sent to each of the business's enabled endpoints subscribed to this type (`POST /v1/webhooks/endpoints`), signed per Standard Webhooks: verify the signature over the raw body before trusting it. The body's `data` carries ids, amounts in integer minor units with their currency, and UTC times; never a person's name or e-mail address. Answer 2xx within 10 seconds; anything else is retried (docs/webhooks.md).
+         */
+        post: operations["webhook_events.menu_changed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "period.closed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `period.closed`
+         * @description A venue's day, month or year was closed in the books. Sent to each of the business's enabled endpoints subscribed to this type (`POST /v1/webhooks/endpoints`), signed per Standard Webhooks: verify the signature over the raw body before trusting it. The body's `data` carries ids, amounts in integer minor units with their currency, and UTC times; never a person's name or e-mail address. Answer 2xx within 10 seconds; anything else is retried (docs/webhooks.md).
+         */
+        post: operations["webhook_events.period_closed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "endpoint.disabled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `endpoint.disabled`
+         * @description Another endpoint of the business was disabled after failing to accept deliveries. Sent to each of the business's enabled endpoints subscribed to this type (`POST /v1/webhooks/endpoints`), signed per Standard Webhooks: verify the signature over the raw body before trusting it. The body's `data` carries ids, amounts in integer minor units with their currency, and UTC times; never a person's name or e-mail address. Answer 2xx within 10 seconds; anything else is retried (docs/webhooks.md).
+         */
+        post: operations["webhook_events.endpoint_disabled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /**
@@ -10751,6 +10892,72 @@ export interface components {
             secret: string;
         };
         /**
+         * EndpointDisabled
+         * @description Another endpoint of the business was disabled after failing to accept deliveries; its
+         *     deliveries wait until an owner enables it again.
+         * @example {
+         *       "disabled_at": "2026-12-07T03:15:00Z",
+         *       "endpoint_id": "5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f",
+         *       "reason": "every attempt failed for 120 hours",
+         *       "url": "https://books.example.com/halopos"
+         *     }
+         */
+        EndpointDisabled: {
+            /**
+             * Endpoint Id
+             * Format: uuid
+             */
+            endpoint_id: string;
+            /**
+             * Url
+             * @description The disabled endpoint's URL
+             */
+            url: string;
+            /**
+             * Reason
+             * @description Why, in words
+             */
+            reason: string;
+            /**
+             * Disabled At
+             * Format: date-time
+             */
+            disabled_at: string;
+        };
+        /**
+         * EndpointDisabledEvent
+         * @description A delivery of `endpoint.disabled`. Another endpoint of the business was disabled after failing to accept deliveries.
+         * @example {
+         *       "data": {
+         *         "disabled_at": "2026-12-07T03:15:00Z",
+         *         "endpoint_id": "5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f",
+         *         "reason": "every attempt failed for 120 hours",
+         *         "url": "https://books.example.com/halopos"
+         *       },
+         *       "timestamp": "2026-12-07T03:15:00Z",
+         *       "type": "endpoint.disabled"
+         *     }
+         */
+        EndpointDisabledEvent: {
+            /**
+             * Type
+             * @description The event type
+             * @constant
+             */
+            type: "endpoint.disabled";
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the event happened (UTC); for a sale a till recorded offline, when the till recorded it
+             */
+            timestamp: string;
+            /**
+             * @description Another endpoint of the business was disabled after failing to accept deliveries; its
+             *         deliveries wait until an owner enables it again.
+             */
+            data: components["schemas"]["EndpointDisabled"];
+        };
+        /**
          * EndpointPage
          * @example {
          *       "items": [
@@ -10847,6 +11054,631 @@ export interface components {
             items: components["schemas"]["EventTypeInfo"][];
         };
         /**
+         * MenuChanged
+         * @description The menu or tax configuration changed (items, prices, modifiers, tax rates): read the
+         *     menu again. At most one per change, however many rows it touched.
+         * @example {
+         *       "changed_at": "2026-12-07T02:30:00.123456Z"
+         *     }
+         */
+        MenuChanged: {
+            /**
+             * Changed At
+             * Format: date-time
+             */
+            changed_at: string;
+        };
+        /**
+         * MenuChangedEvent
+         * @description A delivery of `menu.changed`. The menu or tax configuration changed (items, prices, modifiers, tax rates): read the menu again. At most one per change, however many rows it touched.
+         * @example {
+         *       "data": {
+         *         "changed_at": "2026-12-07T02:30:00.123456Z"
+         *       },
+         *       "timestamp": "2026-12-07T02:30:00.123456Z",
+         *       "type": "menu.changed"
+         *     }
+         */
+        MenuChangedEvent: {
+            /**
+             * Type
+             * @description The event type
+             * @constant
+             */
+            type: "menu.changed";
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the event happened (UTC); for a sale a till recorded offline, when the till recorded it
+             */
+            timestamp: string;
+            /**
+             * @description The menu or tax configuration changed (items, prices, modifiers, tax rates): read the
+             *         menu again. At most one per change, however many rows it touched.
+             */
+            data: components["schemas"]["MenuChanged"];
+        };
+        /**
+         * OrderClosed
+         * @description A sale was paid in full and closed; its receipt was issued.
+         * @example {
+         *       "closed_at": "2026-12-07T03:15:00Z",
+         *       "currency": "AUD",
+         *       "location_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+         *       "offline": false,
+         *       "order_id": "0b5c2f1e-5d0a-4c8e-9d3e-2a1f6b7c8d9e",
+         *       "paid_minor": 1250,
+         *       "receipt_id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+         *       "receipt_number": "R1-000042",
+         *       "rounding_minor": 0,
+         *       "shift_id": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+         *       "tax_minor": 114,
+         *       "total_minor": 1250
+         *     }
+         */
+        OrderClosed: {
+            /**
+             * Order Id
+             * Format: uuid
+             */
+            order_id: string;
+            /**
+             * Location Id
+             * Format: uuid
+             * @description The venue
+             */
+            location_id: string;
+            /**
+             * Receipt Id
+             * Format: uuid
+             * @description `GET /v1/receipts/{receipt_id}` has the lines
+             */
+            receipt_id: string;
+            /**
+             * Receipt Number
+             * @description As printed, e.g. R1-000042
+             */
+            receipt_number: string;
+            /**
+             * Shift Id
+             * Format: uuid
+             * @description The register's shift the sale was taken in
+             */
+            shift_id: string;
+            /**
+             * Currency
+             * @description ISO 4217 code of every amount's currency
+             */
+            currency: string;
+            /**
+             * Total Minor
+             * @description What the customer owed, tax included
+             */
+            total_minor: number;
+            /**
+             * Tax Minor
+             * @description Tax inside (or added to) the total
+             */
+            tax_minor: number;
+            /**
+             * Rounding Minor
+             * @description Cash rounding applied (negative: rounded down)
+             */
+            rounding_minor: number;
+            /**
+             * Paid Minor
+             * @description Tendered, change given back excluded
+             */
+            paid_minor: number;
+            /**
+             * Closed At
+             * Format: date-time
+             */
+            closed_at: string;
+            /**
+             * Offline
+             * @description Recorded by a till while offline and uploaded later (the offline sync)
+             */
+            offline: boolean;
+        };
+        /**
+         * OrderClosedEvent
+         * @description A delivery of `order.closed`. A sale was paid in full and closed; its receipt was issued.
+         * @example {
+         *       "data": {
+         *         "closed_at": "2026-12-07T03:15:00Z",
+         *         "currency": "AUD",
+         *         "location_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+         *         "offline": false,
+         *         "order_id": "0b5c2f1e-5d0a-4c8e-9d3e-2a1f6b7c8d9e",
+         *         "paid_minor": 1250,
+         *         "receipt_id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+         *         "receipt_number": "R1-000042",
+         *         "rounding_minor": 0,
+         *         "shift_id": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+         *         "tax_minor": 114,
+         *         "total_minor": 1250
+         *       },
+         *       "timestamp": "2026-12-07T03:15:00Z",
+         *       "type": "order.closed"
+         *     }
+         */
+        OrderClosedEvent: {
+            /**
+             * Type
+             * @description The event type
+             * @constant
+             */
+            type: "order.closed";
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the event happened (UTC); for a sale a till recorded offline, when the till recorded it
+             */
+            timestamp: string;
+            data: components["schemas"]["OrderClosed"];
+        };
+        /**
+         * OrderVoided
+         * @description An unpaid open order was voided.
+         * @example {
+         *       "currency": "AUD",
+         *       "location_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+         *       "offline": false,
+         *       "order_id": "0b5c2f1e-5d0a-4c8e-9d3e-2a1f6b7c8d9e",
+         *       "reason_code": "customer_request",
+         *       "total_minor": 1250,
+         *       "voided_at": "2026-12-07T03:12:00Z"
+         *     }
+         */
+        OrderVoided: {
+            /**
+             * Order Id
+             * Format: uuid
+             */
+            order_id: string;
+            /**
+             * Location Id
+             * Format: uuid
+             * @description The venue
+             */
+            location_id: string;
+            /**
+             * Currency
+             * @description ISO 4217 code of every amount's currency
+             */
+            currency: string;
+            /**
+             * Total Minor
+             * @description The order's total when it was voided
+             */
+            total_minor: number;
+            /**
+             * Reason Code
+             * @description Why, as the till gave it (`ReasonCode`)
+             */
+            reason_code: string;
+            /**
+             * Voided At
+             * Format: date-time
+             */
+            voided_at: string;
+            /**
+             * Offline
+             * @description Recorded by a till while offline and uploaded later (the offline sync)
+             */
+            offline: boolean;
+        };
+        /**
+         * OrderVoidedEvent
+         * @description A delivery of `order.voided`. An unpaid open order was voided.
+         * @example {
+         *       "data": {
+         *         "currency": "AUD",
+         *         "location_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+         *         "offline": false,
+         *         "order_id": "0b5c2f1e-5d0a-4c8e-9d3e-2a1f6b7c8d9e",
+         *         "reason_code": "customer_request",
+         *         "total_minor": 1250,
+         *         "voided_at": "2026-12-07T03:12:00Z"
+         *       },
+         *       "timestamp": "2026-12-07T03:12:00Z",
+         *       "type": "order.voided"
+         *     }
+         */
+        OrderVoidedEvent: {
+            /**
+             * Type
+             * @description The event type
+             * @constant
+             */
+            type: "order.voided";
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the event happened (UTC); for a sale a till recorded offline, when the till recorded it
+             */
+            timestamp: string;
+            data: components["schemas"]["OrderVoided"];
+        };
+        /**
+         * PeriodClosed
+         * @description A venue's day, month or year was closed in the books, or closed again because sales
+         *     arrived after it (`late-arrival`, a new `version`): `GET /v1/reports/closures`.
+         * @example {
+         *       "closed_at": "2026-12-07T03:15:00Z",
+         *       "closure_id": "2b3c4d5e-6f70-4a1b-8c2d-3e4f5a6b7c8d",
+         *       "currency": "AUD",
+         *       "first_day": "2026-12-06",
+         *       "kind": "day",
+         *       "last_day": "2026-12-06",
+         *       "location_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+         *       "period": "2026-12-06",
+         *       "reason": "close",
+         *       "totals": {
+         *         "average_ticket_minor": 1250,
+         *         "covers": 1,
+         *         "discounts_minor": 0,
+         *         "gross_sales_minor": 1250,
+         *         "net_sales_minor": 1250,
+         *         "orders": 1,
+         *         "payments": [
+         *           {
+         *             "count": 1,
+         *             "net_minor": 1250,
+         *             "paid_minor": 1250,
+         *             "refunded_minor": 0,
+         *             "tender": "cash"
+         *           }
+         *         ],
+         *         "refunds": {
+         *           "amount_minor": 0,
+         *           "count": 0,
+         *           "tax": [],
+         *           "tax_minor": 0
+         *         },
+         *         "rounding_minor": 0,
+         *         "sales_excluding_tax_minor": 1136,
+         *         "sales_including_tax_minor": 1250,
+         *         "service_charges_minor": 0,
+         *         "tax": [
+         *           {
+         *             "gross_minor": 1250,
+         *             "net_minor": 1136,
+         *             "rate": "10.000",
+         *             "tax_minor": 114
+         *           }
+         *         ],
+         *         "tax_minor": 114,
+         *         "tips_minor": 0,
+         *         "voids": {
+         *           "lines": {
+         *             "amount_minor": 0,
+         *             "count": 0
+         *           },
+         *           "orders": {
+         *             "amount_minor": 0,
+         *             "count": 0
+         *           }
+         *         }
+         *       },
+         *       "totals_sha256": "720ca3ae17e8f2ed8717b2d0909a527594c27dbfb186f02477f3b3539cfb0eda",
+         *       "version": 1
+         *     }
+         */
+        PeriodClosed: {
+            /**
+             * Closure Id
+             * Format: uuid
+             */
+            closure_id: string;
+            /**
+             * Location Id
+             * Format: uuid
+             * @description The venue
+             */
+            location_id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "day" | "month" | "year";
+            /**
+             * Period
+             * @description 2026-12-06, 2026-12 or 2026
+             */
+            period: string;
+            /**
+             * First Day
+             * Format: date
+             */
+            first_day: string;
+            /**
+             * Last Day
+             * Format: date
+             */
+            last_day: string;
+            /**
+             * Version
+             * @description 1, then one more for each re-issue
+             */
+            version: number;
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "close" | "late-arrival";
+            /**
+             * Currency
+             * @description ISO 4217 code of every amount's currency
+             */
+            currency: string;
+            /** @description The period's figures, as the closure has them */
+            totals: components["schemas"]["Totals"];
+            /**
+             * Totals Sha256
+             * @description Hex SHA-256 of the totals, as the closure has it
+             */
+            totals_sha256: string;
+            /**
+             * Closed At
+             * Format: date-time
+             */
+            closed_at: string;
+        };
+        /**
+         * PeriodClosedEvent
+         * @description A delivery of `period.closed`. A venue's day, month or year was closed in the books.
+         * @example {
+         *       "data": {
+         *         "closed_at": "2026-12-07T03:15:00Z",
+         *         "closure_id": "2b3c4d5e-6f70-4a1b-8c2d-3e4f5a6b7c8d",
+         *         "currency": "AUD",
+         *         "first_day": "2026-12-06",
+         *         "kind": "day",
+         *         "last_day": "2026-12-06",
+         *         "location_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+         *         "period": "2026-12-06",
+         *         "reason": "close",
+         *         "totals": {
+         *           "average_ticket_minor": 1250,
+         *           "covers": 1,
+         *           "discounts_minor": 0,
+         *           "gross_sales_minor": 1250,
+         *           "net_sales_minor": 1250,
+         *           "orders": 1,
+         *           "payments": [
+         *             {
+         *               "count": 1,
+         *               "net_minor": 1250,
+         *               "paid_minor": 1250,
+         *               "refunded_minor": 0,
+         *               "tender": "cash"
+         *             }
+         *           ],
+         *           "refunds": {
+         *             "amount_minor": 0,
+         *             "count": 0,
+         *             "tax": [],
+         *             "tax_minor": 0
+         *           },
+         *           "rounding_minor": 0,
+         *           "sales_excluding_tax_minor": 1136,
+         *           "sales_including_tax_minor": 1250,
+         *           "service_charges_minor": 0,
+         *           "tax": [
+         *             {
+         *               "gross_minor": 1250,
+         *               "net_minor": 1136,
+         *               "rate": "10.000",
+         *               "tax_minor": 114
+         *             }
+         *           ],
+         *           "tax_minor": 114,
+         *           "tips_minor": 0,
+         *           "voids": {
+         *             "lines": {
+         *               "amount_minor": 0,
+         *               "count": 0
+         *             },
+         *             "orders": {
+         *               "amount_minor": 0,
+         *               "count": 0
+         *             }
+         *           }
+         *         },
+         *         "totals_sha256": "720ca3ae17e8f2ed8717b2d0909a527594c27dbfb186f02477f3b3539cfb0eda",
+         *         "version": 1
+         *       },
+         *       "timestamp": "2026-12-07T03:15:00Z",
+         *       "type": "period.closed"
+         *     }
+         */
+        PeriodClosedEvent: {
+            /**
+             * Type
+             * @description The event type
+             * @constant
+             */
+            type: "period.closed";
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the event happened (UTC); for a sale a till recorded offline, when the till recorded it
+             */
+            timestamp: string;
+            /**
+             * @description A venue's day, month or year was closed in the books, or closed again because sales
+             *         arrived after it (`late-arrival`, a new `version`): `GET /v1/reports/closures`.
+             */
+            data: components["schemas"]["PeriodClosed"];
+        };
+        /**
+         * RefundIssued
+         * @description Money was given back on a closed order; a refund receipt was issued.
+         * @example {
+         *       "amount_minor": 520,
+         *       "currency": "AUD",
+         *       "location_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+         *       "offline": false,
+         *       "order_id": "0b5c2f1e-5d0a-4c8e-9d3e-2a1f6b7c8d9e",
+         *       "original_receipt_number": "R1-000042",
+         *       "reason_code": "quality_issue",
+         *       "receipt_id": "4e5f6a7b-8c9d-4e0f-9a1b-2c3d4e5f6a7b",
+         *       "receipt_number": "R1-000043",
+         *       "refund_id": "3d4e5f6a-7b8c-4d9e-8f0a-1b2c3d4e5f6a",
+         *       "refunded_at": "2026-12-07T03:40:00Z",
+         *       "rounding_minor": 0,
+         *       "shift_id": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+         *       "tax_minor": 47,
+         *       "tenders": [
+         *         {
+         *           "amount_minor": 520,
+         *           "tender": "card"
+         *         }
+         *       ]
+         *     }
+         */
+        RefundIssued: {
+            /**
+             * Refund Id
+             * Format: uuid
+             */
+            refund_id: string;
+            /**
+             * Order Id
+             * Format: uuid
+             * @description The closed order refunded
+             */
+            order_id: string;
+            /**
+             * Location Id
+             * Format: uuid
+             * @description The venue
+             */
+            location_id: string;
+            /**
+             * Receipt Id
+             * Format: uuid
+             * @description The refund receipt
+             */
+            receipt_id: string;
+            /**
+             * Receipt Number
+             * @description The refund receipt's, as printed
+             */
+            receipt_number: string;
+            /**
+             * Original Receipt Number
+             * @description The sale's receipt (null if the till could not find it)
+             */
+            original_receipt_number: string | null;
+            /**
+             * Shift Id
+             * Format: uuid
+             * @description The shift the money was given back in
+             */
+            shift_id: string;
+            /**
+             * Currency
+             * @description ISO 4217 code of every amount's currency
+             */
+            currency: string;
+            /**
+             * Amount Minor
+             * @description Given back, tax included
+             */
+            amount_minor: number;
+            /**
+             * Tax Minor
+             * @description Tax inside the amount
+             */
+            tax_minor: number;
+            /**
+             * Rounding Minor
+             * @description Cash rounding applied (negative: rounded down)
+             */
+            rounding_minor: number;
+            /**
+             * Reason Code
+             * @description Why, as the till gave it (`ReasonCode`)
+             */
+            reason_code: string;
+            /**
+             * Tenders
+             * @description How it was given back; the amounts add up to `amount_minor`
+             */
+            tenders: components["schemas"]["RefundIssuedTender"][];
+            /**
+             * Refunded At
+             * Format: date-time
+             */
+            refunded_at: string;
+            /**
+             * Offline
+             * @description Recorded by a till while offline and uploaded later (the offline sync)
+             */
+            offline: boolean;
+        };
+        /**
+         * RefundIssuedEvent
+         * @description A delivery of `refund.issued`. Money was given back on a closed order; a refund receipt was issued.
+         * @example {
+         *       "data": {
+         *         "amount_minor": 520,
+         *         "currency": "AUD",
+         *         "location_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+         *         "offline": false,
+         *         "order_id": "0b5c2f1e-5d0a-4c8e-9d3e-2a1f6b7c8d9e",
+         *         "original_receipt_number": "R1-000042",
+         *         "reason_code": "quality_issue",
+         *         "receipt_id": "4e5f6a7b-8c9d-4e0f-9a1b-2c3d4e5f6a7b",
+         *         "receipt_number": "R1-000043",
+         *         "refund_id": "3d4e5f6a-7b8c-4d9e-8f0a-1b2c3d4e5f6a",
+         *         "refunded_at": "2026-12-07T03:40:00Z",
+         *         "rounding_minor": 0,
+         *         "shift_id": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+         *         "tax_minor": 47,
+         *         "tenders": [
+         *           {
+         *             "amount_minor": 520,
+         *             "tender": "card"
+         *           }
+         *         ]
+         *       },
+         *       "timestamp": "2026-12-07T03:40:00Z",
+         *       "type": "refund.issued"
+         *     }
+         */
+        RefundIssuedEvent: {
+            /**
+             * Type
+             * @description The event type
+             * @constant
+             */
+            type: "refund.issued";
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the event happened (UTC); for a sale a till recorded offline, when the till recorded it
+             */
+            timestamp: string;
+            data: components["schemas"]["RefundIssued"];
+        };
+        /**
+         * RefundIssuedTender
+         * @description Money given back through one tender.
+         */
+        RefundIssuedTender: {
+            /**
+             * Tender
+             * @enum {string}
+             */
+            tender: "cash" | "card";
+            /** Amount Minor */
+            amount_minor: number;
+        };
+        /**
          * Replay
          * @description No fields: an empty object, or no body at all.
          * @example {}
@@ -10864,6 +11696,120 @@ export interface components {
              * @description How long the current secret keeps signing beside the new one, so the receiver can be given the new one without refusing a delivery. Default: 24 hours. 0 stops it at once, which is what to do when it may have leaked.
              */
             grace_period_seconds?: number | null;
+        };
+        /**
+         * ShiftClosed
+         * @description A register's shift was closed with its count (its Z report: `GET /v1/shifts/{id}`).
+         * @example {
+         *       "closed_at": "2026-12-07T11:05:00Z",
+         *       "counted": {
+         *         "card": 61200,
+         *         "cash": 48550
+         *       },
+         *       "currency": "AUD",
+         *       "difference": {
+         *         "card": 0,
+         *         "cash": -50
+         *       },
+         *       "expected": {
+         *         "card": 61200,
+         *         "cash": 48600
+         *       },
+         *       "force_close": false,
+         *       "location_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+         *       "offline": false,
+         *       "register_id": "9b2e5d8a-4f1c-4a7e-8d3b-6e9f2a5c1d74",
+         *       "shift_id": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
+         *     }
+         */
+        ShiftClosed: {
+            /**
+             * Shift Id
+             * Format: uuid
+             */
+            shift_id: string;
+            /**
+             * Register Id
+             * Format: uuid
+             * @description The register (device) the shift was on
+             */
+            register_id: string;
+            /**
+             * Location Id
+             * Format: uuid
+             * @description The venue
+             */
+            location_id: string;
+            /**
+             * Currency
+             * @description ISO 4217 code of every amount's currency
+             */
+            currency: string;
+            /**
+             * Force Close
+             * @description Closed by a manager without the opener
+             */
+            force_close: boolean;
+            /** @description Counted in the drawer and the card batch */
+            counted: components["schemas"]["TenderAmounts"];
+            /** @description What the shift's sales say should be there */
+            expected: components["schemas"]["TenderAmounts"];
+            /** @description counted - expected (negative: short) */
+            difference: components["schemas"]["TenderAmounts"];
+            /**
+             * Closed At
+             * Format: date-time
+             */
+            closed_at: string;
+            /**
+             * Offline
+             * @description Recorded by a till while offline and uploaded later (the offline sync)
+             */
+            offline: boolean;
+        };
+        /**
+         * ShiftClosedEvent
+         * @description A delivery of `shift.closed`. A register's shift was closed with its cash count (Z report).
+         * @example {
+         *       "data": {
+         *         "closed_at": "2026-12-07T11:05:00Z",
+         *         "counted": {
+         *           "card": 61200,
+         *           "cash": 48550
+         *         },
+         *         "currency": "AUD",
+         *         "difference": {
+         *           "card": 0,
+         *           "cash": -50
+         *         },
+         *         "expected": {
+         *           "card": 61200,
+         *           "cash": 48600
+         *         },
+         *         "force_close": false,
+         *         "location_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+         *         "offline": false,
+         *         "register_id": "9b2e5d8a-4f1c-4a7e-8d3b-6e9f2a5c1d74",
+         *         "shift_id": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
+         *       },
+         *       "timestamp": "2026-12-07T11:05:00Z",
+         *       "type": "shift.closed"
+         *     }
+         */
+        ShiftClosedEvent: {
+            /**
+             * Type
+             * @description The event type
+             * @constant
+             */
+            type: "shift.closed";
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the event happened (UTC); for a sale a till recorded offline, when the till recorded it
+             */
+            timestamp: string;
+            data: components["schemas"]["ShiftClosed"];
         };
     };
     responses: never;
@@ -28381,6 +29327,258 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
+            };
+        };
+    };
+    "webhook_events.order_closed": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id (a UUID), the same on every attempt and replay of this event: keep the ids you have processed and drop a repeat (delivery is at least once). */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; refuse one far from your clock (the Standard Webhooks libraries allow 5 minutes). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes of the base64 after `whsec_`); during a secret's rotation two, separated by a space: accept the delivery if either verifies. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderClosedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx is): the delivery is done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status, a timeout (10 s), a refused connection or a redirect (never followed): the delivery is retried on the schedule, and an endpoint that keeps failing is disabled. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "webhook_events.order_voided": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id (a UUID), the same on every attempt and replay of this event: keep the ids you have processed and drop a repeat (delivery is at least once). */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; refuse one far from your clock (the Standard Webhooks libraries allow 5 minutes). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes of the base64 after `whsec_`); during a secret's rotation two, separated by a space: accept the delivery if either verifies. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderVoidedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx is): the delivery is done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status, a timeout (10 s), a refused connection or a redirect (never followed): the delivery is retried on the schedule, and an endpoint that keeps failing is disabled. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "webhook_events.refund_issued": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id (a UUID), the same on every attempt and replay of this event: keep the ids you have processed and drop a repeat (delivery is at least once). */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; refuse one far from your clock (the Standard Webhooks libraries allow 5 minutes). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes of the base64 after `whsec_`); during a secret's rotation two, separated by a space: accept the delivery if either verifies. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundIssuedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx is): the delivery is done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status, a timeout (10 s), a refused connection or a redirect (never followed): the delivery is retried on the schedule, and an endpoint that keeps failing is disabled. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "webhook_events.shift_closed": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id (a UUID), the same on every attempt and replay of this event: keep the ids you have processed and drop a repeat (delivery is at least once). */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; refuse one far from your clock (the Standard Webhooks libraries allow 5 minutes). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes of the base64 after `whsec_`); during a secret's rotation two, separated by a space: accept the delivery if either verifies. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShiftClosedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx is): the delivery is done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status, a timeout (10 s), a refused connection or a redirect (never followed): the delivery is retried on the schedule, and an endpoint that keeps failing is disabled. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "webhook_events.menu_changed": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id (a UUID), the same on every attempt and replay of this event: keep the ids you have processed and drop a repeat (delivery is at least once). */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; refuse one far from your clock (the Standard Webhooks libraries allow 5 minutes). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes of the base64 after `whsec_`); during a secret's rotation two, separated by a space: accept the delivery if either verifies. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MenuChangedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx is): the delivery is done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status, a timeout (10 s), a refused connection or a redirect (never followed): the delivery is retried on the schedule, and an endpoint that keeps failing is disabled. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "webhook_events.period_closed": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id (a UUID), the same on every attempt and replay of this event: keep the ids you have processed and drop a repeat (delivery is at least once). */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; refuse one far from your clock (the Standard Webhooks libraries allow 5 minutes). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes of the base64 after `whsec_`); during a secret's rotation two, separated by a space: accept the delivery if either verifies. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PeriodClosedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx is): the delivery is done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status, a timeout (10 s), a refused connection or a redirect (never followed): the delivery is retried on the schedule, and an endpoint that keeps failing is disabled. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "webhook_events.endpoint_disabled": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id (a UUID), the same on every attempt and replay of this event: keep the ids you have processed and drop a repeat (delivery is at least once). */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt; refuse one far from your clock (the Standard Webhooks libraries allow 5 minutes). */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes of the base64 after `whsec_`); during a secret's rotation two, separated by a space: accept the delivery if either verifies. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EndpointDisabledEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx is): the delivery is done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status, a timeout (10 s), a refused connection or a redirect (never followed): the delivery is retried on the schedule, and an endpoint that keeps failing is disabled. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -70,6 +70,8 @@ from .endpoint import Endpoint
 from .endpoint_create import EndpointCreate
 from .endpoint_created import EndpointCreated
 from .endpoint_created_status import EndpointCreatedStatus
+from .endpoint_disabled import EndpointDisabled
+from .endpoint_disabled_event import EndpointDisabledEvent
 from .endpoint_page import EndpointPage
 from .endpoint_status import EndpointStatus
 from .endpoint_status_change import EndpointStatusChange
@@ -115,6 +117,8 @@ from .menu_category_page import MenuCategoryPage
 from .menu_category_printer_role_type_0 import MenuCategoryPrinterRoleType0
 from .menu_category_update import MenuCategoryUpdate
 from .menu_category_update_printer_role_type_0 import MenuCategoryUpdatePrinterRoleType0
+from .menu_changed import MenuChanged
+from .menu_changed_event import MenuChangedEvent
 from .menu_item import MenuItem
 from .menu_item_create import MenuItemCreate
 from .menu_item_page import MenuItemPage
@@ -136,11 +140,15 @@ from .offline_stamp import OfflineStamp
 from .operation_page import OperationPage
 from .order import Order
 from .order_change import OrderChange
+from .order_closed import OrderClosed
+from .order_closed_event import OrderClosedEvent
 from .order_line import OrderLine
 from .order_line_status import OrderLineStatus
 from .order_open import OrderOpen
 from .order_page import OrderPage
 from .order_status import OrderStatus
+from .order_voided import OrderVoided
+from .order_voided_event import OrderVoidedEvent
 from .override_action import OverrideAction
 from .override_granted import OverrideGranted
 from .override_limits import OverrideLimits
@@ -153,6 +161,10 @@ from .payment_result import PaymentResult
 from .payment_status import PaymentStatus
 from .payment_tender import PaymentTender
 from .percent_discount import PercentDiscount
+from .period_closed import PeriodClosed
+from .period_closed_event import PeriodClosedEvent
+from .period_closed_kind import PeriodClosedKind
+from .period_closed_reason import PeriodClosedReason
 from .period_closure import PeriodClosure
 from .period_closure_kind import PeriodClosureKind
 from .period_closure_reason import PeriodClosureReason
@@ -189,6 +201,10 @@ from .refresh_request import RefreshRequest
 from .refund import Refund
 from .refund_by_amount import RefundByAmount
 from .refund_by_lines import RefundByLines
+from .refund_issued import RefundIssued
+from .refund_issued_event import RefundIssuedEvent
+from .refund_issued_tender import RefundIssuedTender
+from .refund_issued_tender_tender import RefundIssuedTenderTender
 from .refund_line_in import RefundLineIn
 from .refund_override import RefundOverride
 from .refund_result import RefundResult
@@ -217,6 +233,8 @@ from .security_settings import SecuritySettings
 from .security_settings_update import SecuritySettingsUpdate
 from .shift import Shift
 from .shift_close import ShiftClose
+from .shift_closed import ShiftClosed
+from .shift_closed_event import ShiftClosedEvent
 from .shift_open import ShiftOpen
 from .shift_page import ShiftPage
 from .shift_reconciliation import ShiftReconciliation
@@ -350,6 +368,8 @@ __all__ = (
     "EndpointCreate",
     "EndpointCreated",
     "EndpointCreatedStatus",
+    "EndpointDisabled",
+    "EndpointDisabledEvent",
     "EndpointPage",
     "EndpointStatus",
     "EndpointStatusChange",
@@ -395,6 +415,8 @@ __all__ = (
     "MenuCategoryPrinterRoleType0",
     "MenuCategoryUpdate",
     "MenuCategoryUpdatePrinterRoleType0",
+    "MenuChanged",
+    "MenuChangedEvent",
     "MenuItem",
     "MenuItemCreate",
     "MenuItemPage",
@@ -416,11 +438,15 @@ __all__ = (
     "OperationPage",
     "Order",
     "OrderChange",
+    "OrderClosed",
+    "OrderClosedEvent",
     "OrderLine",
     "OrderLineStatus",
     "OrderOpen",
     "OrderPage",
     "OrderStatus",
+    "OrderVoided",
+    "OrderVoidedEvent",
     "OverrideAction",
     "OverrideGranted",
     "OverrideLimits",
@@ -433,6 +459,10 @@ __all__ = (
     "PaymentStatus",
     "PaymentTender",
     "PercentDiscount",
+    "PeriodClosed",
+    "PeriodClosedEvent",
+    "PeriodClosedKind",
+    "PeriodClosedReason",
     "PeriodClosure",
     "PeriodClosureKind",
     "PeriodClosureReason",
@@ -469,6 +499,10 @@ __all__ = (
     "Refund",
     "RefundByAmount",
     "RefundByLines",
+    "RefundIssued",
+    "RefundIssuedEvent",
+    "RefundIssuedTender",
+    "RefundIssuedTenderTender",
     "RefundLineIn",
     "RefundOverride",
     "RefundResult",
@@ -497,6 +531,8 @@ __all__ = (
     "SecuritySettingsUpdate",
     "Shift",
     "ShiftClose",
+    "ShiftClosed",
+    "ShiftClosedEvent",
     "ShiftOpen",
     "ShiftPage",
     "ShiftReconciliation",

@@ -36,7 +36,7 @@ from libs.sales.shift_report import (
     shift_report,
     z_report,
 )
-from libs.webhooks.events import EventType
+from libs.webhooks import payloads as webhook
 from services.orders import pricing
 from services.orders.payments.terminal import TerminalOutcome, TerminalResult
 from services.orders.printing.service import (
@@ -660,16 +660,15 @@ async def void_order(
         },
     )
     uow.emit(
-        EventType.ORDER_VOIDED,
-        {
-            "order_id": str(sale.id),
-            "location_id": str(sale.location_id),
-            "currency": sale.currency,
-            "total_minor": sale.total_minor,
-            "reason_code": reason_code,
-            "voided_at": iso(till.at),
-            "offline": till.policy.offline,
-        },
+        webhook.OrderVoided(
+            order_id=sale.id,
+            location_id=sale.location_id,
+            currency=sale.currency,
+            total_minor=sale.total_minor,
+            reason_code=reason_code,
+            voided_at=till.at,
+            offline=till.policy.offline,
+        ),
         occurred_at=till.at,
     )
     return sale
@@ -1147,21 +1146,20 @@ async def close_order(
         },
     )
     uow.emit(
-        EventType.ORDER_CLOSED,
-        {
-            "order_id": str(sale.id),
-            "location_id": str(sale.location_id),
-            "receipt_id": str(receipt.id),
-            "receipt_number": receipt.number,
-            "shift_id": str(shift.id),
-            "currency": sale.currency,
-            "total_minor": sale.total_minor,
-            "tax_minor": sale.tax_minor,
-            "rounding_minor": sale.rounding_minor,
-            "paid_minor": sale.paid_minor,
-            "closed_at": iso(till.at),
-            "offline": policy.offline,
-        },
+        webhook.OrderClosed(
+            order_id=sale.id,
+            location_id=sale.location_id,
+            receipt_id=receipt.id,
+            receipt_number=receipt.number,
+            shift_id=shift.id,
+            currency=sale.currency,
+            total_minor=sale.total_minor,
+            tax_minor=sale.tax_minor,
+            rounding_minor=sale.rounding_minor,
+            paid_minor=sale.paid_minor,
+            closed_at=till.at,
+            offline=policy.offline,
+        ),
         occurred_at=till.at,
     )
     return sale, receipt
@@ -1690,26 +1688,26 @@ async def _refunded(
         },
     )
     uow.emit(
-        EventType.REFUND_ISSUED,
-        {
-            "refund_id": str(refund_id),
-            "order_id": str(sale.id),
-            "location_id": str(sale.location_id),
-            "receipt_id": str(receipt.id),
-            "receipt_number": receipt.number,
-            "original_receipt_number": original[1] if original else None,
-            "shift_id": str(shift.id),
-            "currency": sale.currency,
-            "amount_minor": plan.amount_minor,
-            "tax_minor": plan.tax_minor,
-            "rounding_minor": plan.rounding_minor,
-            "reason_code": reason_code,
-            "tenders": [
-                {"tender": tender.tender, "amount_minor": tender.amount_minor} for tender in tenders
+        webhook.RefundIssued(
+            refund_id=refund_id,
+            order_id=sale.id,
+            location_id=sale.location_id,
+            receipt_id=receipt.id,
+            receipt_number=receipt.number,
+            original_receipt_number=original[1] if original else None,
+            shift_id=shift.id,
+            currency=sale.currency,
+            amount_minor=plan.amount_minor,
+            tax_minor=plan.tax_minor,
+            rounding_minor=plan.rounding_minor,
+            reason_code=reason_code,
+            tenders=[
+                webhook.RefundIssuedTender(tender=tender.tender, amount_minor=tender.amount_minor)
+                for tender in tenders
             ],
-            "refunded_at": iso(till.at),
-            "offline": policy.offline,
-        },
+            refunded_at=till.at,
+            offline=policy.offline,
+        ),
         occurred_at=till.at,
     )
     return Refunded(row, tenders, sale, receipt)
@@ -2022,19 +2020,18 @@ async def close_shift(
         },
     )
     uow.emit(
-        EventType.SHIFT_CLOSED,
-        {
-            "shift_id": str(shift.id),
-            "register_id": str(shift.register_id),
-            "location_id": str(shift.location_id),
-            "currency": (await uow.context()).currency,
-            "force_close": force_close,
-            "counted": counted.model_dump(),
-            "expected": report.expected.model_dump(),
-            "difference": report.difference.model_dump(),
-            "closed_at": iso(closed_at),
-            "offline": policy.offline,
-        },
+        webhook.ShiftClosed(
+            shift_id=shift.id,
+            register_id=shift.register_id,
+            location_id=shift.location_id,
+            currency=(await uow.context()).currency,
+            force_close=force_close,
+            counted=counted,
+            expected=report.expected,
+            difference=report.difference,
+            closed_at=closed_at,
+            offline=policy.offline,
+        ),
         occurred_at=closed_at,
     )
     return ShiftClosing(closed, report)

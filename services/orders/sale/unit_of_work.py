@@ -25,8 +25,8 @@ from libs.auth.principal import Principal
 from libs.bridge.escpos import Venue
 from libs.bridge.queue import QUEUED, PrintJob, PrintQueue, queued_payload
 from libs.bridge.settings import PrintSettings
-from libs.webhooks.events import EventType
 from libs.webhooks.outbox import Outbox
+from libs.webhooks.payloads import EventData
 from services.orders.menu.snapshot import MenuSnapshot, SnapshotCache
 from services.orders.printing.repository import PrintingRepository
 from services.orders.printing.service import venue_of
@@ -87,7 +87,7 @@ class UnitOfWork:
         self._receipts: list[ReceiptRow] = []
         self._print_jobs: list[tuple[UUID, PrintJob]] = []
         self._audit: list[dict[str, Any]] = []
-        self._webhooks: list[tuple[EventType, dict[str, Any], datetime]] = []
+        self._webhooks: list[tuple[EventData, datetime]] = []
 
     # -- what every command reads ----------------------------------------------------------
 
@@ -258,10 +258,11 @@ class UnitOfWork:
             }
         )
 
-    def emit(self, event_type: EventType, data: dict[str, Any], *, occurred_at: datetime) -> None:
+    def emit(self, data: EventData, *, occurred_at: datetime) -> None:
         """A webhook message for integrators (libs/webhooks/outbox.py), recorded when the
-        unit of work is flushed, in the same transaction as the event: ids and amounts only."""
-        self._webhooks.append((event_type, data, occurred_at))
+        unit of work is flushed, in the same transaction as the event: ids and amounts only,
+        typed by the event's model (libs/webhooks/payloads.py)."""
+        self._webhooks.append((data, occurred_at))
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -284,6 +285,6 @@ class UnitOfWork:
             await self.audit_log.append(actor=actor, **entry)
         self._audit = []
         outbox = Outbox.from_connection(self.connection)
-        for event_type, data, occurred_at in self._webhooks:
-            await outbox.emit(event_type, data, occurred_at=occurred_at)
+        for data, occurred_at in self._webhooks:
+            await outbox.emit(data, occurred_at=occurred_at)
         self._webhooks = []

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class PeriodClosedReason(StrEnum):
+    CLOSE = "close"
+    LATE_ARRIVAL = "late-arrival"
+
+    def __str__(self) -> str:
+        return str(self.value)
