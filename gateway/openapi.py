@@ -177,7 +177,7 @@ def merge_documents(
         "openapi": "3.1.0",
         "info": {
             "title": "halopos API",
-            "version": "0.1.0",
+            "version": "0.2.0",
             "description": "The halopos point-of-sale API, as the gateway serves it. Guides: "
             f"{DOCS_URL} (signing requests: {DOCS_URL}sessions). Errors are RFC 9457 "
             "`application/problem+json` with a stable `code`; each response lists the codes "
