@@ -6,7 +6,8 @@ nothing is lost when a worker stops: the next one finds what is waiting. Every
 tenants have work (`webhooks.tenants_with_pending_work()`: ids only) and, for each, in a
 transaction bound to that tenant:
 
-1. fans waiting messages out: one delivery per enabled endpoint subscribed to the type;
+1. fans waiting messages out: one delivery per endpoint subscribed to the type that existed
+   when the message was recorded (a disabled one's wait until it is enabled);
 2. claims due deliveries `FOR UPDATE SKIP LOCKED` and moves each one's next attempt past the
    send timeout (a lease), so several workers (replicas) never send the same attempt at once;
 3. sends them (outside any transaction), each signed per Standard Webhooks (signing.py), each

@@ -156,9 +156,11 @@ class DeliveryRepository(Repository):
     # -- the worker ----------------------------------------------------------------------------
 
     async def fan_out(self, limit: int) -> int:
-        """A delivery per message waiting and enabled endpoint subscribed to its type, then
-        the messages marked; messages another worker holds are skipped. Answers how many
-        messages were fanned out."""
+        """A delivery per message waiting and endpoint subscribed to its type that existed when
+        the message was recorded, then the messages marked; messages another worker holds are
+        skipped. A disabled endpoint gets its deliveries too: they wait (claim_due takes only
+        enabled endpoints') and go when it is enabled, so an outage loses no event. Answers
+        how many messages were fanned out."""
         waiting = list(
             (
                 await self._connection.execute(
@@ -184,8 +186,9 @@ class DeliveryRepository(Repository):
                 messages.join(
                     endpoints,
                     sa.and_(
-                        endpoints.c.status == "enabled",
                         messages.c.event_type == sa.any_(endpoints.c.event_types),
+                        # What happened before the endpoint existed is not its history.
+                        endpoints.c.created_at <= messages.c.recorded_at,
                     ),
                 )
             )
