@@ -244,10 +244,16 @@ def main(argv: list[str] | None = None) -> int:
     except CommandRefused as error:
         print(json.dumps({"error": str(error)}), file=sys.stderr)
         return 2
+    except sqlalchemy.exc.ArgumentError as error:
+        print(
+            json.dumps({"error": f"a database URL setting is not a URL: {error}"}), file=sys.stderr
+        )
+        return 2
     except _UNREACHABLE as error:
         # The operator's mistake is in the environment (a wrong URL or password, a server
         # down), not in the code: say what failed, without a traceback.
-        print(json.dumps({"error": f"{type(error).__name__}: {error}"}), file=sys.stderr)
+        cause = getattr(error, "orig", None) or error  # SQLAlchemy wraps the driver's error
+        print(json.dumps({"error": f"{type(cause).__name__}: {cause}"}), file=sys.stderr)
         return 1
     return result
 

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from ops.cli import build_parser
 from ops.platform import PRODUCTION_SETTINGS, PreparedDatabase
@@ -138,6 +139,20 @@ def test_an_unreachable_database_is_a_message(argv: list[str]) -> None:
     finished = halopos(plain_shell(HALOPOS_IDENTITY_DATABASE_URL=UNREACHABLE_DATABASE), *argv)
     assert finished.returncode == 1
     assert "Connect" in str(output(finished)["error"])
+
+
+def test_a_wrong_password_or_a_malformed_url_is_a_message(database: PreparedDatabase) -> None:
+    identity = make_url(database.service_urls["identity"])
+    wrong_password = identity.set(password="wrong").render_as_string(hide_password=False)
+    argv = ["tenants", "show", "--tenant", str(uuid.uuid4())]
+
+    refused = halopos(plain_shell(HALOPOS_IDENTITY_DATABASE_URL=wrong_password), *argv)
+    assert refused.returncode == 1
+    assert "password authentication failed" in str(output(refused)["error"])
+
+    malformed = halopos(plain_shell(HALOPOS_IDENTITY_DATABASE_URL="not-a-url"), *argv)
+    assert malformed.returncode == 2
+    assert "not a URL" in str(output(malformed)["error"])
 
 
 def test_migrate_brings_the_admin_url_to_head(database: PreparedDatabase) -> None:
