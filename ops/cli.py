@@ -10,6 +10,15 @@ import sys
 import uuid
 from typing import Any
 
+import asyncpg
+import httpx
+import sqlalchemy.exc
+
+# What a wrong or missing setting surfaces as: a refused or failed connection (OSError), a
+# rejected login or missing database (asyncpg, or wrapped by SQLAlchemy in migrations), a
+# platform not answering `halopos demo` (httpx).
+_UNREACHABLE = (OSError, asyncpg.PostgresError, sqlalchemy.exc.DBAPIError, httpx.HTTPError)
+
 
 def _migrate(arguments: argparse.Namespace) -> int:
     from ops import database as db
@@ -66,14 +75,46 @@ def _demo(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def _service_database_url(service: str) -> str:
-    """A service's own login; in development, the embedded database's."""
-    url = os.environ.get(f"HALOPOS_{service.upper()}_DATABASE_URL", "")
-    if url:
-        return url
+class CommandRefused(Exception):
+    """An operator command that cannot run as configured: the message says what to set."""
+
+
+# The service logins each provisioning command acts through (never the admin login: the
+# services' row-level security and grants apply to what an operator does, as to the apps).
+_PROVISIONING_LOGINS = {
+    ("tenants", "create"): ("identity", "orders"),
+    ("tenants", "show"): ("identity",),
+    ("locations", "create"): ("identity",),
+    ("staff", "totp-enrolment-code"): ("identity",),
+}
+
+
+def _service_database_urls(services: tuple[str, ...]) -> dict[str, str]:
+    """The service logins a command needs, resolved before any event loop runs (preparing the
+    development database runs loops of its own: inside a running one it cannot).
+
+    Production: every `HALOPOS_<SERVICE>_DATABASE_URL` the command uses. Development (none of
+    them set): the database `halopos run --development` uses, `DATABASE_URL` or the embedded
+    server, with the development role passwords from `.state/`. Some but not all set is a
+    half-configured production shell: refused, so it never falls back to resetting passwords.
+    """
+    names = {service: f"HALOPOS_{service.upper()}_DATABASE_URL" for service in services}
+    provided = {service: os.environ.get(name, "") for service, name in names.items()}
+    if all(provided.values()):
+        return provided
+    if any(provided.values()):
+        missing = ", ".join(names[service] for service, url in provided.items() if not url)
+        raise CommandRefused(
+            f"set {missing} as well (the service logins this command uses), or none of them "
+            "for a development database"
+        )
     from ops.platform import prepare_database
 
-    return prepare_database("halopos").service_urls[service]
+    prepared = prepare_database("halopos")
+    if prepared.embedded is not None:
+        # Leave the embedded server as found: running if `make run` started it, else stopped.
+        prepared.embedded.stop()
+    return {service: prepared.service_urls[service] for service in services}
 
 
 def _provision(arguments: argparse.Namespace) -> int:
@@ -84,6 +125,8 @@ def _provision(arguments: argparse.Namespace) -> int:
     from services.identity.tenants import service
     from services.orders.provisioning import provision_orders
 
+    urls = _service_database_urls(_PROVISIONING_LOGINS[(arguments.command, arguments.action)])
+
     async def act(database: TenantDatabase) -> dict[str, object] | None:
         if arguments.command == "tenants" and arguments.action == "create":
             tenant = await service.create_tenant(
@@ -91,7 +134,7 @@ def _provision(arguments: argparse.Namespace) -> int:
             )
             # The orders service's settings and the region's tax categories, through its own
             # login: a new business can sell as soon as it has a menu.
-            orders = TenantDatabase(_service_database_url("orders"), pool_size=1)
+            orders = TenantDatabase(urls["orders"], pool_size=1)
             try:
                 await provision_orders(
                     orders,
@@ -121,7 +164,7 @@ def _provision(arguments: argparse.Namespace) -> int:
         return location.as_json()
 
     async def run() -> dict[str, object] | None:
-        database = TenantDatabase(_service_database_url("identity"), pool_size=1)
+        database = TenantDatabase(urls["identity"], pool_size=1)
         try:
             return await act(database)
         finally:
@@ -170,7 +213,8 @@ def _add_provisioning(commands: Any) -> None:
         parser.set_defaults(handler=_provision)
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """Every command (tests/ops/test_cli.py runs each one as an operator would)."""
     parser = argparse.ArgumentParser(prog="halopos")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="start the whole platform")
@@ -190,8 +234,27 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--url", default="http://127.0.0.1:8000")
     demo.set_defaults(handler=_demo)
     _add_provisioning(commands)
-    arguments = parser.parse_args(argv)
-    result: int = arguments.handler(arguments)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = build_parser().parse_args(argv)
+    try:
+        result: int = arguments.handler(arguments)
+    except CommandRefused as error:
+        print(json.dumps({"error": str(error)}), file=sys.stderr)
+        return 2
+    except sqlalchemy.exc.ArgumentError as error:
+        print(
+            json.dumps({"error": f"a database URL setting is not a URL: {error}"}), file=sys.stderr
+        )
+        return 2
+    except _UNREACHABLE as error:
+        # The operator's mistake is in the environment (a wrong URL or password, a server
+        # down), not in the code: say what failed, without a traceback.
+        cause = getattr(error, "orig", None) or error  # SQLAlchemy wraps the driver's error
+        print(json.dumps({"error": f"{type(cause).__name__}: {cause}"}), file=sys.stderr)
+        return 1
     return result
 
 

@@ -1,4 +1,7 @@
-"""The `halopos` command line as an operator runs it, for tests."""
+"""The `halopos` command line in the test's process, for tests that read what it wrote.
+
+Runs with the service logins `cli_environment` sets; tests/ops/test_cli.py runs every command
+as its own process from a plain shell instead."""
 
 from __future__ import annotations
 
