@@ -768,6 +768,94 @@ async def test_concurrent_closes_one_wins(
     assert len(await audit_rows(connect_as, tenant, "shift.closed")) == 1
 
 
+# --- a refund-only shift: the card batch settles negative -------------------------------------
+
+
+@pytest.mark.parametrize(("counted_card", "difference"), [(-1_250, 0), (-1_200, 50)])
+async def test_a_refund_only_shift_closes_with_a_negative_card_count(
+    counted_card: int,
+    difference: int,
+    provision: Provision,
+    orders_client: httpx.AsyncClient,
+    token: TokenFactory,
+    connect_as: Connect,
+) -> None:
+    """Worked by hand: yesterday's shift sold one order of 1250 (all GST: 1250/11 = 113.6 ->
+    GST 114), paid by card. Today's shift sells nothing and refunds that order in full to the
+    card: refunds 1250, GST 114. The terminal gave 12.50 back, so its batch settles -1250.
+
+    Expected card = card taken 0 - card refunded 1250 = -1250.
+    Counted -1250: difference = -1250 - (-1250) = 0 (not "over", as a count floored at 0
+    would say). Counted -1200: difference = -1200 - (-1250) = +50, over by 50c.
+    Cash: float 20000 expected and counted, difference 0."""
+    tenant = await provision()
+    alice = at(token, tenant, await new_register(connect_as, tenant), "alice")
+    yesterday = await open_shift(orders_client, alice)
+    sale = await write_order(
+        connect_as,
+        tenant,
+        yesterday,
+        status="closed",
+        total=1_250,
+        subtotal=1_250,
+        tax_minor=114,
+        tax=_tax(("10.000", 1_136, 114, 1_250)),
+    )
+    card = await write_payment(connect_as, tenant, yesterday, sale, tender="card", amount=1_250)
+    closed = await close(
+        orders_client, alice, yesterday["id"], yesterday["version"], cash=FLOAT, card=1_250
+    )
+    assert closed.status_code == 200, closed.text
+
+    today = await open_shift(orders_client, alice)
+    await write_refund(
+        connect_as, tenant, today, sale, card, tender="card", amount=1_250, tax_minor=114
+    )
+    closed = await close(
+        orders_client, alice, today["id"], today["version"], cash=FLOAT, card=counted_card
+    )
+    assert closed.status_code == 200, closed.text
+    z = closed.json()["z_report"]
+    assert (z["order_count"], z["net_sales_minor"]) == (0, 0)
+    assert (z["refunds"]["amount_minor"], z["refunds"]["tax_minor"]) == (1_250, 114)
+    assert z["refunds"]["by_tender"] == {"cash": 0, "card": 1_250}
+    assert z["expected"] == {"cash": FLOAT, "card": -1_250}
+    assert z["counted"] == {"cash": FLOAT, "card": counted_card}
+    assert z["difference"] == {"cash": 0, "card": difference}
+    stored = await orders_client.get(f"/v1/shifts/{today['id']}/z-report", auth=alice)
+    assert stored.json()["difference"] == z["difference"]
+
+
+@pytest.mark.parametrize(
+    "counted",
+    [
+        # A drawer cannot hold negative cash.
+        {"cash": -1, "card": 0},
+        # A batch far beyond any terminal's is a typo, negative or not.
+        {"cash": 0, "card": -(10**10) - 1},
+        {"cash": 0, "card": 10**10 + 1},
+    ],
+)
+async def test_a_negative_cash_count_or_an_impossible_card_count_is_refused(
+    counted: dict[str, int],
+    provision: Provision,
+    orders_client: httpx.AsyncClient,
+    token: TokenFactory,
+    connect_as: Connect,
+) -> None:
+    tenant = await provision()
+    alice = at(token, tenant, await new_register(connect_as, tenant), "alice")
+    shift = await open_shift(orders_client, alice)
+    refused = await orders_client.post(
+        f"/v1/shifts/{shift['id']}/close",
+        json={"version": shift["version"], "counted": counted},
+        auth=alice,
+    )
+    assert_problem(refused, 422, "validation-failed")
+    still = await orders_client.get("/v1/shifts/current", auth=alice)
+    assert still.json()["status"] == "open"
+
+
 # --- force-close -----------------------------------------------------------------------------
 
 

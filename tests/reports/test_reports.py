@@ -28,7 +28,13 @@ from libs.rbac import Role
 from services.reports.days import BusinessCalendar
 from tests.conftest import LiveStack
 from tests.support.database import Connect, Provision, as_service, as_tenant
-from tests.support.offline import Log, OfflineTill, offline_till, upload
+from tests.support.offline import (
+    Log,
+    OfflineTill,
+    allow_offline_approvals,
+    offline_till,
+    upload,
+)
 from tests.support.tokens import TokenFactory
 
 # Friday 2026-11-20 and Saturday 2026-11-21 in Sydney (AEDT, +11), 12:00 local.
@@ -393,3 +399,110 @@ async def test_an_accountant_gets_every_report_through_the_gateway_as_json_csv_a
             )
         ).json()
         assert [row["rate"] for row in vat["rates"]] == ["19.000", "7.000"]
+
+
+# ---------------------------------------------------------------------------------------------
+# A refund-only shift: the terminal's batch settles negative, and the books say so.
+
+
+def _refund_whole_order(log: Log, till: OfflineTill, order_id: uuid.UUID, card: uuid.UUID) -> None:
+    """The café's usual (3 lines, 1250) refunded in full to the card it was paid with."""
+    log.receipt_sequence += 1
+    log.record(
+        "refund",
+        {
+            "refund_id": str(uuid.uuid4()),
+            "order_id": str(order_id),
+            "shift_id": str(log.shift_id),
+            "reason_code": "quality_issue",
+            "lines": [{"line_number": n, "quantity": 1} for n in (1, 2, 3)],
+            "tenders": [{"payment_id": str(card), "amount_minor": 1_250}],
+            "receipt_sequence": log.receipt_sequence,
+            "approved_by": str(till.manager),
+            "client_total_minor": 1_250,
+        },
+    )
+
+
+async def test_a_refund_only_shift_settles_negative_and_reconciles_to_the_cent(
+    live_stack: LiveStack,
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
+    orders_client: httpx.AsyncClient,
+) -> None:
+    """Worked by hand (AUD, GST 1/11 of a GST-inclusive price):
+
+    Friday 20 Nov: two café orders of 1250 (coffee 450 + coffee with oat milk 500, GST
+    950/11 = 86.4 -> 86; bread roll 300, GST-free), paid by card; the terminal's batch is 2500,
+    counted 2500; the drawer holds its 200.00 float.
+
+    Saturday 21 Nov: no sales; Friday's first order refunded in full to its card: 1250,
+    GST 86. Expected card = card taken 0 - card refunded 1250 = -1250; the terminal's batch
+    settles -1250 (it paid money back), counted -1250: difference -1250 - (-1250) = 0, not
+    "over". Cash: float 20000 expected and counted, difference 0.
+
+    Sunday 22 Nov: the same with Friday's second order, but the batch is keyed as -1200:
+    difference -1200 - (-1250) = +50, over by 50c.
+    """
+    tenant = await provision("au")
+    till = await _till(connect_as, token, orders_client, tenant)
+    await allow_offline_approvals(orders_client, token, till, 2_000)
+    accountant = await _gateway_session(token, tenant)
+    log = Log(till)
+
+    log.start = FRIDAY_NOON
+    log.open_shift()
+    sold = []
+    for _ in range(2):
+        order_id = log.order()
+        card = log.pay_card(order_id, 1_250)
+        log.close(order_id, client_total_minor=1_250)
+        sold.append((order_id, card))
+    log.close_shift(cash=20_000, card=2_500)
+
+    refund_shifts = []
+    for noon, (order_id, card), counted_card in (
+        (SATURDAY_NOON, sold[0], -1_250),
+        (SATURDAY_NOON + timedelta(days=1), sold[1], -1_200),
+    ):
+        log.start = noon - log.step * len(log.operations)
+        refund_shifts.append(log.open_shift())
+        _refund_whole_order(log, till, order_id, card)
+        log.close_shift(cash=20_000, card=counted_card)
+
+    answer = await upload(orders_client, till, log.operations)
+    assert {item["state"] for item in answer["items"]} == {"applied"}, answer
+
+    async with httpx.AsyncClient(base_url=live_stack.gateway) as gateway:
+        for shift_id, day, counted, difference in (
+            (refund_shifts[0], "2026-11-21", -1_250, 0),
+            (refund_shifts[1], "2026-11-22", -1_200, 50),
+        ):
+            z = (await gateway.get(f"/v1/reports/shifts/{shift_id}", auth=accountant)).json()
+            assert z["kind"] == "Z"
+            assert z["order_count"] == 0
+            assert (z["refunds"]["amount_minor"], z["refunds"]["tax_minor"]) == (1_250, 86)
+            assert z["refunds"]["by_tender"] == {"cash": 0, "card": 1_250}
+            assert z["expected"] == {"cash": 20_000, "card": -1_250}
+            assert z["counted"] == {"cash": 20_000, "card": counted}
+            assert z["difference"] == {"cash": 0, "card": difference}
+
+            reconciliation = (
+                await gateway.get(
+                    "/v1/reports/reconciliation",
+                    params=_location(till, period=day),
+                    auth=accountant,
+                )
+            ).json()
+            (shift,) = reconciliation["shifts"]
+            assert shift["shift_id"] == str(shift_id)
+            card_row = {
+                "tender": "card",
+                "expected_minor": -1_250,
+                "counted_minor": counted,
+                "difference_minor": difference,
+            }
+            assert shift["tenders"][1] == card_row
+            assert reconciliation["totals"][1] == card_row
+            assert reconciliation["totals"][0]["difference_minor"] == 0

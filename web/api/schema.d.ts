@@ -4242,7 +4242,7 @@ export interface components {
             cash: number;
             /**
              * Card
-             * @description Card total of the terminal's batch
+             * @description Card total of the terminal's batch (settlement); negative when the shift refunded more to cards than it took, as the terminal settles it
              */
             card: number;
         };

@@ -13,7 +13,8 @@ class CountedAmounts:
     """
     Attributes:
         cash (int): Cash counted in the drawer
-        card (int): Card total of the terminal's batch
+        card (int): Card total of the terminal's batch (settlement); negative when the shift refunded more to cards than
+            it took, as the terminal settles it
     """
 
     cash: int

@@ -53,7 +53,15 @@ class CountedAmounts(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     cash: int = Field(ge=0, le=MAX_CASH_MINOR, description="Cash counted in the drawer")
-    card: int = Field(ge=0, le=MAX_CASH_MINOR, description="Card total of the terminal's batch")
+    # A drawer cannot hold negative cash, but a terminal's batch can settle negative: a shift
+    # that only refunded cards pays money back to the cards. The lower bound mirrors the upper
+    # one (far beyond any batch, far from overflow), so a typo is still refused.
+    card: int = Field(
+        ge=-MAX_CASH_MINOR,
+        le=MAX_CASH_MINOR,
+        description="Card total of the terminal's batch (settlement); negative when the shift "
+        "refunded more to cards than it took, as the terminal settles it",
+    )
 
 
 class ShiftClose(VersionedChange):

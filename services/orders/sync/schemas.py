@@ -163,7 +163,9 @@ class CashMovementData(Strict):
 
 class Counted(Strict):
     cash: int = Field(ge=0, le=MAX_MINOR)
-    card: int = Field(ge=0, le=MAX_MINOR)
+    # The terminal's batch settles negative when the shift only refunded cards (see the
+    # shift close's CountedAmounts); the drawer's cash cannot be negative.
+    card: int = Field(ge=-MAX_MINOR, le=MAX_MINOR)
 
 
 class ShiftCloseData(Strict):
