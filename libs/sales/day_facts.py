@@ -321,7 +321,8 @@ def _tax_rows(
 
 def sale_tax(sale: SaleState, calendar: Calendar, facts: Facts) -> None:
     """A closed sale's tax per rate under each attribution."""
-    assert sale.location_id is not None and sale.closed_at is not None
+    assert sale.location_id is not None
+    assert sale.closed_at is not None
     location, register = sale.location_id, sale.register_id or NIL
     paid = _approved_in_time(sale)
     business_day = calendar.day_of(sale.closed_at)
