@@ -453,8 +453,8 @@ def refund_facts(refund: RefundState, calendar: Calendar) -> Facts:
     for group in refund.tax:
         figures = (group.net_minor, group.tax_minor, group.gross_minor)
         _tax_rows(facts, location, day, "business", register, True, group, *figures)
-        for attribution in ("accrual", "cash"):
-            _tax_rows(facts, location, local, attribution, register, True, group, *figures)  # type: ignore[arg-type]
+        for attribution in ATTRIBUTIONS[1:]:
+            _tax_rows(facts, location, local, attribution, register, True, group, *figures)
     attributed = 0
     for line in refund.lines:
         _put(

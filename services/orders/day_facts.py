@@ -128,6 +128,10 @@ class Calendars:
         }
 
 
+# The process's calendars (they never change, so they are never read again).
+CALENDARS = Calendars()
+
+
 # ---------------------------------------------------------------------------------------------
 # Rebuilding from stored orders: the backfill of the migration that made the tables, the
 # bench's load, and an operator's repair all run this, through the same pure functions the
@@ -207,9 +211,18 @@ def stored_sale(row: Mapping[str, Any]) -> SaleState:
                 active=status == "active",
                 modifiers=_modifiers(modifiers),
             )
-            for number, item, name, quantity, gross, discount, service, total, status, modifiers in (
-                lines
-            )
+            for (
+                number,
+                item,
+                name,
+                quantity,
+                gross,
+                discount,
+                service,
+                total,
+                status,
+                modifiers,
+            ) in lines
         ),
         payments=tuple(
             PaymentState(

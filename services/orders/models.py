@@ -907,9 +907,7 @@ day_tax = tenant_table(
     *_facts("net_minor", "tax_minor", "gross_minor"),
     primary_key=("location_id", "attribution", "day", "register_id", "refund", "rate"),
     constraints=(
-        sa.CheckConstraint(
-            "attribution IN ('business', 'accrual', 'cash')", name="attribution"
-        ),
+        sa.CheckConstraint("attribution IN ('business', 'accrual', 'cash')", name="attribution"),
     ),
     schema="orders",
 )

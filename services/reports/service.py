@@ -154,7 +154,7 @@ async def audit_range(repository: ReportsRepository, since: datetime) -> AuditRa
 async def daily_summary(context: Context, *, location_id: UUID, period: Period) -> DailySummary:
     location = await _location(context.repository, location_id)
     days = business_days(location, period.first, period.last)
-    facts = await context.repository.day_facts(location.id, days)
+    facts = await context.repository.day_facts(location.id, period.first, period.last)
     calendar = _calendar(location)
     summaries = aggregate.daily_summaries(facts, [(day, calendar.hours(day)) for day in days.days])
     return DailySummary(
@@ -171,8 +171,8 @@ async def daily_summary(context: Context, *, location_id: UUID, period: Period) 
 async def item_mix(context: Context, *, location_id: UUID, period: Period) -> ItemMix:
     location = await _location(context.repository, location_id)
     days = _whole(location, period.first, period.last)
-    lines, modifiers = await context.repository.line_facts(location.id, days)
-    items, categories, chosen, overall = aggregate.item_mix(lines, modifiers)
+    lines, modifiers = await context.repository.line_facts(location.id, period.first, period.last)
+    items, categories, chosen, overall, not_attributed = aggregate.item_mix(lines, modifiers)
     return ItemMix(
         location=_location_out(location),
         period=_period_out(period),
@@ -182,6 +182,7 @@ async def item_mix(context: Context, *, location_id: UUID, period: Period) -> It
         categories=categories,
         modifiers=chosen,
         totals=overall,
+        refunds_not_attributed_minor=not_attributed,
         audit=await audit_range(context.repository, days.bounds[0]),
     )
 
@@ -204,14 +205,17 @@ async def reconciliation(context: Context, *, location_id: UUID, period: Period)
 async def _tenant_tax(
     context: Context, period: Period
 ) -> tuple[list[Location], list[aggregate.TaxFact], datetime]:
-    """Every location's tax facts over the period, each in its own business days."""
+    """Every location's tax facts over the period: its calendar dates at each venue (from
+    00:00 local on the first to 00:00 local after the last), attributed by the business's
+    tax basis (docs/reports.md, "Tax periods")."""
     locations = await context.repository.locations()
     facts: list[aggregate.TaxFact] = []
     starts = []
     for location in locations:
-        days = _whole(location, period.first, period.last)
-        starts.append(days.bounds[0])
-        facts += await context.repository.tax_facts(location.id, days)
+        starts.append(_calendar(location).local_midnight(period.first))
+        facts += await context.repository.tax_facts(
+            location.id, period.first, period.last, context.business.tax_basis
+        )
     since = min(starts, default=datetime.combine(period.first, datetime.min.time(), UTC))
     return locations, facts, since
 
@@ -324,9 +328,7 @@ async def close_period(
         raise PeriodNotEnded(f"{period.label} ends at {ends.isoformat()}.")
     through_seq, _ = await repository.audit_head(lock=True)
 
-    totals = aggregate.totals(
-        await repository.day_facts(location.id, _whole(location, period.first, period.last))
-    )
+    totals = aggregate.totals(await repository.day_facts(location.id, period.first, period.last))
     totals_digest = digest(totals)
     latest = await repository.latest_closure(location.id, kind, period.first)
     if latest is not None and bytes(latest["totals_sha256"]) == totals_digest:
@@ -335,13 +337,11 @@ async def close_period(
     previous = await repository.closure_before(location.id, kind, period.first)
     if previous is None:
         cumulative = aggregate.totals(
-            await repository.day_facts(location.id, _whole(location, BEGINNING, period.last))
+            await repository.day_facts(location.id, BEGINNING, period.last)
         )
     else:
         gap_first = previous["last_day"] + timedelta(days=1)
-        gap = aggregate.totals(
-            await repository.day_facts(location.id, _whole(location, gap_first, period.last))
-        )
+        gap = aggregate.totals(await repository.day_facts(location.id, gap_first, period.last))
         cumulative = aggregate.add_totals(Totals.model_validate(previous["cumulative"]), gap)
     cumulative_digest = digest(cumulative)
 
