@@ -536,6 +536,71 @@ async def test_the_23_hour_saturday_day_by_day(
     }
 
 
+async def test_item_mix_of_the_week_with_its_refunds_and_service_charge(
+    october: October, reports_client: httpx.AsyncClient
+) -> None:
+    menu = october.cafe.till.menu
+    week = await read(
+        reports_client,
+        october.accountant,
+        "item-mix",
+        location_id=str(october.cafe.till.location_id),
+        period="2026-Q4",
+    )
+    coffee, bread = week["items"]
+    # Flat whites: A's two (4.50, 5.00), B's two (less 68 and 75) and E's with oat milk and
+    # its 0.50 surcharge: 5 units, 2400 gross, 143 off, 50 surcharge, 2307 net; A's first
+    # refunded (4.50) on Saturday night.
+    assert coffee == {
+        "item_id": str(menu.coffee_id),
+        "name": "Flat white",
+        "category": "Cafe",
+        "quantity": 5,
+        "gross_sales_minor": 2_400,
+        "discounts_minor": 143,
+        "service_charges_minor": 50,
+        "net_sales_minor": 2_307,
+        "refunded_quantity": 1,
+        "refunds_minor": 450,
+    }
+    # Bread rolls: A's, C's and B's (less 45): 855 net; C's refunded on Tuesday (3.00).
+    assert bread == {
+        "item_id": str(menu.bread_id),
+        "name": "Bread roll",
+        "category": "Cafe",
+        "quantity": 3,
+        "gross_sales_minor": 900,
+        "discounts_minor": 45,
+        "service_charges_minor": 0,
+        "net_sales_minor": 855,
+        "refunded_quantity": 1,
+        "refunds_minor": 300,
+    }
+    assert week["refunds_not_attributed_minor"] == 0
+    # The item mix's net sales are the daily summary's for the same days: 3300 - 188 + 50.
+    summary = await read(
+        reports_client,
+        october.accountant,
+        "daily-summary",
+        location_id=str(october.cafe.till.location_id),
+        period="2026-10",
+    )
+    assert week["totals"]["net_sales_minor"] == summary["totals"]["net_sales_minor"] == 3_162
+    assert week["totals"]["refunds_minor"] == summary["totals"]["refunds"]["amount_minor"] == 750
+    # Tuesday's refund is Tuesday's, under the bread roll, with nothing sold.
+    tuesday = await read(
+        reports_client,
+        october.accountant,
+        "item-mix",
+        location_id=str(october.cafe.till.location_id),
+        period="2026-10-06",
+    )
+    assert [
+        (item["name"], item["quantity"], item["refunded_quantity"], item["refunds_minor"])
+        for item in tuesday["items"]
+    ] == [("Bread roll", 0, 1, 300)]
+
+
 async def test_bas_for_the_quarter_and_the_month(
     october: October, reports_client: httpx.AsyncClient
 ) -> None:
@@ -695,6 +760,7 @@ async def test_item_mix_of_the_25_hour_saturday(
         location_id=str(april.cafe.till.location_id),
         period="2026-04-04",
     )
+    no_refunds = {"refunded_quantity": 0, "refunds_minor": 0}
     assert answer["items"] == [
         # P's two (4.50, and 5.00 with oat milk) and Q's line of two (9.00 less 0.90).
         {
@@ -702,9 +768,11 @@ async def test_item_mix_of_the_25_hour_saturday(
             "name": "Flat white",
             "category": "Cafe",
             "quantity": 4,
-            "gross_minor": 1_850,
+            "gross_sales_minor": 1_850,
             "discounts_minor": 90,
-            "sales_minor": 1_760,
+            "service_charges_minor": 0,
+            "net_sales_minor": 1_760,
+            **no_refunds,
         },
         # P's and R's.
         {
@@ -712,18 +780,22 @@ async def test_item_mix_of_the_25_hour_saturday(
             "name": "Bread roll",
             "category": "Cafe",
             "quantity": 2,
-            "gross_minor": 600,
+            "gross_sales_minor": 600,
             "discounts_minor": 0,
-            "sales_minor": 600,
+            "service_charges_minor": 0,
+            "net_sales_minor": 600,
+            **no_refunds,
         },
     ]
     assert answer["categories"] == [
         {
             "category": "Cafe",
             "quantity": 6,
-            "gross_minor": 2_450,
+            "gross_sales_minor": 2_450,
             "discounts_minor": 90,
-            "sales_minor": 2_360,
+            "service_charges_minor": 0,
+            "net_sales_minor": 2_360,
+            **no_refunds,
         },
     ]
     assert answer["modifiers"] == [
@@ -737,10 +809,13 @@ async def test_item_mix_of_the_25_hour_saturday(
     assert answer["totals"] == {
         "category": None,
         "quantity": 6,
-        "gross_minor": 2_450,
+        "gross_sales_minor": 2_450,
         "discounts_minor": 90,
-        "sales_minor": 2_360,
+        "service_charges_minor": 0,
+        "net_sales_minor": 2_360,
+        **no_refunds,
     }
+    assert answer["refunds_not_attributed_minor"] == 0
     # Sunday's flat white is Sunday's.
     sunday = await read(
         reports_client,
@@ -1047,17 +1122,25 @@ def daily_summary_agrees(
             assert row[column] == str(value(totals)), (row["day"], column)
 
 
+MIX_COLUMNS = [
+    "quantity",
+    "gross_sales_minor",
+    "discounts_minor",
+    "service_charges_minor",
+    "net_sales_minor",
+    "refunded_quantity",
+    "refunds_minor",
+]
+
+
 def item_mix_agrees(answer: dict[str, Any], header: list[str], rows: list[dict[str, str]]) -> None:
-    assert header == [
-        "section",
-        "item_id",
-        "name",
-        "category",
-        "quantity",
-        "gross_minor",
-        "discounts_minor",
-        "sales_minor",
-    ]
+    """Every item-mix column is the JSON field of the same name."""
+    assert header == ["section", "item_id", "name", "category", *MIX_COLUMNS]
+
+    def figures(row: dict[str, Any]) -> dict[str, str]:
+        return {column: str(row[column]) for column in MIX_COLUMNS}
+
+    blank = dict.fromkeys(MIX_COLUMNS, "")
     expected = (
         [
             {
@@ -1065,10 +1148,7 @@ def item_mix_agrees(answer: dict[str, Any], header: list[str], rows: list[dict[s
                 "item_id": cell(i["item_id"]),
                 "name": i["name"],
                 "category": cell(i["category"]),
-                "quantity": str(i["quantity"]),
-                "gross_minor": str(i["gross_minor"]),
-                "discounts_minor": str(i["discounts_minor"]),
-                "sales_minor": str(i["sales_minor"]),
+                **figures(i),
             }
             for i in answer["items"]
         ]
@@ -1078,10 +1158,7 @@ def item_mix_agrees(answer: dict[str, Any], header: list[str], rows: list[dict[s
                 "item_id": "",
                 "name": "",
                 "category": cell(c["category"]),
-                "quantity": str(c["quantity"]),
-                "gross_minor": str(c["gross_minor"]),
-                "discounts_minor": str(c["discounts_minor"]),
-                "sales_minor": str(c["sales_minor"]),
+                **figures(c),
             }
             for c in answer["categories"]
         ]
@@ -1091,26 +1168,29 @@ def item_mix_agrees(answer: dict[str, Any], header: list[str], rows: list[dict[s
                 "item_id": m["modifier_id"],
                 "name": m["name"],
                 "category": "",
+                **blank,
                 "quantity": str(m["quantity"]),
-                "gross_minor": str(m["gross_minor"]),
-                "discounts_minor": "",
-                "sales_minor": "",
+                "gross_sales_minor": str(m["gross_minor"]),
             }
             for m in answer["modifiers"]
         ]
-    )
-    total = answer["totals"]
-    expected.append(
-        {
-            "section": "total",
-            "item_id": "",
-            "name": "",
-            "category": "",
-            "quantity": str(total["quantity"]),
-            "gross_minor": str(total["gross_minor"]),
-            "discounts_minor": str(total["discounts_minor"]),
-            "sales_minor": str(total["sales_minor"]),
-        }
+        + [
+            {
+                "section": "refunds not attributed",
+                "item_id": "",
+                "name": "",
+                "category": "",
+                **blank,
+                "refunds_minor": str(answer["refunds_not_attributed_minor"]),
+            },
+            {
+                "section": "total",
+                "item_id": "",
+                "name": "",
+                "category": "",
+                **figures(answer["totals"]),
+            },
+        ]
     )
     assert rows == expected
 
