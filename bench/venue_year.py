@@ -602,7 +602,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "opened_at",
         "closed_by",
         "closed_at",
-        "shift_rules.z_report",
+        "z_report",
         "version",
     ),
     "z_reports": (
