@@ -39,6 +39,8 @@ class ItemMix:
         categories (list[CategoryMixRow]):
         modifiers (list[ModifierMixRow]):
         totals (CategoryMixRow):
+        refunds_not_attributed_minor (int): Refunds given by amount, which name no item (and the cash rounding taken off
+            refunds by line): in the totals' refunds, in no item's or category's
         audit (AuditRange): Where in the business's audit log the figures come from. They were read in one
             snapshot that includes every entry up to `through_seq` and none after it; the entries
             recorded since the period began start at `from_seq` (None: none yet).
@@ -53,6 +55,7 @@ class ItemMix:
     categories: list[CategoryMixRow]
     modifiers: list[ModifierMixRow]
     totals: CategoryMixRow
+    refunds_not_attributed_minor: int
     audit: AuditRange
     report: Literal["item-mix"] | Unset = "item-mix"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -83,6 +86,8 @@ class ItemMix:
 
         totals = self.totals.to_dict()
 
+        refunds_not_attributed_minor = self.refunds_not_attributed_minor
+
         audit = self.audit.to_dict()
 
         report = self.report
@@ -99,6 +104,7 @@ class ItemMix:
                 "categories": categories,
                 "modifiers": modifiers,
                 "totals": totals,
+                "refunds_not_attributed_minor": refunds_not_attributed_minor,
                 "audit": audit,
             }
         )
@@ -148,6 +154,8 @@ class ItemMix:
 
         totals = CategoryMixRow.from_dict(d.pop("totals"))
 
+        refunds_not_attributed_minor = d.pop("refunds_not_attributed_minor")
+
         audit = AuditRange.from_dict(d.pop("audit"))
 
         report = cast(Literal["item-mix"] | Unset, d.pop("report", UNSET))
@@ -163,6 +171,7 @@ class ItemMix:
             categories=categories,
             modifiers=modifiers,
             totals=totals,
+            refunds_not_attributed_minor=refunds_not_attributed_minor,
             audit=audit,
             report=report,
         )
