@@ -5,13 +5,13 @@ exact share on the date it was taken)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from libs.sales import day_facts
+from libs.sales.business_days import BusinessCalendar
 from libs.sales.day_facts import (
     NIL,
     LineState,
@@ -31,26 +31,13 @@ TEN = Decimal("10.000")
 ZERO = Decimal("0.000")
 
 
-@dataclass(frozen=True)
-class Calendar:
-    """A zone and a cutoff, on dates where the clocks do not change."""
-
-    zone: ZoneInfo
-    cutoff: int
-
-    def day_of(self, instant: datetime) -> date:
-        return (instant.astimezone(self.zone) - timedelta(hours=self.cutoff)).date()
-
-    def local_date(self, instant: datetime) -> date:
-        return instant.astimezone(self.zone).date()
+SYDNEY = BusinessCalendar.of("Australia/Sydney", 3)
+BERLIN = BusinessCalendar.of("Europe/Berlin", 5)
 
 
-SYDNEY = Calendar(ZoneInfo("Australia/Sydney"), 3)
-BERLIN = Calendar(ZoneInfo("Europe/Berlin"), 5)
-
-
-def at(calendar: Calendar, text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=calendar.zone).astimezone(UTC)
+def at(calendar: BusinessCalendar, text: str) -> datetime:
+    """A wall-clock time at the venue, as an instant."""
+    return datetime.fromisoformat(text).replace(tzinfo=calendar.time_zone).astimezone(UTC)
 
 
 def payment(
