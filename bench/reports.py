@@ -942,7 +942,9 @@ BEFORE_THE_FACTS = [
     "commits (orders.day_sales, day_tenders, day_tax, day_items, day_modifiers; "
     'docs/reports.md, "Daily facts"), and every report sums at most a few thousand of '
     "their rows: a year is 365 days × 3 registers, and per tender, tax rate or item. Its "
-    "time no longer depends on how many orders the period holds.",
+    "time no longer depends on how many orders the period holds. What is left of a year's "
+    "daily summary is mostly Python, not SQL (the table above): adding up and rendering 365 "
+    "day summaries, ~350 KiB of JSON.",
 ]
 
 
