@@ -301,6 +301,12 @@ class UnitOfWork:
                 continue
             before, after = self._read.get(sale.id), sale_state(sale)
             self._read[sale.id] = after
+            if (
+                before is None
+                and after.status == "open"
+                and not any(payment.approved for payment in after.payments)
+            ):
+                continue  # an order just opened adds nothing yet (the till's commonest write)
             if before != after:
                 changes.append((before, after))
         if not changes and not self._refunds:
