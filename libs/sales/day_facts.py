@@ -154,8 +154,10 @@ class PaymentState:
     approved: bool
     tender: str
     amount_minor: int
-    # The register of the shift the money went through.
+    # The register of the shift the money went through (the tenders' key).
     register_id: UUID | None
+    # The shift itself, for whoever has still to look its register up.
+    shift_id: UUID | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -163,7 +163,7 @@ class Sale:
 
 def sale_state(sale: Sale) -> day_facts.SaleState:
     """The sale as its daily facts see it (libs/sales/day_facts.py), each payment's register
-    left as its shift id for the unit of work to look up. An open sale's facts are its
+    left for the unit of work to look up from its shift. An open sale's facts are its
     approved payments alone, so its lines and amounts are left out: editing an open order
     changes no fact, and its state compares equal."""
     payments = tuple(
@@ -173,7 +173,8 @@ def sale_state(sale: Sale) -> day_facts.SaleState:
             approved=payment.status == "approved",
             tender=payment.tender,
             amount_minor=payment.amount_minor,
-            register_id=payment.shift_id,
+            register_id=None,
+            shift_id=payment.shift_id,
         )
         for payment in sale.payments
     )

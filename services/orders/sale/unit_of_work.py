@@ -314,11 +314,10 @@ class UnitOfWork:
         # A payment's register is its shift's. Only the payments whose facts changed need it:
         # one that did not change is the same in both states and cancels out whatever it is.
         changed_shifts = {
-            payment.register_id
+            payment.shift_id
             for before, after in changes
             for payment in after.payments
-            if payment.register_id is not None
-            and (before is None or payment not in before.payments)
+            if payment.shift_id is not None and (before is None or payment not in before.payments)
         }
         await self.prefetch_shifts(
             changed_shifts
@@ -351,12 +350,12 @@ class UnitOfWork:
         return shift.register_id if shift is not None else None
 
     def _registers(self, state: facts.SaleState) -> facts.SaleState:
-        """A sale's state with each payment's shift (as `sale_state` leaves it) replaced by
-        the shift's register."""
+        """A sale's state with each payment's register, its shift's (`sale_state` leaves it
+        to be looked up)."""
         return replace(
             state,
             payments=tuple(
-                replace(payment, register_id=self._register_of(payment.register_id))
+                replace(payment, register_id=self._register_of(payment.shift_id))
                 for payment in state.payments
             ),
         )
