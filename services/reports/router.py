@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from libs.api.authentication import CurrentPrincipal
-from libs.api.openapi import binary, declares
+from libs.api.openapi import binary, declares, sends
 from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection, TenantSnapshot
 from libs.audit.append import AuditLog
@@ -100,15 +100,24 @@ _BUSINESS_REPORT = (
     "refused) over a month, quarter or year (`period`), or `from` and `to`. `format=csv` "
     "answers it as CSV. Figures are in integer minor units."
 )
-_BUNDLE = binary(ZIP, "A ZIP of <report>.json, <report>.csv and manifest.json")
+_BUNDLE = merge_responses(
+    binary(
+        ZIP,
+        "A ZIP of <file>.json, <file>.csv and manifest.json, <file> naming the business, "
+        "the venue, the report and the period",
+    ),
+    sends("Content-Disposition"),
+)
+# The CSV is a file to save, named for the business, venue, report and period.
+_FILES_SENT = merge_responses(_FILES, sends("Content-Disposition"))
 
 
-def _answer(report: BaseModel, name: str, output: Literal["json", "csv"]) -> Response:
+def _answer(report: BaseModel, output: Literal["json", "csv"]) -> Response:
     if output == "csv":
         return Response(
             exports.to_csv(report),
             media_type=f"{CSV}; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+            headers={"Content-Disposition": exports.content_disposition(report, "csv")},
         )
     return JSONResponse(report.model_dump(mode="json"))
 
@@ -116,12 +125,11 @@ def _answer(report: BaseModel, name: str, output: Literal["json", "csv"]) -> Res
 def _bundle(
     report: BaseModel, name: str, principal: CurrentPrincipal, parameters: dict[str, Any]
 ) -> Response:
-    label = parameters.get("period") or f"{parameters.get('from')}..{parameters.get('to')}"
     content = exports.bundle(name, report, parameters=parameters, generated_by=principal.subject)
     return Response(
         content,
         media_type=ZIP,
-        headers={"Content-Disposition": f'attachment; filename="{name}-{label}.zip"'},
+        headers={"Content-Disposition": exports.content_disposition(report, "zip")},
     )
 
 
@@ -157,7 +165,7 @@ def _location_report(
         summary=summary,
         description=_VENUE_REPORT,
         dependencies=[requires(Permission.REPORTS_READ)],
-        responses=merge_responses(_FILES, _ERRORS),
+        responses=merge_responses(_FILES_SENT, _ERRORS),
         name=name,
     )
     async def report(
@@ -169,13 +177,13 @@ def _location_report(
         format: Format = "json",
     ) -> Response:
         resolved = service.resolve_period(period, first, to)
-        return _answer(await read(connection, location_id, resolved), name, format)
+        return _answer(await read(connection, location_id, resolved), format)
 
     @router.get(
         f"{path}/export",
         summary=f"{summary}: export bundle",
-        description="The same report as a ZIP to keep: `<report>.json`, `<report>.csv` and a "
-        "`manifest.json` saying who made it, when and for which parameters.",
+        description="The same report as a ZIP to keep: its JSON, its CSV and a `manifest.json` "
+        "saying who made it, when, for which parameters, and the CSV's header block.",
         dependencies=[requires(Permission.REPORTS_READ)],
         response_class=Response,
         responses=merge_responses(_BUNDLE, _ERRORS),
@@ -232,7 +240,7 @@ def _tenant_report(
         summary=summary,
         description=_BUSINESS_REPORT,
         dependencies=[requires(Permission.REPORTS_READ), Depends(_every_venue)],
-        responses=merge_responses(_FILES, _ERRORS),
+        responses=merge_responses(_FILES_SENT, _ERRORS),
         name=name,
     )
     async def report(
@@ -244,13 +252,13 @@ def _tenant_report(
     ) -> Response:
         resolved = service.resolve_period(period, first, to)
         answer = await _read(connection, lambda context: build(context, period=resolved))
-        return _answer(answer, name, format)
+        return _answer(answer, format)
 
     @router.get(
         f"{path}/export",
         summary=f"{summary}: export bundle",
-        description="The same report as a ZIP to keep: `<report>.json`, `<report>.csv` and a "
-        "`manifest.json` saying who made it, when and for which parameters.",
+        description="The same report as a ZIP to keep: its JSON, its CSV and a `manifest.json` "
+        "saying who made it, when, for which parameters, and the CSV's header block.",
         dependencies=[requires(Permission.REPORTS_READ), Depends(_every_venue)],
         response_class=Response,
         responses=merge_responses(_BUNDLE, _ERRORS),
