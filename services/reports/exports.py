@@ -33,7 +33,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel
 
-from libs.api.csv_cells import Cell, write_csv
+from libs.api.csv_cells import Cell, write_rows
 from libs.sales.money import TENDERS
 from services.reports.schemas import (
     Bas,
@@ -491,8 +491,7 @@ def to_csv(report: BaseModel) -> bytes:
     def padded(row: Sequence[Cell]) -> list[Cell]:
         return [*row, *[None] * (width - len(row))]
 
-    first, *rest = [padded(row) for row in block]
-    return write_csv(first, [*rest, padded([]), padded(header), *map(padded, rows)])
+    return write_rows([*map(padded, block), padded([]), padded(header), *map(padded, rows)])
 
 
 def header_lines(report: BaseModel) -> int:

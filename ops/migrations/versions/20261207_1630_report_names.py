@@ -6,7 +6,7 @@ device's name, and nothing else of either table (column grants, as the orders ro
 identity are): not an email, a password or PIN hash, a key or a session.
 
 Revision ID: 20261207_1630
-Revises: 20261207_1400
+Revises: 20261207_1500
 Create Date: 2026-12-07
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from libs.config import OWNER_ROLE
 
 revision = "20261207_1630"
-down_revision = "20261207_1400"
+down_revision = "20261207_1500"
 branch_labels = None
 depends_on = None
 
@@ -31,9 +31,11 @@ def upgrade() -> None:
     op.execute(f"SET LOCAL ROLE {OWNER_ROLE}")
     for grant in GRANTS:
         op.execute(grant)
+    op.execute("RESET ROLE")
 
 
 def downgrade() -> None:
     op.execute(f"SET LOCAL ROLE {OWNER_ROLE}")
     op.execute("REVOKE SELECT (tenant_id, id, display_name) ON identity.staff FROM halopos_reports")
     op.execute("REVOKE SELECT (tenant_id, id, name) ON identity.devices FROM halopos_reports")
+    op.execute("RESET ROLE")
