@@ -14,7 +14,7 @@ import io
 import json
 import uuid
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -27,6 +27,7 @@ from clients.dpop import DeviceKey
 from libs.rbac import Role
 from libs.sales.business_days import BusinessCalendar
 from tests.conftest import LiveStack
+from tests.support.audit import read_chain
 from tests.support.database import Connect, Provision, as_service, as_tenant
 from tests.support.offline import (
     Log,
@@ -555,3 +556,61 @@ async def test_a_refund_only_shift_settles_negative_and_reconciles_to_the_cent(
             assert shift["tenders"][1] == card_row
             assert reconciliation["totals"][1] == card_row
             assert reconciliation["totals"][0]["difference_minor"] == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# A shift open across a period: counted as open at the period's end, and in its audit range.
+
+
+async def test_a_shift_still_open_is_open_at_the_end_of_a_later_period_and_in_its_audit_range(
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
+    orders_client: httpx.AsyncClient,
+    reports_client: httpx.AsyncClient,
+) -> None:
+    """A shift opened an hour ago with a sale in it, never closed. A business day that
+    begins after every entry the shift made still has a figure (the shift open at its end),
+    so its audit range starts at or before the shift's opening entry; a day that ended before
+    the shift opened has it neither open nor in its range."""
+    tenant = await provision("au")
+    till = await _till(connect_as, token, orders_client, tenant)
+    log = Log(till)
+    log.start = datetime.now(UTC) - timedelta(hours=1)
+    shift_id = log.open_shift()
+    log.sale()
+    answer = await upload(orders_client, till, log.operations)
+    assert {item["status"] for item in answer["items"]} == {"accepted"}, answer
+    accountant = token(tenant, Role.ACCOUNTANT)
+    location = await reports_client.get(
+        "/v1/reports/reconciliation", params=_location(till, period="2026-01-01"), auth=accountant
+    )
+    venue = location.json()["location"]
+    calendar = BusinessCalendar.of(venue["time_zone"], venue["business_day_cutoff_hour"])
+    today = calendar.local_date(datetime.now(UTC))
+
+    async def reconciliation(day: date) -> dict[str, Any]:
+        response = await reports_client.get(
+            "/v1/reports/reconciliation",
+            params=_location(till, period=day.isoformat()),
+            auth=accountant,
+        )
+        assert response.status_code == 200, response.text
+        report: dict[str, Any] = response.json()
+        return report
+
+    later = await reconciliation(today + timedelta(days=2))
+    assert (later["shifts"], later["open_shifts"]) == ([], 1)
+    chain = await read_chain(await connect_as("audit"), tenant)
+    opened = next(
+        row["seq"]
+        for row in chain
+        if row["action"] == "shift.opened" and row["resource_id"] == str(shift_id)
+    )
+    # Every entry of the shift was recorded before this day began; the range still starts at
+    # or before the first of them.
+    assert later["audit"]["from_seq"] is not None
+    assert later["audit"]["from_seq"] <= opened <= later["audit"]["through_seq"]
+
+    earlier = await reconciliation(today - timedelta(days=3))
+    assert earlier["open_shifts"] == 0

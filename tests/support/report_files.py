@@ -435,10 +435,10 @@ def trace(name: str, answer: dict[str, Any], content: bytes) -> ReportCsv:
 
     expected_rows = SPECS[name](answer, file.header)
     assert len(file.rows) == len(expected_rows), (len(file.rows), len(expected_rows))
-    for number, (row, specs) in enumerate(zip(file.rows, expected_rows, strict=True)):
-        assert set(specs) == set(file.header), set(specs) ^ set(file.header)
-        for column, cell in zip(file.header, row, strict=True):
-            check(cell, specs[column], f"row {number} {column!r}")
+    for number, (row, columns) in enumerate(zip(file.rows, expected_rows, strict=True)):
+        assert set(columns) == set(file.header), set(columns) ^ set(file.header)
+        for name_, cell in zip(file.header, row, strict=True):
+            check(cell, columns[name_], f"row {number} {name_!r}")
 
     if name == "bas":
         labels = {label["label"]: i for i, label in enumerate(answer["labels"])}
