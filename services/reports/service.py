@@ -282,8 +282,11 @@ async def _tenant_tax(
     starts, ends = [], []
     for location in locations:
         days = _whole(location, period.first, period.last)
-        starts.append(days.bounds[0])
-        ends.append(days.bounds[-1])
+        calendar = _calendar(location)
+        # The audit range covers the period both as business days and as calendar dates (a
+        # tax period's), whichever reaches further.
+        starts += [days.bounds[0], calendar.local_midnight(period.first)]
+        ends += [days.bounds[-1], calendar.local_midnight(period.last + timedelta(days=1))]
         facts += await context.repository.tax_facts(location.id, days)
     midnight = datetime.combine(period.first, datetime.min.time(), UTC)
     audit = await audit_range(
