@@ -26,7 +26,6 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
@@ -37,11 +36,9 @@ from libs.api.csv_cells import Cell, write_rows
 from libs.sales.money import TENDERS
 from services.reports.schemas import (
     Bas,
-    BusinessOut,
     DailySummary,
     ItemMix,
     LocationOut,
-    PeriodOut,
     Reconciliation,
     TaxRateTotal,
     TenderTotal,
@@ -389,7 +386,7 @@ TABLES: dict[type[BaseModel], Callable[[Any], Table]] = {
 }
 
 
-def table(report: BaseModel) -> Table:
+def table(report: Report) -> Table:
     return TABLES[type(report)](report)
 
 
@@ -406,22 +403,27 @@ TITLES = {
 BESTEUERUNGSART = {"accrual": "Soll-Versteuerung", "cash": "Ist-Versteuerung"}
 
 
-def _locations(report: BaseModel) -> list[LocationOut]:
-    location: LocationOut | None = getattr(report, "location", None)
-    return [location] if location is not None else list(getattr(report, "locations", []))
+# Every report, as the files see it: each has a business, a period, a currency, when it was
+# generated and its audit range; a venue's report has a `location`, a business's `locations`.
+Report = DailySummary | ItemMix | Reconciliation | Bas | VatSummary
 
 
-def header_fields(report: BaseModel) -> dict[str, Any]:
+def _locations(report: Report) -> list[LocationOut]:
+    if isinstance(report, Bas | VatSummary):
+        return list(report.locations)
+    return [report.location]
+
+
+def header_fields(report: Report) -> dict[str, Any]:
     """The header block's fields as JSON (the manifest's `header`): every one is the report's
     own, so the block, the manifest and the JSON say the same."""
-    business: BusinessOut = getattr(report, "business")  # noqa: B009 - every report has one
-    period: PeriodOut = getattr(report, "period")  # noqa: B009
+    business, period = report.business, report.period
     locations = _locations(report)
     fields: dict[str, Any] = {
         "business": business.name,
         "tax_id_label": business.tax_id_label,
         "tax_id": business.tax_id,
-        "report": getattr(report, "report"),  # noqa: B009
+        "report": report.report,
         "locations": [
             {"id": str(location.id), "name": location.name, "time_zone": location.time_zone}
             for location in locations
@@ -431,22 +433,21 @@ def header_fields(report: BaseModel) -> dict[str, Any]:
             "first_day": period.first_day.isoformat(),
             "last_day": period.last_day.isoformat(),
         },
-        "currency": getattr(report, "currency"),  # noqa: B009
+        "currency": report.currency,
     }
-    if (prices_include_tax := getattr(report, "prices_include_tax", None)) is not None:
-        fields["prices_include_tax"] = prices_include_tax
-    if (tax_basis := getattr(report, "tax_basis", None)) is not None:
-        fields["tax_basis"] = tax_basis
-    if (open_shifts := getattr(report, "open_shifts", None)) is not None:
-        fields["open_shifts"] = open_shifts
-    generated_at: datetime = getattr(report, "generated_at")  # noqa: B009
-    fields["generated_at"] = generated_at.isoformat()
+    if isinstance(report, DailySummary | ItemMix):
+        fields["prices_include_tax"] = report.prices_include_tax
+    if isinstance(report, Bas | VatSummary):
+        fields["tax_basis"] = report.tax_basis
+    if isinstance(report, Reconciliation):
+        fields["open_shifts"] = report.open_shifts
+    fields["generated_at"] = report.generated_at.isoformat()
     fields["time_zone"] = locations[0].time_zone if locations else "UTC"
     fields["audit"] = json.loads(report.model_dump_json(include={"audit"}))["audit"]
     return fields
 
 
-def header_block(report: BaseModel) -> list[list[Cell]]:
+def header_block(report: Report) -> list[list[Cell]]:
     """The rows an accountant reads above the table: a label, then its value(s)."""
     fields = header_fields(report)
     rows: list[list[Cell]] = [
@@ -480,7 +481,7 @@ def header_block(report: BaseModel) -> list[list[Cell]]:
     return rows
 
 
-def to_csv(report: BaseModel) -> bytes:
+def to_csv(report: Report) -> bytes:
     """RFC 4180 (libs/api/csv_cells.py): text quoted, and escaped where a spreadsheet would
     run it as a formula; numbers bare, so a refund's -450 is still a number. The header block,
     an empty row, then the table; every row as wide as the widest."""
@@ -494,12 +495,12 @@ def to_csv(report: BaseModel) -> bytes:
     return write_rows([*map(padded, block), padded([]), padded(header), *map(padded, rows)])
 
 
-def header_lines(report: BaseModel) -> int:
+def header_lines(report: Report) -> int:
     """How many lines come before the table's header row (the block and the empty row)."""
     return len(header_block(report)) + 1
 
 
-def to_json(report: BaseModel) -> bytes:
+def to_json(report: Report) -> bytes:
     return report.model_dump_json(indent=2).encode()
 
 
@@ -513,21 +514,18 @@ def _slug(text: str, *, ascii_only: bool) -> str:
     return re.sub(r"[^\w]+|_", "-", text).strip("-")
 
 
-def file_stem(report: BaseModel, *, ascii_only: bool = False) -> str:
+def file_stem(report: Report, *, ascii_only: bool = False) -> str:
     """`<business>_<venue>_<report>_<period>`: a venue's report names the venue, a business's
     report does not. A range of days is `first--last` (ISO 8601's interval, in a file name)."""
-    business: BusinessOut = getattr(report, "business")  # noqa: B009
-    period: PeriodOut = getattr(report, "period")  # noqa: B009
-    parts = [_slug(business.name, ascii_only=ascii_only) or "business"]
-    location: LocationOut | None = getattr(report, "location", None)
-    if location is not None:
-        parts.append(_slug(location.name, ascii_only=ascii_only) or "venue")
-    parts.append(getattr(report, "report"))  # noqa: B009
-    parts.append(period.label.replace("..", "--"))
+    parts = [_slug(report.business.name, ascii_only=ascii_only) or "business"]
+    if not isinstance(report, Bas | VatSummary):
+        parts.append(_slug(report.location.name, ascii_only=ascii_only) or "venue")
+    parts.append(report.report)
+    parts.append(report.period.label.replace("..", "--"))
     return "_".join(parts)
 
 
-def content_disposition(report: BaseModel, extension: str) -> str:
+def content_disposition(report: Report, extension: str) -> str:
     """RFC 6266: an ASCII `filename` every client understands, and `filename*` (RFC 8187,
     UTF-8) with the business's and venue's names as they are written."""
     plain = f"{file_stem(report, ascii_only=True)}.{extension}"
@@ -540,7 +538,7 @@ def content_disposition(report: BaseModel, extension: str) -> str:
 
 def bundle(
     name: str,
-    report: BaseModel,
+    report: Report,
     *,
     parameters: dict[str, Any],
     generated_by: str,

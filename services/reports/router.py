@@ -10,7 +10,6 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
 from libs.api.authentication import CurrentPrincipal
 from libs.api.openapi import binary, declares, sends
@@ -38,7 +37,7 @@ from services.reports.schemas import (
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 
-Report = TypeVar("Report", bound=BaseModel)
+Report = TypeVar("Report", bound=exports.Report)
 CSV = "text/csv"
 ZIP = "application/zip"
 
@@ -112,7 +111,7 @@ _BUNDLE = merge_responses(
 _FILES_SENT = merge_responses(_FILES, sends("Content-Disposition"))
 
 
-def _answer(report: BaseModel, output: Literal["json", "csv"]) -> Response:
+def _answer(report: exports.Report, output: Literal["json", "csv"]) -> Response:
     if output == "csv":
         return Response(
             exports.to_csv(report),
@@ -123,7 +122,7 @@ def _answer(report: BaseModel, output: Literal["json", "csv"]) -> Response:
 
 
 def _bundle(
-    report: BaseModel, name: str, principal: CurrentPrincipal, parameters: dict[str, Any]
+    report: exports.Report, name: str, principal: CurrentPrincipal, parameters: dict[str, Any]
 ) -> Response:
     content = exports.bundle(name, report, parameters=parameters, generated_by=principal.subject)
     return Response(
