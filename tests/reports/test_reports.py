@@ -608,9 +608,19 @@ async def test_a_shift_still_open_is_open_at_the_end_of_a_later_period_and_in_it
         if row["action"] == "shift.opened" and row["resource_id"] == str(shift_id)
     )
     # Every entry of the shift was recorded before this day began; the range still starts at
-    # or before the first of them.
+    # or before the first of them, in every report of the day (the BAS: the business's).
     assert later["audit"]["from_seq"] is not None
     assert later["audit"]["from_seq"] <= opened <= later["audit"]["through_seq"]
+    day = (today + timedelta(days=2)).isoformat()
+    for name, params in (
+        ("daily-summary", _location(till, period=day)),
+        ("item-mix", _location(till, period=day)),
+        ("bas", {"from": day, "to": day}),
+    ):
+        response = await reports_client.get(f"/v1/reports/{name}", params=params, auth=accountant)
+        assert response.status_code == 200, response.text
+        audit = response.json()["audit"]
+        assert audit["from_seq"] is not None and audit["from_seq"] <= opened, name
 
     earlier = await reconciliation(today - timedelta(days=3))
     assert earlier["open_shifts"] == 0
