@@ -82,11 +82,14 @@ Format = Annotated[Literal["json", "csv"], Query(description="json (default) or 
 # `report-not-applicable`: not for this business's tax system. (A venue not reached is
 # declared by `_reached`, a business-wide report's refusal by `_every_venue`.)
 _ERRORS = problems(service.InvalidPeriod, service.ReportNotApplicable)
-# `format=csv` answers the same report as CSV (a header row, then one row per line).
+# `format=csv` answers the same report as CSV: a header block (whose, which period, when),
+# a row of empty cells, then the table (docs/reports.md, "Files").
 _FILES: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {"application/json": {}, CSV: {"schema": {"type": "string"}}},
-        "description": "The report (as CSV with `format=csv`)",
+        "description": "The report; with `format=csv`, as CSV: a header block (business, tax "
+        "id, report, venues, period, currency, tax basis, generated at, audit range), a row of "
+        "empty cells, then the table",
     }
 }
 _VENUE_REPORT = (

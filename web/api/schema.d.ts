@@ -25324,7 +25324,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report (as CSV with `format=csv`) */
+            /** @description The report; with `format=csv`, as CSV: a header block (business, tax id, report, venues, period, currency, tax basis, generated at, audit range), a row of empty cells, then the table */
             200: {
                 headers: {
                     "Content-Disposition": components["headers"]["Content-Disposition"];
@@ -25631,7 +25631,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report (as CSV with `format=csv`) */
+            /** @description The report; with `format=csv`, as CSV: a header block (business, tax id, report, venues, period, currency, tax basis, generated at, audit range), a row of empty cells, then the table */
             200: {
                 headers: {
                     "Content-Disposition": components["headers"]["Content-Disposition"];
@@ -25938,7 +25938,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report (as CSV with `format=csv`) */
+            /** @description The report; with `format=csv`, as CSV: a header block (business, tax id, report, venues, period, currency, tax basis, generated at, audit range), a row of empty cells, then the table */
             200: {
                 headers: {
                     "Content-Disposition": components["headers"]["Content-Disposition"];
@@ -26243,7 +26243,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report (as CSV with `format=csv`) */
+            /** @description The report; with `format=csv`, as CSV: a header block (business, tax id, report, venues, period, currency, tax basis, generated at, audit range), a row of empty cells, then the table */
             200: {
                 headers: {
                     "Content-Disposition": components["headers"]["Content-Disposition"];
@@ -26520,7 +26520,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report (as CSV with `format=csv`) */
+            /** @description The report; with `format=csv`, as CSV: a header block (business, tax id, report, venues, period, currency, tax basis, generated at, audit range), a row of empty cells, then the table */
             200: {
                 headers: {
                     "Content-Disposition": components["headers"]["Content-Disposition"];
