@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import (
     TYPE_CHECKING,
@@ -17,6 +18,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.audit_range import AuditRange
+    from ..models.business_out import BusinessOut
     from ..models.category_mix_row import CategoryMixRow
     from ..models.item_mix_row import ItemMixRow
     from ..models.location_out import LocationOut
@@ -31,6 +33,7 @@ T = TypeVar("T", bound="ItemMix")
 class ItemMix:
     """
     Attributes:
+        business (BusinessOut): Who the report is of, as the tax office knows the business.
         location (LocationOut):
         period (PeriodOut):
         currency (str):
@@ -39,12 +42,18 @@ class ItemMix:
         categories (list[CategoryMixRow]):
         modifiers (list[ModifierMixRow]):
         totals (CategoryMixRow):
+        generated_at (datetime.datetime): When it was read, in the venue's time
         audit (AuditRange): Where in the business's audit log the figures come from. They were read in one
-            snapshot that includes every entry up to `through_seq` and none after it; the entries
-            recorded since the period began start at `from_seq` (None: none yet).
+            snapshot that includes every entry up to `through_seq` and none after it. Every sale,
+            payment, refund and count is made in a shift open at that moment, so the shifts open at
+            some time in the period hold everything the figures count: `from_seq` is the first entry
+            recorded at or after the earliest opening of those shifts (or the period's start, if
+            earlier). It is null only when no shift was open in the period and nothing was recorded
+            since it began: a period without figures.
         report (Literal['item-mix'] | Unset):  Default: 'item-mix'.
     """
 
+    business: BusinessOut
     location: LocationOut
     period: PeriodOut
     currency: str
@@ -53,11 +62,14 @@ class ItemMix:
     categories: list[CategoryMixRow]
     modifiers: list[ModifierMixRow]
     totals: CategoryMixRow
+    generated_at: datetime.datetime
     audit: AuditRange
     report: Literal["item-mix"] | Unset = "item-mix"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        business = self.business.to_dict()
+
         location = self.location.to_dict()
 
         period = self.period.to_dict()
@@ -83,6 +95,8 @@ class ItemMix:
 
         totals = self.totals.to_dict()
 
+        generated_at = self.generated_at.isoformat()
+
         audit = self.audit.to_dict()
 
         report = self.report
@@ -91,6 +105,7 @@ class ItemMix:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "business": business,
                 "location": location,
                 "period": period,
                 "currency": currency,
@@ -99,6 +114,7 @@ class ItemMix:
                 "categories": categories,
                 "modifiers": modifiers,
                 "totals": totals,
+                "generated_at": generated_at,
                 "audit": audit,
             }
         )
@@ -110,6 +126,7 @@ class ItemMix:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.audit_range import AuditRange
+        from ..models.business_out import BusinessOut
         from ..models.category_mix_row import CategoryMixRow
         from ..models.item_mix_row import ItemMixRow
         from ..models.location_out import LocationOut
@@ -117,6 +134,8 @@ class ItemMix:
         from ..models.period_out import PeriodOut
 
         d = dict(src_dict)
+        business = BusinessOut.from_dict(d.pop("business"))
+
         location = LocationOut.from_dict(d.pop("location"))
 
         period = PeriodOut.from_dict(d.pop("period"))
@@ -148,6 +167,8 @@ class ItemMix:
 
         totals = CategoryMixRow.from_dict(d.pop("totals"))
 
+        generated_at = datetime.datetime.fromisoformat(d.pop("generated_at"))
+
         audit = AuditRange.from_dict(d.pop("audit"))
 
         report = cast(Literal["item-mix"] | Unset, d.pop("report", UNSET))
@@ -155,6 +176,7 @@ class ItemMix:
             raise ValueError(f"report must match const 'item-mix', got '{report}'")
 
         item_mix = cls(
+            business=business,
             location=location,
             period=period,
             currency=currency,
@@ -163,6 +185,7 @@ class ItemMix:
             categories=categories,
             modifiers=modifiers,
             totals=totals,
+            generated_at=generated_at,
             audit=audit,
             report=report,
         )
