@@ -166,6 +166,9 @@ Reference = Annotated[str, Text(max_length=64)]
 # filter by (an actor or resource type): one line, no more.
 FilterValue = Annotated[str, Text(max_length=200)]
 FilterType = Annotated[str, Text(max_length=64)]
+# A business's tax number as typed (an ABN, a USt-IdNr. or a Steuernummer): one line; its
+# digits are checked by libs/sales/tax_ids.py.
+TaxNumber = Annotated[str, Text(max_length=40)]
 # A staff member's e-mail address, as they sign in with it: lower case.
 Email = Annotated[str, Text(min_length=3, max_length=254, lower=True, pattern=EMAIL_PATTERN)]
 

@@ -52,10 +52,15 @@ def cell(value: Cell) -> str | int | float | Decimal:
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
     """RFC 4180: comma-separated, CRLF line ends, UTF-8, a header row; text quoted and
     escaped, numbers bare."""
+    return write_rows([header, *rows])
+
+
+def write_rows(rows: Iterable[Sequence[Cell]]) -> bytes:
+    """Rows as `write_csv` writes them, whatever they are (a report's header block, then its
+    table: services/reports/exports.py)."""
     buffer = io.StringIO()
     # QUOTE_NONNUMERIC quotes every cell that is not a number: `cell` has made sure that
     # means every text cell, and only those.
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
-    writer.writerow([cell(name) for name in header])
     writer.writerows([cell(value) for value in row] for row in rows)
     return buffer.getvalue().encode()

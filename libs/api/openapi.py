@@ -80,6 +80,13 @@ HEADERS: dict[str, dict[str, Any]] = {
         "UTC) it turns read-only unless paid.",
         "schema": {"type": "string", "format": "date-time"},
     },
+    "Content-Disposition": {
+        "description": 'A file to save (RFC 6266): `attachment; filename="…"`, the name in '
+        "ASCII, and for a name that is not, `filename*=UTF-8''…` as well (RFC 8187). A report "
+        "file is named `<business>_<venue>_<report>_<period>` (a business's report has no "
+        'venue part): docs/reports.md, "Files".',
+        "schema": {"type": "string"},
+    },
     "Allow": {
         "description": "The methods the path does answer (RFC 9110 section 10.2.1).",
         "schema": {"type": "string"},
@@ -261,6 +268,7 @@ RECORDED_HEADERS = (
     "idempotent-replayed",
     "retry-after",
     "www-authenticate",
+    "content-disposition",
     GRACE_HEADER.lower(),
 )
 

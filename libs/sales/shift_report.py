@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.config import JsonDict
 
 from libs.sales.money import TENDERS
@@ -35,6 +35,9 @@ from libs.sales.tax import TaxRateTotal, rate, tax_by_rate
 from libs.text import RateString
 
 CashMovementKind = Literal["paid_in", "paid_out"]
+
+# The meaning of the report's figures, stored with every Z report (see `format_version`).
+FORMAT_VERSION = 2
 
 # ---------------------------------------------------------------------------------------------
 # Facts: what the repository reads, already typed. No totals here: the report adds them up.
@@ -214,6 +217,7 @@ X_REPORT_EXAMPLE: JsonDict = {
     "net_sales_minor": 92830,
     "tax": [{"rate": "10.000", "net_minor": 84391, "tax_minor": 8439, "gross_minor": 92830}],
     "tax_total_minor": 8439,
+    "format_version": 2,
     "refunds": {
         "count": 1,
         "amount_minor": 520,
@@ -276,9 +280,38 @@ class ShiftReport(BaseModel):
     service_charges_minor: int
     tips_minor: int
     rounding_minor: int = Field(description="Cash rounding adjustments (AUD: to 5c)")
-    net_sales_minor: int = Field(description="Closed orders' totals, before cash rounding")
+    net_sales_minor: int = Field(
+        description="gross - discounts + service charges, in the pricing basis: never the tips, "
+        "nor cash rounding (docs/reports.md, glossary)"
+    )
     tax: list[TaxRateTotal] = Field(description="Closed orders' tax per rate, highest first")
     tax_total_minor: int
+    format_version: int = Field(
+        default=FORMAT_VERSION,
+        description="2: `net_sales_minor` is gross - discounts + service charges. A Z report "
+        "issued before (format 1, stored without this field) counted the tips in it and, with "
+        "prices excluding tax, the tax too; it is read as format 2, its net sales worked out "
+        "again from its own gross, discounts and service charges (stored reports are never "
+        "rewritten)",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_format_1(cls, data: Any) -> Any:
+        """A report stored before format 2 (a Z report issued before 2026-12-07) has no
+        `format_version`, and its `net_sales_minor` was the closed orders' totals (tips
+        included). Its gross, discounts and service charges always meant what they mean now,
+        so its net sales are worked out again from them."""
+        if isinstance(data, dict) and "format_version" not in data and "gross_sales_minor" in data:
+            return {
+                **data,
+                "net_sales_minor": data["gross_sales_minor"]
+                - data.get("discounts_minor", 0)
+                + data.get("service_charges_minor", 0),
+                "format_version": FORMAT_VERSION,
+            }
+        return data
+
     refunds: RefundTotals
     voids: VoidTotals
     payments: TenderTotals = Field(description="Approved payments taken at this drawer")
@@ -374,9 +407,15 @@ def shift_report(facts: ShiftFacts) -> ShiftReport:
         service_charges_minor=sum(order.service_charge_minor for order in closed),
         tips_minor=sum(order.tip_minor for order in closed),
         rounding_minor=sum(order.rounding_minor for order in closed),
-        net_sales_minor=sum(order.total_minor for order in closed),
+        # One meaning everywhere (docs/reports.md): the order's total adds the tip (and, with
+        # prices excluding tax, the tax), which are not sales.
+        net_sales_minor=sum(
+            order.subtotal_minor - order.discount_minor + order.service_charge_minor
+            for order in closed
+        ),
         tax=tax,
         tax_total_minor=sum(group.tax_minor for group in tax),
+        format_version=FORMAT_VERSION,
         refunds=RefundTotals(
             count=len(facts.refunds),
             amount_minor=sum(refund.amount_minor for refund in facts.refunds),

@@ -33,6 +33,7 @@ from services.reports.schemas import (
     TenderReconciliation,
     TenderTotal,
     Totals,
+    VatBox,
     VatRate,
     VoidsSummary,
 )
@@ -157,6 +158,10 @@ class ShiftCloseFact:
     z_version: int
     expected: dict[str, int] = field(default_factory=dict)
     counted: dict[str, int] = field(default_factory=dict)
+    # Names for people and the register (the service looks them up; the ids otherwise).
+    register_name: str = ""
+    opened_by_name: str = ""
+    closed_by_name: str = ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -400,9 +405,12 @@ def reconcile(
         ShiftReconciliation(
             shift_id=shift.shift_id,
             register_number=shift.register_number,
+            register_name=shift.register_name or f"R{shift.register_number}",
             opened_by=shift.opened_by,
+            opened_by_name=shift.opened_by_name or shift.opened_by,
             opened_at=shift.opened_at,
             closed_by=shift.closed_by,
+            closed_by_name=shift.closed_by_name or shift.closed_by,
             closed_at=shift.closed_at,
             z_version=shift.z_version,
             tenders=tender_rows(shift.expected, shift.counted),
@@ -431,11 +439,17 @@ class BasFigures:
     invoice_gst_minor: int
 
 
+def whole_dollars(amount: int) -> int:
+    """The form takes whole dollars: the cents are dropped, not rounded (ATO instructions)."""
+    return abs(amount) // 100 * (1 if amount >= 0 else -1)
+
+
 def _label(label: str, description: str, amount: int) -> BasLabel:
-    # The form takes whole dollars: the cents are dropped, not rounded (ATO instructions).
-    dollars = abs(amount) // 100 * (1 if amount >= 0 else -1)
     return BasLabel(
-        label=label, description=description, amount_minor=amount, whole_dollars=dollars
+        label=label,
+        description=description,
+        amount_minor=amount,
+        whole_dollars=whole_dollars(amount),
     )
 
 
@@ -475,12 +489,16 @@ def bas(tax: Iterable[TaxFact]) -> BasFigures:
         _label("1A", "GST on sales (from the tax invoices)", invoice_gst),
     ]
     taxable_refunds = [fact for fact in refunds if rate(fact.rate) != ZERO_RATE]
+    refunded = sum(fact.gross_minor for fact in taxable_refunds)
+    refunded_gst = sum(fact.tax_minor for fact in taxable_refunds)
     return BasFigures(
         labels=labels,
         decreasing_adjustments=BasAdjustment(
             description="Refunds of taxable sales (decreasing adjustments, G18)",
-            amount_minor=sum(fact.gross_minor for fact in taxable_refunds),
-            gst_minor=sum(fact.tax_minor for fact in taxable_refunds),
+            amount_minor=refunded,
+            amount_whole_dollars=whole_dollars(refunded),
+            gst_minor=refunded_gst,
+            gst_whole_dollars=whole_dollars(refunded_gst),
         ),
         gst_free_refunds_minor=sum(
             fact.gross_minor for fact in refunds if rate(fact.rate) == ZERO_RATE
@@ -510,3 +528,70 @@ def vat_summary(tax: Iterable[TaxFact]) -> list[VatRate]:
             )
         )
     return rows
+
+
+# The UStVA's boxes (Kennzahlen) for a till's sales: the standard and the reduced rate each
+# have their own; every other rate goes to 35 (amount) and 36 (tax) together. 0 % sales
+# (steuerfrei or nicht steuerbar) are in none of them: which box, if any, depends on why they
+# are tax-free, which the till does not know.
+USTVA_BOXES = {
+    Decimal("19.000"): ("81", "Steuerpflichtige Umsätze zum Steuersatz von 19 %"),
+    Decimal("7.000"): ("86", "Steuerpflichtige Umsätze zum Steuersatz von 7 %"),
+}
+OTHER_RATES = ("35", "36", "Steuerpflichtige Umsätze zu anderen Steuersätzen")
+
+
+def whole_euros(amount: int) -> int:
+    """A UStVA amount: whole euros, the cents rounded in the business's favour (the form's
+    instructions): down, also below zero, where down is the larger reduction."""
+    return amount // 100
+
+
+def ustva_boxes(rates: Iterable[VatRate]) -> list[VatBox]:
+    """Kz 81 and 86 (and 35/36) from the period's rates, sales less refunds: a refund reduces
+    the taxable amount in the period it is given (§ 17 (1) UStG), in the box of its rate.
+
+    For 81 and 86 the form takes the amount in whole euros and works the tax out itself, to
+    the cent: `form_tax_minor` is that figure, next to `tax_minor`, the invoices' own tax (which
+    may differ by cents, as the BAS's G9 and 1A do)."""
+    boxes: list[VatBox] = []
+    other_base = other_tax = 0
+    other = False
+    for row in rates:
+        key = rate(row.rate)
+        if key == ZERO_RATE:
+            continue
+        if key not in USTVA_BOXES:
+            other = True
+            other_base += row.net_minor
+            other_tax += row.tax_minor
+            continue
+        kennzahl, description = USTVA_BOXES[key]
+        whole = whole_euros(row.net_minor)
+        boxes.append(
+            VatBox(
+                kennzahl=kennzahl,
+                tax_kennzahl=None,
+                description=description,
+                rate=key,
+                base_minor=row.net_minor,
+                base_whole_euros=whole,
+                tax_minor=row.tax_minor,
+                form_tax_minor=round_half_up(Fraction(whole * 100) * Fraction(key) / 100),
+            )
+        )
+    if other:
+        kennzahl, tax_kennzahl, description = OTHER_RATES
+        boxes.append(
+            VatBox(
+                kennzahl=kennzahl,
+                tax_kennzahl=tax_kennzahl,
+                description=description,
+                rate=None,
+                base_minor=other_base,
+                base_whole_euros=whole_euros(other_base),
+                tax_minor=other_tax,
+                form_tax_minor=other_tax,
+            )
+        )
+    return boxes

@@ -53,7 +53,26 @@ _settings = sa.table(
     schema="orders",
 )
 _shifts = sa.table(
-    "shifts", sa.column("location_id", sa.Uuid()), sa.column("status", sa.Text()), schema="orders"
+    "shifts",
+    sa.column("location_id", sa.Uuid()),
+    sa.column("status", sa.Text()),
+    sa.column("opened_at", sa.DateTime(timezone=True)),
+    sa.column("closed_at", sa.DateTime(timezone=True)),
+    schema="orders",
+)
+_registers = sa.table(
+    "registers",
+    sa.column("device_id", sa.Uuid()),
+    sa.column("location_id", sa.Uuid()),
+    sa.column("number", sa.Integer()),
+    schema="orders",
+)
+# Column grants: a staff member's display name and a device's name, nothing else of them.
+_staff = sa.table(
+    "staff", sa.column("id", sa.Uuid()), sa.column("display_name", sa.Text()), schema="identity"
+)
+_devices = sa.table(
+    "devices", sa.column("id", sa.Uuid()), sa.column("name", sa.Text()), schema="identity"
 )
 _tenants = sa.table(
     "tenants", sa.column("name", sa.Text()), sa.column("region", sa.Text()), schema="identity"
@@ -201,6 +220,14 @@ CLOSED_SHIFTS = sa.text(
 
 def _money(value: Any) -> int:
     return int(value or 0)
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 class ReportsRepository(Repository):
@@ -363,13 +390,52 @@ class ReportsRepository(Repository):
             for row in rows
         ]
 
-    async def open_shift_count(self, location_id: UUID) -> int:
+    # --- names, shifts open, where the figures start (exports and the audit range) ---------
+
+    async def staff_names(self, subjects: Collection[str]) -> dict[str, str]:
+        """Display names of staff, by the id a shift records them by (column grant:
+        identity.staff (tenant_id, id, display_name) only)."""
+        ids = [UUID(subject) for subject in subjects if _is_uuid(subject)]
+        if not ids:
+            return {}
+        query = sa.select(_staff.c.id, _staff.c.display_name).where(_staff.c.id.in_(ids))
+        rows = (await self._connection.execute(query)).all()
+        return {str(row.id): row.display_name for row in rows}
+
+    async def register_names(self, location_id: UUID) -> dict[int, str]:
+        """A venue's registers by number: the name its device was activated with."""
+        query = (
+            sa.select(_registers.c.number, _devices.c.name)
+            .select_from(_registers.join(_devices, _devices.c.id == _registers.c.device_id))
+            .where(_registers.c.location_id == location_id)
+        )
+        return {row.number: row.name for row in (await self._connection.execute(query)).all()}
+
+    async def open_shifts_at(self, location_id: UUID, moment: datetime) -> int:
+        """Shifts of the venue open at `moment`: opened before it, not closed by it."""
         query = (
             sa.select(sa.func.count())
             .select_from(_shifts)
-            .where(_shifts.c.location_id == location_id, _shifts.c.status == "open")
+            .where(
+                _shifts.c.location_id == location_id,
+                _shifts.c.opened_at < moment,
+                sa.or_(_shifts.c.closed_at.is_(None), _shifts.c.closed_at >= moment),
+            )
         )
         return int((await self._connection.execute(query)).scalar_one())
+
+    async def earliest_shift_opening(
+        self, location_ids: Collection[UUID], start: datetime, end: datetime
+    ) -> datetime | None:
+        """When the earliest shift of these venues open at some time in [start, end) opened:
+        every sale, payment, refund and count of the period was made in one of them."""
+        query = sa.select(sa.func.min(_shifts.c.opened_at)).where(
+            _shifts.c.location_id.in_(list(location_ids)),
+            _shifts.c.opened_at < end,
+            sa.or_(_shifts.c.closed_at.is_(None), _shifts.c.closed_at >= start),
+        )
+        opened: datetime | None = (await self._connection.execute(query)).scalar_one()
+        return opened
 
     # --- the audit log ----------------------------------------------------------------------
 

@@ -10,10 +10,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
 from libs.api.authentication import CurrentPrincipal
-from libs.api.openapi import binary, declares
+from libs.api.openapi import binary, declares, sends
 from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection, TenantSnapshot
 from libs.audit.append import AuditLog
@@ -38,7 +37,7 @@ from services.reports.schemas import (
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 
-Report = TypeVar("Report", bound=BaseModel)
+Report = TypeVar("Report", bound=exports.Report)
 CSV = "text/csv"
 ZIP = "application/zip"
 
@@ -83,11 +82,14 @@ Format = Annotated[Literal["json", "csv"], Query(description="json (default) or 
 # `report-not-applicable`: not for this business's tax system. (A venue not reached is
 # declared by `_reached`, a business-wide report's refusal by `_every_venue`.)
 _ERRORS = problems(service.InvalidPeriod, service.ReportNotApplicable)
-# `format=csv` answers the same report as CSV (a header row, then one row per line).
+# `format=csv` answers the same report as CSV: a header block (whose, which period, when),
+# a row of empty cells, then the table (docs/reports.md, "Files").
 _FILES: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {"application/json": {}, CSV: {"schema": {"type": "string"}}},
-        "description": "The report (as CSV with `format=csv`)",
+        "description": "The report; with `format=csv`, as CSV: a header block (business, tax "
+        "id, report, venues, period, currency, tax basis, generated at, audit range), a row of "
+        "empty cells, then the table",
     }
 }
 _VENUE_REPORT = (
@@ -100,28 +102,36 @@ _BUSINESS_REPORT = (
     "refused) over a month, quarter or year (`period`), or `from` and `to`. `format=csv` "
     "answers it as CSV. Figures are in integer minor units."
 )
-_BUNDLE = binary(ZIP, "A ZIP of <report>.json, <report>.csv and manifest.json")
+_BUNDLE = merge_responses(
+    binary(
+        ZIP,
+        "A ZIP of <file>.json, <file>.csv and manifest.json, <file> naming the business, "
+        "the venue, the report and the period",
+    ),
+    sends("Content-Disposition"),
+)
+# The CSV is a file to save, named for the business, venue, report and period.
+_FILES_SENT = merge_responses(_FILES, sends("Content-Disposition"))
 
 
-def _answer(report: BaseModel, name: str, output: Literal["json", "csv"]) -> Response:
+def _answer(report: exports.Report, output: Literal["json", "csv"]) -> Response:
     if output == "csv":
         return Response(
             exports.to_csv(report),
             media_type=f"{CSV}; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+            headers={"Content-Disposition": exports.content_disposition(report, "csv")},
         )
     return JSONResponse(report.model_dump(mode="json"))
 
 
 def _bundle(
-    report: BaseModel, name: str, principal: CurrentPrincipal, parameters: dict[str, Any]
+    report: exports.Report, name: str, principal: CurrentPrincipal, parameters: dict[str, Any]
 ) -> Response:
-    label = parameters.get("period") or f"{parameters.get('from')}..{parameters.get('to')}"
     content = exports.bundle(name, report, parameters=parameters, generated_by=principal.subject)
     return Response(
         content,
         media_type=ZIP,
-        headers={"Content-Disposition": f'attachment; filename="{name}-{label}.zip"'},
+        headers={"Content-Disposition": exports.content_disposition(report, "zip")},
     )
 
 
@@ -157,7 +167,7 @@ def _location_report(
         summary=summary,
         description=_VENUE_REPORT,
         dependencies=[requires(Permission.REPORTS_READ)],
-        responses=merge_responses(_FILES, _ERRORS),
+        responses=merge_responses(_FILES_SENT, _ERRORS),
         name=name,
     )
     async def report(
@@ -169,13 +179,13 @@ def _location_report(
         format: Format = "json",
     ) -> Response:
         resolved = service.resolve_period(period, first, to)
-        return _answer(await read(connection, location_id, resolved), name, format)
+        return _answer(await read(connection, location_id, resolved), format)
 
     @router.get(
         f"{path}/export",
         summary=f"{summary}: export bundle",
-        description="The same report as a ZIP to keep: `<report>.json`, `<report>.csv` and a "
-        "`manifest.json` saying who made it, when and for which parameters.",
+        description="The same report as a ZIP to keep: its JSON, its CSV and a `manifest.json` "
+        "saying who made it, when, for which parameters, and the CSV's header block.",
         dependencies=[requires(Permission.REPORTS_READ)],
         response_class=Response,
         responses=merge_responses(_BUNDLE, _ERRORS),
@@ -232,7 +242,7 @@ def _tenant_report(
         summary=summary,
         description=_BUSINESS_REPORT,
         dependencies=[requires(Permission.REPORTS_READ), Depends(_every_venue)],
-        responses=merge_responses(_FILES, _ERRORS),
+        responses=merge_responses(_FILES_SENT, _ERRORS),
         name=name,
     )
     async def report(
@@ -244,13 +254,13 @@ def _tenant_report(
     ) -> Response:
         resolved = service.resolve_period(period, first, to)
         answer = await _read(connection, lambda context: build(context, period=resolved))
-        return _answer(answer, name, format)
+        return _answer(answer, format)
 
     @router.get(
         f"{path}/export",
         summary=f"{summary}: export bundle",
-        description="The same report as a ZIP to keep: `<report>.json`, `<report>.csv` and a "
-        "`manifest.json` saying who made it, when and for which parameters.",
+        description="The same report as a ZIP to keep: its JSON, its CSV and a `manifest.json` "
+        "saying who made it, when, for which parameters, and the CSV's header block.",
         dependencies=[requires(Permission.REPORTS_READ), Depends(_every_venue)],
         response_class=Response,
         responses=merge_responses(_BUNDLE, _ERRORS),

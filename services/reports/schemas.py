@@ -27,10 +27,16 @@ from libs.text import RateString
 
 class AuditRange(BaseModel):
     """Where in the business's audit log the figures come from. They were read in one
-    snapshot that includes every entry up to `through_seq` and none after it; the entries
-    recorded since the period began start at `from_seq` (None: none yet)."""
+    snapshot that includes every entry up to `through_seq` and none after it. Every sale,
+    payment, refund and count is made in a shift open at that moment, so the shifts open at
+    some time in the period hold everything the figures count: `from_seq` is the first entry
+    recorded at or after the earliest opening of those shifts (or the period's start, if
+    earlier). It is null only when no shift was open in the period and nothing was recorded
+    since it began: a period without figures."""
 
-    from_seq: int | None
+    from_seq: int | None = Field(
+        description="The first entry that can have produced the figures (docs/reports.md)"
+    )
     through_seq: int
     through_hash: str = Field(description="Hex SHA-256 of entry `through_seq` (the chain head)")
 
@@ -42,6 +48,22 @@ class PeriodOut(BaseModel):
     last_day: date
 
 
+class BusinessOut(BaseModel):
+    """Who the report is of, as the tax office knows the business."""
+
+    name: str
+    tax_id: str | None = Field(
+        description="AU: the ABN; DE: the USt-IdNr. or the Steuernummer (null: not set yet)"
+    )
+    tax_id_label: str = Field(
+        description="What the tax id is called where the business files: ABN, USt-IdNr. or "
+        "Steuernummer"
+    )
+
+
+TaxBasis = Literal["accrual", "cash"]
+
+
 class LocationOut(BaseModel):
     id: UUID
     name: str
@@ -50,6 +72,19 @@ class LocationOut(BaseModel):
 
 
 # -- examples ----------------------------------------------------------------------------------
+HARBOUR: JsonDict = {
+    "name": "Harbour Café Pty Ltd",
+    "tax_id": "51824753556",
+    "tax_id_label": "ABN",
+}
+HAFEN: JsonDict = {
+    "name": "Hafencafé Kreuzberg GmbH",
+    "tax_id": "DE136695976",
+    "tax_id_label": "USt-IdNr.",
+}
+# When the back office asked, in the venue's time.
+GENERATED_AT = "2026-12-08T07:30:00+11:00"
+
 # Harbour Café, Sydney, on Monday 7 December 2026: the one shift of the day (its Z report is
 # libs/sales/shift_report.py's example), 50 orders, GST at 10 % inside the prices. And the
 # Berlin demo business's VAT summary, at 19 % and 7 %.
@@ -165,12 +200,14 @@ class DailySummary(BaseModel):
             "examples": [
                 {
                     "report": "daily-summary",
+                    "business": HARBOUR,
                     "location": SYDNEY,
                     "period": DAY,
                     "currency": "AUD",
                     "prices_include_tax": True,
                     "days": [{**DAY_TOTALS, "day": "2026-12-07", "hours": 24.0}],
                     "totals": DAY_TOTALS,
+                    "generated_at": GENERATED_AT,
                     "audit": AUDIT_RANGE,
                 }
             ]
@@ -178,12 +215,14 @@ class DailySummary(BaseModel):
     )
 
     report: Literal["daily-summary"] = "daily-summary"
+    business: BusinessOut
     location: LocationOut
     period: PeriodOut
     currency: str
     prices_include_tax: bool
     days: list[DaySummary]
     totals: Totals
+    generated_at: datetime = Field(description="When it was read, in the venue's time")
     audit: AuditRange
 
 
@@ -233,6 +272,7 @@ class ItemMix(BaseModel):
             "examples": [
                 {
                     "report": "item-mix",
+                    "business": HARBOUR,
                     "location": SYDNEY,
                     "period": DAY,
                     "currency": "AUD",
@@ -334,6 +374,7 @@ class ItemMix(BaseModel):
                         "refunds_minor": 970,
                     },
                     "refunds_not_attributed_minor": 500,
+                    "generated_at": GENERATED_AT,
                     "audit": AUDIT_RANGE,
                 }
             ]
@@ -341,6 +382,7 @@ class ItemMix(BaseModel):
     )
 
     report: Literal["item-mix"] = "item-mix"
+    business: BusinessOut
     location: LocationOut
     period: PeriodOut
     currency: str
@@ -355,6 +397,7 @@ class ItemMix(BaseModel):
         description="Refunds given by amount, which name no item (and the cash rounding taken "
         "off refunds by line): in the totals' refunds, in no item's or category's"
     )
+    generated_at: datetime = Field(description="When it was read, in the venue's time")
     audit: AuditRange
 
 
@@ -373,9 +416,12 @@ class TenderReconciliation(BaseModel):
 class ShiftReconciliation(BaseModel):
     shift_id: UUID
     register_number: int
-    opened_by: str
-    opened_at: datetime
+    register_name: str = Field(description="The register's (device's) name at the venue")
+    opened_by: str = Field(description="The staff member's id")
+    opened_by_name: str = Field(description="Their display name (the id if no longer on staff)")
+    opened_at: datetime = Field(description="In the venue's time, with its UTC offset")
     closed_by: str
+    closed_by_name: str
     closed_at: datetime
     z_version: int = Field(description="The Z report version these figures are from")
     tenders: list[TenderReconciliation]
@@ -387,6 +433,7 @@ class Reconciliation(BaseModel):
             "examples": [
                 {
                     "report": "reconciliation",
+                    "business": HARBOUR,
                     "location": SYDNEY,
                     "period": DAY,
                     "currency": "AUD",
@@ -394,9 +441,12 @@ class Reconciliation(BaseModel):
                         {
                             "shift_id": "e5a9c3f7-1b6d-4e2a-9c8f-3d7b1e5a9c24",
                             "register_number": 1,
+                            "register_name": "Front counter",
                             "opened_by": "8a3e6c1f-4d9b-4a7e-b2c5-3f8d1a6e9c42",
+                            "opened_by_name": "Sam",
                             "opened_at": "2026-12-07T08:15:00+11:00",
                             "closed_by": "8a3e6c1f-4d9b-4a7e-b2c5-3f8d1a6e9c42",
+                            "closed_by_name": "Sam",
                             "closed_at": "2026-12-07T15:34:50+11:00",
                             "z_version": 1,
                             "tenders": TENDERS_COUNTED,
@@ -404,6 +454,7 @@ class Reconciliation(BaseModel):
                     ],
                     "totals": TENDERS_COUNTED,
                     "open_shifts": 0,
+                    "generated_at": GENERATED_AT,
                     "audit": AUDIT_RANGE,
                 }
             ]
@@ -411,12 +462,17 @@ class Reconciliation(BaseModel):
     )
 
     report: Literal["reconciliation"] = "reconciliation"
+    business: BusinessOut
     location: LocationOut
     period: PeriodOut
     currency: str
     shifts: list[ShiftReconciliation] = Field(description="Shifts closed in the period")
     totals: list[TenderReconciliation]
-    open_shifts: int = Field(description="Shifts of the location still open (not counted yet)")
+    open_shifts: int = Field(
+        description="Shifts of the location still open at the period's end (opened before "
+        "it, not closed by it): their money is not counted in this period yet"
+    )
+    generated_at: datetime = Field(description="When it was read, in the venue's time")
     audit: AuditRange
 
 
@@ -430,7 +486,9 @@ class BasLabel(BaseModel):
 class BasAdjustment(BaseModel):
     description: str
     amount_minor: int
+    amount_whole_dollars: int = Field(description="For the form: cents dropped, as the labels")
     gst_minor: int
+    gst_whole_dollars: int = Field(description="For the form: cents dropped, as the labels")
 
 
 class Bas(BaseModel):
@@ -441,6 +499,8 @@ class Bas(BaseModel):
             "examples": [
                 {
                     "report": "bas",
+                    "business": HARBOUR,
+                    "tax_basis": "accrual",
                     "period": {
                         "kind": "quarter",
                         "label": "2026-Q3",
@@ -513,12 +573,15 @@ class Bas(BaseModel):
                     "decreasing_adjustments": {
                         "description": "Refunds of taxable sales (decreasing adjustments, G18)",
                         "amount_minor": 18700,
+                        "amount_whole_dollars": 187,
                         "gst_minor": 1700,
+                        "gst_whole_dollars": 17,
                     },
                     "gst_free_refunds_minor": 0,
                     "worksheet_gst_minor": 745921,
                     "invoice_gst_minor": 745938,
                     "locations": [SYDNEY],
+                    "generated_at": GENERATED_AT,
                     "audit": QUARTER_AUDIT_RANGE,
                 }
             ]
@@ -526,6 +589,10 @@ class Bas(BaseModel):
     )
 
     report: Literal["bas"] = "bas"
+    business: BusinessOut
+    tax_basis: TaxBasis = Field(
+        description="The business's GST accounting basis (GST Act s 29-5): accrual or cash"
+    )
     period: PeriodOut
     currency: str
     labels: list[BasLabel] = Field(
@@ -535,12 +602,17 @@ class Bas(BaseModel):
         description="Refunds of taxable sales in the period: a decreasing adjustment for the "
         "purchases side of the worksheet (G18), which the accountant combines with purchases"
     )
-    gst_free_refunds_minor: int
+    gst_free_refunds_minor: int = Field(
+        description="Refunds of GST-free sales in the period: no adjustment, shown apart"
+    )
     worksheet_gst_minor: int = Field(description="G9: G8 / 11, rounded half up to the cent")
     invoice_gst_minor: int = Field(
         description="The GST on the period's tax invoices, rounded once per invoice (1A)"
     )
     locations: list[LocationOut]
+    generated_at: datetime = Field(
+        description="When it was read, in the time of the business's first venue"
+    )
     audit: AuditRange
 
 
@@ -552,12 +624,38 @@ class VatRate(BaseModel):
     tax_minor: int = Field(description="sales tax - refunds tax")
 
 
+class VatBox(BaseModel):
+    """A line of the German Umsatzsteuer-Voranmeldung (UStVA) the till's sales fill: the
+    taxable amount (Bemessungsgrundlage) of a rate after the period's refunds (§ 17 UStG),
+    in whole euros as the form takes it, and the tax."""
+
+    kennzahl: str = Field(description="The form's box (Kz) for the amount: 81, 86 or 35")
+    tax_kennzahl: str | None = Field(
+        description="The box for the tax where the form asks for it (36, with 35); for 81 "
+        "and 86 the form works the tax out from the amount"
+    )
+    description: str
+    rate: RateString | None = Field(description="null for 35: every other rate together")
+    base_minor: int = Field(description="Net of the rate's sales less its refunds, in cents")
+    base_whole_euros: int = Field(
+        description="What goes in the box: whole euros, the cents dropped in the business's "
+        "favour (rounded down)"
+    )
+    tax_minor: int = Field(description="The invoices' tax less the refunds', in cents")
+    form_tax_minor: int = Field(
+        description="The tax the form computes: the whole-euro amount at the rate, to the "
+        "cent (half up); for 35/36 the tax entered, `tax_minor`"
+    )
+
+
 class VatSummary(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
                 {
                     "report": "vat-summary",
+                    "business": HAFEN,
+                    "tax_basis": "accrual",
                     "period": {
                         "kind": "month",
                         "label": "2026-11",
@@ -603,7 +701,30 @@ class VatSummary(BaseModel):
                     ],
                     "net_minor": 1928964,
                     "tax_minor": 316036,
+                    "boxes": [
+                        {
+                            "kennzahl": "81",
+                            "tax_kennzahl": None,
+                            "description": "Steuerpflichtige Umsätze zum Steuersatz von 19 %",
+                            "rate": "19.000",
+                            "base_minor": 1508403,
+                            "base_whole_euros": 15084,
+                            "tax_minor": 286597,
+                            "form_tax_minor": 286596,
+                        },
+                        {
+                            "kennzahl": "86",
+                            "tax_kennzahl": None,
+                            "description": "Steuerpflichtige Umsätze zum Steuersatz von 7 %",
+                            "rate": "7.000",
+                            "base_minor": 420561,
+                            "base_whole_euros": 4205,
+                            "tax_minor": 29439,
+                            "form_tax_minor": 29435,
+                        },
+                    ],
                     "locations": [BERLIN],
+                    "generated_at": "2026-12-01T08:00:00+01:00",
                     "audit": BERLIN_AUDIT_RANGE,
                 }
             ]
@@ -611,12 +732,24 @@ class VatSummary(BaseModel):
     )
 
     report: Literal["vat-summary"] = "vat-summary"
+    business: BusinessOut
+    tax_basis: TaxBasis = Field(
+        description="accrual: Soll-Versteuerung (vereinbarte Entgelte, UStG § 13 (1) Nr. 1 a); "
+        "cash: Ist-Versteuerung (vereinnahmte Entgelte, § 13 (1) Nr. 1 b, § 20)"
+    )
     period: PeriodOut
     currency: str
     rates: list[VatRate] = Field(description="Highest rate first")
     net_minor: int
     tax_minor: int
+    boxes: list[VatBox] = Field(
+        description="The UStVA's boxes (Kennzahlen) for these sales: 81 (19 %), 86 (7 %), "
+        "35/36 (any other rate); 0 % sales are in no box (docs/reports.md)"
+    )
     locations: list[LocationOut]
+    generated_at: datetime = Field(
+        description="When it was read, in the time of the business's first venue"
+    )
     audit: AuditRange
 
 

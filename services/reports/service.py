@@ -8,13 +8,16 @@ holds exactly the writes up to the chain head it reads.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import rfc8785
 
@@ -30,6 +33,7 @@ from services.reports.repository import Business, Days, Location, ReportsReposit
 from services.reports.schemas import (
     AuditRange,
     Bas,
+    BusinessOut,
     DailySummary,
     ItemMix,
     LocationOut,
@@ -124,6 +128,8 @@ def _whole(location: Location, first: date, last: date) -> Days:
 class Context:
     repository: ReportsRepository
     business: Business
+    # When the report is read (its `generated_at`, shown in the venue's time).
+    now: datetime = dataclasses.field(default_factory=lambda: datetime.now(UTC))
 
 
 async def context(repository: ReportsRepository) -> Context:
@@ -134,6 +140,32 @@ async def context(repository: ReportsRepository) -> Context:
     return Context(repository, business)
 
 
+def tax_id_label(business: Business) -> str:
+    """What the tax office calls the business's number: an ABN in Australia; in Germany a
+    USt-IdNr. (DE and nine digits) or else the Steuernummer."""
+    if business.region == AU_REGION:
+        return "ABN"
+    if business.tax_id is None or business.tax_id.upper().startswith("DE"):
+        return "USt-IdNr."
+    return "Steuernummer"
+
+
+def _business_out(business: Business) -> BusinessOut:
+    return BusinessOut(
+        name=business.name, tax_id=business.tax_id, tax_id_label=tax_id_label(business)
+    )
+
+
+def _local(moment: datetime, time_zone: str) -> datetime:
+    """An instant as the venue's clock showed it, with its UTC offset (ISO 8601)."""
+    return moment.astimezone(ZoneInfo(time_zone))
+
+
+def _generated_at(context: Context, time_zone: str | None) -> datetime:
+    now = context.now.replace(microsecond=0)
+    return _local(now, time_zone) if time_zone else now
+
+
 async def _location(repository: ReportsRepository, location_id: UUID) -> Location:
     location = await repository.location(location_id)
     if location is None:
@@ -141,8 +173,21 @@ async def _location(repository: ReportsRepository, location_id: UUID) -> Locatio
     return location
 
 
-async def audit_range(repository: ReportsRepository, since: datetime) -> AuditRange:
+async def audit_range(
+    repository: ReportsRepository, locations: Collection[UUID], start: datetime, end: datetime
+) -> AuditRange:
+    """The audit log's part the figures of [start, end) at these venues come from.
+
+    Every sale, payment, refund and count is made in a shift open at that moment (offline
+    too: its entries are recorded when the till uploads, after it happened), so every entry
+    behind the figures was recorded at or after the opening of the earliest shift open at
+    some time in the period: an order paid tonight that was opened before midnight, a shift
+    counted in the period but opened in the one before, a sale uploaded days later. `from_seq`
+    is the first entry recorded since then (or since the period's start, if that is earlier),
+    so it is never null for a period with figures."""
     seq, head = await repository.audit_head()
+    opened = await repository.earliest_shift_opening(locations, start, end)
+    since = start if opened is None else min(opened, start)
     first = await repository.first_audit_seq_since(since)
     return AuditRange(from_seq=first, through_seq=seq, through_hash=head.hex())
 
@@ -158,14 +203,20 @@ async def daily_summary(context: Context, *, location_id: UUID, period: Period) 
     calendar = _calendar(location)
     summaries = aggregate.daily_summaries(facts, [(day, calendar.hours(day)) for day in days.days])
     return DailySummary(
+        business=_business_out(context.business),
         location=_location_out(location),
         period=_period_out(period),
         currency=context.business.currency,
         prices_include_tax=context.business.prices_include_tax,
         days=summaries,
         totals=aggregate.totals(facts),
-        audit=await audit_range(context.repository, days.bounds[0]),
+        generated_at=_generated_at(context, location.time_zone),
+        audit=await audit_range(context.repository, [location.id], *_span(days)),
     )
+
+
+def _span(days: Days) -> tuple[datetime, datetime]:
+    return days.bounds[0], days.bounds[-1]
 
 
 async def item_mix(context: Context, *, location_id: UUID, period: Period) -> ItemMix:
@@ -174,6 +225,7 @@ async def item_mix(context: Context, *, location_id: UUID, period: Period) -> It
     lines, modifiers = await context.repository.line_facts(location.id, period.first, period.last)
     items, categories, chosen, overall, not_attributed = aggregate.item_mix(lines, modifiers)
     return ItemMix(
+        business=_business_out(context.business),
         location=_location_out(location),
         period=_period_out(period),
         currency=context.business.currency,
@@ -183,49 +235,87 @@ async def item_mix(context: Context, *, location_id: UUID, period: Period) -> It
         modifiers=chosen,
         totals=overall,
         refunds_not_attributed_minor=not_attributed,
-        audit=await audit_range(context.repository, days.bounds[0]),
+        generated_at=_generated_at(context, location.time_zone),
+        audit=await audit_range(context.repository, [location.id], *_span(days)),
     )
 
 
 async def reconciliation(context: Context, *, location_id: UUID, period: Period) -> Reconciliation:
-    location = await _location(context.repository, location_id)
+    repository = context.repository
+    location = await _location(repository, location_id)
     days = _whole(location, period.first, period.last)
-    shifts, totals = aggregate.reconcile(await context.repository.closed_shifts(location.id, days))
+    closed = await repository.closed_shifts(location.id, days)
+    staff = await repository.staff_names(
+        {shift.opened_by for shift in closed} | {shift.closed_by for shift in closed}
+    )
+    registers = await repository.register_names(location.id)
+    shifts, totals = aggregate.reconcile(
+        dataclasses.replace(
+            shift,
+            opened_at=_local(shift.opened_at, location.time_zone),
+            closed_at=_local(shift.closed_at, location.time_zone),
+            register_name=registers.get(shift.register_number, ""),
+            opened_by_name=staff.get(shift.opened_by, ""),
+            closed_by_name=staff.get(shift.closed_by, ""),
+        )
+        for shift in closed
+    )
+    start, end = _span(days)
     return Reconciliation(
+        business=_business_out(context.business),
         location=_location_out(location),
         period=_period_out(period),
         currency=context.business.currency,
         shifts=shifts,
         totals=totals,
-        open_shifts=await context.repository.open_shift_count(location.id),
-        audit=await audit_range(context.repository, days.bounds[0]),
+        open_shifts=await repository.open_shifts_at(location.id, end),
+        generated_at=_generated_at(context, location.time_zone),
+        audit=await audit_range(repository, [location.id], start, end),
     )
 
 
 async def _tenant_tax(
     context: Context, period: Period
-) -> tuple[list[Location], list[aggregate.TaxFact], datetime]:
+) -> tuple[list[Location], list[aggregate.TaxFact], AuditRange]:
     """Every location's tax facts over the period: its calendar dates at each venue (from
     00:00 local on the first to 00:00 local after the last), attributed by the business's
     tax basis (docs/reports.md, "Tax periods")."""
     locations = await context.repository.locations()
     facts: list[aggregate.TaxFact] = []
-    starts = []
+    starts, ends = [], []
     for location in locations:
-        starts.append(_calendar(location).local_midnight(period.first))
+        days = _whole(location, period.first, period.last)
+        calendar = _calendar(location)
+        # The audit range covers the period both as business days and as calendar dates (a
+        # tax period's), whichever reaches further.
+        starts += [days.bounds[0], calendar.local_midnight(period.first)]
+        ends += [days.bounds[-1], calendar.local_midnight(period.last + timedelta(days=1))]
         facts += await context.repository.tax_facts(
             location.id, period.first, period.last, context.business.tax_basis
         )
-    since = min(starts, default=datetime.combine(period.first, datetime.min.time(), UTC))
-    return locations, facts, since
+    midnight = datetime.combine(period.first, datetime.min.time(), UTC)
+    audit = await audit_range(
+        context.repository,
+        [location.id for location in locations],
+        min(starts, default=midnight),
+        max(ends, default=midnight),
+    )
+    return locations, facts, audit
+
+
+def _first_zone(locations: list[Location]) -> str | None:
+    """A business-wide report's clock: its first venue's (where the business began)."""
+    return locations[0].time_zone if locations else None
 
 
 async def bas(context: Context, *, period: Period) -> Bas:
     if context.business.region != AU_REGION:
         raise ReportNotApplicable("The BAS is for Australian businesses; use the VAT summary.")
-    locations, facts, since = await _tenant_tax(context, period)
+    locations, facts, audit = await _tenant_tax(context, period)
     figures = aggregate.bas(facts)
     return Bas(
+        business=_business_out(context.business),
+        tax_basis=context.business.tax_basis,
         period=_period_out(period),
         currency=context.business.currency,
         labels=figures.labels,
@@ -234,23 +324,28 @@ async def bas(context: Context, *, period: Period) -> Bas:
         worksheet_gst_minor=figures.worksheet_gst_minor,
         invoice_gst_minor=figures.invoice_gst_minor,
         locations=[_location_out(location) for location in locations],
-        audit=await audit_range(context.repository, since),
+        generated_at=_generated_at(context, _first_zone(locations)),
+        audit=audit,
     )
 
 
 async def vat_summary(context: Context, *, period: Period) -> VatSummary:
     if context.business.region != EU_REGION:
         raise ReportNotApplicable("The VAT summary is for EU businesses; use the BAS.")
-    locations, facts, since = await _tenant_tax(context, period)
+    locations, facts, audit = await _tenant_tax(context, period)
     rates = aggregate.vat_summary(facts)
     return VatSummary(
+        business=_business_out(context.business),
+        tax_basis=context.business.tax_basis,
         period=_period_out(period),
         currency=context.business.currency,
         rates=rates,
         net_minor=sum(row.net_minor for row in rates),
         tax_minor=sum(row.tax_minor for row in rates),
+        boxes=aggregate.ustva_boxes(rates),
         locations=[_location_out(location) for location in locations],
-        audit=await audit_range(context.repository, since),
+        generated_at=_generated_at(context, _first_zone(locations)),
+        audit=audit,
     )
 
 

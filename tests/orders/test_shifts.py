@@ -25,6 +25,7 @@ from libs.auth.principal import Principal
 from libs.bridge.settings import PrintSettings
 from libs.rbac import Role
 from libs.sales.shift_report import (
+    Z_REPORT_EXAMPLE,
     CashMovementFact,
     OrderFact,
     PaymentFact,
@@ -34,6 +35,7 @@ from libs.sales.shift_report import (
     ShiftHeader,
     TaxGroupFact,
     TenderAmounts,
+    ZReport,
     shift_report,
     z_report,
 )
@@ -624,7 +626,8 @@ EXPECTED_SALES = {
     "service_charges_minor": 0,
     "tips_minor": 300,
     "rounding_minor": 2,
-    "net_sales_minor": 4463,
+    # gross - discounts + service charges: 4363 - 200 + 0; the 300 tip is not a sale.
+    "net_sales_minor": 4163,
     "tax": [
         {"rate": "10.000", "net_minor": 3130, "tax_minor": 313, "gross_minor": 3443},
         {"rate": "0.000", "net_minor": 720, "tax_minor": 0, "gross_minor": 720},
@@ -1212,7 +1215,9 @@ def test_the_report_adds_up_a_hand_worked_shift() -> None:
     assert (report.order_count, report.open_order_count, report.covers) == (3, 1, 5)
     assert report.gross_sales_minor == 1100 + 2000 + 1263 == 4363
     assert (report.discounts_minor, report.tips_minor, report.rounding_minor) == (200, 300, 2)
-    assert report.net_sales_minor == 1100 + 2100 + 1263 == 4463
+    # gross - discounts + service charges; the 300 tip is not a sale (the order totals,
+    # 1100 + 2100 + 1263 = 4463, include it).
+    assert report.net_sales_minor == 4363 - 200 + 0 == 4163
     # Grouped by rate (10 and 10.000 are one rate), highest first.
     assert [(g.rate, g.net_minor, g.tax_minor, g.gross_minor) for g in report.tax] == [
         (gst, 3130, 313, 3443),
@@ -1291,3 +1296,22 @@ async def test_a_shifts_facts_are_indexed_by_shift(connect_as: Connect, table: s
         f"orders.{table}",
     )
     assert indexed, f"orders.{table} has no (tenant_id, shift_id) index"
+
+
+def test_a_z_report_stored_before_format_2_reads_with_the_tip_out_of_net_sales() -> None:
+    """Stored Z reports are never rewritten: one issued when `net_sales_minor` was the
+    orders' totals (tips in) has no `format_version`; read back, its net sales are its own
+    gross - discounts + service charges, as every report means them now."""
+    stored = {
+        **Z_REPORT_EXAMPLE,
+        "gross_sales_minor": 4363,
+        "discounts_minor": 200,
+        "service_charges_minor": 0,
+        "tips_minor": 300,
+        "net_sales_minor": 4463,  # 4363 - 200 + 300 tip, as format 1 counted it
+    }
+    del stored["format_version"]
+    report = ZReport.model_validate(stored)
+    assert (report.net_sales_minor, report.tips_minor, report.format_version) == (4163, 300, 2)
+    # A report of format 2 is read as it is.
+    assert ZReport.model_validate(Z_REPORT_EXAMPLE).net_sales_minor == 92830

@@ -651,7 +651,9 @@ def test_bas_of_docs_money_example_a_on_one_invoice() -> None:
     assert figures.decreasing_adjustments == BasAdjustment(
         description="Refunds of taxable sales (decreasing adjustments, G18)",
         amount_minor=0,
+        amount_whole_dollars=0,
         gst_minor=0,
+        gst_whole_dollars=0,
     )
     assert figures.gst_free_refunds_minor == 0
 
@@ -706,7 +708,9 @@ def test_bas_refunds_are_decreasing_adjustments_never_taken_off_g1() -> None:
     assert with_refunds.decreasing_adjustments == BasAdjustment(
         description="Refunds of taxable sales (decreasing adjustments, G18)",
         amount_minor=610,
+        amount_whole_dollars=6,  # cents dropped, as the labels'
         gst_minor=56,
+        gst_whole_dollars=0,
     )
     assert with_refunds.gst_free_refunds_minor == 300
     # A quarter with refunds only: nothing sold, the adjustment still reported.

@@ -9,14 +9,14 @@ and tests/reports/test_report_aggregate.py.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
 import uuid
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 import asyncpg
 import httpx
@@ -27,6 +27,7 @@ from clients.dpop import DeviceKey
 from libs.rbac import Role
 from libs.sales.business_days import BusinessCalendar
 from tests.conftest import LiveStack
+from tests.support.audit import read_chain
 from tests.support.database import Connect, Provision, as_service, as_tenant
 from tests.support.offline import (
     Log,
@@ -35,6 +36,7 @@ from tests.support.offline import (
     offline_till,
     upload,
 )
+from tests.support.report_files import read_report_csv, trace
 from tests.support.tokens import TokenFactory
 
 # Friday 2026-11-20 and Saturday 2026-11-21 in Sydney (AEDT, +11), 12:00 local.
@@ -298,7 +300,19 @@ async def _gateway_session(
 
 
 def _csv(content: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(content.decode())))
+    """The table of a report CSV, after its header block (tests/support/report_files.py)."""
+    table = read_report_csv(content)
+    return [dict(zip(table.header, row, strict=True)) for row in table.rows]
+
+
+# Files are named for the business, the venue (of a venue's report), the report and the period.
+FILE_STEMS = {
+    "daily-summary": "Harbour-Café-Pty-Ltd_Front-bar_daily-summary_2026-11-21",
+    "item-mix": "Harbour-Café-Pty-Ltd_Front-bar_item-mix_2026-11-21",
+    "reconciliation": "Harbour-Café-Pty-Ltd_Front-bar_reconciliation_2026-11-21",
+    "bas": "Harbour-Café-Pty-Ltd_bas_2026-Q4",
+    "vat-summary": "Hafencafé-Kreuzberg_vat-summary_2026-Q4",
+}
 
 
 async def test_an_accountant_gets_every_report_through_the_gateway_as_json_csv_and_bundle(
@@ -311,6 +325,23 @@ async def test_an_accountant_gets_every_report_through_the_gateway_as_json_csv_a
     au, eu = await provision("au"), await provision("eu")
     au_till = await _till(connect_as, token, orders_client, au)
     eu_till = await _till(connect_as, token, orders_client, eu, region="eu")
+    # The Berlin business as the Finanzamt knows it: a name that is not ASCII, its USt-IdNr.,
+    # and Ist-Versteuerung (cash).
+    await as_service(
+        connect_as, "identity", eu, "UPDATE identity.tenants SET name = 'Hafencafé Kreuzberg'"
+    )
+    await as_service(
+        connect_as, "identity", au, "UPDATE identity.tenants SET name = 'Harbour Café Pty Ltd'"
+    )
+    await as_service(
+        connect_as,
+        "orders",
+        eu,
+        "UPDATE orders.settings SET tax_id = 'DE136695976', tax_basis = 'cash'",
+    )
+    await as_service(
+        connect_as, "orders", au, "UPDATE orders.settings SET tax_id = '51 824 753 556'"
+    )
     shift_id = await _day_of_sales(orders_client, au_till, SATURDAY_NOON, 2, counted_cash=22_350)
     await _day_of_sales(orders_client, eu_till, SATURDAY_NOON, 1)
     au_accountant = await _gateway_session(token, au)
@@ -334,21 +365,39 @@ async def test_an_accountant_gets_every_report_through_the_gateway_as_json_csv_a
                 f"/v1/reports/{path}", params={**params, "format": "csv"}, auth=auth
             )
             assert as_csv.headers["content-type"].startswith("text/csv")
+            stem = FILE_STEMS[path]
+            csv_name = f"{stem}.csv".replace("é", "e")  # the ASCII name: no accents
+            assert as_csv.headers["content-disposition"] == (
+                f"attachment; filename=\"{csv_name}\"; filename*=UTF-8''{quote(stem)}.csv"
+            )
             bundle = await gateway.get(f"/v1/reports/{path}/export", params=params, auth=auth)
             assert bundle.headers["content-type"] == "application/zip"
+            assert bundle.headers["content-disposition"].endswith(f"''{quote(stem)}.zip")
             with zipfile.ZipFile(io.BytesIO(bundle.content)) as archive:
                 files = {name: archive.read(name) for name in archive.namelist()}
-            assert set(files) == {f"{path}.json", f"{path}.csv", "manifest.json"}
-            # The same numbers three ways: the answer, its CSV, and the filed bundle.
-            assert json.loads(files[f"{path}.json"]) == answer.json()
-            assert files[f"{path}.csv"] == as_csv.content
+            assert set(files) == {f"{stem}.json", f"{stem}.csv", "manifest.json"}
+            # The same numbers three ways: the answer, its CSV, and the filed bundle; each
+            # read at its own moment (`generated_at`).
+            filed = json.loads(files[f"{stem}.json"])
+            assert filed == {**answer.json(), "generated_at": filed["generated_at"]}
+            table = trace(path, filed, files[f"{stem}.csv"])
+            assert read_report_csv(as_csv.content).rows == table.rows
             manifest = json.loads(files["manifest.json"])
             assert manifest["audit"] == answer.json()["audit"]
             for entry in manifest["files"]:
                 content = files[entry["name"]]
                 assert entry["sha256"] == hashlib.sha256(content).hexdigest()
                 assert entry["bytes"] == len(content)
-                assert entry["rows"] == len(_csv(files[f"{path}.csv"]))
+                assert entry["rows"] == len(table.rows)
+            # The block an accountant reads first: who, which number, which basis.
+            block = {row[0]: row[1:] for row in table.block}
+            if path == "vat-summary":
+                assert block["Business"] == ["Hafencafé Kreuzberg"]
+                assert block["USt-IdNr."] == ["DE136695976"]
+                assert block["Tax basis"] == ["cash", "Ist-Versteuerung"]
+            else:
+                assert block["ABN"] == ["51 824 753 556"]
+                assert block["Currency"][0] == "AUD"
 
             # A cashier is refused at the gateway, before the service.
             refused = await gateway.get(f"/v1/reports/{path}", params=params, auth=au_till.auth)
@@ -367,6 +416,7 @@ async def test_an_accountant_gets_every_report_through_the_gateway_as_json_csv_a
             ).content
         )
         assert [row["day"] for row in rows] == ["2026-11-21", "total"]
+        assert rows[1]["hours"] == ""  # a day's length is not added up
         for row, figures in ((rows[0], summary["days"][0]), (rows[1], summary["totals"])):
             assert int(row["orders"]) == figures["orders"] == 2
             assert int(row["sales_including_tax_minor"]) == figures["sales_including_tax_minor"]
@@ -506,3 +556,71 @@ async def test_a_refund_only_shift_settles_negative_and_reconciles_to_the_cent(
             assert shift["tenders"][1] == card_row
             assert reconciliation["totals"][1] == card_row
             assert reconciliation["totals"][0]["difference_minor"] == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# A shift open across a period: counted as open at the period's end, and in its audit range.
+
+
+async def test_a_shift_still_open_is_open_at_the_end_of_a_later_period_and_in_its_audit_range(
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
+    orders_client: httpx.AsyncClient,
+    reports_client: httpx.AsyncClient,
+) -> None:
+    """A shift opened an hour ago with a sale in it, never closed. A business day that
+    begins after every entry the shift made still has a figure (the shift open at its end),
+    so its audit range starts at or before the shift's opening entry; a day that ended before
+    the shift opened has it neither open nor in its range."""
+    tenant = await provision("au")
+    till = await _till(connect_as, token, orders_client, tenant)
+    log = Log(till)
+    log.start = datetime.now(UTC) - timedelta(hours=1)
+    shift_id = log.open_shift()
+    log.sale()
+    answer = await upload(orders_client, till, log.operations)
+    assert {item["status"] for item in answer["items"]} == {"accepted"}, answer
+    accountant = token(tenant, Role.ACCOUNTANT)
+    location = await reports_client.get(
+        "/v1/reports/reconciliation", params=_location(till, period="2026-01-01"), auth=accountant
+    )
+    venue = location.json()["location"]
+    calendar = BusinessCalendar.of(venue["time_zone"], venue["business_day_cutoff_hour"])
+    today = calendar.local_date(datetime.now(UTC))
+
+    async def reconciliation(day: date) -> dict[str, Any]:
+        response = await reports_client.get(
+            "/v1/reports/reconciliation",
+            params=_location(till, period=day.isoformat()),
+            auth=accountant,
+        )
+        assert response.status_code == 200, response.text
+        report: dict[str, Any] = response.json()
+        return report
+
+    later = await reconciliation(today + timedelta(days=2))
+    assert (later["shifts"], later["open_shifts"]) == ([], 1)
+    chain = await read_chain(await connect_as("audit"), tenant)
+    opened = next(
+        row["seq"]
+        for row in chain
+        if row["action"] == "shift.opened" and row["resource_id"] == str(shift_id)
+    )
+    # Every entry of the shift was recorded before this day began; the range still starts at
+    # or before the first of them, in every report of the day (the BAS: the business's).
+    assert later["audit"]["from_seq"] is not None
+    assert later["audit"]["from_seq"] <= opened <= later["audit"]["through_seq"]
+    day = (today + timedelta(days=2)).isoformat()
+    for name, params in (
+        ("daily-summary", _location(till, period=day)),
+        ("item-mix", _location(till, period=day)),
+        ("bas", {"from": day, "to": day}),
+    ):
+        response = await reports_client.get(f"/v1/reports/{name}", params=params, auth=accountant)
+        assert response.status_code == 200, response.text
+        audit = response.json()["audit"]
+        assert audit["from_seq"] is not None and audit["from_seq"] <= opened, name
+
+    earlier = await reconciliation(today - timedelta(days=3))
+    assert earlier["open_shifts"] == 0

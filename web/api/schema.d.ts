@@ -1769,7 +1769,7 @@ export interface paths {
         };
         /**
          * Daily summary: per business day and in total: export bundle
-         * @description The same report as a ZIP to keep: `<report>.json`, `<report>.csv` and a `manifest.json` saying who made it, when and for which parameters.
+         * @description The same report as a ZIP to keep: its JSON, its CSV and a `manifest.json` saying who made it, when, for which parameters, and the CSV's header block.
          */
         get: operations["reports.daily_summary_export"];
         put?: never;
@@ -1809,7 +1809,7 @@ export interface paths {
         };
         /**
          * Item mix: quantity and sales per item, category and modifier: export bundle
-         * @description The same report as a ZIP to keep: `<report>.json`, `<report>.csv` and a `manifest.json` saying who made it, when and for which parameters.
+         * @description The same report as a ZIP to keep: its JSON, its CSV and a `manifest.json` saying who made it, when, for which parameters, and the CSV's header block.
          */
         get: operations["reports.item_mix_export"];
         put?: never;
@@ -1849,7 +1849,7 @@ export interface paths {
         };
         /**
          * Payment reconciliation: per shift and tender, expected against counted: export bundle
-         * @description The same report as a ZIP to keep: `<report>.json`, `<report>.csv` and a `manifest.json` saying who made it, when and for which parameters.
+         * @description The same report as a ZIP to keep: its JSON, its CSV and a `manifest.json` saying who made it, when, for which parameters, and the CSV's header block.
          */
         get: operations["reports.reconciliation_export"];
         put?: never;
@@ -1889,7 +1889,7 @@ export interface paths {
         };
         /**
          * BAS (Australia): GST worksheet G1-G9 and 1A for a month, quarter or year: export bundle
-         * @description The same report as a ZIP to keep: `<report>.json`, `<report>.csv` and a `manifest.json` saying who made it, when and for which parameters.
+         * @description The same report as a ZIP to keep: its JSON, its CSV and a `manifest.json` saying who made it, when, for which parameters, and the CSV's header block.
          */
         get: operations["reports.bas_export"];
         put?: never;
@@ -1929,7 +1929,7 @@ export interface paths {
         };
         /**
          * VAT summary (EU): net and tax per rate, sales less refunds: export bundle
-         * @description The same report as a ZIP to keep: `<report>.json`, `<report>.csv` and a `manifest.json` saying who made it, when and for which parameters.
+         * @description The same report as a ZIP to keep: its JSON, its CSV and a `manifest.json` saying who made it, when, for which parameters, and the CSV's header block.
          */
         get: operations["reports.vat_summary_export"];
         put?: never;
@@ -4108,6 +4108,7 @@ export interface components {
          *           }
          *         ],
          *         "tax_total_minor": 8439,
+         *         "format_version": 2,
          *         "refunds": {
          *           "count": 1,
          *           "amount_minor": 520,
@@ -7301,6 +7302,7 @@ export interface components {
          *         }
          *       ],
          *       "tax_total_minor": 8439,
+         *       "format_version": 2,
          *       "refunds": {
          *         "count": 1,
          *         "amount_minor": 520,
@@ -7426,7 +7428,7 @@ export interface components {
             rounding_minor: number;
             /**
              * Net Sales Minor
-             * @description Closed orders' totals, before cash rounding
+             * @description gross - discounts + service charges, in the pricing basis: never the tips, nor cash rounding (docs/reports.md, glossary)
              */
             net_sales_minor: number;
             /**
@@ -7436,6 +7438,12 @@ export interface components {
             tax: components["schemas"]["TaxRateTotal"][];
             /** Tax Total Minor */
             tax_total_minor: number;
+            /**
+             * Format Version
+             * @description 2: `net_sales_minor` is gross - discounts + service charges. A Z report issued before (format 1, stored without this field) counted the tips in it and, with prices excluding tax, the tax too; it is read as format 2, its net sales worked out again from its own gross, discounts and service charges (stored reports are never rewritten)
+             * @default 2
+             */
+            format_version: number;
             refunds: components["schemas"]["RefundTotals"];
             voids: components["schemas"]["VoidTotals"];
             /** @description Approved payments taken at this drawer */
@@ -8034,6 +8042,7 @@ export interface components {
          *         }
          *       ],
          *       "tax_total_minor": 8439,
+         *       "format_version": 2,
          *       "refunds": {
          *         "count": 1,
          *         "amount_minor": 520,
@@ -8176,7 +8185,7 @@ export interface components {
             rounding_minor: number;
             /**
              * Net Sales Minor
-             * @description Closed orders' totals, before cash rounding
+             * @description gross - discounts + service charges, in the pricing basis: never the tips, nor cash rounding (docs/reports.md, glossary)
              */
             net_sales_minor: number;
             /**
@@ -8186,6 +8195,12 @@ export interface components {
             tax: components["schemas"]["TaxRateTotal"][];
             /** Tax Total Minor */
             tax_total_minor: number;
+            /**
+             * Format Version
+             * @description 2: `net_sales_minor` is gross - discounts + service charges. A Z report issued before (format 1, stored without this field) counted the tips in it and, with prices excluding tax, the tax too; it is read as format 2, its net sales worked out again from its own gross, discounts and service charges (stored reports are never rewritten)
+             * @default 2
+             */
+            format_version: number;
             refunds: components["schemas"]["RefundTotals"];
             voids: components["schemas"]["VoidTotals"];
             /** @description Approved payments taken at this drawer */
@@ -8269,6 +8284,7 @@ export interface components {
          *           }
          *         ],
          *         "tax_total_minor": 8439,
+         *         "format_version": 2,
          *         "refunds": {
          *           "count": 1,
          *           "amount_minor": 520,
@@ -8629,11 +8645,18 @@ export interface components {
         /**
          * AuditRange
          * @description Where in the business's audit log the figures come from. They were read in one
-         *     snapshot that includes every entry up to `through_seq` and none after it; the entries
-         *     recorded since the period began start at `from_seq` (None: none yet).
+         *     snapshot that includes every entry up to `through_seq` and none after it. Every sale,
+         *     payment, refund and count is made in a shift open at that moment, so the shifts open at
+         *     some time in the period hold everything the figures count: `from_seq` is the first entry
+         *     recorded at or after the earliest opening of those shifts (or the period's start, if
+         *     earlier). It is null only when no shift was open in the period and nothing was recorded
+         *     since it began: a period without figures.
          */
         AuditRange: {
-            /** From Seq */
+            /**
+             * From Seq
+             * @description The first entry that can have produced the figures (docs/reports.md)
+             */
             from_seq: number | null;
             /** Through Seq */
             through_seq: number;
@@ -8648,6 +8671,12 @@ export interface components {
          * @description The GST part of an Australian Business Activity Statement, from the till's sales.
          * @example {
          *       "report": "bas",
+         *       "business": {
+         *         "name": "Harbour Café Pty Ltd",
+         *         "tax_id": "51824753556",
+         *         "tax_id_label": "ABN"
+         *       },
+         *       "tax_basis": "accrual",
          *       "period": {
          *         "kind": "quarter",
          *         "label": "2026-Q3",
@@ -8720,7 +8749,9 @@ export interface components {
          *       "decreasing_adjustments": {
          *         "description": "Refunds of taxable sales (decreasing adjustments, G18)",
          *         "amount_minor": 18700,
-         *         "gst_minor": 1700
+         *         "amount_whole_dollars": 187,
+         *         "gst_minor": 1700,
+         *         "gst_whole_dollars": 17
          *       },
          *       "gst_free_refunds_minor": 0,
          *       "worksheet_gst_minor": 745921,
@@ -8733,6 +8764,7 @@ export interface components {
          *           "business_day_cutoff_hour": 4
          *         }
          *       ],
+         *       "generated_at": "2026-12-08T07:30:00+11:00",
          *       "audit": {
          *         "from_seq": 212,
          *         "through_seq": 3127,
@@ -8747,6 +8779,13 @@ export interface components {
              * @constant
              */
             report: "bas";
+            business: components["schemas"]["BusinessOut"];
+            /**
+             * Tax Basis
+             * @description The business's GST accounting basis (GST Act s 29-5): accrual or cash
+             * @enum {string}
+             */
+            tax_basis: "accrual" | "cash";
             period: components["schemas"]["PeriodOut"];
             /** Currency */
             currency: string;
@@ -8757,7 +8796,10 @@ export interface components {
             labels: components["schemas"]["BasLabel"][];
             /** @description Refunds of taxable sales in the period: a decreasing adjustment for the purchases side of the worksheet (G18), which the accountant combines with purchases */
             decreasing_adjustments: components["schemas"]["BasAdjustment"];
-            /** Gst Free Refunds Minor */
+            /**
+             * Gst Free Refunds Minor
+             * @description Refunds of GST-free sales in the period: no adjustment, shown apart
+             */
             gst_free_refunds_minor: number;
             /**
              * Worksheet Gst Minor
@@ -8771,6 +8813,12 @@ export interface components {
             invoice_gst_minor: number;
             /** Locations */
             locations: components["schemas"]["LocationOut"][];
+            /**
+             * Generated At
+             * Format: date-time
+             * @description When it was read, in the time of the business's first venue
+             */
+            generated_at: string;
             audit: components["schemas"]["AuditRange"];
         };
         /** BasAdjustment */
@@ -8779,8 +8827,18 @@ export interface components {
             description: string;
             /** Amount Minor */
             amount_minor: number;
+            /**
+             * Amount Whole Dollars
+             * @description For the form: cents dropped, as the labels
+             */
+            amount_whole_dollars: number;
             /** Gst Minor */
             gst_minor: number;
+            /**
+             * Gst Whole Dollars
+             * @description For the form: cents dropped, as the labels
+             */
+            gst_whole_dollars: number;
         };
         /** BasLabel */
         BasLabel: {
@@ -8801,6 +8859,24 @@ export interface components {
              * @description What goes on the form: cents dropped
              */
             whole_dollars: number;
+        };
+        /**
+         * BusinessOut
+         * @description Who the report is of, as the tax office knows the business.
+         */
+        BusinessOut: {
+            /** Name */
+            name: string;
+            /**
+             * Tax Id
+             * @description AU: the ABN; DE: the USt-IdNr. or the Steuernummer (null: not set yet)
+             */
+            tax_id: string | null;
+            /**
+             * Tax Id Label
+             * @description What the tax id is called where the business files: ABN, USt-IdNr. or Steuernummer
+             */
+            tax_id_label: string;
         };
         /** CategoryMixRow */
         CategoryMixRow: {
@@ -8853,6 +8929,11 @@ export interface components {
          * DailySummary
          * @example {
          *       "report": "daily-summary",
+         *       "business": {
+         *         "name": "Harbour Café Pty Ltd",
+         *         "tax_id": "51824753556",
+         *         "tax_id_label": "ABN"
+         *       },
          *       "location": {
          *         "id": "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f",
          *         "name": "Harbour Café",
@@ -8993,6 +9074,7 @@ export interface components {
          *           }
          *         ]
          *       },
+         *       "generated_at": "2026-12-08T07:30:00+11:00",
          *       "audit": {
          *         "from_seq": 4811,
          *         "through_seq": 5342,
@@ -9007,6 +9089,7 @@ export interface components {
              * @constant
              */
             report: "daily-summary";
+            business: components["schemas"]["BusinessOut"];
             location: components["schemas"]["LocationOut"];
             period: components["schemas"]["PeriodOut"];
             /** Currency */
@@ -9016,6 +9099,12 @@ export interface components {
             /** Days */
             days: components["schemas"]["DaySummary"][];
             totals: components["schemas"]["Totals"];
+            /**
+             * Generated At
+             * Format: date-time
+             * @description When it was read, in the venue's time
+             */
+            generated_at: string;
             audit: components["schemas"]["AuditRange"];
         };
         /** DaySummary */
@@ -9086,6 +9175,11 @@ export interface components {
          * ItemMix
          * @example {
          *       "report": "item-mix",
+         *       "business": {
+         *         "name": "Harbour Café Pty Ltd",
+         *         "tax_id": "51824753556",
+         *         "tax_id_label": "ABN"
+         *       },
          *       "location": {
          *         "id": "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f",
          *         "name": "Harbour Café",
@@ -9197,6 +9291,7 @@ export interface components {
          *         "refunds_minor": 970
          *       },
          *       "refunds_not_attributed_minor": 500,
+         *       "generated_at": "2026-12-08T07:30:00+11:00",
          *       "audit": {
          *         "from_seq": 4811,
          *         "through_seq": 5342,
@@ -9211,6 +9306,7 @@ export interface components {
              * @constant
              */
             report: "item-mix";
+            business: components["schemas"]["BusinessOut"];
             location: components["schemas"]["LocationOut"];
             period: components["schemas"]["PeriodOut"];
             /** Currency */
@@ -9233,6 +9329,12 @@ export interface components {
              * @description Refunds given by amount, which name no item (and the cash rounding taken off refunds by line): in the totals' refunds, in no item's or category's
              */
             refunds_not_attributed_minor: number;
+            /**
+             * Generated At
+             * Format: date-time
+             * @description When it was read, in the venue's time
+             */
+            generated_at: string;
             audit: components["schemas"]["AuditRange"];
         };
         /**
@@ -9692,6 +9794,11 @@ export interface components {
          * Reconciliation
          * @example {
          *       "report": "reconciliation",
+         *       "business": {
+         *         "name": "Harbour Café Pty Ltd",
+         *         "tax_id": "51824753556",
+         *         "tax_id_label": "ABN"
+         *       },
          *       "location": {
          *         "id": "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f",
          *         "name": "Harbour Café",
@@ -9709,9 +9816,12 @@ export interface components {
          *         {
          *           "shift_id": "e5a9c3f7-1b6d-4e2a-9c8f-3d7b1e5a9c24",
          *           "register_number": 1,
+         *           "register_name": "Front counter",
          *           "opened_by": "8a3e6c1f-4d9b-4a7e-b2c5-3f8d1a6e9c42",
+         *           "opened_by_name": "Sam",
          *           "opened_at": "2026-12-07T08:15:00+11:00",
          *           "closed_by": "8a3e6c1f-4d9b-4a7e-b2c5-3f8d1a6e9c42",
+         *           "closed_by_name": "Sam",
          *           "closed_at": "2026-12-07T15:34:50+11:00",
          *           "z_version": 1,
          *           "tenders": [
@@ -9745,6 +9855,7 @@ export interface components {
          *         }
          *       ],
          *       "open_shifts": 0,
+         *       "generated_at": "2026-12-08T07:30:00+11:00",
          *       "audit": {
          *         "from_seq": 4811,
          *         "through_seq": 5342,
@@ -9759,6 +9870,7 @@ export interface components {
              * @constant
              */
             report: "reconciliation";
+            business: components["schemas"]["BusinessOut"];
             location: components["schemas"]["LocationOut"];
             period: components["schemas"]["PeriodOut"];
             /** Currency */
@@ -9772,9 +9884,15 @@ export interface components {
             totals: components["schemas"]["TenderReconciliation"][];
             /**
              * Open Shifts
-             * @description Shifts of the location still open (not counted yet)
+             * @description Shifts of the location still open at the period's end (opened before it, not closed by it): their money is not counted in this period yet
              */
             open_shifts: number;
+            /**
+             * Generated At
+             * Format: date-time
+             * @description When it was read, in the venue's time
+             */
+            generated_at: string;
             audit: components["schemas"]["AuditRange"];
         };
         /** RefundsSummary */
@@ -9803,15 +9921,31 @@ export interface components {
             shift_id: string;
             /** Register Number */
             register_number: number;
-            /** Opened By */
+            /**
+             * Register Name
+             * @description The register's (device's) name at the venue
+             */
+            register_name: string;
+            /**
+             * Opened By
+             * @description The staff member's id
+             */
             opened_by: string;
+            /**
+             * Opened By Name
+             * @description Their display name (the id if no longer on staff)
+             */
+            opened_by_name: string;
             /**
              * Opened At
              * Format: date-time
+             * @description In the venue's time, with its UTC offset
              */
             opened_at: string;
             /** Closed By */
             closed_by: string;
+            /** Closed By Name */
+            closed_by_name: string;
             /**
              * Closed At
              * Format: date-time
@@ -9934,6 +10068,51 @@ export interface components {
             /** Payments */
             payments: components["schemas"]["TenderTotal"][];
         };
+        /**
+         * VatBox
+         * @description A line of the German Umsatzsteuer-Voranmeldung (UStVA) the till's sales fill: the
+         *     taxable amount (Bemessungsgrundlage) of a rate after the period's refunds (§ 17 UStG),
+         *     in whole euros as the form takes it, and the tax.
+         */
+        VatBox: {
+            /**
+             * Kennzahl
+             * @description The form's box (Kz) for the amount: 81, 86 or 35
+             */
+            kennzahl: string;
+            /**
+             * Tax Kennzahl
+             * @description The box for the tax where the form asks for it (36, with 35); for 81 and 86 the form works the tax out from the amount
+             */
+            tax_kennzahl: string | null;
+            /** Description */
+            description: string;
+            /**
+             * Rate
+             * @description null for 35: every other rate together
+             */
+            rate: string | null;
+            /**
+             * Base Minor
+             * @description Net of the rate's sales less its refunds, in cents
+             */
+            base_minor: number;
+            /**
+             * Base Whole Euros
+             * @description What goes in the box: whole euros, the cents dropped in the business's favour (rounded down)
+             */
+            base_whole_euros: number;
+            /**
+             * Tax Minor
+             * @description The invoices' tax less the refunds', in cents
+             */
+            tax_minor: number;
+            /**
+             * Form Tax Minor
+             * @description The tax the form computes: the whole-euro amount at the rate, to the cent (half up); for 35/36 the tax entered, `tax_minor`
+             */
+            form_tax_minor: number;
+        };
         /** VatRate */
         VatRate: {
             /**
@@ -9959,6 +10138,12 @@ export interface components {
          * VatSummary
          * @example {
          *       "report": "vat-summary",
+         *       "business": {
+         *         "name": "Hafencafé Kreuzberg GmbH",
+         *         "tax_id": "DE136695976",
+         *         "tax_id_label": "USt-IdNr."
+         *       },
+         *       "tax_basis": "accrual",
          *       "period": {
          *         "kind": "month",
          *         "label": "2026-11",
@@ -10004,6 +10189,28 @@ export interface components {
          *       ],
          *       "net_minor": 1928964,
          *       "tax_minor": 316036,
+         *       "boxes": [
+         *         {
+         *           "kennzahl": "81",
+         *           "tax_kennzahl": null,
+         *           "description": "Steuerpflichtige Umsätze zum Steuersatz von 19 %",
+         *           "rate": "19.000",
+         *           "base_minor": 1508403,
+         *           "base_whole_euros": 15084,
+         *           "tax_minor": 286597,
+         *           "form_tax_minor": 286596
+         *         },
+         *         {
+         *           "kennzahl": "86",
+         *           "tax_kennzahl": null,
+         *           "description": "Steuerpflichtige Umsätze zum Steuersatz von 7 %",
+         *           "rate": "7.000",
+         *           "base_minor": 420561,
+         *           "base_whole_euros": 4205,
+         *           "tax_minor": 29439,
+         *           "form_tax_minor": 29435
+         *         }
+         *       ],
          *       "locations": [
          *         {
          *           "id": "d3b8f1a5-7c2e-4f9a-b6d1-8e4a2c7f5b19",
@@ -10012,6 +10219,7 @@ export interface components {
          *           "business_day_cutoff_hour": 4
          *         }
          *       ],
+         *       "generated_at": "2026-12-01T08:00:00+01:00",
          *       "audit": {
          *         "from_seq": 1,
          *         "through_seq": 2204,
@@ -10026,6 +10234,13 @@ export interface components {
              * @constant
              */
             report: "vat-summary";
+            business: components["schemas"]["BusinessOut"];
+            /**
+             * Tax Basis
+             * @description accrual: Soll-Versteuerung (vereinbarte Entgelte, UStG § 13 (1) Nr. 1 a); cash: Ist-Versteuerung (vereinnahmte Entgelte, § 13 (1) Nr. 1 b, § 20)
+             * @enum {string}
+             */
+            tax_basis: "accrual" | "cash";
             period: components["schemas"]["PeriodOut"];
             /** Currency */
             currency: string;
@@ -10038,8 +10253,19 @@ export interface components {
             net_minor: number;
             /** Tax Minor */
             tax_minor: number;
+            /**
+             * Boxes
+             * @description The UStVA's boxes (Kennzahlen) for these sales: 81 (19 %), 86 (7 %), 35/36 (any other rate); 0 % sales are in no box (docs/reports.md)
+             */
+            boxes: components["schemas"]["VatBox"][];
             /** Locations */
             locations: components["schemas"]["LocationOut"][];
+            /**
+             * Generated At
+             * Format: date-time
+             * @description When it was read, in the time of the business's first venue
+             */
+            generated_at: string;
             audit: components["schemas"]["AuditRange"];
         };
         /** VoidsSummary */
@@ -11923,6 +12149,8 @@ export interface components {
         "X-Request-Id": string;
         /** @description Sent while the business's subscription is past due: when (RFC 3339, UTC) it turns read-only unless paid. */
         "Halopos-Billing-Grace-Until": string;
+        /** @description A file to save (RFC 6266): `attachment; filename="…"`, the name in ASCII, and for a name that is not, `filename*=UTF-8''…` as well (RFC 8187). A report file is named `<business>_<venue>_<report>_<period>` (a business's report has no venue part): docs/reports.md, "Files". */
+        "Content-Disposition": string;
         /** @description The methods the path does answer (RFC 9110 section 10.2.1). */
         Allow: string;
     };
@@ -21292,6 +21520,7 @@ export interface operations {
             /** @description The log as JSON Lines: one entry per line, in seq order */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -21767,6 +21996,7 @@ export interface operations {
             /** @description Markdown: how to check this business's log */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -21879,6 +22109,7 @@ export interface operations {
             /** @description The verifier, a Python script (tools/verify_audit.py) */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -25161,9 +25392,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report (as CSV with `format=csv`) */
+            /** @description The report; with `format=csv`, as CSV: a header block (business, tax id, report, venues, period, currency, tax basis, generated at, audit range), a row of empty cells, then the table */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -25313,9 +25545,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A ZIP of <report>.json, <report>.csv and manifest.json */
+            /** @description A ZIP of <file>.json, <file>.csv and manifest.json, <file> naming the business, the venue, the report and the period */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -25466,9 +25699,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report (as CSV with `format=csv`) */
+            /** @description The report; with `format=csv`, as CSV: a header block (business, tax id, report, venues, period, currency, tax basis, generated at, audit range), a row of empty cells, then the table */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -25618,9 +25852,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A ZIP of <report>.json, <report>.csv and manifest.json */
+            /** @description A ZIP of <file>.json, <file>.csv and manifest.json, <file> naming the business, the venue, the report and the period */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -25771,9 +26006,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report (as CSV with `format=csv`) */
+            /** @description The report; with `format=csv`, as CSV: a header block (business, tax id, report, venues, period, currency, tax basis, generated at, audit range), a row of empty cells, then the table */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -25923,9 +26159,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A ZIP of <report>.json, <report>.csv and manifest.json */
+            /** @description A ZIP of <file>.json, <file>.csv and manifest.json, <file> naming the business, the venue, the report and the period */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -26074,9 +26311,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report (as CSV with `format=csv`) */
+            /** @description The report; with `format=csv`, as CSV: a header block (business, tax id, report, venues, period, currency, tax basis, generated at, audit range), a row of empty cells, then the table */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -26211,9 +26449,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A ZIP of <report>.json, <report>.csv and manifest.json */
+            /** @description A ZIP of <file>.json, <file>.csv and manifest.json, <file> naming the business, the venue, the report and the period */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -26349,9 +26588,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report (as CSV with `format=csv`) */
+            /** @description The report; with `format=csv`, as CSV: a header block (business, tax id, report, venues, period, currency, tax basis, generated at, audit range), a row of empty cells, then the table */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -26486,9 +26726,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A ZIP of <report>.json, <report>.csv and manifest.json */
+            /** @description A ZIP of <file>.json, <file>.csv and manifest.json, <file> naming the business, the venue, the report and the period */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };

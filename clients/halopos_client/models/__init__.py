@@ -18,6 +18,7 @@ from .audit_range import AuditRange
 from .bas import Bas
 from .bas_adjustment import BasAdjustment
 from .bas_label import BasLabel
+from .bas_tax_basis import BasTaxBasis
 from .batch import Batch
 from .batch_operations_item import BatchOperationsItem
 from .batch_result import BatchResult
@@ -27,6 +28,7 @@ from .bridge_token_created import BridgeTokenCreated
 from .bridge_token_page import BridgeTokenPage
 from .bridge_token_revocation import BridgeTokenRevocation
 from .bridge_token_rotation import BridgeTokenRotation
+from .business_out import BusinessOut
 from .card_payment import CardPayment
 from .cash_movement import CashMovement
 from .cash_movement_create import CashMovementCreate
@@ -286,8 +288,10 @@ from .totals import Totals
 from .totp_enrolment import TotpEnrolment
 from .totp_enrolment_required import TotpEnrolmentRequired
 from .totp_required import TotpRequired
+from .vat_box import VatBox
 from .vat_rate import VatRate
 from .vat_summary import VatSummary
+from .vat_summary_tax_basis import VatSummaryTaxBasis
 from .verification_out import VerificationOut
 from .void_override import VoidOverride
 from .void_request import VoidRequest
@@ -318,6 +322,7 @@ __all__ = (
     "Bas",
     "BasAdjustment",
     "BasLabel",
+    "BasTaxBasis",
     "Batch",
     "BatchOperationsItem",
     "BatchResult",
@@ -327,6 +332,7 @@ __all__ = (
     "BridgeTokenPage",
     "BridgeTokenRevocation",
     "BridgeTokenRotation",
+    "BusinessOut",
     "CardPayment",
     "CashMovement",
     "CashMovementCreate",
@@ -586,8 +592,10 @@ __all__ = (
     "TotpEnrolment",
     "TotpEnrolmentRequired",
     "TotpRequired",
+    "VatBox",
     "VatRate",
     "VatSummary",
+    "VatSummaryTaxBasis",
     "VerificationOut",
     "VoidOverride",
     "VoidRequest",

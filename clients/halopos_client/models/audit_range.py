@@ -12,11 +12,15 @@ T = TypeVar("T", bound="AuditRange")
 @_attrs_define
 class AuditRange:
     """Where in the business's audit log the figures come from. They were read in one
-    snapshot that includes every entry up to `through_seq` and none after it; the entries
-    recorded since the period began start at `from_seq` (None: none yet).
+    snapshot that includes every entry up to `through_seq` and none after it. Every sale,
+    payment, refund and count is made in a shift open at that moment, so the shifts open at
+    some time in the period hold everything the figures count: `from_seq` is the first entry
+    recorded at or after the earliest opening of those shifts (or the period's start, if
+    earlier). It is null only when no shift was open in the period and nothing was recorded
+    since it began: a period without figures.
 
         Attributes:
-            from_seq (int | None):
+            from_seq (int | None): The first entry that can have produced the figures (docs/reports.md)
             through_seq (int):
             through_hash (str): Hex SHA-256 of entry `through_seq` (the chain head)
     """

@@ -15,12 +15,16 @@ class BasAdjustment:
     Attributes:
         description (str):
         amount_minor (int):
+        amount_whole_dollars (int): For the form: cents dropped, as the labels
         gst_minor (int):
+        gst_whole_dollars (int): For the form: cents dropped, as the labels
     """
 
     description: str
     amount_minor: int
+    amount_whole_dollars: int
     gst_minor: int
+    gst_whole_dollars: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -28,7 +32,11 @@ class BasAdjustment:
 
         amount_minor = self.amount_minor
 
+        amount_whole_dollars = self.amount_whole_dollars
+
         gst_minor = self.gst_minor
+
+        gst_whole_dollars = self.gst_whole_dollars
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -36,7 +44,9 @@ class BasAdjustment:
             {
                 "description": description,
                 "amount_minor": amount_minor,
+                "amount_whole_dollars": amount_whole_dollars,
                 "gst_minor": gst_minor,
+                "gst_whole_dollars": gst_whole_dollars,
             }
         )
 
@@ -49,12 +59,18 @@ class BasAdjustment:
 
         amount_minor = d.pop("amount_minor")
 
+        amount_whole_dollars = d.pop("amount_whole_dollars")
+
         gst_minor = d.pop("gst_minor")
+
+        gst_whole_dollars = d.pop("gst_whole_dollars")
 
         bas_adjustment = cls(
             description=description,
             amount_minor=amount_minor,
+            amount_whole_dollars=amount_whole_dollars,
             gst_minor=gst_minor,
+            gst_whole_dollars=gst_whole_dollars,
         )
 
         bas_adjustment.additional_properties = d

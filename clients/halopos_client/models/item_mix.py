@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import (
     TYPE_CHECKING,
@@ -17,6 +18,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.audit_range import AuditRange
+    from ..models.business_out import BusinessOut
     from ..models.category_mix_row import CategoryMixRow
     from ..models.item_mix_row import ItemMixRow
     from ..models.location_out import LocationOut
@@ -31,6 +33,7 @@ T = TypeVar("T", bound="ItemMix")
 class ItemMix:
     """
     Attributes:
+        business (BusinessOut): Who the report is of, as the tax office knows the business.
         location (LocationOut):
         period (PeriodOut):
         currency (str):
@@ -41,12 +44,18 @@ class ItemMix:
         totals (CategoryMixRow):
         refunds_not_attributed_minor (int): Refunds given by amount, which name no item (and the cash rounding taken off
             refunds by line): in the totals' refunds, in no item's or category's
+        generated_at (datetime.datetime): When it was read, in the venue's time
         audit (AuditRange): Where in the business's audit log the figures come from. They were read in one
-            snapshot that includes every entry up to `through_seq` and none after it; the entries
-            recorded since the period began start at `from_seq` (None: none yet).
+            snapshot that includes every entry up to `through_seq` and none after it. Every sale,
+            payment, refund and count is made in a shift open at that moment, so the shifts open at
+            some time in the period hold everything the figures count: `from_seq` is the first entry
+            recorded at or after the earliest opening of those shifts (or the period's start, if
+            earlier). It is null only when no shift was open in the period and nothing was recorded
+            since it began: a period without figures.
         report (Literal['item-mix'] | Unset):  Default: 'item-mix'.
     """
 
+    business: BusinessOut
     location: LocationOut
     period: PeriodOut
     currency: str
@@ -56,11 +65,14 @@ class ItemMix:
     modifiers: list[ModifierMixRow]
     totals: CategoryMixRow
     refunds_not_attributed_minor: int
+    generated_at: datetime.datetime
     audit: AuditRange
     report: Literal["item-mix"] | Unset = "item-mix"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        business = self.business.to_dict()
+
         location = self.location.to_dict()
 
         period = self.period.to_dict()
@@ -88,6 +100,8 @@ class ItemMix:
 
         refunds_not_attributed_minor = self.refunds_not_attributed_minor
 
+        generated_at = self.generated_at.isoformat()
+
         audit = self.audit.to_dict()
 
         report = self.report
@@ -96,6 +110,7 @@ class ItemMix:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "business": business,
                 "location": location,
                 "period": period,
                 "currency": currency,
@@ -105,6 +120,7 @@ class ItemMix:
                 "modifiers": modifiers,
                 "totals": totals,
                 "refunds_not_attributed_minor": refunds_not_attributed_minor,
+                "generated_at": generated_at,
                 "audit": audit,
             }
         )
@@ -116,6 +132,7 @@ class ItemMix:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.audit_range import AuditRange
+        from ..models.business_out import BusinessOut
         from ..models.category_mix_row import CategoryMixRow
         from ..models.item_mix_row import ItemMixRow
         from ..models.location_out import LocationOut
@@ -123,6 +140,8 @@ class ItemMix:
         from ..models.period_out import PeriodOut
 
         d = dict(src_dict)
+        business = BusinessOut.from_dict(d.pop("business"))
+
         location = LocationOut.from_dict(d.pop("location"))
 
         period = PeriodOut.from_dict(d.pop("period"))
@@ -156,6 +175,8 @@ class ItemMix:
 
         refunds_not_attributed_minor = d.pop("refunds_not_attributed_minor")
 
+        generated_at = datetime.datetime.fromisoformat(d.pop("generated_at"))
+
         audit = AuditRange.from_dict(d.pop("audit"))
 
         report = cast(Literal["item-mix"] | Unset, d.pop("report", UNSET))
@@ -163,6 +184,7 @@ class ItemMix:
             raise ValueError(f"report must match const 'item-mix', got '{report}'")
 
         item_mix = cls(
+            business=business,
             location=location,
             period=period,
             currency=currency,
@@ -172,6 +194,7 @@ class ItemMix:
             modifiers=modifiers,
             totals=totals,
             refunds_not_attributed_minor=refunds_not_attributed_minor,
+            generated_at=generated_at,
             audit=audit,
             report=report,
         )

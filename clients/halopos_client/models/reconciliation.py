@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import (
     TYPE_CHECKING,
@@ -17,6 +18,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.audit_range import AuditRange
+    from ..models.business_out import BusinessOut
     from ..models.location_out import LocationOut
     from ..models.period_out import PeriodOut
     from ..models.shift_reconciliation import ShiftReconciliation
@@ -30,29 +32,40 @@ T = TypeVar("T", bound="Reconciliation")
 class Reconciliation:
     """
     Attributes:
+        business (BusinessOut): Who the report is of, as the tax office knows the business.
         location (LocationOut):
         period (PeriodOut):
         currency (str):
         shifts (list[ShiftReconciliation]): Shifts closed in the period
         totals (list[TenderReconciliation]):
-        open_shifts (int): Shifts of the location still open (not counted yet)
+        open_shifts (int): Shifts of the location still open at the period's end (opened before it, not closed by it):
+            their money is not counted in this period yet
+        generated_at (datetime.datetime): When it was read, in the venue's time
         audit (AuditRange): Where in the business's audit log the figures come from. They were read in one
-            snapshot that includes every entry up to `through_seq` and none after it; the entries
-            recorded since the period began start at `from_seq` (None: none yet).
+            snapshot that includes every entry up to `through_seq` and none after it. Every sale,
+            payment, refund and count is made in a shift open at that moment, so the shifts open at
+            some time in the period hold everything the figures count: `from_seq` is the first entry
+            recorded at or after the earliest opening of those shifts (or the period's start, if
+            earlier). It is null only when no shift was open in the period and nothing was recorded
+            since it began: a period without figures.
         report (Literal['reconciliation'] | Unset):  Default: 'reconciliation'.
     """
 
+    business: BusinessOut
     location: LocationOut
     period: PeriodOut
     currency: str
     shifts: list[ShiftReconciliation]
     totals: list[TenderReconciliation]
     open_shifts: int
+    generated_at: datetime.datetime
     audit: AuditRange
     report: Literal["reconciliation"] | Unset = "reconciliation"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        business = self.business.to_dict()
+
         location = self.location.to_dict()
 
         period = self.period.to_dict()
@@ -71,6 +84,8 @@ class Reconciliation:
 
         open_shifts = self.open_shifts
 
+        generated_at = self.generated_at.isoformat()
+
         audit = self.audit.to_dict()
 
         report = self.report
@@ -79,12 +94,14 @@ class Reconciliation:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "business": business,
                 "location": location,
                 "period": period,
                 "currency": currency,
                 "shifts": shifts,
                 "totals": totals,
                 "open_shifts": open_shifts,
+                "generated_at": generated_at,
                 "audit": audit,
             }
         )
@@ -96,12 +113,15 @@ class Reconciliation:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.audit_range import AuditRange
+        from ..models.business_out import BusinessOut
         from ..models.location_out import LocationOut
         from ..models.period_out import PeriodOut
         from ..models.shift_reconciliation import ShiftReconciliation
         from ..models.tender_reconciliation import TenderReconciliation
 
         d = dict(src_dict)
+        business = BusinessOut.from_dict(d.pop("business"))
+
         location = LocationOut.from_dict(d.pop("location"))
 
         period = PeriodOut.from_dict(d.pop("period"))
@@ -124,6 +144,8 @@ class Reconciliation:
 
         open_shifts = d.pop("open_shifts")
 
+        generated_at = datetime.datetime.fromisoformat(d.pop("generated_at"))
+
         audit = AuditRange.from_dict(d.pop("audit"))
 
         report = cast(Literal["reconciliation"] | Unset, d.pop("report", UNSET))
@@ -133,12 +155,14 @@ class Reconciliation:
             )
 
         reconciliation = cls(
+            business=business,
             location=location,
             period=period,
             currency=currency,
             shifts=shifts,
             totals=totals,
             open_shifts=open_shifts,
+            generated_at=generated_at,
             audit=audit,
             report=report,
         )

@@ -21,9 +21,12 @@ class ShiftReconciliation:
     Attributes:
         shift_id (UUID):
         register_number (int):
-        opened_by (str):
-        opened_at (datetime.datetime):
+        register_name (str): The register's (device's) name at the venue
+        opened_by (str): The staff member's id
+        opened_by_name (str): Their display name (the id if no longer on staff)
+        opened_at (datetime.datetime): In the venue's time, with its UTC offset
         closed_by (str):
+        closed_by_name (str):
         closed_at (datetime.datetime):
         z_version (int): The Z report version these figures are from
         tenders (list[TenderReconciliation]):
@@ -31,9 +34,12 @@ class ShiftReconciliation:
 
     shift_id: UUID
     register_number: int
+    register_name: str
     opened_by: str
+    opened_by_name: str
     opened_at: datetime.datetime
     closed_by: str
+    closed_by_name: str
     closed_at: datetime.datetime
     z_version: int
     tenders: list[TenderReconciliation]
@@ -44,11 +50,17 @@ class ShiftReconciliation:
 
         register_number = self.register_number
 
+        register_name = self.register_name
+
         opened_by = self.opened_by
+
+        opened_by_name = self.opened_by_name
 
         opened_at = self.opened_at.isoformat()
 
         closed_by = self.closed_by
+
+        closed_by_name = self.closed_by_name
 
         closed_at = self.closed_at.isoformat()
 
@@ -65,9 +77,12 @@ class ShiftReconciliation:
             {
                 "shift_id": shift_id,
                 "register_number": register_number,
+                "register_name": register_name,
                 "opened_by": opened_by,
+                "opened_by_name": opened_by_name,
                 "opened_at": opened_at,
                 "closed_by": closed_by,
+                "closed_by_name": closed_by_name,
                 "closed_at": closed_at,
                 "z_version": z_version,
                 "tenders": tenders,
@@ -85,11 +100,17 @@ class ShiftReconciliation:
 
         register_number = d.pop("register_number")
 
+        register_name = d.pop("register_name")
+
         opened_by = d.pop("opened_by")
+
+        opened_by_name = d.pop("opened_by_name")
 
         opened_at = datetime.datetime.fromisoformat(d.pop("opened_at"))
 
         closed_by = d.pop("closed_by")
+
+        closed_by_name = d.pop("closed_by_name")
 
         closed_at = datetime.datetime.fromisoformat(d.pop("closed_at"))
 
@@ -105,9 +126,12 @@ class ShiftReconciliation:
         shift_reconciliation = cls(
             shift_id=shift_id,
             register_number=register_number,
+            register_name=register_name,
             opened_by=opened_by,
+            opened_by_name=opened_by_name,
             opened_at=opened_at,
             closed_by=closed_by,
+            closed_by_name=closed_by_name,
             closed_at=closed_at,
             z_version=z_version,
             tenders=tenders,

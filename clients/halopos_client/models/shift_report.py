@@ -47,7 +47,8 @@ class ShiftReport:
         service_charges_minor (int):
         tips_minor (int):
         rounding_minor (int): Cash rounding adjustments (AUD: to 5c)
-        net_sales_minor (int): Closed orders' totals, before cash rounding
+        net_sales_minor (int): gross - discounts + service charges, in the pricing basis: never the tips, nor cash
+            rounding (docs/reports.md, glossary)
         tax (list[TaxRateTotal]): Closed orders' tax per rate, highest first
         tax_total_minor (int):
         refunds (RefundTotals):
@@ -60,6 +61,10 @@ class ShiftReport:
         cash_movements (list[CashMovementEntry]):
         expected (TenderAmounts):
         kind (ShiftReportKind | Unset):  Default: ShiftReportKind.X.
+        format_version (int | Unset): 2: `net_sales_minor` is gross - discounts + service charges. A Z report issued
+            before (format 1, stored without this field) counted the tips in it and, with prices excluding tax, the tax too;
+            it is read as format 2, its net sales worked out again from its own gross, discounts and service charges (stored
+            reports are never rewritten) Default: 2.
         unverified_card (CountAmount | Unset):
     """
 
@@ -94,6 +99,7 @@ class ShiftReport:
     cash_movements: list[CashMovementEntry]
     expected: TenderAmounts
     kind: ShiftReportKind | Unset = ShiftReportKind.X
+    format_version: int | Unset = 2
     unverified_card: CountAmount | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -169,6 +175,8 @@ class ShiftReport:
         if not isinstance(self.kind, Unset):
             kind = self.kind.value
 
+        format_version = self.format_version
+
         unverified_card: dict[str, Any] | Unset = UNSET
         if not isinstance(self.unverified_card, Unset):
             unverified_card = self.unverified_card.to_dict()
@@ -211,6 +219,8 @@ class ShiftReport:
         )
         if kind is not UNSET:
             field_dict["kind"] = kind
+        if format_version is not UNSET:
+            field_dict["format_version"] = format_version
         if unverified_card is not UNSET:
             field_dict["unverified_card"] = unverified_card
 
@@ -309,6 +319,8 @@ class ShiftReport:
         else:
             kind = ShiftReportKind(_kind)
 
+        format_version = d.pop("format_version", UNSET)
+
         _unverified_card = d.pop("unverified_card", UNSET)
         unverified_card: CountAmount | Unset
         if isinstance(_unverified_card, Unset):
@@ -348,6 +360,7 @@ class ShiftReport:
             cash_movements=cash_movements,
             expected=expected,
             kind=kind,
+            format_version=format_version,
             unverified_card=unverified_card,
         )
 

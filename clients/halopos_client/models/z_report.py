@@ -48,7 +48,8 @@ class ZReport:
             service_charges_minor (int):
             tips_minor (int):
             rounding_minor (int): Cash rounding adjustments (AUD: to 5c)
-            net_sales_minor (int): Closed orders' totals, before cash rounding
+            net_sales_minor (int): gross - discounts + service charges, in the pricing basis: never the tips, nor cash
+                rounding (docs/reports.md, glossary)
             tax (list[TaxRateTotal]): Closed orders' tax per rate, highest first
             tax_total_minor (int):
             refunds (RefundTotals):
@@ -67,6 +68,10 @@ class ZReport:
             force_closed_by (None | str): The manager who approved closing someone else's shift
             note (None | str):
             kind (ZReportKind | Unset):  Default: ZReportKind.Z.
+            format_version (int | Unset): 2: `net_sales_minor` is gross - discounts + service charges. A Z report issued
+                before (format 1, stored without this field) counted the tips in it and, with prices excluding tax, the tax too;
+                it is read as format 2, its net sales worked out again from its own gross, discounts and service charges (stored
+                reports are never rewritten) Default: 2.
             unverified_card (CountAmount | Unset):
             card_settlement_confirmed (CountAmount | Unset):
             version (int | Unset): 1 as issued at close; a sale recorded offline that reaches the server after the close is
@@ -111,6 +116,7 @@ class ZReport:
     force_closed_by: None | str
     note: None | str
     kind: ZReportKind | Unset = ZReportKind.Z
+    format_version: int | Unset = 2
     unverified_card: CountAmount | Unset = UNSET
     card_settlement_confirmed: CountAmount | Unset = UNSET
     version: int | Unset = 1
@@ -202,6 +208,8 @@ class ZReport:
         if not isinstance(self.kind, Unset):
             kind = self.kind.value
 
+        format_version = self.format_version
+
         unverified_card: dict[str, Any] | Unset = UNSET
         if not isinstance(self.unverified_card, Unset):
             unverified_card = self.unverified_card.to_dict()
@@ -256,6 +264,8 @@ class ZReport:
         )
         if kind is not UNSET:
             field_dict["kind"] = kind
+        if format_version is not UNSET:
+            field_dict["format_version"] = format_version
         if unverified_card is not UNSET:
             field_dict["unverified_card"] = unverified_card
         if card_settlement_confirmed is not UNSET:
@@ -380,6 +390,8 @@ class ZReport:
         else:
             kind = ZReportKind(_kind)
 
+        format_version = d.pop("format_version", UNSET)
+
         _unverified_card = d.pop("unverified_card", UNSET)
         unverified_card: CountAmount | Unset
         if isinstance(_unverified_card, Unset):
@@ -436,6 +448,7 @@ class ZReport:
             force_closed_by=force_closed_by,
             note=note,
             kind=kind,
+            format_version=format_version,
             unverified_card=unverified_card,
             card_settlement_confirmed=card_settlement_confirmed,
             version=version,

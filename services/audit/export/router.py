@@ -8,9 +8,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 
 from libs.api.authentication import CurrentPrincipal
-from libs.api.openapi import binary
+from libs.api.openapi import binary, sends
 from libs.api.permissions import requires
 from libs.auth.principal import Principal
+from libs.problems import merge_responses
 from libs.rbac import Permission
 from libs.tenancy import TenantDatabase
 from services.audit.log import AuditLogReader, exported
@@ -32,7 +33,10 @@ async def _lines(database: TenantDatabase, principal: Principal) -> AsyncIterato
     "/export",
     dependencies=[requires(Permission.AUDIT_READ)],
     response_class=Response,
-    responses=binary(JSON_LINES, "The log as JSON Lines: one entry per line, in seq order"),
+    responses=merge_responses(
+        binary(JSON_LINES, "The log as JSON Lines: one entry per line, in seq order"),
+        sends("Content-Disposition"),
+    ),
 )
 async def export(request: Request, principal: CurrentPrincipal) -> StreamingResponse:
     """Every entry of the tenant's log in seq order, as JSON Lines with every chained field

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import PlainTextResponse
 
 from libs.api.authentication import CurrentPrincipal
-from libs.api.openapi import binary
+from libs.api.openapi import binary, sends
 from libs.api.permissions import requires
 from libs.config import platform_settings
+from libs.problems import merge_responses
 from libs.rbac import Permission
 from services.audit.checkpoints.service import CheckpointService
 
@@ -25,7 +26,10 @@ VERIFIER = Path(__file__).resolve().parents[3] / "tools" / "verify_audit.py"
     "/verifier",
     dependencies=[requires(Permission.AUDIT_READ)],
     response_class=Response,
-    responses=binary("text/markdown", "Markdown: how to check this business's log"),
+    responses=merge_responses(
+        binary("text/markdown", "Markdown: how to check this business's log"),
+        sends("Content-Disposition"),
+    ),
 )
 async def verifier_instructions(request: Request, principal: CurrentPrincipal) -> PlainTextResponse:
     """How to check this tenant's log with the standalone verifier (Markdown)."""
@@ -46,7 +50,10 @@ async def verifier_instructions(request: Request, principal: CurrentPrincipal) -
     "/verifier/script",
     dependencies=[requires(Permission.AUDIT_READ)],
     response_class=Response,
-    responses=binary("text/x-python", "The verifier, a Python script (tools/verify_audit.py)"),
+    responses=merge_responses(
+        binary("text/x-python", "The verifier, a Python script (tools/verify_audit.py)"),
+        sends("Content-Disposition"),
+    ),
 )
 async def verifier_script() -> PlainTextResponse:
     """tools/verify_audit.py: the standard library and `cryptography`, nothing else."""

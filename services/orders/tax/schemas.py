@@ -20,7 +20,7 @@ from pydantic_core import CoreSchema
 
 from libs.api import json_schema
 from libs.api.concurrency import VersionedChange
-from libs.text import Name, RateString
+from libs.text import Name, RateString, TaxNumber
 
 # What the document says of a rate: a string of at most two whole digits and three decimals
 # (under 100), or a whole JSON number under 100. The server also takes a number with
@@ -100,9 +100,7 @@ class TaxSettingsUpdate(VersionedChange):
     prices_include_tax: bool | None = None
     cash_rounding_minor: CashRounding | None = None
     tax_basis: TaxBasis | None = Field(default=None, description=TAX_BASIS)
-    tax_id: Annotated[str, Field(min_length=1, max_length=40)] | None = Field(
-        default=None, description=TAX_ID + "; null removes it"
-    )
+    tax_id: TaxNumber | None = Field(default=None, description=TAX_ID + "; null removes it")
 
     @model_validator(mode="after")
     def _something(self) -> Self:

@@ -19,6 +19,7 @@ from libs.api.csv_cells import FORMULA_TRIGGERS, cell, text_cell, write_csv
 from libs.rbac import Role
 from tests.support.database import Connect, Provision, as_service, as_tenant
 from tests.support.offline import Log, allow_offline_approvals, offline_till, upload
+from tests.support.report_files import read_report_csv
 from tests.support.tokens import TokenFactory
 
 HYPERLINK = '=HYPERLINK("http://x","y")'
@@ -70,7 +71,9 @@ SATURDAY_NOON = datetime(2026, 11, 21, 1, 0, tzinfo=UTC)  # 12:00 in Sydney
 
 
 def _cells(content: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(content.decode(), newline="")))
+    """The table of a report CSV: its header row and rows, after the header block."""
+    table = read_report_csv(content)
+    return [table.header, *table.rows]
 
 
 async def test_names_are_escaped_in_every_csv_and_export_and_amounts_stay_numbers(
@@ -145,6 +148,16 @@ async def test_names_are_escaped_in_every_csv_and_export_and_amounts_stay_number
     accountant = token(tenant, Role.ACCOUNTANT)
     params = {"location_id": str(till.location_id), "period": "2026-11-21"}
 
+    # A staff member's name comes from people too: the reconciliation prints it.
+    await as_service(
+        connect_as,
+        "identity",
+        tenant,
+        "UPDATE identity.staff SET display_name = $2 WHERE id = $1",
+        till.cashier,
+        "=cmd|' /C calc'!A0",
+    )
+
     def check_item_mix(content: bytes) -> None:
         rows = _cells(content)
         names = {row[2] for row in rows[1:] if row[0] in ("item", "modifier")}
@@ -156,11 +169,16 @@ async def test_names_are_escaped_in_every_csv_and_export_and_amounts_stay_number
         assert b',"=' not in content and b",=" not in content
 
     def check_reconciliation(content: bytes) -> None:
-        header, *rows = _cells(content)
-        cash = [dict(zip(header, row, strict=True)) for row in rows if row[7] == "cash"]
+        table = read_report_csv(content)
+        rows = [dict(zip(table.header, row, strict=True)) for row in table.rows]
+        cash = [row for row in rows if row["tender"] == "cash"]
         assert {row["difference_minor"] for row in cash} == {"-450"}
         # A number in the file (bare), not text: a spreadsheet adds it up.
-        assert b",-450\r\n" in content and b"'-450" not in content
+        assert b",-450," in content and b"'-450" not in content
+        # The cashier's name, as text that does not run.
+        shift = next(row for row in rows if row["shift"] == "shift")
+        assert shift["opened_by"] == shift["closed_by"] == "'=cmd|' /C calc'!A0"
+        assert b',"=' not in content
 
     for name, check in (("item-mix", check_item_mix), ("reconciliation", check_reconciliation)):
         as_csv = await reports_client.get(
@@ -173,6 +191,10 @@ async def test_names_are_escaped_in_every_csv_and_export_and_amounts_stay_number
         )
         assert exported.status_code == 200, exported.text
         with zipfile.ZipFile(io.BytesIO(exported.content)) as bundle:
-            in_bundle = bundle.read(f"{name}.csv")
-        assert in_bundle == as_csv.content
+            [member] = [
+                file for file in bundle.namelist() if file.endswith(f"_{name}_2026-11-21.csv")
+            ]
+            in_bundle = bundle.read(member)
+        # The same table (each file says when it was generated).
+        assert read_report_csv(in_bundle).rows == read_report_csv(as_csv.content).rows
         check(in_bundle)

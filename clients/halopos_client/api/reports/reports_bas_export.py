@@ -125,8 +125,8 @@ def sync_detailed(
 ) -> Response[File | ProblemDetails]:
     """BAS (Australia): GST worksheet G1-G9 and 1A for a month, quarter or year: export bundle
 
-     The same report as a ZIP to keep: `<report>.json`, `<report>.csv` and a `manifest.json` saying who
-    made it, when and for which parameters.
+     The same report as a ZIP to keep: its JSON, its CSV and a `manifest.json` saying who made it, when,
+    for which parameters, and the CSV's header block.
 
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar
@@ -164,8 +164,8 @@ def sync(
 ) -> File | ProblemDetails | None:
     """BAS (Australia): GST worksheet G1-G9 and 1A for a month, quarter or year: export bundle
 
-     The same report as a ZIP to keep: `<report>.json`, `<report>.csv` and a `manifest.json` saying who
-    made it, when and for which parameters.
+     The same report as a ZIP to keep: its JSON, its CSV and a `manifest.json` saying who made it, when,
+    for which parameters, and the CSV's header block.
 
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar
@@ -198,8 +198,8 @@ async def asyncio_detailed(
 ) -> Response[File | ProblemDetails]:
     """BAS (Australia): GST worksheet G1-G9 and 1A for a month, quarter or year: export bundle
 
-     The same report as a ZIP to keep: `<report>.json`, `<report>.csv` and a `manifest.json` saying who
-    made it, when and for which parameters.
+     The same report as a ZIP to keep: its JSON, its CSV and a `manifest.json` saying who made it, when,
+    for which parameters, and the CSV's header block.
 
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar
@@ -235,8 +235,8 @@ async def asyncio(
 ) -> File | ProblemDetails | None:
     """BAS (Australia): GST worksheet G1-G9 and 1A for a month, quarter or year: export bundle
 
-     The same report as a ZIP to keep: `<report>.json`, `<report>.csv` and a `manifest.json` saying who
-    made it, when and for which parameters.
+     The same report as a ZIP to keep: its JSON, its CSV and a `manifest.json` saying who made it, when,
+    for which parameters, and the CSV's header block.
 
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar

@@ -136,8 +136,8 @@ def sync_detailed(
 ) -> Response[File | ProblemDetails]:
     """Payment reconciliation: per shift and tender, expected against counted: export bundle
 
-     The same report as a ZIP to keep: `<report>.json`, `<report>.csv` and a `manifest.json` saying who
-    made it, when and for which parameters.
+     The same report as a ZIP to keep: its JSON, its CSV and a `manifest.json` saying who made it, when,
+    for which parameters, and the CSV's header block.
 
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar
@@ -178,8 +178,8 @@ def sync(
 ) -> File | ProblemDetails | None:
     """Payment reconciliation: per shift and tender, expected against counted: export bundle
 
-     The same report as a ZIP to keep: `<report>.json`, `<report>.csv` and a `manifest.json` saying who
-    made it, when and for which parameters.
+     The same report as a ZIP to keep: its JSON, its CSV and a `manifest.json` saying who made it, when,
+    for which parameters, and the CSV's header block.
 
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar
@@ -215,8 +215,8 @@ async def asyncio_detailed(
 ) -> Response[File | ProblemDetails]:
     """Payment reconciliation: per shift and tender, expected against counted: export bundle
 
-     The same report as a ZIP to keep: `<report>.json`, `<report>.csv` and a `manifest.json` saying who
-    made it, when and for which parameters.
+     The same report as a ZIP to keep: its JSON, its CSV and a `manifest.json` saying who made it, when,
+    for which parameters, and the CSV's header block.
 
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar
@@ -255,8 +255,8 @@ async def asyncio(
 ) -> File | ProblemDetails | None:
     """Payment reconciliation: per shift and tender, expected against counted: export bundle
 
-     The same report as a ZIP to keep: `<report>.json`, `<report>.csv` and a `manifest.json` saying who
-    made it, when and for which parameters.
+     The same report as a ZIP to keep: its JSON, its CSV and a `manifest.json` saying who made it, when,
+    for which parameters, and the CSV's header block.
 
     Args:
         period (None | str | Unset): A business day (2026-11-21), month (2026-11), calendar

@@ -18,9 +18,9 @@ would leave reports reading empty days in between, and one written again in SQL 
 second definition to keep equal). A business's year is a few minutes at most (the bench's
 500,000 orders: see bench/results/reports.md).
 
-Revision ID: 20261207_1600
-Revises: 20261207_1500
-Create Date: 2026-12-07 16:00
+Revision ID: 20261207_1645
+Revises: 20261207_1630
+Create Date: 2026-12-07 16:45
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from sqlalchemy.util import await_only
 from libs.config import OWNER_ROLE
 from libs.tenancy.schema import NAMING_CONVENTION, create_tenant_table, tenant_table
 
-revision = "20261207_1600"
-down_revision = "20261207_1500"
+revision = "20261207_1645"
+down_revision = "20261207_1630"
 branch_labels = None
 depends_on = None
 
