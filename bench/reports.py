@@ -11,7 +11,8 @@ reports service answers, for an accountant's session:
 - the payment reconciliation of a business day (2025-11-22);
 - the BAS of a calendar quarter (2025-Q3) and of the whole year (2025: every order), by
   calendar date on the accrual basis (the business's default);
-- the BAS export bundle of the quarter (a ZIP of bas.json, bas.csv and manifest.json).
+- the BAS export bundle of the quarter (a ZIP of the BAS as JSON and CSV, named after the
+  business, the report and the period, and manifest.json).
 
 The goal: each within 1 s over the venue-year.
 
@@ -33,7 +34,7 @@ answer of each report must carry exactly the figures worked out while the year w
 (orders, covers, sales, discounts, tax per rate, tips, rounding, refunds, voids, payments per
 tender; each day of the year; each item and modifier of the month; the day's shifts expected
 and counted; BAS G1-G9, 1A and the refund adjustments), never through SQL. The ZIP must hold
-the three files, each with the SHA-256 its manifest states, and bas.json the same figures.
+the three files, each with the SHA-256 its manifest states, and the JSON the same figures.
 A wrong answer fails the run (exit 1): the bench does not time wrong answers. Before timing,
 a sample of the stored Z reports is recomputed by the orders service's own shift facts query,
 so a disagreement is the report's, not the generator's.
@@ -400,16 +401,27 @@ def check_bas_export(venue: VenueYear, first: date, last: date) -> Checker:
         except zipfile.BadZipFile as error:
             return [f"not a ZIP: {error}"]
         files = {name: zipped.read(name) for name in zipped.namelist()}
-        wanted = {"bas.json", "bas.csv", "manifest.json"}
-        if set(files) != wanted:
-            return [f"the ZIP holds {sorted(files)}, expected {sorted(wanted)}"]
+        # `<business>_bas_<period>.json` and `.csv` (services/reports/exports.py), and the
+        # manifest.
+        reports = sorted(name for name in files if name != "manifest.json")
+        stems = {name.rsplit(".", 1)[0] for name in reports}
+        if "manifest.json" not in files or len(stems) != 1 or len(reports) != 2:
+            return [f"the ZIP holds {sorted(files)}, expected <name>.json, .csv, manifest.json"]
+        stem = stems.pop()
+        if "_bas_" not in stem:
+            return [f"the files are named {stem!r}, not after the BAS"]
+        json_name, csv_name = f"{stem}.json", f"{stem}.csv"
+        if set(reports) != {json_name, csv_name}:
+            return [f"the ZIP holds {sorted(files)}, expected {json_name}, {csv_name}"]
         problems = []
         manifest = json.loads(files["manifest.json"])
         stated = {entry["name"]: entry["sha256"] for entry in manifest["files"]}
-        for name in ("bas.json", "bas.csv"):
+        for name in (json_name, csv_name):
             if stated.get(name) != hashlib.sha256(files[name]).hexdigest():
                 problems.append(f"{name}: its SHA-256 is not the manifest's")
-        return problems + [f"bas.json: {problem}" for problem in bas(json.loads(files["bas.json"]))]
+        return problems + [
+            f"{json_name}: {problem}" for problem in bas(json.loads(files[json_name]))
+        ]
 
     return check
 
