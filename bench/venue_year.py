@@ -40,6 +40,9 @@ thread. The rows are what the orders service writes:
   report (version 1, `orders.z_reports` and the shift's `z_report` column) built by
   `shift_report` / `z_report` (libs/sales/shift_report.py) from the shift's own facts;
   counted equals expected except ~5% of shifts a few dollars out in cash.
+After the load, the daily facts the reports read (orders.day_*, libs/sales/day_facts.py) are
+built from the loaded orders by the orders service's own `rebuild` (the migration's backfill:
+the same arithmetic the unit of work adds each sale's facts with), and ANALYZEd.
 Receipts, print jobs, sync operations and audit rows of the sales are NOT written: no report
 figure comes from them. (Reports do read the audit log's position, which here holds only
 provisioning's entries: that lookup is not measured at a real year's size.)
@@ -80,14 +83,17 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from clients.dpop import DeviceKey
+from libs.config import OWNER_ROLE
 from libs.sales import shift_report as shift_rules
+from libs.sales.day_facts import TABLES
 from libs.tenancy.database import TenantDatabase
 from ops import database as db
 from services.identity.tenants.service import OPERATOR, create_tenant
 from services.orders import pricing
+from services.orders.day_facts import rebuild
 from services.orders.provisioning import provision_orders
 from services.orders.sale.rules import tax_json
-from tests.support.database import as_tenant
+from tests.support.database import as_tenant, bind_tenant
 
 DATABASE = "halopos_bench_reports"
 CUTOFF_HOUR = 3
@@ -344,11 +350,24 @@ class VenueYear:
     staff: tuple[str, ...]  # subjects: cashiers, then the manager
     counts: dict[str, int]
     days: dict[date, DayFigures] = field(repr=False)
+    # Tax by calendar date at the venue (`tax`, `refund_tax` only), on the accrual basis: a
+    # sale's on the date it was paid (always before its close), a refund's on its own.
+    tax_dates: dict[date, DayFigures] = field(repr=False, default_factory=dict)
+    # How long building the daily facts from the loaded orders took (`rebuild`).
+    facts_seconds: float = 0.0
 
     def figures(self, first: date, last: date) -> DayFigures:
         """The business days from `first` to `last`, inclusive, summed."""
         total = DayFigures()
         for day, figures in self.days.items():
+            if first <= day <= last:
+                total.add(figures)
+        return total
+
+    def tax_figures(self, first: date, last: date) -> DayFigures:
+        """Tax of the calendar dates from `first` to `last` (a tax period), summed."""
+        total = DayFigures()
+        for day, figures in self.tax_dates.items():
             if first <= day <= last:
                 total.add(figures)
         return total
@@ -392,6 +411,9 @@ class VenueYear:
 
 # Tax category ids and rates by code, the menu, its modifiers.
 Menu = tuple[dict[str, UUID], dict[str, Decimal], tuple[MenuItem, ...], tuple[Modifier, ...]]
+
+
+FACT_TABLES = tuple(f"orders.{table.name}" for table in TABLES)
 
 
 def _uuid(rng: random.Random) -> UUID:
@@ -580,7 +602,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "opened_at",
         "closed_by",
         "closed_at",
-        "shift_rules.z_report",
+        "z_report",
         "version",
     ),
     "z_reports": (
@@ -797,6 +819,7 @@ class YearGenerator:
         self.first_day = date(year, 1, 1)
         self.day_count = 366 if calendar.isleap(year) else 365
         self.days: dict[date, DayFigures] = {}
+        self.tax_dates: dict[date, DayFigures] = {}
         self.shift_ids: list[UUID] = []
         self.counts: dict[str, int] = dict.fromkeys(
             (
@@ -866,6 +889,14 @@ class YearGenerator:
         figures = self.days.get(day)
         if figures is None:
             figures = self.days[day] = DayFigures()
+        return figures
+
+    def tax_figures(self, instant: datetime) -> DayFigures:
+        """The tax of the calendar date at the venue that holds `instant`."""
+        day = instant.astimezone(self.zone).date()
+        figures = self.tax_dates.get(day)
+        if figures is None:
+            figures = self.tax_dates[day] = DayFigures()
         return figures
 
     # -- chunks --------------------------------------------------------------------------------
@@ -1240,11 +1271,14 @@ class YearGenerator:
         figures.rounding_minor += rounding
         figures.net_sales_minor += price.total_minor
         figures.tax_minor += price.tax_minor
+        # Accrual: the earlier of the close and the payment, the payment.
+        dated = self.tax_figures(paid_at)
         for group in price.tax:
-            total = figures.tax.setdefault(group.rate, [0, 0, 0])
-            total[0] += group.net_minor
-            total[1] += group.tax_minor
-            total[2] += group.gross_minor
+            for by in (figures, dated):
+                total = by.tax.setdefault(group.rate, [0, 0, 0])
+                total[0] += group.net_minor
+                total[1] += group.tax_minor
+                total[2] += group.gross_minor
         for (item, quantity, modifier), line_price in zip(chosen, price.lines, strict=True):
             mix = figures.items.setdefault(item.id, [0, 0, 0])
             mix[0] += quantity
@@ -1425,11 +1459,13 @@ class YearGenerator:
         figures.refunds_by_tender[refund.tender] = (
             figures.refunds_by_tender.get(refund.tender, 0) + refund.amount_minor
         )
+        dated = self.tax_figures(created_at)
         for rate, net, tax, gross in refund.tax_groups:
-            total = figures.refund_tax.setdefault(rate, [0, 0, 0])
-            total[0] += net
-            total[1] += tax
-            total[2] += gross
+            for by in (figures, dated):
+                total = by.refund_tax.setdefault(rate, [0, 0, 0])
+                total[0] += net
+                total[1] += tax
+                total[2] += gross
 
     # -- closing a shift -----------------------------------------------------------------------
 
@@ -1586,6 +1622,24 @@ async def _load(admin_url: str, generator: YearGenerator) -> int:
     return rows
 
 
+async def build_facts(admin_url: str, tenant_id: UUID) -> float:
+    """The daily facts of the loaded year, built by the orders service's own rebuild (the
+    function the migration backfills with, over the same pure arithmetic each sale's commit
+    uses), as the owner with the tenant bound, then ANALYZEd; returns the seconds it took."""
+    started = time.perf_counter()
+    connection = await asyncpg.connect(admin_url)
+    try:
+        await connection.execute("SET synchronous_commit = off")
+        async with connection.transaction():
+            await connection.execute(f"SET LOCAL ROLE {OWNER_ROLE}")
+            await bind_tenant(connection, tenant_id)
+            await rebuild(connection, batch=5000)
+        await connection.execute(f"ANALYZE {', '.join(FACT_TABLES)}")
+    finally:
+        await connection.close()
+    return time.perf_counter() - started
+
+
 async def generate(
     admin_url: str,
     *,
@@ -1638,6 +1692,7 @@ async def generate(
         manager=subjects[-1],
     )
     rows = await _load(admin_url, generator)
+    facts_seconds = await build_facts(admin_url, tenant_id)
     return VenueYear(
         tenant_id=tenant_id,
         location_id=location_id,
@@ -1656,6 +1711,8 @@ async def generate(
         staff=subjects,
         counts={**generator.counts, "rows": rows},
         days=generator.days,
+        tax_dates=generator.tax_dates,
+        facts_seconds=facts_seconds,
     )
 
 

@@ -838,3 +838,110 @@ sa.Index(
     offline_approvals.c.raised_at.desc(),
     offline_approvals.c.id.desc(),
 )
+
+# ---------------------------------------------------------------------------------------------
+# Daily facts (libs/sales/day_facts.py): per location, day and register, what the sales and
+# refunds of the day add up to, kept current by the orders unit of work in each sale's own
+# transaction, so the reports read days instead of orders. Every amount is additive (a
+# change adds its difference); the register (the order's, or the shift's the money went
+# through; the nil UUID when there is none) is in every key, so two tills of one venue never
+# write the same row.
+
+
+def _facts(*names: str) -> list[sa.Column[object]]:
+    return [
+        sa.Column(name, sa.BigInteger(), nullable=False, server_default=sa.text("0"))
+        for name in names
+    ]
+
+
+day_sales = tenant_table(
+    "day_sales",
+    metadata,
+    sa.Column("location_id", sa.Uuid(), nullable=False),
+    sa.Column("business_day", sa.Date(), nullable=False),
+    sa.Column("register_id", sa.Uuid(), nullable=False),
+    *_facts(
+        "orders",
+        "covers",
+        "gross_sales_minor",
+        "discounts_minor",
+        "service_charges_minor",
+        "tips_minor",
+        "rounding_minor",
+        "voided_orders",
+        "voided_orders_minor",
+        "voided_lines",
+        "voided_lines_minor",
+        "refunds",
+        "refunds_minor",
+        "refunds_tax_minor",
+    ),
+    primary_key=("location_id", "business_day", "register_id"),
+    schema="orders",
+)
+day_tenders = tenant_table(
+    "day_tenders",
+    metadata,
+    sa.Column("location_id", sa.Uuid(), nullable=False),
+    sa.Column("business_day", sa.Date(), nullable=False),
+    sa.Column("register_id", sa.Uuid(), nullable=False),
+    sa.Column("tender", sa.Text(), nullable=False),
+    *_facts("payments", "paid_minor", "refunded_minor"),
+    primary_key=("location_id", "business_day", "register_id", "tender"),
+    schema="orders",
+)
+# Tax per rate, three ways (`attribution`): the business day of the close ('business', the
+# daily summary's), and the location's calendar date by the accrual and the cash basis (the
+# BAS's and the VAT summary's: docs/reports.md, "Tax periods"). Keyed attribution first, so a
+# tax period reads one range of its basis.
+day_tax = tenant_table(
+    "day_tax",
+    metadata,
+    sa.Column("location_id", sa.Uuid(), nullable=False),
+    sa.Column("attribution", sa.Text(), nullable=False),
+    sa.Column("day", sa.Date(), nullable=False),
+    sa.Column("register_id", sa.Uuid(), nullable=False),
+    sa.Column("refund", sa.Boolean(), nullable=False),
+    sa.Column("rate", TAX_RATE, nullable=False),
+    *_facts("net_minor", "tax_minor", "gross_minor"),
+    primary_key=("location_id", "attribution", "day", "register_id", "refund", "rate"),
+    constraints=(
+        sa.CheckConstraint("attribution IN ('business', 'accrual', 'cash')", name="attribution"),
+    ),
+    schema="orders",
+)
+# Items sold (active lines of closed orders) and refunded (by line; a refund by amount under
+# the nil item and an empty name). The category is the menu's at read time.
+day_items = tenant_table(
+    "day_items",
+    metadata,
+    sa.Column("location_id", sa.Uuid(), nullable=False),
+    sa.Column("business_day", sa.Date(), nullable=False),
+    sa.Column("register_id", sa.Uuid(), nullable=False),
+    sa.Column("item_id", sa.Uuid(), nullable=False),
+    sa.Column("name", sa.Text(), nullable=False),
+    *_facts(
+        "quantity",
+        "gross_sales_minor",
+        "discounts_minor",
+        "service_charges_minor",
+        "net_sales_minor",
+        "refunded_quantity",
+        "refunds_minor",
+    ),
+    primary_key=("location_id", "business_day", "register_id", "item_id", "name"),
+    schema="orders",
+)
+day_modifiers = tenant_table(
+    "day_modifiers",
+    metadata,
+    sa.Column("location_id", sa.Uuid(), nullable=False),
+    sa.Column("business_day", sa.Date(), nullable=False),
+    sa.Column("register_id", sa.Uuid(), nullable=False),
+    sa.Column("modifier_id", sa.Uuid(), nullable=False),
+    sa.Column("name", sa.Text(), nullable=False),
+    *_facts("quantity", "gross_minor"),
+    primary_key=("location_id", "business_day", "register_id", "modifier_id", "name"),
+    schema="orders",
+)

@@ -117,14 +117,24 @@ class DayFacts:
 
 @dataclass(frozen=True, slots=True)
 class LineFact:
-    """Active lines of orders paid in the period (one line, or a rollup per item)."""
+    """An item's sales (active lines of orders paid in the period) and refunds by line (given
+    in the period): one line, one refund, or a rollup per item. A refund by amount is a fact
+    with no item and no name."""
 
     item_id: UUID | None
     name: str
     category: str | None
-    quantity: int
-    gross_minor: int
-    sales_minor: int  # after line and order discounts
+    quantity: int = 0
+    gross_sales_minor: int = 0
+    discounts_minor: int = 0
+    service_charges_minor: int = 0
+    net_sales_minor: int = 0  # gross - discounts + service charges
+    refunded_quantity: int = 0
+    refunds_minor: int = 0
+
+    @property
+    def attributed(self) -> bool:
+        return self.item_id is not None or self.name != ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,53 +311,47 @@ def add_totals(first: Totals, second: Totals) -> Totals:
 # Item mix.
 
 
+_MIX = (
+    "quantity",
+    "gross_sales_minor",
+    "discounts_minor",
+    "service_charges_minor",
+    "net_sales_minor",
+    "refunded_quantity",
+    "refunds_minor",
+)
+
+
+def _mix(rows: Iterable[LineFact | ItemMixRow]) -> dict[str, int]:
+    return {name: sum(getattr(row, name) for row in rows) for name in _MIX}
+
+
 def item_mix(
     lines: Iterable[LineFact], modifiers: Iterable[ModifierFact]
-) -> tuple[list[ItemMixRow], list[CategoryMixRow], list[ModifierMixRow], CategoryMixRow]:
-    """Per item (best sellers by sales first), per category, per modifier, and in total."""
-    items: dict[tuple[UUID | None, str], list[int]] = defaultdict(lambda: [0, 0, 0])
-    category_of: dict[tuple[UUID | None, str], str | None] = {}
-    for line in lines:
-        key = (line.item_id, line.name)
-        total = items[key]
-        total[0] += line.quantity
-        total[1] += line.gross_minor
-        total[2] += line.sales_minor
-        category_of.setdefault(key, line.category)
+) -> tuple[list[ItemMixRow], list[CategoryMixRow], list[ModifierMixRow], CategoryMixRow, int]:
+    """Per item (best sellers by net sales first), per category, per modifier, in total, and
+    the refunds that name no item (by amount). The totals' net sales are the daily summary's
+    for the same period: both add up the same lines of the same orders."""
+    facts = list(lines)
+    grouped: dict[tuple[UUID | None, str], list[LineFact]] = defaultdict(list)
+    for fact in facts:
+        if fact.attributed:
+            grouped[(fact.item_id, fact.name)].append(fact)
+    not_attributed = sum(fact.refunds_minor for fact in facts if not fact.attributed)
     item_rows = sorted(
         (
-            ItemMixRow(
-                item_id=item_id,
-                name=name,
-                category=category_of[(item_id, name)],
-                quantity=quantity,
-                gross_minor=gross,
-                discounts_minor=gross - sales,
-                sales_minor=sales,
-            )
-            for (item_id, name), (quantity, gross, sales) in items.items()
+            ItemMixRow(item_id=item_id, name=name, category=group[0].category, **_mix(group))
+            for (item_id, name), group in grouped.items()
         ),
-        key=lambda row: (-row.sales_minor, -row.quantity, row.name),
+        key=lambda row: (-row.net_sales_minor, -row.quantity, row.name),
     )
 
-    categories: dict[str | None, list[int]] = defaultdict(lambda: [0, 0, 0])
+    by_category: dict[str | None, list[ItemMixRow]] = defaultdict(list)
     for row in item_rows:
-        total = categories[row.category]
-        total[0] += row.quantity
-        total[1] += row.gross_minor
-        total[2] += row.sales_minor
+        by_category[row.category].append(row)
     category_rows = sorted(
-        (
-            CategoryMixRow(
-                category=category,
-                quantity=quantity,
-                gross_minor=gross,
-                discounts_minor=gross - sales,
-                sales_minor=sales,
-            )
-            for category, (quantity, gross, sales) in categories.items()
-        ),
-        key=lambda row: (-row.sales_minor, row.category or ""),
+        (CategoryMixRow(category=category, **_mix(rows)) for category, rows in by_category.items()),
+        key=lambda row: (-row.net_sales_minor, row.category or ""),
     )
 
     chosen: dict[tuple[UUID | None, str], list[int]] = defaultdict(lambda: [0, 0])
@@ -363,17 +367,15 @@ def item_mix(
         key=lambda row: (-row.quantity, row.name),
     )
 
-    quantity = sum(row.quantity for row in item_rows)
-    gross = sum(row.gross_minor for row in item_rows)
-    sales = sum(row.sales_minor for row in item_rows)
-    overall = CategoryMixRow(
-        category=None,
-        quantity=quantity,
-        gross_minor=gross,
-        discounts_minor=gross - sales,
-        sales_minor=sales,
+    overall = _mix(item_rows)
+    overall["refunds_minor"] += not_attributed
+    return (
+        item_rows,
+        category_rows,
+        modifier_rows,
+        CategoryMixRow(category=None, **overall),
+        (not_attributed),
     )
-    return item_rows, category_rows, modifier_rows, overall
 
 
 # ---------------------------------------------------------------------------------------------

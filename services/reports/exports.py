@@ -158,40 +158,39 @@ def daily_summary_table(report: DailySummary) -> Table:
 
 
 def item_mix_table(report: ItemMix) -> Table:
+    """Items, categories, modifiers, the refunds that name no item, then the totals: each
+    money column under its JSON name."""
     header = [
         "section",
         "item_id",
         "name",
         "category",
         "quantity",
-        "gross_minor",
+        "gross_sales_minor",
         "discounts_minor",
-        "sales_minor",
+        "service_charges_minor",
+        "net_sales_minor",
+        "refunded_quantity",
+        "refunds_minor",
     ]
-    rows: list[list[Any]] = [
-        [
-            "item",
-            item.item_id or "",
-            item.name,
-            item.category or "",
-            item.quantity,
-            item.gross_minor,
-            item.discounts_minor,
-            item.sales_minor,
+
+    def figures(row: Any) -> list[Any]:  # an item's, a category's or the totals' row
+        return [
+            row.quantity,
+            row.gross_sales_minor,
+            row.discounts_minor,
+            row.service_charges_minor,
+            row.net_sales_minor,
+            row.refunded_quantity,
+            row.refunds_minor,
         ]
+
+    rows: list[list[Any]] = [
+        ["item", item.item_id or "", item.name, item.category or "", *figures(item)]
         for item in report.items
     ]
     rows += [
-        [
-            "category",
-            "",
-            "",
-            category.category or "",
-            category.quantity,
-            category.gross_minor,
-            category.discounts_minor,
-            category.sales_minor,
-        ]
+        ["category", "", "", category.category or "", *figures(category)]
         for category in report.categories
     ]
     rows += [
@@ -204,22 +203,28 @@ def item_mix_table(report: ItemMix) -> Table:
             modifier.gross_minor,
             "",
             "",
+            "",
+            "",
+            "",
         ]
         for modifier in report.modifiers
     ]
-    total = report.totals
     rows.append(
         [
-            "total",
+            "refunds not attributed",
             "",
             "",
             "",
-            total.quantity,
-            total.gross_minor,
-            total.discounts_minor,
-            total.sales_minor,
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            report.refunds_not_attributed_minor,
         ]
     )
+    rows.append(["total", "", "", "", *figures(report.totals)])
     return header, rows
 
 

@@ -1,12 +1,13 @@
-"""The reports service's SQL: rollups of the orders schema into the facts the pure aggregator
-adds up (services/reports/aggregate.py), the audit log's position, and period closures.
+"""The reports service's SQL: the daily facts the orders service keeps (orders.day_*,
+libs/sales/day_facts.py) summed into the facts the pure aggregator adds up
+(services/reports/aggregate.py), the audit log's position, and period closures.
 
-Aggregation happens in Postgres, per business day: a venue-year is half a million orders,
-and a quarter's BAS reads a quarter of them, so rows are summed where they are (one row per
-day, rate or tender comes back) and the pure functions add the days up. Which day a row
-belongs to is decided by the boundaries `services/reports/days.py` computed from the
-location's time zone: `width_bucket(closed_at, boundaries)` is the index of the day whose
-[start, end) holds it, so SQL never does time-zone arithmetic of its own.
+Reports read days, not orders: a venue-year is half a million orders but only a few thousand
+fact rows (a row per day and register, and per tender, rate or item), kept current as each
+sale commits, so a year's report sums them where they are and the pure functions add the
+days up. Which business day or calendar date a sale belongs to was decided when its facts
+were written, from the location's calendar (libs/sales/business_days.py); a period here is a
+range of those dates, so SQL does no time-zone arithmetic at all.
 
 Every query here reads under row-level security in the caller's tenant-bound transaction;
 none names a tenant.
@@ -24,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 from libs.audit.chain import GENESIS_HASH
+from libs.sales.day_facts import NIL, Attribution
 from libs.sales.tax import rate
 from libs.tenancy.repository import Repository
 from services.reports.aggregate import (
@@ -140,141 +142,68 @@ class Days:
         return self.days[bucket - 1]
 
 
-_BUCKET = "width_bucket({column}, CAST(:bounds AS timestamptz[]))"
-_IN_DAYS = "{column} >= :start AND {column} < :end"
-
-
-def _sql(template: str, **columns: str) -> sa.TextClause:
-    """A rollup statement with its day bucket and range filled in for `columns`."""
-    filled = {
-        f"{name}_bucket": _BUCKET.format(column=column) for name, column in columns.items()
-    } | {f"{name}_in_days": _IN_DAYS.format(column=column) for name, column in columns.items()}
-    return sa.text(template.format(**filled))
-
-
-SALES = _sql(
+# The daily facts (libs/sales/day_facts.py), summed per day over the location's registers.
+DAY_SALES = sa.text(
     """
-    SELECT {closed_bucket} AS bucket, count(*) AS orders, coalesce(sum(covers), 0) AS covers,
-           sum(subtotal_minor) AS gross, sum(discount_minor) AS discounts,
-           sum(service_charge_minor) AS service_charges, sum(tip_minor) AS tips,
-           sum(rounding_minor) AS rounding
-      FROM orders.orders
-     WHERE location_id = :location AND status = 'closed' AND {closed_in_days}
+    SELECT business_day AS day, sum(orders) AS orders, sum(covers) AS covers,
+           sum(gross_sales_minor) AS gross, sum(discounts_minor) AS discounts,
+           sum(service_charges_minor) AS service_charges, sum(tips_minor) AS tips,
+           sum(rounding_minor) AS rounding, sum(voided_orders) AS voided_orders,
+           sum(voided_orders_minor) AS voided_orders_minor, sum(voided_lines) AS voided_lines,
+           sum(voided_lines_minor) AS voided_lines_minor, sum(refunds) AS refunds,
+           sum(refunds_minor) AS refunds_minor, sum(refunds_tax_minor) AS refunds_tax
+      FROM orders.day_sales
+     WHERE location_id = :location AND business_day BETWEEN :first AND :last
      GROUP BY 1
-    """,
-    closed="closed_at",
-)
-
-SALES_TAX = _sql(
     """
-    SELECT {closed_bucket} AS bucket, g.rate, sum(g.net_minor) AS net, sum(g.tax_minor) AS tax,
-           sum(g.gross_minor) AS gross
-      FROM orders.orders o
-     CROSS JOIN LATERAL jsonb_to_recordset(o.tax)
-           AS g(rate numeric, net_minor bigint, tax_minor bigint, gross_minor bigint)
-     WHERE o.location_id = :location AND o.status = 'closed' AND {closed_in_days}
+)
+DAY_TENDERS = sa.text(
+    """
+    SELECT business_day AS day, tender, sum(payments) AS payments, sum(paid_minor) AS paid,
+           sum(refunded_minor) AS refunded
+      FROM orders.day_tenders
+     WHERE location_id = :location AND business_day BETWEEN :first AND :last
      GROUP BY 1, 2
-    """,
-    closed="o.closed_at",
-)
-
-VOIDED_ORDERS = _sql(
     """
-    SELECT {closed_bucket} AS bucket, count(*) AS orders, sum(total_minor) AS amount
-      FROM orders.orders
-     WHERE location_id = :location AND status = 'voided' AND {closed_in_days}
-     GROUP BY 1
-    """,
-    closed="closed_at",
 )
-
-# Lines voided from orders that were then paid (a voided order's lines count with it).
-VOIDED_LINES = _sql(
+DAY_TAX = sa.text(
     """
-    SELECT {closed_bucket} AS bucket, count(*) AS lines, sum(l.total_minor) AS amount
-      FROM orders.orders o JOIN orders.order_lines l ON l.order_id = o.id
-     WHERE o.location_id = :location AND o.status = 'closed' AND {closed_in_days}
-       AND l.status = 'voided'
-     GROUP BY 1
-    """,
-    closed="o.closed_at",
-)
-
-# Refunds given at the location's drawers, on the day they were given.
-REFUNDS = _sql(
-    """
-    SELECT {created_bucket} AS bucket, count(*) AS refunds, sum(r.amount_minor) AS amount,
-           sum(r.tax_minor) AS tax
-      FROM orders.refunds r JOIN orders.shifts s ON s.id = r.shift_id
-     WHERE s.location_id = :location AND {created_in_days}
-     GROUP BY 1
-    """,
-    created="r.created_at",
-)
-
-REFUNDS_TAX = _sql(
-    """
-    SELECT {created_bucket} AS bucket, g.rate, sum(g.net_minor) AS net, sum(g.tax_minor) AS tax,
-           sum(g.gross_minor) AS gross
-      FROM orders.refunds r JOIN orders.shifts s ON s.id = r.shift_id
-     CROSS JOIN LATERAL jsonb_to_recordset(r.tax)
-           AS g(rate numeric, net_minor bigint, tax_minor bigint, gross_minor bigint)
-     WHERE s.location_id = :location AND {created_in_days}
-     GROUP BY 1, 2
-    """,
-    created="r.created_at",
-)
-
-PAYMENTS = _sql(
-    """
-    SELECT {created_bucket} AS bucket, p.tender, count(*) AS payments, sum(p.amount_minor) AS paid
-      FROM orders.payments p JOIN orders.shifts s ON s.id = p.shift_id
-     WHERE s.location_id = :location AND p.status = 'approved' AND {created_in_days}
-     GROUP BY 1, 2
-    """,
-    created="p.created_at",
-)
-
-GIVEN_BACK = _sql(
-    """
-    SELECT {created_bucket} AS bucket, t.tender, sum(t.amount_minor) AS refunded
-      FROM orders.refund_tenders t JOIN orders.refunds r ON r.id = t.refund_id
-      JOIN orders.shifts s ON s.id = t.shift_id
-     WHERE s.location_id = :location AND {created_in_days}
-     GROUP BY 1, 2
-    """,
-    created="r.created_at",
-)
-
-ITEMS = _sql(
-    """
-    SELECT l.item_id, l.name, c.name AS category, sum(l.quantity) AS quantity,
-           sum(l.gross_minor) AS gross, sum(l.total_minor) AS sales
-      FROM orders.orders o JOIN orders.order_lines l ON l.order_id = o.id
-      LEFT JOIN orders.menu_items i ON i.id = l.item_id
-      LEFT JOIN orders.menu_categories c ON c.id = i.category_id
-     WHERE o.location_id = :location AND o.status = 'closed' AND {closed_in_days}
-       AND l.status = 'active'
+    SELECT day, refund, rate, sum(net_minor) AS net, sum(tax_minor) AS tax,
+           sum(gross_minor) AS gross
+      FROM orders.day_tax
+     WHERE location_id = :location AND attribution = :attribution
+       AND day BETWEEN :first AND :last
      GROUP BY 1, 2, 3
-    """,
-    closed="o.closed_at",
-)
-
-MODIFIERS = _sql(
     """
-    SELECT m.id AS modifier_id, m.name, sum(l.quantity) AS quantity,
-           sum(l.quantity * m.price_minor) AS gross
-      FROM orders.orders o JOIN orders.order_lines l ON l.order_id = o.id
-     CROSS JOIN LATERAL jsonb_to_recordset(l.modifiers) AS m(id uuid, name text, price_minor bigint)
-     WHERE o.location_id = :location AND o.status = 'closed' AND {closed_in_days}
-       AND l.status = 'active'
+)
+# The category is the menu's now (an item moved to another category reports under it).
+DAY_ITEMS = sa.text(
+    """
+    SELECT f.item_id, f.name, c.name AS category, f.quantity, f.gross, f.discounts,
+           f.service_charges, f.net, f.refunded_quantity, f.refunds
+      FROM (SELECT item_id, name, sum(quantity) AS quantity, sum(gross_sales_minor) AS gross,
+                   sum(discounts_minor) AS discounts,
+                   sum(service_charges_minor) AS service_charges,
+                   sum(net_sales_minor) AS net, sum(refunded_quantity) AS refunded_quantity,
+                   sum(refunds_minor) AS refunds
+              FROM orders.day_items
+             WHERE location_id = :location AND business_day BETWEEN :first AND :last
+             GROUP BY 1, 2) AS f
+      LEFT JOIN orders.menu_items AS i ON i.id = f.item_id
+      LEFT JOIN orders.menu_categories AS c ON c.id = i.category_id
+    """
+)
+DAY_MODIFIERS = sa.text(
+    """
+    SELECT modifier_id, name, sum(quantity) AS quantity, sum(gross_minor) AS gross
+      FROM orders.day_modifiers
+     WHERE location_id = :location AND business_day BETWEEN :first AND :last
      GROUP BY 1, 2
-    """,
-    closed="o.closed_at",
+    """
 )
 
 # The latest issue of each Z report of the shifts closed in the period.
-CLOSED_SHIFTS = _sql(
+CLOSED_SHIFTS = sa.text(
     """
     SELECT s.id, g.number, s.opened_by, s.opened_at, s.closed_by, s.closed_at, z.version,
            z.report -> 'expected' AS expected, z.report -> 'counted' AS counted
@@ -283,9 +212,9 @@ CLOSED_SHIFTS = _sql(
             SELECT version, report FROM orders.z_reports
              WHERE shift_id = s.id ORDER BY version DESC LIMIT 1
            ) z ON true
-     WHERE s.location_id = :location AND s.status = 'closed' AND {closed_in_days}
-    """,
-    closed="s.closed_at",
+     WHERE s.location_id = :location AND s.status = 'closed'
+       AND s.closed_at >= :start AND s.closed_at < :end
+    """
 )
 
 
@@ -337,106 +266,115 @@ class ReportsRepository(Repository):
 
     # --- rollups ----------------------------------------------------------------------------
 
-    async def day_facts(self, location_id: UUID, days: Days) -> DayFacts:
-        """The sales, tax, refunds, voids and tenders of a location's days."""
-        parameters = {"location": location_id, **days.parameters()}
-        sales = [
-            SalesFact(
-                day=days.day(row.bucket),
-                orders=row.orders,
-                covers=_money(row.covers),
-                gross_minor=_money(row.gross),
-                discounts_minor=_money(row.discounts),
-                service_charges_minor=_money(row.service_charges),
-                tips_minor=_money(row.tips),
-                rounding_minor=_money(row.rounding),
+    async def day_facts(self, location_id: UUID, first: date, last: date) -> DayFacts:
+        """The sales, tax, refunds, voids and tenders of a location's business days, from
+        the daily facts, one row per day (per tender, per rate)."""
+        parameters = {"location": location_id, "first": first, "last": last}
+        sales, voids, refunds = [], [], []
+        for row in await self._rows(DAY_SALES, **parameters):
+            sales.append(
+                SalesFact(
+                    day=row.day,
+                    orders=int(row.orders),
+                    covers=_money(row.covers),
+                    gross_minor=_money(row.gross),
+                    discounts_minor=_money(row.discounts),
+                    service_charges_minor=_money(row.service_charges),
+                    tips_minor=_money(row.tips),
+                    rounding_minor=_money(row.rounding),
+                )
             )
-            for row in await self._rows(SALES, **parameters)
-        ]
-        voids: list[VoidFact] = [
-            VoidFact(day=days.day(row.bucket), orders=row.orders, orders_minor=_money(row.amount))
-            for row in await self._rows(VOIDED_ORDERS, **parameters)
-        ] + [
-            VoidFact(day=days.day(row.bucket), lines=row.lines, lines_minor=_money(row.amount))
-            for row in await self._rows(VOIDED_LINES, **parameters)
-        ]
-        refunds = [
-            DayRefundsFact(
-                day=days.day(row.bucket),
-                count=row.refunds,
-                amount_minor=_money(row.amount),
-                tax_minor=_money(row.tax),
+            voids.append(
+                VoidFact(
+                    day=row.day,
+                    orders=int(row.voided_orders),
+                    orders_minor=_money(row.voided_orders_minor),
+                    lines=int(row.voided_lines),
+                    lines_minor=_money(row.voided_lines_minor),
+                )
             )
-            for row in await self._rows(REFUNDS, **parameters)
-        ]
+            refunds.append(
+                DayRefundsFact(
+                    day=row.day,
+                    count=int(row.refunds),
+                    amount_minor=_money(row.refunds_minor),
+                    tax_minor=_money(row.refunds_tax),
+                )
+            )
         tenders = [
             TenderFact(
-                day=days.day(row.bucket),
+                day=row.day,
                 tender=row.tender,
-                payments=row.payments,
+                payments=int(row.payments),
                 paid_minor=_money(row.paid),
+                refunded_minor=_money(row.refunded),
             )
-            for row in await self._rows(PAYMENTS, **parameters)
-        ] + [
-            TenderFact(
-                day=days.day(row.bucket), tender=row.tender, refunded_minor=_money(row.refunded)
-            )
-            for row in await self._rows(GIVEN_BACK, **parameters)
+            for row in await self._rows(DAY_TENDERS, **parameters)
         ]
         return DayFacts(
             sales=sales,
-            tax=await self.tax_facts(location_id, days),
+            tax=await self.tax_facts(location_id, first, last, "business"),
             refunds=refunds,
             voids=voids,
             tenders=tenders,
         )
 
-    async def tax_facts(self, location_id: UUID, days: Days) -> list[TaxFact]:
-        """Tax per rate of the sales paid and the refunds given in a location's days."""
-        parameters = {"location": location_id, **days.parameters()}
-        facts = []
-        for statement, refund in ((SALES_TAX, False), (REFUNDS_TAX, True)):
-            facts += [
-                TaxFact(
-                    day=days.day(row.bucket),
-                    rate=rate(row.rate),
-                    net_minor=_money(row.net),
-                    tax_minor=_money(row.tax),
-                    gross_minor=_money(row.gross),
-                    refund=refund,
-                )
-                for row in await self._rows(statement, **parameters)
-            ]
-        return facts
+    async def tax_facts(
+        self, location_id: UUID, first: date, last: date, attribution: Attribution
+    ) -> list[TaxFact]:
+        """Tax per rate of the sales and the refunds of a location's days, as `attribution`
+        dates them: 'business' by business day; 'accrual' and 'cash' by calendar date at the
+        venue, by the business's tax basis (libs/sales/day_facts.py)."""
+        rows = await self._rows(
+            DAY_TAX, location=location_id, attribution=attribution, first=first, last=last
+        )
+        return [
+            TaxFact(
+                day=row.day,
+                rate=rate(row.rate),
+                net_minor=_money(row.net),
+                tax_minor=_money(row.tax),
+                gross_minor=_money(row.gross),
+                refund=row.refund,
+            )
+            for row in rows
+        ]
 
     async def line_facts(
-        self, location_id: UUID, days: Days
+        self, location_id: UUID, first: date, last: date
     ) -> tuple[list[LineFact], list[ModifierFact]]:
-        parameters = {"location": location_id, **days.parameters()}
+        """Items sold and refunded, and modifiers chosen, over a location's business days."""
+        parameters = {"location": location_id, "first": first, "last": last}
         lines = [
             LineFact(
-                item_id=row.item_id,
+                item_id=None if row.item_id == NIL else row.item_id,
                 name=row.name,
                 category=row.category,
                 quantity=int(row.quantity),
-                gross_minor=_money(row.gross),
-                sales_minor=_money(row.sales),
+                gross_sales_minor=_money(row.gross),
+                discounts_minor=_money(row.discounts),
+                service_charges_minor=_money(row.service_charges),
+                net_sales_minor=_money(row.net),
+                refunded_quantity=int(row.refunded_quantity),
+                refunds_minor=_money(row.refunds),
             )
-            for row in await self._rows(ITEMS, **parameters)
+            for row in await self._rows(DAY_ITEMS, **parameters)
         ]
         modifiers = [
             ModifierFact(
-                modifier_id=row.modifier_id,
+                modifier_id=None if row.modifier_id == NIL else row.modifier_id,
                 name=row.name,
                 quantity=int(row.quantity),
                 gross_minor=_money(row.gross),
             )
-            for row in await self._rows(MODIFIERS, **parameters)
+            for row in await self._rows(DAY_MODIFIERS, **parameters)
         ]
         return lines, modifiers
 
     async def closed_shifts(self, location_id: UUID, days: Days) -> list[ShiftCloseFact]:
-        rows = await self._rows(CLOSED_SHIFTS, location=location_id, **days.parameters())
+        rows = await self._rows(
+            CLOSED_SHIFTS, location=location_id, start=days.bounds[0], end=days.bounds[-1]
+        )
         return [
             ShiftCloseFact(
                 shift_id=row.id,

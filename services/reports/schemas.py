@@ -227,21 +227,36 @@ class DailySummary(BaseModel):
 
 
 class ItemMixRow(BaseModel):
-    item_id: UUID | None
+    """An item's sales (active lines of orders paid in the period) and refunds (given in the
+    period, by line, whenever the item was sold)."""
+
+    item_id: UUID | None = Field(description="None for an open item (priced at the till)")
     name: str
-    category: str | None
-    quantity: int
-    gross_minor: int = Field(description="quantity x unit price (modifiers included)")
-    discounts_minor: int
-    sales_minor: int = Field(description="After discounts, in the pricing basis")
+    category: str | None = Field(description="The item's category on the menu now")
+    quantity: int = Field(description="Units sold")
+    gross_sales_minor: int = Field(
+        description="quantity x unit price (modifiers included), before discounts"
+    )
+    discounts_minor: int = Field(description="Line discounts and its share of order discounts")
+    service_charges_minor: int = Field(description="Its share of the orders' service charges")
+    net_sales_minor: int = Field(
+        description="gross_sales - discounts + service_charges, in the pricing basis; no tips"
+    )
+    refunded_quantity: int = Field(description="Units refunded by line in the period")
+    refunds_minor: int = Field(description="What those refunds gave back")
 
 
 class CategoryMixRow(BaseModel):
     category: str | None
     quantity: int
-    gross_minor: int
+    gross_sales_minor: int
     discounts_minor: int
-    sales_minor: int
+    service_charges_minor: int
+    net_sales_minor: int
+    refunded_quantity: int
+    refunds_minor: int = Field(
+        description="In the totals: every refund of the period, those by amount included"
+    )
 
 
 class ModifierMixRow(BaseModel):
@@ -268,52 +283,70 @@ class ItemMix(BaseModel):
                             "name": "Flat white",
                             "category": "Coffee",
                             "quantity": 96,
-                            "gross_minor": 45530,
+                            "gross_sales_minor": 45530,
                             "discounts_minor": 400,
-                            "sales_minor": 45130,
+                            "service_charges_minor": 0,
+                            "net_sales_minor": 45130,
+                            "refunded_quantity": 1,
+                            "refunds_minor": 470,
                         },
                         {
                             "item_id": "c1d5e9a3-7f2b-4c6d-8e1a-5b9f3d7c2e48",
                             "name": "Ham and cheese toastie",
                             "category": "Food",
                             "quantity": 14,
-                            "gross_minor": 17500,
+                            "gross_sales_minor": 17500,
                             "discounts_minor": 500,
-                            "sales_minor": 17000,
+                            "service_charges_minor": 0,
+                            "net_sales_minor": 17000,
+                            "refunded_quantity": 0,
+                            "refunds_minor": 0,
                         },
                         {
                             "item_id": "1e6c9a4f-8b2d-4d7e-a5f3-6c2e9b4d8a17",
                             "name": "Long black",
                             "category": "Coffee",
                             "quantity": 41,
-                            "gross_minor": 16400,
+                            "gross_sales_minor": 16400,
                             "discounts_minor": 0,
-                            "sales_minor": 16400,
+                            "service_charges_minor": 0,
+                            "net_sales_minor": 16400,
+                            "refunded_quantity": 0,
+                            "refunds_minor": 0,
                         },
                         {
                             "item_id": "8e1f4b7c-6a3d-4e9b-a2c5-4d7f1e8b6c90",
                             "name": "Banana bread",
                             "category": "Food",
                             "quantity": 22,
-                            "gross_minor": 14300,
+                            "gross_sales_minor": 14300,
                             "discounts_minor": 0,
-                            "sales_minor": 14300,
+                            "service_charges_minor": 0,
+                            "net_sales_minor": 14300,
+                            "refunded_quantity": 0,
+                            "refunds_minor": 0,
                         },
                     ],
                     "categories": [
                         {
                             "category": "Coffee",
                             "quantity": 137,
-                            "gross_minor": 61930,
+                            "gross_sales_minor": 61930,
                             "discounts_minor": 400,
-                            "sales_minor": 61530,
+                            "service_charges_minor": 0,
+                            "net_sales_minor": 61530,
+                            "refunded_quantity": 1,
+                            "refunds_minor": 470,
                         },
                         {
                             "category": "Food",
                             "quantity": 36,
-                            "gross_minor": 31800,
+                            "gross_sales_minor": 31800,
                             "discounts_minor": 500,
-                            "sales_minor": 31300,
+                            "service_charges_minor": 0,
+                            "net_sales_minor": 31300,
+                            "refunded_quantity": 0,
+                            "refunds_minor": 0,
                         },
                     ],
                     "modifiers": [
@@ -333,10 +366,14 @@ class ItemMix(BaseModel):
                     "totals": {
                         "category": None,
                         "quantity": 173,
-                        "gross_minor": 93730,
+                        "gross_sales_minor": 93730,
                         "discounts_minor": 900,
-                        "sales_minor": 92830,
+                        "service_charges_minor": 0,
+                        "net_sales_minor": 92830,
+                        "refunded_quantity": 1,
+                        "refunds_minor": 970,
                     },
+                    "refunds_not_attributed_minor": 500,
                     "generated_at": GENERATED_AT,
                     "audit": AUDIT_RANGE,
                 }
@@ -353,7 +390,13 @@ class ItemMix(BaseModel):
     items: list[ItemMixRow] = Field(description="Best sellers (by sales) first")
     categories: list[CategoryMixRow]
     modifiers: list[ModifierMixRow]
-    totals: CategoryMixRow
+    totals: CategoryMixRow = Field(
+        description="net_sales equals the daily summary's for the same location and period"
+    )
+    refunds_not_attributed_minor: int = Field(
+        description="Refunds given by amount, which name no item (and the cash rounding taken "
+        "off refunds by line): in the totals' refunds, in no item's or category's"
+    )
     generated_at: datetime = Field(description="When it was read, in the venue's time")
     audit: AuditRange
 

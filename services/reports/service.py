@@ -199,7 +199,7 @@ async def audit_range(
 async def daily_summary(context: Context, *, location_id: UUID, period: Period) -> DailySummary:
     location = await _location(context.repository, location_id)
     days = business_days(location, period.first, period.last)
-    facts = await context.repository.day_facts(location.id, days)
+    facts = await context.repository.day_facts(location.id, period.first, period.last)
     calendar = _calendar(location)
     summaries = aggregate.daily_summaries(facts, [(day, calendar.hours(day)) for day in days.days])
     return DailySummary(
@@ -222,8 +222,8 @@ def _span(days: Days) -> tuple[datetime, datetime]:
 async def item_mix(context: Context, *, location_id: UUID, period: Period) -> ItemMix:
     location = await _location(context.repository, location_id)
     days = _whole(location, period.first, period.last)
-    lines, modifiers = await context.repository.line_facts(location.id, days)
-    items, categories, chosen, overall = aggregate.item_mix(lines, modifiers)
+    lines, modifiers = await context.repository.line_facts(location.id, period.first, period.last)
+    items, categories, chosen, overall, not_attributed = aggregate.item_mix(lines, modifiers)
     return ItemMix(
         business=_business_out(context.business),
         location=_location_out(location),
@@ -234,6 +234,7 @@ async def item_mix(context: Context, *, location_id: UUID, period: Period) -> It
         categories=categories,
         modifiers=chosen,
         totals=overall,
+        refunds_not_attributed_minor=not_attributed,
         generated_at=_generated_at(context, location.time_zone),
         audit=await audit_range(context.repository, [location.id], *_span(days)),
     )
@@ -276,7 +277,9 @@ async def reconciliation(context: Context, *, location_id: UUID, period: Period)
 async def _tenant_tax(
     context: Context, period: Period
 ) -> tuple[list[Location], list[aggregate.TaxFact], AuditRange]:
-    """Every location's tax facts over the period, each in its own business days."""
+    """Every location's tax facts over the period: its calendar dates at each venue (from
+    00:00 local on the first to 00:00 local after the last), attributed by the business's
+    tax basis (docs/reports.md, "Tax periods")."""
     locations = await context.repository.locations()
     facts: list[aggregate.TaxFact] = []
     starts, ends = [], []
@@ -287,7 +290,9 @@ async def _tenant_tax(
         # tax period's), whichever reaches further.
         starts += [days.bounds[0], calendar.local_midnight(period.first)]
         ends += [days.bounds[-1], calendar.local_midnight(period.last + timedelta(days=1))]
-        facts += await context.repository.tax_facts(location.id, days)
+        facts += await context.repository.tax_facts(
+            location.id, period.first, period.last, context.business.tax_basis
+        )
     midnight = datetime.combine(period.first, datetime.min.time(), UTC)
     audit = await audit_range(
         context.repository,
@@ -418,9 +423,7 @@ async def close_period(
         raise PeriodNotEnded(f"{period.label} ends at {ends.isoformat()}.")
     through_seq, _ = await repository.audit_head(lock=True)
 
-    totals = aggregate.totals(
-        await repository.day_facts(location.id, _whole(location, period.first, period.last))
-    )
+    totals = aggregate.totals(await repository.day_facts(location.id, period.first, period.last))
     totals_digest = digest(totals)
     latest = await repository.latest_closure(location.id, kind, period.first)
     if latest is not None and bytes(latest["totals_sha256"]) == totals_digest:
@@ -429,13 +432,11 @@ async def close_period(
     previous = await repository.closure_before(location.id, kind, period.first)
     if previous is None:
         cumulative = aggregate.totals(
-            await repository.day_facts(location.id, _whole(location, BEGINNING, period.last))
+            await repository.day_facts(location.id, BEGINNING, period.last)
         )
     else:
         gap_first = previous["last_day"] + timedelta(days=1)
-        gap = aggregate.totals(
-            await repository.day_facts(location.id, _whole(location, gap_first, period.last))
-        )
+        gap = aggregate.totals(await repository.day_facts(location.id, gap_first, period.last))
         cumulative = aggregate.add_totals(Totals.model_validate(previous["cumulative"]), gap)
     cumulative_digest = digest(cumulative)
 

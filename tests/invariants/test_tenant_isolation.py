@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import asyncpg
 import pytest
@@ -772,6 +773,70 @@ CASES: dict[str, TableCase] = {
     ),
     "orders.refund_tenders": TableCase("orders", "amount_minor = 2", _refund_tender),
     "orders.receipts": TableCase("orders", "total_minor = 0", _receipt),
+    # The daily facts (libs/sales/day_facts.py): written by the orders service, read by reports.
+    "orders.day_sales": TableCase(
+        "orders",
+        "orders = orders + 1",
+        _row(
+            "orders.day_sales",
+            location_id=uuid.uuid4,
+            business_day=date(2026, 12, 7),
+            register_id=uuid.uuid4,
+            orders=1,
+        ),
+    ),
+    "orders.day_tenders": TableCase(
+        "orders",
+        "payments = payments + 1",
+        _row(
+            "orders.day_tenders",
+            location_id=uuid.uuid4,
+            business_day=date(2026, 12, 7),
+            register_id=uuid.uuid4,
+            tender="cash",
+            payments=1,
+        ),
+    ),
+    "orders.day_tax": TableCase(
+        "orders",
+        "tax_minor = tax_minor + 1",
+        _row(
+            "orders.day_tax",
+            location_id=uuid.uuid4,
+            day=date(2026, 12, 7),
+            attribution="accrual",
+            register_id=uuid.uuid4,
+            refund=False,
+            rate=Decimal("10.000"),
+            tax_minor=10,
+        ),
+    ),
+    "orders.day_items": TableCase(
+        "orders",
+        "quantity = quantity + 1",
+        _row(
+            "orders.day_items",
+            location_id=uuid.uuid4,
+            business_day=date(2026, 12, 7),
+            register_id=uuid.uuid4,
+            item_id=uuid.uuid4,
+            name="Tea",
+            quantity=1,
+        ),
+    ),
+    "orders.day_modifiers": TableCase(
+        "orders",
+        "quantity = quantity + 1",
+        _row(
+            "orders.day_modifiers",
+            location_id=uuid.uuid4,
+            business_day=date(2026, 12, 7),
+            register_id=uuid.uuid4,
+            modifier_id=uuid.uuid4,
+            name="Oat milk",
+            quantity=1,
+        ),
+    ),
     "audit.chain_heads": TableCase(
         "orders",
         "seq = seq + 100",

@@ -370,69 +370,116 @@ def test_adding_two_runs_of_days_is_totalling_their_facts_together() -> None:
 FLAT_WHITE, BREAD_ROLL, PALE_ALE, OAT_MILK, EXTRA_SHOT = (uuid4() for _ in range(5))
 
 
-def test_item_mix_best_sellers_first_with_categories_and_modifiers() -> None:
+def sold(
+    item_id: Any, name: str, category: str | None, quantity: int, gross: int, net: int, **more: int
+) -> LineFact:
+    """Lines of an item sold: `net` after discounts, plus any service charge in `more`."""
+    service = more.get("service_charges_minor", 0)
+    return LineFact(
+        item_id,
+        name,
+        category,
+        quantity=quantity,
+        gross_sales_minor=gross,
+        discounts_minor=gross - net,
+        service_charges_minor=service,
+        net_sales_minor=net + service,
+    )
+
+
+def refunded(item_id: Any, name: str, category: str | None, quantity: int, amount: int) -> LineFact:
+    return LineFact(item_id, name, category, refunded_quantity=quantity, refunds_minor=amount)
+
+
+def mix_row(**values: Any) -> dict[str, Any]:
+    return {
+        "quantity": 0,
+        "gross_sales_minor": 0,
+        "discounts_minor": 0,
+        "service_charges_minor": 0,
+        "net_sales_minor": 0,
+        "refunded_quantity": 0,
+        "refunds_minor": 0,
+    } | values
+
+
+def test_item_mix_best_sellers_first_with_categories_modifiers_and_refunds() -> None:
     lines = [
-        LineFact(FLAT_WHITE, "Flat white", "Cafe", 1, 450, 427),  # C's, 23c of the discount
-        LineFact(FLAT_WHITE, "Flat white", "Cafe", 1, 500, 475),  # with oat milk
-        LineFact(BREAD_ROLL, "Bread roll", "Cafe", 2, 600, 585),  # a rollup of two rolls
-        LineFact(PALE_ALE, "Pale ale", "Drinks", 1, 900, 900),
-        LineFact(None, "Open food", None, 1, 200, 200),  # an item since deleted from the menu
+        sold(FLAT_WHITE, "Flat white", "Cafe", 1, 450, 427),  # C's, 23c of the discount
+        sold(FLAT_WHITE, "Flat white", "Cafe", 1, 500, 475),  # with oat milk
+        sold(BREAD_ROLL, "Bread roll", "Cafe", 2, 600, 585),  # a rollup of two rolls
+        # A pale ale with its 10% service charge (90).
+        sold(PALE_ALE, "Pale ale", "Drinks", 1, 900, 900, service_charges_minor=90),
+        sold(None, "Open food", None, 1, 200, 200),  # an item since deleted from the menu
+        refunded(FLAT_WHITE, "Flat white", "Cafe", 1, 450),  # sold on an earlier day
+        refunded(None, "", None, 0, 120),  # a refund by amount names no item
     ]
     modifiers = [
         ModifierFact(OAT_MILK, "Oat milk", 1, 50),
         ModifierFact(OAT_MILK, "Oat milk", 2, 100),
         ModifierFact(EXTRA_SHOT, "Extra shot", 3, 150),
     ]
-    items, categories, chosen, overall = item_mix(lines, modifiers)
+    items, categories, chosen, overall, not_attributed = item_mix(lines, modifiers)
+    cafe, drinks = "Cafe", "Drinks"
     assert items == [
-        # Flat white: 1 + 1 = 2 units, 450 + 500 = 950 gross, 427 + 475 = 902 sales.
-        ItemMixRow(
-            item_id=FLAT_WHITE,
-            name="Flat white",
-            category="Cafe",
-            quantity=2,
-            gross_minor=950,
-            discounts_minor=48,
-            sales_minor=902,
-        ),
+        # Pale ale: 900 + its 90 service charge = 990 net sales, the best seller.
         ItemMixRow(
             item_id=PALE_ALE,
             name="Pale ale",
-            category="Drinks",
-            quantity=1,
-            gross_minor=900,
-            discounts_minor=0,
-            sales_minor=900,
+            category=drinks,
+            **mix_row(
+                quantity=1, gross_sales_minor=900, service_charges_minor=90, net_sales_minor=990
+            ),
+        ),
+        # Flat white: 1 + 1 = 2 units, 450 + 500 = 950 gross, 427 + 475 = 902 net; one
+        # refunded, 450.
+        ItemMixRow(
+            item_id=FLAT_WHITE,
+            name="Flat white",
+            category=cafe,
+            **mix_row(
+                quantity=2,
+                gross_sales_minor=950,
+                discounts_minor=48,
+                net_sales_minor=902,
+                refunded_quantity=1,
+                refunds_minor=450,
+            ),
         ),
         ItemMixRow(
             item_id=BREAD_ROLL,
             name="Bread roll",
-            category="Cafe",
-            quantity=2,
-            gross_minor=600,
-            discounts_minor=15,
-            sales_minor=585,
+            category=cafe,
+            **mix_row(quantity=2, gross_sales_minor=600, discounts_minor=15, net_sales_minor=585),
         ),
         ItemMixRow(
             item_id=None,
             name="Open food",
             category=None,
-            quantity=1,
-            gross_minor=200,
-            discounts_minor=0,
-            sales_minor=200,
+            **mix_row(quantity=1, gross_sales_minor=200, net_sales_minor=200),
         ),
     ]
     assert categories == [
-        # Cafe: 2 + 2 = 4 units, 950 + 600 = 1550 gross, 902 + 585 = 1487 sales.
+        # Cafe: 2 + 2 = 4 units, 950 + 600 = 1550 gross, 902 + 585 = 1487 net.
         CategoryMixRow(
-            category="Cafe", quantity=4, gross_minor=1550, discounts_minor=63, sales_minor=1487
+            category=cafe,
+            **mix_row(
+                quantity=4,
+                gross_sales_minor=1550,
+                discounts_minor=63,
+                net_sales_minor=1487,
+                refunded_quantity=1,
+                refunds_minor=450,
+            ),
         ),
         CategoryMixRow(
-            category="Drinks", quantity=1, gross_minor=900, discounts_minor=0, sales_minor=900
+            category=drinks,
+            **mix_row(
+                quantity=1, gross_sales_minor=900, service_charges_minor=90, net_sales_minor=990
+            ),
         ),
         CategoryMixRow(
-            category=None, quantity=1, gross_minor=200, discounts_minor=0, sales_minor=200
+            category=None, **mix_row(quantity=1, gross_sales_minor=200, net_sales_minor=200)
         ),
     ]
     # Modifiers by units sold; a tie (3 and 3) by name.
@@ -440,34 +487,45 @@ def test_item_mix_best_sellers_first_with_categories_and_modifiers() -> None:
         ModifierMixRow(modifier_id=EXTRA_SHOT, name="Extra shot", quantity=3, gross_minor=150),
         ModifierMixRow(modifier_id=OAT_MILK, name="Oat milk", quantity=3, gross_minor=150),
     ]
-    # 6 units; 950 + 900 + 600 + 200 = 2650 gross; 902 + 900 + 585 + 200 = 2587 sales.
+    # 6 units; 950 + 900 + 600 + 200 = 2650 gross; 2650 - 63 + 90 = 2677 net; refunds 450 by
+    # line and 120 by amount.
     assert overall == CategoryMixRow(
-        category=None, quantity=6, gross_minor=2650, discounts_minor=63, sales_minor=2587
+        category=None,
+        **mix_row(
+            quantity=6,
+            gross_sales_minor=2650,
+            discounts_minor=63,
+            service_charges_minor=90,
+            net_sales_minor=2677,
+            refunded_quantity=1,
+            refunds_minor=570,
+        ),
     )
+    assert not_attributed == 120
 
 
 def test_item_mix_ties_go_to_more_units_then_the_name() -> None:
     a, b, c = uuid4(), uuid4(), uuid4()
-    items, categories, _, _ = item_mix(
+    items, categories, _, _, _ = item_mix(
         [
-            LineFact(a, "Scone", "Bakery", 1, 600, 600),
-            LineFact(b, "Cookie", "Bakery", 3, 600, 600),  # same sales, more units: first
-            LineFact(c, "Brownie", "Sweets", 1, 600, 600),  # same as the scone: by name
+            sold(a, "Scone", "Bakery", 1, 600, 600),
+            sold(b, "Cookie", "Bakery", 3, 600, 600),  # same sales, more units: first
+            sold(c, "Brownie", "Sweets", 1, 600, 600),  # same as the scone: by name
         ],
         [],
     )
     assert [item.name for item in items] == ["Cookie", "Brownie", "Scone"]
-    assert [(row.category, row.sales_minor) for row in categories] == [
+    assert [(row.category, row.net_sales_minor) for row in categories] == [
         ("Bakery", 1200),
         ("Sweets", 600),
     ]
 
 
 def test_an_item_renamed_since_is_listed_under_each_name_it_was_sold_as() -> None:
-    items, _, _, overall = item_mix(
+    items, _, _, overall, _ = item_mix(
         [
-            LineFact(FLAT_WHITE, "Flat white", "Cafe", 1, 450, 450),
-            LineFact(FLAT_WHITE, "Flat white (large)", "Cafe", 1, 550, 550),
+            sold(FLAT_WHITE, "Flat white", "Cafe", 1, 450, 450),
+            sold(FLAT_WHITE, "Flat white (large)", "Cafe", 1, 550, 550),
         ],
         [],
     )
@@ -475,16 +533,11 @@ def test_an_item_renamed_since_is_listed_under_each_name_it_was_sold_as() -> Non
         ("Flat white (large)", 1),
         ("Flat white", 1),
     ]
-    assert (overall.quantity, overall.sales_minor) == (2, 1000)
+    assert (overall.quantity, overall.net_sales_minor) == (2, 1000)
 
 
 def test_item_mix_of_nothing() -> None:
-    assert item_mix([], []) == (
-        [],
-        [],
-        [],
-        CategoryMixRow(category=None, quantity=0, gross_minor=0, discounts_minor=0, sales_minor=0),
-    )
+    assert item_mix([], []) == ([], [], [], CategoryMixRow(category=None, **mix_row()), 0)
 
 
 # --- payment reconciliation -----------------------------------------------------------------
@@ -864,15 +917,20 @@ ITEMS = [
     (BREAD_ROLL, "Bread roll", "Cafe"),
     (PALE_ALE, "Pale ale", "Drinks"),
     (None, "Open food", None),
+    (None, "", None),  # a refund by amount
 ]
 
 
 @st.composite
 def line_facts(draw: st.DrawFn) -> LineFact:
     item_id, name, category = draw(st.sampled_from(ITEMS))
+    if draw(st.booleans()):
+        return refunded(item_id, name, category, draw(st.integers(0, 3)), draw(money))
     gross = draw(money)
-    return LineFact(
-        item_id, name, category, draw(st.integers(1, 20)), gross, draw(st.integers(0, gross))
+    net = draw(st.integers(0, gross))
+    service = draw(st.integers(0, 100))
+    return sold(
+        item_id, name, category, draw(st.integers(1, 20)), gross, net, service_charges_minor=service
     )
 
 

@@ -535,6 +535,71 @@ async def test_the_23_hour_saturday_day_by_day(
     }
 
 
+async def test_item_mix_of_the_week_with_its_refunds_and_service_charge(
+    october: October, reports_client: httpx.AsyncClient
+) -> None:
+    menu = october.cafe.till.menu
+    week = await read(
+        reports_client,
+        october.accountant,
+        "item-mix",
+        location_id=str(october.cafe.till.location_id),
+        period="2026-Q4",
+    )
+    coffee, bread = week["items"]
+    # Flat whites: A's two (4.50, 5.00), B's two (less 68 and 75) and E's with oat milk and
+    # its 0.50 surcharge: 5 units, 2400 gross, 143 off, 50 surcharge, 2307 net; A's first
+    # refunded (4.50) on Saturday night.
+    assert coffee == {
+        "item_id": str(menu.coffee_id),
+        "name": "Flat white",
+        "category": "Cafe",
+        "quantity": 5,
+        "gross_sales_minor": 2_400,
+        "discounts_minor": 143,
+        "service_charges_minor": 50,
+        "net_sales_minor": 2_307,
+        "refunded_quantity": 1,
+        "refunds_minor": 450,
+    }
+    # Bread rolls: A's, C's and B's (less 45): 855 net; C's refunded on Tuesday (3.00).
+    assert bread == {
+        "item_id": str(menu.bread_id),
+        "name": "Bread roll",
+        "category": "Cafe",
+        "quantity": 3,
+        "gross_sales_minor": 900,
+        "discounts_minor": 45,
+        "service_charges_minor": 0,
+        "net_sales_minor": 855,
+        "refunded_quantity": 1,
+        "refunds_minor": 300,
+    }
+    assert week["refunds_not_attributed_minor"] == 0
+    # The item mix's net sales are the daily summary's for the same days: 3300 - 188 + 50.
+    summary = await read(
+        reports_client,
+        october.accountant,
+        "daily-summary",
+        location_id=str(october.cafe.till.location_id),
+        period="2026-10",
+    )
+    assert week["totals"]["net_sales_minor"] == summary["totals"]["net_sales_minor"] == 3_162
+    assert week["totals"]["refunds_minor"] == summary["totals"]["refunds"]["amount_minor"] == 750
+    # Tuesday's refund is Tuesday's, under the bread roll, with nothing sold.
+    tuesday = await read(
+        reports_client,
+        october.accountant,
+        "item-mix",
+        location_id=str(october.cafe.till.location_id),
+        period="2026-10-06",
+    )
+    assert [
+        (item["name"], item["quantity"], item["refunded_quantity"], item["refunds_minor"])
+        for item in tuesday["items"]
+    ] == [("Bread roll", 0, 1, 300)]
+
+
 async def test_bas_for_the_quarter_and_the_month(
     october: October, reports_client: httpx.AsyncClient
 ) -> None:
@@ -698,6 +763,7 @@ async def test_item_mix_of_the_25_hour_saturday(
         location_id=str(april.cafe.till.location_id),
         period="2026-04-04",
     )
+    no_refunds = {"refunded_quantity": 0, "refunds_minor": 0}
     assert answer["items"] == [
         # P's two (4.50, and 5.00 with oat milk) and Q's line of two (9.00 less 0.90).
         {
@@ -705,9 +771,11 @@ async def test_item_mix_of_the_25_hour_saturday(
             "name": "Flat white",
             "category": "Cafe",
             "quantity": 4,
-            "gross_minor": 1_850,
+            "gross_sales_minor": 1_850,
             "discounts_minor": 90,
-            "sales_minor": 1_760,
+            "service_charges_minor": 0,
+            "net_sales_minor": 1_760,
+            **no_refunds,
         },
         # P's and R's.
         {
@@ -715,18 +783,22 @@ async def test_item_mix_of_the_25_hour_saturday(
             "name": "Bread roll",
             "category": "Cafe",
             "quantity": 2,
-            "gross_minor": 600,
+            "gross_sales_minor": 600,
             "discounts_minor": 0,
-            "sales_minor": 600,
+            "service_charges_minor": 0,
+            "net_sales_minor": 600,
+            **no_refunds,
         },
     ]
     assert answer["categories"] == [
         {
             "category": "Cafe",
             "quantity": 6,
-            "gross_minor": 2_450,
+            "gross_sales_minor": 2_450,
             "discounts_minor": 90,
-            "sales_minor": 2_360,
+            "service_charges_minor": 0,
+            "net_sales_minor": 2_360,
+            **no_refunds,
         },
     ]
     assert answer["modifiers"] == [
@@ -740,10 +812,13 @@ async def test_item_mix_of_the_25_hour_saturday(
     assert answer["totals"] == {
         "category": None,
         "quantity": 6,
-        "gross_minor": 2_450,
+        "gross_sales_minor": 2_450,
         "discounts_minor": 90,
-        "sales_minor": 2_360,
+        "service_charges_minor": 0,
+        "net_sales_minor": 2_360,
+        **no_refunds,
     }
+    assert answer["refunds_not_attributed_minor"] == 0
     # Sunday's flat white is Sunday's.
     sunday = await read(
         reports_client,

@@ -207,7 +207,22 @@ def daily_summary_specs(answer: dict[str, Any], header: list[str]) -> list[dict[
     return [{column: row.get(column, C(0)) for column in header} for row in rows]
 
 
+MIX_COLUMNS = (
+    "quantity",
+    "gross_sales_minor",
+    "discounts_minor",
+    "service_charges_minor",
+    "net_sales_minor",
+    "refunded_quantity",
+    "refunds_minor",
+)
+
+
 def item_mix_specs(answer: dict[str, Any], header: list[str]) -> list[dict[str, Spec]]:
+    def figures(*at: str | int) -> dict[str, Spec]:
+        return {column: P(*at, column) for column in MIX_COLUMNS}
+
+    blank: dict[str, Spec] = dict.fromkeys(MIX_COLUMNS)
     rows: list[dict[str, Spec]] = []
     for i, _ in enumerate(answer["items"]):
         rows.append(
@@ -216,10 +231,7 @@ def item_mix_specs(answer: dict[str, Any], header: list[str]) -> list[dict[str, 
                 "item_id": P("items", i, "item_id"),
                 "name": P("items", i, "name"),
                 "category": P("items", i, "category"),
-                "quantity": P("items", i, "quantity"),
-                "gross_minor": P("items", i, "gross_minor"),
-                "discounts_minor": P("items", i, "discounts_minor"),
-                "sales_minor": P("items", i, "sales_minor"),
+                **figures("items", i),
             }
         )
     for i, _ in enumerate(answer["categories"]):
@@ -229,10 +241,7 @@ def item_mix_specs(answer: dict[str, Any], header: list[str]) -> list[dict[str, 
                 "item_id": None,
                 "name": None,
                 "category": P("categories", i, "category"),
-                "quantity": P("categories", i, "quantity"),
-                "gross_minor": P("categories", i, "gross_minor"),
-                "discounts_minor": P("categories", i, "discounts_minor"),
-                "sales_minor": P("categories", i, "sales_minor"),
+                **figures("categories", i),
             }
         )
     for i, _ in enumerate(answer["modifiers"]):
@@ -242,22 +251,29 @@ def item_mix_specs(answer: dict[str, Any], header: list[str]) -> list[dict[str, 
                 "item_id": P("modifiers", i, "modifier_id"),
                 "name": P("modifiers", i, "name"),
                 "category": None,
+                **blank,
                 "quantity": P("modifiers", i, "quantity"),
-                "gross_minor": P("modifiers", i, "gross_minor"),
-                "discounts_minor": None,
-                "sales_minor": None,
+                # Units sold with it × its price then: the modifier's gross sales.
+                "gross_sales_minor": P("modifiers", i, "gross_minor"),
             }
         )
+    rows.append(
+        {
+            "section": C("refunds not attributed"),
+            "item_id": None,
+            "name": None,
+            "category": None,
+            **blank,
+            "refunds_minor": P("refunds_not_attributed_minor"),
+        }
+    )
     rows.append(
         {
             "section": C("total"),
             "item_id": None,
             "name": None,
             "category": None,
-            "quantity": P("totals", "quantity"),
-            "gross_minor": P("totals", "gross_minor"),
-            "discounts_minor": P("totals", "discounts_minor"),
-            "sales_minor": P("totals", "sales_minor"),
+            **figures("totals"),
         }
     )
     return rows

@@ -8884,12 +8884,21 @@ export interface components {
             category: string | null;
             /** Quantity */
             quantity: number;
-            /** Gross Minor */
-            gross_minor: number;
+            /** Gross Sales Minor */
+            gross_sales_minor: number;
             /** Discounts Minor */
             discounts_minor: number;
-            /** Sales Minor */
-            sales_minor: number;
+            /** Service Charges Minor */
+            service_charges_minor: number;
+            /** Net Sales Minor */
+            net_sales_minor: number;
+            /** Refunded Quantity */
+            refunded_quantity: number;
+            /**
+             * Refunds Minor
+             * @description In the totals: every refund of the period, those by amount included
+             */
+            refunds_minor: number;
         };
         /**
          * ClosureRequest
@@ -9191,52 +9200,70 @@ export interface components {
          *           "name": "Flat white",
          *           "category": "Coffee",
          *           "quantity": 96,
-         *           "gross_minor": 45530,
+         *           "gross_sales_minor": 45530,
          *           "discounts_minor": 400,
-         *           "sales_minor": 45130
+         *           "service_charges_minor": 0,
+         *           "net_sales_minor": 45130,
+         *           "refunded_quantity": 1,
+         *           "refunds_minor": 470
          *         },
          *         {
          *           "item_id": "c1d5e9a3-7f2b-4c6d-8e1a-5b9f3d7c2e48",
          *           "name": "Ham and cheese toastie",
          *           "category": "Food",
          *           "quantity": 14,
-         *           "gross_minor": 17500,
+         *           "gross_sales_minor": 17500,
          *           "discounts_minor": 500,
-         *           "sales_minor": 17000
+         *           "service_charges_minor": 0,
+         *           "net_sales_minor": 17000,
+         *           "refunded_quantity": 0,
+         *           "refunds_minor": 0
          *         },
          *         {
          *           "item_id": "1e6c9a4f-8b2d-4d7e-a5f3-6c2e9b4d8a17",
          *           "name": "Long black",
          *           "category": "Coffee",
          *           "quantity": 41,
-         *           "gross_minor": 16400,
+         *           "gross_sales_minor": 16400,
          *           "discounts_minor": 0,
-         *           "sales_minor": 16400
+         *           "service_charges_minor": 0,
+         *           "net_sales_minor": 16400,
+         *           "refunded_quantity": 0,
+         *           "refunds_minor": 0
          *         },
          *         {
          *           "item_id": "8e1f4b7c-6a3d-4e9b-a2c5-4d7f1e8b6c90",
          *           "name": "Banana bread",
          *           "category": "Food",
          *           "quantity": 22,
-         *           "gross_minor": 14300,
+         *           "gross_sales_minor": 14300,
          *           "discounts_minor": 0,
-         *           "sales_minor": 14300
+         *           "service_charges_minor": 0,
+         *           "net_sales_minor": 14300,
+         *           "refunded_quantity": 0,
+         *           "refunds_minor": 0
          *         }
          *       ],
          *       "categories": [
          *         {
          *           "category": "Coffee",
          *           "quantity": 137,
-         *           "gross_minor": 61930,
+         *           "gross_sales_minor": 61930,
          *           "discounts_minor": 400,
-         *           "sales_minor": 61530
+         *           "service_charges_minor": 0,
+         *           "net_sales_minor": 61530,
+         *           "refunded_quantity": 1,
+         *           "refunds_minor": 470
          *         },
          *         {
          *           "category": "Food",
          *           "quantity": 36,
-         *           "gross_minor": 31800,
+         *           "gross_sales_minor": 31800,
          *           "discounts_minor": 500,
-         *           "sales_minor": 31300
+         *           "service_charges_minor": 0,
+         *           "net_sales_minor": 31300,
+         *           "refunded_quantity": 0,
+         *           "refunds_minor": 0
          *         }
          *       ],
          *       "modifiers": [
@@ -9256,10 +9283,14 @@ export interface components {
          *       "totals": {
          *         "category": null,
          *         "quantity": 173,
-         *         "gross_minor": 93730,
+         *         "gross_sales_minor": 93730,
          *         "discounts_minor": 900,
-         *         "sales_minor": 92830
+         *         "service_charges_minor": 0,
+         *         "net_sales_minor": 92830,
+         *         "refunded_quantity": 1,
+         *         "refunds_minor": 970
          *       },
+         *       "refunds_not_attributed_minor": 500,
          *       "generated_at": "2026-12-08T07:30:00+11:00",
          *       "audit": {
          *         "from_seq": 4811,
@@ -9291,7 +9322,13 @@ export interface components {
             categories: components["schemas"]["CategoryMixRow"][];
             /** Modifiers */
             modifiers: components["schemas"]["ModifierMixRow"][];
+            /** @description net_sales equals the daily summary's for the same location and period */
             totals: components["schemas"]["CategoryMixRow"];
+            /**
+             * Refunds Not Attributed Minor
+             * @description Refunds given by amount, which name no item (and the cash rounding taken off refunds by line): in the totals' refunds, in no item's or category's
+             */
+            refunds_not_attributed_minor: number;
             /**
              * Generated At
              * Format: date-time
@@ -9300,28 +9337,59 @@ export interface components {
             generated_at: string;
             audit: components["schemas"]["AuditRange"];
         };
-        /** ItemMixRow */
+        /**
+         * ItemMixRow
+         * @description An item's sales (active lines of orders paid in the period) and refunds (given in the
+         *     period, by line, whenever the item was sold).
+         */
         ItemMixRow: {
-            /** Item Id */
+            /**
+             * Item Id
+             * @description None for an open item (priced at the till)
+             */
             item_id: string | null;
             /** Name */
             name: string;
-            /** Category */
+            /**
+             * Category
+             * @description The item's category on the menu now
+             */
             category: string | null;
-            /** Quantity */
+            /**
+             * Quantity
+             * @description Units sold
+             */
             quantity: number;
             /**
-             * Gross Minor
-             * @description quantity x unit price (modifiers included)
+             * Gross Sales Minor
+             * @description quantity x unit price (modifiers included), before discounts
              */
-            gross_minor: number;
-            /** Discounts Minor */
+            gross_sales_minor: number;
+            /**
+             * Discounts Minor
+             * @description Line discounts and its share of order discounts
+             */
             discounts_minor: number;
             /**
-             * Sales Minor
-             * @description After discounts, in the pricing basis
+             * Service Charges Minor
+             * @description Its share of the orders' service charges
              */
-            sales_minor: number;
+            service_charges_minor: number;
+            /**
+             * Net Sales Minor
+             * @description gross_sales - discounts + service_charges, in the pricing basis; no tips
+             */
+            net_sales_minor: number;
+            /**
+             * Refunded Quantity
+             * @description Units refunded by line in the period
+             */
+            refunded_quantity: number;
+            /**
+             * Refunds Minor
+             * @description What those refunds gave back
+             */
+            refunds_minor: number;
         };
         /** LocationOut */
         LocationOut: {

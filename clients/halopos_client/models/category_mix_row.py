@@ -15,16 +15,22 @@ class CategoryMixRow:
     Attributes:
         category (None | str):
         quantity (int):
-        gross_minor (int):
+        gross_sales_minor (int):
         discounts_minor (int):
-        sales_minor (int):
+        service_charges_minor (int):
+        net_sales_minor (int):
+        refunded_quantity (int):
+        refunds_minor (int): In the totals: every refund of the period, those by amount included
     """
 
     category: None | str
     quantity: int
-    gross_minor: int
+    gross_sales_minor: int
     discounts_minor: int
-    sales_minor: int
+    service_charges_minor: int
+    net_sales_minor: int
+    refunded_quantity: int
+    refunds_minor: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -33,11 +39,17 @@ class CategoryMixRow:
 
         quantity = self.quantity
 
-        gross_minor = self.gross_minor
+        gross_sales_minor = self.gross_sales_minor
 
         discounts_minor = self.discounts_minor
 
-        sales_minor = self.sales_minor
+        service_charges_minor = self.service_charges_minor
+
+        net_sales_minor = self.net_sales_minor
+
+        refunded_quantity = self.refunded_quantity
+
+        refunds_minor = self.refunds_minor
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -45,9 +57,12 @@ class CategoryMixRow:
             {
                 "category": category,
                 "quantity": quantity,
-                "gross_minor": gross_minor,
+                "gross_sales_minor": gross_sales_minor,
                 "discounts_minor": discounts_minor,
-                "sales_minor": sales_minor,
+                "service_charges_minor": service_charges_minor,
+                "net_sales_minor": net_sales_minor,
+                "refunded_quantity": refunded_quantity,
+                "refunds_minor": refunds_minor,
             }
         )
 
@@ -66,18 +81,27 @@ class CategoryMixRow:
 
         quantity = d.pop("quantity")
 
-        gross_minor = d.pop("gross_minor")
+        gross_sales_minor = d.pop("gross_sales_minor")
 
         discounts_minor = d.pop("discounts_minor")
 
-        sales_minor = d.pop("sales_minor")
+        service_charges_minor = d.pop("service_charges_minor")
+
+        net_sales_minor = d.pop("net_sales_minor")
+
+        refunded_quantity = d.pop("refunded_quantity")
+
+        refunds_minor = d.pop("refunds_minor")
 
         category_mix_row = cls(
             category=category,
             quantity=quantity,
-            gross_minor=gross_minor,
+            gross_sales_minor=gross_sales_minor,
             discounts_minor=discounts_minor,
-            sales_minor=sales_minor,
+            service_charges_minor=service_charges_minor,
+            net_sales_minor=net_sales_minor,
+            refunded_quantity=refunded_quantity,
+            refunds_minor=refunds_minor,
         )
 
         category_mix_row.additional_properties = d

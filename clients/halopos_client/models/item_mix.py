@@ -42,6 +42,8 @@ class ItemMix:
         categories (list[CategoryMixRow]):
         modifiers (list[ModifierMixRow]):
         totals (CategoryMixRow):
+        refunds_not_attributed_minor (int): Refunds given by amount, which name no item (and the cash rounding taken off
+            refunds by line): in the totals' refunds, in no item's or category's
         generated_at (datetime.datetime): When it was read, in the venue's time
         audit (AuditRange): Where in the business's audit log the figures come from. They were read in one
             snapshot that includes every entry up to `through_seq` and none after it. Every sale,
@@ -62,6 +64,7 @@ class ItemMix:
     categories: list[CategoryMixRow]
     modifiers: list[ModifierMixRow]
     totals: CategoryMixRow
+    refunds_not_attributed_minor: int
     generated_at: datetime.datetime
     audit: AuditRange
     report: Literal["item-mix"] | Unset = "item-mix"
@@ -95,6 +98,8 @@ class ItemMix:
 
         totals = self.totals.to_dict()
 
+        refunds_not_attributed_minor = self.refunds_not_attributed_minor
+
         generated_at = self.generated_at.isoformat()
 
         audit = self.audit.to_dict()
@@ -114,6 +119,7 @@ class ItemMix:
                 "categories": categories,
                 "modifiers": modifiers,
                 "totals": totals,
+                "refunds_not_attributed_minor": refunds_not_attributed_minor,
                 "generated_at": generated_at,
                 "audit": audit,
             }
@@ -167,6 +173,8 @@ class ItemMix:
 
         totals = CategoryMixRow.from_dict(d.pop("totals"))
 
+        refunds_not_attributed_minor = d.pop("refunds_not_attributed_minor")
+
         generated_at = datetime.datetime.fromisoformat(d.pop("generated_at"))
 
         audit = AuditRange.from_dict(d.pop("audit"))
@@ -185,6 +193,7 @@ class ItemMix:
             categories=categories,
             modifiers=modifiers,
             totals=totals,
+            refunds_not_attributed_minor=refunds_not_attributed_minor,
             generated_at=generated_at,
             audit=audit,
             report=report,

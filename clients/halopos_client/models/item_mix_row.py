@@ -12,24 +12,32 @@ T = TypeVar("T", bound="ItemMixRow")
 
 @_attrs_define
 class ItemMixRow:
-    """
-    Attributes:
-        item_id (None | UUID):
-        name (str):
-        category (None | str):
-        quantity (int):
-        gross_minor (int): quantity x unit price (modifiers included)
-        discounts_minor (int):
-        sales_minor (int): After discounts, in the pricing basis
+    """An item's sales (active lines of orders paid in the period) and refunds (given in the
+    period, by line, whenever the item was sold).
+
+        Attributes:
+            item_id (None | UUID): None for an open item (priced at the till)
+            name (str):
+            category (None | str): The item's category on the menu now
+            quantity (int): Units sold
+            gross_sales_minor (int): quantity x unit price (modifiers included), before discounts
+            discounts_minor (int): Line discounts and its share of order discounts
+            service_charges_minor (int): Its share of the orders' service charges
+            net_sales_minor (int): gross_sales - discounts + service_charges, in the pricing basis; no tips
+            refunded_quantity (int): Units refunded by line in the period
+            refunds_minor (int): What those refunds gave back
     """
 
     item_id: None | UUID
     name: str
     category: None | str
     quantity: int
-    gross_minor: int
+    gross_sales_minor: int
     discounts_minor: int
-    sales_minor: int
+    service_charges_minor: int
+    net_sales_minor: int
+    refunded_quantity: int
+    refunds_minor: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -46,11 +54,17 @@ class ItemMixRow:
 
         quantity = self.quantity
 
-        gross_minor = self.gross_minor
+        gross_sales_minor = self.gross_sales_minor
 
         discounts_minor = self.discounts_minor
 
-        sales_minor = self.sales_minor
+        service_charges_minor = self.service_charges_minor
+
+        net_sales_minor = self.net_sales_minor
+
+        refunded_quantity = self.refunded_quantity
+
+        refunds_minor = self.refunds_minor
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -60,9 +74,12 @@ class ItemMixRow:
                 "name": name,
                 "category": category,
                 "quantity": quantity,
-                "gross_minor": gross_minor,
+                "gross_sales_minor": gross_sales_minor,
                 "discounts_minor": discounts_minor,
-                "sales_minor": sales_minor,
+                "service_charges_minor": service_charges_minor,
+                "net_sales_minor": net_sales_minor,
+                "refunded_quantity": refunded_quantity,
+                "refunds_minor": refunds_minor,
             }
         )
 
@@ -98,20 +115,29 @@ class ItemMixRow:
 
         quantity = d.pop("quantity")
 
-        gross_minor = d.pop("gross_minor")
+        gross_sales_minor = d.pop("gross_sales_minor")
 
         discounts_minor = d.pop("discounts_minor")
 
-        sales_minor = d.pop("sales_minor")
+        service_charges_minor = d.pop("service_charges_minor")
+
+        net_sales_minor = d.pop("net_sales_minor")
+
+        refunded_quantity = d.pop("refunded_quantity")
+
+        refunds_minor = d.pop("refunds_minor")
 
         item_mix_row = cls(
             item_id=item_id,
             name=name,
             category=category,
             quantity=quantity,
-            gross_minor=gross_minor,
+            gross_sales_minor=gross_sales_minor,
             discounts_minor=discounts_minor,
-            sales_minor=sales_minor,
+            service_charges_minor=service_charges_minor,
+            net_sales_minor=net_sales_minor,
+            refunded_quantity=refunded_quantity,
+            refunds_minor=refunds_minor,
         )
 
         item_mix_row.additional_properties = d

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any, Literal
 from uuid import UUID
 
+from libs.sales import day_facts
 from libs.sales.tax import RATE_PLACES
 from services.orders import pricing
 
@@ -155,6 +156,69 @@ class Sale:
         """Every change of an order bumps its version once (the ETag a till changes against)."""
         self.version += 1
         self.dirty = True
+
+
+# -- what the daily facts depend on -------------------------------------------------------------
+
+
+def sale_state(sale: Sale) -> day_facts.SaleState:
+    """The sale as its daily facts see it (libs/sales/day_facts.py), each payment's register
+    left for the unit of work to look up from its shift. An open sale's facts are its
+    approved payments alone, so its lines and amounts are left out: editing an open order
+    changes no fact, and its state compares equal."""
+    payments = tuple(
+        day_facts.PaymentState(
+            id=payment.id,
+            created_at=payment.created_at,
+            approved=payment.status == "approved",
+            tender=payment.tender,
+            amount_minor=payment.amount_minor,
+            register_id=None,
+            shift_id=payment.shift_id,
+        )
+        for payment in sale.payments
+    )
+    if sale.status == "open":
+        return day_facts.SaleState(
+            sale.location_id, sale.register_id, "open", None, 0, 0, 0, 0, 0, 0, 0, (), (), payments
+        )
+    return day_facts.SaleState(
+        location_id=sale.location_id,
+        register_id=sale.register_id,
+        status=sale.status,
+        closed_at=sale.closed_at,
+        covers=sale.covers or 0,
+        subtotal_minor=sale.subtotal_minor,
+        discount_minor=sale.discount_minor,
+        service_charge_minor=sale.service_charge_minor,
+        tip_minor=sale.tip_minor,
+        rounding_minor=sale.rounding_minor,
+        total_minor=sale.total_minor,
+        tax=day_facts.tax_groups(sale.tax),
+        lines=tuple(
+            day_facts.LineState(
+                line_number=line.line_number,
+                item_id=line.item_id,
+                name=line.name,
+                quantity=line.quantity,
+                gross_minor=line.gross_minor,
+                discount_minor=line.discount_minor,
+                service_charge_minor=line.service_charge_minor,
+                total_minor=line.total_minor,
+                active=line.active,
+                modifiers=tuple(
+                    (
+                        UUID(str(modifier["id"])) if modifier.get("id") else None,
+                        modifier["name"],
+                        int(modifier["price_minor"]),
+                    )
+                    for modifier in line.modifiers
+                ),
+            )
+            for line in sale.lines
+        ),
+        payments=payments,
+    )
 
 
 # -- reading rows ------------------------------------------------------------------------------

@@ -6,13 +6,19 @@ a chunk of a till's queue that opens, pays and closes an order reads it never an
 once. Commands change sales in memory and record what else they made (receipts, refunds,
 print jobs, audit entries, webhook messages); `flush` writes it all with a statement per
 table. Nothing here commits: the transaction's owner does, once.
+
+The daily facts (libs/sales/day_facts.py) are kept here too: each sale is remembered as it
+was read (what its facts depend on), and what the unit of work writes adds, in the same
+transaction and one more statement, the facts of each sale as written less those of the sale
+as read, plus the facts of each refund recorded. So every change of a sale, whatever command
+or offline operation made it, moves the days by exactly what it changed.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -25,12 +31,14 @@ from libs.auth.principal import Principal
 from libs.bridge.escpos import Venue
 from libs.bridge.queue import QUEUED, PrintJob, PrintQueue, queued_payload
 from libs.bridge.settings import PrintSettings
+from libs.sales import day_facts as facts
 from libs.webhooks.outbox import Outbox
 from libs.webhooks.payloads import EventData
+from services.orders.day_facts import CALENDARS, add_facts
 from services.orders.menu.snapshot import MenuSnapshot, SnapshotCache
 from services.orders.printing.repository import PrintingRepository
 from services.orders.printing.service import venue_of
-from services.orders.sale.model import Sale
+from services.orders.sale.model import Sale, sale_state
 from services.orders.sale.policy import ReceiptNumberTaken, receipt_number
 from services.orders.sale.repository import (
     Context,
@@ -75,6 +83,8 @@ class UnitOfWork:
         self._snapshots = snapshots
         self._context: Context | None = None
         self._sales: dict[UUID, Sale] = {}
+        # Each sale as read (libs/sales/day_facts.py `SaleState`): what its facts were.
+        self._read: dict[UUID, facts.SaleState] = {}
         self._missing: set[UUID] = set()
         self._shifts: dict[UUID, ShiftRef | None] = {}
         self._register_numbers: dict[UUID, int | None] = {}
@@ -159,6 +169,7 @@ class UnitOfWork:
         wanted = [i for i in order_ids if i not in self._sales and i not in self._missing]
         for sale in await self.repository.sales(wanted, lock=True):
             self._sales[sale.id] = sale
+            self._read[sale.id] = sale_state(sale)
         self._missing.update(order_id for order_id in wanted if order_id not in self._sales)
 
     async def find(self, order_id: UUID) -> Sale | None:
@@ -268,11 +279,116 @@ class UnitOfWork:
 
     async def write_pending(self) -> None:
         """Write the sales, refunds and receipts made so far (before a read that must see
-        them: a shift's facts at its close). Audit entries and print jobs wait for `flush`."""
+        them: a shift's facts at its close), and what they add to the days. Audit entries and
+        print jobs wait for `flush`."""
+        added = await self._day_facts()
         await self.repository.write_sales(list(self._sales.values()))
         await self.repository.insert_refunds(self._refunds, self._refund_tenders)
         await self.repository.insert_receipts(self._receipts)
+        await add_facts(await self.repository.driver(), added)
         self._refunds, self._refund_tenders, self._receipts = [], [], []
+
+    async def _day_facts(self) -> facts.Facts:
+        """What the sales changed since they were read and the refunds recorded add to the
+        days (and the sales are remembered as they are now, for a later write)."""
+        changes: list[tuple[facts.SaleState | None, facts.SaleState]] = []
+        for sale in self._sales.values():
+            if not (
+                sale.dirty
+                or any(line.dirty for line in sale.lines)
+                or any(payment.dirty for payment in sale.payments)
+            ):
+                continue
+            before, after = self._read.get(sale.id), sale_state(sale)
+            self._read[sale.id] = after
+            if (
+                before is None
+                and after.status == "open"
+                and not any(payment.approved for payment in after.payments)
+            ):
+                continue  # an order just opened adds nothing yet (the till's commonest write)
+            if before != after:
+                changes.append((before, after))
+        if not changes and not self._refunds:
+            return {}
+        # A payment's register is its shift's. Only the payments whose facts changed need it:
+        # one that did not change is the same in both states and cancels out whatever it is.
+        changed_shifts = {
+            payment.shift_id
+            for before, after in changes
+            for payment in after.payments
+            if payment.shift_id is not None and (before is None or payment not in before.payments)
+        }
+        await self.prefetch_shifts(
+            changed_shifts
+            | {refund.shift_id for refund in self._refunds}
+            | {tender.shift_id for tender in self._refund_tenders}
+        )
+        locations = {state.location_id for _, state in changes if state.location_id is not None}
+        locations |= {shift.location_id for shift in self._known_shifts(self._refunds)}
+        calendars = await CALENDARS.get(
+            await self.repository.driver(), self.principal.tenant_id, locations
+        )
+        added: facts.Facts = {}
+        for before, after in changes:
+            if after.location_id is None:
+                continue
+            calendar = calendars[after.location_id]
+            facts.add(added, facts.sale_facts(self._registers(after), calendar))
+            if before is not None:
+                facts.add(added, facts.sale_facts(self._registers(before), calendar), -1)
+        for refund in self._refunds:
+            state = self._refund_state(refund)
+            facts.add(added, facts.refund_facts(state, calendars[state.location_id]))
+        return facts.nonzero(added)
+
+    def _known_shifts(self, refunds: list[RefundRow]) -> list[ShiftRef]:
+        return [s for r in refunds if (s := self._shifts.get(r.shift_id)) is not None]
+
+    def _register_of(self, shift_id: UUID | None) -> UUID | None:
+        shift = self._shifts.get(shift_id) if shift_id is not None else None
+        return shift.register_id if shift is not None else None
+
+    def _registers(self, state: facts.SaleState) -> facts.SaleState:
+        """A sale's state with each payment's register, its shift's (`sale_state` leaves it
+        to be looked up)."""
+        return replace(
+            state,
+            payments=tuple(
+                replace(payment, register_id=self._register_of(payment.shift_id))
+                for payment in state.payments
+            ),
+        )
+
+    def _refund_state(self, refund: RefundRow) -> facts.RefundState:
+        shift = self._shifts[refund.shift_id]
+        assert shift is not None, "a refund is given through an open shift it read"
+        sale = self._sales.get(refund.order_id)
+        lines = []
+        for given in refund.lines:
+            line = sale.line(given["line_number"]) if sale is not None else None
+            lines.append(
+                facts.RefundedLine(
+                    item_id=line.item_id if line is not None else None,
+                    name=given["name"],
+                    quantity=given["quantity"],
+                    amount_minor=given["amount_minor"],
+                )
+            )
+        return facts.RefundState(
+            location_id=shift.location_id,
+            register_id=shift.register_id,
+            created_at=refund.created_at,
+            amount_minor=refund.amount_minor,
+            tax_minor=refund.tax_minor,
+            tax=facts.tax_groups(refund.tax),
+            lines=tuple(lines),
+            tenders=tuple(
+                (tender.tender, tender.amount_minor, self._register_of(tender.shift_id))
+                for tender in self._refund_tenders
+                if tender.refund_id == refund.id
+            ),
+        )
 
     async def flush(self) -> None:
         """Write everything changed or made, a statement per table, then the audit entries."""
