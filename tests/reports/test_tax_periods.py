@@ -17,10 +17,14 @@ first D+1 (times local):
 - H, an earlier sale in the old quarter (refunded later);
 - B, a sale at 23:30 on D: the old quarter under both bases;
 - C, an order rung up at 23:40 on D, paid in part on D (23:50 or 23:55) and the rest at exactly
-  00:00:00 on D+1, closed at 00:10 or 00:15 on D+1;
-  accrual: the whole sale on D (the earlier of the first payment and the invoice);
-  cash: each payment's share, share = payment / all payments, per rate, net, tax and gross
-  each split by largest remainder (ties to the earlier payment), so they add up to the cent;
+  00:00:00 on D+1, closed at 00:10 or 00:15 on D+1:
+  AU accrual (GST Act s 29-5 (1)): the whole sale on D, the earlier of the first payment and
+  the invoice;
+  AU cash (s 29-5 (2)), DE Ist (UStG § 13 (1) Nr. 1 b) and DE Soll (§ 13 (1) Nr. 1 a: the
+  supply's period, but a part paid before the supply in the period it was received, to that
+  extent): each payment's share on its own date, share = payment / all payments, per rate,
+  net, tax and gross each split by largest remainder (ties to the earlier payment), so the
+  shares add up to the cent;
 - R, a refund of H at 00:30 on D+1: the new quarter's (a decreasing adjustment, G18 /
   a § 17 UStG correction), under both bases; H stays where it was;
 - A, a sale closed before the cutoff on D+1 (01:30 in Sydney, 3 am cutoff; 04:30 in Berlin,
@@ -29,8 +33,9 @@ B, C, R and A all belong to business day D: the daily summary lists them there.
 
 Where the clocks are: Sydney is on AEST (UTC+10) on 1 July and AEDT (UTC+11) on 1 January;
 Berlin on CEST (UTC+2) on 1 October and CET (UTC+1) on 1 January. C's second payment at
-00:00:00 local and R at 00:30 are on D in UTC, and would be on D too if the boundary were taken
-at the zone's standard offset in summer, so they prove the boundary is local midnight.
+00:00:00 local and R at 00:30 on D+1 are still D in UTC, and on the summer nights (Sydney's
+new year, Berlin's 1 October) still D at the zone's standard offset too: only local midnight,
+taken in the zone with its offset of that night, puts them in the new quarter.
 """
 
 from __future__ import annotations
@@ -718,39 +723,35 @@ async def test_berlin_september_quarter_ends_at_midnight_soll_and_ist(
     q4 = period("quarter", "2026-Q4", "2026-10-01", "2026-12-31")
     none_19, none_7 = rate("19.000", 0, 0, 0), rate("7.000", 0, 0, 0)
     refund_19 = rate("19.000", 378, 72, 450)
-    if basis == "accrual":
-        # Soll, Q3: H + B + C. 19 %: 798 + 420 + 798 = 2016 | 152 + 80 + 152 = 384 | 2400.
-        #   7 %: 280 + 280 = 560 | 20 + 20 = 40 | 600. Totals: net 2576, VAT 424.
-        september = [
-            vat_rate("19.000", rate("19.000", 2_016, 384, 2_400), none_19),
-            vat_rate("7.000", rate("7.000", 560, 40, 600), none_7),
-        ]
-        september_totals = (2_576, 424)
-        # Soll, Q4: A, and R (§ 17). 19 %: 756/144/900 less 378/72/450: net 378, VAT 72.
-        #   7 %: 280/20/300. Totals: net 658, VAT 92.
-        december = [
-            vat_rate("19.000", rate("19.000", 756, 144, 900), refund_19),
-            vat_rate("7.000", rate("7.000", 280, 20, 300), none_7),
-        ]
-        december_totals = (658, 92)
-    else:
-        # Ist, Q3: H + B + C's 5.00. 19 %: 798 + 420 + 319 = 1537 | 152 + 80 + 61 = 293 |
-        #   950 + 500 + 380 = 1830. 7 %: 280 + 112 = 392 | 20 + 8 = 28 | 420.
-        #   Totals: net 1929, VAT 321.
-        september = [
-            vat_rate("19.000", rate("19.000", 1_537, 293, 1_830), none_19),
-            vat_rate("7.000", rate("7.000", 392, 28, 420), none_7),
-        ]
-        september_totals = (1_929, 321)
-        # Ist, Q4: A + C's 7.50, and R. 19 %: 756 + 479 = 1235 | 144 + 91 = 235 | 1470, less
-        #   378/72/450: net 857, VAT 163. 7 %: 280 + 168 = 448 | 20 + 12 = 32 | 480.
-        #   Totals: net 1305, VAT 195. (Sales VAT over both quarters 293 + 28 + 235 + 32 = 588
-        #   = Soll's 384 + 40 + 144 + 20.)
-        december = [
-            vat_rate("19.000", rate("19.000", 1_235, 235, 1_470), refund_19),
-            vat_rate("7.000", rate("7.000", 448, 32, 480), none_7),
-        ]
-        december_totals = (1_305, 195)
+    # Soll and Ist agree here, and at any till. Soll (§ 13 (1) Nr. 1 a UStG): the tax arises in
+    # the period the supply is made (the close), but a part of the price received before
+    # it is taxed, to that extent, in the period it was received (Satz 4). Ist (Nr. 1 b,
+    # § 20): each payment in its own period. At a till every payment comes before or at the
+    # close, so each payment's share is taxed on its own date under both: C's 5.00 is Q3's,
+    # its 7.50 (00:00:00, before the close at 00:15) Q4's.
+    # (Taking the whole of C into Q3 by its first payment is the Australian accrual rule,
+    # GST Act s 29-5 (1), not the German one: it would give Soll Q3 19 % 2016/384/2400,
+    # 7 % 560/40/600, totals 2576/424; Q4 19 % 756/144/900 less R, 7 % 280/20/300, totals
+    # 658/92.)
+    #
+    # Q3: H + B + C's 5.00. 19 %: 798 + 420 + 319 = 1537 | 152 + 80 + 61 = 293 |
+    #   950 + 500 + 380 = 1830. 7 %: 280 + 112 = 392 | 20 + 8 = 28 | 300 + 120 = 420.
+    #   Totals: net 1929, VAT 321.
+    september = [
+        vat_rate("19.000", rate("19.000", 1_537, 293, 1_830), none_19),
+        vat_rate("7.000", rate("7.000", 392, 28, 420), none_7),
+    ]
+    september_totals = (1_929, 321)
+    # Q4: A + C's 7.50, and R (§ 17: in the period of the change). 19 %: 756 + 479 = 1235 |
+    #   144 + 91 = 235 | 900 + 570 = 1470, less 378/72/450: net 857, VAT 163.
+    #   7 %: 280 + 168 = 448 | 20 + 12 = 32 | 300 + 180 = 480. Totals: net 1305, VAT 195.
+    #   (Sales VAT over both quarters: 293 + 28 + 235 + 32 = 588 = H 152 + 20, B 80,
+    #   C 152 + 20, A 144 + 20.)
+    december = [
+        vat_rate("19.000", rate("19.000", 1_235, 235, 1_470), refund_19),
+        vat_rate("7.000", rate("7.000", 448, 32, 480), none_7),
+    ]
+    december_totals = (1_305, 195)
     await assert_vat(cafe, reports_client, "2026-Q3", q3, basis, september, september_totals)
     await assert_vat(cafe, reports_client, "2026-Q4", q4, basis, december, december_totals)
     # The monthly return (UStVA) of September and of October are the quarters'.
@@ -851,38 +852,29 @@ async def test_berlin_year_ends_at_midnight_soll_and_ist(
     q1 = period("quarter", "2027-Q1", "2027-01-01", "2027-03-31")
     none_19, none_7 = rate("19.000", 0, 0, 0), rate("7.000", 0, 0, 0)
     refund_19, refund_7 = rate("19.000", 378, 72, 450), rate("7.000", 280, 20, 300)
-    if basis == "accrual":
-        # Soll, 2026-Q4: H + B + C. 19 %: 378 + 798 = 1176 | 72 + 152 = 224 | 1400.
-        #   7 %: 561 + 280 + 280 = 1121 | 39 + 20 + 20 = 79 | 1200. Totals: net 2297, VAT 303.
-        old_year = [
-            vat_rate("19.000", rate("19.000", 1_176, 224, 1_400), none_19),
-            vat_rate("7.000", rate("7.000", 1_121, 79, 1_200), none_7),
-        ]
-        old_totals = (2_297, 303)
-        # Soll, 2027-Q1: A, and R (§ 17). 19 %: 798/152/950 less 378/72/450: net 420, VAT 80.
-        #   7 %: 280/20/300 less 280/20/300: 0, 0. Totals: net 420, VAT 80.
-        new_year = [
-            vat_rate("19.000", rate("19.000", 798, 152, 950), refund_19),
-            vat_rate("7.000", rate("7.000", 280, 20, 300), refund_7),
-        ]
-        new_totals = (420, 80)
-    else:
-        # Ist, 2026-Q4: H + B + C's 10.00. 19 %: 378 + 638 = 1016 | 72 + 122 = 194 | 1210.
-        #   7 %: 561 + 280 + 224 = 1065 | 39 + 20 + 16 = 75 | 1140. Totals: net 2081, VAT 269.
-        old_year = [
-            vat_rate("19.000", rate("19.000", 1_016, 194, 1_210), none_19),
-            vat_rate("7.000", rate("7.000", 1_065, 75, 1_140), none_7),
-        ]
-        old_totals = (2_081, 269)
-        # Ist, 2027-Q1: A + C's 2.50, and R. 19 %: 798 + 160 = 958 | 152 + 30 = 182 | 1140,
-        #   less 378/72/450: net 580, VAT 110. 7 %: 280 + 56 = 336 | 20 + 4 = 24 | 360, less
-        #   280/20/300: net 56, VAT 4. Totals: net 636, VAT 114. (Sales VAT over both: 194 +
-        #   75 + 182 + 24 = 475 = Soll's 224 + 79 + 152 + 20.)
-        new_year = [
-            vat_rate("19.000", rate("19.000", 958, 182, 1_140), refund_19),
-            vat_rate("7.000", rate("7.000", 336, 24, 360), refund_7),
-        ]
-        new_totals = (636, 114)
+    # Soll and Ist agree, as at the end of September (above): each payment's share of C on its
+    # own date. (The whole of C in 2026 by its first payment, the Australian rule, would
+    # give 2026-Q4 19 % 1176/224/1400, 7 % 1121/79/1200, totals 2297/303; 2027-Q1 19 %
+    # 798/152/950 less R, 7 % 280/20/300 less R, totals 420/80.)
+    #
+    # 2026-Q4: H + B + C's 10.00. 19 %: 378 + 638 = 1016 | 72 + 122 = 194 | 450 + 760 = 1210.
+    #   7 %: 561 + 280 + 224 = 1065 | 39 + 20 + 16 = 75 | 600 + 300 + 240 = 1140.
+    #   Totals: net 2081, VAT 269.
+    old_year = [
+        vat_rate("19.000", rate("19.000", 1_016, 194, 1_210), none_19),
+        vat_rate("7.000", rate("7.000", 1_065, 75, 1_140), none_7),
+    ]
+    old_totals = (2_081, 269)
+    # 2027-Q1: A + C's 2.50, and R (§ 17). 19 %: 798 + 160 = 958 | 152 + 30 = 182 |
+    #   950 + 190 = 1140, less 378/72/450: net 580, VAT 110. 7 %: 280 + 56 = 336 | 20 + 4 =
+    #   24 | 300 + 60 = 360, less 280/20/300: net 56, VAT 4. Totals: net 636, VAT 114.
+    #   (Sales VAT over both: 194 + 75 + 182 + 24 = 475 = H 72 + 39, B 20, C 152 + 20,
+    #   A 152 + 20.)
+    new_year = [
+        vat_rate("19.000", rate("19.000", 958, 182, 1_140), refund_19),
+        vat_rate("7.000", rate("7.000", 336, 24, 360), refund_7),
+    ]
+    new_totals = (636, 114)
     await assert_vat(cafe, reports_client, "2026-Q4", q4, basis, old_year, old_totals)
     await assert_vat(cafe, reports_client, "2027-Q1", q1, basis, new_year, new_totals)
     # The years: 2026 is its last quarter's, 2027 its first's.
