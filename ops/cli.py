@@ -89,24 +89,32 @@ _PROVISIONING_LOGINS = {
 }
 
 
-def _service_database_urls(services: tuple[str, ...]) -> dict[str, str]:
+def _service_database_urls(services: tuple[str, ...], *, development: bool) -> dict[str, str]:
     """The service logins a command needs, resolved before any event loop runs (preparing the
     development database runs loops of its own: inside a running one it cannot).
 
-    Production: every `HALOPOS_<SERVICE>_DATABASE_URL` the command uses. Development (none of
-    them set): the database `halopos run --development` uses, `DATABASE_URL` or the embedded
-    server, with the development role passwords from `.state/`. Some but not all set is a
-    half-configured production shell: refused, so it never falls back to resetting passwords.
+    Production: every `HALOPOS_<SERVICE>_DATABASE_URL` the command uses. Development (asked
+    for with `--development`, none of them set): the database `halopos run --development`
+    uses, `DATABASE_URL` or the embedded server, whose service roles get the development
+    passwords from `.state/`. Anything else is refused: a shell with some logins set, or with
+    none and no `--development`, is a production shell missing its settings, and resetting
+    its roles' passwords would lock the running services out.
     """
     names = {service: f"HALOPOS_{service.upper()}_DATABASE_URL" for service in services}
     provided = {service: os.environ.get(name, "") for service, name in names.items()}
     if all(provided.values()):
+        if development:
+            raise CommandRefused(
+                "--development uses the development database: unset "
+                + ", ".join(names.values())
+                + " or leave --development out"
+            )
         return provided
-    if any(provided.values()):
+    if any(provided.values()) or not development:
         missing = ", ".join(names[service] for service, url in provided.items() if not url)
         raise CommandRefused(
-            f"set {missing} as well (the service logins this command uses), or none of them "
-            "for a development database"
+            f"set {missing} (the service logins this command uses), or pass --development "
+            "for a development database (its service roles get the development passwords)"
         )
     from ops.platform import prepare_database
 
@@ -125,7 +133,10 @@ def _provision(arguments: argparse.Namespace) -> int:
     from services.identity.tenants import service
     from services.orders.provisioning import provision_orders
 
-    urls = _service_database_urls(_PROVISIONING_LOGINS[(arguments.command, arguments.action)])
+    urls = _service_database_urls(
+        _PROVISIONING_LOGINS[(arguments.command, arguments.action)],
+        development=arguments.development,
+    )
 
     async def act(database: TenantDatabase) -> dict[str, object] | None:
         if arguments.command == "tenants" and arguments.action == "create":
@@ -209,6 +220,13 @@ def _add_provisioning(commands: Any) -> None:
     )
     enrolment.add_argument("--tenant", required=True, type=uuid.UUID)
     enrolment.add_argument("--staff", required=True, type=uuid.UUID)
+    for action in (create, show, location, enrolment):
+        action.add_argument(
+            "--development",
+            action="store_true",
+            help="act on the development database (DATABASE_URL or the embedded server), "
+            "giving its service roles the development passwords; never against production",
+        )
     for parser in (tenants, locations, staff):
         parser.set_defaults(handler=_provision)
 

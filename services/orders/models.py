@@ -62,12 +62,20 @@ settings = tenant_table(
         nullable=False,
         server_default=sa.text(f"nextval('{CATALOG_VERSIONS}'::regclass)"),
     ),
+    # When GST or VAT falls due, which decides the tax period a sale is reported in
+    # (docs/reports.md, "Tax periods"): 'accrual' (AU accrual basis; DE Soll-Versteuerung) or
+    # 'cash' (AU cash basis; DE Ist-Versteuerung).
+    sa.Column("tax_basis", sa.Text(), nullable=False, server_default="accrual"),
+    # The business's tax number as its tax reports print it: an ABN in Australia, a USt-IdNr.
+    # or Steuernummer in Germany (libs/sales/tax_ids.py). None until the owner gives it.
+    sa.Column("tax_id", sa.Text(), nullable=True),
     sa.Column("updated_by", sa.Text(), nullable=True),
     _updated_at(),
     primary_key=(),
     constraints=(
         sa.CheckConstraint("currency ~ '^[A-Z]{3}$'", name="currency"),
         sa.CheckConstraint("cash_rounding_minor IN (1, 5, 10)", name="cash_rounding_minor"),
+        sa.CheckConstraint("tax_basis IN ('accrual', 'cash')", name="tax_basis"),
     ),
     schema="orders",
 )

@@ -1,13 +1,10 @@
-"""Business days and report periods, in a venue's own time.
+"""Report periods: a day, a calendar month, quarter or year, or a range of dates.
 
-A venue's business day starts at its cutoff hour, local time, and runs to the next day's
-cutoff: with a 3 am cutoff, a Saturday night that runs to 2:30 am Sunday is Saturday's. The
-day is found from the location's IANA time zone, never from an offset, so the days on which
-the clocks change are 23 and 25 hours long, as they are at the venue.
-
-The boundaries are computed here, in Python, and nowhere else: the repository hands them to
-Postgres as a sorted array and lets it put each sale in its bucket (`width_bucket`), so the
-database and this module cannot disagree about which day a sale belongs to.
+What a period's dates mean depends on the report: business days (from the location's cutoff,
+libs/sales/business_days.py) for the daily summary, item mix, reconciliation and closures;
+calendar dates at the venue for the tax reports (docs/reports.md, "Tax periods"). The
+instants they start and end at are computed in Python, from the location's IANA zone, and
+nowhere else.
 """
 
 from __future__ import annotations
@@ -15,9 +12,8 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 PeriodKind = Literal["day", "month", "quarter", "year", "range"]
 
@@ -27,51 +23,6 @@ MAX_DAYS = 367
 # Years a period may fall in. Outside them a day's boundary may not exist at all (the day
 # after 31 December 9999, or a day of year 1 starting in year 0 in UTC), and no sale does.
 YEARS = range(2000, 3000)
-
-
-@dataclass(frozen=True, slots=True)
-class BusinessCalendar:
-    """The business days of one location."""
-
-    time_zone: ZoneInfo
-    cutoff_hour: int
-
-    @classmethod
-    def of(cls, time_zone: str, cutoff_hour: int) -> BusinessCalendar:
-        return cls(ZoneInfo(time_zone), cutoff_hour)
-
-    def start_of(self, day: date) -> datetime:
-        """The instant (UTC) the business day `day` starts.
-
-        A cutoff inside the hour the clocks skip (2 am on a spring-forward night) does not
-        exist locally; `fold=0` reads it with the offset in force before the change, which is
-        exactly the instant the clocks jump. A cutoff inside the hour that repeats (autumn)
-        starts the day at its first occurrence."""
-        local = datetime.combine(day, time(self.cutoff_hour), tzinfo=self.time_zone)
-        return local.astimezone(UTC)
-
-    def day_of(self, instant: datetime) -> date:
-        """The business day an instant belongs to."""
-        local = instant.astimezone(self.time_zone)
-        day = (local.replace(tzinfo=None) - timedelta(hours=self.cutoff_hour)).date()
-        # The wall-clock guess is right except next to a change of the clocks; the
-        # boundaries decide.
-        if instant < self.start_of(day):
-            return day - timedelta(days=1)
-        if instant >= self.start_of(day + timedelta(days=1)):
-            return day + timedelta(days=1)
-        return day
-
-    def boundaries(self, first: date, last: date) -> list[datetime]:
-        """The start of every day from `first` to `last`, then the end of `last`: day i of
-        the range is [boundaries[i], boundaries[i + 1])."""
-        count = (last - first).days + 1
-        return [self.start_of(first + timedelta(days=offset)) for offset in range(count + 1)]
-
-    def hours(self, day: date) -> float:
-        """How long the business day is: 24, or 23 and 25 when the clocks change."""
-        length = self.start_of(day + timedelta(days=1)) - self.start_of(day)
-        return length.total_seconds() / 3600
 
 
 class PeriodError(ValueError):
@@ -87,7 +38,7 @@ _YEAR = re.compile(r"([0-9]{4})")
 
 @dataclass(frozen=True, slots=True)
 class Period:
-    """A run of business days: a day, a calendar month, quarter or year, or a range."""
+    """A run of dates: a day, a calendar month, quarter or year, or a range."""
 
     kind: PeriodKind
     first: date

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -46,12 +46,16 @@ _settings = sa.table(
     "settings",
     sa.column("currency", sa.Text()),
     sa.column("prices_include_tax", sa.Boolean()),
+    sa.column("tax_basis", sa.Text()),
+    sa.column("tax_id", sa.Text()),
     schema="orders",
 )
 _shifts = sa.table(
     "shifts", sa.column("location_id", sa.Uuid()), sa.column("status", sa.Text()), schema="orders"
 )
-_tenants = sa.table("tenants", sa.column("region", sa.Text()), schema="identity")
+_tenants = sa.table(
+    "tenants", sa.column("name", sa.Text()), sa.column("region", sa.Text()), schema="identity"
+)
 _locations = sa.table(
     "locations",
     sa.column("id", sa.Uuid()),
@@ -91,9 +95,13 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Business:
+    name: str
     currency: str
     prices_include_tax: bool
     region: str
+    # When GST or VAT falls due: the tax period a sale is reported in (docs/reports.md).
+    tax_basis: Literal["accrual", "cash"]
+    tax_id: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,10 +289,15 @@ class ReportsRepository(Repository):
 
     async def business(self) -> Business | None:
         query = sa.select(
-            _settings.c.currency, _settings.c.prices_include_tax, _tenants.c.region
+            _tenants.c.name,
+            _settings.c.currency,
+            _settings.c.prices_include_tax,
+            _tenants.c.region,
+            _settings.c.tax_basis,
+            _settings.c.tax_id,
         ).select_from(_settings.join(_tenants, sa.true()))
         row = (await self._connection.execute(query)).first()
-        return Business(row.currency, row.prices_include_tax, row.region) if row else None
+        return Business(*row) if row else None
 
     async def location(self, location_id: UUID) -> Location | None:
         query = sa.select(*_LOCATION_COLUMNS).where(_locations.c.id == location_id)

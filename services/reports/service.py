@@ -21,10 +21,11 @@ import rfc8785
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
 from libs.problems import Conflict, NotFound, Problem
+from libs.sales.business_days import BusinessCalendar
 from libs.webhooks.outbox import Outbox
 from libs.webhooks.payloads import PeriodClosed
 from services.reports import aggregate
-from services.reports.days import YEARS, BusinessCalendar, Period, PeriodError
+from services.reports.days import YEARS, Period, PeriodError
 from services.reports.repository import Business, Days, Location, ReportsRepository
 from services.reports.schemas import (
     AuditRange,

@@ -83,9 +83,11 @@ def test_a_business_is_provisioned_from_a_plain_shell(
     shell: Callable[[PreparedDatabase], dict[str, str]], database: PreparedDatabase
 ) -> None:
     environment = shell(database)
+    # A development shell says so: only then may a command reset the service roles' passwords.
+    flags = ["--development"] if shell is development else []
     created = halopos(
         environment, "tenants", "create", "--name", "Bondi Kiosk", "--region", "au",
-        "--currency", "AUD",
+        "--currency", "AUD", *flags,
     )  # fmt: skip
     assert created.returncode == 0, created.stderr
     tenant = output(created)
@@ -93,18 +95,18 @@ def test_a_business_is_provisioned_from_a_plain_shell(
 
     located = halopos(
         environment, "locations", "create", "--tenant", tenant_id, "--name", "Beach kiosk",
-        "--time-zone", "Australia/Sydney", "--cutoff-hour", "3",
+        "--time-zone", "Australia/Sydney", "--cutoff-hour", "3", *flags,
     )  # fmt: skip
     assert located.returncode == 0, located.stderr
     assert output(located)["tenant_id"] == tenant_id
 
-    shown = halopos(environment, "tenants", "show", "--tenant", tenant_id)
+    shown = halopos(environment, "tenants", "show", "--tenant", tenant_id, *flags)
     assert (shown.returncode, output(shown)) == (0, tenant)
 
     # The whole path to the identity service's check: a staff member it does not know.
     enrolment = halopos(
         environment, "staff", "totp-enrolment-code", "--tenant", tenant_id,
-        "--staff", str(uuid.uuid4()),
+        "--staff", str(uuid.uuid4()), *flags,
     )  # fmt: skip
     assert enrolment.returncode == 2
     assert "no active staff member" in str(output(enrolment)["error"])
@@ -121,6 +123,21 @@ def test_a_half_configured_production_shell_is_refused_naming_what_is_missing(
     )
     assert finished.returncode == 2
     assert "HALOPOS_ORDERS_DATABASE_URL" in str(output(finished)["error"])
+
+
+def test_a_shell_that_does_not_say_which_database_is_refused(database: PreparedDatabase) -> None:
+    """An admin URL and no service logins may be a production shell missing its settings:
+    without `--development` nothing runs (the development path would reset the roles'
+    passwords); `--development` with production logins set is refused too."""
+    argv = ["tenants", "show", "--tenant", str(uuid.uuid4())]
+    refused = halopos(development(database), *argv)
+    assert refused.returncode == 2
+    assert "--development" in str(output(refused)["error"])
+    assert "HALOPOS_IDENTITY_DATABASE_URL" in str(output(refused)["error"])
+
+    mixed = halopos(production(database), *argv, "--development")
+    assert mixed.returncode == 2
+    assert "unset HALOPOS_IDENTITY_DATABASE_URL" in str(output(mixed)["error"])
 
 
 @pytest.mark.parametrize(

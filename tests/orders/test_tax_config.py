@@ -64,6 +64,8 @@ async def test_an_australian_business_starts_with_gst(
         "currency": "AUD",
         "prices_include_tax": True,
         "cash_rounding_minor": 5,
+        "tax_basis": "accrual",
+        "tax_id": None,
         "version": 1,
     }
     assert settings.headers["etag"] == '"1"'
@@ -347,6 +349,8 @@ async def test_the_pricing_basis_changes_with_the_version_and_is_audited(
         "currency": "EUR",
         "prices_include_tax": False,
         "cash_rounding_minor": 1,
+        "tax_basis": "accrual",
+        "tax_id": None,
         "version": 2,
     }
     assert changed.headers["etag"] == '"2"'
@@ -383,6 +387,55 @@ async def test_the_pricing_basis_changes_with_the_version_and_is_audited(
         invalid = await orders_client.patch("/v1/tax/settings", json=body, auth=owner)
         assert invalid.status_code == 422, body
     assert (await orders_client.get("/v1/tax/settings", auth=owner)).json()["version"] == 3
+
+
+async def test_the_tax_basis_and_a_checked_tax_number_are_set_by_the_owner_and_audited(
+    provision: Provision,
+    orders_client: httpx.AsyncClient,
+    token: TokenFactory,
+    connect_as: Connect,
+) -> None:
+    au_tenant, eu_tenant = await provision(), await provision("eu")
+    au, eu = token(au_tenant, Role.OWNER), token(eu_tenant, Role.OWNER)
+
+    async def patch(auth: httpx.Auth, body: dict[str, Any]) -> httpx.Response:
+        version = (await orders_client.get("/v1/tax/settings", auth=auth)).json()["version"]
+        return await orders_client.patch(
+            "/v1/tax/settings", json={**body, "version": version}, auth=auth
+        )
+
+    # The ATO's example ABN, typed without spaces, is written back in its usual form.
+    changed = await patch(au, {"tax_basis": "cash", "tax_id": "51824753556"})
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["tax_basis"], changed.json()["tax_id"]) == ("cash", "51 824 753 556")
+    # One digit off fails the ABN's check; a German number is not an Australian one.
+    for wrong in ("51 824 753 557", "DE136695976", "1234"):
+        refused = await patch(au, {"tax_id": wrong})
+        assert refused.status_code == 422, wrong
+        assert refused.json()["code"] == "invalid-tax-id", refused.text
+    refused = await patch(au, {"tax_basis": "invoice"})
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "validation-failed"
+    assert (await orders_client.get("/v1/tax/settings", auth=au)).json()["tax_id"] == (
+        "51 824 753 556"
+    )
+
+    # In Germany: a USt-IdNr. (its check digit counted), or a Steuernummer as written.
+    assert (await patch(eu, {"tax_id": "de 136 695 976"})).json()["tax_id"] == "DE136695976"
+    assert (await patch(eu, {"tax_id": "DE136695975"})).json()["code"] == "invalid-tax-id"
+    assert (await patch(eu, {"tax_id": "21/815/08150"})).json()["tax_id"] == "21/815/08150"
+    assert (await patch(eu, {"tax_basis": "cash"})).json()["tax_basis"] == "cash"
+    # The number can be removed; the basis cannot.
+    assert (await patch(eu, {"tax_id": None})).json()["tax_id"] is None
+    assert (await patch(eu, {"tax_basis": None})).status_code == 422
+
+    rows = await audit_rows(connect_as, au_tenant, "tax_settings.changed")
+    assert [(row["payload"]["before"], row["payload"]["after"]) for row in rows] == [
+        (
+            {"tax_basis": "accrual", "tax_id": None},
+            {"tax_basis": "cash", "tax_id": "51 824 753 556"},
+        )
+    ]
 
 
 async def test_a_cashier_sees_no_tax_route_and_an_accountant_only_reads(

@@ -18,7 +18,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.reports.days import MAX_DAYS, BusinessCalendar, Period, PeriodError
+from libs.sales.business_days import BusinessCalendar
+from services.reports.days import MAX_DAYS, Period, PeriodError
 
 SYDNEY = "Australia/Sydney"
 BERLIN = "Europe/Berlin"

@@ -25,7 +25,7 @@ import rfc8785
 
 from clients.dpop import DeviceKey
 from libs.rbac import Role
-from services.reports.days import BusinessCalendar
+from libs.sales.business_days import BusinessCalendar
 from tests.conftest import LiveStack
 from tests.support.database import Connect, Provision, as_service, as_tenant
 from tests.support.offline import (

@@ -997,8 +997,8 @@ export interface paths {
         };
         /**
          * Get Tax Settings
-         * @description The business's currency, whether its menu prices include tax, and its cash rounding
-         *     step. The ETag is the version to send back when changing them.
+         * @description The business's currency, whether its menu prices include tax, its cash rounding step,
+         *     its tax basis and tax number. The ETag is the version to send back when changing them.
          */
         get: operations["tax.get_tax_settings"];
         put?: never;
@@ -1008,9 +1008,10 @@ export interface paths {
         head?: never;
         /**
          * Update Tax Settings
-         * @description Switch between tax-inclusive and tax-exclusive prices, or change the cash rounding
-         *     step (1, 5 or 10 minor units). The currency is fixed at provisioning. Open orders keep
-         *     the basis they were opened with.
+         * @description Switch between tax-inclusive and tax-exclusive prices, change the cash rounding step
+         *     (1, 5 or 10 minor units), the tax basis (accrual or cash: which tax period a sale's GST
+         *     or VAT is reported in) or the tax number the tax reports print. The currency is fixed at
+         *     provisioning. Open orders keep the pricing basis they were opened with.
          */
         patch: operations["tax.update_tax_settings"];
         trace?: never;
@@ -7764,6 +7765,8 @@ export interface components {
          *       "currency": "AUD",
          *       "prices_include_tax": true,
          *       "cash_rounding_minor": 5,
+         *       "tax_basis": "accrual",
+         *       "tax_id": "51 824 753 556",
          *       "version": 1
          *     }
          */
@@ -7783,6 +7786,17 @@ export interface components {
              * @description Cash totals round to this step, as an explicit rounding adjustment (5 for AUD: no 1c or 2c coins)
              */
             cash_rounding_minor: number;
+            /**
+             * Tax Basis
+             * @description When GST or VAT falls due, which decides the tax period a sale is reported in (docs/reports.md, Tax periods): `accrual` (AU accrual basis; DE Soll-Versteuerung): the earlier of the invoice and the first payment; `cash` (AU cash basis; DE Ist-Versteuerung): as each payment is received
+             * @enum {string}
+             */
+            tax_basis: "accrual" | "cash";
+            /**
+             * Tax Id
+             * @description The business's tax number as its BAS or UStVA prints it: an ABN in Australia ("51 824 753 556"), a USt-IdNr. ("DE136695976") or Steuernummer ("21/815/08150") in Germany; checked, and written back in its usual form; null until the owner gives it
+             */
+            tax_id: string | null;
             /** Version */
             version: number;
         };
@@ -7806,6 +7820,17 @@ export interface components {
              * @enum {integer}
              */
             cash_rounding_minor?: 1 | 5 | 10;
+            /**
+             * Tax Basis
+             * @description When GST or VAT falls due, which decides the tax period a sale is reported in (docs/reports.md, Tax periods): `accrual` (AU accrual basis; DE Soll-Versteuerung): the earlier of the invoice and the first payment; `cash` (AU cash basis; DE Ist-Versteuerung): as each payment is received
+             * @enum {string}
+             */
+            tax_basis?: "accrual" | "cash";
+            /**
+             * Tax Id
+             * @description The business's tax number as its BAS or UStVA prints it: an ABN in Australia ("51 824 753 556"), a USt-IdNr. ("DE136695976") or Steuernummer ("21/815/08150") in Germany; checked, and written back in its usual form; null removes it
+             */
+            tax_id?: string | null;
         };
         /** TenderAmounts */
         TenderAmounts: {
@@ -20097,6 +20122,7 @@ export interface operations {
              * @description The request is not valid; nothing was changed. Problem codes:
              *
              *     - `card-data-refused`: Card numbers are never accepted
+             *     - `invalid-tax-id`: This is not a tax number of the business's country
              *     - `invalid-text-encoding`: The request body is not valid UTF-8 text
              *     - `nul-character-refused`: Text containing a NUL character is never accepted
              *     - `validation-failed`: The request is not valid

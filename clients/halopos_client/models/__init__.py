@@ -266,8 +266,10 @@ from .tax_rate import TaxRate
 from .tax_rate_schedule import TaxRateSchedule
 from .tax_rate_total import TaxRateTotal
 from .tax_settings import TaxSettings
+from .tax_settings_tax_basis import TaxSettingsTaxBasis
 from .tax_settings_update import TaxSettingsUpdate
 from .tax_settings_update_cash_rounding_minor import TaxSettingsUpdateCashRoundingMinor
+from .tax_settings_update_tax_basis import TaxSettingsUpdateTaxBasis
 from .tender_amounts import TenderAmounts
 from .tender_reconciliation import TenderReconciliation
 from .tender_reconciliation_tender import TenderReconciliationTender
@@ -564,8 +566,10 @@ __all__ = (
     "TaxRateSchedule",
     "TaxRateTotal",
     "TaxSettings",
+    "TaxSettingsTaxBasis",
     "TaxSettingsUpdate",
     "TaxSettingsUpdateCashRoundingMinor",
+    "TaxSettingsUpdateTaxBasis",
     "TenderAmounts",
     "TenderReconciliation",
     "TenderReconciliationTender",

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..models.tax_settings_tax_basis import TaxSettingsTaxBasis
 
 T = TypeVar("T", bound="TaxSettings")
 
@@ -17,12 +19,20 @@ class TaxSettings:
         prices_include_tax (bool): Menu prices include tax (AU and EU consumer prices do) or tax is added
         cash_rounding_minor (int): Cash totals round to this step, as an explicit rounding adjustment (5 for AUD: no 1c
             or 2c coins)
+        tax_basis (TaxSettingsTaxBasis): When GST or VAT falls due, which decides the tax period a sale is reported in
+            (docs/reports.md, Tax periods): `accrual` (AU accrual basis; DE Soll-Versteuerung): the earlier of the invoice
+            and the first payment; `cash` (AU cash basis; DE Ist-Versteuerung): as each payment is received
+        tax_id (None | str): The business's tax number as its BAS or UStVA prints it: an ABN in Australia ("51 824 753
+            556"), a USt-IdNr. ("DE136695976") or Steuernummer ("21/815/08150") in Germany; checked, and written back in its
+            usual form; null until the owner gives it
         version (int):
     """
 
     currency: str
     prices_include_tax: bool
     cash_rounding_minor: int
+    tax_basis: TaxSettingsTaxBasis
+    tax_id: None | str
     version: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -33,6 +43,11 @@ class TaxSettings:
 
         cash_rounding_minor = self.cash_rounding_minor
 
+        tax_basis = self.tax_basis.value
+
+        tax_id: None | str
+        tax_id = self.tax_id
+
         version = self.version
 
         field_dict: dict[str, Any] = {}
@@ -42,6 +57,8 @@ class TaxSettings:
                 "currency": currency,
                 "prices_include_tax": prices_include_tax,
                 "cash_rounding_minor": cash_rounding_minor,
+                "tax_basis": tax_basis,
+                "tax_id": tax_id,
                 "version": version,
             }
         )
@@ -57,12 +74,23 @@ class TaxSettings:
 
         cash_rounding_minor = d.pop("cash_rounding_minor")
 
+        tax_basis = TaxSettingsTaxBasis(d.pop("tax_basis"))
+
+        def _parse_tax_id(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        tax_id = _parse_tax_id(d.pop("tax_id"))
+
         version = d.pop("version")
 
         tax_settings = cls(
             currency=currency,
             prices_include_tax=prices_include_tax,
             cash_rounding_minor=cash_rounding_minor,
+            tax_basis=tax_basis,
+            tax_id=tax_id,
             version=version,
         )
 

@@ -22,8 +22,12 @@ _SETTINGS = (
     settings.c.currency,
     settings.c.prices_include_tax,
     settings.c.cash_rounding_minor,
+    settings.c.tax_basis,
+    settings.c.tax_id,
     settings.c.version,
 )
+# The region decides which tax number the business has (libs/sales/tax_ids.py).
+_tenants = sa.table("tenants", sa.column("region", sa.Text()), schema="identity")
 _CATEGORY = (
     tax_categories.c.id,
     tax_categories.c.code,
@@ -202,6 +206,9 @@ class TaxRepository(Repository):
     async def settings(self) -> TaxSettings | None:
         row = (await self._connection.execute(sa.select(*_SETTINGS))).first()
         return TaxSettings.model_validate(row._asdict()) if row else None
+
+    async def region(self) -> str:
+        return str((await self._connection.execute(sa.select(_tenants.c.region))).scalar_one())
 
     async def update_settings(
         self, changes: dict[str, Any], *, expected_version: int, updated_by: str

@@ -38,8 +38,8 @@ def _audit(connection: TenantConnection) -> AuditLog:
     responses=merge_responses(problems(service.TaxSettingsNotFound), VERSIONED_READ),
 )
 async def get_tax_settings(connection: TenantConnection, response: Response) -> TaxSettings:
-    """The business's currency, whether its menu prices include tax, and its cash rounding
-    step. The ETag is the version to send back when changing them."""
+    """The business's currency, whether its menu prices include tax, its cash rounding step,
+    its tax basis and tax number. The ETag is the version to send back when changing them."""
     settings = await service.get_settings(tax=TaxRepository.from_connection(connection))
     response.headers["ETag"] = etag(settings.version)
     return settings
@@ -48,7 +48,9 @@ async def get_tax_settings(connection: TenantConnection, response: Response) -> 
 @router.patch(
     "/settings",
     dependencies=[requires(Permission.TAX_WRITE)],
-    responses=merge_responses(VERSIONED, problems(service.TaxSettingsNotFound)),
+    responses=merge_responses(
+        VERSIONED, problems(service.TaxSettingsNotFound, service.InvalidTaxId)
+    ),
 )
 async def update_tax_settings(
     body: TaxSettingsUpdate,
@@ -57,9 +59,10 @@ async def update_tax_settings(
     response: Response,
     if_match: IfMatch = None,
 ) -> TaxSettings:
-    """Switch between tax-inclusive and tax-exclusive prices, or change the cash rounding
-    step (1, 5 or 10 minor units). The currency is fixed at provisioning. Open orders keep
-    the basis they were opened with."""
+    """Switch between tax-inclusive and tax-exclusive prices, change the cash rounding step
+    (1, 5 or 10 minor units), the tax basis (accrual or cash: which tax period a sale's GST
+    or VAT is reported in) or the tax number the tax reports print. The currency is fixed at
+    provisioning. Open orders keep the pricing basis they were opened with."""
     version = expected_version(body.version, if_match)
     settings = await service.update_settings(
         tax=TaxRepository.from_connection(connection),

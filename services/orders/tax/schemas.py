@@ -49,6 +49,18 @@ RatePercent = Annotated[
     ),
 ]
 CashRounding = Literal[1, 5, 10]
+TaxBasis = Literal["accrual", "cash"]
+TAX_BASIS = (
+    "When GST or VAT falls due, which decides the tax period a sale is reported in "
+    "(docs/reports.md, Tax periods): `accrual` (AU accrual basis; DE Soll-Versteuerung): the "
+    "earlier of the invoice and the first payment; `cash` (AU cash basis; DE "
+    "Ist-Versteuerung): as each payment is received"
+)
+TAX_ID = (
+    "The business's tax number as its BAS or UStVA prints it: an ABN in Australia "
+    '("51 824 753 556"), a USt-IdNr. ("DE136695976") or Steuernummer ("21/815/08150") in '
+    "Germany; checked, and written back in its usual form"
+)
 
 
 class TaxSettings(BaseModel):
@@ -59,6 +71,8 @@ class TaxSettings(BaseModel):
                     "currency": "AUD",
                     "prices_include_tax": True,
                     "cash_rounding_minor": 5,
+                    "tax_basis": "accrual",
+                    "tax_id": "51 824 753 556",
                     "version": 1,
                 }
             ]
@@ -73,6 +87,8 @@ class TaxSettings(BaseModel):
         description="Cash totals round to this step, as an explicit rounding adjustment "
         "(5 for AUD: no 1c or 2c coins)"
     )
+    tax_basis: TaxBasis = Field(description=TAX_BASIS)
+    tax_id: str | None = Field(description=TAX_ID + "; null until the owner gives it")
     version: int
 
 
@@ -83,20 +99,26 @@ class TaxSettingsUpdate(VersionedChange):
 
     prices_include_tax: bool | None = None
     cash_rounding_minor: CashRounding | None = None
+    tax_basis: TaxBasis | None = Field(default=None, description=TAX_BASIS)
+    tax_id: Annotated[str, Field(min_length=1, max_length=40)] | None = Field(
+        default=None, description=TAX_ID + "; null removes it"
+    )
 
     @model_validator(mode="after")
     def _something(self) -> Self:
         changed = self.model_fields_set - {"version"}
         if not changed:
-            raise ValueError("name prices_include_tax or cash_rounding_minor to change")
-        if any(getattr(self, name) is None for name in changed):
-            raise ValueError("a setting cannot be null")
+            raise ValueError(
+                "name prices_include_tax, cash_rounding_minor, tax_basis or tax_id to change"
+            )
+        if any(getattr(self, name) is None for name in changed - {"tax_id"}):
+            raise ValueError("a setting cannot be null (only tax_id can be removed)")
         return self
 
     @classmethod
     def document_rules(cls, schema: json_schema.JsonSchema) -> None:
         super().document_rules(schema)
-        json_schema.refuse_null(schema, json_schema.nullable_fields(cls, keep=()))
+        json_schema.refuse_null(schema, json_schema.nullable_fields(cls, keep=("tax_id",)))
         json_schema.at_least_one_change(schema, besides=["version"])
 
 

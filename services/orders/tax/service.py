@@ -17,6 +17,7 @@ from libs.api.concurrency import VersionConflict, check_version
 from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
 from libs.problems import Conflict, NotFound, Problem
+from libs.sales import tax_ids
 from services.orders.tax.repository import CategoryRow, RateRow, TaxRepository
 from services.orders.tax.schemas import (
     TaxCategory,
@@ -33,6 +34,12 @@ from services.orders.tax.schemas import (
 class TaxSettingsNotFound(NotFound):
     code = "tax-settings-not-found"
     title = "This business has no tax settings (it was not provisioned)"
+
+
+class InvalidTaxId(Problem):
+    status = 422
+    code = "invalid-tax-id"
+    title = "This is not a tax number of the business's country"
 
 
 class TaxCategoryNotFound(NotFound):
@@ -123,6 +130,11 @@ async def update_settings(
     before = await get_settings(tax=tax)
     check_version(before.version, expected_version)
     changes = request.model_dump(exclude_unset=True, exclude={"version"})
+    if changes.get("tax_id") is not None:
+        try:
+            changes["tax_id"] = tax_ids.tax_id(changes["tax_id"], await tax.region())
+        except tax_ids.InvalidTaxId as error:
+            raise InvalidTaxId(str(error)) from None
     after = await tax.update_settings(
         changes, expected_version=expected_version, updated_by=principal.subject
     )

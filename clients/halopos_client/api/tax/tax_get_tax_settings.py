@@ -86,8 +86,8 @@ def sync_detailed(
 ) -> Response[ProblemDetails | TaxSettings]:
     """Get Tax Settings
 
-     The business's currency, whether its menu prices include tax, and its cash rounding
-    step. The ETag is the version to send back when changing them.
+     The business's currency, whether its menu prices include tax, its cash rounding step,
+    its tax basis and tax number. The ETag is the version to send back when changing them.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -112,8 +112,8 @@ def sync(
 ) -> ProblemDetails | TaxSettings | None:
     """Get Tax Settings
 
-     The business's currency, whether its menu prices include tax, and its cash rounding
-    step. The ETag is the version to send back when changing them.
+     The business's currency, whether its menu prices include tax, its cash rounding step,
+    its tax basis and tax number. The ETag is the version to send back when changing them.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -134,8 +134,8 @@ async def asyncio_detailed(
 ) -> Response[ProblemDetails | TaxSettings]:
     """Get Tax Settings
 
-     The business's currency, whether its menu prices include tax, and its cash rounding
-    step. The ETag is the version to send back when changing them.
+     The business's currency, whether its menu prices include tax, its cash rounding step,
+    its tax basis and tax number. The ETag is the version to send back when changing them.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -158,8 +158,8 @@ async def asyncio(
 ) -> ProblemDetails | TaxSettings | None:
     """Get Tax Settings
 
-     The business's currency, whether its menu prices include tax, and its cash rounding
-    step. The ETag is the version to send back when changing them.
+     The business's currency, whether its menu prices include tax, its cash rounding step,
+    its tax basis and tax number. The ETag is the version to send back when changing them.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

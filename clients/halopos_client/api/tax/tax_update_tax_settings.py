@@ -116,9 +116,10 @@ def sync_detailed(
 ) -> Response[ProblemDetails | TaxSettings]:
     """Update Tax Settings
 
-     Switch between tax-inclusive and tax-exclusive prices, or change the cash rounding
-    step (1, 5 or 10 minor units). The currency is fixed at provisioning. Open orders keep
-    the basis they were opened with.
+     Switch between tax-inclusive and tax-exclusive prices, change the cash rounding step
+    (1, 5 or 10 minor units), the tax basis (accrual or cash: which tax period a sale's GST
+    or VAT is reported in) or the tax number the tax reports print. The currency is fixed at
+    provisioning. Open orders keep the pricing basis they were opened with.
 
     Args:
         if_match (str | Unset):
@@ -152,9 +153,10 @@ def sync(
 ) -> ProblemDetails | TaxSettings | None:
     """Update Tax Settings
 
-     Switch between tax-inclusive and tax-exclusive prices, or change the cash rounding
-    step (1, 5 or 10 minor units). The currency is fixed at provisioning. Open orders keep
-    the basis they were opened with.
+     Switch between tax-inclusive and tax-exclusive prices, change the cash rounding step
+    (1, 5 or 10 minor units), the tax basis (accrual or cash: which tax period a sale's GST
+    or VAT is reported in) or the tax number the tax reports print. The currency is fixed at
+    provisioning. Open orders keep the pricing basis they were opened with.
 
     Args:
         if_match (str | Unset):
@@ -183,9 +185,10 @@ async def asyncio_detailed(
 ) -> Response[ProblemDetails | TaxSettings]:
     """Update Tax Settings
 
-     Switch between tax-inclusive and tax-exclusive prices, or change the cash rounding
-    step (1, 5 or 10 minor units). The currency is fixed at provisioning. Open orders keep
-    the basis they were opened with.
+     Switch between tax-inclusive and tax-exclusive prices, change the cash rounding step
+    (1, 5 or 10 minor units), the tax basis (accrual or cash: which tax period a sale's GST
+    or VAT is reported in) or the tax number the tax reports print. The currency is fixed at
+    provisioning. Open orders keep the pricing basis they were opened with.
 
     Args:
         if_match (str | Unset):
@@ -217,9 +220,10 @@ async def asyncio(
 ) -> ProblemDetails | TaxSettings | None:
     """Update Tax Settings
 
-     Switch between tax-inclusive and tax-exclusive prices, or change the cash rounding
-    step (1, 5 or 10 minor units). The currency is fixed at provisioning. Open orders keep
-    the basis they were opened with.
+     Switch between tax-inclusive and tax-exclusive prices, change the cash rounding step
+    (1, 5 or 10 minor units), the tax basis (accrual or cash: which tax period a sale's GST
+    or VAT is reported in) or the tax number the tax reports print. The currency is fixed at
+    provisioning. Open orders keep the pricing basis they were opened with.
 
     Args:
         if_match (str | Unset):
