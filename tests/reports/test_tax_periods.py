@@ -22,9 +22,10 @@ first D+1 (times local):
   the invoice;
   AU cash (s 29-5 (2)), DE Ist (UStG § 13 (1) Nr. 1 b) and DE Soll (§ 13 (1) Nr. 1 a: the
   supply's period, but a part paid before the supply in the period it was received, to that
-  extent): each payment's share on its own date, share = payment / all payments, per rate,
-  net, tax and gross each split by largest remainder (ties to the earlier payment), so the
-  shares add up to the cent;
+  extent): each payment's share on its own date, share = payment / all payments; per rate,
+  the gross and the tax are each shared by largest remainder (ties to the earlier payment)
+  and a share's net is its gross less its tax, so each share adds up and the shares add up to
+  the order's figures to the cent;
 - R, a refund of H at 00:30 on D+1: the new quarter's (a decreasing adjustment, G18 /
   a § 17 UStG correction), under both bases; H stays where it was;
 - A, a sale closed before the cutoff on D+1 (01:30 in Sydney, 3 am cutoff; 04:30 in Berlin,
@@ -251,6 +252,7 @@ async def last_night(
     earlier_total: int,
     before_lines: list[dict[str, Any]],
     before_total: int,
+    split_lines: list[dict[str, Any]],
     first_payment: tuple[int, int, int],
     split: tuple[int, int],
     closed_after: int,
@@ -261,8 +263,8 @@ async def last_night(
     after_total: int,
 ) -> Night:
     """H on `earlier_day` at noon; then B, C, R and A around midnight after `last_day`
-    (module docstring). C is the usual (12.50), paid `split[0]` at `first_payment` (h, m, s) on
-    D and `split[1]` at 00:00:00 on D+1, closed at 00:`closed_after`; A is closed at `after`
+    (module docstring). C is `split_lines`, paid `split[0]` at `first_payment` (h, m, s) on D
+    and `split[1]` at 00:00:00 on D+1, closed at 00:`closed_after`; A is closed at `after`
     (h, m) on D+1."""
     first_day = last_day + timedelta(days=1)
     # H, in a shift of its own.
@@ -272,16 +274,16 @@ async def last_night(
 
     cafe.open_shift(cafe.at(last_day, 22))
     cafe.sale(cafe.at(last_day, 23, 30), before_lines, before_total)  # B
-    split_order = cafe.ring_up(cafe.at(last_day, 23, 40), cafe.usual())  # C
+    split_order = cafe.ring_up(cafe.at(last_day, 23, 40), split_lines)  # C
     cafe.pay_card(cafe.at(last_day, *first_payment), split_order, split[0])
     cafe.pay_card(cafe.at(first_day, 0, 0, 0), split_order, split[1])
-    cafe.close(cafe.at(first_day, 0, closed_after), split_order, 1_250)
+    cafe.close(cafe.at(first_day, 0, closed_after), split_order, sum(split))
     cafe.refund(cafe.at(first_day, 0, 30), earlier_sale, refunded, refund_total)  # R
     cafe.sale(cafe.at(first_day, *after), after_lines, after_total)  # A
     # Counted after A: B + C + A by card, less R given back to the card.
     cafe.close_shift(
         cafe.at(first_day, after[0], after[1] + 15),
-        card=before_total + 1_250 + after_total - refund_total,
+        card=before_total + sum(split) + after_total - refund_total,
     )
     await upload_all(cafe, client)
     return Night(earlier_day, last_day, earlier_sale)
@@ -343,7 +345,6 @@ async def assert_bas(
 ) -> None:
     bas = await read(client, cafe.accountant, "bas", period=label)
     assert bas["period"] == expected_period
-    assert_basis(bas, basis)
     assert {row["label"]: row["amount_minor"] for row in bas["labels"]} == labels, label
     # The form takes whole dollars, cents dropped.
     assert {row["label"]: row["whole_dollars"] for row in bas["labels"]} == {
@@ -353,6 +354,7 @@ async def assert_bas(
     adjustments = bas["decreasing_adjustments"]
     assert (adjustments["amount_minor"], adjustments["gst_minor"]) == refunds, label
     assert bas["gst_free_refunds_minor"] == gst_free_refunds, label
+    assert_basis(bas, basis)
 
 
 def vat_rate(value: str, sales: dict[str, Any], refunds: dict[str, Any]) -> dict[str, Any]:
@@ -376,13 +378,13 @@ async def assert_vat(
 ) -> None:
     vat = await read(client, cafe.accountant, "vat-summary", period=label)
     assert vat["period"] == expected_period
-    assert_basis(vat, basis)
     assert vat["rates"] == rates, label
     assert (vat["net_minor"], vat["tax_minor"]) == totals, label
     assert totals == (
         sum(r["net_minor"] for r in rates),
         sum(r["tax_minor"] for r in rates),
     ), "a hand-worked total must add up"
+    assert_basis(vat, basis)
 
 
 async def assert_business_day(
@@ -449,9 +451,10 @@ async def test_sydney_june_quarter_ends_at_midnight_not_at_the_cutoff(
         #     10 % gross 950 -> 380 | 570;
         #     GST 86 -> 34.4 | 51.6 -> 34 | 51, the cent left to the larger remainder (0.6):
         #       34 | 52;
-        #     net 864 -> 345.6 | 518.4 -> 345 | 518, the cent to 0.6: 346 | 518
-        #     (346 + 34 = 380, 518 + 52 = 570);
+        #     net 380 - 34 = 346 | 570 - 52 = 518 (864 = 346 + 518; shared on its own,
+        #       345.6 | 518.4 would round to the same);
         #     GST-free 300 -> 120 | 180.
+        split_lines=cafe.usual(),
         first_payment=(23, 50, 0),
         split=(500, 750),
         closed_after=15,
@@ -585,9 +588,10 @@ async def test_sydney_year_ends_at_midnight_in_summer_time(
         #   Cash basis shares 1000 : 250 = 0.8 : 0.2:
         #     10 % gross 950 -> 760 | 190;
         #     GST 86 -> 68.8 | 17.2 -> 68 | 17, the cent to the larger remainder (0.8): 69 | 17;
-        #     net 864 -> 691.2 | 172.8 -> 691 | 172, the cent to 0.8: 691 | 173
-        #     (691 + 69 = 760, 173 + 17 = 190);
+        #     net 760 - 69 = 691 | 190 - 17 = 173 (864 = 691 + 173; shared on its own,
+        #       691.2 | 172.8 would round to the same);
         #     GST-free 300 -> 240 | 60.
+        split_lines=cafe.usual(),
         first_payment=(23, 55, 0),
         split=(1_000, 250),
         closed_after=10,
@@ -702,9 +706,10 @@ async def test_berlin_september_quarter_ends_at_midnight_soll_and_ist(
         #     19 % gross 950 -> 380 | 570;
         #     VAT 152 -> 60.8 | 91.2 -> 60 | 91, the cent to the larger remainder (0.8):
         #       61 | 91;
-        #     net 798 -> 319.2 | 478.8 -> 319 | 478, the cent to 0.8: 319 | 479
-        #     (319 + 61 = 380, 479 + 91 = 570);
+        #     net 380 - 61 = 319 | 570 - 91 = 479 (798 = 319 + 479; shared on its own,
+        #       319.2 | 478.8 would round to the same);
         #     7 % gross 300 -> 120 | 180, VAT 20 -> 8 | 12, net 280 -> 112 | 168.
+        split_lines=cafe.usual(),
         first_payment=(23, 50, 0),
         split=(500, 750),
         closed_after=15,
@@ -824,18 +829,20 @@ async def test_berlin_year_ends_at_midnight_soll_and_ist(
         # B: a bread roll, 3.00, Thu 31 December 23:30 CET (22:30 UTC). 7 %: 20, net 280.
         before_lines=[cafe.line("bread roll")],
         before_total=300,
-        # C: the usual, 12.50 (19 %: 798/152/950; 7 %: 280/20/300): 10.00 at 23:55 on
-        #   31 December (22:55 UTC), 2.50 at 00:00:00 on 1 January 2027 CET (23:00 UTC on
-        #   31 December: in UTC still the old year), closed 00:10. Ist shares 1000 : 250 =
-        #   0.8 : 0.2:
-        #     19 % gross 950 -> 760 | 190;
-        #     VAT 152 -> 121.6 | 30.4 -> 121 | 30, the cent to the larger remainder (0.6):
-        #       122 | 30;
-        #     net 798 -> 638.4 | 159.6 -> 638 | 159, the cent to 0.6: 638 | 160
-        #     (638 + 122 = 760, 160 + 30 = 190);
-        #     7 % gross 300 -> 240 | 60, VAT 20 -> 16 | 4, net 280 -> 224 | 56.
+        # C: a flat white (4.50) and two bread rolls (6.00), 10.50 (as H: 19 % 378/72/450,
+        #   7 % 561/39/600), paid in two halves: 5.25 at 23:55 on 31 December (22:55 UTC),
+        #   5.25 at 00:00:00 on 1 January 2027 CET (23:00 UTC on 31 December: in UTC still
+        #   the old year), closed 00:10. Shares 525 : 525 = 0.5 : 0.5, gross and tax shared,
+        #   each share's net its gross less its tax:
+        #     19 % gross 450 -> 225 | 225, VAT 72 -> 36 | 36, net 189 | 189;
+        #     7 % gross 600 -> 300 | 300, VAT 39 -> 19.5 | 19.5 -> 19 | 19, the cent left to
+        #       the tie's earlier payment: 20 | 19, net 280 | 281.
+        #   (Sharing the net on its own would give 561 -> 280.5 | 280.5 -> 281 | 280, and the
+        #   first half 281 + 20 = 301 against its gross of 300: a share that does not add
+        #   up.)
+        split_lines=[cafe.line("flat white"), cafe.line("bread roll", 2)],
         first_payment=(23, 55, 0),
-        split=(1_000, 250),
+        split=(525, 525),
         closed_after=10,
         # R: H's flat white (line 1: its whole 19 % group, so exactly its 72 VAT, net 378)
         #   and one bread roll (line 2: 300 of the 600 group, VAT 39 x 300 / 600 = 19.5 -> 20,
@@ -854,27 +861,27 @@ async def test_berlin_year_ends_at_midnight_soll_and_ist(
     refund_19, refund_7 = rate("19.000", 378, 72, 450), rate("7.000", 280, 20, 300)
     # Soll and Ist agree, as at the end of September (above): each payment's share of C on its
     # own date. (The whole of C in 2026 by its first payment, the Australian rule, would
-    # give 2026-Q4 19 % 1176/224/1400, 7 % 1121/79/1200, totals 2297/303; 2027-Q1 19 %
+    # give 2026-Q4 19 % 756/144/900, 7 % 1402/98/1500, totals 2158/242; 2027-Q1 19 %
     # 798/152/950 less R, 7 % 280/20/300 less R, totals 420/80.)
     #
-    # 2026-Q4: H + B + C's 10.00. 19 %: 378 + 638 = 1016 | 72 + 122 = 194 | 450 + 760 = 1210.
-    #   7 %: 561 + 280 + 224 = 1065 | 39 + 20 + 16 = 75 | 600 + 300 + 240 = 1140.
-    #   Totals: net 2081, VAT 269.
+    # 2026-Q4: H + B + C's first 5.25. 19 %: 378 + 189 = 567 | 72 + 36 = 108 | 450 + 225 =
+    #   675. 7 %: 561 + 280 + 280 = 1121 | 39 + 20 + 20 = 79 | 600 + 300 + 300 = 1200.
+    #   Totals: net 1688, VAT 187.
     old_year = [
-        vat_rate("19.000", rate("19.000", 1_016, 194, 1_210), none_19),
-        vat_rate("7.000", rate("7.000", 1_065, 75, 1_140), none_7),
+        vat_rate("19.000", rate("19.000", 567, 108, 675), none_19),
+        vat_rate("7.000", rate("7.000", 1_121, 79, 1_200), none_7),
     ]
-    old_totals = (2_081, 269)
-    # 2027-Q1: A + C's 2.50, and R (§ 17). 19 %: 798 + 160 = 958 | 152 + 30 = 182 |
-    #   950 + 190 = 1140, less 378/72/450: net 580, VAT 110. 7 %: 280 + 56 = 336 | 20 + 4 =
-    #   24 | 300 + 60 = 360, less 280/20/300: net 56, VAT 4. Totals: net 636, VAT 114.
-    #   (Sales VAT over both: 194 + 75 + 182 + 24 = 475 = H 72 + 39, B 20, C 152 + 20,
+    old_totals = (1_688, 187)
+    # 2027-Q1: A + C's second 5.25, and R (§ 17). 19 %: 798 + 189 = 987 | 152 + 36 = 188 |
+    #   950 + 225 = 1175, less 378/72/450: net 609, VAT 116. 7 %: 280 + 281 = 561 | 20 + 19
+    #   = 39 | 300 + 300 = 600, less 280/20/300: net 281, VAT 19. Totals: net 890, VAT 135.
+    #   (Sales VAT over both: 108 + 79 + 188 + 39 = 414 = H 72 + 39, B 20, C 72 + 39,
     #   A 152 + 20.)
     new_year = [
-        vat_rate("19.000", rate("19.000", 958, 182, 1_140), refund_19),
-        vat_rate("7.000", rate("7.000", 336, 24, 360), refund_7),
+        vat_rate("19.000", rate("19.000", 987, 188, 1_175), refund_19),
+        vat_rate("7.000", rate("7.000", 561, 39, 600), refund_7),
     ]
-    new_totals = (636, 114)
+    new_totals = (890, 135)
     await assert_vat(cafe, reports_client, "2026-Q4", q4, basis, old_year, old_totals)
     await assert_vat(cafe, reports_client, "2027-Q1", q1, basis, new_year, new_totals)
     # The years: 2026 is its last quarter's, 2027 its first's.
@@ -897,14 +904,15 @@ async def test_berlin_year_ends_at_midnight_soll_and_ist(
         new_totals,
     )
 
-    # Business day 31 December: B, C, R and A. 19 %: 798 + 798 = 1596 | 304 | 1900.
-    #   7 %: 280 x 3 = 840 | 60 | 900. R: 7.50 with 0.72 + 0.20 = 0.92 VAT.
+    # Business day 31 December: B, C, R and A. 19 %: C 378/72/450 + A 798/152/950 =
+    #   1176 | 224 | 1400. 7 %: B 280/20/300 + C 561/39/600 + A 280/20/300 = 1121 | 79 | 1200.
+    #   R: 7.50 with 0.72 + 0.20 = 0.92 VAT.
     await assert_business_day(
         cafe,
         reports_client,
         date(2026, 12, 31),
         orders=3,
-        tax=[rate("19.000", 1_596, 304, 1_900), rate("7.000", 840, 60, 900)],
+        tax=[rate("19.000", 1_176, 224, 1_400), rate("7.000", 1_121, 79, 1_200)],
         refunds=(1, 750, 92),
     )
     await assert_business_day(
