@@ -15,9 +15,14 @@ functions, so the two can never disagree.
 Tax is attributed three ways, each a row of `day_tax` (`attribution`):
 - 'business': the business day of the close (refunds: of the refund), the daily summary's;
 - 'accrual': the local calendar date of the earlier of the close and the first approved
-  payment (GST Act 1999 s 29-5(1); UStG § 13 (1) Nr. 1 a, advance payments included);
+  payment: the whole sale (GST Act 1999 s 29-5(1), Australia's accrual basis);
 - 'cash': each approved payment's share of the order's tax on the local date it was taken
-  (s 29-5(2); UStG § 13 (1) Nr. 1 b), shares by largest remainder so they add up exactly.
+  (s 29-5(2); UStG § 13 (1) Nr. 1 b), gross and tax shared by largest remainder so they add
+  up exactly, the net their difference. Germany's Soll-Versteuerung reads these rows too:
+  § 13 (1) Nr. 1 a taxes the supply in its period, but a part of the price received before
+  it in the period received, to that extent; a till closes an order only once it is paid,
+  so every part is received by the close and each falls where the payment did (a sale
+  closed with nothing received stays on the date of its close, the supply's).
 Refunds belong to the local date they were given under both bases (s 29-20; UStG § 17 (1)).
 """
 
@@ -346,10 +351,13 @@ def sale_tax(sale: SaleState, calendar: Calendar, facts: Facts) -> None:
     order = list(range(len(paid)))
     days = [calendar.local_date(payment.created_at) for payment in paid]
     for group in sale.tax:
-        nets = shares(group.net_minor, weights, order)
+        # The gross and the tax are shared; each share's net is its gross less its tax, so a
+        # share adds up on its own as well as with the others (sharing the net apart could
+        # give the same payment the spare cent of both net and tax: 301 of a gross of 300).
         taxes = shares(group.tax_minor, weights, order)
         grosses = shares(group.gross_minor, weights, order)
-        for day, net, tax, gross in zip(days, nets, taxes, grosses, strict=True):
+        for day, tax, gross in zip(days, taxes, grosses, strict=True):
+            net = gross - tax
             _tax_rows(facts, location, day, "cash", register, False, group, net, tax, gross)
 
 

@@ -25,6 +25,7 @@ from libs.audit.append import Actor, AuditLog
 from libs.auth.principal import Principal
 from libs.problems import Conflict, NotFound, Problem
 from libs.sales.business_days import BusinessCalendar
+from libs.sales.day_facts import Attribution
 from libs.webhooks.outbox import Outbox
 from libs.webhooks.payloads import PeriodClosed
 from services.reports import aggregate
@@ -274,6 +275,21 @@ async def reconciliation(context: Context, *, location_id: UUID, period: Period)
     )
 
 
+def attribution(business: Business) -> Attribution:
+    """Which of the daily facts' tax attributions a business's tax periods read.
+
+    Australia's accrual basis puts the whole sale on the earlier of the invoice and the first
+    payment (GST Act 1999 s 29-5 (1)): 'accrual'. Its cash basis puts each payment's share
+    where it was received (s 29-5 (2)): 'cash'. Germany's Ist-Versteuerung does the same
+    (UStG § 13 (1) Nr. 1 b). So, at a till, does its Soll-Versteuerung: § 13 (1) Nr. 1 a
+    Satz 4 taxes a part of the price received before the supply in the period it was
+    received, to that extent, and an order closes (the supply) only once it is paid, so no
+    part is left for the close's period (libs/sales/day_facts.py)."""
+    if business.region == AU_REGION and business.tax_basis == "accrual":
+        return "accrual"
+    return "cash"
+
+
 async def _tenant_tax(
     context: Context, period: Period
 ) -> tuple[list[Location], list[aggregate.TaxFact], AuditRange]:
@@ -291,7 +307,7 @@ async def _tenant_tax(
         starts += [days.bounds[0], calendar.local_midnight(period.first)]
         ends += [days.bounds[-1], calendar.local_midnight(period.last + timedelta(days=1))]
         facts += await context.repository.tax_facts(
-            location.id, period.first, period.last, context.business.tax_basis
+            location.id, period.first, period.last, attribution(context.business)
         )
     midnight = datetime.combine(period.first, datetime.min.time(), UTC)
     audit = await audit_range(

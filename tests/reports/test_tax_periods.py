@@ -330,7 +330,7 @@ def bas_labels(*, g1: int, g3: int, g9: int, one_a: int) -> dict[str, int]:
 def assert_basis(answer: dict[str, Any], basis: Basis) -> None:
     """The report says which basis its figures are on: an accountant cannot lodge a period
     without knowing."""
-    assert answer.get("basis") == basis, f"the report does not state its basis: {answer.keys()}"
+    assert answer.get("tax_basis") == basis, f"the report does not state its basis: {answer.keys()}"
 
 
 async def assert_bas(

@@ -7796,7 +7796,7 @@ export interface components {
             cash_rounding_minor: number;
             /**
              * Tax Basis
-             * @description When GST or VAT falls due, which decides the tax period a sale is reported in (docs/reports.md, Tax periods): `accrual` (AU accrual basis; DE Soll-Versteuerung): the earlier of the invoice and the first payment; `cash` (AU cash basis; DE Ist-Versteuerung): as each payment is received
+             * @description When GST or VAT falls due, which decides the tax period a sale is reported in (docs/reports.md, Tax periods): `accrual` (AU accrual basis: the whole sale on the earlier of the invoice and the first payment; DE Soll-Versteuerung: the supply's period, a part paid before it where it was paid); `cash` (AU cash basis; DE Ist-Versteuerung): as each payment is received
              * @enum {string}
              */
             tax_basis: "accrual" | "cash";
@@ -7830,7 +7830,7 @@ export interface components {
             cash_rounding_minor?: 1 | 5 | 10;
             /**
              * Tax Basis
-             * @description When GST or VAT falls due, which decides the tax period a sale is reported in (docs/reports.md, Tax periods): `accrual` (AU accrual basis; DE Soll-Versteuerung): the earlier of the invoice and the first payment; `cash` (AU cash basis; DE Ist-Versteuerung): as each payment is received
+             * @description When GST or VAT falls due, which decides the tax period a sale is reported in (docs/reports.md, Tax periods): `accrual` (AU accrual basis: the whole sale on the earlier of the invoice and the first payment; DE Soll-Versteuerung: the supply's period, a part paid before it where it was paid); `cash` (AU cash basis; DE Ist-Versteuerung): as each payment is received
              * @enum {string}
              */
             tax_basis?: "accrual" | "cash";

@@ -20,8 +20,9 @@ class TaxSettings:
         cash_rounding_minor (int): Cash totals round to this step, as an explicit rounding adjustment (5 for AUD: no 1c
             or 2c coins)
         tax_basis (TaxSettingsTaxBasis): When GST or VAT falls due, which decides the tax period a sale is reported in
-            (docs/reports.md, Tax periods): `accrual` (AU accrual basis; DE Soll-Versteuerung): the earlier of the invoice
-            and the first payment; `cash` (AU cash basis; DE Ist-Versteuerung): as each payment is received
+            (docs/reports.md, Tax periods): `accrual` (AU accrual basis: the whole sale on the earlier of the invoice and
+            the first payment; DE Soll-Versteuerung: the supply's period, a part paid before it where it was paid); `cash`
+            (AU cash basis; DE Ist-Versteuerung): as each payment is received
         tax_id (None | str): The business's tax number as its BAS or UStVA prints it: an ABN in Australia ("51 824 753
             556"), a USt-IdNr. ("DE136695976") or Steuernummer ("21/815/08150") in Germany; checked, and written back in its
             usual form; null until the owner gives it

@@ -5,8 +5,8 @@ the reports read days instead of orders (docs/reports.md, "Daily facts").
 - `orders.day_sales`, `day_tenders`, `day_tax`, `day_items`, `day_modifiers`: tenant tables
   (row-level security like every orders table) of additive columns. The orders role reads,
   inserts and updates them (a change adds its difference); the reports role reads them.
-- The orders role may read a location's business-day cutoff (it reads its zone already): the
-  facts are filed under the business day the location's calendar gives.
+- The facts are filed under the business day the location's calendar gives: the orders role
+  reads a location's cutoff since 20261207_1500.
 
 The backfill: every business's facts are computed here, from the orders, payments and
 refunds already stored, by `services.orders.day_facts.rebuild` — the same pure functions the
@@ -141,7 +141,13 @@ def _tables() -> list[sa.Table]:
 
 
 def _backfill(tenants: list[object]) -> None:
-    """Each business's facts from its stored sales, one tenant bound at a time."""
+    """Each business's facts from its stored sales, one tenant bound at a time.
+
+    This calls today's `rebuild`, not a copy frozen with this revision. While the fact tables
+    keep this revision's shape that is what keeps one definition; a later revision that
+    changes their columns, or what a fact means, must rebuild the facts itself (truncate and
+    call `rebuild` again) and give this one a frozen copy of the arithmetic, or a fresh
+    database migrated through here would be written with columns it does not have yet."""
     from services.orders.day_facts import rebuild
 
     bind = op.get_bind()
@@ -164,14 +170,12 @@ def upgrade() -> None:
         create_tenant_table(table)
         op.execute(f"GRANT SELECT, INSERT, UPDATE ON orders.{table.name} TO halopos_orders")
         op.execute(f"GRANT SELECT ON orders.{table.name} TO halopos_reports")
-    op.execute("GRANT SELECT (business_day_cutoff_hour) ON identity.locations TO halopos_orders")
     _backfill(tenants)
     op.execute("RESET ROLE")
 
 
 def downgrade() -> None:
     op.execute(f"SET LOCAL ROLE {OWNER_ROLE}")
-    op.execute("REVOKE SELECT (business_day_cutoff_hour) ON identity.locations FROM halopos_orders")
     for table in reversed(TABLES):
         op.drop_table(table, schema="orders")
     op.execute("RESET ROLE")

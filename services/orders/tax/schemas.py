@@ -52,9 +52,10 @@ CashRounding = Literal[1, 5, 10]
 TaxBasis = Literal["accrual", "cash"]
 TAX_BASIS = (
     "When GST or VAT falls due, which decides the tax period a sale is reported in "
-    "(docs/reports.md, Tax periods): `accrual` (AU accrual basis; DE Soll-Versteuerung): the "
-    "earlier of the invoice and the first payment; `cash` (AU cash basis; DE "
-    "Ist-Versteuerung): as each payment is received"
+    "(docs/reports.md, Tax periods): `accrual` (AU accrual basis: the whole sale on the "
+    "earlier of the invoice and the first payment; DE Soll-Versteuerung: the supply's period, "
+    "a part paid before it where it was paid); `cash` (AU cash basis; DE Ist-Versteuerung): "
+    "as each payment is received"
 )
 TAX_ID = (
     "The business's tax number as its BAS or UStVA prints it: an ABN in Australia "

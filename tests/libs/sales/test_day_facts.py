@@ -96,8 +96,8 @@ def test_a_split_payment_across_midnight_is_shared_exactly_under_cash_basis() ->
     # $10.00 cash at 23:50 on 30 June, $23.00 card at 00:30 on 1 July, closed then. By cash,
     # each payment carries its share of each rate's figures on the date it was taken:
     #   10%  gross 2200 × 1000/3300 = 666.67, × 2300/3300 = 1533.33 → 667 + 1533 (the larger
-    #        remainder, 0.67, takes the cent); net 2000 → 606.06 + 1393.94 → 606 + 1394;
-    #        tax 200 → 60.61 + 139.39 → 61 + 139.
+    #        remainder, 0.67, takes the cent); tax 200 → 60.61 + 139.39 → 61 + 139; the
+    #        nets are gross less tax: 606 + 1394 (sharing 2000 apart gives the same here).
     #   0%   gross = net 1100 → 333.33 + 766.67 → 333 + 767.
     closed = at(SYDNEY, "2026-07-01T00:30")
     paid = (
@@ -141,8 +141,10 @@ def test_accrual_takes_the_earlier_of_the_close_and_the_first_payment() -> None:
         (date(2026, 6, 30), ZERO, False),
     }
     # A deposit taken on 31 December, the sale closed at 04:30 on 1 January in Berlin (cutoff
-    # 5 am): an advance payment is taxed when received, so the whole sale is in December
-    # under Soll-Versteuerung; by Ist, only the deposit's share is.
+    # 5 am). Australia's accrual rule would put the whole sale on the deposit's date; a German
+    # business reads the 'cash' rows on both bases: an advance payment is taxed when received
+    # only to its extent (UStG § 13 (1) Nr. 1 a Satz 4), so December has the deposit's share
+    # under Soll as under Ist.
     closed = at(BERLIN, "2027-01-01T04:30")
     paid = (payment(1, at(BERLIN, "2026-12-31T20:00"), 1100), payment(2, closed, 2200))
     facts = day_facts.sale_facts(sale(closed, paid), BERLIN)
@@ -150,11 +152,12 @@ def test_accrual_takes_the_earlier_of_the_close_and_the_first_payment() -> None:
         (date(2026, 12, 31), TEN, False): [2000, 200, 2200],
         (date(2026, 12, 31), ZERO, False): [1100, 0, 1100],
     }
-    # 1100/3300 = one third: 10% gross 733.33 → 733 + 1467 (0.67 takes the cent), net
-    # 666.67 → 667 + 1333, tax 66.67 → 67 + 133; 0% 366.67 → 367 + 733.
+    # 1100/3300 = one third: 10% gross 733.33 → 733 + 1467 (0.67 takes the cent), tax
+    # 66.67 → 67 + 133, and each net is its gross less its tax: 666 + 1334 (sharing the net
+    # apart would give 667 + 1333, and 667 + 67 is not 733); 0% 366.67 → 367 + 733.
     assert tax_rows(facts, "cash") == {
-        (date(2026, 12, 31), TEN, False): [667, 67, 733],
-        (date(2027, 1, 1), TEN, False): [1333, 133, 1467],
+        (date(2026, 12, 31), TEN, False): [666, 67, 733],
+        (date(2027, 1, 1), TEN, False): [1334, 133, 1467],
         (date(2026, 12, 31), ZERO, False): [367, 0, 367],
         (date(2027, 1, 1), ZERO, False): [733, 0, 733],
     }
