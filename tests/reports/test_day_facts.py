@@ -32,9 +32,8 @@ from libs.sales import day_facts
 from libs.sales.business_days import BusinessCalendar
 from libs.sales.day_facts import NIL, Facts
 from services.orders.day_facts import rebuild
-from tests.reports.test_reports_examples import TillLog
 from tests.support.database import Connect, Provision, as_service, as_tenant, bind_tenant
-from tests.support.offline import Log, allow_offline_approvals, offline_till
+from tests.support.offline import Log, TillLog, allow_offline_approvals, offline_till
 from tests.support.sale import pay, sell
 from tests.support.tills import OpenTill, open_till
 from tests.support.tokens import TokenFactory

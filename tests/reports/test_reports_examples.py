@@ -20,7 +20,7 @@ import json
 import uuid
 import zipfile
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -30,178 +30,19 @@ from clients.dpop import DeviceKey
 from clients.session import DPoPAuth
 from libs.rbac import Role
 from tests.support.database import Connect, Provision, as_service
-from tests.support.offline import Log, OfflineTill, allow_offline_approvals, offline_till, upload
+from tests.support.offline import (
+    Log,
+    TillLog,
+    allow_offline_approvals,
+    offline_till,
+)
 from tests.support.report_files import read_report_csv, trace
-from tests.support.tills import Menu, register_device
+from tests.support.tills import register_device
 from tests.support.tokens import TokenFactory
-
-FLOAT = 20_000  # $200.00 in the drawer when a shift opens
 
 
 def utc(year: int, month: int, day: int, hour: int, minute: int = 0, second: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-
-
-# --- the till's log, at chosen instants -----------------------------------------------------
-
-
-@dataclass
-class TillLog:
-    """A till whose operations are recorded at the instants the test gives."""
-
-    till: OfflineTill
-    log: Log
-    uploaded: int = 0
-
-    @property
-    def menu(self) -> Menu:
-        return self.till.menu
-
-    def coffee(self, quantity: int = 1, *, oat: bool = False) -> dict[str, Any]:
-        line: dict[str, Any] = {"item_id": str(self.menu.coffee_id), "quantity": quantity}
-        if oat:
-            line["modifier_ids"] = [str(self.menu.oat_milk_id)]
-        return line
-
-    def bread(self, quantity: int = 1) -> dict[str, Any]:
-        return {"item_id": str(self.menu.bread_id), "quantity": quantity}
-
-    def usual(self) -> list[dict[str, Any]]:
-        """Flat white 4.50, flat white with oat milk 5.00, bread roll 3.00: 12.50."""
-        return [self.coffee(), self.coffee(oat=True), self.bread()]
-
-    def open_shift(self, at: datetime) -> uuid.UUID:
-        self.log.shift_id = uuid.uuid4()
-        self.log.record(
-            "shift.open",
-            {"shift_id": str(self.log.shift_id), "opening_float_minor": FLOAT},
-            at=at,
-        )
-        return self.log.shift_id
-
-    def ring_up(self, at: datetime, lines: list[dict[str, Any]], **fields: Any) -> uuid.UUID:
-        order_id = uuid.uuid4()
-        if "discount" in fields:
-            fields["approved_by"] = str(self.till.manager)
-        self.log.record(
-            "order.create",
-            {
-                "order_id": str(order_id),
-                "shift_id": str(self.log.shift_id),
-                "lines": lines,
-                **fields,
-            },
-            at=at,
-        )
-        return order_id
-
-    def pay_cash(self, at: datetime, order_id: uuid.UUID, tendered: int) -> None:
-        self.log.record(
-            "payment",
-            {
-                "payment_id": str(uuid.uuid4()),
-                "order_id": str(order_id),
-                "shift_id": str(self.log.shift_id),
-                "tender": "cash",
-                "tendered_minor": tendered,
-            },
-            at=at,
-        )
-
-    def pay_card(self, at: datetime, order_id: uuid.UUID, amount: int) -> None:
-        self.log.record(
-            "payment",
-            {
-                "payment_id": str(uuid.uuid4()),
-                "order_id": str(order_id),
-                "shift_id": str(self.log.shift_id),
-                "tender": "card",
-                "amount_minor": amount,
-                "card": {
-                    "scheme": "visa",
-                    "last4": "4242",
-                    "auth_code": "A1B2C3",
-                    "terminal_id": "T-0001",
-                    "authorised_at": at.isoformat(),
-                },
-            },
-            at=at,
-        )
-
-    def close(self, at: datetime, order_id: uuid.UUID, total: int) -> None:
-        self.log.receipt_sequence += 1
-        self.log.record(
-            "order.close",
-            {
-                "order_id": str(order_id),
-                "shift_id": str(self.log.shift_id),
-                "receipt_sequence": self.log.receipt_sequence,
-                "client_total_minor": total,
-            },
-            at=at,
-        )
-
-    def sale(
-        self,
-        at: datetime,
-        lines: list[dict[str, Any]],
-        *,
-        total: int,
-        cash: int | None = None,
-        card: int | None = None,
-        **fields: Any,
-    ) -> uuid.UUID:
-        """Rung up five minutes before `at`, paid a minute before, closed (sold) at `at`."""
-        order_id = self.ring_up(at - timedelta(minutes=5), lines, **fields)
-        paid_at = at - timedelta(minutes=1)
-        if cash is not None:
-            self.pay_cash(paid_at, order_id, cash)
-        if card is not None:
-            self.pay_card(paid_at, order_id, card)
-        self.close(at, order_id, total)
-        return order_id
-
-    def refund(self, at: datetime, order_id: uuid.UUID, line_number: int, amount: int) -> None:
-        self.log.receipt_sequence += 1
-        self.log.record(
-            "refund",
-            {
-                "refund_id": str(uuid.uuid4()),
-                "order_id": str(order_id),
-                "shift_id": str(self.log.shift_id),
-                "reason_code": "quality_issue",
-                "lines": [{"line_number": line_number, "quantity": 1}],
-                "receipt_sequence": self.log.receipt_sequence,
-                "approved_by": str(self.till.manager),
-                "client_total_minor": amount,
-            },
-            at=at,
-        )
-
-    def void(self, at: datetime, order_id: uuid.UUID) -> None:
-        self.log.record(
-            "order.void",
-            {
-                "order_id": str(order_id),
-                "reason_code": "entered_in_error",
-                "approved_by": str(self.till.manager),
-            },
-            at=at,
-        )
-
-    def close_shift(self, at: datetime, *, cash: int, card: int) -> None:
-        self.log.record(
-            "shift.close",
-            {"shift_id": str(self.log.shift_id), "counted": {"cash": cash, "card": card}},
-            at=at,
-        )
-
-    async def upload(self, client: httpx.AsyncClient) -> None:
-        operations = self.log.operations[self.uploaded :]
-        answer = await upload(client, self.till, operations)
-        refused = [item for item in answer["items"] if item["state"] != "applied"]
-        assert refused == [], refused
-        self.uploaded = len(self.log.operations)
 
 
 async def new_till(

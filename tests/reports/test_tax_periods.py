@@ -53,23 +53,20 @@ import pytest
 from clients.session import DPoPAuth
 from libs.rbac import Role
 from tests.support.database import Connect, Provision, as_service
-from tests.support.offline import Log, OfflineTill, allow_offline_approvals, offline_till, upload
+from tests.support.offline import Log, TillLog, allow_offline_approvals, offline_till
 from tests.support.tokens import TokenFactory
 
 Basis = Literal["accrual", "cash"]
 BASES: tuple[Basis, ...] = ("accrual", "cash")
-FLOAT = 20_000
 
 
 # --- the café and its till's log -------------------------------------------------------------
 
 
-@dataclass
-class Cafe:
+@dataclass(kw_only=True)
+class Cafe(TillLog):
     """A business of one café whose till records each operation at the local time given."""
 
-    till: OfflineTill
-    log: Log
     zone: ZoneInfo
     accountant: DPoPAuth
 
@@ -79,103 +76,16 @@ class Cafe:
         return local.astimezone(UTC)
 
     def line(self, item: str, quantity: int = 1) -> dict[str, Any]:
-        menu = self.till.menu
         if item == "flat white":
-            return {"item_id": str(menu.coffee_id), "quantity": quantity}
+            return self.coffee(quantity)
         if item == "oat flat white":
-            return {
-                "item_id": str(menu.coffee_id),
-                "quantity": quantity,
-                "modifier_ids": [str(menu.oat_milk_id)],
-            }
+            return self.coffee(quantity, oat=True)
         assert item == "bread roll"
-        return {"item_id": str(menu.bread_id), "quantity": quantity}
+        return self.bread(quantity)
 
-    def usual(self) -> list[dict[str, Any]]:
-        """Flat white 4.50, flat white with oat milk 5.00, bread roll 3.00: 12.50."""
-        return [self.line("flat white"), self.line("oat flat white"), self.line("bread roll")]
-
-    def open_shift(self, at: datetime) -> None:
-        self.log.shift_id = uuid.uuid4()
-        self.log.record(
-            "shift.open", {"shift_id": str(self.log.shift_id), "opening_float_minor": FLOAT}, at=at
-        )
-
-    def ring_up(self, at: datetime, lines: list[dict[str, Any]]) -> uuid.UUID:
-        order_id = uuid.uuid4()
-        self.log.record(
-            "order.create",
-            {"order_id": str(order_id), "shift_id": str(self.log.shift_id), "lines": lines},
-            at=at,
-        )
-        return order_id
-
-    def pay_card(self, at: datetime, order_id: uuid.UUID, amount: int) -> None:
-        self.log.record(
-            "payment",
-            {
-                "payment_id": str(uuid.uuid4()),
-                "order_id": str(order_id),
-                "shift_id": str(self.log.shift_id),
-                "tender": "card",
-                "amount_minor": amount,
-                "card": {
-                    "scheme": "visa",
-                    "last4": "4242",
-                    "auth_code": "A1B2C3",
-                    "terminal_id": "T-0001",
-                    "authorised_at": at.isoformat(),
-                },
-            },
-            at=at,
-        )
-
-    def close(self, at: datetime, order_id: uuid.UUID, total: int) -> None:
-        self.log.receipt_sequence += 1
-        self.log.record(
-            "order.close",
-            {
-                "order_id": str(order_id),
-                "shift_id": str(self.log.shift_id),
-                "receipt_sequence": self.log.receipt_sequence,
-                "client_total_minor": total,
-            },
-            at=at,
-        )
-
-    def sale(self, at: datetime, lines: list[dict[str, Any]], total: int) -> uuid.UUID:
+    def sold_by_card(self, at: datetime, lines: list[dict[str, Any]], total: int) -> uuid.UUID:
         """Rung up five minutes before `at`, paid by card a minute before, closed at `at`."""
-        order_id = self.ring_up(at - timedelta(minutes=5), lines)
-        self.pay_card(at - timedelta(minutes=1), order_id, total)
-        self.close(at, order_id, total)
-        return order_id
-
-    def refund(
-        self, at: datetime, order_id: uuid.UUID, lines: list[tuple[int, int]], amount: int
-    ) -> None:
-        """Lines (line number, quantity) given back to the card, on the manager's word."""
-        self.log.receipt_sequence += 1
-        self.log.record(
-            "refund",
-            {
-                "refund_id": str(uuid.uuid4()),
-                "order_id": str(order_id),
-                "shift_id": str(self.log.shift_id),
-                "reason_code": "quality_issue",
-                "lines": [{"line_number": n, "quantity": q} for n, q in lines],
-                "receipt_sequence": self.log.receipt_sequence,
-                "approved_by": str(self.till.manager),
-                "client_total_minor": amount,
-            },
-            at=at,
-        )
-
-    def close_shift(self, at: datetime, *, card: int) -> None:
-        self.log.record(
-            "shift.close",
-            {"shift_id": str(self.log.shift_id), "counted": {"cash": FLOAT, "card": card}},
-            at=at,
-        )
+        return self.sale(at, lines, total=total, card=total)
 
 
 async def new_cafe(
@@ -224,13 +134,12 @@ async def new_cafe(
         )
         assert changed.status_code == 200, changed.text
         assert changed.json()["tax_basis"] == basis
-    return Cafe(till, Log(till), ZoneInfo(time_zone), token(tenant, Role.ACCOUNTANT))
-
-
-async def upload_all(cafe: Cafe, client: httpx.AsyncClient) -> None:
-    answer = await upload(client, cafe.till, cafe.log.operations)
-    refused = [item for item in answer["items"] if item["state"] != "applied"]
-    assert refused == [], refused
+    return Cafe(
+        till=till,
+        log=Log(till),
+        zone=ZoneInfo(time_zone),
+        accountant=token(tenant, Role.ACCOUNTANT),
+    )
 
 
 @dataclass(frozen=True)
@@ -269,23 +178,23 @@ async def last_night(
     first_day = last_day + timedelta(days=1)
     # H, in a shift of its own.
     cafe.open_shift(cafe.at(earlier_day, 10))
-    earlier_sale = cafe.sale(cafe.at(earlier_day, 12), earlier_lines, earlier_total)
+    earlier_sale = cafe.sold_by_card(cafe.at(earlier_day, 12), earlier_lines, earlier_total)
     cafe.close_shift(cafe.at(earlier_day, 18), card=earlier_total)
 
     cafe.open_shift(cafe.at(last_day, 22))
-    cafe.sale(cafe.at(last_day, 23, 30), before_lines, before_total)  # B
+    cafe.sold_by_card(cafe.at(last_day, 23, 30), before_lines, before_total)  # B
     split_order = cafe.ring_up(cafe.at(last_day, 23, 40), split_lines)  # C
     cafe.pay_card(cafe.at(last_day, *first_payment), split_order, split[0])
     cafe.pay_card(cafe.at(first_day, 0, 0, 0), split_order, split[1])
     cafe.close(cafe.at(first_day, 0, closed_after), split_order, sum(split))
-    cafe.refund(cafe.at(first_day, 0, 30), earlier_sale, refunded, refund_total)  # R
-    cafe.sale(cafe.at(first_day, *after), after_lines, after_total)  # A
+    cafe.refund_lines(cafe.at(first_day, 0, 30), earlier_sale, refunded, refund_total)  # R
+    cafe.sold_by_card(cafe.at(first_day, *after), after_lines, after_total)  # A
     # Counted after A: B + C + A by card, less R given back to the card.
     cafe.close_shift(
         cafe.at(first_day, after[0], after[1] + 15),
         card=before_total + sum(split) + after_total - refund_total,
     )
-    await upload_all(cafe, client)
+    await cafe.upload(client)
     return Night(earlier_day, last_day, earlier_sale)
 
 
