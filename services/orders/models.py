@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
+from libs.sales import day_facts
 from libs.tenancy.schema import NAMING_CONVENTION, tenant_fk, tenant_table
 
 metadata = sa.MetaData(schema="orders", naming_convention=NAMING_CONVENTION)
@@ -845,7 +846,8 @@ sa.Index(
 # transaction, so the reports read days instead of orders. Every amount is additive (a
 # change adds its difference); the register (the order's, or the shift's the money went
 # through; the nil UUID when there is none) is in every key, so two tills of one venue never
-# write the same row.
+# write the same row. Their amount columns are the facts' own (libs/sales/day_facts.py
+# `DAY_SALES` ...), so the tables and the arithmetic that fills them name them once.
 
 
 def _facts(*names: str) -> list[sa.Column[object]]:
@@ -861,22 +863,7 @@ day_sales = tenant_table(
     sa.Column("location_id", sa.Uuid(), nullable=False),
     sa.Column("business_day", sa.Date(), nullable=False),
     sa.Column("register_id", sa.Uuid(), nullable=False),
-    *_facts(
-        "orders",
-        "covers",
-        "gross_sales_minor",
-        "discounts_minor",
-        "service_charges_minor",
-        "tips_minor",
-        "rounding_minor",
-        "voided_orders",
-        "voided_orders_minor",
-        "voided_lines",
-        "voided_lines_minor",
-        "refunds",
-        "refunds_minor",
-        "refunds_tax_minor",
-    ),
+    *_facts(*day_facts.DAY_SALES.values),
     primary_key=("location_id", "business_day", "register_id"),
     schema="orders",
 )
@@ -887,7 +874,7 @@ day_tenders = tenant_table(
     sa.Column("business_day", sa.Date(), nullable=False),
     sa.Column("register_id", sa.Uuid(), nullable=False),
     sa.Column("tender", sa.Text(), nullable=False),
-    *_facts("payments", "paid_minor", "refunded_minor"),
+    *_facts(*day_facts.DAY_TENDERS.values),
     primary_key=("location_id", "business_day", "register_id", "tender"),
     schema="orders",
 )
@@ -904,7 +891,7 @@ day_tax = tenant_table(
     sa.Column("register_id", sa.Uuid(), nullable=False),
     sa.Column("refund", sa.Boolean(), nullable=False),
     sa.Column("rate", TAX_RATE, nullable=False),
-    *_facts("net_minor", "tax_minor", "gross_minor"),
+    *_facts(*day_facts.DAY_TAX.values),
     primary_key=("location_id", "attribution", "day", "register_id", "refund", "rate"),
     constraints=(
         sa.CheckConstraint("attribution IN ('business', 'accrual', 'cash')", name="attribution"),
@@ -921,15 +908,7 @@ day_items = tenant_table(
     sa.Column("register_id", sa.Uuid(), nullable=False),
     sa.Column("item_id", sa.Uuid(), nullable=False),
     sa.Column("name", sa.Text(), nullable=False),
-    *_facts(
-        "quantity",
-        "gross_sales_minor",
-        "discounts_minor",
-        "service_charges_minor",
-        "net_sales_minor",
-        "refunded_quantity",
-        "refunds_minor",
-    ),
+    *_facts(*day_facts.DAY_ITEMS.values),
     primary_key=("location_id", "business_day", "register_id", "item_id", "name"),
     schema="orders",
 )
@@ -941,7 +920,7 @@ day_modifiers = tenant_table(
     sa.Column("register_id", sa.Uuid(), nullable=False),
     sa.Column("modifier_id", sa.Uuid(), nullable=False),
     sa.Column("name", sa.Text(), nullable=False),
-    *_facts("quantity", "gross_minor"),
+    *_facts(*day_facts.DAY_MODIFIERS.values),
     primary_key=("location_id", "business_day", "register_id", "modifier_id", "name"),
     schema="orders",
 )
