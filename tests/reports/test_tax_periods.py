@@ -827,3 +827,92 @@ async def test_berlin_year_ends_at_midnight_soll_and_ist(
     await assert_business_day(
         cafe, reports_client, date(2027, 1, 1), orders=0, tax=[], refunds=(0, 0, 0)
     )
+
+
+# --- one business, two zones: Sydney and Perth on the night of 30 June 2026 -------------------
+
+
+async def test_each_venue_of_a_business_starts_the_quarter_at_its_own_midnight(
+    provision: Provision,
+    connect_as: Connect,
+    token: TokenFactory,
+    orders_client: httpx.AsyncClient,
+    reports_client: httpx.AsyncClient,
+) -> None:
+    """A BAS covers every venue of the business, each by the calendar at the venue. Sydney
+    (AEST, UTC+10) reaches 1 July two hours before Perth (AWST, UTC+8): a flat white sold in
+    Sydney at 00:30 on 1 July (14:30 UTC on 30 June) is the September quarter's, and a bread
+    roll sold in Perth an hour later, at 23:30 on 30 June (15:30 UTC), is still the June
+    quarter's. Dating both by UTC, or by either venue's clock, would put them in the same
+    quarter."""
+    tenant = await provision("au")
+    sydney = await offline_till(connect_as, token, orders_client, tenant, region="au")
+    perth = await offline_till(
+        connect_as, token, orders_client, tenant, region="au", menu=sydney.menu
+    )
+    assert perth.location_id != sydney.location_id
+    await as_service(
+        connect_as,
+        "identity",
+        tenant,
+        "UPDATE identity.staff SET created_at = '2025-01-01T00:00:00Z'",
+    )
+    for till, zone in ((sydney, "Australia/Sydney"), (perth, "Australia/Perth")):
+        await as_service(
+            connect_as,
+            "identity",
+            tenant,
+            "UPDATE identity.locations SET time_zone = $2, business_day_cutoff_hour = 3 "
+            "WHERE id = $1",
+            till.location_id,
+            zone,
+        )
+    accountant = token(tenant, Role.ACCOUNTANT)
+    sydney_log = Cafe(
+        till=sydney, log=Log(sydney), zone=ZoneInfo("Australia/Sydney"), accountant=accountant
+    )
+    perth_log = Cafe(
+        till=perth, log=Log(perth), zone=ZoneInfo("Australia/Perth"), accountant=accountant
+    )
+    june_30, july_1 = date(2026, 6, 30), date(2026, 7, 1)
+
+    # Sydney: a flat white, 4.50, paid and invoiced at 00:29 / 00:30 on 1 July.
+    #   GST 450 / 11 = 40.91 -> 41, net 409.
+    sydney_log.open_shift(sydney_log.at(june_30, 22))
+    sydney_log.sold_by_card(sydney_log.at(july_1, 0, 30), [sydney_log.line("flat white")], 450)
+    sydney_log.close_shift(sydney_log.at(july_1, 0, 45), card=450)
+    # Perth: a bread roll, 3.00 GST-free, paid and invoiced at 23:29 / 23:30 on 30 June.
+    perth_log.open_shift(perth_log.at(june_30, 22))
+    perth_log.sold_by_card(perth_log.at(june_30, 23, 30), [perth_log.line("bread roll")], 300)
+    perth_log.close_shift(perth_log.at(june_30, 23, 45), card=300)
+    await sydney_log.upload(orders_client)
+    await perth_log.upload(orders_client)
+
+    june = period("quarter", "2026-Q2", "2026-04-01", "2026-06-30")
+    september = period("quarter", "2026-Q3", "2026-07-01", "2026-09-30")
+    # June quarter: Perth's bread roll alone. G1 300, G3 300 (GST-free), G9 = 0 / 11 = 0.
+    await assert_bas(
+        sydney_log, reports_client, "2026-Q2", june, "accrual",
+        bas_labels(g1=300, g3=300, g9=0, one_a=0), (0, 0), 0,
+    )  # fmt: skip
+    # September quarter: Sydney's flat white alone. G1 450, G3 0, G9 = 450 / 11 = 40.91 -> 41,
+    #   1A 41 (its invoice's GST).
+    await assert_bas(
+        sydney_log, reports_client, "2026-Q3", september, "accrual",
+        bas_labels(g1=450, g3=0, g9=41, one_a=41), (0, 0), 0,
+    )  # fmt: skip
+    # Both venues are listed on the BAS, and both sales are 30 June's business day.
+    bas = await read(reports_client, accountant, "bas", period="2026-Q2")
+    assert {location["id"] for location in bas["locations"]} == {
+        str(sydney.location_id),
+        str(perth.location_id),
+    }
+    for cafe in (sydney_log, perth_log):
+        summary = await read(
+            reports_client,
+            accountant,
+            "daily-summary",
+            location_id=str(cafe.till.location_id),
+            period="2026-06-30",
+        )
+        assert summary["totals"]["orders"] == 1
