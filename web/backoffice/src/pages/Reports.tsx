@@ -32,7 +32,7 @@ function PeriodPicker(props: {
   return (
     <form
       class="period-picker"
-      aria-label="Period"
+      aria-label="Choose a period"
       onSubmit={(event) => {
         event.preventDefault();
         props.onPick(value);
@@ -59,7 +59,9 @@ function PeriodPicker(props: {
       <label>
         {kind === "quarter" ? "Quarter (2026-Q4)" : kind === "day" ? "Business day" : kind === "month" ? "Month" : "Year"}
         {kind === "day" || kind === "month" ? (
+          // A new element per kind: a value is checked against the type it is given to.
           <input
+            key={kind}
             name="period"
             type={kind === "day" ? "date" : "month"}
             value={value}
@@ -68,6 +70,7 @@ function PeriodPicker(props: {
           />
         ) : (
           <input
+            key={kind}
             name="period"
             type="text"
             value={value}
