@@ -202,8 +202,18 @@ try {
       const path = new URL(response.url()).pathname;
       if (path.startsWith("/v1/reports/")) answers.push({ path, status: response.status() });
     });
-    // The same document at another address (only the fragment changes): the session stays.
-    await page.goto(`${config.base}/backoffice/?business=${config.business}#/reports`);
+    // The accountant's day, by a link to it (only the fragment changes: the same document, so
+    // the session stays): the page asks the API for it, and the API refuses.
+    const day = result.accountant.daily_summaries[0].answer.period.label;
+    await page.goto(
+      `${config.base}/backoffice/?business=${config.business}` +
+        `#/reports?location=${config.location}&period=${day}`,
+    );
+    const refusedSummary = page.locator(".problem[data-code]").nth(1);
+    await refusedSummary.waitFor();
+    const bundle = page.getByRole("region", { name: "Daily summary" });
+    await bundle.getByRole("button", { name: "Download bundle", exact: true }).click();
+    await bundle.locator(".download .problem").waitFor();
     const problem = page.locator(".problem").first();
     await problem.waitFor();
     result.manager.problem = {

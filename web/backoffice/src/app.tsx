@@ -8,9 +8,11 @@ import { Dashboard } from "./pages/Dashboard";
 import { Reports } from "./pages/Reports";
 import { SignIn } from "./pages/SignIn";
 
+/** The page the address names, and what its link says: `#/reports?location=...&period=...`. */
 function currentPath(): string {
-  return window.location.hash.replace(/^#/, "") || "/";
+  return window.location.hash.replace(/^#/, "").split("?", 1)[0] || "/";
 }
+
 
 function Overview({ session }: { session: Session }) {
   const pages = visiblePages(session).filter((page) => page.path !== "/");

@@ -101,7 +101,7 @@ export function DownloadButton(props: {
       <button type="button" onClick={start} disabled={busy}>
         {props.label}
       </button>
-      {progress !== null ? (
+      {progress !== null && error === null ? (
         <progress
           aria-label={`${props.label}: progress`}
           max={progress.total ?? undefined}

@@ -20,3 +20,8 @@ export const PAGES: readonly Page[] = [
 export function visiblePages(session: Session): Page[] {
   return PAGES.filter((page) => page.permission === null || may(session, page.permission));
 }
+
+/** What a page's link says besides the page: `#/reports?location=...&period=...`. */
+export function linkParameters(): URLSearchParams {
+  return new URLSearchParams(window.location.hash.split("?")[1] ?? "");
+}

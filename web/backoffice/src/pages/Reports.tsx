@@ -9,6 +9,7 @@ import type { Location, TaxReport } from "../components";
 import { DownloadButton, Loading, ProblemMessage, Section, taxReport, useLoad } from "../components";
 import { businessDay, count, money } from "../format";
 import { Figure, Tenders, venues } from "./Dashboard";
+import { linkParameters } from "../pages";
 
 type Kind = "day" | "month" | "quarter" | "year";
 
@@ -153,11 +154,12 @@ function DailySummaryTable({ summary }: { summary: Schema<"DailySummary"> }) {
   );
 }
 
-function DailySummary({ locations }: { locations: Location[] }) {
-  const [locationId, setLocationId] = useState(locations[0]?.id ?? "");
+function DailySummary(props: { locations: Location[]; linked: string | null; period: string | null }) {
+  const { locations } = props;
+  const [locationId, setLocationId] = useState(props.linked ?? locations[0]?.id ?? "");
   const location = locations.find((each) => each.id === locationId);
   const today = location ? businessDay(location.time_zone, location.business_day_cutoff_hour) : "";
-  const [period, setPeriod] = useState(today);
+  const [period, setPeriod] = useState(props.period ?? today);
   const loaded = useLoad(
     () => get("/v1/reports/daily-summary", { location_id: locationId, period }),
     [locationId, period],
@@ -271,18 +273,29 @@ function TaxReportSection({ today }: { today: string }) {
   );
 }
 
+/** A venue named only by a link (`#/reports?location=...`) while the business's venues could
+ * not be read: its report is still asked for, and the API's answer shown, whatever it is. */
+function linkedVenue(id: string): Location {
+  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return { id, name: `Venue ${id}`, time_zone: timeZone, business_day_cutoff_hour: 0 };
+}
+
 export function Reports({ session }: { session: Session }) {
+  const link = linkParameters();
+  const linked = link.get("location");
+  const period = link.get("period");
   const locations = useLoad(() => venues(session), [session.staffId]);
-  const first = locations.value?.[0];
+  const known = locations.value ?? (locations.error !== undefined && linked ? [linkedVenue(linked)] : null);
+  const first = known?.[0];
   const today = first ? businessDay(first.time_zone, first.business_day_cutoff_hour) : "";
   return (
     <>
       <h1>Reports</h1>
       {locations.loading ? <Loading what="your venues" /> : null}
       {locations.error !== undefined ? <ProblemMessage error={locations.error} /> : null}
-      {locations.value ? (
+      {known ? (
         <>
-          <DailySummary locations={locations.value} />
+          <DailySummary locations={known} linked={linked} period={period} />
           <TaxReportSection today={today} />
         </>
       ) : null}
