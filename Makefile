@@ -1,12 +1,13 @@
 # Every target sets itself up: a fresh machine needs only python3 (3.11+) and make, and for
-# `make test`, `make web` and `make clients` Node 20+ with npm.
+# `make run`, `make test`, `make typecheck`, `make web` and `make clients` Node 20.19+ with npm
+# (and for the backoffice's browser tests in `make test`, Debian's chromium: .ci/run installs it).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 UV_VERSION := 0.13.9
 
 .PHONY: run test migrate lint format typecheck bench lock rbac-docs demo clean web clients \
-	clients-check spec-diff
+	clients-check spec-diff backoffice
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,11 +18,11 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 ## Start the whole platform for development (embedded Postgres unless DATABASE_URL is set, demo
 ## tenants, the fake Stripe). Ctrl-C stops it. Production runs `halopos run` without the flag.
-run: $(VENV)/.installed
+run: $(VENV)/.installed backoffice
 	$(BIN)/halopos run --development
 
 ## Run the test suite against a real Postgres (embedded unless DATABASE_URL is set).
-test: $(VENV)/.installed web/node_modules/.installed
+test: $(VENV)/.installed web/node_modules/.installed backoffice
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## Apply migrations, roles and grants to the database named by DATABASE_URL (admin connection).
@@ -38,8 +39,10 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-typecheck: $(VENV)/.installed
+## mypy (strict) over the Python, and tsc over web/ (the API's types and the backoffice).
+typecheck: $(VENV)/.installed web/node_modules/.installed
 	$(BIN)/mypy
+	cd web && node_modules/.bin/tsc --noEmit
 
 ## Order writes (gateway vs direct vs raw asyncpg, one business vs 100), audit append cost,
 ## close-to-printed receipt latency through the Bridge agent, offline sync, reports; writes
@@ -68,6 +71,13 @@ web: web/node_modules/.installed
 web/node_modules/.installed: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+## The backoffice (web/backoffice/), built into web/backoffice/dist/ for the gateway to serve at
+## /backoffice/; rebuilt when a source file, the API's types or the tools change.
+backoffice: web/backoffice/dist/index.html
+web/backoffice/dist/index.html: web/node_modules/.installed web/api/schema.d.ts \
+		$(shell find web/backoffice -path web/backoffice/dist -prune -o -type f -print)
+	cd web && npm run --silent build:backoffice
 
 ## The served OpenAPI document into clients/openapi.json, and the official clients generated
 ## from it: clients/halopos_client/ (Python) and web/api/schema.d.ts (TypeScript). A test fails

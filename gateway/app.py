@@ -25,6 +25,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
+from gateway import backoffice
 from gateway.admission import (
     CONCURRENCY_RETRY_AFTER,
     LONG_POLL_RETRY_AFTER,
@@ -223,6 +224,7 @@ def create_app(
     long_poll_forwarder: Forwarder | None = None,
     limits: GatewayLimits | None = None,
     gateway_secret: str | None = None,
+    backoffice_dir: str | None = None,
 ) -> FastAPI:
     """With no arguments, reads its settings from the environment (`uvicorn --factory`).
 
@@ -232,7 +234,8 @@ def create_app(
     the service behind it spends every proof in the ledger all instances share.
 
     `limits` bound each caller's requests in flight (gateway/admission.py); `gateway_secret`
-    (by default HALOPOS_GATEWAY_SECRET, read per request) goes with every forwarded request."""
+    (by default HALOPOS_GATEWAY_SECRET, read per request) goes with every forwarded request;
+    `backoffice_dir` (by default HALOPOS_BACKOFFICE_DIR) holds the backoffice's built files."""
     settings = platform_settings()
     own_process = database is None
     if own_process:
@@ -394,6 +397,13 @@ def create_app(
     @app.get("/openapi.json")
     async def merged_openapi() -> Response:
         return Response(await openapi.document(), media_type="application/json")
+
+    # The backoffice's pages and files, with their security headers (before the API's routes).
+    backoffice.install(
+        app,
+        folder=backoffice_dir if backoffice_dir is not None else settings.backoffice_dir,
+        public_url=public_url or settings.public_url,
+    )
 
     @app.api_route("/{path:path}", methods=METHODS, include_in_schema=False)
     async def forward(request: Request, path: str) -> Response:

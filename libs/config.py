@@ -85,6 +85,9 @@ class PlatformSettings(BaseSettings):
     gateway_long_poll_connections: int = Field(default=1024, ge=1)
     gateway_long_polls_per_location: int = Field(default=4, ge=1)
     gateway_long_polls_per_tenant: int = Field(default=256, ge=1)
+    # The backoffice's built files (web/backoffice/dist, `make backoffice`), served by the
+    # gateway at /backoffice/ (gateway/backoffice.py); empty: not served here.
+    backoffice_dir: str = ""
 
     @field_validator("gateway_secret")
     @classmethod

@@ -32,6 +32,8 @@ from services.identity.tenants.service import REGIONS
 
 GATEWAY_PORT = int(os.environ.get("HALOPOS_GATEWAY_PORT", "8000"))
 FAKE_STRIPE_PORT = int(os.environ.get("HALOPOS_FAKE_STRIPE_PORT", "8010"))
+# The backoffice's built files (`make backoffice`, which `make run` runs first).
+BACKOFFICE_DIST = REPO / "web" / "backoffice" / "dist"
 METRICS_PORT_BASE = int(os.environ.get("HALOPOS_METRICS_PORT_BASE", "9100"))
 
 
@@ -221,6 +223,7 @@ def development_environment(prepared: PreparedDatabase) -> dict[str, str]:
         "HALOPOS_AUDIT_SIGNING_KEY_FILE": str(AUDIT_KEY_FILE),
         "HALOPOS_PUBLIC_URL": f"http://127.0.0.1:{GATEWAY_PORT}",
         "HALOPOS_BILLING_RETURN_URL": f"http://127.0.0.1:{GATEWAY_PORT}/backoffice/billing",
+        "HALOPOS_BACKOFFICE_DIR": os.environ.get("HALOPOS_BACKOFFICE_DIR") or str(BACKOFFICE_DIST),
         # The gateway and every service share it: services believe forwarded addresses and
         # request ids only from requests that carry it (libs/api/request_context.py).
         "HALOPOS_GATEWAY_SECRET": os.environ.get("HALOPOS_GATEWAY_SECRET") or gateway_secret(),
@@ -281,6 +284,7 @@ def _print_banner(prepared: PreparedDatabase, *, fake_stripe: bool) -> None:
         "halopos is running",
         f"  gateway       {base}  (health: {base}/healthz)",
         f"  OpenAPI       {base}/openapi.json",
+        f"  backoffice    {base}/backoffice/?business=<business id>",
         f"  database      {where}",
         "  Stripe        "
         + (

@@ -34,6 +34,8 @@ PACKAGE_NAME = "halopos_client"
 PYTHON_CLIENT = ROOT / "clients" / PACKAGE_NAME
 WEB = ROOT / "web"
 TYPESCRIPT_TYPES = WEB / "api" / "schema.d.ts"
+# The roles' permissions for the backoffice's navigation, from libs/rbac (the one matrix).
+BACKOFFICE_RBAC = WEB / "backoffice" / "src" / "generated" / "rbac.ts"
 # The generators' own bin folders: the virtualenv's (openapi-python-client, and the ruff its
 # post-hooks call) and web/node_modules' (openapi-typescript, tsc).
 PYTHON_BIN = Path(sys.executable).parent
@@ -109,6 +111,33 @@ def generate_typescript_types(spec: Path, output: Path) -> Path:
     return output
 
 
+def rbac_typescript() -> str:
+    """libs/rbac's grants as a TypeScript module: the backoffice shows a role only the pages
+    its permissions open. Hiding a page is a courtesy, not a lock: the gateway and the service
+    refuse its API to that role all the same."""
+    from libs.rbac.matrix import GRANTS, Permission, Role
+
+    roles = [role for role in Role if role is not Role.BRIDGE]
+    lines = [
+        "// Generated from libs/rbac by `make clients` (tools/clients.py); never edit it.",
+        "// A test fails while it differs from the matrix the gateway and the services enforce.",
+        "",
+        "export type Role = " + " | ".join(f'"{role}"' for role in roles) + ";",
+        "",
+        "export type Permission =",
+        *[f'  | "{permission}"' for permission in Permission],
+        "  ;",
+        "",
+        "export const GRANTS: Readonly<Record<Role, readonly Permission[]>> = {",
+    ]
+    for role in roles:
+        lines.append(f"  {role}: [")
+        lines += [f'    "{permission}",' for permission in sorted(GRANTS[role])]
+        lines.append("  ],")
+    lines += ["};", ""]
+    return "\n".join(lines)
+
+
 def typecheck_web() -> None:
     """`tsc --noEmit` over web/ (the generated types and what uses them)."""
     _run([str(NODE_BIN / "tsc"), "--noEmit", "--pretty", "false"], cwd=WEB, bin_folder=NODE_BIN)
@@ -142,6 +171,8 @@ def write() -> None:
         shutil.rmtree(PYTHON_CLIENT, ignore_errors=True)
         shutil.copytree(generated, PYTHON_CLIENT)
     generate_typescript_types(SPEC, TYPESCRIPT_TYPES)
+    BACKOFFICE_RBAC.parent.mkdir(parents=True, exist_ok=True)
+    BACKOFFICE_RBAC.write_text(rbac_typescript(), encoding="utf-8")
     typecheck_web()
 
 
@@ -159,6 +190,10 @@ def check() -> list[str]:
         types = generate_typescript_types(SPEC, Path(scratch) / "schema.d.ts")
         if types.read_bytes() != TYPESCRIPT_TYPES.read_bytes():
             problems.append("web/api/schema.d.ts differs from what its generator makes")
+    if not BACKOFFICE_RBAC.exists() or BACKOFFICE_RBAC.read_text(encoding="utf-8") != (
+        rbac_typescript()
+    ):
+        problems.append("web/backoffice/src/generated/rbac.ts is not libs/rbac's matrix")
     typecheck_web()
     return problems
 

@@ -40,6 +40,14 @@ def test_the_typescript_types_are_generated_from_the_spec_and_type_check() -> No
     clients.typecheck_web()
 
 
+def test_the_backoffice_shows_pages_by_the_matrix_the_api_enforces() -> None:
+    """The backoffice's navigation reads the roles' permissions from a file generated from
+    libs/rbac, never from a second matrix written by hand."""
+    assert clients.BACKOFFICE_RBAC.read_text(encoding="utf-8") == clients.rbac_typescript(), (
+        "web/backoffice/src/generated/rbac.ts is stale: run `make clients` and commit the result"
+    )
+
+
 def test_a_warning_fails_the_generation(tmp_path: Path) -> None:
     """The guard itself: a download whose media type the generator does not know is left out
     of the client with a warning, and that warning fails."""

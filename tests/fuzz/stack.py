@@ -50,6 +50,11 @@ class FuzzStack:
 
     database: PreparedDatabase
     signing_key: SigningKey = field(default_factory=SigningKey.generate)
+    # The gateway's port (0: any free one; the backoffice's browser tests name it, since the
+    # page's origin is the public URL its proofs are checked against) and the backoffice's
+    # built files it serves (tests/backoffice/).
+    gateway_port: int = 0
+    backoffice_dir: str = ""
     gateway: str = ""
     services: dict[str, str] = field(default_factory=dict)
     databases: dict[str, TenantDatabase] = field(default_factory=dict)
@@ -76,11 +81,11 @@ class FuzzStack:
                 self._thread.join(timeout=30)
             self._loop.close()
 
-    async def _serve(self, app: FastAPI) -> str:
+    async def _serve(self, app: FastAPI, port: int = 0) -> str:
         # tests/conftest.py's way, on a port asyncio binds itself: that socket gets
         # TCP_NODELAY on every connection, which a hand-made listener's (proto 0) do not,
         # and a keep-alive request to it would wait ~40 ms on a delayed ACK.
-        port = _free_port()
+        port = port or _free_port()
         server, task = await _serve(app, port)
 
         async def stop() -> None:
@@ -110,9 +115,12 @@ class FuzzStack:
         for name, app in zip(others, apps, strict=True):
             self.services[name] = await self._serve(app)
         gateway = create_gateway(
-            database=self.databases["gateway"], verifier=verifier(jwks), upstreams=self.services
+            database=self.databases["gateway"],
+            verifier=verifier(jwks),
+            upstreams=self.services,
+            backoffice_dir=self.backoffice_dir,
         )
-        self.gateway = await self._serve(gateway)
+        self.gateway = await self._serve(gateway, self.gateway_port)
 
     async def _stop(self) -> None:
         await self._exit.aclose()

@@ -1,0 +1,272 @@
+// Every call the backoffice makes: to the public API through the gateway (this origin), each
+// with a fresh DPoP proof, and the signed-in session's access token (docs/sessions.md).
+//
+// The session lives in this module's memory only: nothing goes to localStorage,
+// sessionStorage or a cookie, where a script could find a token to replay. Reloading the page
+// or closing the tab ends it (sign in again); the access token is refreshed before it expires,
+// one refresh at a time, keeping the latest answer, as the API asks.
+import type { paths, Problem } from "../../api";
+import type { Permission, Role } from "./generated/rbac";
+import { GRANTS } from "./generated/rbac";
+import { forgetBrowserKey, proof } from "./dpop";
+
+// ---- what the API's document says about a path -------------------------------------------
+
+type Method = "get" | "post";
+type PathWith<M extends Method> = {
+  [P in keyof paths]: paths[P] extends Record<M, unknown> ? P : never;
+}[keyof paths];
+type Operation<M extends Method, P extends PathWith<M>> = paths[P][M];
+export type QueryOf<P extends PathWith<"get">> =
+  Operation<"get", P> extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+export type JsonOf<M extends Method, P extends PathWith<M>> =
+  Operation<M, P> extends { responses: infer R }
+    ? R extends { 200: { content: { "application/json": infer B } } }
+      ? B
+      : R extends { 201: { content: { "application/json": infer B } } }
+        ? B
+        : never
+    : never;
+type BodyOf<P extends PathWith<"post">> =
+  Operation<"post", P> extends { requestBody: { content: { "application/json": infer B } } }
+    ? B
+    : never;
+
+// ---- problems ------------------------------------------------------------------------------
+
+/** An answer that is not a success: the API's RFC 9457 problem, with our request id (the one
+ * the API's logs and audit rows carry), for the message on screen. */
+export class ApiProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Problem,
+    readonly requestId: string | null,
+  ) {
+    super(problem.detail ?? problem.title);
+  }
+
+  get code(): string {
+    return this.problem.code;
+  }
+}
+
+function unreachable(status: number, requestId: string | null): ApiProblem {
+  return new ApiProblem(
+    status,
+    {
+      type: "about:blank",
+      title: status === 0 ? "halopos could not be reached" : "Unexpected answer",
+      status,
+      code: status === 0 ? "unreachable" : "unexpected-answer",
+      detail:
+        status === 0
+          ? "Check the connection and try again."
+          : `The server answered ${status} without a problem document.`,
+      errors: null,
+    },
+    requestId,
+  );
+}
+
+async function problemOf(response: Response): Promise<ApiProblem> {
+  const requestId = response.headers.get("X-Request-Id");
+  const type = response.headers.get("Content-Type") ?? "";
+  if (type.startsWith("application/problem+json") || type.startsWith("application/json")) {
+    try {
+      return new ApiProblem(response.status, (await response.json()) as Problem, requestId);
+    } catch {
+      // not JSON after all: fall through
+    }
+  }
+  return unreachable(response.status, requestId);
+}
+
+// ---- the session ---------------------------------------------------------------------------
+
+type Tokens = JsonOf<"post", "/v1/auth/token">;
+
+export interface Session {
+  readonly role: Role;
+  readonly staffId: string;
+  /** The locations this session reaches; null: every location of the business. */
+  readonly locationIds: readonly string[] | null;
+}
+
+interface Held extends Session {
+  accessToken: string;
+  refreshToken: string;
+  /** Date.now() after which the access token is refreshed before use. */
+  refreshAt: number;
+}
+
+// Refreshed this long before the access token expires, so no request carries a stale one.
+const REFRESH_MARGIN_MS = 60_000;
+
+let held: Held | null = null;
+let refreshing: Promise<void> | null = null;
+const listeners = new Set<(session: Session | null) => void>();
+
+function hold(tokens: Tokens): Session {
+  held = {
+    role: tokens.role as Role,
+    staffId: tokens.staff_id,
+    locationIds: tokens.location_ids ?? null,
+    accessToken: tokens.access_token,
+    refreshToken: tokens.refresh_token,
+    refreshAt: Date.now() + tokens.expires_in * 1000 - REFRESH_MARGIN_MS,
+  };
+  const session: Session = { role: held.role, staffId: held.staffId, locationIds: held.locationIds };
+  for (const listener of listeners) listener(session);
+  return session;
+}
+
+function drop(): void {
+  held = null;
+  for (const listener of listeners) listener(null);
+}
+
+export function onSessionChange(listener: (session: Session | null) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function may(session: Session, permission: Permission): boolean {
+  return GRANTS[session.role]?.includes(permission) ?? false;
+}
+
+async function refresh(): Promise<void> {
+  const current = held;
+  if (current === null) return;
+  try {
+    const tokens = await send<Tokens>("POST", "/v1/auth/token", {
+      body: { grant_type: "refresh_token", refresh_token: current.refreshToken },
+      signedIn: false,
+    });
+    hold(tokens);
+  } catch (error) {
+    drop(); // the session ended (expired, revoked, or the staff member deactivated)
+    throw error;
+  }
+}
+
+async function accessToken(): Promise<string | undefined> {
+  if (held !== null && Date.now() >= held.refreshAt) {
+    refreshing ??= refresh().finally(() => (refreshing = null));
+    await refreshing;
+  }
+  return held?.accessToken;
+}
+
+// ---- requests ------------------------------------------------------------------------------
+
+interface Options {
+  query?: Record<string, string | number | undefined | null>;
+  body?: unknown;
+  accept?: string;
+  /** false: sign-in and refresh, sent with a proof of the key alone. */
+  signedIn?: boolean;
+}
+
+function urlOf(path: string, query: Options["query"]): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== null && value !== "") search.set(name, String(value));
+  }
+  const text = search.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+/** One request, its answer checked: a problem is thrown as an ApiProblem. */
+export async function request(method: string, path: string, options: Options = {}): Promise<Response> {
+  const token = options.signedIn === false ? undefined : await accessToken();
+  const headers: Record<string, string> = {
+    // The API compares `htu` with its public URL plus the path; the backoffice is served from
+    // that same origin, so this page's origin is the public URL.
+    DPoP: await proof(method, window.location.origin + path, token),
+    Accept: options.accept ?? "application/json",
+  };
+  if (token !== undefined) headers.Authorization = `DPoP ${token}`;
+  if (options.body !== undefined) headers["Content-Type"] = "application/json";
+  let response: Response;
+  try {
+    response = await fetch(urlOf(path, options.query), {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      credentials: "omit", // nothing rides along: the proof and the token are the credentials
+      cache: "no-store",
+    });
+  } catch {
+    throw unreachable(0, null);
+  }
+  if (!response.ok) throw await problemOf(response);
+  return response;
+}
+
+async function send<T>(method: string, path: string, options: Options = {}): Promise<T> {
+  return (await (await request(method, path, options)).json()) as T;
+}
+
+export function get<P extends PathWith<"get">>(path: P, query?: QueryOf<P>): Promise<JsonOf<"get", P>> {
+  return send("GET", path, { query: query as Options["query"] });
+}
+
+// ---- signing in and out --------------------------------------------------------------------
+
+export type PasswordAnswer = JsonOf<"post", "/v1/auth/password">;
+
+export async function signInWithPassword(
+  body: BodyOf<"/v1/auth/password">,
+): Promise<PasswordAnswer> {
+  const answer = await send<PasswordAnswer>("POST", "/v1/auth/password", { body, signedIn: false });
+  if (answer.status === "signed_in") hold(answer as Tokens);
+  return answer;
+}
+
+export async function signInWithCode(challenge: string, code: string): Promise<Session> {
+  const body: BodyOf<"/v1/auth/totp"> = code.includes("-")
+    ? { challenge, recovery_code: code }
+    : { challenge, code };
+  return hold(await send<Tokens>("POST", "/v1/auth/totp", { body, signedIn: false }));
+}
+
+export async function signOut(): Promise<void> {
+  drop();
+  await forgetBrowserKey();
+}
+
+// ---- downloads -----------------------------------------------------------------------------
+
+/** A file from the API, read as it arrives so the page can show how far it has got; saved
+ * through a link to its bytes in memory (nothing is written to storage by the page). */
+export async function download(
+  path: PathWith<"get">,
+  query: Options["query"],
+  accept: string,
+  progress: (received: number, total: number | null) => void,
+): Promise<{ name: string; bytes: number }> {
+  const response = await request("GET", path, { query, accept });
+  const total = Number(response.headers.get("Content-Length")) || null;
+  const reader = response.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  progress(0, total);
+  while (reader) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    received += value.length;
+    progress(received, total);
+  }
+  const disposition = response.headers.get("Content-Disposition") ?? "";
+  const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? "halopos-download";
+  const blob = new Blob(chunks as BlobPart[], { type: response.headers.get("Content-Type") ?? "" });
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  return { name, bytes: received };
+}

@@ -1,0 +1,135 @@
+// Pieces every page uses: a problem shown as a readable message, a download with progress,
+// and the business's locations and tax report (BAS in Australia, the VAT summary in the EU).
+import { useEffect, useState } from "preact/hooks";
+import type { ComponentChildren } from "preact";
+import type { Schema } from "../../api";
+import { ApiProblem, download, get } from "./api";
+import { count } from "./format";
+
+export function ProblemMessage({ error }: { error: unknown }) {
+  if (!(error instanceof ApiProblem)) {
+    return (
+      <div class="problem" role="alert">
+        <p class="problem-title">Something went wrong in this page</p>
+        <p>{String(error)}</p>
+      </div>
+    );
+  }
+  const { problem, requestId, status } = error;
+  return (
+    <div class="problem" role="alert" data-status={status} data-code={problem.code}>
+      <p class="problem-title">{problem.title}</p>
+      {problem.detail && problem.detail !== problem.title ? <p>{problem.detail}</p> : null}
+      <p class="problem-meta">
+        {status ? `${status} · ` : ""}
+        {problem.code}
+        {requestId ? (
+          <>
+            {" · request id "}
+            <code class="request-id">{requestId}</code>
+          </>
+        ) : null}
+      </p>
+    </div>
+  );
+}
+
+/** What a page loads: the value, the problem, or neither yet. */
+export type Loaded<T> = { value?: T; error?: unknown; loading: boolean };
+
+export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Loaded<T> {
+  const [state, setState] = useState<Loaded<T>>({ loading: true });
+  useEffect(() => {
+    let live = true;
+    setState({ loading: true });
+    load().then(
+      (value) => live && setState({ value, loading: false }),
+      (error: unknown) => live && setState({ error, loading: false }),
+    );
+    return () => {
+      live = false;
+    };
+  }, deps);
+  return state;
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p class="loading" role="status">
+      Loading {what}…
+    </p>
+  );
+}
+
+export function Section({ title, children }: { title: string; children: ComponentChildren }) {
+  return (
+    <section aria-label={title}>
+      <h2>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+type DownloadPath = Parameters<typeof download>[0];
+
+/** A button that downloads a file from the API and shows how much of it has arrived. */
+export function DownloadButton(props: {
+  label: string;
+  path: DownloadPath;
+  query: Record<string, string | undefined>;
+  accept: string;
+}) {
+  const [progress, setProgress] = useState<{ received: number; total: number | null } | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const busy = progress !== null && done === null && error === null;
+  async function start() {
+    setDone(null);
+    setError(null);
+    setProgress({ received: 0, total: null });
+    try {
+      const saved = await download(props.path, props.query, props.accept, (received, total) =>
+        setProgress({ received, total }),
+      );
+      setDone(`${saved.name} (${count(saved.bytes)} bytes)`);
+    } catch (caught) {
+      setError(caught);
+    }
+  }
+  return (
+    <div class="download">
+      <button type="button" onClick={start} disabled={busy}>
+        {props.label}
+      </button>
+      {progress !== null && error === null ? (
+        <progress
+          aria-label={`${props.label}: progress`}
+          max={progress.total ?? undefined}
+          value={done !== null && progress.total === null ? 1 : progress.received}
+        />
+      ) : null}
+      {busy ? <span role="status">{count(progress.received)} bytes received</span> : null}
+      {done !== null ? (
+        <span role="status" class="download-done">
+          Saved {done}
+        </span>
+      ) : null}
+      {error !== null ? <ProblemMessage error={error} /> : null}
+    </div>
+  );
+}
+
+export type Location = Schema<"LocationOut">;
+export type TaxReport =
+  | { kind: "bas"; report: Schema<"Bas"> }
+  | { kind: "vat-summary"; report: Schema<"VatSummary"> };
+
+/** The business's tax report for `period`: BAS for an Australian business (AUD), the VAT
+ * summary (UStVA) otherwise. Its `locations` are the business's venues. */
+export async function taxReport(period: string): Promise<TaxReport> {
+  const settings = await get("/v1/tax/settings");
+  if (settings.currency === "AUD") {
+    return { kind: "bas", report: await get("/v1/reports/bas", { period }) };
+  }
+  return { kind: "vat-summary", report: await get("/v1/reports/vat-summary", { period }) };
+}

@@ -1,0 +1,115 @@
+// The browser's DPoP key and the proofs it signs (RFC 9449; docs/sessions.md).
+//
+// The key is a WebCrypto ECDSA P-256 key pair made non-extractable: its private half can sign
+// in this origin's pages but can never be read out, not even by a script running in them. It is
+// kept in IndexedDB (a CryptoKey is stored as it is, still non-extractable) so the browser keeps
+// one key; every token the API issues is bound to it (`cnf.jkt`), so a token copied elsewhere
+// is useless without a proof only this browser can sign.
+
+const DATABASE = "halopos-backoffice";
+const STORE = "keys";
+const KEY_NAME = "dpop";
+
+function request<T>(asked: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    asked.onsuccess = () => resolve(asked.result);
+    asked.onerror = () => reject(asked.error);
+  });
+}
+
+async function database(): Promise<IDBDatabase> {
+  const opening = indexedDB.open(DATABASE, 1);
+  opening.onupgradeneeded = () => opening.result.createObjectStore(STORE);
+  return request(opening);
+}
+
+async function stored(): Promise<CryptoKeyPair | undefined> {
+  const db = await database();
+  try {
+    const found: unknown = await request(db.transaction(STORE).objectStore(STORE).get(KEY_NAME));
+    return found as CryptoKeyPair | undefined;
+  } finally {
+    db.close();
+  }
+}
+
+async function store(pair: CryptoKeyPair | undefined): Promise<void> {
+  const db = await database();
+  try {
+    const keys = db.transaction(STORE, "readwrite").objectStore(STORE);
+    if (pair) await request(keys.put(pair, KEY_NAME));
+    else await request(keys.delete(KEY_NAME));
+  } finally {
+    db.close();
+  }
+}
+
+let current: Promise<CryptoKeyPair> | undefined;
+
+/** This browser's key: the stored one, or a new one (stored before it signs anything). */
+export function browserKey(): Promise<CryptoKeyPair> {
+  current ??= (async () => {
+    const found = await stored();
+    if (found) return found;
+    const made = await crypto.subtle.generateKey(
+      { name: "ECDSA", namedCurve: "P-256" },
+      false, // non-extractable: the private key never leaves WebCrypto
+      ["sign", "verify"],
+    );
+    await store(made);
+    return made;
+  })();
+  current.catch(() => (current = undefined));
+  return current;
+}
+
+/** Signing out forgets the key: the next sign-in starts with a new one, and the tokens of the
+ * session that ended are bound to a key nobody holds any more. */
+export async function forgetBrowserKey(): Promise<void> {
+  current = undefined;
+  await store(undefined);
+}
+
+const encoder = new TextEncoder();
+
+function base64url(bytes: ArrayBuffer | Uint8Array): string {
+  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  let text = "";
+  for (const byte of view) text += String.fromCharCode(byte);
+  return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function base64urlJson(value: unknown): string {
+  return base64url(encoder.encode(JSON.stringify(value)));
+}
+
+async function publicJwk(pair: CryptoKeyPair): Promise<JsonWebKey> {
+  // The public half is always exportable; only the members RFC 7638 thumbprints are sent.
+  const { kty, crv, x, y } = await crypto.subtle.exportKey("jwk", pair.publicKey);
+  return { kty, crv, x, y };
+}
+
+/** A proof for one request: `htu` is the URL without its query (RFC 9449 section 4.2), `ath`
+ * the hash of the access token it goes with (none for sign-in and refresh). Each proof has a
+ * new `jti` and is spent by the API at its first use. */
+export async function proof(method: string, htu: string, accessToken?: string): Promise<string> {
+  const pair = await browserKey();
+  const header = { typ: "dpop+jwt", alg: "ES256", jwk: await publicJwk(pair) };
+  const claims: Record<string, string | number> = {
+    htm: method,
+    htu,
+    iat: Math.floor(Date.now() / 1000),
+    jti: crypto.randomUUID(),
+  };
+  if (accessToken !== undefined) {
+    claims.ath = base64url(await crypto.subtle.digest("SHA-256", encoder.encode(accessToken)));
+  }
+  const signingInput = `${base64urlJson(header)}.${base64urlJson(claims)}`;
+  // WebCrypto's ECDSA signature is r || s, 64 bytes: the JWS form ES256 wants (RFC 7518 3.4).
+  const signature = await crypto.subtle.sign(
+    { name: "ECDSA", hash: "SHA-256" },
+    pair.privateKey,
+    encoder.encode(signingInput),
+  );
+  return `${signingInput}.${base64url(signature)}`;
+}
