@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 UV_VERSION := 0.13.9
 
 .PHONY: run test migrate lint format typecheck bench lock rbac-docs demo clean web clients \
-	clients-check spec-diff backoffice
+	clients-check spec-diff backoffice screenshots
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ run: $(VENV)/.installed backoffice
 ## Run the test suite against a real Postgres (embedded unless DATABASE_URL is set).
 test: $(VENV)/.installed web/node_modules/.installed backoffice
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## The backoffice's screenshots in docs/backoffice/, taken by its browser test (a plain
+## `make test` keeps them in a temporary folder).
+screenshots: $(VENV)/.installed web/node_modules/.installed backoffice
+	HALOPOS_SCREENSHOTS=$(CURDIR)/docs/backoffice $(BIN)/python -m pytest -q tests/backoffice
 
 ## Apply migrations, roles and grants to the database named by DATABASE_URL (admin connection).
 migrate: $(VENV)/.installed
