@@ -125,23 +125,6 @@ class Business:
     tax_id: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Days:
-    """A run of business days and their boundaries: day i is [bounds[i], bounds[i + 1])."""
-
-    days: Sequence[date]
-    bounds: Sequence[datetime]
-
-    def __post_init__(self) -> None:
-        assert len(self.bounds) == len(self.days) + 1
-
-    def parameters(self) -> dict[str, Any]:
-        return {"bounds": list(self.bounds), "start": self.bounds[0], "end": self.bounds[-1]}
-
-    def day(self, bucket: int) -> date:
-        return self.days[bucket - 1]
-
-
 # The daily facts (libs/sales/day_facts.py), summed per day over the location's registers.
 DAY_SALES = sa.text(
     """
@@ -371,10 +354,10 @@ class ReportsRepository(Repository):
         ]
         return lines, modifiers
 
-    async def closed_shifts(self, location_id: UUID, days: Days) -> list[ShiftCloseFact]:
-        rows = await self._rows(
-            CLOSED_SHIFTS, location=location_id, start=days.bounds[0], end=days.bounds[-1]
-        )
+    async def closed_shifts(
+        self, location_id: UUID, start: datetime, end: datetime
+    ) -> list[ShiftCloseFact]:
+        rows = await self._rows(CLOSED_SHIFTS, location=location_id, start=start, end=end)
         return [
             ShiftCloseFact(
                 shift_id=row.id,

@@ -30,7 +30,7 @@ from libs.webhooks.outbox import Outbox
 from libs.webhooks.payloads import PeriodClosed
 from services.reports import aggregate
 from services.reports.days import YEARS, Period, PeriodError
-from services.reports.repository import Business, Days, Location, ReportsRepository
+from services.reports.repository import Business, Location, ReportsRepository
 from services.reports.schemas import (
     AuditRange,
     Bas,
@@ -111,18 +111,10 @@ def _calendar(location: Location) -> BusinessCalendar:
     return BusinessCalendar.of(location.time_zone, location.business_day_cutoff_hour)
 
 
-def business_days(location: Location, first: date, last: date) -> Days:
-    return Days(
-        days=[first + timedelta(n) for n in range((last - first).days + 1)],
-        bounds=_calendar(location).boundaries(first, last),
-    )
-
-
-def _whole(location: Location, first: date, last: date) -> Days:
-    """The same range as one bucket (for totals only), labelled with its first day."""
+def business_span(location: Location, first: date, last: date) -> tuple[datetime, datetime]:
+    """When the business days `first` to `last` start and end at the venue (UTC)."""
     calendar = _calendar(location)
-    bounds = [calendar.start_of(first), calendar.start_of(last + timedelta(days=1))]
-    return Days(days=[first], bounds=bounds)
+    return calendar.start_of(first), calendar.start_of(last + timedelta(days=1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,10 +191,11 @@ async def audit_range(
 
 async def daily_summary(context: Context, *, location_id: UUID, period: Period) -> DailySummary:
     location = await _location(context.repository, location_id)
-    days = business_days(location, period.first, period.last)
     facts = await context.repository.day_facts(location.id, period.first, period.last)
     calendar = _calendar(location)
-    summaries = aggregate.daily_summaries(facts, [(day, calendar.hours(day)) for day in days.days])
+    summaries = aggregate.daily_summaries(
+        facts, [(day, calendar.hours(day)) for day in period.days]
+    )
     return DailySummary(
         business=_business_out(context.business),
         location=_location_out(location),
@@ -212,17 +205,14 @@ async def daily_summary(context: Context, *, location_id: UUID, period: Period) 
         days=summaries,
         totals=aggregate.totals(facts),
         generated_at=_generated_at(context, location.time_zone),
-        audit=await audit_range(context.repository, [location.id], *_span(days)),
+        audit=await audit_range(
+            context.repository, [location.id], *business_span(location, period.first, period.last)
+        ),
     )
-
-
-def _span(days: Days) -> tuple[datetime, datetime]:
-    return days.bounds[0], days.bounds[-1]
 
 
 async def item_mix(context: Context, *, location_id: UUID, period: Period) -> ItemMix:
     location = await _location(context.repository, location_id)
-    days = _whole(location, period.first, period.last)
     lines, modifiers = await context.repository.line_facts(location.id, period.first, period.last)
     items, categories, chosen, overall, not_attributed = aggregate.item_mix(lines, modifiers)
     return ItemMix(
@@ -237,15 +227,17 @@ async def item_mix(context: Context, *, location_id: UUID, period: Period) -> It
         totals=overall,
         refunds_not_attributed_minor=not_attributed,
         generated_at=_generated_at(context, location.time_zone),
-        audit=await audit_range(context.repository, [location.id], *_span(days)),
+        audit=await audit_range(
+            context.repository, [location.id], *business_span(location, period.first, period.last)
+        ),
     )
 
 
 async def reconciliation(context: Context, *, location_id: UUID, period: Period) -> Reconciliation:
     repository = context.repository
     location = await _location(repository, location_id)
-    days = _whole(location, period.first, period.last)
-    closed = await repository.closed_shifts(location.id, days)
+    start, end = business_span(location, period.first, period.last)
+    closed = await repository.closed_shifts(location.id, start, end)
     staff = await repository.staff_names(
         {shift.opened_by for shift in closed} | {shift.closed_by for shift in closed}
     )
@@ -261,7 +253,6 @@ async def reconciliation(context: Context, *, location_id: UUID, period: Period)
         )
         for shift in closed
     )
-    start, end = _span(days)
     return Reconciliation(
         business=_business_out(context.business),
         location=_location_out(location),
@@ -300,12 +291,12 @@ async def _tenant_tax(
     facts: list[aggregate.TaxFact] = []
     starts, ends = [], []
     for location in locations:
-        days = _whole(location, period.first, period.last)
+        start, end = business_span(location, period.first, period.last)
         calendar = _calendar(location)
         # The audit range covers the period both as business days and as calendar dates (a
         # tax period's), whichever reaches further.
-        starts += [days.bounds[0], calendar.local_midnight(period.first)]
-        ends += [days.bounds[-1], calendar.local_midnight(period.last + timedelta(days=1))]
+        starts += [start, calendar.local_midnight(period.first)]
+        ends += [end, calendar.local_midnight(period.last + timedelta(days=1))]
         facts += await context.repository.tax_facts(
             location.id, period.first, period.last, attribution(context.business)
         )
