@@ -83,10 +83,22 @@ function base64urlJson(value: unknown): string {
   return base64url(encoder.encode(JSON.stringify(value)));
 }
 
-async function publicJwk(pair: CryptoKeyPair): Promise<JsonWebKey> {
-  // The public half is always exportable; only the members RFC 7638 thumbprints are sent.
-  const { kty, crv, x, y } = await crypto.subtle.exportKey("jwk", pair.publicKey);
-  return { kty, crv, x, y };
+// The public JWK of each key, exported once: every proof's header carries it.
+const exported = new WeakMap<CryptoKeyPair, Promise<JsonWebKey>>();
+
+function publicJwk(pair: CryptoKeyPair): Promise<JsonWebKey> {
+  let jwk = exported.get(pair);
+  if (jwk === undefined) {
+    // The public half is always exportable; only the members RFC 7638 thumbprints are sent.
+    jwk = crypto.subtle.exportKey("jwk", pair.publicKey).then(({ kty, crv, x, y }) => ({
+      kty,
+      crv,
+      x,
+      y,
+    }));
+    exported.set(pair, jwk);
+  }
+  return jwk;
 }
 
 /** A proof for one request: `htu` is the URL without its query (RFC 9449 section 4.2), `ath`
