@@ -101,34 +101,8 @@ async def set_up_business(stack: FuzzStack, public_url: str) -> Business:
         cashier_id = (await staff(client, "cashier", pin=PIN))["id"]
 
         # The accountant sets up an authenticator app (nothing requires it of an accountant,
-        # so the password alone may start it), from a key of the test's own.
-        signer = DPoPAuth(DeviceKey.generate(), public_url=public_url)
-        started = _ok(
-            await client.post(
-                "/v1/auth/password",
-                json={
-                    "business": str(tenant_id),
-                    "email": accountant.email,
-                    "password": PASSWORD,
-                    "enrol_totp": True,
-                },
-                auth=signer,
-            )
-        )
-        assert started["status"] == "totp_enrolment_required", started
-        enrolment = _ok(
-            await client.post(
-                "/v1/auth/totp/enrolment", json={"challenge": started["challenge"]}, auth=signer
-            )
-        )
-        secret = enrolment["secret"]
-        _ok(
-            await client.post(
-                "/v1/auth/totp/enrolment/confirm",
-                json={"challenge": started["challenge"], "code": pyotp.TOTP(secret).now()},
-                auth=signer,
-            )
-        )
+        # so the password alone may start it).
+        secret = await _enrol(client, tenant_id, accountant.email, public_url)
 
         # One closed cash sale at the venue, rung up on an activated till.
         code = _ok(
@@ -178,3 +152,76 @@ async def set_up_business(stack: FuzzStack, public_url: str) -> Business:
         manager=manager,
         owner=owner,
     )
+
+
+@dataclass(frozen=True)
+class Colleague:
+    """A member of staff a test adds for itself: signs in with `email` and `password`, and with
+    `totp_secret` when they have an authenticator app (None: they have none yet)."""
+
+    id: str
+    email: str
+    password: str
+    role: str
+    totp_secret: str | None
+
+
+async def add_colleague(
+    stack: FuzzStack, business: Business, role: str, *, authenticator: bool = True
+) -> Colleague:
+    """A new member of staff with a password, made by the business's owner through the API,
+    with an authenticator app enrolled as the browser would (unless `authenticator` is False,
+    for a test that enrols one in the browser). Runs on the stack's loop."""
+    public_url = business.owner.public_url or stack.gateway
+    email = f"{role}.{uuid.uuid4().hex[:8]}@harbourlane.example"
+    async with httpx.AsyncClient(base_url=stack.gateway, timeout=30) as client:
+        created = _ok(
+            await client.post(
+                "/v1/staff",
+                json={
+                    "email": email,
+                    "display_name": f"A {role}",
+                    "role": role,
+                    "password": PASSWORD,
+                },
+                auth=business.owner,
+            ),
+            201,
+        )
+        secret = None
+        if authenticator:
+            secret = await _enrol(client, business.tenant, email, public_url)
+    return Colleague(created["id"], email, PASSWORD, role, secret)
+
+
+async def _enrol(client: httpx.AsyncClient, tenant: uuid.UUID, email: str, public_url: str) -> str:
+    """Sets up an authenticator app for a member of staff, from a key of the test's own; its
+    secret. (An owner's first sign-in requires this; for the others the password starts it.)"""
+    signer = DPoPAuth(DeviceKey.generate(), public_url=public_url)
+    started = _ok(
+        await client.post(
+            "/v1/auth/password",
+            json={
+                "business": str(tenant),
+                "email": email,
+                "password": PASSWORD,
+                "enrol_totp": True,
+            },
+            auth=signer,
+        )
+    )
+    assert started["status"] == "totp_enrolment_required", started
+    enrolment = _ok(
+        await client.post(
+            "/v1/auth/totp/enrolment", json={"challenge": started["challenge"]}, auth=signer
+        )
+    )
+    secret: str = enrolment["secret"]
+    _ok(
+        await client.post(
+            "/v1/auth/totp/enrolment/confirm",
+            json={"challenge": started["challenge"], "code": pyotp.TOTP(secret).now()},
+            auth=signer,
+        )
+    )
+    return secret

@@ -1,44 +1,11 @@
 // The backoffice's frame: sign-in until there is a session, then a menu of the pages the
-// session's role may use (pages.ts) and the page the address names (`#/reports`).
+// session's role may use (pages.tsx) and the page the address names (`#/reports`).
 import { useEffect, useState } from "preact/hooks";
 import type { Session } from "./api";
 import { onSessionChange, signOut } from "./api";
 import { PAGES, visiblePages } from "./pages";
-import { Dashboard } from "./pages/Dashboard";
-import { Reports } from "./pages/Reports";
+import { currentPath } from "./route";
 import { SignIn } from "./pages/SignIn";
-
-/** The page the address names, and what its link says: `#/reports?location=...&period=...`. */
-function currentPath(): string {
-  return window.location.hash.replace(/^#/, "").split("?", 1)[0] || "/";
-}
-
-
-function Overview({ session }: { session: Session }) {
-  const pages = visiblePages(session).filter((page) => page.path !== "/");
-  return (
-    <>
-      <h1>Overview</h1>
-      <p>
-        You are signed in as <strong data-role={session.role}>{session.role}</strong>
-        {session.locationIds === null
-          ? ", for every venue of the business."
-          : `, for ${session.locationIds.length} venue(s).`}
-      </p>
-      {pages.length > 0 ? (
-        <ul>
-          {pages.map((page) => (
-            <li key={page.path}>
-              <a href={`#${page.path}`}>{page.title}</a>
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p>More pages for your role are coming to the backoffice.</p>
-      )}
-    </>
-  );
-}
 
 export function App() {
   const [session, setSession] = useState<Session | null>(null);
@@ -87,13 +54,7 @@ export function App() {
             This page is not in your menu: your role ({session.role}) may not use it.
           </p>
         ) : null}
-        {page.path === "/dashboard" ? (
-          <Dashboard session={session} />
-        ) : page.path === "/reports" ? (
-          <Reports session={session} />
-        ) : (
-          <Overview session={session} />
-        )}
+        <page.component session={session} />
       </main>
     </>
   );

@@ -9,7 +9,7 @@ import type { Location, TaxReport } from "../components";
 import { DownloadButton, Loading, ProblemMessage, Section, taxReport, useLoad } from "../components";
 import { businessDay, count, money } from "../format";
 import { Figure, Tenders, venues } from "./Dashboard";
-import { linkParameters } from "../pages";
+import { linkParameters } from "../route";
 
 type Kind = "day" | "month" | "quarter" | "year";
 

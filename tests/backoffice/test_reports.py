@@ -2,7 +2,7 @@
 platform on real sockets: the gateway serving the built app and the API, every service behind
 it, a real Postgres (tests/fuzz/stack.py, the same processes `make run` starts, in one).
 
-The browser side is web/backoffice/e2e/backoffice.e2e.mjs: it signs in as the accountant (with
+The browser side is web/backoffice/e2e/reports.e2e.mjs: it signs in as the accountant (with
 a TOTP code) and as the manager, reads pages, downloads files, checks each page with axe-core
 and takes the screenshots docs/backoffice.md shows (`make screenshots` writes them there). This
 test sets the business up, runs it, and holds what it saw to the API: the figures on the page
@@ -12,65 +12,16 @@ are the API's answer to the same request.
 from __future__ import annotations
 
 import io
-import json
-import os
-import shutil
-import subprocess
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from libs.config import platform_settings
-from ops.platform import PreparedDatabase
-from tests.backoffice.business import Business, set_up_business
-from tests.conftest import _free_port
+from tests.backoffice.browser import run_browser, unexpected_console_errors
+from tests.backoffice.business import Business
 from tests.fuzz.stack import FuzzStack
-from tests.support import REPO_ROOT
-
-CHROMIUM = Path(os.environ.get("HALOPOS_CHROMIUM", "/usr/bin/chromium"))
-NODE = shutil.which("node")
-DIST = REPO_ROOT / "web" / "backoffice" / "dist"
-SCRIPT = REPO_ROOT / "web" / "backoffice" / "e2e" / "backoffice.e2e.mjs"
-# `make screenshots` writes them for docs/backoffice.md; a test run keeps them in its own
-# temporary folder, so the tree stays as committed (two carry a date or a request id).
-DOC_SCREENSHOTS = os.environ.get("HALOPOS_SCREENSHOTS")
-# The whole browser run: two sign-ins, four pages, three downloads.
-BROWSER_TIMEOUT_SECONDS = 180
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists() or NODE is None,
-    reason="needs Debian's chromium and Node.js (.ci/run installs chromium)",
-)
-
-
-@pytest.fixture(scope="module")
-def stack(database: PreparedDatabase) -> Iterator[tuple[FuzzStack, str]]:
-    """The platform with its gateway on a port chosen here: the browser's proofs name the page's
-    origin, so the public URL every layer checks them against is that origin."""
-    assert (DIST / "index.html").exists(), "build the backoffice first: make backoffice"
-    port = _free_port()
-    public_url = f"http://127.0.0.1:{port}"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HALOPOS_PUBLIC_URL", public_url)
-        platform_settings.cache_clear()
-        platform = FuzzStack(database, gateway_port=port, backoffice_dir=str(DIST))
-        platform.start()
-        try:
-            yield platform, public_url
-        finally:
-            platform.stop()
-            platform_settings.cache_clear()
-    platform_settings.cache_clear()
-
-
-@pytest.fixture(scope="module")
-def business(stack: tuple[FuzzStack, str]) -> Business:
-    platform, public_url = stack
-    return platform.run(set_up_business(platform, public_url))
 
 
 @pytest.fixture(scope="module")
@@ -79,33 +30,14 @@ def browser_run(
 ) -> dict[str, Any]:
     """Runs the browser script once; what it saw, for the tests below."""
     _, public_url = stack
-    out = tmp_path_factory.mktemp("backoffice-browser")
-    screenshots = Path(DOC_SCREENSHOTS) if DOC_SCREENSHOTS else out / "screenshots"
     config = {
         "base": public_url,
         "business": str(business.tenant),
         "location": str(business.location_id),
         "accountant": {**vars(business.accountant), "totp_secret": business.totp_secret},
         "manager": vars(business.manager),
-        "chromium": str(CHROMIUM),
-        "out": str(out),
-        "screenshots": str(screenshots),
     }
-    (out / "config.json").write_text(json.dumps(config))
-    assert NODE is not None
-    finished = subprocess.run(  # noqa: S603 - our own script, with our pinned Playwright
-        [NODE, str(SCRIPT), str(out / "config.json")],
-        cwd=REPO_ROOT / "web",
-        capture_output=True,
-        text=True,
-        timeout=BROWSER_TIMEOUT_SECONDS,
-        check=False,
-    )
-    assert finished.returncode == 0, finished.stdout + finished.stderr
-    result: dict[str, Any] = json.loads((out / "result.json").read_text())
-    result["out"] = str(out)
-    result["screenshots_dir"] = str(screenshots)
-    return result
+    return run_browser("reports.e2e.mjs", tmp_path_factory.mktemp("backoffice-reports"), config)
 
 
 def test_the_pages_are_served_with_the_strict_policy(stack: tuple[FuzzStack, str]) -> None:
@@ -216,16 +148,9 @@ def test_the_pages_broke_no_rule_of_the_policy_and_logged_no_error(
     browser_run: dict[str, Any],
 ) -> None:
     # Refused API answers are logged by the browser as failed loads: the manager's 403s and
-    # the wrong password's 401. Anything else (a CSP violation, a script error) is not expected.
+    # the wrong password's 401.
     expected = {"manager": "status of 403", "signed out": "status of 401"}
-    unexpected = [
-        message
-        for message in browser_run["console_errors"]
-        if not any(
-            message.startswith(f"{who}: ") and status in message for who, status in expected.items()
-        )
-    ]
-    assert unexpected == []
+    assert unexpected_console_errors(browser_run, expected) == []
 
 
 def test_the_run_took_the_screenshots_for_the_docs(browser_run: dict[str, Any]) -> None:
