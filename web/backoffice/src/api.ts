@@ -12,8 +12,8 @@ import { forgetBrowserKey, proof } from "./dpop";
 
 // ---- what the API's document says about a path -------------------------------------------
 
-type Method = "get" | "post";
-type PathWith<M extends Method> = {
+type Method = "get" | "post" | "patch" | "put";
+export type PathWith<M extends Method> = {
   [P in keyof paths]: paths[P] extends Record<M, unknown> ? P : never;
 }[keyof paths];
 type Operation<M extends Method, P extends PathWith<M>> = paths[P][M];
@@ -27,10 +27,13 @@ export type JsonOf<M extends Method, P extends PathWith<M>> =
         ? B
         : never
     : never;
-type BodyOf<P extends PathWith<"post">> =
-  Operation<"post", P> extends { requestBody: { content: { "application/json": infer B } } }
+export type BodyOf<M extends Method, P extends PathWith<M>> =
+  Operation<M, P> extends { requestBody?: { content: { "application/json": infer B } } }
     ? B
     : never;
+/** The names in a path's braces and their values: `{ staff_id: "..." }`. */
+export type PathParamsOf<M extends Method, P extends PathWith<M>> =
+  Operation<M, P> extends { parameters: { path: infer X } } ? NonNullable<X> : never;
 
 // ---- problems ------------------------------------------------------------------------------
 
@@ -207,16 +210,45 @@ async function send<T>(method: string, path: string, options: Options = {}): Pro
   return (await (await request(method, path, options)).json()) as T;
 }
 
-export function get<P extends PathWith<"get">>(path: P, query?: QueryOf<P>): Promise<JsonOf<"get", P>> {
-  return send("GET", path, { query: query as Options["query"] });
+/** A path with its braces filled in: `/v1/staff/{staff_id}` → `/v1/staff/0b6f...`. */
+function filled(path: string, params: Record<string, string> | undefined): string {
+  return path.replace(/\{([a-z_]+)\}/g, (_, name: string) => {
+    const value = params?.[name];
+    if (value === undefined) throw new Error(`${path}: no value for {${name}}`);
+    return encodeURIComponent(value);
+  });
 }
+
+export function get<P extends PathWith<"get">>(
+  path: P,
+  query?: QueryOf<P>,
+  params?: PathParamsOf<"get", P>,
+): Promise<JsonOf<"get", P>> {
+  return send("GET", filled(path, params as Record<string, string>), {
+    query: query as Options["query"],
+  });
+}
+
+/** A write: its body and answer typed by the API's document. */
+function write<M extends "post" | "patch" | "put">(method: M) {
+  return <P extends PathWith<M>>(
+    path: P,
+    body: BodyOf<M, P>,
+    params?: PathParamsOf<M, P>,
+  ): Promise<JsonOf<M, P>> =>
+    send(method.toUpperCase(), filled(path, params as Record<string, string>), { body });
+}
+
+export const post = write("post");
+export const patch = write("patch");
+export const put = write("put");
 
 // ---- signing in and out --------------------------------------------------------------------
 
 export type PasswordAnswer = JsonOf<"post", "/v1/auth/password">;
 
 export async function signInWithPassword(
-  body: BodyOf<"/v1/auth/password">,
+  body: BodyOf<"post", "/v1/auth/password">,
 ): Promise<PasswordAnswer> {
   const answer = await send<PasswordAnswer>("POST", "/v1/auth/password", { body, signedIn: false });
   if (answer.status === "signed_in") hold(answer as Tokens);
@@ -224,7 +256,7 @@ export async function signInWithPassword(
 }
 
 export async function signInWithCode(challenge: string, code: string): Promise<Session> {
-  const body: BodyOf<"/v1/auth/totp"> = code.includes("-")
+  const body: BodyOf<"post", "/v1/auth/totp"> = code.includes("-")
     ? { challenge, recovery_code: code }
     : { challenge, code };
   return hold(await send<Tokens>("POST", "/v1/auth/totp", { body, signedIn: false }));

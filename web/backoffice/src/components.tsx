@@ -53,6 +53,70 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Lo
   return state;
 }
 
+/** A page of a list the API pages with cursors (`items`, `next_cursor`). */
+export interface ListPage<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+/** A list read a page at a time: the first page, then the next on `more()` (null when there
+ * is no next page); `reload()` reads it again from the first page (after a change). */
+export interface Paged<T> {
+  items: T[];
+  error?: unknown;
+  loading: boolean;
+  more: (() => void) | null;
+  reload: () => void;
+}
+
+export function usePaged<T>(
+  load: (cursor: string | undefined) => Promise<ListPage<T>>,
+  deps: readonly unknown[],
+): Paged<T> {
+  const [items, setItems] = useState<T[]>([]);
+  const [next, setNext] = useState<string | null>(null);
+  const [state, setState] = useState<{ error?: unknown; loading: boolean }>({ loading: true });
+  const [generation, setGeneration] = useState(0);
+  const read = (cursor: string | undefined, live: () => boolean) => {
+    setState({ loading: true });
+    load(cursor).then(
+      (page) => {
+        if (!live()) return;
+        setItems((before) => (cursor === undefined ? page.items : [...before, ...page.items]));
+        setNext(page.next_cursor);
+        setState({ loading: false });
+      },
+      (error: unknown) => live() && setState({ error, loading: false }),
+    );
+  };
+  useEffect(() => {
+    let live = true;
+    setItems([]);
+    read(undefined, () => live);
+    return () => {
+      live = false;
+    };
+  }, [...deps, generation]);
+  return {
+    items,
+    ...state,
+    more: next !== null && !state.loading ? () => read(next, () => true) : null,
+    reload: () => setGeneration((value) => value + 1),
+  };
+}
+
+/** Below a paged list: its problem, "Loading", or the button for the next page. */
+export function PagedFooter<T>({ paged, what }: { paged: Paged<T>; what: string }) {
+  if (paged.error !== undefined) return <ProblemMessage error={paged.error} />;
+  if (paged.loading) return <Loading what={what} />;
+  if (paged.more === null) return null;
+  return (
+    <button type="button" class="more" onClick={paged.more}>
+      Show more {what}
+    </button>
+  );
+}
+
 export function Loading({ what }: { what: string }) {
   return (
     <p class="loading" role="status">
