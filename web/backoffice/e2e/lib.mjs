@@ -145,3 +145,14 @@ export async function browserRun(body) {
     writeFileSync(join(config.out, "result.json"), JSON.stringify(run.result, null, 2));
   }
 }
+
+/** What a QR code on the page says, read as a phone would: from its pixels (a screenshot of
+ * the element), decoded by jsQR. */
+export async function readQrCode(locator) {
+  const { PNG } = await import("pngjs");
+  const { default: jsQR } = await import("jsqr");
+  const image = PNG.sync.read(await locator.screenshot());
+  const found = jsQR(new Uint8ClampedArray(image.data), image.width, image.height);
+  if (found === null) throw new Error("no QR code could be read from the page");
+  return found.data;
+}
