@@ -235,6 +235,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/audit/public-key", "audit", P.AUDIT_READ),
     Route("GET", "/v1/audit/verifier", "audit", P.AUDIT_READ),
     Route("GET", "/v1/audit/verifier/script", "audit", P.AUDIT_READ),
+    Route("GET", "/v1/audit/reviewer-bundle", "audit", P.AUDIT_READ),
     Route("POST", "/v1/staff", "identity", P.STAFF_WRITE),
     Route("GET", "/v1/staff", "identity", P.STAFF_READ),
     Route("GET", "/v1/staff/{staff_id}", "identity", P.STAFF_READ),
