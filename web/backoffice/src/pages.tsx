@@ -7,6 +7,7 @@ import type { FunctionComponent } from "preact";
 import type { Permission } from "./generated/rbac";
 import type { Session } from "./api";
 import { may } from "./api";
+import { Audit } from "./pages/Audit";
 import { Dashboard } from "./pages/Dashboard";
 import { Reports } from "./pages/Reports";
 
@@ -48,6 +49,7 @@ export const PAGES: readonly Page[] = [
   { path: "/", title: "Overview", permission: null, component: Overview },
   { path: "/dashboard", title: "Dashboard", permission: "reports:read", component: Dashboard },
   { path: "/reports", title: "Reports", permission: "reports:read", component: Reports },
+  { path: "/audit", title: "Audit log", permission: "audit:read", component: Audit },
 ];
 
 export function visiblePages(session: Session): Page[] {
