@@ -60,9 +60,12 @@ def browser_run(
         "base": public_url,
         "business": str(business.tenant),
         "accountant": {**vars(business.accountant), "totp_secret": business.totp_secret},
-        "manager": {"email": manager.email, "password": manager.password},
+        "manager": {
+            "email": manager.email,
+            "password": manager.password,
+            "totp_secret": manager.totp_secret,
+        },
     }
-    config["manager"]["totp_secret"] = manager.totp_secret
     return run_browser(
         "audit.e2e.mjs", tmp_path_factory.mktemp("backoffice-audit"), config, timeout_seconds=240
     )

@@ -56,7 +56,7 @@ def test_the_accountant_signs_in_with_totp_and_sees_every_built_page(
     browser_run: dict[str, Any],
 ) -> None:
     accountant = browser_run["accountant"]
-    assert accountant["menu"] == ["Overview", "Dashboard", "Reports"]
+    assert accountant["menu"] == ["Overview", "Dashboard", "Reports", "Audit log"]
     assert accountant["totp_asked"] is True
 
 

@@ -54,7 +54,7 @@ await browserRun(async (run) => {
     await page.locator(".audit-events tbody tr").first().waitFor();
     await page.locator(".public-key .verifier-key").waitFor();
     await page.locator("section[aria-label=Checkpoints] :is(.audit-checkpoints, .empty)").first().waitFor();
-    result.accountant.zone_note = await page.getByRole("region", { name: "Events" }).locator("p").first().textContent();
+    result.accountant.zone_note = await page.locator(".zone-note").textContent();
     result.accountant.verifier_key = await page.locator(".public-key .verifier-key").textContent();
     await run.checkAccessibility(page, "audit");
     await run.screenshot(page, "audit");
@@ -88,6 +88,7 @@ await browserRun(async (run) => {
     await events.locator(".audit-events tbody tr summary").first().click();
     await run.checkAccessibility(page, "audit events filtered, paged, one opened");
     await run.screenshot(page, "audit-events");
+    await events.locator(".audit-events tbody tr summary").first().click(); // closed again
     result.accountant.events = {
       first_page_rows: firstPage.length,
       rows,

@@ -61,13 +61,14 @@ function Time({ value, zone }: { value: string; zone: string }) {
 
 /** The zone the page shows times in: the first venue's (read from the tax report, which owners
  * and accountants may read), or UTC. */
-function useZone(session: Session): { zone: string; venue: string | null } {
+function useZone(session: Session): { zone: string; venue: string | null; loading: boolean } {
   const found = useLoad(
     () => (may(session, "reports:read") ? venues(session) : Promise.resolve([])),
     [session.staffId],
   );
   const first = found.value?.[0];
-  return first ? { zone: first.time_zone, venue: first.name } : { zone: "UTC", venue: null };
+  if (first) return { zone: first.time_zone, venue: first.name, loading: false };
+  return { zone: "UTC", venue: null, loading: found.loading };
 }
 
 // ---- events --------------------------------------------------------------------------------
@@ -226,9 +227,9 @@ function Events({ zone, venue }: { zone: string; venue: string | null }) {
   ]);
   return (
     <Section title="Events">
-      <p>
-        Times are {venue ? `${venue}'s` : "UTC"} ({zone}). An action ending in <code>.*</code> finds a whole family
-        (<code>order.*</code>).
+      <p class="zone-note">
+        {venue ? `Times are ${venue}'s (${zone}).` : "Times are in UTC."} An action ending in <code>.*</code> finds a
+        whole family (<code>order.*</code>).
       </p>
       <FilterForm zone={zone} onApply={setFilters} />
       {paged.items.length > 0 ? (
@@ -496,7 +497,7 @@ function ReviewerBundle() {
 }
 
 export function Audit({ session }: { session: Session }) {
-  const { zone, venue } = useZone(session);
+  const { zone, venue, loading } = useZone(session);
   // Signing is offered to those who may sign, and, on a page outside a role's menu, to everyone:
   // there, every control meets the API's own refusal.
   const maySign = may(session, "audit:checkpoint") || !may(session, "audit:read");
@@ -507,7 +508,8 @@ export function Audit({ session }: { session: Session }) {
         Every change to the business (sales, refunds, voids, menu, tax, staff, devices, sign-in settings) is an entry
         here, chained to the one before by its hash, and nobody can change or remove one unnoticed.
       </p>
-      <Events zone={zone} venue={venue} />
+      {/* The events wait for the zone: their filters' times are entered in it. */}
+      {loading ? <Loading what="the venue's time zone" /> : <Events zone={zone} venue={venue} />}
       <Verify />
       <Checkpoints zone={zone} maySign={maySign} />
       <PublicKey />
