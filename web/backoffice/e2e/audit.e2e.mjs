@@ -140,7 +140,6 @@ await browserRun(async (run) => {
       first_row_size: await checkpoints.locator(".audit-checkpoints tbody tr").first().getAttribute("data-size"),
     };
     await run.checkAccessibility(page, "audit checkpoint signed");
-    await run.screenshot(page, "audit-checkpoints");
 
     // The reviewer's bundle, with its progress, saved for the test to unpack and check.
     const bundleRegion = page.getByRole("region", { name: "Reviewer's bundle" });
