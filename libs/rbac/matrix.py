@@ -250,6 +250,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/business", "identity", P.BUSINESS_READ),
     Route("GET", "/v1/locations", "identity", P.BUSINESS_READ),
     Route("GET", "/v1/locations/{location_id}", "identity", P.BUSINESS_READ),
+    Route("GET", "/v1/audit/reviewer-bundle", "audit", P.AUDIT_READ),
     Route("POST", "/v1/staff", "identity", P.STAFF_WRITE),
     Route("GET", "/v1/staff", "identity", P.STAFF_READ),
     Route("GET", "/v1/staff/{staff_id}", "identity", P.STAFF_READ),

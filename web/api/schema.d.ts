@@ -1323,6 +1323,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/reviewer-bundle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reviewer Bundle Download
+         * @description Everything a reviewer needs in one download, read from one snapshot of the log: the
+         *     export, every signed checkpoint, the public key, the verifier script and a README saying
+         *     how to run it (docs/audit-chain.md, "The reviewer's bundle"). Streamed as it is read.
+         */
+        get: operations["audit.reviewer_bundle_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/staff": {
         parameters: {
             query?: never;
@@ -22692,6 +22714,119 @@ export interface operations {
              *     - `invalid-text-encoding`: The request body is not valid UTF-8 text
              *     - `nul-character-refused`: Text containing a NUL character is never accepted
              *     - `validation-failed`: The request is not valid
+             */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Too many requests; retry after the seconds in Retry-After. Problem codes:
+             *
+             *     - `rate-limited`: Too many requests; retry after the time in Retry-After
+             *     - `too-many-concurrent-requests`: Too many of your requests are in progress; retry after the time in Retry-After
+             */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
+             *
+             *     - `service-unavailable`: The service is temporarily unavailable
+             */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    "audit.reviewer_bundle_download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A ZIP holding one folder: audit.jsonl, checkpoints.json, public-key.json, verifier-key.txt, verify_audit.py and README.md */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            /**
+             * @description The credentials are missing or not valid. Problem codes:
+             *
+             *     - `invalid-dpop-proof`: The DPoP proof is missing, invalid or already used
+             *     - `unauthenticated`: A valid access token is required
+             */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Refused: the caller may not do this. Problem codes:
+             *
+             *     - `permission-denied`: Your role does not allow this action
+             */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description The request body is too large; nothing was read. Problem codes:
+             *
+             *     - `payload-too-large`: Request body too large
+             */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description The request is not valid; nothing was changed. Problem codes:
+             *
+             *     - `card-data-refused`: Card numbers are never accepted
+             *     - `invalid-text-encoding`: The request body is not valid UTF-8 text
+             *     - `nul-character-refused`: Text containing a NUL character is never accepted
              */
             422: {
                 headers: {

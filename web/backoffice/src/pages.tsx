@@ -7,6 +7,7 @@ import type { FunctionComponent } from "preact";
 import type { Permission } from "./generated/rbac";
 import type { Session } from "./api";
 import { may } from "./api";
+import { Audit } from "./pages/Audit";
 import { Dashboard } from "./pages/Dashboard";
 import { Reports } from "./pages/Reports";
 import { Sync } from "./pages/Sync";
@@ -50,6 +51,7 @@ export const PAGES: readonly Page[] = [
   { path: "/", title: "Overview", permission: null, component: Overview },
   { path: "/dashboard", title: "Dashboard", permission: "reports:read", component: Dashboard },
   { path: "/reports", title: "Reports", permission: "reports:read", component: Reports },
+  { path: "/audit", title: "Audit log", permission: "audit:read", component: Audit },
   { path: "/sync", title: "Sync review", permission: "sync:review", component: Sync },
   { path: "/billing", title: "Billing", permission: "billing:manage", component: Billing },
 ];
