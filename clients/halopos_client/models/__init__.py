@@ -109,6 +109,9 @@ from .jwks import Jwks
 from .line_add import LineAdd
 from .line_change import LineChange
 from .line_in import LineIn
+from .live_session import LiveSession
+from .live_session_kind import LiveSessionKind
+from .live_session_page import LiveSessionPage
 from .location_out import LocationOut
 from .location_price import LocationPrice
 from .location_price_set import LocationPriceSet
@@ -413,6 +416,9 @@ __all__ = (
     "LineAdd",
     "LineChange",
     "LineIn",
+    "LiveSession",
+    "LiveSessionKind",
+    "LiveSessionPage",
     "LocationOut",
     "LocationPrice",
     "LocationPriceSet",
