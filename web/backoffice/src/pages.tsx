@@ -9,6 +9,7 @@ import type { Session } from "./api";
 import { may } from "./api";
 import { Dashboard } from "./pages/Dashboard";
 import { Reports } from "./pages/Reports";
+import { Security } from "./pages/Security";
 
 export interface Page {
   readonly path: string;
@@ -48,6 +49,7 @@ export const PAGES: readonly Page[] = [
   { path: "/", title: "Overview", permission: null, component: Overview },
   { path: "/dashboard", title: "Dashboard", permission: "reports:read", component: Dashboard },
   { path: "/reports", title: "Reports", permission: "reports:read", component: Reports },
+  { path: "/admin/security", title: "Security", permission: "security:manage", component: Security },
 ];
 
 export function visiblePages(session: Session): Page[] {
