@@ -350,6 +350,7 @@ def test_the_manager_has_no_security_page_and_its_api_refuses_them(
         ("GET", "/v1/admin/security/bridge-tokens"): 403,
         ("GET", "/v1/admin/security/settings"): 403,
         ("GET", "/v1/admin/security/sessions"): 403,
+        ("POST", "/v1/admin/security/totp-enrolment-codes"): 403,
         # Reading the limits is the till's right; changing them is the owner's.
         ("GET", "/v1/settings/override-limits"): 200,
         ("PATCH", "/v1/settings/override-limits"): 403,

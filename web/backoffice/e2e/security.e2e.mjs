@@ -194,6 +194,10 @@ await browserRun(async (run) => {
     await limits.getByLabel(/^Void without approval up to/).fill("1000");
     await limits.getByRole("button", { name: "Save limits" }).click();
     await limits.locator(".problem").waitFor();
+    // The staff list is the manager's to read; an enrolment code is not theirs to give.
+    const authenticators = page.getByRole("region", { name: "Authenticator apps" });
+    await authenticators.getByRole("button", { name: "Issue enrolment code" }).click();
+    await authenticators.locator(".problem").nth(1).waitFor();
     const problem = page.getByRole("region", { name: "Active sessions" }).locator(".problem");
     result.manager.problem = {
       code: await problem.getAttribute("data-code"),
