@@ -21,6 +21,7 @@ from services.identity.overrides.router import router as overrides_router
 from services.identity.sessions.live import router as live_sessions_router
 from services.identity.sessions.router import router as sessions_router
 from services.identity.staff.router import router as staff_router
+from services.identity.tenants.router import router as business_router
 
 NAME = "identity"
 
@@ -58,6 +59,7 @@ def create_app(
             live_sessions_router,
             backoffice_router,
             overrides_router,
+            business_router,
         ],
         database=database,
         verifier=verifier,

@@ -28,7 +28,9 @@ from .bridge_token_created import BridgeTokenCreated
 from .bridge_token_page import BridgeTokenPage
 from .bridge_token_revocation import BridgeTokenRevocation
 from .bridge_token_rotation import BridgeTokenRotation
+from .business import Business
 from .business_out import BusinessOut
+from .business_region import BusinessRegion
 from .card_payment import CardPayment
 from .cash_movement import CashMovement
 from .cash_movement_create import CashMovementCreate
@@ -112,7 +114,9 @@ from .line_in import LineIn
 from .live_session import LiveSession
 from .live_session_kind import LiveSessionKind
 from .live_session_page import LiveSessionPage
+from .location import Location
 from .location_out import LocationOut
+from .location_page import LocationPage
 from .location_price import LocationPrice
 from .location_price_set import LocationPriceSet
 from .menu_category import MenuCategory
@@ -335,7 +339,9 @@ __all__ = (
     "BridgeTokenPage",
     "BridgeTokenRevocation",
     "BridgeTokenRotation",
+    "Business",
     "BusinessOut",
+    "BusinessRegion",
     "CardPayment",
     "CashMovement",
     "CashMovementCreate",
@@ -419,7 +425,9 @@ __all__ = (
     "LiveSession",
     "LiveSessionKind",
     "LiveSessionPage",
+    "Location",
     "LocationOut",
+    "LocationPage",
     "LocationPrice",
     "LocationPriceSet",
     "MenuCategory",
