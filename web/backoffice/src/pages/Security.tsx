@@ -12,15 +12,14 @@ import type { Schema } from "../../../api";
 import type { Session } from "../api";
 import type { Permission } from "../generated/rbac";
 import { get, may, patch, post } from "../api";
-import type { Location } from "../components";
 import { Loading, PagedFooter, ProblemMessage, Section, useLoad, usePaged } from "../components";
 import { money } from "../format";
-import { venues } from "./Dashboard";
 
 type BridgeToken = Schema<"BridgeToken">;
 type BridgeTokenCreated = Schema<"BridgeTokenCreated">;
 type LiveSession = Schema<"LiveSession">;
 type OverrideLimits = Schema<"OverrideLimits">;
+type Location = Schema<"Location">;
 
 /** A moment for reading, in this browser's time zone. */
 function when(iso: string | null | undefined): string {
@@ -89,7 +88,11 @@ function IssuedSecret({ issued, onDone }: { issued: Issued; onDone: () => void }
 }
 
 function BridgeTokens({ session }: { session: Session }) {
-  const places = useLoad(() => venues(session), [session.staffId]);
+  // The venues this session reaches (GET /v1/locations), for the picker and the list's names.
+  const places = usePaged(
+    (cursor) => get("/v1/locations", { limit: 100, cursor }),
+    [session.staffId],
+  );
   const tokens = usePaged(
     (cursor) => get("/v1/admin/security/bridge-tokens", { limit: 20, cursor }),
     [],
@@ -101,7 +104,7 @@ function BridgeTokens({ session }: { session: Session }) {
   const [confirming, setConfirming] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const venueName = (id: string) => places.value?.find((each) => each.id === id)?.name ?? id;
+  const venueName = (id: string) => places.items.find((each) => each.id === id)?.name ?? id;
 
   async function act(action: () => Promise<void>) {
     setBusy(true);
@@ -118,7 +121,7 @@ function BridgeTokens({ session }: { session: Session }) {
 
   const create = (event: Event) => {
     event.preventDefault();
-    const locationId = venue || places.value?.[0]?.id;
+    const locationId = venue || places.items[0]?.id;
     if (!locationId) return;
     void act(async () => {
       const token = await post("/v1/admin/security/bridge-tokens", { name, location_id: locationId });
@@ -167,19 +170,19 @@ function BridgeTokens({ session }: { session: Session }) {
         </label>
         <label>
           Venue
-          <select name="bridge_venue" value={venue || places.value?.[0]?.id} onChange={(e) => setVenue(e.currentTarget.value)}>
-            {(places.value ?? []).map((place: Location) => (
+          <select name="bridge_venue" value={venue || places.items[0]?.id} onChange={(e) => setVenue(e.currentTarget.value)}>
+            {places.items.map((place: Location) => (
               <option key={place.id} value={place.id}>
                 {place.name}
               </option>
             ))}
           </select>
         </label>
-        <button type="submit" disabled={busy || !places.value?.length}>
+        <button type="submit" disabled={busy || places.items.length === 0}>
           Create token
         </button>
       </form>
-      {places.error !== undefined ? <ProblemMessage error={places.error} /> : null}
+      <PagedFooter paged={places} what="venues" />
       {error !== null ? <ProblemMessage error={error} /> : null}
       {tokens.items.length > 0 ? (
         <table class="bridge-tokens">
@@ -280,7 +283,7 @@ function OverrideLimitsSection({ canWrite }: { canWrite: boolean }) {
   const loaded = useLoad(
     async () => ({
       limits: await get("/v1/settings/override-limits"),
-      currency: (await get("/v1/tax/settings")).currency,
+      currency: (await get("/v1/business")).currency,
     }),
     [],
   );
