@@ -282,6 +282,15 @@ ROUTES: tuple[Route, ...] = (
         P.SECURITY_MANAGE,
         read_only_ok=True,
     ),
+    # The business's live sessions: owners review them and end one (docs/sessions.md).
+    Route("GET", "/v1/admin/security/sessions", "identity", P.SECURITY_MANAGE),
+    Route(
+        "POST",
+        "/v1/admin/security/sessions/{session_id}/revoke",
+        "identity",
+        P.SECURITY_MANAGE,
+        read_only_ok=True,
+    ),
     # Bridge tokens: owners create, list, rotate and revoke them (the secret is shown once).
     Route(
         "POST",

@@ -12,6 +12,7 @@ import { Dashboard } from "./pages/Dashboard";
 import { Reports } from "./pages/Reports";
 import { Sync } from "./pages/Sync";
 import { Billing } from "./pages/Billing";
+import { Security } from "./pages/Security";
 
 export interface Page {
   readonly path: string;
@@ -54,6 +55,7 @@ export const PAGES: readonly Page[] = [
   { path: "/audit", title: "Audit log", permission: "audit:read", component: Audit },
   { path: "/sync", title: "Sync review", permission: "sync:review", component: Sync },
   { path: "/billing", title: "Billing", permission: "billing:manage", component: Billing },
+  { path: "/admin/security", title: "Security", permission: "security:manage", component: Security },
 ];
 
 export function visiblePages(session: Session): Page[] {
