@@ -195,19 +195,30 @@ function ShiftReportView(props: { report: Report; venue: Location | undefined; c
 }
 
 function OpenedShift({ shiftId, venue }: { shiftId: string; venue: Location | undefined }) {
+  // An open shift's X report is read live: "Read again" asks for it anew.
+  const [reading, setReading] = useState(0);
   const loaded = useLoad(
     async () =>
       Promise.all([
         get("/v1/reports/shifts/{shift_id}", undefined, { shift_id: shiftId }),
         get("/v1/tax/settings"),
       ]),
-    [shiftId],
+    [shiftId, reading],
   );
   if (loaded.loading) return <Loading what="the shift's report" />;
   if (loaded.error !== undefined) return <ProblemMessage error={loaded.error} />;
   if (!loaded.value) return null;
   const [report, settings] = loaded.value;
-  return <ShiftReportView report={report} venue={venue} currency={settings.currency} />;
+  return (
+    <>
+      <ShiftReportView report={report} venue={venue} currency={settings.currency} />
+      {report.kind === "X" ? (
+        <button type="button" onClick={() => setReading((value) => value + 1)}>
+          Read the X report again
+        </button>
+      ) : null}
+    </>
+  );
 }
 
 export function ShiftReports({ locations }: { locations: Location[] }) {
