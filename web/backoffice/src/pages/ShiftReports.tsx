@@ -1,4 +1,4 @@
-// The venues' shifts, newest first, a page at a time as the API pages them; opening one shows
+// A venue's shifts, newest first, a page at a time as the API pages them; opening one shows
 // its X report while it is open (read live) or its Z report once closed (as issued, or its
 // latest re-issue), from the reports API: the same functions the till's X and Z come from.
 import { useState } from "preact/hooks";
@@ -7,7 +7,7 @@ import { get } from "../api";
 import type { Location } from "../components";
 import { Loading, PagedFooter, ProblemMessage, Section, useLoad, usePaged } from "../components";
 import { count } from "../format";
-import { CountCell, MoneyCell, Stat, When } from "./reportParts";
+import { CountCell, MoneyCell, Stat, VenuePicker, When } from "./reportParts";
 
 type Shift = Schema<"Shift">;
 type Report = Schema<"ShiftReport"> | Schema<"ZReport">;
@@ -222,23 +222,35 @@ function OpenedShift({ shiftId, venue }: { shiftId: string; venue: Location | un
 }
 
 export function ShiftReports({ locations }: { locations: Location[] }) {
+  const [locationId, setLocationId] = useState(locations[0]?.id ?? "");
   const [status, setStatus] = useState<Status>("");
-  const [opened, setOpened] = useState<Shift | null>(null);
+  const [opened, setOpened] = useState<string | null>(null);
+  const venue = locations.find((each) => each.id === locationId);
+  const zone = venue?.time_zone;
   const shifts = usePaged(
-    (cursor) => get("/v1/shifts", { status: status === "" ? undefined : status, cursor, limit: 20 }),
-    [status],
+    (cursor) =>
+      get("/v1/shifts", {
+        location_id: locationId,
+        status: status === "" ? undefined : status,
+        cursor,
+        limit: 20,
+      }),
+    [locationId, status],
   );
-  const venue = (shift: Shift) => locations.find((each) => each.id === shift.location_id);
   return (
     <Section title="Shifts">
-      <p>Every shift of your venues, newest first: open one to see its X report (open) or Z report (closed).</p>
+      <p>A venue's shifts, newest first: open one to see its X report (still open) or Z report (closed).</p>
+      <VenuePicker
+        locations={locations}
+        value={locationId}
+        onPick={(id) => {
+          setLocationId(id);
+          setOpened(null);
+        }}
+      />
       <label>
         Show
-        <select
-          name="status"
-          value={status}
-          onChange={(event) => setStatus(event.currentTarget.value as Status)}
-        >
+        <select name="status" value={status} onChange={(event) => setStatus(event.currentTarget.value as Status)}>
           <option value="">every shift</option>
           <option value="open">open shifts</option>
           <option value="closed">closed shifts</option>
@@ -246,11 +258,10 @@ export function ShiftReports({ locations }: { locations: Location[] }) {
       </label>
       {shifts.items.length > 0 ? (
         <table class="shifts">
-          <caption>Shifts</caption>
+          <caption>Shifts{venue ? ` at ${venue.name}` : ""}</caption>
           <thead>
             <tr>
               <th scope="col">Opened</th>
-              <th scope="col">Venue</th>
               <th scope="col">Register</th>
               <th scope="col">Status</th>
               <th scope="col">Closed</th>
@@ -258,27 +269,20 @@ export function ShiftReports({ locations }: { locations: Location[] }) {
             </tr>
           </thead>
           <tbody>
-            {shifts.items.map((shift) => (
+            {shifts.items.map((shift: Shift) => (
               <tr key={shift.id} data-shift={shift.id} data-status={shift.status}>
                 <th scope="row">
-                  <When at={shift.opened_at} timeZone={venue(shift)?.time_zone} />
+                  <When at={shift.opened_at} timeZone={zone} />
                 </th>
-                <td>{venue(shift)?.name ?? shift.location_id}</td>
                 <td>R{count(shift.register_number)}</td>
                 <td>{shift.status}</td>
                 <td>
-                  <When at={shift.closed_at} timeZone={venue(shift)?.time_zone} />
+                  <When at={shift.closed_at} timeZone={zone} />
                 </td>
                 <td>
-                  <button
-                    type="button"
-                    aria-pressed={opened?.id === shift.id}
-                    onClick={() => setOpened(shift)}
-                  >
+                  <button type="button" aria-pressed={opened === shift.id} onClick={() => setOpened(shift.id)}>
                     {shift.status === "open" ? "X report" : "Z report"}
-                    <span class="visually-hidden">
-                      {` of register ${shift.register_number}, opened ${shift.opened_at}`}
-                    </span>
+                    <span class="visually-hidden">{` of register ${shift.register_number}, opened ${shift.opened_at}`}</span>
                   </button>
                 </td>
               </tr>
@@ -289,7 +293,7 @@ export function ShiftReports({ locations }: { locations: Location[] }) {
         <p>No shifts.</p>
       ) : null}
       <PagedFooter paged={shifts} what="shifts" />
-      {opened ? <OpenedShift shiftId={opened.id} venue={venue(opened)} /> : null}
+      {opened ? <OpenedShift shiftId={opened} venue={venue} /> : null}
     </Section>
   );
 }
