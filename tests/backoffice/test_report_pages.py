@@ -241,10 +241,13 @@ def test_a_closed_shift_shows_its_z_report_and_an_open_one_its_x_report(
     assert x["answer"]["kind"] == "X"
     assert x["answer"]["order_count"] == 1
     assert "counted.cash" not in {cell["path"] for cell in x["cells"]}
-    # The list pages with the API's cursors: both shifts, newest first.
-    assert browser_run["shift_list"][:2] == [
+    # The venue's shifts, newest first; then the closed ones only.
+    assert browser_run["shift_list"] == [
         {"id": cafes["closed_shift"]["id"], "status": "closed"},
         {"id": x["answer"]["shift_id"], "status": "open"},
+    ]
+    assert browser_run["closed_shift_list"] == [
+        {"id": cafes["closed_shift"]["id"], "status": "closed"}
     ]
 
 

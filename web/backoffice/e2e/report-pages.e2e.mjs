@@ -110,6 +110,17 @@ await browserRun(async (run) => {
       await shoot(run, shifts, `reports-shift-${kind.toLowerCase()}`);
     }
 
+    // Only the closed ones: the list is asked for again, with the API's own filter.
+    const closedOnly = page.waitForResponse(
+      (response) => new URL(response.url()).pathname === "/v1/shifts" && response.url().includes("status=closed"),
+    );
+    await shifts.locator("select[name=status]").selectOption("closed");
+    await closedOnly;
+    await shifts.locator("tr[data-status=open]").waitFor({ state: "detached" });
+    result.closed_shift_list = await shifts
+      .locator("table.shifts tbody tr")
+      .evaluateAll((rows) => rows.map((row) => ({ id: row.dataset.shift, status: row.dataset.status })));
+
     await downloadBoth(run, page, mixRegion, "Item mix");
     await downloadBoth(run, page, reconciliationRegion, "Payment reconciliation");
     await run.checkAccessibility(page, "reports: after the downloads");
