@@ -9,6 +9,8 @@ import type { Session } from "./api";
 import { may } from "./api";
 import { Dashboard } from "./pages/Dashboard";
 import { Reports } from "./pages/Reports";
+import { Sync } from "./pages/Sync";
+import { Billing } from "./pages/Billing";
 
 export interface Page {
   readonly path: string;
@@ -48,6 +50,8 @@ export const PAGES: readonly Page[] = [
   { path: "/", title: "Overview", permission: null, component: Overview },
   { path: "/dashboard", title: "Dashboard", permission: "reports:read", component: Dashboard },
   { path: "/reports", title: "Reports", permission: "reports:read", component: Reports },
+  { path: "/sync", title: "Sync review", permission: "sync:review", component: Sync },
+  { path: "/billing", title: "Billing", permission: "billing:manage", component: Billing },
 ];
 
 export function visiblePages(session: Session): Page[] {
