@@ -354,7 +354,8 @@ export interface paths {
         };
         /**
          * List Shifts
-         * @description Shifts of the venues you reach (a till: its own), newest first.
+         * @description Shifts of the venues you reach (a till: its own), newest first; `location_id`: of
+         *     that venue only (a venue you do not reach lists none).
          */
         get: operations["shifts.list_shifts"];
         put?: never;
@@ -15351,6 +15352,8 @@ export interface operations {
         parameters: {
             query?: {
                 status?: ("open" | "closed") | null;
+                /** @description Only this venue's shifts (one you reach) */
+                location_id?: string | null;
                 limit?: number;
                 cursor?: string | null;
             };
