@@ -9,6 +9,8 @@ import type { Session } from "./api";
 import { may } from "./api";
 import { Dashboard } from "./pages/Dashboard";
 import { Reports } from "./pages/Reports";
+import { Menu } from "./pages/Menu";
+import { Tax } from "./pages/Tax";
 
 export interface Page {
   readonly path: string;
@@ -48,6 +50,8 @@ export const PAGES: readonly Page[] = [
   { path: "/", title: "Overview", permission: null, component: Overview },
   { path: "/dashboard", title: "Dashboard", permission: "reports:read", component: Dashboard },
   { path: "/reports", title: "Reports", permission: "reports:read", component: Reports },
+  { path: "/menu", title: "Menu", permission: "menu:read", component: Menu },
+  { path: "/tax", title: "Tax", permission: "tax:read", component: Tax },
 ];
 
 export function visiblePages(session: Session): Page[] {
