@@ -223,7 +223,7 @@ function Categories(props: { session: Session; generation: number; changed: () =
           {paged.items.map((category) => (
             <tr key={category.id} data-id={category.id} data-version={category.version}>
               <th scope="row">{category.name}</th>
-              <td>{category.position}</td>
+              <td class="amount">{category.position}</td>
               <td>{category.printer_role ?? "nowhere"}</td>
               <td><Status archived={category.archived} /></td>
               {writes ? (
@@ -591,9 +591,9 @@ function Items(props: { session: Session; reference: Reference; generation: numb
               <th scope="row">{item.name}</th>
               <td>{nameOf(reference.categories, item.category_id)}</td>
               <td>{nameOf(reference.taxCategories, item.tax_category_id)}</td>
-              <td>{money(item.price_minor, reference.currency)}</td>
-              <td>{item.location_prices.length}</td>
-              <td>{item.scheduled_prices.length}</td>
+              <td class="amount">{money(item.price_minor, reference.currency)}</td>
+              <td class="amount">{item.location_prices.length}</td>
+              <td class="amount">{item.scheduled_prices.length}</td>
               <td><Status archived={item.archived} /></td>
               <td>
                 <button type="button" class="secondary" aria-label={`${writes ? "Edit" : "Open"} ${item.name}`} onClick={() => setOpen(item.id)}>
@@ -738,8 +738,8 @@ function GroupEditor(props: { reference: Reference; group: Group; changed: () =>
       {group.modifiers.length > 0 ? (
         <p>
           {group.modifiers.map((each) => (
-            <button key={each.id} type="button" class="secondary" aria-label={`Edit the modifier ${each.name}`} onClick={() => setModifierId(each.id)}>
-              Edit {each.name}
+            <button key={each.id} type="button" class="secondary" onClick={() => setModifierId(each.id)}>
+              Edit the modifier {each.name}
             </button>
           ))}
         </p>
