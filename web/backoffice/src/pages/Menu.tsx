@@ -262,7 +262,17 @@ function Categories(props: { session: Session; generation: number; changed: () =
 
 // ---- items --------------------------------------------------------------------------------
 
-function Picker(props: { label: string; name: string; options: readonly { id: string; name: string; archived?: boolean }[]; value: string; set: (value: string) => void; empty?: string }) {
+interface PickerProps {
+  label: string;
+  name: string;
+  options: readonly { id: string; name: string; archived?: boolean }[];
+  value: string;
+  set: (value: string) => void;
+  /** The option for none (the filter's "every category"); without it, one must be picked. */
+  empty?: string;
+}
+
+function Picker(props: PickerProps) {
   return (
     <label>
       {props.label}
