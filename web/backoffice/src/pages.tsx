@@ -11,6 +11,8 @@ import { Dashboard } from "./pages/Dashboard";
 import { Reports } from "./pages/Reports";
 import { Menu } from "./pages/Menu";
 import { Tax } from "./pages/Tax";
+import { Sync } from "./pages/Sync";
+import { Billing } from "./pages/Billing";
 
 export interface Page {
   readonly path: string;
@@ -52,6 +54,8 @@ export const PAGES: readonly Page[] = [
   { path: "/reports", title: "Reports", permission: "reports:read", component: Reports },
   { path: "/menu", title: "Menu", permission: "menu:read", component: Menu },
   { path: "/tax", title: "Tax", permission: "tax:read", component: Tax },
+  { path: "/sync", title: "Sync review", permission: "sync:review", component: Sync },
+  { path: "/billing", title: "Billing", permission: "billing:manage", component: Billing },
 ];
 
 export function visiblePages(session: Session): Page[] {

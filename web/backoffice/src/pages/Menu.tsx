@@ -10,33 +10,32 @@ import { useRef, useState } from "preact/hooks";
 import type { Schema } from "../../../api";
 import type { Session } from "../api";
 import { get, may, patch, post, put, request } from "../api";
-import type { Location } from "../components";
 import { Loading, PagedFooter, ProblemMessage, Section, useLoad, usePaged } from "../components";
 import { ActionStatus, FormProblem, allPages, useAction } from "../forms";
 import { browserTimeZone, isFuture, majorUnits, minorUnits, moment, withOffset } from "../amounts";
 import { money } from "../format";
-import { venues } from "./Dashboard";
 
 type Category = Schema<"MenuCategory">;
 type Item = Schema<"MenuItem">;
 type Group = Schema<"ModifierGroup">;
 type Modifier = Schema<"Modifier">;
 type TaxCategory = Schema<"TaxCategory">;
+type Venue = Schema<"Location">;
 type PrinterRole = NonNullable<Category["printer_role"]>;
 
 /** Rows per page of each list; "Show more" reads the next. */
 export const PAGE_SIZE = 20;
 
 /** What the forms and tables look names up in: all of the menu's categories and modifier
- * groups, the tax categories (null without tax:read) and the venues (null while the API has
- * no list of them for this role). */
+ * groups, the tax categories (null without tax:read) and the venues this session reaches
+ * (`GET /v1/locations`: a manager, those they work at), for the per-venue prices. */
 interface Reference {
   currency: string;
   pricesIncludeTax: boolean;
   categories: Category[];
   groups: Group[];
   taxCategories: TaxCategory[] | null;
-  venues: Location[] | null;
+  venues: Venue[] | null;
 }
 
 async function reference(session: Session): Promise<Reference> {
@@ -49,7 +48,9 @@ async function reference(session: Session): Promise<Reference> {
       get("/v1/menu/modifier-groups", { limit: 100, cursor, include_archived: true }),
     ),
     may(session, "tax:read") ? get("/v1/tax/categories").then((list) => list.items) : null,
-    may(session, "reports:read") ? venues(session) : null,
+    may(session, "business:read")
+      ? allPages((cursor) => get("/v1/locations", { limit: 100, cursor }))
+      : null,
   ]);
   return {
     currency: till.currency,
@@ -380,7 +381,7 @@ function VenuePriceForm(props: { reference: Reference; item: Item; changed: () =
   const [price, setPrice] = useState("");
   const action = useAction();
   if (places.length === 0) {
-    return <p class="notice" role="note">No venues to choose from: your role cannot list the business's venues yet.</p>;
+    return <p class="notice" role="note">Your session reaches no venue to set a price for.</p>;
   }
   return (
     <form
