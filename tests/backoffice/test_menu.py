@@ -119,6 +119,7 @@ def test_a_price_typed_as_4_50_is_stored_as_450_minor_units(
     item = _api(platform, business, "GET", f"/v1/menu/items/{created['id']}")
     assert item["name"] == "Bircher muesli"
     assert item["price_minor"] == 450
+    assert browser_run["manager"]["venue_price_removed"] is True  # and set again
     assert item["location_prices"] == [
         {"item_id": item["id"], "location_id": str(business.location_id), "price_minor": 520}
     ]

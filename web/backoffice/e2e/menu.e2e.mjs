@@ -117,6 +117,13 @@ await browserRun(async (run) => {
   await venuePrice.getByLabel(/^Price there/).fill("5.20");
   await venuePrice.getByRole("button", { name: "Set venue price" }).click();
   await editor.locator(`.venue-prices tr[data-location="${config.location}"]`).waitFor();
+  // Back on the item's price at that venue (DELETE), then its own price again.
+  await editor.getByRole("button", { name: /^Use the item's price at / }).click();
+  await editor.getByText("Every venue sells it at the item's price.").waitFor();
+  result.manager.venue_price_removed = true;
+  await venuePrice.getByLabel(/^Price there/).fill("5.20");
+  await venuePrice.getByRole("button", { name: "Set venue price" }).click();
+  await editor.locator(`.venue-prices tr[data-location="${config.location}"]`).waitFor();
 
   // Typed not as an amount: the form says so, and nothing is sent.
   const schedule = editor.getByRole("form", { name: "Schedule a price change of Bircher muesli" });
