@@ -218,6 +218,22 @@ await browserRun(async (run) => {
   const total = lists.items.pages[0].answer.items.length + secondAnswer.items.length;
   await page.locator("table[data-list=items] tbody tr").nth(total - 1).waitFor();
   for (const name of Object.keys(lists)) lists[name].rows = await rows(page, name);
+  // One category's items, through the filter.
+  const filtered = page.waitForResponse(
+    (response) => isList("items")(response) && response.url().includes("category_id="),
+  );
+  await items.locator("select[name=filter_category]").selectOption({ label: "Breakfast" });
+  const breakfast = await filtered;
+  const breakfastAnswer = await breakfast.json();
+  await page.locator("table[data-list=items][data-category] tbody tr").first().waitFor();
+  await page.waitForFunction(
+    (count) => document.querySelectorAll("table[data-list=items] tbody tr").length === count,
+    breakfastAnswer.items.length,
+  );
+  lists["items-of-a-category"] = {
+    pages: [{ request: relative(breakfast), answer: breakfastAnswer }],
+    rows: await rows(page, "items"),
+  };
   result.manager.lists = lists;
   await run.checkAccessibility(page, "menu: second page of items (manager)");
   await page.context().close();

@@ -455,6 +455,7 @@ function SchedulePriceForm(props: { reference: Reference; item?: Item; modifier?
         }, `Scheduled ${what}'s new price.`);
         if (ok) {
           setPrice("");
+          setFrom("");
           props.changed();
         }
       }}
