@@ -124,14 +124,17 @@ def test_the_manager_sees_no_reports_and_their_api_refuses_them(
     manager = browser_run["manager"]
     assert manager["menu"][0] == "Overview"
     assert "Dashboard" not in manager["menu"] and "Reports" not in manager["menu"]
-    # The accountant's requests, from the manager's browser: the venues (read from the tax
-    # report), the day's summary by a link to it, its bundle, and the dashboard's.
+    # The accountant's requests, from the manager's browser (who reads the venues, as every
+    # person may): the day's summary by a link to it, its bundle, the item mix, the
+    # reconciliation, the tax report, and the dashboard's.
     refused = manager["report_answers"]
     assert {answer["status"] for answer in refused} == {403}
     assert {answer["path"] for answer in refused} == {
         "/v1/reports/bas",
         "/v1/reports/daily-summary",
         "/v1/reports/daily-summary/export",
+        "/v1/reports/item-mix",
+        "/v1/reports/reconciliation",
     }
     problem = manager["problem"]
     assert problem["code"] == "permission-denied"

@@ -4,6 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { ComponentChildren } from "preact";
 import type { Schema } from "../../api";
 import { ApiProblem, download, get } from "./api";
+import { theBusiness } from "./business";
 import { count } from "./format";
 
 export function ProblemMessage({ error }: { error: unknown }) {
@@ -183,16 +184,15 @@ export function DownloadButton(props: {
   );
 }
 
-export type Location = Schema<"LocationOut">;
+export type { Location } from "./business";
 export type TaxReport =
   | { kind: "bas"; report: Schema<"Bas"> }
   | { kind: "vat-summary"; report: Schema<"VatSummary"> };
 
-/** The business's tax report for `period`: BAS for an Australian business (AUD), the VAT
- * summary (UStVA) otherwise. Its `locations` are the business's venues. */
+/** The business's tax report for `period`: BAS for an Australian business, the VAT summary
+ * (UStVA) for a German one. */
 export async function taxReport(period: string): Promise<TaxReport> {
-  const settings = await get("/v1/tax/settings");
-  if (settings.currency === "AUD") {
+  if ((await theBusiness()).region === "au") {
     return { kind: "bas", report: await get("/v1/reports/bas", { period }) };
   }
   return { kind: "vat-summary", report: await get("/v1/reports/vat-summary", { period }) };

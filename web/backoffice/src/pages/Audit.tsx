@@ -8,7 +8,7 @@ import type { JsonOf, QueryOf, Session } from "../api";
 import { get, may, request } from "../api";
 import { DownloadButton, Loading, PagedFooter, ProblemMessage, Section, useLoad, usePaged } from "../components";
 import { count } from "../format";
-import { venues } from "./Dashboard";
+import { venues } from "../business";
 
 type AuditEvent = Schema<"AuditEvent">;
 type Checkpoint = Schema<"CheckpointOut">;
@@ -59,11 +59,10 @@ function Time({ value, zone }: { value: string; zone: string }) {
   return <time dateTime={value}>{shownTime(value, zone)}</time>;
 }
 
-/** The zone the page shows times in: the first venue's (read from the tax report, which owners
- * and accountants may read), or UTC. */
+/** The zone the page shows times in: the first venue's, or UTC (a business with no venue). */
 function useZone(session: Session): { zone: string; venue: string | null; loading: boolean } {
   const found = useLoad(
-    () => (may(session, "reports:read") ? venues(session) : Promise.resolve([])),
+    () => venues(),
     [session.staffId],
   );
   const first = found.value?.[0];

@@ -6,18 +6,12 @@ import type { Schema } from "../../../api";
 import type { Session } from "../api";
 import { get } from "../api";
 import type { Location } from "../components";
-import { Loading, ProblemMessage, taxReport, useLoad } from "../components";
+import { venues } from "../business";
+import { Loading, ProblemMessage, useLoad } from "../components";
 import { addDays, businessDay, count, money } from "../format";
 
 type Summary = Schema<"DailySummary">;
 type Figures = Schema<"Totals"> | Schema<"DaySummary">;
-
-export async function venues(session: Session): Promise<Location[]> {
-  const month = new Date().toISOString().slice(0, 7);
-  const { report } = await taxReport(month);
-  const reach = session.locationIds;
-  return report.locations.filter((location) => reach === null || reach.includes(location.id));
-}
 
 export function Figure(props: { label: string; minor?: number; value?: number; currency?: string; name: string }) {
   const shown =
@@ -152,7 +146,7 @@ function Venue({ location }: { location: Location }) {
 }
 
 export function Dashboard({ session }: { session: Session }) {
-  const locations = useLoad(() => venues(session), [session.staffId]);
+  const locations = useLoad(() => venues(), [session.staffId]);
   return (
     <>
       <h1>Dashboard</h1>

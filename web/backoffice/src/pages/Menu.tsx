@@ -11,6 +11,7 @@ import type { Schema } from "../../../api";
 import type { Session } from "../api";
 import { get, may, patch, post, put, request } from "../api";
 import { Loading, PagedFooter, ProblemMessage, Section, useLoad, usePaged } from "../components";
+import { venues } from "../business";
 import { ActionStatus, FormProblem, allPages, useAction } from "../forms";
 import { browserTimeZone, isFuture, majorUnits, minorUnits, moment, withOffset } from "../amounts";
 import { money } from "../format";
@@ -48,9 +49,7 @@ async function reference(session: Session): Promise<Reference> {
       get("/v1/menu/modifier-groups", { limit: 100, cursor, include_archived: true }),
     ),
     may(session, "tax:read") ? get("/v1/tax/categories").then((list) => list.items) : null,
-    may(session, "business:read")
-      ? allPages((cursor) => get("/v1/locations", { limit: 100, cursor }))
-      : null,
+    may(session, "business:read") ? venues() : null,
   ]);
   return {
     currency: till.currency,

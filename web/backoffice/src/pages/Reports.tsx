@@ -10,7 +10,8 @@ import { get } from "../api";
 import type { Location, TaxReport } from "../components";
 import { DownloadButton, Loading, ProblemMessage, Section, taxReport, useLoad } from "../components";
 import { businessDay, count, money } from "../format";
-import { Figure, Tenders, venues } from "./Dashboard";
+import { venues } from "../business";
+import { Figure, Tenders } from "./Dashboard";
 import { linkParameters } from "../route";
 import { may } from "../api";
 import { CountCell, MoneyCell, PeriodPicker, VenuePicker } from "./reportParts";
@@ -247,19 +248,12 @@ function TaxReportSection({ today }: { today: string }) {
   );
 }
 
-/** A venue named only by a link (`#/reports?location=...`) while the business's venues could
- * not be read: its report is still asked for, and the API's answer shown, whatever it is. */
-function linkedVenue(id: string): Location {
-  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  return { id, name: `Venue ${id}`, time_zone: timeZone, business_day_cutoff_hour: 0 };
-}
-
 export function Reports({ session }: { session: Session }) {
   const link = linkParameters();
   const linked = link.get("location");
   const period = link.get("period");
-  const locations = useLoad(() => venues(session), [session.staffId]);
-  const known = locations.value ?? (locations.error !== undefined && linked ? [linkedVenue(linked)] : null);
+  const locations = useLoad(() => venues(), [session.staffId]);
+  const known = locations.value;
   const first = known?.[0];
   const today = first ? businessDay(first.time_zone, first.business_day_cutoff_hour) : "";
   return (
@@ -270,14 +264,9 @@ export function Reports({ session }: { session: Session }) {
       {known ? (
         <>
           <DailySummary locations={known} linked={linked} period={period} />
-          {/* A link names a day's summary only: the other reports wait for the venues. */}
-          {locations.value ? (
-            <>
-              <ItemMix locations={locations.value} />
-              <Reconciliation locations={locations.value} />
-              {may(session, "shifts:read") ? <ShiftReports locations={locations.value} /> : null}
-            </>
-          ) : null}
+          <ItemMix locations={known} />
+          <Reconciliation locations={known} />
+          {may(session, "shifts:read") ? <ShiftReports locations={known} /> : null}
           <TaxReportSection today={today} />
         </>
       ) : null}

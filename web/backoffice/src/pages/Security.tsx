@@ -13,6 +13,7 @@ import type { Session } from "../api";
 import type { Permission } from "../generated/rbac";
 import { get, may, patch, post } from "../api";
 import { Loading, PagedFooter, ProblemMessage, Section, useLoad, usePaged } from "../components";
+import { theBusiness } from "../business";
 import { money } from "../format";
 
 type BridgeToken = Schema<"BridgeToken">;
@@ -283,7 +284,7 @@ function OverrideLimitsSection({ canWrite }: { canWrite: boolean }) {
   const loaded = useLoad(
     async () => ({
       limits: await get("/v1/settings/override-limits"),
-      currency: (await get("/v1/business")).currency,
+      currency: (await theBusiness()).currency,
     }),
     [],
   );
