@@ -9,6 +9,8 @@ import type { Session } from "./api";
 import { may } from "./api";
 import { Dashboard } from "./pages/Dashboard";
 import { Reports } from "./pages/Reports";
+import { Staff } from "./pages/Staff";
+import { Devices } from "./pages/Devices";
 
 export interface Page {
   readonly path: string;
@@ -48,6 +50,8 @@ export const PAGES: readonly Page[] = [
   { path: "/", title: "Overview", permission: null, component: Overview },
   { path: "/dashboard", title: "Dashboard", permission: "reports:read", component: Dashboard },
   { path: "/reports", title: "Reports", permission: "reports:read", component: Reports },
+  { path: "/staff", title: "Staff", permission: "staff:read", component: Staff },
+  { path: "/devices", title: "Devices", permission: "devices:manage", component: Devices },
 ];
 
 export function visiblePages(session: Session): Page[] {
