@@ -11,7 +11,7 @@ import type { Schema } from "../../../api";
 import type { BodyOf, Session } from "../api";
 import { get, post } from "../api";
 import type { Location } from "../components";
-import { PagedFooter, ProblemMessage, Section, useLoad, usePaged } from "../components";
+import { Loading, PagedFooter, ProblemMessage, Section, useLoad, usePaged } from "../components";
 import { QrCode } from "../qr";
 import { Dialog, When, sessionVenues, venueName } from "../staffing";
 
@@ -42,7 +42,7 @@ export function Devices({ session }: { session: Session }) {
         </p>
       ) : null}
       <Section title="Activate a till">
-        <NewCode session={session} venues={venues.value ?? []} />
+        {venues.loading ? <Loading what="your venues" /> : <NewCode session={session} venues={venues.value ?? []} />}
       </Section>
       <Section title="Tills">
         {venues.error !== undefined ? <ProblemMessage error={venues.error} /> : null}

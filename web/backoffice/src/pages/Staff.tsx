@@ -7,7 +7,7 @@ import type { Schema } from "../../../api";
 import type { BodyOf, Session } from "../api";
 import { get, may, patch, post } from "../api";
 import type { Location } from "../components";
-import { PagedFooter, ProblemMessage, Section, useLoad, usePaged } from "../components";
+import { Loading, PagedFooter, ProblemMessage, Section, useLoad, usePaged } from "../components";
 import type { Role } from "../generated/rbac";
 import { GRANTABLE, GRANTS } from "../generated/rbac";
 import {
@@ -64,7 +64,11 @@ export function Staff({ session }: { session: Session }) {
       ) : null}
       {writes ? (
         <Section title="Add a member of staff">
-          <AddMember session={session} venues={venues.value ?? []} onAdded={changed} />
+          {venues.loading ? (
+            <Loading what="your venues" />
+          ) : (
+            <AddMember session={session} venues={venues.value ?? []} onAdded={changed} />
+          )}
         </Section>
       ) : null}
       <Section title="Members of staff">
