@@ -204,14 +204,15 @@ await browserRun(async (run) => {
     await run.screenshot(page, "staff-deactivate");
     await leaveDialog.getByRole("button", { name: "Deactivate", exact: true }).click();
     await page.locator(`tr[data-staff-id="${config.leaver.id}"][data-active=false]`).waitFor();
+    await run.checkAccessibility(page, "staff: deactivated");
+    await run.screenshot(page, "staff");
     await page.getByRole("button", { name: "Show more staff" }).click();
     await page.waitForFunction(
       (count) => document.querySelectorAll("table.staff-list tbody tr").length > count,
       result.owner.first_page_rows,
     );
     await listed(run, page, staffTable, deactivatedAnswers, "staff");
-    await run.checkAccessibility(page, "staff: deactivated");
-    await run.screenshot(page, "staff");
+    await run.checkAccessibility(page, "staff: both pages");
     result.owner.deactivated = await ask(config, "deactivated", {});
     await page.context().close();
   }

@@ -219,9 +219,11 @@ function DeviceTable(props: {
               </td>
               <td class="actions">
                 {device.status === "active" ? (
-                  <button type="button" class="danger" onClick={() => setRevoking(device)}>
-                    Revoke<span class="visually-hidden"> {device.name}</span>
-                  </button>
+                  <div class="buttons">
+                    <button type="button" class="danger" onClick={() => setRevoking(device)}>
+                      Revoke<span class="visually-hidden"> {device.name}</span>
+                    </button>
+                  </div>
                 ) : null}
               </td>
             </tr>

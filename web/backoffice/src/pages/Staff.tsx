@@ -260,7 +260,7 @@ function StaffTable(props: {
               {props.writes ? (
                 <td class="actions">
                   {manages(member) ? (
-                    <>
+                    <div class="buttons">
                       {member.active ? (
                         <>
                           <button type="button" onClick={() => setChange({ kind: "role", member })}>
@@ -268,7 +268,8 @@ function StaffTable(props: {
                           </button>
                           {worksTheTill(member.role) ? (
                             <button type="button" onClick={() => setChange({ kind: "pin", member })}>
-                              Reset PIN<span class="visually-hidden"> of {member.display_name}</span>
+                              {member.has_pin ? "Reset PIN" : "Set PIN"}
+                              <span class="visually-hidden"> of {member.display_name}</span>
                             </button>
                           ) : null}
                           <button
@@ -289,7 +290,7 @@ function StaffTable(props: {
                           Reactivate<span class="visually-hidden"> {member.display_name}</span>
                         </button>
                       )}
-                    </>
+                    </div>
                   ) : (
                     <span class="hint">{member.id === session.staffId ? "You" : "Not yours to change"}</span>
                   )}
@@ -332,7 +333,10 @@ function StaffTable(props: {
         <RoleDialog session={session} member={change.member} error={error} onCancel={cancel} apply={apply} />
       ) : null}
       {change?.kind === "pin" ? (
-        <Dialog title={`Reset the PIN of ${change.member.display_name}`} onCancel={cancel}>
+        <Dialog
+          title={`${change.member.has_pin ? "Reset" : "Set"} the PIN of ${change.member.display_name}`}
+          onCancel={cancel}
+        >
           <form
             onSubmit={(event) => {
               event.preventDefault();
@@ -340,7 +344,10 @@ function StaffTable(props: {
               void apply(change.member, { pin }, `${change.member.display_name} has a new PIN.`);
             }}
           >
-            <p>The old PIN stops working at once. Tell them the new one in person.</p>
+            <p>
+              {change.member.has_pin ? "The old PIN stops working at once. " : ""}Tell them the new
+              one in person.
+            </p>
             <label>
               New PIN (4 to 6 digits)
               <input name="pin" type="password" inputMode="numeric" autoComplete="off" pattern="[0-9]{4,6}" required />
