@@ -14,7 +14,6 @@ import {
   Dialog,
   ROLE_NAMES,
   VenuePicker,
-  When,
   pickedVenues,
   sessionVenues,
   venueName,
@@ -223,7 +222,6 @@ function StaffTable(props: {
             <th scope="col">Works at</th>
             <th scope="col">Signs in with</th>
             <th scope="col">Status</th>
-            <th scope="col">Added</th>
             {props.writes ? <th scope="col">Changes</th> : null}
           </tr>
         </thead>
@@ -241,7 +239,7 @@ function StaffTable(props: {
                 {member.display_name}
                 {member.id === session.staffId ? " (you)" : ""}
               </th>
-              <td>{member.email}</td>
+              <td class="email">{member.email}</td>
               <td>{ROLE_NAMES[member.role]}</td>
               <td>
                 {member.location_ids === null
@@ -254,9 +252,6 @@ function StaffTable(props: {
                   .join(", ") || "nothing yet"}
               </td>
               <td>{member.active ? "Active" : "Deactivated"}</td>
-              <td>
-                <When value={member.created_at} />
-              </td>
               {props.writes ? (
                 <td class="actions">
                   {manages(member) ? (
