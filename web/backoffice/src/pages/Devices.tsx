@@ -174,6 +174,7 @@ function DeviceTable(props: {
   async function revoke(device: Device) {
     setError(null);
     try {
+      // The revocation has no body (the document says none; `never` is its type).
       await post("/v1/devices/{device_id}/revoke", undefined as never, { device_id: device.id });
       setRevoking(null);
       props.onRevoked(device);
