@@ -43,6 +43,7 @@ TAGS: dict[str, str] = {
     "a session: each needs a DPoP proof of the device's key.",
     "overrides": "A manager's single-use approval of one action at a till (void, refund, "
     "discount, force-close).",
+    "business": "The business and the venues a session reaches: currency, region, time zones.",
     "staff": "The business's staff: roles, venues and PINs.",
     "security": "The business's sign-in rules and TOTP enrolment codes.",
     "menu": "Categories, items, modifier groups and modifiers, venue prices and scheduled "

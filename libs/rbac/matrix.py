@@ -21,6 +21,7 @@ class Role(StrEnum):
 
 
 class Permission(StrEnum):
+    BUSINESS_READ = "business:read"
     ORDERS_CREATE = "orders:create"
     ORDERS_READ = "orders:read"
     ORDERS_UPDATE = "orders:update"
@@ -61,7 +62,10 @@ class Permission(StrEnum):
 P = Permission
 
 # What anyone selling at the till does all day.
-_TILL = {P.ORDERS_CREATE, P.ORDERS_READ, P.ORDERS_UPDATE, P.MENU_READ, P.PAYMENTS_TAKE}
+# Which business and venues a session reaches (its currency, region, time zones): every
+# person's session needs them to show money and days right.
+_TILL = {P.BUSINESS_READ}
+_TILL |= {P.ORDERS_CREATE, P.ORDERS_READ, P.ORDERS_UPDATE, P.MENU_READ, P.PAYMENTS_TAKE}
 _TILL |= {P.SHIFTS_OPERATE, P.SHIFTS_READ, P.OVERRIDES_REQUEST}
 # Voids, refunds and discounts above the business's limits also need a manager's override
 # token (libs/auth/overrides.py), checked by the service; the till reads the limits to know
@@ -92,7 +96,14 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.CASHIER: frozenset(_TILL),
     Role.ACCOUNTANT: frozenset(
         _BOOKS
-        | {P.ORDERS_READ, P.MENU_READ, P.TAX_READ, P.SHIFTS_READ, P.OVERRIDE_LIMITS_READ}
+        | {
+            P.BUSINESS_READ,
+            P.ORDERS_READ,
+            P.MENU_READ,
+            P.TAX_READ,
+            P.SHIFTS_READ,
+            P.OVERRIDE_LIMITS_READ,
+        }
         | {P.SYNC_REVIEW}
     ),
     Role.BRIDGE: frozenset({P.PRINT_JOBS_POLL, P.PRINT_JOBS_ACK}),
@@ -235,6 +246,10 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/audit/public-key", "audit", P.AUDIT_READ),
     Route("GET", "/v1/audit/verifier", "audit", P.AUDIT_READ),
     Route("GET", "/v1/audit/verifier/script", "audit", P.AUDIT_READ),
+    # The business and the venues the session reaches, read-only (an operator provisions them).
+    Route("GET", "/v1/business", "identity", P.BUSINESS_READ),
+    Route("GET", "/v1/locations", "identity", P.BUSINESS_READ),
+    Route("GET", "/v1/locations/{location_id}", "identity", P.BUSINESS_READ),
     Route("POST", "/v1/staff", "identity", P.STAFF_WRITE),
     Route("GET", "/v1/staff", "identity", P.STAFF_READ),
     Route("GET", "/v1/staff/{staff_id}", "identity", P.STAFF_READ),

@@ -20,6 +20,7 @@ from services.identity.keys.signing import SigningKey, TokenIssuer, jwks_documen
 from services.identity.overrides.router import router as overrides_router
 from services.identity.sessions.router import router as sessions_router
 from services.identity.staff.router import router as staff_router
+from services.identity.tenants.router import router as business_router
 
 NAME = "identity"
 
@@ -56,6 +57,7 @@ def create_app(
             sessions_router,
             backoffice_router,
             overrides_router,
+            business_router,
         ],
         database=database,
         verifier=verifier,

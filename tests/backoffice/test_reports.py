@@ -56,7 +56,8 @@ def test_the_accountant_signs_in_with_totp_and_sees_every_built_page(
     browser_run: dict[str, Any],
 ) -> None:
     accountant = browser_run["accountant"]
-    assert accountant["menu"] == ["Overview", "Dashboard", "Reports"]
+    # Other pages join the menu as they are built (the accountant's sync review, ...).
+    assert accountant["menu"][:3] == ["Overview", "Dashboard", "Reports"]
     assert accountant["totp_asked"] is True
 
 
@@ -122,7 +123,7 @@ def test_the_manager_sees_no_reports_and_their_api_refuses_them(
 ) -> None:
     manager = browser_run["manager"]
     assert manager["menu"][0] == "Overview"
-    assert not {"Dashboard", "Reports"} & set(manager["menu"])
+    assert "Dashboard" not in manager["menu"] and "Reports" not in manager["menu"]
     # The accountant's requests, from the manager's browser: the venues (read from the tax
     # report), the day's summary by a link to it, its bundle, and the dashboard's.
     refused = manager["report_answers"]

@@ -327,11 +327,14 @@ def test_the_lists_on_the_page_are_the_apis_answers(browser_run: dict[str, Any])
                 assert row["locations"] == expected
                 assert row["cells"][0].startswith(item["display_name"])
                 assert row["cells"][1] == item["email"]
+                # The venues by name, from GET /v1/locations (the business has one).
+                assert row["cells"][3] == ("Every venue" if item["location_ids"] is None else VENUE)
         else:
             assert [row["deviceId"] for row in rows] == [item["id"] for item in items]
             for row, item in zip(rows, items, strict=True):
                 assert (row["status"], row["location"]) == (item["status"], item["location_id"])
                 assert row["cells"][0] == item["name"]
+                assert row["cells"][1] == VENUE
     config, owner = browser_run["config"], browser_run["owner"]
     revoked = {item["id"]: item for item in lists[2]["answers"][0]["items"]}
     assert revoked[owner["till"]["device_id"]]["status"] == "revoked"
@@ -348,6 +351,7 @@ def test_the_manager_is_offered_only_the_roles_a_manager_may_give(
     assert {"Staff", "Devices"} <= set(manager["menu"])
     assert manager["roles_offered"] == ["Manager", "Cashier"]
     assert "Not yours to change" in manager["owner_row"]
+    assert manager["venues_offered"] == [VENUE]  # from GET /v1/locations, which a manager reads
     # The owner role forced into the form: the staff service's refusal, with its request id.
     problem = manager["problem"]
     assert (problem["status"], problem["code"]) == ("403", "role-grant-refused")

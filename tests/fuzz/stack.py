@@ -56,6 +56,9 @@ class FuzzStack:
     gateway_port: int = 0
     backoffice_dir: str = ""
     gateway: str = ""
+    # The fake Stripe's address (its key is STRIPE_API_KEY): a test drives a subscription
+    # through it and its signed webhooks (tests/backoffice/test_sync_billing.py).
+    stripe: str = ""
     services: dict[str, str] = field(default_factory=dict)
     databases: dict[str, TenantDatabase] = field(default_factory=dict)
     _loop: asyncio.AbstractEventLoop = field(default_factory=asyncio.new_event_loop)
@@ -108,6 +111,7 @@ class FuzzStack:
         stripe = await self._exit.enter_async_context(
             serve_fake_stripe(api_key=STRIPE_API_KEY, webhook_secret=STRIPE_WEBHOOK_SECRET)
         )
+        self.stripe = stripe.url
         others = [spec.name for spec in SERVICES if spec.name != "identity"]
         apps = service_apps(
             self.databases, self.signing_key, only=others, jwks=jwks, stripe=stripe.url

@@ -1262,6 +1262,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/business": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Business
+         * @description The signed-in business: its name, region, data region and currency.
+         */
+        get: operations["business.get_business"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/locations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Locations
+         * @description The venues this session reaches (a till: its own; a manager: those they work at; an
+         *     owner or accountant: all), oldest first, a page at a time (`next_cursor`).
+         */
+        get: operations["business.list_locations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/locations/{location_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Location
+         * @description One venue this session reaches.
+         */
+        get: operations["business.get_location"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/staff": {
         parameters: {
             query?: never;
@@ -2542,6 +2603,41 @@ export interface components {
             device_name?: string | null;
         };
         /**
+         * Business
+         * @example {
+         *       "id": "3f6b2a1c-8d4e-4f7a-9b1c-2e5d8a7f6c40",
+         *       "name": "Harbour Café Pty Ltd",
+         *       "region": "au",
+         *       "data_region": "ap-southeast-2",
+         *       "currency": "AUD"
+         *     }
+         */
+        Business: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Region
+             * @description Whose tax law the business keeps its books by: Australia's or Germany's
+             * @enum {string}
+             */
+            region: "au" | "eu";
+            /**
+             * Data Region
+             * @description The cloud region its data is kept in
+             */
+            data_region: string;
+            /**
+             * Currency
+             * @description ISO 4217; every amount is in its minor units
+             */
+            currency: string;
+        };
+        /**
          * CodeSignIn
          * @description The 6 digits the authenticator app shows.
          * @example {
@@ -2922,6 +3018,64 @@ export interface components {
         Jwks: {
             /** Keys */
             keys: components["schemas"]["SigningJwk"][];
+        };
+        /**
+         * Location
+         * @example {
+         *       "id": "7d0c2f4e-3b8a-4e61-9f2d-5a1c8b7e6d43",
+         *       "name": "Harbour Lane",
+         *       "time_zone": "Australia/Sydney",
+         *       "business_day_cutoff_hour": 4,
+         *       "created_at": "2026-03-02T09:15:00Z"
+         *     }
+         */
+        Location: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Time Zone
+             * @description IANA time zone the venue's days and times are in
+             */
+            time_zone: string;
+            /**
+             * Business Day Cutoff Hour
+             * @description Local hour a business day starts (a night's trade before it belongs to the day before)
+             */
+            business_day_cutoff_hour: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
+         * LocationPage
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "7d0c2f4e-3b8a-4e61-9f2d-5a1c8b7e6d43",
+         *           "name": "Harbour Lane",
+         *           "time_zone": "Australia/Sydney",
+         *           "business_day_cutoff_hour": 4,
+         *           "created_at": "2026-03-02T09:15:00Z"
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        LocationPage: {
+            /** Items */
+            items: components["schemas"]["Location"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page
+             */
+            next_cursor: string | null;
         };
         /**
          * OverrideAction
@@ -22173,6 +22327,377 @@ export interface operations {
              *     - `card-data-refused`: Card numbers are never accepted
              *     - `invalid-text-encoding`: The request body is not valid UTF-8 text
              *     - `nul-character-refused`: Text containing a NUL character is never accepted
+             */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Too many requests; retry after the seconds in Retry-After. Problem codes:
+             *
+             *     - `rate-limited`: Too many requests; retry after the time in Retry-After
+             *     - `too-many-concurrent-requests`: Too many of your requests are in progress; retry after the time in Retry-After
+             */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
+             *
+             *     - `service-unavailable`: The service is temporarily unavailable
+             */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    "business.get_business": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Business"];
+                };
+            };
+            /**
+             * @description The credentials are missing or not valid. Problem codes:
+             *
+             *     - `invalid-dpop-proof`: The DPoP proof is missing, invalid or already used
+             *     - `unauthenticated`: A valid access token is required
+             */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Refused: the caller may not do this. Problem codes:
+             *
+             *     - `permission-denied`: Your role does not allow this action
+             */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description The request body is too large; nothing was read. Problem codes:
+             *
+             *     - `payload-too-large`: Request body too large
+             */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description The request is not valid; nothing was changed. Problem codes:
+             *
+             *     - `card-data-refused`: Card numbers are never accepted
+             *     - `invalid-text-encoding`: The request body is not valid UTF-8 text
+             *     - `nul-character-refused`: Text containing a NUL character is never accepted
+             */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Too many requests; retry after the seconds in Retry-After. Problem codes:
+             *
+             *     - `rate-limited`: Too many requests; retry after the time in Retry-After
+             *     - `too-many-concurrent-requests`: Too many of your requests are in progress; retry after the time in Retry-After
+             */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
+             *
+             *     - `service-unavailable`: The service is temporarily unavailable
+             */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    "business.list_locations": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocationPage"];
+                };
+            };
+            /**
+             * @description The request could not be read (a malformed body, cursor or header). Problem codes:
+             *
+             *     - `invalid-cursor`: The cursor is not valid
+             */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description The credentials are missing or not valid. Problem codes:
+             *
+             *     - `invalid-dpop-proof`: The DPoP proof is missing, invalid or already used
+             *     - `unauthenticated`: A valid access token is required
+             */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Refused: the caller may not do this. Problem codes:
+             *
+             *     - `permission-denied`: Your role does not allow this action
+             */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description The request body is too large; nothing was read. Problem codes:
+             *
+             *     - `payload-too-large`: Request body too large
+             */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description The request is not valid; nothing was changed. Problem codes:
+             *
+             *     - `card-data-refused`: Card numbers are never accepted
+             *     - `invalid-text-encoding`: The request body is not valid UTF-8 text
+             *     - `nul-character-refused`: Text containing a NUL character is never accepted
+             *     - `validation-failed`: The request is not valid
+             */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Too many requests; retry after the seconds in Retry-After. Problem codes:
+             *
+             *     - `rate-limited`: Too many requests; retry after the time in Retry-After
+             *     - `too-many-concurrent-requests`: Too many of your requests are in progress; retry after the time in Retry-After
+             */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
+             *
+             *     - `service-unavailable`: The service is temporarily unavailable
+             */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    "business.get_location": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                location_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Location"];
+                };
+            };
+            /**
+             * @description The credentials are missing or not valid. Problem codes:
+             *
+             *     - `invalid-dpop-proof`: The DPoP proof is missing, invalid or already used
+             *     - `unauthenticated`: A valid access token is required
+             */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Refused: the caller may not do this. Problem codes:
+             *
+             *     - `permission-denied`: Your role does not allow this action
+             */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Not found (or not reachable by the caller). Problem codes:
+             *
+             *     - `location-not-found`: No such location
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description The request body is too large; nothing was read. Problem codes:
+             *
+             *     - `payload-too-large`: Request body too large
+             */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description The request is not valid; nothing was changed. Problem codes:
+             *
+             *     - `card-data-refused`: Card numbers are never accepted
+             *     - `invalid-text-encoding`: The request body is not valid UTF-8 text
+             *     - `nul-character-refused`: Text containing a NUL character is never accepted
+             *     - `validation-failed`: The request is not valid
              */
             422: {
                 headers: {

@@ -28,7 +28,9 @@ from .bridge_token_created import BridgeTokenCreated
 from .bridge_token_page import BridgeTokenPage
 from .bridge_token_revocation import BridgeTokenRevocation
 from .bridge_token_rotation import BridgeTokenRotation
+from .business import Business
 from .business_out import BusinessOut
+from .business_region import BusinessRegion
 from .card_payment import CardPayment
 from .cash_movement import CashMovement
 from .cash_movement_create import CashMovementCreate
@@ -109,7 +111,9 @@ from .jwks import Jwks
 from .line_add import LineAdd
 from .line_change import LineChange
 from .line_in import LineIn
+from .location import Location
 from .location_out import LocationOut
+from .location_page import LocationPage
 from .location_price import LocationPrice
 from .location_price_set import LocationPriceSet
 from .menu_category import MenuCategory
@@ -332,7 +336,9 @@ __all__ = (
     "BridgeTokenPage",
     "BridgeTokenRevocation",
     "BridgeTokenRotation",
+    "Business",
     "BusinessOut",
+    "BusinessRegion",
     "CardPayment",
     "CashMovement",
     "CashMovementCreate",
@@ -413,7 +419,9 @@ __all__ = (
     "LineAdd",
     "LineChange",
     "LineIn",
+    "Location",
     "LocationOut",
+    "LocationPage",
     "LocationPrice",
     "LocationPriceSet",
     "MenuCategory",

@@ -39,6 +39,7 @@ from services.identity.devices.schemas import (
     StoredActivationCode,
 )
 from services.identity.sessions.repository import SessionRepository
+from services.identity.tenants.service import LocationNotFound as LocationNotFound
 
 ACTIVATION_CODE_LIFETIME = timedelta(minutes=10)
 # Characters a person types from the manager's screen (50 bits; single-use, 10 minutes).
@@ -67,11 +68,6 @@ class DeviceKeyNotProven(Problem):
 class DeviceKeyRegistered(Conflict):
     code = "device-key-registered"
     title = "This key is already registered to a device; generate a new key and retry"
-
-
-class LocationNotFound(NotFound):
-    code = "location-not-found"
-    title = "No such location"
 
 
 class DeviceNotFound(NotFound):

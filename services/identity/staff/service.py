@@ -38,6 +38,7 @@ from services.identity.staff.schemas import (
     StaffUpdate,
 )
 from services.identity.staff.secret_hashing import hash_secret
+from services.identity.tenants.service import LocationNotFound as LocationNotFound
 
 
 class StaffNotFound(NotFound):
@@ -80,11 +81,6 @@ class StaleVersion(Conflict):
 class LastOwner(Conflict):
     code = "last-owner"
     title = "The business must keep at least one active owner"
-
-
-class LocationNotFound(NotFound):
-    code = "location-not-found"
-    title = "No such location"
 
 
 class LocationsOwnersOnly(PermissionDenied):

@@ -14,6 +14,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from libs.audit.append import Actor, AuditLog
+from libs.problems import NotFound
 from libs.tenancy.database import TenantDatabase
 from services.identity.tenants.repository import TenantRepository
 
@@ -21,6 +22,14 @@ from services.identity.tenants.repository import TenantRepository
 REGIONS = {"au": "ap-southeast-2", "eu": "eu-central-1"}
 CURRENCIES = {"au": {"AUD"}, "eu": {"EUR"}}
 OPERATOR = Actor(type="operator", id="halopos-cli")
+
+
+class LocationNotFound(NotFound):
+    """A venue this business does not have, or that the session does not reach: answered
+    alike, so neither says whether it exists."""
+
+    code = "location-not-found"
+    title = "No such location"
 
 
 class InvalidProvisioning(ValueError):

@@ -260,6 +260,11 @@ await browserRun(async (run) => {
 
     await pageLink(page, "Devices").click();
     await page.locator("table.device-list tbody tr").first().waitFor();
+    result.manager.venues_offered = await page
+      .getByRole("form", { name: "Create an activation code" })
+      .getByLabel("Venue")
+      .locator("option")
+      .allTextContents();
     await run.checkAccessibility(page, "devices (manager)");
     await page.context().close();
   }

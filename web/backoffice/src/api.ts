@@ -202,8 +202,20 @@ export async function request(method: string, path: string, options: Options = {
   } catch {
     throw unreachable(0, null);
   }
-  if (!response.ok) throw await problemOf(response);
+  const problem = response.ok ? null : await problemOf(response);
+  for (const watcher of watchers) watcher(response.headers, problem);
+  if (problem !== null) throw problem;
   return response;
+}
+
+/** Hears every answer's headers and problem: the read-only banner learns of a lapsed
+ * subscription from a refused write, whatever the role (subscription.tsx). */
+type Watcher = (headers: Headers, problem: ApiProblem | null) => void;
+const watchers = new Set<Watcher>();
+
+export function watchAnswers(watcher: Watcher): () => void {
+  watchers.add(watcher);
+  return () => watchers.delete(watcher);
 }
 
 async function send<T>(method: string, path: string, options: Options = {}): Promise<T> {

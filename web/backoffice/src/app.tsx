@@ -6,6 +6,7 @@ import { onSessionChange, signOut } from "./api";
 import { PAGES, visiblePages } from "./pages";
 import { currentPath } from "./route";
 import { SignIn } from "./pages/SignIn";
+import { SubscriptionBanner } from "./subscription";
 
 export function App() {
   const [session, setSession] = useState<Session | null>(null);
@@ -48,6 +49,7 @@ export function App() {
         </button>
       </header>
       <main id="main" tabIndex={-1}>
+        <SubscriptionBanner session={session} />
         {hidden ? (
           // Not in this role's menu; shown anyway, so the API's own refusal is what it meets.
           <p class="notice" role="note">

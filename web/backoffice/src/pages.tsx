@@ -9,6 +9,8 @@ import type { Session } from "./api";
 import { may } from "./api";
 import { Dashboard } from "./pages/Dashboard";
 import { Reports } from "./pages/Reports";
+import { Sync } from "./pages/Sync";
+import { Billing } from "./pages/Billing";
 import { Staff } from "./pages/Staff";
 import { Devices } from "./pages/Devices";
 
@@ -50,6 +52,8 @@ export const PAGES: readonly Page[] = [
   { path: "/", title: "Overview", permission: null, component: Overview },
   { path: "/dashboard", title: "Dashboard", permission: "reports:read", component: Dashboard },
   { path: "/reports", title: "Reports", permission: "reports:read", component: Reports },
+  { path: "/sync", title: "Sync review", permission: "sync:review", component: Sync },
+  { path: "/billing", title: "Billing", permission: "billing:manage", component: Billing },
   { path: "/staff", title: "Staff", permission: "staff:read", component: Staff },
   { path: "/devices", title: "Devices", permission: "devices:manage", component: Devices },
 ];

@@ -2,19 +2,29 @@
 // them, names for roles, dates as a person reads them, and a confirmation dialog.
 import { useEffect, useRef } from "preact/hooks";
 import type { ComponentChildren } from "preact";
+import type { Schema } from "../../api";
 import type { Session } from "./api";
-import { may } from "./api";
-import type { Location } from "./components";
+import { get } from "./api";
 import type { Role } from "./generated/rbac";
-import { venues as reportVenues } from "./pages/Dashboard";
 
-/** The business's venues this session reaches, by name. */
-export async function sessionVenues(session: Session): Promise<Location[]> {
-  if (!may(session, "reports:read")) return [];
-  return reportVenues(session);
+export type Venue = Schema<"Location">;
+
+/** Every venue this session reaches (`GET /v1/locations`, every page of it: a picker offers
+ * them all), oldest first. */
+export async function sessionVenues(session: Session): Promise<Venue[]> {
+  const venues: Venue[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await get("/v1/locations", { cursor, limit: 100 });
+    venues.push(...page.items);
+    cursor = page.next_cursor ?? undefined;
+  } while (cursor !== undefined);
+  // The API lists only what the session reaches; this keeps a stale list from offering more.
+  const reach = session.locationIds;
+  return venues.filter((venue) => reach === null || reach.includes(venue.id));
 }
 
-export function venueName(venues: readonly Location[] | undefined, id: string): string {
+export function venueName(venues: readonly Venue[] | undefined, id: string): string {
   return venues?.find((venue) => venue.id === id)?.name ?? `Venue ${id.slice(0, 8)}`;
 }
 
@@ -65,7 +75,7 @@ export function Dialog(props: { title: string; onCancel: () => void; children: C
 
 /** Which venues someone works at, or will: every venue, or the ones ticked. */
 export function VenuePicker(props: {
-  venues: readonly Location[];
+  venues: readonly Venue[];
   /** The venues the picker may offer; null: every venue of the business. */
   reach: readonly string[] | null;
   /** Whether "every venue" may be chosen. */
@@ -98,10 +108,7 @@ export function VenuePicker(props: {
         </label>
       ))}
       {offered.length === 0 && !props.everyAllowed ? (
-        <label>
-          Venue id
-          <input name="venue" required pattern="[0-9a-f-]{36}" />
-        </label>
+        <p class="hint">You work at no venue, so there is none to choose.</p>
       ) : null}
     </fieldset>
   );

@@ -4,6 +4,7 @@
 export type Role = "owner" | "manager" | "cashier" | "accountant";
 
 export type Permission =
+  | "business:read"
   | "orders:create"
   | "orders:read"
   | "orders:update"
@@ -47,6 +48,7 @@ export const GRANTS: Readonly<Record<Role, readonly Permission[]>> = {
     "audit:read",
     "billing:manage",
     "bridge_tokens:manage",
+    "business:read",
     "devices:manage",
     "menu:read",
     "menu:write",
@@ -78,6 +80,7 @@ export const GRANTS: Readonly<Record<Role, readonly Permission[]>> = {
     "webhooks:read",
   ],
   manager: [
+    "business:read",
     "devices:manage",
     "menu:read",
     "menu:write",
@@ -103,6 +106,7 @@ export const GRANTS: Readonly<Record<Role, readonly Permission[]>> = {
     "tax:write",
   ],
   cashier: [
+    "business:read",
     "menu:read",
     "orders:create",
     "orders:read",
@@ -119,6 +123,7 @@ export const GRANTS: Readonly<Record<Role, readonly Permission[]>> = {
   accountant: [
     "audit:checkpoint",
     "audit:read",
+    "business:read",
     "menu:read",
     "orders:read",
     "override-limits:read",

@@ -10,9 +10,9 @@ import { useEffect, useState } from "preact/hooks";
 import type { Schema } from "../../../api";
 import type { BodyOf, Session } from "../api";
 import { get, post } from "../api";
-import type { Location } from "../components";
 import { Loading, PagedFooter, ProblemMessage, Section, useLoad, usePaged } from "../components";
 import { QrCode } from "../qr";
+import type { Venue } from "../staffing";
 import { Dialog, When, sessionVenues, venueName } from "../staffing";
 
 type Device = Schema<"Device">;
@@ -60,12 +60,15 @@ export function Devices({ session }: { session: Session }) {
   );
 }
 
-function NewCode(props: { session: Session; venues: readonly Location[] }) {
+function NewCode(props: { session: Session; venues: readonly Venue[] }) {
   const [code, setCode] = useState<ActivationCode | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const reach = props.session.locationIds;
   const offered = props.venues.filter((venue) => reach === null || reach.includes(venue.id));
+  if (offered.length === 0) {
+    return <p class="notice">You work at no venue, so there is none to activate a till for.</p>;
+  }
   async function submit(event: Event) {
     event.preventDefault();
     const data = new FormData(event.currentTarget as HTMLFormElement);
@@ -88,23 +91,16 @@ function NewCode(props: { session: Session; venues: readonly Location[] }) {
   return (
     <>
       <form class="code-form" aria-label="Create an activation code" onSubmit={submit}>
-        {offered.length > 0 ? (
-          <label>
-            Venue
-            <select name="location_id" required>
-              {offered.map((venue) => (
-                <option key={venue.id} value={venue.id}>
-                  {venue.name}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : (
-          <label>
-            Venue id
-            <input name="location_id" required pattern="[0-9a-f-]{36}" />
-          </label>
-        )}
+        <label>
+          Venue
+          <select name="location_id" required>
+            {offered.map((venue) => (
+              <option key={venue.id} value={venue.id}>
+                {venue.name}
+              </option>
+            ))}
+          </select>
+        </label>
         <label>
           Till name (optional)
           <input name="device_name" maxLength={200} placeholder="Front counter" />
@@ -120,7 +116,7 @@ function NewCode(props: { session: Session; venues: readonly Location[] }) {
 }
 
 /** The code for the till: its QR code, the code as text, and until when it works. */
-function CodeCard(props: { code: ActivationCode; venues: readonly Location[]; onDone: () => void }) {
+function CodeCard(props: { code: ActivationCode; venues: readonly Venue[]; onDone: () => void }) {
   const { code } = props;
   const expires = Date.parse(code.expires_at);
   const [now, setNow] = useState(Date.now());
@@ -162,7 +158,7 @@ function CodeCard(props: { code: ActivationCode; venues: readonly Location[]; on
 
 function DeviceTable(props: {
   devices: readonly Device[];
-  venues: readonly Location[] | undefined;
+  venues: readonly Venue[] | undefined;
   onRevoked: (device: Device) => void;
 }) {
   const [revoking, setRevoking] = useState<Device | null>(null);

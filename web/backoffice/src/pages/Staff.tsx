@@ -6,7 +6,6 @@ import { useState } from "preact/hooks";
 import type { Schema } from "../../../api";
 import type { BodyOf, Session } from "../api";
 import { get, may, patch, post } from "../api";
-import type { Location } from "../components";
 import { Loading, PagedFooter, ProblemMessage, Section, useLoad, usePaged } from "../components";
 import type { Role } from "../generated/rbac";
 import { GRANTABLE, GRANTS } from "../generated/rbac";
@@ -17,6 +16,7 @@ import {
   pickedVenues,
   sessionVenues,
   venueName,
+  type Venue,
 } from "../staffing";
 
 type Member = Schema<"StaffMember">;
@@ -85,7 +85,7 @@ export function Staff({ session }: { session: Session }) {
   );
 }
 
-function AddMember(props: { session: Session; venues: readonly Location[]; onAdded: (message: string) => void }) {
+function AddMember(props: { session: Session; venues: readonly Venue[]; onAdded: (message: string) => void }) {
   const { session } = props;
   const roles = GRANTABLE[session.role];
   const [role, setRole] = useState<Role>(roles.includes("cashier") ? "cashier" : roles[0]!);
@@ -187,7 +187,7 @@ type Change = { kind: "role" | "pin" | "deactivate"; member: Member } | null;
 function StaffTable(props: {
   session: Session;
   members: readonly Member[];
-  venues: readonly Location[] | undefined;
+  venues: readonly Venue[] | undefined;
   writes: boolean;
   onChanged: (message: string) => void;
 }) {
