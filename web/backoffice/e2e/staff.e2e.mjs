@@ -201,7 +201,6 @@ await browserRun(async (run) => {
     const leaveDialog = page.getByRole("dialog", { name: /^Deactivate / });
     await leaveDialog.waitFor();
     await run.checkAccessibility(page, "staff: deactivate?");
-    await run.screenshot(page, "staff-deactivate");
     await leaveDialog.getByRole("button", { name: "Deactivate", exact: true }).click();
     await page.locator(`tr[data-staff-id="${config.leaver.id}"][data-active=false]`).waitFor();
     await run.checkAccessibility(page, "staff: deactivated");
@@ -233,7 +232,6 @@ await browserRun(async (run) => {
       .locator(`tr[data-staff-id="${config.owner.id}"] td.actions`)
       .textContent();
     await run.checkAccessibility(page, "staff (manager)");
-    await run.screenshot(page, "staff-manager");
 
     // A role the picker does not offer, forced into it: the API refuses, and the page says so.
     await roleSelect.evaluate((select) => {
