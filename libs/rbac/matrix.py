@@ -250,6 +250,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/business", "identity", P.BUSINESS_READ),
     Route("GET", "/v1/locations", "identity", P.BUSINESS_READ),
     Route("GET", "/v1/locations/{location_id}", "identity", P.BUSINESS_READ),
+    Route("GET", "/v1/audit/reviewer-bundle", "audit", P.AUDIT_READ),
     Route("POST", "/v1/staff", "identity", P.STAFF_WRITE),
     Route("GET", "/v1/staff", "identity", P.STAFF_READ),
     Route("GET", "/v1/staff/{staff_id}", "identity", P.STAFF_READ),
@@ -277,6 +278,15 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "POST",
         "/v1/admin/security/totp-enrolment-codes",
+        "identity",
+        P.SECURITY_MANAGE,
+        read_only_ok=True,
+    ),
+    # The business's live sessions: owners review them and end one (docs/sessions.md).
+    Route("GET", "/v1/admin/security/sessions", "identity", P.SECURITY_MANAGE),
+    Route(
+        "POST",
+        "/v1/admin/security/sessions/{session_id}/revoke",
         "identity",
         P.SECURITY_MANAGE,
         read_only_ok=True,

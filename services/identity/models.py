@@ -169,6 +169,9 @@ sessions = tenant_table(
     sa.Column("expires_at", _TS, nullable=False),
     sa.Column("revoked_at", _TS, nullable=True),
     sa.Column("revoked_reason", sa.Text(), nullable=True),
+    # What started it, for the owner's list of live sessions: the browser's User-Agent at
+    # backoffice sign-in (display only; null for tills, whose device names them).
+    sa.Column("client", sa.Text(), nullable=True),
     primary_key=("id",),
     constraints=(
         tenant_fk(("staff_id",), "identity.staff", ("id",)),

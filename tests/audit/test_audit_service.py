@@ -10,9 +10,11 @@ tampering, by the standalone verifier holding a checkpoint kept from before.
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import sys
 import uuid
+import zipfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -648,3 +650,110 @@ async def test_a_snapshot_is_read_only_repeatable_read_and_leaves_the_pool_as_it
             assert (await connection.execute(sa.text(show))).one() == ("read committed", "off")
     finally:
         await one_connection.dispose()
+
+
+# --- the reviewer's bundle ---------------------------------------------------------------
+
+
+async def bundle_files(client: httpx.AsyncClient, auth: httpx.Auth) -> tuple[str, dict[str, bytes]]:
+    response = await client.get("/v1/audit/reviewer-bundle", auth=auth)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/zip"
+    disposition = response.headers["content-disposition"]
+    assert disposition.startswith('attachment; filename="halopos-audit-'), disposition
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        assert archive.testzip() is None
+        files = {name: archive.read(name) for name in archive.namelist()}
+    folder = disposition.split('"')[1].removesuffix(".zip")
+    return folder, {name.removeprefix(f"{folder}/"): data for name, data in files.items()}
+
+
+async def test_the_reviewers_bundle_is_one_snapshot_the_bundled_verifier_accepts(
+    audit_client: httpx.AsyncClient, tenant: Tenant, admin: asyncpg.Connection, tmp_path: Path
+) -> None:
+    assert (await audit_client.post("/v1/audit/checkpoints", auth=tenant.owner)).status_code == 201
+    folder, files = await bundle_files(audit_client, tenant.accountant)
+    assert folder.startswith(f"halopos-audit-{tenant.id}-")
+    assert sorted(files) == [
+        "README.md",
+        "audit.jsonl",
+        "checkpoints.json",
+        "public-key.json",
+        "verifier-key.txt",
+        "verify_audit.py",
+    ]
+    # The same as the API's own answers, read now (nothing was written since).
+    assert files["audit.jsonl"].splitlines() == await export_lines(audit_client, tenant.owner)
+    checkpoints = (await audit_client.get("/v1/audit/checkpoints", auth=tenant.owner)).json()
+    assert json.loads(files["checkpoints.json"]) == checkpoints
+    key = (await audit_client.get("/v1/audit/public-key", auth=tenant.owner)).json()
+    assert json.loads(files["public-key.json"]) == key
+    assert files["verifier-key.txt"].decode() == key["verifier_key"] + "\n"
+    assert files["verify_audit.py"] == (REPO_ROOT / "tools" / "verify_audit.py").read_bytes()
+    readme = files["README.md"].decode()
+    assert key["verifier_key"] in readme
+    assert f"{PROVISIONED + WRITTEN + 1} entries" in readme
+    assert "--key-file verifier-key.txt --checkpoint checkpoints.json" in readme
+
+    # Run as the README says, in the bundle's folder, with this machine's Python.
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+
+    async def run() -> tuple[int, str]:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "verify_audit.py",
+            "audit.jsonl",
+            "--key-file",
+            "verifier-key.txt",
+            "--checkpoint",
+            "checkpoints.json",
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        output, _ = await process.communicate()
+        assert process.returncode is not None
+        return process.returncode, output.decode()
+
+    status, output = await run()
+    assert (status, output[:15]) == (0, "OK: 13 entries,"), output
+    (tmp_path / "audit.jsonl").write_bytes(files["audit.jsonl"].replace(b"order-4", b"order-5", 1))
+    status, output = await run()
+    assert (status, output[:4]) == (1, "FAIL"), output
+
+
+async def test_the_reviewers_bundle_holds_only_checkpoints_its_export_covers(
+    audit_client: httpx.AsyncClient,
+    tenant: Tenant,
+    service_databases: dict[str, TenantDatabase],
+) -> None:
+    """Writes and checkpoints going on while the bundle streams do not get into it: its export
+    and its checkpoints are one moment's."""
+    await write_entries(service_databases["orders"], tenant.id, 1500)
+    assert (await audit_client.post("/v1/audit/checkpoints", auth=tenant.owner)).status_code == 201
+
+    async def meanwhile() -> None:
+        for _ in range(3):
+            await write_entries(service_databases["orders"], tenant.id, 5)
+            signed = await audit_client.post("/v1/audit/checkpoints", auth=tenant.owner)
+            assert signed.status_code == 201, signed.text
+
+    (_, files), _ = await asyncio.gather(bundle_files(audit_client, tenant.accountant), meanwhile())
+    lines = files["audit.jsonl"].splitlines()
+    outcome = verify_audit.verify(
+        lines,
+        verify_audit.parse_verifier_key(files["verifier-key.txt"].decode()),
+        verify_audit.checkpoints_from_text(files["checkpoints.json"].decode(), source="bundle"),
+    )
+    assert outcome.ok, outcome.failure
+    assert outcome.entries == len(lines) > 1500
+
+
+async def test_the_reviewers_bundle_is_refused_to_managers_and_cashiers(
+    audit_client: httpx.AsyncClient, tenant: Tenant, token: TokenFactory
+) -> None:
+    for role in (Role.MANAGER, Role.CASHIER):
+        refused = await audit_client.get("/v1/audit/reviewer-bundle", auth=token(tenant.id, role))
+        assert refused.status_code == 403, role
+        assert refused.json()["code"] == "permission-denied"

@@ -51,12 +51,21 @@ def _ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
     return body
 
 
-async def set_up_business(stack: FuzzStack, public_url: str) -> Business:
-    """Runs on the stack's loop (`stack.run(set_up_business(stack, url))`)."""
+async def set_up_business(
+    stack: FuzzStack,
+    public_url: str,
+    *,
+    name: str = "Harbour Lane Backoffice",
+    region: str = "au",
+    currency: str = "AUD",
+    venue: str = "Harbour Lane",
+    time_zone: str = "Australia/Sydney",
+) -> Business:
+    """Runs on the stack's loop (`stack.run(set_up_business(stack, url))`). An Australian
+    café by default; `region="eu"`, `currency="EUR"` and a German time zone make a German one
+    (VAT instead of GST)."""
     databases = stack.databases
-    tenant = await create_tenant(
-        databases["identity"], name="Harbour Lane Backoffice", region="au", currency="AUD"
-    )
+    tenant = await create_tenant(databases["identity"], name=name, region=region, currency=currency)
     tenant_id = tenant.tenant_id
     await provision_orders(
         databases["orders"],
@@ -68,8 +77,8 @@ async def set_up_business(stack: FuzzStack, public_url: str) -> Business:
     location = await create_location(
         databases["identity"],
         tenant_id=tenant_id,
-        name="Harbour Lane",
-        time_zone="Australia/Sydney",
+        name=venue,
+        time_zone=time_zone,
         business_day_cutoff_hour=4,
     )
     settings = platform_settings()
@@ -123,7 +132,7 @@ async def set_up_business(stack: FuzzStack, public_url: str) -> Business:
         till = session.auth
         _ok(await client.post("/v1/shifts", json={"opening_float_minor": 20_000}, auth=till), 201)
         async with _connections(stack) as connect_as:
-            menu = await stock_menu(connect_as, tenant_id)
+            menu = await stock_menu(connect_as, tenant_id, region)
         lines = [
             {"item_id": str(menu.coffee_id), "modifier_ids": [str(menu.oat_milk_id)]},
             {"item_id": str(menu.bread_id)},

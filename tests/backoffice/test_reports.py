@@ -56,7 +56,7 @@ def test_the_accountant_signs_in_with_totp_and_sees_every_built_page(
     browser_run: dict[str, Any],
 ) -> None:
     accountant = browser_run["accountant"]
-    # Other pages join the menu as they are built (the accountant's sync review, ...).
+    # Other pages join the menu as they are built (audit, sync review, ...).
     assert accountant["menu"][:3] == ["Overview", "Dashboard", "Reports"]
     assert accountant["totp_asked"] is True
 

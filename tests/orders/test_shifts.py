@@ -1064,6 +1064,16 @@ async def test_shifts_are_listed_newest_first_a_page_at_a_time(
     assert [item["id"] for item in only_closed.json()["items"]] == [first["id"]]
     bad = await orders_client.get("/v1/shifts", params={"status": "lost"}, auth=reader)
     assert_problem(bad, 422, "validation-failed")
+    # One venue's shifts (each register above is at a venue of its own).
+    venue = str(opened[1]["location_id"])
+    at_venue = await orders_client.get("/v1/shifts", params={"location_id": venue}, auth=reader)
+    assert [item["id"] for item in at_venue.json()["items"]] == [opened[1]["id"]]
+    # A till lists its own venue's only, whichever venue it names.
+    elsewhere = await orders_client.get(
+        "/v1/shifts", params={"location_id": venue}, auth=cashiers[0]
+    )
+    assert elsewhere.status_code == 200, elsewhere.text
+    assert elsewhere.json()["items"] == []
 
 
 # --- for the order API: the open shift of a register -----------------------------------------

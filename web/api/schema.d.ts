@@ -354,7 +354,8 @@ export interface paths {
         };
         /**
          * List Shifts
-         * @description Shifts of the venues you reach (a till: its own), newest first.
+         * @description Shifts of the venues you reach (a till: its own), newest first; `location_id`: of
+         *     that venue only (a venue you do not reach lists none).
          */
         get: operations["shifts.list_shifts"];
         put?: never;
@@ -1323,6 +1324,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/reviewer-bundle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reviewer Bundle Download
+         * @description Everything a reviewer needs in one download, read from one snapshot of the log: the
+         *     export, every signed checkpoint, the public key, the verifier script and a README saying
+         *     how to run it (docs/audit-chain.md, "The reviewer's bundle"). Streamed as it is read.
+         */
+        get: operations["audit.reviewer_bundle_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/staff": {
         parameters: {
             query?: never;
@@ -1662,6 +1685,49 @@ export interface paths {
          *     another revokes it; it works once, within 24 hours. Audited.
          */
         post: operations["sign_in.issue_totp_enrolment_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/security/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Sessions
+         * @description The business's live sessions, tills and browsers, newest first: who, from what, since
+         *     when, when last refreshed, and when each ends.
+         */
+        get: operations["security.list_sessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/security/sessions/{session_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke Session
+         * @description End a session: its refresh token is refused from now on, so it cannot get another
+         *     access token. The access token it holds already stays valid until it expires (at most 10
+         *     minutes). Revoking a revoked or expired session changes nothing and returns it.
+         */
+        post: operations["security.revoke_session"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3018,6 +3084,129 @@ export interface components {
         Jwks: {
             /** Keys */
             keys: components["schemas"]["SigningJwk"][];
+        };
+        /**
+         * LiveSession
+         * @description A sign-in session: a till's (PIN) or a browser's (backoffice).
+         * @example {
+         *       "id": "a8d3f6b1-2e9c-4f4a-b7d5-3c8e1a6f9b27",
+         *       "kind": "backoffice",
+         *       "staff_id": "1d7e3b9f-5a2c-4e8d-9b6f-2c4a8e1d7f35",
+         *       "staff_name": "Alex Chen",
+         *       "staff_email": "alex@harbourlane.example",
+         *       "role": "owner",
+         *       "device_id": null,
+         *       "device_name": null,
+         *       "location_id": null,
+         *       "client": "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_2) AppleWebKit/605.1.15 Safari/605.1.15",
+         *       "started_at": "2026-12-07T21:02:00+00:00",
+         *       "last_refreshed_at": "2026-12-07T22:41:00+00:00",
+         *       "expires_at": "2026-12-08T09:02:00+00:00",
+         *       "revoked_at": null,
+         *       "current": true
+         *     }
+         */
+        LiveSession: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @description `pos`: signed in with a PIN on a till; `backoffice`: in a browser
+             * @enum {string}
+             */
+            kind: "pos" | "backoffice";
+            /**
+             * Staff Id
+             * Format: uuid
+             */
+            staff_id: string;
+            /** Staff Name */
+            staff_name: string;
+            /** Staff Email */
+            staff_email: string;
+            /**
+             * Role
+             * @description The staff member's role now (the next token carries it)
+             */
+            role: string;
+            /**
+             * Device Id
+             * @description The till, for a `pos` session
+             */
+            device_id: string | null;
+            /** Device Name */
+            device_name: string | null;
+            /**
+             * Location Id
+             * @description The till's venue, for a `pos` session
+             */
+            location_id: string | null;
+            /**
+             * Client
+             * @description The browser's own description of itself at sign-in (its User-Agent), for a `backoffice` session; display only, since any program can send any
+             */
+            client: string | null;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /**
+             * Last Refreshed At
+             * Format: date-time
+             * @description When its tokens were last issued: at sign-in, then each refresh (about every 10 minutes while it is in use)
+             */
+            last_refreshed_at: string;
+            /**
+             * Expires At
+             * Format: date-time
+             * @description When it ends unless revoked first
+             */
+            expires_at: string;
+            /** Revoked At */
+            revoked_at: string | null;
+            /**
+             * Current
+             * @description The session this request was made in
+             */
+            current: boolean;
+        };
+        /**
+         * LiveSessionPage
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "a8d3f6b1-2e9c-4f4a-b7d5-3c8e1a6f9b27",
+         *           "kind": "backoffice",
+         *           "staff_id": "1d7e3b9f-5a2c-4e8d-9b6f-2c4a8e1d7f35",
+         *           "staff_name": "Alex Chen",
+         *           "staff_email": "alex@harbourlane.example",
+         *           "role": "owner",
+         *           "device_id": null,
+         *           "device_name": null,
+         *           "location_id": null,
+         *           "client": "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_2) AppleWebKit/605.1.15 Safari/605.1.15",
+         *           "started_at": "2026-12-07T21:02:00+00:00",
+         *           "last_refreshed_at": "2026-12-07T22:41:00+00:00",
+         *           "expires_at": "2026-12-08T09:02:00+00:00",
+         *           "revoked_at": null,
+         *           "current": true
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        LiveSessionPage: {
+            /** Items */
+            items: components["schemas"]["LiveSession"][];
+            /**
+             * Next Cursor
+             * @description For the next page; null on the last
+             */
+            next_cursor: string | null;
         };
         /**
          * Location
@@ -15169,6 +15358,8 @@ export interface operations {
         parameters: {
             query?: {
                 status?: ("open" | "closed") | null;
+                /** @description Only this venue's shifts (one you reach) */
+                location_id?: string | null;
                 limit?: number;
                 cursor?: string | null;
             };
@@ -22741,6 +22932,119 @@ export interface operations {
             };
         };
     };
+    "audit.reviewer_bundle_download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A ZIP holding one folder: audit.jsonl, checkpoints.json, public-key.json, verifier-key.txt, verify_audit.py and README.md */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            /**
+             * @description The credentials are missing or not valid. Problem codes:
+             *
+             *     - `invalid-dpop-proof`: The DPoP proof is missing, invalid or already used
+             *     - `unauthenticated`: A valid access token is required
+             */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Refused: the caller may not do this. Problem codes:
+             *
+             *     - `permission-denied`: Your role does not allow this action
+             */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description The request body is too large; nothing was read. Problem codes:
+             *
+             *     - `payload-too-large`: Request body too large
+             */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description The request is not valid; nothing was changed. Problem codes:
+             *
+             *     - `card-data-refused`: Card numbers are never accepted
+             *     - `invalid-text-encoding`: The request body is not valid UTF-8 text
+             *     - `nul-character-refused`: Text containing a NUL character is never accepted
+             */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Too many requests; retry after the seconds in Retry-After. Problem codes:
+             *
+             *     - `rate-limited`: Too many requests; retry after the time in Retry-After
+             *     - `too-many-concurrent-requests`: Too many of your requests are in progress; retry after the time in Retry-After
+             */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
+             *
+             *     - `service-unavailable`: The service is temporarily unavailable
+             */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     "staff.list_staff": {
         parameters: {
             query?: {
@@ -24913,6 +25217,265 @@ export interface operations {
              * @description Not found (or not reachable by the caller). Problem codes:
              *
              *     - `staff-not-found`: No such staff member
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description The request body is too large; nothing was read. Problem codes:
+             *
+             *     - `payload-too-large`: Request body too large
+             */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description The request is not valid; nothing was changed. Problem codes:
+             *
+             *     - `card-data-refused`: Card numbers are never accepted
+             *     - `invalid-text-encoding`: The request body is not valid UTF-8 text
+             *     - `nul-character-refused`: Text containing a NUL character is never accepted
+             *     - `validation-failed`: The request is not valid
+             */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Too many requests; retry after the seconds in Retry-After. Problem codes:
+             *
+             *     - `rate-limited`: Too many requests; retry after the time in Retry-After
+             *     - `too-many-concurrent-requests`: Too many of your requests are in progress; retry after the time in Retry-After
+             */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
+             *
+             *     - `service-unavailable`: The service is temporarily unavailable
+             */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    "security.list_sessions": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveSessionPage"];
+                };
+            };
+            /**
+             * @description The request could not be read (a malformed body, cursor or header). Problem codes:
+             *
+             *     - `invalid-cursor`: The cursor is not valid
+             */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description The credentials are missing or not valid. Problem codes:
+             *
+             *     - `invalid-dpop-proof`: The DPoP proof is missing, invalid or already used
+             *     - `unauthenticated`: A valid access token is required
+             */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Refused: the caller may not do this. Problem codes:
+             *
+             *     - `permission-denied`: Your role does not allow this action
+             */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description The request body is too large; nothing was read. Problem codes:
+             *
+             *     - `payload-too-large`: Request body too large
+             */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description The request is not valid; nothing was changed. Problem codes:
+             *
+             *     - `card-data-refused`: Card numbers are never accepted
+             *     - `invalid-text-encoding`: The request body is not valid UTF-8 text
+             *     - `nul-character-refused`: Text containing a NUL character is never accepted
+             *     - `validation-failed`: The request is not valid
+             */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Too many requests; retry after the seconds in Retry-After. Problem codes:
+             *
+             *     - `rate-limited`: Too many requests; retry after the time in Retry-After
+             *     - `too-many-concurrent-requests`: Too many of your requests are in progress; retry after the time in Retry-After
+             */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
+             *
+             *     - `service-unavailable`: The service is temporarily unavailable
+             */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    "security.revoke_session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveSession"];
+                };
+            };
+            /**
+             * @description The credentials are missing or not valid. Problem codes:
+             *
+             *     - `invalid-dpop-proof`: The DPoP proof is missing, invalid or already used
+             *     - `unauthenticated`: A valid access token is required
+             */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Refused: the caller may not do this. Problem codes:
+             *
+             *     - `permission-denied`: Your role does not allow this action
+             */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Not found (or not reachable by the caller). Problem codes:
+             *
+             *     - `session-not-found`: No such session
              */
             404: {
                 headers: {

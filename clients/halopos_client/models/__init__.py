@@ -111,6 +111,9 @@ from .jwks import Jwks
 from .line_add import LineAdd
 from .line_change import LineChange
 from .line_in import LineIn
+from .live_session import LiveSession
+from .live_session_kind import LiveSessionKind
+from .live_session_page import LiveSessionPage
 from .location import Location
 from .location_out import LocationOut
 from .location_page import LocationPage
@@ -419,6 +422,9 @@ __all__ = (
     "LineAdd",
     "LineChange",
     "LineIn",
+    "LiveSession",
+    "LiveSessionKind",
+    "LiveSessionPage",
     "Location",
     "LocationOut",
     "LocationPage",

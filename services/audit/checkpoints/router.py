@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import base64
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -76,12 +75,4 @@ async def sign_checkpoint(
 async def public_key(request: Request, principal: CurrentPrincipal) -> PublicKeyOut:
     """The key that signs this tenant's checkpoints. Compare it with the one halopos
     publishes elsewhere before trusting it."""
-    service = _service(request)
-    origin = service.origin(principal.tenant_id)
-    return PublicKeyOut(
-        origin=origin,
-        key_name=origin,
-        key_id=service.signer.key_id(origin).hex(),
-        public_key=base64.b64encode(service.signer.public_key).decode("ascii"),
-        verifier_key=service.verifier_key(principal.tenant_id),
-    )
+    return PublicKeyOut.of(_service(request), principal.tenant_id)

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import base64
 from datetime import datetime
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
 from services.audit.checkpoints.repository import CheckpointRepository
+from services.audit.checkpoints.service import CheckpointService
 
 # Harbour Café's log signed at 5342 entries (the example order's close is the last); its
 # public key is PUBLIC_KEY_EXAMPLE.
@@ -75,3 +78,14 @@ class PublicKeyOut(BaseModel):
     key_id: str = Field(description="4 bytes, hex")
     public_key: str = Field(description="32 bytes, standard base64")
     verifier_key: str = Field(description="C2SP note verifier key: name+id+base64(0x01||key)")
+
+    @classmethod
+    def of(cls, service: CheckpointService, tenant_id: UUID) -> PublicKeyOut:
+        origin = service.origin(tenant_id)
+        return cls(
+            origin=origin,
+            key_name=origin,
+            key_id=service.signer.key_id(origin).hex(),
+            public_key=base64.b64encode(service.signer.public_key).decode("ascii"),
+            verifier_key=service.verifier_key(tenant_id),
+        )

@@ -60,6 +60,18 @@ CHALLENGE_STEP: Responses = merge_responses(
 )
 
 
+# Enough of a User-Agent to name the browser and system; the rest is not worth storing.
+CLIENT_MAX_LENGTH = 300
+
+
+def _client(request: Request) -> str | None:
+    """The browser's own description, for the owner's list of live sessions: display only
+    (anyone can send any User-Agent), so nothing is decided on it."""
+    agent = request.headers.get("user-agent", "").strip()
+    printable = "".join(char for char in agent[:CLIENT_MAX_LENGTH] if char.isprintable())
+    return printable or None
+
+
 @asynccontextmanager
 async def _signing_in(
     request: Request, business: UUID
@@ -84,6 +96,7 @@ async def _signing_in(
                 key_thumbprint=key_thumbprint,
                 budget=sign_in_budget(request),
                 source=source_of(client_address(request)),
+                client=_client(request),
             ),
             security,
         )

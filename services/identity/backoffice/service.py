@@ -160,6 +160,7 @@ class SignInContext:
     key_thumbprint: str
     budget: SignInBudget
     source: str  # the caller's address as lockouts count it (lockout.source_of)
+    client: str | None = None  # the browser's User-Agent, shown in the list of live sessions
 
     @property
     def attempt(self) -> Actor:
@@ -233,6 +234,7 @@ async def _signed_in(
             role=StaffRole(member.role),
             key_thumbprint=context.key_thumbprint,
             location_ids=member.location_ids,
+            client=context.client,
         ),
     )
     await context.record(

@@ -24,9 +24,11 @@ class SessionRepository(Repository):
         expires_at: datetime,
         device_id: UUID | None,
         location_id: UUID | None,
+        client: str | None = None,
     ) -> None:
         await self._connection.execute(
             sa.insert(sessions).values(
+                client=client,
                 id=session_id,
                 kind=kind,
                 staff_id=staff_id,

@@ -95,6 +95,9 @@ class SessionOwner:
     # The staff member's locations (None: every one). A till's session reaches its own
     # location alone whatever they are; a backoffice session reaches these.
     location_ids: list[UUID] | None = None
+    # What the session was started from, for the owner's list of live sessions (the
+    # browser's User-Agent at backoffice sign-in); display only.
+    client: str | None = None
 
     @property
     def kind(self) -> str:
@@ -166,6 +169,7 @@ async def start_session(
         expires_at=expires_at,
         device_id=owner.device_id,
         location_id=owner.location_id,
+        client=owner.client,
     )
     response, _ = await _issue(
         repository=repository,

@@ -172,9 +172,11 @@ class ShiftRepository(Repository):
         after: tuple[datetime, UUID] | None,
         status: str | None,
         venues: Collection[UUID] | None = None,
+        location_id: UUID | None = None,
     ) -> list[Shift]:
         """Newest first; `after` is the (opened_at, id) of the last shift already seen;
-        `venues`: only these locations' shifts (None: every location)."""
+        `venues`: only these locations' shifts (None: every location), the session's reach;
+        `location_id`: of that one location only (within the reach)."""
         query = (
             sa.select(*_SHIFT_COLUMNS)
             .select_from(_REGISTER_JOIN)
@@ -184,6 +186,8 @@ class ShiftRepository(Repository):
             query = query.where(shifts.c.status == status)
         if venues is not None:
             query = query.where(shifts.c.location_id.in_(list(venues)))
+        if location_id is not None:
+            query = query.where(shifts.c.location_id == location_id)
         if after is not None:
             query = query.where(sa.tuple_(shifts.c.opened_at, shifts.c.id) < sa.tuple_(*after))
         rows = (await self._connection.execute(query.limit(limit))).all()

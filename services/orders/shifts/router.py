@@ -80,16 +80,21 @@ async def list_shifts(
     connection: TenantConnection,
     principal: CurrentPrincipal,
     status: Literal["open", "closed"] | None = None,
+    location_id: Annotated[
+        UUID | None, Query(description="Only this venue's shifts (one you reach)")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> ShiftPage:
-    """Shifts of the venues you reach (a till: its own), newest first."""
+    """Shifts of the venues you reach (a till: its own), newest first; `location_id`: of
+    that venue only (a venue you do not reach lists none)."""
     return await service.list_shifts(
         shifts=ShiftRepository.from_connection(connection),
         principal=principal,
         limit=limit,
         cursor=cursor,
         status=status,
+        location_id=location_id,
     )
 
 

@@ -157,9 +157,16 @@ async def list_shifts(
     limit: int,
     cursor: str | None,
     status: str | None,
+    location_id: UUID | None = None,
 ) -> ShiftPage:
     after = decode_cursor(cursor) if cursor else None
-    page = await shifts.page(limit=limit + 1, after=after, status=status, venues=principal.venues)
+    page = await shifts.page(
+        limit=limit + 1,
+        after=after,
+        status=status,
+        venues=principal.venues,
+        location_id=location_id,
+    )
     items, next_cursor = cut_page(
         page, limit, lambda shift: encode_cursor(shift.opened_at, shift.id)
     )

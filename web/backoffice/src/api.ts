@@ -109,14 +109,15 @@ let held: Held | null = null;
 let refreshing: Promise<void> | null = null;
 const listeners = new Set<(session: Session | null) => void>();
 
-function hold(tokens: Tokens): Session {
+/** `receivedAt`: when the tokens arrived (Date.now()), if they were kept a while before use. */
+function hold(tokens: Tokens, receivedAt = Date.now()): Session {
   held = {
     role: tokens.role as Role,
     staffId: tokens.staff_id,
     locationIds: tokens.location_ids ?? null,
     accessToken: tokens.access_token,
     refreshToken: tokens.refresh_token,
-    refreshAt: Date.now() + tokens.expires_in * 1000 - REFRESH_MARGIN_MS,
+    refreshAt: receivedAt + tokens.expires_in * 1000 - REFRESH_MARGIN_MS,
   };
   const session: Session = { role: held.role, staffId: held.staffId, locationIds: held.locationIds };
   for (const listener of listeners) listener(session);
@@ -272,6 +273,31 @@ export async function signInWithCode(challenge: string, code: string): Promise<S
     ? { challenge, recovery_code: code }
     : { challenge, code };
   return hold(await send<Tokens>("POST", "/v1/auth/totp", { body, signedIn: false }));
+}
+
+export type Enrolment = JsonOf<"post", "/v1/auth/totp/enrolment">;
+
+/** A new authenticator secret for a `totp_enrolment_required` challenge. */
+export function startEnrolment(challenge: string): Promise<Enrolment> {
+  const body: BodyOf<"post", "/v1/auth/totp/enrolment"> = { challenge };
+  return send("POST", "/v1/auth/totp/enrolment", { body, signedIn: false });
+}
+
+/** Confirms the authenticator with its first code. The answer holds the recovery codes and
+ * the session; the session is taken up only by `signIn()`, once the recovery codes have been
+ * shown (the page stays on them until the person says they are saved). */
+export async function confirmEnrolment(
+  challenge: string,
+  code: string,
+): Promise<{ recoveryCodes: string[]; signIn: () => Session }> {
+  const body: BodyOf<"post", "/v1/auth/totp/enrolment/confirm"> = { challenge, code };
+  const answer = await send<JsonOf<"post", "/v1/auth/totp/enrolment/confirm">>(
+    "POST",
+    "/v1/auth/totp/enrolment/confirm",
+    { body, signedIn: false },
+  );
+  const receivedAt = Date.now();
+  return { recoveryCodes: answer.recovery_codes, signIn: () => hold(answer.session, receivedAt) };
 }
 
 export async function signOut(): Promise<void> {

@@ -7,10 +7,12 @@ import type { FunctionComponent } from "preact";
 import type { Permission } from "./generated/rbac";
 import type { Session } from "./api";
 import { may } from "./api";
+import { Audit } from "./pages/Audit";
 import { Dashboard } from "./pages/Dashboard";
 import { Reports } from "./pages/Reports";
 import { Sync } from "./pages/Sync";
 import { Billing } from "./pages/Billing";
+import { Security } from "./pages/Security";
 import { Staff } from "./pages/Staff";
 import { Devices } from "./pages/Devices";
 
@@ -52,8 +54,10 @@ export const PAGES: readonly Page[] = [
   { path: "/", title: "Overview", permission: null, component: Overview },
   { path: "/dashboard", title: "Dashboard", permission: "reports:read", component: Dashboard },
   { path: "/reports", title: "Reports", permission: "reports:read", component: Reports },
+  { path: "/audit", title: "Audit log", permission: "audit:read", component: Audit },
   { path: "/sync", title: "Sync review", permission: "sync:review", component: Sync },
   { path: "/billing", title: "Billing", permission: "billing:manage", component: Billing },
+  { path: "/admin/security", title: "Security", permission: "security:manage", component: Security },
   { path: "/staff", title: "Staff", permission: "staff:read", component: Staff },
   { path: "/devices", title: "Devices", permission: "devices:manage", component: Devices },
 ];

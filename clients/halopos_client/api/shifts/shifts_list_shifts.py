@@ -1,5 +1,6 @@
 from http import HTTPStatus
 from typing import Any
+from uuid import UUID
 
 import httpx
 
@@ -14,6 +15,7 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     status: None | ShiftsListShiftsStatusType0 | Unset = UNSET,
+    location_id: None | Unset | UUID = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -28,6 +30,15 @@ def _get_kwargs(
     else:
         json_status = status
     params["status"] = json_status
+
+    json_location_id: None | str | Unset
+    if isinstance(location_id, Unset):
+        json_location_id = UNSET
+    elif isinstance(location_id, UUID):
+        json_location_id = str(location_id)
+    else:
+        json_location_id = location_id
+    params["location_id"] = json_location_id
 
     params["limit"] = limit
 
@@ -113,15 +124,18 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     status: None | ShiftsListShiftsStatusType0 | Unset = UNSET,
+    location_id: None | Unset | UUID = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> Response[ProblemDetails | ShiftPage]:
     """List Shifts
 
-     Shifts of the venues you reach (a till: its own), newest first.
+     Shifts of the venues you reach (a till: its own), newest first; `location_id`: of
+    that venue only (a venue you do not reach lists none).
 
     Args:
         status (None | ShiftsListShiftsStatusType0 | Unset):
+        location_id (None | Unset | UUID): Only this venue's shifts (one you reach)
         limit (int | Unset):  Default: 50.
         cursor (None | str | Unset):
 
@@ -135,6 +149,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         status=status,
+        location_id=location_id,
         limit=limit,
         cursor=cursor,
     )
@@ -150,15 +165,18 @@ def sync(
     *,
     client: AuthenticatedClient,
     status: None | ShiftsListShiftsStatusType0 | Unset = UNSET,
+    location_id: None | Unset | UUID = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> ProblemDetails | ShiftPage | None:
     """List Shifts
 
-     Shifts of the venues you reach (a till: its own), newest first.
+     Shifts of the venues you reach (a till: its own), newest first; `location_id`: of
+    that venue only (a venue you do not reach lists none).
 
     Args:
         status (None | ShiftsListShiftsStatusType0 | Unset):
+        location_id (None | Unset | UUID): Only this venue's shifts (one you reach)
         limit (int | Unset):  Default: 50.
         cursor (None | str | Unset):
 
@@ -173,6 +191,7 @@ def sync(
     return sync_detailed(
         client=client,
         status=status,
+        location_id=location_id,
         limit=limit,
         cursor=cursor,
     ).parsed
@@ -182,15 +201,18 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     status: None | ShiftsListShiftsStatusType0 | Unset = UNSET,
+    location_id: None | Unset | UUID = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> Response[ProblemDetails | ShiftPage]:
     """List Shifts
 
-     Shifts of the venues you reach (a till: its own), newest first.
+     Shifts of the venues you reach (a till: its own), newest first; `location_id`: of
+    that venue only (a venue you do not reach lists none).
 
     Args:
         status (None | ShiftsListShiftsStatusType0 | Unset):
+        location_id (None | Unset | UUID): Only this venue's shifts (one you reach)
         limit (int | Unset):  Default: 50.
         cursor (None | str | Unset):
 
@@ -204,6 +226,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         status=status,
+        location_id=location_id,
         limit=limit,
         cursor=cursor,
     )
@@ -217,15 +240,18 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     status: None | ShiftsListShiftsStatusType0 | Unset = UNSET,
+    location_id: None | Unset | UUID = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> ProblemDetails | ShiftPage | None:
     """List Shifts
 
-     Shifts of the venues you reach (a till: its own), newest first.
+     Shifts of the venues you reach (a till: its own), newest first; `location_id`: of
+    that venue only (a venue you do not reach lists none).
 
     Args:
         status (None | ShiftsListShiftsStatusType0 | Unset):
+        location_id (None | Unset | UUID): Only this venue's shifts (one you reach)
         limit (int | Unset):  Default: 50.
         cursor (None | str | Unset):
 
@@ -241,6 +267,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             status=status,
+            location_id=location_id,
             limit=limit,
             cursor=cursor,
         )

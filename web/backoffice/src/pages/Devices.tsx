@@ -37,7 +37,7 @@ export function Devices({ session }: { session: Session }) {
         valid for ten minutes and activates one till, at the venue it was made for.
       </p>
       {notice !== null ? (
-        <p class="done" role="status">
+        <p class="change-done" role="status">
           {notice}
         </p>
       ) : null}

@@ -1,6 +1,8 @@
-// Reports: the daily summary of a venue over a period, and the business's tax report (BAS in
-// Australia, the VAT summary in the EU), each with its CSV and its export bundle. The figures
-// are the API's answer as it is; the page formats minor units for reading and nothing else.
+// Reports: of a venue over a period, the daily summary, the item mix (ItemMix.tsx) and the
+// payment reconciliation (Reconciliation.tsx); the shifts with their X and Z reports
+// (ShiftReports.tsx); and the business's tax report (BAS in Australia, the VAT summary in the
+// EU). Each period report has its CSV and its export bundle. The figures are the API's answer
+// as it is; the page formats minor units for reading and nothing else.
 import { useState } from "preact/hooks";
 import type { Schema } from "../../../api";
 import type { Session } from "../api";
@@ -10,81 +12,11 @@ import { DownloadButton, Loading, ProblemMessage, Section, taxReport, useLoad } 
 import { businessDay, count, money } from "../format";
 import { Figure, Tenders, venues } from "./Dashboard";
 import { linkParameters } from "../route";
-
-type Kind = "day" | "month" | "quarter" | "year";
-
-function defaultValue(kind: Kind, today: string): string {
-  const year = today.slice(0, 4);
-  if (kind === "day") return today;
-  if (kind === "month") return today.slice(0, 7);
-  if (kind === "quarter") return `${year}-Q${Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1}`;
-  return year;
-}
-
-/** A business day, month, calendar quarter or year, as the report API names periods. */
-function PeriodPicker(props: {
-  today: string;
-  kinds: readonly Kind[];
-  initial: Kind;
-  onPick: (period: string) => void;
-}) {
-  const [kind, setKind] = useState<Kind>(props.initial);
-  const [value, setValue] = useState(defaultValue(props.initial, props.today));
-  return (
-    <form
-      class="period-picker"
-      aria-label="Choose a period"
-      onSubmit={(event) => {
-        event.preventDefault();
-        props.onPick(value);
-      }}
-    >
-      <label>
-        Period
-        <select
-          name="kind"
-          value={kind}
-          onChange={(event) => {
-            const picked = event.currentTarget.value as Kind;
-            setKind(picked);
-            setValue(defaultValue(picked, props.today));
-          }}
-        >
-          {props.kinds.map((option) => (
-            <option key={option} value={option}>
-              {option === "day" ? "business day" : option}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {kind === "quarter" ? "Quarter (2026-Q4)" : kind === "day" ? "Business day" : kind === "month" ? "Month" : "Year"}
-        {kind === "day" || kind === "month" ? (
-          // A new element per kind: a value is checked against the type it is given to.
-          <input
-            key={kind}
-            name="period"
-            type={kind === "day" ? "date" : "month"}
-            value={value}
-            onInput={(event) => setValue(event.currentTarget.value)}
-            required
-          />
-        ) : (
-          <input
-            key={kind}
-            name="period"
-            type="text"
-            value={value}
-            onInput={(event) => setValue(event.currentTarget.value)}
-            pattern={kind === "quarter" ? "[0-9]{4}-Q[1-4]" : "[0-9]{4}"}
-            required
-          />
-        )}
-      </label>
-      <button type="submit">Show</button>
-    </form>
-  );
-}
+import { may } from "../api";
+import { CountCell, MoneyCell, PeriodPicker, VenuePicker } from "./reportParts";
+import { ItemMix } from "./ItemMix";
+import { Reconciliation } from "./Reconciliation";
+import { ShiftReports } from "./ShiftReports";
 
 function DailySummaryTable({ summary }: { summary: Schema<"DailySummary"> }) {
   const { totals, currency } = summary;
@@ -167,16 +99,7 @@ function DailySummary(props: { locations: Location[]; linked: string | null; per
   const query = { location_id: locationId, period };
   return (
     <Section title="Daily summary">
-      <label>
-        Venue
-        <select name="location" value={locationId} onChange={(e) => setLocationId(e.currentTarget.value)}>
-          {locations.map((each) => (
-            <option key={each.id} value={each.id}>
-              {each.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <VenuePicker locations={locations} value={locationId} onPick={setLocationId} />
       <PeriodPicker today={today} kinds={["day", "month", "quarter", "year"]} initial="day" onPick={setPeriod} />
       {loaded.loading ? <Loading what="the daily summary" /> : null}
       {loaded.error !== undefined ? <ProblemMessage error={loaded.error} /> : null}
@@ -218,31 +141,82 @@ function TaxTable({ tax }: { tax: TaxReport }) {
       </table>
     );
   }
-  const { report } = tax;
+  return <VatSummaryTables report={tax.report} />;
+}
+
+/** The VAT summary (UStVA): the form's boxes (Kennzahlen), then net and tax per rate, sales
+ * less refunds, and the period's totals, as the API sends them. */
+function VatSummaryTables({ report }: { report: Schema<"VatSummary"> }) {
+  const { currency } = report;
   return (
-    <table class="tax-report" data-report="vat-summary" data-period={report.period.label}>
-      <caption>
-        VAT summary (UStVA), {report.period.label} ({report.tax_basis === "cash" ? "Ist" : "Soll"}-Versteuerung)
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Kennzahl</th>
-          <th scope="col">Description</th>
-          <th scope="col">Base</th>
-          <th scope="col">Tax</th>
-        </tr>
-      </thead>
-      <tbody>
-        {report.boxes.map((box) => (
-          <tr key={box.kennzahl} data-label={box.kennzahl}>
-            <th scope="row">{box.kennzahl}</th>
-            <td>{box.description}</td>
-            <td data-value={box.base_minor}>{money(box.base_minor, report.currency)}</td>
-            <td data-value={box.tax_minor}>{money(box.tax_minor, report.currency)}</td>
+    <div class="report" data-report="vat-summary-figures" data-period={report.period.label}>
+      <table class="tax-report" data-report="vat-summary" data-period={report.period.label}>
+        <caption>
+          VAT summary (UStVA), {report.period.label} ({report.period.first_day} to {report.period.last_day},{" "}
+          {report.tax_basis === "cash" ? "Ist" : "Soll"}-Versteuerung)
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Kennzahl</th>
+            <th scope="col">Description</th>
+            <th scope="col">Base</th>
+            <th scope="col">Base in the box (whole euros)</th>
+            <th scope="col">Tax</th>
+            <th scope="col">Tax the form computes</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {report.boxes.map((box, index) => (
+            <tr key={box.kennzahl} data-label={box.kennzahl}>
+              <th scope="row">
+                {box.kennzahl}
+                {box.tax_kennzahl ? ` / ${box.tax_kennzahl}` : ""}
+              </th>
+              <td>{box.description}</td>
+              <MoneyCell path={`boxes.${index}.base_minor`} minor={box.base_minor} currency={currency} />
+              <CountCell path={`boxes.${index}.base_whole_euros`} value={box.base_whole_euros} />
+              <MoneyCell path={`boxes.${index}.tax_minor`} minor={box.tax_minor} currency={currency} />
+              <MoneyCell path={`boxes.${index}.form_tax_minor`} minor={box.form_tax_minor} currency={currency} />
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <table class="vat-rates">
+        <caption>Net and tax per rate: sales less refunds</caption>
+        <thead>
+          <tr>
+            <th scope="col">Rate</th>
+            <th scope="col">Sales net</th>
+            <th scope="col">Sales tax</th>
+            <th scope="col">Refunds net</th>
+            <th scope="col">Refunds tax</th>
+            <th scope="col">Net</th>
+            <th scope="col">Tax</th>
+          </tr>
+        </thead>
+        <tbody>
+          {report.rates.map((rate, index) => (
+            <tr key={rate.rate} data-rate={rate.rate}>
+              <th scope="row">{rate.rate} %</th>
+              <MoneyCell path={`rates.${index}.sales.net_minor`} minor={rate.sales.net_minor} currency={currency} />
+              <MoneyCell path={`rates.${index}.sales.tax_minor`} minor={rate.sales.tax_minor} currency={currency} />
+              <MoneyCell path={`rates.${index}.refunds.net_minor`} minor={rate.refunds.net_minor} currency={currency} />
+              <MoneyCell path={`rates.${index}.refunds.tax_minor`} minor={rate.refunds.tax_minor} currency={currency} />
+              <MoneyCell path={`rates.${index}.net_minor`} minor={rate.net_minor} currency={currency} />
+              <MoneyCell path={`rates.${index}.tax_minor`} minor={rate.tax_minor} currency={currency} />
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">Total</th>
+            <td colSpan={4} />
+            <MoneyCell path="net_minor" minor={report.net_minor} currency={currency} />
+            <MoneyCell path="tax_minor" minor={report.tax_minor} currency={currency} />
+          </tr>
+        </tfoot>
+      </table>
+    </div>
   );
 }
 
@@ -296,6 +270,14 @@ export function Reports({ session }: { session: Session }) {
       {known ? (
         <>
           <DailySummary locations={known} linked={linked} period={period} />
+          {/* A link names a day's summary only: the other reports wait for the venues. */}
+          {locations.value ? (
+            <>
+              <ItemMix locations={locations.value} />
+              <Reconciliation locations={locations.value} />
+              {may(session, "shifts:read") ? <ShiftReports locations={locations.value} /> : null}
+            </>
+          ) : null}
           <TaxReportSection today={today} />
         </>
       ) : null}

@@ -57,7 +57,7 @@ export function Staff({ session }: { session: Session }) {
         sign in.
       </p>
       {notice !== null ? (
-        <p class="done" role="status">
+        <p class="change-done" role="status">
           {notice}
         </p>
       ) : null}
