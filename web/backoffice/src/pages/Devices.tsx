@@ -103,7 +103,7 @@ function NewCode(props: { session: Session; venues: readonly Venue[] }) {
         </label>
         <label>
           Till name (optional)
-          <input name="device_name" maxLength={200} placeholder="Front counter" />
+          <input name="device_name" maxLength={200} />
         </label>
         <button type="submit" disabled={busy}>
           Create activation code
