@@ -10,6 +10,8 @@ import { may } from "./api";
 import { Audit } from "./pages/Audit";
 import { Dashboard } from "./pages/Dashboard";
 import { Reports } from "./pages/Reports";
+import { Menu } from "./pages/Menu";
+import { Tax } from "./pages/Tax";
 import { Sync } from "./pages/Sync";
 import { Billing } from "./pages/Billing";
 import { Security } from "./pages/Security";
@@ -54,12 +56,14 @@ export const PAGES: readonly Page[] = [
   { path: "/", title: "Overview", permission: null, component: Overview },
   { path: "/dashboard", title: "Dashboard", permission: "reports:read", component: Dashboard },
   { path: "/reports", title: "Reports", permission: "reports:read", component: Reports },
-  { path: "/audit", title: "Audit log", permission: "audit:read", component: Audit },
+  { path: "/menu", title: "Menu", permission: "menu:read", component: Menu },
+  { path: "/tax", title: "Tax", permission: "tax:read", component: Tax },
   { path: "/sync", title: "Sync review", permission: "sync:review", component: Sync },
-  { path: "/billing", title: "Billing", permission: "billing:manage", component: Billing },
+  { path: "/audit", title: "Audit log", permission: "audit:read", component: Audit },
   { path: "/admin/security", title: "Security", permission: "security:manage", component: Security },
   { path: "/staff", title: "Staff", permission: "staff:read", component: Staff },
   { path: "/devices", title: "Devices", permission: "devices:manage", component: Devices },
+  { path: "/billing", title: "Billing", permission: "billing:manage", component: Billing },
 ];
 
 export function visiblePages(session: Session): Page[] {
