@@ -113,8 +113,9 @@ def generate_typescript_types(spec: Path, output: Path) -> Path:
 
 def rbac_typescript() -> str:
     """libs/rbac's grants as a TypeScript module: the backoffice shows a role only the pages
-    its permissions open. Hiding a page is a courtesy, not a lock: the gateway and the service
-    refuse its API to that role all the same."""
+    its permissions open, and offers only the roles it may give. Hiding a page or a role is
+    a courtesy, not a lock: the gateway and the service refuse them all the same."""
+    from libs.rbac.grants import grantable_roles
     from libs.rbac.matrix import GRANTS, Permission, Role
 
     roles = [role for role in Role if role is not Role.BRIDGE]
@@ -134,6 +135,16 @@ def rbac_typescript() -> str:
         lines.append(f"  {role}: [")
         lines += [f'    "{permission}",' for permission in sorted(GRANTS[role])]
         lines.append("  ],")
+    lines += ["};", ""]
+    # The grant rule (libs/rbac/grants.py), so the staff page offers a role only the roles
+    # it may give; the staff service refuses the others all the same.
+    lines += [
+        "/** The roles each role may give, and whose holders it may change. */",
+        "export const GRANTABLE: Readonly<Record<Role, readonly Role[]>> = {",
+    ]
+    for role in roles:
+        given = ", ".join(f'"{each}"' for each in grantable_roles(role))
+        lines.append(f"  {role}: [{given}],")
     lines += ["};", ""]
     return "\n".join(lines)
 

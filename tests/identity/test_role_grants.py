@@ -378,18 +378,37 @@ async def test_a_manager_changes_nothing_about_staff_whose_role_they_cannot_give
     assert await snapshot(connect_as, business.tenant) == before
 
 
-async def test_no_staff_change_sets_a_password_or_pin(
-    business: Business, identity_client: httpx.AsyncClient, token: TokenFactory
+async def test_a_staff_change_sets_no_password_and_a_pin_only_under_the_grant_rule(
+    business: Business,
+    identity_client: httpx.AsyncClient,
+    token: TokenFactory,
+    connect_as: Connect,
 ) -> None:
-    """Credentials are set only when a member is created, under the grant rule; there is no
-    way to give an existing staff member (an owner, an accountant) a password or PIN."""
+    """A password is set only when a member is created, under the grant rule; there is no way
+    to give an existing staff member (an owner, an accountant) one. A PIN can be reset (the
+    backoffice's staff page), but only by someone who could give the member's role: a manager
+    cannot set an accountant's PIN, and so cannot sign in at a till as one."""
     member = await add(identity_client, business, ACCOUNTANT)
-    for secret in ({"password": PASSWORD}, {"pin": "4821"}, {"password_hash": "x"}):
-        for auth in (token(business.tenant, MANAGER), business.owner):
+    manager = token(business.tenant, MANAGER)
+    for secret in ({"password": PASSWORD}, {"password_hash": "x"}, {"pin_hash": "x"}):
+        for auth in (manager, business.owner):
             response = await identity_client.patch(
                 f"/v1/staff/{member['id']}", json={"version": 1, **secret}, auth=auth
             )
             assert response.status_code == 422, response.text
+    before = await snapshot(connect_as, business.tenant)
+    refused(
+        await identity_client.patch(
+            f"/v1/staff/{member['id']}", json={"version": 1, "pin": "4821"}, auth=manager
+        ),
+        "staff-role-above-yours",
+    )
+    assert await snapshot(connect_as, business.tenant) == before
+    reset = await identity_client.patch(
+        f"/v1/staff/{member['id']}", json={"version": 1, "pin": "4821"}, auth=business.owner
+    )
+    assert reset.status_code == 200, reset.text
+    assert reset.json()["has_pin"] is True
 
 
 # --- the finding's attack, end to end ------------------------------------------------------

@@ -246,3 +246,45 @@ async def test_staff_lists_page_and_stay_in_their_business(
     response = await identity_client.get(f"/v1/staff/{created[0]['id']}", auth=stranger)
     assert response.status_code == 404
     assert response.json()["code"] == "staff-not-found"
+
+
+async def test_a_pin_reset_replaces_the_pin_and_is_audited_without_it(
+    business: Business,
+    identity_client: httpx.AsyncClient,
+    connect_as: Connect,
+) -> None:
+    tenant, owner, manager = business
+    cashier = (
+        await identity_client.post("/v1/staff", json=person("cashier", pin="4821"), auth=owner)
+    ).json()
+    url = f"/v1/staff/{cashier['id']}"
+    # The same PIN again is a reset too: nobody can tell it was the old one.
+    for version, pin in ((1, "739104"), (2, "739104")):
+        reset = await identity_client.patch(
+            url, json={"version": version, "pin": pin}, auth=manager
+        )
+        assert reset.status_code == 200, reset.text
+        assert (reset.json()["version"], reset.json()["has_pin"]) == (version + 1, True)
+    [stored] = await as_identity(
+        connect_as, tenant, f"SELECT pin_hash FROM identity.staff WHERE id = '{cashier['id']}'"
+    )
+    assert PasswordHasher().verify(stored["pin_hash"], "739104")
+    audit = await as_identity(
+        connect_as,
+        tenant,
+        f"SELECT action, payload FROM audit.events WHERE resource_id = '{cashier['id']}' "
+        "ORDER BY seq",
+    )
+    assert [row["action"] for row in audit] == ["staff.created", "staff.updated", "staff.updated"]
+    assert all("739104" not in row["payload"] for row in audit)
+    assert json.loads(audit[1]["payload"]) == {"changes": {}, "version": 2, "pin_reset": True}
+
+    # Setting a PIN is handing out the member's role again: the grant rule decides.
+    co_owner = (await identity_client.post("/v1/staff", json=person("owner"), auth=owner)).json()
+    refused = await identity_client.patch(
+        f"/v1/staff/{co_owner['id']}", json={"version": 1, "pin": "1234"}, auth=manager
+    )
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "staff-role-above-yours"
+    bad = await identity_client.patch(url, json={"version": 3, "pin": "12a4"}, auth=owner)
+    assert bad.status_code == 422

@@ -1390,7 +1390,8 @@ export interface paths {
         head?: never;
         /**
          * Update Staff
-         * @description Change a name or role, or deactivate (`active: false`); nothing is ever deleted.
+         * @description Change a name or role, reset the PIN (`pin`), or deactivate (`active: false`); nothing
+         *     is ever deleted.
          */
         patch: operations["staff.update_staff"];
         trace?: never;
@@ -3722,6 +3723,11 @@ export interface components {
              * @description false deactivates; nothing is deleted
              */
             active?: boolean | null;
+            /**
+             * Pin
+             * @description A new POS PIN (4 to 6 digits), replacing the one they had: a PIN reset
+             */
+            pin?: string | null;
             /**
              * Location Ids
              * @description The locations this person works at: their backoffice sessions see only these, and they sign in only at tills there. null (the default): every location of the business. Send null to give back every location; leave it out to keep it as it is.

@@ -21,6 +21,7 @@ class StaffUpdate:
         display_name (None | str | Unset):
         role (None | StaffRole | Unset):
         active (bool | None | Unset): false deactivates; nothing is deleted
+        pin (None | str | Unset): A new POS PIN (4 to 6 digits), replacing the one they had: a PIN reset
         location_ids (list[UUID] | None | Unset): The locations this person works at: their backoffice sessions see only
             these, and they sign in only at tills there. null (the default): every location of the business. Send null to
             give back every location; leave it out to keep it as it is.
@@ -30,6 +31,7 @@ class StaffUpdate:
     display_name: None | str | Unset = UNSET
     role: None | StaffRole | Unset = UNSET
     active: bool | None | Unset = UNSET
+    pin: None | str | Unset = UNSET
     location_ids: list[UUID] | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -54,6 +56,12 @@ class StaffUpdate:
             active = UNSET
         else:
             active = self.active
+
+        pin: None | str | Unset
+        if isinstance(self.pin, Unset):
+            pin = UNSET
+        else:
+            pin = self.pin
 
         location_ids: list[str] | None | Unset
         if isinstance(self.location_ids, Unset):
@@ -80,6 +88,8 @@ class StaffUpdate:
             field_dict["role"] = role
         if active is not UNSET:
             field_dict["active"] = active
+        if pin is not UNSET:
+            field_dict["pin"] = pin
         if location_ids is not UNSET:
             field_dict["location_ids"] = location_ids
 
@@ -125,6 +135,15 @@ class StaffUpdate:
 
         active = _parse_active(d.pop("active", UNSET))
 
+        def _parse_pin(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        pin = _parse_pin(d.pop("pin", UNSET))
+
         def _parse_location_ids(data: object) -> list[UUID] | None | Unset:
             if data is None:
                 return data
@@ -152,6 +171,7 @@ class StaffUpdate:
             display_name=display_name,
             role=role,
             active=active,
+            pin=pin,
             location_ids=location_ids,
         )
 

@@ -75,7 +75,8 @@ async def get_staff(staff_id: UUID, connection: TenantConnection) -> StaffMember
 async def update_staff(
     staff_id: UUID, body: StaffUpdate, connection: TenantConnection, principal: CurrentPrincipal
 ) -> StaffMember:
-    """Change a name or role, or deactivate (`active: false`); nothing is ever deleted."""
+    """Change a name or role, reset the PIN (`pin`), or deactivate (`active: false`); nothing
+    is ever deleted."""
     return await service.update_staff(
         staff=StaffRepository.from_connection(connection),
         audit=AuditLog.from_connection(connection, service="identity"),

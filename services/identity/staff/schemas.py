@@ -76,6 +76,11 @@ class StaffUpdate(BaseModel):
     display_name: Name | None = None
     role: StaffRole | None = None
     active: bool | None = Field(default=None, description="false deactivates; nothing is deleted")
+    pin: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{4,6}$",
+        description="A new POS PIN (4 to 6 digits), replacing the one they had: a PIN reset",
+    )
     location_ids: list[UUID] | None = Field(
         default=None,
         min_length=1,

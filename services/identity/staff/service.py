@@ -3,7 +3,8 @@ a caller gives only roles whose permissions they hold themselves, and changes on
 whose role they could give (so owners manage everyone, managers manage managers and
 cashiers, never owners or accountants); nobody changes their own role but an owner stepping
 down, and nobody can leave a business without an active owner. Every change is audited;
-secrets never are, and a refused change writes nothing.
+secrets never are (a PIN reset is recorded as `pin_reset`, not the PIN), and a refused change
+writes nothing.
 
 Locations (`location_ids`, None: every location of the business) decide what a staff
 member's sessions reach: their backoffice tokens list them, and they sign in only at tills
@@ -250,14 +251,17 @@ async def update_staff(
     changes: dict[str, Any] = {
         field: value
         for field, value in request.model_dump(
-            exclude={"version", "location_ids"}, exclude_none=True
+            exclude={"version", "location_ids", "pin"}, exclude_none=True
         ).items()
         if value != getattr(current, field)
     }
     if _reach(location_ids) != _reach(current.location_ids):
         await _check_locations(staff, location_ids)
         changes["location_ids"] = location_ids
-    if not changes:
+    # A new PIN always changes something: nobody can tell (nor may know) whether it is the
+    # old one again. Only its hash is stored, and the audit row says only that it was reset.
+    new_pin = await hash_secret(request.pin) if request.pin is not None else None
+    if not changes and new_pin is None:
         return current
     leaves_owners = current.role is StaffRole.OWNER and current.active
     leaves_owners = leaves_owners and (
@@ -265,22 +269,26 @@ async def update_staff(
     )
     if leaves_owners and await staff.count_active_owners() <= 1:
         raise LastOwner()
-    updated = await staff.update(staff_id, version=request.version, changes=changes)
+    secrets = {"pin_hash": new_pin} if new_pin is not None else {}
+    updated = await staff.update(staff_id, version=request.version, changes=changes | secrets)
     if updated is None:
         raise StaleVersion()
+    payload: dict[str, Any] = {
+        "changes": {
+            field: [_listed(getattr(current, field)), _listed(value)]
+            if field == "location_ids"
+            else [str(getattr(current, field)), str(value)]
+            for field, value in changes.items()
+        },
+        "version": updated.version,
+    }
+    if new_pin is not None:
+        payload["pin_reset"] = True
     await audit.append(
         actor=Actor.of(principal),
         action="staff.deactivated" if changes.get("active") is False else "staff.updated",
         resource_type="staff",
         resource_id=str(staff_id),
-        payload={
-            "changes": {
-                field: [_listed(getattr(current, field)), _listed(value)]
-                if field == "location_ids"
-                else [str(getattr(current, field)), str(value)]
-                for field, value in changes.items()
-            },
-            "version": updated.version,
-        },
+        payload=payload,
     )
     return updated

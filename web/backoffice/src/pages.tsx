@@ -15,6 +15,8 @@ import { Tax } from "./pages/Tax";
 import { Sync } from "./pages/Sync";
 import { Billing } from "./pages/Billing";
 import { Security } from "./pages/Security";
+import { Staff } from "./pages/Staff";
+import { Devices } from "./pages/Devices";
 
 export interface Page {
   readonly path: string;
@@ -59,6 +61,8 @@ export const PAGES: readonly Page[] = [
   { path: "/sync", title: "Sync review", permission: "sync:review", component: Sync },
   { path: "/audit", title: "Audit log", permission: "audit:read", component: Audit },
   { path: "/admin/security", title: "Security", permission: "security:manage", component: Security },
+  { path: "/staff", title: "Staff", permission: "staff:read", component: Staff },
+  { path: "/devices", title: "Devices", permission: "devices:manage", component: Devices },
   { path: "/billing", title: "Billing", permission: "billing:manage", component: Billing },
 ];
 

@@ -108,7 +108,8 @@ def sync_detailed(
 ) -> Response[ProblemDetails | StaffMember]:
     """Update Staff
 
-     Change a name or role, or deactivate (`active: false`); nothing is ever deleted.
+     Change a name or role, reset the PIN (`pin`), or deactivate (`active: false`); nothing
+    is ever deleted.
 
     Args:
         staff_id (UUID):
@@ -143,7 +144,8 @@ def sync(
 ) -> ProblemDetails | StaffMember | None:
     """Update Staff
 
-     Change a name or role, or deactivate (`active: false`); nothing is ever deleted.
+     Change a name or role, reset the PIN (`pin`), or deactivate (`active: false`); nothing
+    is ever deleted.
 
     Args:
         staff_id (UUID):
@@ -173,7 +175,8 @@ async def asyncio_detailed(
 ) -> Response[ProblemDetails | StaffMember]:
     """Update Staff
 
-     Change a name or role, or deactivate (`active: false`); nothing is ever deleted.
+     Change a name or role, reset the PIN (`pin`), or deactivate (`active: false`); nothing
+    is ever deleted.
 
     Args:
         staff_id (UUID):
@@ -206,7 +209,8 @@ async def asyncio(
 ) -> ProblemDetails | StaffMember | None:
     """Update Staff
 
-     Change a name or role, or deactivate (`active: false`); nothing is ever deleted.
+     Change a name or role, reset the PIN (`pin`), or deactivate (`active: false`); nothing
+    is ever deleted.
 
     Args:
         staff_id (UUID):

@@ -134,3 +134,11 @@ export const GRANTS: Readonly<Record<Role, readonly Permission[]>> = {
     "tax:read",
   ],
 };
+
+/** The roles each role may give, and whose holders it may change. */
+export const GRANTABLE: Readonly<Record<Role, readonly Role[]>> = {
+  owner: ["owner", "manager", "cashier", "accountant"],
+  manager: ["manager", "cashier"],
+  cashier: [],
+  accountant: [],
+};
