@@ -58,11 +58,11 @@ export const PAGES: readonly Page[] = [
   { path: "/reports", title: "Reports", permission: "reports:read", component: Reports },
   { path: "/menu", title: "Menu", permission: "menu:read", component: Menu },
   { path: "/tax", title: "Tax", permission: "tax:read", component: Tax },
+  { path: "/staff", title: "Staff", permission: "staff:read", component: Staff },
+  { path: "/devices", title: "Devices", permission: "devices:manage", component: Devices },
   { path: "/sync", title: "Sync review", permission: "sync:review", component: Sync },
   { path: "/audit", title: "Audit log", permission: "audit:read", component: Audit },
   { path: "/admin/security", title: "Security", permission: "security:manage", component: Security },
-  { path: "/staff", title: "Staff", permission: "staff:read", component: Staff },
-  { path: "/devices", title: "Devices", permission: "devices:manage", component: Devices },
   { path: "/billing", title: "Billing", permission: "billing:manage", component: Billing },
 ];
 

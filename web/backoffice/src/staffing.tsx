@@ -1,28 +1,12 @@
-// What the staff and devices pages share: the venues a session may pick from, a picker for
-// them, names for roles, dates as a person reads them, and a confirmation dialog.
+// What the staff and devices pages share: a picker for the session's venues (business.ts),
+// names for roles, dates as a person reads them, and a confirmation dialog.
 import { useEffect, useRef } from "preact/hooks";
 import type { ComponentChildren } from "preact";
-import type { Schema } from "../../api";
-import type { Session } from "./api";
-import { get } from "./api";
 import type { Role } from "./generated/rbac";
 
-export type Venue = Schema<"Location">;
+import type { Location } from "./business";
 
-/** Every venue this session reaches (`GET /v1/locations`, every page of it: a picker offers
- * them all), oldest first. */
-export async function sessionVenues(session: Session): Promise<Venue[]> {
-  const venues: Venue[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await get("/v1/locations", { cursor, limit: 100 });
-    venues.push(...page.items);
-    cursor = page.next_cursor ?? undefined;
-  } while (cursor !== undefined);
-  // The API lists only what the session reaches; this keeps a stale list from offering more.
-  const reach = session.locationIds;
-  return venues.filter((venue) => reach === null || reach.includes(venue.id));
-}
+export type Venue = Location;
 
 export function venueName(venues: readonly Venue[] | undefined, id: string): string {
   return venues?.find((venue) => venue.id === id)?.name ?? `Venue ${id.slice(0, 8)}`;

@@ -12,8 +12,9 @@ import type { BodyOf, Session } from "../api";
 import { get, post } from "../api";
 import { Loading, PagedFooter, ProblemMessage, Section, useLoad, usePaged } from "../components";
 import { QrCode } from "../qr";
+import { venues as sessionVenues } from "../business";
 import type { Venue } from "../staffing";
-import { Dialog, When, sessionVenues, venueName } from "../staffing";
+import { Dialog, When, venueName } from "../staffing";
 
 type Device = Schema<"Device">;
 type ActivationCode = Schema<"ActivationCode">;
@@ -26,7 +27,7 @@ export function activationLink(code: string): string {
 }
 
 export function Devices({ session }: { session: Session }) {
-  const venues = useLoad(() => sessionVenues(session), [session.staffId]);
+  const venues = useLoad(() => sessionVenues(), [session.staffId]);
   const devices = usePaged((cursor) => get("/v1/devices", { cursor, limit: PAGE_SIZE }), [session.staffId]);
   const [notice, setNotice] = useState<string | null>(null);
   return (

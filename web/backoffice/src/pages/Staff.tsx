@@ -14,10 +14,10 @@ import {
   ROLE_NAMES,
   VenuePicker,
   pickedVenues,
-  sessionVenues,
   venueName,
   type Venue,
 } from "../staffing";
+import { venues as sessionVenues } from "../business";
 
 type Member = Schema<"StaffMember">;
 
@@ -40,7 +40,7 @@ function mayAssignVenues(session: Session, role: Role): boolean {
 }
 
 export function Staff({ session }: { session: Session }) {
-  const venues = useLoad(() => sessionVenues(session), [session.staffId]);
+  const venues = useLoad(() => sessionVenues(), [session.staffId]);
   const staff = usePaged((cursor) => get("/v1/staff", { cursor, limit: PAGE_SIZE }), [session.staffId]);
   const [notice, setNotice] = useState<string | null>(null);
   const writes = may(session, "staff:write");
