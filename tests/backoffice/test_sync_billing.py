@@ -225,6 +225,7 @@ def browser_run(
 
     lapsed = platform.run(set_up_business(platform, public_url))
     lapsed_owner = platform.run(add_colleague(platform, lapsed, "owner"))
+    lapsed_manager = platform.run(add_colleague(platform, lapsed, "manager"))
     lapsed_subscription = platform.run(_lapse(platform, lapsed))
     assert lapsed_subscription["entitlement"]["mode"] == "read-only"
 
@@ -255,6 +256,7 @@ def browser_run(
         "accountant": person(accountant),
         "owner": person(owner),
         "lapsed_owner": person(lapsed_owner),
+        "lapsed_manager": person(lapsed_manager),
         "resolve_flag": by_kind["total-mismatch"]["id"],
         "confirm_approval": by_action["void"]["id"],
         "dispute_approval": by_action["refund"]["id"],
@@ -424,7 +426,9 @@ def test_no_state_has_a_serious_accessibility_violation(browser_run: dict[str, A
 
 
 def test_the_pages_logged_no_unexpected_error(browser_run: dict[str, Any]) -> None:
-    assert unexpected_console_errors(browser_run, {}) == []
+    # The lapsed business's refused write is logged by the browser as a failed load.
+    expected = {"lapsed manager": "status of 403"}
+    assert unexpected_console_errors(browser_run, expected) == []
 
 
 def test_the_run_took_the_screenshots_for_the_docs(browser_run: dict[str, Any]) -> None:
@@ -436,3 +440,15 @@ def test_the_run_took_the_screenshots_for_the_docs(browser_run: dict[str, Any]) 
     } <= set(browser_run["screenshots"])
     for name in browser_run["screenshots"]:
         assert (Path(browser_run["screenshots_dir"]) / name).stat().st_size > 0
+
+
+def test_a_manager_learns_of_the_lapse_from_the_first_refused_write(
+    browser_run: dict[str, Any],
+) -> None:
+    manager = browser_run["lapsed_manager"]
+    # A manager may not read the subscription: nothing says read-only until a write is tried ...
+    assert manager["banner_before"] == 0
+    # ... and the API refuses it (nothing written), and the page says why, everywhere.
+    assert manager["refused"]["status"] == 403
+    assert manager["refused"]["problem"]["code"] == "subscription-read-only"
+    assert manager["banner"]["mode"] == "read-only"

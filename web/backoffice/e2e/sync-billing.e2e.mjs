@@ -241,4 +241,33 @@ await browserRun(async (run) => {
     await run.screenshot(page, "billing-read-only");
     await page.context().close();
   }
+
+  // ---- a manager of the lapsed business: no banner until a write is refused ----------------
+  {
+    result.lapsed_manager = {};
+    const page = await run.page("lapsed manager");
+    await signInTo(run, page, config.lapsed_business, config.lapsed_manager);
+    result.lapsed_manager.banner_before = await page.locator(".banner[data-mode]").count();
+    await pageLink(page, "Menu").click();
+    const categories = page.getByRole("region", { name: "Categories" });
+    const newCategory = categories.getByRole("form", { name: "New category" });
+    await newCategory.getByLabel("Name", { exact: true }).fill("Breakfast");
+    const refused = page.waitForResponse(
+      (response) =>
+        new URL(response.url()).pathname === "/v1/menu/categories" &&
+        response.request().method() === "POST",
+    );
+    await newCategory.getByRole("button", { name: "Add category" }).click();
+    const answer = await refused;
+    result.lapsed_manager.refused = { status: answer.status(), problem: await answer.json() };
+    const banner = page.locator(".banner[data-mode=read-only]");
+    await banner.waitFor();
+    result.lapsed_manager.banner = {
+      mode: await banner.getAttribute("data-mode"),
+      text: await banner.textContent(),
+    };
+    await run.checkAccessibility(page, "menu: a write refused, read-only (manager)");
+    await run.screenshot(page, "read-only-banner-manager");
+    await page.context().close();
+  }
 });
