@@ -284,7 +284,7 @@ def _print_banner(prepared: PreparedDatabase, *, fake_stripe: bool) -> None:
         "halopos is running",
         f"  gateway       {base}  (health: {base}/healthz)",
         f"  OpenAPI       {base}/openapi.json",
-        f"  backoffice    {base}/backoffice/?business=<business id>",
+        f"  backoffice    {base}/backoffice/  (each business's sign-in link below)",
         f"  database      {where}",
         "  Stripe        "
         + (
@@ -301,6 +301,7 @@ def _print_banner(prepared: PreparedDatabase, *, fake_stripe: bool) -> None:
             f"    {demo.key}  {demo.name} ({REGIONS[demo.region]}, {demo.currency}, "
             f"{demo.time_zone})  business {demo.tenant_id}  location {demo.location_id}"
         )
+        lines.append(f"        sign in    {base}/backoffice/?business={demo.tenant_id}")
         for person in demo_staff(demo):
             secrets = [f"password {person.password}"] if person.password else []
             secrets += [f"PIN {person.pin}"] if person.pin else []
