@@ -27,6 +27,7 @@ from libs.problems import NotFound, problems
 from libs.rbac import Permission
 from libs.tenancy.repository import Repository
 from services.identity.models import devices, refresh_tokens, sessions, staff
+from services.identity.sessions.repository import SessionRepository
 
 REVOKED_BY_OWNER = "revoked-by-owner"
 
@@ -144,29 +145,6 @@ class LiveSessionRepository(Repository):
     async def get(self, session_id: UUID) -> Any:
         return (await self._connection.execute(_view().where(sessions.c.id == session_id))).first()
 
-    async def revoke(self, session_id: UUID) -> bool:
-        """Ends a live session and its refresh tokens; False when it had ended already
-        (revoked, here or by a concurrent request, or expired), and nothing changed. The
-        statements take the rows in the order the device revocation does."""
-        ended = await self._connection.scalar(
-            sa.update(sessions)
-            .where(
-                sessions.c.id == session_id,
-                sessions.c.revoked_at.is_(None),
-                sessions.c.expires_at > sa.func.now(),
-            )
-            .values(revoked_at=sa.func.now(), revoked_reason=REVOKED_BY_OWNER)
-            .returning(sessions.c.id)
-        )
-        if ended is None:
-            return False
-        await self._connection.execute(
-            sa.update(refresh_tokens)
-            .where(refresh_tokens.c.session_id == session_id, refresh_tokens.c.revoked_at.is_(None))
-            .values(revoked_at=sa.func.now())
-        )
-        return True
-
 
 def _out(row: Any, principal: Principal) -> LiveSession:
     return LiveSession.model_validate({**row._asdict(), "current": row.id == principal.session_id})
@@ -209,7 +187,10 @@ async def revoke_session(
     found = await repository.get(session_id)
     if found is None:
         raise SessionNotFound()
-    if not await repository.revoke(session_id):
+    revoked = await SessionRepository.from_connection(connection).revoke_session(
+        session_id, reason=REVOKED_BY_OWNER, only_live=True
+    )
+    if not revoked:
         return _out(await repository.get(session_id), principal)
     await AuditLog.from_connection(connection, service="identity").append(
         actor=Actor.of(principal),
