@@ -17,8 +17,8 @@ from services.identity.backoffice.totp_secrets import TotpSecrets, totp_key_from
 from services.identity.devices.router import router as devices_router
 from services.identity.keys.router import router as keys_router
 from services.identity.keys.signing import SigningKey, TokenIssuer, jwks_document
+from services.identity.live_sessions.router import router as live_sessions_router
 from services.identity.overrides.router import router as overrides_router
-from services.identity.sessions.live import router as live_sessions_router
 from services.identity.sessions.router import router as sessions_router
 from services.identity.staff.router import router as staff_router
 from services.identity.tenants.router import router as business_router

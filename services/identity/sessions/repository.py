@@ -104,18 +104,34 @@ class SessionRepository(Repository):
             .values(revoked_at=sa.func.now())
         )
 
-    async def revoke_session(self, session_id: UUID, *, reason: str) -> None:
-        """Ends a session: its refresh tokens, used or not, are all refused from now on."""
-        await self._connection.execute(
-            sa.update(sessions)
-            .where(sessions.c.id == session_id, sessions.c.revoked_at.is_(None))
-            .values(revoked_at=sa.func.now(), revoked_reason=reason)
+    async def revoke_session(
+        self, session_id: UUID, *, reason: str, only_live: bool = False
+    ) -> bool:
+        """Ends a session: its refresh tokens, used or not, are all refused from now on. False
+        when it had ended already (revoked, here or by a concurrent request, or with
+        `only_live`, expired), and nothing changed: whoever ended it refused its tokens in the
+        same transaction. The statements take the rows in the order the device revocation
+        does.
+
+        `only_live` is for an owner ending a session by hand: an expired session has ended
+        already and stays as it ended. A refresh ends the session it has just read, expired
+        or not (a token presented with a foreign key ends it before the expiry is looked at)."""
+        query = sa.update(sessions).where(
+            sessions.c.id == session_id, sessions.c.revoked_at.is_(None)
         )
+        if only_live:
+            query = query.where(sessions.c.expires_at > sa.func.now())
+        ended = await self._connection.scalar(
+            query.values(revoked_at=sa.func.now(), revoked_reason=reason).returning(sessions.c.id)
+        )
+        if ended is None:
+            return False
         await self._connection.execute(
             sa.update(refresh_tokens)
             .where(refresh_tokens.c.session_id == session_id, refresh_tokens.c.revoked_at.is_(None))
             .values(revoked_at=sa.func.now())
         )
+        return True
 
     async def revoke_device_sessions(self, device_id: UUID, *, reason: str) -> list[UUID]:
         """Ends every live session of a device (the device was revoked)."""
