@@ -163,6 +163,7 @@ NOT_TEXT = {
     "StaffCreate.password": "a credential: argon2id-hashed, never stored, shown or printed",
     "PasswordSignIn.password": "a credential: verified against its argon2id hash, never stored",
     "StaffCreate.pin": "4 to 6 ASCII digits (pattern), then hashed",
+    "StaffUpdate.pin": "4 to 6 ASCII digits (pattern), then hashed (a PIN reset)",
     "PinSignIn.pin": "4 to 6 ASCII digits (pattern)",
     "RefundOverride.pin": "4 to 6 ASCII digits (pattern)",
     "VoidOverride.pin": "4 to 6 ASCII digits (pattern)",
