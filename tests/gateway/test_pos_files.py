@@ -6,6 +6,7 @@ file the page loads."""
 
 from __future__ import annotations
 
+import gzip
 import re
 from pathlib import Path
 
@@ -114,3 +115,20 @@ def test_the_built_worker_keeps_every_file_the_page_loads() -> None:
     assert loaded <= kept, loaded - kept
     assert "./" in kept  # the page itself
     assert all((POS_DIST / file).is_file() for file in kept - {"./"})
+
+
+# The issue's budget for the till's first load, gzipped.
+FIRST_LOAD_BUDGET_BYTES = 250 * 1024
+
+
+@pytest.mark.skipif(not (POS_DIST / "sw.js").exists(), reason="build the till first: make pos")
+def test_the_first_load_fits_the_budget() -> None:
+    """What a first visit downloads: the page, what it links (script, style, manifest, icon)
+    and the service worker, each gzipped as the build reports them (docs/pos-client.md)."""
+    page = (POS_DIST / "index.html").read_text()
+    linked = {
+        path.removeprefix("/pos/") for path in re.findall(r'(?:src|href)="(/pos/[^"]+)"', page)
+    }
+    files = ["index.html", "sw.js", *sorted(linked)]
+    total = sum(len(gzip.compress((POS_DIST / file).read_bytes(), 9)) for file in files)
+    assert total < FIRST_LOAD_BUDGET_BYTES, total

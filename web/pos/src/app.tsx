@@ -14,15 +14,37 @@ function codeFromLink(): string {
   return code.trim();
 }
 
+// How often the till asks whether halopos answers, while nothing else tells it.
+const PROBE_EVERY_MS = 15_000;
+
+/** Whether halopos answers: the gateway's /healthz, asked at start, every PROBE_EVERY_MS and
+ * whenever the browser says its connection changed. `navigator.onLine` alone is not enough: a
+ * till on a venue's Wi-Fi whose internet is down is "online" to the browser. */
 function useOnline(): boolean {
   const [online, setOnline] = useState(navigator.onLine);
   useEffect(() => {
-    const update = () => setOnline(navigator.onLine);
-    window.addEventListener("online", update);
-    window.addEventListener("offline", update);
+    let stopped = false;
+    const probe = async () => {
+      let answered = false;
+      if (navigator.onLine) {
+        try {
+          answered = (await fetch("/healthz", { cache: "no-store", credentials: "omit" })).ok;
+        } catch {
+          answered = false;
+        }
+      }
+      if (!stopped) setOnline(answered);
+    };
+    const changed = () => void probe();
+    void probe();
+    const timer = setInterval(changed, PROBE_EVERY_MS);
+    window.addEventListener("online", changed);
+    window.addEventListener("offline", changed);
     return () => {
-      window.removeEventListener("online", update);
-      window.removeEventListener("offline", update);
+      stopped = true;
+      clearInterval(timer);
+      window.removeEventListener("online", changed);
+      window.removeEventListener("offline", changed);
     };
   }, []);
   return online;
