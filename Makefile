@@ -25,10 +25,11 @@ run: $(VENV)/.installed backoffice pos
 test: $(VENV)/.installed web/node_modules/.installed backoffice pos
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## The backoffice's screenshots in docs/backoffice/, taken by its browser test (a plain
-## `make test` keeps them in a temporary folder).
-screenshots: $(VENV)/.installed web/node_modules/.installed backoffice
+## The web apps' screenshots in docs/backoffice/ and docs/pos-client/, taken by their browser
+## tests (a plain `make test` keeps them in a temporary folder).
+screenshots: $(VENV)/.installed web/node_modules/.installed backoffice pos
 	HALOPOS_SCREENSHOTS=$(CURDIR)/docs/backoffice $(BIN)/python -m pytest -q tests/backoffice
+	HALOPOS_SCREENSHOTS=$(CURDIR)/docs/pos-client $(BIN)/python -m pytest -q tests/pos
 
 ## Apply migrations, roles and grants to the database named by DATABASE_URL (admin connection).
 migrate: $(VENV)/.installed
