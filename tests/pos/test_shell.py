@@ -40,7 +40,12 @@ def browser_run(
     stack: tuple[FuzzStack, str], activation_code: str, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Any]:
     _, public_url = stack
-    config = {"base": public_url, "code": activation_code, "name": TILL_NAME}
+    config = {
+        "base": public_url,
+        "code": activation_code,
+        "name": TILL_NAME,
+        "wrong_code": activation_code[:-4] + "XXXX",  # its business's, but not a code it made
+    }
     out: Path = tmp_path_factory.mktemp("pos-shell")
     return run_browser("shell.e2e.mjs", out, config, scripts=POS_SCRIPTS)
 
@@ -52,6 +57,14 @@ def test_the_qr_link_fills_in_the_code_and_leaves_the_address(
     till = browser_run["till"]
     assert till["code_filled_in"] == activation_code
     assert till["address_after_link"] == f"{public_url}/pos/"  # the code is not left there
+
+
+def test_a_typed_code_that_is_not_one_is_refused_with_the_request_id(
+    browser_run: dict[str, Any],
+) -> None:
+    refused = browser_run["refused"]
+    assert "activation code is invalid, used or expired" in refused, refused  # the API's words
+    assert "(request " in refused, refused
 
 
 def test_the_till_activates_and_the_api_lists_it(
@@ -92,6 +105,7 @@ def test_a_reload_offline_opens_the_activated_till_from_the_worker(
 
 def test_every_state_is_accessible_and_the_console_is_clean(browser_run: dict[str, Any]) -> None:
     assert [check["page"] for check in browser_run["axe"]] == [
+        "activation refused",
         "activation",
         "activated",
         "activated, offline",
@@ -100,7 +114,9 @@ def test_every_state_is_accessible_and_the_console_is_clean(browser_run: dict[st
         assert check["violations"] == [], check
     # Offline, the till's probe of /healthz fails, and chromium logs the failed load: that one
     # is expected; anything else (a CSP violation, a script error) is not.
-    assert unexpected_console_errors(browser_run, {"till": "ERR_INTERNET_DISCONNECTED"}) == []
+    # The refused code's answer is logged by chromium as a failed load too.
+    expected = {"till": "ERR_INTERNET_DISCONNECTED", "typed": "the server responded with a status"}
+    assert unexpected_console_errors(browser_run, expected) == []
 
 
 def test_the_till_is_served_with_the_strict_policy(stack: tuple[FuzzStack, str]) -> None:

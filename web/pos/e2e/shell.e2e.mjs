@@ -5,13 +5,27 @@
 //    code filled in (and gone from the address); the till names itself and activates;
 // 2. once the service worker controls the page, the network is cut (context.setOffline) and the
 //    page reloaded: the shell comes from the worker's cache, the activation from IndexedDB;
-// 3. every state is checked with axe-core and photographed (docs/pos-client.md).
+// 3. before that, in a browser of its own, a typed-in code that is not one is refused;
+// 4. every state is checked with axe-core and photographed (docs/pos-client.md).
 //
 // The helpers are the backoffice's (browserRun, run.page, checkAccessibility, screenshot).
 import { browserRun } from "../../backoffice/e2e/lib.mjs";
 
 await browserRun(async (run) => {
   const { base, code, name } = run.config;
+
+  // Typed in: a code that is not one is refused, and the screen says why, with the request id.
+  const typing = await run.page("typed", { viewport: { width: 1024, height: 768 } });
+  await typing.goto(`${base}/pos/`);
+  await typing.getByLabel("Activation code").fill(run.config.wrong_code);
+  await typing.getByRole("button", { name: "Activate" }).click();
+  const refusal = typing.getByRole("alert");
+  await refusal.waitFor();
+  run.result.refused = (await refusal.textContent()).trim();
+  await run.checkAccessibility(typing, "activation refused");
+  await run.screenshot(typing, "pos-activation-refused");
+  await typing.context().close();
+
   const page = await run.page("till", { viewport: { width: 1024, height: 768 } });
   const result = {};
   run.result.till = result;
