@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 UV_VERSION := 0.13.9
 
 .PHONY: run test migrate lint format typecheck bench lock rbac-docs demo clean web clients \
-	clients-check spec-diff backoffice screenshots
+	clients-check spec-diff backoffice pos screenshots
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,17 +18,18 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 ## Start the whole platform for development (embedded Postgres unless DATABASE_URL is set, demo
 ## tenants, the fake Stripe). Ctrl-C stops it. Production runs `halopos run` without the flag.
-run: $(VENV)/.installed backoffice
+run: $(VENV)/.installed backoffice pos
 	$(BIN)/halopos run --development
 
 ## Run the test suite against a real Postgres (embedded unless DATABASE_URL is set).
-test: $(VENV)/.installed web/node_modules/.installed backoffice
+test: $(VENV)/.installed web/node_modules/.installed backoffice pos
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## The backoffice's screenshots in docs/backoffice/, taken by its browser test (a plain
-## `make test` keeps them in a temporary folder).
-screenshots: $(VENV)/.installed web/node_modules/.installed backoffice
+## The web apps' screenshots in docs/backoffice/ and docs/pos-client/, taken by their browser
+## tests (a plain `make test` keeps them in a temporary folder).
+screenshots: $(VENV)/.installed web/node_modules/.installed backoffice pos
 	HALOPOS_SCREENSHOTS=$(CURDIR)/docs/backoffice $(BIN)/python -m pytest -q tests/backoffice
+	HALOPOS_SCREENSHOTS=$(CURDIR)/docs/pos-client $(BIN)/python -m pytest -q tests/pos
 
 ## Apply migrations, roles and grants to the database named by DATABASE_URL (admin connection).
 migrate: $(VENV)/.installed
@@ -44,7 +45,7 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## mypy (strict) over the Python, and tsc over web/ (the API's types and the backoffice).
+## mypy (strict) over the Python, and tsc over web/ (the API's types, the backoffice and the till).
 typecheck: $(VENV)/.installed web/node_modules/.installed
 	$(BIN)/mypy
 	cd web && node_modules/.bin/tsc --noEmit
@@ -81,8 +82,17 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 ## /backoffice/; rebuilt when a source file, the API's types or the tools change.
 backoffice: web/backoffice/dist/index.html
 web/backoffice/dist/index.html: web/node_modules/.installed web/api/schema.d.ts \
-		$(shell find web/backoffice -path web/backoffice/dist -prune -o -type f -print)
+		$(shell find web/backoffice -path web/backoffice/dist -prune -o -type f -print) \
+		$(shell find web/shared -type f)
 	cd web && npm run --silent build:backoffice
+
+## The till (web/pos/), built into web/pos/dist/ for the gateway to serve at /pos/, with its
+## service worker (dist/sw.js) listing the build's files; rebuilt like the backoffice.
+pos: web/pos/dist/index.html
+web/pos/dist/index.html: web/node_modules/.installed web/api/schema.d.ts \
+		$(shell find web/pos -path web/pos/dist -prune -o -type f -print) \
+		$(shell find web/shared -type f)
+	cd web && npm run --silent build:pos
 
 ## The served OpenAPI document into clients/openapi.json, and the official clients generated
 ## from it: clients/halopos_client/ (Python) and web/api/schema.d.ts (TypeScript). A test fails

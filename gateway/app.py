@@ -225,6 +225,7 @@ def create_app(
     limits: GatewayLimits | None = None,
     gateway_secret: str | None = None,
     backoffice_dir: str | None = None,
+    pos_dir: str | None = None,
 ) -> FastAPI:
     """With no arguments, reads its settings from the environment (`uvicorn --factory`).
 
@@ -235,7 +236,8 @@ def create_app(
 
     `limits` bound each caller's requests in flight (gateway/admission.py); `gateway_secret`
     (by default HALOPOS_GATEWAY_SECRET, read per request) goes with every forwarded request;
-    `backoffice_dir` (by default HALOPOS_BACKOFFICE_DIR) holds the backoffice's built files."""
+    `backoffice_dir` (by default HALOPOS_BACKOFFICE_DIR) holds the backoffice's built files,
+    `pos_dir` (by default HALOPOS_POS_DIR) the till's."""
     settings = platform_settings()
     own_process = database is None
     if own_process:
@@ -398,11 +400,19 @@ def create_app(
     async def merged_openapi() -> Response:
         return Response(await openapi.document(), media_type="application/json")
 
-    # The backoffice's pages and files, with their security headers (before the API's routes).
+    # The backoffice's and the till's pages and files, with their security headers (before the
+    # API's routes).
     backoffice.install(
         app,
         folder=backoffice_dir if backoffice_dir is not None else settings.backoffice_dir,
         public_url=public_url or settings.public_url,
+    )
+    backoffice.install(
+        app,
+        folder=pos_dir if pos_dir is not None else settings.pos_dir,
+        public_url=public_url or settings.public_url,
+        prefix=backoffice.POS_PREFIX,
+        build="make pos",
     )
 
     @app.api_route("/{path:path}", methods=METHODS, include_in_schema=False)

@@ -88,6 +88,8 @@ class PlatformSettings(BaseSettings):
     # The backoffice's built files (web/backoffice/dist, `make backoffice`), served by the
     # gateway at /backoffice/ (gateway/backoffice.py); empty: not served here.
     backoffice_dir: str = ""
+    # The till's built files (web/pos/dist, `make pos`), served at /pos/ likewise.
+    pos_dir: str = ""
 
     @field_validator("gateway_secret")
     @classmethod

@@ -34,6 +34,8 @@ GATEWAY_PORT = int(os.environ.get("HALOPOS_GATEWAY_PORT", "8000"))
 FAKE_STRIPE_PORT = int(os.environ.get("HALOPOS_FAKE_STRIPE_PORT", "8010"))
 # The backoffice's built files (`make backoffice`, which `make run` runs first).
 BACKOFFICE_DIST = REPO / "web" / "backoffice" / "dist"
+# The till's (`make pos`, which `make run` runs first too).
+POS_DIST = REPO / "web" / "pos" / "dist"
 METRICS_PORT_BASE = int(os.environ.get("HALOPOS_METRICS_PORT_BASE", "9100"))
 
 
@@ -224,6 +226,7 @@ def development_environment(prepared: PreparedDatabase) -> dict[str, str]:
         "HALOPOS_PUBLIC_URL": f"http://127.0.0.1:{GATEWAY_PORT}",
         "HALOPOS_BILLING_RETURN_URL": f"http://127.0.0.1:{GATEWAY_PORT}/backoffice/billing",
         "HALOPOS_BACKOFFICE_DIR": os.environ.get("HALOPOS_BACKOFFICE_DIR") or str(BACKOFFICE_DIST),
+        "HALOPOS_POS_DIR": os.environ.get("HALOPOS_POS_DIR") or str(POS_DIST),
         # The gateway and every service share it: services believe forwarded addresses and
         # request ids only from requests that carry it (libs/api/request_context.py).
         "HALOPOS_GATEWAY_SECRET": os.environ.get("HALOPOS_GATEWAY_SECRET") or gateway_secret(),
@@ -285,6 +288,7 @@ def _print_banner(prepared: PreparedDatabase, *, fake_stripe: bool) -> None:
         f"  gateway       {base}  (health: {base}/healthz)",
         f"  OpenAPI       {base}/openapi.json",
         f"  backoffice    {base}/backoffice/  (each business's sign-in link below)",
+        f"  till          {base}/pos/  (activate it with a code from the backoffice's Devices)",
         f"  database      {where}",
         "  Stripe        "
         + (

@@ -1,5 +1,6 @@
-"""Running one of the backoffice's browser scripts (web/backoffice/e2e/*.e2e.mjs) against the
-platform the tests in this folder share, and reading back what it saw.
+"""Running one of the web apps' browser scripts (web/backoffice/e2e/*.e2e.mjs, and the till's
+web/pos/e2e/ with `scripts=POS_SCRIPTS`) against the platform the tests of a folder share, and
+reading back what it saw.
 
 Each script gets a config.json: the platform's origin, the business, the people it signs in
 as and whatever else the test passes, the chromium to drive, and the folders for its files and
@@ -21,8 +22,8 @@ from tests.support import REPO_ROOT
 
 CHROMIUM = Path(os.environ.get("HALOPOS_CHROMIUM", "/usr/bin/chromium"))
 NODE = shutil.which("node")
-DIST = REPO_ROOT / "web" / "backoffice" / "dist"
 SCRIPTS = REPO_ROOT / "web" / "backoffice" / "e2e"
+POS_SCRIPTS = REPO_ROOT / "web" / "pos" / "e2e"
 DOC_SCREENSHOTS = os.environ.get("HALOPOS_SCREENSHOTS")
 MISSING = (
     None
@@ -32,16 +33,22 @@ MISSING = (
 
 
 def run_browser(
-    script: str, out: Path, config: dict[str, Any], *, timeout_seconds: int = 180
+    script: str,
+    out: Path,
+    config: dict[str, Any],
+    *,
+    timeout_seconds: int = 180,
+    scripts: Path = SCRIPTS,
 ) -> dict[str, Any]:
-    """Runs `web/backoffice/e2e/<script>` with `config` (plus the chromium and the folders);
-    the script's result.json, with `out` and `screenshots_dir` added."""
+    """Runs `<scripts>/<script>` (web/backoffice/e2e/ unless told) with `config` (plus the
+    chromium and the folders); the script's result.json, with `out` and `screenshots_dir`
+    added."""
     screenshots = Path(DOC_SCREENSHOTS) if DOC_SCREENSHOTS else out / "screenshots"
     full = {**config, "chromium": str(CHROMIUM), "out": str(out), "screenshots": str(screenshots)}
     (out / "config.json").write_text(json.dumps(full))
     assert NODE is not None
     finished = subprocess.run(  # noqa: S603 - our own script, with our pinned Playwright
-        [NODE, str(SCRIPTS / script), str(out / "config.json")],
+        [NODE, str(scripts / script), str(out / "config.json")],
         cwd=REPO_ROOT / "web",
         capture_output=True,
         text=True,

@@ -55,6 +55,7 @@ class FuzzStack:
     # built files it serves (tests/backoffice/).
     gateway_port: int = 0
     backoffice_dir: str = ""
+    pos_dir: str = ""  # the till's built files (tests/pos/)
     gateway: str = ""
     # The fake Stripe's address (its key is STRIPE_API_KEY): a test drives a subscription
     # through it and its signed webhooks (tests/backoffice/test_sync_billing.py).
@@ -123,6 +124,7 @@ class FuzzStack:
             verifier=verifier(jwks),
             upstreams=self.services,
             backoffice_dir=self.backoffice_dir,
+            pos_dir=self.pos_dir,
         )
         self.gateway = await self._serve(gateway, self.gateway_port)
 

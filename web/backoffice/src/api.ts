@@ -5,84 +5,17 @@
 // sessionStorage or a cookie, where a script could find a token to replay. Reloading the page
 // or closing the tab ends it (sign in again); the access token is refreshed before it expires,
 // one refresh at a time, keeping the latest answer, as the API asks.
-import type { paths, Problem } from "../../api";
 import type { Permission, Role } from "./generated/rbac";
 import { GRANTS } from "./generated/rbac";
-import { forgetBrowserKey, proof } from "./dpop";
+import type { BodyOf, JsonOf, PathParamsOf, PathWith, Query, QueryOf } from "../../shared/api";
+import { ApiProblem, filled, problemOf, unreachable, urlOf } from "../../shared/api";
+import { keyStore } from "../../shared/dpop";
 
-// ---- what the API's document says about a path -------------------------------------------
+// The backoffice's own key store: signing out forgets it, and never the till's (halopos-pos).
+const keys = keyStore("halopos-backoffice");
 
-type Method = "get" | "post" | "patch" | "put";
-export type PathWith<M extends Method> = {
-  [P in keyof paths]: paths[P] extends Record<M, unknown> ? P : never;
-}[keyof paths];
-type Operation<M extends Method, P extends PathWith<M>> = paths[P][M];
-export type QueryOf<P extends PathWith<"get">> =
-  Operation<"get", P> extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
-export type JsonOf<M extends Method, P extends PathWith<M>> =
-  Operation<M, P> extends { responses: infer R }
-    ? R extends { 200: { content: { "application/json": infer B } } }
-      ? B
-      : R extends { 201: { content: { "application/json": infer B } } }
-        ? B
-        : never
-    : never;
-export type BodyOf<M extends Method, P extends PathWith<M>> =
-  Operation<M, P> extends { requestBody?: { content: { "application/json": infer B } } }
-    ? B
-    : never;
-/** The names in a path's braces and their values: `{ staff_id: "..." }`. */
-export type PathParamsOf<M extends Method, P extends PathWith<M>> =
-  Operation<M, P> extends { parameters: { path: infer X } } ? NonNullable<X> : never;
-
-// ---- problems ------------------------------------------------------------------------------
-
-/** An answer that is not a success: the API's RFC 9457 problem, with our request id (the one
- * the API's logs and audit rows carry), for the message on screen. */
-export class ApiProblem extends Error {
-  constructor(
-    readonly status: number,
-    readonly problem: Problem,
-    readonly requestId: string | null,
-  ) {
-    super(problem.detail ?? problem.title);
-  }
-
-  get code(): string {
-    return this.problem.code;
-  }
-}
-
-function unreachable(status: number, requestId: string | null): ApiProblem {
-  return new ApiProblem(
-    status,
-    {
-      type: "about:blank",
-      title: status === 0 ? "halopos could not be reached" : "Unexpected answer",
-      status,
-      code: status === 0 ? "unreachable" : "unexpected-answer",
-      detail:
-        status === 0
-          ? "Check the connection and try again."
-          : `The server answered ${status} without a problem document.`,
-      errors: null,
-    },
-    requestId,
-  );
-}
-
-async function problemOf(response: Response): Promise<ApiProblem> {
-  const requestId = response.headers.get("X-Request-Id");
-  const type = response.headers.get("Content-Type") ?? "";
-  if (type.startsWith("application/problem+json") || type.startsWith("application/json")) {
-    try {
-      return new ApiProblem(response.status, (await response.json()) as Problem, requestId);
-    } catch {
-      // not JSON after all: fall through
-    }
-  }
-  return unreachable(response.status, requestId);
-}
+export { ApiProblem } from "../../shared/api";
+export type { BodyOf, JsonOf, PathParamsOf, PathWith, QueryOf } from "../../shared/api";
 
 // ---- the session ---------------------------------------------------------------------------
 
@@ -164,20 +97,11 @@ async function accessToken(): Promise<string | undefined> {
 // ---- requests ------------------------------------------------------------------------------
 
 interface Options {
-  query?: Record<string, string | number | undefined | null>;
+  query?: Query;
   body?: unknown;
   accept?: string;
   /** false: sign-in and refresh, sent with a proof of the key alone. */
   signedIn?: boolean;
-}
-
-function urlOf(path: string, query: Options["query"]): string {
-  const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(query ?? {})) {
-    if (value !== undefined && value !== null && value !== "") search.set(name, String(value));
-  }
-  const text = search.toString();
-  return text ? `${path}?${text}` : path;
 }
 
 /** One request, its answer checked: a problem is thrown as an ApiProblem. */
@@ -186,7 +110,7 @@ export async function request(method: string, path: string, options: Options = {
   const headers: Record<string, string> = {
     // The API compares `htu` with its public URL plus the path; the backoffice is served from
     // that same origin, so this page's origin is the public URL.
-    DPoP: await proof(method, window.location.origin + path, token),
+    DPoP: await keys.proof(method, window.location.origin + path, token),
     Accept: options.accept ?? "application/json",
   };
   if (token !== undefined) headers.Authorization = `DPoP ${token}`;
@@ -221,15 +145,6 @@ export function watchAnswers(watcher: Watcher): () => void {
 
 async function send<T>(method: string, path: string, options: Options = {}): Promise<T> {
   return (await (await request(method, path, options)).json()) as T;
-}
-
-/** A path with its braces filled in: `/v1/staff/{staff_id}` → `/v1/staff/0b6f...`. */
-function filled(path: string, params: Record<string, string> | undefined): string {
-  return path.replace(/\{([a-z_]+)\}/g, (_, name: string) => {
-    const value = params?.[name];
-    if (value === undefined) throw new Error(`${path}: no value for {${name}}`);
-    return encodeURIComponent(value);
-  });
 }
 
 export function get<P extends PathWith<"get">>(
@@ -302,7 +217,7 @@ export async function confirmEnrolment(
 
 export async function signOut(): Promise<void> {
   drop();
-  await forgetBrowserKey();
+  await keys.forget();
 }
 
 // ---- downloads -----------------------------------------------------------------------------
