@@ -259,6 +259,8 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/v1/devices/activation-codes", "identity", P.DEVICES_MANAGE),
     Route("POST", "/v1/devices/activate", "identity", None),
     Route("GET", "/v1/devices", "identity", P.DEVICES_MANAGE),
+    # The PIN pad's roster before anyone signs in: proven by the device's key, like sign-in.
+    Route("GET", "/v1/devices/roster", "identity", None),
     Route(
         "POST", "/v1/devices/{device_id}/revoke", "identity", P.DEVICES_MANAGE, read_only_ok=True
     ),

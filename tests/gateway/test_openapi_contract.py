@@ -90,11 +90,12 @@ def test_each_operation_is_secured_as_the_route_is(
         assert "permission-denied" in operation["responses"]["403"]["x-problem-codes"]
 
 
-def test_the_proof_only_routes_are_sign_in_refresh_and_activation() -> None:
+def test_the_proof_only_routes_are_sign_in_refresh_activation_and_the_tills_roster() -> None:
     proof_only = sorted(
         (method, path) for method, path, op in OPERATIONS if op["security"] == [{"dpopProof": []}]
     )
     assert proof_only == [
+        ("GET", "/v1/devices/roster"),
         ("POST", "/v1/auth/password"),
         ("POST", "/v1/auth/pin"),
         ("POST", "/v1/auth/token"),

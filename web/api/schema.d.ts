@@ -1459,6 +1459,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/devices/roster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Device Roster
+         * @description Who may sign in at this till: the active staff with a PIN who work at its venue,
+         *     with the version of the list. For the PIN pad before anyone has signed in, so no access
+         *     token: send a DPoP proof signed by the key the device registered at activation, as at
+         *     PIN sign-in. The venue is the device's own; a revoked device gets no roster.
+         */
+        get: operations["devices.device_roster"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/devices/{device_id}/revoke": {
         parameters: {
             query?: never;
@@ -3509,6 +3532,54 @@ export interface components {
             amount_minor: number;
             /** Percent Bps */
             percent_bps?: null;
+        };
+        /**
+         * Roster
+         * @description The active staff with a PIN who work at the till's venue, by display name.
+         * @example {
+         *       "location_id": "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f",
+         *       "version": "9b2e41c07d5a4f18a3c6e0d2b7f95a13",
+         *       "staff": [
+         *         {
+         *           "id": "2d4b8f1a-6c3e-4a9d-b5f7-1e0c9a8b7d6f",
+         *           "display_name": "Ana",
+         *           "role": "cashier"
+         *         },
+         *         {
+         *           "id": "8a7c5e3b-1d9f-4b2a-9c6e-4f0d2b1a3c5e",
+         *           "display_name": "Ben",
+         *           "role": "manager"
+         *         }
+         *       ]
+         *     }
+         */
+        Roster: {
+            /**
+             * Location Id
+             * Format: uuid
+             */
+            location_id: string;
+            /**
+             * Version
+             * @description Changes exactly when the roster does; also sent as the ETag, so a till can ask again with If-None-Match and get 304 when nothing changed
+             */
+            version: string;
+            /** Staff */
+            staff: components["schemas"]["RosterMember"][];
+        };
+        /**
+         * RosterMember
+         * @description Someone who may sign in at the till: what its PIN pad shows, and nothing more.
+         */
+        RosterMember: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Display Name */
+            display_name: string;
+            role: components["schemas"]["StaffRole"];
         };
         /**
          * SecuritySettings
@@ -23930,6 +24001,134 @@ export interface operations {
              * @description Refused: the caller may not do this. Problem codes:
              *
              *     - `permission-denied`: Your role does not allow this action
+             */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description The request body is too large; nothing was read. Problem codes:
+             *
+             *     - `payload-too-large`: Request body too large
+             */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description The request is not valid; nothing was changed. Problem codes:
+             *
+             *     - `card-data-refused`: Card numbers are never accepted
+             *     - `invalid-text-encoding`: The request body is not valid UTF-8 text
+             *     - `nul-character-refused`: Text containing a NUL character is never accepted
+             *     - `validation-failed`: The request is not valid
+             */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Too many requests; retry after the seconds in Retry-After. Problem codes:
+             *
+             *     - `rate-limited`: Too many requests; retry after the time in Retry-After
+             *     - `too-many-concurrent-requests`: Too many of your requests are in progress; retry after the time in Retry-After
+             */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
+             *
+             *     - `service-unavailable`: The service is temporarily unavailable
+             */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    "devices.device_roster": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The device's handle (`device` from activation) */
+                "X-Device": string;
+                /** @description A roster's ETag */
+                "If-None-Match"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Roster"];
+                };
+            };
+            /** @description The roster is unchanged since the version in If-None-Match */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description The credentials are missing or not valid. Problem codes:
+             *
+             *     - `device-not-recognised`: No device of this business holds the key that signed this request
+             *     - `invalid-dpop-proof`: The DPoP proof is missing, invalid or already used
+             */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Refused: the caller may not do this. Problem codes:
+             *
+             *     - `device-revoked`: This device has been revoked; activate it again with a new code
              */
             403: {
                 headers: {

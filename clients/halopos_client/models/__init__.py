@@ -234,6 +234,8 @@ from .reports_list_closures_kind_type_0 import ReportsListClosuresKindType0
 from .reports_reconciliation_format import ReportsReconciliationFormat
 from .reports_vat_summary_format import ReportsVatSummaryFormat
 from .reprint_request import ReprintRequest
+from .roster import Roster
+from .roster_member import RosterMember
 from .sale_snapshot import SaleSnapshot
 from .scheduled_item_price import ScheduledItemPrice
 from .scheduled_price import ScheduledPrice
@@ -545,6 +547,8 @@ __all__ = (
     "ReportsReconciliationFormat",
     "ReportsVatSummaryFormat",
     "ReprintRequest",
+    "Roster",
+    "RosterMember",
     "SaleSnapshot",
     "ScheduledItemPrice",
     "ScheduledPrice",

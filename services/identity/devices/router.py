@@ -6,17 +6,18 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Header, Query, Request, Response
 
 from libs.api.authentication import CurrentPrincipal
+from libs.api.openapi import header_refs, sends
 from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection
 from libs.audit.append import AuditLog
-from libs.auth.opaque_credentials import Kind, parse_credential
-from libs.problems import InvalidDPoPProof, Problem, problems
+from libs.auth.opaque_credentials import Credential, Kind, parse_credential
+from libs.problems import InvalidDPoPProof, Problem, merge_responses, problems
 from libs.rbac import Permission
 from libs.tenancy.database import TenantDatabase
-from services.identity.devices import service
+from services.identity.devices import roster, service
 from services.identity.devices.repository import DeviceRepository
 from services.identity.devices.schemas import (
     ActivatedDevice,
@@ -25,6 +26,7 @@ from services.identity.devices.schemas import (
     Device,
     DeviceActivation,
     DevicePage,
+    Roster,
 )
 from services.identity.sessions.proof import proven_key
 from services.identity.sessions.repository import SessionRepository
@@ -126,3 +128,70 @@ async def revoke_device(
         principal=principal,
         device_id=device_id,
     )
+
+
+def _device_handle(text: str | None) -> Credential | None:
+    """The device's handle (`device` from activation), as PIN sign-in reads it."""
+    credential = parse_credential(Kind.DEVICE, text) if text else None
+    if credential is None or len(credential.secret) != 32:
+        return None
+    try:
+        UUID(hex=credential.secret)
+    except ValueError:
+        return None
+    return credential
+
+
+@router.get(
+    "/roster",
+    response_model=Roster,
+    responses=merge_responses(
+        # `device-not-recognised`: no such device, or not held under this key;
+        # `device-revoked`: the till should forget what it keeps and be activated again.
+        problems(roster.DeviceNotRecognised, roster.DeviceRevoked, InvalidDPoPProof),
+        sends("ETag"),
+        {
+            304: {
+                "description": "The roster is unchanged since the version in If-None-Match",
+                "headers": header_refs("ETag"),
+            }
+        },
+    ),
+)
+async def device_roster(
+    request: Request,
+    response: Response,
+    device: Annotated[
+        str,
+        Header(
+            alias="X-Device",
+            max_length=200,
+            description="The device's handle (`device` from activation)",
+        ),
+    ],
+    if_none_match: Annotated[
+        str | None,
+        Header(alias="If-None-Match", max_length=200, description="A roster's ETag"),
+    ] = None,
+) -> Response | Roster:
+    """Who may sign in at this till: the active staff with a PIN who work at its venue,
+    with the version of the list. For the PIN pad before anyone has signed in, so no access
+    token: send a DPoP proof signed by the key the device registered at activation, as at
+    PIN sign-in. The venue is the device's own; a revoked device gets no roster."""
+    handle = _device_handle(device)
+    if handle is None:
+        raise roster.DeviceNotRecognised()
+    database: TenantDatabase = request.app.state.database
+    async with database.credential_transaction(handle.tenant_id) as connection:
+        key_thumbprint = await proven_key(request, connection)
+        outcome = await roster.roster_for_device(
+            connection, device_id=UUID(hex=handle.secret), key_thumbprint=key_thumbprint
+        )
+    # Raised after the commit: the proof stays spent whatever the answer.
+    if isinstance(outcome, Problem):
+        raise outcome
+    tag = f'"{outcome.version}"'
+    if if_none_match is not None and tag in (part.strip() for part in if_none_match.split(",")):
+        return Response(status_code=304, headers={"ETag": tag})
+    response.headers["ETag"] = tag
+    return outcome

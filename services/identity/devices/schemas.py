@@ -10,6 +10,7 @@ from pydantic.config import JsonDict
 
 from libs.auth.dpop import PRIVATE_MEMBERS, jwk_thumbprint
 from libs.text import Name
+from services.identity.staff.schemas import StaffRole
 
 # A public JWK has at most a handful of members; anything larger is not one of our keys.
 _MAX_JWK_MEMBERS = 16
@@ -216,3 +217,45 @@ class StoredActivationCode(BaseModel):
     used_at: datetime | None
     device_id: UUID | None
     expired: bool
+
+
+class RosterMember(BaseModel):
+    """Someone who may sign in at the till: what its PIN pad shows, and nothing more."""
+
+    id: UUID
+    display_name: str
+    role: StaffRole
+
+
+class Roster(BaseModel):
+    """The active staff with a PIN who work at the till's venue, by display name."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "location_id": "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f",
+                    "version": "9b2e41c07d5a4f18a3c6e0d2b7f95a13",
+                    "staff": [
+                        {
+                            "id": "2d4b8f1a-6c3e-4a9d-b5f7-1e0c9a8b7d6f",
+                            "display_name": "Ana",
+                            "role": "cashier",
+                        },
+                        {
+                            "id": "8a7c5e3b-1d9f-4b2a-9c6e-4f0d2b1a3c5e",
+                            "display_name": "Ben",
+                            "role": "manager",
+                        },
+                    ],
+                }
+            ]
+        }
+    )
+
+    location_id: UUID
+    version: str = Field(
+        description="Changes exactly when the roster does; also sent as the ETag, so a till "
+        "can ask again with If-None-Match and get 304 when nothing changed"
+    )
+    staff: list[RosterMember]
