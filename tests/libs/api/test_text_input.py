@@ -205,6 +205,8 @@ NOT_TEXT = {
     "headers); compared, never printed or exported",
     "header:If-Match": "a header, read as a version number",
     "header:X-Override-Token": "a header, verified as a signed token",
+    "header:X-Device": "a header, parsed as a device handle (hpd_<business>_<secret>) or refused",
+    "header:If-None-Match": "a header, compared with the roster's ETag and never stored",
     "header:Stripe-Signature": "a header, verified as Stripe's HMAC",
 }
 PLAIN = (int, float, bool, Decimal, uuid.UUID, date, datetime, AwareDatetime, type(None))
