@@ -14,6 +14,7 @@ from libs.config import platform_settings
 from libs.tenancy.database import TenantDatabase
 from services.identity.backoffice.router import router as backoffice_router
 from services.identity.backoffice.totp_secrets import TotpSecrets, totp_key_from_environment
+from services.identity.business.router import router as business_router
 from services.identity.devices.router import router as devices_router
 from services.identity.keys.router import router as keys_router
 from services.identity.keys.signing import SigningKey, TokenIssuer, jwks_document
@@ -21,7 +22,6 @@ from services.identity.live_sessions.router import router as live_sessions_route
 from services.identity.overrides.router import router as overrides_router
 from services.identity.sessions.router import router as sessions_router
 from services.identity.staff.router import router as staff_router
-from services.identity.tenants.router import router as business_router
 
 NAME = "identity"
 

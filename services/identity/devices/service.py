@@ -28,6 +28,7 @@ from libs.auth.dpop import jwk_thumbprint
 from libs.auth.opaque_credentials import Credential, Kind, new_credential
 from libs.auth.principal import Principal
 from libs.problems import Conflict, NotFound, Problem
+from services.identity.business.service import LocationNotFound as LocationNotFound
 from services.identity.devices.repository import DeviceRepository
 from services.identity.devices.schemas import (
     ActivatedDevice,
@@ -39,7 +40,6 @@ from services.identity.devices.schemas import (
     StoredActivationCode,
 )
 from services.identity.sessions.repository import SessionRepository
-from services.identity.tenants.service import LocationNotFound as LocationNotFound
 
 ACTIVATION_CODE_LIFETIME = timedelta(minutes=10)
 # Characters a person types from the manager's screen (50 bits; single-use, 10 minutes).

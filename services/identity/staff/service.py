@@ -29,6 +29,7 @@ from libs.auth.principal import Principal
 from libs.problems import Conflict, NotFound, PermissionDenied
 from libs.rbac import Role
 from libs.rbac.grants import GrantRefusal, change_refusal, role_refusal
+from services.identity.business.service import LocationNotFound as LocationNotFound
 from services.identity.staff.repository import StaffRepository
 from services.identity.staff.schemas import (
     StaffCreate,
@@ -38,7 +39,6 @@ from services.identity.staff.schemas import (
     StaffUpdate,
 )
 from services.identity.staff.secret_hashing import hash_secret
-from services.identity.tenants.service import LocationNotFound as LocationNotFound
 
 
 class StaffNotFound(NotFound):

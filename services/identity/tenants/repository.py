@@ -8,7 +8,6 @@ import sqlalchemy as sa
 
 from libs.tenancy.repository import Repository
 from services.identity.models import locations, tenants
-from services.identity.tenants.schemas import Location
 
 
 class TenantRepository(Repository):
@@ -36,24 +35,3 @@ class TenantRepository(Repository):
                 business_day_cutoff_hour=business_day_cutoff_hour,
             )
         )
-
-    async def page_locations(
-        self, *, limit: int, after: tuple[datetime, UUID] | None, within: frozenset[UUID] | None
-    ) -> list[Location]:
-        """The business's venues, oldest first (the first venue leads every list), `within`
-        those given (None: all of them)."""
-        query = sa.select(
-            locations.c.id,
-            locations.c.name,
-            locations.c.time_zone,
-            locations.c.business_day_cutoff_hour,
-            locations.c.created_at,
-        ).order_by(locations.c.created_at, locations.c.id)
-        if after is not None:
-            query = query.where(
-                sa.tuple_(locations.c.created_at, locations.c.id) > sa.tuple_(*after)
-            )
-        if within is not None:
-            query = query.where(locations.c.id.in_(within))
-        rows = (await self._connection.execute(query.limit(limit))).all()
-        return [Location.model_validate(row._asdict()) for row in rows]

@@ -1,9 +1,8 @@
-"""Tenant and location provisioning, for operators (the `halopos` CLI) and the demo seed; and
-the business and its venues as a signed-in client reads them (tenants/router.py).
+"""Tenant and location provisioning, for operators (the `halopos` CLI) and the demo seed.
 
-Provisioning is not reachable over HTTP: creating a tenant is the one moment a tenant id is
-chosen rather than read from a verified session, so it happens only from the operator's
-command line.
+Not reachable over HTTP: creating a tenant is the one moment a tenant id is chosen rather
+than read from a verified session, so it happens only from the operator's command line. What a
+signed-in client reads of its business and venues is services/identity/business/.
 """
 
 from __future__ import annotations
@@ -15,28 +14,14 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from libs.api.pagination import cut_page, decode_cursor, encode_cursor
 from libs.audit.append import Actor, AuditLog
-from libs.auth.principal import Principal
-from libs.problems import NotFound
 from libs.tenancy.database import TenantDatabase
-from services.identity.tenants import schemas
 from services.identity.tenants.repository import TenantRepository
 
 # Where each region's tenant data lives (one cell per region).
 REGIONS = {"au": "ap-southeast-2", "eu": "eu-central-1"}
 CURRENCIES = {"au": {"AUD"}, "eu": {"EUR"}}
-# The region a business chose, by the data region its rows are kept in.
-_REGION_OF = {data_region: region for region, data_region in REGIONS.items()}
 OPERATOR = Actor(type="operator", id="halopos-cli")
-
-
-class LocationNotFound(NotFound):
-    """A venue this business does not have, or that the session does not reach: answered
-    alike, so neither says whether it exists."""
-
-    code = "location-not-found"
-    title = "No such location"
 
 
 class InvalidProvisioning(ValueError):
@@ -154,42 +139,3 @@ async def create_location(
             },
         )
     return location
-
-
-# -- what a signed-in client reads ------------------------------------------------------------
-
-
-async def get_business(*, tenants: TenantRepository, principal: Principal) -> schemas.Business:
-    row = await tenants.get_tenant()
-    assert row is not None, "a verified session names a provisioned business"
-    return schemas.Business(
-        id=principal.tenant_id,
-        name=row.name,
-        region=_REGION_OF[row.region],
-        data_region=row.region,
-        currency=row.currency,
-    )
-
-
-async def list_locations(
-    *, tenants: TenantRepository, principal: Principal, limit: int, cursor: str | None
-) -> schemas.LocationPage:
-    rows = await tenants.page_locations(
-        limit=limit + 1,
-        after=decode_cursor(cursor) if cursor else None,
-        within=principal.venues,
-    )
-    items, next_cursor = cut_page(rows, limit, lambda row: encode_cursor(row.created_at, row.id))
-    return schemas.LocationPage(items=items, next_cursor=next_cursor)
-
-
-async def get_location(
-    *, tenants: TenantRepository, principal: Principal, location_id: UUID
-) -> schemas.Location:
-    # A venue out of reach is answered like one that does not exist, before any lookup.
-    if not principal.reaches(location_id):
-        raise LocationNotFound()
-    rows = await tenants.page_locations(limit=1, after=None, within=frozenset({location_id}))
-    if not rows:
-        raise LocationNotFound()
-    return rows[0]

@@ -1,7 +1,6 @@
 """The business and its venues, as a signed-in client sees them: which currency its amounts are
 in, whose tax law its books follow, and the venues the caller reaches with their time zones
-and business-day cutoffs. Read-only: businesses and venues are provisioned by an operator
-(tenants/service.py)."""
+and business-day cutoffs (service.py)."""
 
 from __future__ import annotations
 
@@ -15,9 +14,9 @@ from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection
 from libs.problems import problems
 from libs.rbac import Permission
-from services.identity.tenants import service
-from services.identity.tenants.repository import TenantRepository
-from services.identity.tenants.schemas import Business, Location, LocationPage
+from services.identity.business import service
+from services.identity.business.repository import BusinessRepository
+from services.identity.business.schemas import Business, Location, LocationPage
 
 router = APIRouter(tags=["business"])
 
@@ -26,7 +25,7 @@ router = APIRouter(tags=["business"])
 async def get_business(connection: TenantConnection, principal: CurrentPrincipal) -> Business:
     """The signed-in business: its name, region, data region and currency."""
     return await service.get_business(
-        tenants=TenantRepository.from_connection(connection), principal=principal
+        businesses=BusinessRepository.from_connection(connection), principal=principal
     )
 
 
@@ -40,7 +39,7 @@ async def list_locations(
     """The venues this session reaches (a till: its own; a manager: those they work at; an
     owner or accountant: all), oldest first, a page at a time (`next_cursor`)."""
     return await service.list_locations(
-        tenants=TenantRepository.from_connection(connection),
+        businesses=BusinessRepository.from_connection(connection),
         principal=principal,
         limit=limit,
         cursor=cursor,
@@ -57,7 +56,7 @@ async def get_location(
 ) -> Location:
     """One venue this session reaches."""
     return await service.get_location(
-        tenants=TenantRepository.from_connection(connection),
+        businesses=BusinessRepository.from_connection(connection),
         principal=principal,
         location_id=location_id,
     )
