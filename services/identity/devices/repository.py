@@ -8,8 +8,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 from libs.tenancy.repository import Repository
-from services.identity.devices.schemas import Device, StoredActivationCode
-from services.identity.models import activation_codes, devices, locations
+from services.identity.devices.schemas import Device, RosterMember, StoredActivationCode
+from services.identity.models import activation_codes, devices, locations, staff, staff_locations
+from services.identity.staff.schemas import StaffRole
 
 _DEVICE = (
     devices.c.id,
@@ -157,3 +158,24 @@ class DeviceRepository(Repository):
             )
         ).first()
         return Device.model_validate(row._asdict()) if row else None
+
+    async def roster(self, location_id: UUID) -> list[RosterMember]:
+        """Who may sign in at a till of the location: active staff with a PIN who work there
+        (listed there, or everywhere), by name."""
+        listed_here = sa.exists().where(
+            staff_locations.c.staff_id == staff.c.id, staff_locations.c.location_id == location_id
+        )
+        query = (
+            sa.select(staff.c.id, staff.c.display_name, staff.c.role)
+            .where(
+                staff.c.active.is_(True),
+                staff.c.pin_hash.is_not(None),
+                sa.or_(staff.c.all_locations.is_(True), listed_here),
+            )
+            .order_by(staff.c.display_name, staff.c.id)
+        )
+        rows = (await self._connection.execute(query)).all()
+        return [
+            RosterMember(id=row.id, display_name=row.display_name, role=StaffRole(row.role))
+            for row in rows
+        ]

@@ -11,16 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
 from uuid import UUID
 
-import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from libs.problems import Problem, Unauthenticated
-from services.identity.devices.schemas import Roster, RosterMember
-from services.identity.models import devices, staff, staff_locations
-from services.identity.staff.schemas import StaffRole
+from services.identity.devices.repository import DeviceRepository
+from services.identity.devices.schemas import DeviceStatus, Roster, RosterMember
 
 
 class DeviceNotRecognised(Unauthenticated):
@@ -34,34 +29,6 @@ class DeviceRevoked(Problem):
     title = "This device has been revoked; activate it again with a new code"
 
 
-async def _device(connection: AsyncConnection, device_id: UUID) -> Any:
-    query = sa.select(devices.c.location_id, devices.c.key_thumbprint, devices.c.status).where(
-        devices.c.id == device_id
-    )
-    return (await connection.execute(query)).first()
-
-
-async def _members(connection: AsyncConnection, location_id: UUID) -> list[RosterMember]:
-    """Active staff with a PIN who work at the location (listed there, or everywhere)."""
-    listed_here = sa.exists().where(
-        staff_locations.c.staff_id == staff.c.id, staff_locations.c.location_id == location_id
-    )
-    query = (
-        sa.select(staff.c.id, staff.c.display_name, staff.c.role)
-        .where(
-            staff.c.active.is_(True),
-            staff.c.pin_hash.is_not(None),
-            sa.or_(staff.c.all_locations.is_(True), listed_here),
-        )
-        .order_by(staff.c.display_name, staff.c.id)
-    )
-    rows = (await connection.execute(query)).all()
-    return [
-        RosterMember(id=row.id, display_name=row.display_name, role=StaffRole(row.role))
-        for row in rows
-    ]
-
-
 def _version(location_id: UUID, members: list[RosterMember]) -> str:
     """A digest of everything the answer says: it changes exactly when the roster does, with
     no counter to keep (a rename, a role change, someone joining, leaving or moving venue)."""
@@ -73,19 +40,19 @@ def _version(location_id: UUID, members: list[RosterMember]) -> str:
 
 
 async def roster_for_device(
-    connection: AsyncConnection, *, device_id: UUID, key_thumbprint: str
+    *, devices: DeviceRepository, device_id: UUID, key_thumbprint: str
 ) -> Roster | DeviceNotRecognised | DeviceRevoked:
     """The roster of the device's venue, or why the device gets none.
 
     An unknown device and a device held under another key get one answer: that costs the
     caller nothing to learn and says nothing. A revoked device proven by its own key is told
     so, so that the till can wipe what it keeps (docs/pos-client.md, "Signing in offline")."""
-    found = await _device(connection, device_id)
+    found = await devices.get(device_id)
     if found is None or found.key_thumbprint != key_thumbprint:
         return DeviceNotRecognised()
-    if found.status != "active":
+    if found.status is not DeviceStatus.ACTIVE:
         return DeviceRevoked()
-    members = await _members(connection, found.location_id)
+    members = await devices.roster(found.location_id)
     return Roster(
         location_id=found.location_id,
         version=_version(found.location_id, members),

@@ -13,7 +13,7 @@ from libs.api.openapi import header_refs, sends
 from libs.api.permissions import requires
 from libs.api.tenant_connection import TenantConnection
 from libs.audit.append import AuditLog
-from libs.auth.opaque_credentials import Credential, Kind, parse_credential
+from libs.auth.opaque_credentials import Kind, parse_credential
 from libs.problems import InvalidDPoPProof, Problem, merge_responses, problems
 from libs.rbac import Permission
 from libs.tenancy.database import TenantDatabase
@@ -28,7 +28,7 @@ from services.identity.devices.schemas import (
     DevicePage,
     Roster,
 )
-from services.identity.sessions.proof import proven_key
+from services.identity.sessions.proof import device_handle, proven_key
 from services.identity.sessions.repository import SessionRepository
 from services.identity.tenants.repository import TenantRepository
 
@@ -130,18 +130,6 @@ async def revoke_device(
     )
 
 
-def _device_handle(text: str | None) -> Credential | None:
-    """The device's handle (`device` from activation), as PIN sign-in reads it."""
-    credential = parse_credential(Kind.DEVICE, text) if text else None
-    if credential is None or len(credential.secret) != 32:
-        return None
-    try:
-        UUID(hex=credential.secret)
-    except ValueError:
-        return None
-    return credential
-
-
 @router.get(
     "/roster",
     response_model=Roster,
@@ -178,14 +166,16 @@ async def device_roster(
     with the version of the list. For the PIN pad before anyone has signed in, so no access
     token: send a DPoP proof signed by the key the device registered at activation, as at
     PIN sign-in. The venue is the device's own; a revoked device gets no roster."""
-    handle = _device_handle(device)
+    handle = device_handle(device)
     if handle is None:
         raise roster.DeviceNotRecognised()
     database: TenantDatabase = request.app.state.database
     async with database.credential_transaction(handle.tenant_id) as connection:
         key_thumbprint = await proven_key(request, connection)
         outcome = await roster.roster_for_device(
-            connection, device_id=UUID(hex=handle.secret), key_thumbprint=key_thumbprint
+            devices=DeviceRepository.from_connection(connection),
+            device_id=UUID(hex=handle.secret),
+            key_thumbprint=key_thumbprint,
         )
     # Raised after the commit: the proof stays spent whatever the answer.
     if isinstance(outcome, Problem):

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.api.authentication import RequestAuthenticator, public_request_url, single_proof
 from libs.auth.dpop import InMemoryReplayCache, InvalidProof
+from libs.auth.opaque_credentials import Credential, Kind, parse_credential
 from libs.auth.spent import ConnectionReplayCache
 from libs.problems import InvalidDPoPProof
 from services.identity.tenants.repository import TenantRepository
@@ -21,6 +22,19 @@ from services.identity.tenants.repository import TenantRepository
 logger = logging.getLogger("halopos.identity")
 
 NAMESPACE = "dpop:identity-sign-in"
+
+
+def device_handle(text: str) -> Credential | None:
+    """A device's handle (`device` from activation: the business and the device's id), or
+    None when the text is not one; which device it names is then proven by `proven_key`."""
+    credential = parse_credential(Kind.DEVICE, text)
+    if credential is None or len(credential.secret) != 32:
+        return None
+    try:
+        int(credential.secret, 16)
+    except ValueError:
+        return None
+    return credential
 
 
 async def proven_key(request: Request, connection: AsyncConnection) -> str:

@@ -6,28 +6,17 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from libs.api.authentication import client_address
-from libs.auth.opaque_credentials import Credential, Kind, parse_credential
+from libs.auth.opaque_credentials import Kind, parse_credential
 from libs.problems import InvalidDPoPProof, Problem, problems
 from libs.tenancy.database import TenantDatabase
 from services.identity.sessions import service
 from services.identity.sessions.budget import SignInBusy, sign_in_budget
 from services.identity.sessions.lockout import LockedOut, source_of
-from services.identity.sessions.proof import proven_key
+from services.identity.sessions.proof import device_handle, proven_key
 from services.identity.sessions.schemas import PinSignIn, RefreshRequest, TokenResponse
 from services.identity.staff.secret_hashing import Argon2Busy
 
 router = APIRouter(prefix="/v1/auth", tags=["sign-in"])
-
-
-def _device_handle(text: str) -> Credential | None:
-    credential = parse_credential(Kind.DEVICE, text)
-    if credential is None or len(credential.secret) != 32:
-        return None
-    try:
-        int(credential.secret, 16)
-    except ValueError:
-        return None
-    return credential
 
 
 @router.post(
@@ -44,7 +33,7 @@ async def sign_in_with_pin(body: PinSignIn, request: Request) -> TokenResponse:
     The cheap questions come first and a request that fails one is refused without any PIN
     check: the handle's shape, the business, the DPoP proof, the device, its status and its
     key. Only a caller holding an active device's key reaches argon2, within its budget."""
-    device = _device_handle(body.device)
+    device = device_handle(body.device)
     if device is None:
         raise service.SignInFailed()
     database: TenantDatabase = request.app.state.database
