@@ -669,7 +669,7 @@ async def bundle_files(client: httpx.AsyncClient, auth: httpx.Auth) -> tuple[str
 
 
 async def test_the_reviewers_bundle_is_one_snapshot_the_bundled_verifier_accepts(
-    audit_client: httpx.AsyncClient, tenant: Tenant, admin: asyncpg.Connection, tmp_path: Path
+    audit_client: httpx.AsyncClient, tenant: Tenant, tmp_path: Path
 ) -> None:
     assert (await audit_client.post("/v1/audit/checkpoints", auth=tenant.owner)).status_code == 201
     folder, files = await bundle_files(audit_client, tenant.accountant)

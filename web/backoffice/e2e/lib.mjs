@@ -67,9 +67,11 @@ class Run {
     return page;
   }
 
-  /** Opens the sign-in page of the business and sends an e-mail and password. */
+  /** Opens the sign-in page of the person's business (`person.business`, or the config's)
+   * and sends an e-mail and password. */
   async signIn(page, person) {
-    await page.goto(`${this.config.base}/backoffice/?business=${this.config.business}`);
+    const business = person.business ?? this.config.business;
+    await page.goto(`${this.config.base}/backoffice/?business=${business}`);
     await page.getByLabel("E-mail", { exact: true }).fill(person.email);
     await page.getByLabel("Password", { exact: true }).fill(person.password);
     await page.getByRole("button", { name: "Continue" }).click();

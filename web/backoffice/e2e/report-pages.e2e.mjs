@@ -129,9 +129,8 @@ await browserRun(async (run) => {
 
   // ---- the German accountant: the VAT summary ------------------------------------------------
   {
-    run.config.business = config.german.business; // signIn opens this business's sign-in
     const page = await run.page("german accountant");
-    await run.signInWithCode(page, config.german.accountant);
+    await run.signInWithCode(page, { ...config.german.accountant, business: config.german.business });
     const vat = page.waitForResponse(isReport("/v1/reports/vat-summary"));
     await pageLink(page, "Reports").click();
     const vatAnswer = await vat;

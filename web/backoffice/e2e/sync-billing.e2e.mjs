@@ -9,7 +9,7 @@
 // accountant reads the same lists (every answer the page got is recorded with what it showed)
 // and is offered no control; an owner reads the subscription and goes to Stripe Checkout; the
 // owner of the lapsed business sees the read-only banner. axe-core checks every state.
-import { browserRun, menu, pageLink, totp } from "./lib.mjs";
+import { browserRun, menu, pageLink } from "./lib.mjs";
 
 /** The items a review list shows: ids, kinds, states and the minor units behind each amount. */
 async function shownItems(list) {
@@ -53,16 +53,6 @@ async function listAnswer(page, path, listName, action) {
 }
 
 /** Signs in with a TOTP code to another business than the config's (run.signInWithCode's way). */
-async function signInTo(run, page, business, person) {
-  await page.goto(`${run.config.base}/backoffice/?business=${business}`);
-  await page.getByLabel("E-mail", { exact: true }).fill(person.email);
-  await page.getByLabel("Password", { exact: true }).fill(person.password);
-  await page.getByRole("button", { name: "Continue" }).click();
-  await page.getByLabel("Code", { exact: true }).fill(totp(person.totp_secret, 1));
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.locator("nav[aria-label=Pages]").waitFor();
-}
-
 await browserRun(async (run) => {
   const { config, result } = run;
 
@@ -212,7 +202,7 @@ await browserRun(async (run) => {
   {
     result.lapsed_owner = {};
     const page = await run.page("lapsed owner");
-    await signInTo(run, page, config.lapsed_business, config.lapsed_owner);
+    await run.signInWithCode(page, { ...config.lapsed_owner, business: config.lapsed_business });
     const banner = page.locator(".banner[data-mode=read-only]");
     await banner.waitFor();
     result.lapsed_owner.banner = {
@@ -246,7 +236,7 @@ await browserRun(async (run) => {
   {
     result.lapsed_manager = {};
     const page = await run.page("lapsed manager");
-    await signInTo(run, page, config.lapsed_business, config.lapsed_manager);
+    await run.signInWithCode(page, { ...config.lapsed_manager, business: config.lapsed_business });
     result.lapsed_manager.banner_before = await page.locator(".banner[data-mode]").count();
     await pageLink(page, "Menu").click();
     const categories = page.getByRole("region", { name: "Categories" });

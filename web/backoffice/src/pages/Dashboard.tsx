@@ -9,32 +9,20 @@ import type { Location } from "../components";
 import { venues } from "../business";
 import { Loading, ProblemMessage, useLoad } from "../components";
 import { addDays, businessDay, count, money } from "../format";
+import { Figure } from "./reportParts";
 
 type Summary = Schema<"DailySummary">;
 type Figures = Schema<"Totals"> | Schema<"DaySummary">;
 
-export function Figure(props: { label: string; minor?: number; value?: number; currency?: string; name: string }) {
-  const shown =
-    props.minor !== undefined && props.currency !== undefined
-      ? money(props.minor, props.currency)
-      : count(props.value ?? 0);
-  return (
-    <div class="figure" data-figure={props.name} data-value={props.minor ?? props.value}>
-      <dt>{props.label}</dt>
-      <dd>{shown}</dd>
-    </div>
-  );
-}
-
 function Headline({ figures, currency }: { figures: Figures; currency: string }) {
   return (
     <dl class="figures">
-      <Figure name="net_sales_minor" label="Net sales" minor={figures.net_sales_minor} currency={currency} />
+      <Figure name="net_sales_minor" label="Net sales" value={figures.net_sales_minor} currency={currency} />
       <Figure name="orders" label="Orders" value={figures.orders} />
       <Figure
         name="average_ticket_minor"
         label="Average ticket"
-        minor={figures.average_ticket_minor}
+        value={figures.average_ticket_minor}
         currency={currency}
       />
     </dl>

@@ -3,7 +3,7 @@
 import type { Schema } from "../../../api";
 import { get } from "../api";
 import type { Location } from "../components";
-import { CountCell, MoneyCell, Stat, VenueReportSection } from "./reportParts";
+import { CountCell, MoneyCell, Figure, VenueReportSection } from "./reportParts";
 
 type ItemMixAnswer = Schema<"ItemMix">;
 
@@ -16,18 +16,18 @@ function ItemMixTables({ mix }: { mix: ItemMixAnswer }) {
         {mix.prices_include_tax ? ", prices include tax" : ""}
       </p>
       <dl class="figures">
-        <Stat path="totals.quantity" label="Units sold" value={totals.quantity} />
-        <Stat path="totals.gross_sales_minor" label="Gross sales" value={totals.gross_sales_minor} currency={currency} />
-        <Stat path="totals.discounts_minor" label="Discounts" value={totals.discounts_minor} currency={currency} />
-        <Stat
+        <Figure path="totals.quantity" label="Units sold" value={totals.quantity} />
+        <Figure path="totals.gross_sales_minor" label="Gross sales" value={totals.gross_sales_minor} currency={currency} />
+        <Figure path="totals.discounts_minor" label="Discounts" value={totals.discounts_minor} currency={currency} />
+        <Figure
           path="totals.service_charges_minor"
           label="Service charges"
           value={totals.service_charges_minor}
           currency={currency}
         />
-        <Stat path="totals.net_sales_minor" label="Net sales" value={totals.net_sales_minor} currency={currency} />
-        <Stat path="totals.refunds_minor" label="Refunds" value={totals.refunds_minor} currency={currency} />
-        <Stat
+        <Figure path="totals.net_sales_minor" label="Net sales" value={totals.net_sales_minor} currency={currency} />
+        <Figure path="totals.refunds_minor" label="Refunds" value={totals.refunds_minor} currency={currency} />
+        <Figure
           path="refunds_not_attributed_minor"
           label="Refunds naming no item"
           value={mix.refunds_not_attributed_minor}

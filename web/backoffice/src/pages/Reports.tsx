@@ -11,10 +11,10 @@ import type { Location, TaxReport } from "../components";
 import { DownloadButton, Loading, ProblemMessage, Section, taxReport, useLoad } from "../components";
 import { businessDay, count, money } from "../format";
 import { venues } from "../business";
-import { Figure, Tenders } from "./Dashboard";
+import { Tenders } from "./Dashboard";
 import { linkParameters } from "../route";
 import { may } from "../api";
-import { CountCell, MoneyCell, PeriodPicker, VenuePicker } from "./reportParts";
+import { CountCell, Figure, MoneyCell, PeriodPicker, VenuePicker } from "./reportParts";
 import { ItemMix } from "./ItemMix";
 import { Reconciliation } from "./Reconciliation";
 import { ShiftReports } from "./ShiftReports";
@@ -31,31 +31,31 @@ function DailySummaryTable({ summary }: { summary: Schema<"DailySummary"> }) {
       <dl class="figures">
         <Figure name="orders" label="Orders" value={totals.orders} />
         <Figure name="covers" label="Covers" value={totals.covers} />
-        <Figure name="gross_sales_minor" label="Gross sales" minor={totals.gross_sales_minor} currency={currency} />
-        <Figure name="discounts_minor" label="Discounts" minor={totals.discounts_minor} currency={currency} />
-        <Figure name="net_sales_minor" label="Net sales" minor={totals.net_sales_minor} currency={currency} />
+        <Figure name="gross_sales_minor" label="Gross sales" value={totals.gross_sales_minor} currency={currency} />
+        <Figure name="discounts_minor" label="Discounts" value={totals.discounts_minor} currency={currency} />
+        <Figure name="net_sales_minor" label="Net sales" value={totals.net_sales_minor} currency={currency} />
         <Figure
           name="sales_excluding_tax_minor"
           label="Sales excluding tax"
-          minor={totals.sales_excluding_tax_minor}
+          value={totals.sales_excluding_tax_minor}
           currency={currency}
         />
-        <Figure name="tax_minor" label="Tax" minor={totals.tax_minor} currency={currency} />
+        <Figure name="tax_minor" label="Tax" value={totals.tax_minor} currency={currency} />
         <Figure
           name="sales_including_tax_minor"
           label="Sales including tax"
-          minor={totals.sales_including_tax_minor}
+          value={totals.sales_including_tax_minor}
           currency={currency}
         />
-        <Figure name="tips_minor" label="Tips" minor={totals.tips_minor} currency={currency} />
-        <Figure name="rounding_minor" label="Cash rounding" minor={totals.rounding_minor} currency={currency} />
+        <Figure name="tips_minor" label="Tips" value={totals.tips_minor} currency={currency} />
+        <Figure name="rounding_minor" label="Cash rounding" value={totals.rounding_minor} currency={currency} />
         <Figure
           name="average_ticket_minor"
           label="Average ticket"
-          minor={totals.average_ticket_minor}
+          value={totals.average_ticket_minor}
           currency={currency}
         />
-        <Figure name="refunds.amount_minor" label="Refunds" minor={totals.refunds.amount_minor} currency={currency} />
+        <Figure name="refunds.amount_minor" label="Refunds" value={totals.refunds.amount_minor} currency={currency} />
       </dl>
       <Tenders figures={totals} currency={currency} />
       {summary.days.length > 1 ? (

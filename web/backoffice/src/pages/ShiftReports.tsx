@@ -7,7 +7,7 @@ import { get } from "../api";
 import type { Location } from "../components";
 import { Loading, PagedFooter, ProblemMessage, Section, useLoad, usePaged } from "../components";
 import { count } from "../format";
-import { CountCell, MoneyCell, Stat, VenuePicker, When } from "./reportParts";
+import { CountCell, MoneyCell, Figure, VenuePicker, When } from "./reportParts";
 
 type Shift = Schema<"Shift">;
 type Report = Schema<"ShiftReport"> | Schema<"ZReport">;
@@ -46,21 +46,21 @@ function ShiftReportView(props: { report: Report; venue: Location | undefined; c
         {z?.note ? `. Note: ${z.note}` : ""}
       </p>
       <dl class="figures">
-        <Stat path="order_count" label="Orders" value={report.order_count} />
-        <Stat path="open_order_count" label="Orders still open" value={report.open_order_count} />
-        <Stat path="covers" label="Covers" value={report.covers} />
-        <Stat path="opening_float_minor" label="Opening float" value={report.opening_float_minor} currency={money} />
-        <Stat path="gross_sales_minor" label="Gross sales" value={report.gross_sales_minor} currency={money} />
-        <Stat path="discounts_minor" label="Discounts" value={report.discounts_minor} currency={money} />
-        <Stat path="service_charges_minor" label="Service charges" value={report.service_charges_minor} currency={money} />
-        <Stat path="net_sales_minor" label="Net sales" value={report.net_sales_minor} currency={money} />
-        <Stat path="tax_total_minor" label="Tax" value={report.tax_total_minor} currency={money} />
-        <Stat path="tips_minor" label="Tips" value={report.tips_minor} currency={money} />
-        <Stat path="rounding_minor" label="Cash rounding" value={report.rounding_minor} currency={money} />
-        <Stat path="paid_in_minor" label="Paid in" value={report.paid_in_minor} currency={money} />
-        <Stat path="paid_out_minor" label="Paid out" value={report.paid_out_minor} currency={money} />
-        <Stat path="declined_card_attempts" label="Declined card attempts" value={report.declined_card_attempts} />
-        <Stat path="timed_out_card_attempts" label="Timed-out card attempts" value={report.timed_out_card_attempts} />
+        <Figure path="order_count" label="Orders" value={report.order_count} />
+        <Figure path="open_order_count" label="Orders still open" value={report.open_order_count} />
+        <Figure path="covers" label="Covers" value={report.covers} />
+        <Figure path="opening_float_minor" label="Opening float" value={report.opening_float_minor} currency={money} />
+        <Figure path="gross_sales_minor" label="Gross sales" value={report.gross_sales_minor} currency={money} />
+        <Figure path="discounts_minor" label="Discounts" value={report.discounts_minor} currency={money} />
+        <Figure path="service_charges_minor" label="Service charges" value={report.service_charges_minor} currency={money} />
+        <Figure path="net_sales_minor" label="Net sales" value={report.net_sales_minor} currency={money} />
+        <Figure path="tax_total_minor" label="Tax" value={report.tax_total_minor} currency={money} />
+        <Figure path="tips_minor" label="Tips" value={report.tips_minor} currency={money} />
+        <Figure path="rounding_minor" label="Cash rounding" value={report.rounding_minor} currency={money} />
+        <Figure path="paid_in_minor" label="Paid in" value={report.paid_in_minor} currency={money} />
+        <Figure path="paid_out_minor" label="Paid out" value={report.paid_out_minor} currency={money} />
+        <Figure path="declined_card_attempts" label="Declined card attempts" value={report.declined_card_attempts} />
+        <Figure path="timed_out_card_attempts" label="Timed-out card attempts" value={report.timed_out_card_attempts} />
       </dl>
       <table class="drawer">
         <caption>The drawer and the card terminal</caption>

@@ -124,10 +124,18 @@ export function CountCell(props: { path: string; value: number }) {
   );
 }
 
-/** One headline figure of the answer: an amount (with `currency`) or a count. */
-export function Stat(props: { path: string; label: string; value: number; currency?: string }) {
+/** One headline figure of the answer: an amount (with `currency`) or a count. It carries the
+ * answer's number (`data-value`) and names it: where it is in the answer (`path`, e.g.
+ * `totals.net_sales_minor`) or its name among the totals (`name`). */
+export function Figure(props: {
+  label: string;
+  value: number;
+  currency?: string;
+  path?: string;
+  name?: string;
+}) {
   return (
-    <div class="figure" data-path={props.path} data-value={props.value}>
+    <div class="figure" data-path={props.path} data-figure={props.name} data-value={props.value}>
       <dt>{props.label}</dt>
       <dd>{props.currency === undefined ? count(props.value) : money(props.value, props.currency)}</dd>
     </div>
