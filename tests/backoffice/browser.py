@@ -15,6 +15,8 @@ import json
 import os
 import shutil
 import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,11 @@ MISSING = (
 )
 
 
+# A script's question, answered by the test while the script runs (e.g. "activate a till
+# with this code"): from its name and what the script wrote, what to write back.
+Answer = Callable[[str, dict[str, Any]], dict[str, Any]]
+
+
 def run_browser(
     script: str,
     out: Path,
@@ -39,24 +46,52 @@ def run_browser(
     *,
     timeout_seconds: int = 180,
     scripts: Path = SCRIPTS,
+    answer: Answer | None = None,
 ) -> dict[str, Any]:
     """Runs `<scripts>/<script>` (web/backoffice/e2e/ unless told) with `config` (plus the
     chromium and the folders); the script's result.json, with `out` and `screenshots_dir`
-    added."""
+    added.
+
+    With `answer`, the script's questions are answered while it runs: each `ask-<name>.json`
+    it writes into `out` gets `answer-<name>.json`, from `answer(name, question)` (a failure
+    is answered with its message, so the script stops with it)."""
     screenshots = Path(DOC_SCREENSHOTS) if DOC_SCREENSHOTS else out / "screenshots"
     full = {**config, "chromium": str(CHROMIUM), "out": str(out), "screenshots": str(screenshots)}
     (out / "config.json").write_text(json.dumps(full))
     assert NODE is not None
-    finished = subprocess.run(  # noqa: S603 - our own script, with our pinned Playwright
+    log = (out / "browser.log").open("w")
+    browser = subprocess.Popen(  # noqa: S603 - our own script, with our pinned Playwright
         [NODE, str(scripts / script), str(out / "config.json")],
         cwd=REPO_ROOT / "web",
-        capture_output=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         text=True,
-        timeout=timeout_seconds,
-        check=False,
     )
-    assert finished.returncode == 0, (
-        f"{finished.stdout}{finished.stderr}\n(the page as it failed: {out}/failure.png)"
+    answered: set[str] = set()
+    deadline = time.monotonic() + timeout_seconds
+    try:
+        while browser.poll() is None:
+            assert time.monotonic() < deadline, "the browser script took too long"
+            for asked in sorted(out.glob("ask-*.json")) if answer is not None else ():
+                name = asked.stem.removeprefix("ask-")
+                if name in answered:
+                    continue
+                answered.add(name)
+                try:
+                    reply = answer(name, json.loads(asked.read_text()))
+                except Exception as error:  # handed to the script, which fails with it
+                    reply = {"error": repr(error)}
+                part = out / f"answer-{name}.json.part"
+                part.write_text(json.dumps(reply))
+                part.rename(out / f"answer-{name}.json")
+            time.sleep(0.05)
+    finally:
+        if browser.poll() is None:
+            browser.kill()
+        browser.wait()
+        log.close()
+    assert browser.returncode == 0, (
+        f"{(out / 'browser.log').read_text()}\n(the page as it failed: {out}/failure.png)"
     )
     result: dict[str, Any] = json.loads((out / "result.json").read_text())
     result["out"] = str(out)

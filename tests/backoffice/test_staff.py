@@ -13,11 +13,7 @@ refused by the API, with the refusal on the page. Every list on the page is the 
 
 from __future__ import annotations
 
-import json
-import subprocess
-import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,74 +24,15 @@ import pytest
 
 from clients.dpop import DeviceKey
 from clients.session import Device, DPoPAuth, Session, activate, pin_sign_in, refresh
-from tests.backoffice.browser import (
-    CHROMIUM,
-    DOC_SCREENSHOTS,
-    NODE,
-    SCRIPTS,
-    unexpected_console_errors,
-)
+from tests.backoffice.browser import run_browser, unexpected_console_errors
 from tests.backoffice.business import Business, add_colleague
 from tests.fuzz.stack import FuzzStack
-from tests.support import REPO_ROOT
 
 # The venue tests/backoffice/business.py sets up.
 VENUE = "Harbour Lane"
 PIN, NEW_PIN = "4821", "739104"
 # More staff than one page of the list holds (pages/Staff.tsx shows 25), so it pages.
 FILLERS = 26
-
-Answer = Callable[[str, dict[str, Any]], dict[str, Any]]
-
-
-def run_browser_answering(
-    script: str, out: Path, config: dict[str, Any], answer: Answer, *, timeout_seconds: int = 240
-) -> dict[str, Any]:
-    """Like browser.run_browser, but answers the script's questions while it runs: each
-    `ask-<name>.json` it writes into `out` gets `answer-<name>.json`, from `answer(name,
-    question)` (a failure is answered with its message, so the script stops with it)."""
-    screenshots = Path(DOC_SCREENSHOTS) if DOC_SCREENSHOTS else out / "screenshots"
-    full = {**config, "chromium": str(CHROMIUM), "out": str(out), "screenshots": str(screenshots)}
-    (out / "config.json").write_text(json.dumps(full))
-    assert NODE is not None
-    log = (out / "browser.log").open("w")
-    browser = subprocess.Popen(  # noqa: S603 - our own script, with our pinned Playwright
-        [NODE, str(SCRIPTS / script), str(out / "config.json")],
-        cwd=REPO_ROOT / "web",
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    answered: set[str] = set()
-    deadline = time.monotonic() + timeout_seconds
-    try:
-        while browser.poll() is None:
-            assert time.monotonic() < deadline, "the browser script took too long"
-            for asked in sorted(out.glob("ask-*.json")):
-                name = asked.stem.removeprefix("ask-")
-                if name in answered:
-                    continue
-                answered.add(name)
-                try:
-                    reply = answer(name, json.loads(asked.read_text()))
-                except Exception as error:  # handed to the script, which fails with it
-                    reply = {"error": repr(error)}
-                part = out / f"answer-{name}.json.part"
-                part.write_text(json.dumps(reply))
-                part.rename(out / f"answer-{name}.json")
-            time.sleep(0.05)
-    finally:
-        if browser.poll() is None:
-            browser.kill()
-        browser.wait()
-        log.close()
-    assert browser.returncode == 0, (
-        f"{(out / 'browser.log').read_text()}\n(the page as it failed: {out}/failure.png)"
-    )
-    result: dict[str, Any] = json.loads((out / "result.json").read_text())
-    result["out"] = str(out)
-    result["screenshots_dir"] = str(screenshots)
-    return result
 
 
 @dataclass
@@ -236,11 +173,12 @@ def browser_run(
         "cashier": cashier,
         "forced_email": f"forced.{tag}@harbourlane.example",
     }
-    result = run_browser_answering(
+    result = run_browser(
         "staff.e2e.mjs",
         tmp_path_factory.mktemp("backoffice-staff"),
         config,
-        lambda name, question: platform.run(answer(name, question)),
+        timeout_seconds=240,
+        answer=lambda name, question: platform.run(answer(name, question)),
     )
     result["config"] = config
     return result
