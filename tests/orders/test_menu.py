@@ -99,6 +99,9 @@ async def test_the_till_sees_the_menu_in_order_at_its_venues_prices(
 
     menu = await till_menu(orders_client, cashier)
     assert (menu["currency"], menu["prices_include_tax"]) == ("AUD", True)
+    # What the till needs to price a sale offline: cash in 5c, each item's rate in force.
+    assert menu["cash_rounding_minor"] == 5
+    assert isinstance(menu["catalog_version"], int)
     assert menu["location_id"] == str(location_id)
     assert [c["name"] for c in menu["categories"]] == ["Food", "Coffee"]
     sold = items_of(menu)
@@ -107,6 +110,7 @@ async def test_the_till_sees_the_menu_in_order_at_its_venues_prices(
         "name": "Flat white",
         "price_minor": 600,
         "tax_category_id": venue.tax["gst"],
+        "tax_rate_percent": "10.000",
         "modifier_groups": [
             {
                 "id": milk["id"],
@@ -122,6 +126,7 @@ async def test_the_till_sees_the_menu_in_order_at_its_venues_prices(
     }
     assert sold["Banana bread"]["price_minor"] == 695
     assert sold["Banana bread"]["tax_category_id"] == venue.tax["gst-free"]
+    assert sold["Banana bread"]["tax_rate_percent"] == "0.000"
     # Away from that venue (a back-office session has none), the item's own price.
     assert items_of(await till_menu(orders_client, venue.owner))["Flat white"]["price_minor"] == 550
 

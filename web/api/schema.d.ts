@@ -8309,6 +8309,12 @@ export interface components {
              * Format: uuid
              */
             tax_category_id: string;
+            /**
+             * Tax Rate Percent
+             * @description Its tax category's rate in force now, a percent: the till prices offline with it (the server reprices every sale with the rate in force when it happened)
+             * @example 10.000
+             */
+            tax_rate_percent: string;
             /** Modifier Groups */
             modifier_groups: components["schemas"]["TillModifierGroup"][];
         };
@@ -8317,6 +8323,8 @@ export interface components {
          * @example {
          *       "currency": "AUD",
          *       "prices_include_tax": true,
+         *       "cash_rounding_minor": 5,
+         *       "catalog_version": 42,
          *       "location_id": "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f",
          *       "categories": [
          *         {
@@ -8328,6 +8336,7 @@ export interface components {
          *               "name": "Flat white",
          *               "price_minor": 450,
          *               "tax_category_id": "9d4f2b7e-3a6c-4e1b-8f5d-6c2a9e4b7d13",
+         *               "tax_rate_percent": "10.000",
          *               "modifier_groups": [
          *                 {
          *                   "id": "2e7b4d9a-6c3f-4a1e-b8d5-1f9c3e7a5b26",
@@ -8355,6 +8364,7 @@ export interface components {
          *               "name": "Banana bread",
          *               "price_minor": 650,
          *               "tax_category_id": "9d4f2b7e-3a6c-4e1b-8f5d-6c2a9e4b7d13",
+         *               "tax_rate_percent": "10.000",
          *               "modifier_groups": []
          *             }
          *           ]
@@ -8367,6 +8377,16 @@ export interface components {
             currency: string;
             /** Prices Include Tax */
             prices_include_tax: boolean;
+            /**
+             * Cash Rounding Minor
+             * @description Cash is paid to a multiple of this (5 for AUD: no 1c or 2c coins)
+             */
+            cash_rounding_minor: number;
+            /**
+             * Catalog Version
+             * @description Changes with every edit of the menu (a price scheduled for later takes effect without one)
+             */
+            catalog_version: number;
             /**
              * Location Id
              * @description Whose venue prices apply (the session's)

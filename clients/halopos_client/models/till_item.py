@@ -22,6 +22,8 @@ class TillItem:
         name (str):
         price_minor (int): The price at the caller's venue
         tax_category_id (UUID):
+        tax_rate_percent (str): Its tax category's rate in force now, a percent: the till prices offline with it (the
+            server reprices every sale with the rate in force when it happened)
         modifier_groups (list[TillModifierGroup]):
     """
 
@@ -29,6 +31,7 @@ class TillItem:
     name: str
     price_minor: int
     tax_category_id: UUID
+    tax_rate_percent: str
     modifier_groups: list[TillModifierGroup]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -40,6 +43,8 @@ class TillItem:
         price_minor = self.price_minor
 
         tax_category_id = str(self.tax_category_id)
+
+        tax_rate_percent = self.tax_rate_percent
 
         modifier_groups = []
         for modifier_groups_item_data in self.modifier_groups:
@@ -54,6 +59,7 @@ class TillItem:
                 "name": name,
                 "price_minor": price_minor,
                 "tax_category_id": tax_category_id,
+                "tax_rate_percent": tax_rate_percent,
                 "modifier_groups": modifier_groups,
             }
         )
@@ -73,6 +79,8 @@ class TillItem:
 
         tax_category_id = UUID(d.pop("tax_category_id"))
 
+        tax_rate_percent = d.pop("tax_rate_percent")
+
         modifier_groups = []
         _modifier_groups = d.pop("modifier_groups")
         for modifier_groups_item_data in _modifier_groups:
@@ -87,6 +95,7 @@ class TillItem:
             name=name,
             price_minor=price_minor,
             tax_category_id=tax_category_id,
+            tax_rate_percent=tax_rate_percent,
             modifier_groups=modifier_groups,
         )
 

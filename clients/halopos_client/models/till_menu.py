@@ -20,12 +20,17 @@ class TillMenu:
     Attributes:
         currency (str):
         prices_include_tax (bool):
+        cash_rounding_minor (int): Cash is paid to a multiple of this (5 for AUD: no 1c or 2c coins)
+        catalog_version (int): Changes with every edit of the menu (a price scheduled for later takes effect without
+            one)
         location_id (None | UUID): Whose venue prices apply (the session's)
         categories (list[TillCategory]):
     """
 
     currency: str
     prices_include_tax: bool
+    cash_rounding_minor: int
+    catalog_version: int
     location_id: None | UUID
     categories: list[TillCategory]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -34,6 +39,10 @@ class TillMenu:
         currency = self.currency
 
         prices_include_tax = self.prices_include_tax
+
+        cash_rounding_minor = self.cash_rounding_minor
+
+        catalog_version = self.catalog_version
 
         location_id: None | str
         if isinstance(self.location_id, UUID):
@@ -52,6 +61,8 @@ class TillMenu:
             {
                 "currency": currency,
                 "prices_include_tax": prices_include_tax,
+                "cash_rounding_minor": cash_rounding_minor,
+                "catalog_version": catalog_version,
                 "location_id": location_id,
                 "categories": categories,
             }
@@ -67,6 +78,10 @@ class TillMenu:
         currency = d.pop("currency")
 
         prices_include_tax = d.pop("prices_include_tax")
+
+        cash_rounding_minor = d.pop("cash_rounding_minor")
+
+        catalog_version = d.pop("catalog_version")
 
         def _parse_location_id(data: object) -> None | UUID:
             if data is None:
@@ -93,6 +108,8 @@ class TillMenu:
         till_menu = cls(
             currency=currency,
             prices_include_tax=prices_include_tax,
+            cash_rounding_minor=cash_rounding_minor,
+            catalog_version=catalog_version,
             location_id=location_id,
             categories=categories,
         )

@@ -15,7 +15,7 @@ from pydantic.config import JsonDict
 
 from libs.api import json_schema
 from libs.api.concurrency import VersionedChange
-from libs.text import Name
+from libs.text import Name, RateString
 
 # Far above any menu price, far below where integer minor units could overflow.
 MAX_PRICE_MINOR = 100_000_000
@@ -466,6 +466,10 @@ class TillItem(BaseModel):
     name: str
     price_minor: int = Field(description="The price at the caller's venue")
     tax_category_id: UUID
+    tax_rate_percent: RateString = Field(
+        description="Its tax category's rate in force now, a percent: the till prices offline "
+        "with it (the server reprices every sale with the rate in force when it happened)"
+    )
     modifier_groups: list[TillModifierGroup]
 
 
@@ -482,6 +486,8 @@ class TillMenu(BaseModel):
                 {
                     "currency": "AUD",
                     "prices_include_tax": True,
+                    "cash_rounding_minor": 5,
+                    "catalog_version": 42,
                     "location_id": "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f",
                     "categories": [
                         {
@@ -493,6 +499,7 @@ class TillMenu(BaseModel):
                                     "name": "Flat white",
                                     "price_minor": 450,
                                     "tax_category_id": "9d4f2b7e-3a6c-4e1b-8f5d-6c2a9e4b7d13",
+                                    "tax_rate_percent": "10.000",
                                     "modifier_groups": [
                                         {
                                             "id": "2e7b4d9a-6c3f-4a1e-b8d5-1f9c3e7a5b26",
@@ -520,6 +527,7 @@ class TillMenu(BaseModel):
                                     "name": "Banana bread",
                                     "price_minor": 650,
                                     "tax_category_id": "9d4f2b7e-3a6c-4e1b-8f5d-6c2a9e4b7d13",
+                                    "tax_rate_percent": "10.000",
                                     "modifier_groups": [],
                                 }
                             ],
@@ -532,5 +540,12 @@ class TillMenu(BaseModel):
 
     currency: str
     prices_include_tax: bool
+    cash_rounding_minor: int = Field(
+        description="Cash is paid to a multiple of this (5 for AUD: no 1c or 2c coins)"
+    )
+    catalog_version: int = Field(
+        description="Changes with every edit of the menu (a price scheduled for later takes "
+        "effect without one)"
+    )
     location_id: UUID | None = Field(description="Whose venue prices apply (the session's)")
     categories: list[TillCategory]

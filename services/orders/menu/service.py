@@ -248,7 +248,9 @@ def till_categories(snapshot: MenuSnapshot, at: datetime) -> list[TillCategory]:
     by_category: dict[UUID, list[TillItem]] = defaultdict(list)
     for item in snapshot.items:
         price = snapshot.unit_price(item.id, at)
-        if not item.sellable_at(at) or price is None:
+        rate = snapshot.tax_rate(item.tax_category_id, at)
+        # An item without a rate in force cannot be priced: the server refuses its sale too.
+        if not item.sellable_at(at) or price is None or rate is None:
             continue
         by_category[item.category_id].append(
             TillItem(
@@ -256,6 +258,7 @@ def till_categories(snapshot: MenuSnapshot, at: datetime) -> list[TillCategory]:
                 name=item.name,
                 price_minor=price,
                 tax_category_id=item.tax_category_id,
+                tax_rate_percent=rate,
                 modifier_groups=[offered(group) for group in snapshot.offered_groups(item, at)],
             )
         )
@@ -274,6 +277,8 @@ async def till_menu(*, menu: MenuRepository, principal: Principal) -> TillMenu:
     return TillMenu(
         currency=snapshot.currency,
         prices_include_tax=snapshot.prices_include_tax,
+        cash_rounding_minor=snapshot.cash_rounding_minor,
+        catalog_version=snapshot.version,
         location_id=principal.location_id,
         categories=till_categories(snapshot, now),
     )
