@@ -1,0 +1,340 @@
+// The till's other screens: today's sales and refunds, the sync queue, and the shift (open,
+// X report, close with the cash count, Z report).
+import { useEffect, useState } from "preact/hooks";
+import type { JsonOf } from "./api";
+import { ApiProblem, json } from "./api";
+import type { ApprovalAsk } from "./parts";
+import { ApprovalDialog, Dialog, Money, Problem, useTill } from "./parts";
+import { allocate, parseAmount } from "./pricing";
+import { ReceiptView } from "./sell";
+import type { SyncState } from "./sync";
+import { drain, onSync } from "./sync";
+import type { Approval, Op, Sale, Shift } from "./till";
+import { closeShift, currentShift, lastShift, openShift, refund, sales } from "./till";
+
+const REASONS: [string, string][] = [
+  ["customer_request", "Customer request"],
+  ["quality_issue", "Quality issue"],
+  ["entered_in_error", "Entered in error"],
+  ["item_unavailable", "Item unavailable"],
+  ["pricing_error", "Pricing error"],
+  ["other", "Other"],
+];
+
+/** What whole lines of a sale are worth after the order's discount, as the server shares the
+ * discount over the lines (pricing.allocate). */
+export function linesWorth(sale: Sale, lineNumbers: number[]): number {
+  const grosses = sale.lines.map((line) => line.quantity * line.unitPriceMinor);
+  const shares = allocate(sale.priced.discountMinor, grosses);
+  return lineNumbers.reduce((sum, number) => sum + (grosses[number - 1] ?? 0) - (shares[number - 1] ?? 0), 0);
+}
+
+export function SalesPanel() {
+  const till = useTill();
+  const [list, setList] = useState<Sale[]>([]);
+  const [refunding, setRefunding] = useState<Sale | null>(null);
+  const [shown, setShown] = useState<Sale | null>(null);
+  useEffect(() => {
+    void sales().then(setList);
+  }, [refunding, shown]);
+  if (shown) return <ReceiptView sale={shown} onNext={() => setShown(null)} />;
+  const closed = list.filter((sale) => sale.state === "closed");
+  return (
+    <section aria-labelledby="sales-title" class="card">
+      <h2 id="sales-title">Sales today</h2>
+      {closed.length === 0 && <p>No sales at this till yet.</p>}
+      <ul class="sales">
+        {closed.map((sale) => {
+          const number = sale.receipt?.number ?? "(number to follow)";
+          const refunded = new Set(sale.refunds.flatMap((r) => r.lineNumbers));
+          return (
+            <li key={sale.order_id}>
+              <span>{number}</span>
+              <Money minor={sale.priced.totalMinor} currency={till.currency} />
+              {sale.refunds.map((r) => (
+                <small key={r.refundId}> refunded {r.receipt.number ?? "(number to follow)"}</small>
+              ))}
+              <button type="button" class="small" disabled={refunded.size === sale.lines.length || !till.shift} onClick={() => setRefunding(sale)}>
+                Refund {number}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      {refunding && <RefundDialog sale={refunding} onDone={(sale) => (setRefunding(null), setShown(sale))} onClose={() => setRefunding(null)} />}
+    </section>
+  );
+}
+
+function RefundDialog({ sale, onDone, onClose }: { sale: Sale; onDone: (sale: Sale) => void; onClose: () => void }) {
+  const till = useTill();
+  const already = new Set(sale.refunds.flatMap((r) => r.lineNumbers));
+  const open = sale.lines.map((_, index) => index + 1).filter((n) => !already.has(n));
+  const [picked, setPicked] = useState<Set<number>>(new Set(open));
+  const [reason, setReason] = useState("customer_request");
+  const [ask, setAsk] = useState<ApprovalAsk | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const number = sale.receipt?.number ?? "(number to follow)";
+  const amount = linesWorth(sale, [...picked]);
+  const limit = till.data.limits?.value.refund_limit_minor ?? 0;
+
+  async function write(approval: Approval | null) {
+    const done = await refund(till.person.staffId, sale, till.shift!, [...picked].sort(), amount, reason, approval, till.online);
+    void drain();
+    const made = done.refunds[done.refunds.length - 1]!;
+    onDone({ ...done, receipt: made.receipt, priced: { ...done.priced, totalMinor: -made.amountMinor }, payments: [] });
+  }
+
+  function submit(event: Event) {
+    event.preventDefault();
+    if (picked.size === 0) return setProblem("Choose at least one line to refund.");
+    if (amount <= limit) return void write(null);
+    setAsk({ action: "refund", resourceId: sale.order_id, amountMinor: amount, worthMinor: amount });
+  }
+
+  if (ask) return <ApprovalDialog ask={ask} onApproved={(approval) => void write(approval)} onClose={onClose} />;
+  return (
+    <Dialog title={`Refund ${number}`} onClose={onClose}>
+      <form onSubmit={submit}>
+        <label for="refund-reason">Reason</label>
+        <select id="refund-reason" value={reason} onChange={(e) => setReason(e.currentTarget.value)}>
+          {REASONS.map(([code, label]) => (
+            <option value={code} key={code}>
+              {label}
+            </option>
+          ))}
+        </select>
+        {open.map((n) => {
+          const line = sale.lines[n - 1]!;
+          return (
+            <label key={n} class="choice">
+              <input
+                type="checkbox"
+                checked={picked.has(n)}
+                onChange={() => {
+                  const next = new Set(picked);
+                  if (next.has(n)) next.delete(n);
+                  else next.add(n);
+                  setPicked(next);
+                }}
+              />
+              Refund {line.quantity} × {line.name}
+            </label>
+          );
+        })}
+        <p>
+          Refund <Money minor={amount} field="refund-amount" currency={till.currency} />
+        </p>
+        <button type="submit">Refund</button>
+      </form>
+      <Problem problem={problem} />
+    </Dialog>
+  );
+}
+
+function describe(op: Op): string {
+  const problem = op.answer?.problem as { title?: string; detail?: string; code?: string } | undefined;
+  if (problem) return `${problem.title ?? problem.code ?? "Refused"}${problem.detail ? `: ${problem.detail}` : ""}`;
+  return `Flagged for review: ${(op.answer?.flags ?? []).join(", ")}`;
+}
+
+export function SyncPanel() {
+  const [state, setState] = useState<SyncState | null>(null);
+  useEffect(() => onSync(setState), []);
+  if (!state) return null;
+  return (
+    <section aria-labelledby="sync-title" class="card">
+      <h2 id="sync-title">Sync</h2>
+      <dl>
+        <dt>Waiting to upload</dt>
+        <dd data-field="pending" data-value={state.pending}>
+          {state.pending} {state.pending === 1 ? "operation" : "operations"}
+        </dd>
+        <dt>Last synced</dt>
+        <dd data-field="last-synced">
+          {state.lastSynced ? <time dateTime={state.lastSynced}>{new Date(state.lastSynced).toLocaleString()}</time> : "never"}
+        </dd>
+        <dt>Needs a manager's attention</dt>
+        <dd data-field="needs-attention" data-value={state.attention.length}>
+          {state.attention.length}
+        </dd>
+        {state.nextTryAt && state.pending > 0 && (
+          <>
+            <dt>Next try</dt>
+            <dd>{new Date(state.nextTryAt).toLocaleTimeString()}</dd>
+          </>
+        )}
+      </dl>
+      {state.problem && <Problem problem={state.problem} />}
+      {state.attention.length > 0 && (
+        <ul class="attention">
+          {state.attention.map((op) => (
+            <li key={op.sequence}>
+              #{op.sequence} {op.kind} at <time dateTime={op.occurred_at}>{new Date(op.occurred_at).toLocaleTimeString()}</time>:{" "}
+              {describe(op)}
+            </li>
+          ))}
+        </ul>
+      )}
+      <button type="button" disabled={state.uploading} onClick={() => void drain()}>
+        {state.uploading ? "Uploading…" : "Upload now"}
+      </button>
+    </section>
+  );
+}
+
+export function OpenShift() {
+  const till = useTill();
+  const [float, setFloat] = useState("");
+  const [problem, setProblem] = useState<string | null>(null);
+  async function open(event: Event) {
+    event.preventDefault();
+    const minor = parseAmount(float || "0");
+    if (minor === null) return setProblem("Type the float as an amount, e.g. 200.00.");
+    till.setShift(await openShift(till.person.staffId, minor));
+    void drain();
+  }
+  return (
+    <section aria-labelledby="open-shift-title" class="card">
+      <h2 id="open-shift-title">Open a shift</h2>
+      <form onSubmit={open}>
+        <label for="opening-float">Opening float</label>
+        <input id="opening-float" inputMode="decimal" placeholder="200.00" value={float} onInput={(e) => setFloat(e.currentTarget.value)} />
+        <button type="submit">Open shift</button>
+      </form>
+      <Problem problem={problem} />
+    </section>
+  );
+}
+
+type XReport = JsonOf<"get", "/v1/shifts/{shift_id}/x-report">;
+type ZReport = JsonOf<"get", "/v1/shifts/{shift_id}/z-report">;
+
+export function ShiftPanel() {
+  const till = useTill();
+  const [counted, setCounted] = useState("");
+  const [x, setX] = useState<XReport | null>(null);
+  const [closed, setClosed] = useState<Shift | null>(null);
+  const [z, setZ] = useState<ZReport | null>(null);
+  const [problem, setProblem] = useState<ApiProblem | string | null>(null);
+
+  useEffect(() => {
+    if (!till.shift) void lastShift().then((shift) => shift && setClosed(shift));
+  }, [till.shift]);
+
+  // The Z report is the server's: it comes once the close has been uploaded.
+  useEffect(() => {
+    if (!closed || !till.online) return;
+    let stopped = false;
+    void (async () => {
+      await drain();
+      for (let tries = 0; tries < 20 && !stopped; tries++) {
+        try {
+          setZ(await json<ZReport>("GET", `/v1/shifts/${closed.shift_id}/z-report`, { timeoutMs: 15_000 }));
+          return;
+        } catch (error) {
+          if (!(error instanceof ApiProblem) || error.status !== 404) return setProblem(error instanceof ApiProblem ? error : String(error));
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+          await drain();
+        }
+      }
+    })();
+    return () => {
+      stopped = true;
+    };
+  }, [closed, till.online]);
+
+  async function xReport() {
+    setProblem(null);
+    try {
+      await drain();
+      setX(await json<XReport>("GET", `/v1/shifts/${till.shift!.shift_id}/x-report`, { timeoutMs: 15_000 }));
+    } catch (error) {
+      setProblem(error instanceof ApiProblem ? error : String(error));
+    }
+  }
+
+  async function close(event: Event) {
+    event.preventDefault();
+    const cash = parseAmount(counted);
+    if (cash === null) return setProblem("Type the cash counted in the drawer, e.g. 412.50.");
+    const shift = till.shift!;
+    // The card side is what this till's terminal took (the settlement the Z report checks).
+    const cardTaken = (await sales())
+      .filter((sale) => sale.shift_id === shift.shift_id)
+      .flatMap((sale) => sale.payments)
+      .filter((payment) => payment.tender === "card")
+      .reduce((sum, payment) => sum + payment.amountMinor, 0);
+    await closeShift(till.person.staffId, shift, cash, cardTaken);
+    const kept = await lastShift();
+    till.setShift((await currentShift()) ?? null);
+    setClosed(kept ?? null);
+    void drain();
+  }
+
+  if (!till.shift) {
+    return (
+      <section aria-labelledby="z-title" class="card">
+        <h2 id="z-title">Z report</h2>
+        {!closed && <p>No shift has been closed at this till.</p>}
+        {closed && !z && <p>{till.online ? "Waiting for halopos to issue the Z report…" : "The Z report comes when the till is online."}</p>}
+        {closed?.closed && (
+          <p>
+            Counted cash <Money minor={closed.closed.countedCashMinor} field="counted-cash" currency={till.currency} />
+          </p>
+        )}
+        {z && <ZFigures report={z} />}
+        <Problem problem={problem} />
+      </section>
+    );
+  }
+  return (
+    <section aria-labelledby="shift-title" class="card">
+      <h2 id="shift-title">Shift</h2>
+      <p>
+        Opened <time dateTime={till.shift.opened_at}>{new Date(till.shift.opened_at).toLocaleString()}</time> with a float of{" "}
+        <Money minor={till.shift.float_minor} currency={till.currency} />
+      </p>
+      <button type="button" disabled={!till.online} onClick={() => void xReport()}>
+        X report
+      </button>
+      {!till.online && <p class="note">The X report needs the till online.</p>}
+      {x && (
+        <dl>
+          <dt>Net sales</dt>
+          <dd>
+            <Money minor={x.net_sales_minor} field="x-sales" currency={till.currency} />
+          </dd>
+          <dt>Expected cash</dt>
+          <dd>
+            <Money minor={x.expected.cash} field="x-expected-cash" currency={till.currency} />
+          </dd>
+        </dl>
+      )}
+      <form onSubmit={close}>
+        <label for="counted-cash">Counted cash</label>
+        <input id="counted-cash" inputMode="decimal" value={counted} onInput={(e) => setCounted(e.currentTarget.value)} />
+        <button type="submit">Close shift</button>
+      </form>
+      <Problem problem={problem} />
+    </section>
+  );
+}
+
+function ZFigures({ report }: { report: ZReport }) {
+  const till = useTill();
+  return (
+    <dl>
+      <dt>Expected cash</dt>
+      <dd>
+        <Money minor={report.expected.cash} field="expected-cash" currency={till.currency} />
+      </dd>
+      <dt>Difference</dt>
+      <dd>
+        <Money minor={report.difference.cash} field="difference" currency={till.currency} />
+      </dd>
+      <dt>Version</dt>
+      <dd data-field="z-version">{report.version}</dd>
+    </dl>
+  );
+}
