@@ -89,7 +89,7 @@ def till_view(answer: dict[str, Any]) -> dict[str, Any]:
 
 
 def random_case(rng: random.Random) -> dict[str, Any]:
-    drawn = [
+    drawn: list[dict[str, Any]] = [
         {
             "quantity": rng.randint(1, 20),
             "unitPriceMinor": rng.choice([rng.randint(0, 99), rng.randint(100, 50_000)]),
