@@ -19,6 +19,11 @@ check at the moment it runs:
   (the customer has left with the receipt).
 - **Paper**: online printed; offline not (the till printed its own).
 
+An uploaded operation from a till that was online (a "live" operation, docs/sync.md) runs
+under the offline policy with the online answers where the till could ask: a close or
+refund without a receipt number takes the register's next online number (and prints, if it
+arrived in time), and an override token it carries is spent by the online gate.
+
 Everything else (who may do what, which venue an order belongs to, prices, tax, limits) is
 checked the same way. The actor of every audit row is the verified session: for an upload,
 the signed-in uploader at the authenticated device; the staff member and the approver the
@@ -168,6 +173,24 @@ class Policy(Protocol):
     def stamp(self, principal: Principal, approval: Approval | None = None) -> dict[str, Any]: ...
 
 
+async def spend_override(gate: OverrideGate, request: ApprovalRequest) -> Approval:
+    """Verify a manager's override token against what the write does and spend it in the
+    write's own transaction: the one gate of the online routes and of a live operation."""
+    override = await gate.consume(
+        action=request.action,
+        resource_id=request.resource_id,
+        extent=extent(
+            request.action, request.amount_minor, request.share_of_minor, request.roundings
+        ),
+    )
+    return Approval(
+        override.approver_id,
+        override.approver_role.value,
+        override.jti,
+        approved=override.approved,
+    )
+
+
 def _device_stamp(principal: Principal) -> dict[str, Any]:
     return {"device_id": str(principal.device_id) if principal.device_id else None}
 
@@ -202,19 +225,7 @@ class OnlinePolicy:
             return None
         if self.override is None:
             raise OverrideInvalid("Send a manager override token in X-Override-Token.")
-        override = await self.override.consume(
-            action=request.action,
-            resource_id=request.resource_id,
-            extent=extent(
-                request.action, request.amount_minor, request.share_of_minor, request.roundings
-            ),
-        )
-        return Approval(
-            override.approver_id,
-            override.approver_role.value,
-            override.jti,
-            approved=override.approved,
-        )
+        return await spend_override(self.override, request)
 
     async def receipt_number(self, ledger: Ledger, shift: ShiftRef) -> tuple[Series, int, str]:
         return await ledger.next_receipt_number(shift)
@@ -292,8 +303,12 @@ class OfflinePolicy:
     approved_by: UUID | None = None
     # What the till recorded as approved with the manager's name (None: not stated).
     approved: Approved = field(default_factory=Approved)
+    # A live operation (the till was online): the manager's override token it carries,
+    # spent as online, instead of a manager's word.
+    override: OverrideGate | None = None
+    # A live close or refund that reached us in time: its paper is queued as online.
+    prints: bool = False
     offline = True
-    prints = False
     flags: list[dict[str, Any]] = field(default_factory=list)
     reviews: list[dict[str, Any]] = field(default_factory=list)
     # Closed shifts this operation added to: their Z reports are issued again.
@@ -343,7 +358,13 @@ class OfflinePolicy:
         approval limit, the manager it names (an owner or manager on the roster then) is
         taken at their word, for review; above it, or with no manager named, the operation
         is refused: the till knows the limit and should not have done it. An amount the till
-        recorded as approved is checked as a token's is: the operation may do no more."""
+        recorded as approved is checked as a token's is: the operation may do no more.
+
+        A live operation carries the manager's override token instead: it is checked and
+        spent exactly as online (presented below the limit too), and needs no offline
+        approval, so nothing is flagged or queued for review."""
+        if self.override is not None:
+            return await spend_override(self.override, request)
         if not request.needed:
             return None
         limit = request.limits.offline_approval_limit_minor
@@ -408,8 +429,12 @@ class OfflinePolicy:
 
     async def receipt_number(self, ledger: Ledger, shift: ShiftRef) -> tuple[Series, int, str]:
         """The number the till printed, in its register's offline series. A number beyond
-        the next expected one raises a gap flag for the missing range."""
-        assert self.receipt_sequence is not None, "the operation names its receipt number"
+        the next expected one raises a gap flag for the missing range.
+
+        A live close or refund names no number: the till was online and the receipt takes
+        the register's next number in its online series, exactly as online."""
+        if self.receipt_sequence is None:
+            return await ledger.next_receipt_number(shift)
         sequence = self.receipt_sequence
         last = await ledger.offline_receipt_number(shift, sequence)
         if sequence < last:

@@ -11,16 +11,25 @@ the roles (of the signed-in uploader, and of the staff member the till names, on
 as it was then), the override limits (an action that needs a manager online is accepted
 offline only up to the business's offline approval limit, for review), the receipt numbers.
 A refused operation is kept, with its problem, in the operation log.
+
+A till that is online uploads through the same path ("live" operations, docs/sync.md): a
+close or refund without a receipt number is numbered in the register's online series and
+printed as online (if it arrived within `live_print_seconds`), and an override token in
+an operation is verified and spent by the online routes' gate instead of an offline
+approval.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from libs.auth.overrides import Approved
+from libs.auth.keys import KeySource
+from libs.auth.overrides import Approved, OverrideGate, OverrideInvalid
 from libs.auth.principal import Principal
+from libs.bridge.settings import PrintSettings
 from libs.problems import PermissionDenied
 from libs.rbac.matrix import Permission, Role, is_allowed
 from libs.sales.shift_report import TenderAmounts
@@ -89,11 +98,27 @@ class Waiting:
     order_id: UUID
 
 
+# The live operations (docs/sync.md): a close or a refund without a receipt number is
+# numbered by the server, and printed if it arrived in time; a late one is flagged.
+LIVE_LATE_FLAG = {"order.close": "live-close-late", "refund": "live-refund-late"}
+
+
+def is_live(operation: Any) -> bool:
+    """A close or refund the server numbers: the till was online when it did it."""
+    return operation.kind in LIVE_LATE_FLAG and operation.data.receipt_sequence is None
+
+
 @dataclass(slots=True)
 class Applier:
     upload: Upload
     settings: SyncSettings
     principal: Principal
+    # The identity service's keys, to verify a live operation's override token.
+    keys: KeySource | None = None
+    # The print queue's settings, for a live close's or refund's paper.
+    print_settings: PrintSettings = field(default_factory=PrintSettings)
+    # When each operation first reached us (it may be applied later, after a gap fills).
+    arrived: dict[UUID, datetime] = field(default_factory=dict)
 
     def policy(self, operation: Any) -> OfflinePolicy:
         """The operation's policy, after the checks of who may do it: the signed-in uploader
@@ -110,7 +135,7 @@ class Applier:
         if not is_allowed(Role(entry.role), permission):
             raise StaffRoleRefused(role=entry.role, kind=operation.kind)
         data = operation.data
-        return OfflinePolicy(
+        policy = OfflinePolicy(
             upload=self.upload,
             operation_id=operation.id,
             sequence=operation.sequence,
@@ -125,9 +150,34 @@ class Applier:
                 getattr(data, "approved_percent_bps", None),
             ),
         )
+        if is_live(operation):
+            policy.prints = self._in_time(operation, policy)
+        return policy
+
+    def _in_time(self, operation: Any, policy: OfflinePolicy) -> bool:
+        """Whether a live close's or refund's paper is still worth printing: it reached us
+        within `live_print_seconds` of when it happened. A later one is numbered as online
+        but not printed (the customer has gone), and flagged for the venue to know."""
+        arrived = self.arrived.get(operation.id, self.upload.received_at)
+        if arrived - operation.occurred_at <= self.settings.live_print_window:
+            return True
+        policy.flag(
+            LIVE_LATE_FLAG[operation.kind],
+            "order",
+            operation.data.order_id,
+            occurred_at=operation.occurred_at.isoformat(),
+            received_at=arrived.isoformat(),
+            print_within_seconds=self.settings.live_print_seconds,
+        )
+        return False
 
     async def apply(self, uow: UnitOfWork, operation: Any) -> Applied | Waiting:
         policy = self.policy(operation)
+        token = getattr(operation.data, "override_token", None)
+        if token is not None:
+            if self.keys is None:
+                raise OverrideInvalid("Override tokens cannot be verified here.")
+            policy.override = OverrideGate(uow.connection, self.keys, self.principal, token)
         till = Till(self.principal, policy)
         handler = getattr(self, "_" + operation.kind.replace(".", "_"))
         result = await handler(uow, till, operation)
@@ -225,6 +275,7 @@ class Applier:
             "receipt_id": str(receipt.id),
             "receipt_number": receipt.number,
             "total_minor": receipt.total_minor,
+            **_paper(operation, till),
         }
 
     async def _refund(
@@ -251,9 +302,11 @@ class Applier:
         return {
             "order_id": str(data.order_id),
             "refund_id": str(data.refund_id),
+            "receipt_id": str(done.receipt.id),
             "receipt_number": done.receipt.number,
             "amount_minor": done.refund.amount_minor,
             "rounding_minor": done.refund.rounding_minor,
+            **_paper(operation, till),
         }
 
     async def _order_void(
@@ -304,6 +357,12 @@ class Applier:
             "expected": closing.z_report.expected.model_dump(),
             "difference": closing.z_report.difference.model_dump(),
         }
+
+
+def _paper(operation: Any, till: Till) -> dict[str, Any]:
+    """A live close or refund says whether its receipt was queued for printing (an offline
+    one never is: the till printed its own)."""
+    return {"printed": till.policy.prints} if is_live(operation) else {}
 
 
 def referenced(operations: list[Any]) -> tuple[set[UUID], set[UUID], set[int]]:

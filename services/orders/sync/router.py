@@ -72,6 +72,10 @@ async def upload_batch(
         principal=principal,
         request=body,
         settings=settings,
+        # A live operation's override token is verified as X-Override-Token is online,
+        # and a live close's paper is queued as online.
+        keys=request.app.state.authenticator.tokens.keys,
+        print_settings=request.app.state.print_settings,
     )
 
 

@@ -22,9 +22,30 @@ from services.orders.ordering.schemas import MAX_MINOR, Discounted, LineIn, Reas
 from services.orders.refunds.schemas import RefundLineIn, RefundTenderIn
 
 MAX_BATCH = 500
+# Omitted (or null) in a close or a refund: the till was online and asks the server for the
+# next number of the register's online series ("live", docs/sync.md).
 ReceiptSequence = Annotated[
-    int,
-    Field(ge=1, le=999_999, description="The receipt's number in the register's offline series"),
+    int | None,
+    Field(
+        default=None,
+        ge=1,
+        le=999_999,
+        description="The receipt's number in the register's offline series; omit it when "
+        "online, and the server numbers the receipt in its online series and prints it",
+    ),
+]
+# The token `POST /v1/auth/overrides` issues, as the online routes take it in
+# `X-Override-Token`: a compact JWS, verified and spent by the same gate.
+OverrideToken = Annotated[
+    str | None,
+    Field(
+        default=None,
+        min_length=1,
+        max_length=4096,
+        pattern=r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$",
+        description="Online: the manager's override token from POST /v1/auth/overrides for "
+        "this action on this resource (instead of `approved_by`)",
+    ),
 ]
 ClientTotal = Annotated[
     int | None,
@@ -36,6 +57,24 @@ ApprovedAmount = Annotated[
     int | None,
     Field(default=None, ge=0, le=MAX_MINOR, description="The amount the manager approved"),
 ]
+
+
+class _Approvable(Strict):
+    """An operation a manager may have to approve: online with an override token, offline
+    with the manager's name (and what they approved); never both."""
+
+    @model_validator(mode="after")
+    def _token_or_name(self) -> _Approvable:
+        if getattr(self, "override_token", None) is not None and (
+            getattr(self, "approved_by", None) is not None
+            or getattr(self, "approved_amount_minor", None) is not None
+            or getattr(self, "approved_percent_bps", None) is not None
+        ):
+            raise ValueError(
+                "an override token says who approved what: send it without approved_by "
+                "and approved amounts"
+            )
+        return self
 
 
 # Where a stored operation stands. One definition for every place that names it: typing
@@ -50,7 +89,7 @@ class ShiftOpenData(Strict):
     opening_float_minor: int = Field(ge=0, le=MAX_MINOR)
 
 
-class OrderCreateData(Strict):
+class OrderCreateData(_Approvable):
     """An order as the till rang it up: its lines, and what applies to the whole order."""
 
     order_id: UUID
@@ -64,6 +103,7 @@ class OrderCreateData(Strict):
     approved_by: UUID | None = Field(
         default=None, description="The manager who approved a discount above the limit"
     )
+    override_token: OverrideToken
     approved_amount_minor: ApprovedAmount
     approved_percent_bps: int | None = Field(
         default=None,
@@ -124,7 +164,7 @@ class OrderCloseData(Strict):
     client_total_minor: ClientTotal
 
 
-class RefundData(Strict):
+class RefundData(_Approvable):
     refund_id: UUID
     order_id: UUID
     shift_id: UUID
@@ -135,6 +175,7 @@ class RefundData(Strict):
     tenders: list[RefundTenderIn] | None = Field(default=None, min_length=1, max_length=20)
     receipt_sequence: ReceiptSequence
     approved_by: UUID | None = None
+    override_token: OverrideToken
     approved_amount_minor: ApprovedAmount
     client_total_minor: ClientTotal
 
@@ -145,11 +186,12 @@ class RefundData(Strict):
         return self
 
 
-class OrderVoidData(Strict):
+class OrderVoidData(_Approvable):
     order_id: UUID
     reason_code: ReasonCode
     note: Reason | None = None
     approved_by: UUID | None = None
+    override_token: OverrideToken
     approved_amount_minor: ApprovedAmount
 
 
@@ -168,13 +210,14 @@ class Counted(Strict):
     card: int = Field(ge=-MAX_MINOR, le=MAX_MINOR)
 
 
-class ShiftCloseData(Strict):
+class ShiftCloseData(_Approvable):
     shift_id: UUID
     counted: Counted
     note: Note | None = None
     approved_by: UUID | None = Field(
         default=None, description="For closing someone else's shift: the approving manager"
     )
+    override_token: OverrideToken
 
 
 class _Operation(Strict):

@@ -39,6 +39,7 @@ from sqlalchemy.exc import IntegrityError
 
 from libs.api.pagination import cut_page, decode_cursor, encode_cursor
 from libs.audit.append import Actor, AuditLog
+from libs.auth.keys import KeySource
 from libs.auth.principal import Principal
 from libs.billing.entitlement import Mode, SubscriptionReadOnly, read_entitlement
 from libs.bridge.settings import PrintSettings
@@ -73,9 +74,10 @@ from services.orders.sync.schemas import (
 from services.orders.sync.settings import SyncSettings
 
 OPERATION: TypeAdapter[Any] = TypeAdapter(Operation)
-# Offline operations queue no print jobs (the till printed its own paper): the settings are
-# the unit of work's, unused.
-PRINT_SETTINGS = PrintSettings()
+# Fields added to operations since tills first uploaded them: left out of an operation's
+# content when unset, so that a replay of an operation stored before they existed hashes
+# as it did then (its content is hashed after validation, defaults filled in).
+LATER_FIELDS = ("override_token",)
 # Operations applied per transaction: the audit chain head and the savepoints of one
 # transaction stay few (Postgres tracks up to 64 subtransactions per backend cheaply), and the
 # business's other tills wait for the chain lock one chunk at a time, not one batch (with
@@ -124,6 +126,17 @@ def content_hash(content: dict[str, Any]) -> bytes:
     says the same thing in another key order or spacing is the same operation."""
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).digest()
+
+
+@dataclass(frozen=True, slots=True)
+class Setup:
+    """What applying needs besides the operations: the sync settings, the identity
+    service's keys (a live operation's override token) and the print settings (a live
+    close's or refund's paper)."""
+
+    settings: SyncSettings
+    keys: KeySource | None = None
+    print_settings: PrintSettings = field(default_factory=PrintSettings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +203,10 @@ def _parse(index: int, raw: dict[str, Any]) -> Received | ItemResult:
             )
         return Received(index, operation_id, sequence, content_hash(raw), raw, None, problem)
     content = operation.model_dump(mode="json")
+    data = content["data"]
+    for name in LATER_FIELDS:
+        if name in data and data[name] is None:
+            del data[name]
     return Received(
         index, operation.id, operation.sequence, content_hash(content), content, operation, None
     )
@@ -207,6 +224,8 @@ async def receive_batch(
     principal: Principal,
     request: BatchRequest,
     settings: SyncSettings,
+    keys: KeySource | None = None,
+    print_settings: PrintSettings | None = None,
 ) -> BatchResult:
     """Take a batch in (one transaction: everything new is stored before anything is
     applied, so nothing received is lost), then apply the device's operations in chunks of
@@ -217,6 +236,7 @@ async def receive_batch(
     till's first upload after the subscription is renewed applies them in order."""
     till = _till(principal)
     actor = Actor.of(principal)
+    setup = Setup(settings, keys, print_settings or PrintSettings())
     async with database.transaction(principal) as connection:
         answers, fresh, repeats, received_at = await _take_in(
             connection, till=till, actor=actor, request=request
@@ -228,7 +248,7 @@ async def receive_batch(
         try:
             async with database.transaction(principal) as connection:
                 progressed = await _apply_chunk(
-                    connection, principal=principal, received_at=received_at, settings=settings
+                    connection, principal=principal, received_at=received_at, setup=setup
                 )
         except RECORD_CONFLICTS:
             async with database.transaction(principal) as connection:
@@ -236,7 +256,7 @@ async def receive_batch(
                     connection,
                     principal=principal,
                     received_at=received_at,
-                    settings=settings,
+                    setup=setup,
                     one_at_a_time=True,
                 )
 
@@ -430,9 +450,12 @@ RECORD_CONFLICTS = (
 )
 
 
-def _unit_of_work(connection: Any, principal: Principal) -> UnitOfWork:
+def _unit_of_work(connection: Any, applier: Applier) -> UnitOfWork:
     return UnitOfWork(
-        connection, principal=principal, snapshots=snapshots, print_settings=PRINT_SETTINGS
+        connection,
+        principal=applier.principal,
+        snapshots=snapshots,
+        print_settings=applier.print_settings,
     )
 
 
@@ -441,14 +464,14 @@ async def _one_at_a_time(
 ) -> None:
     """Apply one operation in a savepoint of its own, writing it at once: a write the
     database refuses rolls back this operation alone."""
-    uow = _unit_of_work(connection, applier.principal)
+    uow = _unit_of_work(connection, applier)
     try:
         async with connection.begin_nested():
             outcome = await applier.apply(uow, operation)
             if isinstance(outcome, Applied):
                 await uow.flush()
     except (Problem, *RECORD_CONFLICTS) as error:
-        rejection = _unit_of_work(connection, applier.principal)
+        rejection = _unit_of_work(connection, applier)
         chunk.rejected(rejection, operation, error, received_at)
         await rejection.flush()
         return
@@ -463,7 +486,7 @@ async def _apply_chunk(
     *,
     principal: Principal,
     received_at: datetime,
-    settings: SyncSettings,
+    setup: Setup,
     one_at_a_time: bool = False,
 ) -> bool:
     """Apply the device's next operations in sequence order, up to `CHUNK` of them and as
@@ -491,17 +514,20 @@ async def _apply_chunk(
             principal=principal,
             received_at=received_at,
             roster=await sync.roster(_named_staff(operations)),
-            offline_card_max_age=settings.offline_card_max_age,
+            offline_card_max_age=setup.settings.offline_card_max_age,
         ),
-        settings=settings,
+        settings=setup.settings,
         principal=principal,
+        keys=setup.keys,
+        print_settings=setup.print_settings,
+        arrived={o.id: o.received_at for o in stored},
     )
     chunk = _Chunk()
     if one_at_a_time:
         for operation in operations:
             await _one_at_a_time(connection, applier, chunk, operation, received_at=received_at)
     else:
-        uow = _unit_of_work(connection, principal)
+        uow = _unit_of_work(connection, applier)
         orders, shifts, numbers = referenced(operations)
         await uow.prefetch(orders)
         await uow.prefetch_shifts(shifts)
@@ -509,7 +535,14 @@ async def _apply_chunk(
             await uow.prefetch_offline_numbers(till.device_id, numbers)
         for operation in operations:
             try:
-                outcome = await applier.apply(uow, operation)
+                if getattr(operation.data, "override_token", None) is None:
+                    outcome = await applier.apply(uow, operation)
+                else:
+                    # The token is spent at once (as online, in the write's transaction):
+                    # in a savepoint, so that a rule refusing the operation after the
+                    # spend leaves the token unspent, as a refused request does online.
+                    async with connection.begin_nested():
+                        outcome = await applier.apply(uow, operation)
             except Problem as error:
                 chunk.rejected(uow, operation, error, received_at)
                 continue
@@ -523,7 +556,7 @@ async def _apply_chunk(
         chunk,
         tenant_id=principal.tenant_id,
         received_at=received_at,
-        settings=settings,
+        setup=setup,
     )
 
     await sync.settle(
@@ -568,7 +601,7 @@ async def _apply_waiting(
     *,
     tenant_id: UUID,
     received_at: datetime,
-    settings: SyncSettings,
+    setup: Setup,
 ) -> None:
     """Refunds other tills recorded of the sales this chunk brought: applied now, each as
     its own uploader's, one at a time (they are few)."""
@@ -590,10 +623,13 @@ async def _apply_waiting(
                 principal=principal,
                 received_at=stored.received_at,
                 roster=await sync.roster(_named_staff([operation])),
-                offline_card_max_age=settings.offline_card_max_age,
+                offline_card_max_age=setup.settings.offline_card_max_age,
             ),
-            settings=settings,
+            settings=setup.settings,
             principal=principal,
+            keys=setup.keys,
+            print_settings=setup.print_settings,
+            arrived={stored.id: stored.received_at},
         )
         await _one_at_a_time(connection, applier, chunk, operation, received_at=stored.received_at)
 

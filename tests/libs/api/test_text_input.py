@@ -201,6 +201,10 @@ NOT_TEXT = {
     "query:cursor": "opaque: decode_cursor reads a timestamp and a UUID out of it, or 400",
     "Batch.operations": "each one is validated as services.orders.sync.schemas.Operation, "
     "which this test walks too",
+    "OrderCreateData.override_token": "a compact JWS (pattern), verified as X-Override-Token",
+    "RefundData.override_token": "a compact JWS (pattern), verified as X-Override-Token",
+    "OrderVoidData.override_token": "a compact JWS (pattern), verified as X-Override-Token",
+    "ShiftCloseData.override_token": "a compact JWS (pattern), verified as X-Override-Token",
     "header:Idempotency-Key": "a header (the HTTP server refuses control characters in "
     "headers); compared, never printed or exported",
     "header:If-Match": "a header, read as a version number",
