@@ -127,7 +127,7 @@ async def receipts(connect_as: Connect, tenant: uuid.UUID) -> list[dict[str, Any
         connect_as,
         "orders",
         tenant,
-        "SELECT id, number, series, sequence, kind, order_id FROM orders.receipts "
+        "SELECT id, number, series, sequence, kind, order_id, snapshot FROM orders.receipts "
         "ORDER BY series, sequence",
     )
     return [dict(row) for row in rows]
@@ -271,6 +271,9 @@ async def test_offline_and_live_receipts_keep_their_own_series(
     issued = {r["order_id"]: r for r in await receipts(connect_as, live.offline.tenant)}
     assert (issued[offline_sale]["series"], issued[offline_sale]["sequence"]) == ("O", 1)
     assert (issued[live_sale]["series"], issued[live_sale]["sequence"]) == ("", 1)
+    # Only the till's own number makes an offline receipt: the live one says nothing of it.
+    assert "offline" in json.loads(issued[offline_sale]["snapshot"])
+    assert "offline" not in json.loads(issued[live_sale]["snapshot"])
     # Only the live one printed.
     jobs = await print_jobs(connect_as, live.offline.tenant)
     assert [job["order_id"] for job in jobs if job["kind"] == "receipt"] == [live_sale]

@@ -1223,7 +1223,9 @@ def _receipt(
     series, sequence, number = numbering
     kind: Literal["sale", "refund"] = "sale" if refund is None else "refund"
     refund_id, original_receipt_id = refund if refund is not None else (None, None)
-    if till.policy.offline:
+    # Numbered by the till from its offline series: the receipt says so. A live close (the till
+    # was online, the server numbered it) is an online receipt, whichever way it came.
+    if till.policy.offline and series == "O":
         snapshot = {**snapshot, "offline": till.policy.stamp(till.principal)["offline"]}
     return ReceiptRow(
         id=uuid.uuid4(),
