@@ -10,7 +10,7 @@ import { ReceiptView } from "./sell";
 import type { SyncState } from "./sync";
 import { drain, onSync } from "./sync";
 import type { Approval, Op, Sale, Shift } from "./till";
-import { closeShift, currentShift, lastShift, openShift, refund, sales } from "./till";
+import { closeShift, currentShift, lastShift, openShift, recordOnlineRefund, refund, sales } from "./till";
 
 const REASONS: [string, string][] = [
   ["customer_request", "Customer request"],
@@ -78,9 +78,25 @@ function RefundDialog({ sale, onDone, onClose }: { sale: Sale; onDone: (sale: Sa
   const amount = linesWorth(sale, [...picked]);
   const limit = till.data.limits?.value.refund_limit_minor ?? 0;
 
+  const byCard = sale.payments.some((payment) => payment.tender === "card");
+
   async function write(approval: Approval | null) {
-    const done = await refund(till.person.staffId, sale, till.shift!, [...picked].sort(), amount, reason, approval, till.online);
-    void drain();
+    setProblem(null);
+    const lineNumbers = [...picked].sort((a, b) => a - b);
+    let done: Sale;
+    if (byCard) {
+      // Back to a card: the server asks the terminal, online only (docs/pos-client.md).
+      try {
+        done = await refundOnline(sale, lineNumbers, amount, reason, approval);
+      } catch (error) {
+        setAsk(null);
+        setProblem(error instanceof ApiProblem ? `${error.problem.title}${error.requestId ? ` (request ${error.requestId})` : ""}` : String(error));
+        return;
+      }
+    } else {
+      done = await refund(till.person.staffId, sale, till.shift!, lineNumbers, amount, reason, approval, till.online);
+      void drain();
+    }
     const made = done.refunds[done.refunds.length - 1]!;
     onDone({ ...done, receipt: made.receipt, priced: { ...done.priced, totalMinor: -made.amountMinor }, payments: [] });
   }
@@ -88,6 +104,7 @@ function RefundDialog({ sale, onDone, onClose }: { sale: Sale; onDone: (sale: Sa
   function submit(event: Event) {
     event.preventDefault();
     if (picked.size === 0) return setProblem("Choose at least one line to refund.");
+    if (byCard && !till.online) return setProblem("A sale paid by card is refunded to the card, which needs the till online.");
     if (amount <= limit) return void write(null);
     setAsk({ action: "refund", resourceId: sale.order_id, amountMinor: amount, worthMinor: amount });
   }
@@ -130,6 +147,30 @@ function RefundDialog({ sale, onDone, onClose }: { sale: Sale; onDone: (sale: Sa
       <Problem problem={problem} />
     </Dialog>
   );
+}
+
+type Refunded = JsonOf<"post", "/v1/orders/{order_id}/refunds">;
+
+/** A refund through the online route: the sale must be on the server first (the queue
+ * drained), and is refunded with its version, a manager's override token if one was needed,
+ * and an Idempotency-Key so a lost answer is asked again without refunding twice. */
+async function refundOnline(sale: Sale, lineNumbers: number[], amount: number, reason: string, approval: Approval | null): Promise<Sale> {
+  await drain();
+  const order = await json<{ version: number }>("GET", `/v1/orders/${sale.order_id}`, { timeoutMs: 15_000 });
+  const key = crypto.randomUUID();
+  const answer = await json<Refunded>("POST", `/v1/orders/${sale.order_id}/refunds`, {
+    body: { version: order.version, reason_code: reason, lines: lineNumbers.map((n) => ({ line_number: n, quantity: sale.lines[n - 1]!.quantity })) },
+    headers: { "Idempotency-Key": key, ...(approval?.overrideToken ? { "X-Override-Token": approval.overrideToken } : {}) },
+    timeoutMs: 120_000,
+  });
+  return recordOnlineRefund(sale, {
+    refundId: answer.refund.id,
+    amountMinor: answer.refund.amount_minor,
+    reasonCode: reason,
+    lineNumbers,
+    receiptNumber: answer.receipt.number,
+    approvedBy: approval?.approvedBy ?? null,
+  });
 }
 
 function describe(op: Op): string {

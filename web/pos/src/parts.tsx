@@ -130,7 +130,7 @@ export function ApprovalDialog({ ask, onApproved, onClose }: { ask: ApprovalAsk;
           timeoutMs: 15_000,
         });
         void rememberPin(approver, pin); // the server just accepted it at this till
-        onApproved({ overrideToken: granted.override_token });
+        onApproved({ overrideToken: granted.override_token, approvedBy: approver });
         return;
       }
       if (ask.worthMinor > offlineLimit) {

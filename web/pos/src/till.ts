@@ -248,8 +248,9 @@ async function nextReceipt(tx: IDBTransaction, online: boolean, opSequence: numb
 export interface Approval {
   /** Online: the override token a manager's PIN got from the server. */
   overrideToken?: string;
-  /** Offline: the manager the till checked locally, and the amount they approved. */
+  /** The manager who approved (online: for the till's own record; the token names them). */
   approvedBy?: string;
+  /** Offline: the amount the manager approved, checked locally against the offline limit. */
   approvedAmountMinor?: number;
   approvedPercentBps?: number;
 }
@@ -462,4 +463,27 @@ export async function sales(): Promise<Sale[]> {
 
 export function sale(orderId: string): Promise<Sale | undefined> {
   return read<Sale>("sales", orderId);
+}
+
+/** A refund the server made online (back to a card: the terminal gives the money back, so it
+ * is a conversation with the server, not an operation to upload). Kept with the sale. */
+export async function recordOnlineRefund(
+  sale: Sale,
+  made: { refundId: string; amountMinor: number; reasonCode: string; lineNumbers: number[]; receiptNumber: string; approvedBy: string | null },
+): Promise<Sale> {
+  const done: Refund = {
+    refundId: made.refundId,
+    amountMinor: made.amountMinor,
+    reasonCode: made.reasonCode,
+    lineNumbers: made.lineNumbers,
+    createdAt: localTime(),
+    receipt: { number: made.receiptNumber, series: "online", sequence: null, opSequence: 0 },
+    approvedBy: made.approvedBy,
+    approval: made.approvedBy ? "online" : "none",
+  };
+  const updated: Sale = { ...sale, refunds: [...sale.refunds, done] };
+  await write(["sales"], (tx) => {
+    tx.objectStore("sales").put(updated);
+  });
+  return updated;
 }
