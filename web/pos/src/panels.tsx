@@ -39,6 +39,17 @@ export function SalesPanel() {
   }, [refunding, shown]);
   if (shown) return <ReceiptView sale={shown} onNext={() => setShown(null)} />;
   const closed = list.filter((sale) => sale.state === "closed");
+  const [printed, setPrinted] = useState<ApiProblem | string | null>(null);
+  // A copy on paper (an offline receipt, or a lost one): a manager's, online, once synced.
+  const mayReprint = till.online && till.person.online && (till.person.role === "owner" || till.person.role === "manager");
+  async function reprint(receiptId: string) {
+    try {
+      await json("POST", `/v1/receipts/${receiptId}/reprint`, { body: { reason: "Copy asked for at the till" }, timeoutMs: 15_000 });
+      setPrinted("Sent to the printer.");
+    } catch (error) {
+      setPrinted(error instanceof ApiProblem ? error : String(error));
+    }
+  }
   return (
     <section aria-labelledby="sales-title" class="card">
       <h2 id="sales-title">Sales today</h2>
@@ -57,10 +68,16 @@ export function SalesPanel() {
               <button type="button" class="small" disabled={refunded.size === sale.lines.length || !till.shift} onClick={() => setRefunding(sale)}>
                 Refund {number}
               </button>
+              {mayReprint && sale.receipt?.receiptId && (
+                <button type="button" class="small secondary" onClick={() => void reprint(sale.receipt!.receiptId!)}>
+                  Print {number}
+                </button>
+              )}
             </li>
           );
         })}
       </ul>
+      {printed && (typeof printed === "string" ? <p class="note">{printed}</p> : <Problem problem={printed} />)}
       {refunding && <RefundDialog sale={refunding} onDone={(sale) => (setRefunding(null), setShown(sale))} onClose={() => setRefunding(null)} />}
     </section>
   );

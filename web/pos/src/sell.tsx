@@ -295,6 +295,9 @@ function PayDialog({ newSale, onDone, onClose }: { newSale: () => NewSale; onDon
       onDone(done);
       requestAnimationFrame(() => saleTimes.push(performance.now() - started));
       void drain();
+    } catch (error) {
+      // The write did not commit (storage full or refused): nothing happened, say so.
+      setProblem(`The till could not record this sale, so it did not happen: ${String(error)}`);
     } finally {
       setBusy(false);
     }

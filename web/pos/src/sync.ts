@@ -98,12 +98,15 @@ async function upload(ops: Op[]): Promise<void> {
       if (!op || item.id !== op.id) continue;
       const settled: Op = { ...op, state: settle(op, item as OpAnswer), answer: item as OpAnswer };
       store.put(settled);
-      const number = (item.result as { receipt_number?: string } | null | undefined)?.receipt_number;
-      if (number && (op.kind === "order.close" || op.kind === "refund")) {
+      const made = (item.result ?? null) as { receipt_number?: string; receipt_id?: string } | null;
+      if (made?.receipt_number && (op.kind === "order.close" || op.kind === "refund")) {
         const sale = (await asked(tx.objectStore("sales").get(op.data.order_id as string))) as Sale | undefined;
         if (sale) {
+          // The server's number for a receipt it numbered (closed online), and its id.
           const fill = (receipt: Receipt | null) =>
-            receipt && receipt.opSequence === op.sequence && receipt.number === null ? { ...receipt, number } : receipt;
+            receipt && receipt.opSequence === op.sequence
+              ? { ...receipt, number: receipt.number ?? made.receipt_number ?? null, receiptId: made.receipt_id }
+              : receipt;
           const updated: Sale = {
             ...sale,
             receipt: fill(sale.receipt),

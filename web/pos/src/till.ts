@@ -66,6 +66,8 @@ export interface Receipt {
   sequence: number | null;
   /** The operation that numbers it. */
   opSequence: number;
+  /** The server's id for it, once the operation has been applied (for a reprint). */
+  receiptId?: string;
 }
 
 export interface Refund {
