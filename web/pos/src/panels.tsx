@@ -223,6 +223,9 @@ export function SyncPanel() {
           </>
         )}
       </dl>
+      {state.needsSignIn && (
+        <p class="note">Nobody is signed in online at this till: what waits uploads after the next online sign-in.</p>
+      )}
       {state.problem && <Problem problem={state.problem} />}
       {state.attention.length > 0 && (
         <ul class="attention">

@@ -27,11 +27,21 @@ export interface SyncState {
   /** Operations the server kept but refused, or applied with flags for a manager to review. */
   attention: Op[];
   nextTryAt: number | null;
+  /** Operations wait, but no session is kept to upload them with: someone must sign in online. */
+  needsSignIn: boolean;
 }
 
 type Listener = (state: SyncState) => void;
 
-let state: SyncState = { pending: 0, lastSynced: null, uploading: false, problem: null, attention: [], nextTryAt: null };
+let state: SyncState = {
+  pending: 0,
+  lastSynced: null,
+  uploading: false,
+  problem: null,
+  attention: [],
+  nextTryAt: null,
+  needsSignIn: false,
+};
 const listeners = new Set<Listener>();
 const receiptListeners = new Set<(sale: Sale) => void>();
 
@@ -135,6 +145,7 @@ function schedule(delayMs: number): void {
 async function drainOnce(): Promise<void> {
   for (;;) {
     const ops = await queued(BATCH);
+    publish({ needsSignIn: ops.length > 0 && !hasSession() });
     if (ops.length === 0 || !hasSession()) return;
     publish({ uploading: true });
     const before = ops.map((op) => op.sequence).join();
