@@ -33,11 +33,11 @@ export function SalesPanel() {
   const till = useTill();
   const [list, setList] = useState<Sale[]>([]);
   const [refunding, setRefunding] = useState<Sale | null>(null);
-  const [shown, setShown] = useState<Sale | null>(null);
+  const [shown, setShown] = useState<{ sale: Sale; refundId: string } | null>(null);
   useEffect(() => {
     void sales().then(setList);
   }, [refunding, shown]);
-  if (shown) return <ReceiptView sale={shown} onNext={() => setShown(null)} />;
+  if (shown) return <ReceiptView sale={shown.sale} refundId={shown.refundId} onNext={() => setShown(null)} />;
   const closed = list.filter((sale) => sale.state === "closed");
   const [printed, setPrinted] = useState<ApiProblem | string | null>(null);
   // A copy on paper (an offline receipt, or a lost one): a manager's, online, once synced.
@@ -78,12 +78,14 @@ export function SalesPanel() {
         })}
       </ul>
       {printed && (typeof printed === "string" ? <p class="note">{printed}</p> : <Problem problem={printed} />)}
-      {refunding && <RefundDialog sale={refunding} onDone={(sale) => (setRefunding(null), setShown(sale))} onClose={() => setRefunding(null)} />}
+      {refunding && (
+        <RefundDialog sale={refunding} onDone={(sale, refundId) => (setRefunding(null), setShown({ sale, refundId }))} onClose={() => setRefunding(null)} />
+      )}
     </section>
   );
 }
 
-function RefundDialog({ sale, onDone, onClose }: { sale: Sale; onDone: (sale: Sale) => void; onClose: () => void }) {
+function RefundDialog({ sale, onDone, onClose }: { sale: Sale; onDone: (sale: Sale, refundId: string) => void; onClose: () => void }) {
   const till = useTill();
   const already = new Set(sale.refunds.flatMap((r) => r.lineNumbers));
   const open = sale.lines.map((_, index) => index + 1).filter((n) => !already.has(n));
@@ -114,8 +116,7 @@ function RefundDialog({ sale, onDone, onClose }: { sale: Sale; onDone: (sale: Sa
       done = await refund(till.person.staffId, sale, till.shift!, lineNumbers, amount, reason, approval, till.online);
       void drain();
     }
-    const made = done.refunds[done.refunds.length - 1]!;
-    onDone({ ...done, receipt: made.receipt, priced: { ...done.priced, totalMinor: -made.amountMinor }, payments: [] });
+    onDone(done, done.refunds[done.refunds.length - 1]!.refundId);
   }
 
   function submit(event: Event) {
@@ -386,6 +387,28 @@ function ZFigures({ report }: { report: ZReport }) {
   const till = useTill();
   return (
     <dl>
+      <dt>Orders</dt>
+      <dd data-field="z-orders">{report.order_count}</dd>
+      <dt>Net sales</dt>
+      <dd>
+        <Money minor={report.net_sales_minor} field="z-net-sales" currency={till.currency} />
+      </dd>
+      <dt>Tax</dt>
+      <dd>
+        <Money minor={report.tax_total_minor} field="z-tax" currency={till.currency} />
+      </dd>
+      <dt>Cash taken</dt>
+      <dd>
+        <Money minor={report.payments.cash.amount_minor} field="z-cash" currency={till.currency} />
+      </dd>
+      <dt>Card taken</dt>
+      <dd>
+        <Money minor={report.payments.card.amount_minor} field="z-card" currency={till.currency} />
+      </dd>
+      <dt>Refunds</dt>
+      <dd>
+        <Money minor={report.refunds.amount_minor} field="z-refunds" currency={till.currency} />
+      </dd>
       <dt>Expected cash</dt>
       <dd>
         <Money minor={report.expected.cash} field="expected-cash" currency={till.currency} />

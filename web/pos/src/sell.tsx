@@ -10,7 +10,7 @@ import { ApprovalDialog, Dialog, Money, Problem, useTill } from "./parts";
 import type { Discount } from "./pricing";
 import { cashRounding, formatMoney, parseAmount, price } from "./pricing";
 import { drain, onReceiptNumbered } from "./sync";
-import type { Approval, NewSale, Sale, SaleLine } from "./till";
+import type { Approval, NewSale, Refund, Sale, SaleLine } from "./till";
 import { cashSale, finishSale, openOrder, recordCard, sale as storedSale, uuid } from "./till";
 
 type Item = TillMenu["categories"][number]["items"][number];
@@ -388,16 +388,20 @@ function PayDialog({ newSale, onDone, onClose }: { newSale: () => NewSale; onDon
   );
 }
 
-export function ReceiptView({ sale: shown, onNext }: { sale: Sale; onNext: () => void }) {
+/** A sale's receipt, or with `refundId` the receipt of one of its refunds. The till's own record
+ * is read again when the server numbers it (a receipt closed online). */
+export function ReceiptView({ sale: shown, refundId, onNext }: { sale: Sale; refundId?: string; onNext: () => void }) {
   const till = useTill();
   const currency = till.currency;
-  const [sale, setSale] = useState(shown);
+  const [kept, setKept] = useState(shown);
   useEffect(() => {
-    // A receipt closed online is numbered by the server when its operation arrives.
-    const stop = onReceiptNumbered((numbered) => numbered.order_id === sale.order_id && setSale(numbered));
-    void storedSale(sale.order_id).then((kept) => kept && setSale(kept));
+    const stop = onReceiptNumbered((numbered) => numbered.order_id === shown.order_id && setKept(numbered));
+    void storedSale(shown.order_id).then((found) => found && setKept(found));
     return stop;
   }, [shown.order_id]);
+  const refund = refundId ? kept.refunds.find((r) => r.refundId === refundId) : undefined;
+  if (refund) return <RefundReceipt sale={kept} refund={refund} onNext={onNext} />;
+  const sale = kept;
   const cashPayment = sale.payments.find((p) => p.tender === "cash");
   return (
     <section aria-labelledby="receipt-title" class="card receipt">
@@ -444,6 +448,39 @@ export function ReceiptView({ sale: shown, onNext }: { sale: Sale; onNext: () =>
       </p>
       <button type="button" onClick={onNext}>
         New sale
+      </button>
+    </section>
+  );
+}
+
+function RefundReceipt({ sale, refund, onNext }: { sale: Sale; refund: Refund; onNext: () => void }) {
+  const till = useTill();
+  return (
+    <section aria-labelledby="receipt-title" class="card receipt">
+      <h2 id="receipt-title">
+        Refund receipt <span data-field="receipt-number">{refund.receipt.number ?? "(number to follow)"}</span>
+      </h2>
+      <p>
+        Refund of receipt {sale.receipt?.number ?? "(number to follow)"} ·{" "}
+        <time dateTime={refund.createdAt}>{new Date(refund.createdAt).toLocaleString()}</time>
+      </p>
+      <ul class="lines">
+        {refund.lineNumbers.map((n) => {
+          const line = sale.lines[n - 1]!;
+          return (
+            <li key={n}>
+              <span>
+                {line.quantity} × {line.name}
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+      <p class="total">
+        Refunded <Money minor={refund.amountMinor} field="receipt-total" currency={till.currency} />
+      </p>
+      <button type="button" onClick={onNext}>
+        Done
       </button>
     </section>
   );

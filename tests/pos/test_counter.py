@@ -1,0 +1,219 @@
+"""A shift at the counter, online, through every screen of the till, in a real browser
+(Debian's chromium, Playwright) against the whole platform: web/pos/e2e/counter.e2e.mjs.
+
+The venue is set up through the API (tests/pos/conftest.py's business, plus a manager with a
+PIN); the browser activates a till, a cashier signs in and sells with modifiers, a declined
+and an approved card and cash, a discount and a refund approved by the manager's PIN, and
+closes the shift. What the screens showed is then held to the API: the receipts (numbered by
+the server, one gapless series), the orders' payments, the overrides in the audit, the X and
+Z reports, and the audit chain."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.backoffice.browser import POS_SCRIPTS, run_browser, unexpected_console_errors
+from tests.backoffice.business import PIN, Business
+from tests.fuzz.stack import FuzzStack
+
+MANAGER_PIN = "2468"
+COUNTED_CASH = (
+    "203.00"  # the float, and the $3.00 in cash of the first sale: the second was refunded
+)
+
+
+def api(platform: FuzzStack, business: Business, method: str, path: str, **kwargs: Any) -> Any:
+    response = httpx.request(
+        method, f"{platform.gateway}{path}", auth=business.owner, timeout=30, **kwargs
+    )
+    assert response.is_success, f"{path}: {response.text}"
+    return response.json()
+
+
+@pytest.fixture(scope="module")
+def manager(stack: tuple[FuzzStack, str], business: Business) -> dict[str, Any]:
+    platform, _ = stack
+    body = {
+        "email": f"mia.{uuid.uuid4().hex[:8]}@harbourlane.example",
+        "display_name": "Mia Manager",
+        "role": "manager",
+        "pin": MANAGER_PIN,
+        "location_ids": [str(business.location_id)],
+    }
+    made: dict[str, Any] = api(platform, business, "POST", "/v1/staff", json=body)
+    return made
+
+
+@pytest.fixture(scope="module")
+def browser_run(
+    stack: tuple[FuzzStack, str],
+    business: Business,
+    manager: dict[str, Any],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, Any]:
+    platform, public_url = stack
+    code = api(
+        platform,
+        business,
+        "POST",
+        "/v1/devices/activation-codes",
+        json={"location_id": str(business.location_id)},
+    )["code"]
+    config = {
+        "base": public_url,
+        "code": code,
+        "cashier": {"name": "A cashier", "pin": PIN},
+        "manager": {"name": manager["display_name"], "pin": MANAGER_PIN, "wrong_pin": "1357"},
+        "counted_cash": COUNTED_CASH,
+    }
+    out: Path = tmp_path_factory.mktemp("pos-counter")
+    return run_browser("counter.e2e.mjs", out, config, scripts=POS_SCRIPTS)
+
+
+@pytest.fixture(scope="module")
+def receipts(
+    stack: tuple[FuzzStack, str], business: Business, browser_run: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """This till's receipts, oldest first (its register's, by the first sale's receipt)."""
+    platform, _ = stack
+    counter = browser_run["counter"]
+    found: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        page = api(
+            platform,
+            business,
+            "GET",
+            "/v1/receipts",
+            params={"limit": 100, **({"cursor": cursor} if cursor else {})},
+        )
+        found.extend(page["items"])
+        if not (cursor := page["next_cursor"]):
+            break
+    [first] = [r for r in found if r["number"] == counter["sale_a_receipt"]]
+    return sorted(
+        (r for r in found if r["register_id"] == first["register_id"]),
+        key=lambda r: (r["series"], r["sequence"]),
+    )
+
+
+def test_the_server_numbers_every_receipt_in_one_gapless_series(
+    browser_run: dict[str, Any], receipts: list[dict[str, Any]]
+) -> None:
+    counter = browser_run["counter"]
+    assert [r["number"] for r in receipts] == [
+        counter["sale_a_receipt"],
+        counter["sale_b_receipt"],
+        counter["refund_receipt"],
+    ]
+    assert [(r["series"], r["sequence"]) for r in receipts] == [("", 1), ("", 2), ("", 3)]
+    assert [r["kind"] for r in receipts] == ["sale", "sale", "refund"]
+    # What the screen said is what was issued.
+    assert receipts[0]["total_minor"] == counter["sale_a_total"] == 800  # 4.50 + 0.50 oat + 3.00
+    assert receipts[1]["total_minor"] == counter["sale_b_total"] == 540  # 2 x 3.00, 10 % off
+    assert abs(receipts[2]["total_minor"]) == counter["refund_amount"] == 540
+    assert "offline" not in receipts[0]["snapshot"]
+
+
+def test_the_sale_was_paid_by_a_declined_card_an_approved_one_and_cash(
+    stack: tuple[FuzzStack, str],
+    business: Business,
+    browser_run: dict[str, Any],
+    receipts: list[dict[str, Any]],
+) -> None:
+    platform, _ = stack
+    counter = browser_run["counter"]
+    assert counter["declined"].startswith("The card was not approved")
+    order = api(platform, business, "GET", f"/v1/orders/{receipts[0]['order_id']}")
+    paid = [(p["tender"], p["status"], p["amount_minor"]) for p in order["payments"]]
+    assert paid == [("card", "declined", 351), ("card", "approved", 500), ("cash", "approved", 300)]
+    cash = order["payments"][2]
+    assert (cash["tendered_minor"], cash["change_minor"]) == (1000, 700)
+    assert counter["left_in_cash"] == 300 and counter["sale_a_change"] == 700
+    lines = counter["sale_a_lines"]
+    assert lines[0].startswith("1 × Flat white (Oat milk)") and lines[1].startswith(
+        "1 × Bread roll"
+    )
+
+
+def test_a_manager_approved_the_discount_and_the_refund_with_their_pin(
+    stack: tuple[FuzzStack, str],
+    business: Business,
+    browser_run: dict[str, Any],
+    manager: dict[str, Any],
+    receipts: list[dict[str, Any]],
+) -> None:
+    platform, _ = stack
+    counter = browser_run["counter"]
+    assert counter["sale_b_discount"] == 60
+    assert "(request " in counter["wrong_manager_pin"]
+    order = api(platform, business, "GET", f"/v1/orders/{receipts[1]['order_id']}")
+    assert order["discount_minor"] == 60
+    granted = api(
+        platform, business, "GET", "/v1/audit/events", params={"action": "override.granted"}
+    )["items"]
+    mine = [e for e in granted if e["actor_id"] == manager["id"]]
+    assert sorted(e["payload"]["action"] for e in mine) == ["discount", "refund"]
+    refused = api(
+        platform, business, "GET", "/v1/audit/events", params={"action": "override.refused"}
+    )["items"]
+    assert any(e["payload"]["approver_id"] == manager["id"] for e in refused)
+
+
+def test_the_x_and_z_reports_on_screen_are_the_apis(
+    stack: tuple[FuzzStack, str],
+    business: Business,
+    browser_run: dict[str, Any],
+    receipts: list[dict[str, Any]],
+) -> None:
+    platform, _ = stack
+    counter = browser_run["counter"]
+    z = api(platform, business, "GET", f"/v1/shifts/{receipts[0]['shift_id']}/z-report")
+    assert counter["z"] == {
+        "expected_cash": z["expected"]["cash"],
+        "counted_cash": z["counted"]["cash"],
+        "difference": z["difference"]["cash"],
+        "net_sales": z["net_sales_minor"],
+        "tax": z["tax_total_minor"],
+        "cash": z["payments"]["cash"]["amount_minor"],
+        "card": z["payments"]["card"]["amount_minor"],
+        "refunds": z["refunds"]["amount_minor"],
+        "orders": z["order_count"],
+        "version": z["version"],
+    }
+    assert z["expected"]["cash"] == 20_000 + 300  # the float and the first sale's cash
+    assert z["counted"]["cash"] == 20_300  # as typed: 203.00
+    assert z["difference"]["cash"] == 0
+    # Nothing happened between the X report and the close: the same takings.
+    assert counter["x_net_sales"] == z["net_sales_minor"]
+    assert counter["x_expected_cash"] == z["expected"]["cash"]
+    # The Z report's takings are the receipts': two sales, one refunded.
+    sales = sum(r["total_minor"] for r in receipts if r["kind"] == "sale")
+    refunds = sum(abs(r["total_minor"]) for r in receipts if r["kind"] == "refund")
+    assert z["payments"]["card"]["amount_minor"] + z["payments"]["cash"]["amount_minor"] == sales
+    assert z["refunds"]["amount_minor"] == refunds
+
+
+def test_the_queue_drained_and_the_audit_chain_verifies(
+    stack: tuple[FuzzStack, str], business: Business, browser_run: dict[str, Any]
+) -> None:
+    platform, _ = stack
+    sync = browser_run["counter"]["sync"]
+    assert (sync["pending"], sync["needs_attention"]) == (0, 0)
+    assert sync["last_synced"] is not None
+    verified = api(platform, business, "GET", "/v1/audit/verify")
+    assert verified["valid"] is True, verified
+
+
+def test_every_screen_is_accessible_and_the_console_is_clean(browser_run: dict[str, Any]) -> None:
+    assert len(browser_run["axe"]) == 12
+    for check in browser_run["axe"]:
+        assert check["violations"] == [], check
+    # The wrong manager PIN is refused (403), which chromium logs as a failed load.
+    expected = {"counter": "status of 403"}
+    assert unexpected_console_errors(browser_run, expected) == []
