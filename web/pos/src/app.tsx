@@ -3,7 +3,7 @@
 // so a reload without the network opens it where it was.
 import { useEffect, useState } from "preact/hooks";
 import type { Activated, Register } from "./api";
-import { activate, ApiProblem, json, restoreSession, signInWithPin, whenSessionEnds } from "./api";
+import { activate, ApiProblem, hasSession, json, restoreSession, signInWithPin, whenSessionEnds } from "./api";
 import type { TillData } from "./data";
 import { isRevoked, keptData, refreshRoster, refreshSelling } from "./data";
 import type { Person, Till } from "./parts";
@@ -256,7 +256,7 @@ function ActivatedTill({ device, online }: { device: Activated; online: boolean 
     );
   }
 
-  const till: Till = { device, person, online, data, shift, setShift, currency };
+  const till: Till = { device, person, online, live: online && hasSession(), data, shift, setShift, currency };
   return (
     <TillContext.Provider value={till}>
       <Bar online={online}>

@@ -41,7 +41,7 @@ export function SalesPanel() {
   const closed = list.filter((sale) => sale.state === "closed");
   const [printed, setPrinted] = useState<ApiProblem | string | null>(null);
   // A copy on paper (an offline receipt, or a lost one): a manager's, online, once synced.
-  const mayReprint = till.online && till.person.online && (till.person.role === "owner" || till.person.role === "manager");
+  const mayReprint = till.live && till.person.online && (till.person.role === "owner" || till.person.role === "manager");
   async function reprint(receiptId: string) {
     try {
       await json("POST", `/v1/receipts/${receiptId}/reprint`, { body: { reason: "Copy asked for at the till" }, timeoutMs: 15_000 });
@@ -113,7 +113,7 @@ function RefundDialog({ sale, onDone, onClose }: { sale: Sale; onDone: (sale: Sa
         return;
       }
     } else {
-      done = await refund(till.person.staffId, sale, till.shift!, lineNumbers, amount, reason, approval, till.online);
+      done = await refund(till.person.staffId, sale, till.shift!, lineNumbers, amount, reason, approval, till.live);
       void drain();
     }
     onDone(done, done.refunds[done.refunds.length - 1]!.refundId);
@@ -122,7 +122,7 @@ function RefundDialog({ sale, onDone, onClose }: { sale: Sale; onDone: (sale: Sa
   function submit(event: Event) {
     event.preventDefault();
     if (picked.size === 0) return setProblem("Choose at least one line to refund.");
-    if (byCard && !till.online) return setProblem("A sale paid by card is refunded to the card, which needs the till online.");
+    if (byCard && !till.live) return setProblem("A sale paid by card is refunded to the card, which needs the till online.");
     if (amount <= limit) return void write(null);
     setAsk({ action: "refund", resourceId: sale.order_id, amountMinor: amount, worthMinor: amount });
   }
@@ -286,7 +286,7 @@ export function ShiftPanel() {
 
   // The Z report is the server's: it comes once the close has been uploaded.
   useEffect(() => {
-    if (!closed || !till.online) return;
+    if (!closed || !till.live) return;
     let stopped = false;
     void (async () => {
       await drain();
@@ -304,7 +304,7 @@ export function ShiftPanel() {
     return () => {
       stopped = true;
     };
-  }, [closed, till.online]);
+  }, [closed, till.live]);
 
   async function xReport() {
     setProblem(null);
@@ -339,7 +339,7 @@ export function ShiftPanel() {
       <section aria-labelledby="z-title" class="card">
         <h2 id="z-title">Z report</h2>
         {!closed && <p>No shift has been closed at this till.</p>}
-        {closed && !z && <p>{till.online ? "Waiting for halopos to issue the Z report…" : "The Z report comes when the till is online."}</p>}
+        {closed && !z && <p>{till.live ? "Waiting for halopos to issue the Z report…" : "The Z report comes when the till is online."}</p>}
         {closed?.closed && (
           <p>
             Counted cash <Money minor={closed.closed.countedCashMinor} field="counted-cash" currency={till.currency} />
@@ -357,10 +357,10 @@ export function ShiftPanel() {
         Opened <time dateTime={till.shift.opened_at}>{new Date(till.shift.opened_at).toLocaleString()}</time> with a float of{" "}
         <Money minor={till.shift.float_minor} currency={till.currency} />
       </p>
-      <button type="button" disabled={!till.online} onClick={() => void xReport()}>
+      <button type="button" disabled={!till.live} onClick={() => void xReport()}>
         X report
       </button>
-      {!till.online && <p class="note">The X report needs the till online.</p>}
+      {!till.live && <p class="note">The X report needs the till online.</p>}
       {x && (
         <dl>
           <dt>Net sales</dt>

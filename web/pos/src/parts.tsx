@@ -24,6 +24,9 @@ export interface Till {
   device: Activated;
   person: Person;
   online: boolean;
+  /** Online and with a session to act with: what the till asks the server for (receipt
+   * numbers, override tokens, cards) needs both. */
+  live: boolean;
   data: TillData;
   shift: Shift | null;
   setShift: (shift: Shift | null) => void;
@@ -118,7 +121,7 @@ export function ApprovalDialog({ ask, onApproved, onClose }: { ask: ApprovalAsk;
     setBusy(true);
     setProblem(null);
     try {
-      if (till.online) {
+      if (till.live) {
         const granted = await json<{ override_token: string }>("POST", "/v1/auth/overrides", {
           body: {
             approver_id: approver,

@@ -290,8 +290,8 @@ function PayDialog({ newSale, onDone, onClose }: { newSale: () => NewSale; onDon
     setBusy(true);
     try {
       const done = open
-        ? await finishSale(till.person.staffId, open, { tenderedMinor: tendered, roundingMinor: rounding, dueMinor: dueCash }, till.online)
-        : await cashSale(sale, tendered, rounding, till.online);
+        ? await finishSale(till.person.staffId, open, { tenderedMinor: tendered, roundingMinor: rounding, dueMinor: dueCash }, till.live)
+        : await cashSale(sale, tendered, rounding, till.live);
       onDone(done);
       requestAnimationFrame(() => saleTimes.push(performance.now() - started));
       void drain();
@@ -344,7 +344,7 @@ function PayDialog({ newSale, onDone, onClose }: { newSale: () => NewSale; onDon
       setOpen(recorded);
       setCard("");
       if (amount === remaining) {
-        const closed = await finishSale(till.person.staffId, recorded, null, till.online);
+        const closed = await finishSale(till.person.staffId, recorded, null, till.live);
         onDone(closed);
         void drain();
       }
@@ -377,11 +377,11 @@ function PayDialog({ newSale, onDone, onClose }: { newSale: () => NewSale; onDon
       </form>
       <form onSubmit={takeCard}>
         <label for="card-amount">Card amount</label>
-        <input id="card-amount" inputMode="decimal" placeholder={(remaining / 100).toFixed(2)} disabled={!till.online} value={card} onInput={(e) => setCard(e.currentTarget.value)} />
-        <button type="submit" disabled={busy || !till.online}>
+        <input id="card-amount" inputMode="decimal" placeholder={(remaining / 100).toFixed(2)} disabled={!till.live} value={card} onInput={(e) => setCard(e.currentTarget.value)} />
+        <button type="submit" disabled={busy || !till.live}>
           Card
         </button>
-        {!till.online && <p class="note">Cards need the till online: the terminal is asked through halopos.</p>}
+        {!till.live && <p class="note">Cards need the till online (and someone signed in online): the terminal is asked through halopos.</p>}
       </form>
       <Problem problem={problem} />
     </Dialog>
