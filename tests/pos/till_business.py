@@ -376,7 +376,11 @@ class OnlineTill:
         paid = _ok(
             await self.client.post(
                 f"/v1/orders/{order['id']}/payments",
-                json={"version": order["version"], "tender": "cash", "tendered_minor": tendered_minor},
+                json={
+                    "version": order["version"],
+                    "tender": "cash",
+                    "tendered_minor": tendered_minor,
+                },
                 auth=self.till.auth,
             ),
             201,
@@ -392,7 +396,9 @@ class OnlineTill:
         self.receipts.append(receipt)
         return receipt
 
-    async def close_shift(self, counted_cash_minor: int, counted_card_minor: int = 0) -> dict[str, Any]:
+    async def close_shift(
+        self, counted_cash_minor: int, counted_card_minor: int = 0
+    ) -> dict[str, Any]:
         shift = _ok(await self.client.get(f"/v1/shifts/{self.shift_id}", auth=self.till.auth))
         return _ok(
             await self.client.post(
