@@ -127,6 +127,7 @@ class TillBusiness:
                     "button": item.button,
                     "price_minor": item.price_minor,
                     "category": item.category,
+                    "has_modifiers": bool(item.modifier_group_ids),
                 }
                 for name, item in self.menu.items.items()
             },
