@@ -29,6 +29,7 @@ import {
   ask,
   closeShift,
   drained,
+  keptForOffline,
   major,
   network,
   openShift,
@@ -54,6 +55,7 @@ async function startChromium(run, profile, who) {
       "--disable-dev-shm-usage",
       "--no-first-run",
       "--no-default-browser-check",
+      "--lang=en-AU",
       `--user-data-dir=${profile}`,
       "--remote-debugging-port=0",
       "about:blank",
@@ -78,6 +80,9 @@ async function startChromium(run, profile, who) {
   const context = browser.contexts()[0];
   const page = context.pages()[0] ?? (await context.newPage());
   await page.setViewportSize({ width: 1280, height: 800 });
+  // The page's locale, as lib.mjs's contexts have it (a flag alone leaves headless en-US).
+  const devtools = await context.newCDPSession(page);
+  await devtools.send("Emulation.setLocaleOverride", { locale: "en-AU" });
   page.on("console", (message) => {
     if (message.type() === "error") run.result.console_errors.push(`${who}: ${message.text()}`);
   });
@@ -117,6 +122,7 @@ await browserRun(async (run) => {
   await signIn(page, business.cashier);
   await openShift(page, business.opening_float);
   await drained(page);
+  await keptForOffline(page);
   result.device_id = await deviceId(page);
 
   await network(page, false);
@@ -152,6 +158,7 @@ await browserRun(async (run) => {
   result.sales.push(await sellForCash(page, business, [["Latte"], ["Banana bread"]], "20.00", { numbered: false }));
   result.pending_before_kill = await pending(page);
 
+  run.current = null; // nothing left to photograph until the restart
   first.child.kill("SIGKILL");
   result.killed = await first.exited;
   await first.browser.close().catch(() => undefined);
@@ -161,13 +168,12 @@ await browserRun(async (run) => {
   page = second.page;
   try {
     await page.goto(`${base}/pos/`);
-    await page.getByRole("heading", { name: TILL_NAME, level: 1 }).waitFor();
+    result.after_restart = await signedInAfterReload(page, business.cashier);
     result.same_device = (await deviceId(page)) === result.device_id;
     await status(page, "Online");
-    result.after_restart = await signedInAfterReload(page, business.cashier);
     result.pending_after_restart = await pending(page);
     await drained(page);
-    result.sync = await syncPanel(page);
+    result.sync = await syncPanel(page, { settled: true });
     await run.screenshot(page, "pos-restarted-drained");
 
     result.sales.push(await sellForCash(page, business, [["Flat white", ["Soy milk"]], ["Bread roll"]], "10.00"));
@@ -175,6 +181,11 @@ await browserRun(async (run) => {
     const taken = result.sales.reduce((sum, sale) => sum + sale.due_minor, 0);
     result.counted_minor = 20_000 + taken;
     result.close = await closeShift(page, major(result.counted_minor));
+  } catch (error) {
+    // Photographed here: the browser is gone by the time browserRun would.
+    await page.screenshot({ path: join(run.config.out, "failure.png"), fullPage: true }).catch(() => undefined);
+    run.current = null;
+    throw error;
   } finally {
     await second.browser.close().catch(() => undefined);
     second.child.kill("SIGTERM");

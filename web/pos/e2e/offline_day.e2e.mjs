@@ -14,8 +14,10 @@
 // "within 100 ms of the last tap", measured, not asserted).
 import { browserRun } from "../../backoffice/e2e/lib.mjs";
 import {
+  activate,
   closeShift,
   drained,
+  keptForOffline,
   major,
   median,
   network,
@@ -53,6 +55,7 @@ await browserRun(async (run) => {
   await signIn(page, business.cashier);
   await openShift(page, business.opening_float);
   await drained(page);
+  await keptForOffline(page);
 
   await network(page, false);
   await timeSales(page);
@@ -80,13 +83,13 @@ await browserRun(async (run) => {
   for (let index = 0; index < SALES_AFTER_RELOAD; index += 1) {
     result.sales.push(await sellForCash(page, business, threeItems(index + 1), "20.00"));
   }
-  result.sync_offline = await syncPanel(page);
+  result.sync_offline = await syncPanel(page, { settled: true });
   await run.screenshot(page, "pos-offline-sync");
   result.pending_offline = await pending(page);
 
   await network(page, true);
   await drained(page);
-  result.sync_online = await syncPanel(page);
+  result.sync_online = await syncPanel(page, { settled: true });
   await run.checkAccessibility(page, "sync, drained");
   await run.screenshot(page, "pos-sync-drained");
 

@@ -50,7 +50,7 @@ await browserRun(async (run) => {
   run.result.sales = [cash, split];
 
   await drained(page);
-  run.result.sync = await syncPanel(page);
+  run.result.sync = await syncPanel(page, { settled: true });
   await run.screenshot(page, "pos-sync");
 
   const drawer = 20_000 + cash.due_minor + split.due_minor;

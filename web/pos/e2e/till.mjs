@@ -26,6 +26,17 @@ export async function ask(config, name, question) {
   return body;
 }
 
+/** Polls `check` (an async function of the page, evaluated in it) until it is true. Not
+ * page.waitForFunction: that takes the promise an async function returns for a true value. */
+export async function until(page, check, { timeout, every = 250, what = "the page" } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    if (await page.evaluate(check)) return;
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeout} ms`);
+    await new Promise((resolve) => setTimeout(resolve, every));
+  }
+}
+
 // A till waits for halopos up to 15 s between probes of /healthz (docs/pos-client.md), and an
 // upload backs off up to a minute: generous waits, a safety net rather than a measurement.
 const STATUS_MS = 45_000;
@@ -49,6 +60,34 @@ export async function status(page, word) {
 export async function network(page, online) {
   await page.context().setOffline(!online);
   await status(page, online ? "Online" : "Offline");
+}
+
+/** Waits until the till has kept what it sells with (IndexedDB "halopos-pos-till", store
+ * "cache": the menu and the override limits, read after a sign-in), so that the network can
+ * be cut: before that, a till has nothing to sell offline. */
+export async function keptForOffline(page) {
+  await until(
+    page,
+    async () => {
+      const db = await new Promise((resolve, reject) => {
+        const opening = indexedDB.open("halopos-pos-till");
+        opening.onsuccess = () => resolve(opening.result);
+        opening.onerror = () => reject(opening.error);
+      });
+      try {
+        if (!db.objectStoreNames.contains("cache")) return false;
+        const keys = await new Promise((resolve, reject) => {
+          const asked = db.transaction("cache").objectStore("cache").getAllKeys();
+          asked.onsuccess = () => resolve(asked.result);
+          asked.onerror = () => reject(asked.error);
+        });
+        return keys.includes("menu") && keys.includes("limits");
+      } finally {
+        db.close();
+      }
+    },
+    { timeout: 30_000, what: "keeping the menu and limits for offline" },
+  );
 }
 
 /** Signs `person` ({name, pin}) in with their PIN, from the roster's buttons. */
@@ -240,17 +279,29 @@ export async function pending(page) {
 
 /** Waits, without nudging, until the till's own queue has nothing left to send. */
 export async function drained(page, timeout = DRAIN_MS) {
-  await page.waitForFunction(async () => (await window.haloposTill.pending()) === 0, null, {
+  await until(page, async () => (await window.haloposTill.pending()) === 0, {
     timeout,
-    polling: 500,
+    every: 500,
+    what: "draining the queue",
   });
 }
 
-/** The Sync panel as the cashier sees it. */
-export async function syncPanel(page) {
+/** The Sync panel as the cashier sees it. With `settled`, once its count of operations
+ * waiting agrees with the queue's (window.haloposTill.pending()), or after 20 s if it never
+ * does (what it shows then is the finding). */
+export async function syncPanel(page, { settled = false } = {}) {
   await page.getByRole("button", { name: /^Sync/ }).click();
   const region = page.getByRole("region", { name: "Sync" });
   await region.waitFor();
+  if (settled) {
+    await until(
+      page,
+      async () =>
+        document.querySelector("[data-field=pending]")?.getAttribute("data-value") ===
+        String(await window.haloposTill.pending()),
+      { timeout: 20_000, what: "the Sync panel agreeing with the queue" },
+    ).catch(() => undefined);
+  }
   const value = async (field) => Number(await region.locator(`[data-field=${field}]`).getAttribute("data-value"));
   return {
     button: (await page.getByRole("button", { name: /^Sync/ }).textContent()).trim(),
@@ -272,7 +323,9 @@ export async function closeShift(page, counted) {
   const z = page.getByRole("region", { name: "Z report" });
   const later = page.getByText("The Z report comes when the till is online");
   await z.or(later).first().waitFor({ timeout: DRAIN_MS });
-  if (!(await z.isVisible())) return { z_report: null };
+  // Offline the note may stand in the Z report's place or inside its region.
+  if (await later.isVisible()) return { z_report: null };
+  await z.locator("[data-field=expected-cash]").waitFor({ timeout: DRAIN_MS });
   const value = async (field) => Number(await z.locator(`[data-field=${field}]`).getAttribute("data-value"));
   return {
     z_report: {

@@ -12,6 +12,7 @@ import {
   activate,
   closeShift,
   drained,
+  keptForOffline,
   major,
   network,
   openShift,
@@ -37,6 +38,7 @@ await browserRun(async (run) => {
   for (const page of [front, back]) {
     await status(page, "Online");
     await signIn(page, business.cashier);
+    await keptForOffline(page);
   }
 
   await network(back, false);
@@ -66,6 +68,6 @@ await browserRun(async (run) => {
 
   await network(back, true);
   await drained(back);
-  result.back.sync = await syncPanel(back);
+  result.back.sync = await syncPanel(back, { settled: true });
   await run.screenshot(back, "pos-back-till-drained");
 });
