@@ -16,9 +16,6 @@ from tests.pos.till_business import TillBusiness
 # The tests wait for a browser script this long before failing it: the offline day rings up
 # 55 sales one tap at a time, and a till's queue may back off up to a minute.
 SCENARIO_TIMEOUT_SECONDS = 1_200
-# Until the till's selling screens exist, the scenarios (written to the accessible names those
-# screens are built with) are skipped; delete the mark to run them.
-WAITING = "waiting for the till's selling screens"
 
 
 def run_scenario(

@@ -15,10 +15,8 @@ import pytest
 
 from tests.fuzz.stack import FuzzStack
 from tests.pos import books
-from tests.pos.scenario import WAITING, api_pages, prefix, receipts_by_number, run_scenario, series
+from tests.pos.scenario import api_pages, prefix, receipts_by_number, run_scenario, series
 from tests.pos.till_business import TillBusiness, activation_code
-
-pytestmark = pytest.mark.skip(reason=WAITING)
 
 OFFLINE_SALES = 3
 SOLD = OFFLINE_SALES + 2  # and one during the held upload, one after the restart

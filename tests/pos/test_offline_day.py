@@ -20,10 +20,8 @@ import pytest
 from tests.backoffice.browser import unexpected_console_errors
 from tests.fuzz.stack import FuzzStack
 from tests.pos import books
-from tests.pos.scenario import WAITING, api_pages, prefix, receipts_by_number, run_scenario, series
+from tests.pos.scenario import api_pages, prefix, receipts_by_number, run_scenario, series
 from tests.pos.till_business import TillBusiness, activation_code
-
-pytestmark = pytest.mark.skip(reason=WAITING)
 
 TIMED = 50
 AFTER_RELOAD = 5

@@ -16,10 +16,8 @@ from tests.backoffice.browser import unexpected_console_errors
 from tests.fuzz.stack import FuzzStack
 from tests.pos import books
 from tests.pos.receipt_printer import ReceiptPrinter
-from tests.pos.scenario import WAITING, prefix, receipts_by_number, run_scenario, series
+from tests.pos.scenario import prefix, receipts_by_number, run_scenario, series
 from tests.pos.till_business import TillBusiness, activation_code
-
-pytestmark = pytest.mark.skip(reason=WAITING)
 
 
 @pytest.fixture(scope="module")

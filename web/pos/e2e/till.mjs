@@ -40,7 +40,7 @@ export async function until(page, check, { timeout, every = 250, what = "the pag
 // A till waits for halopos up to 15 s between probes of /healthz (docs/pos-client.md), and an
 // upload backs off up to a minute: generous waits, a safety net rather than a measurement.
 const STATUS_MS = 45_000;
-const DRAIN_MS = Number(process.env.TILL_DRAIN_MS ?? 180_000);
+const DRAIN_MS = 180_000;
 
 /** Opens the backoffice's QR link for `code` and activates the till as `name`. */
 export async function activate(page, base, code, name) {
@@ -129,8 +129,11 @@ export async function openShift(page, float) {
 
 /** Back to the selling screen from wherever the till is (a receipt, another panel). */
 export async function toSelling(page) {
-  const next = page.getByRole("button", { name: "New sale" });
-  if (await next.isVisible()) await next.click();
+  // A sale's receipt ends with "New sale", a refund's with "Done".
+  for (const name of ["New sale", "Done"]) {
+    const next = page.getByRole("button", { name, exact: true });
+    if (await next.isVisible()) await next.click();
+  }
   const categories = page.getByRole("navigation", { name: "Categories" });
   if (!(await categories.isVisible())) {
     // The contract names no button back to selling; the till's top bar has one named "Sell".
@@ -198,7 +201,8 @@ const OFFLINE_NUMBER = /^R\d+-O-\d{6}$/;
 /** The receipt on screen once it is done: its number (online, waited for until the server has
  * numbered it), total, change, lines and text. */
 export async function readReceipt(page, { numbered = true } = {}) {
-  const region = page.getByRole("region", { name: /^Receipt/ });
+  // A refund's receipt is named "Refund receipt <number>".
+  const region = page.getByRole("region", { name: /^(Refund receipt|Receipt)\b/ });
   await region.waitFor();
   const number = region.locator("[data-field=receipt-number]");
   if (numbered) {
