@@ -46,7 +46,7 @@ const TILL_NAME = "Front counter";
 
 /** Chromium on `profile`, headless, driven over the DevTools protocol: the process (to kill),
  * the connection, its one context (the profile's) and a page. */
-async function startChromium(run, profile, who) {
+async function startChromium(run, profile, who, started) {
   const child = spawn(
     run.config.chromium,
     [
@@ -62,6 +62,7 @@ async function startChromium(run, profile, who) {
     ],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
+  started.push(child);
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   const endpoint = await new Promise((resolve, reject) => {
     let said = "";
@@ -110,12 +111,29 @@ async function deviceId(page) {
 }
 
 await browserRun(async (run) => {
+  // The chromiums this script started: whatever happens, none outlives it.
+  const started = [];
+  try {
+    await scenario(run, started);
+  } catch (error) {
+    // Photographed here, while the browser is still there (browserRun would be too late).
+    await run.current?.screenshot({ path: join(run.config.out, "failure.png"), fullPage: true }).catch(() => undefined);
+    run.current = null;
+    throw error;
+  } finally {
+    for (const child of started) {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    }
+  }
+});
+
+async function scenario(run, started) {
   const { base, code, business } = run.config;
   const result = run.result;
   const profile = mkdtempSync(join(run.config.out, "profile-"));
 
   // --- before the crash -------------------------------------------------------------------
-  const first = await startChromium(run, profile, "till");
+  const first = await startChromium(run, profile, "till", started);
   let page = first.page;
   await activate(page, base, code, TILL_NAME);
   await status(page, "Online");
@@ -164,31 +182,24 @@ await browserRun(async (run) => {
   await first.browser.close().catch(() => undefined);
 
   // --- after the crash, the same profile --------------------------------------------------
-  const second = await startChromium(run, profile, "till, restarted");
+  const second = await startChromium(run, profile, "till, restarted", started);
   page = second.page;
-  try {
-    await page.goto(`${base}/pos/`);
-    result.after_restart = await signedInAfterReload(page, business.cashier);
-    result.same_device = (await deviceId(page)) === result.device_id;
-    await status(page, "Online");
-    result.pending_after_restart = await pending(page);
-    await drained(page);
-    result.sync = await syncPanel(page, { settled: true });
-    await run.screenshot(page, "pos-restarted-drained");
+  await page.goto(`${base}/pos/`);
+  result.after_restart = await signedInAfterReload(page, business.cashier);
+  result.same_device = (await deviceId(page)) === result.device_id;
+  await status(page, "Online");
+  result.pending_after_restart = await pending(page);
+  await drained(page);
+  result.sync = await syncPanel(page, { settled: true });
+  await run.screenshot(page, "pos-restarted-drained");
 
-    result.sales.push(await sellForCash(page, business, [["Flat white", ["Soy milk"]], ["Bread roll"]], "10.00"));
-    await drained(page);
-    const taken = result.sales.reduce((sum, sale) => sum + sale.due_minor, 0);
-    result.counted_minor = 20_000 + taken;
-    result.close = await closeShift(page, major(result.counted_minor));
-  } catch (error) {
-    // Photographed here: the browser is gone by the time browserRun would.
-    await page.screenshot({ path: join(run.config.out, "failure.png"), fullPage: true }).catch(() => undefined);
-    run.current = null;
-    throw error;
-  } finally {
-    await second.browser.close().catch(() => undefined);
-    second.child.kill("SIGTERM");
-    await second.exited;
-  }
-});
+  result.sales.push(await sellForCash(page, business, [["Flat white", ["Soy milk"]], ["Bread roll"]], "10.00"));
+  await drained(page);
+  const taken = result.sales.reduce((sum, sale) => sum + sale.due_minor, 0);
+  result.counted_minor = 20_000 + taken;
+  result.close = await closeShift(page, major(result.counted_minor));
+
+  await second.browser.close().catch(() => undefined);
+  second.child.kill("SIGTERM");
+  await second.exited;
+}
