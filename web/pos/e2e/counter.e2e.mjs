@@ -13,6 +13,7 @@
 //
 // Every screen is checked with axe-core and photographed (docs/pos-client.md).
 import { browserRun } from "../../backoffice/e2e/lib.mjs";
+import { until } from "./till.mjs";
 
 const figure = async (page, field) => Number(await page.locator(`[data-field=${field}]`).first().getAttribute("data-value"));
 const receiptNumber = async (page) => {
@@ -118,7 +119,8 @@ await browserRun(async (run) => {
 
   // The queue is empty: everything reached halopos.
   await page.getByRole("button", { name: /^Sync/ }).click();
-  await page.waitForFunction(async () => (await window.haloposTill.pending()) === 0);
+  // (waitForFunction would take the async check's promise for true: poll it.)
+  await until(page, async () => (await window.haloposTill.pending()) === 0, { timeout: 60_000, what: "the queue draining" });
   result.sync = {
     pending: await figure(page, "pending"),
     needs_attention: await figure(page, "needs-attention"),
