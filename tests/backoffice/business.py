@@ -21,6 +21,7 @@ from services.identity.tenants.service import OPERATOR, create_location, create_
 from services.orders.provisioning import provision_orders
 from tests.fuzz.sessions import _connections
 from tests.fuzz.stack import FuzzStack
+from tests.support.http import ok_json
 from tests.support.tills import stock_menu
 
 PASSWORD = "correct horse battery staple"
@@ -43,12 +44,6 @@ class Business:
     # An owner's session of the test's own (not the browser's), to ask the API what the
     # browser asked and compare.
     owner: DPoPAuth
-
-
-def _ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
-    assert response.status_code == status, f"{response.request.url}: {response.text}"
-    body: dict[str, Any] = response.json()
-    return body
 
 
 async def set_up_business(
@@ -100,7 +95,7 @@ async def set_up_business(
     async def staff(client: httpx.AsyncClient, role: str, **secret: str) -> dict[str, Any]:
         email = f"{role}.{uuid.uuid4().hex[:8]}@harbourlane.example"
         body = {"email": email, "display_name": f"A {role}", "role": role, **secret}
-        return _ok(await client.post("/v1/staff", json=body, auth=owner), 201)
+        return ok_json(await client.post("/v1/staff", json=body, auth=owner), 201)
 
     async with httpx.AsyncClient(base_url=stack.gateway, timeout=30) as client:
         accountant = Person(
@@ -114,7 +109,7 @@ async def set_up_business(
         secret = await _enrol(client, tenant_id, accountant.email, public_url)
 
         # One closed cash sale at the venue, rung up on an activated till.
-        code = _ok(
+        code = ok_json(
             await client.post(
                 "/v1/devices/activation-codes",
                 json={"location_id": str(location.location_id)},
@@ -130,15 +125,17 @@ async def set_up_business(
             client, device=device, key=till_key, staff_id=cashier_id, pin=PIN, public_url=public_url
         )
         till = session.auth
-        _ok(await client.post("/v1/shifts", json={"opening_float_minor": 20_000}, auth=till), 201)
+        ok_json(
+            await client.post("/v1/shifts", json={"opening_float_minor": 20_000}, auth=till), 201
+        )
         async with _connections(stack) as connect_as:
             menu = await stock_menu(connect_as, tenant_id, region)
         lines = [
             {"item_id": str(menu.coffee_id), "modifier_ids": [str(menu.oat_milk_id)]},
             {"item_id": str(menu.bread_id)},
         ]
-        order = _ok(await client.post("/v1/orders", json={"lines": lines}, auth=till), 201)
-        paid = _ok(
+        order = ok_json(await client.post("/v1/orders", json={"lines": lines}, auth=till), 201)
+        paid = ok_json(
             await client.post(
                 f"/v1/orders/{order['id']}/payments",
                 json={"version": order["version"], "tender": "cash", "tendered_minor": 2_000},
@@ -146,7 +143,7 @@ async def set_up_business(
             ),
             201,
         )
-        _ok(
+        ok_json(
             await client.post(
                 f"/v1/orders/{order['id']}/close",
                 json={"version": paid["order"]["version"]},
@@ -184,7 +181,7 @@ async def add_colleague(
     public_url = business.owner.public_url or stack.gateway
     email = f"{role}.{uuid.uuid4().hex[:8]}@harbourlane.example"
     async with httpx.AsyncClient(base_url=stack.gateway, timeout=30) as client:
-        created = _ok(
+        created = ok_json(
             await client.post(
                 "/v1/staff",
                 json={
@@ -207,7 +204,7 @@ async def _enrol(client: httpx.AsyncClient, tenant: uuid.UUID, email: str, publi
     """Sets up an authenticator app for a member of staff, from a key of the test's own; its
     secret. (An owner's first sign-in requires this; for the others the password starts it.)"""
     signer = DPoPAuth(DeviceKey.generate(), public_url=public_url)
-    started = _ok(
+    started = ok_json(
         await client.post(
             "/v1/auth/password",
             json={
@@ -220,13 +217,13 @@ async def _enrol(client: httpx.AsyncClient, tenant: uuid.UUID, email: str, publi
         )
     )
     assert started["status"] == "totp_enrolment_required", started
-    enrolment = _ok(
+    enrolment = ok_json(
         await client.post(
             "/v1/auth/totp/enrolment", json={"challenge": started["challenge"]}, auth=signer
         )
     )
     secret: str = enrolment["secret"]
-    _ok(
+    ok_json(
         await client.post(
             "/v1/auth/totp/enrolment/confirm",
             json={"challenge": started["challenge"], "code": pyotp.TOTP(secret).now()},

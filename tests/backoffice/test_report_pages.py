@@ -30,8 +30,9 @@ import pytest
 from clients.dpop import DeviceKey
 from clients.session import activate, pin_sign_in
 from tests.backoffice.browser import run_browser, unexpected_console_errors
-from tests.backoffice.business import PIN, Business, _ok, set_up_business
+from tests.backoffice.business import PIN, Business, set_up_business
 from tests.fuzz.stack import FuzzStack
+from tests.support.http import ok_json
 
 SHORT_MINOR = 50  # the drawer counted 0.50 short on Till 2
 
@@ -43,7 +44,7 @@ async def ring_a_closed_shift(stack: FuzzStack, business: Business) -> dict[str,
     answer (the shift and its Z report)."""
     owner = business.owner
     async with httpx.AsyncClient(base_url=stack.gateway, timeout=30) as client:
-        cashier = _ok(
+        cashier = ok_json(
             await client.post(
                 "/v1/staff",
                 json={
@@ -56,7 +57,7 @@ async def ring_a_closed_shift(stack: FuzzStack, business: Business) -> dict[str,
             ),
             201,
         )
-        code = _ok(
+        code = ok_json(
             await client.post(
                 "/v1/devices/activation-codes",
                 json={"location_id": str(business.location_id)},
@@ -78,14 +79,14 @@ async def ring_a_closed_shift(stack: FuzzStack, business: Business) -> dict[str,
                 public_url=owner.public_url,
             )
         ).auth
-        shift = _ok(
+        shift = ok_json(
             await client.post("/v1/shifts", json={"opening_float_minor": 15_000}, auth=till), 201
         )
-        items = _ok(await client.get("/v1/menu/items", auth=owner))["items"]
+        items = ok_json(await client.get("/v1/menu/items", auth=owner))["items"]
         by_name = {item["name"]: item["id"] for item in items}
         lines = [{"item_id": by_name["Flat white"]}, {"item_id": by_name["Bread roll"]}]
-        order = _ok(await client.post("/v1/orders", json={"lines": lines}, auth=till), 201)
-        paid = _ok(
+        order = ok_json(await client.post("/v1/orders", json={"lines": lines}, auth=till), 201)
+        paid = ok_json(
             await client.post(
                 f"/v1/orders/{order['id']}/payments",
                 json={"version": order["version"], "tender": "cash", "tendered_minor": 5_000},
@@ -93,16 +94,16 @@ async def ring_a_closed_shift(stack: FuzzStack, business: Business) -> dict[str,
             ),
             201,
         )
-        _ok(
+        ok_json(
             await client.post(
                 f"/v1/orders/{order['id']}/close",
                 json={"version": paid["order"]["version"]},
                 auth=till,
             )
         )
-        expected = _ok(await client.get(f"/v1/shifts/{shift['id']}/x-report", auth=till))
-        current = _ok(await client.get("/v1/shifts/current", auth=till))
-        return _ok(
+        expected = ok_json(await client.get(f"/v1/shifts/{shift['id']}/x-report", auth=till))
+        current = ok_json(await client.get("/v1/shifts/current", auth=till))
+        return ok_json(
             await client.post(
                 f"/v1/shifts/{shift['id']}/close",
                 json={

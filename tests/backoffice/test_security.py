@@ -27,14 +27,9 @@ from clients.session import DPoPAuth
 from tests.backoffice.browser import run_browser, unexpected_console_errors
 from tests.backoffice.business import Business, Colleague, add_colleague
 from tests.fuzz.stack import FuzzStack
+from tests.support.http import ok_json
 
 ACCOUNTANT_BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Firefox/133.0"
-
-
-def _ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
-    assert response.status_code == status, f"{response.request.url}: {response.text}"
-    body: dict[str, Any] = response.json()
-    return body
 
 
 async def _call(
@@ -65,7 +60,7 @@ async def _password(
 
 
 def _owner_totp_required(stack: FuzzStack, business: Business, required: bool) -> None:
-    _ok(
+    ok_json(
         stack.run(
             _call(
                 stack,
@@ -90,7 +85,7 @@ def people(stack: tuple[FuzzStack, str], business: Business) -> Iterator[dict[st
     accountant = platform.run(add_colleague(platform, business, "accountant", authenticator=False))
     _owner_totp_required(platform, business, True)
     try:
-        code = _ok(
+        code = ok_json(
             platform.run(
                 _call(
                     platform,
@@ -103,7 +98,7 @@ def people(stack: tuple[FuzzStack, str], business: Business) -> Iterator[dict[st
             201,
         )["enrolment_code"]
         signer = _signer(public_url)
-        signed_in = _ok(
+        signed_in = ok_json(
             platform.run(
                 _call(
                     platform,
@@ -187,7 +182,7 @@ def test_the_recovery_codes_are_shown_once_and_each_works_once(
 
     async def sign_in_with(recovery_code: str) -> httpx.Response:
         signer = _signer(public_url)
-        started = _ok(await _password(platform, business, people["owner"], signer))
+        started = ok_json(await _password(platform, business, people["owner"], signer))
         # The authenticator is set up: the password step now asks for a code.
         assert started["status"] == "totp_required", started
         return await _call(
@@ -233,7 +228,7 @@ def test_the_bridge_secrets_on_the_page_work_as_a_bridge_uses_them(
     refused = platform.run(_poll(platform, retired["secret"]))
     assert refused.status_code == 401, refused.text
 
-    answer = _ok(
+    answer = ok_json(
         platform.run(
             _call(
                 platform,
@@ -252,7 +247,7 @@ def test_the_bridge_secrets_on_the_page_work_as_a_bridge_uses_them(
     assert until - datetime.now(until.tzinfo) > timedelta(minutes=50)
     listed = {row["id"]: row["status"] for row in bridge["rows"]}
     assert listed[kept["id"]] == "active" and listed[retired["id"]] == "revoked"
-    gone = _ok(
+    gone = ok_json(
         platform.run(
             _call(
                 platform,
@@ -269,7 +264,7 @@ def test_the_override_limit_changed_on_the_page_is_the_apis(
     stack: tuple[FuzzStack, str], business: Business, browser_run: dict[str, Any]
 ) -> None:
     platform, _ = stack
-    limits = _ok(
+    limits = ok_json(
         platform.run(_call(platform, "GET", "/v1/settings/override-limits", auth=business.owner))
     )
     assert limits["void_limit_minor"] == 2550 == browser_run["limits"]["void_limit_minor"]
@@ -285,7 +280,7 @@ def test_the_enrolment_code_given_on_the_page_sets_up_the_colleagues_app(
     platform, public_url = stack
     issued = browser_run["enrolment_code"]
     assert issued["staff_id"] == people["colleague"].id
-    started = _ok(
+    started = ok_json(
         platform.run(
             _password(
                 platform,
@@ -304,7 +299,7 @@ def test_owners_no_longer_need_an_authenticator_after_the_page_said_so(
 ) -> None:
     platform, _ = stack
     assert browser_run["owner_totp_required_shown"] is False
-    settings = _ok(
+    settings = ok_json(
         platform.run(_call(platform, "GET", "/v1/admin/security/settings", auth=business.owner))
     )
     assert settings == {"owner_totp_required": False}
@@ -334,7 +329,7 @@ def test_the_sessions_list_is_the_apis_and_the_ended_session_cannot_refresh(
         )
     )
     assert refreshed.status_code == 401, refreshed.text
-    live = _ok(
+    live = ok_json(
         platform.run(_call(platform, "GET", "/v1/admin/security/sessions", auth=business.owner))
     )
     assert accountant["session_id"] not in {each["id"] for each in live["items"]}

@@ -32,12 +32,12 @@ from tests.backoffice.business import (
     PIN,
     Business,
     Colleague,
-    _ok,
     add_colleague,
     set_up_business,
 )
 from tests.fuzz.sessions import _connections
 from tests.fuzz.stack import STRIPE_API_KEY, FuzzStack
+from tests.support.http import ok_json
 from tests.support.offline import Log, OfflineTill, TillLog
 from tests.support.tills import stock_menu
 
@@ -53,7 +53,7 @@ async def _offline_day(stack: FuzzStack, business: Business, approver: Colleague
     public_url = business.owner.public_url
     owner = business.owner
     async with httpx.AsyncClient(base_url=stack.gateway, timeout=30) as client:
-        cashier = _ok(
+        cashier = ok_json(
             await client.post(
                 "/v1/staff",
                 json={
@@ -66,14 +66,14 @@ async def _offline_day(stack: FuzzStack, business: Business, approver: Colleague
             ),
             201,
         )
-        _ok(
+        ok_json(
             await client.patch(
                 "/v1/settings/override-limits",
                 json={"offline_approval_limit_minor": OFFLINE_LIMIT},
                 auth=owner,
             )
         )
-        code = _ok(
+        code = ok_json(
             await client.post(
                 "/v1/devices/activation-codes",
                 json={"location_id": str(business.location_id)},
@@ -88,7 +88,7 @@ async def _offline_day(stack: FuzzStack, business: Business, approver: Colleague
         session = await pin_sign_in(
             client, device=device, key=key, staff_id=cashier["id"], pin=PIN, public_url=public_url
         )
-        _ok(await client.post("/v1/sync/register", auth=session.auth))
+        ok_json(await client.post("/v1/sync/register", auth=session.auth))
         async with _connections(stack) as connect_as:
             menu = await stock_menu(connect_as, business.tenant)
         till = OfflineTill(
@@ -133,7 +133,7 @@ async def _all(client: httpx.AsyncClient, path: str, auth: httpx.Auth, **query: 
     items: list[Any] = []
     cursor = None
     while True:
-        page = _ok(
+        page = ok_json(
             await client.get(
                 path, params={**query, "cursor": cursor} if cursor else query, auth=auth
             )
@@ -156,7 +156,7 @@ class FakeStripe:
             response = await client.request(
                 method, path, headers={"Authorization": f"Bearer {STRIPE_API_KEY}"}, **kwargs
             )
-        return _ok(response)
+        return ok_json(response)
 
     async def event_ids(self) -> list[str]:
         newest_first = (await self.call("GET", "/v1/events", params={"limit": 100}))["data"]
@@ -171,12 +171,12 @@ class FakeStripe:
                 received = await client.post(
                     WEBHOOK, content=delivery["body"].encode(), headers=delivery["headers"]
                 )
-                _ok(received)
+                ok_json(received)
 
 
 async def _subscription(stack: FuzzStack, owner: httpx.Auth) -> dict[str, Any]:
     async with httpx.AsyncClient(base_url=stack.gateway, timeout=30) as client:
-        return _ok(await client.get("/v1/billing/subscription", auth=owner))
+        return ok_json(await client.get("/v1/billing/subscription", auth=owner))
 
 
 async def _until_status(stack: FuzzStack, owner: httpx.Auth, status: str) -> dict[str, Any]:
@@ -196,13 +196,13 @@ async def _lapse(stack: FuzzStack, business: Business) -> dict[str, Any]:
     stripe = FakeStripe(stack)
     owner = business.owner
     async with httpx.AsyncClient(base_url=stack.gateway, timeout=30) as client:
-        checkout = _ok(await client.post("/v1/billing/checkout-sessions", auth=owner), 201)
+        checkout = ok_json(await client.post("/v1/billing/checkout-sessions", auth=owner), 201)
         before = await stripe.event_ids()
         async with httpx.AsyncClient(timeout=30) as browser:
             assert (await browser.post(checkout["url"])).status_code == 303
         await stripe.deliver_new(before)
         await _until_status(stack, owner, "active")
-        portal = _ok(await client.post("/v1/billing/portal-sessions", auth=owner), 201)
+        portal = ok_json(await client.post("/v1/billing/portal-sessions", auth=owner), 201)
         before = await stripe.event_ids()
         async with httpx.AsyncClient(timeout=30) as browser:
             assert (await browser.post(f"{portal['url']}/cancel")).status_code == 303
@@ -281,7 +281,7 @@ def _get(stack: tuple[FuzzStack, str], request: str, auth: httpx.Auth) -> Any:
 
     async def ask() -> Any:
         async with httpx.AsyncClient(base_url=platform.gateway, timeout=30) as client:
-            return _ok(await client.get(request, auth=auth))
+            return ok_json(await client.get(request, auth=auth))
 
     return platform.run(ask())
 

@@ -36,6 +36,7 @@ from services.identity.keys.signing import mint_access_token
 from services.identity.tenants.service import OPERATOR, create_location, create_tenant
 from services.orders.provisioning import provision_orders
 from tests.fuzz.stack import FuzzStack
+from tests.support.http import ok_json
 from tests.support.tills import stock_menu
 from tests.support.tokens import PUBLIC_URL
 
@@ -150,12 +151,6 @@ async def _connections(stack: FuzzStack) -> AsyncIterator[Any]:
             await connection.close()
 
 
-def _ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
-    assert response.status_code == status, f"{response.request.url}: {response.text}"
-    body: dict[str, Any] = response.json()
-    return body
-
-
 async def set_up_business(stack: FuzzStack) -> Business:
     """Runs on the stack's loop (`stack.run(set_up_business(stack))`)."""
     databases = stack.databases
@@ -194,7 +189,7 @@ async def set_up_business(stack: FuzzStack) -> Business:
     )
     async with httpx.AsyncClient(base_url=stack.gateway, timeout=30) as client:
         owner_email = f"owner.{uuid.uuid4().hex[:8]}@harbourlane.example"
-        _ok(
+        ok_json(
             await client.post(
                 "/v1/staff",
                 json={
@@ -207,7 +202,7 @@ async def set_up_business(stack: FuzzStack) -> Business:
             ),
             201,
         )
-        cashier = _ok(
+        cashier = ok_json(
             await client.post(
                 "/v1/staff",
                 json={
@@ -223,7 +218,7 @@ async def set_up_business(stack: FuzzStack) -> Business:
 
         # The owner: a backoffice password sign-in, bound to the browser's own key.
         owner_key = DeviceKey.generate()
-        signed_in = _ok(
+        signed_in = ok_json(
             await client.post(
                 "/v1/auth/password",
                 json={"business": str(tenant_id), "email": owner_email, "password": PASSWORD},
@@ -237,7 +232,7 @@ async def set_up_business(stack: FuzzStack) -> Business:
 
         # The cashier: a till activated with its DPoP key, then a PIN sign-in on it.
         owner_auth = DPoPAuth(owner_key, owner.current_access_token(), public_url=PUBLIC_URL)
-        code = _ok(
+        code = ok_json(
             await client.post(
                 "/v1/devices/activation-codes",
                 json={"location_id": str(location.location_id)},
@@ -267,15 +262,15 @@ async def set_up_business(stack: FuzzStack) -> Business:
 
         # A shift, a menu and one closed cash sale.
         shift = {"opening_float_minor": 20_000}
-        _ok(await client.post("/v1/shifts", json=shift, auth=till_auth), 201)
+        ok_json(await client.post("/v1/shifts", json=shift, auth=till_auth), 201)
         async with _connections(stack) as connect_as:
             menu = await stock_menu(connect_as, tenant_id)
         lines = [
             {"item_id": str(menu.coffee_id), "modifier_ids": [str(menu.oat_milk_id)]},
             {"item_id": str(menu.bread_id)},
         ]
-        order = _ok(await client.post("/v1/orders", json={"lines": lines}, auth=till_auth), 201)
-        paid = _ok(
+        order = ok_json(await client.post("/v1/orders", json={"lines": lines}, auth=till_auth), 201)
+        paid = ok_json(
             await client.post(
                 f"/v1/orders/{order['id']}/payments",
                 json={"version": order["version"], "tender": "cash", "tendered_minor": 1_000},
@@ -283,7 +278,7 @@ async def set_up_business(stack: FuzzStack) -> Business:
             ),
             201,
         )
-        closed = _ok(
+        closed = ok_json(
             await client.post(
                 f"/v1/orders/{order['id']}/close",
                 json={"version": paid["order"]["version"]},

@@ -31,6 +31,7 @@ from services.identity.keys.signing import mint_access_token
 from services.identity.tenants.service import OPERATOR, create_location, create_tenant
 from services.orders.provisioning import provision_orders
 from tests.fuzz.stack import FuzzStack
+from tests.support.http import ok_json
 from tests.support.offline import Log, OfflineTill
 from tests.support.tills import Menu
 
@@ -136,12 +137,6 @@ class TillBusiness:
         }
 
 
-def _ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
-    assert response.status_code == status, f"{response.request.url}: {response.text}"
-    body: dict[str, Any] = response.json()
-    return body
-
-
 async def set_up_till_business(
     stack: FuzzStack,
     public_url: str,
@@ -194,12 +189,12 @@ async def set_up_till_business(
                 "pin": pin,
                 "location_ids": [str(location.location_id)],
             }
-            made = _ok(await client.post("/v1/staff", json=body, auth=owner), 201)
+            made = ok_json(await client.post("/v1/staff", json=body, auth=owner), 201)
             return StaffMember(made["id"], display_name, role, pin, email)
 
         cashier = await staff("cashier", "Sam Cook", CASHIER_PIN)
         manager = await staff("manager", "Alex Rivera", MANAGER_PIN)
-        limits = _ok(
+        limits = ok_json(
             await client.patch(
                 "/v1/settings/override-limits",
                 json={"offline_approval_limit_minor": offline_approval_limit_minor},
@@ -225,12 +220,12 @@ async def _stock_menu(client: httpx.AsyncClient, owner: DPoPAuth) -> TillMenu:
     backoffice's menu editor makes them."""
     tax = {
         category["code"]: category["id"]
-        for category in _ok(await client.get("/v1/tax/categories", auth=owner))["items"]
+        for category in ok_json(await client.get("/v1/tax/categories", auth=owner))["items"]
     }
     assert {"gst", "gst-free"} <= tax.keys(), tax
 
     async def made(path: str, body: dict[str, Any]) -> dict[str, Any]:
-        return _ok(await client.post(path, json=body, auth=owner), 201)
+        return ok_json(await client.post(path, json=body, auth=owner), 201)
 
     milk_group = await made(
         "/v1/menu/modifier-groups", {"name": "Milk", "min_choices": 0, "max_choices": 1}
@@ -282,7 +277,7 @@ async def activation_code(
     if name is not None:
         body["name"] = name
     async with httpx.AsyncClient(base_url=stack.gateway, timeout=30) as client:
-        made = _ok(
+        made = ok_json(
             await client.post("/v1/devices/activation-codes", json=body, auth=business.owner), 201
         )
     code: str = made["code"]
@@ -330,7 +325,7 @@ async def till_session(
             pin=person.pin,
             public_url=business.public_url,
         )
-        registered = _ok(await client.post("/v1/sync/register", auth=session.auth))
+        registered = ok_json(await client.post("/v1/sync/register", auth=session.auth))
     return TillSession(device.device_id, key, session.auth, person, registered["register_number"])
 
 
@@ -346,7 +341,7 @@ class OnlineTill:
     receipts: list[dict[str, Any]] = field(default_factory=list)
 
     async def open_shift(self, float_minor: int = OPENING_FLOAT_MINOR) -> str:
-        shift = _ok(
+        shift = ok_json(
             await self.client.post(
                 "/v1/shifts", json={"opening_float_minor": float_minor}, auth=self.till.auth
             ),
@@ -368,13 +363,13 @@ class OnlineTill:
         self, lines: list[dict[str, Any]] | None = None, *, tendered_minor: int = 5_000
     ) -> dict[str, Any]:
         """Rung up, paid in cash, closed: its receipt."""
-        order = _ok(
+        order = ok_json(
             await self.client.post(
                 "/v1/orders", json={"lines": lines or self.usual()}, auth=self.till.auth
             ),
             201,
         )
-        paid = _ok(
+        paid = ok_json(
             await self.client.post(
                 f"/v1/orders/{order['id']}/payments",
                 json={
@@ -386,7 +381,7 @@ class OnlineTill:
             ),
             201,
         )
-        closed = _ok(
+        closed = ok_json(
             await self.client.post(
                 f"/v1/orders/{order['id']}/close",
                 json={"version": paid["order"]["version"]},
@@ -400,8 +395,8 @@ class OnlineTill:
     async def close_shift(
         self, counted_cash_minor: int, counted_card_minor: int = 0
     ) -> dict[str, Any]:
-        shift = _ok(await self.client.get(f"/v1/shifts/{self.shift_id}", auth=self.till.auth))
-        return _ok(
+        shift = ok_json(await self.client.get(f"/v1/shifts/{self.shift_id}", auth=self.till.auth))
+        return ok_json(
             await self.client.post(
                 f"/v1/shifts/{self.shift_id}/close",
                 json={

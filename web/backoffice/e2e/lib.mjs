@@ -7,13 +7,31 @@
 // `run.result` is written to `<out>/result.json` whatever happens; when the script fails, the
 // page in use is photographed and saved into the output folder for the test's message.
 import { createHmac } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf-8");
+
+/** Asks the test a question and waits for its answer (tests/backoffice/browser.py's
+ * `answer`): the test watches the output folder for `ask-<name>.json` and writes
+ * `answer-<name>.json`. */
+export async function ask(config, name, question) {
+  const asked = join(config.out, `ask-${name}.json`);
+  writeFileSync(`${asked}.part`, JSON.stringify(question));
+  renameSync(`${asked}.part`, asked);
+  const answer = join(config.out, `answer-${name}.json`);
+  const deadline = Date.now() + 120_000;
+  while (!existsSync(answer)) {
+    if (Date.now() > deadline) throw new Error(`the test did not answer ${name}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const body = JSON.parse(readFileSync(answer, "utf-8"));
+  if (body.error) throw new Error(`the test could not answer ${name}: ${body.error}`);
+  return body;
+}
 
 /** RFC 6238 as authenticator apps do it: SHA-1, 6 digits, 30 s; `stepsAhead` steps from now. */
 export function totp(secret, stepsAhead = 0) {

@@ -11,26 +11,7 @@
 // it, and deactivates the colleague. A manager finds the role picker without the roles a
 // manager may not give, and a role forced into it refused by the API. axe-core checks every
 // state; the screenshots are docs/backoffice.md's.
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { browserRun, menu, pageLink, readQrCode } from "./lib.mjs";
-
-/** Asks the test a question and waits for its answer: the test watches the output folder for
- * `ask-<name>.json` and writes `answer-<name>.json`. */
-async function ask(config, name, question) {
-  const asked = join(config.out, `ask-${name}.json`);
-  writeFileSync(`${asked}.part`, JSON.stringify(question));
-  renameSync(`${asked}.part`, asked);
-  const answer = join(config.out, `answer-${name}.json`);
-  const deadline = Date.now() + 120_000;
-  while (!existsSync(answer)) {
-    if (Date.now() > deadline) throw new Error(`the test did not answer ${name}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  const body = JSON.parse(readFileSync(answer, "utf-8"));
-  if (body.error) throw new Error(`the test could not answer ${name}: ${body.error}`);
-  return body;
-}
+import { ask, browserRun, menu, pageLink, readQrCode } from "./lib.mjs";
 
 /** The rows of a list as the page shows them, with what each row's data attributes say. */
 async function rows(table) {

@@ -23,10 +23,9 @@ import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { browserRun } from "../../backoffice/e2e/lib.mjs";
+import { ask, browserRun } from "../../backoffice/e2e/lib.mjs";
 import {
   activate,
-  ask,
   closeShift,
   drained,
   keptForOffline,

@@ -5,26 +5,6 @@
 //
 // The business is tests/pos/till_business.py's café, handed over in config.business
 // (people by display name and PIN, items by their button's name, the menu's categories).
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-
-/** Asks the test a question and waits for its answer (tests/backoffice/browser.py's
- * `answer`): the test watches the output folder for `ask-<name>.json` and writes
- * `answer-<name>.json`. */
-export async function ask(config, name, question) {
-  const asked = join(config.out, `ask-${name}.json`);
-  writeFileSync(`${asked}.part`, JSON.stringify(question));
-  renameSync(`${asked}.part`, asked);
-  const answer = join(config.out, `answer-${name}.json`);
-  const deadline = Date.now() + 120_000;
-  while (!existsSync(answer)) {
-    if (Date.now() > deadline) throw new Error(`the test did not answer ${name}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  const body = JSON.parse(readFileSync(answer, "utf-8"));
-  if (body.error) throw new Error(`the test could not answer ${name}: ${body.error}`);
-  return body;
-}
 
 /** Polls `check` (an async function of the page, evaluated in it) until it is true. Not
  * page.waitForFunction: that takes the promise an async function returns for a true value. */

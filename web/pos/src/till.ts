@@ -278,11 +278,11 @@ export interface NewSale {
   priced: Priced;
 }
 
-function orderCreate(sale: NewSale, orderId: string): { kind: Kind; data: Record<string, unknown> } {
+function orderCreate(sale: NewSale): { kind: Kind; data: Record<string, unknown> } {
   return {
     kind: "order.create",
     data: {
-      order_id: orderId,
+      order_id: sale.orderId,
       shift_id: sale.shift.shift_id,
       lines: sale.lines.map((line) => ({ item_id: line.itemId, quantity: line.quantity, modifier_ids: line.modifiers.map((m) => m.id) })),
       ...(sale.discount ? { discount: sale.discount } : {}),
@@ -292,39 +292,67 @@ function orderCreate(sale: NewSale, orderId: string): { kind: Kind; data: Record
   };
 }
 
+/** The till's record of a sale just started (its order written at `createdAt`). */
+function opened(sale: NewSale, createdAt: string): Sale {
+  return {
+    order_id: sale.orderId,
+    shift_id: sale.shift.shift_id,
+    created_at: createdAt,
+    staffId: sale.staffId,
+    staffName: sale.staffName,
+    lines: sale.lines,
+    discount: sale.discount,
+    priced: sale.priced,
+    payments: [],
+    receipt: null,
+    refunds: [],
+    state: "open",
+  };
+}
+
+/** The receipt of a close or refund operation just appended, in the same transaction: online
+ * none yet (the server numbers it); offline the next of the offline series, written into the
+ * operation. */
+async function numbered(tx: IDBTransaction, op: Op, online: boolean): Promise<Receipt> {
+  const receipt = await nextReceipt(tx, online, op.sequence);
+  if (receipt.sequence !== null) {
+    op.data.receipt_sequence = receipt.sequence;
+    tx.objectStore("ops").put(op);
+  }
+  return receipt;
+}
+
+function cashPayment(paymentId: string, due: { tenderedMinor: number; roundingMinor: number; dueMinor: number }): Payment {
+  return {
+    paymentId,
+    tender: "cash",
+    amountMinor: due.dueMinor - due.roundingMinor,
+    tenderedMinor: due.tenderedMinor,
+    changeMinor: due.tenderedMinor - due.dueMinor,
+    roundingMinor: due.roundingMinor,
+  };
+}
+
 /** A sale paid in cash alone, from the first line to the receipt, as one write: the order,
  * the payment and the close. Returns the sale as kept. */
 export async function cashSale(sale: NewSale, tenderedMinor: number, roundingMinor: number, online: boolean): Promise<Sale> {
-  const orderId = sale.orderId;
   const paymentId = uuid();
-  const due = sale.priced.totalMinor + roundingMinor;
+  const shiftId = sale.shift.shift_id;
   let kept: Sale | null = null;
   await append(
     sale.staffId,
     [
-      orderCreate(sale, orderId),
-      { kind: "payment", data: { payment_id: paymentId, order_id: orderId, shift_id: sale.shift.shift_id, tender: "cash", tendered_minor: tenderedMinor } },
-      { kind: "order.close", data: { order_id: orderId, shift_id: sale.shift.shift_id, client_total_minor: sale.priced.totalMinor } },
+      orderCreate(sale),
+      { kind: "payment", data: { payment_id: paymentId, order_id: sale.orderId, shift_id: shiftId, tender: "cash", tendered_minor: tenderedMinor } },
+      { kind: "order.close", data: { order_id: sale.orderId, shift_id: shiftId, client_total_minor: sale.priced.totalMinor } },
     ],
     async (tx, written) => {
-      const close = written[2]!;
-      const receipt = await nextReceipt(tx, online, close.sequence);
-      if (receipt.sequence !== null) {
-        close.data.receipt_sequence = receipt.sequence;
-        tx.objectStore("ops").put(close);
-      }
+      const receipt = await numbered(tx, written[2]!, online);
+      const dueMinor = sale.priced.totalMinor + roundingMinor;
       kept = {
-        order_id: orderId,
-        shift_id: sale.shift.shift_id,
-        created_at: written[0]!.occurred_at,
-        staffId: sale.staffId,
-        staffName: sale.staffName,
-        lines: sale.lines,
-        discount: sale.discount,
-        priced: sale.priced,
-        payments: [{ paymentId, tender: "cash", amountMinor: sale.priced.totalMinor, tenderedMinor, changeMinor: tenderedMinor - due, roundingMinor }],
+        ...opened(sale, written[0]!.occurred_at),
+        payments: [cashPayment(paymentId, { tenderedMinor, roundingMinor, dueMinor })],
         receipt,
-        refunds: [],
         state: "closed",
       };
       tx.objectStore("sales").put(kept);
@@ -335,23 +363,9 @@ export async function cashSale(sale: NewSale, tenderedMinor: number, roundingMin
 
 /** The start of a sale the server must see before a card is charged on its terminal. */
 export async function openOrder(sale: NewSale): Promise<Sale> {
-  const orderId = sale.orderId;
   let kept: Sale | null = null;
-  await append(sale.staffId, [orderCreate(sale, orderId)], (tx, written) => {
-    kept = {
-      order_id: orderId,
-      shift_id: sale.shift.shift_id,
-      created_at: written[0]!.occurred_at,
-      staffId: sale.staffId,
-      staffName: sale.staffName,
-      lines: sale.lines,
-      discount: sale.discount,
-      priced: sale.priced,
-      payments: [],
-      receipt: null,
-      refunds: [],
-      state: "open",
-    };
+  await append(sale.staffId, [orderCreate(sale)], (tx, written) => {
+    kept = opened(sale, written[0]!.occurred_at);
     tx.objectStore("sales").put(kept);
   });
   return kept as unknown as Sale;
@@ -382,23 +396,8 @@ export async function finishSale(
   ops.push({ kind: "order.close", data: { order_id: sale.order_id, shift_id: sale.shift_id, client_total_minor: sale.priced.totalMinor } });
   let kept: Sale | null = null;
   await append(staffId, ops, async (tx, written) => {
-    const close = written[written.length - 1]!;
-    const receipt = await nextReceipt(tx, online, close.sequence);
-    if (receipt.sequence !== null) {
-      close.data.receipt_sequence = receipt.sequence;
-      tx.objectStore("ops").put(close);
-    }
-    const payments = [...sale.payments];
-    if (cash) {
-      payments.push({
-        paymentId,
-        tender: "cash",
-        amountMinor: cash.dueMinor - cash.roundingMinor,
-        tenderedMinor: cash.tenderedMinor,
-        changeMinor: cash.tenderedMinor - cash.dueMinor,
-        roundingMinor: cash.roundingMinor,
-      });
-    }
+    const receipt = await numbered(tx, written[written.length - 1]!, online);
+    const payments = cash ? [...sale.payments, cashPayment(paymentId, cash)] : sale.payments;
     kept = { ...sale, payments, receipt, state: "closed" };
     tx.objectStore("sales").put(kept);
   });
@@ -436,11 +435,7 @@ export async function refund(
     ],
     async (tx, written) => {
       const op = written[0]!;
-      const receipt = await nextReceipt(tx, online, op.sequence);
-      if (receipt.sequence !== null) {
-        op.data.receipt_sequence = receipt.sequence;
-        tx.objectStore("ops").put(op);
-      }
+      const receipt = await numbered(tx, op, online);
       const done: Refund = {
         refundId,
         amountMinor,
