@@ -141,7 +141,7 @@ def test_the_sale_was_paid_by_a_declined_card_an_approved_one_and_cash(
     )
 
 
-def test_a_manager_approved_the_discount_and_the_refund_with_their_pin(
+def test_a_manager_approved_the_discount_refund_and_void_with_their_pin(
     stack: tuple[FuzzStack, str],
     business: Business,
     browser_run: dict[str, Any],
@@ -158,11 +158,33 @@ def test_a_manager_approved_the_discount_and_the_refund_with_their_pin(
         platform, business, "GET", "/v1/audit/events", params={"action": "override.granted"}
     )["items"]
     mine = [e for e in granted if e["actor_id"] == manager["id"]]
-    assert sorted(e["payload"]["action"] for e in mine) == ["discount", "refund"]
+    assert sorted(e["payload"]["action"] for e in mine) == ["discount", "refund", "void"]
     refused = api(
         platform, business, "GET", "/v1/audit/events", params={"action": "override.refused"}
     )["items"]
     assert any(e["payload"]["approver_id"] == manager["id"] for e in refused)
+
+
+def test_a_sale_left_unpaid_after_a_reload_is_voided_with_the_managers_pin(
+    stack: tuple[FuzzStack, str],
+    business: Business,
+    browser_run: dict[str, Any],
+    manager: dict[str, Any],
+    receipts: list[dict[str, Any]],
+) -> None:
+    platform, _ = stack
+    counter = browser_run["counter"]
+    assert counter["resumed_lines"][0].startswith("1 × Flat white")
+    assert counter["resumed_remove_disabled"] is True
+    voided = api(platform, business, "GET", "/v1/audit/events", params={"action": "order.voided"})[
+        "items"
+    ]
+    [void] = [e for e in voided if e["payload"].get("approved_by") == manager["id"]]
+    order = api(platform, business, "GET", f"/v1/orders/{void['resource_id']}")
+    assert order["status"] == "voided"
+    assert [(p["tender"], p["status"]) for p in order["payments"]] == [("card", "declined")]
+    assert order["shift_id"] == receipts[0]["shift_id"]  # the same shift, no receipt
+    assert order["id"] not in {r["order_id"] for r in receipts}
 
 
 def test_the_x_and_z_reports_on_screen_are_the_apis(
@@ -211,7 +233,7 @@ def test_the_queue_drained_and_the_audit_chain_verifies(
 
 
 def test_every_screen_is_accessible_and_the_console_is_clean(browser_run: dict[str, Any]) -> None:
-    assert len(browser_run["axe"]) == 12
+    assert len(browser_run["axe"]) == 13
     for check in browser_run["axe"]:
         assert check["violations"] == [], check
     # The wrong manager PIN is refused (403), which chromium logs as a failed load.

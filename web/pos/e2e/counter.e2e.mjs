@@ -8,7 +8,8 @@
 //    approved, the rest is cash with change;
 // 3. two bread rolls with 10 % off, above the business's discount limit: a wrong manager PIN is
 //    refused, the right one approves; paid in cash, exactly;
-// 4. that sale refunded in full with the manager's PIN;
+// 4. that sale refunded in full with the manager's PIN; a third sale's card declined, the page
+//    reloaded mid-payment, and the sale (sent, unpaid) voided with the manager's PIN;
 // 5. the X report, then the shift closed with the cash counted, and the Z report.
 //
 // Every screen is checked with axe-core and photographed (docs/pos-client.md).
@@ -116,6 +117,27 @@ await browserRun(async (run) => {
   await approval.getByRole("button", { name: "Approve" }).click();
   result.refund_receipt = await receiptNumber(page);
   await run.screenshot(page, "pos-refund-receipt");
+
+  // A sale whose card was declined, the page reloaded in the middle of paying: the till comes
+  // back to the sale it sent, which can no longer change; the customer leaves, and a manager
+  // approves voiding it.
+  await page.getByRole("button", { name: "Sell", exact: true }).click();
+  await items.getByRole("button", { name: /^Flat white/ }).click();
+  await milk.getByRole("button", { name: "Add to sale" }).click();
+  await page.getByRole("button", { name: "Pay" }).click();
+  await payment.getByLabel("Card amount").fill("3.51");
+  await payment.getByRole("button", { name: "Card" }).click();
+  await payment.getByRole("alert").waitFor();
+  await page.reload();
+  await page.getByText("This sale was sent to halopos for a card payment").waitFor();
+  result.resumed_lines = await page.getByRole("region", { name: "Sale" }).getByRole("listitem").allTextContents();
+  result.resumed_remove_disabled = await page.getByRole("button", { name: "Remove Flat white" }).isDisabled();
+  await run.checkAccessibility(page, "resumed sale");
+  await page.getByRole("button", { name: "Void sale" }).click();
+  await approval.getByLabel("Manager", { exact: true }).selectOption({ label: manager.name });
+  await approval.getByLabel("Manager PIN").fill(manager.pin);
+  await approval.getByRole("button", { name: "Approve" }).click();
+  await page.getByText("Tap an item to start a sale.").waitFor();
 
   // The queue is empty: everything reached halopos.
   await page.getByRole("button", { name: /^Sync/ }).click();

@@ -11,7 +11,7 @@ import type { Discount } from "./pricing";
 import { cashRounding, formatMoney, parseAmount, price } from "./pricing";
 import { drain, onReceiptNumbered } from "./sync";
 import type { Approval, NewSale, Refund, Sale, SaleLine } from "./till";
-import { cashSale, finishSale, openOrder, recordCard, sale as storedSale, uuid } from "./till";
+import { cashSale, finishSale, openOrder, recordCard, sale as storedSale, unfinishedSale, uuid, voidSale } from "./till";
 
 type Item = TillMenu["categories"][number]["items"][number];
 
@@ -30,6 +30,21 @@ export function Sell() {
   const [done, setDone] = useState<Sale | null>(null);
   // The order's id is the till's, made when the sale starts: a manager's override names it.
   const [orderId, setOrderId] = useState(uuid);
+  // The sale once its order is written (sent to halopos for a card): it cannot change any more,
+  // only be paid or voided. A reload in the middle of a payment comes back to it.
+  const [written, setWritten] = useState<Sale | null>(null);
+  const [voiding, setVoiding] = useState<ApprovalAsk | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => {
+    if (!till.shift) return;
+    void unfinishedSale(till.shift.shift_id).then((sale) => {
+      if (!sale) return;
+      setWritten(sale);
+      setOrderId(sale.order_id);
+      setLines(sale.lines);
+      setDiscount(sale.discount ? { discount: sale.discount, approval: null } : null);
+    });
+  }, [till.shift?.shift_id]);
 
   const chosen = menu?.categories.find((c) => c.id === category) ?? menu?.categories[0];
   const priced = useMemo(
@@ -53,7 +68,33 @@ export function Sell() {
     return <ReceiptView sale={done} onNext={() => setDone(null)} />;
   }
 
+  function startOver() {
+    setLines([]);
+    setDiscount(null);
+    setWritten(null);
+    setOrderId(uuid());
+  }
+
+  async function voidWritten(approval: Approval | null) {
+    setVoiding(null);
+    await voidSale(till.person.staffId, written!, "customer_request", approval);
+    void drain();
+    startOver();
+  }
+
+  function askVoid() {
+    const sale = written!;
+    if (sale.payments.some((payment) => payment.tender === "card")) {
+      setProblem("A card was taken for this sale: take the rest, then refund it if the customer wants their money back.");
+      return;
+    }
+    const total = sale.priced.totalMinor;
+    if (total <= (till.data.limits?.value.void_limit_minor ?? 0)) void voidWritten(null);
+    else setVoiding({ action: "void", resourceId: sale.order_id, amountMinor: total, worthMinor: total });
+  }
+
   function add(item: Item, modifiers: SaleLine["modifiers"]) {
+    if (written) return;
     const unit = item.price_minor + modifiers.reduce((sum, m) => sum + m.priceMinor, 0);
     setLines((current) => {
       const same = current.findIndex((line) => line.itemId === item.id && line.modifiers.map((m) => m.id).join() === modifiers.map((m) => m.id).join());
@@ -79,11 +120,9 @@ export function Sell() {
   });
 
   function finished(sale: Sale) {
-    setLines([]);
-    setDiscount(null);
     setDialog(null);
     setDone(sale);
-    setOrderId(uuid());
+    startOver();
   }
 
   return (
@@ -115,7 +154,7 @@ export function Sell() {
                   {line.modifiers.length > 0 && <small> ({line.modifiers.map((m) => m.name).join(", ")})</small>}
                 </span>
                 <Money minor={line.quantity * line.unitPriceMinor} currency={menu.currency} />
-                <button type="button" class="small" aria-label={`Remove ${line.name}`} onClick={() => setLines(lines.filter((_, i) => i !== index))}>
+                <button type="button" class="small" aria-label={`Remove ${line.name}`} disabled={written !== null} onClick={() => setLines(lines.filter((_, i) => i !== index))}>
                   ×
                 </button>
               </li>
@@ -135,22 +174,31 @@ export function Sell() {
           <Money minor={priced.taxMinor} field="tax" currency={menu.currency} />
         </p>
         <div class="actions">
-          <button type="button" disabled={lines.length === 0} onClick={() => setDialog("discount")}>
+          <button type="button" disabled={lines.length === 0 || written !== null} onClick={() => setDialog("discount")}>
             Discount
           </button>
           <button type="button" disabled={lines.length === 0} onClick={() => setDialog("pay")}>
             Pay
           </button>
-          <button type="button" class="secondary" disabled={lines.length === 0} onClick={() => (setLines([]), setDiscount(null))}>
-            Clear sale
-          </button>
+          {written ? (
+            <button type="button" class="secondary" onClick={askVoid}>
+              Void sale
+            </button>
+          ) : (
+            <button type="button" class="secondary" disabled={lines.length === 0} onClick={startOver}>
+              Clear sale
+            </button>
+          )}
         </div>
+        {written && <p class="note">This sale was sent to halopos for a card payment: it can be paid or voided, not changed.</p>}
+        <Problem problem={problem} />
       </section>
       {choosing && <ModifierDialog item={choosing} currency={menu.currency} onAdd={(m) => (add(choosing, m), setChoosing(null))} onClose={() => setChoosing(null)} />}
       {dialog === "discount" && (
         <DiscountDialog orderId={orderId} subtotalMinor={priced.subtotalMinor} onApply={(d) => (setDiscount(d), setDialog(null))} onClose={() => setDialog(null)} />
       )}
-      {dialog === "pay" && <PayDialog newSale={newSale} onDone={finished} onClose={() => setDialog(null)} />}
+      {dialog === "pay" && <PayDialog newSale={newSale} written={written} onWritten={setWritten} onDone={finished} onClose={() => setDialog(null)} />}
+      {voiding && <ApprovalDialog ask={voiding} onApproved={(approval) => void voidWritten(approval)} onClose={() => setVoiding(null)} />}
     </div>
   );
 }
@@ -265,11 +313,22 @@ function DiscountDialog({ orderId, subtotalMinor, onApply, onClose }: { orderId:
   );
 }
 
-function PayDialog({ newSale, onDone, onClose }: { newSale: () => NewSale; onDone: (sale: Sale) => void; onClose: () => void }) {
+function PayDialog({
+  newSale,
+  written: open,
+  onWritten: setOpen,
+  onDone,
+  onClose,
+}: {
+  newSale: () => NewSale;
+  written: Sale | null;
+  onWritten: (sale: Sale) => void;
+  onDone: (sale: Sale) => void;
+  onClose: () => void;
+}) {
   const till = useTill();
   const menu = till.data.menu!.value;
   const sale = newSale();
-  const [open, setOpen] = useState<Sale | null>(null); // once a card is taken, the order is written
   const paidByCard = open?.payments.reduce((sum, p) => sum + p.amountMinor, 0) ?? 0;
   const remaining = sale.priced.totalMinor - paidByCard;
   const rounding = cashRounding(remaining, menu.cash_rounding_minor);

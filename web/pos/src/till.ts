@@ -93,7 +93,7 @@ export interface Sale {
   payments: Payment[];
   receipt: Receipt | null;
   refunds: Refund[];
-  state: "open" | "closed";
+  state: "open" | "closed" | "voided";
 }
 
 export interface Shift {
@@ -483,4 +483,24 @@ export async function recordOnlineRefund(
     tx.objectStore("sales").put(updated);
   });
   return updated;
+}
+
+/** The sale written to the log but not finished (its order was sent for a card), if any: a
+ * reload or a crash in the middle of a payment comes back to it. */
+export async function unfinishedSale(shiftId: string): Promise<Sale | undefined> {
+  return (await readAll<Sale>("sales")).find((sale) => sale.state === "open" && sale.shift_id === shiftId);
+}
+
+/** Voids a sale whose order was written but which nobody paid for (a card declined, the
+ * customer gone): an `order.void` operation, with a manager's approval above the limit. */
+export async function voidSale(staffId: string, sale: Sale, reasonCode: string, approval: Approval | null): Promise<Sale> {
+  const voided: Sale = { ...sale, state: "voided" };
+  await append(
+    staffId,
+    [{ kind: "order.void", data: { order_id: sale.order_id, reason_code: reasonCode, ...approvalData(approval) } }],
+    (tx) => {
+      tx.objectStore("sales").put(voided);
+    },
+  );
+  return voided;
 }
