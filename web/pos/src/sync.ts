@@ -157,9 +157,16 @@ async function drainOnce(): Promise<void> {
   }
 }
 
-/** Uploads what is queued, now; resolves when the queue is empty or the upload failed. */
+let again = false;
+
+/** Uploads what is queued, now; resolves when the queue is empty or the upload failed. A call
+ * while an upload runs is not lost: another round follows it. */
 export function drain(): Promise<void> {
-  running ??= (async () => {
+  if (running) {
+    again = true;
+    return running;
+  }
+  running = (async () => {
     if (timer !== null) clearTimeout(timer);
     timer = null;
     try {
@@ -178,7 +185,13 @@ export function drain(): Promise<void> {
     } finally {
       await refreshCounts().catch(() => undefined);
     }
-  })().finally(() => (running = null));
+  })().finally(() => {
+    running = null;
+    if (again) {
+      again = false;
+      void drain();
+    }
+  });
   return running;
 }
 
