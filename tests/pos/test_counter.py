@@ -72,7 +72,15 @@ def browser_run(
         "counted_cash": COUNTED_CASH,
     }
     out: Path = tmp_path_factory.mktemp("pos-counter")
-    return run_browser("counter.e2e.mjs", out, config, scripts=POS_SCRIPTS)
+
+    def answer(name: str, question: dict[str, Any]) -> dict[str, Any]:
+        assert name == "revoke", name
+        revoked: dict[str, Any] = api(
+            platform, business, "POST", f"/v1/devices/{question['device_id']}/revoke"
+        )
+        return revoked
+
+    return run_browser("counter.e2e.mjs", out, config, scripts=POS_SCRIPTS, answer=answer)
 
 
 @pytest.fixture(scope="module")
@@ -236,6 +244,19 @@ def test_every_screen_is_accessible_and_the_console_is_clean(browser_run: dict[s
     assert len(browser_run["axe"]) == 13
     for check in browser_run["axe"]:
         assert check["violations"] == [], check
-    # The wrong manager PIN is refused (403), which chromium logs as a failed load.
-    expected = {"counter": "status of 403"}
-    assert unexpected_console_errors(browser_run, expected) == []
+    # The wrong manager PIN is refused (403), which chromium logs as a failed load; so are the
+    # revoked till's last requests (401).
+    unexpected = unexpected_console_errors(browser_run, {"counter": "status of 403"})
+    assert all("status of 401" in message for message in unexpected), unexpected
+
+
+def test_a_revoked_till_forgets_its_people_its_session_and_its_key(
+    browser_run: dict[str, Any],
+) -> None:
+    after = browser_run["counter"]["after_revocation"]
+    assert after["verifiers"] == 0 and after["keys"] == 0
+    # What is left: the operation counter, the register, the last shift, the last upload;
+    # no session, no one signed in, no key for offline PINs; the menu, but no roster.
+    assert not {"session", "person", "pin-key"} & set(after["meta"]), after["meta"]
+    assert "roster" not in after["cache"]
+    assert after["ops"] > 0  # the till's record of what it did stays

@@ -10,10 +10,11 @@
 //    refused, the right one approves; paid in cash, exactly;
 // 4. that sale refunded in full with the manager's PIN; a third sale's card declined, the page
 //    reloaded mid-payment, and the sale (sent, unpaid) voided with the manager's PIN;
-// 5. the X report, then the shift closed with the cash counted, and the Z report.
+// 5. the X report, then the shift closed with the cash counted, and the Z report;
+// 6. the till revoked: it forgets its people, its session and its key.
 //
 // Every screen is checked with axe-core and photographed (docs/pos-client.md).
-import { browserRun } from "../../backoffice/e2e/lib.mjs";
+import { ask, browserRun } from "../../backoffice/e2e/lib.mjs";
 import { until } from "./till.mjs";
 
 const figure = async (page, field) => Number(await page.locator(`[data-field=${field}]`).first().getAttribute("data-value"));
@@ -177,4 +178,42 @@ await browserRun(async (run) => {
   await run.checkAccessibility(page, "z report");
   await run.screenshot(page, "pos-z-report");
   result.sale_times = await page.evaluate(() => window.haloposTill.saleTimes);
+
+  // 6. A manager revokes the till in the backoffice (the test, through the API): at its next
+  // look at the roster the till forgets its people, its session and its key.
+  result.device_id = (await page.evaluate(async () => {
+    const db = await new Promise((resolve) => {
+      const opening = indexedDB.open("halopos-pos-till");
+      opening.onsuccess = () => resolve(opening.result);
+    });
+    return new Promise((resolve) => {
+      const asked = db.transaction("device").objectStore("device").get("this-till");
+      asked.onsuccess = () => resolve(asked.result.device_id);
+    });
+  }));
+  await ask(run.config, "revoke", { device_id: result.device_id });
+  await page.reload();
+  await page.getByText("This till has been revoked").waitFor();
+  result.after_revocation = await page.evaluate(async () => {
+    const open = (name) =>
+      new Promise((resolve) => {
+        const opening = indexedDB.open(name);
+        opening.onsuccess = () => resolve(opening.result);
+      });
+    const all = (db, store, how = "getAll") =>
+      new Promise((resolve) => {
+        const asked = db.transaction(store).objectStore(store)[how]();
+        asked.onsuccess = () => resolve(asked.result);
+      });
+    const till = await open("halopos-pos-till");
+    const keys = await open("halopos-pos");
+    return {
+      verifiers: (await all(till, "verifiers")).length,
+      meta: (await all(till, "meta", "getAllKeys")).sort(),
+      cache: (await all(till, "cache", "getAllKeys")).sort(),
+      keys: (await all(keys, "keys", "getAllKeys")).length,
+      ops: (await all(till, "ops")).length,
+    };
+  });
+  await run.screenshot(page, "pos-revoked");
 });

@@ -38,8 +38,16 @@ interface Options {
   timeoutMs?: number;
 }
 
+// Set when the till learns it was revoked: it asks nothing more (and so signs nothing with a
+// key it has just forgotten).
+let revoked = false;
+export function stopAsking(): void {
+  revoked = true;
+}
+
 /** One request; a problem is thrown as an ApiProblem (status 0: halopos did not answer). */
 export async function request(method: string, path: string, options: Options = {}): Promise<Response> {
+  if (revoked) throw unreachable(0, null);
   const token = options.signedIn === false ? undefined : await accessToken();
   const headers: Record<string, string> = {
     // The API checks `htu` against its public URL plus the path: this page's origin.

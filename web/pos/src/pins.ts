@@ -4,6 +4,7 @@
 // non-extractable and never leaves this till; the PIN is never stored; the server hands out
 // nothing. Local lockout as the server's: per person 5 free failures then a doubling wait from
 // 30 s, the verifier deleted after 10 in a row; per till 10 failures in 15 minutes.
+import { forgetSession, stopAsking, tillKeys } from "./api";
 import { asked, read, write } from "./store";
 
 const ITERATIONS = 600_000;
@@ -121,10 +122,17 @@ export async function keepOnly(staffIds: Set<string>): Promise<void> {
   });
 }
 
-/** Everything a revoked till must forget. */
+/** Everything a revoked till must forget (docs/pos-client.md, "Signing in offline"): the
+ * verifiers and their key, the roster, the session, and the till's own key. Its operations stay
+ * (a manager may want to see them; nothing can upload them any more). */
 export async function forgetAll(): Promise<void> {
-  await write(["verifiers", "meta"], (tx) => {
+  stopAsking();
+  await write(["verifiers", "meta", "cache"], (tx) => {
     tx.objectStore("verifiers").clear();
     tx.objectStore("meta").delete("pin-key");
+    tx.objectStore("meta").delete("person");
+    tx.objectStore("cache").delete("roster");
   });
+  await forgetSession();
+  await tillKeys.forget();
 }
