@@ -123,8 +123,15 @@ def test_the_server_numbers_every_receipt_in_one_gapless_series(
     assert [r["kind"] for r in receipts] == ["sale", "sale", "refund"]
     # What the screen said is what was issued.
     assert receipts[0]["total_minor"] == counter["sale_a_total"] == 800  # 4.50 + 0.50 oat + 3.00
-    assert receipts[1]["total_minor"] == counter["sale_b_total"] == 540  # 2 x 3.00, 10 % off
-    assert abs(receipts[2]["total_minor"]) == counter["refund_amount"] == 540
+    # 2 x 3.00 with 7 % off: 0.42 off, 5.58; paid in cash as 5.60 (AUD cash rounds to 5c: 8
+    # rounds up), and the receipt's total is what was paid.
+    assert counter["sale_b_total"] == 558
+    assert counter["sale_b_due_in_cash"] == 560
+    assert counter["sale_b_rounding_note"] == "(rounded up $0.02 to the nearest coin)"
+    assert receipts[1]["total_minor"] == counter["sale_b_paid"] == 560
+    # The refund gives back the goods' 5.58 as 5.60 in cash, rounded the same way.
+    assert counter["refund_amount"] == 558
+    assert abs(receipts[2]["total_minor"]) == counter["refund_cash_back"] == 560
     assert "offline" not in receipts[0]["snapshot"]
 
 
@@ -158,10 +165,10 @@ def test_a_manager_approved_the_discount_refund_and_void_with_their_pin(
 ) -> None:
     platform, _ = stack
     counter = browser_run["counter"]
-    assert counter["sale_b_discount"] == 60
+    assert counter["sale_b_discount"] == 42
     assert "(request " in counter["wrong_manager_pin"]
     order = api(platform, business, "GET", f"/v1/orders/{receipts[1]['order_id']}")
-    assert order["discount_minor"] == 60
+    assert order["discount_minor"] == 42
     granted = api(
         platform, business, "GET", "/v1/audit/events", params={"action": "override.granted"}
     )["items"]
@@ -226,7 +233,8 @@ def test_the_x_and_z_reports_on_screen_are_the_apis(
     sales = sum(r["total_minor"] for r in receipts if r["kind"] == "sale")
     refunds = sum(abs(r["total_minor"]) for r in receipts if r["kind"] == "refund")
     assert z["payments"]["card"]["amount_minor"] + z["payments"]["cash"]["amount_minor"] == sales
-    assert z["refunds"]["amount_minor"] == refunds
+    assert z["refunds"]["amount_minor"] == counter["refund_amount"]  # the goods, before rounding
+    assert refunds == counter["refund_cash_back"]
 
 
 def test_the_queue_drained_and_the_audit_chain_verifies(

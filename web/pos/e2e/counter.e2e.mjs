@@ -6,8 +6,8 @@
 // 2. a flat white with oat milk and a bread roll, paid by card and cash: a card of $3.51 is
 //    declined by the terminal (the simulator declines amounts ending in 51), $5.00 is
 //    approved, the rest is cash with change;
-// 3. two bread rolls with 10 % off, above the business's discount limit: a wrong manager PIN is
-//    refused, the right one approves; paid in cash, exactly;
+// 3. two bread rolls with 7 % off, above the business's discount limit: a wrong manager PIN is
+//    refused, the right one approves; $5.58, paid in cash as $5.60 (AUD cash rounds to 5c);
 // 4. that sale refunded in full with the manager's PIN; a third sale's card declined, the page
 //    reloaded mid-payment, and the sale (sent, unpaid) voided with the manager's PIN;
 // 5. the X report, then the shift closed with the cash counted, and the Z report;
@@ -81,7 +81,7 @@ await browserRun(async (run) => {
   await items.getByRole("button", { name: /^Bread roll/ }).click();
   await items.getByRole("button", { name: /^Bread roll/ }).click();
   await page.getByRole("button", { name: "Discount" }).click();
-  await page.getByRole("dialog", { name: "Discount" }).getByLabel("Percent off").fill("10");
+  await page.getByRole("dialog", { name: "Discount" }).getByLabel("Percent off").fill("7");
   await page.getByRole("dialog", { name: "Discount" }).getByRole("button", { name: "Apply" }).click();
   const approval = page.getByRole("dialog", { name: "Manager approval" });
   await approval.getByLabel("Manager", { exact: true }).selectOption({ label: manager.name });
@@ -97,8 +97,11 @@ await browserRun(async (run) => {
   result.sale_b_discount = await figure(page, "discount");
   result.sale_b_total = await figure(page, "total");
   await page.getByRole("button", { name: "Pay" }).click();
+  result.sale_b_due_in_cash = await figure(page, "due");
+  result.sale_b_rounding_note = (await page.getByRole("dialog", { name: "Payment" }).locator(".due small").textContent()).trim();
   await page.getByRole("dialog", { name: "Payment" }).getByRole("button", { name: "Take cash" }).click();
   result.sale_b_receipt = await receiptNumber(page);
+  result.sale_b_paid = await figure(page, "receipt-paid");
   result.sale_b_change = await figure(page, "change");
   await page.getByRole("button", { name: "New sale" }).click();
 
@@ -117,6 +120,7 @@ await browserRun(async (run) => {
   await approval.getByLabel("Manager PIN").fill(manager.pin);
   await approval.getByRole("button", { name: "Approve" }).click();
   result.refund_receipt = await receiptNumber(page);
+  result.refund_cash_back = await figure(page, "cash-back");
   await run.screenshot(page, "pos-refund-receipt");
 
   // A sale whose card was declined, the page reloaded in the middle of paying: the till comes

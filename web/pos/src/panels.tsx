@@ -5,7 +5,7 @@ import type { JsonOf } from "./api";
 import { ApiProblem, json } from "./api";
 import type { ApprovalAsk } from "./parts";
 import { ApprovalDialog, Dialog, Money, Problem, useTill } from "./parts";
-import { allocate, parseAmount } from "./pricing";
+import { allocate, cashRounding, parseAmount } from "./pricing";
 import { ReceiptView } from "./sell";
 import type { SyncState } from "./sync";
 import { drain, onSync } from "./sync";
@@ -113,7 +113,8 @@ function RefundDialog({ sale, onDone, onClose }: { sale: Sale; onDone: (sale: Sa
         return;
       }
     } else {
-      done = await refund(till.person.staffId, sale, till.shift!, lineNumbers, amount, reason, approval, till.live);
+      const cashBack = amount + cashRounding(amount, till.data.menu?.value.cash_rounding_minor ?? 1);
+      done = await refund(till.person.staffId, sale, till.shift!, lineNumbers, amount, reason, approval, till.live, cashBack);
       void drain();
     }
     onDone(done, done.refunds[done.refunds.length - 1]!.refundId);

@@ -462,6 +462,7 @@ export function ReceiptView({ sale: shown, refundId, onNext }: { sale: Sale; ref
   if (refund) return <RefundReceipt sale={kept} refund={refund} onNext={onNext} />;
   const sale = kept;
   const cashPayment = sale.payments.find((p) => p.tender === "cash");
+  const rounding = sale.payments.reduce((sum, p) => sum + (p.roundingMinor ?? 0), 0);
   return (
     <section aria-labelledby="receipt-title" class="card receipt">
       <h2 id="receipt-title">
@@ -490,6 +491,12 @@ export function ReceiptView({ sale: shown, refundId, onNext }: { sale: Sale; ref
       <p class="total">
         Total <Money minor={sale.priced.totalMinor} field="receipt-total" currency={currency} />
       </p>
+      {rounding !== 0 && (
+        <p>
+          Cash rounding <Money minor={rounding} field="receipt-rounding" currency={currency} /> · paid{" "}
+          <Money minor={sale.priced.totalMinor + rounding} field="receipt-paid" currency={currency} />
+        </p>
+      )}
       {sale.priced.tax.map((group) => (
         <p class="tax" key={group.ratePercent}>
           Tax {Number(group.ratePercent)}% <Money minor={group.taxMinor} currency={currency} />
@@ -499,7 +506,6 @@ export function ReceiptView({ sale: shown, refundId, onNext }: { sale: Sale; ref
         <p key={p.paymentId}>
           {p.tender === "cash" ? `Cash ${formatMoney(p.tenderedMinor ?? p.amountMinor, currency)}` : `Card ${p.card?.scheme ?? ""} ${p.card?.last4 ? "•••• " + p.card.last4 : ""}`}
           {p.tender === "card" && <Money minor={p.amountMinor} currency={currency} />}
-          {p.roundingMinor ? ` (rounding ${formatMoney(p.roundingMinor, currency)})` : ""}
         </p>
       ))}
       <p class="change">
@@ -538,6 +544,11 @@ function RefundReceipt({ sale, refund, onNext }: { sale: Sale; refund: Refund; o
       <p class="total">
         Refunded <Money minor={refund.amountMinor} field="receipt-total" currency={till.currency} />
       </p>
+      {refund.cashBackMinor !== undefined && refund.cashBackMinor !== refund.amountMinor && (
+        <p>
+          Cash back, rounded to the coin <Money minor={refund.cashBackMinor} field="cash-back" currency={till.currency} />
+        </p>
+      )}
       <button type="button" onClick={onNext}>
         Done
       </button>

@@ -73,6 +73,8 @@ export interface Receipt {
 export interface Refund {
   refundId: string;
   amountMinor: number;
+  /** Cash handed back, rounded to the coin like cash taken (a cash sale's refund). */
+  cashBackMinor?: number;
   reasonCode: string;
   lineNumbers: number[];
   createdAt: string;
@@ -344,7 +346,8 @@ export async function cashSale(sale: NewSale, tenderedMinor: number, roundingMin
     [
       orderCreate(sale),
       { kind: "payment", data: { payment_id: paymentId, order_id: sale.orderId, shift_id: shiftId, tender: "cash", tendered_minor: tenderedMinor } },
-      { kind: "order.close", data: { order_id: sale.orderId, shift_id: shiftId, client_total_minor: sale.priced.totalMinor } },
+      // At the close the server compares what was due: the total and the cash rounding.
+      { kind: "order.close", data: { order_id: sale.orderId, shift_id: shiftId, client_total_minor: sale.priced.totalMinor + roundingMinor } },
     ],
     async (tx, written) => {
       const receipt = await numbered(tx, written[2]!, online);
@@ -393,7 +396,9 @@ export async function finishSale(
   if (cash) {
     ops.push({ kind: "payment", data: { payment_id: paymentId, order_id: sale.order_id, shift_id: sale.shift_id, tender: "cash", tendered_minor: cash.tenderedMinor } });
   }
-  ops.push({ kind: "order.close", data: { order_id: sale.order_id, shift_id: sale.shift_id, client_total_minor: sale.priced.totalMinor } });
+  // What was due at the close: the total and any cash rounding.
+  const due = sale.priced.totalMinor + sale.payments.reduce((sum, p) => sum + (p.roundingMinor ?? 0), 0) + (cash?.roundingMinor ?? 0);
+  ops.push({ kind: "order.close", data: { order_id: sale.order_id, shift_id: sale.shift_id, client_total_minor: due } });
   let kept: Sale | null = null;
   await append(staffId, ops, async (tx, written) => {
     const receipt = await numbered(tx, written[written.length - 1]!, online);
@@ -414,6 +419,7 @@ export async function refund(
   reasonCode: string,
   approval: Approval | null,
   online: boolean,
+  cashBackMinor?: number,
 ): Promise<Sale> {
   const refundId = uuid();
   let kept: Sale | null = null;
@@ -439,6 +445,7 @@ export async function refund(
       const done: Refund = {
         refundId,
         amountMinor,
+        cashBackMinor,
         reasonCode,
         lineNumbers,
         createdAt: op.occurred_at,
