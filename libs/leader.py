@@ -24,8 +24,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from enum import StrEnum
+from typing import Any
 
 import asyncpg
 from sqlalchemy.engine import URL
@@ -61,7 +62,7 @@ def application_name(lock: LeaderLock) -> str:
 async def run_as_leader(
     dsn: str,
     lock: LeaderLock,
-    job: Callable[[], Awaitable[None]],
+    job: Callable[[], Coroutine[Any, Any, None]],
     *,
     retry_seconds: float = RETRY_SECONDS,
 ) -> None:
@@ -71,7 +72,9 @@ async def run_as_leader(
         try:
             await _lead_once(dsn, lock, job, retry_seconds)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
-            logger.warning("%s: no database, retrying in %.1fs: %s", lock.value, retry_seconds, error)
+            logger.warning(
+                "%s: no database, retrying in %.1fs: %s", lock.value, retry_seconds, error
+            )
         except Exception:
             # The job failed outside its own error handling: log it and let it be restarted.
             logger.exception("%s: the job stopped", lock.value)
@@ -79,7 +82,7 @@ async def run_as_leader(
 
 
 async def _lead_once(
-    dsn: str, lock: LeaderLock, job: Callable[[], Awaitable[None]], retry_seconds: float
+    dsn: str, lock: LeaderLock, job: Callable[[], Coroutine[Any, Any, None]], retry_seconds: float
 ) -> None:
     """Take the lock and run the job until either ends; without the lock, return at once."""
     connection = await asyncpg.connect(
