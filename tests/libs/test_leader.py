@@ -18,13 +18,18 @@ import asyncpg
 import pytest
 
 from libs.audit.append import Actor, AuditLog
+from libs.auth.access_tokens import TokenVerifier
 from libs.auth.principal import Principal
 from libs.leader import LeaderLock, application_name, run_as_leader
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from ops.platform import PreparedDatabase
+from services.audit.app import create_app as create_audit
 from services.audit.checkpoints.scheduler import sign_due_checkpoints, signing_as_leader
 from services.audit.checkpoints.service import CheckpointService
+from services.audit.settings import AuditSettings
+from services.billing.app import create_app as create_billing
+from services.billing.settings import BillingSettings
 from tests.conftest import AUDIT_SETTINGS, AUDIT_SIGNER
 from tests.support.database import Provision
 
@@ -76,9 +81,9 @@ async def replicas(database: PreparedDatabase) -> AsyncIterator[Callable[[], Rep
         await replica.stop()
 
 
-async def lock_holders(admin: asyncpg.Connection) -> list[int]:
+async def lock_holders(admin: asyncpg.Connection, lock: LeaderLock = LOCK) -> list[int]:
     """The backends holding the job's lock (a bigint key shows as classid, objid)."""
-    key = await admin.fetchval("SELECT hashtextextended($1, 0)", LOCK.value)
+    key = await admin.fetchval("SELECT hashtextextended($1, 0)", lock.value)
     rows = await admin.fetch(
         "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
         " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
@@ -256,3 +261,48 @@ async def test_two_elected_signers_sign_each_checkpoint_once(
         for pool in pools:
             await pool.dispose()
     assert await lock_holders(admin) == []
+
+
+# --- the services' wiring ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lock", [LeaderLock.AUDIT_CHECKPOINTS, LeaderLock.BILLING_SWEEP])
+async def test_two_service_replicas_elect_one_and_hand_over_on_shutdown(
+    lock: LeaderLock,
+    service_databases: dict[str, TenantDatabase],
+    verifier: TokenVerifier,
+    admin: asyncpg.Connection,
+) -> None:
+    """Each service process starts its elected job with its lifespan: two processes of the
+    service hold the lock once between them, and stopping one leaves it with the other."""
+    # Intervals long enough that the jobs never act here: only the election is under test.
+    if lock is LeaderLock.AUDIT_CHECKPOINTS:
+        apps = [
+            create_audit(
+                service_databases["audit"],
+                verifier,
+                AUDIT_SIGNER,
+                AuditSettings(checkpoint_interval=3600),
+            )
+            for _ in range(2)
+        ]
+    else:
+        settings = BillingSettings(
+            stripe_api_key="sk_test_never_called",
+            stripe_api_base="http://127.0.0.1:9",
+            billing_sweep_interval=3600,
+        )
+        apps = [create_billing(service_databases["billing"], verifier, settings) for _ in range(2)]
+
+    async with contextlib.AsyncExitStack() as both:
+        first = await both.enter_async_context(contextlib.AsyncExitStack())
+        await first.enter_async_context(apps[0].router.lifespan_context(apps[0]))
+        await both.enter_async_context(apps[1].router.lifespan_context(apps[1]))
+
+        async def one_holder() -> bool:
+            return len(await lock_holders(admin, lock)) == 1
+
+        await eventually(one_holder, "one of the two processes leads")
+        await first.aclose()  # the first process shuts down, leader or not
+        await eventually(one_holder, "the remaining process leads")
+    assert await lock_holders(admin, lock) == [], "nobody holds it once both stopped"
