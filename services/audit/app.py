@@ -10,7 +10,7 @@ from libs.audit.checkpoints import CheckpointSigner
 from libs.auth.access_tokens import TokenVerifier
 from libs.tenancy.database import TenantDatabase
 from services.audit.checkpoints.router import router as checkpoints_router
-from services.audit.checkpoints.scheduler import run_periodically
+from services.audit.checkpoints.scheduler import signing_as_leader
 from services.audit.checkpoints.service import CheckpointService
 from services.audit.events.router import router as events_router
 from services.audit.export.router import router as export_router
@@ -40,7 +40,7 @@ def create_app(
     interval = settings.checkpoint_interval
 
     async def periodic_checkpoints(app: FastAPI) -> None:
-        await run_periodically(app.state.database, checkpoints, interval)
+        await signing_as_leader(app.state.database, checkpoints, interval)
 
     app = create_service_app(
         NAME,

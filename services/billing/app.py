@@ -4,6 +4,8 @@ service and the gateway enforce (docs/billing.md)."""
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import FastAPI
 
 from libs.api.app import create_service_app
@@ -30,7 +32,10 @@ def create_app(
         worker: EventWorker | None = app.state.billing_worker
         try:
             if worker is not None:
-                await worker.run()
+                # Wakes on every replica; the sweep on the elected one (worker.py).
+                async with asyncio.TaskGroup() as jobs:
+                    jobs.create_task(worker.run())
+                    jobs.create_task(worker.sweep_as_leader())
         finally:
             if stripe is not None:
                 await stripe.close()

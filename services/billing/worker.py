@@ -6,6 +6,13 @@ applies. It is woken with the tenant of each newly stored event, and every
 waiting (`billing.tenants_with_pending_events()`: ids only): events whose Stripe lookup failed,
 or that a process stored just before it stopped. A tenant's events are applied one at a time,
 oldest first; several billing processes may run, and they serialise per tenant in Postgres.
+
+Every replica applies the events it was woken for (the ones its own webhook endpoint stored),
+so an event is applied at once wherever it arrived. The sweep runs on one replica per
+deployment (`sweep_as_leader`, libs/leader.py): N replicas sweeping would each ask Stripe
+again for every event still waiting, multiplying the calls exactly while Stripe is failing or
+limiting us. Two sweeps at once would still apply each event once (the tenant lock and the
+claim in service.apply_event).
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import contextlib
 import logging
 from uuid import UUID
 
+from libs.leader import RETRY_SECONDS, LeaderLock, direct_dsn, run_as_leader
 from libs.tenancy.database import TenantDatabase
 from services.billing.repository import BillingRepository, tenants_with_pending_events
 from services.billing.service import apply_event
@@ -65,18 +73,28 @@ class EventWorker:
             await self.apply_pending(tenant)
 
     async def run(self) -> None:
+        """Apply what this replica was woken for; until cancelled."""
         while True:
+            tenant = await self._woken.get()
             try:
-                tenant = await asyncio.wait_for(
-                    self._woken.get(), timeout=self._settings.billing_sweep_interval
-                )
-            except TimeoutError:
-                tenant = None
-            try:
-                if tenant is None:
-                    await self.sweep()
-                else:
-                    await self.apply_pending(tenant)
+                await self.apply_pending(tenant)
             except Exception:
                 # A database outage must not end the loop; the next sweep catches up.
                 logger.exception("applying stripe events failed")
+
+    async def sweep_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(self._settings.billing_sweep_interval)
+            try:
+                await self.sweep()
+            except Exception:
+                logger.exception("sweeping stripe events failed")
+
+    async def sweep_as_leader(self, *, retry_seconds: float = RETRY_SECONDS) -> None:
+        """`sweep_periodically`, on the one replica holding the billing sweep's lock."""
+        await run_as_leader(
+            direct_dsn(self._database.engine.url),
+            LeaderLock.BILLING_SWEEP,
+            self.sweep_periodically,
+            retry_seconds=retry_seconds,
+        )

@@ -22,6 +22,9 @@ transaction bound to that tenant:
 Delivery is at least once (a worker that dies after the receiver answered and before it
 recorded so sends again when the lease ends); the `webhook-id` is the message's, the same on
 every attempt, for the receiver to drop repeats.
+
+Unlike the audit checkpoint signer and the billing sweep, this worker is not elected
+(libs/leader.py): the claims above let every replica run it, sharing the work.
 """
 
 from __future__ import annotations

@@ -3,6 +3,12 @@
 The database names the tenants (`audit.tenants_awaiting_checkpoint()`, which reveals only
 their ids); each is then signed in its own tenant-bound transaction. A tenant whose chain is
 broken is logged as an error and skipped; the others are still signed.
+
+One replica per deployment signs periodically (`signing_as_leader`, libs/leader.py): with N
+replicas each would sign its own checkpoint of every busy tenant per interval, so the
+checkpoints (and the witness copies reviewers keep) would multiply with the replica count.
+Two signers at once stay correct regardless: each signing takes the tenant's checkpoint lock
+and signs nothing when the latest checkpoint already covers the head (service.py).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
+from libs.leader import RETRY_SECONDS, LeaderLock, direct_dsn, run_as_leader
 from libs.tenancy.database import TenantDatabase
 from services.audit.checkpoints.service import ChainBroken, CheckpointService
 
@@ -48,3 +55,19 @@ async def run_periodically(
         except Exception:
             # A database outage must not end the loop; the next round catches up.
             logger.exception("periodic audit checkpoints failed")
+
+
+async def signing_as_leader(
+    database: TenantDatabase,
+    service: CheckpointService,
+    interval: float,
+    *,
+    retry_seconds: float = RETRY_SECONDS,
+) -> None:
+    """`run_periodically`, on the one replica holding the checkpoint signer's lock."""
+    await run_as_leader(
+        direct_dsn(database.engine.url),
+        LeaderLock.AUDIT_CHECKPOINTS,
+        lambda: run_periodically(database, service, interval),
+        retry_seconds=retry_seconds,
+    )

@@ -10,6 +10,9 @@ look at; the poll then reads the queue in its own tenant-bound transaction.
 If the connection drops, it is re-opened with backoff. Meanwhile polls still find their jobs
 by looking again every few seconds (service.RECHECK_SECONDS); on reconnecting, every waiting
 poll is woken once, for what may have been queued while nobody listened.
+
+Every replica listens (nothing is elected here, libs/leader.py): each wakes only the polls it
+holds itself.
 """
 
 from __future__ import annotations
