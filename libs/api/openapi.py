@@ -40,6 +40,7 @@ from libs.problems import (
     problems,
 )
 from libs.rbac.matrix import Role, Route, is_allowed, route_of_template
+from libs.tenancy.outage import DatabaseUnavailable
 
 GRACE_HEADER = "Halopos-Billing-Grace-Until"
 REQUEST_ID_HEADER = "X-Request-Id"
@@ -153,8 +154,9 @@ def shared_problems(
     """What every route of this kind can answer at the service, whatever it does: the card
     guard's refusals (libs/api/card_guard.py) and, with anything to validate, a malformed
     request; a list's cursor that is not one of ours; behind a token, the authentication and
-    the permission check; a write the subscription must allow (libs/billing/entitlement.py)."""
-    kinds: list[type[Problem]] = list(REFUSALS)
+    the permission check; a write the subscription must allow (libs/billing/entitlement.py);
+    and, anywhere, the database out of reach (libs/tenancy/outage.py)."""
+    kinds: list[type[Problem]] = [*REFUSALS, DatabaseUnavailable]
     if validates:
         kinds.append(ValidationFailed)
     if pages:
