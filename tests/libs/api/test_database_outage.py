@@ -163,5 +163,3 @@ async def test_a_database_outage_is_503_and_changes_nothing(
         "SELECT count(*) AS n FROM audit.events WHERE action = 'menu_category.created'",
     )
     assert audited[0]["n"] == 2
-
-
