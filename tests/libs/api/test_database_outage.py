@@ -19,8 +19,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
+import uvicorn
 
+from gateway.app import create_app as create_gateway
+from gateway.forwarding import AiohttpForwarder
 from libs.auth.access_tokens import TokenVerifier
+from libs.config import SERVICES
 from libs.rbac import Role
 from libs.tenancy.database import TenantDatabase
 from ops.platform import PreparedDatabase
@@ -163,3 +167,63 @@ async def test_a_database_outage_is_503_and_changes_nothing(
         "SELECT count(*) AS n FROM audit.events WHERE action = 'menu_category.created'",
     )
     assert audited[0]["n"] == 2
+
+
+async def test_the_gateway_passes_the_outage_through(
+    relay: tuple[Relay, str],
+    verifier: TokenVerifier,
+    provision: Provision,
+    token: TokenFactory,
+    service_databases: dict[str, TenantDatabase],
+) -> None:
+    """The till sees the service's own answer: 503 database-unavailable and its Retry-After,
+    not the gateway's service-unavailable (the service is up; its database is not)."""
+    from services.orders.app import create_app
+
+    cut, url = relay
+    tenant = await provision()
+    owner = token(tenant, Role.OWNER, subject="staff-owner")
+    database = TenantDatabase(url, pool_size=2)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(database, verifier),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            proxy_headers=False,
+        )
+    )
+    serving = asyncio.create_task(server.serve())
+    forwarder = AiohttpForwarder()
+    await forwarder.start()
+    gateway = create_gateway(
+        database=service_databases["gateway"],
+        verifier=verifier,
+        forwarder=forwarder,
+        upstreams={spec.name: f"http://127.0.0.1:{port}" for spec in SERVICES},
+    )
+    transport = httpx.ASGITransport(app=gateway, raise_app_exceptions=True)
+    try:
+        while not server.started:
+            assert not serving.done()
+            await asyncio.sleep(0.02)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+            await cut.cut()
+            response = await client.post(
+                "/v1/menu/categories", json={"name": "Tea", "position": 1}, auth=owner
+            )
+            assert response.status_code == 503, response.text
+            assert response.json()["code"] == "database-unavailable"
+            assert response.headers["retry-after"] == "5"
+            assert (await client.get("/healthz")).status_code == 200
+            ready = await client.get("/readyz")
+            assert ready.status_code == 503
+            assert "orders" in ready.json()["services"]
+    finally:
+        await forwarder.close()
+        server.should_exit = True
+        await serving
+        await database.dispose()
