@@ -81,6 +81,7 @@ from libs.problems import (
 from libs.rbac.matrix import ROUTES, Route, find_route
 from libs.request_ids import current_client_request_id, current_request_id
 from libs.tenancy.database import TenantDatabase
+from libs.tenancy.outage import OUTAGE
 
 logger = logging.getLogger("halopos.gateway")
 
@@ -371,7 +372,8 @@ def create_app(
     if (record := recording()) is not None:
         # Tests only: what the gateway sends, held to the document (libs/api/openapi.py).
         app.add_middleware(ResponseRecorder, record=record, problems_only=True)
-    install_problem_handlers(app)
+    # Its own database (Bridge tokens, spent proofs) out of reach: 503 database-unavailable.
+    install_problem_handlers(app, [OUTAGE])
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

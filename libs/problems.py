@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
@@ -256,12 +257,30 @@ def problem_response(
 
     if "retry_after" in extensions:
         headers["Retry-After"] = str(extensions["retry_after"])
+    elif status == 503:
+        # Every 503 says when to try again (declared so in STATUS_HEADERS).
+        headers["Retry-After"] = str(DEFAULT_RETRY_AFTER_SECONDS)
     return JSONResponse(
         problem_body(status=status, code=code, title=title, detail=detail, **extensions),
         status_code=status,
         media_type=PROBLEM_CONTENT_TYPE,
         headers=headers,
     )
+
+
+# A 503's Retry-After when the problem names none: a restarting service is back in seconds.
+DEFAULT_RETRY_AFTER_SECONDS = 2
+
+
+@dataclass(frozen=True)
+class Translation:
+    """Exceptions from below the domain code that mean a known problem, not a bug: a
+    database outage (libs/tenancy/outage.py). `problem` looks at an exception of one of
+    `kinds` and gives the problem to answer, or None when it is a bug after all (then it is
+    answered and logged as any unhandled error)."""
+
+    kinds: tuple[type[Exception], ...]
+    problem: Callable[[Exception], Problem | None]
 
 
 _HTTP_CODES = {
@@ -286,7 +305,7 @@ def validation_errors(errors: Iterable[Mapping[str, Any]]) -> list[dict[str, Any
     ]
 
 
-def install_problem_handlers(app: FastAPI) -> None:
+def install_problem_handlers(app: FastAPI, translations: Iterable[Translation] = ()) -> None:
     async def on_problem(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, Problem)
         return problem_response(
@@ -321,7 +340,31 @@ def install_problem_handlers(app: FastAPI) -> None:
             "Idempotency-Key.",
         )
 
+    def on_translatable(translation: Translation) -> Callable[..., Any]:
+        async def handle(request: Request, exc: Exception) -> JSONResponse:
+            problem = translation.problem(exc)
+            if problem is None:
+                return await on_unhandled(request, exc)
+            # One line, no traceback: the cause is outside the code (and repeats per request
+            # for as long as it lasts).
+            logger.warning(
+                "%s %s: %s: %s: %s",
+                request.method,
+                request.url.path,
+                problem.code,
+                type(exc).__name__,
+                str(exc) or repr(exc),
+            )
+            return await on_problem(request, problem)
+
+        return handle
+
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(Exception, on_unhandled)
+    # By class, not under `Exception`: Starlette answers those inside the app, where the
+    # `Exception` handler's errors are re-raised to the server, which logs each traceback.
+    for translation in translations:
+        for kind in translation.kinds:
+            app.add_exception_handler(kind, on_translatable(translation))

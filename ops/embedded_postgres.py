@@ -5,6 +5,13 @@ SCRAM password authentication, so the services' least-privilege roles are real l
 root, the server runs as the `embedded_postgres` system user, as Postgres requires. A server
 already running on this data directory is reused; `stop()` stops only a server this process
 started.
+
+A server keeps its port: the first start picks one (the default, or any free port when another
+checkout holds the default) and records it in the data directory, and every later start asks
+for that port again, waiting for it to be free, so services that were connected before a restart
+reconnect to the same address. Whether it is free is asked as Postgres itself asks, with
+SO_REUSEADDR: the closing connections of the previous server (TIME_WAIT, about a minute) do not
+stop Postgres from listening again, and so must not send the new server to another port.
 """
 
 from __future__ import annotations
@@ -26,6 +33,12 @@ from ops.state import STATE, dev_secrets
 DATA_DIR = STATE / "pg"
 SOCKET_DIR = STATE / "run"
 DEFAULT_PORT = 54329
+# The port the data directory's server was first given, kept across restarts: beside the data
+# directory (`pg.port` for `pg`), not in it, so a copy of the directory (a base backup restored
+# elsewhere) does not ask for the same port as the server it was copied from.
+PORT_FILE_SUFFIX = ".port"
+# How long a restart waits for its recorded port to be let go (by a server still stopping).
+PORT_WAIT_SECONDS = 30.0
 SYSTEM_USER = "embedded_postgres"
 SUPERUSER = "postgres"
 # Unix socket paths are limited to ~107 bytes; fall back to a short temp path when deep.
@@ -36,6 +49,7 @@ MAX_SOCKET_PATH = 100
 class EmbeddedPostgres:
     port: int
     started_here: bool
+    data_dir: Path = DATA_DIR
 
     def admin_url(self, database: str = "postgres") -> str:
         password = quote(dev_secrets()["superuser_password"], safe="")
@@ -43,7 +57,7 @@ class EmbeddedPostgres:
 
     def stop(self) -> None:
         if self.started_here:
-            _pg_ctl(["-m", "fast", "-w", "stop"])
+            _pg_ctl(self.data_dir, ["-m", "fast", "-w", "stop"])
             self.started_here = False
 
 
@@ -64,9 +78,9 @@ def _as_server_user() -> dict[str, object]:
     return {"user": SYSTEM_USER} if os.geteuid() == 0 else {}
 
 
-def _pg_ctl(arguments: list[str]) -> None:
+def _pg_ctl(data_dir: Path, arguments: list[str]) -> None:
     subprocess.run(
-        [_bin("pg_ctl"), "-D", str(DATA_DIR), *arguments],
+        [_bin("pg_ctl"), "-D", str(data_dir), *arguments],
         check=True,
         stdout=subprocess.DEVNULL,
         **_as_server_user(),  # type: ignore[call-overload]
@@ -94,10 +108,10 @@ def _prepare_for_server_user(paths: list[Path]) -> None:
         shutil.chown(path, account.pw_uid, account.pw_gid)
 
 
-def _initdb() -> None:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    DATA_DIR.chmod(0o700)
-    _prepare_for_server_user([DATA_DIR])
+def _initdb(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.chmod(0o700)
+    _prepare_for_server_user([data_dir])
     with tempfile.NamedTemporaryFile("w", delete=False, dir=STATE) as password_file:
         password_file.write(dev_secrets()["superuser_password"])
     try:
@@ -107,7 +121,7 @@ def _initdb() -> None:
             [
                 _bin("initdb"),
                 "-D",
-                str(DATA_DIR),
+                str(data_dir),
                 "-U",
                 SUPERUSER,
                 f"--pwfile={password_file.name}",
@@ -123,9 +137,9 @@ def _initdb() -> None:
         os.unlink(password_file.name)
 
 
-def _running_port() -> int | None:
-    """The port of a live server on our data directory, from its postmaster.pid."""
-    pid_file = DATA_DIR / "postmaster.pid"
+def _running_port(data_dir: Path) -> int | None:
+    """The port of a live server on the data directory, from its postmaster.pid."""
+    pid_file = data_dir / "postmaster.pid"
     try:
         lines = pid_file.read_text().splitlines()
         pid, port = int(lines[0]), int(lines[3])
@@ -147,7 +161,10 @@ def _wait_until_accepting(port: int, timeout: float = 30.0) -> None:
 
 
 def _port_is_free(port: int) -> bool:
+    """Whether Postgres could listen on the port now: nothing listens there. SO_REUSEADDR, as
+    Postgres sets it, so the TIME_WAIT of a stopped server's connections does not count."""
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
@@ -155,11 +172,42 @@ def _port_is_free(port: int) -> bool:
     return True
 
 
-def _choose_port() -> int:
-    """HALOPOS_EMBEDDED_PG_PORT if set; else the default, or any free port when another
-    checkout's server already holds it (the port is read back from postmaster.pid)."""
+def _port_file(data_dir: Path) -> Path:
+    return data_dir.with_name(data_dir.name + PORT_FILE_SUFFIX)
+
+
+def _recorded_port(data_dir: Path) -> int | None:
+    try:
+        return int(_port_file(data_dir).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _record_port(data_dir: Path, port: int) -> None:
+    if _recorded_port(data_dir) != port:
+        _port_file(data_dir).write_text(f"{port}\n")
+
+
+def _wait_until_free(port: int, timeout: float = PORT_WAIT_SECONDS) -> None:
+    deadline = time.monotonic() + timeout
+    while not _port_is_free(port):
+        if time.monotonic() > deadline:
+            raise RuntimeError(
+                f"port {port}, this server's own, is still taken by another process; "
+                "stop it, or delete the data directory's .port file beside it to take another"
+            )
+        time.sleep(0.2)
+
+
+def _choose_port(data_dir: Path) -> int:
+    """HALOPOS_EMBEDDED_PG_PORT if set; else the port recorded at the first start (waiting
+    for it to be free); else the default, or any free port when another checkout's server
+    already holds it (the port is read back from postmaster.pid)."""
     if "HALOPOS_EMBEDDED_PG_PORT" in os.environ:
         return int(os.environ["HALOPOS_EMBEDDED_PG_PORT"])
+    if (recorded := _recorded_port(data_dir)) is not None:
+        _wait_until_free(recorded)
+        return recorded
     if _port_is_free(DEFAULT_PORT):
         return DEFAULT_PORT
     with socket.socket() as probe:
@@ -168,20 +216,26 @@ def _choose_port() -> int:
         return port
 
 
-def ensure_running() -> EmbeddedPostgres:
-    port = _running_port()
+def ensure_running(data_dir: Path = DATA_DIR) -> EmbeddedPostgres:
+    """The server on `data_dir` (the checkout's own unless a test gives another), started
+    (and the directory initialised) if it is not running."""
+    port = _running_port(data_dir)
     if port is not None:
-        return EmbeddedPostgres(port=port, started_here=False)
-    if not (DATA_DIR / "PG_VERSION").exists():
-        _initdb()
-    port = _choose_port()
+        # A server started before ports were recorded keeps its port from now on too.
+        _record_port(data_dir, port)
+        return EmbeddedPostgres(port=port, started_here=False, data_dir=data_dir)
+    if not (data_dir / "PG_VERSION").exists():
+        _initdb(data_dir)
+    port = _choose_port(data_dir)
+    _record_port(data_dir, port)
     socket_dir = _socket_dir()
     socket_dir.mkdir(parents=True, exist_ok=True)
-    _prepare_for_server_user([DATA_DIR, socket_dir])
+    _prepare_for_server_user([data_dir, socket_dir])
     options = (
         f"-h 127.0.0.1 -p {port} -k {socket_dir} "
         "-c max_connections=200 -c shared_buffers=256MB -c fsync=on"
     )
-    _pg_ctl(["-w", "-t", "60", "-o", options, "-l", str(DATA_DIR / "server.log"), "start"])
+    log = str(data_dir / "server.log")
+    _pg_ctl(data_dir, ["-w", "-t", "60", "-o", options, "-l", log, "start"])
     _wait_until_accepting(port)
-    return EmbeddedPostgres(port=port, started_here=True)
+    return EmbeddedPostgres(port=port, started_here=True, data_dir=data_dir)

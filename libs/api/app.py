@@ -33,6 +33,11 @@ from libs.billing.entitlement import GraceHeaderMiddleware
 from libs.config import platform_settings, service_database_url
 from libs.problems import install_problem_handlers, problem_response
 from libs.tenancy.database import TenantDatabase
+from libs.tenancy.outage import OUTAGE
+
+# /readyz gives the database this long to answer `SELECT 1`: a probe must answer quickly,
+# and a database slower than this is as good as down for a till waiting on a sale.
+READINESS_TIMEOUT_SECONDS = 2.0
 
 
 def operation_id(route: APIRoute) -> str:
@@ -133,17 +138,25 @@ def create_service_app(
     if (record := recording()) is not None:
         # Tests only: what the app sends, held to its document (libs/api/openapi.py).
         app.add_middleware(ResponseRecorder, record=record)
-    install_problem_handlers(app)
+    # A database outage answers 503 database-unavailable, not 500 (libs/tenancy/outage.py).
+    install_problem_handlers(app, [OUTAGE])
 
+    # Liveness: the process answers. Never the database's state: a supervisor restarting a
+    # service because Postgres is down would only add restarts to the outage.
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "service": name}
 
+    # Readiness: the process can serve, its database answers within the timeout. Red while
+    # Postgres is unreachable, so a load balancer sends the tills elsewhere (docs/operations.md).
     @app.get("/readyz", include_in_schema=False, response_model=None)
     async def readyz(request: Request) -> JSONResponse | dict[str, str]:
-        try:
+        async def check() -> None:
             async with database.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
+
+        try:
+            await asyncio.wait_for(check(), READINESS_TIMEOUT_SECONDS)
         except Exception:
             return problem_response(status=503, code="not-ready", title="Database unreachable")
         return {"status": "ready", "service": name}

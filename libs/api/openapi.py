@@ -40,6 +40,7 @@ from libs.problems import (
     problems,
 )
 from libs.rbac.matrix import Role, Route, is_allowed, route_of_template
+from libs.tenancy.outage import DatabaseUnavailable
 
 GRACE_HEADER = "Halopos-Billing-Grace-Until"
 REQUEST_ID_HEADER = "X-Request-Id"
@@ -153,7 +154,8 @@ def shared_problems(
     """What every route of this kind can answer at the service, whatever it does: the card
     guard's refusals (libs/api/card_guard.py) and, with anything to validate, a malformed
     request; a list's cursor that is not one of ours; behind a token, the authentication and
-    the permission check; a write the subscription must allow (libs/billing/entitlement.py)."""
+    the permission check; a write the subscription must allow (libs/billing/entitlement.py).
+    (And, anywhere, the database out of reach: declared last, by declare_shared_responses.)"""
     kinds: list[type[Problem]] = list(REFUSALS)
     if validates:
         kinds.append(ValidationFailed)
@@ -206,7 +208,9 @@ def declare_shared_responses(routers: Iterable[APIRouter]) -> None:
             for status in {route.status_code or 200, *declared}:
                 if str(status).startswith("2"):
                     successes[status] = success
-        route.responses = merge_responses(shared, problems(*kinds), declared, successes)
+        # Every route can find the database out of reach (libs/tenancy/outage.py).
+        outage = problems(DatabaseUnavailable)
+        route.responses = merge_responses(shared, problems(*kinds), declared, successes, outage)
 
 
 def problem_schema() -> dict[str, Any]:

@@ -122,6 +122,10 @@ def async_dsn(url: str) -> str:
     return url
 
 
+# Seconds to open a new connection to Postgres before giving up.
+CONNECT_TIMEOUT_SECONDS = 5.0
+
+
 class TenantDatabase:
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.engine: AsyncEngine = create_async_engine(
@@ -132,6 +136,10 @@ class TenantDatabase:
             # On return to the pool an open transaction is rolled back (and with it the
             # transaction-local tenant setting); a connection that cannot roll back is discarded.
             pool_reset_on_return="rollback",
+            # A Postgres that does not answer (a host gone, not a refused port) fails a new
+            # connection in seconds, not asyncpg's minute: the request answers 503
+            # database-unavailable (libs/tenancy/outage.py) well before the gateway gives up.
+            connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
         )
         # Held-back work follows the transaction's savepoints (BeforeCommit).
         for name, listener in (

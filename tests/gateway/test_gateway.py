@@ -332,6 +332,8 @@ async def test_an_unreachable_service_is_503_without_internals(
     assert response.status_code == 503
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["code"] == "service-unavailable"
+    # The till waits this long before retrying (with the same Idempotency-Key).
+    assert int(response.headers["retry-after"]) > 0
     assert str(closed_port) not in response.text
     assert "127.0.0.1" not in response.text
 

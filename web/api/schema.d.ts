@@ -12666,6 +12666,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -12796,6 +12797,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -12959,6 +12961,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `menu-changing`: The menu changed while it was being read; retry
              *     - `service-unavailable`: The service is temporarily unavailable
              */
@@ -13090,6 +13093,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -13285,6 +13289,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `menu-changing`: The menu changed while it was being read; retry
              *     - `service-unavailable`: The service is temporarily unavailable
              */
@@ -13486,6 +13491,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `menu-changing`: The menu changed while it was being read; retry
              *     - `service-unavailable`: The service is temporarily unavailable
              */
@@ -13683,6 +13689,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `menu-changing`: The menu changed while it was being read; retry
              *     - `service-unavailable`: The service is temporarily unavailable
              */
@@ -13886,6 +13893,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `menu-changing`: The menu changed while it was being read; retry
              *     - `service-unavailable`: The service is temporarily unavailable
              */
@@ -14088,6 +14096,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `menu-changing`: The menu changed while it was being read; retry
              *     - `service-unavailable`: The service is temporarily unavailable
              */
@@ -14278,6 +14287,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `menu-changing`: The menu changed while it was being read; retry
              *     - `service-unavailable`: The service is temporarily unavailable
              *     - `terminal-unavailable`: The card terminal could not be asked; the payment waits (retry with the same key)
@@ -14431,6 +14441,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              *     - `terminal-unavailable`: The card terminal could not be asked; the payment waits (retry with the same key)
              */
@@ -14620,6 +14631,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `menu-changing`: The menu changed while it was being read; retry
              *     - `service-unavailable`: The service is temporarily unavailable
              */
@@ -14830,6 +14842,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              *     - `terminal-unavailable`: The card terminal could not be asked; the payment waits (retry with the same key)
              */
@@ -14961,6 +14974,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -15090,6 +15104,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -15278,6 +15293,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `menu-changing`: The menu changed while it was being read; retry
              *     - `service-unavailable`: The service is temporarily unavailable
              */
@@ -15431,6 +15447,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -15564,6 +15581,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -15720,6 +15738,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -15861,6 +15880,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -15991,6 +16011,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -16148,6 +16169,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -16277,6 +16299,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -16468,6 +16491,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -16611,6 +16635,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -16754,6 +16779,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -16889,6 +16915,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -17020,6 +17047,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -17147,6 +17175,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -17279,6 +17308,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -17410,6 +17440,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -17563,6 +17594,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -17694,6 +17726,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -17847,6 +17880,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -18000,6 +18034,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -18126,6 +18161,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `menu-changing`: The menu changed while it was being read; retry
              *     - `service-unavailable`: The service is temporarily unavailable
              */
@@ -18259,6 +18295,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -18412,6 +18449,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -18593,6 +18631,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -18727,6 +18766,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -18884,6 +18924,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -19014,6 +19055,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -19199,6 +19241,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -19336,6 +19379,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -19466,6 +19510,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -19598,6 +19643,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -19752,6 +19798,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -19934,6 +19981,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -20104,6 +20152,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -20285,6 +20334,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -20443,6 +20493,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -20600,6 +20651,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -20727,6 +20779,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -20907,6 +20960,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -21019,6 +21073,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -21158,6 +21213,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -21307,6 +21363,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -21464,6 +21521,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -21576,6 +21634,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -21695,6 +21754,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -21824,6 +21884,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -21936,6 +21997,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -22049,6 +22111,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -22166,6 +22229,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -22300,6 +22364,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -22412,6 +22477,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -22525,6 +22591,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -22638,6 +22705,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -22750,6 +22818,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -22880,6 +22949,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -23009,6 +23079,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -23122,6 +23193,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -23252,6 +23324,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -23404,6 +23477,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -23533,6 +23607,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -23687,6 +23762,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -23820,6 +23896,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -23951,6 +24028,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -24081,6 +24159,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -24209,6 +24288,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -24338,6 +24418,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -24443,6 +24524,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -24563,6 +24645,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -24670,6 +24753,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -24791,6 +24875,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -24913,6 +24998,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -25016,6 +25102,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -25136,6 +25223,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -25248,6 +25336,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -25365,6 +25454,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -25496,6 +25586,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -25626,6 +25717,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -25755,6 +25847,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -25887,6 +25980,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -26005,6 +26099,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -26134,6 +26229,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -26281,6 +26377,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -26414,6 +26511,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -26536,6 +26634,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `long-polls-unavailable`: The gateway is holding as many polls as it can; retry after Retry-After
              *     - `service-unavailable`: The service is temporarily unavailable
              */
@@ -26671,6 +26770,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -26826,6 +26926,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -26978,6 +27079,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -27133,6 +27235,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -27285,6 +27388,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -27440,6 +27544,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -27592,6 +27697,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -27732,6 +27838,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -27869,6 +27976,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -28009,6 +28117,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -28146,6 +28255,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -28275,6 +28385,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -28406,6 +28517,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -28563,6 +28675,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -28695,6 +28808,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -28838,6 +28952,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -28983,6 +29098,7 @@ export interface operations {
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
              *     - `billing-not-configured`: Billing is not configured on this platform
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -29124,6 +29240,7 @@ export interface operations {
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
              *     - `billing-not-configured`: Billing is not configured on this platform
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -29236,6 +29353,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -29338,6 +29456,7 @@ export interface operations {
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
              *     - `billing-not-configured`: Billing is not configured on this platform
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -29450,6 +29569,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -29580,6 +29700,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -29701,6 +29822,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -29831,6 +29953,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -29958,6 +30081,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -30138,6 +30262,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -30271,6 +30396,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -30404,6 +30530,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -30537,6 +30664,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -30684,6 +30812,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -30815,6 +30944,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
@@ -30964,6 +31094,7 @@ export interface operations {
             /**
              * @description Temporarily unavailable; retry after Retry-After with the same Idempotency-Key. Problem codes:
              *
+             *     - `database-unavailable`: The database is unreachable; nothing was changed
              *     - `service-unavailable`: The service is temporarily unavailable
              */
             503: {
