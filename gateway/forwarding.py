@@ -78,6 +78,11 @@ class Forwarder(Protocol):
 
 # Seconds to wait for a connection (from the pool or a new one): past it, 503.
 CONNECT_SECONDS = 2.0
+# How long the gateway keeps an idle connection to a service for reuse. It must be shorter
+# than the services' own keep-alive (libs/api/app.py's KEEP_ALIVE_SECONDS):
+# otherwise a service closes an idle connection just as the gateway sends a request on it,
+# and that request fails with "connection reset" (a 503 for a request nobody refused).
+IDLE_SECONDS = 15.0
 # An ordinary request's whole exchange; a long-poll's (the service answers one within its
 # HALOPOS_PRINT_MAX_WAIT, 25 s, and a few seconds of leasing).
 TIMEOUT_SECONDS = 30.0
@@ -92,7 +97,9 @@ class AiohttpForwarder:
 
     async def start(self) -> None:
         self._session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=self._connections, ttl_dns_cache=300),
+            connector=aiohttp.TCPConnector(
+                limit=self._connections, ttl_dns_cache=300, keepalive_timeout=IDLE_SECONDS
+            ),
             timeout=self._timeout,
             auto_decompress=False,
             skip_auto_headers=("User-Agent", "Accept-Encoding", "Accept", "Content-Type"),
@@ -145,7 +152,11 @@ class AiohttpForwarder:
 class HttpxForwarder:
     def __init__(self, *, connections: int = 256, timeout_seconds: float = TIMEOUT_SECONDS) -> None:
         self._client = httpx.AsyncClient(
-            limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
+            limits=httpx.Limits(
+                max_connections=connections,
+                max_keepalive_connections=connections,
+                keepalive_expiry=IDLE_SECONDS,
+            ),
             timeout=httpx.Timeout(timeout_seconds, connect=CONNECT_SECONDS, pool=CONNECT_SECONDS),
         )
 

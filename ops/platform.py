@@ -12,6 +12,7 @@ import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from libs.api.app import KEEP_ALIVE_SECONDS
 from libs.audit.checkpoints import CheckpointSigner
 from libs.config import DATABASE_LOGINS, SERVICES
 from ops import database as db
@@ -107,6 +108,9 @@ def uvicorn_command(target: str, port: int) -> list[str]:
         "--no-access-log",
         "--log-level",
         "warning",
+        # Longer than the gateway keeps an idle connection to a service (libs/api/app.py).
+        "--timeout-keep-alive",
+        str(KEEP_ALIVE_SECONDS),
         # Client-sent X-Forwarded-* must not rewrite the peer address: the gateway is the edge.
         # Behind a load balancer, name it with --forwarded-allow-ips instead.
         "--no-proxy-headers",

@@ -19,6 +19,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from libs.api.app import KEEP_ALIVE_SECONDS
 from libs.api.openapi import ResponseRecord, record_responses, undeclared
 from libs.audit.checkpoints import CheckpointSigner
 from libs.auth.access_tokens import TokenVerifier
@@ -262,7 +263,13 @@ class LiveStack:
 
 async def _serve(app: FastAPI, port: int) -> tuple[uvicorn.Server, asyncio.Task[None]]:
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", proxy_headers=False
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        proxy_headers=False,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,  # as `make run` (ops/platform.py)
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())

@@ -38,6 +38,11 @@ from libs.tenancy.outage import OUTAGE
 # /readyz gives the database this long to answer `SELECT 1`: a probe must answer quickly,
 # and a database slower than this is as good as down for a till waiting on a sale.
 READINESS_TIMEOUT_SECONDS = 2.0
+# How long a service keeps an idle keep-alive connection open (uvicorn's default is 5 s). It
+# must outlast the gateway's own idle time for a pooled connection (gateway/forwarding.py's
+# IDLE_SECONDS): the side that reuses a connection must be the one that gives it up first, or
+# a request sent just as the service closes it fails with "connection reset".
+KEEP_ALIVE_SECONDS = 75
 
 
 def operation_id(route: APIRoute) -> str:
