@@ -70,7 +70,12 @@ class EventWorker:
             tenants = await tenants_with_pending_events(connection)
             await connection.rollback()
         for tenant in tenants:
-            await self.apply_pending(tenant)
+            # One business's event that cannot be applied must not hold up every other
+            # business's: it stays waiting (and is logged) while the sweep goes on.
+            try:
+                await self.apply_pending(tenant)
+            except Exception:
+                logger.exception("applying stripe events failed for tenant %s", tenant)
 
     async def run(self) -> None:
         """Apply what this replica was woken for; until cancelled."""

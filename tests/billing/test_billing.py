@@ -728,3 +728,36 @@ def test_the_rule_for_stripe_s_latest_word() -> None:
         grace=grace,
     )[1]
     assert later is not None and later.grace_until == first_seen + grace
+
+
+async def test_one_business_s_event_that_fails_does_not_hold_up_the_others(
+    billing: Billing, provision: Provision, connect_as: Connect
+) -> None:
+    """The sweep goes through every business with waiting events: one whose event cannot be
+    applied (here: no `data`, as no signed Stripe event would be) is logged and left waiting,
+    and the others are applied all the same, whichever comes first."""
+    stuck, fine = await provision(), await provision()
+    for tenant, event_id, payload in (
+        (stuck, f"evt_{secrets.token_hex(8)}", {"id": "x", "type": "customer.created"}),
+        (
+            fine,
+            f"evt_{secrets.token_hex(8)}",
+            {"id": "y", "type": "customer.created", "data": {"object": {"object": "customer"}}},
+        ),
+    ):
+        await as_service(
+            connect_as,
+            "billing",
+            tenant,
+            "INSERT INTO billing.stripe_events (tenant_id, id, type, object_id, stripe_created, "
+            "livemode, payload) VALUES ($1, $2, 'customer.created', 'cus_1', now(), false, $3)",
+            tenant,
+            event_id,
+            json.dumps(payload),
+        )
+    worker = billing.app.state.billing_worker
+    await worker.sweep()
+    [applied] = await billing.webhook_rows(connect_as, fine)
+    assert applied["outcome"] is not None
+    [waiting] = await billing.webhook_rows(connect_as, stuck)
+    assert waiting["outcome"] is None
