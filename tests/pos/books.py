@@ -34,6 +34,7 @@ import httpx
 
 from tests.fuzz.stack import FuzzStack
 from tests.pos.till_business import TillBusiness
+from tests.support.http import all_pages
 from tools import verify_audit
 
 RECEIPT_NUMBER = re.compile(
@@ -52,28 +53,12 @@ class Books:
     z_reports: dict[str, dict[str, Any]]  # GET /v1/shifts/{id}/z-report, by shift id
 
 
-def _pages(
-    client: httpx.Client, path: str, auth: httpx.Auth, **params: Any
-) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    cursor: str | None = None
-    while True:
-        query = {**params, "limit": 100, **({"cursor": cursor} if cursor else {})}
-        response = client.get(path, params=query, auth=auth)
-        assert response.status_code == 200, f"{path}: {response.text}"
-        page = response.json()
-        items.extend(page["items"])
-        cursor = page["next_cursor"]
-        if not cursor:
-            return items
-
-
 def read_books(stack: FuzzStack, business: TillBusiness) -> Books:
     with httpx.Client(base_url=stack.gateway, timeout=60) as client:
         owner = business.owner
-        receipts = _pages(client, "/v1/receipts", owner)
-        operations = _pages(client, "/v1/sync/operations", owner)
-        closed = _pages(client, "/v1/shifts", owner, status="closed")
+        receipts = all_pages(client, "/v1/receipts", owner)
+        operations = all_pages(client, "/v1/sync/operations", owner)
+        closed = all_pages(client, "/v1/shifts", owner, status="closed")
         z_reports = {}
         for shift in closed:
             answer = client.get(f"/v1/shifts/{shift['id']}/z-report", auth=owner)

@@ -12,6 +12,7 @@ import httpx
 from tests.backoffice.browser import POS_SCRIPTS, Answer, run_browser
 from tests.fuzz.stack import FuzzStack
 from tests.pos.till_business import TillBusiness
+from tests.support.http import all_pages
 
 # The tests wait for a browser script this long before failing it: the offline day rings up
 # 55 sales one tap at a time, and a till's queue may back off up to a minute.
@@ -43,18 +44,8 @@ def api_pages(
 ) -> list[dict[str, Any]]:
     """Every item of a paged list, read as the owner."""
     platform, _ = stack
-    items: list[dict[str, Any]] = []
-    cursor: str | None = None
     with httpx.Client(base_url=platform.gateway, timeout=60) as client:
-        while True:
-            query = {**params, "limit": 100, **({"cursor": cursor} if cursor else {})}
-            response = client.get(path, params=query, auth=business.owner)
-            assert response.status_code == 200, f"{path}: {response.text}"
-            page = response.json()
-            items.extend(page["items"])
-            cursor = page["next_cursor"]
-            if not cursor:
-                return items
+        return all_pages(client, path, business.owner, **params)
 
 
 def receipts_by_number(

@@ -20,6 +20,7 @@ import pytest
 from tests.backoffice.browser import POS_SCRIPTS, run_browser, unexpected_console_errors
 from tests.backoffice.business import PIN, Business
 from tests.fuzz.stack import FuzzStack
+from tests.support.http import all_pages
 
 MANAGER_PIN = "2468"
 COUNTED_CASH = (
@@ -33,6 +34,12 @@ def api(platform: FuzzStack, business: Business, method: str, path: str, **kwarg
     )
     assert response.is_success, f"{path}: {response.text}"
     return response.json()
+
+
+def audit_events(platform: FuzzStack, business: Business, action: str) -> list[dict[str, Any]]:
+    """Every audit event of the business with this action (all pages)."""
+    with httpx.Client(base_url=platform.gateway, timeout=30) as client:
+        return all_pages(client, "/v1/audit/events", business.owner, action=action)
 
 
 @pytest.fixture(scope="module")
@@ -90,19 +97,8 @@ def receipts(
     """This till's receipts, oldest first (its register's, by the first sale's receipt)."""
     platform, _ = stack
     counter = browser_run["counter"]
-    found: list[dict[str, Any]] = []
-    cursor = None
-    while True:
-        page = api(
-            platform,
-            business,
-            "GET",
-            "/v1/receipts",
-            params={"limit": 100, **({"cursor": cursor} if cursor else {})},
-        )
-        found.extend(page["items"])
-        if not (cursor := page["next_cursor"]):
-            break
+    with httpx.Client(base_url=platform.gateway, timeout=30) as client:
+        found = all_pages(client, "/v1/receipts", business.owner)
     [first] = [r for r in found if r["number"] == counter["sale_a_receipt"]]
     return sorted(
         (r for r in found if r["register_id"] == first["register_id"]),
@@ -169,14 +165,10 @@ def test_a_manager_approved_the_discount_refund_and_void_with_their_pin(
     assert "(request " in counter["wrong_manager_pin"]
     order = api(platform, business, "GET", f"/v1/orders/{receipts[1]['order_id']}")
     assert order["discount_minor"] == 42
-    granted = api(
-        platform, business, "GET", "/v1/audit/events", params={"action": "override.granted"}
-    )["items"]
+    granted = audit_events(platform, business, "override.granted")
     mine = [e for e in granted if e["actor_id"] == manager["id"]]
     assert sorted(e["payload"]["action"] for e in mine) == ["discount", "refund", "void"]
-    refused = api(
-        platform, business, "GET", "/v1/audit/events", params={"action": "override.refused"}
-    )["items"]
+    refused = audit_events(platform, business, "override.refused")
     assert any(e["payload"]["approver_id"] == manager["id"] for e in refused)
 
 
@@ -191,9 +183,7 @@ def test_a_sale_left_unpaid_after_a_reload_is_voided_with_the_managers_pin(
     counter = browser_run["counter"]
     assert counter["resumed_lines"][0].startswith("1 × Flat white")
     assert counter["resumed_remove_disabled"] is True
-    voided = api(platform, business, "GET", "/v1/audit/events", params={"action": "order.voided"})[
-        "items"
-    ]
+    voided = audit_events(platform, business, "order.voided")
     [void] = [e for e in voided if e["payload"].get("approved_by") == manager["id"]]
     order = api(platform, business, "GET", f"/v1/orders/{void['resource_id']}")
     assert order["status"] == "voided"
