@@ -8,7 +8,7 @@
 import type { Permission, Role } from "./generated/rbac";
 import { GRANTS } from "./generated/rbac";
 import type { BodyOf, JsonOf, PathParamsOf, PathWith, Query, QueryOf } from "../../shared/api";
-import { ApiProblem, filled, problemOf, unreachable, urlOf } from "../../shared/api";
+import { ApiProblem, filled, problemOf, sendSigned } from "../../shared/api";
 import { keyStore } from "../../shared/dpop";
 
 // The backoffice's own key store: signing out forgets it, and never the till's (halopos-pos).
@@ -107,26 +107,12 @@ interface Options {
 /** One request, its answer checked: a problem is thrown as an ApiProblem. */
 export async function request(method: string, path: string, options: Options = {}): Promise<Response> {
   const token = options.signedIn === false ? undefined : await accessToken();
-  const headers: Record<string, string> = {
-    // The API compares `htu` with its public URL plus the path; the backoffice is served from
-    // that same origin, so this page's origin is the public URL.
-    DPoP: await keys.proof(method, window.location.origin + path, token),
-    Accept: options.accept ?? "application/json",
-  };
-  if (token !== undefined) headers.Authorization = `DPoP ${token}`;
-  if (options.body !== undefined) headers["Content-Type"] = "application/json";
-  let response: Response;
-  try {
-    response = await fetch(urlOf(path, options.query), {
-      method,
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      credentials: "omit", // nothing rides along: the proof and the token are the credentials
-      cache: "no-store",
-    });
-  } catch {
-    throw unreachable(0, null);
-  }
+  const response = await sendSigned(keys, method, path, {
+    query: options.query,
+    body: options.body,
+    headers: options.accept ? { Accept: options.accept } : undefined,
+    token,
+  });
   const problem = response.ok ? null : await problemOf(response);
   for (const watcher of watchers) watcher(response.headers, problem);
   if (problem !== null) throw problem;

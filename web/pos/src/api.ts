@@ -9,7 +9,7 @@
 // out of the database it is useless anywhere else, as the key cannot be read out at all. The
 // access token stays in memory.
 import type { BodyOf, JsonOf, Query } from "../../shared/api";
-import { ApiProblem, problemOf, unreachable, urlOf } from "../../shared/api";
+import { ApiProblem, problemOf, sendSigned, unreachable } from "../../shared/api";
 import { keyStore } from "../../shared/dpop";
 import { put, read, remove } from "./store";
 
@@ -49,27 +49,7 @@ export function stopAsking(): void {
 export async function request(method: string, path: string, options: Options = {}): Promise<Response> {
   if (revoked) throw unreachable(0, null);
   const token = options.signedIn === false ? undefined : await accessToken();
-  const headers: Record<string, string> = {
-    // The API checks `htu` against its public URL plus the path: this page's origin.
-    DPoP: await tillKeys.proof(method, window.location.origin + path, token),
-    Accept: "application/json",
-    ...options.headers,
-  };
-  if (token !== undefined) headers.Authorization = `DPoP ${token}`;
-  if (options.body !== undefined) headers["Content-Type"] = "application/json";
-  let response: Response;
-  try {
-    response = await fetch(urlOf(path, options.query), {
-      method,
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      credentials: "omit",
-      cache: "no-store",
-      signal: options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined,
-    });
-  } catch {
-    throw unreachable(0, null);
-  }
+  const response = await sendSigned(tillKeys, method, path, { ...options, token });
   if (response.status === 401 && token !== undefined) {
     // The access token was refused (expired while the till was offline, or the session ended):
     // the next request refreshes first.
