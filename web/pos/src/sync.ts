@@ -73,9 +73,9 @@ export async function refreshCounts(): Promise<void> {
   const db = await database();
   const ops = db.transaction("ops").objectStore("ops");
   const pending = await asked(ops.index("state").count("queued"));
+  // By the state index: the done part of the log grows all day and is never read here.
   const refused = (await asked(ops.index("state").getAll("refused"))) as Op[];
-  const done = (await asked(ops.index("state").getAll("done"))) as Op[];
-  const flagged = done.filter((op) => (op.answer?.flags ?? []).length > 0);
+  const flagged = (await asked(ops.index("state").getAll("flagged"))) as Op[];
   const lastSynced = (await read<string>("meta", "last-synced")) ?? null;
   publish({ pending, attention: [...refused, ...flagged].sort((a, b) => a.sequence - b.sequence), lastSynced });
 }
@@ -85,7 +85,8 @@ function settle(op: Op, answer: OpAnswer): Op["state"] {
   if (answer.status === "rejected") return "refused"; // not stored: a bug to report, shown
   if (answer.state === "pending") return "queued"; // stored, waits for an earlier one: resent
   if (answer.state === "rejected") return "refused";
-  return "done"; // applied, or waiting for another till's sale
+  // Applied, or waiting for another till's sale; with flags, for a manager's review.
+  return (answer.flags ?? []).length > 0 ? "flagged" : "done";
 }
 
 async function upload(ops: Op[]): Promise<void> {

@@ -19,8 +19,9 @@ export type Kind =
 
 /** One entry of the till's log: an operation as `POST /v1/sync/batches` takes it, and where it
  * stands. `queued`: not yet taken in by the server (sent again until it is); `done`: accepted
- * (applied, or waiting for another till's sale); `refused`: the server kept it and refused it
- * (a manager sees it in the sync review; the till shows it under "needs attention"). */
+ * (applied, or waiting for another till's sale); `flagged`: accepted with flags for a
+ * manager's review; `refused`: the server kept it and refused it (a manager sees it in the
+ * sync review). The till shows the last two under "needs attention". */
 export interface Op {
   sequence: number;
   id: string;
@@ -28,7 +29,7 @@ export interface Op {
   occurred_at: string;
   staff_id: string;
   data: Record<string, unknown>;
-  state: "queued" | "done" | "refused";
+  state: "queued" | "done" | "flagged" | "refused";
   answer?: OpAnswer;
 }
 
